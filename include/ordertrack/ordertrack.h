@@ -1,0 +1,17 @@
+/**
+ * @file ordertrack.h
+ * @brief Umbrella header of libordertrack: include this one.
+ *
+ * Headers under ordertrack/sys/ are for adapter authors and are not included here.
+ */
+#ifndef ORDERTRACK_H
+#define ORDERTRACK_H
+
+#include "export.h"
+#include "version.h"
+#include "error.h"
+#include "alloc.h"
+#include "status.h"
+#include "transition.h"
+
+#endif /* ORDERTRACK_H */

@@ -1,0 +1,26 @@
+/* Internal: filling an ot_error. Not installed. */
+#ifndef OT_ERROR_INTERNAL_H
+#define OT_ERROR_INTERNAL_H
+
+#include "ordertrack/error.h"
+
+#if defined(__GNUC__)
+#  define OT__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define OT__PRINTF(f, a)
+#endif
+
+/* Fill `err` (may be NULL) with `code` and a formatted message; returns `code`. */
+int ot__error_set(ot_error *err, int code, const char *fmt, ...) OT__PRINTF(3, 4);
+
+/* Same, and record the offending field name. */
+int ot__error_field(ot_error *err, int code, const char *field, const char *fmt, ...)
+    OT__PRINTF(4, 5);
+
+/* Record the two states of a refused transition (after ot__error_set). */
+void ot__error_states(ot_error *err, const char *from, const char *to);
+
+/* Copy at most size-1 bytes of src into dst, always NUL-terminating; NULL src gives "". */
+void ot__strlcpy(char *dst, const char *src, unsigned long size);
+
+#endif

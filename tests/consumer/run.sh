@@ -1,0 +1,51 @@
+#!/bin/sh
+# Install the build into a temporary prefix, then build and run consumers against it:
+# pkg-config (shared and --static) and find_package(ordertrack 1 CONFIG) (every target).
+# Usage: run.sh BUILD_DIR CONSUMER_SOURCE_DIR
+set -eu
+build=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix="$tmp/prefix"
+cc=${CC:-cc}
+
+cmake --install "$build" --prefix "$prefix" > "$tmp/install.log"
+so=$(find "$prefix" -name 'libordertrack.so.1' | head -n 1)
+[ -n "$so" ] || { echo "FAIL: libordertrack.so.1 not installed" >&2; exit 1; }
+libdir=$(dirname "$so")
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+
+# The installed library exports only ot_ symbols, all in an OT_ version node.
+bad=$(nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | grep -v '^ot_.*@@OT_1\.0$' || true)
+[ -z "$bad" ] || { echo "FAIL: unexpected exports: $bad" >&2; exit 1; }
+readelf -d "$so" | grep -q 'SONAME.*\[libordertrack\.so\.1\]' || { echo "FAIL: SONAME" >&2; exit 1; }
+
+# pkg-config, shared
+"$cc" -Wall -Werror "$src/main.c" -o "$tmp/pc_shared" $(pkg-config --cflags --libs ordertrack)
+LD_LIBRARY_PATH="$libdir" "$tmp/pc_shared"
+LD_LIBRARY_PATH="$libdir" ldd "$tmp/pc_shared" | grep -q 'libordertrack\.so\.1' \
+  || { echo "FAIL: pkg-config consumer is not linked to libordertrack.so.1" >&2; exit 1; }
+
+# pkg-config --static: the archive and its private dependencies
+"$cc" -Wall -Werror "$src/main.c" -o "$tmp/pc_static" $(pkg-config --cflags ordertrack) \
+  -L"$libdir" -Wl,-Bstatic -lordertrack -Wl,-Bdynamic \
+  $(pkg-config --static --libs ordertrack | sed 's/-lordertrack//')
+"$tmp/pc_static"
+if ldd "$tmp/pc_static" | grep -q libordertrack; then
+  echo "FAIL: static consumer still needs libordertrack.so" >&2; exit 1
+fi
+
+# CMake package
+cmake -S "$src" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log"
+cmake --build "$tmp/cmake" > "$tmp/build.log"
+LD_LIBRARY_PATH="$libdir" "$tmp/cmake/consumer_shared"
+"$tmp/cmake/consumer_static"
+
+# A major version we do not provide must be refused.
+mkdir -p "$tmp/v2"
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(v2 C)\nfind_package(ordertrack 2 CONFIG REQUIRED)\n' > "$tmp/v2/CMakeLists.txt"
+if cmake -S "$tmp/v2" -B "$tmp/v2/build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/v2.log" 2>&1; then
+  echo "FAIL: find_package(ordertrack 2) accepted version 1" >&2; exit 1
+fi
+echo "consumers ok (pkg-config shared and static, CMake shared and static)"
