@@ -3,7 +3,8 @@
 #   1. every exported symbol is ours (PREFIX, default ot_) and versioned in an OT_ node;
 #   2. the sorted export list equals BASELINE.symbols: a lost symbol breaks callers, a new
 #      one must be recorded on purpose (scripts/abi-update);
-#   3. abidiff of BASELINE.abi against the library reports no incompatible change.
+#   3. abidiff of BASELINE.abi against the library reports no change at all: incompatible
+#      changes fail, and compatible ones must be recorded on purpose too.
 # Usage: check_abi.sh LIBRARY BASELINE_PREFIX INCLUDE_DIR [SYMBOL_PREFIX]
 set -eu
 lib=$1
@@ -53,8 +54,12 @@ elif [ $((rc & 3)) -ne 0 ]; then
   cat "$tmp/report" >&2
   status=1
 elif [ $((rc & 4)) -ne 0 ]; then
-  echo "note: compatible ABI change since the baseline (record it with scripts/abi-update):"
-  cat "$tmp/report"
+  # abidiff flags only symbol removals as "incompatible"; a changed struct layout or
+  # signature breaks callers just as surely, so every change must be recorded on purpose.
+  echo "FAIL: the ABI changed since the baseline; if the change is intended and compatible," >&2
+  echo "record it with scripts/abi-update (see docs/abi.md):" >&2
+  cat "$tmp/report" >&2
+  status=1
 fi
 [ $status -eq 0 ] && echo "ABI of $(basename "$lib"): $(wc -l < "$tmp/symbols") symbols, matches $(basename "$base")"
 exit $status
