@@ -13,5 +13,6 @@
 #include "alloc.h"
 #include "status.h"
 #include "transition.h"
+#include "update.h"
 
 #endif /* ORDERTRACK_H */

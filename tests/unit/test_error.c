@@ -109,6 +109,25 @@ static void test_allocator_hooks(void **state)
     assert_int_equal(ot_allocator_set(NULL, NULL), 0);
 }
 
+static void test_update_init(void **state)
+{
+    ot_update u, macro = OT_UPDATE_INIT;
+    ot_error err;
+    (void)state;
+    memset(&u, 0x7f, sizeof u);
+    assert_int_equal(ot_update_init(&u, OT_UPDATE_VERSION, NULL), 0);
+    assert_int_equal(u.version, OT_UPDATE_VERSION);
+    assert_null(u.tracking_id);
+    assert_int_equal(u.status, 0);
+    assert_int_equal(u.event_time_ms, 0);
+    assert_null(u.notes);
+    assert_int_equal(macro.version, OT_UPDATE_VERSION);
+    assert_null(macro.notes);
+    assert_ot_error(ot_update_init(NULL, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_update_init(&u, 0, &err), OT_EVERSION, err);
+    assert_ot_error(ot_update_init(&u, OT_UPDATE_VERSION + 1, &err), OT_EVERSION, err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_error_report),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_allocator_hooks),
+        cmocka_unit_test(test_update_init),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
