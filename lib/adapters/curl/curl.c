@@ -351,7 +351,7 @@ static void transfer_finish(struct transfer *t, CURLcode result)
         return;
     }
     if (t->over_limit || result == CURLE_FILESIZE_EXCEEDED) {
-        char limit[96];
+        char limit[128];
         snprintf(limit, sizeof limit, "response exceeds the limit of %zu body bytes "
                  "(or %u header bytes)", t->adapter->max_response_bytes, MAX_HEADER_BYTES);
         transfer_error(t, OT_ELIMIT, limit, NULL);

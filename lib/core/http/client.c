@@ -474,7 +474,8 @@ static int slot_admit(ot_http_client *c, struct slot *s, ot_http_response *r, in
             return 1;
         }
         ot_http_response_reset(r);
-        snprintf(msg, sizeof msg, "circuit breaker open for %s: failing fast", s->host);
+        snprintf(msg, sizeof msg, "circuit breaker open for %.200s: failing fast",
+                 s->host);
         ot_http_response_set_error(r, OT_EUNAVAILABLE, msg, NULL);
         if (!slot_fallback(s, now)) {
             slot_finish(s, r, remaining);
