@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,13 +208,32 @@ static void transfer_cleanup(struct transfer *t)
     t->headers = NULL;
 }
 
+/* The URL for a message, without what may be secret: user info, query, fragment. */
+static void describe_url(char *buf, size_t size, const char *url)
+{
+    const char *rest, *host, *at;
+    size_t scheme_len, len;
+    if (!url) {
+        snprintf(buf, size, "(no url)");
+        return;
+    }
+    rest = strstr(url, "://");
+    scheme_len = rest ? (size_t)(rest - url) + 3 : 0;
+    host = url + scheme_len;
+    at = memchr(host, '@', strcspn(host, "/?#"));
+    if (at)
+        host = at + 1;
+    len = strcspn(host, "?#");
+    snprintf(buf, size, "%.*s%.*s", (int)scheme_len, url, (int)len, host);
+}
+
 static void transfer_error(struct transfer *t, int code, const char *what, const char *detail)
 {
-    char msg[OT_ERROR_MESSAGE_SIZE];
+    char msg[OT_ERROR_MESSAGE_SIZE], url[128];
     const ot_http_request *r = t->request;
-    snprintf(msg, sizeof msg, "%s %s: %s%s%s", r && r->method ? r->method : "GET",
-             r && r->url ? r->url : "(no url)", what, detail && detail[0] ? ": " : "",
-             detail ? detail : "");
+    describe_url(url, sizeof url, r ? r->url : NULL);
+    snprintf(msg, sizeof msg, "%s %s: %s%s%s", r && r->method ? r->method : "GET", url, what,
+             detail && detail[0] ? ": " : "", detail ? detail : "");
     ot_http_response_reset(t->response);
     ot_http_response_set_error(t->response, code, msg, NULL);
 }
@@ -311,7 +331,9 @@ static int transfer_setup(struct adapter *a, struct transfer *t)
     curl_easy_setopt(e, CURLOPT_USERAGENT, a->user_agent);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, a->connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)a->max_response_bytes);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)((uint64_t)a->max_response_bytes > (uint64_t)INT64_MAX
+                                      ? INT64_MAX : (int64_t)a->max_response_bytes));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);

@@ -345,8 +345,7 @@ static int check_request(const ot_http_request *r, size_t index, const char *whi
     const char *bad = NULL;
 
     if (!r)
-        return ot__error_field(err, OT_EINVAL, which, "requests[%zu]%s is NULL", index,
-                               which[0] == 'f' ? ".fallback" : "");
+        return ot__error_field(err, OT_EINVAL, which, "requests[%zu] is NULL", index);
     if (r->version == 0 || r->version > OT_HTTP_REQUEST_VERSION)
         return ot__error_field(err, OT_EVERSION, "version",
                                "requests[%zu] %s version %u not supported (this library "
