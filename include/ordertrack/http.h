@@ -153,7 +153,7 @@ OT_EXTERN const char *ot_http_response_header(const ot_http_response *response,
                                               const char *name);
 /** Attempts ot_http_client_send made for this response (both endpoints); 0 for a port's. */
 OT_EXTERN unsigned ot_http_response_attempts(const ot_http_response *response);
-/** 1 if the response came from the request's fallback, else 0. */
+/** 1 if the response is the fallback's (the primary failed or its circuit was open), else 0. */
 OT_EXTERN int ot_http_response_fallback_used(const ot_http_response *response);
 
 /**

@@ -549,6 +549,31 @@ static void test_breaker_counts_consecutive_failures_only(void **state)
     ot_http_client_free(client);
 }
 
+static void test_open_circuit_keeps_last_answer(void **state)
+{
+    struct fake f = {0};
+    const struct step steps[] = {{503, 0, NULL}, {200, 0, NULL}};
+    ot_http_policy p = policy_default();
+    ot_http_request a = get("http://a.example/x");
+    ot_http_client *client;
+    ot_http_response *resp;
+    ot_error err;
+    (void)state;
+
+    /* The first failure opens the circuit; the retry is refused without a call, and the
+     * caller gets the real 503 rather than the open circuit. */
+    p.breaker_threshold = 1;
+    rule(&f, "http://a.example/", steps, 2);
+    client = client_for(&f, &p);
+    resp = send_one(client, &a);
+    assert_int_equal(ot_http_response_status(resp), 503);
+    assert_int_equal(ot_http_response_attempts(resp), 1);
+    assert_int_equal(f.calls, 1);
+    assert_int_equal(ot_http_client_breaker_state(client, a.url, &err), OT_HTTP_BREAKER_OPEN);
+    ot_http_response_free(resp);
+    ot_http_client_free(client);
+}
+
 static void test_fallback(void **state)
 {
     struct fake f = {0};
@@ -911,6 +936,7 @@ int main(void)
         cmocka_unit_test(test_port_batch_failure),
         cmocka_unit_test(test_breaker_opens_probes_and_closes),
         cmocka_unit_test(test_breaker_counts_consecutive_failures_only),
+        cmocka_unit_test(test_open_circuit_keeps_last_answer),
         cmocka_unit_test(test_fallback),
         cmocka_unit_test(test_response_object),
         cmocka_unit_test(test_init_functions),

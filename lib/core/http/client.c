@@ -472,10 +472,14 @@ static int slot_admit(ot_http_client *c, struct slot *s, ot_http_response *r, in
             s->probe = a == ADMIT_PROBE;
             return 1;
         }
-        ot_http_response_reset(r);
-        snprintf(msg, sizeof msg, "circuit breaker open for %.200s: failing fast",
-                 s->host);
-        ot_http_response_set_error(r, OT_EUNAVAILABLE, msg, NULL);
+        /* A retry refused by a circuit that opened meanwhile keeps the endpoint's last
+         * real answer; only an endpoint never tried reports the open circuit. */
+        if (s->attempts == 0) {
+            ot_http_response_reset(r);
+            snprintf(msg, sizeof msg, "circuit breaker open for %.200s: failing fast",
+                     s->host);
+            ot_http_response_set_error(r, OT_EUNAVAILABLE, msg, NULL);
+        }
         if (!slot_fallback(s, now)) {
             slot_finish(s, r, remaining);
             return 0;
