@@ -66,4 +66,5 @@ printf 'cmake_minimum_required(VERSION 3.16)\nproject(v2 C)\nfind_package(ordert
 if cmake -S "$tmp/v2" -B "$tmp/v2/build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/v2.log" 2>&1; then
   echo "FAIL: find_package(ordertrack 2) accepted version 1" >&2; exit 1
 fi
-echo "consumers ok (pkg-config shared and static, CMake shared and static${curl_so:+, curl adapter})"
+extra=${curl_so:+, curl adapter}
+echo "consumers ok (pkg-config shared and static, CMake shared and static$extra)"

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ struct ot_test_server {
     ot_test_request *last;          /* one per route */
     int listen_fd;
     unsigned short port;
-    volatile int stopping;
+    atomic_int stopping;
     pthread_t accept_thread;
     pthread_mutex_t lock;
     struct connection connections[MAX_CONNECTIONS];
@@ -74,9 +75,9 @@ static int answer(ot_test_server *s, int fd, const ot_test_route *route, unsigne
     const char *body;
 
     if (route && route->delay_ms > 0)
-        for (waited = 0; waited < route->delay_ms && !s->stopping; waited += 10)
+        for (waited = 0; waited < route->delay_ms && !atomic_load(&s->stopping); waited += 10)
             sleep_ms(10);
-    if (s->stopping || (route && route->drop))
+    if (atomic_load(&s->stopping) || (route && route->drop))
         return -1;
     scripted = route && count > route->fail_first;
     status = !route ? 404 : scripted ? route->status : 503;
@@ -116,7 +117,7 @@ static void *serve_connection(void *arg)
     char *buf = malloc(BUFFER_SIZE + 1);
     size_t used = 0;
 
-    while (buf && !s->stopping) {
+    while (buf && !atomic_load(&s->stopping)) {
         char *end, *line_end, *cl, method[16] = "", target[256] = "";
         size_t head_len, body_len = 0, i, path_len;
         const ot_test_route *route = NULL;
@@ -190,7 +191,7 @@ out:
 static void *accept_loop(void *arg)
 {
     ot_test_server *s = arg;
-    while (!s->stopping) {
+    while (!atomic_load(&s->stopping)) {
         struct pollfd p = {s->listen_fd, POLLIN, 0};
         int fd;
         if (poll(&p, 1, 20) <= 0)
@@ -261,7 +262,7 @@ void ot_test_server_stop(ot_test_server *s)
     unsigned i;
     if (!s)
         return;
-    s->stopping = 1;
+    atomic_store(&s->stopping, 1);
     pthread_join(s->accept_thread, NULL);
     close(s->listen_fd);
     for (i = 0; i < s->connection_count; i++)

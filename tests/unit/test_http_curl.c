@@ -2,6 +2,7 @@
  * (tests/support/test_server.c). No other address is ever contacted. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -26,6 +27,7 @@ static const ot_test_route routes[] = {
     {"/drop", 200, NULL, NULL, 0, 0, 1, 0, 0},
     {"/flaky", 200, NULL, "recovered", 0, 0, 0, 0, 2},
     {"/head", 204, "X-Head: yes\r\n", NULL, 0, 0, 0, 0, 0},
+    {"/fast", 200, NULL, "fast", 0, 0, 0, 0, 0},
 };
 
 struct fixture {
@@ -62,7 +64,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    f->port.close(f->port.userdata);
+    if (f->port.close)
+        f->port.close(f->port.userdata);
     ot_test_server_stop(f->server);
     free(f);
     return 0;
@@ -334,6 +337,65 @@ static void test_client_retries_over_curl(void **state)
     ot_http_client_free(client); /* closes the port */
 }
 
+#define THREADS 4
+#define SENDS 10
+
+struct worker {
+    ot_http_client *client;
+    const char *url;
+    int ok;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    ot_http_request req = OT_HTTP_REQUEST_INIT;
+    const ot_http_request *reqs[2] = {&req, &req};
+    ot_http_response *resp[2];
+    ot_error err;
+    int i, j;
+
+    req.url = w->url;
+    for (i = 0; i < SENDS; i++) {
+        if (ot_http_client_send(w->client, reqs, 2, resp, &err) != 0)
+            return NULL;
+        for (j = 0; j < 2; j++) {
+            if (ot_http_response_status(resp[j]) == 200)
+                w->ok++;
+            ot_http_response_free(resp[j]);
+        }
+    }
+    return NULL;
+}
+
+static void test_client_shared_by_threads(void **state)
+{
+    struct fixture *f = *state;
+    ot_http_client *client;
+    pthread_t threads[THREADS];
+    struct worker workers[THREADS];
+    char url[96];
+    ot_error err;
+    int i;
+
+    /* The client takes over the fixture's port; teardown must not close it again. */
+    assert_int_equal(ot_http_client_new(&client, &f->port, NULL, NULL, &err), 0);
+    ot_test_server_url(f->server, "/fast", url, sizeof url);
+    for (i = 0; i < THREADS; i++) {
+        workers[i].client = client;
+        workers[i].url = url;
+        workers[i].ok = 0;
+        assert_int_equal(pthread_create(&threads[i], NULL, worker_main, &workers[i]), 0);
+    }
+    for (i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(workers[i].ok, 2 * SENDS);
+    }
+    assert_int_equal(ot_http_client_breaker_state(client, url, &err), OT_HTTP_BREAKER_CLOSED);
+    ot_http_client_free(client);
+    f->port.close = NULL;
+}
+
 static void test_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -420,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_oversized_body_is_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transport_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_retries_over_curl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_shared_by_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -176,8 +176,9 @@ int ot_http_response_header_at(const ot_http_response *response, size_t index,
         return ot__error_field(err, OT_EINVAL, !name ? "name" : "value", "%s is NULL",
                                !name ? "name" : "value");
     if (index >= response->header_count)
-        return ot__error_field(err, OT_EINVAL, "index", "header index %zu out of range (%zu headers)",
-                               index, response->header_count);
+        return ot__error_field(err, OT_EINVAL, "index",
+                               "header index %zu out of range (%zu headers)", index,
+                               response->header_count);
     *name = response->headers[index].name;
     *value = response->headers[index].value;
     return 0;
