@@ -15,5 +15,6 @@
 #include "transition.h"
 #include "update.h"
 #include "pii.h"
+#include "http.h"
 
 #endif /* ORDERTRACK_H */

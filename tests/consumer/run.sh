@@ -42,10 +42,29 @@ cmake --build "$tmp/cmake" > "$tmp/build.log"
 LD_LIBRARY_PATH="$libdir" "$tmp/cmake/consumer_shared"
 "$tmp/cmake/consumer_static"
 
+# The curl adapter, when installed: its own SONAME and node, pkg-config and CMake consumers.
+curl_so=$(find "$prefix" -name 'libordertrack-curl.so.1' | head -n 1)
+if [ -n "$curl_so" ]; then
+  bad=$(nm -D --defined-only "$curl_so" | awk '$2 != "A" { print $3 }' \
+        | grep -v '^ot_curl_.*@@OT_CURL_1\.0$' || true)
+  [ -z "$bad" ] || { echo "FAIL: unexpected curl adapter exports: $bad" >&2; exit 1; }
+  readelf -d "$curl_so" | grep -q 'SONAME.*\[libordertrack-curl\.so\.1\]' \
+    || { echo "FAIL: curl adapter SONAME" >&2; exit 1; }
+  "$cc" -Wall -Werror "$src/curl_main.c" -o "$tmp/pc_curl" \
+    $(pkg-config --cflags --libs ordertrack-curl)
+  LD_LIBRARY_PATH="$libdir" "$tmp/pc_curl"
+  LD_LIBRARY_PATH="$libdir" "$tmp/cmake/consumer_curl_shared"
+  "$tmp/cmake/consumer_curl_static"
+  if ldd "$tmp/cmake/consumer_curl_static" | grep -q libordertrack; then
+    echo "FAIL: static curl consumer still needs libordertrack*.so" >&2; exit 1
+  fi
+fi
+
 # A major version we do not provide must be refused.
 mkdir -p "$tmp/v2"
 printf 'cmake_minimum_required(VERSION 3.16)\nproject(v2 C)\nfind_package(ordertrack 2 CONFIG REQUIRED)\n' > "$tmp/v2/CMakeLists.txt"
 if cmake -S "$tmp/v2" -B "$tmp/v2/build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/v2.log" 2>&1; then
   echo "FAIL: find_package(ordertrack 2) accepted version 1" >&2; exit 1
 fi
-echo "consumers ok (pkg-config shared and static, CMake shared and static)"
+extra=${curl_so:+, curl adapter}
+echo "consumers ok (pkg-config shared and static, CMake shared and static$extra)"

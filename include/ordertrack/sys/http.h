@@ -1,0 +1,79 @@
+/**
+ * @file sys/http.h
+ * @brief The HTTP port: the vtable an HTTP adapter implements (for adapter authors).
+ *
+ * A port sends a batch of requests and waits for all of them (a single request is a batch
+ * of one), each with its own timeout, and fills one response per request through the
+ * setters below. Responses are created and freed by libordertrack (through its allocator
+ * hooks); an adapter only fills them, so no memory crosses libraries. Retries, circuit
+ * breakers and fallbacks are not the port's business: ot_http_client (ordertrack/http.h)
+ * adds them above any port. docs/http.md is the guide for adapter authors.
+ */
+#ifndef ORDERTRACK_SYS_HTTP_H
+#define ORDERTRACK_SYS_HTTP_H
+
+#include <stddef.h>
+
+#include "../export.h"
+#include "../error.h"
+#include "../http.h"
+
+#define OT_HTTP_VERSION 1
+
+/**
+ * The HTTP port. Members are only appended; each says since which version it is valid.
+ * The core refuses a version it does not know (OT_EVERSION).
+ */
+typedef struct ot_http {
+    unsigned version;        /**< OT_HTTP_VERSION the adapter was written against */
+    void *userdata;          /**< the adapter's state, passed to every function */
+    /**
+     * Valid since version 1; required. Send `requests[0..n-1]` (n >= 1), concurrently as
+     * far as the adapter allows, and return when all have finished. Each `responses[i]`
+     * arrives empty; fill it with the HTTP status, headers and body, or, when no HTTP answer
+     * was received, leave the status 0 and set a transport error: OT_ETIMEOUT (the
+     * request's timeout_ms elapsed), OT_ELIMIT (the body exceeded the adapter's limit),
+     * OT_EHTTP (connect, TLS or protocol failure), OT_EINVAL (a request the adapter cannot
+     * send). Return 0 when every response was filled; a negative code (with `err`) only
+     * when the batch as a whole failed; responses left empty then count as failed with it.
+     * The flags and fallback members of a request are for the client; ignore them.
+     */
+    int (*send_batch)(void *userdata, const ot_http_request *const *requests, size_t n,
+                      ot_http_response *const *responses, ot_error *err);
+    /** Valid since version 1; may be NULL. Release the adapter; called once, last. */
+    void (*close)(void *userdata);
+} ot_http;
+
+#define OT_HTTP_INIT { OT_HTTP_VERSION, NULL, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `http` with the empty defaults of `version` (for bindings that cannot use the macro). */
+OT_EXTERN int ot_http_init(ot_http *http, unsigned version, ot_error *err);
+
+/**
+ * Clear a response back to its just-created state (status 0, no error, headers or body),
+ * e.g. when an interim 1xx answer is followed by the final one. Accepts NULL.
+ */
+OT_EXTERN void ot_http_response_reset(ot_http_response *response);
+/** Set the HTTP status (100..599); OT_EINVAL otherwise. */
+OT_EXTERN int ot_http_response_set_status(ot_http_response *response, int status,
+                                          ot_error *err);
+/**
+ * Record a transport failure: `code` is a negative OT_E... code, `message` says what
+ * failed (copied, truncated to OT_ERROR_MESSAGE_SIZE - 1 bytes; NULL gives ot_strerror's).
+ * The status is set to 0. OT_EINVAL for a NULL response or a code that is not an error.
+ */
+OT_EXTERN int ot_http_response_set_error(ot_http_response *response, int code,
+                                         const char *message, ot_error *err);
+/** Append a header (copied; the lengths exclude any NUL). OT_ENOMEM, OT_EINVAL. */
+OT_EXTERN int ot_http_response_add_header(ot_http_response *response, const char *name,
+                                          size_t name_length, const char *value,
+                                          size_t value_length, ot_error *err);
+/** Append `length` bytes to the body (copied). OT_ENOMEM, OT_EINVAL. */
+OT_EXTERN int ot_http_response_append_body(ot_http_response *response, const void *data,
+                                           size_t length, ot_error *err);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_SYS_HTTP_H */
