@@ -14,5 +14,6 @@
 #include "status.h"
 #include "transition.h"
 #include "update.h"
+#include "sla.h"
 
 #endif /* ORDERTRACK_H */
