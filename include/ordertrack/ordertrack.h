@@ -15,5 +15,6 @@
 #include "transition.h"
 #include "update.h"
 #include "sla.h"
+#include "metrics.h"
 
 #endif /* ORDERTRACK_H */
