@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
+#include "fail_alloc.h"
 
 /* One parsed sample: metric name, labels as `k=v` pairs joined by ',' (unescaped), value. */
 struct sample {
@@ -552,6 +553,39 @@ static void test_series_limit(void **state)
     ot_metrics_free(m);
 }
 
+static int metrics_round(void)
+{
+    static const char *const labels[] = {"route", "code"};
+    const char *v[] = {"/healthz", "200"};
+    ot_metrics *m = NULL;
+    char *text = NULL;
+    int rc, i;
+
+    if ((rc = ot_metrics_new(&m, NULL)) < 0)
+        return rc;
+    if ((rc = ot_metrics_register(m, OT_METRIC_HISTOGRAM, "latency_seconds", "L.", labels, 2,
+                                  NULL, 0, NULL)) < 0)
+        goto out;
+    for (i = 0; i < 10; i++) {
+        char code[8];
+        snprintf(code, sizeof code, "%d", 200 + i);
+        v[1] = code;
+        if ((rc = ot_metrics_observe(m, "latency_seconds", v, 2, 0.01 * i, NULL)) < 0)
+            goto out;
+    }
+    if ((rc = ot_metrics_write_prometheus(&text, NULL, m, NULL)) == 0)
+        ot_free(text);
+out:
+    ot_metrics_free(m);
+    return rc;
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    assert_true(fail_alloc_sweep(metrics_round) > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_series_limit),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include "test_util.h"
 #include "sla_internal.h"
+#include "fail_alloc.h"
 
 #define T0 INT64_C(1795416001123) /* 2026-11-23T06:40:01.123Z */
 
@@ -648,6 +649,46 @@ static void test_bad_input(void **state)
     ot_sla_policies_free(set);
 }
 
+static int load_and_encode(void)
+{
+    static const char json[] = "{\"picking_ms\": 1000, \"stores\": {\"b\": {}, \"a\": {},"
+                               " \"c\": {}, \"d\": {}, \"e\": {}, \"f\": {}, \"g\": {},"
+                               " \"h\": {}, \"i\": {}}}";
+    ot_sla_policies *set = NULL;
+    ot_sla_times t = OT_SLA_TIMES_INIT;
+    ot_sla_report r = OT_SLA_REPORT_INIT;
+    char *out = NULL;
+    ot_error err;
+    int rc;
+
+    rc = ot_sla_policies_from_json(&set, json, sizeof json - 1, &err);
+    if (rc < 0)
+        return rc;
+    t.store_id = "c";
+    t.store_notified_ms = T0;
+    if ((rc = ot_sla_evaluate(&r, set, &t, T0 + 1, &err)) == 0 &&
+        (rc = ot_sla_report_to_json(&out, NULL, &r, &err)) == 0)
+        ot_free(out);
+    ot_sla_policies_free(set);
+    return rc;
+}
+
+static int stats_new(void)
+{
+    ot_sla_stats *s = NULL;
+    int rc = ot_sla_stats_new(&s, NULL);
+    ot_sla_stats_free(s);
+    return rc;
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    /* 9 stores: the set grows past its first 8 slots. */
+    assert_true(fail_alloc_sweep(load_and_encode) >= 12);
+    assert_int_equal(fail_alloc_sweep(stats_new), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_policies_from_json),
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
