@@ -11,6 +11,14 @@
 extern const struct ot__vocab ot__sla_stage_vocab;
 extern const struct ot__vocab ot__sla_state_vocab;
 
+/* The duration members of ot_sla_policy: their names (as in the config block) and offsets. */
+struct ot__sla_duration {
+    const char *name;
+    size_t offset; /* of an int64_t in ot_sla_policy */
+};
+#define OT__SLA_DURATION_COUNT 7
+extern const struct ot__sla_duration ot__sla_durations[OT__SLA_DURATION_COUNT];
+
 /* Check that a caller-filled struct's version is 1..max; OT_EVERSION naming `what`. */
 int ot__sla_check_version(unsigned version, unsigned max, const char *what, ot_error *err);
 

@@ -8,20 +8,6 @@
 #include "error_internal.h"
 #include "sla_internal.h"
 
-/* Members of the `sla` block and of each `stores` entry. */
-static const struct {
-    const char *name;
-    size_t offset; /* of an int64_t in ot_sla_policy */
-} duration_members[] = {
-    {"store_acknowledgment_ms", offsetof(ot_sla_policy, store_acknowledgment_ms)},
-    {"picking_ms", offsetof(ot_sla_policy, picking_ms)},
-    {"driver_assignment_ms", offsetof(ot_sla_policy, driver_assignment_ms)},
-    {"pickup_ms", offsetof(ot_sla_policy, pickup_ms)},
-    {"delivery_grace_ms", offsetof(ot_sla_policy, delivery_grace_ms)},
-    {"no_scan_ms", offsetof(ot_sla_policy, no_scan_ms)},
-    {"ndr_age_ms", offsetof(ot_sla_policy, ndr_age_ms)},
-};
-
 #define PATH_MAX_LEN 320
 
 /* Apply the members of object `obj` to `p`; `path` is the object's field path ("sla"). */
@@ -48,10 +34,10 @@ static int apply_members(ot_sla_policy *p, json_t *obj, const char *path, int to
             p->warning_fraction = f;
             continue;
         }
-        for (i = 0; i < sizeof duration_members / sizeof duration_members[0]; i++) {
+        for (i = 0; i < OT__SLA_DURATION_COUNT; i++) {
             json_int_t v;
             int64_t ms;
-            if (strcmp(key, duration_members[i].name) != 0)
+            if (strcmp(key, ot__sla_durations[i].name) != 0)
                 continue;
             known = 1;
             v = json_is_integer(value) ? json_integer_value(value) : -1;
@@ -60,7 +46,7 @@ static int apply_members(ot_sla_policy *p, json_t *obj, const char *path, int to
                                        "%s must be an integer number of milliseconds in "
                                        "0..%lld", field, (long long)OT_SLA_MAX_DURATION_MS);
             ms = (int64_t)v;
-            memcpy((char *)p + duration_members[i].offset, &ms, sizeof ms);
+            memcpy((char *)p + ot__sla_durations[i].offset, &ms, sizeof ms);
         }
         if (!known)
             return ot__error_field(err, OT_EINVAL, field, "unknown SLA setting %s", field);

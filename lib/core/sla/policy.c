@@ -1,5 +1,5 @@
 /* SLA policies: defaults, validation, and the per-store policy set. */
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "alloc_internal.h"
@@ -34,20 +34,18 @@ int ot_sla_policy_init(ot_sla_policy *policy, unsigned version, ot_error *err)
     return 0;
 }
 
+const struct ot__sla_duration ot__sla_durations[OT__SLA_DURATION_COUNT] = {
+    {"store_acknowledgment_ms", offsetof(ot_sla_policy, store_acknowledgment_ms)},
+    {"picking_ms", offsetof(ot_sla_policy, picking_ms)},
+    {"driver_assignment_ms", offsetof(ot_sla_policy, driver_assignment_ms)},
+    {"pickup_ms", offsetof(ot_sla_policy, pickup_ms)},
+    {"delivery_grace_ms", offsetof(ot_sla_policy, delivery_grace_ms)},
+    {"no_scan_ms", offsetof(ot_sla_policy, no_scan_ms)},
+    {"ndr_age_ms", offsetof(ot_sla_policy, ndr_age_ms)},
+};
+
 int ot_sla_policy_check(const ot_sla_policy *policy, ot_error *err)
 {
-    const struct {
-        const char *name;
-        int64_t value;
-    } durations[] = {
-        {"store_acknowledgment_ms", policy ? policy->store_acknowledgment_ms : 0},
-        {"picking_ms", policy ? policy->picking_ms : 0},
-        {"driver_assignment_ms", policy ? policy->driver_assignment_ms : 0},
-        {"pickup_ms", policy ? policy->pickup_ms : 0},
-        {"delivery_grace_ms", policy ? policy->delivery_grace_ms : 0},
-        {"no_scan_ms", policy ? policy->no_scan_ms : 0},
-        {"ndr_age_ms", policy ? policy->ndr_age_ms : 0},
-    };
     size_t i;
     int rc;
 
@@ -56,12 +54,14 @@ int ot_sla_policy_check(const ot_sla_policy *policy, ot_error *err)
     if ((rc = ot__sla_check_version(policy->version, OT_SLA_POLICY_VERSION, "SLA policy",
                                     err)) < 0)
         return rc;
-    for (i = 0; i < sizeof durations / sizeof durations[0]; i++)
-        if (durations[i].value < 0 || durations[i].value > OT_SLA_MAX_DURATION_MS)
-            return ot__error_field(err, OT_EINVAL, durations[i].name,
-                                   "%s is %lld, outside 0..%lld ms", durations[i].name,
-                                   (long long)durations[i].value,
-                                   (long long)OT_SLA_MAX_DURATION_MS);
+    for (i = 0; i < OT__SLA_DURATION_COUNT; i++) {
+        int64_t v;
+        memcpy(&v, (const char *)policy + ot__sla_durations[i].offset, sizeof v);
+        if (v < 0 || v > OT_SLA_MAX_DURATION_MS)
+            return ot__error_field(err, OT_EINVAL, ot__sla_durations[i].name,
+                                   "%s is %lld, outside 0..%lld ms", ot__sla_durations[i].name,
+                                   (long long)v, (long long)OT_SLA_MAX_DURATION_MS);
+    }
     /* Written so that NaN fails too. */
     if (!(policy->warning_fraction > 0.0 && policy->warning_fraction <= 1.0))
         return ot__error_field(err, OT_EINVAL, "warning_fraction",

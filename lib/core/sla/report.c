@@ -5,25 +5,31 @@
 #include "sla_internal.h"
 #include "ordertrack/status.h"
 
-/* Where a stage starts and ends, as offsets of members of ot_sla_times. */
+/* Where a stage starts and ends (members of ot_sla_times) and its allowance (of
+ * ot_sla_policy). */
 struct stage_rule {
     size_t start;           /* member holding the start */
-    size_t start_fallback;  /* used when start is 0; (size_t)-1 for none */
+    size_t start_fallback;  /* used when start is 0; NONE for none */
     size_t finish;          /* member holding the end */
+    size_t allowed;         /* policy member; NONE for delivery (from the ETA) */
     int courier_only;       /* only for parcel couriers */
 };
 
 #define T(member) offsetof(ot_sla_times, member)
+#define P(member) offsetof(ot_sla_policy, member)
 #define NONE ((size_t)-1)
 
 static const struct stage_rule rules[OT_SLA_STAGE_COUNT] = {
-    [OT_SLA_STAGE_STORE_ACKNOWLEDGMENT] = {T(store_notified_ms), NONE, T(store_acknowledged_ms), 0},
-    [OT_SLA_STAGE_PICKING] = {T(store_acknowledged_ms), T(picking_started_ms), T(ready_ms), 0},
-    [OT_SLA_STAGE_DRIVER_ASSIGNMENT] = {T(ready_ms), NONE, T(driver_assigned_ms), 0},
-    [OT_SLA_STAGE_PICKUP] = {T(driver_assigned_ms), NONE, T(driver_pickup_ms), 0},
-    [OT_SLA_STAGE_DELIVERY] = {T(driver_pickup_ms), NONE, T(delivered_ms), 0},
-    [OT_SLA_STAGE_NO_SCAN] = {T(last_scan_ms), NONE, T(delivered_ms), 1},
-    [OT_SLA_STAGE_NDR_AGE] = {T(ndr_since_ms), NONE, T(delivered_ms), 1},
+    [OT_SLA_STAGE_STORE_ACKNOWLEDGMENT] = {T(store_notified_ms), NONE, T(store_acknowledged_ms),
+                                           P(store_acknowledgment_ms), 0},
+    [OT_SLA_STAGE_PICKING] = {T(store_acknowledged_ms), T(picking_started_ms), T(ready_ms),
+                              P(picking_ms), 0},
+    [OT_SLA_STAGE_DRIVER_ASSIGNMENT] = {T(ready_ms), NONE, T(driver_assigned_ms),
+                                        P(driver_assignment_ms), 0},
+    [OT_SLA_STAGE_PICKUP] = {T(driver_assigned_ms), NONE, T(driver_pickup_ms), P(pickup_ms), 0},
+    [OT_SLA_STAGE_DELIVERY] = {T(driver_pickup_ms), NONE, T(delivered_ms), NONE, 0},
+    [OT_SLA_STAGE_NO_SCAN] = {T(last_scan_ms), NONE, T(delivered_ms), P(no_scan_ms), 1},
+    [OT_SLA_STAGE_NDR_AGE] = {T(ndr_since_ms), NONE, T(delivered_ms), P(ndr_age_ms), 1},
 };
 
 /* The times members a caller fills, with their names for messages. */
@@ -44,10 +50,11 @@ static const struct {
     {T(closed_ms), "closed_ms"},
 };
 
-static int64_t time_at(const ot_sla_times *t, size_t offset)
+/* The int64_t member at `offset` of struct `base`. */
+static int64_t member_at(const void *base, size_t offset)
 {
     int64_t v;
-    memcpy(&v, (const char *)t + offset, sizeof v);
+    memcpy(&v, (const char *)base + offset, sizeof v);
     return v;
 }
 
@@ -63,24 +70,11 @@ static int check_times(const ot_sla_times *t, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a valid provider value",
                                t->provider);
     for (i = 0; i < sizeof time_fields / sizeof time_fields[0]; i++)
-        if (time_at(t, time_fields[i].offset) < 0)
+        if (member_at(t, time_fields[i].offset) < 0)
             return ot__error_field(err, OT_EINVAL, time_fields[i].name,
                                    "%s is negative (%lld)", time_fields[i].name,
-                                   (long long)time_at(t, time_fields[i].offset));
+                                   (long long)member_at(t, time_fields[i].offset));
     return 0;
-}
-
-static int64_t allowance(const ot_sla_policy *p, int stage)
-{
-    switch (stage) {
-    case OT_SLA_STAGE_STORE_ACKNOWLEDGMENT: return p->store_acknowledgment_ms;
-    case OT_SLA_STAGE_PICKING: return p->picking_ms;
-    case OT_SLA_STAGE_DRIVER_ASSIGNMENT: return p->driver_assignment_ms;
-    case OT_SLA_STAGE_PICKUP: return p->pickup_ms;
-    case OT_SLA_STAGE_NO_SCAN: return p->no_scan_ms;
-    case OT_SLA_STAGE_NDR_AGE: return p->ndr_age_ms;
-    default: return 0; /* delivery: from the ETA, see evaluate_stage */
-    }
 }
 
 static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const ot_sla_times *t,
@@ -92,12 +86,12 @@ static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const
     memset(e, 0, sizeof *e);
     e->stage = stage;
     e->state = OT_SLA_STATE_PENDING;
-    e->started_ms = time_at(t, r->start);
+    e->started_ms = member_at(t, r->start);
     if (!e->started_ms && r->start_fallback != NONE)
-        e->started_ms = time_at(t, r->start_fallback);
-    e->finished_ms = e->started_ms ? time_at(t, r->finish) : 0;
+        e->started_ms = member_at(t, r->start_fallback);
+    e->finished_ms = e->started_ms ? member_at(t, r->finish) : 0;
 
-    if (stage == OT_SLA_STAGE_DELIVERY) {
+    if (r->allowed == NONE) { /* delivery: judged by the ETA plus grace */
         e->applies = 1;
         if (!t->estimated_delivery_ms || !e->started_ms)
             return;
@@ -105,7 +99,7 @@ static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const
         if (e->allowed_ms < 0)
             e->allowed_ms = 0;
     } else {
-        e->allowed_ms = allowance(p, stage);
+        e->allowed_ms = member_at(p, r->allowed);
         e->applies = e->allowed_ms > 0 && (!r->courier_only || parcel);
         if (!e->applies || !e->started_ms)
             return;

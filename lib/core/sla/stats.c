@@ -60,6 +60,12 @@ int ot_sla_stats_add_duration(ot_sla_stats *stats, int stage, int64_t duration_m
     return 0;
 }
 
+/* A stage that ran to its end and was judged (a delivery without ETA stays pending). */
+static int finished(const ot_sla_stage_report *e)
+{
+    return e->applies && e->started_ms && e->finished_ms && e->state != OT_SLA_STATE_PENDING;
+}
+
 int ot_sla_stats_add(ot_sla_stats *stats, const ot_sla_report *report, ot_error *err)
 {
     unsigned s, n;
@@ -75,18 +81,14 @@ int ot_sla_stats_add(ot_sla_stats *stats, const ot_sla_report *report, ot_error 
     /* Validate everything first, so a bad report adds nothing. */
     for (s = 1; s < n; s++) {
         const ot_sla_stage_report *e = &report->stages[s];
-        if (e->applies && e->started_ms && e->finished_ms &&
-            (e->elapsed_ms < 0 || e->state < OT_SLA_STATE_OK ||
-             e->state > OT_SLA_STATE_BREACHED))
+        if (!ot__vocab_valid(&ot__sla_state_vocab, e->state) || e->elapsed_ms < 0)
             return ot__error_field(err, OT_EINVAL, "stages",
-                                   "finished stage %u has elapsed %lld ms and state %d", s,
+                                   "stage %u has elapsed %lld ms and state %d", s,
                                    (long long)e->elapsed_ms, e->state);
     }
-    for (s = 1; s < n; s++) {
-        const ot_sla_stage_report *e = &report->stages[s];
-        if (e->applies && e->started_ms && e->finished_ms)
-            add_duration(stats, (int)s, e->elapsed_ms, e->state);
-    }
+    for (s = 1; s < n; s++)
+        if (finished(&report->stages[s]))
+            add_duration(stats, (int)s, report->stages[s].elapsed_ms, report->stages[s].state);
     return 0;
 }
 
