@@ -266,8 +266,10 @@ OT_EXTERN int ot_sla_stats_new(ot_sla_stats **stats, ot_error *err);
 /** Free an accumulator. Accepts NULL. */
 OT_EXTERN void ot_sla_stats_free(ot_sla_stats *stats);
 /**
- * Add the finished stages of `report` (started and finished both known): their durations,
- * and whether they ended in warning or breach. Running and pending stages are skipped.
+ * Add the finished stages of `report` (applicable, started and finished both known, and
+ * judged: not pending): their durations, and whether they ended in warning or breach.
+ * Running and pending stages are skipped. A report with an invalid state or a negative
+ * elapsed time in any stage is refused (OT_EINVAL) and adds nothing.
  */
 OT_EXTERN int ot_sla_stats_add(ot_sla_stats *stats, const ot_sla_report *report, ot_error *err);
 /** Add one duration (>= 0 ms) of `stage` ending in `state` (OK, WARNING or BREACHED). */

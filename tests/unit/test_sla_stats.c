@@ -176,6 +176,22 @@ static void test_stats_from_reports(void **state)
     /* The picking stage started (at acknowledgment) but never finished: not counted. */
     assert_int_equal(ot_sla_stats_stage(&s, a, OT_SLA_STAGE_PICKING, &err), 0);
     assert_int_equal(s.count, 0);
+    /* A delivery without an ETA finished but was never judged: not counted. */
+    {
+        ot_sla_times t = OT_SLA_TIMES_INIT;
+        ot_sla_report r = OT_SLA_REPORT_INIT;
+        t.driver_pickup_ms = 1000;
+        t.delivered_ms = 2000;
+        assert_int_equal(ot_sla_evaluate_policy(&r, &p, &t, 3000, &err), 0);
+        assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].state, OT_SLA_STATE_PENDING);
+        assert_int_equal(ot_sla_stats_add(a, &r, &err), 0);
+        t.estimated_delivery_ms = 1500;
+        assert_int_equal(ot_sla_evaluate_policy(&r, &p, &t, 3000, &err), 0);
+        assert_int_equal(ot_sla_stats_add(a, &r, &err), 0);
+        assert_int_equal(ot_sla_stats_stage(&s, a, OT_SLA_STAGE_DELIVERY, &err), 0);
+        assert_int_equal(s.count, 1);
+        assert_int_equal(s.min, 1000);
+    }
 
     assert_int_equal(ot_sla_stats_eta(&s, a, &err), 0);
     assert_int_equal(s.count, 100);
@@ -234,7 +250,9 @@ static void test_stats_bad_input(void **state)
     r.stages[OT_SLA_STAGE_PICKUP].state = OT_SLA_STATE_OK;
     assert_ot_error(ot_sla_stats_add(st, &r, &err), OT_EINVAL, err);
     r.stages[OT_SLA_STAGE_PICKUP].elapsed_ms = 10;
-    r.stages[OT_SLA_STAGE_PICKUP].state = OT_SLA_STATE_PENDING;
+    r.stages[OT_SLA_STAGE_PICKUP].state = OT_SLA_STATE_COUNT;
+    assert_ot_error(ot_sla_stats_add(st, &r, &err), OT_EINVAL, err);
+    r.stages[OT_SLA_STAGE_PICKUP].state = OT_SLA_STATE_UNKNOWN;
     assert_ot_error(ot_sla_stats_add(st, &r, &err), OT_EINVAL, err);
     assert_ot_error(ot_sla_stats_add_duration(NULL, 1, 0, OT_SLA_STATE_OK, &err), OT_EINVAL, err);
     assert_ot_error(ot_sla_stats_add_duration(st, 0, 0, OT_SLA_STATE_OK, &err), OT_EINVAL, err);
