@@ -1,5 +1,6 @@
 /* SLA policies, the per-order report at exact boundaries, ETA error, JSON in and out. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -649,6 +650,53 @@ static void test_bad_input(void **state)
     ot_sla_policies_free(set);
 }
 
+struct reader {
+    const ot_sla_policies *set;
+    int failures;
+};
+
+static void *read_many(void *arg)
+{
+    struct reader *rd = arg;
+    static const char *const stores[] = {"store-1", "store-2", NULL};
+    int i;
+    for (i = 0; i < 20000; i++) {
+        ot_sla_times t = OT_SLA_TIMES_INIT;
+        ot_sla_report r = OT_SLA_REPORT_INIT;
+        t.store_id = stores[i % 3];
+        t.store_acknowledged_ms = T0;
+        if (ot_sla_evaluate(&r, rd->set, &t, T0 + 60001, NULL) != 0 ||
+            r.stages[OT_SLA_STAGE_PICKING].state !=
+                (i % 3 == 0 ? OT_SLA_STATE_BREACHED : OT_SLA_STATE_OK))
+            rd->failures++;
+    }
+    return NULL;
+}
+
+/* A set that nobody changes may be read from many threads at once (run under TSan too). */
+static void test_concurrent_readers(void **state)
+{
+    ot_sla_policies *set = NULL;
+    ot_sla_policy fast = OT_SLA_POLICY_INIT;
+    pthread_t th[4];
+    struct reader rd[4];
+    int i;
+    (void)state;
+    assert_int_equal(ot_sla_policies_new(&set, NULL, NULL), 0);
+    fast.picking_ms = 60000;
+    assert_int_equal(ot_sla_policies_put(set, "store-1", &fast, NULL), 0);
+    for (i = 0; i < 4; i++) {
+        rd[i].set = set;
+        rd[i].failures = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, read_many, &rd[i]), 0);
+    }
+    for (i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(rd[i].failures, 0);
+    }
+    ot_sla_policies_free(set);
+}
+
 static int load_and_encode(void)
 {
     static const char json[] = "{\"picking_ms\": 1000, \"stores\": {\"b\": {}, \"a\": {},"
@@ -704,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_policies_from_json),
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
