@@ -16,5 +16,7 @@
 #include "update.h"
 #include "pii.h"
 #include "http.h"
+#include "sla.h"
+#include "metrics.h"
 
 #endif /* ORDERTRACK_H */

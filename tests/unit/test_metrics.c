@@ -1,0 +1,601 @@
+/* Metrics: the Prometheus text output parsed back line by line, thread safety, bad input. */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "test_util.h"
+#include "fail_alloc.h"
+
+/* One parsed sample: metric name, labels as `k=v` pairs joined by ',' (unescaped), value. */
+struct sample {
+    char name[128];
+    char labels[512];
+    double value;
+};
+
+struct family {
+    char name[128];
+    char type[16];
+    int has_help;
+};
+
+struct exposition {
+    struct sample samples[2048];
+    size_t count;
+    struct family families[64];
+    size_t family_count;
+};
+
+static int name_char(char c, int first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+           (!first && c >= '0' && c <= '9');
+}
+
+/* Read a metric or label name at *p into out; advance *p. */
+static void parse_name(const char **p, char *out, size_t size)
+{
+    size_t n = 0;
+    if (!name_char(**p, 1))
+        fail_msg("bad name start at \"%.40s\"", *p);
+    while (name_char(**p, n == 0)) {
+        assert_true(n + 1 < size);
+        out[n++] = *(*p)++;
+    }
+    out[n] = '\0';
+}
+
+static struct family *family_of(struct exposition *e, const char *sample_name)
+{
+    size_t i;
+    for (i = 0; i < e->family_count; i++) {
+        size_t n = strlen(e->families[i].name);
+        const char *rest = sample_name + n;
+        if (strncmp(sample_name, e->families[i].name, n) != 0)
+            continue;
+        if (*rest == '\0' ||
+            (strcmp(e->families[i].type, "histogram") == 0 &&
+             (strcmp(rest, "_bucket") == 0 || strcmp(rest, "_sum") == 0 ||
+              strcmp(rest, "_count") == 0)))
+            return &e->families[i];
+    }
+    return NULL;
+}
+
+static double parse_value(const char *s)
+{
+    char *end;
+    double v;
+    if (strcmp(s, "+Inf") == 0)
+        return INFINITY;
+    if (strcmp(s, "-Inf") == 0)
+        return -INFINITY;
+    v = strtod(s, &end);
+    if (end == s || *end != '\0')
+        fail_msg("bad sample value \"%s\"", s);
+    return v;
+}
+
+/* Parse text exposition format 0.0.4 strictly: each line is a HELP, a TYPE or a sample. */
+static void parse(struct exposition *e, const char *text, size_t len)
+{
+    const char *line = text, *end = text + len;
+    memset(e, 0, sizeof *e);
+    assert_int_equal(strlen(text), len);
+    assert_true(len > 0 && text[len - 1] == '\n');
+    while (line < end) {
+        const char *nl = strchr(line, '\n'), *p = line;
+        char buf[1024];
+        assert_non_null(nl);
+        assert_true((size_t)(nl - line) < sizeof buf);
+        memcpy(buf, line, (size_t)(nl - line));
+        buf[nl - line] = '\0';
+        p = buf;
+        if (strncmp(p, "# HELP ", 7) == 0 || strncmp(p, "# TYPE ", 7) == 0) {
+            int help = p[2] == 'H';
+            struct family *f;
+            char name[128];
+            p += 7;
+            parse_name(&p, name, sizeof name);
+            assert_int_equal(*p, ' ');
+            p++;
+            if (help) {
+                assert_true(e->family_count < 64);
+                f = &e->families[e->family_count++];
+                snprintf(f->name, sizeof f->name, "%s", name);
+                f->has_help = 1;
+                /* Only \\ and \n escapes in help text. */
+                for (; *p; p++)
+                    if (*p == '\\')
+                        assert_true(p[1] == '\\' || p[1] == 'n'), p++;
+            } else {
+                f = e->family_count ? &e->families[e->family_count - 1] : NULL;
+                assert_non_null(f);
+                assert_string_equal(f->name, name); /* TYPE right after its HELP */
+                assert_true(strcmp(p, "counter") == 0 || strcmp(p, "histogram") == 0);
+                snprintf(f->type, sizeof f->type, "%s", p);
+            }
+        } else {
+            struct sample *s;
+            struct family *f;
+            size_t ln = 0;
+            assert_true(buf[0] != '#');
+            assert_true(e->count < 2048);
+            s = &e->samples[e->count++];
+            parse_name(&p, s->name, sizeof s->name);
+            assert_true(strncmp(s->name, "ordertrack_", 11) == 0);
+            f = family_of(e, s->name);
+            if (!f || !f->type[0])
+                fail_msg("sample %s before its # TYPE line", s->name);
+            if (*p == '{') {
+                p++;
+                while (*p != '}') {
+                    char lname[64];
+                    parse_name(&p, lname, sizeof lname);
+                    ln += (size_t)snprintf(s->labels + ln, sizeof s->labels - ln, "%s%s=",
+                                           ln ? "," : "", lname);
+                    assert_int_equal(*p++, '=');
+                    assert_int_equal(*p++, '"');
+                    while (*p != '"') {
+                        char c = *p++;
+                        assert_true(c != '\0');
+                        if (c == '\\') {
+                            c = *p++;
+                            if (c == 'n')
+                                c = '\n';
+                            else if (c != '\\' && c != '"')
+                                fail_msg("bad escape \\%c", c);
+                        }
+                        assert_true(ln + 1 < sizeof s->labels);
+                        s->labels[ln++] = c;
+                        s->labels[ln] = '\0';
+                    }
+                    p++;
+                    if (*p == ',')
+                        p++;
+                    else
+                        assert_int_equal(*p, '}');
+                }
+                p++;
+            }
+            assert_int_equal(*p++, ' ');
+            s->value = parse_value(p);
+        }
+        line = nl + 1;
+    }
+}
+
+/* The value of the sample `name` with exactly `labels`; fails if absent or repeated. */
+static double value_of(const struct exposition *e, const char *name, const char *labels)
+{
+    size_t i, found = 0;
+    double v = 0;
+    for (i = 0; i < e->count; i++)
+        if (strcmp(e->samples[i].name, name) == 0 && strcmp(e->samples[i].labels, labels) == 0) {
+            found++;
+            v = e->samples[i].value;
+        }
+    if (found != 1)
+        fail_msg("%s{%s}: found %zu times", name, labels, found);
+    return v;
+}
+
+static int near(double a, double b)
+{
+    return a - b < 1e-12 && b - a < 1e-12;
+}
+
+/* Every histogram series: buckets cumulative and ascending, +Inf equal to _count. */
+static void check_histograms(const struct exposition *e)
+{
+    size_t i;
+    for (i = 0; i < e->count; i++) {
+        const struct sample *s = &e->samples[i];
+        char base[128], labels[512];
+        const char *le;
+        size_t n = strlen(s->name);
+        if (n < 7 || strcmp(s->name + n - 7, "_bucket") != 0)
+            continue;
+        le = strstr(s->labels, "le=");
+        assert_non_null(le);
+        if (strcmp(le, "le=+Inf") != 0)
+            continue;
+        snprintf(base, sizeof base, "%.*s_count", (int)(n - 7), s->name);
+        snprintf(labels, sizeof labels, "%.*s", (int)(le - s->labels ? le - s->labels - 1 : 0),
+                 s->labels);
+        assert_true(value_of(e, base, labels) == s->value);
+        assert_true(i > 0 && e->samples[i - 1].value <= s->value);
+    }
+}
+
+static struct exposition *scrape(const ot_metrics *m)
+{
+    static struct exposition e;
+    char *text = NULL;
+    size_t len = 0;
+    ot_error err;
+    ot_error_clear(&err);
+    if (ot_metrics_write_prometheus(&text, &len, m, &err) != 0)
+        fail_msg("write: %s", err.message);
+    parse(&e, text, len);
+    check_histograms(&e);
+    ot_free(text);
+    return &e;
+}
+
+static void test_builtins_start_at_zero(void **state)
+{
+    ot_metrics *m = NULL;
+    struct exposition *e;
+    ot_error err;
+    (void)state;
+    assert_int_equal(ot_metrics_new(&m, &err), 0);
+    e = scrape(m);
+    assert_int_equal(e->family_count, 10);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=submitted") == 0);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=failed") == 0);
+    assert_true(value_of(e, "ordertrack_shipment_transitions_total", "status=rto in transit")
+                == 0);
+    assert_true(value_of(e, "ordertrack_sla_breaches_total", "stage=ndr_age") == 0);
+    assert_true(value_of(e, "ordertrack_sla_warnings_total", "stage=picking") == 0);
+    assert_true(value_of(e, "ordertrack_storage_conflicts_total", "") == 0);
+    assert_true(value_of(e, "ordertrack_storage_retries_total", "") == 0);
+    assert_true(value_of(e, "ordertrack_webhook_verifications_failed_total", "provider=uber")
+                == 0);
+    assert_true(value_of(e, "ordertrack_courier_updates_total",
+                         "provider=delhivery_b2b,result=unmapped") == 0);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=pickup,le=+Inf") == 0);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_count", "") == 0);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_bucket", "le=-3600") == 0);
+    ot_metrics_free(m);
+    ot_metrics_free(NULL);
+}
+
+static void test_builtins_count(void **state)
+{
+    ot_metrics *m = NULL;
+    struct exposition *e;
+    ot_error err;
+    int i;
+    (void)state;
+    assert_int_equal(ot_metrics_new(&m, &err), 0);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(ot_metrics_count_transition(m, OT_STATUS_DELIVERED, &err), 0);
+    assert_int_equal(ot_metrics_count_shipment_transition(m, OT_SHIPMENT_RTO_IN_TRANSIT, &err),
+                     0);
+    assert_int_equal(ot_metrics_count_sla(m, OT_SLA_STAGE_PICKING, OT_SLA_STATE_WARNING, &err),
+                     0);
+    assert_int_equal(ot_metrics_count_sla(m, OT_SLA_STAGE_PICKING, OT_SLA_STATE_BREACHED, &err),
+                     0);
+    assert_int_equal(ot_metrics_count_sla(m, OT_SLA_STAGE_PICKING, OT_SLA_STATE_BREACHED, &err),
+                     0);
+    assert_int_equal(ot_metrics_count_storage_conflict(m, &err), 0);
+    assert_int_equal(ot_metrics_count_storage_retry(m, &err), 0);
+    assert_int_equal(ot_metrics_count_storage_retry(m, &err), 0);
+    assert_int_equal(ot_metrics_count_webhook_failure(m, OT_PROVIDER_DOORDASH, &err), 0);
+    assert_int_equal(ot_metrics_count_courier_update(m, OT_PROVIDER_VELOCITY,
+                                                     OT_COURIER_RESULT_STALE, &err), 0);
+    assert_int_equal(ot_metrics_observe_stage_duration(m, OT_SLA_STAGE_PICKING, 45000, &err), 0);
+    assert_int_equal(ot_metrics_observe_stage_duration(m, OT_SLA_STAGE_PICKING, 60000, &err), 0);
+    assert_int_equal(ot_metrics_observe_stage_duration(m, OT_SLA_STAGE_PICKING,
+                                                       INT64_C(1000000000), &err), 0);
+    assert_int_equal(ot_metrics_observe_eta_error(m, -90500, &err), 0);
+
+    e = scrape(m);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=delivered") == 3);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=in_transit") == 0);
+    assert_true(value_of(e, "ordertrack_shipment_transitions_total", "status=rto in transit")
+                == 1);
+    assert_true(value_of(e, "ordertrack_sla_warnings_total", "stage=picking") == 1);
+    assert_true(value_of(e, "ordertrack_sla_breaches_total", "stage=picking") == 2);
+    assert_true(value_of(e, "ordertrack_storage_conflicts_total", "") == 1);
+    assert_true(value_of(e, "ordertrack_storage_retries_total", "") == 2);
+    assert_true(value_of(e, "ordertrack_webhook_verifications_failed_total",
+                         "provider=doordash") == 1);
+    assert_true(value_of(e, "ordertrack_courier_updates_total", "provider=velocity,result=stale")
+                == 1);
+    /* 45 s and 60 s fall in le=60 (upper bounds are inclusive); 1e6 s only in +Inf. */
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=picking,le=30") == 0);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=picking,le=60") == 2);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=picking,le=604800") == 2);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=picking,le=+Inf") == 3);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_sum", "stage=picking")
+                == 1000105);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_count", "stage=picking")
+                == 3);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_bucket", "le=-120") == 0);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_bucket", "le=-60") == 1);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_sum", "") == -90.5);
+    ot_metrics_free(m);
+}
+
+static void test_host_metrics_and_escaping(void **state)
+{
+    static const char *const req_labels[] = {"route", "code"};
+    static const char *const lat_labels[] = {"route"};
+    static const double buckets[] = {0.1, 0.5, 2.5};
+    const char *v1[] = {"/tracking/orders/{order_id}", "200"};
+    const char *v2[] = {"a\"b\\c\nd", "500"};
+    const char *lat[] = {"/healthz"};
+    ot_metrics *m = NULL;
+    struct exposition *e;
+    ot_error err;
+    (void)state;
+
+    assert_int_equal(ot_metrics_new(&m, &err), 0);
+    assert_int_equal(ot_metrics_register(m, OT_METRIC_COUNTER, "http_requests_total",
+                                         "Requests by route and code.\nSecond \\ line",
+                                         req_labels, 2, NULL, 0, &err), 0);
+    assert_int_equal(ot_metrics_register(m, OT_METRIC_HISTOGRAM,
+                                         "ordertrack_http_request_duration_seconds", NULL,
+                                         lat_labels, 1, NULL, 0, &err), 0);
+    assert_int_equal(ot_metrics_register(m, OT_METRIC_HISTOGRAM, "queue_depth", "Depth.", NULL,
+                                         0, buckets, 3, &err), 0);
+    assert_int_equal(ot_metrics_add(m, "http_requests_total", v1, 2, 1, &err), 0);
+    assert_int_equal(ot_metrics_add(m, "ordertrack_http_requests_total", v1, 2, 2.5, &err), 0);
+    assert_int_equal(ot_metrics_add(m, "http_requests_total", v2, 2, 1, &err), 0);
+    assert_int_equal(ot_metrics_observe(m, "http_request_duration_seconds", lat, 1, 0.3, &err),
+                     0);
+    assert_int_equal(ot_metrics_observe(m, "http_request_duration_seconds", lat, 1, 0.005, &err),
+                     0);
+    assert_int_equal(ot_metrics_observe(m, "queue_depth", NULL, 0, 0.1, &err), 0);
+    assert_int_equal(ot_metrics_observe(m, "queue_depth", NULL, 0, -7, &err), 0);
+
+    e = scrape(m);
+    assert_int_equal(e->family_count, 13);
+    assert_string_equal(e->families[10].name, "ordertrack_http_requests_total");
+    assert_string_equal(e->families[10].type, "counter");
+    assert_string_equal(e->families[11].type, "histogram");
+    assert_true(value_of(e, "ordertrack_http_requests_total",
+                         "route=/tracking/orders/{order_id},code=200") == 3.5);
+    assert_true(value_of(e, "ordertrack_http_requests_total", "route=a\"b\\c\nd,code=500") == 1);
+    assert_true(value_of(e, "ordertrack_http_request_duration_seconds_bucket",
+                         "route=/healthz,le=0.005") == 1);
+    assert_true(value_of(e, "ordertrack_http_request_duration_seconds_bucket",
+                         "route=/healthz,le=0.25") == 1);
+    assert_true(value_of(e, "ordertrack_http_request_duration_seconds_bucket",
+                         "route=/healthz,le=0.5") == 2);
+    assert_true(value_of(e, "ordertrack_http_request_duration_seconds_bucket",
+                         "route=/healthz,le=10") == 2);
+    assert_true(near(value_of(e, "ordertrack_http_request_duration_seconds_sum",
+                              "route=/healthz"), 0.305));
+    assert_true(value_of(e, "ordertrack_queue_depth_bucket", "le=0.1") == 2);
+    assert_true(value_of(e, "ordertrack_queue_depth_bucket", "le=2.5") == 2);
+    assert_true(near(value_of(e, "ordertrack_queue_depth_sum", ""), -6.9));
+    assert_true(value_of(e, "ordertrack_queue_depth_count", "") == 2);
+    ot_metrics_free(m);
+}
+
+struct worker {
+    ot_metrics *m;
+    int rc;
+};
+
+static void *hammer(void *arg)
+{
+    struct worker *w = arg;
+    static const char *const v[] = {"x"};
+    int i;
+    for (i = 0; i < 5000 && w->rc == 0; i++) {
+        w->rc = ot_metrics_count_transition(w->m, OT_STATUS_IN_TRANSIT, NULL);
+        if (w->rc == 0)
+            w->rc = ot_metrics_add(w->m, "jobs_total", v, 1, 1, NULL);
+        if (w->rc == 0 && i % 1000 == 0) {
+            char *text = NULL;
+            w->rc = ot_metrics_write_prometheus(&text, NULL, w->m, NULL);
+            ot_free(text);
+        }
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    static const char *const labels[] = {"kind"};
+    ot_metrics *m = NULL;
+    pthread_t th[4];
+    struct worker w[4];
+    struct exposition *e;
+    int i;
+    (void)state;
+    assert_int_equal(ot_metrics_new(&m, NULL), 0);
+    assert_int_equal(ot_metrics_register(m, OT_METRIC_COUNTER, "jobs_total", "Jobs.", labels, 1,
+                                         NULL, 0, NULL), 0);
+    for (i = 0; i < 4; i++) {
+        w[i].m = m;
+        w[i].rc = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, hammer, &w[i]), 0);
+    }
+    for (i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].rc, 0);
+    }
+    e = scrape(m);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=in_transit") == 20000);
+    assert_true(value_of(e, "ordertrack_jobs_total", "kind=x") == 20000);
+    ot_metrics_free(m);
+}
+
+static void test_bad_input(void **state)
+{
+    static const char *const one[] = {"route"};
+    static const char *const dup[] = {"a", "a"};
+    static const char *const le[] = {"le"};
+    static const char *const reserved[] = {"__x"};
+    static const char *const badname[] = {"1x"};
+    static const double unsorted[] = {1, 1};
+    const double inf_bucket[] = {1, INFINITY};
+    const char *vals[] = {"x"};
+    const char *bad_utf8[] = {"\xc3\x28"};
+    const char *null_val[] = {NULL};
+    ot_metrics *m = NULL;
+    ot_error err;
+    char *text = NULL;
+    (void)state;
+
+    assert_ot_error(ot_metrics_new(NULL, &err), OT_EINVAL, err);
+    assert_int_equal(ot_metrics_new(&m, &err), 0);
+
+    assert_ot_error(ot_metrics_count_transition(NULL, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_transition(m, 0, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_transition(m, OT_STATUS_COUNT, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "status");
+    assert_ot_error(ot_metrics_count_shipment_transition(m, OT_SHIPMENT_COUNT, &err), OT_EINVAL,
+                    err);
+    assert_ot_error(ot_metrics_count_sla(m, OT_SLA_STAGE_PICKING, OT_SLA_STATE_OK, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_sla(m, OT_SLA_STAGE_COUNT, OT_SLA_STATE_BREACHED, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_sla(NULL, 1, OT_SLA_STATE_BREACHED, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_storage_conflict(NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_storage_retry(NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_webhook_failure(m, -1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_webhook_failure(NULL, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_count_courier_update(m, 1, 0, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "result");
+    assert_ot_error(ot_metrics_count_courier_update(m, OT_PROVIDER_COUNT, 1, &err), OT_EINVAL,
+                    err);
+    assert_ot_error(ot_metrics_count_courier_update(NULL, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe_stage_duration(m, 0, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe_stage_duration(m, 1, -1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe_stage_duration(NULL, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe_eta_error(NULL, 1, &err), OT_EINVAL, err);
+
+    assert_ot_error(ot_metrics_register(NULL, OT_METRIC_COUNTER, "a", "", NULL, 0, NULL, 0,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, 0, "a", "", NULL, 0, NULL, 0, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, 3, "a", "", NULL, 0, NULL, 0, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, NULL, "", NULL, 0, NULL, 0, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a-b", "", NULL, 0, NULL, 0, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "9a", "", NULL, 0, NULL, 0, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "transitions_total", "", NULL, 0,
+                                        NULL, 0, &err), OT_EEXISTS, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "ordertrack_transitions_total", "",
+                                        NULL, 0, NULL, 0, &err), OT_EEXISTS, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a", "", NULL, 1, NULL, 0, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a", "", one,
+                                        OT_METRICS_MAX_LABELS + 1, NULL, 0, &err), OT_EINVAL,
+                    err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a", "", dup, 2, NULL, 0, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a", "", reserved, 1, NULL, 0,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a", "", badname, 1, NULL, 0,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_HISTOGRAM, "a", "", le, 1, NULL, 0, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "a", "", NULL, 0, unsorted, 2,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_HISTOGRAM, "a", "", NULL, 0, unsorted, 2,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_HISTOGRAM, "a", "", NULL, 0, inf_bucket, 2,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_HISTOGRAM, "a", "", NULL, 0, unsorted, 0,
+                                        &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_HISTOGRAM, "a", "", NULL, 0, unsorted,
+                                        OT_METRICS_MAX_BUCKETS + 1, &err), OT_EINVAL, err);
+    assert_int_equal(ot_metrics_register(m, OT_METRIC_COUNTER, "c", "", one, 1, NULL, 0, &err),
+                     0);
+
+    assert_ot_error(ot_metrics_add(NULL, "c", vals, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, NULL, vals, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, "nope", vals, 1, 1, &err), OT_ENOTFOUND, err);
+    assert_ot_error(ot_metrics_add(m, "c", vals, 0, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, "c", NULL, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, "c", null_val, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, "c", bad_utf8, 1, 1, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "route");
+    assert_ot_error(ot_metrics_add(m, "c", vals, 1, -1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, "c", vals, 1, NAN, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_add(m, "eta_error_seconds", NULL, 0, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe(m, "c", vals, 1, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe(m, "eta_error_seconds", NULL, 0, INFINITY, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_metrics_observe(NULL, "eta_error_seconds", NULL, 0, 1, &err), OT_EINVAL,
+                    err);
+
+    assert_ot_error(ot_metrics_write_prometheus(NULL, NULL, m, &err), OT_EINVAL, err);
+    assert_ot_error(ot_metrics_write_prometheus(&text, NULL, NULL, &err), OT_EINVAL, err);
+    assert_null(text);
+    ot_metrics_free(m);
+}
+
+static void test_series_limit(void **state)
+{
+    static const char *const labels[] = {"id"};
+    ot_metrics *m = NULL;
+    ot_error err;
+    char id[16];
+    const char *v[] = {id};
+    int i;
+    (void)state;
+    assert_int_equal(ot_metrics_new(&m, &err), 0);
+    assert_int_equal(ot_metrics_register(m, OT_METRIC_COUNTER, "ids_total", "", labels, 1, NULL,
+                                         0, &err), 0);
+    for (i = 0; i < OT_METRICS_MAX_SERIES; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        assert_int_equal(ot_metrics_add(m, "ids_total", v, 1, 1, &err), 0);
+    }
+    snprintf(id, sizeof id, "new");
+    assert_ot_error(ot_metrics_add(m, "ids_total", v, 1, 1, &err), OT_ELIMIT, err);
+    snprintf(id, sizeof id, "7");
+    assert_int_equal(ot_metrics_add(m, "ids_total", v, 1, 1, &err), 0); /* existing: fine */
+    ot_metrics_free(m);
+}
+
+static int metrics_round(void)
+{
+    static const char *const labels[] = {"route", "code"};
+    const char *v[] = {"/healthz", "200"};
+    ot_metrics *m = NULL;
+    char *text = NULL;
+    int rc, i;
+
+    if ((rc = ot_metrics_new(&m, NULL)) < 0)
+        return rc;
+    if ((rc = ot_metrics_register(m, OT_METRIC_HISTOGRAM, "latency_seconds", "L.", labels, 2,
+                                  NULL, 0, NULL)) < 0)
+        goto out;
+    for (i = 0; i < 10; i++) {
+        char code[8];
+        snprintf(code, sizeof code, "%d", 200 + i);
+        v[1] = code;
+        if ((rc = ot_metrics_observe(m, "latency_seconds", v, 2, 0.01 * i, NULL)) < 0)
+            goto out;
+    }
+    if ((rc = ot_metrics_write_prometheus(&text, NULL, m, NULL)) == 0)
+        ot_free(text);
+out:
+    ot_metrics_free(m);
+    return rc;
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    assert_true(fail_alloc_sweep(metrics_round) > 100);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_builtins_start_at_zero),
+        cmocka_unit_test(test_builtins_count),
+        cmocka_unit_test(test_host_metrics_and_escaping),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_series_limit),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
