@@ -521,8 +521,10 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
     if (config) {
         if (otd_config_load_file(cfg, config, err, errlen) != 0)
             return OTD_EXIT_CONFIG;
-    } else if (otd_config_defaults(cfg) != 0 ||
-               otd_config_generate_admin_key(cfg, err, errlen) != 0) {
+    } else if (otd_config_defaults(cfg) != 0) {
+        say(err, errlen, "out of memory");
+        return OTD_EXIT_CONFIG;
+    } else if (otd_config_generate_admin_key(cfg, err, errlen) != 0) {
         return OTD_EXIT_CONFIG;
     }
     if (listen && otd_config_set_listen(cfg, listen, why, sizeof why) != 0) {

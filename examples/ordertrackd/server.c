@@ -218,16 +218,18 @@ static void access_log(const struct exchange *x, double seconds)
     struct timespec now;
     struct tm tm;
     char ts[48], *line;
-    json_t *entry;
+    json_t *entry, *path;
 
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &tm);
     strftime(ts, 32, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(ts + strlen(ts), 8, ".%03uZ", (unsigned)(now.tv_nsec / 1000000) % 1000u);
-    entry = json_pack("{ss ss ss ss? sI sI sf ss?}", "ts", ts, "method", x->method, "path",
-                      x->path, "route", x->route ? x->route->pattern : NULL, "status",
-                      (json_int_t)x->status, "bytes", (json_int_t)x->bytes, "duration_ms",
-                      seconds * 1000.0, "key_id", x->key_id);
+    /* A path that is not UTF-8 cannot be a JSON string: it is logged as null. */
+    path = json_stringn(x->path, strlen(x->path));
+    entry = json_pack("{ss ss so ss? sI sI sf ss?}", "ts", ts, "method", x->method, "path",
+                      path ? path : json_null(), "route", x->route ? x->route->pattern : NULL,
+                      "status", (json_int_t)x->status, "bytes", (json_int_t)x->bytes,
+                      "duration_ms", seconds * 1000.0, "key_id", x->key_id);
     line = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                          JSON_REAL_PRECISION(6))
                  : NULL;
