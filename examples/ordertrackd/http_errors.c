@@ -34,8 +34,8 @@ static const signed char from_ot[] = {
     [-OT_ENOTFOUND] = OTD_ERR_NOT_FOUND,
     [-OT_EEXISTS] = OTD_ERR_ALREADY_EXISTS,
     [-OT_ETRANSITION] = OTD_ERR_INVALID_TRANSITION,
-    /* A stale API update (same state again, or backwards) is refused like an illegal step;
-     * courier-sourced stale updates are answered 200 by their handlers before mapping. */
+    /* Not an error: handlers answer 200 with the unchanged order (tracker.h). Should one
+     * reach the mapping anyway, it is the nearest refusal, naming both states. */
     [-OT_ESTALE] = OTD_ERR_INVALID_TRANSITION,
     [-OT_ECONFLICT] = OTD_ERR_VERSION_CONFLICT,
     [-OT_EIDEMPOTENCY_CONFLICT] = OTD_ERR_IDEMPOTENCY_CONFLICT,
