@@ -57,16 +57,6 @@ const char *otd_role_name(int role)
     return "?";
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static int in_list(const char *const *list, const char *name)
 {
     for (; *list; list++)
@@ -89,6 +79,8 @@ static int is_token(const char *s, size_t max)
 static void free_key(otd_api_key *k)
 {
     free(k->id);
+    if (k->key)
+        memset(k->key, 0, strlen(k->key));
     free(k->key);
     for (size_t i = 0; i < k->n_stores; i++)
         free(k->stores[i]);
@@ -107,7 +99,7 @@ void otd_config_free(otd_config *cfg)
     free(cfg->keys);
     json_decref(cfg->webhooks);
     json_decref(cfg->sla);
-    if (cfg->generated_admin_key)
+    if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
     free(cfg->generated_admin_key);
     memset(cfg, 0, sizeof *cfg);
@@ -116,8 +108,8 @@ void otd_config_free(otd_config *cfg)
 int otd_config_defaults(otd_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->host = dup_str(DEFAULT_HOST);
-    cfg->storage = dup_str(DEFAULT_STORAGE);
+    cfg->host = strdup(DEFAULT_HOST);
+    cfg->storage = strdup(DEFAULT_STORAGE);
     cfg->port = DEFAULT_PORT;
     cfg->max_body_bytes = 65536;
     cfg->requests_per_second = 200;
@@ -161,7 +153,7 @@ int otd_config_set_listen(otd_config *cfg, const char *text, char *err, size_t e
     port = strtoul(colon + 1, &end, 10);
     if (colon[1] < '0' || colon[1] > '9' || *end || errno || port > 65535)
         return say(err, errlen, "port \"%s\" is not a number 0-65535", colon + 1);
-    end = dup_str(host);
+    end = strdup(host);
     if (!end)
         return say(err, errlen, "out of memory");
     free(cfg->host);
@@ -185,7 +177,7 @@ int otd_config_set_storage(otd_config *cfg, const char *uri, char *err, size_t e
             continue;
         if (schemes[i].needs_rest && uri[n] == '\0')
             return say(err, errlen, "\"%s\" lacks a path or host after the scheme", uri);
-        copy = dup_str(uri);
+        copy = strdup(uri);
         if (!copy)
             return say(err, errlen, "out of memory");
         free(cfg->storage);
@@ -254,7 +246,7 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
     for (size_t i = 0; i < index; i++)
         if (strcmp(cfg->keys[i].key, json_string_value(v)) == 0)
             return bad(c, where, "duplicate key: same as api_keys[%zu].key", i);
-    k->key = dup_str(json_string_value(v));
+    k->key = strdup(json_string_value(v));
 
     v = json_object_get(entry, "role");
     snprintf(where, sizeof where, "%s.role", path);
@@ -271,7 +263,7 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
     snprintf(where, sizeof where, "%s.id", path);
     if (v && (!json_is_string(v) || !is_token(json_string_value(v), 64)))
         return bad(c, where, "must be a string of 1-64 printable characters without spaces");
-    k->id = dup_str(v ? json_string_value(v) : path);
+    k->id = strdup(v ? json_string_value(v) : path);
 
     stores = json_object_get(entry, "stores");
     snprintf(where, sizeof where, "%s.stores", path);
@@ -290,7 +282,7 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
             if (!json_is_string(s) || !is_token(json_string_value(s), MAX_STORE_ID_LENGTH))
                 return bad(c, where, "must be a store id (1-%d printable characters)",
                            MAX_STORE_ID_LENGTH);
-            k->stores[i] = dup_str(json_string_value(s));
+            k->stores[i] = strdup(json_string_value(s));
             k->n_stores++;
             if (!k->stores[i])
                 return bad(c, where, "out of memory");
@@ -470,9 +462,9 @@ int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen)
     k = &keys[cfg->n_keys];
     memset(k, 0, sizeof *k);
     k->role = OTD_ROLE_ADMIN;
-    k->id = dup_str("generated-admin");
-    k->key = dup_str(hex);
-    cfg->generated_admin_key = dup_str(hex);
+    k->id = strdup("generated-admin");
+    k->key = strdup(hex);
+    cfg->generated_admin_key = strdup(hex);
     memset(hex, 0, sizeof hex);
     cfg->n_keys++;
     if (!k->id || !k->key || !cfg->generated_admin_key)

@@ -5,8 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <cmocka.h>
+
+#include "otd_test.h"
 
 #include "app.h"
 #include "storage_probe.h"
@@ -57,16 +58,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Headers as "Name", "value" pairs, NULL-terminated. */
-static const char *lookup(void *ctx, const char *name)
-{
-    const char *const *h = ctx;
-    for (; h && h[0]; h += 2)
-        if (strcasecmp(h[0], name) == 0)
-            return h[1];
-    return NULL;
-}
-
 static unsigned call(struct fixture *f, const char *method, const char *path,
                      const char *const *headers, otd_request *req, otd_response *res)
 {
@@ -74,8 +65,8 @@ static unsigned call(struct fixture *f, const char *method, const char *path,
     memset(req, 0, sizeof *req);
     req->method = method;
     req->path = path;
-    req->header = lookup;
-    req->query = lookup;
+    req->header = otd_test_lookup;
+    req->query = otd_test_lookup;
     req->lookup_ctx = (void *)headers;
     otd_app_handle(&f->app, req, res);
     return res->status;

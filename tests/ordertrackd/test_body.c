@@ -4,8 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
 #include <cmocka.h>
+
+#include "otd_test.h"
 
 #include <ordertrack/ordertrack.h>
 
@@ -111,15 +112,6 @@ static void test_members(void **state)
     json_decref(doc);
 }
 
-static const char *lookup(void *ctx, const char *name)
-{
-    const char *const *q = ctx;
-    for (; q && q[0]; q += 2)
-        if (strcasecmp(q[0], name) == 0)
-            return q[1];
-    return NULL;
-}
-
 static int list(const otd_api_key *key, const char *const *query, otd_list_query *q,
                 otd_response *res)
 {
@@ -127,7 +119,7 @@ static int list(const otd_api_key *key, const char *const *query, otd_list_query
     memset(&req, 0, sizeof req);
     req.method = "GET";
     req.path = "/tracking/orders";
-    req.query = lookup;
+    req.query = otd_test_lookup;
     req.lookup_ctx = (void *)query;
     req.key = key;
     return otd_list_query_parse(&req, q, res);
