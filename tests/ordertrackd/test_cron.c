@@ -173,6 +173,36 @@ static void test_next_edges(void **state)
     assert_int_equal(cron_matches(NULL, 0), 0);
 }
 
+/* Random strings over cron's alphabet: parse either succeeds (and then cron_next agrees
+ * with cron_matches) or fails with a message; never a crash. */
+static void test_random_expressions(void **state)
+{
+    static const char alphabet[] = "0123456789*/,- jJaAnNsSuU@";
+    unsigned seed = 777;
+    (void)state;
+
+    for (int n = 0; n < 20000; n++) {
+        char text[40], err[160];
+        size_t len;
+        cron_expr e;
+        seed = seed * 1103515245u + 12345u;
+        len = (seed >> 16) % (sizeof text - 1);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        text[len] = '\0';
+        err[0] = '\0';
+        if (cron_parse(&e, text, err, sizeof err) != 0) {
+            assert_true(err[0] != '\0');
+            continue;
+        }
+        int64_t next;
+        if (cron_next(&e, 1795416001, &next) == 0)
+            assert_true(next > 1795416001 && cron_matches(&e, next));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_next_against_reference),
         cmocka_unit_test(test_next_edges),
+        cmocka_unit_test(test_random_expressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
