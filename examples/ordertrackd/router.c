@@ -89,7 +89,7 @@ static int path_matches(const char *pattern, const char *path, otd_match *m)
                     return 0;
             } else { /* {index} */
                 char digits[24], *end;
-                if (!capture(digits, s, se) || (size_t)(se - s) >= sizeof digits ||
+                if ((size_t)(se - s) >= sizeof digits || !capture(digits, s, se) ||
                     strspn(digits, "0123456789") != strlen(digits))
                     return 0;
                 errno = 0;

@@ -77,6 +77,11 @@ static void test_index_capture(void **state)
         otd_route_match("POST", "/tracking/orders/a/issues/99999999999999999999999/resolve",
                         &m),
         404);
+    /* A long {index} segment is refused before it is copied anywhere. */
+    char long_index[300] = "/tracking/orders/a/issues/";
+    memset(long_index + strlen(long_index), '7', 200);
+    strcpy(long_index + 26 + 200, "/resolve");
+    assert_int_equal(otd_route_match("POST", long_index, &m), 404);
 }
 
 static void test_not_found(void **state)
