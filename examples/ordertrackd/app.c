@@ -53,6 +53,14 @@ void otd_respond_error(otd_response *res, int api_err, const char *message, json
              OTD_CONTENT_TYPE_JSON);
 }
 
+void otd_respond_ot_error(otd_response *res, int rc, const ot_error *e)
+{
+    unsigned status = 500;
+    char *body = otd_error_body_from_ot(rc, e, &status);
+
+    set_body(res, status, body, OTD_CONTENT_TYPE_JSON);
+}
+
 void otd_respond_json(otd_response *res, unsigned status, json_t *doc)
 {
     char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <jansson.h>
+#include <ordertrack/error.h>
 
 #include "auth.h"
 #include "config.h"
@@ -77,6 +78,9 @@ void otd_app_handle(otd_app *app, otd_request *req, otd_response *res);
 
 /* Answer with the JSON error body of api_err (enum otd_api_error); details consumed. */
 void otd_respond_error(otd_response *res, int api_err, const char *message, json_t *details);
+
+/* Answer a failed library call: the API error of rc with e's message, field and states. */
+void otd_respond_ot_error(otd_response *res, int rc, const ot_error *e);
 
 /* Answer `status` with `doc` serialised (doc consumed). */
 void otd_respond_json(otd_response *res, unsigned status, json_t *doc);

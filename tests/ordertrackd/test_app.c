@@ -296,6 +296,35 @@ static void test_metrics(void **state)
     otd_response_clear(&res);
 }
 
+static void test_respond_helpers(void **state)
+{
+    otd_response res;
+    ot_error e;
+    (void)state;
+
+    memset(&res, 0, sizeof res);
+    ot_error_clear(&e);
+    strcpy(e.message, "picking_in_progress -> delivered is not allowed");
+    strcpy(e.from, "picking_in_progress");
+    strcpy(e.to, "delivered");
+    otd_respond_ot_error(&res, OT_ETRANSITION, &e);
+    assert_int_equal(res.status, 409);
+    assert_code(&res, "invalid_transition");
+    assert_non_null(strstr(res.body, "\"from\":\"picking_in_progress\""));
+    assert_string_equal(res.content_type, OTD_CONTENT_TYPE_JSON);
+    /* Answering again replaces the body (no leak under ASan). */
+    otd_respond_ot_error(&res, OT_ESTORAGE, NULL);
+    assert_int_equal(res.status, 503);
+    assert_code(&res, "storage_unavailable");
+    otd_respond_json(&res, 201, json_pack("{si}", "version", 1));
+    assert_int_equal(res.status, 201);
+    assert_string_equal(res.body, "{\"version\":1}");
+    otd_respond_json(&res, 200, NULL); /* a failed json_pack upstream: 500, no crash */
+    assert_int_equal(res.status, 500);
+    otd_response_clear(&res);
+    assert_null(res.body);
+}
+
 static void test_storage_probe(void **state)
 {
     (void)state;
@@ -318,6 +347,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+        cmocka_unit_test(test_respond_helpers),
         cmocka_unit_test(test_storage_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
