@@ -1,8 +1,8 @@
 #!/bin/sh
-# ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz, 401, 404, 405,
-# 413 (declared and chunked), 429 with Retry-After, /metrics, the access log, a bad config
-# (exit 2 naming the field), the generated admin key, and SIGTERM finishing a request in
-# flight then exiting 0.
+# ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz (ok and storage
+# unavailable), 401, 403, 404, 405, 400 on bad If-Match / Idempotency-Key, 413 (declared and
+# chunked), 429 with Retry-After, /metrics, the access log, a bad config (exit 2 naming the
+# field), the generated admin key, and SIGTERM finishing a request in flight then exiting 0.
 set -u
 bin=$1
 tmp=$(mktemp -d)
@@ -96,6 +96,11 @@ body_has '"code":"not_implemented"' "order route not wired"
 
 expect 400 "bad If-Match" -X PUT -H "$admin" -H 'If-Match: 3' -d '{}' \
   "$base/tracking/orders/o-1/status"
+body_has '"field":"If-Match"' "bad If-Match"
+long_key=$(printf 'k%.0s' $(seq 1 256))
+expect 400 "bad Idempotency-Key" -X POST -H "$admin" -H "Idempotency-Key: $long_key" -d '{}' \
+  "$base/tracking/orders/o-1/init"
+body_has '"field":"Idempotency-Key"' "bad Idempotency-Key"
 
 head -c 2000 /dev/zero | tr '\0' 'x' > "$tmp/big"
 expect 413 "declared body over the limit" -X POST -H "$admin" --data-binary @"$tmp/big" \
@@ -149,8 +154,11 @@ else bad "bad --listen: exit $rc"; fi
 "$bin" --bogus > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "unknown flag: exit $rc"; fi
 
-# No --config: a generated admin key, printed once on stdout, works.
-start nokey --listen 127.0.0.1:0 --storage memory:
+# No --config: a generated admin key, printed once on stdout, works. The storage directory
+# does not exist, so /healthz reports storage unavailable.
+start nokey --listen 127.0.0.1:0 --storage "sqlite:$tmp/absent/ordertrack.db"
+expect 503 "healthz without storage" "$base/healthz"
+body_has '"storage":"unavailable"' "healthz without storage"
 key=$(sed -n 's/^admin key: \([0-9a-f]\{64\}\)$/\1/p' "$tmp/stdout")
 if [ -n "$key" ]; then ok; else bad "no generated admin key on stdout"; fi
 expect 200 "generated key" -H "Authorization: Bearer $key" "$base/metrics"
