@@ -1,0 +1,94 @@
+/* The request pipeline of ordertrackd, independent of the HTTP server: route, authenticate,
+ * rate-limit, authorise, validate the Idempotency-Key and If-Match headers, then call the
+ * route's handler. server.c feeds it; the unit tests call it directly. */
+#ifndef OTD_APP_H
+#define OTD_APP_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <ordertrack/error.h>
+
+#include "auth.h"
+#include "config.h"
+#include "metrics.h"
+#include "ratelimit.h"
+#include "router.h"
+
+/* The library's tracker; <ordertrack/tracker.h> defines it (a repeated typedef is valid C11). */
+typedef struct ot_tracker ot_tracker;
+
+#define OTD_IDEMPOTENCY_KEY_MAX 255
+#define OTD_CONTENT_TYPE_JSON "application/json; charset=utf-8"
+#define OTD_CONTENT_TYPE_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+
+/* Storage health probe: 0 when storage answers. Called from worker threads. */
+typedef int (*otd_probe_fn)(void *ctx);
+
+/* Shared by every request; read-only once the server runs (the parts it points to are
+ * thread-safe). */
+typedef struct otd_app {
+    const otd_config *cfg;
+    otd_auth *auth;
+    otd_ratelimit *ratelimit;
+    otd_metrics *metrics;
+    ot_tracker *tracker;       /* NULL until the tracker is wired */
+    otd_probe_fn storage_probe;
+    void *probe_ctx;
+} otd_app;
+
+/* Header and query-argument lookup provided by the server (or a test). NULL when absent. */
+typedef const char *(*otd_lookup_fn)(void *ctx, const char *name);
+
+typedef struct otd_request {
+    const char *method;
+    const char *path;               /* without the query string */
+    const char *body;               /* the whole request body, not NUL-terminated; may be NULL */
+    size_t body_len;
+    otd_lookup_fn header, query;
+    void *lookup_ctx;
+    /* Filled by the pipeline before the handler runs: */
+    otd_match match;                /* route and captures */
+    const otd_api_key *key;         /* the caller's key; NULL on public and partner routes */
+    const char *idempotency_key;    /* validated, or NULL */
+    int has_if_match;
+    unsigned long long if_match;    /* the version in If-Match: "<n>" */
+} otd_request;
+
+typedef struct otd_response {
+    unsigned status;
+    char *body;                     /* malloc'd, owned by the response */
+    size_t body_len;
+    const char *content_type;       /* static string */
+    int has_etag;
+    unsigned long long etag;        /* sent as ETag: "<n>" */
+    unsigned retry_after;           /* seconds, sent as Retry-After when non-zero */
+    char allow[64];                 /* sent as Allow when non-empty */
+} otd_response;
+
+/* A route's handler: fills res. The tracker is app->tracker. */
+typedef void (*otd_handler_fn)(otd_app *app, const otd_request *req, otd_response *res);
+
+/* Build the shared state over cfg (which must outlive it). 0, or -1 when out of memory. */
+int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx);
+void otd_app_cleanup(otd_app *app);
+
+/* Run the pipeline for req and fill res (always: on failure it holds the error answer). */
+void otd_app_handle(otd_app *app, otd_request *req, otd_response *res);
+
+/* Answer with the JSON error body of api_err (enum otd_api_error); details consumed. */
+void otd_respond_error(otd_response *res, int api_err, const char *message, json_t *details);
+
+/* Answer a failed library call: the API error of rc with e's message, field and states. */
+void otd_respond_ot_error(otd_response *res, int rc, const ot_error *e);
+
+/* Answer `status` with `doc` serialised (doc consumed). */
+void otd_respond_json(otd_response *res, unsigned status, json_t *doc);
+
+/* Release the body of res and reset it. */
+void otd_response_clear(otd_response *res);
+
+/* The handler of each route (NULL: not wired yet, answered 501 not_implemented). */
+otd_handler_fn otd_route_handler(otd_route_id id);
+
+#endif

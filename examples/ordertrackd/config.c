@@ -1,0 +1,531 @@
+/* ordertrackd configuration: JSON file, flags, defaults; every error names the field. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#define DEFAULT_HOST "127.0.0.1"
+#define DEFAULT_PORT 8080u
+#define DEFAULT_STORAGE "sqlite:./ordertrack.db"
+#define MAX_KEY_LENGTH 255
+#define MAX_STORE_ID_LENGTH 255
+
+static const struct {
+    const char *name;
+    int role;
+} roles[] = {
+    {"admin", OTD_ROLE_ADMIN},
+    {"store", OTD_ROLE_STORE},
+    {"courier", OTD_ROLE_COURIER},
+};
+
+static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
+                                         "limits", "sla", NULL};
+static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
+static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
+                                           "threads", NULL};
+static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
+                                               "delhivery", NULL};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int say(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+const char *otd_role_name(int role)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (roles[i].role == role)
+            return roles[i].name;
+    return "?";
+}
+
+static int in_list(const char *const *list, const char *name)
+{
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Printable ASCII without spaces, 1..max bytes. */
+static int is_token(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    for (; s[n]; n++)
+        if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
+            return 0;
+    return n > 0 && n <= max;
+}
+
+static void free_key(otd_api_key *k)
+{
+    free(k->id);
+    if (k->key)
+        memset(k->key, 0, strlen(k->key));
+    free(k->key);
+    for (size_t i = 0; i < k->n_stores; i++)
+        free(k->stores[i]);
+    free(k->stores);
+    memset(k, 0, sizeof *k);
+}
+
+void otd_config_free(otd_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->host);
+    free(cfg->storage);
+    for (size_t i = 0; i < cfg->n_keys; i++)
+        free_key(&cfg->keys[i]);
+    free(cfg->keys);
+    json_decref(cfg->webhooks);
+    json_decref(cfg->sla);
+    if (cfg->generated_admin_key) /* secrets do not outlive the config */
+        memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
+    free(cfg->generated_admin_key);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+int otd_config_defaults(otd_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->host = strdup(DEFAULT_HOST);
+    cfg->storage = strdup(DEFAULT_STORAGE);
+    cfg->port = DEFAULT_PORT;
+    cfg->max_body_bytes = 65536;
+    cfg->requests_per_second = 200;
+    cfg->burst = 400;
+    cfg->threads = 4;
+    if (!cfg->host || !cfg->storage) {
+        otd_config_free(cfg);
+        return -1;
+    }
+    return 0;
+}
+
+int otd_config_set_listen(otd_config *cfg, const char *text, char *err, size_t errlen)
+{
+    const char *colon = strrchr(text, ':');
+    char host[64], addr_buf[16];
+    size_t host_len;
+    unsigned long port;
+    char *end;
+    int ipv6 = 0;
+
+    if (!colon || colon == text)
+        return say(err, errlen, "\"%s\" is not HOST:PORT", text);
+    host_len = (size_t)(colon - text);
+    if (text[0] == '[') {
+        if (host_len < 3 || text[host_len - 1] != ']')
+            return say(err, errlen, "\"%s\": an IPv6 address goes in brackets, [::1]:8080",
+                       text);
+        text++, host_len -= 2, ipv6 = 1;
+    }
+    if (host_len >= sizeof host)
+        return say(err, errlen, "host of \"%s\" is too long", text);
+    memcpy(host, text, host_len);
+    host[host_len] = '\0';
+    if (!ipv6 && strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    if (inet_pton(ipv6 ? AF_INET6 : AF_INET, host, addr_buf) != 1)
+        return say(err, errlen, "\"%s\" is not a numeric %s address", host,
+                   ipv6 ? "IPv6" : "IPv4");
+    errno = 0;
+    port = strtoul(colon + 1, &end, 10);
+    if (colon[1] < '0' || colon[1] > '9' || *end || errno || port > 65535)
+        return say(err, errlen, "port \"%s\" is not a number 0-65535", colon + 1);
+    end = strdup(host);
+    if (!end)
+        return say(err, errlen, "out of memory");
+    free(cfg->host);
+    cfg->host = end;
+    cfg->port = (unsigned)port;
+    cfg->ipv6 = ipv6;
+    return 0;
+}
+
+int otd_config_set_storage(otd_config *cfg, const char *uri, char *err, size_t errlen)
+{
+    static const struct {
+        const char *prefix;
+        int needs_rest;
+    } schemes[] = {{"memory:", 0}, {"sqlite:", 1}, {"mongodb://", 1}, {"mongodb+srv://", 1}};
+    char *copy;
+
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+        size_t n = strlen(schemes[i].prefix);
+        if (strncmp(uri, schemes[i].prefix, n) != 0)
+            continue;
+        if (schemes[i].needs_rest && uri[n] == '\0')
+            return say(err, errlen, "\"%s\" lacks a path or host after the scheme", uri);
+        copy = strdup(uri);
+        if (!copy)
+            return say(err, errlen, "out of memory");
+        free(cfg->storage);
+        cfg->storage = copy;
+        return 0;
+    }
+    return say(err, errlen, "\"%s\" is not a storage URI (memory:, sqlite:PATH, mongodb://...)",
+               uri);
+}
+
+/* Validation context: the file name and the JSON path being checked. */
+struct ctx {
+    const char *name;
+    char *err;
+    size_t errlen;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int bad(const struct ctx *c, const char *path, const char *fmt, ...)
+{
+    char what[384];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return say(c->err, c->errlen, "%s: %s: %s", c->name, path, what);
+}
+
+static int check_fields(const struct ctx *c, json_t *obj, const char *path,
+                        const char *const *allowed)
+{
+    const char *name;
+    json_t *v;
+    char where[128];
+
+    json_object_foreach(obj, name, v) {
+        if (!in_list(allowed, name)) {
+            snprintf(where, sizeof where, "%s%s%s", path, *path ? "." : "", name);
+            return bad(c, where, "unknown field");
+        }
+    }
+    return 0;
+}
+
+static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t index)
+{
+    otd_api_key *k = &cfg->keys[index];
+    char path[96], where[128];
+    json_t *v, *stores;
+    const char *role;
+
+    snprintf(path, sizeof path, "api_keys[%zu]", index);
+    if (!json_is_object(entry))
+        return bad(c, path, "must be an object {\"key\", \"role\", \"stores\"?}");
+    if (check_fields(c, entry, path, key_fields) != 0)
+        return -1;
+
+    v = json_object_get(entry, "key");
+    snprintf(where, sizeof where, "%s.key", path);
+    if (!json_is_string(v) || !is_token(json_string_value(v), MAX_KEY_LENGTH))
+        return bad(c, where, "must be a string of 1-%d printable characters without spaces",
+                   MAX_KEY_LENGTH);
+    for (size_t i = 0; i < index; i++)
+        if (strcmp(cfg->keys[i].key, json_string_value(v)) == 0)
+            return bad(c, where, "duplicate key: same as api_keys[%zu].key", i);
+    k->key = strdup(json_string_value(v));
+
+    v = json_object_get(entry, "role");
+    snprintf(where, sizeof where, "%s.role", path);
+    if (!json_is_string(v))
+        return bad(c, where, "required string: admin, store or courier");
+    role = json_string_value(v);
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(role, roles[i].name) == 0)
+            k->role = roles[i].role;
+    if (!k->role)
+        return bad(c, where, "unknown role \"%s\" (admin, store or courier)", role);
+
+    v = json_object_get(entry, "id");
+    snprintf(where, sizeof where, "%s.id", path);
+    if (v && (!json_is_string(v) || !is_token(json_string_value(v), 64)))
+        return bad(c, where, "must be a string of 1-64 printable characters without spaces");
+    k->id = strdup(v ? json_string_value(v) : path);
+
+    stores = json_object_get(entry, "stores");
+    snprintf(where, sizeof where, "%s.stores", path);
+    if (k->role != OTD_ROLE_STORE) {
+        if (stores)
+            return bad(c, where, "only keys with role \"store\" take a stores list");
+    } else {
+        if (!json_is_array(stores) || json_array_size(stores) == 0)
+            return bad(c, where, "a store key needs a non-empty array of store ids");
+        k->stores = calloc(json_array_size(stores), sizeof *k->stores);
+        if (!k->stores)
+            return bad(c, where, "out of memory");
+        for (size_t i = 0; i < json_array_size(stores); i++) {
+            json_t *s = json_array_get(stores, i);
+            snprintf(where, sizeof where, "%s.stores[%zu]", path, i);
+            if (!json_is_string(s) || !is_token(json_string_value(s), MAX_STORE_ID_LENGTH))
+                return bad(c, where, "must be a store id (1-%d printable characters)",
+                           MAX_STORE_ID_LENGTH);
+            k->stores[i] = strdup(json_string_value(s));
+            k->n_stores++;
+            if (!k->stores[i])
+                return bad(c, where, "out of memory");
+        }
+    }
+    if (!k->key || !k->id)
+        return bad(c, path, "out of memory");
+    return 0;
+}
+
+static int load_keys(const struct ctx *c, otd_config *cfg, json_t *keys)
+{
+    size_t n;
+
+    if (!json_is_array(keys) || json_array_size(keys) == 0)
+        return bad(c, "api_keys", "required: a non-empty array of {\"key\", \"role\"} objects");
+    n = json_array_size(keys);
+    cfg->keys = calloc(n, sizeof *cfg->keys);
+    if (!cfg->keys)
+        return bad(c, "api_keys", "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        cfg->n_keys = i + 1;
+        if (load_key(c, cfg, json_array_get(keys, i), i) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
+{
+    const char *partner, *field;
+    json_t *entry, *v;
+    char where[128];
+
+    if (!json_is_object(hooks))
+        return bad(c, "webhooks", "must be an object keyed by partner");
+    json_object_foreach(hooks, partner, entry) {
+        snprintf(where, sizeof where, "webhooks.%s", partner);
+        if (!in_list(webhook_partners, partner))
+            return bad(c, where,
+                       "unknown partner (uber, doordash, shiprocket, velocity, delhivery)");
+        if (!json_is_object(entry))
+            return bad(c, where, "must be an object of strings");
+        json_object_foreach(entry, field, v) {
+            snprintf(where, sizeof where, "webhooks.%s.%s", partner, field);
+            if (!json_is_string(v) || json_string_length(v) == 0)
+                return bad(c, where, "must be a non-empty string");
+        }
+    }
+    cfg->webhooks = json_incref(hooks);
+    return 0;
+}
+
+/* A JSON number in [lo, hi]; integer-only when `integer`. */
+static int get_number(const struct ctx *c, json_t *limits, const char *name, double lo,
+                      double hi, int integer, double *out)
+{
+    json_t *v = json_object_get(limits, name);
+    char where[64];
+    double d;
+
+    if (!v)
+        return 0;
+    snprintf(where, sizeof where, "limits.%s", name);
+    if (integer ? !json_is_integer(v) : !json_is_number(v))
+        return bad(c, where, "must be %s", integer ? "an integer" : "a number");
+    d = json_number_value(v);
+    if (!isfinite(d) || d < lo || d > hi)
+        return bad(c, where, "%g is out of range %g-%g", d, lo, hi);
+    *out = d;
+    return 0;
+}
+
+static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
+{
+    double body = (double)cfg->max_body_bytes, threads = cfg->threads;
+
+    if (!json_is_object(limits))
+        return bad(c, "limits", "must be an object");
+    if (check_fields(c, limits, "limits", limit_fields) != 0 ||
+        get_number(c, limits, "max_body_bytes", 1, 64.0 * 1024 * 1024, 1, &body) != 0 ||
+        get_number(c, limits, "requests_per_second", 0.001, 1e7, 0,
+                   &cfg->requests_per_second) != 0 ||
+        get_number(c, limits, "burst", 1, 1e8, 0, &cfg->burst) != 0 ||
+        get_number(c, limits, "threads", 1, 256, 1, &threads) != 0)
+        return -1;
+    cfg->max_body_bytes = (size_t)body;
+    cfg->threads = (unsigned)threads;
+    return 0;
+}
+
+static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
+{
+    json_t *v;
+    char why[256];
+
+    if (!json_is_object(root))
+        return bad(c, "(top level)", "must be a JSON object");
+    if (check_fields(c, root, "", top_fields) != 0)
+        return -1;
+    if ((v = json_object_get(root, "listen"))) {
+        if (!json_is_string(v))
+            return bad(c, "listen", "must be a string HOST:PORT");
+        if (otd_config_set_listen(cfg, json_string_value(v), why, sizeof why) != 0)
+            return bad(c, "listen", "%s", why);
+    }
+    if ((v = json_object_get(root, "storage"))) {
+        if (!json_is_string(v))
+            return bad(c, "storage", "must be a string URI");
+        if (otd_config_set_storage(cfg, json_string_value(v), why, sizeof why) != 0)
+            return bad(c, "storage", "%s", why);
+    }
+    if (load_keys(c, cfg, json_object_get(root, "api_keys")) != 0)
+        return -1;
+    if ((v = json_object_get(root, "webhooks")) && load_webhooks(c, cfg, v) != 0)
+        return -1;
+    if ((v = json_object_get(root, "limits")) && load_limits(c, cfg, v) != 0)
+        return -1;
+    if ((v = json_object_get(root, "sla"))) {
+        if (!json_is_object(v))
+            return bad(c, "sla", "must be an object");
+        cfg->sla = json_incref(v);
+    }
+    return 0;
+}
+
+static int load_parsed(otd_config *cfg, json_t *root, const json_error_t *jerr,
+                       const char *name, char *err, size_t errlen)
+{
+    struct ctx c = {name, err, errlen};
+    int rc;
+
+    if (otd_config_defaults(cfg) != 0) {
+        json_decref(root);
+        return say(err, errlen, "%s: out of memory", name);
+    }
+    if (!root)
+        return say(err, errlen, "%s: line %d, column %d: %s", name, jerr->line, jerr->column,
+                   jerr->text);
+    rc = load_json(cfg, root, &c);
+    json_decref(root);
+    return rc;
+}
+
+int otd_config_load_string(otd_config *cfg, const char *text, const char *name, char *err,
+                           size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+
+    return load_parsed(cfg, root, &jerr, name, err, errlen);
+}
+
+int otd_config_load_file(otd_config *cfg, const char *path, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+
+    return load_parsed(cfg, root, &jerr, path, err, errlen);
+}
+
+int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen)
+{
+    unsigned char raw[32];
+    char hex[2 * sizeof raw + 1];
+    otd_api_key *keys, *k;
+
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return say(err, errlen, "cannot generate an admin key: no randomness");
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+    memset(raw, 0, sizeof raw);
+    keys = realloc(cfg->keys, (cfg->n_keys + 1) * sizeof *keys);
+    if (!keys)
+        return say(err, errlen, "out of memory");
+    cfg->keys = keys;
+    k = &keys[cfg->n_keys];
+    memset(k, 0, sizeof *k);
+    k->role = OTD_ROLE_ADMIN;
+    k->id = strdup("generated-admin");
+    k->key = strdup(hex);
+    cfg->generated_admin_key = strdup(hex);
+    memset(hex, 0, sizeof hex);
+    cfg->n_keys++;
+    if (!k->id || !k->key || !cfg->generated_admin_key)
+        return say(err, errlen, "out of memory");
+    return 0;
+}
+
+/* "--name VALUE" or "--name=VALUE": 1 if argv[*i] is that flag (value in *value). */
+static int flag(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != '\0')
+        return 0;
+    *value = *i + 1 < argc ? argv[++*i] : NULL;
+    return 1;
+}
+
+int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+    const char *config = NULL, *listen = NULL, *storage = NULL, *value;
+    char why[256];
+
+    memset(cfg, 0, sizeof *cfg);
+    for (int i = 1; i < argc; i++) {
+        const char **slot = flag(argc, argv, &i, "--config", &value)    ? &config
+                            : flag(argc, argv, &i, "--listen", &value)  ? &listen
+                            : flag(argc, argv, &i, "--storage", &value) ? &storage
+                                                                        : NULL;
+        if (!slot) {
+            say(err, errlen, "unknown argument \"%s\"", argv[i]);
+            return OTD_EXIT_USAGE;
+        }
+        if (!value) {
+            say(err, errlen, "%s needs a value", argv[i]);
+            return OTD_EXIT_USAGE;
+        }
+        *slot = value;
+    }
+    if (config) {
+        if (otd_config_load_file(cfg, config, err, errlen) != 0)
+            return OTD_EXIT_CONFIG;
+    } else if (otd_config_defaults(cfg) != 0) {
+        say(err, errlen, "out of memory");
+        return OTD_EXIT_CONFIG;
+    } else if (otd_config_generate_admin_key(cfg, err, errlen) != 0) {
+        return OTD_EXIT_CONFIG;
+    }
+    if (listen && otd_config_set_listen(cfg, listen, why, sizeof why) != 0) {
+        say(err, errlen, "--listen: %s", why);
+        return OTD_EXIT_CONFIG;
+    }
+    if (storage && otd_config_set_storage(cfg, storage, why, sizeof why) != 0) {
+        say(err, errlen, "--storage: %s", why);
+        return OTD_EXIT_CONFIG;
+    }
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* ordertrackd's configuration: the JSON file of docs/API.md, command-line overrides and the
+ * defaults used without a file. */
+#ifndef OTD_CONFIG_H
+#define OTD_CONFIG_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Roles of an API key; bit values so that routes can allow several. */
+enum otd_role { OTD_ROLE_ADMIN = 1, OTD_ROLE_STORE = 2, OTD_ROLE_COURIER = 4 };
+
+typedef struct otd_api_key {
+    char *id;         /* safe to log: the entry's "id", or "api_keys[N]"; never the key */
+    char *key;        /* the secret */
+    int role;         /* one enum otd_role value */
+    char **stores;    /* store ids a store key may touch */
+    size_t n_stores;
+} otd_api_key;
+
+typedef struct otd_config {
+    char *host;                  /* numeric listen address, e.g. "127.0.0.1" or "::1" */
+    unsigned port;               /* 0 asks the kernel for a free port */
+    int ipv6;                    /* host is an IPv6 address */
+    char *storage;               /* storage URI: memory:, sqlite:PATH, mongodb://... */
+    otd_api_key *keys;
+    size_t n_keys;
+    json_t *webhooks;            /* partner -> {name: secret} object, owned; NULL if absent */
+    json_t *sla;                 /* raw "sla" object for the library's SLA loader; or NULL */
+    size_t max_body_bytes;       /* limits.max_body_bytes, default 65536 */
+    double requests_per_second;  /* limits.requests_per_second, default 200 */
+    double burst;                /* limits.burst, default 400 */
+    unsigned threads;            /* limits.threads: HTTP worker threads, default 4 */
+    char *generated_admin_key;   /* without --config: the fresh admin key to print once */
+} otd_config;
+
+/* Exit statuses of start-up failures. */
+enum { OTD_EXIT_CONFIG = 2, OTD_EXIT_USAGE = 64 };
+
+/* Set the defaults (no keys, 127.0.0.1:8080, sqlite:./ordertrack.db). 0 or -1 (no memory). */
+int otd_config_defaults(otd_config *cfg);
+
+/* Load and validate a JSON config from `text` (`name` is the file name used in messages).
+ * On error returns -1 and writes "NAME: field.path: what is wrong" to err. */
+int otd_config_load_string(otd_config *cfg, const char *text, const char *name, char *err,
+                           size_t errlen);
+
+/* Same, reading the file at `path`. */
+int otd_config_load_file(otd_config *cfg, const char *path, char *err, size_t errlen);
+
+/* Parse "HOST:PORT" ("[::1]:8080" for IPv6; "localhost" means 127.0.0.1) into cfg.
+ * 0, or -1 with the reason in err. */
+int otd_config_set_listen(otd_config *cfg, const char *text, char *err, size_t errlen);
+
+/* Check and set the storage URI. 0, or -1 with the reason in err. */
+int otd_config_set_storage(otd_config *cfg, const char *uri, char *err, size_t errlen);
+
+/* Add an admin key made of 32 random bytes (hex), kept in generated_admin_key.
+ * 0, or -1 with the reason in err. */
+int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen);
+
+/* `--config FILE [--listen HOST:PORT] [--storage URI]` (also --opt=value): load the file or
+ * take the defaults plus a generated admin key, then apply the flags. Returns 0,
+ * OTD_EXIT_CONFIG (invalid file or value) or OTD_EXIT_USAGE, with the message in err.
+ * cfg is always initialised and must be freed with otd_config_free. */
+int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen);
+
+/* Free everything cfg owns. Accepts NULL and a zeroed struct. */
+void otd_config_free(otd_config *cfg);
+
+/* "admin", "store", "courier" or "?". */
+const char *otd_role_name(int role);
+
+#endif

@@ -1,0 +1,345 @@
+/* libmicrohttpd glue: per-connection body accumulation with the size limit enforced before
+ * parsing, the pipeline call, response headers, the access log and the metrics. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http_errors.h"
+
+/* Bytes of an over-limit body that are read and dropped (to answer 413 cleanly) before the
+ * connection is simply closed. */
+#define DISCARD_CAP_FACTOR 16
+
+struct otd_server {
+    otd_app *app;
+    struct MHD_Daemon *daemon;
+    unsigned port;
+    atomic_long in_flight;
+};
+
+/* One request, from its first byte to the completion callback. */
+struct exchange {
+    struct timespec start;
+    char method[16];
+    char path[512];
+    char *body;
+    size_t len, cap;
+    int too_large;
+    size_t discarded;
+    int queued;
+    unsigned status;
+    size_t bytes;
+    const otd_route *route;
+    const char *key_id;      /* the key's id from the config (never the key) */
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static const char *header_lookup(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+static const char *query_lookup(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Queue res (its body is handed to MHD) and remember what the access log needs. */
+static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_response *res)
+{
+    struct MHD_Response *r;
+    enum MHD_Result rc;
+    char value[32];
+
+    r = MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        otd_response_clear(res);
+        return MHD_NO;
+    }
+    res->body = NULL; /* MHD frees it now */
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            res->content_type ? res->content_type : OTD_CONTENT_TYPE_JSON);
+    if (res->has_etag) {
+        snprintf(value, sizeof value, "\"%llu\"", res->etag);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, value);
+    }
+    if (res->retry_after) {
+        snprintf(value, sizeof value, "%u", res->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, value);
+    }
+    if (res->allow[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    rc = MHD_queue_response(c, res->status, r);
+    MHD_destroy_response(r);
+    x->queued = 1;
+    x->status = res->status;
+    x->bytes = res->body_len;
+    otd_response_clear(res);
+    return rc;
+}
+
+static enum MHD_Result too_large(struct MHD_Connection *c, struct exchange *x, size_t limit)
+{
+    otd_response res;
+    char message[96];
+
+    memset(&res, 0, sizeof res);
+    snprintf(message, sizeof message, "request body over the limit of %zu bytes", limit);
+    otd_respond_error(&res, OTD_ERR_PAYLOAD_TOO_LARGE, message,
+                      json_pack("{sI}", "max_body_bytes", (json_int_t)limit));
+    return queue(c, x, &res);
+}
+
+/* The route a request is counted under, before the pipeline runs (a 413 is answered
+ * before it). */
+static const otd_route *route_of(const char *method, const char *url)
+{
+    otd_match m;
+
+    return otd_route_match(method, url, &m) == 200 ? m.route : NULL;
+}
+
+/* First call: set up the exchange; refuse a declared Content-Length over the limit at once. */
+static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char *url,
+                             const char *method, void **con_cls)
+{
+    size_t limit = s->app->cfg->max_body_bytes;
+    struct exchange *x = calloc(1, sizeof *x);
+    const char *length;
+    char *end;
+
+    if (!x)
+        return MHD_NO;
+    clock_gettime(CLOCK_MONOTONIC, &x->start);
+    snprintf(x->method, sizeof x->method, "%s", method);
+    snprintf(x->path, sizeof x->path, "%s", url);
+    x->route = route_of(method, url);
+    *con_cls = x;
+    atomic_fetch_add(&s->in_flight, 1);
+    length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length) {
+        errno = 0;
+        unsigned long long n = strtoull(length, &end, 10);
+        if (errno == ERANGE || n > limit) {
+            x->too_large = 1;
+            return too_large(c, x, limit);
+        }
+    }
+    return MHD_YES;
+}
+
+/* An upload chunk: keep it while under the limit, else drop it (bounded). */
+static enum MHD_Result take_chunk(otd_server *s, struct exchange *x, const char *data,
+                                  size_t *size)
+{
+    size_t limit = s->app->cfg->max_body_bytes, n = *size;
+
+    *size = 0;
+    if (!x->too_large && x->len + n > limit) {
+        x->too_large = 1;
+        free(x->body);
+        x->body = NULL;
+        x->len = x->cap = 0;
+    }
+    if (x->too_large) {
+        x->discarded += n;
+        return x->discarded > DISCARD_CAP_FACTOR * limit + 1024 * 1024 ? MHD_NO : MHD_YES;
+    }
+    if (x->len + n > x->cap) {
+        size_t cap = x->cap ? x->cap : 1024;
+        while (cap < x->len + n)
+            cap *= 2;
+        char *p = realloc(x->body, cap);
+        if (!p)
+            return MHD_NO;
+        x->body = p;
+        x->cap = cap;
+    }
+    memcpy(x->body + x->len, data, n);
+    x->len += n;
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    otd_server *s = cls;
+    struct exchange *x = *con_cls;
+    otd_request req;
+    otd_response res;
+
+    (void)version;
+    if (!x)
+        return begin(s, c, url, method, con_cls);
+    if (*upload_data_size)
+        return take_chunk(s, x, upload_data, upload_data_size);
+    if (x->queued)
+        return MHD_YES;
+    if (x->too_large)
+        return too_large(c, x, s->app->cfg->max_body_bytes);
+
+    memset(&req, 0, sizeof req);
+    req.method = method;
+    req.path = url;
+    req.body = x->body;
+    req.body_len = x->len;
+    req.header = header_lookup;
+    req.query = query_lookup;
+    req.lookup_ctx = c;
+    otd_app_handle(s->app, &req, &res);
+    x->route = req.match.route;
+    x->key_id = req.key ? req.key->id : NULL;
+    return queue(c, x, &res);
+}
+
+static void access_log(const struct exchange *x, double seconds)
+{
+    struct timespec now;
+    struct tm tm;
+    char ts[48], *line;
+    json_t *entry, *path;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(ts, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(ts + strlen(ts), 8, ".%03uZ", (unsigned)(now.tv_nsec / 1000000) % 1000u);
+    /* A path that is not UTF-8 cannot be a JSON string: it is logged as null. */
+    path = json_stringn(x->path, strlen(x->path));
+    entry = json_pack("{ss ss so ss? sI sI sf ss?}", "ts", ts, "method", x->method, "path",
+                      path ? path : json_null(), "route", x->route ? x->route->pattern : NULL,
+                      "status", (json_int_t)x->status, "bytes", (json_int_t)x->bytes,
+                      "duration_ms", seconds * 1000.0, "key_id", x->key_id);
+    line = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                         JSON_REAL_PRECISION(6))
+                 : NULL;
+    if (line)
+        fprintf(stderr, "%s\n", line);
+    free(line);
+    json_decref(entry);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    otd_server *s = cls;
+    struct exchange *x = *con_cls;
+    double seconds;
+
+    (void)c;
+    (void)toe;
+    if (!x)
+        return;
+    seconds = seconds_since(&x->start);
+    if (x->queued) {
+        otd_metrics_observe(s->app->metrics, x->route, x->status, seconds);
+        access_log(x, seconds);
+    }
+    free(x->body);
+    free(x);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    fprintf(stderr, "ordertrackd: http: %s\n", line);
+}
+
+otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
+{
+    const otd_config *cfg = app->cfg;
+    struct sockaddr_storage ss;
+    otd_server *s;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    const union MHD_DaemonInfo *info;
+
+    memset(&ss, 0, sizeof ss);
+    if (cfg->ipv6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((unsigned short)cfg->port);
+        inet_pton(AF_INET6, cfg->host, &a->sin6_addr);
+        flags |= MHD_USE_IPv6;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((unsigned short)cfg->port);
+        inet_pton(AF_INET, cfg->host, &a->sin_addr);
+    }
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->app = app;
+    atomic_init(&s->in_flight, 0);
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s%s%s:%u", cfg->ipv6 ? "[" : "", cfg->host,
+                 cfg->ipv6 ? "]" : "", cfg->port);
+        free(s);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    return s;
+}
+
+unsigned otd_server_port(const otd_server *server)
+{
+    return server ? server->port : 0;
+}
+
+void otd_server_stop(otd_server *s, unsigned drain_ms)
+{
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    MHD_socket listener;
+
+    if (!s)
+        return;
+    listener = MHD_quiesce_daemon(s->daemon);
+    for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < drain_ms;
+         waited += 10)
+        nanosleep(&tick, NULL);
+    MHD_stop_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    free(s);
+}

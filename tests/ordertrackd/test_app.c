@@ -1,0 +1,354 @@
+/* app.c + handlers.c + metrics.c + storage_probe.c: the request pipeline without sockets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "otd_test.h"
+
+#include "app.h"
+#include "storage_probe.h"
+
+static const char cfg_json[] =
+    "{\"storage\": \"memory:\", \"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
+    " {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\"]},"
+    " {\"key\": \"courier-secret\", \"role\": \"courier\"}],"
+    " \"limits\": {\"requests_per_second\": 1, \"burst\": 2}}";
+
+struct fixture {
+    otd_config cfg;
+    otd_app app;
+    int64_t now;
+    int64_t step; /* clock advance per call: 10 s refills every bucket, 0 freezes time */
+};
+
+static int64_t fake_clock(void *ctx)
+{
+    return *(int64_t *)ctx;
+}
+
+static int probe_ok(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char err[256];
+
+    if (!f || otd_config_load_string(&f->cfg, cfg_json, "t", err, sizeof err) != 0 ||
+        otd_app_init(&f->app, &f->cfg, fake_clock, &f->now) != 0)
+        return -1;
+    f->step = 10000;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    otd_app_cleanup(&f->app);
+    otd_config_free(&f->cfg);
+    free(f);
+    return 0;
+}
+
+static unsigned call(struct fixture *f, const char *method, const char *path,
+                     const char *const *headers, otd_request *req, otd_response *res)
+{
+    f->now += f->step;
+    memset(req, 0, sizeof *req);
+    req->method = method;
+    req->path = path;
+    req->header = otd_test_lookup;
+    req->query = otd_test_lookup;
+    req->lookup_ctx = (void *)headers;
+    otd_app_handle(&f->app, req, res);
+    return res->status;
+}
+
+/* The API error code in res's body. */
+static void assert_code(const otd_response *res, const char *code)
+{
+    json_t *doc = json_loadb(res->body, res->body_len, 0, NULL);
+    const char *got = json_string_value(json_object_get(json_object_get(doc, "error"), "code"));
+    if (!got || strcmp(got, code) != 0)
+        fail_msg("body %.*s lacks code %s", (int)res->body_len, res->body, code);
+    json_decref(doc);
+}
+
+static const char *const admin[] = {"Authorization", "Bearer admin-secret", NULL};
+static const char *const store1[] = {"Authorization", "Bearer store-1-secret", NULL};
+static const char *const courier[] = {"Authorization", "Bearer courier-secret", NULL};
+
+static void test_healthz(void **state)
+{
+    struct fixture *f = *state;
+    otd_request req;
+    otd_response res;
+
+    assert_int_equal(call(f, "GET", "/healthz", NULL, &req, &res), 503);
+    assert_string_equal(res.body, "{\"status\":\"degraded\",\"storage\":\"unavailable\"}");
+    otd_response_clear(&res);
+    f->app.storage_probe = probe_ok;
+    assert_int_equal(call(f, "GET", "/healthz", NULL, &req, &res), 200);
+    assert_string_equal(res.body, "{\"status\":\"ok\",\"storage\":\"ok\"}");
+    assert_string_equal(res.content_type, OTD_CONTENT_TYPE_JSON);
+    assert_null(req.key);
+    otd_response_clear(&res);
+}
+
+static void test_routing_errors(void **state)
+{
+    struct fixture *f = *state;
+    otd_request req;
+    otd_response res;
+
+    assert_int_equal(call(f, "GET", "/nope", admin, &req, &res), 404);
+    assert_code(&res, "not_found");
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "PATCH", "/tracking/orders/o1", admin, &req, &res), 405);
+    assert_code(&res, "method_not_allowed");
+    assert_string_equal(res.allow, "GET");
+    otd_response_clear(&res);
+}
+
+static void test_authentication(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const unknown[] = {"Authorization", "Bearer nope", NULL};
+    static const char *const basic[] = {"Authorization", "Basic eDp5", NULL};
+    otd_request req;
+    otd_response res;
+
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", NULL, &req, &res), 401);
+    assert_code(&res, "unauthorized");
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", unknown, &req, &res), 401);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", basic, &req, &res), 401);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "GET", "/metrics", NULL, &req, &res), 401);
+    otd_response_clear(&res);
+}
+
+static void test_authorisation(void **state)
+{
+    struct fixture *f = *state;
+    otd_request req;
+    otd_response res;
+
+    /* /metrics is for admin keys. */
+    assert_int_equal(call(f, "GET", "/metrics", store1, &req, &res), 403);
+    assert_code(&res, "forbidden");
+    otd_response_clear(&res);
+    /* A store key outside its stores. */
+    assert_int_equal(call(f, "POST", "/tracking/store/store-2/ready", store1, &req, &res), 403);
+    assert_non_null(strstr(res.body, "\"field\":\"store_id\""));
+    otd_response_clear(&res);
+    /* A courier key may not create orders nor act for a store. */
+    assert_int_equal(call(f, "POST", "/tracking/orders/o1/init", courier, &req, &res), 403);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "POST", "/tracking/store/store-1/ready", courier, &req, &res), 403);
+    otd_response_clear(&res);
+    /* Allowed, and answered 501 until the tracker is wired. */
+    assert_int_equal(call(f, "POST", "/tracking/store/store-1/ready", store1, &req, &res), 501);
+    assert_code(&res, "not_implemented");
+    assert_ptr_equal(req.key, &f->cfg.keys[1]);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "PUT", "/tracking/delivery/o1/location", courier, &req, &res), 501);
+    otd_response_clear(&res);
+    /* Webhooks authenticate by partner signature, not by key. */
+    assert_int_equal(call(f, "POST", "/tracking/webhooks/uber", NULL, &req, &res), 501);
+    assert_null(req.key);
+    otd_response_clear(&res);
+}
+
+static void test_rate_limit(void **state)
+{
+    struct fixture *f = *state;
+    otd_request req;
+    otd_response res;
+
+    f->step = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(call(f, "GET", "/tracking/orders/o1", courier, &req, &res), 501);
+        otd_response_clear(&res);
+    }
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", courier, &req, &res), 429);
+    assert_code(&res, "rate_limited");
+    assert_int_equal(res.retry_after, 1);
+    otd_response_clear(&res);
+    /* Per key: the admin key still has its burst. */
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", admin, &req, &res), 501);
+    otd_response_clear(&res);
+    f->now += 1000;
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", courier, &req, &res), 501);
+    otd_response_clear(&res);
+}
+
+static void test_headers(void **state)
+{
+    struct fixture *f = *state;
+    char long_key[300];
+    otd_request req;
+    otd_response res;
+
+    static const char *const good[] = {"Authorization", "Bearer admin-secret",
+                                       "Idempotency-Key", "abc 123-~", "If-Match", "\"42\"",
+                                       NULL};
+    assert_int_equal(call(f, "POST", "/tracking/orders/o1/init", good, &req, &res), 501);
+    assert_string_equal(req.idempotency_key, "abc 123-~");
+    assert_true(req.has_if_match);
+    assert_true(req.if_match == 42);
+    assert_string_equal(req.match.order_id, "o1");
+    otd_response_clear(&res);
+
+    static const char *const star[] = {"Authorization", "Bearer admin-secret", "If-Match", "*",
+                                       NULL};
+    assert_int_equal(call(f, "PUT", "/tracking/orders/o1/status", star, &req, &res), 501);
+    assert_false(req.has_if_match);
+    otd_response_clear(&res);
+
+    static const char *const bad_match[][5] = {
+        {"Authorization", "Bearer admin-secret", "If-Match", "42", NULL},
+        {"Authorization", "Bearer admin-secret", "If-Match", "\"4x\"", NULL},
+        {"Authorization", "Bearer admin-secret", "If-Match", "\"\"", NULL},
+        {"Authorization", "Bearer admin-secret", "If-Match", "W/\"1\"", NULL},
+        {"Authorization", "Bearer admin-secret", "If-Match", "\"-1\"", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad_match / sizeof bad_match[0]; i++) {
+        assert_int_equal(call(f, "PUT", "/tracking/orders/o1/status", bad_match[i], &req, &res),
+                         400);
+        assert_non_null(strstr(res.body, "\"field\":\"If-Match\""));
+        otd_response_clear(&res);
+    }
+
+    memset(long_key, 'k', 256);
+    long_key[256] = '\0';
+    const char *const too_long[] = {"Authorization", "Bearer admin-secret", "Idempotency-Key",
+                                    long_key, NULL};
+    const char *const control[] = {"Authorization", "Bearer admin-secret", "Idempotency-Key",
+                                   "a\tb", NULL};
+    const char *const empty[] = {"Authorization", "Bearer admin-secret", "Idempotency-Key", "",
+                                 NULL};
+    const char *const *bad_keys[] = {too_long, control, empty};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(call(f, "POST", "/tracking/orders/o1/init", bad_keys[i], &req, &res),
+                         400);
+        assert_code(&res, "invalid_request");
+        assert_non_null(strstr(res.body, "\"field\":\"Idempotency-Key\""));
+        otd_response_clear(&res);
+    }
+    /* 255 characters are fine; on a GET the header is ignored. */
+    long_key[255] = '\0';
+    assert_int_equal(call(f, "POST", "/tracking/orders/o1/init", too_long, &req, &res), 501);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", control, &req, &res), 501);
+    assert_null(req.idempotency_key);
+    otd_response_clear(&res);
+}
+
+static void test_metrics(void **state)
+{
+    struct fixture *f = *state;
+    otd_request req;
+    otd_response res;
+    const otd_route *routes = otd_routes();
+
+    otd_metrics_observe(f->app.metrics, &routes[OTD_ROUTE_HEALTHZ], 200, 0.0004);
+    otd_metrics_observe(f->app.metrics, &routes[OTD_ROUTE_HEALTHZ], 200, 0.003);
+    otd_metrics_observe(f->app.metrics, &routes[OTD_ROUTE_HEALTHZ], 503, 20.0);
+    otd_metrics_observe(f->app.metrics, NULL, 404, 0.0001);
+    otd_metrics_observe(f->app.metrics, NULL, 418, 0.0001);
+    otd_metrics_observe(NULL, NULL, 404, 0.0001);
+
+    assert_int_equal(call(f, "GET", "/metrics", admin, &req, &res), 200);
+    assert_string_equal(res.content_type, OTD_CONTENT_TYPE_PROMETHEUS);
+    assert_int_equal(strlen(res.body), res.body_len);
+    static const char *const lines[] = {
+        "# TYPE ordertrackd_http_requests_total counter\n",
+        "ordertrackd_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"200\"} 2\n",
+        "ordertrackd_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"503\"} 1\n",
+        "ordertrackd_http_requests_total{route=\"unmatched\",method=\"\",code=\"404\"} 1\n",
+        "ordertrackd_http_requests_total{route=\"unmatched\",method=\"\",code=\"other\"} 1\n",
+        "# TYPE ordertrackd_http_request_duration_seconds histogram\n",
+        "ordertrackd_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\","
+        "le=\"0.001\"} 1\n",
+        "ordertrackd_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\","
+        "le=\"0.005\"} 2\n",
+        "ordertrackd_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\","
+        "le=\"10\"} 2\n",
+        "ordertrackd_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\","
+        "le=\"+Inf\"} 3\n",
+        "ordertrackd_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\"} 3\n",
+        "ordertrackd_http_request_duration_seconds_sum{route=\"/healthz\",method=\"GET\"} "
+        "20.003400\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (!strstr(res.body, lines[i]))
+            fail_msg("missing: %s\nin:\n%s", lines[i], res.body);
+    otd_response_clear(&res);
+}
+
+static void test_respond_helpers(void **state)
+{
+    otd_response res;
+    ot_error e;
+    (void)state;
+
+    memset(&res, 0, sizeof res);
+    ot_error_clear(&e);
+    strcpy(e.message, "picking_in_progress -> delivered is not allowed");
+    strcpy(e.from, "picking_in_progress");
+    strcpy(e.to, "delivered");
+    otd_respond_ot_error(&res, OT_ETRANSITION, &e);
+    assert_int_equal(res.status, 409);
+    assert_code(&res, "invalid_transition");
+    assert_non_null(strstr(res.body, "\"from\":\"picking_in_progress\""));
+    assert_string_equal(res.content_type, OTD_CONTENT_TYPE_JSON);
+    /* Answering again replaces the body (no leak under ASan). */
+    otd_respond_ot_error(&res, OT_ESTORAGE, NULL);
+    assert_int_equal(res.status, 503);
+    assert_code(&res, "storage_unavailable");
+    otd_respond_json(&res, 201, json_pack("{si}", "version", 1));
+    assert_int_equal(res.status, 201);
+    assert_string_equal(res.body, "{\"version\":1}");
+    otd_respond_json(&res, 200, NULL); /* a failed json_pack upstream: 500, no crash */
+    assert_int_equal(res.status, 500);
+    otd_response_clear(&res);
+    assert_null(res.body);
+}
+
+static void test_storage_probe(void **state)
+{
+    (void)state;
+    assert_int_equal(otd_storage_probe_uri("memory:"), 0);
+    assert_int_equal(otd_storage_probe_uri("sqlite:/tmp/otd-probe-does-not-exist.db"), 0);
+    assert_int_equal(otd_storage_probe_uri("sqlite:ordertrack-probe.db"), 0);
+    assert_int_equal(otd_storage_probe_uri("sqlite:/nonexistent-dir/x.db"), -1);
+    assert_int_equal(otd_storage_probe_uri("sqlite:"), -1);
+    assert_int_equal(otd_storage_probe_uri("mongodb://localhost/x"), -1);
+    assert_int_equal(otd_storage_probe_uri(NULL), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_healthz, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_routing_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_authentication, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_authorisation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+        cmocka_unit_test(test_respond_helpers),
+        cmocka_unit_test(test_storage_probe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,85 @@
+/* auth.c: Bearer parsing, key lookup, role and store scope. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "auth.h"
+
+static const char cfg_json[] =
+    "{\"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
+    " {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\", \"s2\"]},"
+    " {\"key\": \"courier-secret\", \"role\": \"courier\"}]}";
+
+static void test_lookup(void **state)
+{
+    otd_config cfg;
+    otd_auth *auth;
+    const otd_api_key *key = NULL;
+    size_t index = 99;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(otd_config_load_string(&cfg, cfg_json, "t", err, sizeof err), 0);
+    auth = otd_auth_new(&cfg);
+    assert_non_null(auth);
+
+    assert_int_equal(otd_auth_check(auth, NULL, &key, &index), OTD_AUTH_MISSING);
+    assert_int_equal(otd_auth_check(auth, "", &key, &index), OTD_AUTH_MISSING);
+    assert_int_equal(otd_auth_check(auth, "Basic YWRtaW4=", &key, &index), OTD_AUTH_MALFORMED);
+    assert_int_equal(otd_auth_check(auth, "Bearer ", &key, &index), OTD_AUTH_MALFORMED);
+    assert_int_equal(otd_auth_check(auth, "Bearer admin", &key, &index), OTD_AUTH_UNKNOWN);
+    assert_int_equal(otd_auth_check(auth, "Bearer admin-secretX", &key, &index),
+                     OTD_AUTH_UNKNOWN);
+    assert_int_equal(otd_auth_check(auth, "Bearer store-1-secret", &key, &index), OTD_AUTH_OK);
+    assert_ptr_equal(key, &cfg.keys[1]);
+    assert_int_equal(index, 1);
+    assert_int_equal(otd_auth_check(auth, "bearer  courier-secret", &key, &index), OTD_AUTH_OK);
+    assert_int_equal(index, 2);
+    assert_int_equal(otd_auth_check(auth, "Bearer admin-secret", NULL, NULL), OTD_AUTH_OK);
+
+    assert_true(strstr(otd_auth_reason(OTD_AUTH_MISSING), "missing") != NULL);
+    assert_true(strstr(otd_auth_reason(OTD_AUTH_UNKNOWN), "unknown") != NULL);
+    assert_true(strstr(otd_auth_reason(OTD_AUTH_MALFORMED), "Bearer") != NULL);
+
+    otd_auth_free(auth);
+    otd_auth_free(NULL);
+    otd_config_free(&cfg);
+}
+
+static void test_scope(void **state)
+{
+    otd_config cfg;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(otd_config_load_string(&cfg, cfg_json, "t", err, sizeof err), 0);
+    const otd_api_key *admin = &cfg.keys[0], *store = &cfg.keys[1], *courier = &cfg.keys[2];
+
+    assert_true(otd_auth_store_allowed(admin, "anything"));
+    assert_true(otd_auth_store_allowed(store, "store-1"));
+    assert_true(otd_auth_store_allowed(store, "s2"));
+    assert_false(otd_auth_store_allowed(store, "store-2"));
+    assert_false(otd_auth_store_allowed(store, "store-"));
+    assert_false(otd_auth_store_allowed(courier, "store-1"));
+    assert_false(otd_auth_store_allowed(NULL, "store-1"));
+    assert_false(otd_auth_store_allowed(admin, NULL));
+
+    assert_true(otd_auth_role_allowed(admin, OTD_ROLE_ADMIN));
+    assert_false(otd_auth_role_allowed(store, OTD_ROLE_ADMIN));
+    assert_true(otd_auth_role_allowed(store, OTD_ROLE_ADMIN | OTD_ROLE_STORE));
+    assert_false(otd_auth_role_allowed(courier, OTD_ROLE_ADMIN | OTD_ROLE_STORE));
+    assert_false(otd_auth_role_allowed(NULL, 7));
+    otd_config_free(&cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lookup),
+        cmocka_unit_test(test_scope),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,254 @@
+/* config.c: the example of docs/API.md loads; each invalid config is refused with the file,
+ * the field path and the reason; flags override the file; defaults without a file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static const char example[] =
+    "{\"listen\": \"127.0.0.1:8080\", \"storage\": \"sqlite:./ordertrack.db\",\n"
+    " \"api_keys\": [\n"
+    "   {\"key\": \"admin-secret\", \"role\": \"admin\"},\n"
+    "   {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\"]},\n"
+    "   {\"key\": \"courier-secret\", \"role\": \"courier\", \"id\": \"fleet\"}],\n"
+    " \"webhooks\": {\"uber\": {\"signing_key\": \"k\"}, \"doordash\": {\"authorization\": "
+    "\"Basic x\"}},\n"
+    " \"limits\": {\"max_body_bytes\": 65536, \"requests_per_second\": 200, \"burst\": 400},\n"
+    " \"sla\": {\"store_acknowledgment_ms\": 300000, \"warning_fraction\": 0.8}}";
+
+static void test_example_loads(void **state)
+{
+    otd_config cfg;
+    char err[256] = "";
+    (void)state;
+
+    if (otd_config_load_string(&cfg, example, "example.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(cfg.host, "127.0.0.1");
+    assert_int_equal(cfg.port, 8080);
+    assert_false(cfg.ipv6);
+    assert_string_equal(cfg.storage, "sqlite:./ordertrack.db");
+    assert_int_equal(cfg.n_keys, 3);
+    assert_int_equal(cfg.keys[0].role, OTD_ROLE_ADMIN);
+    assert_string_equal(cfg.keys[0].id, "api_keys[0]");
+    assert_int_equal(cfg.keys[1].role, OTD_ROLE_STORE);
+    assert_int_equal(cfg.keys[1].n_stores, 1);
+    assert_string_equal(cfg.keys[1].stores[0], "store-1");
+    assert_int_equal(cfg.keys[2].role, OTD_ROLE_COURIER);
+    assert_string_equal(cfg.keys[2].id, "fleet");
+    assert_int_equal(cfg.max_body_bytes, 65536);
+    assert_true(cfg.requests_per_second == 200 && cfg.burst == 400);
+    assert_int_equal(cfg.threads, 4);
+    assert_non_null(cfg.sla);
+    assert_true(json_integer_value(json_object_get(cfg.sla, "store_acknowledgment_ms")) ==
+                300000);
+    assert_non_null(json_object_get(cfg.webhooks, "uber"));
+    assert_null(cfg.generated_admin_key);
+    otd_config_free(&cfg);
+    otd_config_free(&cfg); /* idempotent on a freed (zeroed) struct */
+    otd_config_free(NULL);
+}
+
+static void test_minimal_defaults(void **state)
+{
+    otd_config cfg;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(otd_config_load_string(&cfg,
+                                            "{\"api_keys\": [{\"key\": \"k\", \"role\": "
+                                            "\"admin\"}], \"listen\": \"[::1]:0\"}",
+                                            "m.json", err, sizeof err),
+                     0);
+    assert_string_equal(cfg.host, "::1");
+    assert_int_equal(cfg.port, 0);
+    assert_true(cfg.ipv6);
+    assert_string_equal(cfg.storage, "sqlite:./ordertrack.db");
+    assert_int_equal(cfg.max_body_bytes, 65536);
+    assert_null(cfg.sla);
+    assert_null(cfg.webhooks);
+    otd_config_free(&cfg);
+}
+
+static const struct {
+    const char *json;
+    const char *message;
+} invalid[] = {
+    {"[1]", "bad.json: (top level): must be a JSON object"},
+    {"{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}], \"lisen\": \"x\"}",
+     "bad.json: lisen: unknown field"},
+    {"{}", "bad.json: api_keys: required"},
+    {"{\"api_keys\": []}", "bad.json: api_keys: required"},
+    {"{\"api_keys\": [\"k\"]}", "bad.json: api_keys[0]: must be an object"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}, {\"key\": \"b\", \"role\": "
+     "\"boss\"}]}",
+     "bad.json: api_keys[1].role: unknown role \"boss\""},
+    {"{\"api_keys\": [{\"key\": \"a\"}]}", "bad.json: api_keys[0].role: required"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}, {\"key\": \"a\", \"role\": "
+     "\"courier\"}]}",
+     "bad.json: api_keys[1].key: duplicate key: same as api_keys[0].key"},
+    {"{\"api_keys\": [{\"key\": \"\", \"role\": \"admin\"}]}", "bad.json: api_keys[0].key:"},
+    {"{\"api_keys\": [{\"key\": \"a b\", \"role\": \"admin\"}]}",
+     "bad.json: api_keys[0].key: must be a string of 1-255 printable"},
+    {"{\"api_keys\": [{\"key\": 7, \"role\": \"admin\"}]}", "bad.json: api_keys[0].key:"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\", \"secret\": 1}]}",
+     "bad.json: api_keys[0].secret: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"store\"}]}",
+     "bad.json: api_keys[0].stores: a store key needs a non-empty array"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"store\", \"stores\": [\"s\", 3]}]}",
+     "bad.json: api_keys[0].stores[1]: must be a store id"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\", \"stores\": [\"s\"]}]}",
+     "bad.json: api_keys[0].stores: only keys with role \"store\""},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"8080\"}",
+     "bad.json: listen: \"8080\" is not HOST:PORT"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"example.com:80\"}",
+     "bad.json: listen: \"example.com\" is not a numeric IPv4 address"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"127.0.0.1:65536\"}",
+     "bad.json: listen: port \"65536\" is not a number 0-65535"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"127.0.0.1:-1\"}",
+     "bad.json: listen: port \"-1\""},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"::1:80\"}",
+     "bad.json: listen:"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": 8080}",
+     "bad.json: listen: must be a string"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"storage\": \"redis://x\"}",
+     "bad.json: storage: \"redis://x\" is not a storage URI"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"storage\": \"sqlite:\"}",
+     "bad.json: storage: \"sqlite:\" lacks a path"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": {\"burst\": 0}}",
+     "bad.json: limits.burst: 0 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"max_body_bytes\": 1.5}}",
+     "bad.json: limits.max_body_bytes: must be an integer"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"max_body_bytes\": -1}}",
+     "bad.json: limits.max_body_bytes: -1 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"requests_per_second\": \"fast\"}}",
+     "bad.json: limits.requests_per_second: must be a number"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": {\"threads\": 0}}",
+     "bad.json: limits.threads: 0 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": {\"rps\": 1}}",
+     "bad.json: limits.rps: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"fedex\": {}}}",
+     "bad.json: webhooks.fedex: unknown partner"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"uber\": "
+     "{\"signing_key\": 1}}}",
+     "bad.json: webhooks.uber.signing_key: must be a non-empty string"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"sla\": []}",
+     "bad.json: sla: must be an object"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
+     "bad.json: line 1"},
+    {"{\"api_keys\": ", "bad.json: line 1, column"},
+};
+
+static void test_invalid_configs(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        otd_config cfg;
+        char err[512] = "";
+        if (otd_config_load_string(&cfg, invalid[i].json, "bad.json", err, sizeof err) == 0)
+            fail_msg("accepted: %s", invalid[i].json);
+        if (strncmp(err, invalid[i].message, strlen(invalid[i].message)) != 0)
+            fail_msg("%s\n  got:  %s\n  want: %s...", invalid[i].json, err, invalid[i].message);
+        otd_config_free(&cfg);
+    }
+}
+
+static int write_file(char *path, const char *text)
+{
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static void test_args(void **state)
+{
+    char path[] = "/tmp/otd_config_XXXXXX", err[512];
+    otd_config cfg;
+    (void)state;
+
+    assert_int_equal(write_file(path, example), 0);
+
+    char *a1[] = {"ordertrackd", "--config", path, "--listen", "127.0.0.1:9999",
+                  "--storage=memory:", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 6, a1, err, sizeof err), 0);
+    assert_int_equal(cfg.port, 9999);
+    assert_string_equal(cfg.storage, "memory:");
+    assert_int_equal(cfg.n_keys, 3);
+    otd_config_free(&cfg);
+
+    char *a2[] = {"ordertrackd", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 1, a2, err, sizeof err), 0);
+    assert_string_equal(cfg.host, "127.0.0.1");
+    assert_int_equal(cfg.port, 8080);
+    assert_string_equal(cfg.storage, "sqlite:./ordertrack.db");
+    assert_int_equal(cfg.n_keys, 1);
+    assert_int_equal(cfg.keys[0].role, OTD_ROLE_ADMIN);
+    assert_non_null(cfg.generated_admin_key);
+    assert_int_equal(strlen(cfg.generated_admin_key), 64);
+    assert_int_equal(strspn(cfg.generated_admin_key, "0123456789abcdef"), 64);
+    assert_string_equal(cfg.keys[0].key, cfg.generated_admin_key);
+    char first[65];
+    strcpy(first, cfg.generated_admin_key);
+    otd_config_free(&cfg);
+    assert_int_equal(otd_config_from_args(&cfg, 1, a2, err, sizeof err), 0);
+    assert_string_not_equal(first, cfg.generated_admin_key);
+    otd_config_free(&cfg);
+
+    char *a3[] = {"ordertrackd", "--config", path, "--listen", "nowhere", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 5, a3, err, sizeof err), OTD_EXIT_CONFIG);
+    assert_non_null(strstr(err, "--listen: \"nowhere\" is not HOST:PORT"));
+    otd_config_free(&cfg);
+
+    char *a4[] = {"ordertrackd", "--storage", "ftp://x", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 3, a4, err, sizeof err), OTD_EXIT_CONFIG);
+    assert_non_null(strstr(err, "--storage:"));
+    otd_config_free(&cfg);
+
+    char *a5[] = {"ordertrackd", "--port", "1", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 3, a5, err, sizeof err), OTD_EXIT_USAGE);
+    otd_config_free(&cfg);
+
+    char *a6[] = {"ordertrackd", "--config", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 2, a6, err, sizeof err), OTD_EXIT_USAGE);
+    otd_config_free(&cfg);
+
+    char *a7[] = {"ordertrackd", "--config", "/nonexistent/ordertrackd.json", NULL};
+    assert_int_equal(otd_config_from_args(&cfg, 3, a7, err, sizeof err), OTD_EXIT_CONFIG);
+    assert_non_null(strstr(err, "/nonexistent/ordertrackd.json"));
+    otd_config_free(&cfg);
+
+    unlink(path);
+}
+
+static void test_role_names(void **state)
+{
+    (void)state;
+    assert_string_equal(otd_role_name(OTD_ROLE_ADMIN), "admin");
+    assert_string_equal(otd_role_name(OTD_ROLE_STORE), "store");
+    assert_string_equal(otd_role_name(OTD_ROLE_COURIER), "courier");
+    assert_string_equal(otd_role_name(0), "?");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example_loads), cmocka_unit_test(test_minimal_defaults),
+        cmocka_unit_test(test_invalid_configs), cmocka_unit_test(test_args),
+        cmocka_unit_test(test_role_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
