@@ -14,5 +14,6 @@
 #include "status.h"
 #include "transition.h"
 #include "update.h"
+#include "courier.h"
 
 #endif /* ORDERTRACK_H */
