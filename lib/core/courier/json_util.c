@@ -6,7 +6,7 @@
 #include "alloc_internal.h"
 #include "courier_internal.h"
 #include "error_internal.h"
-#include "json_util.h"
+#include "json_internal.h"
 
 static void *json_malloc(size_t size)
 {

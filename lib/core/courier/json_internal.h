@@ -1,6 +1,6 @@
 /* Internal: jansson set-up and typed member access that names the field on error. */
-#ifndef OT_COURIER_JSON_UTIL_H
-#define OT_COURIER_JSON_UTIL_H
+#ifndef OT_COURIER_JSON_INTERNAL_H
+#define OT_COURIER_JSON_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
