@@ -38,6 +38,7 @@ static void test_every_builtin_row(void **state)
             assert_int_equal(ot__courier_normalise(buf, r->raw), (int)strlen(r->raw));
             assert_string_equal(buf, r->raw);
             assert_true(tab->uses_type || (!r->type && !r->code));
+            assert_int_equal(r->raw_len, strlen(r->raw));
             rc = ot_courier_map(&m, NULL, tab->provider, r->raw, r->type, r->code, &err);
             if (rc != 0)
                 fail_msg("provider %d row %zu (%s) does not map: %s", tab->provider, i, r->raw,

@@ -12,6 +12,7 @@
 struct ot__courier_row {
     const char *type;  /* StatusType; NULL = the row applies when no type is given */
     const char *raw;   /* raw status */
+    unsigned char raw_len; /* strlen(raw), a cheap first filter */
     const char *code;  /* NDR StatusCode; NULL = any code */
     unsigned char value; /* ot_shipment_status (parcel) or ot_status (hyperlocal); 0 = none */
     unsigned short flags; /* enum ot_update_flag */
@@ -25,11 +26,13 @@ struct ot__courier_table {
 };
 
 /* Row builders for the table files. */
-#define OT__ROW(raw, value) {NULL, raw, NULL, (unsigned char)(value), 0}
-#define OT__ROWF(raw, value, flags) {NULL, raw, NULL, (unsigned char)(value), (flags)}
-#define OT__TROW(type, raw, value) {type, raw, NULL, (unsigned char)(value), 0}
-#define OT__TROWF(type, raw, value, flags) {type, raw, NULL, (unsigned char)(value), (flags)}
-#define OT__CROW(type, raw, code, value) {type, raw, code, (unsigned char)(value), 0}
+#define OT__RAW(raw) raw, (unsigned char)(sizeof(raw) - 1)
+#define OT__ROW(raw, value) {NULL, OT__RAW(raw), NULL, (unsigned char)(value), 0}
+#define OT__ROWF(raw, value, flags) {NULL, OT__RAW(raw), NULL, (unsigned char)(value), (flags)}
+#define OT__TROW(type, raw, value) {type, OT__RAW(raw), NULL, (unsigned char)(value), 0}
+#define OT__TROWF(type, raw, value, flags)                                                   \
+    {type, OT__RAW(raw), NULL, (unsigned char)(value), (flags)}
+#define OT__CROW(type, raw, code, value) {type, OT__RAW(raw), code, (unsigned char)(value), 0}
 #define OT__COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 extern const struct ot__courier_table ot__courier_delhivery;

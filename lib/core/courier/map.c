@@ -46,20 +46,23 @@ int ot__courier_normalise(char *dst, const char *src)
     return (int)(end - start);
 }
 
-/* A key, normalised; code "" when absent. */
+/* A key, normalised; type and code "" when absent. */
 struct key {
     char type[OT_COURIER_KEY_MAX + 1];
     char raw[OT_COURIER_KEY_MAX + 1];
     char code[OT_COURIER_KEY_MAX + 1];
+    size_t raw_len;
 };
 
-/* Does a row (type, code) match the key? `any_code`: only rows without a code. */
-static int row_matches(const char *rtype, const char *rraw, const char *rcode, int uses_type,
-                       const struct key *k, int exact_code)
+/* Does a row match the key? `exact_code`: only rows with the key's code, else only rows
+ * without a code. */
+static int row_matches(const char *rtype, const char *rraw, size_t rraw_len, const char *rcode,
+                       int uses_type, const struct key *k, int exact_code)
 {
-    if (exact_code ? (!rcode || strcmp(rcode, k->code) != 0) : rcode != NULL)
+    if (rraw_len != k->raw_len || rraw[0] != k->raw[0]
+        || memcmp(rraw, k->raw, rraw_len) != 0)
         return 0;
-    if (rraw[0] != k->raw[0] || strcmp(rraw, k->raw) != 0)
+    if (exact_code ? (!rcode || strcmp(rcode, k->code) != 0) : rcode != NULL)
         return 0;
     if (!uses_type)
         return 1;
@@ -93,14 +96,15 @@ static int lookup(ot_courier_mapping *out, const ot_courier_tables *t,
         for (i = t->count; i-- > 0;) {
             const struct ot__override_row *r = &t->rows[i];
             if (r->provider == provider
-                && row_matches(r->type, r->raw, r->code, table->uses_type, k, exact_code)) {
+                && row_matches(r->type, r->raw, strlen(r->raw), r->code, table->uses_type, k,
+                               exact_code)) {
                 fill(out, provider, r->value, r->flags);
                 return 1;
             }
         }
     for (i = 0; i < table->count; i++) {
         const struct ot__courier_row *r = &table->rows[i];
-        if (row_matches(r->type, r->raw, r->code, table->uses_type, k, exact_code)) {
+        if (row_matches(r->type, r->raw, r->raw_len, r->code, table->uses_type, k, exact_code)) {
             fill(out, provider, r->value, r->flags);
             return 1;
         }
@@ -115,6 +119,7 @@ int ot_courier_map(ot_courier_mapping *out, const ot_courier_tables *tables, int
     const struct ot__courier_table *table;
     struct key k;
     const char *pname = "?";
+    int len;
 
     if (!out)
         return ot__error_field(err, OT_EINVAL, "out", "output pointer for the mapping is NULL");
@@ -122,30 +127,34 @@ int ot_courier_map(ot_courier_mapping *out, const ot_courier_tables *tables, int
     if (!table)
         return ot__error_field(err, OT_EINVAL, "provider",
                                "provider %d has no courier status table", provider);
-    (void)ot_provider_to_string(&pname, provider, NULL);
     if (!raw_status)
         return ot__error_field(err, OT_EINVAL, "raw_status", "raw status is NULL");
 
     out->status = 0;
     out->shipment_status = 0;
     out->flags = OT_UPDATE_UNMAPPED;
-    if (ot__courier_normalise(k.raw, raw_status) < 0)
+    k.type[0] = k.code[0] = '\0';
+    len = ot__courier_normalise(k.raw, raw_status);
+    /* Only typed tables (Delhivery) have rows with a type or a code. */
+    if (len >= 0 && table->uses_type) {
+        if (ot__courier_normalise(k.type, raw_type) < 0)
+            len = -1;
+        if (ot__courier_normalise(k.code, raw_code) < 0)
+            k.code[0] = '\0'; /* an over-long code cannot match a code row */
+    }
+    if (len < 0) {
+        (void)ot_provider_to_string(&pname, provider, NULL);
         return ot__error_field(err, OT_EUNKNOWN_STATUS, "raw_status",
-                               "%s: raw status \"%.40s...\" is longer than %d bytes", pname,
-                               raw_status, OT_COURIER_KEY_MAX);
-    if (table->uses_type && ot__courier_normalise(k.type, raw_type) < 0)
-        return ot__error_field(err, OT_EUNKNOWN_STATUS, "raw_type",
-                               "%s: status type is longer than %d bytes", pname,
-                               OT_COURIER_KEY_MAX);
-    if (!table->uses_type)
-        k.type[0] = '\0';
-    if (ot__courier_normalise(k.code, raw_code) < 0)
-        k.code[0] = '\0'; /* an over-long code cannot match a code row */
+                               "%s: raw status \"%.40s...\" or its type is longer than %d bytes",
+                               pname, raw_status, OT_COURIER_KEY_MAX);
+    }
+    k.raw_len = (size_t)len;
 
-    if (k.raw[0] != '\0'
+    if (k.raw_len > 0
         && ((k.code[0] != '\0' && lookup(out, tables, table, provider, &k, 1))
             || lookup(out, tables, table, provider, &k, 0)))
         return 0;
+    (void)ot_provider_to_string(&pname, provider, NULL);
     if (table->uses_type && k.type[0] != '\0')
         return ot__error_field(err, OT_EUNKNOWN_STATUS, "raw_status",
                                "%s: no table maps status \"%.64s\" with type \"%.16s\"", pname,
