@@ -1,5 +1,8 @@
 /* ot_courier_parse: decode the payload, dispatch to the partner's parser. */
 #include <stdio.h>
+#include <string.h>
+
+#include "alloc_internal.h"
 
 #include "error_internal.h"
 #include "parse_internal.h"
@@ -52,6 +55,49 @@ int ot__parse_position(struct ot__parse *p, ot_update *u, const json_t *obj, con
         return ot__json_field_error(p->err, OT_EPARSE, path, key, "position out of range");
     u->flags |= OT_UPDATE_HAS_POSITION;
     return 0;
+}
+
+int ot__parse_newest(struct ot__parse *p, struct ot__activity *out, const json_t *arr,
+                     const char *path)
+{
+    json_t *item;
+    char sub[OT__PATH_MAX];
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    json_array_foreach(arr, i, item) {
+        struct ot__activity a;
+        snprintf(sub, sizeof sub, "%.70s[%zu]", path, i);
+        if (!json_is_object(item))
+            return ot__json_field_error(p->err, OT_EPARSE, "", sub, "expected an object");
+        OT__TRY(ot__json_opt_time(&a.time_ms, item, "date", OT__IST_OFFSET_MIN, sub, p->err));
+        OT__TRY(ot__json_opt_string(&a.activity, item, "activity", sub, p->err));
+        OT__TRY(ot__json_opt_string(&a.location, item, "location", sub, p->err));
+        if (i == 0 || a.time_ms > out->time_ms)
+            *out = a;
+    }
+    return 0;
+}
+
+int ot__parse_join(struct ot__parse *p, const char **dst, const char *a, const char *b)
+{
+    size_t la, lb;
+    char *buf;
+    int rc;
+
+    if (!a || !b)
+        return ot__parse_copy(p, dst, a ? a : b);
+    la = strlen(a);
+    lb = strlen(b);
+    buf = ot__malloc(la + lb + 3);
+    if (!buf)
+        return ot__error_set(p->err, OT_ENOMEM, "out of memory copying a payload string");
+    memcpy(buf, a, la);
+    memcpy(buf + la, ": ", 2);
+    memcpy(buf + la + 2, b, lb + 1);
+    rc = ot__parse_copy(p, dst, buf);
+    ot__free(buf);
+    return rc;
 }
 
 static int dispatch(struct ot__parse *p, int payload, const json_t *root)

@@ -41,7 +41,6 @@ struct shipment {
 static int emit(struct ot__parse *p, struct shipment *s, const struct record *r)
 {
     ot_update *u = ot__parse_push(p, OT_PROVIDER_DELHIVERY);
-    char notes[256];
 
     if (!u)
         return OT_ENOMEM;
@@ -50,14 +49,9 @@ static int emit(struct ot__parse *p, struct shipment *s, const struct record *r)
     OT__TRY(ot__parse_copy(p, &u->raw_status, r->status));
     OT__TRY(ot__parse_copy(p, &u->raw_type, r->type));
     OT__TRY(ot__parse_copy(p, &u->location, r->location));
-    /* ot_update has no code member: the NDR StatusCode leads the notes. */
-    if (r->code && r->code[0]) {
-        snprintf(notes, sizeof notes, "%s%s%s", r->code, r->instructions ? ": " : "",
-                 r->instructions ? r->instructions : "");
-        OT__TRY(ot__parse_copy(p, &u->notes, notes));
-    } else {
-        OT__TRY(ot__parse_copy(p, &u->notes, r->instructions));
-    }
+    /* ot_update has no code member: the StatusCode leads the notes. */
+    OT__TRY(ot__parse_join(p, &u->notes, r->code && r->code[0] ? r->code : NULL,
+                           r->instructions));
     u->event_time_ms = r->time_ms;
     u->eta_ms = s->eta_ms;
     ot__parse_map(p, u, r->code);

@@ -32,6 +32,17 @@ void ot__parse_map(struct ot__parse *p, ot_update *u, const char *code);
 int ot__parse_position(struct ot__parse *p, ot_update *u, const json_t *obj, const char *key,
                        const char *path);
 
+/* The newest entry of an optional array of scans {date, activity, location} (Shiprocket,
+ * Velocity); dates without an offset are IST. All zero for an absent or empty array. */
+struct ot__activity {
+    int64_t time_ms;
+    const char *activity, *location;
+};
+int ot__parse_newest(struct ot__parse *p, struct ot__activity *out, const json_t *arr,
+                     const char *path);
+/* Copy "a: b" (or whichever of a, b is not NULL) into the list. */
+int ot__parse_join(struct ot__parse *p, const char **dst, const char *a, const char *b);
+
 int ot__parse_delhivery(struct ot__parse *p, const json_t *root, int push);
 int ot__parse_delhivery_b2b(struct ot__parse *p, const json_t *root);
 int ot__parse_shiprocket_tracking(struct ot__parse *p, const json_t *root);

@@ -2,37 +2,8 @@
  * {"tracking_data": ...}, ...}) and status webhook. Mapping is on shipment_status_id.
  * Times without an offset ("2023-05-23 11:43:52", "23 05 2023 11:43:52") are IST. */
 #include <stdio.h>
-#include <string.h>
 
 #include "parse_internal.h"
-
-/* The newest activity (scan) of an array of {date, activity, location, ...}. */
-struct activity {
-    int64_t time_ms;
-    const char *activity, *location;
-};
-
-static int newest_activity(struct ot__parse *p, struct activity *out, const json_t *arr,
-                           const char *path, const char *text_key)
-{
-    json_t *item;
-    char sub[OT__PATH_MAX];
-    size_t i;
-
-    memset(out, 0, sizeof *out);
-    json_array_foreach(arr, i, item) {
-        struct activity a;
-        snprintf(sub, sizeof sub, "%.70s[%zu]", path, i);
-        if (!json_is_object(item))
-            return ot__json_field_error(p->err, OT_EPARSE, "", sub, "expected an object");
-        OT__TRY(ot__json_opt_time(&a.time_ms, item, "date", OT__IST_OFFSET_MIN, sub, p->err));
-        OT__TRY(ot__json_opt_string(&a.activity, item, text_key, sub, p->err));
-        OT__TRY(ot__json_opt_string(&a.location, item, "location", sub, p->err));
-        if (i == 0 || a.time_ms > out->time_ms)
-            *out = a;
-    }
-    return 0;
-}
 
 /* One tracking_data object; `awb` from the batch key, or NULL. */
 static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
@@ -41,7 +12,7 @@ static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
     json_t *track, *acts, *first = NULL;
     const char *status, *url, *order = NULL, *current = NULL;
     char sub[OT__PATH_MAX], status_buf[32], awb_buf[32], order_buf[32];
-    struct activity act;
+    struct ot__activity act;
     int64_t eta;
     double track_status;
     int has_track_status;
@@ -74,7 +45,7 @@ static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
                                     "missing");
     OT__TRY(ot__json_opt_array(&acts, td, "shipment_track_activities", path, p->err));
     snprintf(sub, sizeof sub, "%.60s.shipment_track_activities", path);
-    OT__TRY(newest_activity(p, &act, acts, sub, "activity"));
+    OT__TRY(ot__parse_newest(p, &act, acts, sub));
     OT__TRY(ot__json_opt_string(&url, td, "track_url", path, p->err));
     OT__TRY(ot__json_opt_time(&eta, td, "etd", OT__IST_OFFSET_MIN, path, p->err));
 
@@ -118,7 +89,7 @@ int ot__parse_shiprocket_webhook(struct ot__parse *p, const json_t *root)
     const char *awb, *status, *label, *current, *order, *courier;
     char awb_buf[32], status_buf[32], order_buf[32];
     json_t *scans;
-    struct activity act;
+    struct ot__activity act;
     int64_t time_ms, eta;
     ot_update *u;
 
@@ -137,7 +108,7 @@ int ot__parse_shiprocket_webhook(struct ot__parse *p, const json_t *root)
                               p->err));
     OT__TRY(ot__json_opt_time(&eta, root, "etd", OT__IST_OFFSET_MIN, "", p->err));
     OT__TRY(ot__json_opt_array(&scans, root, "scans", "", p->err));
-    OT__TRY(newest_activity(p, &act, scans, "scans", "activity"));
+    OT__TRY(ot__parse_newest(p, &act, scans, "scans"));
 
     u = ot__parse_push(p, OT_PROVIDER_SHIPROCKET);
     if (!u)

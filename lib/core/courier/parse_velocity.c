@@ -8,41 +8,28 @@
 static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
                          const char *path)
 {
-    json_t *acts, *item;
-    const char *status, *url, *best_loc = NULL, *best_act = NULL;
+    json_t *acts;
+    const char *status, *url;
     char sub[OT__PATH_MAX];
-    int64_t best = 0, eta;
+    struct ot__activity act;
+    int64_t eta;
     ot_update *u;
-    size_t i;
 
     OT__TRY(ot__json_req_string(&status, td, "shipment_status", path, p->err));
     OT__TRY(ot__json_opt_string(&url, td, "track_url", path, p->err));
     OT__TRY(ot__json_opt_time(&eta, td, "etd", OT__IST_OFFSET_MIN, path, p->err));
     OT__TRY(ot__json_opt_array(&acts, td, "shipment_track_activities", path, p->err));
-    json_array_foreach(acts, i, item) {
-        const char *loc, *act;
-        int64_t ts;
-        snprintf(sub, sizeof sub, "%.50s.shipment_track_activities[%zu]", path, i);
-        if (!json_is_object(item))
-            return ot__json_field_error(p->err, OT_EPARSE, "", sub, "expected an object");
-        OT__TRY(ot__json_opt_time(&ts, item, "date", OT__IST_OFFSET_MIN, sub, p->err));
-        OT__TRY(ot__json_opt_string(&act, item, "activity", sub, p->err));
-        OT__TRY(ot__json_opt_string(&loc, item, "location", sub, p->err));
-        if (i == 0 || ts > best) {
-            best = ts;
-            best_loc = loc;
-            best_act = act;
-        }
-    }
+    snprintf(sub, sizeof sub, "%.60s.shipment_track_activities", path);
+    OT__TRY(ot__parse_newest(p, &act, acts, sub));
     u = ot__parse_push(p, OT_PROVIDER_VELOCITY);
     if (!u)
         return OT_ENOMEM;
     OT__TRY(ot__parse_copy(p, &u->tracking_id, awb));
     OT__TRY(ot__parse_copy(p, &u->raw_status, status));
-    OT__TRY(ot__parse_copy(p, &u->location, best_loc));
-    OT__TRY(ot__parse_copy(p, &u->notes, best_act));
+    OT__TRY(ot__parse_copy(p, &u->location, act.location));
+    OT__TRY(ot__parse_copy(p, &u->notes, act.activity));
     OT__TRY(ot__parse_copy(p, &u->tracking_url, url));
-    u->event_time_ms = best;
+    u->event_time_ms = act.time_ms;
     u->eta_ms = eta;
     ot__parse_map(p, u, NULL);
     return 0;
