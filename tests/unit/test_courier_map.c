@@ -412,6 +412,33 @@ static void test_override_file(void **state)
     ot_courier_tables_free(t);
 }
 
+/* Every prefix of a good override file is refused (nothing loaded) or loads entirely. */
+static void test_override_prefixes(void **state)
+{
+    size_t n, len = strlen(good_overrides);
+    (void)state;
+    for (n = 0; n < len; n++) {
+        ot_courier_tables *t = NULL;
+        ot_error err;
+        char *copy = malloc(n ? n : 1);
+        int rc;
+        assert_non_null(copy);
+        memcpy(copy, good_overrides, n);
+        assert_int_equal(ot_courier_tables_new(&t, NULL), 0);
+        ot_error_clear(&err);
+        rc = ot_courier_tables_load_overrides_json(t, copy, n, &err);
+        if (rc == 0) {
+            assert_int_equal(ot_courier_tables_override_count(t, NULL), 6);
+        } else {
+            assert_int_equal(rc, OT_EPARSE);
+            assert_true(strncmp(err.message, "overrides:", 10) == 0);
+            assert_int_equal(ot_courier_tables_override_count(t, NULL), 0);
+        }
+        ot_courier_tables_free(t);
+        free(copy);
+    }
+}
+
 struct time_case {
     const char *s;
     int offset;
@@ -478,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_bad_overrides),
         cmocka_unit_test(test_override_file),
+        cmocka_unit_test(test_override_prefixes),
         cmocka_unit_test(test_time_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
