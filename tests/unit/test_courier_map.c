@@ -26,6 +26,7 @@ static void test_every_builtin_row(void **state)
     for (t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         const struct ot__courier_table *tab = tables[t];
         assert_ptr_equal(ot__courier_builtin(tab->provider), tab);
+        assert_true(tab->count <= OT__INDEX_SLOTS / 2);
         for (i = 0; i < tab->count; i++) {
             const struct ot__courier_row *r = &tab->rows[i];
             ot_courier_mapping m;

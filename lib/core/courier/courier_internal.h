@@ -18,6 +18,10 @@ struct ot__courier_row {
     unsigned short flags; /* enum ot_update_flag */
 };
 
+/* Slots of each built-in table's hash index (a power of two); a table holds at most half
+ * as many rows. */
+#define OT__INDEX_SLOTS 256
+
 struct ot__courier_table {
     int provider;
     int uses_type; /* 1: raw_type takes part in the key (Delhivery) */

@@ -1,5 +1,8 @@
 /* The mapper: normalise the raw key, look it up in the overrides and the built-in tables.
- * Mapping never allocates: keys are normalised into stack buffers. */
+ * Mapping never allocates: keys are normalised into stack buffers. The built-in tables are
+ * reached through hash indexes computed once (pthread_once) from the constant rows. */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc_internal.h"
@@ -69,6 +72,64 @@ static int row_matches(const char *rtype, const char *rraw, size_t rraw_len, con
     return rtype ? strcmp(rtype, k->type) == 0 : k->type[0] == '\0';
 }
 
+/* Hash indexes of the built-in tables: open addressing, slot = row index + 1, 0 empty. */
+struct index {
+    unsigned char slot[OT__INDEX_SLOTS];
+};
+static struct index indexes[OT_PROVIDER_COUNT];
+static pthread_once_t indexes_once = PTHREAD_ONCE_INIT;
+
+static uint32_t fnv(uint32_t h, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return (h ^ 0x1f) * 16777619u;
+}
+
+/* Hash of (type, raw, code); absent ones are "". */
+static size_t key_hash(const char *type, const char *raw, size_t raw_len, const char *code)
+{
+    uint32_t h = 2166136261u;
+    h = fnv(h, type ? type : "", type ? strlen(type) : 0);
+    h = fnv(h, raw, raw_len);
+    h = fnv(h, code ? code : "", code ? strlen(code) : 0);
+    return h & (OT__INDEX_SLOTS - 1);
+}
+
+static void build_indexes(void)
+{
+    int p;
+    size_t i, h;
+
+    for (p = 0; p < OT_PROVIDER_COUNT; p++) {
+        const struct ot__courier_table *t = ot__courier_builtin(p);
+        for (i = 0; t && i < t->count && i < OT__INDEX_SLOTS / 2; i++) {
+            const struct ot__courier_row *r = &t->rows[i];
+            h = key_hash(t->uses_type ? r->type : NULL, r->raw, r->raw_len, r->code);
+            while (indexes[p].slot[h])
+                h = (h + 1) & (OT__INDEX_SLOTS - 1);
+            indexes[p].slot[h] = (unsigned char)(i + 1);
+        }
+    }
+}
+
+static const struct ot__courier_row *builtin_find(const struct ot__courier_table *table,
+                                                  const struct key *k, int exact_code)
+{
+    const struct index *idx = &indexes[table->provider];
+    size_t h = key_hash(k->type, k->raw, k->raw_len, exact_code ? k->code : NULL);
+    unsigned s;
+
+    while ((s = idx->slot[h]) != 0) {
+        const struct ot__courier_row *r = &table->rows[s - 1];
+        if (row_matches(r->type, r->raw, r->raw_len, r->code, table->uses_type, k, exact_code))
+            return r;
+        h = (h + 1) & (OT__INDEX_SLOTS - 1);
+    }
+    return NULL;
+}
+
 static void fill(ot_courier_mapping *out, int provider, int value, unsigned flags)
 {
     ot_status implied = OT_STATUS_UNKNOWN;
@@ -90,26 +151,24 @@ static int lookup(ot_courier_mapping *out, const ot_courier_tables *t,
                   const struct ot__courier_table *table, int provider, const struct key *k,
                   int exact_code)
 {
+    const struct ot__courier_row *r;
     size_t i;
 
     if (t)
         for (i = t->count; i-- > 0;) {
-            const struct ot__override_row *r = &t->rows[i];
-            if (r->provider == provider
-                && row_matches(r->type, r->raw, strlen(r->raw), r->code, table->uses_type, k,
+            const struct ot__override_row *o = &t->rows[i];
+            if (o->provider == provider
+                && row_matches(o->type, o->raw, strlen(o->raw), o->code, table->uses_type, k,
                                exact_code)) {
-                fill(out, provider, r->value, r->flags);
+                fill(out, provider, o->value, o->flags);
                 return 1;
             }
         }
-    for (i = 0; i < table->count; i++) {
-        const struct ot__courier_row *r = &table->rows[i];
-        if (row_matches(r->type, r->raw, r->raw_len, r->code, table->uses_type, k, exact_code)) {
-            fill(out, provider, r->value, r->flags);
-            return 1;
-        }
-    }
-    return 0;
+    r = builtin_find(table, k, exact_code);
+    if (!r)
+        return 0;
+    fill(out, provider, r->value, r->flags);
+    return 1;
 }
 
 int ot_courier_map(ot_courier_mapping *out, const ot_courier_tables *tables, int provider,
@@ -129,6 +188,7 @@ int ot_courier_map(ot_courier_mapping *out, const ot_courier_tables *tables, int
                                "provider %d has no courier status table", provider);
     if (!raw_status)
         return ot__error_field(err, OT_EINVAL, "raw_status", "raw status is NULL");
+    (void)pthread_once(&indexes_once, build_indexes);
 
     out->status = 0;
     out->shipment_status = 0;
