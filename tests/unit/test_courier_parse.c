@@ -329,6 +329,77 @@ static void test_doordash(void **state)
     ot_update_list_free(l);
 }
 
+/* Inline payloads: one update each, checked for status and flags. */
+static void test_inline_cases(void **state)
+{
+    static const struct {
+        int payload;
+        const char *json;
+        int status, shipment;
+        unsigned flags;
+    } cases[] = {
+        /* Delhivery push: RT In Transit after RTOStartedDate is the RTO on its way... */
+        {OT_PAYLOAD_DELHIVERY_PUSH,
+         "{\"Shipment\": {\"AWB\": \"1\", \"RTOStartedDate\": \"2026-01-08T10:00:00\", "
+         "\"Status\": {\"Status\": \"In Transit\", \"StatusType\": \"RT\", "
+         "\"StatusDateTime\": \"2026-01-09T10:00:00\"}}}",
+         OT_STATUS_FAILED, OT_SHIPMENT_RTO_IN_TRANSIT, 0},
+        /* ...and at RTOStartedDate (or without it) the start of the RTO. */
+        {OT_PAYLOAD_DELHIVERY_PUSH,
+         "{\"Shipment\": {\"AWB\": \"1\", \"RTOStartedDate\": \"2026-01-08T10:00:00\", "
+         "\"Status\": {\"Status\": \"In Transit\", \"StatusType\": \"RT\", "
+         "\"StatusDateTime\": \"2026-01-08T10:00:00\"}}}",
+         OT_STATUS_FAILED, OT_SHIPMENT_RTO, 0},
+        {OT_PAYLOAD_DELHIVERY_PUSH,
+         "{\"Shipment\": {\"AWB\": 12345, \"Status\": {\"Status\": \"DTO\", "
+         "\"StatusType\": \"DL\"}}}",
+         0, 0, OT_UPDATE_REVERSE_PICKUP},
+        /* Shiprocket return shipments are flagged. */
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK,
+         "{\"awb\": 99, \"shipment_status_id\": \"7\", \"is_return\": 1}",
+         OT_STATUS_DELIVERED, OT_SHIPMENT_DELIVERED, OT_UPDATE_CUSTOMER_RETURN},
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK,
+         "{\"awb\": \"99\", \"shipment_status_id\": 7, \"is_return\": false}",
+         OT_STATUS_DELIVERED, OT_SHIPMENT_DELIVERED, 0},
+        /* Uber: the return delivery (ret_...) is flagged. */
+        {OT_PAYLOAD_UBER_WEBHOOK,
+         "{\"kind\": \"event.delivery_status\", \"delivery_id\": \"ret_1\", "
+         "\"status\": \"delivered\", \"data\": {}}",
+         OT_STATUS_DELIVERED, 0, OT_UPDATE_RETURNED},
+        {OT_PAYLOAD_UBER_WEBHOOK,
+         "{\"kind\": \"event.delivery_status\", \"delivery_id\": \"del_1\", "
+         "\"data\": {\"status\": \"returned\"}}",
+         OT_STATUS_FAILED, 0, OT_UPDATE_RETURNED},
+        /* DoorDash: delivery_status alone. */
+        {OT_PAYLOAD_DOORDASH_WEBHOOK,
+         "{\"delivery_status\": \"enroute_to_dropoff\", \"external_delivery_id\": \"D\"}",
+         OT_STATUS_IN_TRANSIT, 0, 0},
+        /* Velocity customer returns: flag only. */
+        {OT_PAYLOAD_VELOCITY_WEBHOOK,
+         "{\"event\": \"status_change\", \"data\": {\"tracking_number\": \"V\", "
+         "\"status\": \"RETURN_DELIVERED\"}}",
+         0, 0, OT_UPDATE_CUSTOMER_RETURN},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ot_update_list *l = NULL;
+        const ot_update *u;
+        ot_error err;
+        ot_error_clear(&err);
+        if (ot_courier_parse(&l, NULL, cases[i].payload, cases[i].json, strlen(cases[i].json),
+                             &err) != 0)
+            fail_msg("case %zu: %s", i, err.message);
+        assert_int_equal(ot_update_list_count(l), 1);
+        u = ot_update_list_get(l, 0);
+        if (u->status != cases[i].status || u->shipment_status != cases[i].shipment
+            || u->flags != cases[i].flags)
+            fail_msg("case %zu: status %d, shipment %d, flags %#x", i, u->status,
+                     u->shipment_status, u->flags);
+        ot_update_list_free(l);
+    }
+}
+
 /* Payloads with nothing to track give an empty list, not an error. */
 static void test_nothing_to_track(void **state)
 {
@@ -392,6 +463,8 @@ static const struct bad_payload bad_payloads[] = {
     {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": \"1\", \"shipment_status_id\": 7, "
      "\"current_timestamp\": \"23-05-2023\"}", "current_timestamp"},
     {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": true, \"shipment_status_id\": 7}", "awb"},
+    {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": \"1\", \"shipment_status_id\": 7, "
+     "\"is_return\": \"yes\"}", "is_return"},
     {OT_PAYLOAD_VELOCITY_TRACKING, "{\"result\": []}", "result"},
     {OT_PAYLOAD_VELOCITY_TRACKING, "{\"result\": {\"A\": {\"tracking_data\": {}}}}",
      "result.A.tracking_data.shipment_status"},
@@ -729,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_velocity),
         cmocka_unit_test(test_uber),
         cmocka_unit_test(test_doordash),
+        cmocka_unit_test(test_inline_cases),
         cmocka_unit_test(test_nothing_to_track),
         cmocka_unit_test(test_bad_payloads),
         cmocka_unit_test(test_bad_arguments),

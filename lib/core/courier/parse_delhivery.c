@@ -35,6 +35,7 @@ static int read_record(struct ot__parse *p, struct record *r, const json_t *obj,
 struct shipment {
     const char *awb, *reference;
     int64_t eta_ms;
+    int64_t rto_started_ms; /* RTOStartedDate, 0 when absent */
     int seen_rto; /* an earlier record of this shipment mapped to rto or rto in transit */
 };
 
@@ -55,8 +56,10 @@ static int emit(struct ot__parse *p, struct shipment *s, const struct record *r)
     u->event_time_ms = r->time_ms;
     u->eta_ms = s->eta_ms;
     ot__parse_map(p, u, r->code);
-    /* The first return scan starts the RTO; later ones are the RTO on its way. */
-    if (u->shipment_status == OT_SHIPMENT_RTO && s->seen_rto)
+    /* The first return record starts the RTO; later ones (after an earlier return record,
+     * or after RTOStartedDate) are the RTO on its way. */
+    if (u->shipment_status == OT_SHIPMENT_RTO
+        && (s->seen_rto || (s->rto_started_ms && r->time_ms > s->rto_started_ms)))
         u->shipment_status = OT_SHIPMENT_RTO_IN_TRANSIT;
     if (u->shipment_status == OT_SHIPMENT_RTO || u->shipment_status == OT_SHIPMENT_RTO_IN_TRANSIT)
         s->seen_rto = 1;
@@ -87,6 +90,8 @@ static int parse_shipment(struct ot__parse *p, const json_t *sh, const char *pat
         return ot__json_field_error(p->err, OT_EPARSE, path, "AWB", "missing");
     OT__TRY(ot__json_opt_string(&s.reference, sh, "ReferenceNo", path, p->err));
     OT__TRY(ot__json_opt_time(&s.eta_ms, sh, "ExpectedDeliveryDate", OT__IST_OFFSET_MIN, path,
+                              p->err));
+    OT__TRY(ot__json_opt_time(&s.rto_started_ms, sh, "RTOStartedDate", OT__IST_OFFSET_MIN, path,
                               p->err));
     OT__TRY(ot__json_req_object(&status, sh, "Status", path, p->err));
     OT__TRY(ot__json_opt_array(&scans, sh, "Scans", path, p->err));

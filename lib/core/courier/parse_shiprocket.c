@@ -84,11 +84,29 @@ int ot__parse_shiprocket_tracking(struct ot__parse *p, const json_t *root)
     return 0;
 }
 
+/* is_return: 0/1 (or false/true); 1 marks a return shipment. */
+static int is_return(int *out, const json_t *root, ot_error *err)
+{
+    json_t *v = json_object_get(root, "is_return");
+
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_boolean(v))
+        *out = json_is_true(v);
+    else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
+        *out = json_integer_value(v) == 1;
+    else
+        return ot__json_field_error(err, OT_EPARSE, "", "is_return", "expected 0, 1 or a boolean");
+    return 0;
+}
+
 int ot__parse_shiprocket_webhook(struct ot__parse *p, const json_t *root)
 {
     const char *awb, *status, *label, *current, *order, *courier;
     char awb_buf[32], status_buf[32], order_buf[32];
     json_t *scans;
+    int returning;
     struct ot__activity act;
     int64_t time_ms, eta;
     ot_update *u;
@@ -107,6 +125,7 @@ int ot__parse_shiprocket_webhook(struct ot__parse *p, const json_t *root)
     OT__TRY(ot__json_opt_time(&time_ms, root, "current_timestamp", OT__IST_OFFSET_MIN, "",
                               p->err));
     OT__TRY(ot__json_opt_time(&eta, root, "etd", OT__IST_OFFSET_MIN, "", p->err));
+    OT__TRY(is_return(&returning, root, p->err));
     OT__TRY(ot__json_opt_array(&scans, root, "scans", "", p->err));
     OT__TRY(ot__parse_newest(p, &act, scans, "scans"));
 
@@ -122,5 +141,7 @@ int ot__parse_shiprocket_webhook(struct ot__parse *p, const json_t *root)
     u->event_time_ms = time_ms ? time_ms : act.time_ms;
     u->eta_ms = eta;
     ot__parse_map(p, u, NULL);
+    if (returning)
+        u->flags |= OT_UPDATE_CUSTOMER_RETURN;
     return 0;
 }

@@ -75,6 +75,9 @@ int ot__parse_uber(struct ot__parse *p, const json_t *root)
     ot__parse_map(p, u, NULL);
     if (action && strcmp(action, "left_at_door") == 0)
         u->flags |= OT_UPDATE_LEFT_AT_DOOR;
+    /* Uber's return of the items is a delivery of its own, ret_..., linked to del_... */
+    if (strncmp(delivery_id, "ret_", 4) == 0)
+        u->flags |= OT_UPDATE_RETURNED;
     if (location_only)
         u->flags |= OT_UPDATE_LOCATION_ONLY;
     return 0;
