@@ -41,8 +41,8 @@ int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what
         return 0;
     if (json_error_code(&jerr) == json_error_out_of_memory)
         return ot__error_set(err, OT_ENOMEM, "out of memory decoding %s", what);
-    return ot__error_field(err, OT_EPARSE, "", "%.128s:%d: %.100s", what, jerr.line,
-                           jerr.text);
+    return ot__error_field(err, OT_EPARSE, "", "%.128s:%d:%d: %.100s", what, jerr.line,
+                           jerr.column, jerr.text);
 }
 
 int ot__json_field_error(ot_error *err, int code, const char *path, const char *key,
