@@ -1,7 +1,5 @@
 /* DoorDash Drive webhooks: keyed on event_name (upper snake case), delivery_status as a
  * fallback when event_name is absent. Times are ISO-8601 UTC. */
-#include <stdio.h>
-
 #include "parse_internal.h"
 
 int ot__parse_doordash(struct ot__parse *p, const json_t *root)
