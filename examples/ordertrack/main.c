@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
     {"check", cli_check},
+    {"map", cli_map},
 };
 
 int cli_usage(const char *why)
@@ -20,12 +21,21 @@ int cli_usage(const char *why)
     if (why)
         fprintf(stderr, "ordertrack: %s\n", why);
     fputs("usage: ordertrack check FROM TO [--source api|courier]\n"
+          "       ordertrack map PROVIDER RAW_STATUS [--type TYPE] [--code CODE]\n"
+          "                      [--overrides FILE]\n"
           "       ordertrack --version\n"
           "\n"
           "  check   is the step FROM -> TO legal? prints legal (exit 0), illegal (exit 1)\n"
           "          or stale (exit 2). FROM and TO are wire names of one vocabulary:\n"
           "          the order lifecycle (submitted ... delivered) or the shipment status\n"
-          "          (pending, \"in transit\", ... rto_delivered). --source defaults to api.\n",
+          "          (pending, \"in transit\", ... rto_delivered). --source defaults to api.\n"
+          "  map     the canonical status of a partner's raw status: prints its wire name\n"
+          "          (\"none\" for a flag-only row) and a \"flags: ...\" line if any, exit 0;\n"
+          "          prints unknown and exits 3 when no table knows it. PROVIDER is\n"
+          "          delhivery, delhivery_b2b, shiprocket, velocity, uber or doordash.\n"
+          "          --type is Delhivery's StatusType (UD, DL, RT, PP, PU, CN), --code its\n"
+          "          NDR StatusCode (EOD-74); --overrides loads an override file (exit 65\n"
+          "          if it is refused).\n",
           stderr);
     return CLI_EXIT_USAGE;
 }

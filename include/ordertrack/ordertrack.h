@@ -18,5 +18,6 @@
 #include "http.h"
 #include "sla.h"
 #include "metrics.h"
+#include "courier.h"
 
 #endif /* ORDERTRACK_H */

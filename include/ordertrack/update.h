@@ -30,7 +30,9 @@ enum ot_update_flag {
     OT_UPDATE_UNMAPPED = 1u << 4,       /**< no table maps raw_status: status fields are 0 */
     OT_UPDATE_LEFT_AT_DOOR = 1u << 5,   /**< delivered without hand-over (Uber left_at_door) */
     OT_UPDATE_HAS_POSITION = 1u << 6,   /**< latitude and longitude are set */
-    OT_UPDATE_LOCATION_ONLY = 1u << 7   /**< a position/courier report, no status change */
+    OT_UPDATE_LOCATION_ONLY = 1u << 7,  /**< a position/courier report, no status change */
+    OT_UPDATE_RETURNED = 1u << 8        /**< the partner is taking the items back to the
+                                             pickup (Uber returned, DoorDash return) */
 };
 
 /**

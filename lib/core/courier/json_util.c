@@ -1,0 +1,205 @@
+/* jansson set-up and typed member access. */
+#include <stdio.h>
+#include <string.h>
+#include <pthread.h>
+
+#include "alloc_internal.h"
+#include "courier_internal.h"
+#include "error_internal.h"
+#include "json_internal.h"
+
+static void *json_malloc(size_t size)
+{
+    return ot__malloc(size ? size : 1);
+}
+
+static void json_free(void *ptr)
+{
+    ot__free(ptr);
+}
+
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static void json_setup_once(void)
+{
+    json_set_alloc_funcs(json_malloc, json_free);
+}
+
+void ot__json_setup(void)
+{
+    (void)pthread_once(&json_once, json_setup_once);
+}
+
+int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what,
+                  ot_error *err)
+{
+    json_error_t jerr;
+
+    ot__json_setup();
+    *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (*root)
+        return 0;
+    if (json_error_code(&jerr) == json_error_out_of_memory)
+        return ot__error_set(err, OT_ENOMEM, "out of memory decoding %s", what);
+    return ot__error_field(err, OT_EPARSE, "", "%.128s:%d:%d: %.100s", what, jerr.line,
+                           jerr.column, jerr.text);
+}
+
+int ot__json_field_error(ot_error *err, int code, const char *path, const char *key,
+                         const char *reason)
+{
+    char field[192];
+
+    if (path && path[0])
+        snprintf(field, sizeof field, "%s.%s", path, key);
+    else
+        snprintf(field, sizeof field, "%s", key);
+    return ot__error_field(err, code, field, "%.150s: %.100s", field, reason);
+}
+
+static int get(json_t **out, const json_t *obj, const char *key, int required,
+               const char *path, ot_error *err)
+{
+    *out = json_object_get(obj, key);
+    if (*out && json_is_null(*out))
+        *out = NULL;
+    if (!*out && required)
+        return ot__json_field_error(err, OT_EPARSE, path, key, "missing");
+    return 0;
+}
+
+static int str(const char **out, const json_t *obj, const char *key, int required,
+               const char *path, ot_error *err)
+{
+    json_t *v;
+    int rc = get(&v, obj, key, required, path, err);
+
+    *out = NULL;
+    if (rc || !v)
+        return rc;
+    if (!json_is_string(v))
+        return ot__json_field_error(err, OT_EPARSE, path, key, "expected a string");
+    *out = json_string_value(v);
+    return 0;
+}
+
+int ot__json_opt_string(const char **out, const json_t *obj, const char *key,
+                        const char *path, ot_error *err)
+{
+    return str(out, obj, key, 0, path, err);
+}
+
+int ot__json_req_string(const char **out, const json_t *obj, const char *key,
+                        const char *path, ot_error *err)
+{
+    return str(out, obj, key, 1, path, err);
+}
+
+static int typed(json_t **out, const json_t *obj, const char *key, int required, int want,
+                 const char *path, ot_error *err)
+{
+    int rc = get(out, obj, key, required, path, err);
+
+    if (rc || !*out)
+        return rc;
+    if ((int)json_typeof(*out) != want) {
+        *out = NULL;
+        return ot__json_field_error(err, OT_EPARSE, path, key,
+                                    want == JSON_OBJECT ? "expected an object"
+                                                        : "expected an array");
+    }
+    return 0;
+}
+
+int ot__json_opt_object(json_t **out, const json_t *obj, const char *key, const char *path,
+                        ot_error *err)
+{
+    return typed(out, obj, key, 0, JSON_OBJECT, path, err);
+}
+
+int ot__json_req_object(json_t **out, const json_t *obj, const char *key, const char *path,
+                        ot_error *err)
+{
+    return typed(out, obj, key, 1, JSON_OBJECT, path, err);
+}
+
+int ot__json_opt_array(json_t **out, const json_t *obj, const char *key, const char *path,
+                       ot_error *err)
+{
+    return typed(out, obj, key, 0, JSON_ARRAY, path, err);
+}
+
+int ot__json_req_array(json_t **out, const json_t *obj, const char *key, const char *path,
+                       ot_error *err)
+{
+    return typed(out, obj, key, 1, JSON_ARRAY, path, err);
+}
+
+int ot__json_opt_number(double *out, int *present, const json_t *obj, const char *key,
+                        const char *path, ot_error *err)
+{
+    json_t *v;
+    int rc = get(&v, obj, key, 0, path, err);
+
+    *out = 0.0;
+    *present = 0;
+    if (rc || !v)
+        return rc;
+    if (!json_is_number(v))
+        return ot__json_field_error(err, OT_EPARSE, path, key, "expected a number");
+    *out = json_number_value(v);
+    *present = 1;
+    return 0;
+}
+
+int ot__json_opt_bool(int *out, int *present, const json_t *obj, const char *key,
+                      const char *path, ot_error *err)
+{
+    json_t *v;
+    int rc = get(&v, obj, key, 0, path, err);
+
+    *out = 0;
+    *present = 0;
+    if (rc || !v)
+        return rc;
+    if (!json_is_boolean(v))
+        return ot__json_field_error(err, OT_EPARSE, path, key, "expected true or false");
+    *out = json_is_true(v);
+    *present = 1;
+    return 0;
+}
+
+int ot__json_opt_id(const char **out, char *buf, size_t cap, const json_t *obj,
+                    const char *key, const char *path, ot_error *err)
+{
+    json_t *v;
+    int rc = get(&v, obj, key, 0, path, err);
+
+    *out = NULL;
+    if (rc || !v)
+        return rc;
+    if (json_is_string(v)) {
+        *out = json_string_value(v);
+        return 0;
+    }
+    if (!json_is_integer(v))
+        return ot__json_field_error(err, OT_EPARSE, path, key,
+                                    "expected an integer or a string");
+    snprintf(buf, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    *out = buf;
+    return 0;
+}
+
+int ot__json_opt_time(int64_t *ms, const json_t *obj, const char *key, int default_offset_min,
+                      const char *path, ot_error *err)
+{
+    const char *s;
+    int rc = str(&s, obj, key, 0, path, err);
+
+    *ms = 0;
+    if (rc || !s || !s[0])
+        return rc;
+    if (ot__time_parse(ms, s, default_offset_min) != 0)
+        return ot__json_field_error(err, OT_EPARSE, path, key, "not a date and time");
+    return 0;
+}
