@@ -12,6 +12,7 @@
 #include "error.h"
 #include "alloc.h"
 #include "status.h"
+#include "order.h"
 #include "transition.h"
 #include "update.h"
 
