@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "status.h"
 #include "order.h"
+#include "tracker.h"
 #include "transition.h"
 #include "update.h"
 
