@@ -136,8 +136,10 @@ OT_EXTERN void ot_order_free(ot_order *order);
 
 /**
  * Check the audit trail: each history entry's hash matches its canonical encoding, links to
- * its predecessor's hash, carries its position, and the last entry's status is the record's
- * current status. OT_EINTEGRITY names the first bad entry ("status_history[3]").
+ * its predecessor's hash and carries its position; the last entry's status is the record's
+ * current status; and replaying the events rebuilds the record's fields (all but
+ * driver_location, updated_at and version, which no event derives). OT_EINTEGRITY names the
+ * first bad entry ("status_history[3]"), or "order" when only the fields disagree.
  */
 OT_EXTERN int ot_order_verify_history(const ot_order *order, ot_error *err);
 

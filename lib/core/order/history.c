@@ -2,10 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "alloc_internal.h"
 #include "error_internal.h"
+#include "hash_internal.h"
 #include "order_internal.h"
 #include "vocab_internal.h"
 
@@ -19,8 +18,6 @@ const json_t *ot__entry_ot(const json_t *entry)
 
 int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0, i;
     json_t *copy, *ot;
     char *text;
     size_t len;
@@ -37,13 +34,9 @@ int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
     json_decref(copy);
     if (rc)
         return rc;
-    rc = EVP_Digest(text, len, md, &md_len, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    rc = ot__sha256_hex(hex, text, len, err);
     ot__free(text);
-    if (rc)
-        return ot__error_set(err, OT_ENOMEM, "SHA-256 failed");
-    for (i = 0; i < md_len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return 0;
+    return rc;
 }
 
 int ot__order_append_event(ot_order *order, int event, int status, int64_t now_ms,
@@ -161,5 +154,5 @@ int ot_order_verify_history(const ot_order *order, ot_error *err)
                                "the last history entry's status is not current_status: "
                                "entries were removed");
     }
-    return 0;
+    return ot__order_projection_matches(order, err);
 }

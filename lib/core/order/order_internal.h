@@ -82,6 +82,12 @@ int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err);
 /* Apply one history entry to the projection (projection.c). */
 int ot__order_apply(ot_order *order, const json_t *entry, ot_error *err);
 
+/* A new record rebuilt from `order`'s history alone. */
+int ot__order_replay(ot_order **out, const ot_order *order, ot_error *err);
+/* 0 when the projection equals the replay of the history (OT_EINTEGRITY if not), apart
+ * from driver_location, updated_at and version, which events do not derive. */
+int ot__order_projection_matches(const ot_order *order, ot_error *err);
+
 /* Number of history entries whose event is `event` (and, with `event_id`, whose data carries
  * that partner event id). */
 size_t ot__order_count_events(const ot_order *order, int event, const char *event_id);

@@ -163,3 +163,64 @@ int ot__order_apply(ot_order *order, const json_t *entry, ot_error *err)
     }
     return 0;
 }
+
+int ot__order_replay(ot_order **out, const ot_order *order, ot_error *err)
+{
+    const json_t *history = json_object_get(order->doc, "status_history");
+    json_t *doc = ot__order_skeleton(), *entry;
+    ot_order *o;
+    size_t i;
+    int rc;
+
+    if (!doc)
+        return ot__error_set(err, OT_ENOMEM, "out of memory replaying the history");
+    if ((rc = ot__order_wrap(&o, doc, err)))
+        return rc;
+    json_array_foreach(history, i, entry) {
+        json_t *copy = json_deep_copy(entry);
+        if (!copy || json_array_append_new(json_object_get(o->doc, "status_history"), copy)) {
+            ot_order_free(o);
+            return ot__error_set(err, OT_ENOMEM, "out of memory replaying the history");
+        }
+        if ((rc = ot__order_apply(o, copy, err))) {
+            ot_order_free(o);
+            return rc;
+        }
+    }
+    *out = o;
+    return 0;
+}
+
+int ot__order_projection_matches(const ot_order *order, ot_error *err)
+{
+    /* not derived from events: the position (location reports are projection-only), the
+     * commit counter and the time of the last commit */
+    static const char *const own[] = {"driver_location", "updated_at", "version"};
+    ot_order *replayed = NULL;
+    json_t *a, *b;
+    size_t i;
+    int rc = ot__order_replay(&replayed, order, err), same;
+
+    if (rc)
+        return rc;
+    a = json_copy(order->doc);
+    b = json_copy(replayed->doc);
+    if (!a || !b) {
+        json_decref(a);
+        json_decref(b);
+        ot_order_free(replayed);
+        return ot__error_set(err, OT_ENOMEM, "out of memory comparing the projection");
+    }
+    for (i = 0; i < sizeof own / sizeof own[0]; i++) {
+        json_object_del(a, own[i]);
+        json_object_del(b, own[i]);
+    }
+    same = json_equal(a, b);
+    json_decref(a);
+    json_decref(b);
+    ot_order_free(replayed);
+    if (!same)
+        return ot__error_field(err, OT_EINTEGRITY, "order",
+                               "the record's fields differ from the replay of its history");
+    return 0;
+}

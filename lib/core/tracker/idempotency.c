@@ -2,10 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "alloc_internal.h"
 #include "error_internal.h"
+#include "hash_internal.h"
 #include "tracker_internal.h"
 
 int ot__idem_check_key(const char *key, ot_error *err)
@@ -94,8 +93,6 @@ static json_t *update_object(const ot_update *u)
 
 int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0, i;
     json_t *body;
     char *text;
     size_t len;
@@ -112,13 +109,9 @@ int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err
     json_decref(body);
     if (rc)
         return rc;
-    rc = EVP_Digest(text, len, md, &md_len, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    rc = ot__sha256_hex(hex, text, len, err);
     ot__free(text);
-    if (rc)
-        return ot__error_set(err, OT_ENOMEM, "SHA-256 failed");
-    for (i = 0; i < md_len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return 0;
+    return rc;
 }
 
 int ot__idem_response(char **json, size_t *len, int result, int64_t retry_after_ms,

@@ -5,8 +5,6 @@
 #include "error_internal.h"
 #include "tracker_internal.h"
 
-#define W(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0 }
-
 static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_tracker_options *opt = &w->tracker->options;
@@ -72,7 +70,7 @@ static int build_assign(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms, ot_tracker *tracker,
                              const ot_request *request, ot_error *err)
 {
-    struct ot__write w = W("assign_driver", build_assign);
+    struct ot__write w = OT__WRITE("assign_driver", build_assign);
     int rc = ot__tracker_write(&w, out, err);
     if (retry_after_ms)
         *retry_after_ms = rc == 0 ? w.retry_after_ms : 0;
@@ -131,7 +129,7 @@ static int build_location(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_update_location(ot_order **out, ot_tracker *tracker, const ot_request *request,
                                ot_error *err)
 {
-    struct ot__write w = W("update_location", build_location);
+    struct ot__write w = OT__WRITE("update_location", build_location);
     return ot__tracker_write(&w, out, err);
 }
 
@@ -165,13 +163,13 @@ static int build_delivered(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_pickup(ot_order **out, ot_tracker *tracker, const ot_request *request,
                       ot_error *err)
 {
-    struct ot__write w = W("pickup", build_pickup);
+    struct ot__write w = OT__WRITE("pickup", build_pickup);
     return ot__tracker_write(&w, out, err);
 }
 
 int ot_tracker_delivered(ot_order **out, ot_tracker *tracker, const ot_request *request,
                          ot_error *err)
 {
-    struct ot__write w = W("delivered", build_delivered);
+    struct ot__write w = OT__WRITE("delivered", build_delivered);
     return ot__tracker_write(&w, out, err);
 }

@@ -3,8 +3,6 @@
 #include "tracker_internal.h"
 #include "vocab_internal.h"
 
-#define W(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0 }
-
 static int build_raise(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_request *r = w->req;
@@ -47,13 +45,13 @@ static int build_resolve(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_raise_issue(ot_order **out, ot_tracker *tracker, const ot_request *request,
                            ot_error *err)
 {
-    struct ot__write w = W("raise_issue", build_raise);
+    struct ot__write w = OT__WRITE("raise_issue", build_raise);
     return ot__tracker_write(&w, out, err);
 }
 
 int ot_tracker_resolve_issue(ot_order **out, ot_tracker *tracker, const ot_request *request,
                              ot_error *err)
 {
-    struct ot__write w = W("resolve_issue", build_resolve);
+    struct ot__write w = OT__WRITE("resolve_issue", build_resolve);
     return ot__tracker_write(&w, out, err);
 }

@@ -72,7 +72,8 @@ static int build_init(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_init_order(ot_order **out, ot_tracker *tracker, const ot_request *request,
                           ot_error *err)
 {
-    struct ot__write w = {"init", request, NULL, 1, 0, build_init, tracker, 0, 0, 0};
+    struct ot__write w = OT__WRITE("init", build_init);
+    w.create = 1;
     return ot__tracker_write(&w, out, err);
 }
 
@@ -111,6 +112,6 @@ static int build_status(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_set_status(ot_order **out, ot_tracker *tracker, const ot_request *request,
                           ot_error *err)
 {
-    struct ot__write w = {"set_status", request, NULL, 0, 0, build_status, tracker, 0, 0, 0};
+    struct ot__write w = OT__WRITE("set_status", build_status);
     return ot__tracker_write(&w, out, err);
 }

@@ -4,8 +4,6 @@
 #include "error_internal.h"
 #include "tracker_internal.h"
 
-#define W(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0 }
-
 static int build_acknowledge(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_request *r = w->req;
@@ -45,7 +43,7 @@ static int build_acknowledge(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_store_acknowledge(ot_order **out, ot_tracker *tracker,
                                  const ot_request *request, ot_error *err)
 {
-    struct ot__write w = W("store_acknowledge", build_acknowledge);
+    struct ot__write w = OT__WRITE("store_acknowledge", build_acknowledge);
     return ot__tracker_write(&w, out, err);
 }
 
@@ -61,7 +59,7 @@ static int build_start_picking(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_start_picking(ot_order **out, ot_tracker *tracker, const ot_request *request,
                              ot_error *err)
 {
-    struct ot__write w = W("start_picking", build_start_picking);
+    struct ot__write w = OT__WRITE("start_picking", build_start_picking);
     return ot__tracker_write(&w, out, err);
 }
 
@@ -103,7 +101,7 @@ static int build_add_substitution(struct ot__write *w, ot_order *o, ot_error *er
 int ot_tracker_add_substitution(ot_order **out, ot_tracker *tracker, const ot_request *request,
                                 ot_error *err)
 {
-    struct ot__write w = W("add_substitution", build_add_substitution);
+    struct ot__write w = OT__WRITE("add_substitution", build_add_substitution);
     return ot__tracker_write(&w, out, err);
 }
 
@@ -157,7 +155,7 @@ static int build_respond(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_respond_substitution(ot_order **out, ot_tracker *tracker,
                                     const ot_request *request, ot_error *err)
 {
-    struct ot__write w = W("respond_substitution", build_respond);
+    struct ot__write w = OT__WRITE("respond_substitution", build_respond);
     return ot__tracker_write(&w, out, err);
 }
 
@@ -173,6 +171,6 @@ static int build_ready(struct ot__write *w, ot_order *o, ot_error *err)
 int ot_tracker_ready(ot_order **out, ot_tracker *tracker, const ot_request *request,
                      ot_error *err)
 {
-    struct ot__write w = W("ready", build_ready);
+    struct ot__write w = OT__WRITE("ready", build_ready);
     return ot__tracker_write(&w, out, err);
 }
