@@ -53,17 +53,23 @@ int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
 {
     json_error_t jerr;
     json_t *v;
+    int attempt;
 
     ot__json_init();
-    v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!v) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+    /* jansson's lexer reports some failed allocations as syntax errors: a second parse
+     * tells a real syntax error (it fails again) from a transient allocation failure */
+    for (attempt = 0; attempt < 2; attempt++) {
+        v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (v) {
+            *out = v;
+            return 0;
+        }
+        /* out_of_memory, or no text at all when setting up the lexer failed */
+        if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
             return ot__error_field(err, OT_ENOMEM, what, "out of memory parsing %s", what);
-        return ot__error_field(err, OT_EPARSE, what, "%s: %s at line %d column %d", what,
-                               jerr.text, jerr.line, jerr.column);
     }
-    *out = v;
-    return 0;
+    return ot__error_field(err, OT_EPARSE, what, "%s: %s at line %d column %d", what,
+                           jerr.text, jerr.line, jerr.column);
 }
 
 int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err)

@@ -172,13 +172,15 @@ int ot__check_string(const char *value, const char *field, int required, size_t 
 
 int ot__parse_object(json_t **out, const char *json, const char *field, ot_error *err)
 {
+    ot_error perr;
     int rc;
     *out = NULL;
     if (!json)
         return 0;
-    rc = ot__json_parse(out, json, strlen(json), field, NULL);
+    rc = ot__json_parse(out, json, strlen(json), field, &perr);
     if (rc == OT_EPARSE)
-        return ot__error_field(err, OT_EINVAL, field, "%s is not valid JSON", field);
+        return ot__error_field(err, OT_EINVAL, field, "%s is not valid JSON (%.160s)", field,
+                               perr.message);
     if (rc)
         return ot__error_set(err, rc, "out of memory parsing %s", field);
     if (!json_is_object(*out)) {
