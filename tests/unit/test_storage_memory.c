@@ -4,6 +4,8 @@
 #include "test_util.h"
 #include "storage_conformance.h"
 #include <ordertrack/adapters/memory.h>
+#include <ordertrack/sys/clock.h>
+#include <ordertrack/sys/notice.h>
 
 static ot_storage *memory_factory(void *ctx)
 {
@@ -54,11 +56,32 @@ static void test_bad_input(void **state)
     ot_storage_close(NULL);
 }
 
+static void test_port_inits(void **state)
+{
+    ot_storage st;
+    ot_storage_query q;
+    ot_clock c;
+    ot_notice_sink n;
+    ot_error err;
+    (void)state;
+    assert_int_equal(ot_storage_init(&st, OT_STORAGE_VERSION, &err), 0);
+    assert_null(st.commit);
+    assert_int_equal(ot_storage_query_init(&q, OT_STORAGE_QUERY_VERSION, &err), 0);
+    assert_int_equal(q.limit, 50);
+    assert_int_equal(ot_clock_init(&c, OT_CLOCK_VERSION, &err), 0);
+    assert_int_equal(ot_notice_sink_init(&n, OT_NOTICE_SINK_VERSION, &err), 0);
+    assert_ot_error(ot_storage_init(NULL, 1, &err), OT_EINVAL, err);
+    assert_ot_error(ot_storage_query_init(&q, 0, &err), OT_EVERSION, err);
+    assert_ot_error(ot_clock_init(&c, 2, &err), OT_EVERSION, err);
+    assert_ot_error(ot_notice_sink_init(NULL, 1, &err), OT_EINVAL, err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_port_inits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../export.h"
+#include "../error.h"
 
 #define OT_CLOCK_VERSION 1
 
@@ -23,5 +24,12 @@ typedef struct ot_clock {
 } ot_clock;
 
 #define OT_CLOCK_INIT { OT_CLOCK_VERSION, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `clock` with the defaults of `version`, for bindings that cannot use the macro. */
+OT_EXTERN int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err);
+
+OT_END_DECLS
 
 #endif /* ORDERTRACK_SYS_CLOCK_H */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../export.h"
+#include "../error.h"
 
 /** What happened. Values are never renumbered. */
 typedef enum ot_notice_kind {
@@ -49,5 +50,12 @@ typedef struct ot_notice_sink {
 } ot_notice_sink;
 
 #define OT_NOTICE_SINK_INIT { OT_NOTICE_SINK_VERSION, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `sink` with the defaults of `version`, for bindings that cannot use the macro. */
+OT_EXTERN int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err);
+
+OT_END_DECLS
 
 #endif /* ORDERTRACK_SYS_NOTICE_H */

@@ -143,7 +143,15 @@ typedef struct ot_storage {
     void (*close)(void *userdata);
 } ot_storage;
 
+#define OT_STORAGE_INIT { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
 OT_BEGIN_DECLS
+
+/** Fill `storage` with the defaults of `version` (all members NULL), for bindings. */
+OT_EXTERN int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err);
+
+/** Fill `query` with the defaults of `version` (no filter, limit 50), for bindings. */
+OT_EXTERN int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *err);
 
 /**
  * Fill `record` for `order` (its columns, its JSON, and the entries from `first_event` on),

@@ -179,8 +179,13 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     }
     if (u->flags & OT_UPDATE_UNMAPPED)
         return build_unmapped(w, o, u, err);
-    if (ot_provider_is_parcel(ot_order_provider(o), NULL) == 1)
+    if (ot_provider_is_parcel(ot_order_provider(o), NULL) == 1) {
+        if (u->flags & OT_UPDATE_LOCATION_ONLY) {
+            w->result = OT_ESTALE;   /* a scan without status news: nothing to record */
+            return 0;
+        }
         return build_parcel(w, o, u, err);
+    }
     return build_hyperlocal(w, o, u, err);
 }
 

@@ -423,6 +423,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         snap(&before, o);
         w->result = 0;
         w->retry_after_ms = 0;
+        w->projection_only = 0;
         rc = w->build(w, o, err);
         if (!rc && w->result == 0 && ot_order_history_count(o) == before.history &&
             !w->projection_only)
