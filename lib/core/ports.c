@@ -1,4 +1,5 @@
-/* Defaults of the caller-filled port structs, for bindings that cannot use the macros. */
+/* Defaults of the caller-filled port structs, for bindings that cannot use the macros, and
+ * the version check every versioned struct goes through. */
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "ordertrack/sys/storage.h"
@@ -9,11 +10,7 @@ static int check(const void *p, unsigned version, unsigned known, const char *wh
 {
     if (!p)
         return ot__error_field(err, OT_EINVAL, what, "%s is NULL", what);
-    if (version == 0 || version > known)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "%s version %u not supported (this library knows 1..%u)", what,
-                               version, known);
-    return 0;
+    return ot__check_version(version, known, what, err);
 }
 
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
@@ -57,5 +54,14 @@ int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err)
         return rc;
     *sink = defaults;
     sink->version = version;
+    return 0;
+}
+
+int ot__check_version(unsigned version, unsigned known, const char *what, ot_error *err)
+{
+    if (version == 0 || version > known)
+        return ot__error_field(err, OT_EVERSION, "version",
+                               "%s version %u not supported (this library knows 1..%u)", what,
+                               version, known);
     return 0;
 }

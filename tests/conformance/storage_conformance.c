@@ -254,11 +254,16 @@ static int found_copy(void *ctx, const ot_idempotency_record *rec, ot_error *err
 
 static void check_idempotency(struct suite *s, ot_storage *st)
 {
-    ot_idempotency_record k = {OT_IDEMPOTENCY_RECORD_VERSION, "key-1", "h1", "{\"r\":1}", 7,
-                               1000, 2000};
-    ot_idempotency_record k2 = k, k3 = k;
+    ot_idempotency_record k = OT_IDEMPOTENCY_RECORD_INIT, k2, k3;
     struct found f;
     struct spec v2 = base;
+    k.key = "key-1";
+    k.request_hash = "h1";
+    k.response = "{\"r\":1}";
+    k.response_len = 7;
+    k.created_at_ms = 1000;
+    k.expires_at_ms = 2000;
+    k2 = k3 = k;
     if (!st->idem_get)
         return;   /* optional: the adapter refuses idempotency keys */
     EXPECT(s, st->idem_put != NULL);

@@ -71,6 +71,8 @@ typedef struct ot_idempotency_record {
     int64_t expires_at_ms;          /**< after this time the key is forgotten */
 } ot_idempotency_record;
 
+#define OT_IDEMPOTENCY_RECORD_INIT { OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0 }
+
 #define OT_STORAGE_QUERY_VERSION 1
 
 /** A query: every set filter must match (AND). Version 1: all members. */

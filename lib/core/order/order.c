@@ -274,11 +274,8 @@ static const json_t *element(const void *out, unsigned out_version, unsigned kno
         *rc = ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
         return NULL;
     }
-    if (out_version == 0 || out_version > known) {
-        *rc = ot__error_field(err, OT_EVERSION, "version", "view version %u not supported "
-                              "(this library knows 1..%u)", out_version, known);
+    if ((*rc = ot__check_version(out_version, known, "view", err)))
         return NULL;
-    }
     if (!o) {
         *rc = ot__error_field(err, OT_EINVAL, "order", "order is NULL");
         return NULL;

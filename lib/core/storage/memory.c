@@ -95,10 +95,7 @@ static int check_record(const ot_storage_record *rec, ot_error *err)
 {
     if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
         return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
-    if (rec->version == 0 || rec->version > OT_STORAGE_RECORD_VERSION)
-        return ot__error_field(err, OT_EVERSION, "record.version",
-                               "storage record version %u not supported", rec->version);
-    return 0;
+    return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
 }
 
 /* The live key `key`, or NULL. Caller holds the lock. */
@@ -156,10 +153,9 @@ static int check_idem(const ot_idempotency_record *idem, ot_error *err)
 {
     if (idem && (!idem->key || !idem->request_hash || (!idem->response && idem->response_len)))
         return ot__error_field(err, OT_EINVAL, "idem", "idempotency record is incomplete");
-    if (idem && (idem->version == 0 || idem->version > OT_IDEMPOTENCY_RECORD_VERSION))
-        return ot__error_field(err, OT_EVERSION, "idem.version",
-                               "idempotency record version %u not supported", idem->version);
-    return 0;
+    return idem ? ot__check_version(idem->version, OT_IDEMPOTENCY_RECORD_VERSION,
+                                    "idempotency record", err)
+                : 0;
 }
 
 /* Write `row` at `pos` (insert or replace) and `idem`, or nothing. Caller holds the lock. */
@@ -301,9 +297,8 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
     if (!q || !emit || !next_cursor)
         return ot__error_field(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
                                "argument is NULL");
-    if (q->version == 0 || q->version > OT_STORAGE_QUERY_VERSION)
-        return ot__error_field(err, OT_EVERSION, "query.version",
-                               "query version %u not supported", q->version);
+    if ((rc = ot__check_version(q->version, OT_STORAGE_QUERY_VERSION, "query", err)))
+        return rc;
     if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
         return ot__error_field(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
                                OT_STORAGE_QUERY_MAX);
@@ -357,7 +352,7 @@ static int mem_idem_get(void *userdata, const char *key, int64_t now_ms,
 {
     struct memory *m = userdata;
     struct key *k;
-    ot_idempotency_record rec = {OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0};
+    ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
     int rc;
 
     if (!key || !found)

@@ -114,18 +114,25 @@ int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err
     return rc;
 }
 
-int ot__idem_response(char **json, size_t *len, int result, int64_t retry_after_ms,
-                      const char *order_json, ot_error *err)
+int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
+                    const char *hash, const char *order_json, ot_error *err)
 {
     size_t n = strlen(order_json) + 96;
     char *buf = ot__malloc(n);
-    int w;
+    int len;
     if (!buf)
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a response");
-    w = snprintf(buf, n, "{\"result\":%d,\"retry_after_ms\":%lld,\"order\":%s}", result,
-                 (long long)retry_after_ms, order_json);
-    *json = buf;
-    *len = (size_t)w;
+    len = snprintf(buf, n, "{\"result\":%d,\"retry_after_ms\":%lld,\"order\":%s}", w->result,
+                   (long long)w->retry_after_ms, order_json);
+    memset(idem, 0, sizeof *idem);
+    idem->version = OT_IDEMPOTENCY_RECORD_VERSION;
+    idem->key = w->req->idempotency_key;
+    idem->request_hash = hash;
+    idem->response = buf;
+    idem->response_len = (size_t)len;
+    idem->created_at_ms = w->now;
+    idem->expires_at_ms = w->now + w->tracker->options.idempotency_ttl_ms;
+    *response = buf;
     return 0;
 }
 

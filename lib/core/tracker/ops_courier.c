@@ -221,9 +221,8 @@ int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if (!u)
         return ot__error_field(err, OT_EINVAL, "update", "update is NULL");
-    if (u->version == 0 || u->version > OT_UPDATE_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version", "update version %u not supported",
-                               u->version);
+    if ((rc = ot__check_version(u->version, OT_UPDATE_VERSION, "update", err)))
+        return rc;
     if (ot__vocab_name(&ot__provider_vocab, &provider, u->provider, NULL))
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
                                u->provider);

@@ -91,9 +91,8 @@ int ot_tracker_list(char **json, size_t *len, ot_tracker *tracker,
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if (!r)
         return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if (r->version == 0 || r->version > OT_LIST_REQUEST_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version", "list request version %u not "
-                               "supported", r->version);
+    if ((rc = ot__check_version(r->version, OT_LIST_REQUEST_VERSION, "list request", err)))
+        return rc;
     if (r->status < 0 || r->status >= OT_STATUS_COUNT)
         return ot__error_field(err, OT_EINVAL, "status", "%d is not a status", r->status);
     if (r->shipment_status < 0 || r->shipment_status >= OT_SHIPMENT_COUNT)

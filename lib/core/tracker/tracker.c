@@ -8,22 +8,13 @@
 #include "tracker_internal.h"
 #include "vocab_internal.h"
 
-static int check_version(unsigned version, unsigned known, const char *what, ot_error *err)
-{
-    if (version == 0 || version > known)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "%s version %u not supported (this library knows 1..%u)", what,
-                               version, known);
-    return 0;
-}
-
 int ot_tracker_options_init(ot_tracker_options *options, unsigned version, ot_error *err)
 {
     static const ot_tracker_options defaults = OT_TRACKER_OPTIONS_INIT;
     int rc;
     if (!options)
         return ot__error_field(err, OT_EINVAL, "options", "options is NULL");
-    if ((rc = check_version(version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
+    if ((rc = ot__check_version(version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
         return rc;
     *options = defaults;
     options->version = version;
@@ -36,7 +27,7 @@ int ot_request_init(ot_request *request, unsigned version, ot_error *err)
     int rc;
     if (!request)
         return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if ((rc = check_version(version, OT_REQUEST_VERSION, "request", err)))
+    if ((rc = ot__check_version(version, OT_REQUEST_VERSION, "request", err)))
         return rc;
     *request = defaults;
     request->version = version;
@@ -49,7 +40,7 @@ int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *e
     int rc;
     if (!request)
         return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if ((rc = check_version(version, OT_LIST_REQUEST_VERSION, "list request", err)))
+    if ((rc = ot__check_version(version, OT_LIST_REQUEST_VERSION, "list request", err)))
         return rc;
     *request = defaults;
     request->version = version;
@@ -67,28 +58,30 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     *out = NULL;
     if (!o)
         return ot__error_field(err, OT_EINVAL, "options", "options is NULL");
-    if ((rc = check_version(o->version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
+    if ((rc = ot__check_version(o->version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
         return rc;
     s = o->storage;
     if (!s)
         return ot__error_field(err, OT_EINVAL, "storage", "options.storage is required");
-    if (s->version == 0 || s->version > OT_STORAGE_VERSION)
-        return ot__error_field(err, OT_EVERSION, "storage.version",
-                               "storage version %u not supported", s->version);
+    if ((rc = ot__check_version(s->version, OT_STORAGE_VERSION, "storage", err)))
+        return rc;
     if (!s->create || !s->load || !s->commit || !s->query)
         return ot__error_field(err, OT_EINVAL, "storage",
                                "storage lacks a required member (create, load, commit, query)");
     if (!s->idem_get != !s->idem_put)
         return ot__error_field(err, OT_EINVAL, "storage",
                                "storage must have both idem_get and idem_put, or neither");
-    if (o->clock && (o->clock->version == 0 || o->clock->version > OT_CLOCK_VERSION ||
-                     !o->clock->now_ms))
-        return ot__error_field(err, o->clock->now_ms ? OT_EVERSION : OT_EINVAL, "clock",
-                               "clock has an unknown version or no now_ms");
-    if (o->notices && (o->notices->version == 0 ||
-                       o->notices->version > OT_NOTICE_SINK_VERSION || !o->notices->notify))
-        return ot__error_field(err, o->notices->notify ? OT_EVERSION : OT_EINVAL, "notices",
-                               "notice sink has an unknown version or no notify");
+    if (o->clock && ((rc = ot__check_version(o->clock->version, OT_CLOCK_VERSION, "clock",
+                                             err)) ||
+                     (!o->clock->now_ms &&
+                      (rc = ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms")))))
+        return rc;
+    if (o->notices &&
+        ((rc = ot__check_version(o->notices->version, OT_NOTICE_SINK_VERSION, "notice sink",
+                                 err)) ||
+         (!o->notices->notify &&
+          (rc = ot__error_field(err, OT_EINVAL, "notices", "notice sink has no notify")))))
+        return rc;
     if (o->max_retries > 100)
         return ot__error_field(err, OT_EINVAL, "max_retries", "max_retries %u is over 100",
                                o->max_retries);
@@ -196,7 +189,7 @@ int ot__check_request(const ot_request *req, ot_error *err)
     int rc;
     if (!req)
         return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if ((rc = check_version(req->version, OT_REQUEST_VERSION, "request", err)))
+    if ((rc = ot__check_version(req->version, OT_REQUEST_VERSION, "request", err)))
         return rc;
     if ((rc = ot__check_string(req->order_id, "order_id", 1, 128, err)) ||
         (rc = ot__check_string(req->updated_by, "updated_by", 0, 128, err)) ||
@@ -324,7 +317,7 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
 {
     const ot_tracker *t = w->tracker;
     ot_storage_record rec;
-    ot_idempotency_record idem = {OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0};
+    ot_idempotency_record idem;
     char *response = NULL;
     int rc;
 
@@ -334,15 +327,8 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
     rc = ot_storage_record_init(&rec, o, before->history, err);
     if (rc)
         return rc;
-    if (w->req->idempotency_key) {
-        rc = ot__idem_response(&response, &idem.response_len, w->result, w->retry_after_ms,
-                               rec.json, err);
-        idem.key = w->req->idempotency_key;
-        idem.request_hash = hash;
-        idem.response = response;
-        idem.created_at_ms = w->now;
-        idem.expires_at_ms = w->now + t->options.idempotency_ttl_ms;
-    }
+    if (w->req->idempotency_key)
+        rc = ot__idem_record(&idem, &response, w, hash, rec.json, err);
     if (!rc)
         rc = w->create ? t->storage.create(t->storage.userdata, &rec, response ? &idem : NULL, err)
                        : t->storage.commit(t->storage.userdata, before->version, &rec,
@@ -356,20 +342,12 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
 static void remember(struct ot__write *w, const ot_order *o, const char *hash)
 {
     const ot_tracker *t = w->tracker;
-    ot_idempotency_record idem = {OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0};
+    ot_idempotency_record idem;
     char *json = NULL, *response = NULL;
-    if (!w->req->idempotency_key || ot_order_to_json(&json, NULL, o, NULL) ||
-        ot__idem_response(&response, &idem.response_len, w->result, 0, json, NULL)) {
-        ot__free(json);
-        return;
-    }
-    idem.key = w->req->idempotency_key;
-    idem.request_hash = hash;
-    idem.response = response;
-    idem.created_at_ms = w->now;
-    idem.expires_at_ms = w->now + t->options.idempotency_ttl_ms;
-    /* best effort: a concurrent twin may have stored it first */
-    t->storage.idem_put(t->storage.userdata, &idem, NULL);
+    if (w->req->idempotency_key && ot_order_to_json(&json, NULL, o, NULL) == 0 &&
+        ot__idem_record(&idem, &response, w, hash, json, NULL) == 0)
+        /* best effort: a concurrent twin may have stored it first */
+        t->storage.idem_put(t->storage.userdata, &idem, NULL);
     ot__free(response);
     ot__free(json);
 }

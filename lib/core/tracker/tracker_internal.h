@@ -71,9 +71,10 @@ int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err
  * OT_EIDEMPOTENCY_CONFLICT when it was used for another request. */
 int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
                     int *result, int64_t *retry_after_ms, ot_error *err);
-/* The response stored with a key (ot_free). */
-int ot__idem_response(char **json, size_t *len, int result, int64_t retry_after_ms,
-                      const char *order_json, ot_error *err);
+/* The key record of a write's result (w->result, w->retry_after_ms and the order's JSON);
+ * *response owns the record's response text (ot_free). */
+int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
+                    const char *hash, const char *order_json, ot_error *err);
 
 
 
