@@ -543,6 +543,13 @@ static void test_courier_parcel(void **state)
     before = stored(f, "ord-p");
     assert_ot_error(ot_tracker_apply_update(&o, t, &u, NULL, &err), OT_ESTALE, err);
     ot_order_free(o);
+    /* an ignored result is remembered under its key and replayed as such */
+    assert_ot_error(ot_tracker_apply_update(&o, t, &u, "dup-key", &err), OT_ESTALE, err);
+    ot_order_free(o);
+    assert_ot_error(ot_tracker_apply_update(&o, t, &u, "dup-key", &err), OT_ESTALE, err);
+    assert_non_null(o);
+    assert_int_equal(ot_order_shipment_status(o), OT_SHIPMENT_IN_TRANSIT);
+    ot_order_free(o);
     /* a state already passed: stale */
     u = parcel_update("AWB123", "ev-0", OT_SHIPMENT_PENDING, "Manifested");
     assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);

@@ -425,10 +425,10 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
             return 0;
         }
         ot_order_free(o);
-        /* a concurrent writer won: reload and rebuild (an init whose twin won with the same
-         * key replays through the lookup above) */
-        if (rc == OT_EEXISTS && w->req->idempotency_key && attempt == 0)
+        /* the winner may be our twin (same key): the lookup above replays its result */
+        if (w->req->idempotency_key && (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0)))
             continue;
+        /* another writer won: reload and rebuild, unless the caller pinned the version */
         if (rc != OT_ECONFLICT || w->req->expected_version)
             return rc;
     }
