@@ -12,6 +12,8 @@
 #include "error.h"
 #include "alloc.h"
 #include "status.h"
+#include "order.h"
+#include "tracker.h"
 #include "transition.h"
 #include "update.h"
 #include "pii.h"

@@ -20,6 +20,9 @@ int ot__error_field(ot_error *err, int code, const char *field, const char *fmt,
 /* Record the two states of a refused transition (after ot__error_set). */
 void ot__error_states(ot_error *err, const char *from, const char *to);
 
+/* OT_EVERSION naming `what` unless 1 <= version <= known (ports.c). */
+int ot__check_version(unsigned version, unsigned known, const char *what, ot_error *err);
+
 /* Copy at most size-1 bytes of src into dst, always NUL-terminating; NULL src gives "". */
 void ot__strlcpy(char *dst, const char *src, unsigned long size);
 

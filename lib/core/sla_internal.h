@@ -24,7 +24,6 @@ int ot__sla_check_version(unsigned version, unsigned max, const char *what, ot_e
 
 /* Format `ms` (>= 0, before year 10000) as "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf (>= 25 bytes).
  * Returns 0, or OT_EINVAL when out of range. */
-int ot__sla_time_format(char *buf, size_t size, int64_t ms);
 
 /*
  * Log-linear histogram of int64 values with bounded relative error (see docs/sla.md):

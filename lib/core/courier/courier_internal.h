@@ -73,7 +73,6 @@ struct ot_courier_tables {
  * "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+HH:MM|+HHMM|+HH]", a bare "YYYY-MM-DD", and
  * Shiprocket's "DD MM YYYY HH:MM:SS". Without an offset the time is taken at
  * `default_offset_min` minutes east of UTC. Returns 0 or -1 if malformed. */
-int ot__time_parse(int64_t *ms, const char *s, int default_offset_min);
 /* India Standard Time, the default of the Indian couriers' offset-less times. */
 #define OT__IST_OFFSET_MIN 330
 

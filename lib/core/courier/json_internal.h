@@ -42,7 +42,7 @@ int ot__json_opt_bool(int *out, int *present, const json_t *obj, const char *key
  * *out NULL when absent or null. */
 int ot__json_opt_id(const char **out, char *buf, size_t cap, const json_t *obj,
                     const char *key, const char *path, ot_error *err);
-/* An optional time string parsed with ot__time_parse; "" or absent gives 0. */
+/* An optional time string parsed with ot__time_parse_partner; "" or absent gives 0. */
 int ot__json_opt_time(int64_t *ms, const json_t *obj, const char *key, int default_offset_min,
                       const char *path, ot_error *err);
 

@@ -5,6 +5,7 @@
 
 #include "alloc_internal.h"
 #include "courier_internal.h"
+#include "time_internal.h"
 #include "error_internal.h"
 #include "json_internal.h"
 
@@ -199,7 +200,7 @@ int ot__json_opt_time(int64_t *ms, const json_t *obj, const char *key, int defau
     *ms = 0;
     if (rc || !s || !s[0])
         return rc;
-    if (ot__time_parse(ms, s, default_offset_min) != 0)
+    if (ot__time_parse_partner(ms, s, default_offset_min) != 0)
         return ot__json_field_error(err, OT_EPARSE, path, key, "not a date and time");
     return 0;
 }

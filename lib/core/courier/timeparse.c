@@ -3,26 +3,7 @@
 #include <string.h>
 
 #include "courier_internal.h"
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 ? 28 + leap : days[m - 1];
-}
+#include "time_internal.h"
 
 /* Read exactly n digits at *p; -1 if not. */
 static int digits(const char **p, int n)
@@ -76,10 +57,10 @@ static int offset(const char **p, int *minutes, int default_offset_min)
 static int finish(int64_t *ms, int y, int mo, int d, int h, int mi, int s, int frac_ms,
                   int off_min)
 {
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > ot__days_in_month(y, mo)
         || h > 23 || mi > 59 || s > 60)
         return -1;
-    *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi - off_min) * 60000
+    *ms = ((ot__days_from_civil(y, mo, d) * 24 + h) * 60 + mi - off_min) * 60000
           + (int64_t)s * 1000 + frac_ms;
     return 0;
 }
@@ -97,7 +78,7 @@ static int parse_dmy(int64_t *ms, const char *p, int default_offset_min)
     return finish(ms, y, mo, d, h, mi, s, 0, default_offset_min);
 }
 
-int ot__time_parse(int64_t *ms, const char *s, int default_offset_min)
+int ot__time_parse_partner(int64_t *ms, const char *s, int default_offset_min)
 {
     const char *p = s;
     int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = default_offset_min;

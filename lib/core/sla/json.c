@@ -7,6 +7,7 @@
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "sla_internal.h"
+#include "time_internal.h"
 
 #define PATH_MAX_LEN 320
 
@@ -110,19 +111,19 @@ int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size
 /* A timestamp or null; NULL on allocation failure. */
 static json_t *json_time(int64_t ms)
 {
-    char buf[32];
+    char buf[OT__TIME_SIZE];
     if (!ms)
         return json_null();
-    if (ot__sla_time_format(buf, sizeof buf, ms) < 0)
+    if (!ot__time_representable(ms))
         return NULL;
+    ot__time_format(buf, ms);
     return json_string(buf);
 }
 
 /* 0 if `ms` is 0 (unknown) or a time RFC 3339 can show, else OT_EINVAL naming `field`. */
 static int check_time(int64_t ms, const char *field, ot_error *err)
 {
-    char buf[32];
-    if (ms && ot__sla_time_format(buf, sizeof buf, ms) < 0)
+    if (ms && !ot__time_representable(ms))
         return ot__error_field(err, OT_EINVAL, field, "%s %lld is not a time in 1970..9999",
                                field, (long long)ms);
     return 0;

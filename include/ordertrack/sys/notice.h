@@ -1,0 +1,61 @@
+/**
+ * @file sys/notice.h
+ * @brief The notice sink: what the tracker reports after a successful commit.
+ *
+ * Hosts turn notices into Slack messages, webhooks or e-mails. The tracker calls the sink
+ * only after a write is committed, never for a refused or replayed one, from the thread
+ * that made the call; the sink must not call back into the same tracker for that order.
+ * Kinds and members are only appended (OT_NOTICE_VERSION is bumped); a sink must ignore
+ * kinds it does not know.
+ */
+#ifndef ORDERTRACK_SYS_NOTICE_H
+#define ORDERTRACK_SYS_NOTICE_H
+
+#include <stdint.h>
+
+#include "../export.h"
+#include "../error.h"
+
+/** What happened. Values are never renumbered. */
+typedef enum ot_notice_kind {
+    OT_NOTICE_UNKNOWN = 0,
+    OT_NOTICE_STATUS_CHANGED = 1,   /**< current_status changed: from_status → to_status */
+    OT_NOTICE_SHIPMENT_CHANGED = 2, /**< shipment_status changed: from_shipment → to_shipment */
+    OT_NOTICE_ISSUE_RAISED = 3      /**< an issue was recorded; detail is its issue_type */
+} ot_notice_kind;
+
+#define OT_NOTICE_VERSION 1
+
+/** One notice; strings are borrowed for the duration of the callback. Version 1: all. */
+typedef struct ot_notice {
+    unsigned version;       /**< OT_NOTICE_VERSION of the library that filled it */
+    int kind;               /**< ot_notice_kind */
+    const char *order_id;
+    const char *store_id;
+    int from_status;        /**< ot_status before the write */
+    int to_status;          /**< ot_status after it */
+    int from_shipment;      /**< ot_shipment_status before (0: none) */
+    int to_shipment;        /**< ot_shipment_status after (0: none) */
+    int64_t time_ms;        /**< commit time */
+    const char *detail;     /**< issue_type for OT_NOTICE_ISSUE_RAISED, else NULL */
+} ot_notice;
+
+#define OT_NOTICE_SINK_VERSION 1
+
+/** Version 1 members: version, userdata, notify (required). */
+typedef struct ot_notice_sink {
+    unsigned version;                                           /**< OT_NOTICE_SINK_VERSION */
+    void *userdata;                                             /**< passed to notify */
+    void (*notify)(void *userdata, const ot_notice *notice);    /**< must not fail */
+} ot_notice_sink;
+
+#define OT_NOTICE_SINK_INIT { OT_NOTICE_SINK_VERSION, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `sink` with the defaults of `version`, for bindings that cannot use the macro. */
+OT_EXTERN int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_SYS_NOTICE_H */

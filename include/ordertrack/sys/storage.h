@@ -1,0 +1,175 @@
+/**
+ * @file sys/storage.h
+ * @brief The storage port: what a backend (memory, SQLite, MongoDB...) implements.
+ *
+ * The tracker keeps no state between calls: every write loads a record, builds its new
+ * events, and commits them with a compare-and-set on the record's version. See
+ * docs/storage-port.md for the contract in full and tests/conformance/ for the suite every
+ * adapter must pass.
+ *
+ * What a backend persists: the record's canonical JSON (ot_order_to_json), which it hands
+ * back on load through ot_order_from_json(); the new history entries of each write (a JSON
+ * array, for adapters that keep an event table); and the indexed columns, copied out of the
+ * record in ot_storage_record so that no adapter needs to parse JSON to index it. A backend
+ * that stores native documents (BSON) may convert the JSON, or read the record through the
+ * accessors of order.h.
+ *
+ * Return codes: 0, OT_ENOTFOUND, OT_EEXISTS, OT_ECONFLICT as each member says, OT_ENOMEM, or
+ * OT_ESTORAGE (the backend failed; nothing was written). Every member receives the vtable's
+ * `userdata` first and an `ot_error *` (may be NULL) last. A vtable shared by threads (an
+ * ot_tracker shared by threads) must be thread-safe.
+ */
+#ifndef ORDERTRACK_SYS_STORAGE_H
+#define ORDERTRACK_SYS_STORAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../export.h"
+#include "../error.h"
+#include "../order.h"
+
+#define OT_STORAGE_RECORD_VERSION 1
+
+/**
+ * A record to create or commit, filled by the core (or by ot_storage_record_init()).
+ * Borrowed for the duration of the call. Version 1: all members.
+ */
+typedef struct ot_storage_record {
+    unsigned version;               /**< OT_STORAGE_RECORD_VERSION */
+    const ot_order *order;          /**< the complete new record */
+    const char *json;               /**< ot_order_to_json() of it, NUL-terminated */
+    size_t json_len;
+    const char *events_json;        /**< JSON array of the history entries this write adds */
+    size_t events_json_len;
+    size_t first_event;             /**< index in status_history of the first of them */
+    int64_t record_version;         /**< `version` of the new record (expected + 1) */
+    /* indexed columns (copies of the record's fields; NULL / 0 when null) */
+    const char *order_id;
+    const char *store_id;
+    const char *customer_id;
+    int current_status;             /**< ot_status */
+    int shipment_status;            /**< ot_shipment_status, 0 for hyperlocal orders */
+    int delivery_provider;          /**< ot_provider */
+    const char *delivery_tracking_id;
+    int64_t updated_at_ms;
+} ot_storage_record;
+
+#define OT_IDEMPOTENCY_RECORD_VERSION 1
+
+/**
+ * A stored idempotency key: the first result of a write, replayed for a repeated request.
+ * Version 1: all members. Strings are borrowed for the duration of the call.
+ */
+typedef struct ot_idempotency_record {
+    unsigned version;               /**< OT_IDEMPOTENCY_RECORD_VERSION */
+    const char *key;                /**< 1..255 printable ASCII */
+    const char *request_hash;       /**< hex SHA-256 of the operation and its request */
+    const char *response;           /**< the first result (JSON), opaque to the backend */
+    size_t response_len;
+    int64_t created_at_ms;
+    int64_t expires_at_ms;          /**< after this time the key is forgotten */
+} ot_idempotency_record;
+
+#define OT_IDEMPOTENCY_RECORD_INIT { OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0 }
+
+#define OT_STORAGE_QUERY_VERSION 1
+
+/** A query: every set filter must match (AND). Version 1: all members. */
+typedef struct ot_storage_query {
+    unsigned version;               /**< OT_STORAGE_QUERY_VERSION */
+    const char *store_id;           /**< NULL: any */
+    const char *customer_id;        /**< NULL: any */
+    int current_status;             /**< ot_status, 0: any */
+    int shipment_status;            /**< ot_shipment_status, 0: any */
+    int shipment_active;            /**< 1: only records whose shipment status is set and not
+                                         terminal (what a courier poller polls) */
+    int delivery_provider;          /**< ot_provider, 0: any */
+    const char *delivery_tracking_id; /**< NULL: any (AWB lookup) */
+    int64_t updated_before_ms;      /**< 0: any; else updated_at < this */
+    size_t limit;                   /**< 1..OT_STORAGE_QUERY_MAX */
+    const char *cursor;             /**< NULL or "" for the first page, else a next_cursor */
+} ot_storage_query;
+
+#define OT_STORAGE_QUERY_INIT { OT_STORAGE_QUERY_VERSION, NULL, NULL, 0, 0, 0, 0, NULL, 0, 50, NULL }
+/** Largest page a query returns. */
+#define OT_STORAGE_QUERY_MAX 1000
+/** Size of the buffer a query writes its resume cursor to, NUL included. */
+#define OT_STORAGE_CURSOR_SIZE 256
+
+/** Query result sink: takes ownership of `order`; a non-zero return stops the query with it. */
+typedef int (*ot_storage_emit)(void *ctx, ot_order *order, ot_error *err);
+/** Idempotency lookup sink: copies what it needs; a non-zero return is passed through. */
+typedef int (*ot_idempotency_found)(void *ctx, const ot_idempotency_record *record,
+                                    ot_error *err);
+
+#define OT_STORAGE_VERSION 1
+
+/**
+ * The storage vtable. Version 1 members, in this order; all required unless marked optional.
+ */
+typedef struct ot_storage {
+    unsigned version;   /**< OT_STORAGE_VERSION the adapter was written for */
+    void *userdata;     /**< the adapter's state, passed to every member */
+
+    /** (since 1) Store a new record (version 1) and, when `idem` is not NULL, the key, both
+     * or neither. OT_EEXISTS if the order id exists; OT_ECONFLICT if a live key exists. */
+    int (*create)(void *userdata, const ot_storage_record *record,
+                  const ot_idempotency_record *idem, ot_error *err);
+
+    /** (since 1) Load a record into `*out` (decode with ot_order_from_json); OT_ENOTFOUND. */
+    int (*load)(void *userdata, const char *order_id, ot_order **out, ot_error *err);
+
+    /** (since 1) Atomically, only if the stored version equals `expected_version`: replace the
+     * record, append the new events, store `idem` when not NULL. Else change nothing and
+     * answer OT_ECONFLICT (also when `idem`'s key exists and is live), or OT_ENOTFOUND. */
+    int (*commit)(void *userdata, int64_t expected_version, const ot_storage_record *record,
+                  const ot_idempotency_record *idem, ot_error *err);
+
+    /** (since 1) Emit up to `q->limit` matching records ordered by order_id, starting after
+     * `q->cursor`; write the cursor of the next page (or "" when there is none) into
+     * `next_cursor` (`cursor_size` >= OT_STORAGE_CURSOR_SIZE bytes). */
+    int (*query)(void *userdata, const ot_storage_query *q, ot_storage_emit emit, void *ctx,
+                 char *next_cursor, size_t cursor_size, ot_error *err);
+
+    /** (since 1, optional: NULL refuses idempotency keys) Find a live key (expires_at_ms >
+     * `now_ms`) and pass it to `found`; OT_ENOTFOUND when absent or expired. */
+    int (*idem_get)(void *userdata, const char *key, int64_t now_ms,
+                    ot_idempotency_found found, void *ctx, ot_error *err);
+
+    /** (since 1, optional with idem_get) Store a key for a result that committed nothing;
+     * OT_EEXISTS when a live one exists (the first writer wins). */
+    int (*idem_put)(void *userdata, const ot_idempotency_record *record, ot_error *err);
+
+    /** (since 1, optional) Release the adapter; called by ot_storage_close(). */
+    void (*close)(void *userdata);
+} ot_storage;
+
+#define OT_STORAGE_INIT { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `storage` with the defaults of `version` (all members NULL), for bindings. */
+OT_EXTERN int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err);
+
+/** Fill `query` with the defaults of `version` (no filter, limit 50), for bindings. */
+OT_EXTERN int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *err);
+
+/**
+ * Fill `record` for `order` (its columns, its JSON, and the entries from `first_event` on),
+ * for adapters and tests that write records themselves. Release with
+ * ot_storage_record_release(); `order` must outlive the record.
+ */
+OT_EXTERN int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
+                                     size_t first_event, ot_error *err);
+
+/** Free what ot_storage_record_init() allocated. Accepts NULL. */
+OT_EXTERN void ot_storage_record_release(ot_storage_record *record);
+
+/** Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.
+ * Accepts NULL. */
+OT_EXTERN void ot_storage_close(ot_storage *storage);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_SYS_STORAGE_H */

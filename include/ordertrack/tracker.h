@@ -1,0 +1,240 @@
+/**
+ * @file tracker.h
+ * @brief The tracking engine: one call per route of docs/API.md.
+ *
+ * An `ot_tracker` keeps no state between calls: every write loads the record from storage,
+ * checks the step with the transition validator, appends its events to the history
+ * (docs/events.md), and commits with a compare-and-set on the record's version. When another
+ * writer got there first it reloads and retries, up to `max_retries` times. A refused write
+ * changes nothing in storage.
+ *
+ * Answers of every write:
+ *   - 0: applied; `*out` (when `out` is not NULL) receives the new record (ot_order_free).
+ *   - OT_ESTALE: ignored, nothing changed (a courier report of a passed state, a redelivered
+ *     partner event, a location older than the stored one); `*out` receives the unchanged
+ *     record. The REST layer answers 200 for it.
+ *   - OT_ETRANSITION: the lifecycle graph refuses the step; `err->from` / `err->to` name it.
+ *   - OT_ESTATE: not allowed in the order's state (ready while a substitution is pending,
+ *     location without a driver...). OT_EINVAL: a bad request field, named in `err->field`.
+ *   - OT_ENOTFOUND, OT_EEXISTS (init of an existing order), OT_ECONFLICT (`expected_version`
+ *     differs, or retries exhausted), OT_EIDEMPOTENCY_CONFLICT, OT_ESTORAGE, OT_ENOMEM.
+ *
+ * Idempotency: a write with `idempotency_key` set replays the first result of the same
+ * operation with the same request (same code, same record) without a second effect; the
+ * key with a different request is OT_EIDEMPOTENCY_CONFLICT. Keys live
+ * `idempotency_ttl_ms` (default 24 h). Refused writes store no key.
+ *
+ * Thread safety: an ot_tracker may be shared by any number of threads, provided its storage,
+ * clock and notice sink are thread-safe (the memory adapter is).
+ */
+#ifndef ORDERTRACK_TRACKER_H
+#define ORDERTRACK_TRACKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "error.h"
+#include "order.h"
+#include "update.h"
+
+/** Opaque tracker. */
+typedef struct ot_tracker ot_tracker;
+
+struct ot_storage;
+struct ot_clock;
+struct ot_notice_sink;
+
+#define OT_TRACKER_OPTIONS_VERSION 1
+
+/** Tracker options, filled by the caller. Version 1: all members. */
+typedef struct ot_tracker_options {
+    unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
+    const struct ot_storage *storage;       /**< required; copied, its state must outlive
+                                                 the tracker (sys/storage.h) */
+    const struct ot_clock *clock;           /**< NULL: system UTC clock; copied */
+    const struct ot_notice_sink *notices;   /**< NULL: none; copied */
+    unsigned max_retries;                   /**< reloads after a version conflict (0..100) */
+    int64_t no_driver_retry_base_ms;        /**< backoff of the first no-driver retry */
+    int64_t no_driver_retry_cap_ms;         /**< largest no-driver backoff */
+    int64_t idempotency_ttl_ms;             /**< how long keys are kept */
+} ot_tracker_options;
+
+#define OT_TRACKER_OPTIONS_INIT \
+    { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000 }
+
+#define OT_REQUEST_VERSION 1
+
+/**
+ * The inputs of a write, filled by the caller from OT_REQUEST_INIT. Each operation reads
+ * the members its comment names and ignores the rest (leave them at their defaults: the
+ * request hash of idempotency covers every member). Strings are borrowed for the call;
+ * they must be valid UTF-8; NULL means absent. Version 1: all members.
+ */
+typedef struct ot_request {
+    unsigned version;               /**< OT_REQUEST_VERSION */
+    const char *idempotency_key;    /**< every write: 1..255 printable ASCII, or NULL */
+    int64_t expected_version;       /**< every write except init: If-Match, 0 for any */
+    const char *order_id;           /**< every operation: the external order id */
+    const char *store_id;           /**< init: the store; store operations: must be the
+                                         order's store, else OT_ENOTFOUND */
+    const char *updated_by;         /**< every write: the author (NULL: "system") */
+    const char *notes;              /**< every write: the history entry's notes */
+    const char *metadata_json;      /**< init: the record's metadata object; other writes:
+                                         the history entry's metadata object */
+    int status;                     /**< set_status: the target ot_status */
+    const char *customer_id;        /**< init */
+    int provider;                   /**< init: ot_provider */
+    const char *tracking_id;        /**< init (required for parcel couriers), assign */
+    const char *tracking_url;       /**< init, assign */
+    int64_t estimated_delivery_ms;  /**< init, assign: 0 for none */
+    int rejected;                   /**< acknowledge: 1 when the store rejects the order */
+    const char *reason;             /**< acknowledge (rejection), add_substitution */
+    const char *reassign_to;        /**< acknowledge (rejection): the new store */
+    const char *original_item_id;   /**< add_substitution, respond_substitution */
+    const char *substitute_item_id; /**< add_substitution */
+    double price_difference;        /**< add_substitution */
+    int approved;                   /**< respond_substitution: 1 approved, 0 rejected */
+    const char *driver_id;          /**< assign: NULL means no driver was found */
+    const char *driver_name;        /**< assign */
+    const char *driver_phone;       /**< assign */
+    const char *vehicle_type;       /**< assign */
+    const char *vehicle_number;     /**< assign, optional */
+    const char *photo_url;          /**< assign, optional */
+    double latitude;                /**< update_location: -90..90 */
+    double longitude;               /**< update_location: -180..180 */
+    int has_accuracy;               /**< update_location: 1 when accuracy is set */
+    double accuracy;                /**< update_location: metres, >= 0 */
+    int64_t time_ms;                /**< update_location, pickup, delivered: when it
+                                         happened; 0 for now */
+    const char *issue_type;         /**< raise_issue */
+    const char *description;        /**< raise_issue */
+    int severity;                   /**< raise_issue: ot_severity */
+    size_t issue_index;             /**< resolve_issue */
+    const char *resolution;         /**< resolve_issue */
+} ot_request;
+
+#define OT_REQUEST_INIT                                                                   \
+    { OT_REQUEST_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, \
+      0, 0, NULL, NULL, NULL, NULL, 0.0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0.0, 0.0, \
+      0, 0.0, 0, NULL, NULL, 0, 0, NULL }
+
+#define OT_LIST_REQUEST_VERSION 1
+
+/** Filters of ot_tracker_list(); every set filter must match. Version 1: all members. */
+typedef struct ot_list_request {
+    unsigned version;               /**< OT_LIST_REQUEST_VERSION */
+    const char *store_id;           /**< NULL: any */
+    const char *customer_id;        /**< NULL: any */
+    int status;                     /**< ot_status, 0: any */
+    int shipment_status;            /**< ot_shipment_status, 0: any */
+    int shipment_active;            /**< 1: only non-terminal parcel shipments (pollers) */
+    int provider;                   /**< ot_provider, 0: any */
+    const char *tracking_id;        /**< NULL: any */
+    int64_t updated_before_ms;      /**< 0: any */
+    size_t limit;                   /**< 1..1000 */
+    const char *cursor;             /**< NULL or "" for the first page, else next_cursor */
+} ot_list_request;
+
+#define OT_LIST_REQUEST_INIT { OT_LIST_REQUEST_VERSION, NULL, NULL, 0, 0, 0, 0, NULL, 0, 50, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `options` with the defaults of `version` (for bindings without the macro). */
+OT_EXTERN int ot_tracker_options_init(ot_tracker_options *options, unsigned version,
+                                      ot_error *err);
+/** Fill `request` with the defaults of `version`. */
+OT_EXTERN int ot_request_init(ot_request *request, unsigned version, ot_error *err);
+/** Fill `request` with the defaults of `version`. */
+OT_EXTERN int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *err);
+
+/** A new tracker in `*out` (ot_tracker_free). Checks the options and port versions. */
+OT_EXTERN int ot_tracker_new(ot_tracker **out, const ot_tracker_options *options,
+                             ot_error *err);
+/** Free a tracker (not its storage). Accepts NULL. No call may be in flight. */
+OT_EXTERN void ot_tracker_free(ot_tracker *tracker);
+
+/** POST /tracking/orders/{order_id}/init: order_id, store_id, customer_id, provider,
+ * tracking_id (parcel), tracking_url, estimated_delivery_ms, metadata_json, updated_by,
+ * notes. Status submitted, version 1; parcel orders start with shipment_status pending. */
+OT_EXTERN int ot_tracker_init_order(ot_order **out, ot_tracker *tracker,
+                                    const ot_request *request, ot_error *err);
+/** PUT /tracking/orders/{order_id}/status: status, updated_by, notes, metadata_json. */
+OT_EXTERN int ot_tracker_set_status(ot_order **out, ot_tracker *tracker,
+                                    const ot_request *request, ot_error *err);
+/** GET /tracking/orders/{order_id}. */
+OT_EXTERN int ot_tracker_get(ot_order **out, ot_tracker *tracker, const char *order_id,
+                             ot_error *err);
+/** GET /tracking/orders/{order_id}/history: {order_id, status_history} (ot_free). */
+OT_EXTERN int ot_tracker_history(char **json, size_t *len, ot_tracker *tracker,
+                                 const char *order_id, ot_error *err);
+/** GET .../live-location: {order_id, current_status, driver_location, driver_details,
+ * estimated_delivery_time, delivery_tracking_url} (ot_free). */
+OT_EXTERN int ot_tracker_live_location(char **json, size_t *len, ot_tracker *tracker,
+                                       const char *order_id, ot_error *err);
+/** GET /tracking/orders?...: {orders: [...], next_cursor: string|null} (ot_free). */
+OT_EXTERN int ot_tracker_list(char **json, size_t *len, ot_tracker *tracker,
+                              const ot_list_request *request, ot_error *err);
+
+/** POST /tracking/store/{store_id}/acknowledge: store_id, order_id, updated_by; with
+ * rejected = 1: reason (required) and reassign_to (the order moves to that store and back
+ * to store_notified); a store_rejected issue is recorded either way. */
+OT_EXTERN int ot_tracker_store_acknowledge(ot_order **out, ot_tracker *tracker,
+                                           const ot_request *request, ot_error *err);
+/** POST /tracking/store/{store_id}/start-picking: store_id, order_id. */
+OT_EXTERN int ot_tracker_start_picking(ot_order **out, ot_tracker *tracker,
+                                       const ot_request *request, ot_error *err);
+/** POST /tracking/store/{store_id}/substitution: store_id, order_id, original_item_id,
+ * substitute_item_id, reason, price_difference. Adds a pending substitution. */
+OT_EXTERN int ot_tracker_add_substitution(ot_order **out, ot_tracker *tracker,
+                                          const ot_request *request, ot_error *err);
+/** POST /tracking/orders/{order_id}/substitutions/respond: original_item_id, approved.
+ * All pending approved: substitutions_approved (plus an inventory_adjusted event per
+ * approval); a rejection: picking_in_progress. */
+OT_EXTERN int ot_tracker_respond_substitution(ot_order **out, ot_tracker *tracker,
+                                              const ot_request *request, ot_error *err);
+/** POST /tracking/store/{store_id}/ready: store_id, order_id. OT_ESTATE while a
+ * substitution is pending. */
+OT_EXTERN int ot_tracker_ready(ot_order **out, ot_tracker *tracker,
+                               const ot_request *request, ot_error *err);
+/** POST /tracking/delivery/{order_id}/assign: driver_* members, tracking_id, tracking_url,
+ * estimated_delivery_ms. With driver_id NULL no driver was found: a no_drivers issue is
+ * recorded, the status stays ready_for_pickup and `*retry_after_ms` (may be NULL) receives
+ * the backoff before the next attempt (base * 2^(attempt-1), capped); else it receives 0. */
+OT_EXTERN int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms,
+                                       ot_tracker *tracker, const ot_request *request,
+                                       ot_error *err);
+/** PUT /tracking/delivery/{order_id}/location: latitude, longitude, accuracy, time_ms.
+ * Only while a driver is assigned and the order is not delivered (OT_ESTATE); a position
+ * not newer than the stored one is OT_ESTALE. Updates the projection only (no history). */
+OT_EXTERN int ot_tracker_update_location(ot_order **out, ot_tracker *tracker,
+                                         const ot_request *request, ot_error *err);
+/** POST /tracking/delivery/{order_id}/pickup: time_ms. */
+OT_EXTERN int ot_tracker_pickup(ot_order **out, ot_tracker *tracker,
+                                const ot_request *request, ot_error *err);
+/** POST /tracking/delivery/{order_id}/delivered: time_ms (actual_delivery_time). */
+OT_EXTERN int ot_tracker_delivered(ot_order **out, ot_tracker *tracker,
+                                   const ot_request *request, ot_error *err);
+/** POST /tracking/orders/{order_id}/issues: issue_type, description, severity. */
+OT_EXTERN int ot_tracker_raise_issue(ot_order **out, ot_tracker *tracker,
+                                     const ot_request *request, ot_error *err);
+/** POST /tracking/orders/{order_id}/issues/{index}/resolve: issue_index, resolution. */
+OT_EXTERN int ot_tracker_resolve_issue(ot_order **out, ot_tracker *tracker,
+                                       const ot_request *request, ot_error *err);
+
+/**
+ * Apply a mapped courier update (webhook or poll). The order is found by `order_id`, else
+ * by `tracking_id` (OT_ENOTFOUND when neither matches). A repeated `event_id` is OT_ESTALE.
+ * Parcel orders: the shipment step is checked with OT_SOURCE_COURIER, shipment_status and
+ * courier_status_raw are set, and the implied lifecycle status is applied where the graph
+ * allows it for a courier. Hyperlocal orders: `status` drives the lifecycle; driver fields
+ * and position update driver_details / driver_location. OT_UPDATE_UNMAPPED records an
+ * unmapped_status issue and changes no status. `idempotency_key` may be NULL.
+ */
+OT_EXTERN int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker,
+                                      const ot_update *update, const char *idempotency_key,
+                                      ot_error *err);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_TRACKER_H */

@@ -1,0 +1,158 @@
+/* The history: appending events and the SHA-256 hash chain that makes it tamper-evident. */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc_internal.h"
+#include "error_internal.h"
+#include "hash_internal.h"
+#include "order_internal.h"
+#include "vocab_internal.h"
+
+static const char zero_hash[65] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+const json_t *ot__entry_ot(const json_t *entry)
+{
+    return json_object_get(json_object_get(entry, "metadata"), "ot");
+}
+
+int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
+{
+    json_t *copy, *ot;
+    char *text;
+    size_t len;
+    int rc;
+
+    copy = json_deep_copy(entry);
+    if (!copy)
+        return ot__error_set(err, OT_ENOMEM, "out of memory hashing a history entry");
+    ot = json_object_get(json_object_get(copy, "metadata"), "ot");
+    json_object_del(ot, "hash");
+    rc = ot__json_dump(&text, &len, copy,
+                       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(17),
+                       err);
+    json_decref(copy);
+    if (rc)
+        return rc;
+    rc = ot__sha256_hex(hex, text, len, err);
+    ot__free(text);
+    return rc;
+}
+
+int ot__order_append_event(ot_order *order, int event, int status, int64_t now_ms,
+                           const char *updated_by, const char *notes, const json_t *user_meta,
+                           json_t *data, ot_error *err)
+{
+    json_t *history = json_object_get(order->doc, "status_history");
+    size_t n = json_array_size(history);
+    const char *prev = n ? ot__jstr(ot__entry_ot(json_array_get(history, n - 1)), "hash")
+                         : zero_hash;
+    const char *status_name;
+    char hex[65];
+    json_t *entry = NULL, *meta = NULL, *ot = NULL;
+    int rc = OT_ENOMEM;
+
+    if (!data)
+        data = json_object();
+    if (!data)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    if (ot__vocab_name(&ot__status_vocab, &status_name, status, NULL) != 0) {
+        json_decref(data);
+        return ot__error_field(err, OT_EINVAL, "status", "%d is not a valid status", status);
+    }
+    if (user_meta && json_object_get(user_meta, "ot")) {
+        json_decref(data);
+        return ot__error_field(err, OT_EINVAL, "metadata.ot",
+                               "metadata key \"ot\" is reserved for the event record");
+    }
+    meta = user_meta ? json_deep_copy(user_meta) : json_object();
+    ot = json_pack("{s:s, s:I, s:o, s:s}", "event", ot__event_name(event), "seq",
+                   (json_int_t)n, "data", data, "prev_hash", prev ? prev : zero_hash);
+    data = NULL;
+    entry = json_object();
+    if (!meta || !ot || !entry || json_object_set_new(entry, "status", json_string(status_name)) ||
+        json_object_set_new(entry, "timestamp", ot__jtime_new(now_ms)) ||
+        ot__jset_str(entry, "updated_by", updated_by && *updated_by ? updated_by : "system") ||
+        ot__jset_str(entry, "notes", notes && *notes ? notes : NULL) ||
+        json_object_set(meta, "ot", ot) || json_object_set(entry, "metadata", meta))
+        goto fail;
+    rc = ot__entry_hash(hex, entry, err);
+    if (rc)
+        goto out;
+    rc = OT_ENOMEM;
+    if (json_object_set_new(ot, "hash", json_string(hex)) || json_array_append(history, entry))
+        goto fail;
+    rc = ot__order_apply(order, entry, err);
+    goto out;
+fail:
+    rc = ot__error_set(err, OT_ENOMEM, "out of memory appending an event");
+out:
+    json_decref(data);
+    json_decref(ot);
+    json_decref(meta);
+    json_decref(entry);
+    return rc;
+}
+
+size_t ot__order_count_events(const ot_order *order, int event, const char *event_id)
+{
+    const json_t *history = json_object_get(order->doc, "status_history");
+    const char *name = ot__event_name(event);
+    size_t i, count = 0;
+    for (i = 0; i < json_array_size(history); i++) {
+        const json_t *ot = ot__entry_ot(json_array_get(history, i));
+        const char *id;
+        if (!name || strcmp(ot__jstr(ot, "event") ? ot__jstr(ot, "event") : "", name) != 0)
+            continue;
+        id = ot__jstr(json_object_get(ot, "data"), "event_id");
+        if (!event_id || (id && strcmp(id, event_id) == 0))
+            count++;
+    }
+    return count;
+}
+
+int ot_order_verify_history(const ot_order *order, ot_error *err)
+{
+    const json_t *history;
+    const char *prev = zero_hash, *last_status = NULL;
+    char hex[65], where[48];
+    size_t i, n;
+    int rc;
+
+    if (!order)
+        return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    history = json_object_get(order->doc, "status_history");
+    n = json_array_size(history);
+    for (i = 0; i < n; i++) {
+        const json_t *entry = json_array_get(history, i);
+        const json_t *ot = ot__entry_ot(entry);
+        const char *hash = ot__jstr(ot, "hash"), *link = ot__jstr(ot, "prev_hash");
+        snprintf(where, sizeof where, "status_history[%zu]", i);
+        if (!json_is_object(ot) || !hash || !link ||
+            !json_is_integer(json_object_get(ot, "seq")) ||
+            !ot__event_from_name(ot__jstr(ot, "event")))
+            return ot__error_field(err, OT_EINTEGRITY, where,
+                                   "%s has no valid event record (metadata.ot)", where);
+        if ((size_t)json_integer_value(json_object_get(ot, "seq")) != i)
+            return ot__error_field(err, OT_EINTEGRITY, where,
+                                   "%s is out of sequence: an entry was inserted or deleted",
+                                   where);
+        if (strcmp(link, prev) != 0)
+            return ot__error_field(err, OT_EINTEGRITY, where,
+                                   "%s does not link to the previous entry's hash", where);
+        rc = ot__entry_hash(hex, entry, err);
+        if (rc)
+            return rc;
+        if (strcmp(hex, hash) != 0)
+            return ot__error_field(err, OT_EINTEGRITY, where,
+                                   "%s was modified: its hash does not match", where);
+        prev = hash;
+        last_status = ot__jstr(entry, "status");
+    }
+    if (!last_status || strcmp(last_status, ot__jstr(order->doc, "current_status")) != 0) {
+        return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                               "the last history entry's status is not current_status: "
+                               "entries were removed");
+    }
+    return ot__order_projection_matches(order, err);
+}

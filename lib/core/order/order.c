@@ -1,0 +1,397 @@
+/* The order record: construction, accessors, JSON helpers shared by the model. */
+#include <pthread.h>
+#include <string.h>
+
+#include "alloc_internal.h"
+#include "error_internal.h"
+#include "order_internal.h"
+#include "time_internal.h"
+#include "vocab_internal.h"
+
+static pthread_once_t json_once = PTHREAD_ONCE_INIT;
+
+static void *json_malloc(size_t size)
+{
+    return ot__malloc(size);
+}
+
+static void json_setup(void)
+{
+    json_set_alloc_funcs(json_malloc, ot__free);
+}
+
+void ot__json_init(void)
+{
+    pthread_once(&json_once, json_setup);
+}
+
+int ot__json_dump(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err)
+{
+    size_t n;
+    char *buf;
+
+    ot__json_init();
+    n = json_dumpb(v, NULL, 0, flags);
+    if (n == 0)
+        return ot__error_set(err, OT_ENOMEM, "cannot encode JSON");
+    buf = ot__malloc(n + 1);
+    if (!buf)
+        return ot__error_set(err, OT_ENOMEM, "out of memory encoding JSON (%zu bytes)", n);
+    if (json_dumpb(v, buf, n, flags) != n) {
+        ot__free(buf);
+        return ot__error_set(err, OT_ENOMEM, "cannot encode JSON");
+    }
+    buf[n] = '\0';
+    *out = buf;
+    if (len)
+        *len = n;
+    return 0;
+}
+
+int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
+                   ot_error *err)
+{
+    json_error_t jerr;
+    json_t *v;
+    int attempt;
+
+    ot__json_init();
+    /* jansson's lexer reports some failed allocations as syntax errors: a second parse
+     * tells a real syntax error (it fails again) from a transient allocation failure */
+    for (attempt = 0; attempt < 2; attempt++) {
+        v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (v) {
+            *out = v;
+            return 0;
+        }
+        /* out_of_memory, or no text at all when setting up the lexer failed */
+        if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
+            return ot__error_field(err, OT_ENOMEM, what, "out of memory parsing %s", what);
+    }
+    return ot__error_field(err, OT_EPARSE, what, "%s: %s at line %d column %d", what,
+                           jerr.text, jerr.line, jerr.column);
+}
+
+int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err)
+{
+    ot_order *o = ot__calloc(1, sizeof *o);
+    if (!o) {
+        json_decref(doc);
+        return ot__error_set(err, OT_ENOMEM, "out of memory allocating an order");
+    }
+    o->doc = doc;
+    *out = o;
+    return 0;
+}
+
+int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err)
+{
+    json_t *copy;
+    ot__json_init();
+    copy = json_deep_copy(order->doc);
+    if (!copy)
+        return ot__error_set(err, OT_ENOMEM, "out of memory copying an order");
+    return ot__order_wrap(out, copy, err);
+}
+
+json_t *ot__order_skeleton(void)
+{
+    static const char *const fields[] = {
+        "id", "order_id", "store_id", "customer_id", "delivery_provider", "current_status",
+        "status_history", "store_acknowledgment_time", "picking_start_time",
+        "picking_complete_time", "delivery_pickup_time", "estimated_delivery_time",
+        "actual_delivery_time", "delivery_tracking_id", "delivery_tracking_url",
+        "driver_location", "driver_details", "shipment_status", "courier_status_raw",
+        "substitutions", "issues", "metadata", "created_at", "updated_at", "version",
+    };
+    size_t i;
+    json_t *doc;
+
+    ot__json_init();
+    doc = json_object();
+    if (!doc)
+        return NULL;
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *f = fields[i];
+        json_t *v = strcmp(f, "status_history") == 0 || strcmp(f, "substitutions") == 0 ||
+                            strcmp(f, "issues") == 0 ? json_array()
+                    : strcmp(f, "metadata") == 0 ? json_object()
+                    : strcmp(f, "version") == 0 ? json_integer(0)
+                    : json_null();
+        if (json_object_set_new(doc, f, v) != 0) {
+            json_decref(doc);
+            return NULL;
+        }
+    }
+    return doc;
+}
+
+const char *ot__jstr(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int64_t ot__jtime(const json_t *obj, const char *key)
+{
+    int64_t ms;
+    const char *s = ot__jstr(obj, key);
+    return s && ot__time_parse(&ms, s) == 0 ? ms : 0;
+}
+
+json_t *ot__jtime_new(int64_t ms)
+{
+    char buf[OT__TIME_SIZE];
+    ot__time_format(buf, ms);
+    return json_string(buf);
+}
+
+int ot__jset_str(json_t *obj, const char *key, const char *value)
+{
+    return json_object_set_new(obj, key, value ? json_string(value) : json_null()) == 0
+               ? 0 : OT_ENOMEM;
+}
+
+int ot__jset_time(json_t *obj, const char *key, int64_t ms)
+{
+    return json_object_set_new(obj, key, ms > 0 ? ot__jtime_new(ms) : json_null()) == 0
+               ? 0 : OT_ENOMEM;
+}
+
+void ot_order_free(ot_order *order)
+{
+    if (!order)
+        return;
+    json_decref(order->doc);
+    ot__free(order);
+}
+
+int ot_order_from_json(ot_order **out, const char *json, size_t len, ot_error *err)
+{
+    json_t *in, *canon;
+    int rc;
+
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    if (!json)
+        return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
+    rc = ot__json_parse(&in, json, len, "order", err);
+    if (rc)
+        return rc;
+    rc = ot__order_validate(&canon, in, err);
+    json_decref(in);
+    if (rc)
+        return rc;
+    return ot__order_wrap(out, canon, err);
+}
+
+int ot_order_to_json(char **json, size_t *len, const ot_order *order, ot_error *err)
+{
+    if (!json)
+        return ot__error_field(err, OT_EINVAL, "json", "output pointer is NULL");
+    *json = NULL;
+    if (!order)
+        return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    return ot__json_dump(json, len, order->doc, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+}
+
+static int enum_field(const ot_order *order, const char *key, const struct ot__vocab *vocab)
+{
+    return order ? ot__vocab_lookup(vocab, ot__jstr(order->doc, key)) : 0;
+}
+
+const char *ot_order_id(const ot_order *o) { return o ? ot__jstr(o->doc, "id") : NULL; }
+const char *ot_order_order_id(const ot_order *o) { return o ? ot__jstr(o->doc, "order_id") : NULL; }
+const char *ot_order_store_id(const ot_order *o) { return o ? ot__jstr(o->doc, "store_id") : NULL; }
+const char *ot_order_customer_id(const ot_order *o)
+{
+    return o ? ot__jstr(o->doc, "customer_id") : NULL;
+}
+const char *ot_order_tracking_id(const ot_order *o)
+{
+    return o ? ot__jstr(o->doc, "delivery_tracking_id") : NULL;
+}
+const char *ot_order_tracking_url(const ot_order *o)
+{
+    return o ? ot__jstr(o->doc, "delivery_tracking_url") : NULL;
+}
+const char *ot_order_courier_status_raw(const ot_order *o)
+{
+    return o ? ot__jstr(o->doc, "courier_status_raw") : NULL;
+}
+int ot_order_status(const ot_order *o) { return enum_field(o, "current_status", &ot__status_vocab); }
+int ot_order_shipment_status(const ot_order *o)
+{
+    return enum_field(o, "shipment_status", &ot__shipment_vocab);
+}
+int ot_order_provider(const ot_order *o)
+{
+    return enum_field(o, "delivery_provider", &ot__provider_vocab);
+}
+int64_t ot_order_version(const ot_order *o)
+{
+    return o ? (int64_t)json_integer_value(json_object_get(o->doc, "version")) : -1;
+}
+
+int ot_order_time(int64_t *ms, const ot_order *order, int field, ot_error *err)
+{
+    static const char *const keys[OT_TIME_FIELD_COUNT] = {
+        NULL, "store_acknowledgment_time", "picking_start_time", "picking_complete_time",
+        "delivery_pickup_time", "estimated_delivery_time", "actual_delivery_time",
+        "created_at", "updated_at",
+    };
+    int64_t v;
+    if (!ms)
+        return ot__error_field(err, OT_EINVAL, "ms", "output pointer is NULL");
+    if (!order)
+        return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    if (field <= 0 || field >= OT_TIME_FIELD_COUNT)
+        return ot__error_field(err, OT_EINVAL, "field", "%d is not a valid time field", field);
+    v = ot__jtime(order->doc, keys[field]);
+    if (!v)
+        return ot__error_field(err, OT_ENOTFOUND, keys[field], "%s is null", keys[field]);
+    *ms = v;
+    return 0;
+}
+
+static size_t list_count(const ot_order *o, const char *key)
+{
+    return o ? json_array_size(json_object_get(o->doc, key)) : 0;
+}
+
+size_t ot_order_history_count(const ot_order *o) { return list_count(o, "status_history"); }
+size_t ot_order_substitution_count(const ot_order *o) { return list_count(o, "substitutions"); }
+size_t ot_order_issue_count(const ot_order *o) { return list_count(o, "issues"); }
+
+/* Common checks of the *_at accessors; returns the element or NULL with `*rc` set. */
+static const json_t *element(const void *out, unsigned out_version, unsigned known,
+                             const ot_order *o, const char *key, size_t index, int *rc,
+                             ot_error *err)
+{
+    const json_t *list;
+    *rc = 0;
+    if (!out) {
+        *rc = ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
+        return NULL;
+    }
+    if ((*rc = ot__check_version(out_version, known, "view", err)))
+        return NULL;
+    if (!o) {
+        *rc = ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+        return NULL;
+    }
+    if (!key)
+        return o->doc;
+    list = json_object_get(o->doc, key);
+    if (index >= json_array_size(list)) {
+        *rc = ot__error_field(err, OT_ENOTFOUND, "index", "%s has no entry %zu (it has %zu)",
+                              key, index, json_array_size(list));
+        return NULL;
+    }
+    return json_array_get(list, index);
+}
+
+int ot_order_history_at(ot_history_entry *out, const ot_order *order, size_t index,
+                        ot_error *err)
+{
+    int rc;
+    const json_t *e = element(out, out ? out->version : 0, OT_HISTORY_ENTRY_VERSION, order,
+                              "status_history", index, &rc, err);
+    const json_t *ot;
+    if (!e)
+        return rc;
+    ot = ot__entry_ot(e);
+    out->status = ot__vocab_lookup(&ot__status_vocab, ot__jstr(e, "status"));
+    out->timestamp_ms = ot__jtime(e, "timestamp");
+    out->updated_by = ot__jstr(e, "updated_by");
+    out->notes = ot__jstr(e, "notes");
+    out->event = ot__jstr(ot, "event");
+    out->hash = ot__jstr(ot, "hash");
+    out->prev_hash = ot__jstr(ot, "prev_hash");
+    return 0;
+}
+
+int ot_order_substitution_at(ot_substitution_view *out, const ot_order *order, size_t index,
+                             ot_error *err)
+{
+    int rc;
+    const json_t *e = element(out, out ? out->version : 0, OT_SUBSTITUTION_VIEW_VERSION, order,
+                              "substitutions", index, &rc, err);
+    if (!e)
+        return rc;
+    out->original_item_id = ot__jstr(e, "original_item_id");
+    out->substitute_item_id = ot__jstr(e, "substitute_item_id");
+    out->reason = ot__jstr(e, "reason");
+    out->status = ot__vocab_lookup(&ot__substitution_vocab, ot__jstr(e, "status"));
+    out->price_difference = json_number_value(json_object_get(e, "price_difference"));
+    out->customer_notified_at_ms = ot__jtime(e, "customer_notified_at");
+    out->customer_responded_at_ms = ot__jtime(e, "customer_responded_at");
+    return 0;
+}
+
+int ot_order_issue_at(ot_issue_view *out, const ot_order *order, size_t index, ot_error *err)
+{
+    int rc;
+    const json_t *e = element(out, out ? out->version : 0, OT_ISSUE_VIEW_VERSION, order,
+                              "issues", index, &rc, err);
+    if (!e)
+        return rc;
+    out->issue_type = ot__jstr(e, "issue_type");
+    out->description = ot__jstr(e, "description");
+    out->severity = ot__vocab_lookup(&ot__severity_vocab, ot__jstr(e, "severity"));
+    out->created_at_ms = ot__jtime(e, "created_at");
+    out->resolved_at_ms = ot__jtime(e, "resolved_at");
+    out->resolution = ot__jstr(e, "resolution");
+    return 0;
+}
+
+int ot_order_driver_location(ot_location_view *out, const ot_order *order, ot_error *err)
+{
+    int rc;
+    const json_t *doc = element(out, out ? out->version : 0, OT_LOCATION_VIEW_VERSION, order,
+                                NULL, 0, &rc, err);
+    const json_t *loc, *acc;
+    if (!doc)
+        return rc;
+    loc = json_object_get(doc, "driver_location");
+    if (!json_is_object(loc))
+        return ot__error_field(err, OT_ENOTFOUND, "driver_location", "driver_location is null");
+    acc = json_object_get(loc, "accuracy");
+    out->latitude = json_number_value(json_object_get(loc, "latitude"));
+    out->longitude = json_number_value(json_object_get(loc, "longitude"));
+    out->timestamp_ms = ot__jtime(loc, "timestamp");
+    out->has_accuracy = json_is_number(acc);
+    out->accuracy = json_number_value(acc);
+    return 0;
+}
+
+int ot_order_driver_details(ot_driver_view *out, const ot_order *order, ot_error *err)
+{
+    int rc;
+    const json_t *doc = element(out, out ? out->version : 0, OT_DRIVER_VIEW_VERSION, order,
+                                NULL, 0, &rc, err);
+    const json_t *d;
+    if (!doc)
+        return rc;
+    d = json_object_get(doc, "driver_details");
+    if (!json_is_object(d))
+        return ot__error_field(err, OT_ENOTFOUND, "driver_details", "driver_details is null");
+    out->driver_id = ot__jstr(d, "driver_id");
+    out->name = ot__jstr(d, "name");
+    out->phone = ot__jstr(d, "phone");
+    out->vehicle_type = ot__jstr(d, "vehicle_type");
+    out->vehicle_number = ot__jstr(d, "vehicle_number");
+    out->photo_url = ot__jstr(d, "photo_url");
+    return 0;
+}
+
+int ot_order_metadata_json(char **json, size_t *len, const ot_order *order, ot_error *err)
+{
+    if (!json)
+        return ot__error_field(err, OT_EINVAL, "json", "output pointer is NULL");
+    *json = NULL;
+    if (!order)
+        return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    return ot__json_dump(json, len, json_object_get(order->doc, "metadata"),
+                         JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+}

@@ -1,0 +1,98 @@
+/* Internal: the order record is a validated jansson document in canonical field order.
+ * Not installed. */
+#ifndef OT_ORDER_INTERNAL_H
+#define OT_ORDER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "ordertrack/order.h"
+
+struct ot_order {
+    json_t *doc;    /* owned; always a complete, canonical document */
+};
+
+/* Event types (docs/events.md). Values are internal; the wire form is the name. */
+enum ot__event {
+    OT__EV_UNKNOWN = 0,
+    OT__EV_CREATED,
+    OT__EV_STATUS_CHANGED,
+    OT__EV_STORE_ACKNOWLEDGED,
+    OT__EV_STORE_REJECTED,
+    OT__EV_PICKING_STARTED,
+    OT__EV_SUBSTITUTION_ADDED,
+    OT__EV_SUBSTITUTION_RESPONDED,
+    OT__EV_INVENTORY_ADJUSTED,
+    OT__EV_READY,
+    OT__EV_DRIVER_ASSIGNED,
+    OT__EV_NO_DRIVER,
+    OT__EV_PICKED_UP,
+    OT__EV_DELIVERED,
+    OT__EV_ISSUE_RAISED,
+    OT__EV_ISSUE_RESOLVED,
+    OT__EV_COURIER_UPDATE,
+    OT__EV_COUNT
+};
+
+/* Event name, or NULL when out of range; event from name, 0 when unknown. */
+const char *ot__event_name(int event);
+int ot__event_from_name(const char *name);
+
+/* Route jansson's allocations to the library's hooks, once (pthread_once). */
+void ot__json_init(void);
+
+/* Compact dump of `v` into a buffer from ot__malloc (freed with ot_free). */
+int ot__json_dump(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err);
+
+/* Parse `len` bytes of JSON (OT_EPARSE with position on failure); `what` names the input. */
+int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
+                   ot_error *err);
+
+/* Validate an untrusted document and build its canonical copy (codec_decode.c). */
+int ot__order_validate(json_t **canon, const json_t *in, ot_error *err);
+
+/* A record that owns `doc` (stolen, even on failure). */
+int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err);
+/* Deep copy. */
+int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err);
+
+/* Field helpers on a document or sub-object: absent or null gives NULL / 0. */
+const char *ot__jstr(const json_t *obj, const char *key);
+int64_t ot__jtime(const json_t *obj, const char *key);
+/* Set `key` to a string / RFC 3339 time / enum wire name, or null for NULL / 0. */
+int ot__jset_str(json_t *obj, const char *key, const char *value);
+int ot__jset_time(json_t *obj, const char *key, int64_t ms);
+/* New JSON string of a time, or NULL on allocation failure. */
+json_t *ot__jtime_new(int64_t ms);
+
+/* Append one event to the history: builds the entry (status after the event, time, author,
+ * notes, the caller's metadata object or NULL, the event's data object - stolen), chains
+ * its hash and applies it to the projection. On failure the record is unchanged. */
+int ot__order_append_event(ot_order *order, int event, int status, int64_t now_ms,
+                           const char *updated_by, const char *notes, const json_t *user_meta,
+                           json_t *data, ot_error *err);
+
+/* The "ot" member of an entry's metadata (event, seq, data, prev_hash, hash), or NULL. */
+const json_t *ot__entry_ot(const json_t *entry);
+
+/* Hex SHA-256 of an entry's canonical encoding (without its own hash). */
+int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err);
+
+/* Apply one history entry to the projection (projection.c). */
+int ot__order_apply(ot_order *order, const json_t *entry, ot_error *err);
+
+/* A new record rebuilt from `order`'s history alone. */
+int ot__order_replay(ot_order **out, const ot_order *order, ot_error *err);
+/* 0 when the projection equals the replay of the history (OT_EINTEGRITY if not), apart
+ * from driver_location, updated_at and version, which events do not derive. */
+int ot__order_projection_matches(const ot_order *order, ot_error *err);
+
+/* Number of history entries whose event is `event` (and, with `event_id`, whose data carries
+ * that partner event id). */
+size_t ot__order_count_events(const ot_order *order, int event, const char *event_id);
+
+/* Fresh empty document with every field null/[]/{} in canonical order (order.c). */
+json_t *ot__order_skeleton(void);
+
+#endif

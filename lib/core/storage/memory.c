@@ -1,0 +1,434 @@
+/* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
+ * mutex. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ordertrack/adapters/memory.h"
+#include "ordertrack/status.h"
+#include "alloc_internal.h"
+#include "error_internal.h"
+
+struct row {
+    char *order_id, *store_id, *customer_id, *tracking_id;
+    int status, shipment, provider;
+    int64_t updated_at, version;
+    char *json;
+    size_t json_len;
+};
+
+struct key {
+    char *key, *request_hash, *response;
+    size_t response_len;
+    int64_t created_at, expires_at;
+};
+
+struct memory {
+    ot_storage vtable;      /* first: the handle the caller holds */
+    pthread_mutex_t lock;
+    struct row *rows;       /* sorted by order_id */
+    size_t nrows, cap_rows;
+    struct key *keys;
+    size_t nkeys, cap_keys;
+};
+
+static void row_clear(struct row *r)
+{
+    ot__free(r->order_id);
+    ot__free(r->store_id);
+    ot__free(r->customer_id);
+    ot__free(r->tracking_id);
+    ot__free(r->json);
+}
+
+static void key_clear(struct key *k)
+{
+    ot__free(k->key);
+    ot__free(k->request_hash);
+    ot__free(k->response);
+}
+
+/* Index of `order_id`, or of the place to insert it, with *found. */
+static size_t row_find(const struct memory *m, const char *order_id, int *found)
+{
+    size_t lo = 0, hi = m->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->rows[mid].order_id, order_id);
+        if (c == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = 0;
+    return lo;
+}
+
+/* A row holding copies of everything in `rec`; 0 or OT_ENOMEM. */
+static int row_fill(struct row *r, const ot_storage_record *rec)
+{
+    memset(r, 0, sizeof *r);
+    r->order_id = ot__strdup(rec->order_id);
+    r->store_id = ot__strdup(rec->store_id);
+    r->customer_id = ot__strdup(rec->customer_id);
+    r->tracking_id = rec->delivery_tracking_id ? ot__strdup(rec->delivery_tracking_id) : NULL;
+    r->json = ot__strndup(rec->json, rec->json_len);
+    r->json_len = rec->json_len;
+    r->status = rec->current_status;
+    r->shipment = rec->shipment_status;
+    r->provider = rec->delivery_provider;
+    r->updated_at = rec->updated_at_ms;
+    r->version = rec->record_version;
+    if (!r->order_id || !r->store_id || !r->customer_id || !r->json ||
+        (rec->delivery_tracking_id && !r->tracking_id)) {
+        row_clear(r);
+        return OT_ENOMEM;
+    }
+    return 0;
+}
+
+static int check_record(const ot_storage_record *rec, ot_error *err)
+{
+    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
+        return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
+    return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
+}
+
+/* The live key `key`, or NULL. Caller holds the lock. */
+static struct key *key_find(struct memory *m, const char *key, int64_t now_ms)
+{
+    size_t i;
+    for (i = 0; i < m->nkeys; i++)
+        if (strcmp(m->keys[i].key, key) == 0 && m->keys[i].expires_at > now_ms)
+            return &m->keys[i];
+    return NULL;
+}
+
+/* Reserve room for one more key, dropping expired ones first. Caller holds the lock. */
+static int key_reserve(struct memory *m, int64_t now_ms)
+{
+    size_t i, j = 0;
+    for (i = 0; i < m->nkeys; i++) {
+        if (m->keys[i].expires_at > now_ms)
+            m->keys[j++] = m->keys[i];
+        else
+            key_clear(&m->keys[i]);
+    }
+    m->nkeys = j;
+    if (m->nkeys == m->cap_keys) {
+        size_t cap = m->cap_keys ? m->cap_keys * 2 : 16;
+        struct key *k = ot__realloc(m->keys, cap * sizeof *k);
+        if (!k)
+            return OT_ENOMEM;
+        m->keys = k;
+        m->cap_keys = cap;
+    }
+    return 0;
+}
+
+/* Copy `rec` into the reserved slot. Caller holds the lock and called key_reserve. */
+static int key_store(struct memory *m, const ot_idempotency_record *rec)
+{
+    struct key *k = &m->keys[m->nkeys];
+    memset(k, 0, sizeof *k);
+    k->key = ot__strdup(rec->key);
+    k->request_hash = ot__strdup(rec->request_hash);
+    k->response = ot__strndup(rec->response ? rec->response : "", rec->response_len);
+    k->response_len = rec->response_len;
+    k->created_at = rec->created_at_ms;
+    k->expires_at = rec->expires_at_ms;
+    if (!k->key || !k->request_hash || !k->response) {
+        key_clear(k);
+        return OT_ENOMEM;
+    }
+    m->nkeys++;
+    return 0;
+}
+
+static int check_idem(const ot_idempotency_record *idem, ot_error *err)
+{
+    if (idem && (!idem->key || !idem->request_hash || (!idem->response && idem->response_len)))
+        return ot__error_field(err, OT_EINVAL, "idem", "idempotency record is incomplete");
+    return idem ? ot__check_version(idem->version, OT_IDEMPOTENCY_RECORD_VERSION,
+                                    "idempotency record", err)
+                : 0;
+}
+
+/* Write `row` at `pos` (insert or replace) and `idem`, or nothing. Caller holds the lock. */
+static int write_locked(struct memory *m, struct row *row, size_t pos, int replace,
+                        const ot_idempotency_record *idem, ot_error *err)
+{
+    if (idem && key_find(m, idem->key, idem->created_at_ms))
+        return ot__error_field(err, OT_ECONFLICT, "idempotency_key",
+                               "idempotency key is already in use");
+    if (idem && key_reserve(m, idem->created_at_ms))
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
+    if (!replace && m->nrows == m->cap_rows) {
+        size_t cap = m->cap_rows ? m->cap_rows * 2 : 16;
+        struct row *rows = ot__realloc(m->rows, cap * sizeof *rows);
+        if (!rows)
+            return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
+        m->rows = rows;
+        m->cap_rows = cap;
+    }
+    if (idem && key_store(m, idem))
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
+    if (replace) {
+        row_clear(&m->rows[pos]);
+    } else {
+        memmove(&m->rows[pos + 1], &m->rows[pos], (m->nrows - pos) * sizeof *m->rows);
+        m->nrows++;
+    }
+    m->rows[pos] = *row;
+    return 0;
+}
+
+static int mem_create(void *userdata, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    struct memory *m = userdata;
+    struct row row;
+    size_t pos;
+    int found, rc;
+
+    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+        return rc;
+    if (row_fill(&row, rec))
+        return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
+    pthread_mutex_lock(&m->lock);
+    pos = row_find(m, rec->order_id, &found);
+    rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                 rec->order_id)
+               : write_locked(m, &row, pos, 0, idem, err);
+    pthread_mutex_unlock(&m->lock);
+    if (rc)
+        row_clear(&row);
+    return rc;
+}
+
+static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    struct memory *m = userdata;
+    struct row row;
+    size_t pos;
+    int found, rc;
+
+    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+        return rc;
+    if (row_fill(&row, rec))
+        return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
+    pthread_mutex_lock(&m->lock);
+    pos = row_find(m, rec->order_id, &found);
+    if (!found)
+        rc = ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
+    else if (m->rows[pos].version != expected_version)
+        rc = ot__error_field(err, OT_ECONFLICT, "version",
+                             "order %.64s is at version %lld, not %lld", rec->order_id,
+                             (long long)m->rows[pos].version, (long long)expected_version);
+    else
+        rc = write_locked(m, &row, pos, 1, idem, err);
+    pthread_mutex_unlock(&m->lock);
+    if (rc)
+        row_clear(&row);
+    return rc;
+}
+
+static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+{
+    struct memory *m = userdata;
+    size_t pos;
+    int found, rc;
+    char *json = NULL;
+    size_t len = 0;
+
+    if (!out || !order_id)
+        return ot__error_field(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+    pthread_mutex_lock(&m->lock);
+    pos = row_find(m, order_id, &found);
+    if (found) {
+        len = m->rows[pos].json_len;
+        json = ot__strndup(m->rows[pos].json, len);
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (!found)
+        return ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+    if (!json)
+        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    rc = ot_order_from_json(out, json, len, err);
+    ot__free(json);
+    return rc;
+}
+
+static int row_matches(const struct row *r, const ot_storage_query *q)
+{
+    if (q->store_id && strcmp(r->store_id, q->store_id) != 0)
+        return 0;
+    if (q->customer_id && strcmp(r->customer_id, q->customer_id) != 0)
+        return 0;
+    if (q->current_status && r->status != q->current_status)
+        return 0;
+    if (q->shipment_status && r->shipment != q->shipment_status)
+        return 0;
+    if (q->shipment_active && (!r->shipment || ot_shipment_is_terminal(r->shipment, NULL) != 0))
+        return 0;
+    if (q->delivery_provider && r->provider != q->delivery_provider)
+        return 0;
+    if (q->delivery_tracking_id &&
+        (!r->tracking_id || strcmp(r->tracking_id, q->delivery_tracking_id) != 0))
+        return 0;
+    if (q->updated_before_ms && r->updated_at >= q->updated_before_ms)
+        return 0;
+    return 1;
+}
+
+static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit emit,
+                     void *ctx, char *next_cursor, size_t cursor_size, ot_error *err)
+{
+    struct memory *m = userdata;
+    char **page;
+    size_t *lens, n = 0, i, pos;
+    int found, more = 0, rc = 0;
+
+    if (!q || !emit || !next_cursor)
+        return ot__error_field(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
+                               "argument is NULL");
+    if ((rc = ot__check_version(q->version, OT_STORAGE_QUERY_VERSION, "query", err)))
+        return rc;
+    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
+        return ot__error_field(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
+                               OT_STORAGE_QUERY_MAX);
+    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
+        return ot__error_field(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    page = ot__calloc(q->limit, sizeof *page);
+    lens = ot__calloc(q->limit, sizeof *lens);
+    if (!page || !lens) {
+        ot__free(page);
+        ot__free(lens);
+        return ot__error_set(err, OT_ENOMEM, "out of memory querying");
+    }
+    next_cursor[0] = '\0';
+    pthread_mutex_lock(&m->lock);
+    pos = q->cursor && q->cursor[0] ? row_find(m, q->cursor, &found) : 0;
+    if (q->cursor && q->cursor[0] && found)
+        pos++;
+    for (; pos < m->nrows; pos++) {
+        if (!row_matches(&m->rows[pos], q))
+            continue;
+        if (n == q->limit) {
+            more = 1;
+            break;
+        }
+        lens[n] = m->rows[pos].json_len;
+        page[n] = ot__strndup(m->rows[pos].json, lens[n]);
+        if (!page[n++]) {
+            rc = ot__error_set(err, OT_ENOMEM, "out of memory querying");
+            break;
+        }
+    }
+    if (!rc && more)
+        ot__strlcpy(next_cursor, m->rows[pos - 1].order_id, cursor_size);
+    pthread_mutex_unlock(&m->lock);
+    /* emit outside the lock: the sink may take its time */
+    for (i = 0; i < n; i++) {
+        ot_order *o = NULL;
+        if (!rc && !(rc = ot_order_from_json(&o, page[i], lens[i], err)))
+            rc = emit(ctx, o, err);
+        ot__free(page[i]);
+    }
+    if (rc)
+        next_cursor[0] = '\0';
+    ot__free(page);
+    ot__free(lens);
+    return rc;
+}
+
+static int mem_idem_get(void *userdata, const char *key, int64_t now_ms,
+                        ot_idempotency_found found, void *ctx, ot_error *err)
+{
+    struct memory *m = userdata;
+    struct key *k;
+    ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
+    int rc;
+
+    if (!key || !found)
+        return ot__error_field(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+    pthread_mutex_lock(&m->lock);
+    k = key_find(m, key, now_ms);
+    if (k) {
+        rec.key = k->key;
+        rec.request_hash = k->request_hash;
+        rec.response = k->response;
+        rec.response_len = k->response_len;
+        rec.created_at_ms = k->created_at;
+        rec.expires_at_ms = k->expires_at;
+        /* called under the lock: the sink only copies */
+        rc = found(ctx, &rec, err);
+    } else {
+        rc = ot__error_field(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+    }
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
+static int mem_idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err)
+{
+    struct memory *m = userdata;
+    int rc;
+
+    if (!rec)
+        return ot__error_field(err, OT_EINVAL, "record", "record is NULL");
+    if ((rc = check_idem(rec, err)))
+        return rc;
+    pthread_mutex_lock(&m->lock);
+    if (key_find(m, rec->key, rec->created_at_ms))
+        rc = ot__error_field(err, OT_EEXISTS, "idempotency_key", "key is already in use");
+    else if (key_reserve(m, rec->created_at_ms) || key_store(m, rec))
+        rc = ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
+static void mem_close(void *userdata)
+{
+    struct memory *m = userdata;
+    size_t i;
+    for (i = 0; i < m->nrows; i++)
+        row_clear(&m->rows[i]);
+    for (i = 0; i < m->nkeys; i++)
+        key_clear(&m->keys[i]);
+    ot__free(m->rows);
+    ot__free(m->keys);
+    pthread_mutex_destroy(&m->lock);
+    ot__free(m);
+}
+
+int ot_storage_memory_new(ot_storage **out, ot_error *err)
+{
+    struct memory *m;
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    m = ot__calloc(1, sizeof *m);
+    if (!m)
+        return ot__error_set(err, OT_ENOMEM, "out of memory creating a memory storage");
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        ot__free(m);
+        return ot__error_set(err, OT_ESTORAGE, "cannot create a mutex");
+    }
+    m->vtable.version = OT_STORAGE_VERSION;
+    m->vtable.userdata = m;
+    m->vtable.create = mem_create;
+    m->vtable.load = mem_load;
+    m->vtable.commit = mem_commit;
+    m->vtable.query = mem_query;
+    m->vtable.idem_get = mem_idem_get;
+    m->vtable.idem_put = mem_idem_put;
+    m->vtable.close = mem_close;
+    *out = &m->vtable;
+    return 0;
+}

@@ -1,0 +1,80 @@
+/* Filling the record a storage adapter persists, and closing a storage. */
+#include <string.h>
+
+#include "ordertrack/sys/storage.h"
+#include "alloc_internal.h"
+#include "error_internal.h"
+#include "order/order_internal.h"
+
+int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
+                           size_t first_event, ot_error *err)
+{
+    const json_t *history;
+    json_t *events;
+    char *json = NULL, *events_json = NULL;
+    size_t len = 0, events_len = 0, i;
+    int rc;
+
+    if (!record)
+        return ot__error_field(err, OT_EINVAL, "record", "record is NULL");
+    if (!order)
+        return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    history = json_object_get(order->doc, "status_history");
+    if (first_event > json_array_size(history))
+        return ot__error_field(err, OT_EINVAL, "first_event",
+                               "first_event %zu is past the history's %zu entries", first_event,
+                               json_array_size(history));
+    ot__json_init();
+    events = json_array();
+    if (!events)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+    for (i = first_event; i < json_array_size(history); i++) {
+        if (json_array_append(events, json_array_get(history, i))) {
+            json_decref(events);
+            return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+        }
+    }
+    rc = ot__json_dump(&events_json, &events_len, events,
+                       JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+    json_decref(events);
+    if (!rc)
+        rc = ot_order_to_json(&json, &len, order, err);
+    if (rc) {
+        ot__free(events_json);
+        return rc;
+    }
+    memset(record, 0, sizeof *record);
+    record->version = OT_STORAGE_RECORD_VERSION;
+    record->order = order;
+    record->json = json;
+    record->json_len = len;
+    record->events_json = events_json;
+    record->events_json_len = events_len;
+    record->first_event = first_event;
+    record->record_version = ot_order_version(order);
+    record->order_id = ot_order_order_id(order);
+    record->store_id = ot_order_store_id(order);
+    record->customer_id = ot_order_customer_id(order);
+    record->current_status = ot_order_status(order);
+    record->shipment_status = ot_order_shipment_status(order);
+    record->delivery_provider = ot_order_provider(order);
+    record->delivery_tracking_id = ot_order_tracking_id(order);
+    record->updated_at_ms = ot__jtime(order->doc, "updated_at");
+    return 0;
+}
+
+void ot_storage_record_release(ot_storage_record *record)
+{
+    if (!record)
+        return;
+    ot__free((char *)record->json);
+    ot__free((char *)record->events_json);
+    record->json = NULL;
+    record->events_json = NULL;
+}
+
+void ot_storage_close(ot_storage *storage)
+{
+    if (storage && storage->close)
+        storage->close(storage->userdata);
+}

@@ -1,0 +1,254 @@
+/* Applying a mapped courier update (parcel poll or webhook, hyperlocal partner webhook). */
+#include <string.h>
+
+#include "error_internal.h"
+#include "tracker_internal.h"
+#include "vocab_internal.h"
+
+static int set_opt_str(json_t *obj, const char *key, const char *value)
+{
+    return value && *value ? ot__jset_str(obj, key, value) : 0;
+}
+
+/* The driver as the partner reports it, over what is known; required fields the partner
+ * leaves out read "unknown". */
+static json_t *merged_driver(const ot_order *o, const ot_update *u)
+{
+    ot_driver_view d = OT_DRIVER_VIEW_INIT;
+    json_t *obj;
+    int known = ot_order_driver_details(&d, o, NULL) == 0;
+#define PICK(nu, old) ((nu) && *(nu) ? (nu) : known && (old) ? (old) : NULL)
+    obj = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}",
+                    "driver_id", PICK(u->driver_id, d.driver_id),
+                    "name", PICK(u->driver_name, d.name) ? PICK(u->driver_name, d.name) : "unknown",
+                    "phone", PICK(u->driver_phone, d.phone) ? PICK(u->driver_phone, d.phone)
+                                                             : "unknown",
+                    "vehicle_type", PICK(u->vehicle_type, d.vehicle_type)
+                                        ? PICK(u->vehicle_type, d.vehicle_type) : "unknown",
+                    "vehicle_number", PICK(u->vehicle_number, d.vehicle_number),
+                    "photo_url", PICK(u->photo_url, d.photo_url));
+#undef PICK
+    return obj;
+}
+
+static int check_update_strings(const ot_update *u, ot_error *err)
+{
+    int rc;
+    if ((rc = ot__check_string(u->event_id, "event_id", 0, 128, err)) ||
+        (rc = ot__check_string(u->raw_status, "raw_status", 0, 256, err)) ||
+        (rc = ot__check_string(u->raw_type, "raw_type", 0, 128, err)) ||
+        (rc = ot__check_string(u->location, "location", 0, 1024, err)) ||
+        (rc = ot__check_string(u->driver_id, "driver_id", 0, 128, err)) ||
+        (rc = ot__check_string(u->driver_name, "driver_name", 0, 256, err)) ||
+        (rc = ot__check_string(u->driver_phone, "driver_phone", 0, 64, err)) ||
+        (rc = ot__check_string(u->vehicle_type, "vehicle_type", 0, 64, err)) ||
+        (rc = ot__check_string(u->vehicle_number, "vehicle_number", 0, 64, err)) ||
+        (rc = ot__check_string(u->photo_url, "photo_url", 0, 2048, err)) ||
+        (rc = ot__check_string(u->tracking_url, "tracking_url", 0, 2048, err)))
+        return rc;
+    if (u->event_time_ms < 0 || u->eta_ms < 0)
+        return ot__error_field(err, OT_EINVAL, u->eta_ms < 0 ? "eta_ms" : "event_time_ms",
+                               "times must be 0 or milliseconds since the epoch");
+    return 0;
+}
+
+/* Data every courier event carries (what the partner said, for the audit trail). */
+static json_t *base_data(const ot_update *u)
+{
+    json_t *data = json_object();
+    if (!data || set_opt_str(data, "event_id", u->event_id) ||
+        set_opt_str(data, "raw_type", u->raw_type) ||
+        set_opt_str(data, "location", u->location) ||
+        (u->flags && json_object_set_new(data, "flags", json_integer(u->flags))) ||
+        (u->event_time_ms > 0 && ot__jset_time(data, "time", u->event_time_ms)) ||
+        (u->raw_status && *u->raw_status &&
+         ot__jset_str(data, "courier_status_raw", u->raw_status)) ||
+        (u->eta_ms > 0 && ot__jset_time(data, "estimated_delivery_time", u->eta_ms)) ||
+        set_opt_str(data, "delivery_tracking_url", u->tracking_url)) {
+        json_decref(data);
+        return NULL;
+    }
+    return data;
+}
+
+static int build_unmapped(struct ot__write *w, ot_order *o, const ot_update *u, ot_error *err)
+{
+    json_t *data = json_pack("{s:s, s:s, s:s, s:s?}", "issue_type", "unmapped_status",
+                             "description", u->raw_status ? u->raw_status : "(no status)",
+                             "severity", "medium", "event_id", u->event_id);
+    if (!data)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    return ot__append(w, o, OT__EV_ISSUE_RAISED, ot_order_status(o), data, err);
+}
+
+static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u, ot_error *err)
+{
+    int cur = ot_order_status(o), to = cur, rc;
+    ot_status implied = OT_STATUS_UNKNOWN;
+    const char *name;
+    json_t *data;
+
+    if (ot__vocab_name(&ot__shipment_vocab, &name, u->shipment_status, NULL))
+        return ot__error_field(err, OT_EINVAL, "shipment_status",
+                               "%d is not a shipment status", u->shipment_status);
+    rc = ot_shipment_transition_check(ot_order_shipment_status(o), u->shipment_status,
+                                      OT_SOURCE_COURIER, err);
+    if (rc == OT_ESTALE) {
+        w->result = OT_ESTALE;
+        return 0;
+    }
+    if (rc)
+        return rc;
+    /* the lifecycle follows where the graph lets a courier take it; a stale implication
+     * (the order is already past it) is simply not applied */
+    if (ot_shipment_to_status(&implied, u->shipment_status, NULL) == 0 && implied &&
+        ot_status_transition_check(cur, implied, OT_SOURCE_COURIER, NULL) == 0)
+        to = implied;
+    data = base_data(u);
+    if (!data || ot__jset_str(data, "shipment_status", name)) {
+        json_decref(data);
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    }
+    return ot__append(w, o, OT__EV_COURIER_UPDATE, to, data, err);
+}
+
+static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u,
+                            ot_error *err)
+{
+    int has_pos = (u->flags & OT_UPDATE_HAS_POSITION) != 0, rc = OT_ESTALE;
+    ot_location_view old = OT_LOCATION_VIEW_INIT;
+    int64_t when = u->event_time_ms > 0 ? u->event_time_ms : w->now;
+    ot_error check;
+    json_t *data;
+
+    if (u->status && !(u->flags & OT_UPDATE_LOCATION_ONLY)) {
+        rc = ot_status_transition_check(ot_order_status(o), u->status, OT_SOURCE_COURIER,
+                                        &check);
+        if (rc && rc != OT_ESTALE) {
+            if (err)
+                *err = check;
+            return rc;
+        }
+    }
+    if (rc == OT_ESTALE) {
+        /* no status news: a position report at most */
+        if (has_pos)
+            return ot__set_location(w, o, u->latitude, u->longitude, 0, 0.0, when, err);
+        w->result = OT_ESTALE;
+        return 0;
+    }
+    data = base_data(u);
+    if (!data)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    if (u->driver_id && *u->driver_id &&
+        json_object_set_new(data, "driver_details", merged_driver(o, u))) {
+        json_decref(data);
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    }
+    if (has_pos) {
+        if (!(u->latitude >= -90.0 && u->latitude <= 90.0 && u->longitude >= -180.0 &&
+              u->longitude <= 180.0)) {
+            json_decref(data);
+            return ot__error_field(err, OT_EINVAL, "latitude",
+                                   "position %g,%g is out of range", u->latitude, u->longitude);
+        }
+        if (ot_order_driver_location(&old, o, NULL) != 0 || old.timestamp_ms < when) {
+            json_t *loc = json_pack("{s:f, s:f, s:o, s:n}", "latitude", u->latitude,
+                                    "longitude", u->longitude, "timestamp",
+                                    ot__jtime_new(when), "accuracy");
+            if (!loc || json_object_set_new(data, "driver_location", loc)) {
+                json_decref(data);
+                return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+            }
+        }
+    }
+    return ot__append(w, o, OT__EV_COURIER_UPDATE, u->status, data, err);
+}
+
+static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
+{
+    const ot_update *u = w->update;
+    int rc;
+    if ((rc = check_update_strings(u, err)))
+        return rc;
+    if (u->event_id && *u->event_id &&
+        (ot__order_count_events(o, OT__EV_COURIER_UPDATE, u->event_id) ||
+         ot__order_count_events(o, OT__EV_ISSUE_RAISED, u->event_id))) {
+        w->result = OT_ESTALE;   /* a redelivered partner event */
+        return 0;
+    }
+    if (u->flags & OT_UPDATE_UNMAPPED)
+        return build_unmapped(w, o, u, err);
+    if (ot_provider_is_parcel(ot_order_provider(o), NULL) == 1) {
+        if (u->flags & OT_UPDATE_LOCATION_ONLY) {
+            w->result = OT_ESTALE;   /* a scan without status news: nothing to record */
+            return 0;
+        }
+        return build_parcel(w, o, u, err);
+    }
+    return build_hyperlocal(w, o, u, err);
+}
+
+struct first_id {
+    char id[129];
+    int found;
+};
+
+static int keep_first(void *ctx, ot_order *order, ot_error *err)
+{
+    struct first_id *f = ctx;
+    (void)err;
+    if (!f->found) {
+        ot__strlcpy(f->id, ot_order_order_id(order), sizeof f->id);
+        f->found = 1;
+    }
+    ot_order_free(order);
+    return 0;
+}
+
+int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
+                            const char *idempotency_key, ot_error *err)
+{
+    ot_request req = OT_REQUEST_INIT;
+    struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker, 0, 0, 0};
+    struct first_id f = {"", 0};
+    const char *provider;
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if (!tracker)
+        return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
+    if (!u)
+        return ot__error_field(err, OT_EINVAL, "update", "update is NULL");
+    if ((rc = ot__check_version(u->version, OT_UPDATE_VERSION, "update", err)))
+        return rc;
+    if (ot__vocab_name(&ot__provider_vocab, &provider, u->provider, NULL))
+        return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
+                               u->provider);
+    if (u->order_id && *u->order_id) {
+        req.order_id = u->order_id;
+    } else if (u->tracking_id && *u->tracking_id) {
+        ot_storage_query q = OT_STORAGE_QUERY_INIT;
+        char cursor[OT_STORAGE_CURSOR_SIZE];
+        if ((rc = ot__check_string(u->tracking_id, "tracking_id", 1, 128, err)))
+            return rc;
+        q.delivery_tracking_id = u->tracking_id;
+        q.limit = 1;
+        rc = tracker->storage.query(tracker->storage.userdata, &q, keep_first, &f, cursor,
+                                    sizeof cursor, err);
+        if (rc)
+            return rc;
+        if (!f.found)
+            return ot__error_field(err, OT_ENOTFOUND, "tracking_id",
+                                   "no order has tracking id %.64s", u->tracking_id);
+        req.order_id = f.id;
+    } else {
+        return ot__error_field(err, OT_EINVAL, "order_id",
+                               "the update names neither an order_id nor a tracking_id");
+    }
+    req.idempotency_key = idempotency_key;
+    req.updated_by = provider;
+    req.notes = u->notes;
+    return ot__tracker_write(&w, out, err);
+}

@@ -1,0 +1,175 @@
+/* Delivery operations: driver assignment (or none, with backoff), location, pickup,
+ * delivered. */
+#include <math.h>
+
+#include "error_internal.h"
+#include "tracker_internal.h"
+
+static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
+{
+    const ot_tracker_options *opt = &w->tracker->options;
+    size_t attempt = ot__order_count_events(o, OT__EV_NO_DRIVER, NULL) + 1;
+    int64_t delay = opt->no_driver_retry_base_ms;
+    size_t i;
+    json_t *data;
+
+    if (ot_order_status(o) != OT_STATUS_READY_FOR_PICKUP)
+        return ot__error_field(err, OT_ESTATE, "driver",
+                               "no-driver retries apply only to an order ready_for_pickup");
+    for (i = 1; i < attempt && delay < opt->no_driver_retry_cap_ms; i++)
+        delay *= 2;
+    if (delay > opt->no_driver_retry_cap_ms)
+        delay = opt->no_driver_retry_cap_ms;
+    w->retry_after_ms = delay;
+    data = json_pack("{s:I, s:I}", "attempt", (json_int_t)attempt, "retry_after_ms",
+                     (json_int_t)delay);
+    if (!data)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    return ot__append(w, o, OT__EV_NO_DRIVER, OT_STATUS_READY_FOR_PICKUP, data, err);
+}
+
+static int build_assign(struct ot__write *w, ot_order *o, ot_error *err)
+{
+    const ot_request *r = w->req;
+    json_t *data;
+    int rc;
+
+    if (!r->driver_id)
+        return build_no_driver(w, o, err);
+    if ((rc = ot__check_string(r->driver_id, "driver.driver_id", 1, 128, err)) ||
+        (rc = ot__check_string(r->driver_name, "driver.name", 1, 256, err)) ||
+        (rc = ot__check_string(r->driver_phone, "driver.phone", 1, 64, err)) ||
+        (rc = ot__check_string(r->vehicle_type, "driver.vehicle_type", 1, 64, err)) ||
+        (rc = ot__check_string(r->vehicle_number, "driver.vehicle_number", 0, 64, err)) ||
+        (rc = ot__check_string(r->photo_url, "driver.photo_url", 0, 2048, err)) ||
+        (rc = ot__check_string(r->tracking_id, "tracking_id", 0, 128, err)) ||
+        (rc = ot__check_string(r->tracking_url, "tracking_url", 0, 2048, err)))
+        return rc;
+    if (r->estimated_delivery_ms < 0)
+        return ot__error_field(err, OT_EINVAL, "estimated_delivery_ms",
+                               "estimated_delivery_ms must be 0 or a time");
+    if ((rc = ot__check_step(o, OT_STATUS_DRIVER_ASSIGNED, OT_SOURCE_API, err)))
+        return rc;
+    data = json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "driver_details",
+                     "driver_id", r->driver_id, "name", r->driver_name, "phone",
+                     r->driver_phone, "vehicle_type", r->vehicle_type, "vehicle_number",
+                     r->vehicle_number && *r->vehicle_number ? r->vehicle_number : NULL,
+                     "photo_url", r->photo_url && *r->photo_url ? r->photo_url : NULL);
+    if (!data || (r->tracking_id && *r->tracking_id &&
+                  ot__jset_str(data, "delivery_tracking_id", r->tracking_id)) ||
+        (r->tracking_url && *r->tracking_url &&
+         ot__jset_str(data, "delivery_tracking_url", r->tracking_url)) ||
+        (r->estimated_delivery_ms > 0 &&
+         ot__jset_time(data, "estimated_delivery_time", r->estimated_delivery_ms))) {
+        json_decref(data);
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    }
+    return ot__append(w, o, OT__EV_DRIVER_ASSIGNED, OT_STATUS_DRIVER_ASSIGNED, data, err);
+}
+
+int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms, ot_tracker *tracker,
+                             const ot_request *request, ot_error *err)
+{
+    struct ot__write w = OT__WRITE("assign_driver", build_assign);
+    int rc = ot__tracker_write(&w, out, err);
+    if (retry_after_ms)
+        *retry_after_ms = rc == 0 ? w.retry_after_ms : 0;
+    return rc;
+}
+
+/* 1 while a driver holds the order (assigned, picked up, in transit). */
+static int driver_active(int status)
+{
+    return status == OT_STATUS_DRIVER_ASSIGNED || status == OT_STATUS_DRIVER_PICKUP_COMPLETE ||
+           status == OT_STATUS_IN_TRANSIT;
+}
+
+int ot__set_location(struct ot__write *w, ot_order *o, double lat, double lon,
+                     int has_accuracy, double accuracy, int64_t time_ms, ot_error *err)
+{
+    ot_location_view old = OT_LOCATION_VIEW_INIT;
+    json_t *loc;
+
+    if (!(lat >= -90.0 && lat <= 90.0))
+        return ot__error_field(err, OT_EINVAL, "latitude", "latitude %g is outside -90..90",
+                               lat);
+    if (!(lon >= -180.0 && lon <= 180.0))
+        return ot__error_field(err, OT_EINVAL, "longitude",
+                               "longitude %g is outside -180..180", lon);
+    if (has_accuracy && !(accuracy >= 0.0 && accuracy <= 1e7))
+        return ot__error_field(err, OT_EINVAL, "accuracy", "accuracy %g is outside 0..1e7",
+                               accuracy);
+    if (time_ms < 0)
+        return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
+    if (!driver_active(ot_order_status(o)))
+        return ot__error_field(err, OT_ESTATE, "status",
+                               "a location needs an assigned driver and an undelivered order");
+    if (!time_ms)
+        time_ms = w->now;
+    if (ot_order_driver_location(&old, o, NULL) == 0 && old.timestamp_ms >= time_ms) {
+        w->result = OT_ESTALE;   /* older than (or as old as) the stored position */
+        return 0;
+    }
+    loc = json_pack("{s:f, s:f, s:o, s:o}", "latitude", lat, "longitude", lon, "timestamp",
+                    ot__jtime_new(time_ms), "accuracy",
+                    has_accuracy ? json_real(accuracy) : json_null());
+    if (!loc || json_object_set_new(o->doc, "driver_location", loc))
+        return ot__error_set(err, OT_ENOMEM, "out of memory setting the location");
+    w->projection_only = 1;
+    return 0;
+}
+
+static int build_location(struct ot__write *w, ot_order *o, ot_error *err)
+{
+    const ot_request *r = w->req;
+    return ot__set_location(w, o, r->latitude, r->longitude, r->has_accuracy, r->accuracy,
+                            r->time_ms, err);
+}
+
+int ot_tracker_update_location(ot_order **out, ot_tracker *tracker, const ot_request *request,
+                               ot_error *err)
+{
+    struct ot__write w = OT__WRITE("update_location", build_location);
+    return ot__tracker_write(&w, out, err);
+}
+
+/* A step to `to` whose time may be given by the caller (data.time). */
+static int timed_step(struct ot__write *w, ot_order *o, int event, int to, ot_error *err)
+{
+    json_t *data = NULL;
+    int rc;
+    if (w->req->time_ms < 0)
+        return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
+    if ((rc = ot__check_step(o, to, OT_SOURCE_API, err)))
+        return rc;
+    if (w->req->time_ms > 0) {
+        data = json_pack("{s:o}", "time", ot__jtime_new(w->req->time_ms));
+        if (!data)
+            return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    }
+    return ot__append(w, o, event, to, data, err);
+}
+
+static int build_pickup(struct ot__write *w, ot_order *o, ot_error *err)
+{
+    return timed_step(w, o, OT__EV_PICKED_UP, OT_STATUS_DRIVER_PICKUP_COMPLETE, err);
+}
+
+static int build_delivered(struct ot__write *w, ot_order *o, ot_error *err)
+{
+    return timed_step(w, o, OT__EV_DELIVERED, OT_STATUS_DELIVERED, err);
+}
+
+int ot_tracker_pickup(ot_order **out, ot_tracker *tracker, const ot_request *request,
+                      ot_error *err)
+{
+    struct ot__write w = OT__WRITE("pickup", build_pickup);
+    return ot__tracker_write(&w, out, err);
+}
+
+int ot_tracker_delivered(ot_order **out, ot_tracker *tracker, const ot_request *request,
+                         ot_error *err)
+{
+    struct ot__write w = OT__WRITE("delivered", build_delivered);
+    return ot__tracker_write(&w, out, err);
+}

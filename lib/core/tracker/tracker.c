@@ -1,0 +1,437 @@
+/* The tracker: options, the write pipeline (idempotency, load, build, commit, retry,
+ * notices) and the request checks shared by the operations. */
+#include <string.h>
+#include <time.h>
+
+#include "alloc_internal.h"
+#include "error_internal.h"
+#include "tracker_internal.h"
+#include "vocab_internal.h"
+
+int ot_tracker_options_init(ot_tracker_options *options, unsigned version, ot_error *err)
+{
+    static const ot_tracker_options defaults = OT_TRACKER_OPTIONS_INIT;
+    int rc;
+    if (!options)
+        return ot__error_field(err, OT_EINVAL, "options", "options is NULL");
+    if ((rc = ot__check_version(version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
+        return rc;
+    *options = defaults;
+    options->version = version;
+    return 0;
+}
+
+int ot_request_init(ot_request *request, unsigned version, ot_error *err)
+{
+    static const ot_request defaults = OT_REQUEST_INIT;
+    int rc;
+    if (!request)
+        return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
+    if ((rc = ot__check_version(version, OT_REQUEST_VERSION, "request", err)))
+        return rc;
+    *request = defaults;
+    request->version = version;
+    return 0;
+}
+
+int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *err)
+{
+    static const ot_list_request defaults = OT_LIST_REQUEST_INIT;
+    int rc;
+    if (!request)
+        return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
+    if ((rc = ot__check_version(version, OT_LIST_REQUEST_VERSION, "list request", err)))
+        return rc;
+    *request = defaults;
+    request->version = version;
+    return 0;
+}
+
+int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
+{
+    const ot_storage *s;
+    ot_tracker *t;
+    int rc;
+
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    if (!o)
+        return ot__error_field(err, OT_EINVAL, "options", "options is NULL");
+    if ((rc = ot__check_version(o->version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
+        return rc;
+    s = o->storage;
+    if (!s)
+        return ot__error_field(err, OT_EINVAL, "storage", "options.storage is required");
+    if ((rc = ot__check_version(s->version, OT_STORAGE_VERSION, "storage", err)))
+        return rc;
+    if (!s->create || !s->load || !s->commit || !s->query)
+        return ot__error_field(err, OT_EINVAL, "storage",
+                               "storage lacks a required member (create, load, commit, query)");
+    if (!s->idem_get != !s->idem_put)
+        return ot__error_field(err, OT_EINVAL, "storage",
+                               "storage must have both idem_get and idem_put, or neither");
+    if (o->clock && ((rc = ot__check_version(o->clock->version, OT_CLOCK_VERSION, "clock",
+                                             err)) ||
+                     (!o->clock->now_ms &&
+                      (rc = ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms")))))
+        return rc;
+    if (o->notices &&
+        ((rc = ot__check_version(o->notices->version, OT_NOTICE_SINK_VERSION, "notice sink",
+                                 err)) ||
+         (!o->notices->notify &&
+          (rc = ot__error_field(err, OT_EINVAL, "notices", "notice sink has no notify")))))
+        return rc;
+    if (o->max_retries > 100)
+        return ot__error_field(err, OT_EINVAL, "max_retries", "max_retries %u is over 100",
+                               o->max_retries);
+    if (o->no_driver_retry_base_ms <= 0 || o->no_driver_retry_cap_ms < o->no_driver_retry_base_ms)
+        return ot__error_field(err, OT_EINVAL, "no_driver_retry_base_ms",
+                               "no-driver backoff needs 0 < base <= cap");
+    if (o->idempotency_ttl_ms <= 0)
+        return ot__error_field(err, OT_EINVAL, "idempotency_ttl_ms",
+                               "idempotency_ttl_ms must be positive");
+    t = ot__calloc(1, sizeof *t);
+    if (!t)
+        return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
+    t->storage = *s;
+    if (o->clock)
+        t->clock = *o->clock;
+    if (o->notices)
+        t->notices = *o->notices;
+    t->options = *o;
+    t->options.storage = NULL;
+    t->options.clock = NULL;
+    t->options.notices = NULL;
+    ot__json_init();
+    *out = t;
+    return 0;
+}
+
+void ot_tracker_free(ot_tracker *tracker)
+{
+    ot__free(tracker);
+}
+
+int64_t ot__tracker_now(const ot_tracker *t)
+{
+    struct timespec ts;
+    if (t->clock.now_ms)
+        return t->clock.now_ms(t->clock.userdata);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], len, cp, k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+        if (c >= 0xf5 || !len || i + len > n)
+            return 0;
+        cp = c & (0x7f >> len);
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+int ot__check_string(const char *value, const char *field, int required, size_t max_len,
+                     ot_error *err)
+{
+    size_t n;
+    if (!value || !*value)
+        return required ? ot__error_field(err, OT_EINVAL, field, "%s is required", field) : 0;
+    n = strlen(value);
+    if (n > max_len)
+        return ot__error_field(err, OT_EINVAL, field, "%s is %zu bytes long (at most %zu)",
+                               field, n, max_len);
+    if (!utf8_valid((const unsigned char *)value, n))
+        return ot__error_field(err, OT_EINVAL, field, "%s is not valid UTF-8", field);
+    return 0;
+}
+
+int ot__parse_object(json_t **out, const char *json, const char *field, ot_error *err)
+{
+    ot_error perr;
+    int rc;
+    *out = NULL;
+    if (!json)
+        return 0;
+    rc = ot__json_parse(out, json, strlen(json), field, &perr);
+    if (rc == OT_EPARSE)
+        return ot__error_field(err, OT_EINVAL, field, "%s is not valid JSON (%.160s)", field,
+                               perr.message);
+    if (rc)
+        return ot__error_set(err, rc, "out of memory parsing %s", field);
+    if (!json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        return ot__error_field(err, OT_EINVAL, field, "%s must be a JSON object", field);
+    }
+    return 0;
+}
+
+int ot__check_request(const ot_request *req, ot_error *err)
+{
+    int rc;
+    if (!req)
+        return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
+    if ((rc = ot__check_version(req->version, OT_REQUEST_VERSION, "request", err)))
+        return rc;
+    if ((rc = ot__check_string(req->order_id, "order_id", 1, 128, err)) ||
+        (rc = ot__check_string(req->updated_by, "updated_by", 0, 128, err)) ||
+        (rc = ot__check_string(req->notes, "notes", 0, 4096, err)))
+        return rc;
+    if (req->idempotency_key && (rc = ot__idem_check_key(req->idempotency_key, err)))
+        return rc;
+    if (req->expected_version < 0)
+        return ot__error_field(err, OT_EINVAL, "expected_version",
+                               "expected_version must be 0 (any) or a version");
+    return 0;
+}
+
+int ot__check_store(const ot_request *req, const ot_order *order, ot_error *err)
+{
+    int rc = ot__check_string(req->store_id, "store_id", 1, 128, err);
+    if (rc)
+        return rc;
+    if (strcmp(req->store_id, ot_order_store_id(order)) != 0)
+        return ot__error_field(err, OT_ENOTFOUND, "store_id",
+                               "order %.64s does not belong to store %.64s", req->order_id,
+                               req->store_id);
+    return 0;
+}
+
+int ot__check_step(const ot_order *order, int to, int source, ot_error *err)
+{
+    return ot_status_transition_check(ot_order_status(order), to, source, err);
+}
+
+int ot__append(struct ot__write *w, ot_order *order, int event, int status, json_t *data,
+               ot_error *err)
+{
+    json_t *meta = NULL;
+    int rc = 0;
+    if (!w->create && w->req->metadata_json)
+        rc = ot__parse_object(&meta, w->req->metadata_json, "metadata", err);
+    if (rc) {
+        json_decref(data);
+        return rc;
+    }
+    rc = ot__order_append_event(order, event, status, w->now, w->req->updated_by,
+                                w->req->notes, meta, data, err);
+    json_decref(meta);
+    return rc;
+}
+
+struct snapshot {
+    int status, shipment;
+    size_t history, issues;
+    int64_t version;
+};
+
+static void snap(struct snapshot *s, const ot_order *o)
+{
+    s->status = ot_order_status(o);
+    s->shipment = ot_order_shipment_status(o);
+    s->history = ot_order_history_count(o);
+    s->issues = ot_order_issue_count(o);
+    s->version = ot_order_version(o);
+}
+
+static void notify(const ot_tracker *t, const struct snapshot *before, const ot_order *o)
+{
+    ot_notice n;
+    ot_issue_view issue = OT_ISSUE_VIEW_INIT;
+    if (!t->notices.notify)
+        return;
+    memset(&n, 0, sizeof n);
+    n.version = OT_NOTICE_VERSION;
+    n.order_id = ot_order_order_id(o);
+    n.store_id = ot_order_store_id(o);
+    n.from_status = before->status;
+    n.to_status = ot_order_status(o);
+    n.from_shipment = before->shipment;
+    n.to_shipment = ot_order_shipment_status(o);
+    ot_order_time(&n.time_ms, o, OT_TIME_UPDATED, NULL);
+    if (n.from_status != n.to_status) {
+        n.kind = OT_NOTICE_STATUS_CHANGED;
+        t->notices.notify(t->notices.userdata, &n);
+    }
+    if (n.from_shipment != n.to_shipment) {
+        n.kind = OT_NOTICE_SHIPMENT_CHANGED;
+        t->notices.notify(t->notices.userdata, &n);
+    }
+    if (ot_order_issue_count(o) > before->issues &&
+        ot_order_issue_at(&issue, o, ot_order_issue_count(o) - 1, NULL) == 0) {
+        n.kind = OT_NOTICE_ISSUE_RAISED;
+        n.detail = issue.issue_type;
+        t->notices.notify(t->notices.userdata, &n);
+    }
+}
+
+/* Load the working copy (or start an empty one for init). */
+static int load(struct ot__write *w, ot_order **order, ot_error *err)
+{
+    const ot_tracker *t = w->tracker;
+    json_t *doc;
+    int rc;
+    if (w->create) {
+        doc = ot__order_skeleton();
+        if (!doc)
+            return ot__error_set(err, OT_ENOMEM, "out of memory creating an order");
+        return ot__order_wrap(order, doc, err);
+    }
+    rc = t->storage.load(t->storage.userdata, w->req->order_id, order, err);
+    if (rc == OT_ENOTFOUND)
+        return ot__error_field(err, rc, "order_id", "no order %.64s", w->req->order_id);
+    if (rc)
+        return rc;
+    if (w->req->expected_version && ot_order_version(*order) != w->req->expected_version) {
+        rc = ot__error_field(err, OT_ECONFLICT, "expected_version",
+                             "order %.64s is at version %lld, not %lld", w->req->order_id,
+                             (long long)ot_order_version(*order),
+                             (long long)w->req->expected_version);
+        ot_order_free(*order);
+        *order = NULL;
+    }
+    return rc;
+}
+
+/* Commit the built record; OT_ECONFLICT / OT_EEXISTS come back untouched for the caller. */
+static int commit(struct ot__write *w, ot_order *o, const struct snapshot *before,
+                  const char *hash, ot_error *err)
+{
+    const ot_tracker *t = w->tracker;
+    ot_storage_record rec;
+    ot_idempotency_record idem;
+    char *response = NULL;
+    int rc;
+
+    if (json_object_set_new(o->doc, "version", json_integer(before->version + 1)) ||
+        ot__jset_time(o->doc, "updated_at", w->now))
+        return ot__error_set(err, OT_ENOMEM, "out of memory building the record");
+    rc = ot_storage_record_init(&rec, o, before->history, err);
+    if (rc)
+        return rc;
+    if (w->req->idempotency_key)
+        rc = ot__idem_record(&idem, &response, w, hash, rec.json, err);
+    if (!rc)
+        rc = w->create ? t->storage.create(t->storage.userdata, &rec, response ? &idem : NULL, err)
+                       : t->storage.commit(t->storage.userdata, before->version, &rec,
+                                           response ? &idem : NULL, err);
+    ot__free(response);
+    ot_storage_record_release(&rec);
+    return rc;
+}
+
+/* Remember the result of a write that committed nothing (OT_ESTALE). */
+static void remember(struct ot__write *w, const ot_order *o, const char *hash)
+{
+    const ot_tracker *t = w->tracker;
+    ot_idempotency_record idem;
+    char *json = NULL, *response = NULL;
+    if (w->req->idempotency_key && ot_order_to_json(&json, NULL, o, NULL) == 0 &&
+        ot__idem_record(&idem, &response, w, hash, json, NULL) == 0)
+        /* best effort: a concurrent twin may have stored it first */
+        t->storage.idem_put(t->storage.userdata, &idem, NULL);
+    ot__free(response);
+    ot__free(json);
+}
+
+int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
+{
+    ot_tracker *t = w->tracker;
+    char hash[65] = "";
+    unsigned attempt;
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if (!t)
+        return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
+    if ((rc = ot__check_request(w->req, err)))
+        return rc;
+    w->now = ot__tracker_now(t);
+    if (w->req->idempotency_key) {
+        if (!t->storage.idem_get)
+            return ot__error_field(err, OT_EUNSUPPORTED, "idempotency_key",
+                                   "this storage does not keep idempotency keys");
+        if ((rc = ot__idem_request_hash(hash, w, err)))
+            return rc;
+    }
+    for (attempt = 0; attempt <= t->options.max_retries; attempt++) {
+        ot_order *o = NULL;
+        struct snapshot before;
+        int replay_result = 0;
+
+        if (w->req->idempotency_key) {
+            int64_t retry = 0;
+            rc = ot__idem_lookup(w, hash, &o, &replay_result, &retry, err);
+            if (rc != OT_ENOTFOUND) {
+                if (rc == 0) {
+                    w->retry_after_ms = retry;
+                    if (out)
+                        *out = o;
+                    else
+                        ot_order_free(o);
+                    if (replay_result)
+                        ot__error_set(err, replay_result, "replayed result: %s",
+                                      ot_strerror(replay_result));
+                    return replay_result;
+                }
+                return rc;
+            }
+        }
+        if ((rc = load(w, &o, err)))
+            return rc;
+        snap(&before, o);
+        w->result = 0;
+        w->retry_after_ms = 0;
+        w->projection_only = 0;
+        rc = w->build(w, o, err);
+        if (!rc && w->result == 0 && ot_order_history_count(o) == before.history &&
+            !w->projection_only)
+            rc = ot__error_set(err, OT_ESTATE, "the operation changed nothing");
+        if (!rc && w->result == OT_ESTALE) {
+            remember(w, o, hash);
+            if (out)
+                *out = o;
+            else
+                ot_order_free(o);
+            return ot__error_set(err, OT_ESTALE, "update ignored: stale or duplicate");
+        }
+        if (!rc)
+            rc = commit(w, o, &before, hash, err);
+        if (rc == 0) {
+            notify(t, &before, o);
+            if (out)
+                *out = o;
+            else
+                ot_order_free(o);
+            return 0;
+        }
+        ot_order_free(o);
+        /* the winner may be our twin (same key): the lookup above replays its result */
+        if (w->req->idempotency_key && (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0)))
+            continue;
+        /* another writer won: reload and rebuild, unless the caller pinned the version */
+        if (rc != OT_ECONFLICT || w->req->expected_version)
+            return rc;
+    }
+    return ot__error_set(err, OT_ECONFLICT, "gave up after %u retries on version conflicts",
+                         t->options.max_retries);
+}

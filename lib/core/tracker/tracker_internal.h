@@ -1,0 +1,88 @@
+/* Internal: the tracker and its write pipeline (load, build events, commit, retry). */
+#ifndef OT_TRACKER_INTERNAL_H
+#define OT_TRACKER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "ordertrack/status.h"
+#include "ordertrack/tracker.h"
+#include "ordertrack/transition.h"
+#include "ordertrack/sys/clock.h"
+#include "ordertrack/sys/notice.h"
+#include "ordertrack/sys/storage.h"
+#include "order/order_internal.h"
+
+struct ot_tracker {
+    ot_storage storage;
+    ot_clock clock;             /* now_ms NULL: the system clock */
+    ot_notice_sink notices;     /* notify NULL: none */
+    ot_tracker_options options;
+};
+
+struct ot__write;
+/* Apply the operation's events to `order` (the loaded working copy; discarded on failure).
+ * Set w->result = OT_ESTALE to answer "ignored" without a commit. */
+typedef int (*ot__build_fn)(struct ot__write *w, ot_order *order, ot_error *err);
+
+struct ot__write {
+    const char *op;             /* operation name: part of the request hash */
+    const ot_request *req;      /* order_id, idempotency_key, expected_version, author... */
+    const ot_update *update;    /* apply_update only */
+    int create;                 /* init: create instead of load + commit */
+    int projection_only;        /* a commit without events is expected (location) */
+    ot__build_fn build;
+    ot_tracker *tracker;
+    int64_t now;                /* set by the pipeline before build */
+    int result;                 /* 0 or OT_ESTALE */
+    int64_t retry_after_ms;     /* assign_driver without a driver */
+};
+
+/* The write of an operation `op` built by `fn`, for `request` on `tracker` (in scope). */
+#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0 }
+
+/* Run a write: idempotency, load, build, commit with retry, notices. */
+int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
+
+/* Now, from the tracker's clock. */
+int64_t ot__tracker_now(const ot_tracker *t);
+
+/* Request checks shared by the operations; each names the field. */
+int ot__check_string(const char *value, const char *field, int required, size_t max_len,
+                     ot_error *err);
+/* Parse an optional JSON object (NULL gives NULL). */
+int ot__parse_object(json_t **out, const char *json, const char *field, ot_error *err);
+/* The common checks of a request; `store_check` also requires store_id. */
+int ot__check_request(const ot_request *req, ot_error *err);
+/* store_id must be the order's store (else OT_ENOTFOUND, as the REST contract says). */
+int ot__check_store(const ot_request *req, const ot_order *order, ot_error *err);
+/* The validator for an API step from the order's current status to `to`. */
+int ot__check_step(const ot_order *order, int to, int source, ot_error *err);
+/* Append an event authored as the request says (updated_by, notes, entry metadata). */
+int ot__append(struct ot__write *w, ot_order *order, int event, int status, json_t *data,
+               ot_error *err);
+
+/* Idempotency (idempotency.c). */
+int ot__idem_check_key(const char *key, ot_error *err);
+/* Hex SHA-256 of the operation and its request (or update). */
+int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err);
+/* Look the key up: OT_ENOTFOUND when new; 0 and *out / *result / *retry filled on a replay;
+ * OT_EIDEMPOTENCY_CONFLICT when it was used for another request. */
+int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
+                    int *result, int64_t *retry_after_ms, ot_error *err);
+/* The key record of a write's result (w->result, w->retry_after_ms and the order's JSON);
+ * *response owns the record's response text (ot_free). */
+int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
+                    const char *hash, const char *order_json, ot_error *err);
+
+
+
+/* OT_ESTATE while a substitution is pending (ready_for_pickup is refused then). */
+int ot__refuse_ready_if_pending(const ot_order *order, ot_error *err);
+/* Set driver_location (projection only) if newer than the stored one, else w->result is
+ * OT_ESTALE. Refused (OT_ESTATE) unless a driver holds the order. */
+int ot__set_location(struct ot__write *w, ot_order *order, double latitude, double longitude,
+                     int has_accuracy, double accuracy, int64_t time_ms, ot_error *err);
+
+#endif

@@ -1,0 +1,353 @@
+/* The storage conformance suite (see storage_conformance.h). Public API only. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage_conformance.h"
+
+struct suite {
+    FILE *log;
+    int failures;
+    const char *check;
+};
+
+#define EXPECT(s, cond)                                                                    \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            (s)->failures++;                                                               \
+            if ((s)->log)                                                                  \
+                fprintf((s)->log, "%s:%d: conformance check %s failed: %s\n", __FILE__,    \
+                        __LINE__, (s)->check, #cond);                                      \
+            return;                                                                        \
+        }                                                                                  \
+    } while (0)
+
+struct spec {
+    const char *order_id, *store_id, *customer_id, *provider, *status, *shipment, *awb;
+    int64_t version;
+    int updated_minute;   /* updated_at = 2026-11-23T06:<minute>:00.000Z */
+};
+
+/* A valid record built from a JSON template, decoded by the library. */
+static ot_order *make_order(const struct spec *sp)
+{
+    char json[2048], ship[64], awb[128];
+    ot_order *o = NULL;
+    int n;
+    if (sp->shipment)
+        snprintf(ship, sizeof ship, "\"%s\"", sp->shipment);
+    else
+        snprintf(ship, sizeof ship, "null");
+    if (sp->awb)
+        snprintf(awb, sizeof awb, "\"%s\"", sp->awb);
+    else
+        snprintf(awb, sizeof awb, "null");
+    n = snprintf(json, sizeof json,
+        "{\"id\":\"id-%s\",\"order_id\":\"%s\",\"store_id\":\"%s\",\"customer_id\":\"%s\","
+        "\"delivery_provider\":\"%s\",\"current_status\":\"%s\",\"status_history\":["
+        "{\"status\":\"%s\",\"timestamp\":\"2026-11-23T06:00:00.000Z\",\"updated_by\":\"t\","
+        "\"notes\":null,\"metadata\":{}}],\"delivery_tracking_id\":%s,\"shipment_status\":%s,"
+        "\"substitutions\":[],\"issues\":[],\"metadata\":{\"k\":\"v\"},"
+        "\"created_at\":\"2026-11-23T06:00:00.000Z\","
+        "\"updated_at\":\"2026-11-23T06:%02d:00.000Z\",\"version\":%" PRId64 "}",
+        sp->order_id, sp->order_id, sp->store_id, sp->customer_id, sp->provider, sp->status,
+        sp->status, awb, ship, sp->updated_minute, sp->version);
+    if (n <= 0 || (size_t)n >= sizeof json || ot_order_from_json(&o, json, (size_t)n, NULL))
+        return NULL;
+    return o;
+}
+
+static const struct spec base = {"o-1", "s-1", "c-1", "uber", "submitted", NULL, NULL, 1, 0};
+
+static int put(ot_storage *st, const struct spec *sp, int create, int64_t expected,
+               const ot_idempotency_record *idem)
+{
+    ot_order *o = make_order(sp);
+    ot_storage_record rec;
+    int rc;
+    if (!o)
+        return -1000;
+    rc = ot_storage_record_init(&rec, o, 0, NULL);
+    if (!rc)
+        rc = create ? st->create(st->userdata, &rec, idem, NULL)
+                    : st->commit(st->userdata, expected, &rec, idem, NULL);
+    ot_storage_record_release(&rec);
+    ot_order_free(o);
+    return rc;
+}
+
+/* The stored record's canonical JSON (ot_free), or NULL. */
+static char *stored(ot_storage *st, const char *order_id)
+{
+    ot_order *o = NULL;
+    char *json = NULL;
+    if (st->load(st->userdata, order_id, &o, NULL) == 0)
+        ot_order_to_json(&json, NULL, o, NULL);
+    ot_order_free(o);
+    return json;
+}
+
+static int same_as(ot_storage *st, const struct spec *sp)
+{
+    ot_order *o = make_order(sp);
+    char *want = NULL, *got = stored(st, sp->order_id);
+    int same;
+    ot_order_to_json(&want, NULL, o, NULL);
+    same = want && got && strcmp(want, got) == 0;
+    ot_free(want);
+    ot_free(got);
+    ot_order_free(o);
+    return same;
+}
+
+static void check_create_load(struct suite *s, ot_storage *st)
+{
+    ot_order *o = (ot_order *)&o;
+    ot_error err;
+    EXPECT(s, st->version >= 1 && st->create && st->load && st->commit && st->query);
+    EXPECT(s, put(st, &base, 1, 0, NULL) == 0);
+    EXPECT(s, same_as(st, &base));
+    EXPECT(s, st->load(st->userdata, "missing", &o, &err) == OT_ENOTFOUND);
+    EXPECT(s, put(st, &base, 1, 0, NULL) == OT_EEXISTS);
+}
+
+static void check_commit_conflict(struct suite *s, ot_storage *st)
+{
+    struct spec v2 = base, v3 = base, other = base;
+    v2.version = 2;
+    v2.status = "store_notified";
+    v3.version = 3;
+    v3.status = "store_acknowledged";
+    other.order_id = "o-missing";
+    EXPECT(s, put(st, &base, 1, 0, NULL) == 0);
+    EXPECT(s, put(st, &v2, 0, 1, NULL) == 0);
+    EXPECT(s, same_as(st, &v2));
+    /* a stale writer (expected 1) loses and changes nothing */
+    EXPECT(s, put(st, &v3, 0, 1, NULL) == OT_ECONFLICT);
+    EXPECT(s, same_as(st, &v2));
+    EXPECT(s, put(st, &v3, 0, 2, NULL) == 0);
+    EXPECT(s, same_as(st, &v3));
+    EXPECT(s, put(st, &other, 0, 1, NULL) == OT_ENOTFOUND);
+}
+
+struct collect {
+    char ids[64][16];
+    int n;
+};
+
+static int collect_emit(void *ctx, ot_order *order, ot_error *err)
+{
+    struct collect *c = ctx;
+    (void)err;
+    if (c->n < 64)
+        snprintf(c->ids[c->n++], sizeof c->ids[0], "%s", ot_order_order_id(order));
+    ot_order_free(order);
+    return 0;
+}
+
+static int count(ot_storage *st, const ot_storage_query *q)
+{
+    struct collect c;
+    char cursor[OT_STORAGE_CURSOR_SIZE];
+    c.n = 0;
+    if (st->query(st->userdata, q, collect_emit, &c, cursor, sizeof cursor, NULL) != 0)
+        return -1;
+    return c.n;
+}
+
+static void check_query(struct suite *s, ot_storage *st)
+{
+    static const struct spec rows[] = {
+        {"o-1", "s-1", "c-1", "uber", "submitted", NULL, NULL, 1, 1},
+        {"o-2", "s-1", "c-2", "doordash", "delivered", NULL, NULL, 1, 2},
+        {"o-3", "s-2", "c-1", "delhivery", "in_transit", "in transit", "AWB3", 1, 3},
+        {"o-4", "s-2", "c-3", "shiprocket", "delivered", "delivered", "AWB4", 1, 4},
+        {"o-5", "s-1", "c-1", "velocity", "submitted", "pending", "AWB5", 1, 5},
+        {"o-6", "s-3", "c-2", "internal", "picking_in_progress", NULL, NULL, 1, 6},
+        {"o-7", "s-1", "c-3", "delhivery", "failed", "lost", "AWB7", 1, 7},
+    };
+    ot_storage_query q = OT_STORAGE_QUERY_INIT;
+    size_t i;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        EXPECT(s, put(st, &rows[i], 1, 0, NULL) == 0);
+    EXPECT(s, count(st, &q) == 7);
+    q.store_id = "s-1";
+    EXPECT(s, count(st, &q) == 4);
+    q.customer_id = "c-1";
+    EXPECT(s, count(st, &q) == 2);
+    q.store_id = q.customer_id = NULL;
+    q.current_status = OT_STATUS_DELIVERED;
+    EXPECT(s, count(st, &q) == 2);
+    q.current_status = 0;
+    q.shipment_status = OT_SHIPMENT_IN_TRANSIT;
+    EXPECT(s, count(st, &q) == 1);
+    q.shipment_status = 0;
+    q.shipment_active = 1;           /* o-3 (in transit), o-5 (pending) */
+    EXPECT(s, count(st, &q) == 2);
+    q.delivery_provider = OT_PROVIDER_VELOCITY;
+    EXPECT(s, count(st, &q) == 1);
+    q.shipment_active = 0;
+    q.delivery_provider = OT_PROVIDER_DELHIVERY;
+    EXPECT(s, count(st, &q) == 2);
+    q.delivery_provider = 0;
+    q.delivery_tracking_id = "AWB4";
+    EXPECT(s, count(st, &q) == 1);
+    q.delivery_tracking_id = NULL;
+    {
+        int64_t before = 0;
+        ot_order *o = make_order(&rows[3]);  /* updated 06:04 */
+        ot_order_time(&before, o, OT_TIME_UPDATED, NULL);
+        ot_order_free(o);
+        q.updated_before_ms = before;      /* o-1..o-3 */
+        EXPECT(s, count(st, &q) == 3);
+        q.updated_before_ms = 0;
+    }
+}
+
+static void check_cursor(struct suite *s, ot_storage *st)
+{
+    static const char *const ids[] = {"o-5", "o-1", "o-4", "o-2", "o-3"};
+    ot_storage_query q = OT_STORAGE_QUERY_INIT;
+    struct collect c;
+    char cursor[OT_STORAGE_CURSOR_SIZE], next[OT_STORAGE_CURSOR_SIZE];
+    size_t i;
+    int pages = 0;
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        struct spec sp = base;
+        sp.order_id = ids[i];
+        EXPECT(s, put(st, &sp, 1, 0, NULL) == 0);
+    }
+    c.n = 0;
+    q.limit = 2;
+    cursor[0] = '\0';
+    do {
+        q.cursor = cursor;
+        EXPECT(s, st->query(st->userdata, &q, collect_emit, &c, next, sizeof next, NULL) == 0);
+        memcpy(cursor, next, sizeof cursor);
+        pages++;
+    } while (cursor[0] && pages < 10);
+    EXPECT(s, pages == 3);
+    EXPECT(s, c.n == 5);
+    for (i = 0; i < 5; i++) {
+        char want[8];
+        snprintf(want, sizeof want, "o-%d", (int)i + 1);
+        EXPECT(s, strcmp(c.ids[i], want) == 0);   /* ordered by order_id, no duplicates */
+    }
+    q.limit = 0;
+    EXPECT(s, st->query(st->userdata, &q, collect_emit, &c, next, sizeof next, NULL) == OT_EINVAL);
+}
+
+struct found {
+    char hash[80], response[80];
+    int64_t expires;
+};
+
+static int found_copy(void *ctx, const ot_idempotency_record *rec, ot_error *err)
+{
+    struct found *f = ctx;
+    (void)err;
+    snprintf(f->hash, sizeof f->hash, "%s", rec->request_hash);
+    snprintf(f->response, sizeof f->response, "%.*s", (int)rec->response_len, rec->response);
+    f->expires = rec->expires_at_ms;
+    return 0;
+}
+
+static void check_idempotency(struct suite *s, ot_storage *st)
+{
+    ot_idempotency_record k = OT_IDEMPOTENCY_RECORD_INIT, k2, k3;
+    struct found f;
+    struct spec v2 = base;
+    k.key = "key-1";
+    k.request_hash = "h1";
+    k.response = "{\"r\":1}";
+    k.response_len = 7;
+    k.created_at_ms = 1000;
+    k.expires_at_ms = 2000;
+    k2 = k3 = k;
+    if (!st->idem_get)
+        return;   /* optional: the adapter refuses idempotency keys */
+    EXPECT(s, st->idem_put != NULL);
+    EXPECT(s, st->idem_get(st->userdata, "key-1", 1000, found_copy, &f, NULL) == OT_ENOTFOUND);
+    EXPECT(s, st->idem_put(st->userdata, &k, NULL) == 0);
+    memset(&f, 0, sizeof f);
+    EXPECT(s, st->idem_get(st->userdata, "key-1", 1500, found_copy, &f, NULL) == 0);
+    EXPECT(s, strcmp(f.hash, "h1") == 0 && strcmp(f.response, "{\"r\":1}") == 0);
+    EXPECT(s, f.expires == 2000);
+    /* first writer wins while the key lives */
+    k2.request_hash = "h2";
+    k2.created_at_ms = 1500;
+    EXPECT(s, st->idem_put(st->userdata, &k2, NULL) == OT_EEXISTS);
+    /* expired: forgotten, and the key may be used again */
+    EXPECT(s, st->idem_get(st->userdata, "key-1", 2000, found_copy, &f, NULL) == OT_ENOTFOUND);
+    k2.created_at_ms = 2500;
+    k2.expires_at_ms = 5000;
+    EXPECT(s, st->idem_put(st->userdata, &k2, NULL) == 0);
+    EXPECT(s, st->idem_get(st->userdata, "key-1", 2600, found_copy, &f, NULL) == 0);
+    EXPECT(s, strcmp(f.hash, "h2") == 0);
+    /* a key written with a create and a commit, atomically */
+    k3.key = "key-create";
+    k3.created_at_ms = 2600;
+    k3.expires_at_ms = 9000;
+    EXPECT(s, put(st, &base, 1, 0, &k3) == 0);
+    EXPECT(s, st->idem_get(st->userdata, "key-create", 2700, found_copy, &f, NULL) == 0);
+    v2.version = 2;
+    v2.status = "store_notified";
+    /* a live key makes the commit fail as a whole */
+    EXPECT(s, put(st, &v2, 0, 1, &k3) == OT_ECONFLICT);
+    EXPECT(s, same_as(st, &base));
+    k3.key = "key-commit";
+    EXPECT(s, put(st, &v2, 0, 1, &k3) == 0);
+    EXPECT(s, same_as(st, &v2));
+    EXPECT(s, st->idem_get(st->userdata, "key-commit", 2700, found_copy, &f, NULL) == 0);
+    /* a conflicting commit stores no key */
+    k3.key = "key-lost";
+    EXPECT(s, put(st, &v2, 0, 1, &k3) == OT_ECONFLICT);
+    EXPECT(s, st->idem_get(st->userdata, "key-lost", 2700, found_copy, &f, NULL) == OT_ENOTFOUND);
+}
+
+static void check_record_helper(struct suite *s, ot_storage *st)
+{
+    ot_order *o = make_order(&base);
+    ot_storage_record rec;
+    ot_error err;
+    (void)st;
+    EXPECT(s, o != NULL);
+    EXPECT(s, ot_storage_record_init(&rec, o, 0, &err) == 0);
+    EXPECT(s, rec.record_version == 1 && strcmp(rec.order_id, "o-1") == 0);
+    EXPECT(s, rec.current_status == OT_STATUS_SUBMITTED && rec.delivery_provider == OT_PROVIDER_UBER);
+    EXPECT(s, rec.events_json[0] == '[' && rec.json_len == strlen(rec.json));
+    ot_storage_record_release(&rec);
+    EXPECT(s, ot_storage_record_init(&rec, o, 5, &err) == OT_EINVAL);
+    EXPECT(s, ot_storage_record_init(NULL, o, 0, &err) == OT_EINVAL);
+    ot_order_free(o);
+}
+
+int ot_storage_conformance_run(ot_conformance_factory factory, void *ctx, FILE *log)
+{
+    static const struct {
+        const char *name;
+        void (*run)(struct suite *, ot_storage *);
+    } checks[] = {
+        {"create_load", check_create_load},
+        {"commit_conflict", check_commit_conflict},
+        {"query", check_query},
+        {"cursor", check_cursor},
+        {"idempotency", check_idempotency},
+        {"record_helper", check_record_helper},
+    };
+    struct suite s = {log, 0, NULL};
+    size_t i;
+    for (i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        ot_storage *st = factory(ctx);
+        s.check = checks[i].name;
+        if (!st) {
+            s.failures++;
+            if (log)
+                fprintf(log, "conformance check %s: the factory returned NULL\n", s.check);
+            continue;
+        }
+        checks[i].run(&s, st);
+        ot_storage_close(st);
+    }
+    return s.failures;
+}

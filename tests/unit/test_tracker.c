@@ -1,0 +1,768 @@
+/* The tracking engine: the seed lifecycle, store rejection, no-driver retry, locations,
+ * terminal states, idempotency, optimistic locking, courier updates, bad input. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "test_util.h"
+#include <ordertrack/adapters/memory.h>
+#include <ordertrack/sys/clock.h>
+#include <ordertrack/sys/notice.h>
+
+#define T0 1795416001000LL
+
+struct fixture {
+    ot_storage *storage;
+    ot_tracker *tracker;
+    int64_t now;
+    int notices[4];     /* by kind */
+    int inject;         /* conflicting writes to inject before the next commits */
+    ot_storage wrapper; /* storage that injects concurrent writers */
+    ot_tracker *rival;  /* the concurrent writer */
+};
+
+static int64_t fake_now(void *userdata)
+{
+    struct fixture *f = userdata;
+    return f->now += 1000;
+}
+
+static void on_notice(void *userdata, const ot_notice *n)
+{
+    struct fixture *f = userdata;
+    if (n->kind > 0 && n->kind < 4)
+        f->notices[n->kind]++;
+}
+
+/* The fixture of the commit trampoline (the adapter's userdata stays the adapter's). */
+static struct fixture *current;
+
+/* A commit that first lets a rival tracker commit to the same order (a concurrent writer
+ * on another instance), `inject` times. */
+static int injecting_commit(void *userdata, int64_t expected, const ot_storage_record *rec,
+                            const ot_idempotency_record *idem, ot_error *err)
+{
+    struct fixture *f = current;
+    (void)userdata;
+    if (f->inject > 0) {
+        ot_request r = OT_REQUEST_INIT;
+        f->inject--;
+        r.order_id = rec->order_id;
+        r.issue_type = "rival";
+        r.description = "a concurrent writer";
+        r.severity = OT_SEVERITY_LOW;
+        assert_int_equal(ot_tracker_raise_issue(NULL, f->rival, &r, NULL), 0);
+    }
+    return f->storage->commit(f->storage->userdata, expected, rec, idem, err);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_error err;
+    f->now = T0;
+    assert_int_equal(ot_storage_memory_new(&f->storage, &err), 0);
+    f->wrapper = *f->storage;
+    f->wrapper.commit = injecting_commit;
+    f->wrapper.close = NULL;
+    o.storage = f->storage;
+    assert_int_equal(ot_tracker_new(&f->rival, &o, &err), 0);
+    current = f;
+    *state = f;
+    return 0;
+}
+
+static ot_tracker *tracker(struct fixture *f, unsigned max_retries)
+{
+    ot_clock clock = OT_CLOCK_INIT;
+    ot_notice_sink sink = OT_NOTICE_SINK_INIT;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_error err;
+    clock.now_ms = fake_now;
+    clock.userdata = f;
+    sink.notify = on_notice;
+    sink.userdata = f;
+    o.storage = &f->wrapper;
+    o.clock = &clock;
+    o.notices = &sink;
+    o.max_retries = max_retries;
+    ot_tracker_free(f->tracker);
+    assert_int_equal(ot_tracker_new(&f->tracker, &o, &err), 0);
+    return f->tracker;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker_free(f->tracker);
+    ot_tracker_free(f->rival);
+    ot_storage_close(f->storage);
+    free(f);
+    return 0;
+}
+
+/* The stored record's bytes (free with ot_free). */
+static char *stored(struct fixture *f, const char *order_id)
+{
+    ot_order *o = NULL;
+    char *json = NULL;
+    assert_int_equal(f->storage->load(f->storage->userdata, order_id, &o, NULL), 0);
+    assert_int_equal(ot_order_to_json(&json, NULL, o, NULL), 0);
+    ot_order_free(o);
+    return json;
+}
+
+static ot_request req(const char *order_id)
+{
+    ot_request r = OT_REQUEST_INIT;
+    r.order_id = order_id;
+    r.store_id = "store-1";
+    r.updated_by = "tester";
+    return r;
+}
+
+static void must(int rc, const ot_error *err, const char *what)
+{
+    if (rc)
+        fail_msg("%s: %s (%s)", what, ot_code_name(rc), err->message);
+}
+
+static void init_order(ot_tracker *t, const char *id, int provider, const char *awb)
+{
+    ot_request r = req(id);
+    ot_error err;
+    r.customer_id = "cust-1";
+    r.provider = provider;
+    r.tracking_id = awb;
+    r.metadata_json = "{\"channel\":\"app\"}";
+    must(ot_tracker_init_order(NULL, t, &r, &err), &err, "init");
+}
+
+static void step(ot_tracker *t, const char *id, int status)
+{
+    ot_request r = req(id);
+    ot_error err;
+    r.status = status;
+    must(ot_tracker_set_status(NULL, t, &r, &err), &err, "set_status");
+}
+
+static ot_order *get(ot_tracker *t, const char *id)
+{
+    ot_order *o = NULL;
+    ot_error err;
+    must(ot_tracker_get(&o, t, id, &err), &err, "get");
+    return o;
+}
+
+static int status_of(ot_tracker *t, const char *id)
+{
+    ot_order *o = get(t, id);
+    int s = ot_order_status(o);
+    ot_order_free(o);
+    return s;
+}
+
+static void substitution(ot_tracker *t, const char *id, const char *item, double diff)
+{
+    ot_request r = req(id);
+    ot_error err;
+    r.original_item_id = item;
+    r.substitute_item_id = "alt";
+    r.reason = "out of stock";
+    r.price_difference = diff;
+    must(ot_tracker_add_substitution(NULL, t, &r, &err), &err, "add_substitution");
+}
+
+static void respond(ot_tracker *t, const char *id, const char *item, int approved)
+{
+    ot_request r = req(id);
+    ot_error err;
+    r.original_item_id = item;
+    r.approved = approved;
+    must(ot_tracker_respond_substitution(NULL, t, &r, &err), &err, "respond");
+}
+
+static size_t count_events(const ot_order *o, const char *event)
+{
+    ot_history_entry h = OT_HISTORY_ENTRY_INIT;
+    size_t i, n = 0;
+    for (i = 0; i < ot_order_history_count(o); i++)
+        if (ot_order_history_at(&h, o, i, NULL) == 0 && strcmp(h.event, event) == 0)
+            n++;
+    return n;
+}
+
+static void test_seed_lifecycle(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r;
+    ot_order *o;
+    ot_error err;
+    int64_t retry = -1, ms;
+    ot_location_view loc = OT_LOCATION_VIEW_INIT;
+
+    init_order(t, "ord-1", OT_PROVIDER_UBER, NULL);
+    o = get(t, "ord-1");
+    assert_int_equal(ot_order_status(o), OT_STATUS_SUBMITTED);
+    assert_int_equal(ot_order_version(o), 1);
+    assert_int_equal(ot_order_history_count(o), 1);
+    assert_int_equal(ot_order_shipment_status(o), 0);
+    assert_int_equal(strlen(ot_order_id(o)), 24);
+    ot_order_free(o);
+
+    step(t, "ord-1", OT_STATUS_STORE_NOTIFIED);
+    r = req("ord-1");
+    must(ot_tracker_store_acknowledge(NULL, t, &r, &err), &err, "acknowledge");
+    must(ot_tracker_start_picking(NULL, t, &r, &err), &err, "start picking");
+    substitution(t, "ord-1", "milk", 0.5);
+    substitution(t, "ord-1", "bread", -0.25);
+    assert_int_equal(status_of(t, "ord-1"), OT_STATUS_SUBSTITUTIONS_NEEDED);
+    /* ready is refused while a substitution waits for the customer */
+    assert_ot_error(ot_tracker_ready(NULL, t, &r, &err), OT_ESTATE, err);
+    /* the customer rejects one: the order is updated and picking resumes */
+    respond(t, "ord-1", "milk", 0);
+    assert_int_equal(status_of(t, "ord-1"), OT_STATUS_PICKING_IN_PROGRESS);
+    assert_ot_error(ot_tracker_ready(NULL, t, &r, &err), OT_ESTATE, err);  /* bread pends */
+    substitution(t, "ord-1", "milk", 0.75);
+    respond(t, "ord-1", "bread", 1);
+    assert_int_equal(status_of(t, "ord-1"), OT_STATUS_SUBSTITUTIONS_NEEDED); /* milk pends */
+    respond(t, "ord-1", "milk", 1);
+    assert_int_equal(status_of(t, "ord-1"), OT_STATUS_SUBSTITUTIONS_APPROVED);
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+
+    /* no driver: an issue, the status stays, exponential backoff */
+    must(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "no driver 1");
+    assert_int_equal(retry, 30000);
+    must(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "no driver 2");
+    assert_int_equal(retry, 60000);
+    must(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "no driver 3");
+    assert_int_equal(retry, 120000);
+    assert_int_equal(status_of(t, "ord-1"), OT_STATUS_READY_FOR_PICKUP);
+    /* location before a driver: refused */
+    r.latitude = 12.9;
+    r.longitude = 77.6;
+    assert_ot_error(ot_tracker_update_location(NULL, t, &r, &err), OT_ESTATE, err);
+
+    r.driver_id = "drv-1";
+    r.driver_name = "Ana";
+    r.driver_phone = "+15550100";
+    r.vehicle_type = "bike";
+    r.tracking_url = "https://track.example/1";
+    must(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "assign");
+    assert_int_equal(retry, 0);
+
+    r = req("ord-1");
+    r.latitude = 12.9;
+    r.longitude = 77.6;
+    r.has_accuracy = 1;
+    r.accuracy = 4.0;
+    r.time_ms = T0 + 500000;
+    must(ot_tracker_update_location(NULL, t, &r, &err), &err, "location");
+    /* an older position is ignored, nothing changes */
+    {
+        char *before = stored(f, "ord-1"), *after;
+        r.latitude = 10.0;
+        r.time_ms = T0 + 400000;
+        assert_ot_error(ot_tracker_update_location(&o, t, &r, &err), OT_ESTALE, err);
+        assert_non_null(o);
+        ot_order_free(o);
+        after = stored(f, "ord-1");
+        assert_string_equal(before, after);
+        ot_free(before);
+        ot_free(after);
+    }
+    r.latitude = 91.0;
+    r.time_ms = T0 + 600000;
+    assert_ot_error(ot_tracker_update_location(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "latitude");
+
+    r = req("ord-1");
+    must(ot_tracker_pickup(NULL, t, &r, &err), &err, "pickup");
+    step(t, "ord-1", OT_STATUS_IN_TRANSIT);
+    r.time_ms = T0 + 900000;
+    must(ot_tracker_delivered(&o, t, &r, &err), &err, "delivered");
+
+    assert_int_equal(ot_order_status(o), OT_STATUS_DELIVERED);
+    assert_int_equal(ot_order_time(&ms, o, OT_TIME_ACTUAL_DELIVERY, &err), 0);
+    assert_int_equal(ms, T0 + 900000);
+    assert_int_equal(ot_order_time(&ms, o, OT_TIME_STORE_ACKNOWLEDGMENT, &err), 0);
+    assert_int_equal(ot_order_time(&ms, o, OT_TIME_PICKING_START, &err), 0);
+    assert_int_equal(ot_order_time(&ms, o, OT_TIME_PICKING_COMPLETE, &err), 0);
+    assert_int_equal(ot_order_time(&ms, o, OT_TIME_DELIVERY_PICKUP, &err), 0);
+    assert_int_equal(ot_order_driver_location(&loc, o, &err), 0);
+    assert_true(loc.latitude > 12.8 && loc.latitude < 13.0);
+    assert_int_equal(ot_order_issue_count(o), 3);   /* three no_drivers */
+    assert_int_equal(ot_order_substitution_count(o), 3);
+    assert_int_equal(count_events(o, "inventory_adjusted"), 2);
+    assert_int_equal(count_events(o, "substitution_responded"), 3);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+
+    /* terminal: no way out, and no location either */
+    r = req("ord-1");
+    r.status = OT_STATUS_CANCELLED;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ETRANSITION, err);
+    assert_string_equal(err.from, "delivered");
+    assert_string_equal(err.to, "cancelled");
+    r.latitude = 1.0;
+    assert_ot_error(ot_tracker_update_location(NULL, t, &r, &err), OT_ESTATE, err);
+    assert_true(f->notices[OT_NOTICE_STATUS_CHANGED] >= 12);
+    assert_int_equal(f->notices[OT_NOTICE_ISSUE_RAISED], 3);
+
+    /* cancelled and failed end an order from any non-terminal state */
+    init_order(t, "ord-2", OT_PROVIDER_DOORDASH, NULL);
+    step(t, "ord-2", OT_STATUS_CANCELLED);
+    r = req("ord-2");
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ETRANSITION, err);
+}
+
+static void test_store_rejection(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r = req("ord-r");
+    ot_issue_view issue = OT_ISSUE_VIEW_INIT;
+    ot_order *o;
+    ot_error err;
+
+    init_order(t, "ord-r", OT_PROVIDER_INTERNAL, NULL);
+    step(t, "ord-r", OT_STATUS_STORE_NOTIFIED);
+    r.rejected = 1;
+    assert_ot_error(ot_tracker_store_acknowledge(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "reason");
+    r.reason = "closing early";
+    r.reassign_to = "store-2";
+    must(ot_tracker_store_acknowledge(&o, t, &r, &err), &err, "reject");
+    assert_string_equal(ot_order_store_id(o), "store-2");
+    assert_int_equal(ot_order_status(o), OT_STATUS_STORE_NOTIFIED);
+    assert_int_equal(ot_order_issue_at(&issue, o, 0, &err), 0);
+    assert_string_equal(issue.issue_type, "store_rejected");
+    ot_order_free(o);
+    /* the old store no longer sees it */
+    r = req("ord-r");
+    assert_ot_error(ot_tracker_store_acknowledge(NULL, t, &r, &err), OT_ENOTFOUND, err);
+    r.store_id = "store-2";
+    must(ot_tracker_store_acknowledge(&o, t, &r, &err), &err, "acknowledge by store-2");
+    assert_int_equal(ot_order_status(o), OT_STATUS_STORE_ACKNOWLEDGED);
+    ot_order_free(o);
+    /* a rejection without reassignment records the issue and keeps the status */
+    r.rejected = 1;
+    r.reason = "no staff";
+    must(ot_tracker_store_acknowledge(&o, t, &r, &err), &err, "reject in place");
+    assert_int_equal(ot_order_status(o), OT_STATUS_STORE_ACKNOWLEDGED);
+    assert_int_equal(ot_order_issue_count(o), 2);
+    ot_order_free(o);
+    /* too late once picking started */
+    r.rejected = 0;
+    must(ot_tracker_start_picking(NULL, t, &r, &err), &err, "start picking");
+    r.rejected = 1;
+    assert_ot_error(ot_tracker_store_acknowledge(NULL, t, &r, &err), OT_ESTATE, err);
+}
+
+static void test_failed_writes_change_nothing(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r = req("ord-f");
+    char *before, *after;
+    ot_error err;
+
+    init_order(t, "ord-f", OT_PROVIDER_UBER, NULL);
+    before = stored(f, "ord-f");
+    r.status = OT_STATUS_DELIVERED;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ETRANSITION, err);
+    assert_string_equal(err.from, "submitted");
+    assert_string_equal(err.to, "delivered");
+    r.status = 99;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_EINVAL, err);
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    r.expected_version = 7;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ECONFLICT, err);
+    r.expected_version = 0;
+    r.metadata_json = "[1]";
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "metadata");
+    r.metadata_json = "{\"ot\":1}";
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_EINVAL, err);
+    r.metadata_json = NULL;
+    r.store_id = "store-9";
+    assert_ot_error(ot_tracker_start_picking(NULL, t, &r, &err), OT_ENOTFOUND, err);
+    r = req("ord-f");
+    assert_ot_error(ot_tracker_ready(NULL, t, &r, &err), OT_ETRANSITION, err);
+    assert_ot_error(ot_tracker_pickup(NULL, t, &r, &err), OT_ETRANSITION, err);
+    r.issue_index = 5;
+    r.resolution = "x";
+    assert_ot_error(ot_tracker_resolve_issue(NULL, t, &r, &err), OT_ENOTFOUND, err);
+    r.original_item_id = "milk";
+    assert_ot_error(ot_tracker_respond_substitution(NULL, t, &r, &err), OT_ESTATE, err);
+    after = stored(f, "ord-f");
+    assert_string_equal(before, after);
+    ot_free(before);
+    ot_free(after);
+}
+
+static void test_idempotency(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r = req("ord-i");
+    ot_order *a = NULL, *b = NULL;
+    char *ja, *jb;
+    ot_error err;
+
+    r.customer_id = "cust-1";
+    r.provider = OT_PROVIDER_UBER;
+    r.idempotency_key = "init-key-1";
+    must(ot_tracker_init_order(&a, t, &r, &err), &err, "init");
+    must(ot_tracker_init_order(&b, t, &r, &err), &err, "init replay");
+    assert_int_equal(ot_order_to_json(&ja, NULL, a, &err), 0);
+    assert_int_equal(ot_order_to_json(&jb, NULL, b, &err), 0);
+    assert_string_equal(ja, jb);   /* the same record, id included */
+    ot_free(ja);
+    ot_free(jb);
+    ot_order_free(a);
+    ot_order_free(b);
+    /* without the key, a second init is refused */
+    r.idempotency_key = NULL;
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EEXISTS, err);
+    /* the same key with another request */
+    r.idempotency_key = "init-key-1";
+    r.customer_id = "cust-2";
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EIDEMPOTENCY_CONFLICT, err);
+    assert_string_equal(err.field, "idempotency_key");
+
+    /* a replay returns the first result even after later writes, with no second effect */
+    r = req("ord-i");
+    r.idempotency_key = "issue-key";
+    r.issue_type = "late";
+    r.description = "customer called";
+    r.severity = OT_SEVERITY_HIGH;
+    must(ot_tracker_raise_issue(&a, t, &r, &err), &err, "issue");
+    step(t, "ord-i", OT_STATUS_STORE_NOTIFIED);
+    must(ot_tracker_raise_issue(&b, t, &r, &err), &err, "issue replay");
+    assert_int_equal(ot_order_version(a), ot_order_version(b));
+    assert_int_equal(ot_order_issue_count(b), 1);
+    ot_order_free(a);
+    ot_order_free(b);
+    a = get(t, "ord-i");
+    assert_int_equal(ot_order_issue_count(a), 1);
+    assert_int_equal(ot_order_version(a), 3);
+    ot_order_free(a);
+    /* a key is per request: another operation with it conflicts */
+    r.status = OT_STATUS_CANCELLED;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_EIDEMPOTENCY_CONFLICT, err);
+    r.status = 0;
+    /* after the time to live, the key is forgotten and the request runs again */
+    f->now += 86400000 + 1;
+    must(ot_tracker_raise_issue(&a, t, &r, &err), &err, "issue after expiry");
+    assert_int_equal(ot_order_issue_count(a), 2);
+    ot_order_free(a);
+    /* an ignored result is replayed too */
+    r = req("ord-i");
+    r.idempotency_key = "bad key";
+    assert_ot_error(ot_tracker_raise_issue(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "idempotency_key");
+}
+
+static void test_optimistic_lock(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r = req("ord-c");
+    ot_order *o;
+    ot_error err;
+
+    init_order(t, "ord-c", OT_PROVIDER_UBER, NULL);
+    /* two rivals commit in between: the tracker reloads and applies on top */
+    f->inject = 2;
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    must(ot_tracker_set_status(&o, t, &r, &err), &err, "set_status under contention");
+    assert_int_equal(ot_order_version(o), 4);
+    assert_int_equal(ot_order_issue_count(o), 2);
+    assert_int_equal(ot_order_status(o), OT_STATUS_STORE_NOTIFIED);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    /* If-Match: a conflict is reported, never retried */
+    f->inject = 1;
+    r.status = OT_STATUS_STORE_ACKNOWLEDGED;
+    r.expected_version = 4;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ECONFLICT, err);
+    assert_int_equal(status_of(t, "ord-c"), OT_STATUS_STORE_NOTIFIED);
+    /* retries are bounded */
+    t = tracker(f, 1);
+    f->inject = 5;
+    r.expected_version = 0;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ECONFLICT, err);
+    f->inject = 0;
+    must(ot_tracker_set_status(NULL, t, &r, &err), &err, "set_status without contention");
+}
+
+static ot_update parcel_update(const char *awb, const char *event_id, int shipment,
+                               const char *raw)
+{
+    ot_update u = OT_UPDATE_INIT;
+    u.provider = OT_PROVIDER_DELHIVERY;
+    u.tracking_id = awb;
+    u.event_id = event_id;
+    u.shipment_status = shipment;
+    u.raw_status = raw;
+    u.event_time_ms = T0 + 3600000;
+    return u;
+}
+
+static void test_courier_parcel(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_update u;
+    ot_order *o;
+    ot_error err;
+    char *before, *after;
+
+    init_order(t, "ord-p", OT_PROVIDER_DELHIVERY, "AWB123");
+    o = get(t, "ord-p");
+    assert_int_equal(ot_order_shipment_status(o), OT_SHIPMENT_PENDING);
+    ot_order_free(o);
+    /* a parcel order needs its AWB */
+    {
+        ot_request r = req("ord-p2");
+        r.customer_id = "c";
+        r.provider = OT_PROVIDER_SHIPROCKET;
+        assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "tracking_id");
+    }
+    u = parcel_update("AWB123", "ev-1", OT_SHIPMENT_IN_TRANSIT, "In Transit");
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "in transit");
+    assert_int_equal(ot_order_shipment_status(o), OT_SHIPMENT_IN_TRANSIT);
+    assert_int_equal(ot_order_status(o), OT_STATUS_IN_TRANSIT);
+    assert_string_equal(ot_order_courier_status_raw(o), "In Transit");
+    ot_order_free(o);
+    /* the same partner event again: ignored, unchanged */
+    before = stored(f, "ord-p");
+    assert_ot_error(ot_tracker_apply_update(&o, t, &u, NULL, &err), OT_ESTALE, err);
+    ot_order_free(o);
+    /* an ignored result is remembered under its key and replayed as such */
+    assert_ot_error(ot_tracker_apply_update(&o, t, &u, "dup-key", &err), OT_ESTALE, err);
+    ot_order_free(o);
+    assert_ot_error(ot_tracker_apply_update(&o, t, &u, "dup-key", &err), OT_ESTALE, err);
+    assert_non_null(o);
+    assert_int_equal(ot_order_shipment_status(o), OT_SHIPMENT_IN_TRANSIT);
+    ot_order_free(o);
+    /* a state already passed: stale */
+    u = parcel_update("AWB123", "ev-0", OT_SHIPMENT_PENDING, "Manifested");
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
+    after = stored(f, "ord-p");
+    assert_string_equal(before, after);
+    ot_free(before);
+    ot_free(after);
+    /* skipping forward is legal for a courier */
+    u = parcel_update("AWB123", "ev-2", OT_SHIPMENT_DELIVERED, "Delivered");
+    must(ot_tracker_apply_update(&o, t, &u, "webhook-ev-2", &err), &err, "delivered");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DELIVERED);
+    ot_order_free(o);
+    must(ot_tracker_apply_update(&o, t, &u, "webhook-ev-2", &err), &err, "replayed webhook");
+    ot_order_free(o);
+    /* going back after a terminal state never applies */
+    u = parcel_update("AWB123", "ev-3", OT_SHIPMENT_RTO, "RTO");
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ETRANSITION, err);
+    assert_string_equal(err.from, "delivered");
+    /* an unmapped raw status: an issue, no status change */
+    init_order(t, "ord-q", OT_PROVIDER_VELOCITY, "AWB9");
+    u = parcel_update("AWB9", "ev-9", 0, "Weird Status");
+    u.provider = OT_PROVIDER_VELOCITY;
+    u.flags = OT_UPDATE_UNMAPPED;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "unmapped");
+    assert_int_equal(ot_order_issue_count(o), 1);
+    assert_int_equal(ot_order_status(o), OT_STATUS_SUBMITTED);
+    ot_order_free(o);
+    /* lost implies failed */
+    u = parcel_update("AWB9", "ev-10", OT_SHIPMENT_LOST, "Lost");
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "lost");
+    assert_int_equal(ot_order_status(o), OT_STATUS_FAILED);
+    assert_int_equal(ot_order_shipment_status(o), OT_SHIPMENT_LOST);
+    ot_order_free(o);
+    /* unknown AWB */
+    u = parcel_update("NOPE", "ev-11", OT_SHIPMENT_IN_TRANSIT, "x");
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ENOTFOUND, err);
+    u.shipment_status = 42;
+    u.tracking_id = "AWB123";
+    u.event_id = "ev-1";    /* a redelivery is ignored before anything else */
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
+    u.event_id = "ev-new";
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "shipment_status");
+}
+
+static void test_courier_hyperlocal(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_update u = OT_UPDATE_INIT;
+    ot_driver_view d = OT_DRIVER_VIEW_INIT;
+    ot_location_view loc = OT_LOCATION_VIEW_INIT;
+    ot_order *o;
+    ot_error err;
+    ot_request r = req("ord-h");
+
+    init_order(t, "ord-h", OT_PROVIDER_UBER, NULL);
+    step(t, "ord-h", OT_STATUS_STORE_NOTIFIED);
+    step(t, "ord-h", OT_STATUS_STORE_ACKNOWLEDGED);
+    step(t, "ord-h", OT_STATUS_PICKING_IN_PROGRESS);
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    u.provider = OT_PROVIDER_UBER;
+    u.order_id = "ord-h";
+    u.event_id = "uber-1";
+    u.status = OT_STATUS_DRIVER_ASSIGNED;
+    u.raw_status = "pickup";
+    u.driver_id = "u-drv";
+    u.driver_name = "Bo";
+    u.flags = OT_UPDATE_HAS_POSITION;
+    u.latitude = 37.77;
+    u.longitude = -122.41;
+    u.event_time_ms = T0 + 100000;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "driver assigned");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_ASSIGNED);
+    assert_int_equal(ot_order_driver_details(&d, o, &err), 0);
+    assert_string_equal(d.driver_id, "u-drv");
+    assert_string_equal(d.phone, "unknown");
+    assert_int_equal(ot_order_driver_location(&loc, o, &err), 0);
+    ot_order_free(o);
+    /* a position with the same status: location only (projection) */
+    u.event_id = "uber-2";
+    u.latitude = 37.78;
+    u.event_time_ms = T0 + 200000;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "position");
+    assert_int_equal(ot_order_driver_location(&loc, o, &err), 0);
+    assert_true(loc.latitude > 37.775);
+    ot_order_free(o);
+    /* an older position: ignored */
+    u.event_id = "uber-3";
+    u.latitude = 30.0;
+    u.event_time_ms = T0 + 150000;
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
+    /* a courier never takes the order back */
+    u.flags = 0;
+    u.status = OT_STATUS_READY_FOR_PICKUP;
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
+    u.status = OT_STATUS_DELIVERED;
+    u.event_id = "uber-4";
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "delivered (skipping ahead)");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DELIVERED);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+}
+
+static void test_reads(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_list_request l = OT_LIST_REQUEST_INIT;
+    char *json;
+    size_t len;
+    ot_error err;
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "list-%d", i);
+        init_order(t, id, i < 3 ? OT_PROVIDER_UBER : OT_PROVIDER_DOORDASH, NULL);
+    }
+    must(ot_tracker_history(&json, &len, t, "list-1", &err), &err, "history");
+    assert_non_null(strstr(json, "\"order_id\":\"list-1\",\"status_history\":[{"));
+    ot_free(json);
+    must(ot_tracker_live_location(&json, &len, t, "list-1", &err), &err, "live");
+    assert_non_null(strstr(json, "\"driver_location\":null"));
+    ot_free(json);
+    l.limit = 2;
+    l.provider = OT_PROVIDER_UBER;
+    must(ot_tracker_list(&json, &len, t, &l, &err), &err, "list");
+    assert_non_null(strstr(json, "\"next_cursor\":\"list-1\""));
+    ot_free(json);
+    l.cursor = "list-1";
+    must(ot_tracker_list(&json, &len, t, &l, &err), &err, "list page 2");
+    assert_non_null(strstr(json, "\"next_cursor\":null"));
+    assert_non_null(strstr(json, "list-2"));
+    ot_free(json);
+    l.limit = 0;
+    assert_ot_error(ot_tracker_list(&json, &len, t, &l, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_history(&json, &len, t, "missing", &err), OT_ENOTFOUND, err);
+    assert_ot_error(ot_tracker_live_location(NULL, &len, t, "list-1", &err), OT_EINVAL, err);
+}
+
+static void test_bad_input(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8), *t2;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = req("ord-b");
+    ot_update u = OT_UPDATE_INIT;
+    ot_order *out;
+    ot_error err;
+
+    assert_ot_error(ot_tracker_new(NULL, &o, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_new(&t2, NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_new(&t2, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "storage");
+    o.storage = f->storage;
+    o.version = 7;
+    assert_ot_error(ot_tracker_new(&t2, &o, &err), OT_EVERSION, err);
+    o.version = OT_TRACKER_OPTIONS_VERSION;
+    o.no_driver_retry_base_ms = 0;
+    assert_ot_error(ot_tracker_new(&t2, &o, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_options_init(&o, 0, &err), OT_EVERSION, err);
+    assert_ot_error(ot_request_init(NULL, 1, &err), OT_EINVAL, err);
+    assert_int_equal(ot_request_init(&r, OT_REQUEST_VERSION, &err), 0);
+    assert_ot_error(ot_tracker_init_order(NULL, NULL, &r, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_init_order(NULL, t, NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "order_id");
+    r = req("ord-b");
+    r.customer_id = "c";
+    r.provider = 99;
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "provider");
+    r.provider = OT_PROVIDER_UBER;
+    r.notes = "bad \xff utf-8";
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "notes");
+    r.notes = NULL;
+    r.version = 9;
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EVERSION, err);
+    r.version = OT_REQUEST_VERSION;
+    must(ot_tracker_init_order(NULL, t, &r, &err), &err, "init");
+    r.severity = 0;
+    r.issue_type = "x";
+    r.description = "y";
+    assert_ot_error(ot_tracker_raise_issue(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "severity");
+    assert_ot_error(ot_tracker_get(&out, t, NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_get(NULL, t, "ord-b", &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_get(&out, t, "nope", &err), OT_ENOTFOUND, err);
+    assert_ot_error(ot_tracker_apply_update(NULL, t, NULL, NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "provider");
+    u.provider = OT_PROVIDER_UBER;
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "order_id");
+    u.version = 0;
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_EVERSION, err);
+    ot_tracker_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_seed_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_rejection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_writes_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_optimistic_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_courier_parcel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_courier_hyperlocal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
