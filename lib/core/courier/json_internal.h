@@ -9,8 +9,6 @@
 
 #include "ordertrack/error.h"
 
-/* Route jansson's allocations through the allocator hooks; once per process. */
-void ot__json_setup(void);
 
 /* Decode `len` bytes (JSON_REJECT_DUPLICATES); OT_EPARSE with the line on failure, naming
  * `what` ("payload", a file path). */

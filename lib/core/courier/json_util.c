@@ -9,34 +9,12 @@
 #include "error_internal.h"
 #include "json_internal.h"
 
-static void *json_malloc(size_t size)
-{
-    return ot__malloc(size ? size : 1);
-}
-
-static void json_free(void *ptr)
-{
-    ot__free(ptr);
-}
-
-static pthread_once_t json_once = PTHREAD_ONCE_INIT;
-
-static void json_setup_once(void)
-{
-    json_set_alloc_funcs(json_malloc, json_free);
-}
-
-void ot__json_setup(void)
-{
-    (void)pthread_once(&json_once, json_setup_once);
-}
-
 int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what,
                   ot_error *err)
 {
     json_error_t jerr;
 
-    ot__json_setup();
+    ot__json_init();
     *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
     if (*root)
         return 0;

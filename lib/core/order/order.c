@@ -1,5 +1,4 @@
 /* The order record: construction, accessors, JSON helpers shared by the model. */
-#include <pthread.h>
 #include <string.h>
 
 #include "alloc_internal.h"
@@ -7,23 +6,6 @@
 #include "order_internal.h"
 #include "time_internal.h"
 #include "vocab_internal.h"
-
-static pthread_once_t json_once = PTHREAD_ONCE_INIT;
-
-static void *json_malloc(size_t size)
-{
-    return ot__malloc(size);
-}
-
-static void json_setup(void)
-{
-    json_set_alloc_funcs(json_malloc, ot__free);
-}
-
-void ot__json_init(void)
-{
-    pthread_once(&json_once, json_setup);
-}
 
 int ot__json_dump(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err)
 {

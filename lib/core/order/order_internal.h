@@ -39,8 +39,6 @@ enum ot__event {
 const char *ot__event_name(int event);
 int ot__event_from_name(const char *name);
 
-/* Route jansson's allocations to the library's hooks, once (pthread_once). */
-void ot__json_init(void);
 
 /* Compact dump of `v` into a buffer from ot__malloc (freed with ot_free). */
 int ot__json_dump(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err);
