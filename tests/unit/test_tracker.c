@@ -367,10 +367,12 @@ static void test_failed_writes_change_nothing(void **state)
     ot_tracker *t = tracker(f, 8);
     ot_request r = req("ord-f");
     char *before, *after;
+    int notices;
     ot_error err;
 
     init_order(t, "ord-f", OT_PROVIDER_UBER, NULL);
     before = stored(f, "ord-f");
+    notices = f->notices[1] + f->notices[2] + f->notices[3];
     r.status = OT_STATUS_DELIVERED;
     assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ETRANSITION, err);
     assert_string_equal(err.from, "submitted");
@@ -399,6 +401,8 @@ static void test_failed_writes_change_nothing(void **state)
     assert_ot_error(ot_tracker_respond_substitution(NULL, t, &r, &err), OT_ESTATE, err);
     after = stored(f, "ord-f");
     assert_string_equal(before, after);
+    /* notices follow commits only */
+    assert_int_equal(f->notices[1] + f->notices[2] + f->notices[3], notices);
     ot_free(before);
     ot_free(after);
 }
