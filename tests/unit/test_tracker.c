@@ -367,10 +367,12 @@ static void test_failed_writes_change_nothing(void **state)
     ot_tracker *t = tracker(f, 8);
     ot_request r = req("ord-f");
     char *before, *after;
+    int notices;
     ot_error err;
 
     init_order(t, "ord-f", OT_PROVIDER_UBER, NULL);
     before = stored(f, "ord-f");
+    notices = f->notices[1] + f->notices[2] + f->notices[3];
     r.status = OT_STATUS_DELIVERED;
     assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ETRANSITION, err);
     assert_string_equal(err.from, "submitted");
@@ -399,6 +401,8 @@ static void test_failed_writes_change_nothing(void **state)
     assert_ot_error(ot_tracker_respond_substitution(NULL, t, &r, &err), OT_ESTATE, err);
     after = stored(f, "ord-f");
     assert_string_equal(before, after);
+    /* notices follow commits only */
+    assert_int_equal(f->notices[1] + f->notices[2] + f->notices[3], notices);
     ot_free(before);
     ot_free(after);
 }
@@ -751,6 +755,69 @@ static void test_bad_input(void **state)
     ot_tracker_free(NULL);
 }
 
+typedef int (*write_fn)(ot_order **, ot_tracker *, const ot_request *, ot_error *);
+
+static int assign(ot_order **out, ot_tracker *t, const ot_request *r, ot_error *err)
+{
+    return ot_tracker_assign_driver(out, NULL, t, r, err);
+}
+
+/* Every write refuses a NULL tracker, a NULL request, an unknown request version, a missing
+ * or over-long order id and a bad idempotency key, naming the field, and an unknown order. */
+static void test_every_write_bad_input(void **state)
+{
+    static const struct {
+        const char *name;
+        write_fn fn;
+    } writes[] = {
+        {"init_order", ot_tracker_init_order}, {"set_status", ot_tracker_set_status},
+        {"store_acknowledge", ot_tracker_store_acknowledge},
+        {"start_picking", ot_tracker_start_picking},
+        {"add_substitution", ot_tracker_add_substitution},
+        {"respond_substitution", ot_tracker_respond_substitution}, {"ready", ot_tracker_ready},
+        {"assign_driver", assign}, {"update_location", ot_tracker_update_location},
+        {"pickup", ot_tracker_pickup}, {"delivered", ot_tracker_delivered},
+        {"raise_issue", ot_tracker_raise_issue}, {"resolve_issue", ot_tracker_resolve_issue},
+    };
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    char long_id[200];
+    ot_order *out = (ot_order *)&out;
+    size_t i;
+    ot_error err;
+
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    for (i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+        ot_request r = req(NULL);
+        assert_ot_error(writes[i].fn(&out, NULL, &r, &err), OT_EINVAL, err);
+        assert_null(out);
+        assert_string_equal(err.field, "tracker");
+        assert_ot_error(writes[i].fn(NULL, t, NULL, &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "request");
+        assert_ot_error(writes[i].fn(NULL, t, &r, &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "order_id");
+        r.order_id = long_id;
+        assert_ot_error(writes[i].fn(NULL, t, &r, &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "order_id");
+        r.order_id = "ord-x";
+        r.version = 0;
+        assert_ot_error(writes[i].fn(NULL, t, &r, &err), OT_EVERSION, err);
+        r.version = OT_REQUEST_VERSION;
+        r.idempotency_key = "";
+        assert_ot_error(writes[i].fn(NULL, t, &r, &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "idempotency_key");
+        r.idempotency_key = NULL;
+        r.expected_version = -1;
+        assert_ot_error(writes[i].fn(NULL, t, &r, &err), OT_EINVAL, err);
+        r.expected_version = 0;
+        if (writes[i].fn != ot_tracker_init_order) {
+            assert_ot_error(writes[i].fn(NULL, t, &r, &err), OT_ENOTFOUND, err);
+            assert_string_equal(err.field, "order_id");
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -763,6 +830,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_courier_hyperlocal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_write_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
