@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <ordertrack/alloc.h>
+#include <ordertrack/error.h>
 
 #include "alloc_sweep.h"
 
@@ -116,4 +117,31 @@ int alloc_sweep_run(const char *name, alloc_sweep_fn scenario, void *ctx,
     if (stats)
         *stats = s;
     return 0;
+}
+
+struct op_ctx {
+    int (*op)(void);
+};
+
+static int call_op(void *ctx)
+{
+    return ((struct op_ctx *)ctx)->op();
+}
+
+static int enomem_only(void *ctx, int rc)
+{
+    (void)ctx;
+    if (rc == 0 || rc == OT_ENOMEM)
+        return 0;
+    fprintf(stderr, "an injected allocation failure surfaced as %d, not OT_ENOMEM\n", rc);
+    return -1;
+}
+
+long alloc_sweep_op(const char *name, int (*op)(void))
+{
+    struct op_ctx c = {op};
+    struct alloc_sweep_stats s;
+    if (alloc_sweep_run(name, call_op, &c, enomem_only, &s) != 0)
+        return -1;
+    return (long)s.allocations;
 }

@@ -24,6 +24,11 @@ struct alloc_sweep_stats {
 int alloc_sweep_run(const char *name, alloc_sweep_fn scenario, void *ctx,
                     int (*check)(void *ctx, int rc), struct alloc_sweep_stats *stats);
 
+/* Sweep an operation that needs no context, requiring every injected failure to surface as
+ * OT_ENOMEM (or be absorbed: success). Returns the allocations of the clean run, or -1 after
+ * printing the failing run. */
+long alloc_sweep_op(const char *name, int (*op)(void));
+
 /* Allocations outstanding through the hooks since alloc_sweep_install(). */
 long alloc_sweep_outstanding(void);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
-#include "fail_alloc.h"
+#include "alloc_sweep.h"
 
 /* One parsed sample: metric name, labels as `k=v` pairs joined by ',' (unescaped), value. */
 struct sample {
@@ -583,7 +583,7 @@ out:
 static void test_allocation_failures(void **state)
 {
     (void)state;
-    assert_true(fail_alloc_sweep(metrics_round) > 100);
+    assert_true(alloc_sweep_op("metrics_round", metrics_round) > 100);
 }
 
 int main(void)

@@ -7,7 +7,7 @@
 #include "test_util.h"
 #include "time_internal.h"
 #include "sla_internal.h"
-#include "fail_alloc.h"
+#include "alloc_sweep.h"
 
 #define T0 INT64_C(1795416001123) /* 2026-11-23T06:40:01.123Z */
 
@@ -734,8 +734,8 @@ static void test_allocation_failures(void **state)
 {
     (void)state;
     /* 9 stores: the set grows past its first 8 slots. */
-    assert_true(fail_alloc_sweep(load_and_encode) >= 12);
-    assert_int_equal(fail_alloc_sweep(stats_new), 1);
+    assert_true(alloc_sweep_op("load_and_encode", load_and_encode) >= 12);
+    assert_int_equal(alloc_sweep_op("stats_new", stats_new), 1);
 }
 
 int main(void)

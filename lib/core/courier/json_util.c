@@ -1,9 +1,9 @@
 /* jansson set-up and typed member access. */
 #include <stdio.h>
 #include <string.h>
-#include <pthread.h>
 
 #include "alloc_internal.h"
+#include "json_glue_internal.h"
 #include "courier_internal.h"
 #include "time_internal.h"
 #include "error_internal.h"
@@ -13,12 +13,11 @@ int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what
                   ot_error *err)
 {
     json_error_t jerr;
+    int rc = ot__json_loadb(root, bytes, len, &jerr);
 
-    ot__json_init();
-    *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (*root)
+    if (rc == 0)
         return 0;
-    if (json_error_code(&jerr) == json_error_out_of_memory)
+    if (rc == OT_ENOMEM)
         return ot__error_set(err, OT_ENOMEM, "out of memory decoding %s", what);
     return ot__error_field(err, OT_EPARSE, "", "%.128s:%d:%d: %.100s", what, jerr.line,
                            jerr.column, jerr.text);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "alloc_internal.h"
+#include "json_glue_internal.h"
 #include "error_internal.h"
 #include "order_internal.h"
 #include "time_internal.h"
@@ -34,22 +35,12 @@ int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
                    ot_error *err)
 {
     json_error_t jerr;
-    json_t *v;
-    int attempt;
+    int rc = ot__json_loadb(out, json, len, &jerr);
 
-    ot__json_init();
-    /* jansson's lexer reports some failed allocations as syntax errors: a second parse
-     * tells a real syntax error (it fails again) from a transient allocation failure */
-    for (attempt = 0; attempt < 2; attempt++) {
-        v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-        if (v) {
-            *out = v;
-            return 0;
-        }
-        /* out_of_memory, or no text at all when setting up the lexer failed */
-        if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
-            return ot__error_field(err, OT_ENOMEM, what, "out of memory parsing %s", what);
-    }
+    if (rc == 0)
+        return 0;
+    if (rc == OT_ENOMEM)
+        return ot__error_field(err, OT_ENOMEM, what, "out of memory parsing %s", what);
     return ot__error_field(err, OT_EPARSE, what, "%s: %s at line %d column %d", what,
                            jerr.text, jerr.line, jerr.column);
 }

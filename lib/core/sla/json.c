@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "alloc_internal.h"
+#include "json_glue_internal.h"
 #include "error_internal.h"
 #include "sla_internal.h"
 #include "time_internal.h"
@@ -99,8 +100,10 @@ int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size
     *policies = NULL;
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
-    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
+    rc = ot__json_loadb(&root, json, len, &jerr);
+    if (rc == OT_ENOMEM)
+        return ot__error_field(err, OT_ENOMEM, "sla", "out of memory parsing the sla block");
+    if (rc != 0)
         return ot__error_field(err, OT_EPARSE, "sla", "sla block: %s at line %d, column %d",
                                jerr.text, jerr.line, jerr.column);
     rc = load(policies, root, err);
