@@ -48,6 +48,19 @@ OT_EXTERN int ot_allocator_set(const ot_allocator *allocator, ot_error *err);
 /** Release memory the library returned to the caller (strings, documents). Accepts NULL. */
 OT_EXTERN void ot_free(void *ptr);
 
+/**
+ * Allocate through the installed hooks, for adapters and hosts whose memory should be seen
+ * (and failed) by the same allocator as the library's. NULL on failure or for size 0.
+ * Release with ot_free(). Thread-safe (the hooks themselves must be).
+ */
+OT_EXTERN void *ot_malloc(size_t size);
+
+/** Resize memory from ot_malloc(); NULL on failure (ptr kept) or size 0 (ptr kept). */
+OT_EXTERN void *ot_realloc(void *ptr, size_t size);
+
+/** Copy a NUL-terminated string through the hooks; NULL on failure or for NULL. */
+OT_EXTERN char *ot_strdup(const char *s);
+
 OT_END_DECLS
 
 #endif /* ORDERTRACK_ALLOC_H */

@@ -15,5 +15,6 @@
 #include "order.h"
 #include "transition.h"
 #include "update.h"
+#include "pii.h"
 
 #endif /* ORDERTRACK_H */

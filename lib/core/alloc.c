@@ -104,6 +104,21 @@ void ot_free(void *ptr)
     ot__free(ptr);
 }
 
+void *ot_malloc(size_t size)
+{
+    return ot__malloc(size);
+}
+
+void *ot_realloc(void *ptr, size_t size)
+{
+    return ot__realloc(ptr, size);
+}
+
+char *ot_strdup(const char *s)
+{
+    return ot__strdup(s);
+}
+
 char *ot__strndup(const char *s, size_t n)
 {
     char *p;

@@ -83,6 +83,9 @@ void ot__strlcpy(char *dst, const char *src, unsigned long size)
 }
 
 static void error_vset(ot_error *err, int code, const char *field, const char *fmt, va_list ap)
+    OT__PRINTF(4, 0);
+
+static void error_vset(ot_error *err, int code, const char *field, const char *fmt, va_list ap)
 {
     ot_error_clear(err);
     err->code = code;

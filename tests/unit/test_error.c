@@ -105,6 +105,18 @@ static void test_allocator_hooks(void **state)
         assert_int_equal(calls, 1);
         ot_free(p);
     }
+    {
+        char *q = ot_strdup("public");
+        char *r = ot_malloc(8);
+        assert_int_equal(calls, 3);
+        r = ot_realloc(r, 64);
+        assert_int_equal(calls, 4);
+        assert_string_equal(q, "public");
+        assert_null(ot_malloc(0));
+        assert_null(ot_strdup(NULL));
+        ot_free(q);
+        ot_free(r);
+    }
     ot_free(NULL);
     assert_int_equal(ot_allocator_set(NULL, NULL), 0);
 }

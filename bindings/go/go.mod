@@ -1,0 +1,3 @@
+module github.com/libordertrack/libordertrack/bindings/go
+
+go 1.19

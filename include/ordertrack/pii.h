@@ -1,0 +1,88 @@
+/**
+ * @file pii.h
+ * @brief Encryption at rest of personal data (driver name and phone, customer id).
+ *
+ * Values are sealed with AES-256-GCM (libcrypto) under a 32-byte key into a self-describing
+ * text token, `otpii:v1:<key id>:<base64url(nonce | ciphertext | tag)>`, so storage only ever
+ * sees ciphertext. The field name is bound as associated data: a token moved to another
+ * field does not decrypt. Key ids make rotation possible: new values are sealed with the
+ * provider's current key, old tokens name the key they need.
+ *
+ * Ownership: an `ot_pii` is created by ot_pii_new() or ot_pii_new_static() and released
+ * with ot_pii_free(). Tokens and plaintexts returned to the caller are released with
+ * ot_free(). Thread safety: an `ot_pii` is immutable after creation and may be shared by
+ * threads, provided the key provider's callback is thread-safe itself. Memory libcrypto
+ * allocates internally does not go through the allocator hooks.
+ */
+#ifndef ORDERTRACK_PII_H
+#define ORDERTRACK_PII_H
+
+#include <stddef.h>
+
+#include "export.h"
+#include "error.h"
+
+#define OT_PII_KEY_SIZE 32          /**< AES-256 key bytes */
+#define OT_PII_KEY_ID_SIZE 64       /**< key id buffer, NUL included; ids are [A-Za-z0-9._-] */
+#define OT_PII_KEY_PROVIDER_VERSION 1
+
+/**
+ * Where keys come from (a KMS, a file, an environment variable...).
+ *
+ * Version 1 members: version, userdata, get_key (required).
+ * get_key: with `key_id` NULL, fill `key` with the current encryption key and write its id
+ * into `id_out` (at most OT_PII_KEY_ID_SIZE bytes with the NUL); with a `key_id`, fill `key`
+ * with that key (id_out may be ignored). Return 0, or a negative OT_E... code
+ * (OT_ENOTFOUND for an unknown id).
+ */
+typedef struct ot_pii_key_provider {
+    unsigned version;
+    void *userdata;
+    int (*get_key)(unsigned char key[OT_PII_KEY_SIZE], char id_out[OT_PII_KEY_ID_SIZE],
+                   const char *key_id, void *userdata);
+} ot_pii_key_provider;
+
+#define OT_PII_KEY_PROVIDER_INIT { OT_PII_KEY_PROVIDER_VERSION, NULL, NULL }
+
+typedef struct ot_pii ot_pii;
+
+OT_BEGIN_DECLS
+
+/** Fill `provider` with the defaults of `version` (for bindings that cannot use the macro). */
+OT_EXTERN int ot_pii_key_provider_init(ot_pii_key_provider *provider, unsigned version,
+                                       ot_error *err);
+
+/** Create a sealer that asks `provider` (copied) for keys. Free with ot_pii_free(). */
+OT_EXTERN int ot_pii_new(ot_pii **out, const ot_pii_key_provider *provider, ot_error *err);
+
+/**
+ * Create a sealer with one fixed key, e.g. from a config file: `key_len` must be
+ * OT_PII_KEY_SIZE; `key_id` names it in tokens. The key is copied (and wiped on free).
+ */
+OT_EXTERN int ot_pii_new_static(ot_pii **out, const char *key_id, const unsigned char *key,
+                                size_t key_len, ot_error *err);
+
+/** Release a sealer and wipe its key material. Accepts NULL. */
+OT_EXTERN void ot_pii_free(ot_pii *pii);
+
+/**
+ * Seal `len` bytes of `plaintext` for `field` (e.g. "driver_details.phone") into a
+ * NUL-terminated token in `*token` (free with ot_free).
+ */
+OT_EXTERN int ot_pii_encrypt(char **token, const ot_pii *pii, const char *field,
+                             const char *plaintext, size_t len, ot_error *err);
+
+/**
+ * Open a token sealed for `field` into `*plaintext` (NUL-terminated, `*len` bytes without
+ * the NUL; free with ot_free). A tampered token, a wrong field or a wrong key is
+ * OT_EINTEGRITY; a malformed token OT_EPARSE; an unknown key id the provider's code.
+ */
+OT_EXTERN int ot_pii_decrypt(char **plaintext, size_t *len, const ot_pii *pii,
+                             const char *field, const char *token, ot_error *err);
+
+/** 1 if `value` looks like a sealed token (starts with "otpii:v1:"), else 0. Pure. */
+OT_EXTERN int ot_pii_is_token(const char *value);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_PII_H */

@@ -1,0 +1,119 @@
+/* Counting, failing allocator hooks and the sweep loop. Test support only. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <ordertrack/alloc.h>
+
+#include "alloc_sweep.h"
+
+/* Test-only state: the hooks are process-global by design (alloc.h). */
+static unsigned long counter;     /* allocations so far in this run */
+static unsigned long fail_at;     /* 1-based allocation to fail; 0 = none */
+static long outstanding;
+
+static int should_fail(void)
+{
+    counter++;
+    return fail_at != 0 && counter == fail_at;
+}
+
+static void *sweep_malloc(size_t size, void *userdata)
+{
+    void *p;
+    (void)userdata;
+    if (should_fail())
+        return NULL;
+    p = malloc(size);
+    if (p)
+        outstanding++;
+    return p;
+}
+
+static void *sweep_realloc(void *ptr, size_t size, void *userdata)
+{
+    (void)userdata;
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size);
+}
+
+static void sweep_free(void *ptr, void *userdata)
+{
+    (void)userdata;
+    if (ptr)
+        outstanding--;
+    free(ptr);
+}
+
+void alloc_sweep_install(void)
+{
+    ot_allocator a = OT_ALLOCATOR_INIT;
+    a.malloc = sweep_malloc;
+    a.realloc = sweep_realloc;
+    a.free = sweep_free;
+    counter = 0;
+    fail_at = 0;
+    outstanding = 0;
+    if (ot_allocator_set(&a, NULL) != 0)
+        abort(); /* test harness misconfigured */
+}
+
+void alloc_sweep_uninstall(void)
+{
+    ot_allocator_set(NULL, NULL);
+}
+
+long alloc_sweep_outstanding(void)
+{
+    return outstanding;
+}
+
+int alloc_sweep_run(const char *name, alloc_sweep_fn scenario, void *ctx,
+                    int (*check)(void *ctx, int rc), struct alloc_sweep_stats *stats)
+{
+    struct alloc_sweep_stats s = {0, 0, 0, 0};
+    unsigned long i;
+    int rc;
+
+    alloc_sweep_install();
+    rc = scenario(ctx);
+    s.allocations = counter;
+    if (rc != 0 || outstanding != 0 || (check && check(ctx, rc) != 0)) {
+        fprintf(stderr, "%s: clean run failed (rc %d, %ld allocations outstanding)\n", name, rc,
+                outstanding);
+        alloc_sweep_uninstall();
+        return -1;
+    }
+    for (i = 1; i <= s.allocations; i++) {
+        counter = 0;
+        fail_at = i;
+        outstanding = 0;
+        rc = scenario(ctx);
+        fail_at = 0;
+        s.runs++;
+        rc == 0 ? s.successes++ : s.errors++;
+        if (rc > 0) {
+            fprintf(stderr, "%s: failing allocation %lu: positive return %d\n", name, i, rc);
+            alloc_sweep_uninstall();
+            return -1;
+        }
+        if (outstanding != 0) {
+            fprintf(stderr, "%s: failing allocation %lu of %lu leaked %ld allocations\n", name,
+                    i, s.allocations, outstanding);
+            alloc_sweep_uninstall();
+            return -1;
+        }
+        if (check && check(ctx, rc) != 0) {
+            fprintf(stderr, "%s: failing allocation %lu of %lu left a wrong state (rc %d)\n",
+                    name, i, s.allocations, rc);
+            alloc_sweep_uninstall();
+            return -1;
+        }
+    }
+    alloc_sweep_uninstall();
+    printf("alloc sweep %s: %lu allocation points failed, %lu errors, %lu absorbed\n", name,
+           s.runs, s.errors, s.successes);
+    if (stats)
+        *stats = s;
+    return 0;
+}

@@ -1,0 +1,34 @@
+/* Allocation-failure sweep for the tests, in the manner of libcurl's torture tests and
+ * SQLite's malloc fault injection: run a scenario once counting the allocations it makes
+ * through the library's allocator hooks, then once per allocation, failing exactly that one.
+ * Each run must succeed or return an error (never crash), and must leave no allocation
+ * outstanding. */
+#ifndef OT_TEST_ALLOC_SWEEP_H
+#define OT_TEST_ALLOC_SWEEP_H
+
+/* A scenario: returns 0 on success or a negative OT_E... code. `ctx` is the caller's. */
+typedef int (*alloc_sweep_fn)(void *ctx);
+
+struct alloc_sweep_stats {
+    unsigned long allocations;   /* allocations made by the clean run */
+    unsigned long runs;          /* failing runs performed */
+    unsigned long errors;        /* failing runs that returned an error */
+    unsigned long successes;     /* failing runs that still succeeded (the failure was
+                                    absorbed, e.g. an optional cache) */
+};
+
+/* Run the sweep. Returns 0 when every run behaved, or -1 after printing (to stderr) the
+ * first run that crashed its invariants: a leak, or a clean run that failed. `check`, when
+ * not NULL, is called after every run with the scenario's return code to verify the state
+ * (e.g. the store is unchanged or fully applied); it returns 0 when the state is right. */
+int alloc_sweep_run(const char *name, alloc_sweep_fn scenario, void *ctx,
+                    int (*check)(void *ctx, int rc), struct alloc_sweep_stats *stats);
+
+/* Allocations outstanding through the hooks since alloc_sweep_install(). */
+long alloc_sweep_outstanding(void);
+
+/* Install the counting hooks (alloc_sweep_run does it itself) / restore the defaults. */
+void alloc_sweep_install(void);
+void alloc_sweep_uninstall(void);
+
+#endif
