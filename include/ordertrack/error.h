@@ -74,6 +74,13 @@ OT_EXTERN const char *ot_code_name(int code);
 /** Reset `err` to code 0 and empty strings. Accepts NULL. Thread-safe on distinct objects. */
 OT_EXTERN void ot_error_clear(ot_error *err);
 
+/**
+ * Fill `err` (may be NULL) with `code`, the offending `field` (may be NULL) and `message`
+ * (truncated to fit), clearing the transition states; returns `code`. For adapters and
+ * hosts that report errors the way the library does. Thread-safe on distinct objects.
+ */
+OT_EXTERN int ot_error_set(ot_error *err, int code, const char *field, const char *message);
+
 /** Size of ot_error in bytes, for bindings that allocate it without the header. */
 OT_EXTERN unsigned long ot_error_size(void);
 

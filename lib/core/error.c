@@ -63,6 +63,11 @@ void ot_error_clear(ot_error *err)
         memset(err, 0, sizeof *err);
 }
 
+int ot_error_set(ot_error *err, int code, const char *field, const char *message)
+{
+    return ot__error_field(err, code, field, "%s", message ? message : "");
+}
+
 unsigned long ot_error_size(void)
 {
     return (unsigned long)sizeof(ot_error);

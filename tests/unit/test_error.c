@@ -36,6 +36,16 @@ static void test_error_report(void **state)
     assert_string_equal(err.field, "");
     ot_error_clear(NULL);
     assert_int_equal(ot_error_size(), sizeof(ot_error));
+    strcpy(err.from, "stale");
+    assert_int_equal(ot_error_set(&err, OT_ESTORAGE, "path", "disk full"), OT_ESTORAGE);
+    assert_int_equal(err.code, OT_ESTORAGE);
+    assert_string_equal(err.message, "disk full");
+    assert_string_equal(err.field, "path");
+    assert_string_equal(err.from, "");
+    assert_int_equal(ot_error_set(NULL, OT_EIO, NULL, "x"), OT_EIO);
+    assert_int_equal(ot_error_set(&err, OT_EIO, NULL, NULL), OT_EIO);
+    assert_string_equal(err.message, "");
+    assert_string_equal(err.field, "");
 }
 
 static void test_version(void **state)
