@@ -22,7 +22,7 @@ if grep -v "^${prefix}" "$tmp/versioned" > "$tmp/foreign"; then
   cat "$tmp/foreign" >&2
   status=1
 fi
-if grep -v '@@OT_[0-9][0-9.]*$' "$tmp/versioned" > "$tmp/unversioned"; then
+if grep -v '@@OT_[A-Z_]*[0-9][0-9.]*$' "$tmp/versioned" > "$tmp/unversioned"; then
   echo "FAIL: exported symbols not in an OT_ version node:" >&2
   cat "$tmp/unversioned" >&2
   status=1
