@@ -18,6 +18,8 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 
 # The installed library exports only ot_ symbols, all in an OT_ version node.
 bad=$(nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | grep -v '^ot_.*@@OT_1\.0$' || true)
+sq="$libdir/libordertrack-sqlite.so.1"
+bad="$bad$(nm -D --defined-only "$sq" | awk '$2 != "A" { print $3 }' | grep -v '^ot_.*@@OT_SQLITE_1\.0$' || true)"
 [ -z "$bad" ] || { echo "FAIL: unexpected exports: $bad" >&2; exit 1; }
 readelf -d "$so" | grep -q 'SONAME.*\[libordertrack\.so\.1\]' || { echo "FAIL: SONAME" >&2; exit 1; }
 
@@ -36,11 +38,23 @@ if ldd "$tmp/pc_static" | grep -q libordertrack; then
   echo "FAIL: static consumer still needs libordertrack.so" >&2; exit 1
 fi
 
+# pkg-config, the SQLite store
+"$cc" -Wall -Werror "$src/main_sqlite.c" -o "$tmp/pc_sqlite" \
+  $(pkg-config --cflags --libs ordertrack-sqlite)
+LD_LIBRARY_PATH="$libdir" "$tmp/pc_sqlite"
+"$cc" -Wall -Werror "$src/main_sqlite.c" -o "$tmp/pc_sqlite_static" \
+  $(pkg-config --cflags ordertrack-sqlite) -L"$libdir" \
+  -Wl,-Bstatic -lordertrack-sqlite -lordertrack -Wl,-Bdynamic \
+  $(pkg-config --static --libs ordertrack-sqlite | sed 's/-lordertrack-sqlite//; s/-lordertrack//')
+"$tmp/pc_sqlite_static"
+
 # CMake package
 cmake -S "$src" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log"
 cmake --build "$tmp/cmake" > "$tmp/build.log"
 LD_LIBRARY_PATH="$libdir" "$tmp/cmake/consumer_shared"
 "$tmp/cmake/consumer_static"
+LD_LIBRARY_PATH="$libdir" "$tmp/cmake/consumer_sqlite"
+"$tmp/cmake/consumer_sqlite_static"
 
 # The curl adapter, when installed: its own SONAME and node, pkg-config and CMake consumers.
 curl_so=$(find "$prefix" -name 'libordertrack-curl.so.1' | head -n 1)
@@ -67,4 +81,4 @@ if cmake -S "$tmp/v2" -B "$tmp/v2/build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/v
   echo "FAIL: find_package(ordertrack 2) accepted version 1" >&2; exit 1
 fi
 extra=${curl_so:+, curl adapter}
-echo "consumers ok (pkg-config shared and static, CMake shared and static$extra)"
+echo "consumers ok (pkg-config shared and static, CMake shared and static, SQLite store$extra)"

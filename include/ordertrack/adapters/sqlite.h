@@ -1,0 +1,65 @@
+/**
+ * @file adapters/sqlite.h
+ * @brief The embedded SQLite store: libordertrack-sqlite (pkg-config ordertrack-sqlite,
+ *        CMake target ordertrack::sqlite).
+ *
+ * One database file holds the orders (the record as JSON beside indexed columns), their
+ * history events (one row per entry) and the idempotency keys. Every commit is one
+ * transaction with a compare-and-set on the record's version. WAL mode with a busy timeout
+ * lets the service and the poller share one file from several processes.
+ *
+ * Ownership: ot_storage_sqlite_open() returns a storage released with ot_storage_close().
+ * Thread safety: the storage may be shared by threads (each call takes a connection from an
+ * internal pool) and the file by processes.
+ */
+#ifndef ORDERTRACK_ADAPTERS_SQLITE_H
+#define ORDERTRACK_ADAPTERS_SQLITE_H
+
+#include "../export.h"
+#include "../error.h"
+#include "../sys/storage.h"
+
+/** SQLite's `synchronous` levels. */
+typedef enum ot_sqlite_sync {
+    OT_SQLITE_SYNC_OFF = 0,
+    OT_SQLITE_SYNC_NORMAL = 1,  /**< in WAL mode: durable except for the last commits on power loss */
+    OT_SQLITE_SYNC_FULL = 2,    /**< an acknowledged commit survives power loss (default) */
+    OT_SQLITE_SYNC_EXTRA = 3
+} ot_sqlite_sync;
+
+#define OT_SQLITE_OPTIONS_VERSION 1
+
+/** Options, filled by the caller from OT_SQLITE_OPTIONS_INIT. Version 1: all members. */
+typedef struct ot_sqlite_options {
+    unsigned version;        /**< OT_SQLITE_OPTIONS_VERSION */
+    int synchronous;         /**< ot_sqlite_sync; default FULL */
+    int busy_timeout_ms;     /**< wait this long for another writer; default 5000 */
+    int create;              /**< 1: create the file if missing (default); 0: must exist */
+} ot_sqlite_options;
+
+#define OT_SQLITE_OPTIONS_INIT { OT_SQLITE_OPTIONS_VERSION, OT_SQLITE_SYNC_FULL, 5000, 1 }
+
+/** The schema version this library writes; older files are migrated forward at open. */
+#define OT_SQLITE_SCHEMA_VERSION 2
+
+OT_BEGIN_DECLS
+
+/** Fill `options` with the defaults of `version` (for bindings that cannot use the macro). */
+OT_EXTERN int ot_sqlite_options_init(ot_sqlite_options *options, unsigned version,
+                                     ot_error *err);
+
+/**
+ * Open (creating or migrating as needed) the database at `path` and return a storage in
+ * `*out`. `options` may be NULL for the defaults. A file with a newer schema than
+ * OT_SQLITE_SCHEMA_VERSION is refused (OT_EVERSION), never modified.
+ */
+OT_EXTERN int ot_storage_sqlite_open(ot_storage **out, const char *path,
+                                     const ot_sqlite_options *options, ot_error *err);
+
+/** Schema version of the database behind an SQLite storage into `*version`. */
+OT_EXTERN int ot_storage_sqlite_schema_version(int *version, ot_storage *storage,
+                                               ot_error *err);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_ADAPTERS_SQLITE_H */

@@ -1,0 +1,118 @@
+/* Connections: opening with the store's pragmas, a pool shared by threads, error reports. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlite_internal.h"
+
+int sq_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+{
+    char msg[OT_ERROR_MESSAGE_SIZE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ot_error_set(err, code, field, msg);
+}
+
+int sq_error(ot_error *err, sqlite3 *db, int rc, const char *what)
+{
+    int code;
+    switch (rc & 0xff) {
+    case SQLITE_NOMEM:
+        code = OT_ENOMEM;
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        code = OT_ESTORAGE;
+        return sq_fail(err, code, "sqlite",
+                       "sqlite: %s: the database stayed locked by another writer (%s)", what,
+                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    default:
+        code = OT_ESTORAGE;
+    }
+    return sq_fail(err, code, "sqlite", "sqlite: %s: %s", what,
+                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+int conn_open(struct conn **out, const struct store *s, ot_error *err)
+{
+    static const char *const sync_names[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+    struct conn *c;
+    char pragmas[160];
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (s->options.create ? SQLITE_OPEN_CREATE : 0);
+    int rc;
+
+    *out = NULL;
+    if (!(c = ot_malloc(sizeof *c)))
+        return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
+    memset(c, 0, sizeof *c);
+    if (!(c->stmts = ot_malloc(ST_COUNT * sizeof *c->stmts))) {
+        ot_free(c);
+        return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
+    }
+    memset(c->stmts, 0, ST_COUNT * sizeof *c->stmts);
+    rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = sq_fail(err, rc == SQLITE_NOMEM ? OT_ENOMEM : OT_ESTORAGE, "path",
+                     "sqlite: cannot open %s: %s", s->path,
+                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        conn_close(c);
+        return rc;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, s->options.busy_timeout_ms);
+    /* journal_mode answers a row; WAL is refused for in-memory databases, which is fine */
+    rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        snprintf(pragmas, sizeof pragmas,
+                 "PRAGMA synchronous=%s; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",
+                 sync_names[s->options.synchronous]);
+        rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        rc = sq_error(err, c->db, rc, "configuring the connection");
+        conn_close(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void conn_close(struct conn *c)
+{
+    int i;
+    if (!c)
+        return;
+    if (c->stmts)
+        for (i = 0; i < ST_COUNT; i++)
+            sqlite3_finalize(c->stmts[i]);
+    sqlite3_close_v2(c->db);
+    ot_free(c->stmts);
+    ot_free(c);
+}
+
+int conn_acquire(struct conn **out, struct store *s, ot_error *err)
+{
+    pthread_mutex_lock(&s->lock);
+    *out = s->idle;
+    if (*out)
+        s->idle = (*out)->next;
+    pthread_mutex_unlock(&s->lock);
+    if (*out)
+        return 0;
+    return conn_open(out, s, err);
+}
+
+void conn_release(struct store *s, struct conn *c)
+{
+    /* A connection left inside a transaction (a failed ROLLBACK) is not reused. */
+    if (!sqlite3_get_autocommit(c->db)) {
+        conn_close(c);
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    c->next = s->idle;
+    s->idle = c;
+    pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,101 @@
+/* Opening and closing an SQLite storage, its options, and its idempotency-key members. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlite_internal.h"
+
+int ot_sqlite_options_init(ot_sqlite_options *options, unsigned version, ot_error *err)
+{
+    static const ot_sqlite_options defaults = OT_SQLITE_OPTIONS_INIT;
+    if (!options)
+        return sq_fail(err, OT_EINVAL, "options", "options is NULL");
+    if (version == 0 || version > OT_SQLITE_OPTIONS_VERSION)
+        return sq_fail(err, OT_EVERSION, "version",
+                       "sqlite options version %u not supported (this library knows 1..%d)",
+                       version, OT_SQLITE_OPTIONS_VERSION);
+    *options = defaults;
+    options->version = version;
+    return 0;
+}
+
+static void store_close(void *userdata)
+{
+    struct store *s = userdata;
+    while (s->idle) {
+        struct conn *c = s->idle;
+        s->idle = c->next;
+        conn_close(c);
+    }
+    pthread_mutex_destroy(&s->lock);
+    ot_free(s->path);
+    ot_free(s);
+}
+
+int ot_storage_sqlite_open(ot_storage **out, const char *path,
+                           const ot_sqlite_options *options, ot_error *err)
+{
+    static const ot_sqlite_options defaults = OT_SQLITE_OPTIONS_INIT;
+    struct store *s;
+    struct conn *c = NULL;
+    int rc;
+
+    if (!out)
+        return sq_fail(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    if (!path || !path[0])
+        return sq_fail(err, OT_EINVAL, "path", "database path is empty");
+    if (!options)
+        options = &defaults;
+    if (options->version == 0 || options->version > OT_SQLITE_OPTIONS_VERSION)
+        return sq_fail(err, OT_EVERSION, "options.version",
+                       "sqlite options version %u not supported", options->version);
+    if (options->synchronous < OT_SQLITE_SYNC_OFF || options->synchronous > OT_SQLITE_SYNC_EXTRA)
+        return sq_fail(err, OT_EINVAL, "synchronous", "synchronous must be 0..3, got %d",
+                       options->synchronous);
+    if (options->busy_timeout_ms < 0)
+        return sq_fail(err, OT_EINVAL, "busy_timeout_ms", "busy timeout must be >= 0");
+    if (!(s = ot_malloc(sizeof *s)))
+        return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
+    memset(s, 0, sizeof *s);
+    if (!(s->path = ot_strdup(path))) {
+        ot_free(s);
+        return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
+    }
+    s->options = *options;
+    pthread_mutex_init(&s->lock, NULL);
+    s->vtable.version = OT_STORAGE_VERSION;
+    s->vtable.userdata = s;
+    s->vtable.create = ot_sqlite__create;
+    s->vtable.load = ot_sqlite__load;
+    s->vtable.commit = ot_sqlite__commit;
+    s->vtable.query = ot_sqlite__query;
+    s->vtable.idem_get = ot_sqlite__idem_get;
+    s->vtable.idem_put = ot_sqlite__idem_put;
+    s->vtable.close = store_close;
+
+    if ((rc = conn_open(&c, s, err)) != 0 || (rc = schema_migrate(c->db, err)) != 0) {
+        conn_close(c);
+        store_close(s);
+        return rc;
+    }
+    conn_release(s, c);
+    *out = &s->vtable;
+    return 0;
+}
+
+int ot_storage_sqlite_schema_version(int *version, ot_storage *storage, ot_error *err)
+{
+    struct store *s;
+    struct conn *c;
+    int rc;
+    if (!version || !storage)
+        return sq_fail(err, OT_EINVAL, version ? "storage" : "version", "argument is NULL");
+    if (storage->close != store_close)
+        return sq_fail(err, OT_EINVAL, "storage", "not an SQLite storage");
+    s = storage->userdata;
+    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return rc;
+    rc = schema_version(version, c->db, err);
+    conn_release(s, c);
+    return rc;
+}

@@ -1,0 +1,101 @@
+/* The schema and its forward migrations, as data: migration N brings version N-1 to N. */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sqlite_internal.h"
+
+static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
+    [1] =
+        "CREATE TABLE orders ("
+        "  order_id TEXT PRIMARY KEY,"
+        "  store_id TEXT NOT NULL,"
+        "  customer_id TEXT NOT NULL,"
+        "  current_status INTEGER NOT NULL,"
+        "  shipment_status INTEGER NOT NULL DEFAULT 0,"
+        "  delivery_provider INTEGER NOT NULL,"
+        "  delivery_tracking_id TEXT,"
+        "  updated_at INTEGER NOT NULL,"
+        "  version INTEGER NOT NULL,"
+        "  record TEXT NOT NULL);"
+        "CREATE INDEX orders_store ON orders(store_id);"
+        "CREATE INDEX orders_customer ON orders(customer_id);"
+        "CREATE INDEX orders_status ON orders(current_status);"
+        "CREATE INDEX orders_shipment ON orders(shipment_status);"
+        "CREATE INDEX orders_provider ON orders(delivery_provider);"
+        "CREATE INDEX orders_updated ON orders(updated_at);"
+        "CREATE TABLE idempotency ("
+        "  key TEXT PRIMARY KEY,"
+        "  request_hash TEXT NOT NULL,"
+        "  response BLOB NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  expires_at INTEGER NOT NULL);"
+        "CREATE INDEX idempotency_expiry ON idempotency(expires_at);",
+    /* 2: history events get their own table (backfilled from the records), and the
+     * lookups of a courier poll (provider + shipment status, AWB) their indexes. */
+    [2] =
+        "CREATE TABLE events ("
+        "  order_id TEXT NOT NULL,"
+        "  seq INTEGER NOT NULL,"
+        "  entry TEXT NOT NULL,"
+        "  PRIMARY KEY (order_id, seq)) WITHOUT ROWID;"
+        "INSERT INTO events (order_id, seq, entry)"
+        "  SELECT o.order_id, h.key, h.value"
+        "  FROM orders AS o, json_each(o.record, '$.status_history') AS h;"
+        "CREATE INDEX orders_poll ON orders(delivery_provider, shipment_status);"
+        "CREATE INDEX orders_tracking ON orders(delivery_tracking_id);",
+};
+
+int schema_version(int *version, sqlite3 *db, ot_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : sq_error(err, db, rc, "reading the schema version");
+}
+
+int schema_migrate(sqlite3 *db, ot_error *err)
+{
+    char sql[64];
+    int version = 0, rc, v;
+
+    if ((rc = schema_version(&version, db, err)) != 0)
+        return rc;
+    if (version == OT_SQLITE_SCHEMA_VERSION)
+        return 0;
+    /* Another process may migrate at the same moment: decide inside the write lock. */
+    if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+        return sq_error(err, db, rc, "locking the database to migrate its schema");
+    if ((rc = schema_version(&version, db, err)) != 0)
+        goto fail;
+    if (version > OT_SQLITE_SCHEMA_VERSION) {
+        rc = sq_fail(err, OT_EVERSION, "schema",
+                     "database schema version %d is newer than this library's (%d)", version,
+                     OT_SQLITE_SCHEMA_VERSION);
+        goto fail;
+    }
+    for (v = version + 1; v <= OT_SQLITE_SCHEMA_VERSION; v++) {
+        if ((rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK) {
+            rc = sq_error(err, db, rc, "migrating the schema");
+            goto fail;
+        }
+    }
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", OT_SQLITE_SCHEMA_VERSION);
+    if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
+        (rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+        rc = sq_error(err, db, rc, "recording the schema version");
+        goto fail;
+    }
+    return 0;
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+const char *ot_sqlite__migration_sql(int version)
+{
+    return version >= 1 && version <= OT_SQLITE_SCHEMA_VERSION ? migrations[version] : NULL;
+}

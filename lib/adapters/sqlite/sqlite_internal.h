@@ -1,0 +1,79 @@
+/* Internal to libordertrack-sqlite: the store, its connection pool and the schema. */
+#ifndef OT_SQLITE_INTERNAL_H
+#define OT_SQLITE_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "ordertrack/adapters/sqlite.h"
+#include "ordertrack/alloc.h"
+
+/* One connection with its prepared statements, reused through the pool. */
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt **stmts;   /* indexed by enum stmt_id, prepared lazily */
+    struct conn *next;
+};
+
+struct store {
+    ot_storage vtable;      /* first: the handle the caller holds */
+    char *path;
+    ot_sqlite_options options;
+    pthread_mutex_t lock;   /* guards `idle` */
+    struct conn *idle;
+};
+
+/* Report `rc` from SQLite (with its message) as an ot_error; returns the OT_E code. */
+int sq_error(ot_error *err, sqlite3 *db, int rc, const char *what);
+/* Fill `err` with a formatted message; returns `code`. */
+int sq_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Open a connection with the store's pragmas. */
+int conn_open(struct conn **out, const struct store *s, ot_error *err);
+void conn_close(struct conn *c);
+/* Take an idle connection (or open one) / give it back. */
+int conn_acquire(struct conn **out, struct store *s, ot_error *err);
+void conn_release(struct store *s, struct conn *c);
+
+/* Bring the schema to OT_SQLITE_SCHEMA_VERSION (in one transaction). */
+int schema_migrate(sqlite3 *db, ot_error *err);
+/* The schema version of a connection's database. */
+int schema_version(int *version, sqlite3 *db, ot_error *err);
+
+/* The vtable members (store.c). */
+int ot_sqlite__create(void *userdata, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err);
+int ot_sqlite__commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err);
+int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err);
+int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit emit,
+                     void *ctx, char *next_cursor, size_t cursor_size, ot_error *err);
+int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
+                        ot_idempotency_found found, void *ctx, ot_error *err);
+int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
+
+/* Test hook: the SQL of migration `version` (to build an older database); not exported. */
+const char *ot_sqlite__migration_sql(int version);
+
+/* The statements of the store, by id; SQL text in store.c. */
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_INSERT_ORDER,
+    ST_UPDATE_ORDER,
+    ST_ORDER_VERSION,
+    ST_LOAD,
+    ST_INSERT_EVENTS,
+    ST_KEY_LIVE,
+    ST_KEY_GET,
+    ST_KEY_PURGE,
+    ST_KEY_INSERT,
+    ST_COUNT
+};
+
+/* The prepared statement `id` of `c`, reset and unbound; NULL with `err` filled. */
+sqlite3_stmt *conn_stmt(struct conn *c, enum stmt_id id, ot_error *err);
+
+#endif

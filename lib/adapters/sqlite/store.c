@@ -1,0 +1,484 @@
+/* The storage vtable over SQLite: one transaction per write, compare-and-set on version. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ordertrack/status.h"
+#include "sqlite_internal.h"
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_INSERT_ORDER] =
+        "INSERT INTO orders (order_id, store_id, customer_id, current_status, shipment_status,"
+        " delivery_provider, delivery_tracking_id, updated_at, version, record)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (order_id) DO NOTHING",
+    [ST_UPDATE_ORDER] =
+        "UPDATE orders SET store_id = ?2, customer_id = ?3, current_status = ?4,"
+        " shipment_status = ?5, delivery_provider = ?6, delivery_tracking_id = ?7,"
+        " updated_at = ?8, version = ?9, record = ?10 WHERE order_id = ?1 AND version = ?11",
+    [ST_ORDER_VERSION] = "SELECT version FROM orders WHERE order_id = ?1",
+    [ST_LOAD] = "SELECT record FROM orders WHERE order_id = ?1",
+    [ST_INSERT_EVENTS] =
+        "INSERT INTO events (order_id, seq, entry)"
+        " SELECT ?1, ?2 + key, value FROM json_each(?3) WHERE 1"
+        " ON CONFLICT (order_id, seq) DO UPDATE SET entry = excluded.entry",
+    [ST_KEY_LIVE] = "SELECT 1 FROM idempotency WHERE key = ?1 AND expires_at > ?2",
+    [ST_KEY_GET] =
+        "SELECT request_hash, response, created_at, expires_at FROM idempotency"
+        " WHERE key = ?1 AND expires_at > ?2",
+    [ST_KEY_PURGE] = "DELETE FROM idempotency WHERE expires_at <= ?1",
+    [ST_KEY_INSERT] =
+        "INSERT INTO idempotency (key, request_hash, response, created_at, expires_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+sqlite3_stmt *conn_stmt(struct conn *c, enum stmt_id id, ot_error *err)
+{
+    sqlite3_stmt *st = c->stmts[id];
+    int rc;
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sq_error(err, c->db, rc, "preparing a statement");
+        return NULL;
+    }
+    return c->stmts[id] = st;
+}
+
+/* Run a statement that returns no row; 0 or the OT_E code. */
+static int run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : sq_error(err, c->db, rc, what);
+}
+
+static int exec_id(struct conn *c, enum stmt_id id, const char *what, ot_error *err)
+{
+    sqlite3_stmt *st = conn_stmt(c, id, err);
+    return st ? run(c, st, what, err) : OT_ESTORAGE;
+}
+
+static void rollback(struct conn *c)
+{
+    sqlite3_stmt *st = conn_stmt(c, ST_ROLLBACK, NULL);
+    if (st)
+        run(c, st, "rolling back", NULL);
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int check_record(const ot_storage_record *rec, ot_error *err)
+{
+    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
+        return sq_fail(err, OT_EINVAL, "record", "record or one of its columns is NULL");
+    if (rec->version == 0 || rec->version > OT_STORAGE_RECORD_VERSION)
+        return sq_fail(err, OT_EVERSION, "record.version",
+                       "storage record version %u not supported", rec->version);
+    if (rec->events_json && rec->first_event > (size_t)INT64_MAX)
+        return sq_fail(err, OT_EINVAL, "first_event", "first event index out of range");
+    return 0;
+}
+
+static int check_idem(const ot_idempotency_record *idem, ot_error *err)
+{
+    if (!idem)
+        return 0;
+    if (idem->version == 0 || idem->version > OT_IDEMPOTENCY_RECORD_VERSION)
+        return sq_fail(err, OT_EVERSION, "idem.version",
+                       "idempotency record version %u not supported", idem->version);
+    if (!idem->key || !idem->request_hash || (!idem->response && idem->response_len))
+        return sq_fail(err, OT_EINVAL, "idem", "idempotency record is incomplete");
+    return 0;
+}
+
+/* The order row columns ?1..?10 of INSERT and UPDATE. */
+static void bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
+{
+    sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rec->store_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, rec->customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, rec->current_status);
+    sqlite3_bind_int(st, 5, rec->shipment_status);
+    sqlite3_bind_int(st, 6, rec->delivery_provider);
+    if (rec->delivery_tracking_id)
+        sqlite3_bind_text(st, 7, rec->delivery_tracking_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, rec->updated_at_ms);
+    sqlite3_bind_int64(st, 9, rec->record_version);
+    sqlite3_bind_text(st, 10, rec->json, (int)rec->json_len, SQLITE_STATIC);
+}
+
+static int insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
+{
+    sqlite3_stmt *st;
+    if (!rec->events_json || rec->events_json_len == 0)
+        return 0;
+    if (!(st = conn_stmt(c, ST_INSERT_EVENTS, err)))
+        return OT_ESTORAGE;
+    sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)rec->first_event);
+    sqlite3_bind_text(st, 3, rec->events_json, (int)rec->events_json_len, SQLITE_STATIC);
+    return run(c, st, "appending history events", err);
+}
+
+/* 1 if a live key `key` exists at `now`, 0 if not, or a negative code. */
+static int key_live(struct conn *c, const char *key, int64_t now, ot_error *err)
+{
+    sqlite3_stmt *st = conn_stmt(c, ST_KEY_LIVE, err);
+    int rc;
+    if (!st)
+        return OT_ESTORAGE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : sq_error(err, c->db, rc, "looking up a key");
+}
+
+/* Forget expired keys, then store `idem`. Inside a transaction. */
+static int key_store(struct conn *c, const ot_idempotency_record *idem, ot_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (!(st = conn_stmt(c, ST_KEY_PURGE, err)))
+        return OT_ESTORAGE;
+    sqlite3_bind_int64(st, 1, idem->created_at_ms);
+    if ((rc = run(c, st, "forgetting expired keys", err)) != 0)
+        return rc;
+    if (!(st = conn_stmt(c, ST_KEY_INSERT, err)))
+        return OT_ESTORAGE;
+    sqlite3_bind_text(st, 1, idem->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, idem->request_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, idem->response ? idem->response : "", (int)idem->response_len,
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, idem->created_at_ms);
+    sqlite3_bind_int64(st, 5, idem->expires_at_ms);
+    return run(c, st, "storing an idempotency key", err);
+}
+
+/* The body of create / commit, inside BEGIN IMMEDIATE. */
+static int write_tx(struct conn *c, int create, int64_t expected,
+                    const ot_storage_record *rec, const ot_idempotency_record *idem,
+                    ot_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (idem) {
+        if ((rc = key_live(c, idem->key, idem->created_at_ms, err)) < 0)
+            return rc;
+        if (rc == 1)
+            return sq_fail(err, OT_ECONFLICT, "idempotency_key",
+                           "idempotency key is already in use");
+    }
+    if (!(st = conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
+        return OT_ESTORAGE;
+    bind_record(st, rec);
+    if (!create)
+        sqlite3_bind_int64(st, 11, expected);
+    if ((rc = run(c, st, create ? "inserting the order" : "updating the order", err)) != 0)
+        return rc;
+    if (sqlite3_changes(c->db) == 0) {
+        if (create)
+            return sq_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                           rec->order_id);
+        if (!(st = conn_stmt(c, ST_ORDER_VERSION, err)))
+            return OT_ESTORAGE;
+        sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            rc = sq_fail(err, OT_ECONFLICT, "version",
+                         "order %.64s is at version %lld, not %lld", rec->order_id,
+                         (long long)sqlite3_column_int64(st, 0), (long long)expected);
+        else if (rc == SQLITE_DONE)
+            rc = sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
+        else
+            rc = sq_error(err, c->db, rc, "reading the stored version");
+        sqlite3_reset(st);
+        return rc;
+    }
+    if ((rc = insert_events(c, rec, err)) != 0)
+        return rc;
+    return idem ? key_store(c, idem, err) : 0;
+}
+
+static int write_record(struct store *s, int create, int64_t expected,
+                        const ot_storage_record *rec, const ot_idempotency_record *idem,
+                        ot_error *err)
+{
+    struct conn *c;
+    int rc;
+
+    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+        return rc;
+    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return rc;
+    if ((rc = exec_id(c, ST_BEGIN, "starting a transaction", err)) == 0) {
+        rc = write_tx(c, create, expected, rec, idem, err);
+        if (rc == 0)
+            rc = exec_id(c, ST_COMMIT, "committing", err);
+        if (rc != 0)
+            rollback(c);
+    }
+    conn_release(s, c);
+    return rc;
+}
+
+int ot_sqlite__create(void *userdata, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err)
+{
+    return write_record(userdata, 1, 0, rec, idem, err);
+}
+
+int ot_sqlite__commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err)
+{
+    return write_record(userdata, 0, expected_version, rec, idem, err);
+}
+
+int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+{
+    struct store *s = userdata;
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!out || !order_id)
+        return sq_fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+    *out = NULL;
+    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return rc;
+    if (!(st = conn_stmt(c, ST_LOAD, err))) {
+        conn_release(s, c);
+        return OT_ESTORAGE;
+    }
+    sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 0),
+                                (size_t)sqlite3_column_bytes(st, 0), err);
+    else if (rc == SQLITE_DONE)
+        rc = sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+    else
+        rc = sq_error(err, c->db, rc, "loading an order");
+    sqlite3_reset(st);
+    conn_release(s, c);
+    return rc;
+}
+
+/* Append " AND <clause>" to `sql`; returns 0, or OT_ELIMIT if it does not fit. */
+static int add_clause(char *sql, size_t size, const char *clause)
+{
+    size_t n = strlen(sql);
+    int w = snprintf(sql + n, size - n, " AND %s", clause);
+    return w < 0 || (size_t)w >= size - n ? OT_ELIMIT : 0;
+}
+
+/* Build the SELECT of a query; its parameters are bound by name in sq_query. */
+static int query_sql(char *sql, size_t size, const ot_storage_query *q)
+{
+    char active[96] = "shipment_status IN (";
+    int s, rc = 0, first = 1;
+
+    snprintf(sql, size, "SELECT order_id, record FROM orders WHERE 1");
+    if (q->store_id)
+        rc |= add_clause(sql, size, "store_id = :store");
+    if (q->customer_id)
+        rc |= add_clause(sql, size, "customer_id = :customer");
+    if (q->current_status)
+        rc |= add_clause(sql, size, "current_status = :status");
+    if (q->shipment_status)
+        rc |= add_clause(sql, size, "shipment_status = :shipment");
+    if (q->shipment_active) {
+        for (s = 1; s < OT_SHIPMENT_COUNT; s++) {
+            if (ot_shipment_is_terminal(s, NULL) != 0)
+                continue;
+            snprintf(active + strlen(active), sizeof active - strlen(active), "%s%d",
+                     first ? "" : ",", s);
+            first = 0;
+        }
+        strcat(active, ")");
+        rc |= add_clause(sql, size, active);
+    }
+    if (q->delivery_provider)
+        rc |= add_clause(sql, size, "delivery_provider = :provider");
+    if (q->delivery_tracking_id)
+        rc |= add_clause(sql, size, "delivery_tracking_id = :tracking");
+    if (q->updated_before_ms)
+        rc |= add_clause(sql, size, "updated_at < :before");
+    if (q->cursor && q->cursor[0])
+        rc |= add_clause(sql, size, "order_id > :cursor");
+    if (strlen(sql) + 40 > size)
+        return OT_ELIMIT;
+    strcat(sql, " ORDER BY order_id LIMIT :limit");
+    return rc ? OT_ELIMIT : 0;
+}
+
+static void bind_named_text(sqlite3_stmt *st, const char *name, const char *value)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_text(st, i, value, -1, SQLITE_STATIC);
+}
+
+static void bind_named_int64(sqlite3_stmt *st, const char *name, int64_t value)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_int64(st, i, value);
+}
+
+int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit emit,
+                    void *ctx, char *next_cursor, size_t cursor_size, ot_error *err)
+{
+    struct store *s = userdata;
+    struct conn *c;
+    sqlite3_stmt *st = NULL;
+    char sql[768];
+    size_t n = 0;
+    int rc, more = 0;
+
+    if (!q || !emit || !next_cursor)
+        return sq_fail(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
+                       "argument is NULL");
+    if (q->version == 0 || q->version > OT_STORAGE_QUERY_VERSION)
+        return sq_fail(err, OT_EVERSION, "query.version", "query version %u not supported",
+                       q->version);
+    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
+        return sq_fail(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
+                       OT_STORAGE_QUERY_MAX);
+    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
+        return sq_fail(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    next_cursor[0] = '\0';
+    if (query_sql(sql, sizeof sql, q) != 0)
+        return sq_fail(err, OT_ELIMIT, "query", "query too complex");
+    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return rc;
+    rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = sq_error(err, c->db, rc, "preparing a query");
+        conn_release(s, c);
+        return rc;
+    }
+    bind_named_text(st, ":store", q->store_id);
+    bind_named_text(st, ":customer", q->customer_id);
+    bind_named_int64(st, ":status", q->current_status);
+    bind_named_int64(st, ":shipment", q->shipment_status);
+    bind_named_int64(st, ":provider", q->delivery_provider);
+    bind_named_text(st, ":tracking", q->delivery_tracking_id);
+    bind_named_int64(st, ":before", q->updated_before_ms);
+    bind_named_text(st, ":cursor", q->cursor);
+    bind_named_int64(st, ":limit", (int64_t)q->limit + 1); /* one more: is there a next page? */
+
+    /* Rows are decoded and emitted as they come; the statement's read transaction gives the
+     * page one consistent snapshot. One row more than the limit says a next page exists. */
+    rc = 0;
+    for (;;) {
+        ot_order *o = NULL;
+        const char *id;
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = sq_error(err, c->db, step, "reading a query page");
+            break;
+        }
+        if (n == q->limit) {
+            more = 1;
+            break;
+        }
+        id = (const char *)sqlite3_column_text(st, 0);
+        if (!id || strlen(id) >= cursor_size) {
+            rc = sq_fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            break;
+        }
+        if ((rc = ot_order_from_json(&o, (const char *)sqlite3_column_text(st, 1),
+                                     (size_t)sqlite3_column_bytes(st, 1), err)) != 0)
+            break;
+        strcpy(next_cursor, id);
+        n++;
+        if ((rc = emit(ctx, o, err)) != 0)
+            break;
+    }
+    if (rc != 0 || !more)
+        next_cursor[0] = '\0';
+    sqlite3_finalize(st);
+    conn_release(s, c);
+    return rc;
+}
+
+int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
+                        ot_idempotency_found found, void *ctx, ot_error *err)
+{
+    struct store *s = userdata;
+    ot_idempotency_record rec = {OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0};
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!key || !found)
+        return sq_fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return rc;
+    if (!(st = conn_stmt(c, ST_KEY_GET, err))) {
+        conn_release(s, c);
+        return OT_ESTORAGE;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now_ms);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        rec.key = key;
+        rec.request_hash = (const char *)sqlite3_column_text(st, 0);
+        rec.response = sqlite3_column_blob(st, 1);
+        rec.response_len = (size_t)sqlite3_column_bytes(st, 1);
+        rec.created_at_ms = sqlite3_column_int64(st, 2);
+        rec.expires_at_ms = sqlite3_column_int64(st, 3);
+        if (!rec.response)
+            rec.response = "";
+        rc = found(ctx, &rec, err);
+    } else if (rc == SQLITE_DONE) {
+        rc = sq_fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+    } else {
+        rc = sq_error(err, c->db, rc, "looking up a key");
+    }
+    sqlite3_reset(st);
+    conn_release(s, c);
+    return rc;
+}
+
+int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err)
+{
+    struct store *s = userdata;
+    struct conn *c;
+    int rc;
+
+    if (!rec)
+        return sq_fail(err, OT_EINVAL, "record", "record is NULL");
+    if ((rc = check_idem(rec, err)) != 0)
+        return rc;
+    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return rc;
+    if ((rc = exec_id(c, ST_BEGIN, "starting a transaction", err)) == 0) {
+        rc = key_live(c, rec->key, rec->created_at_ms, err);
+        if (rc == 1)
+            rc = sq_fail(err, OT_EEXISTS, "idempotency_key", "key is already in use");
+        else if (rc == 0)
+            rc = key_store(c, rec, err);
+        if (rc == 0)
+            rc = exec_id(c, ST_COMMIT, "committing", err);
+        if (rc != 0)
+            rollback(c);
+    }
+    conn_release(s, c);
+    return rc;
+}
