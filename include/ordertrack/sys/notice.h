@@ -21,7 +21,14 @@ typedef enum ot_notice_kind {
     OT_NOTICE_UNKNOWN = 0,
     OT_NOTICE_STATUS_CHANGED = 1,   /**< current_status changed: from_status → to_status */
     OT_NOTICE_SHIPMENT_CHANGED = 2, /**< shipment_status changed: from_shipment → to_shipment */
-    OT_NOTICE_ISSUE_RAISED = 3      /**< an issue was recorded; detail is its issue_type */
+    OT_NOTICE_ISSUE_RAISED = 3,     /**< an issue was recorded; detail is its issue_type */
+    OT_NOTICE_SLA_WARNING = 4,      /**< an SLA stage reached its warning threshold; detail is
+                                         the stage wire name ("store_acknowledgment"...) */
+    OT_NOTICE_SLA_BREACH = 5,       /**< an SLA stage ran over its allowance; detail: stage */
+    OT_NOTICE_ALERT = 6,            /**< the order needs a person: detail is "lost", "destroy",
+                                         "booking_cancelled", "cancelled" or "failed" */
+    OT_NOTICE_RTO_STARTED = 7       /**< the shipment entered "rto" (return to origin); hosts
+                                         call the CRM's RTO webhook */
 } ot_notice_kind;
 
 #define OT_NOTICE_VERSION 1
