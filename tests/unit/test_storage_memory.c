@@ -76,12 +76,62 @@ static void test_port_inits(void **state)
     assert_ot_error(ot_notice_sink_init(NULL, 1, &err), OT_EINVAL, err);
 }
 
+static int emit_none(void *ctx, ot_order *o, ot_error *err)
+{
+    (void)ctx;
+    (void)err;
+    ot_order_free(o);
+    return 0;
+}
+
+/* The shared argument checks adapters start their members with. */
+static void test_shared_checks(void **state)
+{
+    ot_storage_record rec;
+    ot_idempotency_record idem = OT_IDEMPOTENCY_RECORD_INIT;
+    ot_storage_query q = OT_STORAGE_QUERY_INIT;
+    char cursor[OT_STORAGE_CURSOR_SIZE];
+    ot_error err;
+    (void)state;
+    memset(&rec, 0, sizeof rec);
+    assert_ot_error(ot_storage_record_check(NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_storage_record_check(&rec, &err), OT_EINVAL, err);
+    rec.json = "{}";
+    rec.order_id = "o";
+    rec.store_id = "s";
+    rec.customer_id = "c";
+    assert_ot_error(ot_storage_record_check(&rec, &err), OT_EVERSION, err);
+    rec.version = OT_STORAGE_RECORD_VERSION;
+    assert_int_equal(ot_storage_record_check(&rec, &err), 0);
+
+    assert_int_equal(ot_idempotency_record_check(NULL, &err), 0);
+    assert_ot_error(ot_idempotency_record_check(&idem, &err), OT_EINVAL, err);
+    idem.key = "k";
+    idem.request_hash = "h";
+    assert_int_equal(ot_idempotency_record_check(&idem, &err), 0);
+    idem.version = 99;
+    assert_ot_error(ot_idempotency_record_check(&idem, &err), OT_EVERSION, err);
+
+    assert_int_equal(ot_storage_query_check(&q, emit_none, cursor, sizeof cursor, &err), 0);
+    assert_ot_error(ot_storage_query_check(NULL, emit_none, cursor, sizeof cursor, &err),
+                    OT_EINVAL, err);
+    assert_ot_error(ot_storage_query_check(&q, NULL, cursor, sizeof cursor, &err), OT_EINVAL,
+                    err);
+    assert_ot_error(ot_storage_query_check(&q, emit_none, cursor, 8, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "cursor_size");
+    q.limit = OT_STORAGE_QUERY_MAX + 1;
+    assert_ot_error(ot_storage_query_check(&q, emit_none, cursor, sizeof cursor, &err),
+                    OT_EINVAL, err);
+    assert_string_equal(err.field, "limit");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_port_inits),
+        cmocka_unit_test(test_shared_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,6 +166,21 @@ OT_EXTERN int ot_storage_record_init(ot_storage_record *record, const ot_order *
 /** Free what ot_storage_record_init() allocated. Accepts NULL. */
 OT_EXTERN void ot_storage_record_release(ot_storage_record *record);
 
+/**
+ * Argument checks every adapter's members start with, so all adapters refuse bad input the
+ * same way (OT_EINVAL naming the field, OT_EVERSION for an unknown struct version):
+ * a record to create or commit (all columns set); an idempotency record, or NULL (accepted);
+ * a query with its sink and cursor buffer (limit 1..OT_STORAGE_QUERY_MAX, cursor buffer at
+ * least OT_STORAGE_CURSOR_SIZE). Pure; thread-safe.
+ */
+OT_EXTERN int ot_storage_record_check(const ot_storage_record *record, ot_error *err);
+/** See ot_storage_record_check(). */
+OT_EXTERN int ot_idempotency_record_check(const ot_idempotency_record *record, ot_error *err);
+/** See ot_storage_record_check(). */
+OT_EXTERN int ot_storage_query_check(const ot_storage_query *query, ot_storage_emit emit,
+                                     const char *next_cursor, size_t cursor_size,
+                                     ot_error *err);
+
 /** Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.
  * Accepts NULL. */
 OT_EXTERN void ot_storage_close(ot_storage *storage);

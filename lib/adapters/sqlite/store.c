@@ -75,30 +75,6 @@ static void rollback(struct conn *c)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static int check_record(const ot_storage_record *rec, ot_error *err)
-{
-    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
-        return sq_fail(err, OT_EINVAL, "record", "record or one of its columns is NULL");
-    if (rec->version == 0 || rec->version > OT_STORAGE_RECORD_VERSION)
-        return sq_fail(err, OT_EVERSION, "record.version",
-                       "storage record version %u not supported", rec->version);
-    if (rec->events_json && rec->first_event > (size_t)INT64_MAX)
-        return sq_fail(err, OT_EINVAL, "first_event", "first event index out of range");
-    return 0;
-}
-
-static int check_idem(const ot_idempotency_record *idem, ot_error *err)
-{
-    if (!idem)
-        return 0;
-    if (idem->version == 0 || idem->version > OT_IDEMPOTENCY_RECORD_VERSION)
-        return sq_fail(err, OT_EVERSION, "idem.version",
-                       "idempotency record version %u not supported", idem->version);
-    if (!idem->key || !idem->request_hash || (!idem->response && idem->response_len))
-        return sq_fail(err, OT_EINVAL, "idem", "idempotency record is incomplete");
-    return 0;
-}
-
 /* The order row columns ?1..?10 of INSERT and UPDATE. */
 static void bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
 {
@@ -218,7 +194,7 @@ static int write_record(struct store *s, int create, int64_t expected,
     struct conn *c;
     int rc;
 
-    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+    if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
     if ((rc = conn_acquire(&c, s, err)) != 0)
         return rc;
@@ -347,17 +323,8 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
     size_t n = 0;
     int rc, more = 0;
 
-    if (!q || !emit || !next_cursor)
-        return sq_fail(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
-                       "argument is NULL");
-    if (q->version == 0 || q->version > OT_STORAGE_QUERY_VERSION)
-        return sq_fail(err, OT_EVERSION, "query.version", "query version %u not supported",
-                       q->version);
-    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
-        return sq_fail(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
-                       OT_STORAGE_QUERY_MAX);
-    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
-        return sq_fail(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    if ((rc = ot_storage_query_check(q, emit, next_cursor, cursor_size, err)) != 0)
+        return rc;
     next_cursor[0] = '\0';
     if (query_sql(sql, sizeof sql, q) != 0)
         return sq_fail(err, OT_ELIMIT, "query", "query too complex");
@@ -464,7 +431,7 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
 
     if (!rec)
         return sq_fail(err, OT_EINVAL, "record", "record is NULL");
-    if ((rc = check_idem(rec, err)) != 0)
+    if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
     if ((rc = conn_acquire(&c, s, err)) != 0)
         return rc;

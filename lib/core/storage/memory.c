@@ -91,13 +91,6 @@ static int row_fill(struct row *r, const ot_storage_record *rec)
     return 0;
 }
 
-static int check_record(const ot_storage_record *rec, ot_error *err)
-{
-    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
-        return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
-    return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
-}
-
 /* The live key `key`, or NULL. Caller holds the lock. */
 static struct key *key_find(struct memory *m, const char *key, int64_t now_ms)
 {
@@ -149,15 +142,6 @@ static int key_store(struct memory *m, const ot_idempotency_record *rec)
     return 0;
 }
 
-static int check_idem(const ot_idempotency_record *idem, ot_error *err)
-{
-    if (idem && (!idem->key || !idem->request_hash || (!idem->response && idem->response_len)))
-        return ot__error_field(err, OT_EINVAL, "idem", "idempotency record is incomplete");
-    return idem ? ot__check_version(idem->version, OT_IDEMPOTENCY_RECORD_VERSION,
-                                    "idempotency record", err)
-                : 0;
-}
-
 /* Write `row` at `pos` (insert or replace) and `idem`, or nothing. Caller holds the lock. */
 static int write_locked(struct memory *m, struct row *row, size_t pos, int replace,
                         const ot_idempotency_record *idem, ot_error *err)
@@ -195,7 +179,7 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     size_t pos;
     int found, rc;
 
-    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+    if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
     if (row_fill(&row, rec))
         return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
@@ -218,7 +202,7 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     size_t pos;
     int found, rc;
 
-    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+    if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
     if (row_fill(&row, rec))
         return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
@@ -294,16 +278,8 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
     size_t *lens, n = 0, i, pos;
     int found, more = 0, rc = 0;
 
-    if (!q || !emit || !next_cursor)
-        return ot__error_field(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
-                               "argument is NULL");
-    if ((rc = ot__check_version(q->version, OT_STORAGE_QUERY_VERSION, "query", err)))
+    if ((rc = ot_storage_query_check(q, emit, next_cursor, cursor_size, err)) != 0)
         return rc;
-    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
-        return ot__error_field(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
-                               OT_STORAGE_QUERY_MAX);
-    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
-        return ot__error_field(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
     page = ot__calloc(q->limit, sizeof *page);
     lens = ot__calloc(q->limit, sizeof *lens);
     if (!page || !lens) {
@@ -382,7 +358,7 @@ static int mem_idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
 
     if (!rec)
         return ot__error_field(err, OT_EINVAL, "record", "record is NULL");
-    if ((rc = check_idem(rec, err)))
+    if ((rc = ot_idempotency_record_check(rec, err)))
         return rc;
     pthread_mutex_lock(&m->lock);
     if (key_find(m, rec->key, rec->created_at_ms))

@@ -78,3 +78,37 @@ void ot_storage_close(ot_storage *storage)
     if (storage && storage->close)
         storage->close(storage->userdata);
 }
+
+int ot_storage_record_check(const ot_storage_record *rec, ot_error *err)
+{
+    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
+        return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
+    return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
+}
+
+int ot_idempotency_record_check(const ot_idempotency_record *idem, ot_error *err)
+{
+    if (!idem)
+        return 0;
+    if (!idem->key || !idem->request_hash || (!idem->response && idem->response_len))
+        return ot__error_field(err, OT_EINVAL, "idem", "idempotency record is incomplete");
+    return ot__check_version(idem->version, OT_IDEMPOTENCY_RECORD_VERSION, "idempotency record",
+                             err);
+}
+
+int ot_storage_query_check(const ot_storage_query *q, ot_storage_emit emit,
+                           const char *next_cursor, size_t cursor_size, ot_error *err)
+{
+    int rc;
+    if (!q || !emit || !next_cursor)
+        return ot__error_field(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
+                               "argument is NULL");
+    if ((rc = ot__check_version(q->version, OT_STORAGE_QUERY_VERSION, "query", err)))
+        return rc;
+    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
+        return ot__error_field(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
+                               OT_STORAGE_QUERY_MAX);
+    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
+        return ot__error_field(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    return 0;
+}
