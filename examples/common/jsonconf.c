@@ -1,0 +1,117 @@
+/* JSON configuration reading with field-path error messages. */
+#include "jsonconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int jc_bad(const jsonconf *c, const char *path, const char *fmt, ...)
+{
+    char what[384];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (c->err && c->errlen)
+        snprintf(c->err, c->errlen, "%s: %s: %s", c->name, path && *path ? path : "(top)",
+                 what);
+    return -1;
+}
+
+const char *jc_path(char *buf, size_t size, const char *path, const char *key)
+{
+    snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
+    return buf;
+}
+
+int jc_check_fields(const jsonconf *c, json_t *obj, const char *path,
+                    const char *const *allowed)
+{
+    const char *name;
+    json_t *v;
+    char where[160];
+
+    json_object_foreach(obj, name, v) {
+        size_t i;
+        int known = 0;
+        for (i = 0; allowed[i]; i++)
+            known |= strcmp(allowed[i], name) == 0;
+        if (!known)
+            return jc_bad(c, jc_path(where, sizeof where, path, name), "unknown field");
+    }
+    return 0;
+}
+
+int jc_string(const jsonconf *c, json_t *obj, const char *path, const char *key, int required,
+              size_t max_len, char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    char where[160];
+
+    *out = NULL;
+    jc_path(where, sizeof where, path, key);
+    if (!v || json_is_null(v))
+        return required ? jc_bad(c, where, "is required") : 0;
+    if (!json_is_string(v))
+        return jc_bad(c, where, "must be a string");
+    if (json_string_length(v) == 0 || json_string_length(v) > max_len)
+        return jc_bad(c, where, "must be 1..%zu characters", max_len);
+    if (strlen(json_string_value(v)) != json_string_length(v))
+        return jc_bad(c, where, "must not contain NUL characters");
+    if (!(*out = strdup(json_string_value(v))))
+        return jc_bad(c, where, "out of memory");
+    return 0;
+}
+
+int jc_int(const jsonconf *c, json_t *obj, const char *path, const char *key, long long min,
+           long long max, long long dflt, long long *out)
+{
+    json_t *v = json_object_get(obj, key);
+    char where[160];
+
+    jc_path(where, sizeof where, path, key);
+    if (!v || json_is_null(v)) {
+        *out = dflt;
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+        return jc_bad(c, where, "must be an integer in %lld..%lld", min, max);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+int jc_bool(const jsonconf *c, json_t *obj, const char *path, const char *key, int dflt,
+            int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    char where[160];
+
+    if (!v || json_is_null(v)) {
+        *out = dflt;
+        return 0;
+    }
+    if (!json_is_boolean(v))
+        return jc_bad(c, jc_path(where, sizeof where, path, key), "must be true or false");
+    *out = json_is_true(v);
+    return 0;
+}
+
+int jc_load_file(const jsonconf *c, const char *path, json_t **out)
+{
+    json_error_t jerr;
+    *out = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!*out) {
+        if (c->err && c->errlen)
+            snprintf(c->err, c->errlen, "%s: line %d column %d: %s", c->name, jerr.line,
+                     jerr.column, jerr.text);
+        return -1;
+    }
+    if (!json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        return jc_bad(c, "", "must be a JSON object");
+    }
+    return 0;
+}

@@ -1,0 +1,62 @@
+/* ordertrack-poller's configuration: the JSON file of docs/API.md ("ordertrack-poller"). */
+#ifndef OTP_CONFIG_H
+#define OTP_CONFIG_H
+
+#include <stddef.h>
+
+#include "cron.h"
+
+/* One courier account: where its API is and how to log in. */
+typedef struct otp_courier {
+    char *name;          /* "delhivery", "delhivery_b2b", "shiprocket", "velocity" */
+    int provider;        /* ot_provider */
+    char *base_url;
+    char *token;         /* delhivery: API token */
+    char *username;      /* delhivery_b2b, velocity */
+    char *email;         /* shiprocket */
+    char *password;      /* delhivery_b2b, shiprocket, velocity */
+} otp_courier;
+
+/* One tracker of seed 001: a courier polled on a schedule. */
+typedef struct otp_tracker {
+    char *name;
+    const otp_courier *courier;
+    char *schedule_text;
+    cron_expr schedule;
+    unsigned batch_size;       /* AWBs per request, 1..the courier's maximum */
+    unsigned long max_orders;  /* 0: all */
+    unsigned workers;          /* requests in flight */
+    unsigned delay_ms;         /* pause between requests (the fallback tracker) */
+    int fallback;              /* the Delhivery fallback tracker */
+} otp_tracker;
+
+typedef struct otp_alerts {
+    char *slack_webhook_url;
+    char *rto_webhook_url;
+    char *smtp_url;
+    char *email_from;
+    char **email_to;
+    size_t n_email_to;
+} otp_alerts;
+
+typedef struct otp_config {
+    char *storage;             /* memory:, sqlite:PATH, mongodb://... */
+    otp_courier couriers[4];
+    size_t n_couriers;
+    otp_tracker *trackers;
+    size_t n_trackers;
+    otp_alerts alerts;
+} otp_config;
+
+/* Exit status of a refused configuration. */
+enum { OTP_EXIT_CONFIG = 2 };
+
+/* Load and validate `path`. 0, or -1 with "FILE: field.path: what is wrong" in err. */
+int otp_config_load_file(otp_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The tracker named `name`, or NULL. */
+const otp_tracker *otp_config_tracker(const otp_config *cfg, const char *name);
+
+void otp_config_free(otp_config *cfg);
+
+#endif

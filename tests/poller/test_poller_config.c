@@ -1,0 +1,150 @@
+/* ordertrack-poller's configuration: the documented example loads; every refused file names
+ * its field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <ordertrack/status.h>
+
+#include "config.h"
+
+static char path[] = "/tmp/otp-config-XXXXXX";
+
+static int load_text(otp_config *cfg, const char *text, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return otp_config_load_file(cfg, path, err, errlen);
+}
+
+/* The example of docs/API.md, credentials filled in. */
+static const char example[] =
+    "{\"storage\": \"sqlite:./ordertrack.db\","
+    " \"couriers\": {"
+    "  \"delhivery\": {\"base_url\": \"https://track.delhivery.com\", \"token\": \"t\"},"
+    "  \"delhivery_b2b\": {\"base_url\": \"https://ltl-clients-api.delhivery.com\","
+    "                    \"username\": \"u\", \"password\": \"p\"},"
+    "  \"shiprocket\": {\"base_url\": \"https://apiv2.shiprocket.in\", \"email\": \"e@x\","
+    "                 \"password\": \"p\"},"
+    "  \"velocity\": {\"base_url\": \"https://shazam.velocity.in\", \"username\": \"u\","
+    "               \"password\": \"p\"}},"
+    " \"trackers\": ["
+    "  {\"name\": \"delhivery_b2c\", \"courier\": \"delhivery\", \"schedule\": \"*/8 * * * *\","
+    "   \"batch_size\": 50, \"max_orders\": 36000, \"workers\": 50},"
+    "  {\"name\": \"delhivery_b2b\", \"courier\": \"delhivery_b2b\", \"schedule\": \"*/8 * * * *\","
+    "   \"batch_size\": 1, \"max_orders\": 480, \"workers\": 3},"
+    "  {\"name\": \"shiprocket\", \"courier\": \"shiprocket\", \"schedule\": \"*/8 * * * *\","
+    "   \"batch_size\": 50, \"workers\": 50},"
+    "  {\"name\": \"velocity\", \"courier\": \"velocity\", \"schedule\": \"*/8 * * * *\","
+    "   \"batch_size\": 45, \"max_orders\": 10000},"
+    "  {\"name\": \"delhivery_fallback\", \"courier\": \"delhivery\", \"schedule\": \"0 */2 * * *\","
+    "   \"batch_size\": 1, \"workers\": 3, \"delay_ms\": 5000, \"fallback\": true}],"
+    " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.test/x\","
+    "   \"rto_webhook_url\": \"https://crm.test/rto\","
+    "   \"email\": {\"smtp_url\": \"smtp://mail.test:25\", \"from\": \"ops@x.test\","
+    "             \"to\": [\"a@x.test\", \"b@x.test\"]}}}";
+
+static void test_example_loads(void **state)
+{
+    otp_config cfg;
+    char err[512] = "";
+    const otp_tracker *t;
+    (void)state;
+    if (load_text(&cfg, example, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(cfg.storage, "sqlite:./ordertrack.db");
+    assert_int_equal(cfg.n_couriers, 4);
+    assert_int_equal(cfg.n_trackers, 5);
+    t = otp_config_tracker(&cfg, "delhivery_fallback");
+    assert_non_null(t);
+    assert_true(t->fallback);
+    assert_int_equal(t->delay_ms, 5000);
+    assert_int_equal(t->courier->provider, OT_PROVIDER_DELHIVERY);
+    t = otp_config_tracker(&cfg, "shiprocket");
+    assert_int_equal(t->max_orders, 0); /* all */
+    assert_int_equal(t->workers, 50);
+    t = otp_config_tracker(&cfg, "velocity");
+    assert_int_equal(t->batch_size, 45);
+    assert_int_equal(t->workers, 1);
+    assert_null(otp_config_tracker(&cfg, "nope"));
+    assert_int_equal(cfg.alerts.n_email_to, 2);
+    otp_config_free(&cfg);
+}
+
+static void test_refused_files_name_the_field(void **state)
+{
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        {"[]", "must be a JSON object"},
+        {"{", "line"},
+        {"{\"couriers\": {}, \"trackers\": []}", "storage: is required"},
+        {"{\"storage\": \"memory:\", \"couriers\": {}}", "couriers: must be an object with"},
+        {"{\"storage\": \"memory:\", \"extra\": 1}", "extra: unknown field"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"fedex\": {}}}", "couriers.fedex: unknown courier"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\"}}}",
+         "couriers.delhivery.token: is required"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"ftp://x\", \"token\": \"t\"}}}",
+         "base_url must start with http"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"velocity\", \"schedule\": \"* * * * *\"}]}",
+         "trackers[0].courier: \"velocity\" has no entry"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"61 * * * *\"}]}",
+         "trackers[0].schedule: "},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\", \"batch_size\": 51}]}",
+         "trackers[0].batch_size: must be an integer in 1..50"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"},"
+         "               {\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}]}",
+         "trackers[1].name: duplicate tracker"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
+         " \"alerts\": {\"email\": {\"smtp_url\": \"smtp://x\", \"from\": \"f@x\", \"to\": [\"nobody\"]}}}",
+         "alerts.email.to[0]: must be an e-mail address"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        otp_config cfg;
+        char err[512] = "";
+        if (load_text(&cfg, cases[i].text, err, sizeof err) == 0)
+            fail_msg("case %zu loaded", i);
+        if (!strstr(err, cases[i].expect) || !strstr(err, path))
+            fail_msg("case %zu: \"%s\" does not name \"%s\"", i, err, cases[i].expect);
+    }
+}
+
+static int setup(void **state)
+{
+    int fd = mkstemp(path);
+    (void)state;
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(path);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example_loads),
+        cmocka_unit_test(test_refused_files_name_the_field),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
