@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "time_internal.h"
 
 static int lower(int c)
 {
@@ -88,18 +89,6 @@ static int parse_digits(const char **s, size_t n, int *out)
     return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (the form senders must generate). */
 static int parse_imf_fixdate(const char *s, int64_t *ms)
 {
@@ -133,7 +122,7 @@ static int parse_imf_fixdate(const char *s, int64_t *ms)
         return -1;
     if (day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
         return -1;
-    *ms = ((days_from_civil(year, month, day) * 24 + hour) * 60 + min) * 60000LL
+    *ms = ((ot__days_from_civil(year, month, day) * 24 + hour) * 60 + min) * 60000LL
           + sec * 1000LL;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "sla_internal.h"
+#include "sorted_internal.h"
 
 #define STORE_ID_MAX 255
 
@@ -122,21 +123,8 @@ static int check_store_id(const char *store_id, ot_error *err)
 /* Index of store_id, or of where it would be inserted; *found says which. */
 static size_t find_store(const ot_sla_policies *p, const char *store_id, int *found)
 {
-    size_t lo = 0, hi = p->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(p->stores[mid].store_id, store_id);
-        if (c == 0) {
-            *found = 1;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = 0;
-    return lo;
+    return ot__sorted_find(p->stores, p->count, sizeof *p->stores,
+                           offsetof(struct store_policy, store_id), store_id, found);
 }
 
 int ot_sla_policies_new(ot_sla_policies **policies, const ot_sla_policy *default_policy,

@@ -1,6 +1,7 @@
 /* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
  * mutex. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "ordertrack/status.h"
 #include "alloc_internal.h"
 #include "error_internal.h"
+#include "sorted_internal.h"
 
 struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
@@ -51,21 +53,8 @@ static void key_clear(struct key *k)
 /* Index of `order_id`, or of the place to insert it, with *found. */
 static size_t row_find(const struct memory *m, const char *order_id, int *found)
 {
-    size_t lo = 0, hi = m->nrows;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(m->rows[mid].order_id, order_id);
-        if (c == 0) {
-            *found = 1;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = 0;
-    return lo;
+    return ot__sorted_find(m->rows, m->nrows, sizeof *m->rows, offsetof(struct row, order_id),
+                           order_id, found);
 }
 
 /* A row holding copies of everything in `rec`; 0 or OT_ENOMEM. */
