@@ -276,6 +276,16 @@ static uint32_t count_keys(const bson_t *doc, const char *path)
     return n;
 }
 
+/* The type of the key `dotted` (a field path such as "_ot.fence") inside `path`. */
+static bson_type_t dotted_type(const bson_t *doc, const char *path, const char *dotted)
+{
+    bson_iter_t it, d, child;
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &d) ||
+        !bson_iter_recurse(&d, &child) || !bson_iter_find(&child, dotted))
+        return BSON_TYPE_EOD;
+    return bson_iter_type(&child);
+}
+
 /* The stored document of `order_id` in db.coll (bson_destroy), or NULL. */
 static bson_t *stored_doc(const char *db, const char *coll, const char *field, const char *value)
 {
@@ -479,6 +489,25 @@ static void test_pending_keys(void **state)
     insert_pending(db, "k-in-flight", "o-p", 2, "111111111111111111111111");
     assert_ot_error(st->idem_get(st->userdata, "k-in-flight", 2000, found_count, &f, &err),
                     OT_ECONFLICT, err);
+    /* ... until its lease runs out: its write is fenced off, then the key is forgotten */
+    assert_ot_error(st->idem_get(st->userdata, "k-in-flight", 61000, found_count, &f, &err),
+                    OT_ENOTFOUND, err);
+    assert_null(stored_doc(db, "order_tracking_idempotency", "_id", "k-in-flight"));
+    assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-p"));
+    assert_string_equal(str_at(doc, "_ot.fence"), "111111111111111111111111");
+    assert_int_equal(int_at(doc, "version"), 1);
+    bson_destroy(doc);
+    /* and a keyed commit carries the fence condition */
+    k.key = "k-next";
+    assert_int_equal(put(st, "o-p", 2, 2, NULL, &k, NULL), 0);
+    if (using_double()) {
+        bson_t *cmd = last_command("update", "order_tracking", db);
+        assert_non_null(cmd);
+        assert_int_equal(count_keys(cmd, "updates.0.q"), 3);
+        assert_int_equal(dotted_type(cmd, "updates.0.q", "_ot.fence"), BSON_TYPE_DOCUMENT);
+        assert_int_equal(dotted_type(cmd, "updates.0.u.$push", "_ot.keys"), BSON_TYPE_DOCUMENT);
+        bson_destroy(cmd);
+    }
     ot_storage_close(st);
 }
 

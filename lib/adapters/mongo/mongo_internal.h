@@ -18,6 +18,8 @@ struct store {
 /* How many write nonces of keyed writes an order remembers (`_ot.keys`), to tell whether a
  * pending idempotency key's write was applied. */
 #define MG_KEYS_KEPT 64
+/* How long (tracker clock) a pending key's write may take before idem_get fences it off. */
+#define MG_PENDING_LEASE_MS 30000
 
 /* Fill `err` with a formatted message; returns `code`. */
 int mg_fail(ot_error *err, int code, const char *field, const char *fmt, ...)

@@ -171,14 +171,17 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
     bson_destroy(&entries);
 }
 
-/* Create (expected == 0: an upsert that only inserts) or commit (a compare-and-set). */
+/* Create (expected == 0: an upsert that only inserts) or commit (a compare-and-set).
+ * `*unknown` is set when the write failed in a way that may still have applied it. Keyed
+ * commits also require that no idem_get fenced this write off (`_ot.fence`). */
 static int write_order(struct session *x, int64_t expected, const ot_storage_record *rec,
-                       const char *nonce, int keyed, ot_error *err)
+                       const char *nonce, int keyed, int *unknown, ot_error *err)
 {
     bson_t doc, update, filter, reply, opts, ot, ins;
     bson_error_t error;
     int rc;
 
+    *unknown = 0;
     if ((rc = mg_json_to_bson(&doc, rec->json, rec->json_len, err)) != 0)
         return rc;
     bson_init(&filter);
@@ -201,6 +204,12 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
         BSON_APPEND_BOOL(&opts, "upsert", true);
     } else {
         BSON_APPEND_INT64(&filter, "version", expected);
+        if (keyed) {
+            bson_t ne;
+            bson_append_document_begin(&filter, "_ot.fence", -1, &ne);
+            BSON_APPEND_UTF8(&ne, "$ne", nonce);
+            bson_append_document_end(&filter, &ne);
+        }
         build_update(&update, &doc, rec, nonce, keyed);
     }
     if (mongoc_collection_update_one(x->orders, &filter, &update, &opts, &reply, &error)) {
@@ -220,8 +229,10 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
          * resend (a resent write could apply twice) */
         bson_error_t first = error;
         rc = order_outcome(x, rec->order_id, nonce, expected, NULL);
-        if (rc != 0)
+        if (rc != 0) {
+            *unknown = 1;
             rc = mg_error(err, &first, expected ? "updating the order" : "inserting the order");
+        }
     }
     bson_destroy(&reply);
     bson_destroy(&opts);
@@ -392,7 +403,7 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
     struct session x;
     bson_oid_t oid;
     char nonce[25];
-    int rc;
+    int rc, unknown;
 
     if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
         return rc;
@@ -404,8 +415,8 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
         session_close(&x);
         return rc;
     }
-    rc = write_order(&x, expected, rec, nonce, idem != NULL, err);
-    if (idem && (rc == 0 || rc != OT_ESTORAGE))
+    rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
+    if (idem && !unknown)
         key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
     if (rc == 0)
         legacy_write(&x, rec);
@@ -583,10 +594,10 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
 /* ---- idempotency members ------------------------------------------------------------- */
 
 /* A pending key (its writer crashed or is in flight): 1 if the order carries its nonce (the
- * write applied), 0 if it can no longer apply (the order moved past the version, or was
- * created by another), OT_ECONFLICT while it still could, or OT_ESTORAGE. */
+ * write applied), 0 if it can no longer apply (the order moved past the version, was
+ * created by another, or `fenced`), OT_ECONFLICT while it still could, or OT_ESTORAGE. */
 static int pending_outcome(struct session *x, const char *order_id, int64_t version,
-                           const char *nonce, ot_error *err)
+                           const char *nonce, int fenced, ot_error *err)
 {
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
@@ -606,9 +617,10 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
                     rc = 1;
         }
         if (rc < 0)
-            rc = stored >= version ? 0
-                                   : mg_fail(err, OT_ECONFLICT, "idempotency_key",
-                                             "a request with this key is in progress");
+            rc = stored >= version || fenced
+                     ? 0
+                     : mg_fail(err, OT_ECONFLICT, "idempotency_key",
+                               "a request with this key is in progress");
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = mg_error(err, &error, "reading a pending key's order");
     } else {
@@ -618,6 +630,23 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
     bson_destroy(opts);
+    return rc;
+}
+
+/* Fence off the write of a pending key whose lease ran out: a commit filtered on
+ * `_ot.fence != nonce` can no longer match, so the key may be forgotten without the write
+ * applying later. Commits only: a create cannot be fenced (no document to mark yet). */
+static int pending_fence(struct session *x, const char *order_id, int64_t version,
+                         const char *nonce, ot_error *err)
+{
+    bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
+    bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
+    bson_error_t error;
+    int rc = 0;
+    if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
+        rc = mg_error(err, &error, "fencing off a stale pending write");
+    bson_destroy(filter);
+    bson_destroy(update);
     return rc;
 }
 
@@ -660,7 +689,12 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
         const char *order_id = doc_utf8(doc, "order_id");
         rc = 1;
         if (state && strcmp(state, "pending") == 0 && nonce && order_id) {
-            rc = pending_outcome(&x, order_id, doc_int(doc, "version"), nonce, err);
+            int64_t version = doc_int(doc, "version");
+            rc = pending_outcome(&x, order_id, version, nonce, 0, err);
+            if (rc == OT_ECONFLICT && version > 1 &&
+                now_ms - doc_int(doc, "created_at") > MG_PENDING_LEASE_MS &&
+                (rc = pending_fence(&x, order_id, version, nonce, err)) == 0)
+                rc = pending_outcome(&x, order_id, version, nonce, 1, err);
             if (rc >= 0)
                 key_settle(&x, key, nonce, rc == 1);
             if (rc == 0)
