@@ -5,6 +5,7 @@
  * by a crashed writer, the seed 001 compatibility writes, and failures as OT_ESTORAGE. */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,6 +419,68 @@ static void test_tracker_idempotent(void **state)
     ot_storage_close(st);
 }
 
+#define WRITERS 4
+#define WRITES 5
+
+static void *raise_issues(void *arg)
+{
+    ot_tracker *t = arg;
+    int i, failed = 0;
+    for (i = 0; i < WRITES; i++) {
+        ot_request r = OT_REQUEST_INIT;
+        ot_error err;
+        r.order_id = "o-threads";
+        r.issue_type = "damaged";
+        r.description = "box crushed";
+        r.severity = OT_SEVERITY_LOW;
+        if (ot_tracker_raise_issue(NULL, t, &r, &err) != 0) {
+            fprintf(stderr, "raise_issue: %s\n", err.message);
+            failed++;
+        }
+    }
+    return failed ? arg : NULL;
+}
+
+/* Threads sharing one storage (the client pool) race on one order: every write lands once,
+ * the losers of each compare-and-set reload and retry. */
+static void test_threads(void **state)
+{
+    char db[64];
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = OT_REQUEST_INIT;
+    pthread_t th[WRITERS];
+    ot_storage *st;
+    ot_tracker *t = NULL;
+    ot_order *o = NULL;
+    ot_error err;
+    int i;
+    (void)state;
+    db_name(db, sizeof db, "threads");
+    assert_non_null(st = open_db(db, 0));
+    to.storage = st;
+    to.max_retries = 100;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    r.order_id = "o-threads";
+    r.store_id = "s-1";
+    r.customer_id = "c-1";
+    r.provider = OT_PROVIDER_INTERNAL;
+    assert_int_equal(ot_tracker_init_order(NULL, t, &r, &err), 0);
+    for (i = 0; i < WRITERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, raise_issues, t), 0);
+    for (i = 0; i < WRITERS; i++) {
+        void *failed = NULL;
+        pthread_join(th[i], &failed);
+        assert_null(failed);
+    }
+    assert_int_equal(ot_tracker_get(&o, t, "o-threads", &err), 0);
+    assert_int_equal(ot_order_version(o), 1 + WRITERS * WRITES);
+    assert_int_equal(ot_order_issue_count(o), WRITERS * WRITES);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+}
+
 struct found {
     int calls;
 };
@@ -592,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_commands_and_types),
         cmocka_unit_test(test_tracker_idempotent),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_pending_keys),
         cmocka_unit_test(test_legacy_orders),
         cmocka_unit_test(test_failures),   /* last: it stops the double */
