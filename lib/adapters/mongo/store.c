@@ -83,11 +83,11 @@ static int check_idem(const ot_idempotency_record *idem, ot_error *err)
 
 /* ---- the order write ------------------------------------------------------------------ */
 
-/* Where the order document stands after a write whose reply was lost or matched nothing:
- * 0 if it carries our nonce (our write applied), OT_ECONFLICT (another version),
- * OT_ENOTFOUND, or OT_ESTORAGE. */
-static int order_outcome(struct session *x, const char *order_id, const char *nonce,
-                         int64_t expected, ot_error *err)
+/* The stored version of `order_id` and whether the order carries `nonce` as its last write
+ * (`_ot.w`) or among its keyed writes (`_ot.keys`): 1 found, 0 no such order, or
+ * OT_ESTORAGE. */
+static int order_state(struct session *x, const char *order_id, const char *nonce,
+                       int64_t *version, int *has_nonce, ot_error *err)
 {
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
@@ -95,27 +95,50 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
     mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, NULL);
     const bson_t *doc;
     bson_error_t error;
-    int rc;
+    int rc = 0;
+    *version = 0;
+    *has_nonce = 0;
     if (mongoc_cursor_next(cur, &doc)) {
-        bson_iter_t it;
-        int64_t version = bson_iter_init_find(&it, doc, "version") ? bson_iter_as_int64(&it) : -1;
-        if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.w", &it) &&
-            BSON_ITER_HOLDS_UTF8(&it) && strcmp(bson_iter_utf8(&it, NULL), nonce) == 0)
-            rc = 0;
-        else if (expected == 0)
-            rc = mg_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
-        else
-            rc = mg_fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
-                         order_id, (long long)version, (long long)expected);
+        bson_iter_t it, k;
+        rc = 1;
+        if (bson_iter_init_find(&it, doc, "version"))
+            *version = bson_iter_as_int64(&it);
+        if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.w", &k) &&
+            BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
+            *has_nonce = 1;
+        if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.keys", &it) &&
+            BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &k)) {
+            while (!*has_nonce && bson_iter_next(&k))
+                if (BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
+                    *has_nonce = 1;
+        }
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = mg_error(err, &error, "reading the stored version");
-    } else {
-        rc = mg_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
     bson_destroy(opts);
     return rc;
+}
+
+/* Where the order stands after a write whose reply was lost or matched nothing: 0 if it
+ * carries our nonce (our write applied), OT_ECONFLICT (another version, or this write was
+ * fenced off), OT_EEXISTS (a create), OT_ENOTFOUND, or OT_ESTORAGE. */
+static int order_outcome(struct session *x, const char *order_id, const char *nonce,
+                         int64_t expected, ot_error *err)
+{
+    int64_t version;
+    int mine, rc = order_state(x, order_id, nonce, &version, &mine, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return mg_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+    if (mine)
+        return 0;
+    if (expected == 0)
+        return mg_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
+    return mg_fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
+                   order_id, (long long)version, (long long)expected);
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
@@ -599,38 +622,15 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
 static int pending_outcome(struct session *x, const char *order_id, int64_t version,
                            const char *nonce, int fenced, ot_error *err)
 {
-    bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id));
-    bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
-                            "}", "limit", BCON_INT64(1));
-    mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, NULL);
-    const bson_t *doc;
-    bson_error_t error;
-    int rc;
-    if (mongoc_cursor_next(cur, &doc)) {
-        bson_iter_t it, k;
-        int64_t stored = bson_iter_init_find(&it, doc, "version") ? bson_iter_as_int64(&it) : 0;
-        rc = -1;
-        if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.keys", &it) &&
-            BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &k)) {
-            while (rc < 0 && bson_iter_next(&k))
-                if (BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
-                    rc = 1;
-        }
-        if (rc < 0)
-            rc = stored >= version || fenced
-                     ? 0
-                     : mg_fail(err, OT_ECONFLICT, "idempotency_key",
-                               "a request with this key is in progress");
-    } else if (mongoc_cursor_error(cur, &error)) {
-        rc = mg_error(err, &error, "reading a pending key's order");
-    } else {
-        rc = mg_fail(err, OT_ECONFLICT, "idempotency_key",
-                     "a request with this key is in progress");
-    }
-    mongoc_cursor_destroy(cur);
-    bson_destroy(filter);
-    bson_destroy(opts);
-    return rc;
+    int64_t stored;
+    int mine, rc = order_state(x, order_id, nonce, &stored, &mine, err);
+    if (rc < 0)
+        return rc;
+    if (mine)
+        return 1;
+    if (rc == 1 && (stored >= version || fenced))
+        return 0;
+    return mg_fail(err, OT_ECONFLICT, "idempotency_key", "a request with this key is in progress");
 }
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
