@@ -377,6 +377,30 @@ static void test_commands_and_types(void **state)
     ot_storage_close(st);
 }
 
+/* An existing collection (the seed's) whose order_id index is unique opens as it is. */
+static void test_existing_indexes(void **state)
+{
+    char db[64];
+    mongoc_collection_t *c;
+    bson_t *keys = BCON_NEW("order_id", BCON_INT32(1));
+    bson_t *cmd, reply;
+    ot_storage *st;
+    (void)state;
+    db_name(db, sizeof db, "seedidx");
+    c = mongoc_client_get_collection(client, db, "order_tracking");
+    cmd = BCON_NEW("createIndexes", BCON_UTF8("order_tracking"), "indexes", "[", "{", "key",
+                   BCON_DOCUMENT(keys), "name", BCON_UTF8("order_id_1"), "unique",
+                   BCON_BOOL(true), "}", "]");
+    assert_true(mongoc_collection_write_command_with_opts(c, cmd, NULL, &reply, NULL));
+    bson_destroy(&reply);
+    bson_destroy(cmd);
+    bson_destroy(keys);
+    mongoc_collection_destroy(c);
+    assert_non_null(st = open_db(db, 0));
+    assert_int_equal(put(st, "o-seed", 1, 1, NULL, NULL, NULL), 0);
+    ot_storage_close(st);
+}
+
 static void test_tracker_idempotent(void **state)
 {
     char db[64];
@@ -654,6 +678,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_commands_and_types),
+        cmocka_unit_test(test_existing_indexes),
         cmocka_unit_test(test_tracker_idempotent),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_pending_keys),

@@ -46,21 +46,48 @@ static int valid_name(const char *name)
     return name && name[0] && strlen(name) < 120 && !strpbrk(name, "$/\\ .");
 }
 
-/* One createIndexes command (idempotent: an existing identical index is not an error). */
+/* IndexOptionsConflict, IndexKeySpecsConflict: an index on those keys exists under another
+ * name or with other options (the seed's unique `order_id` index, say); it serves too. */
+static int index_exists_otherwise(const bson_error_t *e)
+{
+    return e->code == 85 || e->code == 86;
+}
+
+static int run_create_indexes(mongoc_collection_t *c, const char *coll, const bson_t *indexes,
+                              bson_error_t *error)
+{
+    bson_t cmd, reply;
+    bool ok;
+    bson_init(&cmd);
+    BSON_APPEND_UTF8(&cmd, "createIndexes", coll);
+    BSON_APPEND_ARRAY(&cmd, "indexes", indexes);
+    ok = mongoc_collection_write_command_with_opts(c, &cmd, NULL, &reply, error);
+    bson_destroy(&reply);
+    bson_destroy(&cmd);
+    return ok ? 0 : -1;
+}
+
+/* One createIndexes command (idempotent: an existing identical index is not an error); when
+ * an existing collection has some of them otherwise, each index alone, keeping theirs. */
 static int create_indexes(mongoc_client_t *client, const char *db, const char *coll,
                           bson_t *indexes, ot_error *err)
 {
     mongoc_collection_t *c = mongoc_client_get_collection(client, db, coll);
-    bson_t cmd, reply;
     bson_error_t error;
+    bson_iter_t it;
     int rc = 0;
-    bson_init(&cmd);
-    BSON_APPEND_UTF8(&cmd, "createIndexes", coll);
-    BSON_APPEND_ARRAY(&cmd, "indexes", indexes);
-    if (!mongoc_collection_write_command_with_opts(c, &cmd, NULL, &reply, &error))
-        rc = mg_error(err, &error, "creating indexes");
-    bson_destroy(&reply);
-    bson_destroy(&cmd);
+    if (run_create_indexes(c, coll, indexes, &error) != 0) {
+        if (!index_exists_otherwise(&error) || !bson_iter_init(&it, indexes))
+            rc = mg_error(err, &error, "creating indexes");
+        while (rc == 0 && bson_iter_next(&it)) {
+            bson_t one;
+            bson_init(&one);
+            bson_append_iter(&one, "0", 1, &it);
+            if (run_create_indexes(c, coll, &one, &error) != 0 && !index_exists_otherwise(&error))
+                rc = mg_error(err, &error, "creating indexes");
+            bson_destroy(&one);
+        }
+    }
     bson_destroy(indexes);
     mongoc_collection_destroy(c);
     return rc;
