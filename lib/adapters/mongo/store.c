@@ -293,7 +293,6 @@ static void legacy_write(struct session *x, const ot_storage_record *rec)
     bson_init(&update);
     bson_append_document_begin(&update, "$set", -1, &set);
     BSON_APPEND_UTF8(&set, "status", shipment);
-    append_date(&set, "status_updated_at", rec->updated_at_ms);
     bson_append_document_end(&update, &set);
     mongoc_collection_update_one(orders, &filter, &update, NULL, NULL, NULL);
     bson_destroy(&filter);
