@@ -616,6 +616,7 @@ static void test_legacy_orders(void **state)
     assert_int_equal(put(st, "o-l", 2, 2, "AWB9", NULL, NULL), 0);
     assert_non_null(doc = stored_doc(db, "orders", "awb", "AWB9"));
     assert_string_equal(str_at(doc, "status"), "in transit");
+    assert_int_equal(bson_count_keys(doc), 3);   /* _id, awb, status: nothing added */
     bson_destroy(doc);
     assert_non_null(doc = stored_doc(db, "orderTracking", "status", "store_notified"));
     assert_string_equal(str_at(doc, "awb"), "AWB9");
