@@ -74,11 +74,31 @@ if [ -n "$curl_so" ]; then
   fi
 fi
 
+# The MongoDB store, when installed: its own SONAME and node, pkg-config and CMake consumers.
+mongo_so=$(find "$prefix" -name 'libordertrack-mongo.so.1' | head -n 1)
+if [ -n "$mongo_so" ]; then
+  bad=$(nm -D --defined-only "$mongo_so" | awk '$2 != "A" { print $3 }' \
+        | grep -v '^ot_.*@@OT_MONGO_1\.0$' || true)
+  [ -z "$bad" ] || { echo "FAIL: unexpected mongo adapter exports: $bad" >&2; exit 1; }
+  readelf -d "$mongo_so" | grep -q 'SONAME.*\[libordertrack-mongo\.so\.1\]' \
+    || { echo "FAIL: mongo adapter SONAME" >&2; exit 1; }
+  "$cc" -Wall -Werror "$src/main_mongo.c" -o "$tmp/pc_mongo" \
+    $(pkg-config --cflags --libs ordertrack-mongo)
+  LD_LIBRARY_PATH="$libdir" "$tmp/pc_mongo"
+  "$cc" -Wall -Werror "$src/main_mongo.c" -o "$tmp/pc_mongo_static" \
+    $(pkg-config --cflags ordertrack-mongo) -L"$libdir" \
+    -Wl,-Bstatic -lordertrack-mongo -lordertrack -Wl,-Bdynamic \
+    $(pkg-config --static --libs ordertrack-mongo | sed 's/-lordertrack-mongo//; s/-lordertrack//')
+  "$tmp/pc_mongo_static"
+  LD_LIBRARY_PATH="$libdir" "$tmp/cmake/consumer_mongo"
+  "$tmp/cmake/consumer_mongo_static"
+fi
+
 # A major version we do not provide must be refused.
 mkdir -p "$tmp/v2"
 printf 'cmake_minimum_required(VERSION 3.16)\nproject(v2 C)\nfind_package(ordertrack 2 CONFIG REQUIRED)\n' > "$tmp/v2/CMakeLists.txt"
 if cmake -S "$tmp/v2" -B "$tmp/v2/build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/v2.log" 2>&1; then
   echo "FAIL: find_package(ordertrack 2) accepted version 1" >&2; exit 1
 fi
-extra=${curl_so:+, curl adapter}
+extra=${curl_so:+, curl adapter}${mongo_so:+, MongoDB store}
 echo "consumers ok (pkg-config shared and static, CMake shared and static, SQLite store$extra)"

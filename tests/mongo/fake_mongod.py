@@ -177,7 +177,12 @@ class Double:
         for spec in doc.get("indexes", []):
             options = {k: v for k, v in spec.items() if k in ("unique", "name", "sparse",
                                                                "expireAfterSeconds")}
-            coll.create_index(list(spec["key"].items()), **options)
+            try:
+                coll.create_index(list(spec["key"].items()), **options)
+            except OperationFailure as exc:
+                if "already exists with different options" in str(exc):
+                    raise OperationFailure(str(exc), code=85) from exc  # IndexOptionsConflict
+                raise
         return {"numIndexesBefore": before, "numIndexesAfter": len(coll.index_information()),
                 "createdCollectionAutomatically": before == 0}
 

@@ -1,0 +1,65 @@
+/**
+ * @file adapters/mongo.h
+ * @brief The MongoDB store: libordertrack-mongo (pkg-config ordertrack-mongo, CMake target
+ *        ordertrack::mongo), over libmongoc.
+ *
+ * Records live in the collection `order_tracking` (configurable) as native BSON documents:
+ * dates as BSON datetimes, metadata as a subdocument, the history embedded as
+ * `status_history`. Every commit is one single-document update filtered on
+ * `{order_id, version}` (`$set` of the fields, `$push` of the new history entries), atomic
+ * without transactions; zero matches is a conflict. Idempotency keys live in
+ * `order_tracking_idempotency` with a TTL index. Read preference, write concern and timeouts
+ * come from the connection string. See docs/mongo.md.
+ *
+ * Ownership: ot_storage_mongo_open() returns a storage released with ot_storage_close().
+ * Thread safety: the storage may be shared by threads (a libmongoc client pool).
+ */
+#ifndef ORDERTRACK_ADAPTERS_MONGO_H
+#define ORDERTRACK_ADAPTERS_MONGO_H
+
+#include <stdint.h>
+
+#include "../export.h"
+#include "../error.h"
+#include "../sys/storage.h"
+
+#define OT_MONGO_OPTIONS_VERSION 1
+
+/** Options, filled by the caller from OT_MONGO_OPTIONS_INIT. Version 1: all members.
+ * Strings are copied by ot_storage_mongo_open(); NULL means the default. */
+typedef struct ot_mongo_options {
+    unsigned version;                   /**< OT_MONGO_OPTIONS_VERSION */
+    const char *database;               /**< NULL: the URI's database, else "ordertrack" */
+    const char *collection;             /**< NULL: "order_tracking" */
+    const char *idempotency_collection; /**< NULL: "order_tracking_idempotency" */
+    int create_indexes;                 /**< 1 (default): create the indexes at open */
+    int legacy_orders;                  /**< 1: seed 001 compatibility, also write the
+                                             shipment status to `orders.status` and append
+                                             to the `orderTracking` history (default 0) */
+    const char *orders_collection;      /**< NULL: "orders" */
+    const char *orders_match_field;     /**< NULL: "awb" (the tracking id; the order id
+                                             when the record has none: "order_id") */
+    const char *history_collection;     /**< NULL: "orderTracking" */
+} ot_mongo_options;
+
+#define OT_MONGO_OPTIONS_INIT \
+    { OT_MONGO_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, NULL, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/** Fill `options` with the defaults of `version` (for bindings that cannot use the macro). */
+OT_EXTERN int ot_mongo_options_init(ot_mongo_options *options, unsigned version,
+                                    ot_error *err);
+
+/**
+ * Connect to the deployment of `uri` (a mongodb:// connection string: its read preference,
+ * write concern, timeouts and TLS settings apply) and return a storage in `*out`. Checks
+ * that the server answers and creates the indexes (idempotent). Fails with OT_ESTORAGE and
+ * the server's message when it cannot.
+ */
+OT_EXTERN int ot_storage_mongo_open(ot_storage **out, const char *uri,
+                                    const ot_mongo_options *options, ot_error *err);
+
+OT_END_DECLS
+
+#endif /* ORDERTRACK_ADAPTERS_MONGO_H */

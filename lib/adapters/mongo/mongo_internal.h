@@ -1,0 +1,51 @@
+/* Internal to libordertrack-mongo: the store, its client pool and the BSON/JSON conversion. */
+#ifndef OT_MONGO_INTERNAL_H
+#define OT_MONGO_INTERNAL_H
+
+#include <mongoc/mongoc.h>
+
+#include "ordertrack/adapters/mongo.h"
+#include "ordertrack/alloc.h"
+
+struct store {
+    ot_storage vtable;          /* first: the handle the caller holds */
+    mongoc_client_pool_t *pool;
+    char *database, *collection, *idem_collection;
+    int create_indexes, legacy_orders;
+    char *orders_collection, *orders_match_field, *history_collection;
+};
+
+/* How many write nonces of keyed writes an order remembers (`_ot.keys`), to tell whether a
+ * pending idempotency key's write was applied. */
+#define MG_KEYS_KEPT 64
+/* How long (tracker clock) a pending key's write may take before idem_get fences it off. */
+#define MG_PENDING_LEASE_MS 30000
+
+/* Fill `err` with a formatted message; returns `code`. */
+int mg_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Report a libmongoc/server error as OT_ESTORAGE with its message. */
+int mg_error(ot_error *err, const bson_error_t *error, const char *what);
+
+/* The record's canonical JSON as a BSON document: strings holding an RFC 3339 UTC time with
+ * milliseconds ("2026-11-23T06:00:00.000Z") become BSON datetimes. */
+int mg_json_to_bson(bson_t *out, const char *json, size_t len, ot_error *err);
+/* A stored document back to JSON (ot_free): datetimes as RFC 3339 ms strings; the top-level
+ * keys `_id` and `_ot` (the adapter's own) are left out. */
+int mg_bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err);
+/* Decode a stored document into an order. */
+int mg_bson_to_order(ot_order **out, const bson_t *doc, ot_error *err);
+
+/* The vtable members (store.c). */
+int ot_mongo__create(void *userdata, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err);
+int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err);
+int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_error *err);
+int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit emit,
+                    void *ctx, char *next_cursor, size_t cursor_size, ot_error *err);
+int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
+                       ot_idempotency_found found, void *ctx, ot_error *err);
+int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
+
+#endif

@@ -1,0 +1,217 @@
+/* Opening and closing a MongoDB storage: the client pool, the options, the indexes. */
+#include <pthread.h>
+#include <string.h>
+
+#include "mongo_internal.h"
+
+int ot_mongo_options_init(ot_mongo_options *options, unsigned version, ot_error *err)
+{
+    static const ot_mongo_options defaults = OT_MONGO_OPTIONS_INIT;
+    if (!options)
+        return mg_fail(err, OT_EINVAL, "options", "options is NULL");
+    if (version == 0 || version > OT_MONGO_OPTIONS_VERSION)
+        return mg_fail(err, OT_EVERSION, "version",
+                       "mongo options version %u not supported (this library knows 1..%d)",
+                       version, OT_MONGO_OPTIONS_VERSION);
+    *options = defaults;
+    options->version = version;
+    return 0;
+}
+
+static void store_close(void *userdata)
+{
+    struct store *s = userdata;
+    if (s->pool)
+        mongoc_client_pool_destroy(s->pool);
+    ot_free(s->database);
+    ot_free(s->collection);
+    ot_free(s->idem_collection);
+    ot_free(s->orders_collection);
+    ot_free(s->orders_match_field);
+    ot_free(s->history_collection);
+    ot_free(s);
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* libmongoc's global state, once per process (never cleaned up: other users of libmongoc in
+ * the process may still need it). */
+static void init_mongoc(void)
+{
+    mongoc_init();
+}
+
+static int valid_name(const char *name)
+{
+    return name && name[0] && strlen(name) < 120 && !strpbrk(name, "$/\\ .");
+}
+
+/* IndexOptionsConflict, IndexKeySpecsConflict: an index on those keys exists under another
+ * name or with other options (the seed's unique `order_id` index, say); it serves too. */
+static int index_exists_otherwise(const bson_error_t *e)
+{
+    return e->code == 85 || e->code == 86;
+}
+
+static int run_create_indexes(mongoc_collection_t *c, const char *coll, const bson_t *indexes,
+                              bson_error_t *error)
+{
+    bson_t cmd, reply;
+    bool ok;
+    bson_init(&cmd);
+    BSON_APPEND_UTF8(&cmd, "createIndexes", coll);
+    BSON_APPEND_ARRAY(&cmd, "indexes", indexes);
+    ok = mongoc_collection_write_command_with_opts(c, &cmd, NULL, &reply, error);
+    bson_destroy(&reply);
+    bson_destroy(&cmd);
+    return ok ? 0 : -1;
+}
+
+/* One createIndexes command (idempotent: an existing identical index is not an error); when
+ * an existing collection has some of them otherwise, each index alone, keeping theirs. */
+static int create_indexes(mongoc_client_t *client, const char *db, const char *coll,
+                          bson_t *indexes, ot_error *err)
+{
+    mongoc_collection_t *c = mongoc_client_get_collection(client, db, coll);
+    bson_error_t error;
+    bson_iter_t it;
+    int rc = 0;
+    if (run_create_indexes(c, coll, indexes, &error) != 0) {
+        if (!index_exists_otherwise(&error) || !bson_iter_init(&it, indexes))
+            rc = mg_error(err, &error, "creating indexes");
+        while (rc == 0 && bson_iter_next(&it)) {
+            bson_t one;
+            bson_init(&one);
+            bson_append_iter(&one, "0", 1, &it);
+            if (run_create_indexes(c, coll, &one, &error) != 0 && !index_exists_otherwise(&error))
+                rc = mg_error(err, &error, "creating indexes");
+            bson_destroy(&one);
+        }
+    }
+    bson_destroy(indexes);
+    mongoc_collection_destroy(c);
+    return rc;
+}
+
+static int setup(struct store *s, ot_error *err)
+{
+    mongoc_client_t *client = mongoc_client_pool_pop(s->pool);
+    bson_t *ping = BCON_NEW("ping", BCON_INT32(1)), reply;
+    bson_error_t error;
+    int rc = 0;
+    if (!mongoc_client_command_simple(client, s->database, ping, NULL, &reply, &error))
+        rc = mg_error(err, &error, "connecting");
+    bson_destroy(&reply);
+    bson_destroy(ping);
+    if (rc == 0 && s->create_indexes) {
+        /* unique {store_id, order_id}: shardable by store_id; the filter indexes of query */
+        bson_t *orders = BCON_NEW(
+            "0", "{", "key", "{", "store_id", BCON_INT32(1), "order_id", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("store_id_1_order_id_1"), "unique", BCON_BOOL(true), "}",
+            "1", "{", "key", "{", "order_id", BCON_INT32(1), "}", "name", BCON_UTF8("order_id_1"), "}",
+            "2", "{", "key", "{", "customer_id", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("customer_id_1"), "}",
+            "3", "{", "key", "{", "current_status", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("current_status_1"), "}",
+            "4", "{", "key", "{", "updated_at", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("updated_at_1"), "}",
+            "5", "{", "key", "{", "delivery_tracking_id", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("delivery_tracking_id_1"), "}",
+            "6", "{", "key", "{", "delivery_provider", BCON_INT32(1), "shipment_status",
+                 BCON_INT32(1), "}", "name", BCON_UTF8("delivery_provider_1_shipment_status_1"),
+                 "}");
+        bson_t *keys = BCON_NEW(
+            "0", "{", "key", "{", "ttl_at", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("ttl_at_1"), "expireAfterSeconds", BCON_INT32(0), "}");
+        rc = create_indexes(client, s->database, s->collection, orders, err);
+        if (rc == 0)
+            rc = create_indexes(client, s->database, s->idem_collection, keys, err);
+        else
+            bson_destroy(keys);
+    }
+    mongoc_client_pool_push(s->pool, client);
+    return rc;
+}
+
+static char *dup_or(const char *value, const char *fallback, int *oom)
+{
+    char *p = ot_strdup(value ? value : fallback);
+    if (!p)
+        *oom = 1;
+    return p;
+}
+
+int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
+                          const ot_mongo_options *options, ot_error *err)
+{
+    static const ot_mongo_options defaults = OT_MONGO_OPTIONS_INIT;
+    mongoc_uri_t *uri;
+    bson_error_t error;
+    struct store *s;
+    int rc, oom = 0;
+
+    if (!out)
+        return mg_fail(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    if (!uri_string || !uri_string[0])
+        return mg_fail(err, OT_EINVAL, "uri", "connection string is empty");
+    if (!options)
+        options = &defaults;
+    if (options->version == 0 || options->version > OT_MONGO_OPTIONS_VERSION)
+        return mg_fail(err, OT_EVERSION, "options.version",
+                       "mongo options version %u not supported", options->version);
+    pthread_once(&init_once, init_mongoc);
+    if (!(uri = mongoc_uri_new_with_error(uri_string, &error)))
+        return mg_fail(err, OT_EINVAL, "uri", "invalid connection string: %s", error.message);
+    if (!(s = ot_malloc(sizeof *s))) {
+        mongoc_uri_destroy(uri);
+        return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
+    }
+    memset(s, 0, sizeof *s);
+    s->database = dup_or(options->database,
+                         mongoc_uri_get_database(uri) ? mongoc_uri_get_database(uri)
+                                                      : "ordertrack", &oom);
+    s->collection = dup_or(options->collection, "order_tracking", &oom);
+    s->idem_collection = dup_or(options->idempotency_collection, "order_tracking_idempotency",
+                                &oom);
+    s->orders_collection = dup_or(options->orders_collection, "orders", &oom);
+    s->orders_match_field = dup_or(options->orders_match_field, "awb", &oom);
+    s->history_collection = dup_or(options->history_collection, "orderTracking", &oom);
+    s->create_indexes = options->create_indexes;
+    s->legacy_orders = options->legacy_orders;
+    if (oom) {
+        mongoc_uri_destroy(uri);
+        store_close(s);
+        return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
+    }
+    if (!valid_name(s->database) || !valid_name(s->collection) ||
+        !valid_name(s->idem_collection) || !valid_name(s->orders_collection) ||
+        !valid_name(s->history_collection) || !valid_name(s->orders_match_field)) {
+        mongoc_uri_destroy(uri);
+        store_close(s);
+        return mg_fail(err, OT_EINVAL, "options", "invalid database, collection or field name");
+    }
+    s->pool = mongoc_client_pool_new(uri);
+    mongoc_uri_destroy(uri);
+    if (!s->pool) {
+        store_close(s);
+        return mg_fail(err, OT_EINVAL, "uri", "libmongoc refused the connection string");
+    }
+    mongoc_client_pool_set_error_api(s->pool, MONGOC_ERROR_API_VERSION_2);
+    mongoc_client_pool_set_appname(s->pool, "libordertrack-mongo");
+    s->vtable.version = OT_STORAGE_VERSION;
+    s->vtable.userdata = s;
+    s->vtable.create = ot_mongo__create;
+    s->vtable.load = ot_mongo__load;
+    s->vtable.commit = ot_mongo__commit;
+    s->vtable.query = ot_mongo__query;
+    s->vtable.idem_get = ot_mongo__idem_get;
+    s->vtable.idem_put = ot_mongo__idem_put;
+    s->vtable.close = store_close;
+    if ((rc = setup(s, err)) != 0) {
+        store_close(s);
+        return rc;
+    }
+    *out = &s->vtable;
+    return 0;
+}

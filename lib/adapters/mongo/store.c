@@ -1,0 +1,743 @@
+/* The storage vtable over MongoDB: single-document compare-and-set updates on
+ * {order_id, version}; idempotency keys written first as "pending" (see docs/mongo.md). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ordertrack/status.h"
+#include "mongo_internal.h"
+
+/* ---- plumbing ----------------------------------------------------------------------- */
+
+struct session {
+    struct store *s;
+    mongoc_client_t *client;
+    mongoc_collection_t *orders, *keys;
+};
+
+static void session_open(struct session *x, struct store *s)
+{
+    x->s = s;
+    x->client = mongoc_client_pool_pop(s->pool);
+    x->orders = mongoc_client_get_collection(x->client, s->database, s->collection);
+    x->keys = mongoc_client_get_collection(x->client, s->database, s->idem_collection);
+}
+
+static void session_close(struct session *x)
+{
+    mongoc_collection_destroy(x->orders);
+    mongoc_collection_destroy(x->keys);
+    mongoc_client_pool_push(x->s->pool, x->client);
+}
+
+static int64_t reply_count(const bson_t *reply, const char *name)
+{
+    bson_iter_t it;
+    if (bson_iter_init_find(&it, reply, name) && BSON_ITER_HOLDS_NUMBER(&it))
+        return bson_iter_as_int64(&it);
+    return 0;
+}
+
+/* A server-side duplicate key (E11000), as opposed to a failure. */
+static int is_duplicate(const bson_error_t *e)
+{
+    return e->code == 11000 || e->code == 11001 || strstr(e->message, "E11000") != NULL ||
+           strstr(e->message, "uplicate key") != NULL;
+}
+
+/* The server answered the command with an error (it was refused: nothing applied), as
+ * opposed to a network failure or timeout where the outcome is unknown. Write concern errors
+ * (the write may have applied) count as unknown. */
+static int refused_by_server(const bson_error_t *e)
+{
+    return (e->domain == MONGOC_ERROR_SERVER || e->domain == MONGOC_ERROR_QUERY) &&
+           e->code != MONGOC_ERROR_WRITE_CONCERN_ERROR;
+}
+
+static void append_date(bson_t *doc, const char *key, int64_t ms)
+{
+    bson_append_date_time(doc, key, -1, ms);
+}
+
+static int check_record(const ot_storage_record *rec, ot_error *err)
+{
+    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
+        return mg_fail(err, OT_EINVAL, "record", "record or one of its columns is NULL");
+    if (rec->version == 0 || rec->version > OT_STORAGE_RECORD_VERSION)
+        return mg_fail(err, OT_EVERSION, "record.version",
+                       "storage record version %u not supported", rec->version);
+    return 0;
+}
+
+static int check_idem(const ot_idempotency_record *idem, ot_error *err)
+{
+    if (!idem)
+        return 0;
+    if (idem->version == 0 || idem->version > OT_IDEMPOTENCY_RECORD_VERSION)
+        return mg_fail(err, OT_EVERSION, "idem.version",
+                       "idempotency record version %u not supported", idem->version);
+    if (!idem->key || !idem->request_hash || (!idem->response && idem->response_len))
+        return mg_fail(err, OT_EINVAL, "idem", "idempotency record is incomplete");
+    return 0;
+}
+
+/* ---- the order write ------------------------------------------------------------------ */
+
+/* The stored version of `order_id` and whether the order carries `nonce` as its last write
+ * (`_ot.w`) or among its keyed writes (`_ot.keys`): 1 found, 0 no such order, or
+ * OT_ESTORAGE. */
+static int order_state(struct session *x, const char *order_id, const char *nonce,
+                       int64_t *version, int *has_nonce, ot_error *err)
+{
+    bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id));
+    bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
+                            "}", "limit", BCON_INT64(1));
+    mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, NULL);
+    const bson_t *doc;
+    bson_error_t error;
+    int rc = 0;
+    *version = 0;
+    *has_nonce = 0;
+    if (mongoc_cursor_next(cur, &doc)) {
+        bson_iter_t it, k;
+        rc = 1;
+        if (bson_iter_init_find(&it, doc, "version"))
+            *version = bson_iter_as_int64(&it);
+        if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.w", &k) &&
+            BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
+            *has_nonce = 1;
+        if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.keys", &it) &&
+            BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &k)) {
+            while (!*has_nonce && bson_iter_next(&k))
+                if (BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
+                    *has_nonce = 1;
+        }
+    } else if (mongoc_cursor_error(cur, &error)) {
+        rc = mg_error(err, &error, "reading the stored version");
+    }
+    mongoc_cursor_destroy(cur);
+    bson_destroy(filter);
+    bson_destroy(opts);
+    return rc;
+}
+
+/* Where the order stands after a write whose reply was lost or matched nothing: 0 if it
+ * carries our nonce (our write applied), OT_ECONFLICT (another version, or this write was
+ * fenced off), OT_EEXISTS (a create), OT_ENOTFOUND, or OT_ESTORAGE. */
+static int order_outcome(struct session *x, const char *order_id, const char *nonce,
+                         int64_t expected, ot_error *err)
+{
+    int64_t version;
+    int mine, rc = order_state(x, order_id, nonce, &version, &mine, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return mg_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+    if (mine)
+        return 0;
+    if (expected == 0)
+        return mg_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
+    return mg_fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
+                   order_id, (long long)version, (long long)expected);
+}
+
+/* The update of a commit: $set of every field (status_history too when the whole history
+ * is written), $push of the new history entries, the write nonce in `_ot`. */
+static void build_update(bson_t *update, const bson_t *doc, const ot_storage_record *rec,
+                         const char *nonce, int keyed)
+{
+    bson_t set, push, each, entries, slice, keys;
+    bson_iter_t it, h;
+    int whole = rec->first_event == 0, n = 0;
+    char idx[16];
+    const char *k;
+
+    bson_init(update);
+    bson_append_document_begin(update, "$set", -1, &set);
+    bson_iter_init(&it, doc);
+    while (bson_iter_next(&it)) {
+        if (!whole && strcmp(bson_iter_key(&it), "status_history") == 0)
+            continue;
+        bson_append_iter(&set, bson_iter_key(&it), -1, &it);
+    }
+    BSON_APPEND_UTF8(&set, "_ot.w", nonce);
+    bson_append_document_end(update, &set);
+
+    bson_init(&entries);
+    if (!whole && bson_iter_init_find(&h, doc, "status_history") &&
+        BSON_ITER_HOLDS_ARRAY(&h) && bson_iter_recurse(&h, &it)) {
+        size_t i = 0;
+        while (bson_iter_next(&it)) {
+            if (i++ < rec->first_event)
+                continue;
+            bson_uint32_to_string((uint32_t)n++, &k, idx, sizeof idx);
+            bson_append_iter(&entries, k, -1, &it);
+        }
+    }
+    if (n || keyed) {
+        bson_append_document_begin(update, "$push", -1, &push);
+        if (n) {
+            bson_append_document_begin(&push, "status_history", -1, &each);
+            bson_append_array(&each, "$each", -1, &entries);
+            bson_append_document_end(&push, &each);
+        }
+        if (keyed) {   /* the nonces of keyed writes: a pending key's outcome (idem_get) */
+            bson_append_document_begin(&push, "_ot.keys", -1, &slice);
+            bson_append_array_begin(&slice, "$each", -1, &keys);
+            BSON_APPEND_UTF8(&keys, "0", nonce);
+            bson_append_array_end(&slice, &keys);
+            BSON_APPEND_INT32(&slice, "$slice", -MG_KEYS_KEPT);
+            bson_append_document_end(&push, &slice);
+        }
+        bson_append_document_end(update, &push);
+    }
+    bson_destroy(&entries);
+}
+
+/* Create (expected == 0: an upsert that only inserts) or commit (a compare-and-set).
+ * `*unknown` is set when the write failed in a way that may still have applied it. Keyed
+ * commits also require that no idem_get fenced this write off (`_ot.fence`). */
+static int write_order(struct session *x, int64_t expected, const ot_storage_record *rec,
+                       const char *nonce, int keyed, int *unknown, ot_error *err)
+{
+    bson_t doc, update, filter, reply, opts, ot, ins;
+    bson_error_t error;
+    int rc;
+
+    *unknown = 0;
+    if ((rc = mg_json_to_bson(&doc, rec->json, rec->json_len, err)) != 0)
+        return rc;
+    bson_init(&filter);
+    BSON_APPEND_UTF8(&filter, "order_id", rec->order_id);
+    bson_init(&opts);
+    if (expected == 0) {
+        bson_t keys;
+        bson_init(&update);
+        bson_append_document_begin(&update, "$setOnInsert", -1, &ins);
+        bson_concat(&ins, &doc);
+        bson_append_document_begin(&ins, "_ot", -1, &ot);
+        BSON_APPEND_UTF8(&ot, "w", nonce);
+        if (keyed) {
+            bson_append_array_begin(&ot, "keys", -1, &keys);
+            BSON_APPEND_UTF8(&keys, "0", nonce);
+            bson_append_array_end(&ot, &keys);
+        }
+        bson_append_document_end(&ins, &ot);
+        bson_append_document_end(&update, &ins);
+        BSON_APPEND_BOOL(&opts, "upsert", true);
+    } else {
+        BSON_APPEND_INT64(&filter, "version", expected);
+        if (keyed) {
+            bson_t ne;
+            bson_append_document_begin(&filter, "_ot.fence", -1, &ne);
+            BSON_APPEND_UTF8(&ne, "$ne", nonce);
+            bson_append_document_end(&filter, &ne);
+        }
+        build_update(&update, &doc, rec, nonce, keyed);
+    }
+    if (mongoc_collection_update_one(x->orders, &filter, &update, &opts, &reply, &error)) {
+        if (expected == 0 ? reply_count(&reply, "upsertedCount") == 1
+                          : reply_count(&reply, "matchedCount") == 1)
+            rc = 0;
+        else
+            rc = order_outcome(x, rec->order_id, nonce, expected, err);
+    } else if (is_duplicate(&error)) {
+        rc = expected == 0 ? mg_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                     rec->order_id)
+                           : mg_error(err, &error, "updating the order");
+    } else if (refused_by_server(&error)) {
+        rc = mg_error(err, &error, expected ? "updating the order" : "inserting the order");
+    } else {
+        /* network failure or timeout: the write may or may not have applied; look, do not
+         * resend (a resent write could apply twice) */
+        bson_error_t first = error;
+        rc = order_outcome(x, rec->order_id, nonce, expected, NULL);
+        if (rc != 0) {
+            *unknown = 1;
+            rc = mg_error(err, &first, expected ? "updating the order" : "inserting the order");
+        }
+    }
+    bson_destroy(&reply);
+    bson_destroy(&opts);
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    bson_destroy(&doc);
+    return rc;
+}
+
+/* ---- seed 001 compatibility ------------------------------------------------------------- */
+
+/* Mirror the shipment status into `orders.status` (matched by AWB, or by order id) and
+ * append the new history entries to `orderTracking` (upserts keyed by order id and entry
+ * index, so a repeated call adds nothing). Best effort after the commit: the order has
+ * committed, so a failure here is not the write's failure; the next write repairs it. */
+static void legacy_write(struct session *x, const ot_storage_record *rec)
+{
+    const struct store *s = x->s;
+    const char *shipment = NULL;
+    mongoc_collection_t *orders, *history;
+    bson_t filter, update, set, doc;
+    bson_iter_t it, h;
+    size_t i = 0;
+
+    if (!s->legacy_orders || !rec->shipment_status ||
+        ot_shipment_to_string(&shipment, rec->shipment_status, NULL) != 0)
+        return;
+    orders = mongoc_client_get_collection(x->client, s->database, s->orders_collection);
+    history = mongoc_client_get_collection(x->client, s->database, s->history_collection);
+    bson_init(&filter);
+    if (rec->delivery_tracking_id)
+        BSON_APPEND_UTF8(&filter, s->orders_match_field, rec->delivery_tracking_id);
+    else
+        BSON_APPEND_UTF8(&filter, "order_id", rec->order_id);
+    bson_init(&update);
+    bson_append_document_begin(&update, "$set", -1, &set);
+    BSON_APPEND_UTF8(&set, "status", shipment);
+    bson_append_document_end(&update, &set);
+    mongoc_collection_update_one(orders, &filter, &update, NULL, NULL, NULL);
+    bson_destroy(&filter);
+    bson_destroy(&update);
+
+    if (rec->events_json && mg_json_to_bson(&doc, rec->json, rec->json_len, NULL) == 0) {
+        if (bson_iter_init_find(&h, &doc, "status_history") && bson_iter_recurse(&h, &it)) {
+            while (bson_iter_next(&it)) {
+                bson_t entry, ins;
+                if (i++ < rec->first_event)
+                    continue;
+                bson_init(&filter);
+                BSON_APPEND_UTF8(&filter, "order_id", rec->order_id);
+                BSON_APPEND_INT64(&filter, "seq", (int64_t)i - 1);
+                bson_init(&update);
+                bson_append_document_begin(&update, "$setOnInsert", -1, &ins);
+                BSON_APPEND_UTF8(&ins, "order_id", rec->order_id);
+                BSON_APPEND_INT64(&ins, "seq", (int64_t)i - 1);
+                if (rec->delivery_tracking_id)
+                    BSON_APPEND_UTF8(&ins, "awb", rec->delivery_tracking_id);
+                BSON_APPEND_UTF8(&ins, "shipment_status", shipment);
+                if (BSON_ITER_HOLDS_DOCUMENT(&it)) {
+                    uint32_t len;
+                    const uint8_t *data;
+                    bson_iter_document(&it, &len, &data);
+                    if (bson_init_static(&entry, data, len))
+                        bson_concat(&ins, &entry);
+                }
+                bson_append_document_end(&update, &ins);
+                bson_init(&set);
+                BSON_APPEND_BOOL(&set, "upsert", true);
+                mongoc_collection_update_one(history, &filter, &update, &set, NULL, NULL);
+                bson_destroy(&set);
+                bson_destroy(&filter);
+                bson_destroy(&update);
+            }
+        }
+        bson_destroy(&doc);
+    }
+    mongoc_collection_destroy(orders);
+    mongoc_collection_destroy(history);
+}
+
+/* ---- idempotency keys ---------------------------------------------------------------- */
+
+/* Forget the key if it expired at `now` (the TTL monitor runs only once a minute). */
+static int key_purge(struct session *x, const char *key, int64_t now, ot_error *err)
+{
+    bson_t filter, lte;
+    bson_error_t error;
+    int rc = 0;
+    bson_init(&filter);
+    BSON_APPEND_UTF8(&filter, "_id", key);
+    bson_append_document_begin(&filter, "expires_at", -1, &lte);
+    append_date(&lte, "$lte", now);
+    bson_append_document_end(&filter, &lte);
+    if (!mongoc_collection_delete_one(x->keys, &filter, NULL, NULL, &error))
+        rc = mg_error(err, &error, "forgetting an expired key");
+    bson_destroy(&filter);
+    return rc;
+}
+
+/* Insert the key document; `state` "pending" (with the order write's nonce) or "done".
+ * `dup_code` answers a live key of that name. */
+static int key_insert(struct session *x, const ot_idempotency_record *idem, const char *state,
+                      const char *order_id, int64_t version, const char *nonce, int dup_code,
+                      ot_error *err)
+{
+    bson_t doc;
+    bson_error_t error;
+    int64_t wall, ttl;
+    int rc;
+    if ((rc = key_purge(x, idem->key, idem->created_at_ms, err)) != 0)
+        return rc;
+    bson_init(&doc);
+    BSON_APPEND_UTF8(&doc, "_id", idem->key);
+    BSON_APPEND_UTF8(&doc, "request_hash", idem->request_hash);
+    BSON_APPEND_BINARY(&doc, "response", BSON_SUBTYPE_BINARY,
+                       (const uint8_t *)(idem->response ? idem->response : ""),
+                       (uint32_t)idem->response_len);
+    append_date(&doc, "created_at", idem->created_at_ms);
+    append_date(&doc, "expires_at", idem->expires_at_ms);
+    /* what the TTL index reads: the server removes the key by its own clock once it is
+     * (expires_at - created_at) old, never before expires_at (the tracker's clock, which
+     * may be a test clock far in the past) */
+    wall = (int64_t)time(NULL) * 1000;
+    ttl = wall + (idem->expires_at_ms - idem->created_at_ms);
+    append_date(&doc, "ttl_at", ttl > idem->expires_at_ms ? ttl : idem->expires_at_ms);
+    BSON_APPEND_UTF8(&doc, "state", state);
+    if (order_id) {
+        BSON_APPEND_UTF8(&doc, "order_id", order_id);
+        BSON_APPEND_INT64(&doc, "version", version);
+        BSON_APPEND_UTF8(&doc, "w", nonce);
+    }
+    if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
+        rc = 0;
+    else if (is_duplicate(&error))
+        rc = mg_fail(err, dup_code, "idempotency_key", "idempotency key is already in use");
+    else
+        rc = mg_error(err, &error, "storing an idempotency key");
+    bson_destroy(&doc);
+    return rc;
+}
+
+/* Finalise (state "done") or drop the pending key of write `nonce`; best effort. */
+static void key_settle(struct session *x, const char *key, const char *nonce, int applied)
+{
+    bson_t *filter = BCON_NEW("_id", BCON_UTF8(key), "w", BCON_UTF8(nonce), "state",
+                              BCON_UTF8("pending"));
+    if (applied) {
+        bson_t *update = BCON_NEW("$set", "{", "state", BCON_UTF8("done"), "}");
+        mongoc_collection_update_one(x->keys, filter, update, NULL, NULL, NULL);
+        bson_destroy(update);
+    } else {
+        mongoc_collection_delete_one(x->keys, filter, NULL, NULL, NULL);
+    }
+    bson_destroy(filter);
+}
+
+/* ---- create / commit ------------------------------------------------------------------- */
+
+/* Keyed writes: 1. the key document, "pending", with the write's nonce (a live key of that
+ * name: OT_ECONFLICT, nothing written); 2. the order, one atomic single-document write that
+ * records the nonce; 3. the key "done" (or deleted when the order write changed nothing).
+ * A crash between 2 and 3 leaves a pending key whose outcome idem_get reads from the
+ * order's nonces: never applied twice, never lost. */
+static int write_record(struct store *s, int64_t expected, const ot_storage_record *rec,
+                        const ot_idempotency_record *idem, ot_error *err)
+{
+    struct session x;
+    bson_oid_t oid;
+    char nonce[25];
+    int rc, unknown;
+
+    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+        return rc;
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
+    session_open(&x, s);
+    if (idem && (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
+                                 nonce, OT_ECONFLICT, err)) != 0) {
+        session_close(&x);
+        return rc;
+    }
+    rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
+    if (idem && !unknown)
+        key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
+    if (rc == 0)
+        legacy_write(&x, rec);
+    session_close(&x);
+    return rc;
+}
+
+int ot_mongo__create(void *userdata, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err)
+{
+    return write_record(userdata, 0, rec, idem, err);
+}
+
+int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err)
+{
+    if (expected_version < 1)
+        return mg_fail(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
+    return write_record(userdata, expected_version, rec, idem, err);
+}
+
+/* ---- reads -------------------------------------------------------------------------- */
+
+int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+{
+    struct session x;
+    bson_t *filter, *opts;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t error;
+    int rc;
+
+    if (!out || !order_id)
+        return mg_fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+    *out = NULL;
+    session_open(&x, userdata);
+    filter = BCON_NEW("order_id", BCON_UTF8(order_id));
+    opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
+                    "limit", BCON_INT64(1));
+    cur = mongoc_collection_find_with_opts(x.orders, filter, opts, NULL);
+    if (mongoc_cursor_next(cur, &doc))
+        rc = mg_bson_to_order(out, doc, err);
+    else if (mongoc_cursor_error(cur, &error))
+        rc = mg_error(err, &error, "loading an order");
+    else
+        rc = mg_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+    mongoc_cursor_destroy(cur);
+    bson_destroy(filter);
+    bson_destroy(opts);
+    session_close(&x);
+    return rc;
+}
+
+static int query_filter(bson_t *filter, const ot_storage_query *q, ot_error *err)
+{
+    const char *name;
+    bson_t sub, arr;
+    int st, n = 0;
+    char idx[16];
+    const char *k;
+
+    bson_init(filter);
+    if (q->store_id)
+        BSON_APPEND_UTF8(filter, "store_id", q->store_id);
+    if (q->customer_id)
+        BSON_APPEND_UTF8(filter, "customer_id", q->customer_id);
+    if (q->current_status) {
+        if (ot_status_to_string(&name, q->current_status, err) != 0)
+            return OT_EINVAL;
+        BSON_APPEND_UTF8(filter, "current_status", name);
+    }
+    if (q->delivery_provider) {
+        if (ot_provider_to_string(&name, q->delivery_provider, err) != 0)
+            return OT_EINVAL;
+        BSON_APPEND_UTF8(filter, "delivery_provider", name);
+    }
+    if (q->delivery_tracking_id)
+        BSON_APPEND_UTF8(filter, "delivery_tracking_id", q->delivery_tracking_id);
+    if (q->shipment_status || q->shipment_active) {
+        /* both set: a given status that must also be active */
+        bson_append_document_begin(filter, "shipment_status", -1, &sub);
+        bson_append_array_begin(&sub, "$in", -1, &arr);
+        for (st = 1; st < OT_SHIPMENT_COUNT; st++) {
+            if (q->shipment_status && st != q->shipment_status)
+                continue;
+            if (q->shipment_active && ot_shipment_is_terminal(st, NULL) != 0)
+                continue;
+            if (ot_shipment_to_string(&name, st, NULL) != 0)
+                continue;
+            bson_uint32_to_string((uint32_t)n++, &k, idx, sizeof idx);
+            BSON_APPEND_UTF8(&arr, k, name);
+        }
+        bson_append_array_end(&sub, &arr);
+        bson_append_document_end(filter, &sub);
+        if (q->shipment_status && ot_shipment_to_string(&name, q->shipment_status, err) != 0)
+            return OT_EINVAL;
+    }
+    if (q->updated_before_ms) {
+        bson_append_document_begin(filter, "updated_at", -1, &sub);
+        append_date(&sub, "$lt", q->updated_before_ms);
+        bson_append_document_end(filter, &sub);
+    }
+    if (q->cursor && q->cursor[0]) {
+        bson_append_document_begin(filter, "order_id", -1, &sub);
+        BSON_APPEND_UTF8(&sub, "$gt", q->cursor);
+        bson_append_document_end(filter, &sub);
+    }
+    return 0;
+}
+
+int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit emit,
+                    void *ctx, char *next_cursor, size_t cursor_size, ot_error *err)
+{
+    struct session x;
+    bson_t filter, *opts;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t error;
+    size_t n = 0;
+    int rc = 0, more = 0;
+
+    if (!q || !emit || !next_cursor)
+        return mg_fail(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
+                       "argument is NULL");
+    if (q->version == 0 || q->version > OT_STORAGE_QUERY_VERSION)
+        return mg_fail(err, OT_EVERSION, "query.version", "query version %u not supported",
+                       q->version);
+    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
+        return mg_fail(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
+                       OT_STORAGE_QUERY_MAX);
+    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
+        return mg_fail(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    next_cursor[0] = '\0';
+    if ((rc = query_filter(&filter, q, err)) != 0) {
+        bson_destroy(&filter);
+        return rc;
+    }
+    /* one more than the limit says whether a next page exists */
+    opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
+                    "sort", "{", "order_id", BCON_INT32(1), "}",
+                    "limit", BCON_INT64((int64_t)q->limit + 1));
+    session_open(&x, userdata);
+    cur = mongoc_collection_find_with_opts(x.orders, &filter, opts, NULL);
+    while (mongoc_cursor_next(cur, &doc)) {
+        ot_order *o = NULL;
+        const char *id;
+        if (n == q->limit) {
+            more = 1;
+            break;
+        }
+        if ((rc = mg_bson_to_order(&o, doc, err)) != 0)
+            break;
+        id = ot_order_order_id(o);
+        if (strlen(id) >= cursor_size) {
+            ot_order_free(o);
+            rc = mg_fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            break;
+        }
+        strcpy(next_cursor, id);
+        n++;
+        if ((rc = emit(ctx, o, err)) != 0)
+            break;
+    }
+    if (rc == 0 && mongoc_cursor_error(cur, &error))
+        rc = mg_error(err, &error, "reading a query page");
+    if (rc != 0 || !more)
+        next_cursor[0] = '\0';
+    mongoc_cursor_destroy(cur);
+    session_close(&x);
+    bson_destroy(&filter);
+    bson_destroy(opts);
+    return rc;
+}
+
+/* ---- idempotency members ------------------------------------------------------------- */
+
+/* A pending key (its writer crashed or is in flight): 1 if the order carries its nonce (the
+ * write applied), 0 if it can no longer apply (the order moved past the version, was
+ * created by another, or `fenced`), OT_ECONFLICT while it still could, or OT_ESTORAGE. */
+static int pending_outcome(struct session *x, const char *order_id, int64_t version,
+                           const char *nonce, int fenced, ot_error *err)
+{
+    int64_t stored;
+    int mine, rc = order_state(x, order_id, nonce, &stored, &mine, err);
+    if (rc < 0)
+        return rc;
+    if (mine)
+        return 1;
+    if (rc == 1 && (stored >= version || fenced))
+        return 0;
+    return mg_fail(err, OT_ECONFLICT, "idempotency_key", "a request with this key is in progress");
+}
+
+/* Fence off the write of a pending key whose lease ran out: a commit filtered on
+ * `_ot.fence != nonce` can no longer match, so the key may be forgotten without the write
+ * applying later. Commits only: a create cannot be fenced (no document to mark yet). */
+static int pending_fence(struct session *x, const char *order_id, int64_t version,
+                         const char *nonce, ot_error *err)
+{
+    bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
+    bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
+    bson_error_t error;
+    int rc = 0;
+    if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
+        rc = mg_error(err, &error, "fencing off a stale pending write");
+    bson_destroy(filter);
+    bson_destroy(update);
+    return rc;
+}
+
+static const char *doc_utf8(const bson_t *doc, const char *key)
+{
+    bson_iter_t it;
+    return bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_UTF8(&it)
+               ? bson_iter_utf8(&it, NULL) : NULL;
+}
+
+static int64_t doc_int(const bson_t *doc, const char *key)
+{
+    bson_iter_t it;
+    if (!bson_iter_init_find(&it, doc, key))
+        return 0;
+    return BSON_ITER_HOLDS_DATE_TIME(&it) ? bson_iter_date_time(&it) : bson_iter_as_int64(&it);
+}
+
+int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
+                       ot_idempotency_found found, void *ctx, ot_error *err)
+{
+    struct session x;
+    bson_t filter, gt;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t error;
+    int rc;
+
+    if (!key || !found)
+        return mg_fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+    session_open(&x, userdata);
+    bson_init(&filter);
+    BSON_APPEND_UTF8(&filter, "_id", key);
+    bson_append_document_begin(&filter, "expires_at", -1, &gt);
+    append_date(&gt, "$gt", now_ms);
+    bson_append_document_end(&filter, &gt);
+    cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
+    if (mongoc_cursor_next(cur, &doc)) {
+        const char *state = doc_utf8(doc, "state"), *nonce = doc_utf8(doc, "w");
+        const char *order_id = doc_utf8(doc, "order_id");
+        rc = 1;
+        if (state && strcmp(state, "pending") == 0 && nonce && order_id) {
+            int64_t version = doc_int(doc, "version");
+            rc = pending_outcome(&x, order_id, version, nonce, 0, err);
+            if (rc == OT_ECONFLICT && version > 1 &&
+                now_ms - doc_int(doc, "created_at") > MG_PENDING_LEASE_MS &&
+                (rc = pending_fence(&x, order_id, version, nonce, err)) == 0)
+                rc = pending_outcome(&x, order_id, version, nonce, 1, err);
+            if (rc >= 0)
+                key_settle(&x, key, nonce, rc == 1);
+            if (rc == 0)
+                rc = mg_fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        }
+        if (rc == 1) {
+            ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
+            bson_iter_t it;
+            uint32_t len = 0;
+            const uint8_t *data = NULL;
+            bson_subtype_t sub;
+            rec.key = key;
+            rec.request_hash = doc_utf8(doc, "request_hash");
+            if (bson_iter_init_find(&it, doc, "response") && BSON_ITER_HOLDS_BINARY(&it))
+                bson_iter_binary(&it, &sub, &len, &data);
+            rec.response = data ? (const char *)data : "";
+            rec.response_len = len;
+            rec.created_at_ms = doc_int(doc, "created_at");
+            rec.expires_at_ms = doc_int(doc, "expires_at");
+            rc = rec.request_hash ? found(ctx, &rec, err)
+                                  : mg_fail(err, OT_ESTORAGE, NULL,
+                                            "mongodb: a stored key has no request hash");
+        }
+    } else if (mongoc_cursor_error(cur, &error)) {
+        rc = mg_error(err, &error, "looking up a key");
+    } else {
+        rc = mg_fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+    }
+    mongoc_cursor_destroy(cur);
+    bson_destroy(&filter);
+    session_close(&x);
+    return rc;
+}
+
+int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err)
+{
+    struct session x;
+    int rc;
+    if (!rec)
+        return mg_fail(err, OT_EINVAL, "record", "record is NULL");
+    if ((rc = check_idem(rec, err)) != 0)
+        return rc;
+    session_open(&x, userdata);
+    rc = key_insert(&x, rec, "done", NULL, 0, NULL, OT_EEXISTS, err);
+    session_close(&x);
+    return rc;
+}

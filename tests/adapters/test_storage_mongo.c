@@ -1,0 +1,690 @@
+/* The MongoDB store through real libmongoc over TCP: against tests/mongo/fake_mongod.py (a
+ * wire-protocol test double started here) or, when OT_TEST_MONGODB_URI is set, against that
+ * server. The conformance suite, the exact command documents sent (read from the double's
+ * --log), native BSON types, the tracker end to end with idempotency keys, pending keys left
+ * by a crashed writer, the seed 001 compatibility writes, and failures as OT_ESTORAGE. */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mongoc/mongoc.h>
+
+#include "test_util.h"
+#include "storage_conformance.h"
+#include <ordertrack/adapters/mongo.h>
+
+static char uri[512];
+static char log_path[] = "/tmp/ot-mongo-log-XXXXXX";
+static pid_t double_pid = -1;
+static int double_stdin = -1;
+static int counter;
+static mongoc_client_t *client;     /* the test's own view of the database */
+
+static int using_double(void)
+{
+    return double_pid > 0;
+}
+
+static int start_double(void)
+{
+    int in[2], out[2], fd;
+    char line[32];
+    size_t n = 0;
+    if ((fd = mkstemp(log_path)) < 0)
+        return -1;
+    close(fd);
+    if (pipe(in) != 0 || pipe(out) != 0)
+        return -1;
+    if ((double_pid = fork()) < 0)
+        return -1;
+    if (double_pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[1]);
+        close(out[0]);
+        execl("/usr/bin/python3", "python3", OT_TEST_FAKE_MONGOD, "--log", log_path,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    double_stdin = in[1];
+    while (n + 1 < sizeof line && read(out[0], line + n, 1) == 1 && line[n] != '\n')
+        n++;
+    line[n] = '\0';
+    close(out[0]);
+    if (atoi(line) <= 0)
+        return -1;
+    snprintf(uri, sizeof uri,
+             "mongodb://127.0.0.1:%d/?directConnection=true&serverSelectionTimeoutMS=5000"
+             "&connectTimeoutMS=2000&socketTimeoutMS=5000", atoi(line));
+    return 0;
+}
+
+static void stop_double(void)
+{
+    if (double_pid <= 0)
+        return;
+    if (double_stdin >= 0)
+        close(double_stdin);   /* the double stops when its stdin closes */
+    waitpid(double_pid, NULL, 0);
+    double_pid = -1;
+    double_stdin = -1;
+}
+
+static int setup(void **state)
+{
+    const char *env = getenv("OT_TEST_MONGODB_URI");
+    mongoc_uri_t *u;
+    (void)state;
+    signal(SIGPIPE, SIG_IGN);
+    mongoc_init();
+    if (env && env[0])
+        snprintf(uri, sizeof uri, "%s", env);
+    else if (start_double() != 0)
+        return -1;
+    if (!(u = mongoc_uri_new(uri)))
+        return -1;
+    client = mongoc_client_new_from_uri(u);
+    mongoc_uri_destroy(u);
+    return client ? 0 : -1;
+}
+
+/* The databases this run used ("ot_test_<pid>_*"), dropped on a real server. */
+static void drop_databases(void)
+{
+    char **names = mongoc_client_get_database_names_with_opts(client, NULL, NULL);
+    char prefix[48];
+    size_t i;
+    snprintf(prefix, sizeof prefix, "ot_test_%d_", (int)getpid());
+    for (i = 0; names && names[i]; i++) {
+        if (strncmp(names[i], prefix, strlen(prefix)) == 0) {
+            mongoc_database_t *db = mongoc_client_get_database(client, names[i]);
+            mongoc_database_drop(db, NULL);
+            mongoc_database_destroy(db);
+        }
+    }
+    bson_strfreev(names);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (!using_double() && client)
+        drop_databases();
+    mongoc_client_destroy(client);
+    stop_double();
+    if (!getenv("OT_TEST_KEEP_LOG"))
+        unlink(log_path);
+    mongoc_cleanup();
+    return 0;
+}
+
+static void db_name(char *buf, size_t size, const char *what)
+{
+    snprintf(buf, size, "ot_test_%d_%s_%d", (int)getpid(), what, counter++);
+}
+
+static ot_storage *open_db(const char *db, int legacy)
+{
+    ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
+    ot_storage *st = NULL;
+    ot_error err;
+    o.database = db;
+    o.legacy_orders = legacy;
+    if (ot_storage_mongo_open(&st, uri, &o, &err) != 0) {
+        fprintf(stderr, "open %s: %s\n", db, err.message);
+        return NULL;
+    }
+    return st;
+}
+
+static ot_storage *mongo_factory(void *ctx)
+{
+    char db[64];
+    (void)ctx;
+    db_name(db, sizeof db, "conf");
+    return open_db(db, 0);
+}
+
+static void test_conformance(void **state)
+{
+    (void)state;
+    assert_int_equal(ot_storage_conformance_run(mongo_factory, NULL, stderr), 0);
+}
+
+/* A valid record at `version` with `entries` history entries (1..4). */
+static ot_order *record(const char *order_id, int64_t version, int entries, const char *awb)
+{
+    static const char *const steps[] = {"submitted", "store_notified", "store_acknowledged",
+                                        "picking_in_progress"};
+    char json[8192], history[4096] = "", tail[256];
+    ot_order *o = NULL;
+    ot_error err;
+    int i;
+    for (i = 0; i < entries && i < 4; i++)
+        snprintf(history + strlen(history), sizeof history - strlen(history),
+                 "%s{\"status\":\"%s\",\"timestamp\":\"2026-11-23T06:0%d:00.125Z\","
+                 "\"updated_by\":\"t\",\"notes\":null,\"metadata\":{\"step\":%d}}",
+                 i ? "," : "", steps[i], i, i);
+    if (awb)
+        snprintf(tail, sizeof tail, "\"delivery_provider\":\"delhivery\","
+                 "\"delivery_tracking_id\":\"%s\",\"shipment_status\":\"in transit\"", awb);
+    else
+        snprintf(tail, sizeof tail, "\"delivery_provider\":\"internal\","
+                 "\"delivery_tracking_id\":null,\"shipment_status\":null");
+    snprintf(json, sizeof json,
+             "{\"id\":\"id-%s\",\"order_id\":\"%s\",\"store_id\":\"s-1\",\"customer_id\":\"c-1\","
+             "%s,\"current_status\":\"%s\",\"status_history\":[%s],"
+             "\"substitutions\":[],\"issues\":[],\"metadata\":{\"price\":12.5,\"n\":3,"
+             "\"nested\":{\"ok\":true,\"when\":\"2026-11-23T06:00:00.000Z\"}},"
+             "\"created_at\":\"2026-11-23T06:00:00.000Z\","
+             "\"updated_at\":\"2026-11-23T07:00:00.000Z\",\"version\":%" PRId64 "}",
+             order_id, order_id, tail, steps[entries - 1], history, version);
+    if (ot_order_from_json(&o, json, strlen(json), &err) != 0)
+        fail_msg("record: %s", err.message);
+    return o;
+}
+
+/* Create (first_event 0) or commit the record at `version` with `entries`, the new entry
+ * being the last one. */
+static int put(ot_storage *st, const char *order_id, int64_t version, int entries,
+               const char *awb, const ot_idempotency_record *idem, ot_error *err)
+{
+    ot_order *o = record(order_id, version, entries, awb);
+    ot_storage_record rec;
+    int rc = ot_storage_record_init(&rec, o, version == 1 ? 0 : (size_t)entries - 1, err);
+    if (rc == 0) {
+        rc = version == 1 ? st->create(st->userdata, &rec, idem, err)
+                          : st->commit(st->userdata, version - 1, &rec, idem, err);
+        ot_storage_record_release(&rec);
+    }
+    ot_order_free(o);
+    return rc;
+}
+
+/* The last command of the double's log whose first key is `name` (and, when `coll` is set,
+ * names it), as BSON (bson_destroy), or NULL. */
+static bson_t *last_command(const char *name, const char *coll, const char *db)
+{
+    FILE *f = fopen(log_path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    bson_t *found = NULL;
+    if (!f)
+        return NULL;
+    while (getline(&line, &cap, f) > 0) {
+        bson_error_t e;
+        bson_t *cmd = bson_new_from_json((const uint8_t *)line, -1, &e);
+        bson_iter_t it;
+        if (!cmd)
+            continue;
+        if (bson_iter_init(&it, cmd) && bson_iter_next(&it) &&
+            strcmp(bson_iter_key(&it), name) == 0 &&
+            (!coll || (BSON_ITER_HOLDS_UTF8(&it) && strcmp(bson_iter_utf8(&it, NULL), coll) == 0)) &&
+            bson_iter_init_find(&it, cmd, "$db") && strcmp(bson_iter_utf8(&it, NULL), db) == 0) {
+            if (found)
+                bson_destroy(found);
+            found = cmd;
+        } else {
+            bson_destroy(cmd);
+        }
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+static bson_type_t type_at(const bson_t *doc, const char *path)
+{
+    bson_iter_t it, d;
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &d))
+        return BSON_TYPE_EOD;
+    return bson_iter_type(&d);
+}
+
+static int64_t int_at(const bson_t *doc, const char *path)
+{
+    bson_iter_t it, d;
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &d))
+        return -1;
+    return bson_iter_as_int64(&d);
+}
+
+static const char *str_at(const bson_t *doc, const char *path)
+{
+    bson_iter_t it, d;
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &d) ||
+        !BSON_ITER_HOLDS_UTF8(&d))
+        return "";
+    return bson_iter_utf8(&d, NULL);
+}
+
+static uint32_t count_keys(const bson_t *doc, const char *path)
+{
+    bson_iter_t it, d, child;
+    uint32_t n = 0;
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &d) ||
+        !bson_iter_recurse(&d, &child))
+        return 0;
+    while (bson_iter_next(&child))
+        n++;
+    return n;
+}
+
+/* The type of the key `dotted` (a field path such as "_ot.fence") inside `path`. */
+static bson_type_t dotted_type(const bson_t *doc, const char *path, const char *dotted)
+{
+    bson_iter_t it, d, child;
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &d) ||
+        !bson_iter_recurse(&d, &child) || !bson_iter_find(&child, dotted))
+        return BSON_TYPE_EOD;
+    return bson_iter_type(&child);
+}
+
+/* The stored document of `order_id` in db.coll (bson_destroy), or NULL. */
+static bson_t *stored_doc(const char *db, const char *coll, const char *field, const char *value)
+{
+    mongoc_collection_t *c = mongoc_client_get_collection(client, db, coll);
+    bson_t *filter = BCON_NEW(field, BCON_UTF8(value));
+    mongoc_cursor_t *cur = mongoc_collection_find_with_opts(c, filter, NULL, NULL);
+    const bson_t *doc;
+    bson_t *out = NULL;
+    if (mongoc_cursor_next(cur, &doc))
+        out = bson_copy(doc);
+    mongoc_cursor_destroy(cur);
+    bson_destroy(filter);
+    mongoc_collection_destroy(c);
+    return out;
+}
+
+static void test_commands_and_types(void **state)
+{
+    char db[64];
+    ot_storage *st;
+    ot_order *o = NULL, *want;
+    char *a = NULL, *b = NULL;
+    bson_t *doc, *cmd;
+    (void)state;
+    db_name(db, sizeof db, "cmd");
+    assert_non_null(st = open_db(db, 0));
+    assert_int_equal(put(st, "o-cmd", 1, 1, NULL, NULL, NULL), 0);
+    assert_int_equal(put(st, "o-cmd", 2, 2, NULL, NULL, NULL), 0);
+
+    /* native types in the database */
+    assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-cmd"));
+    assert_int_equal(type_at(doc, "created_at"), BSON_TYPE_DATE_TIME);
+    assert_int_equal(type_at(doc, "updated_at"), BSON_TYPE_DATE_TIME);
+    assert_int_equal(type_at(doc, "metadata"), BSON_TYPE_DOCUMENT);
+    assert_int_equal(type_at(doc, "metadata.price"), BSON_TYPE_DOUBLE);
+    assert_int_equal(type_at(doc, "metadata.nested.when"), BSON_TYPE_DATE_TIME);
+    assert_int_equal(type_at(doc, "status_history"), BSON_TYPE_ARRAY);
+    assert_int_equal(type_at(doc, "status_history.1.timestamp"), BSON_TYPE_DATE_TIME);
+    assert_int_equal(count_keys(doc, "status_history"), 2);
+    assert_int_equal(int_at(doc, "version"), 2);
+    bson_destroy(doc);
+
+    /* and the same values back, byte for byte through the codec */
+    assert_int_equal(st->load(st->userdata, "o-cmd", &o, NULL), 0);
+    want = record("o-cmd", 2, 2, NULL);
+    assert_int_equal(ot_order_to_json(&a, NULL, o, NULL), 0);
+    assert_int_equal(ot_order_to_json(&b, NULL, want, NULL), 0);
+    assert_string_equal(a, b);
+    ot_free(a);
+    ot_free(b);
+    ot_order_free(o);
+    ot_order_free(want);
+    ot_storage_close(st);
+
+    if (!using_double())
+        return;   /* a real server keeps no log of commands */
+    /* the commit: one update filtered on {order_id, version}, $set and $push */
+    assert_non_null(cmd = last_command("update", "order_tracking", db));
+    assert_int_equal(count_keys(cmd, "updates"), 1);
+    assert_int_equal(count_keys(cmd, "updates.0.q"), 2);
+    assert_string_equal(str_at(cmd, "updates.0.q.order_id"), "o-cmd");
+    assert_int_equal(int_at(cmd, "updates.0.q.version"), 1);
+    assert_int_equal(int_at(cmd, "updates.0.u.$set.version"), 2);
+    assert_int_equal(type_at(cmd, "updates.0.u.$set.status_history"), BSON_TYPE_EOD);
+    assert_int_equal(type_at(cmd, "updates.0.u.$set.updated_at"), BSON_TYPE_DATE_TIME);
+    assert_int_equal(count_keys(cmd, "updates.0.u.$push.status_history.$each"), 1);
+    assert_string_equal(str_at(cmd, "updates.0.u.$push.status_history.$each.0.status"),
+                        "store_notified");
+    assert_int_equal(type_at(cmd, "updates.0.u.$push.status_history.$each.0.timestamp"),
+                     BSON_TYPE_DATE_TIME);
+    assert_int_equal(type_at(cmd, "updates.0.upsert"), BSON_TYPE_EOD);
+    bson_destroy(cmd);
+    /* the indexes, created at open */
+    assert_non_null(cmd = last_command("createIndexes", "order_tracking", db));
+    assert_string_equal(str_at(cmd, "indexes.0.name"), "store_id_1_order_id_1");
+    assert_int_equal(type_at(cmd, "indexes.0.unique"), BSON_TYPE_BOOL);
+    assert_int_equal(int_at(cmd, "indexes.1.key.order_id"), 1);
+    assert_int_equal(int_at(cmd, "indexes.2.key.customer_id"), 1);
+    assert_int_equal(int_at(cmd, "indexes.3.key.current_status"), 1);
+    assert_int_equal(int_at(cmd, "indexes.4.key.updated_at"), 1);
+    bson_destroy(cmd);
+    assert_non_null(cmd = last_command("createIndexes", "order_tracking_idempotency", db));
+    assert_int_equal(int_at(cmd, "indexes.0.key.ttl_at"), 1);
+    assert_int_equal(int_at(cmd, "indexes.0.expireAfterSeconds"), 0);
+    bson_destroy(cmd);
+    /* opening again is harmless (the indexes exist) */
+    assert_non_null(st = open_db(db, 0));
+    ot_storage_close(st);
+}
+
+/* An existing collection (the seed's) whose order_id index is unique opens as it is. */
+static void test_existing_indexes(void **state)
+{
+    char db[64];
+    mongoc_collection_t *c;
+    bson_t *keys = BCON_NEW("order_id", BCON_INT32(1));
+    bson_t *cmd, reply;
+    ot_storage *st;
+    (void)state;
+    db_name(db, sizeof db, "seedidx");
+    c = mongoc_client_get_collection(client, db, "order_tracking");
+    cmd = BCON_NEW("createIndexes", BCON_UTF8("order_tracking"), "indexes", "[", "{", "key",
+                   BCON_DOCUMENT(keys), "name", BCON_UTF8("order_id_1"), "unique",
+                   BCON_BOOL(true), "}", "]");
+    assert_true(mongoc_collection_write_command_with_opts(c, cmd, NULL, &reply, NULL));
+    bson_destroy(&reply);
+    bson_destroy(cmd);
+    bson_destroy(keys);
+    mongoc_collection_destroy(c);
+    assert_non_null(st = open_db(db, 0));
+    assert_int_equal(put(st, "o-seed", 1, 1, NULL, NULL, NULL), 0);
+    ot_storage_close(st);
+}
+
+static void test_tracker_idempotent(void **state)
+{
+    char db[64];
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = OT_REQUEST_INIT;
+    ot_storage *st;
+    ot_tracker *t = NULL;
+    ot_order *o = NULL;
+    ot_error err;
+    int i;
+    (void)state;
+    db_name(db, sizeof db, "tracker");
+    assert_non_null(st = open_db(db, 0));
+    to.storage = st;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    r.order_id = "o-t";
+    r.store_id = "s-1";
+    r.customer_id = "c-1";
+    r.provider = OT_PROVIDER_INTERNAL;
+    r.idempotency_key = "init-1";
+    assert_int_equal(ot_tracker_init_order(&o, t, &r, &err), 0);
+    ot_order_free(o);
+    assert_int_equal(ot_tracker_init_order(&o, t, &r, &err), 0);   /* replayed */
+    assert_int_equal(ot_order_version(o), 1);
+    ot_order_free(o);
+    for (i = 0; i < 2; i++) {   /* the second is a replay: no second effect */
+        ot_request s = OT_REQUEST_INIT;
+        s.order_id = "o-t";
+        s.status = OT_STATUS_STORE_NOTIFIED;
+        s.idempotency_key = "notify-1";
+        assert_int_equal(ot_tracker_set_status(&o, t, &s, &err), 0);
+        assert_int_equal(ot_order_version(o), 2);
+        ot_order_free(o);
+    }
+    assert_int_equal(ot_tracker_get(&o, t, "o-t", &err), 0);
+    assert_int_equal(ot_order_history_count(o), 2);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+}
+
+#define WRITERS 4
+#define WRITES 5
+
+static void *raise_issues(void *arg)
+{
+    ot_tracker *t = arg;
+    int i, failed = 0;
+    for (i = 0; i < WRITES; i++) {
+        ot_request r = OT_REQUEST_INIT;
+        ot_error err;
+        r.order_id = "o-threads";
+        r.issue_type = "damaged";
+        r.description = "box crushed";
+        r.severity = OT_SEVERITY_LOW;
+        if (ot_tracker_raise_issue(NULL, t, &r, &err) != 0) {
+            fprintf(stderr, "raise_issue: %s\n", err.message);
+            failed++;
+        }
+    }
+    return failed ? arg : NULL;
+}
+
+/* Threads sharing one storage (the client pool) race on one order: every write lands once,
+ * the losers of each compare-and-set reload and retry. */
+static void test_threads(void **state)
+{
+    char db[64];
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = OT_REQUEST_INIT;
+    pthread_t th[WRITERS];
+    ot_storage *st;
+    ot_tracker *t = NULL;
+    ot_order *o = NULL;
+    ot_error err;
+    int i;
+    (void)state;
+    db_name(db, sizeof db, "threads");
+    assert_non_null(st = open_db(db, 0));
+    to.storage = st;
+    to.max_retries = 100;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    r.order_id = "o-threads";
+    r.store_id = "s-1";
+    r.customer_id = "c-1";
+    r.provider = OT_PROVIDER_INTERNAL;
+    assert_int_equal(ot_tracker_init_order(NULL, t, &r, &err), 0);
+    for (i = 0; i < WRITERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, raise_issues, t), 0);
+    for (i = 0; i < WRITERS; i++) {
+        void *failed = NULL;
+        pthread_join(th[i], &failed);
+        assert_null(failed);
+    }
+    assert_int_equal(ot_tracker_get(&o, t, "o-threads", &err), 0);
+    assert_int_equal(ot_order_version(o), 1 + WRITERS * WRITES);
+    assert_int_equal(ot_order_issue_count(o), WRITERS * WRITES);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+}
+
+struct found {
+    int calls;
+};
+
+static int found_count(void *ctx, const ot_idempotency_record *rec, ot_error *err)
+{
+    (void)rec;
+    (void)err;
+    ((struct found *)ctx)->calls++;
+    return 0;
+}
+
+/* A key document left "pending" by a writer that died between its steps. */
+static void insert_pending(const char *db, const char *key, const char *order_id,
+                           int64_t version, const char *nonce)
+{
+    mongoc_collection_t *c = mongoc_client_get_collection(client, db,
+                                                          "order_tracking_idempotency");
+    bson_t *doc = BCON_NEW("_id", BCON_UTF8(key), "request_hash", BCON_UTF8("h"),
+                           "response", BCON_BIN(BSON_SUBTYPE_BINARY, (const uint8_t *)"{}", 2),
+                           "created_at", BCON_DATE_TIME(1000), "expires_at",
+                           BCON_DATE_TIME(INT64_C(4102444800000)), "state", BCON_UTF8("pending"),
+                           "order_id", BCON_UTF8(order_id), "version", BCON_INT64(version),
+                           "w", BCON_UTF8(nonce));
+    assert_true(mongoc_collection_insert_one(c, doc, NULL, NULL, NULL));
+    bson_destroy(doc);
+    mongoc_collection_destroy(c);
+}
+
+static void test_pending_keys(void **state)
+{
+    char db[64], nonce[64];
+    ot_storage *st;
+    ot_idempotency_record k = OT_IDEMPOTENCY_RECORD_INIT;
+    struct found f = {0};
+    ot_error err;
+    bson_t *doc;
+    (void)state;
+    db_name(db, sizeof db, "pending");
+    assert_non_null(st = open_db(db, 0));
+    k.key = "k-applied";
+    k.request_hash = "h";
+    k.response = "{}";
+    k.response_len = 2;
+    k.created_at_ms = 1000;
+    k.expires_at_ms = INT64_C(4102444800000);
+    /* a keyed commit that applied: its nonce is in the order */
+    assert_int_equal(put(st, "o-p", 1, 1, NULL, &k, NULL), 0);
+    assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-p"));
+    snprintf(nonce, sizeof nonce, "%s", str_at(doc, "_ot.keys.0"));
+    bson_destroy(doc);
+    assert_true(strlen(nonce) == 24);
+    /* ... but whose key the writer had no time to finalise */
+    insert_pending(db, "k-crashed-applied", "o-p", 1, nonce);
+    assert_int_equal(st->idem_get(st->userdata, "k-crashed-applied", 2000, found_count, &f,
+                                  &err), 0);
+    assert_int_equal(f.calls, 1);
+    assert_non_null(doc = stored_doc(db, "order_tracking_idempotency", "_id",
+                                     "k-crashed-applied"));
+    assert_string_equal(str_at(doc, "state"), "done");
+    bson_destroy(doc);
+    /* a writer that died before its order write, which can no longer apply (the order is
+     * past that version): the key is forgotten */
+    insert_pending(db, "k-crashed-lost", "o-p", 1, "000000000000000000000000");
+    assert_ot_error(st->idem_get(st->userdata, "k-crashed-lost", 2000, found_count, &f, &err),
+                    OT_ENOTFOUND, err);
+    assert_null(stored_doc(db, "order_tracking_idempotency", "_id", "k-crashed-lost"));
+    /* one that still could (version 2 not written yet): in progress, never forgotten */
+    insert_pending(db, "k-in-flight", "o-p", 2, "111111111111111111111111");
+    assert_ot_error(st->idem_get(st->userdata, "k-in-flight", 2000, found_count, &f, &err),
+                    OT_ECONFLICT, err);
+    /* ... until its lease runs out: its write is fenced off, then the key is forgotten */
+    assert_ot_error(st->idem_get(st->userdata, "k-in-flight", 61000, found_count, &f, &err),
+                    OT_ENOTFOUND, err);
+    assert_null(stored_doc(db, "order_tracking_idempotency", "_id", "k-in-flight"));
+    assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-p"));
+    assert_string_equal(str_at(doc, "_ot.fence"), "111111111111111111111111");
+    assert_int_equal(int_at(doc, "version"), 1);
+    bson_destroy(doc);
+    /* and a keyed commit carries the fence condition */
+    k.key = "k-next";
+    assert_int_equal(put(st, "o-p", 2, 2, NULL, &k, NULL), 0);
+    if (using_double()) {
+        bson_t *cmd = last_command("update", "order_tracking", db);
+        assert_non_null(cmd);
+        assert_int_equal(count_keys(cmd, "updates.0.q"), 3);
+        assert_int_equal(dotted_type(cmd, "updates.0.q", "_ot.fence"), BSON_TYPE_DOCUMENT);
+        assert_int_equal(dotted_type(cmd, "updates.0.u.$push", "_ot.keys"), BSON_TYPE_DOCUMENT);
+        bson_destroy(cmd);
+    }
+    ot_storage_close(st);
+}
+
+static void test_legacy_orders(void **state)
+{
+    char db[64];
+    ot_storage *st;
+    mongoc_collection_t *c;
+    bson_t *doc;
+    (void)state;
+    db_name(db, sizeof db, "legacy");
+    c = mongoc_client_get_collection(client, db, "orders");
+    doc = BCON_NEW("awb", BCON_UTF8("AWB9"), "status", BCON_UTF8("pending"));
+    assert_true(mongoc_collection_insert_one(c, doc, NULL, NULL, NULL));
+    bson_destroy(doc);
+    mongoc_collection_destroy(c);
+    assert_non_null(st = open_db(db, 1));
+    assert_int_equal(put(st, "o-l", 1, 1, "AWB9", NULL, NULL), 0);
+    assert_int_equal(put(st, "o-l", 2, 2, "AWB9", NULL, NULL), 0);
+    assert_non_null(doc = stored_doc(db, "orders", "awb", "AWB9"));
+    assert_string_equal(str_at(doc, "status"), "in transit");
+    assert_int_equal(bson_count_keys(doc), 3);   /* _id, awb, status: nothing added */
+    bson_destroy(doc);
+    assert_non_null(doc = stored_doc(db, "orderTracking", "status", "store_notified"));
+    assert_string_equal(str_at(doc, "awb"), "AWB9");
+    assert_int_equal(int_at(doc, "seq"), 1);
+    assert_int_equal(type_at(doc, "timestamp"), BSON_TYPE_DATE_TIME);
+    bson_destroy(doc);
+    c = mongoc_client_get_collection(client, db, "orderTracking");
+    doc = bson_new();
+    assert_int_equal(mongoc_collection_count_documents(c, doc, NULL, NULL, NULL, NULL), 2);
+    bson_destroy(doc);
+    mongoc_collection_destroy(c);
+    ot_storage_close(st);
+}
+
+static void test_failures(void **state)
+{
+    ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
+    ot_storage *st = (ot_storage *)&st;
+    ot_error err;
+    char db[64];
+    (void)state;
+    mongoc_log_set_handler(NULL, NULL);   /* libmongoc's own logging of the failures */
+    /* nobody listens: OT_ESTORAGE with libmongoc's message */
+    assert_ot_error(ot_storage_mongo_open(&st, "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300",
+                                          NULL, &err), OT_ESTORAGE, err);
+    assert_null(st);
+    assert_non_null(strstr(err.message, "mongodb"));
+    assert_ot_error(ot_storage_mongo_open(&st, "http://nope", NULL, &err), OT_EINVAL, err);
+    assert_ot_error(ot_storage_mongo_open(NULL, uri, NULL, &err), OT_EINVAL, err);
+    o.version = 99;
+    assert_ot_error(ot_storage_mongo_open(&st, uri, &o, &err), OT_EVERSION, err);
+    assert_ot_error(ot_mongo_options_init(&o, 2, &err), OT_EVERSION, err);
+    assert_int_equal(ot_mongo_options_init(&o, 1, &err), 0);
+    o.collection = "bad$name";
+    assert_ot_error(ot_storage_mongo_open(&st, uri, &o, &err), OT_EINVAL, err);
+    if (!using_double())
+        return;
+    /* the server goes away mid-session: the write fails with OT_ESTORAGE, nothing resent */
+    db_name(db, sizeof db, "down");
+    {
+        char down_uri[600];
+        ot_mongo_options d = OT_MONGO_OPTIONS_INIT;
+        d.database = db;
+        snprintf(down_uri, sizeof down_uri, "%s", uri);
+        assert_int_equal(ot_storage_mongo_open(&st, down_uri, &d, &err), 0);
+        assert_int_equal(put(st, "o-d", 1, 1, NULL, NULL, NULL), 0);
+        kill(double_pid, SIGKILL);
+        waitpid(double_pid, NULL, 0);
+        double_pid = -1;
+        close(double_stdin);
+        double_stdin = -1;
+        assert_ot_error(put(st, "o-d", 2, 2, NULL, NULL, &err), OT_ESTORAGE, err);
+        assert_non_null(strstr(err.message, "mongodb"));
+        ot_storage_close(st);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conformance),
+        cmocka_unit_test(test_commands_and_types),
+        cmocka_unit_test(test_existing_indexes),
+        cmocka_unit_test(test_tracker_idempotent),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_pending_keys),
+        cmocka_unit_test(test_legacy_orders),
+        cmocka_unit_test(test_failures),   /* last: it stops the double */
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
