@@ -59,28 +59,6 @@ static void append_date(bson_t *doc, const char *key, int64_t ms)
     bson_append_date_time(doc, key, -1, ms);
 }
 
-static int check_record(const ot_storage_record *rec, ot_error *err)
-{
-    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
-        return mg_fail(err, OT_EINVAL, "record", "record or one of its columns is NULL");
-    if (rec->version == 0 || rec->version > OT_STORAGE_RECORD_VERSION)
-        return mg_fail(err, OT_EVERSION, "record.version",
-                       "storage record version %u not supported", rec->version);
-    return 0;
-}
-
-static int check_idem(const ot_idempotency_record *idem, ot_error *err)
-{
-    if (!idem)
-        return 0;
-    if (idem->version == 0 || idem->version > OT_IDEMPOTENCY_RECORD_VERSION)
-        return mg_fail(err, OT_EVERSION, "idem.version",
-                       "idempotency record version %u not supported", idem->version);
-    if (!idem->key || !idem->request_hash || (!idem->response && idem->response_len))
-        return mg_fail(err, OT_EINVAL, "idem", "idempotency record is incomplete");
-    return 0;
-}
-
 /* ---- the order write ------------------------------------------------------------------ */
 
 /* The stored version of `order_id` and whether the order carries `nonce` as its last write
@@ -427,7 +405,7 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
     char nonce[25];
     int rc, unknown;
 
-    if ((rc = check_record(rec, err)) || (rc = check_idem(idem, err)))
+    if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
     bson_oid_init(&oid, NULL);
     bson_oid_to_string(&oid, nonce);
@@ -560,17 +538,8 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     size_t n = 0;
     int rc = 0, more = 0;
 
-    if (!q || !emit || !next_cursor)
-        return mg_fail(err, OT_EINVAL, !q ? "query" : !emit ? "emit" : "next_cursor",
-                       "argument is NULL");
-    if (q->version == 0 || q->version > OT_STORAGE_QUERY_VERSION)
-        return mg_fail(err, OT_EVERSION, "query.version", "query version %u not supported",
-                       q->version);
-    if (q->limit == 0 || q->limit > OT_STORAGE_QUERY_MAX)
-        return mg_fail(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", q->limit,
-                       OT_STORAGE_QUERY_MAX);
-    if (cursor_size < OT_STORAGE_CURSOR_SIZE)
-        return mg_fail(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    if ((rc = ot_storage_query_check(q, emit, next_cursor, cursor_size, err)) != 0)
+        return rc;
     next_cursor[0] = '\0';
     if ((rc = query_filter(&filter, q, err)) != 0) {
         bson_destroy(&filter);
@@ -734,7 +703,7 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
     int rc;
     if (!rec)
         return mg_fail(err, OT_EINVAL, "record", "record is NULL");
-    if ((rc = check_idem(rec, err)) != 0)
+    if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
     session_open(&x, userdata);
     rc = key_insert(&x, rec, "done", NULL, 0, NULL, OT_EEXISTS, err);
