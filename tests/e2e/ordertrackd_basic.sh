@@ -1,7 +1,7 @@
 #!/bin/sh
-# ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz (ok and storage
-# unavailable), 401, 403, 404, 405, 400 on bad If-Match / Idempotency-Key, 413 (declared and
-# chunked), 429 with Retry-After, /metrics, the access log, a bad config (exit 2 naming the
+# ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz (memory and
+# sqlite), storage start-up failures, 401, 403, 404, 405, 400 on bad If-Match /
+# Idempotency-Key, 413 (declared and chunked), 429 with Retry-After, /metrics, the access log, a bad config (exit 2 naming the
 # field), the generated admin key, and SIGTERM finishing a request in flight then exiting 0.
 set -u
 bin=$1
@@ -90,9 +90,9 @@ expect 403 "other store" -X POST -H "Authorization: Bearer store-1-secret-e2e" \
   -d '{"order_id":"o-1"}' "$base/tracking/store/store-2/ready"
 body_has '"code":"forbidden"' "other store"
 
-expect 501 "order route not wired" -X POST -H "$admin" -H 'Idempotency-Key: k-1' \
+expect 400 "init without customer_id" -X POST -H "$admin" -H 'Idempotency-Key: k-1' \
   -d '{"store_id":"store-1"}' "$base/tracking/orders/o-1/init"
-body_has '"code":"not_implemented"' "order route not wired"
+body_has '"field":"customer_id"' "init without customer_id"
 
 expect 400 "bad If-Match" -X PUT -H "$admin" -H 'If-Match: 3' -d '{}' \
   "$base/tracking/orders/o-1/status"
@@ -136,7 +136,7 @@ curl_pid=$!
 sleep 1
 stop
 wait "$curl_pid"
-if [ "$(cat "$tmp/slow.code")" = 501 ]; then ok
+if [ "$(cat "$tmp/slow.code")" = 400 ]; then ok
 else bad "in-flight request: got $(cat "$tmp/slow.code")"; fi
 
 # An invalid config: exit 2, naming the file and the field, before listening.
@@ -154,11 +154,22 @@ else bad "bad --listen: exit $rc"; fi
 "$bin" --bogus > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "unknown flag: exit $rc"; fi
 
-# No --config: a generated admin key, printed once on stdout, works. The storage directory
-# does not exist, so /healthz reports storage unavailable.
-start nokey --listen 127.0.0.1:0 --storage "sqlite:$tmp/absent/ordertrack.db"
-expect 503 "healthz without storage" "$base/healthz"
-body_has '"storage":"unavailable"' "healthz without storage"
+# Storage that cannot be opened stops start-up (1); a scheme without an adapter in this
+# build exits 2.
+"$bin" --config "$tmp/config.json" --storage "sqlite:$tmp/absent/ordertrack.db" \
+  > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 1 ] && grep -q "absent/ordertrack.db" "$tmp/bad.log"; then ok
+else bad "unopenable sqlite: exit $rc: $(cat "$tmp/bad.log")"; fi
+"$bin" --config "$tmp/config.json" --storage "mongodb://127.0.0.1/x" \
+  > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "MongoDB storage not built" "$tmp/bad.log"; then ok
+else bad "mongodb: exit $rc: $(cat "$tmp/bad.log")"; fi
+
+# No --config: a generated admin key, printed once on stdout, works; /healthz reads the
+# sqlite database.
+start nokey --listen 127.0.0.1:0 --storage "sqlite:$tmp/nokey.db"
+expect 200 "healthz on sqlite" "$base/healthz"
+body_has '"storage":"ok"' "healthz on sqlite"
 key=$(sed -n 's/^admin key: \([0-9a-f]\{64\}\)$/\1/p' "$tmp/stdout")
 if [ -n "$key" ]; then ok; else bad "no generated admin key on stdout"; fi
 expect 200 "generated key" -H "Authorization: Bearer $key" "$base/metrics"
