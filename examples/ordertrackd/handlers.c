@@ -136,6 +136,12 @@ static void run_write(otd_app *app, const ot_request *r, write_fn fn, unsigned o
     ot_error e;
     int rc = fn(&order, app->tracker, r, &e);
 
+    /* A stale answer without the record (a repeated status): read the unchanged order. */
+    if (rc == OT_ESTALE && !order) {
+        int got = ot_tracker_get(&order, app->tracker, r->order_id, &e);
+        if (got != 0)
+            rc = got;
+    }
     if (rc == 0 || rc == OT_ESTALE)
         respond_order(res, rc == 0 ? ok : 200, order);
     else

@@ -104,6 +104,13 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
         ot_order *order = NULL;
         int outcome;
         rc = ot_tracker_apply_update(&order, app->tracker, u, NULL, &e);
+        if (rc == OT_ENOTFOUND && u->order_id && u->tracking_id) {
+            /* The partner's order id is not ours (Shiprocket echoes its own): match by the
+             * AWB, as docs/API.md promises. */
+            ot_update by_awb = *u;
+            by_awb.order_id = NULL;
+            rc = ot_tracker_apply_update(&order, app->tracker, &by_awb, NULL, &e);
+        }
         ot_order_free(order);
         if (rc == 0)
             outcome = (u->flags & OT_UPDATE_UNMAPPED) ? UNMAPPED : APPLIED;
