@@ -106,10 +106,18 @@ store ready o-1
 jq_is .current_status ready_for_pickup ready
 jq_is '.picking_complete_time != null' true ready
 
-expect 202 "no driver" -X POST -H "$C" -d '{"driver":null}' "$base/tracking/delivery/o-1/assign"
+expect 202 "no driver" -X POST -H "$C" -H 'Idempotency-Key: nd-1' -d '{"driver":null}' \
+  "$base/tracking/delivery/o-1/assign"
 jq_is '.retry_after_ms > 0' true "no driver"
+first_retry=$(jq .retry_after_ms "$tmp/b")
+cp "$tmp/b" "$tmp/first"
+expect 202 "no driver replay" -X POST -H "$C" -H 'Idempotency-Key: nd-1' -d '{"driver":null}' \
+  "$base/tracking/delivery/o-1/assign"
+if cmp -s "$tmp/b" "$tmp/first"; then ok; else bad "no-driver replay body differs"; fi
+expect 202 "no driver again" -X POST -H "$C" -d '{"driver":null}' "$base/tracking/delivery/o-1/assign"
+jq_is ".retry_after_ms > $first_retry" true "no-driver backoff grows"
 jq_is .order.current_status ready_for_pickup "no driver"
-jq_is '[.order.issues[] | select(.issue_type == "no_drivers")] | length' 1 "no driver issue"
+jq_is '[.order.issues[] | select(.issue_type == "no_drivers")] | length' 2 "no driver issues"
 header_has '^retry-after: [0-9]' "no driver"
 expect 400 "assign without driver member" -X POST -H "$C" -d '{}' "$base/tracking/delivery/o-1/assign"
 expect 200 assign -X POST -H "$C" -d '{"driver":{"driver_id":"d-1","name":"Sam","phone":"+15550100","vehicle_type":"bike"},"estimated_delivery_time":"2030-01-01T10:00:00Z"}' \
@@ -344,8 +352,14 @@ body_has '^ordertrack_' "library metrics"
 if grep -q 'webhook' "$tmp/b" && grep 'webhook' "$tmp/b" | grep -q 'uber.* [1-9]'; then ok
 else bad "metrics: no failed uber webhook verification counted"; fi
 
-# ---- restart: data intact ----
+# ---- restart: data intact; SIGTERM ends open event streams ----
+curl -s -N --max-time 20 -H "$A" "$base/tracking/orders/o-6/events" > "$tmp/sse3" &
+sse_pid=$!
+sleep 0.3
 stop
+wait "$sse_pid"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^id: 1$' "$tmp/sse3"; then ok
+else bad "SSE at SIGTERM: curl $rc: $(cat "$tmp/sse3")"; fi
 start again --config "$tmp/config.json"
 expect 200 "after restart" -H "$A" "$base/tracking/orders/o-1"
 jq_is .current_status delivered "after restart"
