@@ -20,7 +20,7 @@ start() {
   pid=$!
   port=
   for _ in $(seq 1 200); do
-    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log")
+    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" 2>/dev/null)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
