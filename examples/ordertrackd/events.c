@@ -36,14 +36,6 @@ struct otd_events {
     struct stream *head;
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Append to the stream's output (lock held). -1 when out of memory. */
 static int put(struct stream *s, const char *text, size_t n)
 {
@@ -76,7 +68,7 @@ static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int h
                                     size_t *n)
 {
     struct MHD_Connection **conns = calloc(hub->count + 1, sizeof *conns);
-    int64_t now = mono_ms();
+    int64_t now = otd_clock_monotonic_ms(NULL);
 
     *n = 0;
     for (struct stream *s = hub->head; s; s = s->next) {
@@ -235,7 +227,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
             s->off += (size_t)n;
             if (s->off == s->len)
                 s->off = s->len = 0;
-            s->last_out_ms = mono_ms();
+            s->last_out_ms = otd_clock_monotonic_ms(NULL);
             pthread_mutex_unlock(&hub->lock);
             return n;
         }
@@ -288,7 +280,7 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
     snprintf(s->order_id, sizeof s->order_id, "%s", order_id);
     s->next_index = from;
     s->dirty = 1;
-    s->last_out_ms = mono_ms();
+    s->last_out_ms = otd_clock_monotonic_ms(NULL);
     pthread_mutex_lock(&hub->lock);
     if (hub->stopping || hub->count >= hub->max) {
         pthread_mutex_unlock(&hub->lock);

@@ -2,7 +2,6 @@
  * (tracker.h); the answer is the order document with its ETag, or the error of the call. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <ordertrack/ordertrack.h>
 
@@ -328,14 +327,6 @@ static void order_list(otd_app *app, const otd_request *req, otd_response *res)
     respond_library_json(res, rc, &e, json, len);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void order_sla(otd_app *app, const otd_request *req, otd_response *res)
 {
     ot_sla_report report = OT_SLA_REPORT_INIT;
@@ -346,7 +337,7 @@ static void order_sla(otd_app *app, const otd_request *req, otd_response *res)
 
     if (!order)
         return;
-    int rc = otd_order_sla(&json, &len, app->sla, order, now_ms(), &report, &e);
+    int rc = otd_order_sla(&json, &len, app->sla, order, otd_clock_wall_ms(NULL), &report, &e);
     respond_library_json(res, rc, &e, json, len);
     ot_order_free(order);
 }

@@ -127,14 +127,6 @@ static void on_notice(void *userdata, const ot_notice *n)
     otd_events_notify(h->events, n->order_id);
 }
 
-static int64_t wall_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* The store-acknowledgment sweep, every limits.store_ack_sweep_ms until stopped. */
 static void *sweeper_main(void *arg)
 {
@@ -153,7 +145,7 @@ static void *sweeper_main(void *arg)
         if (h->stopping)
             break;
         pthread_mutex_unlock(&h->lock);
-        if (otd_sweep_store_ack(&h->app, wall_ms()) < 0)
+        if (otd_sweep_store_ack(&h->app, otd_clock_wall_ms(NULL)) < 0)
             fprintf(stderr, "ordertrackd: store-acknowledgment sweep: cannot list orders\n");
         pthread_mutex_lock(&h->lock);
     }
