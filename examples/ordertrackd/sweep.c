@@ -51,7 +51,12 @@ static int sweep_one(otd_app *app, const ot_order *order, int64_t now_ms)
     r.issue_type = ISSUE_TYPE;
     r.description = description;
     r.severity = OT_SEVERITY_HIGH;
-    return ot_tracker_raise_issue(NULL, app->tracker, &r, NULL) == 0;
+    if (ot_tracker_raise_issue(NULL, app->tracker, &r, NULL) != 0)
+        return 0;
+    if (app->lib_metrics)
+        ot_metrics_count_sla(app->lib_metrics, OT_SLA_STAGE_STORE_ACKNOWLEDGMENT,
+                             OT_SLA_STATE_BREACHED, NULL);
+    return 1;
 }
 
 int otd_sweep_store_ack(otd_app *app, int64_t now_ms)

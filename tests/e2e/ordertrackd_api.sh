@@ -350,6 +350,7 @@ expect 200 metrics -H "$A" "$base/metrics"
 body_has 'ordertrackd_http_requests_total{route="/tracking/orders/{order_id}/init",method="POST",code="201"}' metrics
 body_has '^ordertrack_transitions_total{.*status="delivered".*} [1-9]' "library metrics"
 body_has '^ordertrack_webhook_verifications_failed_total{provider="uber"} 2$' "webhook failures"
+body_has '^ordertrack_sla_.*store_acknowledgment.* 1$' "store-ack breach counted"
 body_has '^ordertrack_webhook_verifications_failed_total{provider="shiprocket"} 1$' "webhook failures"
 
 # ---- restart: data intact; SIGTERM ends open event streams ----
