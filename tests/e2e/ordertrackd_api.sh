@@ -22,7 +22,9 @@ cat > "$tmp/config.json" <<JSON
     {"key": "courier-key", "role": "courier"}
   ],
   "webhooks": {"uber": {"signing_key": "uber-signing-key"},
-               "shiprocket": {"api_key": "sr-key"}},
+               "shiprocket": {"api_key": "sr-key"}, "velocity": {"api_key": "vel-key"},
+               "doordash": {"authorization": "Basic dd-key"},
+               "delhivery": {"authorization": "Token dl-key"}},
   "limits": {"requests_per_second": 10000, "burst": 10000, "threads": 4,
              "store_ack_sweep_ms": 200},
   "sla": {"stores": {"store-9": {"store_acknowledgment_ms": 500}}}
@@ -305,14 +307,34 @@ jq_is .ignored unknown_order "uber unknown order"
 expect 401 "shiprocket bad key" -X POST -H 'x-api-key: nope' -d '{}' \
   "$base/tracking/webhooks/shiprocket"
 init o-p store-1 shiprocket AWB-1
-sed 's/"awb": "19041211125783"/"awb": "AWB-1"/' "$(dirname "$0")/../data/courier/shiprocket_webhook.json" \
-  > "$tmp/sr.json"
+sed 's/"awb": "19041211125783"/"awb": "AWB-1"/' \
+  "$(dirname "$0")/../data/courier/shiprocket_webhook.json" > "$tmp/sr.json"
 expect 200 "shiprocket webhook" -X POST -H 'x-api-key: sr-key' --data-binary @"$tmp/sr.json" \
   "$base/tracking/webhooks/shiprocket"
 expect 200 "shiprocket order" -H "$A" "$base/tracking/orders/o-p"
 jq_is '.courier_status_raw != null' true "shiprocket webhook applied"
-expect 401 "doordash not configured" -X POST -H 'Authorization: x' -d '{}' \
+data=$(dirname "$0")/../data/courier
+expect 401 "doordash bad credential" -X POST -H 'Authorization: Basic nope' -d '{}' \
   "$base/tracking/webhooks/doordash"
+init o-dd store-1 doordash
+sed 's/"ORD-5001"/"o-dd"/' "$data/doordash_webhook.json" > "$tmp/dd.json"
+expect 200 "doordash webhook" -X POST -H 'Authorization: Basic dd-key' --data-binary @"$tmp/dd.json" \
+  "$base/tracking/webhooks/doordash"
+jq_is .updates 1 "doordash webhook"
+init o-v store-1 velocity VEL123456789
+expect 200 "velocity webhook" -X POST -H 'X-API-Key: vel-key' \
+  --data-binary @"$data/velocity_webhook.json" "$base/tracking/webhooks/velocity"
+jq_is .updates 1 "velocity webhook"
+expect 200 "velocity order" -H "$A" "$base/tracking/orders/o-v"
+jq_is .courier_status_raw delivered "velocity webhook applied"
+init o-d store-1 delhivery 9876543210123
+expect 200 "delhivery push" -X POST -H 'Authorization: Token dl-key' \
+  --data-binary @"$data/delhivery_push.json" "$base/tracking/webhooks/delhivery"
+jq_is .updates 1 "delhivery push"
+expect 401 "delhivery bad credential" -X POST -H 'Authorization: Token nope' \
+  --data-binary @"$data/delhivery_push.json" "$base/tracking/webhooks/delhivery"
+expect 400 "unparsable webhook" -X POST -H 'X-API-Key: vel-key' -d '{"event":' \
+  "$base/tracking/webhooks/velocity"
 
 # ---- Server-Sent Events ----
 init o-5 store-1
