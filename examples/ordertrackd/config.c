@@ -31,7 +31,7 @@ static const char *const top_fields[] = {"listen", "storage", "api_keys", "webho
 static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
                                            "threads", "store_ack_sweep_ms",
-                                           "max_event_streams", NULL};
+                                           "max_event_streams", "event_heartbeat_ms", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -118,6 +118,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->threads = 4;
     cfg->store_ack_sweep_ms = 30000;
     cfg->max_event_streams = 64;
+    cfg->event_heartbeat_ms = 15000;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -363,6 +364,7 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double body = (double)cfg->max_body_bytes, threads = cfg->threads;
     double sweep = (double)cfg->store_ack_sweep_ms, streams = cfg->max_event_streams;
+    double heartbeat = cfg->event_heartbeat_ms;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
@@ -373,12 +375,14 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         get_number(c, limits, "burst", 1, 1e8, 0, &cfg->burst) != 0 ||
         get_number(c, limits, "threads", 1, 256, 1, &threads) != 0 ||
         get_number(c, limits, "store_ack_sweep_ms", 10, 86400000, 1, &sweep) != 0 ||
-        get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0)
+        get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0 ||
+        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0)
         return -1;
     cfg->max_body_bytes = (size_t)body;
     cfg->threads = (unsigned)threads;
     cfg->store_ack_sweep_ms = (unsigned)sweep;
     cfg->max_event_streams = (unsigned)streams;
+    cfg->event_heartbeat_ms = (unsigned)heartbeat;
     return 0;
 }
 

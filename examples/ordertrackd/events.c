@@ -33,6 +33,7 @@ struct otd_events {
     int thread_started;
     int stopping;
     unsigned count, max;
+    int64_t heartbeat_ms;
     struct stream *head;
 };
 
@@ -75,7 +76,7 @@ static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int h
         if (order_id && strcmp(order_id, s->order_id) != 0)
             continue;
         if (heartbeat) {
-            if (now - s->last_out_ms < OTD_EVENTS_HEARTBEAT_MS)
+            if (now - s->last_out_ms < hub->heartbeat_ms)
                 continue;
             s->last_out_ms = now;
             put(s, ": heartbeat\n\n", 13);
@@ -107,12 +108,15 @@ static void *heartbeat_main(void *arg)
     otd_events *hub = arg;
     struct MHD_Connection **conns;
     struct timespec until;
+    int64_t tick = hub->heartbeat_ms / 4 < 1000 ? hub->heartbeat_ms / 4 : 1000;
     size_t n;
 
     pthread_mutex_lock(&hub->lock);
     while (!hub->stopping) {
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
+        until.tv_nsec += (long)tick * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&hub->wake, &hub->lock, &until);
         if (hub->stopping)
             break;
@@ -125,7 +129,7 @@ static void *heartbeat_main(void *arg)
     return NULL;
 }
 
-otd_events *otd_events_new(otd_app *app, unsigned max_streams)
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms)
 {
     otd_events *hub = calloc(1, sizeof *hub);
 
@@ -133,6 +137,7 @@ otd_events *otd_events_new(otd_app *app, unsigned max_streams)
         return NULL;
     hub->app = app;
     hub->max = max_streams;
+    hub->heartbeat_ms = heartbeat_ms ? heartbeat_ms : 15000;
     pthread_mutex_init(&hub->lock, NULL);
     pthread_cond_init(&hub->wake, NULL);
     if (pthread_create(&hub->heartbeat, NULL, heartbeat_main, hub) != 0) {

@@ -9,14 +9,13 @@
 
 #include "app.h"
 
-/* Heartbeat comment period; each heartbeat also re-reads the order (writes by other
- * processes sharing the storage send no notices here). */
-#define OTD_EVENTS_HEARTBEAT_MS 15000
-
 typedef struct otd_events otd_events;
 
-/* A hub reading orders through app->tracker, with at most max_streams open streams. */
-otd_events *otd_events_new(otd_app *app, unsigned max_streams);
+/* A hub reading orders through app->tracker, with at most max_streams open streams and a
+ * heartbeat comment on every idle stream each heartbeat_ms. A heartbeat also re-reads the
+ * order (writes by other processes sharing the storage send no notices here) and finds the
+ * clients that went away (the write fails, the connection closes). */
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms);
 /* Stop the heartbeat thread and free the hub; every stream must have ended (the server is
  * stopped). Accepts NULL. */
 void otd_events_free(otd_events *hub);

@@ -189,7 +189,7 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->app.probe_ctx = h->storage;
     h->app.sla = h->sla;
     h->app.lib_metrics = h->metrics;
-    h->events = otd_events_new(&h->app, cfg->max_event_streams);
+    h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms);
     h->app.events = h->events;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->cond, NULL);

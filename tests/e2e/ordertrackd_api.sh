@@ -4,7 +4,7 @@
 # reassignment, the no-driver 202, stale locations, idempotent replay and conflict, If-Match
 # 412, invalid_transition with from/to, 404/403/401, concurrent writers, webhooks (forged and
 # valid Uber signature, redelivery, unknown order, unmapped status, header credentials),
-# Server-Sent Events (live and resumed), the store-acknowledgment sweep, /metrics, a restart
+# Server-Sent Events (live, resumed, bounded, heartbeats, a client going away), the store-acknowledgment sweep, /metrics, a restart
 # with data intact and SIGKILL during writes losing no acknowledged write.
 set -u
 bin=$1
@@ -26,7 +26,7 @@ cat > "$tmp/config.json" <<JSON
                "doordash": {"authorization": "Basic dd-key"},
                "delhivery": {"authorization": "Token dl-key"}},
   "limits": {"requests_per_second": 10000, "burst": 10000, "threads": 4,
-             "store_ack_sweep_ms": 200},
+             "store_ack_sweep_ms": 200, "max_event_streams": 2, "event_heartbeat_ms": 400},
   "sla": {"stores": {"store-9": {"store_acknowledgment_ms": 500}}}
 }
 JSON
@@ -356,6 +356,23 @@ if ! grep -q '^id: [01]$' "$tmp/sse2" && grep -q '^id: 2$' "$tmp/sse2"; then ok
 else bad "SSE resume: $(cat "$tmp/sse2")"; fi
 expect 404 "SSE unknown order" -H "$A" "$base/tracking/orders/nope/events"
 expect 403 "SSE other store" -H "$S1" "$base/tracking/orders/o-s2/events"
+
+# Streams are bounded (2 here); heartbeats flow, and find a client that went away.
+init o-8 store-1
+curl -s -N --max-time 20 -H "$A" "$base/tracking/orders/o-8/events" > "$tmp/hb1" &
+hb1=$!
+curl -s -N --max-time 20 -H "$A" "$base/tracking/orders/o-8/events" > "$tmp/hb2" &
+hb2=$!
+sleep 0.5
+expect 429 "event streams bounded" --max-time 5 -H "$A" "$base/tracking/orders/o-8/events"
+jq_is .error.code rate_limited "event streams bounded"
+kill "$hb1"; wait "$hb1" 2>/dev/null
+sleep 1.5
+if grep -q '^: heartbeat$' "$tmp/hb2"; then ok; else bad "no heartbeat: $(cat "$tmp/hb2")"; fi
+expect 200 "stream slot freed" --max-time 1 -H "$A" "$base/tracking/orders/o-8/events"
+status o-8 cancelled
+wait "$hb2"; rc=$?
+if [ "$rc" -eq 0 ]; then ok; else bad "heartbeat stream did not end at cancel: curl $rc"; fi
 
 # ---- the store-acknowledgment sweep (store-9 allows 500 ms) ----
 init o-6 store-9
