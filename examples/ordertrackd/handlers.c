@@ -127,24 +127,45 @@ static int request_base(const otd_request *req, ot_request *r, otd_response *res
     return 0;
 }
 
+/* A refused write. OT_ECONFLICT is If-Match's 412 only when the request set one; without,
+ * it means the tracker's retries ran out under contention: 503, retry later. */
+static void respond_write_error(otd_response *res, int rc, const ot_error *e,
+                                const ot_request *r)
+{
+    if (rc == OT_ECONFLICT && r->expected_version == 0) {
+        otd_respond_error(res, OTD_ERR_STORAGE_UNAVAILABLE,
+                          "too many concurrent writers on this order; retry", NULL);
+        res->retry_after = 1;
+        return;
+    }
+    otd_respond_ot_error(res, rc, e);
+}
+
+/* A stale answer without the record (a repeated status): read the unchanged order. Returns
+ * rc, or the read's failure. */
+static int stale_order(otd_app *app, const ot_request *r, int rc, ot_order **order,
+                       ot_error *e)
+{
+    if (rc == OT_ESTALE && !*order) {
+        int got = ot_tracker_get(order, app->tracker, r->order_id, e);
+        if (got != 0)
+            return got;
+    }
+    return rc;
+}
+
 /* Run a write and answer it: `ok` on success, 200 with the unchanged order when stale. */
 static void run_write(otd_app *app, const ot_request *r, write_fn fn, unsigned ok,
                       otd_response *res)
 {
     ot_order *order = NULL;
     ot_error e;
-    int rc = fn(&order, app->tracker, r, &e);
+    int rc = stale_order(app, r, fn(&order, app->tracker, r, &e), &order, &e);
 
-    /* A stale answer without the record (a repeated status): read the unchanged order. */
-    if (rc == OT_ESTALE && !order) {
-        int got = ot_tracker_get(&order, app->tracker, r->order_id, &e);
-        if (got != 0)
-            rc = got;
-    }
     if (rc == 0 || rc == OT_ESTALE)
         respond_order(res, rc == 0 ? ok : 200, order);
     else
-        otd_respond_ot_error(res, rc, &e);
+        respond_write_error(res, rc, &e, r);
     ot_order_free(order);
 }
 
@@ -502,8 +523,9 @@ static void delivery_assign(otd_app *app, const otd_request *req, otd_response *
     if (check_order_scope(app, req, res) != 0)
         goto out;
     rc = ot_tracker_assign_driver(&order, &retry, app->tracker, &r, &e);
+    rc = stale_order(app, &r, rc, &order, &e);
     if (rc != 0 && rc != OT_ESTALE) {
-        otd_respond_ot_error(res, rc, &e);
+        respond_write_error(res, rc, &e, &r);
     } else if (driver || retry <= 0) {
         respond_order(res, 200, order);
     } else {
