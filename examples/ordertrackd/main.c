@@ -162,6 +162,8 @@ static int host_open(struct host *h, const otd_config *cfg)
     ot_error e;
     int rc;
 
+    memset(&e, 0, sizeof e);
+
     if ((rc = otd_storage_open(&h->storage, cfg->storage, err, sizeof err)) != 0) {
         fprintf(stderr, "ordertrackd: %s\n", err);
         return rc;
@@ -171,8 +173,7 @@ static int host_open(struct host *h, const otd_config *cfg)
         rc = sla ? ot_sla_policies_from_json(&h->sla, sla, strlen(sla), &e) : OT_ENOMEM;
         free(sla);
         if (rc != 0) {
-            fprintf(stderr, "ordertrackd: sla%s%s: %s\n", e.field[0] ? "." : "", e.field,
-                    e.message);
+            fprintf(stderr, "ordertrackd: %s: %s\n", e.field[0] ? e.field : "sla", e.message);
             return OTD_EXIT_CONFIG;
         }
     }

@@ -104,6 +104,10 @@ else bad "missing config: exit $rc"; fi
 "$bin" --config "$tmp/config.json" --listen 127.0.0.1:99999 > /dev/null 2> "$tmp/bad.log"; rc=$?
 if [ "$rc" -eq 2 ] && grep -q -- "--listen: port" "$tmp/bad.log"; then ok
 else bad "bad --listen: exit $rc"; fi
+sed 's/"threads": 2}/"threads": 2}, "sla": {"picking_ms": -5}/' "$tmp/config.json" > "$tmp/bad.json"
+"$bin" --config "$tmp/bad.json" > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "sla.picking_ms" "$tmp/bad.log"; then ok
+else bad "bad sla block: exit $rc: $(cat "$tmp/bad.log")"; fi
 "$bin" --bogus > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "unknown flag: exit $rc"; fi
 
