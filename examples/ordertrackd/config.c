@@ -1,5 +1,6 @@
 /* ordertrackd configuration: JSON file, flags, defaults; every error names the field. */
 #include "config.h"
+#include "webhooks.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -331,7 +332,11 @@ static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
         if (!json_is_object(entry))
             return bad(c, where, "must be an object of strings");
         json_object_foreach(entry, field, v) {
+            const char *member = otd_webhook_secret_member(partner);
             snprintf(where, sizeof where, "webhooks.%s.%s", partner, field);
+            if (!member || strcmp(field, member) != 0)
+                return bad(c, where, "unknown field (%s takes \"%s\")", partner,
+                           member ? member : "?");
             if (!json_is_string(v) || json_string_length(v) == 0)
                 return bad(c, where, "must be a non-empty string");
         }

@@ -40,6 +40,14 @@ static const char *partner_name(const struct partner *p)
     return name;
 }
 
+const char *otd_webhook_secret_member(const char *partner)
+{
+    for (size_t i = 0; i < sizeof partners / sizeof partners[0]; i++)
+        if (strcmp(partner_name(&partners[i]), partner) == 0)
+            return partners[i].secret;
+    return NULL;
+}
+
 /* 0 when the request carries the partner's credential. */
 static int verify(otd_app *app, const struct partner *p, const otd_request *req)
 {

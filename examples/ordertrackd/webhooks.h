@@ -7,4 +7,9 @@
 /* The handler of the five webhook routes (the route in req->match says which partner). */
 void otd_webhook(otd_app *app, const otd_request *req, otd_response *res);
 
+/* The config member holding `partner`'s secret under `webhooks` ("signing_key" for uber,
+ * "authorization" for doordash and delhivery, "api_key" for shiprocket and velocity); NULL
+ * for an unknown partner. */
+const char *otd_webhook_secret_member(const char *partner);
+
 #endif
