@@ -1,8 +1,9 @@
 #!/bin/sh
 # ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz (memory and
 # sqlite), storage start-up failures, 401, 403, 404, 405, 400 on bad If-Match /
-# Idempotency-Key, 413 (declared and chunked), 429 with Retry-After, /metrics, the access log, a bad config (exit 2 naming the
-# field), the generated admin key, and SIGTERM finishing a request in flight then exiting 0.
+# Idempotency-Key, 413 (declared and chunked), 429 with Retry-After, /metrics, the access
+# log, bad configs (exit 2 naming the field), the generated admin key, and SIGTERM finishing
+# a request in flight then exiting 0. The routes themselves: ordertrackd_api.sh.
 set -u
 bin=$1
 tmp=$(mktemp -d)
