@@ -375,7 +375,7 @@ static void issue_add(otd_app *app, const otd_request *req, otd_response *res)
         enum_member(doc, "severity", 1, parse_severity, &r.severity, res) != 0 ||
         author_members(doc, &r, res) != 0 || check_order_scope(app, req, res) != 0)
         goto out;
-    run_write(app, &r, ot_tracker_raise_issue, 201, res);
+    run_write(app, &r, ot_tracker_raise_issue, 200, res);
 out:
     json_decref(doc);
 }

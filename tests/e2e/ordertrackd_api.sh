@@ -162,7 +162,7 @@ jq_is '[.stages[].stage] | index("store_acknowledgment") != null' true sla
 jq_is '.state | test("ok|warning|breached|pending")' true sla
 jq_is '.evaluated_at | test("Z$")' true sla
 
-expect 201 "raise issue" -X POST -H "$C" -d '{"issue_type":"damaged","description":"box wet","severity":"medium"}' \
+expect 200 "raise issue" -X POST -H "$C" -d '{"issue_type":"damaged","description":"box wet","severity":"medium"}' \
   "$base/tracking/orders/o-1/issues"
 idx=$(jq '.issues | length - 1' "$tmp/b")
 expect 400 "bad severity" -X POST -H "$C" -d '{"issue_type":"x","description":"y","severity":"huge"}' \
@@ -420,11 +420,11 @@ writer=$!
 sleep 1
 kill -KILL "$pid"; wait "$pid" 2>/dev/null; pid=
 wait "$writer"
-acked=$(awk '$2 == 201' "$tmp/writes" | wc -l)
+acked=$(awk '$2 == 200' "$tmp/writes" | wc -l)
 start killed --config "$tmp/config.json"
 expect 200 "after SIGKILL" -H "$A" "$base/tracking/orders/o-7"
 missing=0
-for i in $(awk '$2 == 201 {print $1}' "$tmp/writes"); do
+for i in $(awk '$2 == 200 {print $1}' "$tmp/writes"); do
   grep -q "\"w-$i\"" "$tmp/b" || missing=$((missing + 1))
 done
 if [ "$acked" -gt 0 ] && [ "$missing" -eq 0 ]; then ok
