@@ -492,7 +492,7 @@ out:
 static void delivery_assign(otd_app *app, const otd_request *req, otd_response *res)
 {
     ot_request r = OT_REQUEST_INIT;
-    json_t *doc = NULL, *driver = NULL, *answer;
+    json_t *doc = NULL, *driver = NULL;
     ot_order *order = NULL;
     int64_t retry = 0;
     ot_error e;
@@ -530,20 +530,11 @@ static void delivery_assign(otd_app *app, const otd_request *req, otd_response *
         respond_order(res, 200, order);
     } else {
         /* No driver: 202 {"retry_after_ms", "order"}, Retry-After in whole seconds. */
-        char *json = NULL;
-        size_t len = 0;
-        json_t *doc_order;
-        if ((rc = ot_order_to_json(&json, &len, order, &e)) != 0) {
-            otd_respond_ot_error(res, rc, &e);
-            goto out;
-        }
-        doc_order = json_loadb(json, len, 0, NULL);
-        ot_free(json);
-        answer = json_pack("{sIso}", "retry_after_ms", (json_int_t)retry, "order",
-                           doc_order ? doc_order : json_null());
-        otd_respond_json(res, 202, answer);
-        res->has_etag = 1;
-        res->etag = (unsigned long long)ot_order_version(order);
+        respond_order(res, 202, order);
+        if (res->status == 202)
+            otd_respond_json(res, 202,
+                             json_pack("{sIso}", "retry_after_ms", (json_int_t)retry, "order",
+                                       json_loadb(res->body, res->body_len, 0, NULL)));
         res->retry_after = (unsigned)((retry + 999) / 1000);
     }
 out:
