@@ -203,9 +203,10 @@ void otd_app_handle(otd_app *app, otd_request *req, otd_response *res)
     if (read_headers(req, res) != 0)
         return;
     handler = otd_route_handler(req->match.route->id);
-    if (!handler) {
+    if (!handler || (!app->tracker && req->match.route->id != OTD_ROUTE_HEALTHZ &&
+                     req->match.route->id != OTD_ROUTE_METRICS)) {
         snprintf(message, sizeof message,
-                 "%s %s is not wired to the tracker yet; see docs/ordertrackd.md",
+                 "%s %s needs the tracker, which this process does not have",
                  req->match.route->method, req->match.route->pattern);
         otd_respond_error(res, OTD_ERR_NOT_IMPLEMENTED, message, NULL);
         return;

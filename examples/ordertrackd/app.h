@@ -15,8 +15,11 @@
 #include "ratelimit.h"
 #include "router.h"
 
-/* The library's tracker; <ordertrack/tracker.h> defines it (a repeated typedef is valid C11). */
+/* Library types; their headers define them (a repeated typedef is valid C11). */
 typedef struct ot_tracker ot_tracker;
+typedef struct ot_sla_policies ot_sla_policies;
+typedef struct ot_metrics ot_metrics;
+typedef struct ot_storage ot_storage;
 
 #define OTD_IDEMPOTENCY_KEY_MAX 255
 #define OTD_CONTENT_TYPE_JSON "application/json; charset=utf-8"
@@ -32,9 +35,12 @@ typedef struct otd_app {
     otd_auth *auth;
     otd_ratelimit *ratelimit;
     otd_metrics *metrics;
-    ot_tracker *tracker;       /* NULL until the tracker is wired */
+    ot_tracker *tracker;       /* NULL: the tracker routes answer 501 (unit tests) */
     otd_probe_fn storage_probe;
     void *probe_ctx;
+    const ot_sla_policies *sla;  /* the `sla` config block; NULL: the library defaults */
+    ot_metrics *lib_metrics;     /* the library's registry, appended to /metrics; or NULL */
+    void *events;                /* the SSE hub (events.h), owned by the host; or NULL */
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */
@@ -64,6 +70,9 @@ typedef struct otd_response {
     unsigned long long etag;        /* sent as ETag: "<n>" */
     unsigned retry_after;           /* seconds, sent as Retry-After when non-zero */
     char allow[64];                 /* sent as Allow when non-empty */
+    int stream;                     /* 1: serve req's order as Server-Sent Events (events.h)
+                                       from history index stream_from; body unused */
+    unsigned long stream_from;
 } otd_response;
 
 /* A route's handler: fills res. The tracker is app->tracker. */

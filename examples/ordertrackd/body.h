@@ -5,6 +5,7 @@
 #define OTD_BODY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -25,6 +26,13 @@ int otd_body_number(json_t *doc, const char *name, int required, double lo, doub
 int otd_body_bool(json_t *doc, const char *name, int required, int *out, otd_response *res);
 int otd_body_member_object(json_t *doc, const char *name, int required, json_t **out,
                            otd_response *res);
+/* An RFC 3339 timestamp ("2026-11-23T06:40:01.123Z", milliseconds optional, "Z" or an
+ * offset) as milliseconds since the epoch UTC. */
+int otd_body_time(json_t *doc, const char *name, int required, int64_t *out,
+                  otd_response *res);
+
+/* Parse an RFC 3339 timestamp; 0 with *ms set, or -1. */
+int otd_parse_time(const char *s, int64_t *ms);
 
 /* The query of GET /tracking/orders, checked. Strings point into the request. */
 typedef struct otd_list_query {

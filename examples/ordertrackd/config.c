@@ -1,5 +1,6 @@
 /* ordertrackd configuration: JSON file, flags, defaults; every error names the field. */
 #include "config.h"
+#include "webhooks.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,7 +31,8 @@ static const char *const top_fields[] = {"listen", "storage", "api_keys", "webho
                                          "limits", "sla", NULL};
 static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
-                                           "threads", NULL};
+                                           "threads", "store_ack_sweep_ms",
+                                           "max_event_streams", "event_heartbeat_ms", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -115,6 +117,9 @@ int otd_config_defaults(otd_config *cfg)
     cfg->requests_per_second = 200;
     cfg->burst = 400;
     cfg->threads = 4;
+    cfg->store_ack_sweep_ms = 30000;
+    cfg->max_event_streams = 64;
+    cfg->event_heartbeat_ms = 15000;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -327,7 +332,11 @@ static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
         if (!json_is_object(entry))
             return bad(c, where, "must be an object of strings");
         json_object_foreach(entry, field, v) {
+            const char *member = otd_webhook_secret_member(partner);
             snprintf(where, sizeof where, "webhooks.%s.%s", partner, field);
+            if (!member || strcmp(field, member) != 0)
+                return bad(c, where, "unknown field (%s takes \"%s\")", partner,
+                           member ? member : "?");
             if (!json_is_string(v) || json_string_length(v) == 0)
                 return bad(c, where, "must be a non-empty string");
         }
@@ -359,6 +368,8 @@ static int get_number(const struct ctx *c, json_t *limits, const char *name, dou
 static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double body = (double)cfg->max_body_bytes, threads = cfg->threads;
+    double sweep = (double)cfg->store_ack_sweep_ms, streams = cfg->max_event_streams;
+    double heartbeat = cfg->event_heartbeat_ms;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
@@ -367,10 +378,16 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         get_number(c, limits, "requests_per_second", 0.001, 1e7, 0,
                    &cfg->requests_per_second) != 0 ||
         get_number(c, limits, "burst", 1, 1e8, 0, &cfg->burst) != 0 ||
-        get_number(c, limits, "threads", 1, 256, 1, &threads) != 0)
+        get_number(c, limits, "threads", 1, 256, 1, &threads) != 0 ||
+        get_number(c, limits, "store_ack_sweep_ms", 10, 86400000, 1, &sweep) != 0 ||
+        get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0 ||
+        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0)
         return -1;
     cfg->max_body_bytes = (size_t)body;
     cfg->threads = (unsigned)threads;
+    cfg->store_ack_sweep_ms = (unsigned)sweep;
+    cfg->max_event_streams = (unsigned)streams;
+    cfg->event_heartbeat_ms = (unsigned)heartbeat;
     return 0;
 }
 

@@ -31,6 +31,9 @@ typedef struct otd_config {
     double requests_per_second;  /* limits.requests_per_second, default 200 */
     double burst;                /* limits.burst, default 400 */
     unsigned threads;            /* limits.threads: HTTP worker threads, default 4 */
+    unsigned store_ack_sweep_ms; /* limits.store_ack_sweep_ms: store-ack timeout sweep, 30000 */
+    unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
+    unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
 } otd_config;
 

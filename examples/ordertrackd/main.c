@@ -3,17 +3,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ordertrack/ordertrack.h>
+#include <ordertrack/sys/notice.h>
 
 #include "app.h"
 #include "config.h"
+#include "events.h"
 #include "server.h"
+#include "storage_open.h"
 #include "storage_probe.h"
+#include "sweep.h"
 
 /* How long a stop waits for requests in flight. */
 #define DRAIN_MS 10000u
@@ -79,24 +86,162 @@ static void wait_for_signal(int fd)
         ;
 }
 
+/* Everything run() builds around the tracker, torn down in reverse. */
+struct host {
+    otd_app app;
+    ot_storage *storage;
+    ot_tracker *tracker;
+    ot_metrics *metrics;
+    ot_sla_policies *sla;
+    otd_events *events;
+    pthread_t sweeper;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int sweeper_started, stopping;
+};
+
+/* The tracker's notices: library metrics, then the event streams of the order. */
+static void on_notice(void *userdata, const ot_notice *n)
+{
+    struct host *h = userdata;
+    ot_sla_stage stage;
+
+    switch (n->kind) {
+    case OT_NOTICE_STATUS_CHANGED:
+        ot_metrics_count_transition(h->metrics, n->to_status, NULL);
+        break;
+    case OT_NOTICE_SHIPMENT_CHANGED:
+        ot_metrics_count_shipment_transition(h->metrics, n->to_shipment, NULL);
+        break;
+    case OT_NOTICE_SLA_WARNING:
+    case OT_NOTICE_SLA_BREACH:
+        if (n->detail && ot_sla_stage_from_string(&stage, n->detail, NULL) == 0)
+            ot_metrics_count_sla(h->metrics, (int)stage,
+                                 n->kind == OT_NOTICE_SLA_BREACH ? OT_SLA_STATE_BREACHED
+                                                                 : OT_SLA_STATE_WARNING,
+                                 NULL);
+        break;
+    default:
+        break;
+    }
+    otd_events_notify(h->events, n->order_id);
+}
+
+/* The store-acknowledgment sweep, every limits.store_ack_sweep_ms until stopped. */
+static void *sweeper_main(void *arg)
+{
+    struct host *h = arg;
+    unsigned period = h->app.cfg->store_ack_sweep_ms;
+    struct timespec until;
+
+    pthread_mutex_lock(&h->lock);
+    while (!h->stopping) {
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += period / 1000;
+        until.tv_nsec += (long)(period % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L)
+            until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&h->cond, &h->lock, &until);
+        if (h->stopping)
+            break;
+        pthread_mutex_unlock(&h->lock);
+        if (otd_sweep_store_ack(&h->app, otd_clock_wall_ms(NULL)) < 0)
+            fprintf(stderr, "ordertrackd: store-acknowledgment sweep: cannot list orders\n");
+        pthread_mutex_lock(&h->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+/* Storage, SLA policies, metrics, tracker, event hub, sweeper. 0, or an exit status. */
+static int host_open(struct host *h, const otd_config *cfg)
+{
+    ot_tracker_options opt = OT_TRACKER_OPTIONS_INIT;
+    ot_notice_sink sink = OT_NOTICE_SINK_INIT;
+    char err[512], *sla;
+    ot_error e;
+    int rc;
+
+    memset(&e, 0, sizeof e);
+
+    if ((rc = storage_open_uri(&h->storage, cfg->storage, err, sizeof err)) != 0) {
+        fprintf(stderr, "ordertrackd: %s\n", err);
+        return rc;
+    }
+    if (cfg->sla) {
+        sla = json_dumps(cfg->sla, JSON_COMPACT);
+        rc = sla ? ot_sla_policies_from_json(&h->sla, sla, strlen(sla), &e) : OT_ENOMEM;
+        free(sla);
+        if (rc != 0) {
+            fprintf(stderr, "ordertrackd: %s: %s\n", e.field[0] ? e.field : "sla", e.message);
+            return OTD_EXIT_CONFIG;
+        }
+    }
+    sink.userdata = h;
+    sink.notify = on_notice;
+    opt.storage = h->storage;
+    opt.notices = &sink;
+    if (ot_metrics_new(&h->metrics, &e) != 0 || ot_tracker_new(&h->tracker, &opt, &e) != 0) {
+        fprintf(stderr, "ordertrackd: %s\n", e.message);
+        return 1;
+    }
+    h->app.tracker = h->tracker;
+    h->app.storage_probe = otd_storage_probe;
+    h->app.probe_ctx = h->storage;
+    h->app.sla = h->sla;
+    h->app.lib_metrics = h->metrics;
+    h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms);
+    h->app.events = h->events;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
+    if (!h->events || pthread_create(&h->sweeper, NULL, sweeper_main, h) != 0) {
+        fprintf(stderr, "ordertrackd: cannot start the background threads\n");
+        return 1;
+    }
+    h->sweeper_started = 1;
+    return 0;
+}
+
+static void host_close(struct host *h)
+{
+    if (h->sweeper_started) {
+        pthread_mutex_lock(&h->lock);
+        h->stopping = 1;
+        pthread_cond_signal(&h->cond);
+        pthread_mutex_unlock(&h->lock);
+        pthread_join(h->sweeper, NULL);
+    }
+    if (h->events || h->sweeper_started) {
+        pthread_cond_destroy(&h->cond);
+        pthread_mutex_destroy(&h->lock);
+    }
+    otd_events_free(h->events);
+    ot_tracker_free(h->tracker);
+    ot_sla_policies_free(h->sla);
+    ot_metrics_free(h->metrics);
+    ot_storage_close(h->storage);
+}
+
 static int run(const otd_config *cfg)
 {
-    otd_app app;
+    struct host h;
     otd_server *server;
     char err[512];
-    int fds[2] = {-1, -1}, rc = 1;
+    int fds[2] = {-1, -1}, rc;
 
-    if (otd_app_init(&app, cfg, NULL, NULL) != 0) {
+    memset(&h, 0, sizeof h);
+    if (otd_app_init(&h.app, cfg, NULL, NULL) != 0) {
         fprintf(stderr, "ordertrackd: out of memory\n");
         return 1;
     }
-    app.storage_probe = otd_storage_probe_uri;
-    app.probe_ctx = cfg->storage;
+    if ((rc = host_open(&h, cfg)) != 0)
+        goto out;
+    rc = 1;
     if (setup_signals(fds) != 0) {
         fprintf(stderr, "ordertrackd: cannot set up signal handling: %s\n", strerror(errno));
         goto out;
     }
-    server = otd_server_start(&app, err, sizeof err);
+    server = otd_server_start(&h.app, err, sizeof err);
     if (!server) {
         fprintf(stderr, "ordertrackd: %s\n", err);
         goto out;
@@ -110,6 +255,7 @@ static int run(const otd_config *cfg)
             cfg->storage, cfg->threads);
     wait_for_signal(fds[0]);
     fprintf(stderr, "ordertrackd: stopping: finishing requests in flight\n");
+    otd_events_shutdown(h.events);
     otd_server_stop(server, DRAIN_MS);
     fprintf(stderr, "ordertrackd: stopped\n");
     rc = 0;
@@ -118,7 +264,8 @@ out:
     for (int i = 0; i < 2; i++)
         if (fds[i] >= 0)
             close(fds[i]);
-    otd_app_cleanup(&app);
+    host_close(&h);
+    otd_app_cleanup(&h.app);
     return rc;
 }
 

@@ -20,13 +20,24 @@ struct otd_ratelimit {
     struct bucket buckets[];
 };
 
-int64_t otd_clock_monotonic_ms(void *ctx)
+static int64_t clock_ms(clockid_t id)
 {
     struct timespec ts;
 
-    (void)ctx;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t otd_clock_monotonic_ms(void *ctx)
+{
+    (void)ctx;
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+int64_t otd_clock_wall_ms(void *ctx)
+{
+    (void)ctx;
+    return clock_ms(CLOCK_REALTIME);
 }
 
 otd_ratelimit *otd_ratelimit_new(size_t n_buckets, double rate, double burst,

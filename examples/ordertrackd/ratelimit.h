@@ -12,6 +12,8 @@ typedef int64_t (*otd_clock_fn)(void *ctx);
 
 /* The process's monotonic clock (CLOCK_MONOTONIC), for production. */
 int64_t otd_clock_monotonic_ms(void *ctx);
+/* Wall-clock time (CLOCK_REALTIME), milliseconds since the epoch UTC. */
+int64_t otd_clock_wall_ms(void *ctx);
 
 /* `n_buckets` buckets (one per API key), each starting full with `burst` tokens and refilled
  * at `rate` tokens per second. NULL on bad arguments or no memory. */

@@ -30,6 +30,7 @@ typedef enum otd_route_id {
     OTD_ROUTE_WEBHOOK_DELHIVERY,
     OTD_ROUTE_HEALTHZ,
     OTD_ROUTE_METRICS,
+    OTD_ROUTE_ORDER_EVENTS,
     OTD_ROUTE_COUNT
 } otd_route_id;
 

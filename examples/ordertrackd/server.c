@@ -16,6 +16,7 @@
 
 #include <microhttpd.h>
 
+#include "events.h"
 #include "http_errors.h"
 
 /* Bytes of an over-limit body that are read and dropped (to answer 413 cleanly) before the
@@ -94,6 +95,30 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
     x->status = res->status;
     x->bytes = res->body_len;
     otd_response_clear(res);
+    return rc;
+}
+
+/* An event stream (res->stream): the hub's callback response, or 429 when it is full. */
+static enum MHD_Result queue_stream(otd_server *s, struct MHD_Connection *c,
+                                    struct exchange *x, const char *order_id,
+                                    otd_response *res)
+{
+    struct MHD_Response *r = otd_events_response(s->app->events, c, order_id, res->stream_from);
+    enum MHD_Result rc;
+
+    otd_response_clear(res);
+    if (!r) {
+        otd_respond_error(res, OTD_ERR_RATE_LIMITED, "too many event streams are open",
+                          json_pack("{sI}", "retry_after_s", (json_int_t)5));
+        res->retry_after = 5;
+        return queue(c, x, res);
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    rc = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    x->queued = 1;
+    x->status = 200;
     return rc;
 }
 
@@ -210,6 +235,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     otd_app_handle(s->app, &req, &res);
     x->route = req.match.route;
     x->key_id = req.key ? req.key->id : NULL;
+    if (res.stream)
+        return queue_stream(s, c, x, req.match.order_id, &res);
     return queue(c, x, &res);
 }
 
@@ -283,7 +310,7 @@ otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
     struct sockaddr_storage ss;
     otd_server *s;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     const union MHD_DaemonInfo *info;
 
     memset(&ss, 0, sizeof ss);

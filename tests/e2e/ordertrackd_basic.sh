@@ -1,59 +1,13 @@
 #!/bin/sh
-# ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz (ok and storage
-# unavailable), 401, 403, 404, 405, 400 on bad If-Match / Idempotency-Key, 413 (declared and
-# chunked), 429 with Retry-After, /metrics, the access log, a bad config (exit 2 naming the
-# field), the generated admin key, and SIGTERM finishing a request in flight then exiting 0.
+# ordertrackd end to end, on 127.0.0.1 with a kernel-chosen port: /healthz (memory and
+# sqlite), storage start-up failures, 401, 403, 404, 405, 400 on bad If-Match /
+# Idempotency-Key, 413 (declared and chunked), 429 with Retry-After, /metrics, the access
+# log, bad configs (exit 2 naming the field), the generated admin key, and SIGTERM finishing
+# a request in flight then exiting 0. The routes themselves: ordertrackd_api.sh.
 set -u
 bin=$1
 tmp=$(mktemp -d)
-pid=
-fails=0
-passes=0
-
-cleanup() {
-  if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-
-# start LOGNAME ARGS...: run the daemon in the background, wait for its port.
-start() {
-  log=$tmp/$1.log; shift
-  "$bin" "$@" > "$tmp/stdout" 2> "$log" &
-  pid=$!
-  port=
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [ -z "$port" ]; then
-    echo "FAIL: ordertrackd did not start" >&2; cat "$log" >&2; exit 1
-  fi
-  base=http://127.0.0.1:$port
-}
-
-# stop: SIGTERM, expect exit 0.
-stop() {
-  kill -TERM "$pid"
-  wait "$pid"; rc=$?
-  pid=
-  if [ "$rc" -eq 0 ] && grep -q '^ordertrackd: stopped$' "$log"; then ok
-  else bad "SIGTERM: exit $rc"; cat "$log" >&2; fi
-}
-
-# expect STATUS NAME CURL-ARGS...: the status code, headers in $tmp/h, body in $tmp/b.
-expect() {
-  want=$1; name=$2; shift 2
-  got=$(curl -s -o "$tmp/b" -D "$tmp/h" -w '%{http_code}' "$@")
-  if [ "$got" = "$want" ]; then ok; else bad "$name: status $got, want $want: $(cat "$tmp/b")"; fi
-}
-body_has() { if grep -q -- "$1" "$tmp/b"; then ok; else bad "$2: body lacks $1: $(cat "$tmp/b")"; fi; }
-header_has() { if grep -qi -- "$1" "$tmp/h"; then ok; else bad "$2: headers lack $1"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 cat > "$tmp/config.json" <<'JSON'
 {
@@ -90,9 +44,9 @@ expect 403 "other store" -X POST -H "Authorization: Bearer store-1-secret-e2e" \
   -d '{"order_id":"o-1"}' "$base/tracking/store/store-2/ready"
 body_has '"code":"forbidden"' "other store"
 
-expect 501 "order route not wired" -X POST -H "$admin" -H 'Idempotency-Key: k-1' \
+expect 400 "init without customer_id" -X POST -H "$admin" -H 'Idempotency-Key: k-1' \
   -d '{"store_id":"store-1"}' "$base/tracking/orders/o-1/init"
-body_has '"code":"not_implemented"' "order route not wired"
+body_has '"field":"customer_id"' "init without customer_id"
 
 expect 400 "bad If-Match" -X PUT -H "$admin" -H 'If-Match: 3' -d '{}' \
   "$base/tracking/orders/o-1/status"
@@ -136,7 +90,7 @@ curl_pid=$!
 sleep 1
 stop
 wait "$curl_pid"
-if [ "$(cat "$tmp/slow.code")" = 501 ]; then ok
+if [ "$(cat "$tmp/slow.code")" = 400 ]; then ok
 else bad "in-flight request: got $(cat "$tmp/slow.code")"; fi
 
 # An invalid config: exit 2, naming the file and the field, before listening.
@@ -151,14 +105,34 @@ else bad "missing config: exit $rc"; fi
 "$bin" --config "$tmp/config.json" --listen 127.0.0.1:99999 > /dev/null 2> "$tmp/bad.log"; rc=$?
 if [ "$rc" -eq 2 ] && grep -q -- "--listen: port" "$tmp/bad.log"; then ok
 else bad "bad --listen: exit $rc"; fi
+sed 's/"threads": 2}/"threads": 2}, "sla": {"picking_ms": -5}/' "$tmp/config.json" > "$tmp/bad.json"
+"$bin" --config "$tmp/bad.json" > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "sla.picking_ms" "$tmp/bad.log"; then ok
+else bad "bad sla block: exit $rc: $(cat "$tmp/bad.log")"; fi
 "$bin" --bogus > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "unknown flag: exit $rc"; fi
 
-# No --config: a generated admin key, printed once on stdout, works. The storage directory
-# does not exist, so /healthz reports storage unavailable.
-start nokey --listen 127.0.0.1:0 --storage "sqlite:$tmp/absent/ordertrack.db"
-expect 503 "healthz without storage" "$base/healthz"
-body_has '"storage":"unavailable"' "healthz without storage"
+# Storage that cannot be opened stops start-up (1); a scheme without an adapter in this
+# build exits 2.
+"$bin" --config "$tmp/config.json" --storage "sqlite:$tmp/absent/ordertrack.db" \
+  > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 1 ] && grep -q "absent/ordertrack.db" "$tmp/bad.log"; then ok
+else bad "unopenable sqlite: exit $rc: $(cat "$tmp/bad.log")"; fi
+"$bin" --config "$tmp/config.json" --storage "redis://127.0.0.1/x" \
+  > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "is not a storage URI" "$tmp/bad.log"; then ok
+else bad "unknown scheme: exit $rc: $(cat "$tmp/bad.log")"; fi
+"$bin" --config "$tmp/config.json" \
+  --storage "mongodb://127.0.0.1:1/x?serverSelectionTimeoutMS=300&connectTimeoutMS=300" \
+  > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 1 ] && grep -q "storage mongodb://127.0.0.1:1/x" "$tmp/bad.log"; then ok
+else bad "unreachable mongodb: exit $rc: $(cat "$tmp/bad.log")"; fi
+
+# No --config: a generated admin key, printed once on stdout, works; /healthz reads the
+# sqlite database.
+start nokey --listen 127.0.0.1:0 --storage "sqlite:$tmp/nokey.db"
+expect 200 "healthz on sqlite" "$base/healthz"
+body_has '"storage":"ok"' "healthz on sqlite"
 key=$(sed -n 's/^admin key: \([0-9a-f]\{64\}\)$/\1/p' "$tmp/stdout")
 if [ -n "$key" ]; then ok; else bad "no generated admin key on stdout"; fi
 expect 200 "generated key" -H "Authorization: Bearer $key" "$base/metrics"

@@ -1,16 +1,23 @@
-/* app.c + handlers.c + metrics.c + storage_probe.c: the request pipeline without sockets. */
+/* app.c + handlers.c + metrics.c + storage_probe.c: the request pipeline without sockets
+ * (without a tracker the order routes answer 501; the e2e tests drive them). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "otd_test.h"
 
 #include "app.h"
 #include "storage_probe.h"
+
+#include <ordertrack/adapters/memory.h>
+#include <ordertrack/ordertrack.h>
+
+#include "sweep.h"
 
 static const char cfg_json[] =
     "{\"storage\": \"memory:\", \"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
@@ -156,7 +163,7 @@ static void test_authorisation(void **state)
     otd_response_clear(&res);
     assert_int_equal(call(f, "POST", "/tracking/store/store-1/ready", courier, &req, &res), 403);
     otd_response_clear(&res);
-    /* Allowed, and answered 501 until the tracker is wired. */
+    /* Allowed, and answered 501 without a tracker. */
     assert_int_equal(call(f, "POST", "/tracking/store/store-1/ready", store1, &req, &res), 501);
     assert_code(&res, "not_implemented");
     assert_ptr_equal(req.key, &f->cfg.keys[1]);
@@ -327,14 +334,120 @@ static void test_respond_helpers(void **state)
 
 static void test_storage_probe(void **state)
 {
+    ot_storage *storage = NULL;
+    ot_storage broken = OT_STORAGE_INIT;
+
     (void)state;
-    assert_int_equal(otd_storage_probe_uri("memory:"), 0);
-    assert_int_equal(otd_storage_probe_uri("sqlite:/tmp/otd-probe-does-not-exist.db"), 0);
-    assert_int_equal(otd_storage_probe_uri("sqlite:ordertrack-probe.db"), 0);
-    assert_int_equal(otd_storage_probe_uri("sqlite:/nonexistent-dir/x.db"), -1);
-    assert_int_equal(otd_storage_probe_uri("sqlite:"), -1);
-    assert_int_equal(otd_storage_probe_uri("mongodb://localhost/x"), -1);
-    assert_int_equal(otd_storage_probe_uri(NULL), -1);
+    assert_int_equal(ot_storage_memory_new(&storage, NULL), 0);
+    assert_int_equal(otd_storage_probe(storage), 0);
+    ot_storage_close(storage);
+    assert_int_equal(otd_storage_probe(&broken), -1); /* no load member */
+    assert_int_equal(otd_storage_probe(NULL), -1);
+}
+
+/* call() with a body. */
+static unsigned send(struct fixture *f, const char *method, const char *path,
+                     const char *const *headers, const char *body, otd_response *res)
+{
+    otd_request req;
+
+    f->now += f->step;
+    memset(&req, 0, sizeof req);
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    req.body_len = body ? strlen(body) : 0;
+    req.header = otd_test_lookup;
+    req.query = otd_test_lookup;
+    req.lookup_ctx = (void *)headers;
+    otd_app_handle(&f->app, &req, res);
+    return res->status;
+}
+
+static int tracker_setup(void **state)
+{
+    struct fixture *f;
+    ot_tracker_options opt = OT_TRACKER_OPTIONS_INIT;
+    ot_storage *storage = NULL;
+    ot_tracker *tracker = NULL;
+
+    if (setup(state) != 0)
+        return -1;
+    f = *state;
+    if (ot_storage_memory_new(&storage, NULL) != 0)
+        return -1;
+    opt.storage = storage;
+    if (ot_tracker_new(&tracker, &opt, NULL) != 0)
+        return -1;
+    f->app.tracker = tracker;
+    f->app.probe_ctx = storage;
+    return 0;
+}
+
+static int tracker_teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    ot_tracker_free(f->app.tracker);
+    ot_storage_close(f->app.probe_ctx);
+    return teardown(state);
+}
+
+static void test_order_routes(void **state)
+{
+    struct fixture *f = *state;
+    otd_response res;
+    static const char *const if0[] = {"Authorization", "Bearer admin-secret", "If-Match", "\"0\"",
+                                      NULL};
+    static const char init[] =
+        "{\"store_id\":\"store-1\",\"customer_id\":\"c\",\"delivery_provider\":\"internal\"}";
+
+    assert_int_equal(send(f, "POST", "/tracking/orders/o1/init", store1, init, &res), 201);
+    assert_true(res.has_etag);
+    assert_true(res.etag == 1);
+    otd_response_clear(&res);
+    /* Another store's key may not see the order: 403 after loading it. */
+    assert_int_equal(send(f, "POST", "/tracking/orders/o2/init", admin,
+                          "{\"store_id\":\"store-2\",\"customer_id\":\"c\","
+                          "\"delivery_provider\":\"internal\"}",
+                          &res),
+                     201);
+    otd_response_clear(&res);
+    assert_int_equal(send(f, "GET", "/tracking/orders/o2", store1, NULL, &res), 403);
+    assert_code(&res, "forbidden");
+    otd_response_clear(&res);
+    assert_int_equal(send(f, "GET", "/tracking/orders/o3", admin, NULL, &res), 404);
+    otd_response_clear(&res);
+    /* If-Match "0" never matches. */
+    assert_int_equal(send(f, "PUT", "/tracking/orders/o1/status", if0,
+                          "{\"status\":\"store_notified\",\"updated_by\":\"t\"}", &res),
+                     412);
+    assert_code(&res, "version_conflict");
+    otd_response_clear(&res);
+    assert_int_equal(send(f, "PUT", "/tracking/orders/o1/status", admin,
+                          "{\"status\":\"delivered\",\"updated_by\":\"t\"}", &res),
+                     409);
+    assert_non_null(strstr(res.body, "\"from\":\"submitted\",\"to\":\"delivered\""));
+    otd_response_clear(&res);
+    assert_int_equal(send(f, "PUT", "/tracking/delivery/o1/location", courier,
+                          "{\"latitude\":1,\"longitude\":2,\"timestamp\":\"yesterday\"}", &res),
+                     400);
+    assert_non_null(strstr(res.body, "\"field\":\"timestamp\""));
+    otd_response_clear(&res);
+    /* The sweep: store-1's order waits in store_notified; with the default 5 minutes
+     * nothing is due now, everything is due an hour later, once. */
+    assert_int_equal(send(f, "PUT", "/tracking/orders/o1/status", admin,
+                          "{\"status\":\"store_notified\",\"updated_by\":\"t\"}", &res),
+                     200);
+    otd_response_clear(&res);
+    int64_t now = (int64_t)time(NULL) * 1000;
+    assert_int_equal(otd_sweep_store_ack(&f->app, now), 0);
+    assert_int_equal(otd_sweep_store_ack(&f->app, now + 3600000), 1);
+    assert_int_equal(otd_sweep_store_ack(&f->app, now + 7200000), 0);
+    assert_int_equal(send(f, "GET", "/tracking/orders/o1", admin, NULL, &res), 200);
+    assert_non_null(strstr(res.body, "\"issue_type\":\"store_ack_timeout\""));
+    assert_non_null(strstr(res.body, "\"severity\":\"high\""));
+    otd_response_clear(&res);
 }
 
 int main(void)
@@ -349,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
         cmocka_unit_test(test_respond_helpers),
         cmocka_unit_test(test_storage_probe),
+        cmocka_unit_test_setup_teardown(test_order_routes, tracker_setup, tracker_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,12 +183,34 @@ static void test_list_query(void **state)
     otd_config_free(&cfg);
 }
 
+static void test_parse_time(void **state)
+{
+    int64_t ms = 0;
+    (void)state;
+
+    assert_int_equal(otd_parse_time("1970-01-01T00:00:00Z", &ms), 0);
+    assert_true(ms == 0);
+    assert_int_equal(otd_parse_time("2026-11-23T06:40:01.123Z", &ms), 0);
+    assert_true(ms == INT64_C(1795416001123));
+    assert_int_equal(otd_parse_time("2026-11-23T12:10:01.123+05:30", &ms), 0);
+    assert_true(ms == INT64_C(1795416001123));
+    assert_int_equal(otd_parse_time("2026-11-23T06:40:01.1234Z", &ms), 0);
+    assert_true(ms == INT64_C(1795416001123));
+    static const char *const bad[] = {
+        "", "2026-11-23", "2026-11-23T06:40:01", "2026-13-01T00:00:00Z",
+        "2026-11-23T06:40:01.Z", "2026-11-23T06:40:01+0530", "1969-12-31T23:59:59Z",
+        "2026-11-23T06:40:01Zx"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(otd_parse_time(bad[i], &ms), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_body_object),
         cmocka_unit_test(test_members),
         cmocka_unit_test(test_list_query),
+        cmocka_unit_test(test_parse_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

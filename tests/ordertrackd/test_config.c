@@ -142,6 +142,12 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"uber\": "
      "{\"signing_key\": 1}}}",
      "bad.json: webhooks.uber.signing_key: must be a non-empty string"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"velocity\": "
+     "{\"apikey\": \"k\"}}}",
+     "bad.json: webhooks.velocity.apikey: unknown field (velocity takes \"api_key\")"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"event_heartbeat_ms\": 5}}",
+     "bad.json: limits.event_heartbeat_ms: 5 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"sla\": []}",
      "bad.json: sla: must be an object"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",

@@ -40,6 +40,7 @@ static const struct {
     {"POST", "/tracking/webhooks/delhivery", OTD_ROUTE_WEBHOOK_DELHIVERY, "", ""},
     {"GET", "/healthz", OTD_ROUTE_HEALTHZ, "", ""},
     {"GET", "/metrics", OTD_ROUTE_METRICS, "", ""},
+    {"GET", "/tracking/orders/o-1/events", OTD_ROUTE_ORDER_EVENTS, "o-1", ""},
 };
 
 static void test_every_route(void **state)

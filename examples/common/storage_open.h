@@ -1,0 +1,19 @@
+/* Storage URIs to storage adapters, shared by the host programs: `memory:`, `sqlite:PATH`,
+ * `mongodb://...` (any libmongoc connection string). */
+#ifndef OT_EXAMPLES_STORAGE_OPEN_H
+#define OT_EXAMPLES_STORAGE_OPEN_H
+
+#include <stddef.h>
+
+#include <ordertrack/sys/storage.h>
+
+/* Returned when the URI names a scheme this build has no adapter for (a configuration error:
+ * the hosts exit 2). */
+#define STORAGE_OPEN_UNSUPPORTED 2
+
+/* Open the storage `uri` names into *out (release with ot_storage_close). 0; or
+ * STORAGE_OPEN_UNSUPPORTED (unknown or not built scheme), or 1 when the adapter failed; the
+ * reason in err. */
+int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,305 @@
+/* The SSE hub: subscribers under one mutex, a heartbeat thread, suspend/resume. */
+#include "events.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ordertrack/ordertrack.h>
+
+#include "router.h"
+
+struct stream {
+    struct stream *prev, *next;
+    otd_events *hub;
+    struct MHD_Connection *conn;
+    char order_id[OTD_CAPTURE_MAX];
+    unsigned long next_index;   /* the next history entry to send */
+    char *buf;                  /* pending output, [off, len) unsent */
+    size_t off, len, cap;
+    int dirty;                  /* re-read the order before waiting */
+    int done;                   /* the order is terminal (or gone): close once flushed */
+    int suspended;              /* the connection is suspended, waiting for news */
+    int64_t last_out_ms;
+};
+
+struct otd_events {
+    otd_app *app;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t heartbeat;
+    int thread_started;
+    int stopping;
+    unsigned count, max;
+    int64_t heartbeat_ms;
+    struct stream *head;
+};
+
+/* Append to the stream's output (lock held). -1 when out of memory. */
+static int put(struct stream *s, const char *text, size_t n)
+{
+    if (s->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 1024;
+        while (cap < s->len + n)
+            cap *= 2;
+        char *p = realloc(s->buf, cap);
+        if (!p)
+            return -1;
+        s->buf = p;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, text, n);
+    s->len += n;
+    return 0;
+}
+
+/* Resume the connections of streams picked under the lock (called without it: a suspended
+ * connection cannot be closed, so the streams stay valid until resumed). */
+static void resume_all(struct MHD_Connection **conns, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        MHD_resume_connection(conns[i]);
+    free(conns);
+}
+
+/* Under the lock: mark streams (all, or those of order_id) and pick the suspended ones. */
+static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int heartbeat,
+                                    size_t *n)
+{
+    struct MHD_Connection **conns = calloc(hub->count + 1, sizeof *conns);
+    int64_t now = otd_clock_monotonic_ms(NULL);
+
+    *n = 0;
+    for (struct stream *s = hub->head; s; s = s->next) {
+        if (order_id && strcmp(order_id, s->order_id) != 0)
+            continue;
+        if (heartbeat) {
+            if (now - s->last_out_ms < hub->heartbeat_ms)
+                continue;
+            s->last_out_ms = now;
+            put(s, ": heartbeat\n\n", 13);
+        }
+        s->dirty = 1;
+        if (s->suspended && conns) {
+            s->suspended = 0;
+            conns[(*n)++] = s->conn;
+        }
+    }
+    return conns;
+}
+
+void otd_events_notify(otd_events *hub, const char *order_id)
+{
+    struct MHD_Connection **conns;
+    size_t n;
+
+    if (!hub || !order_id)
+        return;
+    pthread_mutex_lock(&hub->lock);
+    conns = pick(hub, order_id, 0, &n);
+    pthread_mutex_unlock(&hub->lock);
+    resume_all(conns, n);
+}
+
+static void *heartbeat_main(void *arg)
+{
+    otd_events *hub = arg;
+    struct MHD_Connection **conns;
+    struct timespec until;
+    int64_t tick = hub->heartbeat_ms / 4 < 1000 ? hub->heartbeat_ms / 4 : 1000;
+    size_t n;
+
+    pthread_mutex_lock(&hub->lock);
+    while (!hub->stopping) {
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)tick * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&hub->wake, &hub->lock, &until);
+        if (hub->stopping)
+            break;
+        conns = pick(hub, NULL, 1, &n);
+        pthread_mutex_unlock(&hub->lock);
+        resume_all(conns, n);
+        pthread_mutex_lock(&hub->lock);
+    }
+    pthread_mutex_unlock(&hub->lock);
+    return NULL;
+}
+
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms)
+{
+    otd_events *hub = calloc(1, sizeof *hub);
+
+    if (!hub)
+        return NULL;
+    hub->app = app;
+    hub->max = max_streams;
+    hub->heartbeat_ms = heartbeat_ms ? heartbeat_ms : 15000;
+    pthread_mutex_init(&hub->lock, NULL);
+    pthread_cond_init(&hub->wake, NULL);
+    if (pthread_create(&hub->heartbeat, NULL, heartbeat_main, hub) != 0) {
+        otd_events_free(hub);
+        return NULL;
+    }
+    hub->thread_started = 1;
+    return hub;
+}
+
+void otd_events_shutdown(otd_events *hub)
+{
+    struct MHD_Connection **conns;
+    size_t n;
+
+    if (!hub)
+        return;
+    pthread_mutex_lock(&hub->lock);
+    hub->stopping = 1;
+    pthread_cond_broadcast(&hub->wake);
+    conns = pick(hub, NULL, 0, &n);
+    pthread_mutex_unlock(&hub->lock);
+    resume_all(conns, n);
+}
+
+void otd_events_free(otd_events *hub)
+{
+    if (!hub)
+        return;
+    pthread_mutex_lock(&hub->lock);
+    hub->stopping = 1;
+    pthread_cond_broadcast(&hub->wake);
+    pthread_mutex_unlock(&hub->lock);
+    if (hub->thread_started)
+        pthread_join(hub->heartbeat, NULL);
+    pthread_cond_destroy(&hub->wake);
+    pthread_mutex_destroy(&hub->lock);
+    free(hub);
+}
+
+/* Read the order and queue the entries not sent yet (called without the lock). */
+static void refresh(struct stream *s)
+{
+    otd_events *hub = s->hub;
+    ot_order *order = NULL;
+    char *json = NULL, *entry, head[64];
+    size_t len = 0, i;
+    json_t *doc = NULL, *history, *e;
+    int terminal = 1;
+
+    if (ot_tracker_get(&order, hub->app->tracker, s->order_id, NULL) == 0 &&
+        ot_order_to_json(&json, &len, order, NULL) == 0)
+        doc = json_loadb(json, len, 0, NULL);
+    if (order)
+        terminal = ot_status_is_terminal(ot_order_status(order), NULL) == 1;
+    ot_free(json);
+    ot_order_free(order);
+    history = json_object_get(doc, "status_history");
+    pthread_mutex_lock(&hub->lock);
+    json_array_foreach(history, i, e) {
+        if (i < s->next_index)
+            continue;
+        entry = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        int n = snprintf(head, sizeof head, "id: %zu\nevent: status\ndata: ", i);
+        if (!entry || put(s, head, (size_t)n) || put(s, entry, strlen(entry)) ||
+            put(s, "\n\n", 2)) {
+            free(entry);
+            terminal = 1; /* out of memory: end the stream; the client resumes */
+            break;
+        }
+        free(entry);
+        s->next_index = i + 1;
+    }
+    if (!doc || terminal)
+        s->done = 1;
+    pthread_mutex_unlock(&hub->lock);
+    json_decref(doc);
+}
+
+static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *s = cls;
+    otd_events *hub = s->hub;
+    ssize_t n;
+
+    (void)pos;
+    pthread_mutex_lock(&hub->lock);
+    for (;;) {
+        if (s->off < s->len) {
+            n = (ssize_t)(s->len - s->off < max ? s->len - s->off : max);
+            memcpy(buf, s->buf + s->off, (size_t)n);
+            s->off += (size_t)n;
+            if (s->off == s->len)
+                s->off = s->len = 0;
+            s->last_out_ms = otd_clock_monotonic_ms(NULL);
+            pthread_mutex_unlock(&hub->lock);
+            return n;
+        }
+        if (s->done || hub->stopping) {
+            pthread_mutex_unlock(&hub->lock);
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        if (!s->dirty)
+            break;
+        s->dirty = 0;
+        pthread_mutex_unlock(&hub->lock);
+        refresh(s);
+        pthread_mutex_lock(&hub->lock);
+    }
+    /* Nothing to say: park the connection until a notice, a heartbeat or shutdown. */
+    s->suspended = 1;
+    MHD_suspend_connection(s->conn);
+    pthread_mutex_unlock(&hub->lock);
+    return 0;
+}
+
+static void release(void *cls)
+{
+    struct stream *s = cls;
+    otd_events *hub = s->hub;
+
+    pthread_mutex_lock(&hub->lock);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        hub->head = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    hub->count--;
+    pthread_mutex_unlock(&hub->lock);
+    free(s->buf);
+    free(s);
+}
+
+struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
+                                         const char *order_id, unsigned long from)
+{
+    struct stream *s = calloc(1, sizeof *s);
+    struct MHD_Response *r;
+
+    if (!s)
+        return NULL;
+    s->hub = hub;
+    s->conn = c;
+    snprintf(s->order_id, sizeof s->order_id, "%s", order_id);
+    s->next_index = from;
+    s->dirty = 1;
+    s->last_out_ms = otd_clock_monotonic_ms(NULL);
+    pthread_mutex_lock(&hub->lock);
+    if (hub->stopping || hub->count >= hub->max) {
+        pthread_mutex_unlock(&hub->lock);
+        free(s);
+        return NULL;
+    }
+    s->next = hub->head;
+    if (hub->head)
+        hub->head->prev = s;
+    hub->head = s;
+    hub->count++;
+    pthread_mutex_unlock(&hub->lock);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s, release);
+    if (!r)
+        release(s);
+    return r;
+}

@@ -1,0 +1,56 @@
+# Shared helpers of the ordertrackd end-to-end scripts (POSIX sh; sourced). The caller sets
+# `bin` (the daemon) and `tmp` (a temporary directory removed on exit).
+pid=
+fails=0
+passes=0
+
+cleanup() {
+  if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# start LOGNAME ARGS...: run the daemon in the background, wait for its port.
+start() {
+  log=$tmp/$1.log; shift
+  "$bin" "$@" > "$tmp/stdout" 2> "$log" &
+  pid=$!
+  port=
+  for _ in $(seq 1 200); do
+    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" 2>/dev/null)
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ -z "$port" ]; then
+    echo "FAIL: ordertrackd did not start" >&2; cat "$log" >&2; exit 1
+  fi
+  base=http://127.0.0.1:$port
+}
+
+# stop: SIGTERM, expect exit 0.
+stop() {
+  kill -TERM "$pid"
+  wait "$pid"; rc=$?
+  pid=
+  if [ "$rc" -eq 0 ] && grep -q '^ordertrackd: stopped$' "$log"; then ok
+  else bad "SIGTERM: exit $rc"; cat "$log" >&2; fi
+}
+
+# expect STATUS NAME CURL-ARGS...: the status code, headers in $tmp/h, body in $tmp/b.
+expect() {
+  want=$1; name=$2; shift 2
+  got=$(curl -s -o "$tmp/b" -D "$tmp/h" -w '%{http_code}' "$@")
+  if [ "$got" = "$want" ]; then ok; else bad "$name: status $got, want $want: $(cat "$tmp/b")"; fi
+}
+body_has() { if grep -q -- "$1" "$tmp/b"; then ok; else bad "$2: body lacks $1: $(cat "$tmp/b")"; fi; }
+header_has() { if grep -qi -- "$1" "$tmp/h"; then ok; else bad "$2: headers lack $1"; fi; }
+
+# jq_is FILTER WANT NAME: jq -r FILTER over the last body equals WANT.
+jq_is() {
+  got=$(jq -r "$1" "$tmp/b" 2>/dev/null)
+  if [ "$got" = "$2" ]; then ok; else bad "$3: $1 is '$got', want '$2': $(head -c 400 "$tmp/b")"; fi
+}
