@@ -653,6 +653,56 @@ static void test_report(void **state)
     ot_http_client_free(c);
 }
 
+static void test_rejected_dropped(void **state)
+{
+    struct fake f = {.status = 400};
+    ot_http_client *c = client_for(&f);
+    ot_alerts_config cfg = config_for(c);
+    ot_alerts_stats st = OT_ALERTS_STATS_INIT;
+    ot_alerts *al;
+    ot_error err;
+    char id[32];
+    int i;
+    (void)state;
+
+    assert_int_equal(ot_alerts_new(&al, &cfg, NULL), 0);
+    for (i = 0; i < 2; i++) {
+        ot_alert a = numbered(OT_NOTICE_ALERT, i, id);
+        assert_int_equal(ot_alerts_push(al, &a, NULL), 0);
+    }
+    /* A message the receiver refuses as malformed is dropped (counted), not retried and
+     * not kept in front of the others. */
+    assert_ot_error(ot_alerts_flush(al, &st, &err), OT_EHTTP, err);
+    assert_non_null(strstr(err.message, "rejected"));
+    assert_int_equal(f.calls, 2);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(st.dropped, 2);
+    assert_int_equal(st.pending, 0);
+    ot_alerts_free(al);
+    ot_http_client_free(c);
+}
+
+static void test_slack_header_clipped(void **state)
+{
+    ot_alert a = lost_alert();
+    char detail[201], *json;
+    const char *h, *end;
+    (void)state;
+
+    memset(detail, 'd', 200);
+    detail[0] = '\xc3', detail[1] = '\xa9';          /* a two-byte character first */
+    detail[200] = '\0';
+    a.detail = detail;
+    assert_int_equal(ot_alert_slack_json(&json, NULL, &a, NULL), 0);
+    h = strstr(json, "\"plain_text\",\"text\":\"");
+    assert_non_null(h);
+    h += strlen("\"plain_text\",\"text\":\"");
+    end = strchr(h, '"');
+    assert_int_equal(end - h, 150);
+    assert_memory_equal(end - 3, "...", 3);
+    ot_free(json);
+}
+
 /* Every allocation of the formats and of a dispatcher's life, failed in turn: each run
  * returns a code or absorbs the failure (counted), and leaks nothing. */
 static int sweep_scenario(void *ctx)
@@ -728,6 +778,8 @@ int main(void)
         cmocka_unit_test(test_failures_kept),
         cmocka_unit_test(test_rto_failure_redacted),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_rejected_dropped),
+        cmocka_unit_test(test_slack_header_clipped),
         cmocka_unit_test(test_alloc_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,8 @@
 #define AWB_SIZE 128
 
 enum { TARGET_SLACK = 1u, TARGET_RTO = 2u };
+/* deliver(): the receiver refused the message itself (400, 413, 422); resending cannot help. */
+#define REJECTED 1
 
 /* A queued alert: its own copy of every string, and the targets still to deliver. */
 struct item {
@@ -328,8 +330,8 @@ static void look_up(ot_alerts *a, struct item *it)
         it->alert.awb = it->awb;
 }
 
-/* Send one message; 0 when the receiver answered 2xx, else a code with `why` filled
- * (the URL redacted: webhook URLs hold tokens). */
+/* Send one message; 0 when the receiver answered 2xx, REJECTED, or a negative code, with
+ * `why` filled (the URL redacted: webhook URLs hold tokens). */
 static int deliver(ot_alerts *a, const struct item *it, unsigned target, char *why,
                    size_t why_size)
 {
@@ -379,6 +381,10 @@ static int deliver(ot_alerts *a, const struct item *it, unsigned target, char *w
     status = ot_http_response_status(resp);
     if (status >= 200 && status <= 299) {
         rc = 0;
+    } else if (status == 400 || status == 413 || status == 422) {
+        snprintf(why, why_size, "%s %s rejected the message for order %s (%d): dropped", name,
+                 redacted, it->alert.order_id, status);
+        rc = REJECTED;
     } else if (status) {
         snprintf(why, why_size, "%s %s answered %d for order %s", name, redacted, status,
                  it->alert.order_id);
@@ -450,6 +456,12 @@ int ot_alerts_flush(ot_alerts *a, ot_alerts_stats *stats, ot_error *err)
             if (rc == 0) {
                 it->targets &= ~t;
                 st.sent++;
+            } else if (rc == REJECTED) {
+                it->targets &= ~t;
+                st.failed++;
+                st.dropped++;
+                if (!first)
+                    first = rc;
             } else {
                 down |= t;          /* keep the order: the rest for this target waits */
                 st.failed++;
@@ -532,12 +544,14 @@ int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_
         /* Put the alerts back in front of newer ones so a corrected call reports them. */
         pthread_mutex_lock(&a->lock);
         keep = a->report_capacity - n < a->report_count ? a->report_capacity - n
-                                                                : a->report_count;
+                                                        : a->report_count;
         for (i = keep; i < a->report_count; i++)
             ot__free(a->report[i]);
         a->report_omitted += omitted + (a->report_count - keep);
-        memmove(a->report + n, a->report, keep * sizeof *taken);
-        memcpy(a->report, taken, n * sizeof *taken);
+        if (n) {
+            memmove(a->report + n, a->report, keep * sizeof *taken);
+            memcpy(a->report, taken, n * sizeof *taken);
+        }
         a->report_count = n + keep;
         pthread_mutex_unlock(&a->lock);
     } else {

@@ -24,18 +24,10 @@ static const struct kind_info kinds[OT__ALERT_KIND_MAX + 1] = {
     [OT_NOTICE_RTO_STARTED] = {"rto_started", "RTO started"},
 };
 
-static int check_version(const void *p, unsigned version, unsigned known, const char *what,
-                         ot_error *err)
-{
-    if (!p)
-        return ot__error_field(err, OT_EINVAL, what, "%s is NULL", what);
-    return ot__check_version(version, known, what, err);
-}
-
 int ot_alert_init(ot_alert *alert, unsigned version, ot_error *err)
 {
     static const ot_alert defaults = OT_ALERT_INIT;
-    int rc = check_version(alert, version, OT_ALERT_VERSION, "alert", err);
+    int rc = ot__check_struct(alert, version, OT_ALERT_VERSION, "alert", err);
     if (rc)
         return rc;
     *alert = defaults;
@@ -46,7 +38,7 @@ int ot_alert_init(ot_alert *alert, unsigned version, ot_error *err)
 int ot_alerts_config_init(ot_alerts_config *config, unsigned version, ot_error *err)
 {
     static const ot_alerts_config defaults = OT_ALERTS_CONFIG_INIT;
-    int rc = check_version(config, version, OT_ALERTS_CONFIG_VERSION, "config", err);
+    int rc = ot__check_struct(config, version, OT_ALERTS_CONFIG_VERSION, "config", err);
     if (rc)
         return rc;
     *config = defaults;
@@ -57,7 +49,7 @@ int ot_alerts_config_init(ot_alerts_config *config, unsigned version, ot_error *
 int ot_alerts_stats_init(ot_alerts_stats *stats, unsigned version, ot_error *err)
 {
     static const ot_alerts_stats defaults = OT_ALERTS_STATS_INIT;
-    int rc = check_version(stats, version, OT_ALERTS_STATS_VERSION, "stats", err);
+    int rc = ot__check_struct(stats, version, OT_ALERTS_STATS_VERSION, "stats", err);
     if (rc)
         return rc;
     *stats = defaults;
@@ -68,7 +60,7 @@ int ot_alerts_stats_init(ot_alerts_stats *stats, unsigned version, ot_error *err
 int ot_alerts_email_init(ot_alerts_email *email, unsigned version, ot_error *err)
 {
     static const ot_alerts_email defaults = OT_ALERTS_EMAIL_INIT;
-    int rc = check_version(email, version, OT_ALERTS_EMAIL_VERSION, "email", err);
+    int rc = ot__check_struct(email, version, OT_ALERTS_EMAIL_VERSION, "email", err);
     if (rc)
         return rc;
     *email = defaults;
@@ -244,6 +236,19 @@ static int add_states_field(json_t *fields, const char *label, int from, int to,
     return rc;
 }
 
+/* Slack refuses a header text longer than 150 characters: cut at a character boundary. */
+static void clip_header(ot__strbuf *title)
+{
+    size_t n = 147;
+    if (title->failed || title->len <= 150)
+        return;
+    while (n > 0 && ((unsigned char)title->data[n] & 0xc0) == 0x80)
+        n--;
+    title->len = n;
+    title->data[n] = '\0';
+    ot__sb_adds(title, "...");
+}
+
 static json_t *slack_body(const ot_alert *a, const char *time)
 {
     ot__strbuf text = {0}, title = {0};
@@ -253,6 +258,7 @@ static json_t *slack_body(const ot_alert *a, const char *time)
     ot__alert_summary(&text, a);
     ot__sb_addf(&text, ", at %s", time);
     ot__alert_title(&title, a);
+    clip_header(&title);
     bad = bad || text.failed || title.failed;
     if (!bad) {
         bad = add_field(fields, "Order", a->order_id) ||
