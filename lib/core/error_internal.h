@@ -23,6 +23,11 @@ void ot__error_states(ot_error *err, const char *from, const char *to);
 /* OT_EVERSION naming `what` unless 1 <= version <= known (ports.c). */
 int ot__check_version(unsigned version, unsigned known, const char *what, ot_error *err);
 
+/* OT_EINVAL naming `what` when `p` is NULL, else ot__check_version (ports.c): the check of
+ * every ot_x_init(ptr, version, err). */
+int ot__check_struct(const void *p, unsigned version, unsigned known, const char *what,
+                     ot_error *err);
+
 /* Copy at most size-1 bytes of src into dst, always NUL-terminating; NULL src gives "". */
 void ot__strlcpy(char *dst, const char *src, unsigned long size);
 

@@ -5,8 +5,8 @@
 #include "ordertrack/sys/storage.h"
 #include "error_internal.h"
 
-static int check(const void *p, unsigned version, unsigned known, const char *what,
-                 ot_error *err)
+int ot__check_struct(const void *p, unsigned version, unsigned known, const char *what,
+                     ot_error *err)
 {
     if (!p)
         return ot__error_field(err, OT_EINVAL, what, "%s is NULL", what);
@@ -16,7 +16,7 @@ static int check(const void *p, unsigned version, unsigned known, const char *wh
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
 {
     static const ot_storage defaults = OT_STORAGE_INIT;
-    int rc = check(storage, version, OT_STORAGE_VERSION, "storage", err);
+    int rc = ot__check_struct(storage, version, OT_STORAGE_VERSION, "storage", err);
     if (rc)
         return rc;
     *storage = defaults;
@@ -27,7 +27,7 @@ int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
 int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *err)
 {
     static const ot_storage_query defaults = OT_STORAGE_QUERY_INIT;
-    int rc = check(query, version, OT_STORAGE_QUERY_VERSION, "query", err);
+    int rc = ot__check_struct(query, version, OT_STORAGE_QUERY_VERSION, "query", err);
     if (rc)
         return rc;
     *query = defaults;
@@ -38,7 +38,7 @@ int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *e
 int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err)
 {
     static const ot_clock defaults = OT_CLOCK_INIT;
-    int rc = check(clock, version, OT_CLOCK_VERSION, "clock", err);
+    int rc = ot__check_struct(clock, version, OT_CLOCK_VERSION, "clock", err);
     if (rc)
         return rc;
     *clock = defaults;
@@ -49,7 +49,7 @@ int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err)
 int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err)
 {
     static const ot_notice_sink defaults = OT_NOTICE_SINK_INIT;
-    int rc = check(sink, version, OT_NOTICE_SINK_VERSION, "sink", err);
+    int rc = ot__check_struct(sink, version, OT_NOTICE_SINK_VERSION, "sink", err);
     if (rc)
         return rc;
     *sink = defaults;

@@ -1,6 +1,6 @@
 /**
  * @file adapters/curl.h
- * @brief libordertrack-curl: the HTTP port over libcurl.
+ * @brief libordertrack-curl: the HTTP port over libcurl, and e-mail over its SMTP.
  *
  * Link with `pkg-config ordertrack-curl` or the CMake target `ordertrack::curl`. The port
  * uses the libcurl multi interface: up to `max_in_flight` transfers of a batch run at once,
@@ -39,6 +39,39 @@ typedef struct ot_curl_options {
 #define OT_CURL_OPTIONS_INIT \
     { OT_CURL_OPTIONS_VERSION, 8u, 10000, 30000, (size_t)8 << 20, NULL, NULL }
 
+/** TLS policy of an SMTP submission. */
+typedef enum ot_curl_smtp_tls {
+    OT_CURL_SMTP_TLS_UNKNOWN = 0,
+    /** smtp:// must upgrade with STARTTLS (refused if the server does not offer it);
+     *  smtps:// is TLS from the start. Peer and host name are always verified. */
+    OT_CURL_SMTP_TLS_REQUIRED = 1,
+    /** smtp:// without TLS, for a relay on the same host; refused with smtps://. */
+    OT_CURL_SMTP_TLS_NONE = 2
+} ot_curl_smtp_tls;
+
+#define OT_CURL_SMTP_OPTIONS_VERSION 1
+
+/**
+ * An SMTP submission, filled by the caller (start from OT_CURL_SMTP_OPTIONS_INIT); every
+ * pointer is borrowed for the call. Version 1 members are all of the following.
+ */
+typedef struct ot_curl_smtp_options {
+    unsigned version;               /**< OT_CURL_SMTP_OPTIONS_VERSION */
+    const char *url;                /**< "smtp://host:port" or "smtps://host:port"; no path */
+    const char *from;               /**< envelope sender: "a@b.c" or "Name <a@b.c>" */
+    const char *const *to;          /**< to_count envelope recipients, same forms */
+    size_t to_count;                /**< 1..100 */
+    const char *user;               /**< AUTH user; NULL: no authentication */
+    const char *password;           /**< AUTH password (with user); never printed */
+    int64_t timeout_ms;             /**< whole exchange (> 0, at most one day) */
+    int tls;                        /**< ot_curl_smtp_tls */
+    const char *ca_file;            /**< CA bundle, NULL: libcurl's default */
+} ot_curl_smtp_options;
+
+#define OT_CURL_SMTP_OPTIONS_INIT \
+    { OT_CURL_SMTP_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, 30000, \
+      OT_CURL_SMTP_TLS_REQUIRED, NULL }
+
 OT_BEGIN_DECLS
 
 /** Fill `options` with the defaults of `version` (the values of OT_CURL_OPTIONS_INIT). */
@@ -51,6 +84,21 @@ OT_EXTERN int ot_curl_options_init(ot_curl_options *options, unsigned version, o
  * initialisation failure. Initialises libcurl globally (thread-safe in libcurl >= 7.84).
  */
 OT_EXTERN int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *err);
+
+/** Fill `options` with the defaults of `version` (the values of OT_CURL_SMTP_OPTIONS_INIT). */
+OT_EXTERN int ot_curl_smtp_options_init(ot_curl_smtp_options *options, unsigned version,
+                                        ot_error *err);
+
+/**
+ * Send `message` (`len` bytes of RFC 5322 text with CRLF line ends, e.g. from
+ * ot_alerts_email_format) to the recipients of `opts` through libcurl's SMTP, and wait for
+ * the server's answer to the data. Returns 0 when the server accepted it; OT_EINVAL names a
+ * bad option, OT_EVERSION an unknown version, OT_ETIMEOUT, OT_EAUTH (login refused) or
+ * OT_EHTTP (connection, TLS or a refusal; the message gives libcurl's reason). Messages
+ * never hold the password or the URL's userinfo. Thread-safe (one connection per call).
+ */
+OT_EXTERN int ot_curl_smtp_send(const ot_curl_smtp_options *opts, const char *message,
+                                size_t len, ot_error *err);
 
 OT_END_DECLS
 

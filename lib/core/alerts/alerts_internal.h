@@ -1,0 +1,52 @@
+/* Internal: pieces of the alerts module shared between its files. Not installed. */
+#ifndef OT_ALERTS_INTERNAL_H
+#define OT_ALERTS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "ordertrack/alerts.h"
+#include "error_internal.h"
+
+/* Longest string member of an alert, in bytes. */
+#define OT__ALERT_STRING_MAX 256
+/* Kinds 1..OT__ALERT_KIND_MAX are known. */
+#define OT__ALERT_KIND_MAX 7
+
+/* A growing string; `failed` latches the first allocation failure. */
+typedef struct ot__strbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int failed;
+} ot__strbuf;
+
+void ot__sb_add(ot__strbuf *sb, const char *s, size_t n);
+void ot__sb_adds(ot__strbuf *sb, const char *s);
+void ot__sb_addf(ot__strbuf *sb, const char *fmt, ...) OT__PRINTF(2, 3);
+/* Hand the NUL-terminated text to *out (and its length to *len, may be NULL); OT_ENOMEM (the
+ * buffer freed) when an append failed. */
+int ot__sb_finish(char **out, size_t *len, ot__strbuf *sb, const char *what, ot_error *err);
+
+/* 1 if the n bytes are well-formed UTF-8 without control characters, else 0. */
+int ot__text_valid(const char *s, size_t n);
+
+/* "scheme://host[:port]/..." of `url`: without userinfo, path or query (which may hold
+ * tokens), for error messages. */
+void ot__url_redact(char *buf, size_t size, const char *url);
+
+/* 0 when `url` is an absolute http(s) URL with a host and no whitespace or control
+ * character; else OT_EINVAL naming `field` (never printing the URL). */
+int ot__alerts_check_url(const char *url, const char *field, ot_error *err);
+
+/* 0 when `alert` is usable (version, kind, strings, states, time); else OT_EINVAL or
+ * OT_EVERSION naming the member, prefixed with `what` ("alert", "alerts[3]"). */
+int ot__alert_check(const ot_alert *alert, const char *what, ot_error *err);
+
+/* One-line summary: "Order alert (lost): order O1, store S1, courier delhivery, AWB 123,
+ * shipment in transit → lost, status in_transit → failed" (known parts only). */
+void ot__alert_summary(ot__strbuf *sb, const ot_alert *alert);
+
+/* Title of a kind with the detail: "Order alert (lost)", "SLA breach (delivery)". */
+void ot__alert_title(ot__strbuf *sb, const ot_alert *alert);
+
+#endif
