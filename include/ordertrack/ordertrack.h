@@ -21,5 +21,6 @@
 #include "sla.h"
 #include "metrics.h"
 #include "courier.h"
+#include "poll.h"
 
 #endif /* ORDERTRACK_H */
