@@ -295,13 +295,25 @@ static int send_round(struct run *r, struct ot__courier_request *reqs, size_t k,
     return ot_http_client_send(r->http, ptrs, k, resp, err);
 }
 
-/* One round: up to `workers` groups of the page, from group index `g`. */
+/* Group `g` of the page: its first entry, its size, and its AWBs into `awbs` (or NULL). */
+static struct entry *group_at(struct page *p, size_t g, size_t batch, size_t *n,
+                              const char **awbs)
+{
+    size_t at = g * batch, j;
+    *n = p->count - at < batch ? p->count - at : batch;
+    for (j = 0; awbs && j < *n; j++)
+        awbs[j] = p->entries[at + j].awb;
+    return &p->entries[at];
+}
+
+/* One round: groups `first` .. `first + k - 1` of the page, sent in one client batch. */
 static int poll_round(struct run *r, struct page *p, size_t first, size_t k, size_t batch,
                       struct ot__courier_request *reqs, ot_http_response **resp,
                       ot_error *err)
 {
     const char *awbs[64];
-    size_t i, j, built = 0, unauthorized = 0;
+    struct entry *group;
+    size_t i, n, built = 0, unauthorized = 0;
     ot_error e;
     int rc = 0;
 
@@ -311,15 +323,13 @@ static int poll_round(struct run *r, struct page *p, size_t first, size_t k, siz
         if (e.code == OT_ENOMEM)
             return ot__error_set(err, OT_ENOMEM, "%s", e.message);
         for (i = 0; i < k; i++) {
-            size_t at = (first + i) * batch, n = p->count - at < batch ? p->count - at : batch;
-            request_failed(r, &p->entries[at], n, e.code, e.message);
+            group = group_at(p, first + i, batch, &n, NULL);
+            request_failed(r, group, n, e.code, e.message);
         }
         return 0;
     }
     for (i = 0; i < k; i++, built++) {
-        size_t at = (first + i) * batch, n = p->count - at < batch ? p->count - at : batch;
-        for (j = 0; j < n; j++)
-            awbs[j] = p->entries[at + j].awb;
+        group_at(p, first + i, batch, &n, awbs);
         if ((rc = ot__courier_build(&reqs[i], r->courier, awbs, n, err)))
             goto out;
     }
@@ -332,13 +342,11 @@ static int poll_round(struct run *r, struct page *p, size_t first, size_t k, siz
     if (unauthorized &&
         ot__courier_unauthorized(r->courier, r->http, reqs[0].auth, &r->sum->logins, &e) == 0) {
         for (i = 0; i < k; i++) {
-            size_t at = (first + i) * batch, n = p->count - at < batch ? p->count - at : batch;
             ot_http_response *again = NULL;
             if (ot_http_response_status(resp[i]) != 401)
                 continue;
             ot__courier_request_release(&reqs[i]);
-            for (j = 0; j < n; j++)
-                awbs[j] = p->entries[at + j].awb;
+            group_at(p, first + i, batch, &n, awbs);
             if ((rc = ot__courier_build(&reqs[i], r->courier, awbs, n, err)) ||
                 (rc = send_round(r, &reqs[i], 1, &again, err)))
                 goto out;
@@ -349,8 +357,8 @@ static int poll_round(struct run *r, struct page *p, size_t first, size_t k, siz
         note_failure(r, &e);
     }
     for (i = 0; i < k; i++) {
-        size_t at = (first + i) * batch, n = p->count - at < batch ? p->count - at : batch;
-        handle_answer(r, &p->entries[at], n, resp[i]);
+        group = group_at(p, first + i, batch, &n, NULL);
+        handle_answer(r, group, n, resp[i]);
     }
 out:
     for (i = 0; i < k; i++) {
