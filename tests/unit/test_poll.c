@@ -1,6 +1,7 @@
 /* Courier polling (poll.h) against the courier simulator (tests/sim/courier_sim.py), started
  * by the test on 127.0.0.1, through libordertrack-curl. The clock of the tracker, the HTTP
  * client and the courier clients is a fake one whose sleep only advances it. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ struct fx {
 static int64_t fake_now(void *userdata)
 {
     struct fx *f = userdata;
-    return f->now += 1;
+    return __atomic_add_fetch(&f->now, 1, __ATOMIC_SEQ_CST);
 }
 
 static void fake_sleep(int64_t ms, void *userdata)
@@ -648,6 +649,64 @@ static void test_login_refused(void **state)
     fx_free(f);
 }
 
+struct runner {
+    struct fx *f;
+    ot_poll_summary s;
+    int rc;
+};
+
+static void *run_poll(void *arg)
+{
+    struct runner *r = arg;
+    ot_poll_config c = OT_POLL_CONFIG_INIT;
+    ot_error err;
+    ot_poll_summary_init(&r->s, OT_POLL_SUMMARY_VERSION, NULL);
+    c.courier = r->f->courier;
+    c.workers = 2;
+    r->rc = ot_poll_run(&r->s, r->f->tracker, r->f->http, &c, &err);
+    return NULL;
+}
+
+/* One courier client, tracker and HTTP client shared by runs on two threads: one login, and
+ * every order reaches its last status. */
+static void test_shared_between_threads(void **state)
+{
+    struct fx *f = fx_new(NULL);
+    struct runner a = {f, OT_POLL_SUMMARY_INIT, 0}, b = {f, OT_POLL_SUMMARY_INIT, 0};
+    pthread_t ta, tb;
+    char id[16], awb[16], body[128];
+    int i;
+    (void)state;
+
+    for (i = 0; i < 20; i++) {
+        snprintf(id, sizeof id, "ord-%02d", i);
+        snprintf(awb, sizeof awb, "V%02d", i);
+        order_new(f, id, OT_PROVIDER_VELOCITY, awb);
+        snprintf(body, sizeof body, "{\"%s\": {\"courier\": \"velocity\", \"steps\": "
+                 "[\"in_transit\", \"out_for_delivery\", \"delivered\"]}}", awb);
+        sim(f, "POST", "/_sim/awbs", body);
+    }
+    courier_new(f, OT_PROVIDER_VELOCITY, 5, 0);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(pthread_create(&ta, NULL, run_poll, &a), 0);
+        assert_int_equal(pthread_create(&tb, NULL, run_poll, &b), 0);
+        pthread_join(ta, NULL);
+        pthread_join(tb, NULL);
+        assert_int_equal(a.rc, 0);
+        assert_int_equal(b.rc, 0);
+        assert_int_equal(a.s.errors + b.s.errors + a.s.failed_requests + b.s.failed_requests, 0);
+    }
+    poll_once(f, 4, 0);
+    poll_once(f, 4, 0);
+    for (i = 0; i < 20; i++) {
+        snprintf(id, sizeof id, "ord-%02d", i);
+        assert_int_equal(shipment(f, id), OT_SHIPMENT_DELIVERED);
+        assert_true(history(f, id, NULL) <= 4);
+    }
+    assert_int_equal(sim_count(f, "/custom/api/v1/auth-token"), 1);
+    fx_free(f);
+}
+
 static void test_bad_input(void **state)
 {
     ot_courier_config c = OT_COURIER_CONFIG_INIT;
@@ -792,6 +851,7 @@ int main(void)
         cmocka_unit_test(test_velocity_token_refresh),
         cmocka_unit_test(test_unauthorized_relogin_once),
         cmocka_unit_test(test_login_refused),
+        cmocka_unit_test(test_shared_between_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -524,16 +524,17 @@ int ot__courier_build(struct ot__courier_request *r, ot_courier_client *c,
     if (!r->url || !r->auth || (c->fallback_base_url && !r->fallback_url))
         rc = OT_ENOMEM;
     if (rc == 0 && strcmp(c->spec->method, "POST") == 0) {
-        json_t *list = json_array(), *obj = json_pack("{s:o}", "awbs", list);
-        for (i = 0; obj && i < n; i++)
-            if (json_array_append_new(list, json_string(awbs[i])))
-                break;
-        if (!obj || i < n)
+        json_t *obj = json_object(), *list = json_array();
+        if (!obj || !list || json_object_set_new(obj, "awbs", list)) {
+            if (!obj)
+                json_decref(list);  /* set_new has released it otherwise */
             rc = OT_ENOMEM;
-        else
+        }
+        for (i = 0; rc == 0 && i < n; i++)
+            if (json_array_append_new(list, json_string(awbs[i])))
+                rc = OT_ENOMEM;
+        if (rc == 0)
             rc = ot__json_dump(&r->body, &len, obj, 0, err);
-        if (!obj)
-            json_decref(list);
         json_decref(obj);
         r->req.body_length = rc == 0 ? len : 0;
         r->headers[1].name = "Content-Type";
