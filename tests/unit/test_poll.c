@@ -531,6 +531,30 @@ static void test_fallback_delay(void **state)
     fx_free(f);
 }
 
+/* A second host: the HTTP client switches to it when the first cannot be reached. */
+static void test_fallback_host(void **state)
+{
+    struct fx *f = fx_new(NULL);
+    ot_courier_config c = OT_COURIER_CONFIG_INIT;
+    ot_poll_summary s;
+    ot_error err;
+    (void)state;
+
+    sim(f, "POST", "/_sim/awbs",
+        "{\"D1\": {\"courier\": \"delhivery\", \"steps\": [\"UD/Dispatched\"]}}");
+    order_new(f, "ord-1", OT_PROVIDER_DELHIVERY, "D1");
+    c.provider = OT_PROVIDER_DELHIVERY;
+    c.base_url = "http://127.0.0.1:1";        /* nothing listens there: refused */
+    c.fallback_base_url = f->sim.base_url;
+    c.token = "dl-key";
+    must(ot_courier_client_new(&f->courier, &c, NULL, &err), &err, "client");
+    s = poll_once(f, 1, 0);
+    expect_summary(&s, 1, 1, 1, 0);
+    assert_int_equal(shipment(f, "ord-1"), OT_SHIPMENT_OUT_FOR_DELIVERY);
+    assert_int_equal(sim_count(f, "/api/v1/packages/json/"), 1);
+    fx_free(f);
+}
+
 /* Shiprocket's 10-day token: kept for 9 days minus a moment, refreshed at 9 days. */
 static void test_shiprocket_token_refresh(void **state)
 {
@@ -847,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_faults_retried),
         cmocka_unit_test(test_breaker_and_failed_batches),
         cmocka_unit_test(test_fallback_delay),
+        cmocka_unit_test(test_fallback_host),
         cmocka_unit_test(test_shiprocket_token_refresh),
         cmocka_unit_test(test_velocity_token_refresh),
         cmocka_unit_test(test_unauthorized_relogin_once),

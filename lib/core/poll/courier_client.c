@@ -210,6 +210,8 @@ int ot_courier_client_new(ot_courier_client **out, const ot_courier_config *cfg,
                              spec->name);
     user = spec->login_user && strcmp(spec->login_user, "email") == 0 ? cfg->email
                                                                       : cfg->username;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->login_lock, NULL);
     c->spec = spec;
     c->config = *cfg;
     c->base_url = copy_base(cfg->base_url);
@@ -219,12 +221,7 @@ int ot_courier_client_new(ot_courier_client **out, const ot_courier_config *cfg,
     c->password = spec->login_path ? ot__strdup(cfg->password) : NULL;
     if (!c->base_url || (cfg->fallback_base_url && !c->fallback_base_url) ||
         (spec->login_path ? !c->user || !c->password : !c->key)) {
-        ot__free(c->base_url);
-        ot__free(c->fallback_base_url);
-        ot__free(c->key);
-        ot__free(c->user);
-        ot__free(c->password);
-        ot__free(c);
+        ot_courier_client_free(c);
         return ot__error_set(err, OT_ENOMEM, "out of memory creating the %s client",
                              spec->name);
     }
@@ -237,8 +234,6 @@ int ot_courier_client_new(ot_courier_client **out, const ot_courier_config *cfg,
         c->refresh_ms = c->ttl_ms / 10;
     if (clock)
         c->clock = *clock;
-    pthread_mutex_init(&c->lock, NULL);
-    pthread_mutex_init(&c->login_lock, NULL);
     *out = c;
     return 0;
 }
