@@ -257,6 +257,7 @@ def velocity_answer(sim, awbs, found):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024   # 50 connections at once must not overflow the backlog
 
     def handle_error(self, request, client_address):
         # a client that gave up (time-out, test over) is not an error of the simulator
