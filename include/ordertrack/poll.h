@@ -77,6 +77,9 @@ typedef struct ot_poll_config {
     unsigned version;                   /**< OT_POLL_CONFIG_VERSION */
     ot_courier_client *courier;         /**< required; borrowed */
     const ot_courier_tables *tables;    /**< NULL: the built-in status tables */
+    size_t batch_size;                  /**< AWBs per request, up to the courier's maximum
+                                             (1 for the Delhivery fallback); 0: the
+                                             courier client's batch_size */
     size_t max_orders;                  /**< orders taken from storage; 0: all */
     unsigned workers;                   /**< requests sent at once (1..1024); 0: 1 */
     int64_t delay_ms;                   /**< wait between two rounds of `workers`
@@ -86,7 +89,7 @@ typedef struct ot_poll_config {
     void *userdata;                     /**< passed to sleep_ms */
 } ot_poll_config;
 
-#define OT_POLL_CONFIG_INIT { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0u, 0, NULL, NULL }
+#define OT_POLL_CONFIG_INIT { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0, 0u, 0, NULL, NULL }
 
 #define OT_POLL_SUMMARY_VERSION 1
 

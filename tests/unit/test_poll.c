@@ -518,8 +518,9 @@ static void test_fallback_delay(void **state)
                  "[\"UD/Dispatched\"]}}", awb);
         sim(f, "POST", "/_sim/awbs", body);
     }
-    courier_new(f, OT_PROVIDER_DELHIVERY, 1, 0);
+    courier_new(f, OT_PROVIDER_DELHIVERY, 0, 0);
     c.courier = f->courier;
+    c.batch_size = 1;                         /* the same account as the batch tracker */
     c.workers = 2;
     c.delay_ms = 5000;
     c.sleep_ms = fake_sleep;
@@ -841,6 +842,10 @@ static void test_bad_input(void **state)
     assert_ot_error(ot_poll_run(&s, tracker, http, &pc, &err), OT_EINVAL, err);
     assert_string_equal(err.field, "courier");
     pc.courier = client;
+    pc.batch_size = 46;                       /* velocity: 45 at most */
+    assert_ot_error(ot_poll_run(&s, tracker, http, &pc, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "batch_size");
+    pc.batch_size = 45;
     pc.workers = 5000;
     assert_ot_error(ot_poll_run(&s, tracker, http, &pc, &err), OT_EINVAL, err);
     assert_string_equal(err.field, "workers");

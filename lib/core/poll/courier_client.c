@@ -260,6 +260,11 @@ size_t ot__courier_batch(const ot_courier_client *c)
     return c->batch;
 }
 
+size_t ot__courier_max_batch(const ot_courier_client *c)
+{
+    return c->spec->max_batch;
+}
+
 int ot__courier_has_login(const ot_courier_client *c)
 {
     return c->spec->login_path != NULL;

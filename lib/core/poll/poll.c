@@ -32,6 +32,7 @@ struct run {
     const ot_poll_config *cfg;
     ot_courier_client *courier;
     const char *name;
+    size_t batch;               /* AWBs per request */
 };
 
 int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err)
@@ -307,10 +308,11 @@ static struct entry *group_at(struct page *p, size_t g, size_t batch, size_t *n,
 }
 
 /* One round: groups `first` .. `first + k - 1` of the page, sent in one client batch. */
-static int poll_round(struct run *r, struct page *p, size_t first, size_t k, size_t batch,
+static int poll_round(struct run *r, struct page *p, size_t first, size_t k,
                       struct ot__courier_request *reqs, ot_http_response **resp,
                       ot_error *err)
 {
+    const size_t batch = r->batch;
     const char *awbs[64];
     struct entry *group;
     size_t i, n, built = 0, unauthorized = 0;
@@ -372,7 +374,7 @@ out:
 
 static int poll_page(struct run *r, struct page *p, int *first_round, ot_error *err)
 {
-    size_t batch = ot__courier_batch(r->courier);
+    size_t batch = r->batch;
     size_t groups = (p->count + batch - 1) / batch, g, k;
     size_t workers = r->cfg->workers ? r->cfg->workers : 1;
     struct ot__courier_request *reqs;
@@ -392,7 +394,7 @@ static int poll_page(struct run *r, struct page *p, int *first_round, ot_error *
             (r->cfg->sleep_ms ? r->cfg->sleep_ms : default_sleep)(r->cfg->delay_ms,
                                                                   r->cfg->userdata);
         *first_round = 0;
-        rc = poll_round(r, p, g, k, batch, reqs, resp, err);
+        rc = poll_round(r, p, g, k, reqs, resp, err);
     }
     ot__free(reqs);
     ot__free(resp);
@@ -417,6 +419,11 @@ static int check_args(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client 
         return rc;
     if (!cfg->courier)
         return ot__error_field(err, OT_EINVAL, "courier", "config.courier is NULL");
+    if (cfg->batch_size > ot__courier_max_batch(cfg->courier))
+        return ot__error_field(err, OT_EINVAL, "batch_size",
+                               "%s takes at most %zu AWBs per request, not %zu",
+                               ot__courier_name(cfg->courier),
+                               ot__courier_max_batch(cfg->courier), cfg->batch_size);
     if (cfg->workers > MAX_WORKERS)
         return ot__error_field(err, OT_EINVAL, "workers", "workers must be 0..%u, not %u",
                                MAX_WORKERS, cfg->workers);
@@ -445,7 +452,8 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
     r.cfg = cfg;
     r.courier = cfg->courier;
     r.name = ot__courier_name(cfg->courier);
-    batch = ot__courier_batch(cfg->courier);
+    batch = cfg->batch_size ? cfg->batch_size : ot__courier_batch(cfg->courier);
+    r.batch = batch;
     page_size = batch * (OT_STORAGE_QUERY_MAX / batch);
     remaining = cfg->max_orders ? cfg->max_orders : SIZE_MAX;
     do {

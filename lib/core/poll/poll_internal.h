@@ -15,10 +15,12 @@ struct ot__courier_request {
     char *url, *fallback_url, *body, *auth;   /* owned (ot__malloc) */
 };
 
-/* The courier's name ("shiprocket"), payload kind and AWBs per request. */
+/* The courier's name ("shiprocket"), payload kind, AWBs per request (configured, and the
+ * courier's maximum). */
 const char *ot__courier_name(const ot_courier_client *c);
 int ot__courier_payload(const ot_courier_client *c);
 size_t ot__courier_batch(const ot_courier_client *c);
+size_t ot__courier_max_batch(const ot_courier_client *c);
 
 /* Log in unless a token is valid beyond the refresh margin; `*logins` counts logins. */
 int ot__courier_ensure_token(ot_courier_client *c, ot_http_client *http, size_t *logins,
