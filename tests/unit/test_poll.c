@@ -389,16 +389,24 @@ static void test_velocity_cycle(void **state)
         "\"delivered\"]},"
         " \"V2\": {\"courier\": \"velocity\", \"steps\": [\"in_transit\", \"rto_initiated\", "
         "\"rto_in_transit\", \"rto_delivered\"]},"
-        " \"V3\": {\"courier\": \"velocity\", \"steps\": [\"cancelled\"]}}");
+        " \"V3\": {\"courier\": \"velocity\", \"steps\": [\"cancelled\"]},"
+        " \"V4\": {\"courier\": \"velocity\", \"steps\": [\"in_transit\", \"cancelled\"]}}");
     order_new(f, "ord-1", OT_PROVIDER_VELOCITY, "V1");
     order_new(f, "ord-2", OT_PROVIDER_VELOCITY, "V2");
     order_new(f, "ord-3", OT_PROVIDER_VELOCITY, "V3");
+    order_new(f, "ord-4", OT_PROVIDER_VELOCITY, "V4");
     courier_new(f, OT_PROVIDER_VELOCITY, 0, 0);
     s = poll_once(f, 1, 0);
-    expect_summary(&s, 3, 1, 2, 0);
+    expect_summary(&s, 4, 1, 3, 0);
     assert_int_equal(s.unchanged, 1);
     assert_int_equal(shipment(f, "ord-3"), OT_SHIPMENT_BOOKING_CANCELLED);
-    for (i = 0; i < 6; i++)
+    s = poll_once(f, 1, 0);
+    /* cancelled after pickup: the graph refuses it, the run goes on */
+    assert_int_equal(s.errors, 1);
+    assert_int_equal(s.first_failure.code, OT_ETRANSITION);
+    assert_non_null(strstr(s.first_failure.message, "V4"));
+    assert_int_equal(shipment(f, "ord-4"), OT_SHIPMENT_IN_TRANSIT);
+    for (i = 0; i < 5; i++)
         poll_once(f, 1, 0);
     assert_int_equal(shipment(f, "ord-1"), OT_SHIPMENT_DELIVERED);
     assert_int_equal(shipment(f, "ord-2"), OT_SHIPMENT_RTO_DELIVERED);

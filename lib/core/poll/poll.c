@@ -149,6 +149,18 @@ static void replace_order(struct entry *e, ot_order *fresh)
     }
 }
 
+/* An update the tracker refused: counted, and the first kept with the courier and AWB. */
+static void update_refused(struct run *r, const struct entry *e, const ot_error *cause)
+{
+    ot_error err = *cause;
+    r->sum->errors++;
+    if (err.field[0] == '\0')
+        ot__strlcpy(err.field, "tracking_id", sizeof err.field);
+    snprintf(err.message, sizeof err.message, "%s AWB %.40s: %.180s", r->name, e->awb,
+             cause->message);
+    note_failure(r, &err);
+}
+
 static void apply_unmapped(struct run *r, struct entry *e, const ot_update *u)
 {
     ot_request req = OT_REQUEST_INIT;
@@ -170,8 +182,7 @@ static void apply_unmapped(struct run *r, struct entry *e, const ot_update *u)
         replace_order(e, fresh);
         return;
     }
-    r->sum->errors++;
-    note_failure(r, &err);
+    update_refused(r, e, &err);
 }
 
 static void apply_one(struct run *r, struct entry *e, const ot_update *u)
@@ -201,14 +212,7 @@ static void apply_one(struct run *r, struct entry *e, const ot_update *u)
     } else if (rc == OT_ESTALE) {
         r->sum->unchanged++;
     } else {
-        r->sum->errors++;
-        if (err.field[0] == '\0')
-            ot__strlcpy(err.field, "tracking_id", sizeof err.field);
-        if (r->sum->first_failure.code == 0) {
-            r->sum->first_failure = err;
-            snprintf(r->sum->first_failure.message, sizeof r->sum->first_failure.message,
-                     "%s AWB %.40s: %.180s", r->name, e->awb, err.message);
-        }
+        update_refused(r, e, &err);
     }
     replace_order(e, fresh);
 }
