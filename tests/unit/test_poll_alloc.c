@@ -1,6 +1,7 @@
-/* Allocation-failure sweep of a whole poll run (courier client, login, batched requests,
- * parsing, applying) over a fake HTTP port: every allocation fails in turn, and each run
- * must end with a code or success and leave nothing allocated. */
+/* A poll run over a fake HTTP port: how requests are grouped into client batches, and the
+ * allocation-failure sweep of a whole run (courier client, login, batched requests, parsing,
+ * applying): every allocation fails in turn, and each run must end with a code or success
+ * and leave nothing allocated. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,12 +21,18 @@ static const char track_answer[] =
     " \"SR2\": {\"tracking_data\": {\"track_status\": 1, \"shipment_status\": 99,"
     " \"shipment_track\": [{\"awb_code\": \"SR2\", \"current_status\": \"Odd\"}]}}}";
 
+/* Sizes of the batches the port received (login batches included), when recording. */
+static size_t batches[16], batch_count;
+static int recording;
+
 static int fake_send(void *userdata, const ot_http_request *const *requests, size_t n,
                      ot_http_response *const *responses, ot_error *err)
 {
     size_t i;
     int rc;
     (void)userdata;
+    if (recording && batch_count < 16)
+        batches[batch_count++] = n;
     for (i = 0; i < n; i++) {
         const char *body = strstr(requests[i]->url, "/auth/login") ? login_answer
                                                                    : track_answer;
@@ -42,6 +49,7 @@ static int64_t fixed_now(void *userdata)
     return 1767225600000LL;
 }
 
+/* Two orders (SR1, SR2) plus `ctx` more, polled with batch_size 2 and 3 workers. */
 static int scenario(void *ctx)
 {
     ot_storage *storage = NULL;
@@ -56,8 +64,8 @@ static int scenario(void *ctx)
     ot_clock clock = OT_CLOCK_INIT;
     ot_request r = OT_REQUEST_INIT;
     ot_error err;
+    size_t extra = ctx ? *(size_t *)ctx : 0, i;
     int rc;
-    (void)ctx;
 
     clock.now_ms = fixed_now;
     port.send_batch = fake_send;
@@ -78,6 +86,15 @@ static int scenario(void *ctx)
     r.tracking_id = "SR2";
     if ((rc = ot_tracker_init_order(NULL, tracker, &r, &err)))
         goto out;
+    for (i = 0; i < extra; i++) {
+        char id[32], awb[32];
+        snprintf(id, sizeof id, "ord-x%zu", i);
+        snprintf(awb, sizeof awb, "SRX%zu", i);
+        r.order_id = id;
+        r.tracking_id = awb;
+        if ((rc = ot_tracker_init_order(NULL, tracker, &r, &err)))
+            goto out;
+    }
     if ((rc = ot_http_client_new(&http, &port, NULL, NULL, &err)))
         goto out;
     cc.provider = OT_PROVIDER_SHIPROCKET;
@@ -87,14 +104,33 @@ static int scenario(void *ctx)
     if ((rc = ot_courier_client_new(&courier, &cc, &clock, &err)))
         goto out;
     pc.courier = courier;
-    pc.workers = 2;
+    pc.batch_size = 2;
+    pc.workers = 3;
     rc = ot_poll_run(&s, tracker, http, &pc, &err);
+    if (rc == 0 && extra && (s.orders != 2 + extra || s.changed != 1 || s.unknown != 1 ||
+                             s.missing != extra || s.logins != 1))
+        rc = OT_EINTEGRITY;
 out:
     ot_courier_client_free(courier);
     ot_http_client_free(http);
     ot_tracker_free(tracker);
     ot_storage_close(storage);
     return rc;
+}
+
+/* 7 orders, 2 AWBs per request: 4 requests, sent 3 then 1 (after the login's batch). */
+static void test_workers_per_client_batch(void **state)
+{
+    size_t extra = 5;
+    (void)state;
+    batch_count = 0;
+    recording = 1;
+    assert_int_equal(scenario(&extra), 0);
+    recording = 0;
+    assert_int_equal(batch_count, 3);
+    assert_int_equal(batches[0], 1);
+    assert_int_equal(batches[1], 3);
+    assert_int_equal(batches[2], 1);
 }
 
 static void test_poll_run_sweep(void **state)
@@ -108,6 +144,7 @@ static void test_poll_run_sweep(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_workers_per_client_batch),
         cmocka_unit_test(test_poll_run_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
