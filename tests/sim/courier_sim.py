@@ -48,6 +48,7 @@ Stops when stdin closes or on SIGTERM / SIGINT.
 import argparse
 import datetime
 import json
+import os
 import secrets
 import signal
 import socket
@@ -454,10 +455,11 @@ def main():
     signal.signal(signal.SIGINT, shutdown)
 
     def watch_stdin():
+        # a raw read: a buffered stdin would hold its lock at interpreter shutdown
         try:
-            while sys.stdin.buffer.read(4096):
+            while os.read(0, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         stop.set()
 
