@@ -12,7 +12,7 @@
 #include <ordertrack/sys/storage.h>
 #include "alloc_sweep.h"
 
-static const char login_answer[] = "{\"token\": \"jwt-1\"}";
+static const char *login_answer = "{\"token\": \"jwt-1\"}";
 static const char track_answer[] =
     "{\"SR1\": {\"tracking_data\": {\"track_status\": 1, \"shipment_status\": 18,"
     " \"shipment_track\": [{\"awb_code\": \"SR1\", \"current_status\": \"In Transit\"}],"
@@ -133,6 +133,40 @@ static void test_workers_per_client_batch(void **state)
     assert_int_equal(batches[2], 1);
 }
 
+/* Login answers without a usable token are refused, naming the courier. */
+static void test_login_answer_without_token(void **state)
+{
+    static const char *const answers[] = {"{}", "[1]", "{\"token\": \"\"}",
+                                          "{\"data\": {\"jwt\": 5}}", "not json"};
+    ot_courier_config cc = OT_COURIER_CONFIG_INIT;
+    ot_courier_client *courier;
+    ot_http_client *http;
+    ot_http port = OT_HTTP_INIT;
+    int64_t expiry;
+    ot_error err;
+    size_t i;
+    (void)state;
+
+    port.send_batch = fake_send;
+    assert_int_equal(ot_http_client_new(&http, &port, NULL, NULL, &err), 0);
+    cc.provider = OT_PROVIDER_SHIPROCKET;
+    cc.base_url = "https://apiv2.example.com";
+    cc.email = "ops@example.com";
+    cc.password = "pw";
+    assert_int_equal(ot_courier_client_new(&courier, &cc, NULL, &err), 0);
+    for (i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        login_answer = answers[i];
+        assert_ot_error(ot_courier_client_login(courier, http, &err), OT_EPARSE, err);
+    }
+    login_answer = "{\"data\": {\"jwt\": \"abc\"}}";
+    assert_int_equal(ot_courier_client_login(courier, http, &err), 0);
+    assert_int_equal(ot_courier_client_token_expiry(&expiry, courier, &err), 0);
+    assert_true(expiry > 0);
+    login_answer = "{\"token\": \"jwt-1\"}";
+    ot_courier_client_free(courier);
+    ot_http_client_free(http);
+}
+
 static void test_poll_run_sweep(void **state)
 {
     struct alloc_sweep_stats stats;
@@ -145,6 +179,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers_per_client_batch),
+        cmocka_unit_test(test_login_answer_without_token),
         cmocka_unit_test(test_poll_run_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

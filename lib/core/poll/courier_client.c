@@ -288,8 +288,8 @@ int ot_courier_client_token_expiry(int64_t *expires_ms, const ot_courier_client 
     return 0;
 }
 
-/* The token of a login answer (a copy), or NULL. */
-static char *find_token(const json_t *root)
+/* The token of a login answer, or NULL. */
+static const char *find_token(const json_t *root)
 {
     const json_t *objs[2];
     size_t i, k;
@@ -299,7 +299,7 @@ static char *find_token(const json_t *root)
         for (i = 0; i < sizeof token_keys / sizeof token_keys[0]; i++) {
             const char *t = json_string_value(json_object_get(objs[k], token_keys[i]));
             if (t && *t && strlen(t) <= TOKEN_MAX && !strpbrk(t, "\r\n"))
-                return ot__strdup(t);
+                return t;
         }
     return NULL;
 }
@@ -360,14 +360,12 @@ static int login(ot_courier_client *c, ot_http_client *http, ot_error *err)
                              c->spec->name, url, status);
     } else {
         const char *text = ot_http_response_body(resp, &len);
+        const char *found = NULL;
         rc = ot__json_parse(&answer, text, len, "login answer", err);
-        if (rc == 0 && !(token = find_token(answer)))
-            rc = json_is_object(answer)
-                     ? ot__error_field(err, OT_EPARSE, "token",
-                                       "%s login answer holds no token", c->spec->name)
-                     : ot__error_field(err, OT_EPARSE, "token",
-                                       "%s login answer is not an object", c->spec->name);
-        if (rc == OT_ENOMEM || (rc == 0 && !token))
+        if (rc == 0 && !(found = find_token(answer)))
+            rc = ot__error_field(err, OT_EPARSE, "token", "%s login answer holds no token",
+                                 c->spec->name);
+        if (rc == 0 && !(token = ot__strdup(found)))
             rc = ot__error_set(err, OT_ENOMEM, "out of memory reading the %s token",
                                c->spec->name);
         json_decref(answer);
