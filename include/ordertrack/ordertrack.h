@@ -22,5 +22,6 @@
 #include "metrics.h"
 #include "courier.h"
 #include "alerts.h"
+#include "poll.h"
 
 #endif /* ORDERTRACK_H */
