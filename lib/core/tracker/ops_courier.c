@@ -206,11 +206,31 @@ static int keep_first(void *ctx, ot_order *order, ot_error *err)
     return 0;
 }
 
+static int apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
+                        const char *idempotency_key, ot_error *err);
+
 int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
                             const char *idempotency_key, ot_error *err)
 {
+    int rc = apply_update(out, tracker, u, idempotency_key, err), result;
+    if (!tracker || !tracker->options.metrics || !u || u->version == 0 ||
+        u->version > OT_UPDATE_VERSION || u->provider <= 0 || u->provider >= OT_PROVIDER_COUNT)
+        return rc;
+    result = rc == 0 ? ((u->flags & OT_UPDATE_UNMAPPED) ? OT_COURIER_RESULT_UNMAPPED
+                                                        : OT_COURIER_RESULT_APPLIED)
+           : rc == OT_ESTALE ? OT_COURIER_RESULT_STALE
+           : rc == OT_ETRANSITION ? OT_COURIER_RESULT_REJECTED
+           : OT_COURIER_RESULT_FAILED;
+    ot_metrics_count_courier_update(tracker->options.metrics, u->provider, result, NULL);
+    return rc;
+}
+
+static int apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
+                        const char *idempotency_key, ot_error *err)
+{
     ot_request req = OT_REQUEST_INIT;
-    struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker, 0, 0, 0};
+    struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker,
+                        0, 0, 0, 0, NULL};
     struct first_id f = {"", 0};
     const char *provider;
     int rc;
