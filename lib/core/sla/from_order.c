@@ -58,20 +58,21 @@ int ot_sla_times_from_order(ot_sla_times *times, const ot_order *order, ot_error
         const json_t *data = json_object_get(ot, "data");
         int event = ot__event_from_name(ot__jstr(ot, "event"));
         int status = ot__vocab_lookup(&ot__status_vocab, ot__jstr(entry, "status"));
-        int64_t ts = ot__jtime(entry, "timestamp");
-        int64_t when = ot__jtime(data, "time") ? ot__jtime(data, "time") : ts;
+        /* when it happened: the reported time (courier scans, pickup...), else the commit */
+        int64_t when = ot__jtime(data, "time") ? ot__jtime(data, "time")
+                                               : ot__jtime(entry, "timestamp");
 
         if (status == OT_STATUS_STORE_NOTIFIED &&
             (prev_status != OT_STATUS_STORE_NOTIFIED || event == OT__EV_STORE_REJECTED)) {
-            notified = ts;      /* (re)notified: a reassigned order starts over */
+            notified = when;    /* (re)notified: a reassigned order starts over */
             acknowledged = 0;
         }
         if (status == OT_STATUS_STORE_ACKNOWLEDGED && prev_status != status && !acknowledged)
-            acknowledged = ts;
+            acknowledged = when;
         if (status == OT_STATUS_DRIVER_ASSIGNED && prev_status != status && !assigned)
-            assigned = ts;
+            assigned = when;
         if ((status == OT_STATUS_CANCELLED || status == OT_STATUS_FAILED) && !closed)
-            closed = ts;
+            closed = when;
         if (event == OT__EV_COURIER_UPDATE) {
             int next = ot__vocab_lookup(&ot__shipment_vocab, ot__jstr(data, "shipment_status"));
             if (when > last_scan)
