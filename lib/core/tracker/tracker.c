@@ -455,7 +455,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
     for (attempt = 0; attempt <= t->options.max_retries; attempt++) {
         ot_order *o = NULL;
         struct snapshot before;
-        int replay_result = 0;
+        int replay_result = 0, twin;
 
         if (w->req->idempotency_key) {
             int64_t retry = 0;
@@ -510,11 +510,11 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
             return 0;
         }
         ot_order_free(o);
-        /* the winner may be our twin (same key): the lookup above replays its result */
-        if (w->req->idempotency_key && (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0)))
-            ;
-        /* another writer won: reload and rebuild, unless the caller pinned the version */
-        else if (rc != OT_ECONFLICT || w->req->expected_version)
+        /* the winner may be our twin (same key): the lookup above replays its result; or
+         * another writer won: reload and rebuild, unless the caller pinned the version */
+        twin = w->req->idempotency_key &&
+               (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0));
+        if (!twin && (rc != OT_ECONFLICT || w->req->expected_version))
             return rc;
         if (t->options.metrics && attempt < t->options.max_retries)
             ot_metrics_count_storage_retry(t->options.metrics, NULL);
