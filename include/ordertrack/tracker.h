@@ -148,9 +148,12 @@ typedef struct ot_list_request {
 #define OT_LIST_REQUEST_INIT { OT_LIST_REQUEST_VERSION, NULL, NULL, 0, 0, 0, 0, NULL, 0, 50, NULL }
 
 #define OT_SLA_SWEEP_RESULT_VERSION 1
+/** Size of ot_sla_sweep_result.resume, NUL included. */
+#define OT_SLA_SWEEP_RESUME_SIZE 272
 
 /** What one SLA sweep did, filled by ot_tracker_sla_sweep(); the caller sets `version`
- * (OT_SLA_SWEEP_RESULT_INIT). Version 1: all members. */
+ * (OT_SLA_SWEEP_RESULT_INIT) and keeps `resume` between bounded sweeps. Version 1: all
+ * members. */
 typedef struct ot_sla_sweep_result {
     unsigned version;       /**< OT_SLA_SWEEP_RESULT_VERSION, set by the caller */
     size_t examined;        /**< active orders evaluated */
@@ -158,11 +161,14 @@ typedef struct ot_sla_sweep_result {
     size_t warnings;        /**< OT_NOTICE_SLA_WARNING notices */
     size_t breaches;        /**< OT_NOTICE_SLA_BREACH notices */
     size_t conflicts;       /**< commits lost to another writer (reloaded and re-checked) */
-    int complete;           /**< 1 when every active order was examined; 0 when max_orders
-                                 stopped the sweep (there may be more) */
+    int complete;           /**< 1 when the sweep reached the end of the active orders; 0
+                                 when max_orders stopped it (there may be more) */
+    char resume[OT_SLA_SWEEP_RESUME_SIZE]; /**< in and out: where the sweep starts ("": at
+                                 the beginning) and, after it, where the next one should
+                                 (set when complete is 0, "" when it is 1). Opaque */
 } ot_sla_sweep_result;
 
-#define OT_SLA_SWEEP_RESULT_INIT { OT_SLA_SWEEP_RESULT_VERSION, 0, 0, 0, 0, 0, 0 }
+#define OT_SLA_SWEEP_RESULT_INIT { OT_SLA_SWEEP_RESULT_VERSION, 0, 0, 0, 0, 0, 0, "" }
 
 OT_BEGIN_DECLS
 
@@ -282,8 +288,10 @@ OT_EXTERN int ot_tracker_sla_report(char **json, size_t *len, ot_tracker *tracke
  * compare-and-set) before the notice goes out, so a stage is notified once per episode across
  * sweeps, restarts and concurrent sweepers on other processes (the loser of a race reloads
  * and finds it recorded). A stage that starts over (a reassigned store, a new scan, a new NDR)
- * is a new episode. At most `max_orders` orders are examined (0: no limit); see
- * `out->complete`. Version conflicts that exhaust the retries are counted and skipped; any
+ * is a new episode. At most `max_orders` orders are examined (0: no limit); a bounded
+ * sweep starts at `out->resume` and leaves there where the next one continues, so calls with
+ * the same result struct go round every active order (`out->complete` says when a round
+ * ended). A malformed `resume` is OT_EINVAL. Version conflicts that exhaust the retries are counted and skipped; any
  * other error stops the sweep and is returned, `*out` holding what was done until then.
  */
 OT_EXTERN int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker,

@@ -467,10 +467,24 @@ static void test_sweep_once(void **state)
     r = sweep_at(f, f->tracker, n0 + 20 * A + 960000, 0);
     assert_int_equal(r.notices, 0);
 
-    /* max_orders bounds the work */
-    r = sweep_at(f, f->tracker, n0 + 20 * A + 960000, 1);
-    assert_int_equal(r.examined, 1);
-    assert_int_equal(r.complete, 0);
+    /* max_orders bounds the work; the same result struct resumes where it stopped */
+    {
+        ot_sla_sweep_result b = OT_SLA_SWEEP_RESULT_INIT;
+        size_t total = 0;
+        int calls = 0;
+        ot_error err;
+        f->now = n0 + 20 * A + 960000;
+        do {
+            must(ot_tracker_sla_sweep(&b, f->tracker, 0, 1, &err), &err, "bounded sweep");
+            assert_true(b.examined <= 1);
+            assert_true(b.complete || b.resume[0]);
+            total += b.examined;
+        } while (!b.complete && ++calls < 10);
+        assert_int_equal(b.complete, 1);
+        assert_string_equal(b.resume, "");
+        assert_int_equal(total, 2);                                 /* s0 and s1, once */
+        assert_int_equal(b.notices, 0);
+    }
 }
 
 /* The fixture of the commit trampoline (the wrapper's userdata stays the adapter's). */
@@ -566,6 +580,16 @@ static void test_sweep_bad_input(void **state)
     assert_int_equal(ot_sla_sweep_result_init(&r, 1, &err), 0);
     assert_int_equal(r.version, 1);
     assert_int_equal(r.examined, 0);
+    /* a resume point no sweep wrote */
+    r = (ot_sla_sweep_result)OT_SLA_SWEEP_RESULT_INIT;
+    snprintf(r.resume, sizeof r.resume, "%s", "garbage");
+    assert_ot_error(ot_tracker_sla_sweep(&r, f->tracker, 0, 0, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "resume");
+    snprintf(r.resume, sizeof r.resume, "%s", "99:x");
+    assert_ot_error(ot_tracker_sla_sweep(&r, f->tracker, 0, 0, &err), OT_EINVAL, err);
+    memset(r.resume, 'x', sizeof r.resume);
+    assert_ot_error(ot_tracker_sla_sweep(&r, f->tracker, 0, 0, &err), OT_EINVAL, err);
+    r = (ot_sla_sweep_result)OT_SLA_SWEEP_RESULT_INIT;
     /* an empty storage: nothing to do, complete */
     assert_int_equal(ot_tracker_sla_sweep(&r, f->tracker, T0, 0, &err), 0);
     assert_int_equal(r.examined, 0);

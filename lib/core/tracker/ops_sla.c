@@ -1,5 +1,7 @@
 /* SLA: the /sla report of one order, the sweep that notifies warnings and breaches once,
  * and the stage metrics of a delivered order. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error_internal.h"
@@ -196,37 +198,58 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
     return 0;
 }
 
+/* Where a sweep starts: "" (the first status, no cursor) or "<status>:<storage cursor>". */
+static int parse_resume(int *status, char cursor[OT_STORAGE_CURSOR_SIZE], const char *resume,
+                        ot_error *err)
+{
+    const char *colon;
+    char *end;
+    long v;
+    *status = 1;
+    cursor[0] = '\0';
+    if (!memchr(resume, '\0', OT_SLA_SWEEP_RESUME_SIZE))
+        return ot__error_field(err, OT_EINVAL, "resume", "resume is not NUL-terminated");
+    if (!resume[0])
+        return 0;
+    colon = strchr(resume, ':');
+    v = strtol(resume, &end, 10);
+    if (!colon || end != colon || v < 1 || v >= OT_STATUS_COUNT ||
+        strlen(colon + 1) >= OT_STORAGE_CURSOR_SIZE)
+        return ot__error_field(err, OT_EINVAL, "resume", "resume \"%.64s\" was not written by "
+                               "a sweep", resume);
+    *status = (int)v;
+    memcpy(cursor, colon + 1, strlen(colon + 1) + 1);
+    return 0;
+}
+
 int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t now_ms,
                          size_t max_orders, ot_error *err)
 {
     char cursor[OT_STORAGE_CURSOR_SIZE], next[OT_STORAGE_CURSOR_SIZE];
-    unsigned version;
     int64_t now = 0;
     int status, rc = 0;
 
     if (!out)
         return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
     if ((rc = ot__check_version(out->version, OT_SLA_SWEEP_RESULT_VERSION, "sweep result",
-                                err)))
+                                err)) ||
+        (rc = parse_resume(&status, cursor, out->resume, err)))
         return rc;
-    version = out->version;
-    memset(out, 0, sizeof *out);
-    out->version = version;
+    out->examined = out->notices = out->warnings = out->breaches = out->conflicts = 0;
+    out->complete = 0;
     if (!tracker)
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if ((rc = resolve_now(&now, tracker, now_ms, err)))
         return rc;
-    out->complete = 1;
-    for (status = 1; status < OT_STATUS_COUNT && !rc; status++) {
+    for (; status < OT_STATUS_COUNT; status++, cursor[0] = '\0') {
         if (ot_status_is_terminal(status, NULL) != 0)
             continue;
-        cursor[0] = '\0';
         do {
             ot_storage_query q = OT_STORAGE_QUERY_INIT;
             struct page page;
             size_t i, left = max_orders ? max_orders - out->examined : SWEEP_PAGE;
-            if (!left) {
-                out->complete = 0;
+            if (!left) {    /* stopped at a page boundary: the next sweep goes on here */
+                snprintf(out->resume, sizeof out->resume, "%d:%s", status, cursor);
                 return 0;
             }
             page.count = 0;
@@ -242,8 +265,12 @@ int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t 
                     rc = sweep_order(out, tracker, page.orders[i], now, err);
                 ot_order_free(page.orders[i]);
             }
+            if (rc)
+                return rc;  /* resume unchanged: the next sweep retries this stretch */
             memcpy(cursor, next, sizeof cursor);
-        } while (!rc && cursor[0]);
+        } while (cursor[0]);
     }
-    return rc;
+    out->complete = 1;
+    out->resume[0] = '\0';
+    return 0;
 }
