@@ -98,12 +98,24 @@ static void notified_states(int notified[OT_SLA_STAGE_COUNT], const ot_order *o,
     }
 }
 
-/* Whether stage `s` of `report` is worse than what was notified for it. */
-static int worsened(const ot_sla_report *report, const int notified[OT_SLA_STAGE_COUNT], int s)
+/* Evaluate `o` at `now` into `report` and mark in `worse` the stages that got worse than
+ * what was notified for them. Returns how many, or a negative code. */
+static int worse_stages(ot_sla_report *report, int worse[OT_SLA_STAGE_COUNT],
+                        const ot_tracker *t, const ot_order *o, int64_t now, ot_error *err)
 {
-    const ot_sla_stage_report *e = &report->stages[s];
-    return e->applies && e->started_ms && e->state >= OT_SLA_STATE_WARNING &&
-           e->state > notified[s];
+    int notified[OT_SLA_STAGE_COUNT], s, n = 0;
+    int rc = ot__tracker_sla_evaluate(report, NULL, t, o, now, err);
+    if (rc)
+        return rc;
+    notified_states(notified, o, report);
+    worse[0] = 0;
+    for (s = 1; s < OT_SLA_STAGE_COUNT; s++) {
+        const ot_sla_stage_report *e = &report->stages[s];
+        worse[s] = e->applies && e->started_ms && e->state >= OT_SLA_STATE_WARNING &&
+                   e->state > notified[s];
+        n += worse[s];
+    }
+    return n;
 }
 
 struct sweep_write {
@@ -115,19 +127,22 @@ struct sweep_write {
 static int build_notified(struct ot__write *w, ot_order *o, ot_error *err)
 {
     struct sweep_write *c = w->ctx;
-    int notified[OT_SLA_STAGE_COUNT];
+    int worse[OT_SLA_STAGE_COUNT];
     ot_sla_report report;
     int s, rc;
 
     c->warnings = c->breaches = 0;
-    if ((rc = ot__tracker_sla_evaluate(&report, NULL, w->tracker, o, c->now, err)))
+    if ((rc = worse_stages(&report, worse, w->tracker, o, c->now, err)) < 0)
         return rc;
-    notified_states(notified, o, &report);
+    if (rc == 0) {
+        w->result = OT_ESTALE;  /* already notified (by another sweeper, say) */
+        return 0;
+    }
     for (s = 1; s < OT_SLA_STAGE_COUNT; s++) {
         const ot_sla_stage_report *e = &report.stages[s];
         const char *stage, *state;
         json_t *data;
-        if (!worsened(&report, notified, s))
+        if (!worse[s])
             continue;
         ot_sla_stage_to_string(&stage, s, NULL);
         ot_sla_state_to_string(&state, e->state, NULL);
@@ -142,12 +157,11 @@ static int build_notified(struct ot__write *w, ot_order *o, ot_error *err)
         else
             c->warnings++;
     }
-    if (!c->warnings && !c->breaches)
-        w->result = OT_ESTALE;  /* already notified (by another sweeper, say) */
     return 0;
 }
 
-/* Examine one order of a page: notify what got worse. */
+/* Examine one order of a page: when a stage got worse, record it and notify (the write
+ * reloads the order and decides again, so a sweeper that lost the race stays quiet). */
 static int sweep_order(ot_sla_sweep_result *out, ot_tracker *t, const ot_order *o,
                        int64_t now, ot_error *err)
 {
@@ -156,18 +170,13 @@ static int sweep_order(ot_sla_sweep_result *out, ot_tracker *t, const ot_order *
     ot_tracker *tracker = t;
     struct ot__write w = OT__WRITE("sla_notify", build_notified);
     struct sweep_write c = {now, 0, 0};
-    int notified[OT_SLA_STAGE_COUNT];
+    int worse[OT_SLA_STAGE_COUNT];
     ot_sla_report report;
-    int s, rc, any = 0;
+    int rc;
 
     out->examined++;
-    if ((rc = ot__tracker_sla_evaluate(&report, NULL, t, o, now, err)))
+    if ((rc = worse_stages(&report, worse, t, o, now, err)) <= 0)
         return rc;
-    notified_states(notified, o, &report);
-    for (s = 1; s < OT_SLA_STAGE_COUNT; s++)
-        any |= worsened(&report, notified, s);
-    if (!any)
-        return 0;
     req.order_id = ot_order_order_id(o);
     req.updated_by = "sla_monitor";
     w.ctx = &c;
