@@ -725,7 +725,8 @@ static void test_tracker_driven(void **state)
     u.flags = OT_UPDATE_UNMAPPED;
     ok(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "unmapped");
     u = scan("e3", OT_SHIPMENT_DELIVERED);
-    ok(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "delivered");
+    ok(ot_tracker_apply_update(NULL, t, &u, "hook-e3", &err), &err, "delivered");
+    ok(ot_tracker_apply_update(NULL, t, &u, "hook-e3", &err), &err, "replayed: a duplicate");
     u = scan("e4", OT_SHIPMENT_RTO);
     assert_int_equal(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ETRANSITION);
     u = scan("e5", OT_SHIPMENT_RTO);
@@ -762,7 +763,7 @@ static void test_tracker_driven(void **state)
     assert_true(value_of(e, "ordertrack_courier_updates_total",
                          "provider=delhivery,result=applied") == 2);
     assert_true(value_of(e, "ordertrack_courier_updates_total",
-                         "provider=delhivery,result=stale") == 1);
+                         "provider=delhivery,result=stale") == 2);
     assert_true(value_of(e, "ordertrack_courier_updates_total",
                          "provider=delhivery,result=unmapped") == 1);
     assert_true(value_of(e, "ordertrack_courier_updates_total",

@@ -462,6 +462,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
             rc = ot__idem_lookup(w, hash, &o, &replay_result, &retry, err);
             if (rc != OT_ENOTFOUND) {
                 if (rc == 0) {
+                    w->replayed = 1;
                     w->retry_after_ms = retry;
                     if (out)
                         *out = o;
