@@ -18,4 +18,7 @@ int cli_check(int argc, char **argv);
 /* `ordertrack map PROVIDER RAW_STATUS [--type T] [--code C] [--overrides FILE]`. */
 int cli_map(int argc, char **argv);
 
+/* `ordertrack sla FILE [--now RFC3339]`: the SLA report of an order document. */
+int cli_sla(int argc, char **argv);
+
 #endif

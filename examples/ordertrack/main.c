@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
     {"check", cli_check},
     {"map", cli_map},
+    {"sla", cli_sla},
 };
 
 int cli_usage(const char *why)
@@ -23,6 +24,7 @@ int cli_usage(const char *why)
     fputs("usage: ordertrack check FROM TO [--source api|courier]\n"
           "       ordertrack map PROVIDER RAW_STATUS [--type TYPE] [--code CODE]\n"
           "                      [--overrides FILE]\n"
+          "       ordertrack sla FILE [--now RFC3339]\n"
           "       ordertrack --version\n"
           "\n"
           "  check   is the step FROM -> TO legal? prints legal (exit 0), illegal (exit 1)\n"
@@ -35,7 +37,10 @@ int cli_usage(const char *why)
           "          delhivery, delhivery_b2b, shiprocket, velocity, uber or doordash.\n"
           "          --type is Delhivery's StatusType (UD, DL, RT, PP, PU, CN), --code its\n"
           "          NDR StatusCode (EOD-74); --overrides loads an override file (exit 65\n"
-          "          if it is refused).\n",
+          "          if it is refused).\n"
+          "  sla     the SLA report (JSON) of an order document as the API returns it,\n"
+          "          at --now (default: the current time) under the default policy;\n"
+          "          exit 65 naming the file and field when the file is refused.\n",
           stderr);
     return CLI_EXIT_USAGE;
 }

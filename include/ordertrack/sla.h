@@ -29,6 +29,7 @@
 
 #include "export.h"
 #include "error.h"
+#include "order.h"
 
 /** SLA stages. Values are explicit and never renumbered; 0 is unknown. */
 typedef enum ot_sla_stage {
@@ -235,6 +236,26 @@ OT_EXTERN size_t ot_sla_policies_count(const ot_sla_policies *policies);
  */
 OT_EXTERN int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size_t len,
                                         ot_error *err);
+
+/**
+ * Fill `times` from an order record (docs/sla.md, "Stages"). `times->version` must be set by
+ * the caller (OT_SLA_TIMES_INIT); every other member is overwritten:
+ *   - store_id and provider from the record (`store_id` is borrowed from `order`);
+ *   - store_notified_ms: the history entry that last entered store_notified (a reassignment
+ *     to another store restarts it); store_acknowledged_ms: the first acknowledgment after it;
+ *   - picking_started_ms, ready_ms, driver_pickup_ms, delivered_ms, estimated_delivery_ms:
+ *     picking_start_time, picking_complete_time, delivery_pickup_time,
+ *     actual_delivery_time, estimated_delivery_time; for parcel couriers without a
+ *     delivery_pickup_time, driver_pickup_ms is the first courier scan past `pending`;
+ *   - driver_assigned_ms: the history entry that first entered driver_assigned;
+ *   - last_scan_ms: the newest courier update (its reported time, else its commit time);
+ *   - ndr_since_ms: when the shipment entered its current `ndr` (0 when it is not in ndr);
+ *   - closed_ms: when the order entered cancelled or failed, or its shipment entered rto,
+ *     rto in transit, rto_delivered, lost, destroy or booking_cancelled (0 if never).
+ * Pure: reads the record only. Thread-safe.
+ */
+OT_EXTERN int ot_sla_times_from_order(ot_sla_times *times, const ot_order *order,
+                                      ot_error *err);
 
 /**
  * SLA report of the order described by `times` at `now_ms` under `policy`. `report->version`

@@ -44,10 +44,13 @@ typedef struct ot_tracker ot_tracker;
 struct ot_storage;
 struct ot_clock;
 struct ot_notice_sink;
+struct ot_sla_policies;
+struct ot_metrics;
 
-#define OT_TRACKER_OPTIONS_VERSION 1
+#define OT_TRACKER_OPTIONS_VERSION 2
 
-/** Tracker options, filled by the caller. Version 1: all members. */
+/** Tracker options, filled by the caller. Version 1: every member up to idempotency_ttl_ms;
+ * version 2 adds `sla` and `metrics`. */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -58,10 +61,16 @@ typedef struct ot_tracker_options {
     int64_t no_driver_retry_base_ms;        /**< backoff of the first no-driver retry */
     int64_t no_driver_retry_cap_ms;         /**< largest no-driver backoff */
     int64_t idempotency_ttl_ms;             /**< how long keys are kept */
+    const struct ot_sla_policies *sla;      /**< (since 2) SLA policies of reports and
+                                                 sweeps; NULL: the defaults. Borrowed: must
+                                                 outlive the tracker, unchanged meanwhile */
+    struct ot_metrics *metrics;             /**< (since 2) registry the tracker counts into
+                                                 (transitions, conflicts, courier updates,
+                                                 SLA, stage durations); NULL: none. Borrowed */
 } ot_tracker_options;
 
 #define OT_TRACKER_OPTIONS_INIT \
-    { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000 }
+    { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL }
 
 #define OT_REQUEST_VERSION 1
 
@@ -138,6 +147,29 @@ typedef struct ot_list_request {
 
 #define OT_LIST_REQUEST_INIT { OT_LIST_REQUEST_VERSION, NULL, NULL, 0, 0, 0, 0, NULL, 0, 50, NULL }
 
+#define OT_SLA_SWEEP_RESULT_VERSION 1
+/** Size of ot_sla_sweep_result.resume, NUL included. */
+#define OT_SLA_SWEEP_RESUME_SIZE 272
+
+/** What one SLA sweep did, filled by ot_tracker_sla_sweep(); the caller sets `version`
+ * (OT_SLA_SWEEP_RESULT_INIT) and keeps `resume` between bounded sweeps. Version 1: all
+ * members. */
+typedef struct ot_sla_sweep_result {
+    unsigned version;       /**< OT_SLA_SWEEP_RESULT_VERSION, set by the caller */
+    size_t examined;        /**< active orders evaluated */
+    size_t notices;         /**< SLA notices emitted (warnings + breaches) */
+    size_t warnings;        /**< OT_NOTICE_SLA_WARNING notices */
+    size_t breaches;        /**< OT_NOTICE_SLA_BREACH notices */
+    size_t conflicts;       /**< commits lost to another writer (reloaded and re-checked) */
+    int complete;           /**< 1 when the sweep reached the end of the active orders; 0
+                                 when max_orders stopped it (there may be more) */
+    char resume[OT_SLA_SWEEP_RESUME_SIZE]; /**< in and out: where the sweep starts ("": at
+                                 the beginning) and, after it, where the next one should
+                                 (set when complete is 0, "" when it is 1). Opaque */
+} ot_sla_sweep_result;
+
+#define OT_SLA_SWEEP_RESULT_INIT { OT_SLA_SWEEP_RESULT_VERSION, 0, 0, 0, 0, 0, 0, "" }
+
 OT_BEGIN_DECLS
 
 /** Fill `options` with the defaults of `version` (for bindings without the macro). */
@@ -147,6 +179,10 @@ OT_EXTERN int ot_tracker_options_init(ot_tracker_options *options, unsigned vers
 OT_EXTERN int ot_request_init(ot_request *request, unsigned version, ot_error *err);
 /** Fill `request` with the defaults of `version`. */
 OT_EXTERN int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *err);
+
+/** Fill `result` with the defaults of `version` (for bindings without the macro). */
+OT_EXTERN int ot_sla_sweep_result_init(ot_sla_sweep_result *result, unsigned version,
+                                       ot_error *err);
 
 /** A new tracker in `*out` (ot_tracker_free). Checks the options and port versions. */
 OT_EXTERN int ot_tracker_new(ot_tracker **out, const ot_tracker_options *options,
@@ -234,6 +270,32 @@ OT_EXTERN int ot_tracker_resolve_issue(ot_order **out, ot_tracker *tracker,
 OT_EXTERN int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker,
                                       const ot_update *update, const char *idempotency_key,
                                       ot_error *err);
+
+/**
+ * GET /tracking/orders/{order_id}/sla: the order's SLA report at `now_ms` (0: the tracker's
+ * clock) under the tracker's policies, as ot_sla_report_to_json() writes it. `*json` is
+ * NUL-terminated, freed with ot_free; `len` may be NULL. Reads only.
+ */
+OT_EXTERN int ot_tracker_sla_report(char **json, size_t *len, ot_tracker *tracker,
+                                    const char *order_id, int64_t now_ms, ot_error *err);
+
+/**
+ * Evaluate every active (non-terminal) order last updated before `now_ms` (0: the tracker's
+ * clock) and notify each stage that got worse since it was last notified: ok -> warning
+ * gives one OT_NOTICE_SLA_WARNING, warning or ok -> breached one OT_NOTICE_SLA_BREACH
+ * (detail: the stage's wire name), each counted in the metrics. The notified state is
+ * recorded in the order's history (an `sla_notified` event, committed with the version
+ * compare-and-set) before the notice goes out, so a stage is notified once per episode across
+ * sweeps, restarts and concurrent sweepers on other processes (the loser of a race reloads
+ * and finds it recorded). A stage that starts over (a reassigned store, a new scan, a new NDR)
+ * is a new episode. At most `max_orders` orders are examined (0: no limit); a bounded
+ * sweep starts at `out->resume` and leaves there where the next one continues, so calls with
+ * the same result struct go round every active order (`out->complete` says when a round
+ * ended). A malformed `resume` is OT_EINVAL. Version conflicts that exhaust the retries are counted and skipped; any
+ * other error stops the sweep and is returned, `*out` holding what was done until then.
+ */
+OT_EXTERN int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker,
+                                   int64_t now_ms, size_t max_orders, ot_error *err);
 
 OT_END_DECLS
 

@@ -6,6 +6,8 @@
 
 #include "test_util.h"
 #include "alloc_sweep.h"
+#include <ordertrack/adapters/memory.h>
+#include <ordertrack/sys/clock.h>
 
 /* One parsed sample: metric name, labels as `k=v` pairs joined by ',' (unescaped), value. */
 struct sample {
@@ -586,6 +588,223 @@ static void test_allocation_failures(void **state)
     assert_true(alloc_sweep_op("metrics_round", metrics_round) > 100);
 }
 
+/* The tracker's own counting, scraped and parsed back: transitions, courier updates by
+ * result, conflicts and retries, SLA notices from a sweep, stage durations and ETA error. */
+#define T0 INT64_C(1795416001000)
+
+struct tracked {
+    ot_storage *storage;
+    ot_storage wrapper;     /* commits that let `rival` write first, `inject` times */
+    ot_tracker *rival;
+    int inject;
+    int64_t now;
+};
+
+static struct tracked *tracked_current;
+
+static int64_t tracked_now(void *userdata)
+{
+    return ((struct tracked *)userdata)->now;
+}
+
+static int rival_commit(void *userdata, int64_t expected, const ot_storage_record *rec,
+                        const ot_idempotency_record *idem, ot_error *err)
+{
+    struct tracked *k = tracked_current;
+    (void)userdata;
+    if (k->inject > 0) {
+        ot_request r = OT_REQUEST_INIT;
+        k->inject--;
+        r.order_id = rec->order_id;
+        r.issue_type = "rival";
+        r.description = "a concurrent writer";
+        r.severity = OT_SEVERITY_LOW;
+        assert_int_equal(ot_tracker_raise_issue(NULL, k->rival, &r, NULL), 0);
+    }
+    return k->storage->commit(k->storage->userdata, expected, rec, idem, err);
+}
+
+static void ok(int rc, const ot_error *err, const char *what)
+{
+    if (rc)
+        fail_msg("%s: %s (%s)", what, ot_code_name(rc), err->message);
+}
+
+static ot_update scan(const char *event_id, int shipment)
+{
+    ot_update u = OT_UPDATE_INIT;
+    u.provider = OT_PROVIDER_DELHIVERY;
+    u.tracking_id = "AWB1";
+    u.event_id = event_id;
+    u.shipment_status = shipment;
+    u.raw_status = "scan";
+    return u;
+}
+
+static void test_tracker_driven(void **state)
+{
+    static struct tracked k;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_clock clock = OT_CLOCK_INIT;
+    ot_sla_sweep_result sweep = OT_SLA_SWEEP_RESULT_INIT;
+    ot_metrics *m = NULL;
+    ot_tracker *t = NULL;
+    struct exposition *e;
+    ot_request r = OT_REQUEST_INIT;
+    ot_update u;
+    ot_error err;
+    (void)state;
+
+    memset(&k, 0, sizeof k);
+    k.now = T0;
+    tracked_current = &k;
+    ok(ot_metrics_new(&m, &err), &err, "metrics");
+    ok(ot_storage_memory_new(&k.storage, &err), &err, "storage");
+    k.wrapper = *k.storage;
+    k.wrapper.commit = rival_commit;
+    k.wrapper.close = NULL;
+    clock.now_ms = tracked_now;
+    clock.userdata = &k;
+    o.storage = k.storage;
+    ok(ot_tracker_new(&k.rival, &o, &err), &err, "rival");
+    o.storage = &k.wrapper;
+    o.clock = &clock;
+    o.metrics = m;
+    ok(ot_tracker_new(&t, &o, &err), &err, "tracker");
+
+    /* a hyperlocal order from init to delivered, 100 s after its ETA */
+    r.order_id = "m1";
+    r.store_id = "store-1";
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_UBER;
+    r.estimated_delivery_ms = T0 + 3600000;
+    ok(ot_tracker_init_order(NULL, t, &r, &err), &err, "init");
+    r = (ot_request)OT_REQUEST_INIT;
+    r.order_id = "m1";
+    r.store_id = "store-1";
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    k.now = T0 + 1000;
+    ok(ot_tracker_set_status(NULL, t, &r, &err), &err, "notified");
+    k.now = T0 + 61000;                                         /* acknowledged in 60 s */
+    ok(ot_tracker_store_acknowledge(NULL, t, &r, &err), &err, "ack");
+    k.now = T0 + 121000;
+    k.inject = 1;                                               /* one lost commit */
+    ok(ot_tracker_start_picking(NULL, t, &r, &err), &err, "picking");
+    k.now = T0 + 601000;                                        /* picked in 540 s */
+    ok(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    k.now = T0 + 700000;                                        /* a driver in 99 s */
+    r.driver_id = "d";
+    r.driver_name = "Ana";
+    r.driver_phone = "1";
+    r.vehicle_type = "bike";
+    ok(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), &err, "assign");
+    r = (ot_request)OT_REQUEST_INIT;
+    r.order_id = "m1";
+    r.time_ms = T0 + 790000;                                    /* picked up in 90 s */
+    k.now = T0 + 800000;
+    ok(ot_tracker_pickup(NULL, t, &r, &err), &err, "pickup");
+    r.time_ms = 0;
+    r.status = OT_STATUS_IN_TRANSIT;
+    ok(ot_tracker_set_status(NULL, t, &r, &err), &err, "in transit");
+    r.time_ms = T0 + 3700000;                                   /* delivered in 2910 s */
+    k.now = T0 + 3700000;
+    ok(ot_tracker_delivered(NULL, t, &r, &err), &err, "delivered");
+
+    /* a parcel order: applied, stale, unmapped and rejected courier updates */
+    r = (ot_request)OT_REQUEST_INIT;
+    r.order_id = "m2";
+    r.store_id = "store-1";
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_DELHIVERY;
+    r.tracking_id = "AWB1";
+    ok(ot_tracker_init_order(NULL, t, &r, &err), &err, "init parcel");
+    u = scan("e1", OT_SHIPMENT_IN_TRANSIT);
+    ok(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "in transit");
+    assert_int_equal(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE);
+    u = scan("e2", 0);
+    u.flags = OT_UPDATE_UNMAPPED;
+    ok(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "unmapped");
+    u = scan("e3", OT_SHIPMENT_DELIVERED);
+    ok(ot_tracker_apply_update(NULL, t, &u, "hook-e3", &err), &err, "delivered");
+    ok(ot_tracker_apply_update(NULL, t, &u, "hook-e3", &err), &err, "replayed: a duplicate");
+    u = scan("e4", OT_SHIPMENT_RTO);
+    assert_int_equal(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ETRANSITION);
+    u = scan("e5", OT_SHIPMENT_RTO);
+    u.tracking_id = "NOPE";
+    assert_int_equal(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ENOTFOUND);
+
+    /* a store that never acknowledges: one breach from the sweep, however often it runs */
+    r = (ot_request)OT_REQUEST_INIT;
+    r.order_id = "m3";
+    r.store_id = "store-1";
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_INTERNAL;
+    ok(ot_tracker_init_order(NULL, t, &r, &err), &err, "init m3");
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    k.now = T0 + 4000000;
+    ok(ot_tracker_set_status(NULL, t, &r, &err), &err, "notified m3");
+    ok(ot_tracker_sla_sweep(&sweep, t, T0 + 5000000, 0, &err), &err, "sweep");
+    ok(ot_tracker_sla_sweep(&sweep, t, T0 + 5000000, 0, &err), &err, "sweep again");
+
+    e = scrape(m);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=submitted") == 3);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=store_notified") == 2);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=store_acknowledged") == 1);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=picking_in_progress") == 1);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=ready_for_pickup") == 1);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=driver_assigned") == 1);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=in_transit") == 2);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=delivered") == 2);
+    assert_true(value_of(e, "ordertrack_transitions_total", "status=cancelled") == 0);
+    assert_true(value_of(e, "ordertrack_shipment_transitions_total", "status=in transit") == 1);
+    assert_true(value_of(e, "ordertrack_shipment_transitions_total", "status=delivered") == 1);
+    assert_true(value_of(e, "ordertrack_storage_conflicts_total", "") == 1);
+    assert_true(value_of(e, "ordertrack_storage_retries_total", "") == 1);
+    assert_true(value_of(e, "ordertrack_courier_updates_total",
+                         "provider=delhivery,result=applied") == 2);
+    assert_true(value_of(e, "ordertrack_courier_updates_total",
+                         "provider=delhivery,result=stale") == 2);
+    assert_true(value_of(e, "ordertrack_courier_updates_total",
+                         "provider=delhivery,result=unmapped") == 1);
+    assert_true(value_of(e, "ordertrack_courier_updates_total",
+                         "provider=delhivery,result=rejected") == 1);
+    assert_true(value_of(e, "ordertrack_courier_updates_total",
+                         "provider=delhivery,result=failed") == 1);
+    assert_true(value_of(e, "ordertrack_sla_breaches_total", "stage=store_acknowledgment")
+                == 1);
+    assert_true(value_of(e, "ordertrack_sla_warnings_total", "stage=store_acknowledgment")
+                == 0);
+    /* the stage durations of the delivered order (the parcel one had no timed stages) */
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=store_acknowledgment,le=30") == 0);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=store_acknowledgment,le=60") == 1);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_sum",
+                         "stage=store_acknowledgment") == 60);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_sum", "stage=picking")
+                == 540);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=picking,le=300") == 0);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_bucket",
+                         "stage=picking,le=600") == 1);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_sum",
+                         "stage=driver_assignment") == 99);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_sum", "stage=pickup") == 90);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_sum", "stage=delivery")
+                == 2910);
+    assert_true(value_of(e, "ordertrack_sla_stage_duration_seconds_count", "stage=delivery")
+                == 1);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_count", "") == 1);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_sum", "") == 100);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_bucket", "le=60") == 0);
+    assert_true(value_of(e, "ordertrack_eta_error_seconds_bucket", "le=120") == 1);
+
+    ot_tracker_free(t);
+    ot_tracker_free(k.rival);
+    ot_storage_close(k.storage);
+    ot_metrics_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -596,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_series_limit),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_tracker_driven),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,12 +1,16 @@
 /* Several threads hammer one order and many orders through one tracker: no update is lost,
  * no history entry is duplicated, the hash chains verify, and a shared idempotency key has
- * exactly one effect. Runs under ThreadSanitizer (ctest label tsan). */
+ * exactly one effect. Several SLA sweepers (one tracker each, as on several processes) race
+ * over the same orders: each breach is notified exactly once. Runs under ThreadSanitizer
+ * (ctest label tsan). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "test_util.h"
 #include <ordertrack/adapters/memory.h>
+#include <ordertrack/sys/clock.h>
+#include <ordertrack/sys/notice.h>
 
 #define THREADS 4
 #define HOT_WRITES 40       /* per thread, on the one hot order */
@@ -171,10 +175,111 @@ static void test_hammer(void **state)
     pthread_mutex_destroy(&s.lock);
 }
 
+#define SWEPT 20             /* orders the sweepers race over */
+#define T0 INT64_C(1795416001000)
+
+struct sweeper {
+    ot_tracker *tracker;
+    pthread_mutex_t *lock;
+    int *breaches;          /* notices of all sweepers, under `lock` */
+    ot_sla_sweep_result result;
+    int rc;
+};
+
+static int64_t fixed_clock(void *userdata)
+{
+    (void)userdata;
+    return T0;
+}
+
+static void count_breach(void *userdata, const ot_notice *n)
+{
+    struct sweeper *w = userdata;
+    if (n->kind != OT_NOTICE_SLA_BREACH)
+        return;
+    pthread_mutex_lock(w->lock);
+    (*w->breaches)++;
+    pthread_mutex_unlock(w->lock);
+}
+
+static void *sweep(void *arg)
+{
+    struct sweeper *w = arg;
+    w->rc = ot_tracker_sla_sweep(&w->result, w->tracker, T0 + 300001, 0, NULL);
+    return NULL;
+}
+
+static void test_concurrent_sweeps(void **state)
+{
+    struct sweeper w[THREADS];
+    pthread_t th[THREADS];
+    pthread_mutex_t lock;
+    ot_storage *st = NULL;
+    ot_clock clock = OT_CLOCK_INIT;
+    ot_notice_sink sink = OT_NOTICE_SINK_INIT;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = OT_REQUEST_INIT;
+    ot_error err;
+    char id[32];
+    int i, breaches = 0;
+    size_t notices = 0;
+    (void)state;
+
+    pthread_mutex_init(&lock, NULL);
+    assert_int_equal(ot_storage_memory_new(&st, &err), 0);
+    clock.now_ms = fixed_clock;
+    o.storage = st;
+    o.clock = &clock;
+    o.notices = &sink;
+    o.max_retries = 100;
+    sink.notify = count_breach;
+    for (i = 0; i < THREADS; i++) {
+        w[i].lock = &lock;
+        w[i].breaches = &breaches;
+        w[i].result = (ot_sla_sweep_result)OT_SLA_SWEEP_RESULT_INIT;
+        sink.userdata = &w[i];
+        assert_int_equal(ot_tracker_new(&w[i].tracker, &o, &err), 0);
+    }
+    r.store_id = "store-1";
+    r.customer_id = "cust";
+    r.provider = OT_PROVIDER_UBER;
+    for (i = 0; i < SWEPT; i++) {
+        snprintf(id, sizeof id, "late-%02d", i);
+        r.order_id = id;
+        r.status = OT_STATUS_STORE_NOTIFIED;
+        assert_int_equal(ot_tracker_init_order(NULL, w[0].tracker, &r, &err), 0);
+        assert_int_equal(ot_tracker_set_status(NULL, w[0].tracker, &r, &err), 0);
+    }
+    for (i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, sweep, &w[i]), 0);
+    for (i = 0; i < THREADS; i++)
+        pthread_join(th[i], NULL);
+    for (i = 0; i < THREADS; i++) {
+        assert_int_equal(w[i].rc, 0);
+        assert_int_equal(w[i].result.complete, 1);
+        notices += w[i].result.notices;
+    }
+    assert_int_equal(breaches, SWEPT);
+    assert_int_equal(notices, SWEPT);
+    for (i = 0; i < SWEPT; i++) {
+        ot_order *ord = NULL;
+        snprintf(id, sizeof id, "late-%02d", i);
+        assert_int_equal(ot_tracker_get(&ord, w[0].tracker, id, &err), 0);
+        assert_int_equal(ot_order_version(ord), 3);     /* init, notified, one sla_notified */
+        assert_int_equal(ot_order_verify_history(ord, &err), 0);
+        ot_order_free(ord);
+    }
+    for (i = 0; i < THREADS; i++)
+        ot_tracker_free(w[i].tracker);
+    ot_storage_close(st);
+    pthread_mutex_destroy(&lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hammer),
+        cmocka_unit_test(test_concurrent_sweeps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,8 +27,9 @@ typedef enum ot_notice_kind {
     OT_NOTICE_SLA_BREACH = 5,       /**< an SLA stage ran over its allowance; detail: stage */
     OT_NOTICE_ALERT = 6,            /**< the order needs a person: detail is "lost", "destroy",
                                          "booking_cancelled", "cancelled" or "failed" */
-    OT_NOTICE_RTO_STARTED = 7       /**< the shipment entered "rto" (return to origin); hosts
-                                         call the CRM's RTO webhook */
+    OT_NOTICE_RTO_STARTED = 7       /**< the shipment entered "rto" (return to origin), or
+                                         another return state from outside the return family;
+                                         hosts call the CRM's RTO webhook */
 } ot_notice_kind;
 
 #define OT_NOTICE_VERSION 1
@@ -44,7 +45,8 @@ typedef struct ot_notice {
     int from_shipment;      /**< ot_shipment_status before (0: none) */
     int to_shipment;        /**< ot_shipment_status after (0: none) */
     int64_t time_ms;        /**< commit time */
-    const char *detail;     /**< issue_type for OT_NOTICE_ISSUE_RAISED, else NULL */
+    const char *detail;     /**< issue_type for OT_NOTICE_ISSUE_RAISED, the stage for
+                                 SLA_WARNING / SLA_BREACH, the reason for ALERT, else NULL */
 } ot_notice;
 
 #define OT_NOTICE_SINK_VERSION 1

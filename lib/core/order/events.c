@@ -7,7 +7,7 @@ static const char *const event_names[OT__EV_COUNT] = {
     NULL, "created", "status_changed", "store_acknowledged", "store_rejected",
     "picking_started", "substitution_added", "substitution_responded", "inventory_adjusted",
     "ready", "driver_assigned", "no_driver", "picked_up", "delivered", "issue_raised",
-    "issue_resolved", "courier_update",
+    "issue_resolved", "courier_update", "sla_notified",
 };
 
 const char *ot__event_name(int event)

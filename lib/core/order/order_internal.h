@@ -32,6 +32,7 @@ enum ot__event {
     OT__EV_ISSUE_RAISED,
     OT__EV_ISSUE_RESOLVED,
     OT__EV_COURIER_UPDATE,
+    OT__EV_SLA_NOTIFIED,      /* internal: an SLA warning/breach was notified */
     OT__EV_COUNT
 };
 

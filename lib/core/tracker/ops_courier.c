@@ -206,11 +206,34 @@ static int keep_first(void *ctx, ot_order *order, ot_error *err)
     return 0;
 }
 
+static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
+                        const ot_update *u, const char *idempotency_key, ot_error *err);
+
+/* Apply, then count the update by provider and result (a replayed idempotent answer is a
+ * duplicate: stale). */
 int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
                             const char *idempotency_key, ot_error *err)
 {
+    int replayed = 0, result;
+    int rc = apply_update(out, &replayed, tracker, u, idempotency_key, err);
+    if (!tracker || !tracker->options.metrics || !u || u->version == 0 ||
+        u->version > OT_UPDATE_VERSION || u->provider <= 0 || u->provider >= OT_PROVIDER_COUNT)
+        return rc;
+    result = rc == OT_ESTALE || (rc == 0 && replayed) ? OT_COURIER_RESULT_STALE
+           : rc == 0 ? ((u->flags & OT_UPDATE_UNMAPPED) ? OT_COURIER_RESULT_UNMAPPED
+                                                        : OT_COURIER_RESULT_APPLIED)
+           : rc == OT_ETRANSITION ? OT_COURIER_RESULT_REJECTED
+           : OT_COURIER_RESULT_FAILED;
+    ot_metrics_count_courier_update(tracker->options.metrics, u->provider, result, NULL);
+    return rc;
+}
+
+static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
+                        const ot_update *u, const char *idempotency_key, ot_error *err)
+{
     ot_request req = OT_REQUEST_INIT;
-    struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker, 0, 0, 0};
+    struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker,
+                          0, 0, 0, 0, NULL, 0};
     struct first_id f = {"", 0};
     const char *provider;
     int rc;
@@ -250,5 +273,7 @@ int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update
     req.idempotency_key = idempotency_key;
     req.updated_by = provider;
     req.notes = u->notes;
-    return ot__tracker_write(&w, out, err);
+    rc = ot__tracker_write(&w, out, err);
+    *replayed = w.replayed;
+    return rc;
 }

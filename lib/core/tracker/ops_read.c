@@ -4,7 +4,7 @@
 #include "error_internal.h"
 #include "tracker_internal.h"
 
-static int load_checked(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err)
+int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err)
 {
     int rc;
     if (!t)
@@ -22,7 +22,7 @@ int ot_tracker_get(ot_order **out, ot_tracker *tracker, const char *order_id, ot
     if (!out)
         return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
-    return load_checked(out, tracker, order_id, err);
+    return ot__tracker_load(out, tracker, order_id, err);
 }
 
 /* Dump an object built from the loaded record's fields. */
@@ -37,7 +37,7 @@ static int view(char **json, size_t *len, ot_tracker *t, const char *order_id,
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "output pointer is NULL");
     *json = NULL;
-    if ((rc = load_checked(&o, t, order_id, err)))
+    if ((rc = ot__tracker_load(&o, t, order_id, err)))
         return rc;
     obj = json_object();
     for (i = 0; obj && i < n; i++)

@@ -1,12 +1,20 @@
 /* The tracker: options, the write pipeline (idempotency, load, build, commit, retry,
  * notices) and the request checks shared by the operations. */
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
 #include "alloc_internal.h"
 #include "error_internal.h"
+#include "sla_internal.h"
 #include "tracker_internal.h"
 #include "vocab_internal.h"
+
+/* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
+static size_t options_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_tracker_options) : offsetof(ot_tracker_options, sla);
+}
 
 int ot_tracker_options_init(ot_tracker_options *options, unsigned version, ot_error *err)
 {
@@ -16,8 +24,21 @@ int ot_tracker_options_init(ot_tracker_options *options, unsigned version, ot_er
         return ot__error_field(err, OT_EINVAL, "options", "options is NULL");
     if ((rc = ot__check_version(version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
         return rc;
-    *options = defaults;
+    memcpy(options, &defaults, options_size(version));
     options->version = version;
+    return 0;
+}
+
+int ot_sla_sweep_result_init(ot_sla_sweep_result *result, unsigned version, ot_error *err)
+{
+    static const ot_sla_sweep_result defaults = OT_SLA_SWEEP_RESULT_INIT;
+    int rc;
+    if (!result)
+        return ot__error_field(err, OT_EINVAL, "result", "result is NULL");
+    if ((rc = ot__check_version(version, OT_SLA_SWEEP_RESULT_VERSION, "sweep result", err)))
+        return rc;
+    *result = defaults;
+    result->version = version;
     return 0;
 }
 
@@ -99,7 +120,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         t->clock = *o->clock;
     if (o->notices)
         t->notices = *o->notices;
-    t->options = *o;
+    memcpy(&t->options, o, options_size(o->version)); /* later members stay NULL */
     t->options.storage = NULL;
     t->options.clock = NULL;
     t->options.notices = NULL;
@@ -252,12 +273,50 @@ static void snap(struct snapshot *s, const ot_order *o)
     s->version = ot_order_version(o);
 }
 
-static void notify(const ot_tracker *t, const struct snapshot *before, const ot_order *o)
+/* Alerts a committed write raises: the shipment's reason when it has one (lost, destroy,
+ * booking_cancelled), else the lifecycle's (cancelled, failed); RTO started when the
+ * shipment enters the return family from outside it. */
+static const char *alert_of(const struct snapshot *before, int status, int shipment)
 {
+    const char *name = NULL;
+    if (shipment != before->shipment &&
+        (shipment == OT_SHIPMENT_LOST || shipment == OT_SHIPMENT_DESTROY ||
+         shipment == OT_SHIPMENT_BOOKING_CANCELLED) &&
+        ot_shipment_to_string(&name, shipment, NULL) == 0)
+        return name;
+    if (status != before->status &&
+        (status == OT_STATUS_CANCELLED || status == OT_STATUS_FAILED) &&
+        ot_status_to_string(&name, status, NULL) == 0)
+        return name;
+    return NULL;
+}
+
+static int rto_family(int shipment)
+{
+    return shipment == OT_SHIPMENT_RTO || shipment == OT_SHIPMENT_RTO_IN_TRANSIT ||
+           shipment == OT_SHIPMENT_RTO_DELIVERED;
+}
+
+static void emit(const ot_tracker *t, ot_notice *n, int kind, const char *detail)
+{
+    n->kind = kind;
+    n->detail = detail;
+    if (t->notices.notify)
+        t->notices.notify(t->notices.userdata, n);
+}
+
+/* After a commit: the notices and the metrics of the entries the write added. */
+static void after_commit(const ot_tracker *t, const struct snapshot *before, const ot_order *o,
+                         int64_t now)
+{
+    const json_t *history = json_object_get(o->doc, "status_history");
+    ot_metrics *m = t->options.metrics;
     ot_notice n;
     ot_issue_view issue = OT_ISSUE_VIEW_INIT;
-    if (!t->notices.notify)
-        return;
+    const char *alert;
+    int prev = before->status;
+    size_t i;
+
     memset(&n, 0, sizeof n);
     n.version = OT_NOTICE_VERSION;
     n.order_id = ot_order_order_id(o);
@@ -267,20 +326,40 @@ static void notify(const ot_tracker *t, const struct snapshot *before, const ot_
     n.from_shipment = before->shipment;
     n.to_shipment = ot_order_shipment_status(o);
     ot_order_time(&n.time_ms, o, OT_TIME_UPDATED, NULL);
-    if (n.from_status != n.to_status) {
-        n.kind = OT_NOTICE_STATUS_CHANGED;
-        t->notices.notify(t->notices.userdata, &n);
-    }
+    if (n.from_status != n.to_status)
+        emit(t, &n, OT_NOTICE_STATUS_CHANGED, NULL);
     if (n.from_shipment != n.to_shipment) {
-        n.kind = OT_NOTICE_SHIPMENT_CHANGED;
-        t->notices.notify(t->notices.userdata, &n);
+        emit(t, &n, OT_NOTICE_SHIPMENT_CHANGED, NULL);
+        if (m && n.to_shipment)
+            ot_metrics_count_shipment_transition(m, n.to_shipment, NULL);
     }
     if (ot_order_issue_count(o) > before->issues &&
-        ot_order_issue_at(&issue, o, ot_order_issue_count(o) - 1, NULL) == 0) {
-        n.kind = OT_NOTICE_ISSUE_RAISED;
-        n.detail = issue.issue_type;
-        t->notices.notify(t->notices.userdata, &n);
+        ot_order_issue_at(&issue, o, ot_order_issue_count(o) - 1, NULL) == 0)
+        emit(t, &n, OT_NOTICE_ISSUE_RAISED, issue.issue_type);
+    if ((alert = alert_of(before, n.to_status, n.to_shipment)) != NULL)
+        emit(t, &n, OT_NOTICE_ALERT, alert);
+    if (rto_family(n.to_shipment) && !rto_family(n.from_shipment))
+        emit(t, &n, OT_NOTICE_RTO_STARTED, NULL);
+    /* per entry: lifecycle transitions, and the SLA states the write recorded */
+    for (i = before->history; i < json_array_size(history); i++) {
+        const json_t *entry = json_array_get(history, i);
+        const json_t *ot = ot__entry_ot(entry), *data = json_object_get(ot, "data");
+        int status = ot__vocab_lookup(&ot__status_vocab, ot__jstr(entry, "status"));
+        if (status != prev && m)
+            ot_metrics_count_transition(m, status, NULL);
+        prev = status;
+        if (ot__event_from_name(ot__jstr(ot, "event")) == OT__EV_SLA_NOTIFIED) {
+            int stage = ot__vocab_lookup(&ot__sla_stage_vocab, ot__jstr(data, "stage"));
+            int state = ot__vocab_lookup(&ot__sla_state_vocab, ot__jstr(data, "state"));
+            emit(t, &n, state == OT_SLA_STATE_BREACHED ? OT_NOTICE_SLA_BREACH
+                                                       : OT_NOTICE_SLA_WARNING,
+                 ot__jstr(data, "stage"));
+            if (m)
+                ot_metrics_count_sla(m, stage, state, NULL);
+        }
     }
+    if (m && n.to_status == OT_STATUS_DELIVERED && before->status != OT_STATUS_DELIVERED)
+        ot__tracker_sla_delivered(t, o, now);
 }
 
 /* Load the working copy (or start an empty one for init). */
@@ -376,13 +455,14 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
     for (attempt = 0; attempt <= t->options.max_retries; attempt++) {
         ot_order *o = NULL;
         struct snapshot before;
-        int replay_result = 0;
+        int replay_result = 0, twin;
 
         if (w->req->idempotency_key) {
             int64_t retry = 0;
             rc = ot__idem_lookup(w, hash, &o, &replay_result, &retry, err);
             if (rc != OT_ENOTFOUND) {
                 if (rc == 0) {
+                    w->replayed = 1;
                     w->retry_after_ms = retry;
                     if (out)
                         *out = o;
@@ -414,10 +494,16 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
                 ot_order_free(o);
             return ot__error_set(err, OT_ESTALE, "update ignored: stale or duplicate");
         }
-        if (!rc)
+        if (!rc) {
             rc = commit(w, o, &before, hash, err);
+            if (rc == OT_ECONFLICT) {
+                w->conflicts++;
+                if (t->options.metrics)
+                    ot_metrics_count_storage_conflict(t->options.metrics, NULL);
+            }
+        }
         if (rc == 0) {
-            notify(t, &before, o);
+            after_commit(t, &before, o, w->now);
             if (out)
                 *out = o;
             else
@@ -425,12 +511,14 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
             return 0;
         }
         ot_order_free(o);
-        /* the winner may be our twin (same key): the lookup above replays its result */
-        if (w->req->idempotency_key && (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0)))
-            continue;
-        /* another writer won: reload and rebuild, unless the caller pinned the version */
-        if (rc != OT_ECONFLICT || w->req->expected_version)
+        /* the winner may be our twin (same key): the lookup above replays its result; or
+         * another writer won: reload and rebuild, unless the caller pinned the version */
+        twin = w->req->idempotency_key &&
+               (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0));
+        if (!twin && (rc != OT_ECONFLICT || w->req->expected_version))
             return rc;
+        if (t->options.metrics && attempt < t->options.max_retries)
+            ot_metrics_count_storage_retry(t->options.metrics, NULL);
     }
     return ot__error_set(err, OT_ECONFLICT, "gave up after %u retries on version conflicts",
                          t->options.max_retries);

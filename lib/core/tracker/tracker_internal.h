@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "ordertrack/metrics.h"
+#include "ordertrack/sla.h"
 #include "ordertrack/status.h"
 #include "ordertrack/tracker.h"
 #include "ordertrack/transition.h"
@@ -37,16 +39,29 @@ struct ot__write {
     int64_t now;                /* set by the pipeline before build */
     int result;                 /* 0 or OT_ESTALE */
     int64_t retry_after_ms;     /* assign_driver without a driver */
+    unsigned conflicts;         /* commits lost to another writer (set by the pipeline) */
+    void *ctx;                  /* the operation's own state, for build */
+    int replayed;               /* 1: the answer is a stored idempotent result (pipeline) */
 };
 
 /* The write of an operation `op` built by `fn`, for `request` on `tracker` (in scope). */
-#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0 }
+#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0 }
 
 /* Run a write: idempotency, load, build, commit with retry, notices. */
 int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
 
 /* Now, from the tracker's clock. */
 int64_t ot__tracker_now(const ot_tracker *t);
+
+/* Load `order_id` (checked) from the tracker's storage; OT_ENOTFOUND names order_id. */
+int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err);
+
+/* The SLA report of `order` at `now_ms` under the tracker's policies (ops_sla.c); `times`
+ * (may be NULL) receives the times it was computed from. */
+int ot__tracker_sla_evaluate(ot_sla_report *report, ot_sla_times *times, const ot_tracker *t,
+                             const ot_order *order, int64_t now_ms, ot_error *err);
+/* Count the stage durations and the ETA error of an order that was just delivered. */
+void ot__tracker_sla_delivered(const ot_tracker *t, const ot_order *order, int64_t now_ms);
 
 /* Request checks shared by the operations; each names the field. */
 int ot__check_string(const char *value, const char *field, int required, size_t max_len,
