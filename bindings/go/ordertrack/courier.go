@@ -109,8 +109,8 @@ func (t *Tracker) ApplyUpdate(ctx context.Context, u Update, idempotencyKey stri
 	if err := t.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer t.mu.RUnlock()
 	var out *C.ot_order
 	rc := C.ot_tracker_apply_update(&out, t.tracker, &c, key, &report)
-	t.mu.RUnlock()
 	return answer(rc, out, &report)
 }

@@ -122,14 +122,14 @@ type WriteOptions struct {
 
 // request holds an ot_request and the C strings it points to.
 type request struct {
-	c       C.ot_request
+	c       *C.ot_request // allocated apart: C may see it, not the Go slice below
 	strings []unsafe.Pointer
 }
 
 func newRequest(orderID string, o *WriteOptions) (*request, error) {
-	r := new(request)
+	r := &request{c: new(C.ot_request)}
 	var report C.ot_error
-	if err := fromReport(C.ot_request_init(&r.c, C.OT_REQUEST_VERSION, &report), &report); err != nil {
+	if err := fromReport(C.ot_request_init(r.c, C.OT_REQUEST_VERSION, &report), &report); err != nil {
 		return nil, err
 	}
 	r.c.order_id = r.str(orderID)
@@ -199,10 +199,10 @@ func (t *Tracker) write(ctx context.Context, r *request, fn writeFn) (*Order, er
 	if err := t.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer t.mu.RUnlock()
 	var out *C.ot_order
 	var report C.ot_error
-	rc := fn(&out, t.tracker, &r.c, &report)
-	t.mu.RUnlock()
+	rc := fn(&out, t.tracker, r.c, &report)
 	return answer(rc, out, &report)
 }
 
@@ -255,10 +255,10 @@ func (t *Tracker) Get(ctx context.Context, orderID string) (*Order, error) {
 	if err := t.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer t.mu.RUnlock()
 	var out *C.ot_order
 	var report C.ot_error
 	rc := withCString(orderID, func(id *C.char) C.int { return C.ot_tracker_get(&out, t.tracker, id, &report) })
-	t.mu.RUnlock()
 	return answer(rc, out, &report)
 }
 
@@ -269,11 +269,11 @@ func (t *Tracker) readJSON(ctx context.Context, v any, fn jsonFn) error {
 	if err := t.enter(ctx); err != nil {
 		return err
 	}
+	defer t.mu.RUnlock()
 	var text *C.char
 	var n C.size_t
 	var report C.ot_error
 	rc := fn(&text, &n, &report)
-	t.mu.RUnlock()
 	if err := fromReport(rc, &report); err != nil {
 		return err
 	}
