@@ -41,9 +41,9 @@ type Mapping struct {
 func MapStatus(provider Provider, raw, rawType, rawCode string) (Mapping, error) {
 	var out C.ot_courier_mapping
 	var report C.ot_error
-	r := new(request)
-	defer r.free()
-	rc := C.ot_courier_map(&out, nil, C.int(provider), r.str(raw), r.str(rawType), r.str(rawCode), &report)
+	var cs cstrings
+	defer cs.free()
+	rc := C.ot_courier_map(&out, nil, C.int(provider), cs.str(raw), cs.str(rawType), cs.str(rawCode), &report)
 	return Mapping{Status(out.status), ShipmentStatus(out.shipment_status), UpdateFlag(out.flags)}, fromReport(rc, &report)
 }
 
@@ -89,23 +89,23 @@ func (t *Tracker) ApplyUpdate(ctx context.Context, u Update, idempotencyKey stri
 	if err := fromReport(C.ot_update_init(&c, C.OT_UPDATE_VERSION, &report), &report); err != nil {
 		return nil, err
 	}
-	r := new(request)
-	defer r.free()
+	var cs cstrings
+	defer cs.free()
 	c.provider, c.status, c.shipment_status = C.int(u.Provider), C.int(u.Status), C.int(u.ShipmentStatus)
-	c.order_id, c.tracking_id, c.event_id = r.str(u.OrderID), r.str(u.TrackingID), r.str(u.EventID)
-	c.raw_status, c.raw_type, c.location = r.str(u.RawStatus), r.str(u.RawType), r.str(u.Location)
-	c.tracking_url, c.notes = r.str(u.TrackingURL), r.str(u.Notes)
+	c.order_id, c.tracking_id, c.event_id = cs.str(u.OrderID), cs.str(u.TrackingID), cs.str(u.EventID)
+	c.raw_status, c.raw_type, c.location = cs.str(u.RawStatus), cs.str(u.RawType), cs.str(u.Location)
+	c.tracking_url, c.notes = cs.str(u.TrackingURL), cs.str(u.Notes)
 	if u.Position != nil {
 		c.latitude, c.longitude = C.double(u.Position[0]), C.double(u.Position[1])
 		u.Flags |= FlagHasPosition
 	}
 	if d := u.Driver; d != nil {
-		c.driver_id, c.driver_name, c.driver_phone = r.str(d.DriverID), r.str(d.Name), r.str(d.Phone)
-		c.vehicle_type, c.vehicle_number, c.photo_url = r.str(d.VehicleType), r.str(d.VehicleNumber), r.str(d.PhotoURL)
+		c.driver_id, c.driver_name, c.driver_phone = cs.str(d.DriverID), cs.str(d.Name), cs.str(d.Phone)
+		c.vehicle_type, c.vehicle_number, c.photo_url = cs.str(d.VehicleType), cs.str(d.VehicleNumber), cs.str(d.PhotoURL)
 	}
 	c.flags = C.uint(u.Flags)
 	c.event_time_ms, c.eta_ms = millis(u.EventTime), millis(u.ETA)
-	key := r.str(idempotencyKey)
+	key := cs.str(idempotencyKey)
 	if err := t.enter(ctx); err != nil {
 		return nil, err
 	}

@@ -47,10 +47,10 @@ func SLAReportOf(order *Order, now time.Time, policyJSON []byte) (*SLAReport, er
 	if err := fromReport(C.ot_sla_times_init(&times, C.OT_SLA_TIMES_VERSION, &report), &report); err != nil {
 		return nil, err
 	}
-	r := new(request)
-	defer r.free()
+	var cs cstrings
+	defer cs.free()
 	fillSLATimes(&times, order)
-	times.store_id = r.str(order.StoreID)
+	times.store_id = cs.str(order.StoreID)
 	var result C.ot_sla_report
 	if err := fromReport(C.ot_sla_report_init(&result, C.OT_SLA_REPORT_VERSION, &report), &report); err != nil {
 		return nil, err

@@ -120,10 +120,30 @@ type WriteOptions struct {
 	Metadata       map[string]any // InitOrder: the record's metadata; else the entry's
 }
 
+// cstrings owns C copies of Go strings until free.
+type cstrings []unsafe.Pointer
+
+// str is a C copy of s, freed with the others; "" is NULL (absent).
+func (cs *cstrings) str(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	p := C.CString(s)
+	*cs = append(*cs, unsafe.Pointer(p))
+	return p
+}
+
+func (cs *cstrings) free() {
+	for _, p := range *cs {
+		C.free(p)
+	}
+	*cs = nil
+}
+
 // request holds an ot_request and the C strings it points to.
 type request struct {
-	c       *C.ot_request // allocated apart: C may see it, not the Go slice below
-	strings []unsafe.Pointer
+	c *C.ot_request // allocated apart: C may see it, not the Go slice below
+	cstrings
 }
 
 func newRequest(orderID string, o *WriteOptions) (*request, error) {
@@ -148,23 +168,6 @@ func newRequest(orderID string, o *WriteOptions) (*request, error) {
 		}
 	}
 	return r, nil
-}
-
-// str is a C copy of s freed with the request; "" is NULL (absent).
-func (r *request) str(s string) *C.char {
-	if s == "" {
-		return nil
-	}
-	p := C.CString(s)
-	r.strings = append(r.strings, unsafe.Pointer(p))
-	return p
-}
-
-func (r *request) free() {
-	for _, p := range r.strings {
-		C.free(p)
-	}
-	r.strings = nil
 }
 
 func millis(t time.Time) C.int64_t {
@@ -330,10 +333,10 @@ func (t *Tracker) List(ctx context.Context, f ListFilter) (*OrderPage, error) {
 	if err := fromReport(C.ot_list_request_init(&q, C.OT_LIST_REQUEST_VERSION, &report), &report); err != nil {
 		return nil, err
 	}
-	r := new(request)
-	defer r.free()
-	q.store_id, q.customer_id, q.tracking_id = r.str(f.StoreID), r.str(f.CustomerID), r.str(f.TrackingID)
-	q.cursor = r.str(f.Cursor)
+	var cs cstrings
+	defer cs.free()
+	q.store_id, q.customer_id, q.tracking_id = cs.str(f.StoreID), cs.str(f.CustomerID), cs.str(f.TrackingID)
+	q.cursor = cs.str(f.Cursor)
 	q.status, q.shipment_status, q.provider = C.int(f.Status), C.int(f.ShipmentStatus), C.int(f.Provider)
 	if f.ShipmentActive {
 		q.shipment_active = 1

@@ -19,21 +19,25 @@ class CError(ctypes.Structure):
     ]
 
 
-def _load():
-    path = os.environ.get("ORDERTRACK_LIBRARY")
-    candidates = [path] if path else ["libordertrack.so.1", ctypes.util.find_library("ordertrack")]
+def _open_first(candidates, what):
+    """The first of `candidates` (paths or sonames; None skipped) that loads."""
     errors = []
-    for candidate in candidates:
-        if not candidate:
-            continue
+    for candidate in filter(None, candidates):
         try:
             return ctypes.CDLL(candidate)
         except OSError as exc:
             errors.append(f"{candidate}: {exc}")
-    raise ImportError(
-        "libordertrack.so.1 not found; install the library or set ORDERTRACK_LIBRARY ("
-        + "; ".join(errors) + ")"
-    )
+    raise OSError(f"{what} not found (" + "; ".join(errors) + ")")
+
+
+def _load():
+    path = os.environ.get("ORDERTRACK_LIBRARY")
+    try:
+        return _open_first([path] if path else ["libordertrack.so.1",
+                                                ctypes.util.find_library("ordertrack")],
+                           "libordertrack.so.1")
+    except OSError as exc:
+        raise ImportError(f"{exc}; install the library or set ORDERTRACK_LIBRARY") from None
 
 
 lib = _load()
@@ -248,22 +252,14 @@ _adapters = {}
 
 
 def adapter(name):
-    """The storage adapter library `name` ("sqlite", "mongo"): libordertrack-NAME.so.1, or
-    the file named by ORDERTRACK_NAME_LIBRARY, or the one beside ORDERTRACK_LIBRARY.
-    Raises OSError when it cannot be loaded."""
-    if name in _adapters:
-        return _adapters[name]
-    soname = f"libordertrack-{name}.so.1"
-    candidates = [os.environ.get(f"ORDERTRACK_{name.upper()}_LIBRARY")]
-    if os.environ.get("ORDERTRACK_LIBRARY"):
-        candidates.append(os.path.join(os.path.dirname(os.environ["ORDERTRACK_LIBRARY"]),
-                                       soname))
-    candidates += [soname, ctypes.util.find_library(f"ordertrack-{name}")]
-    errors = []
-    for candidate in filter(None, candidates):
-        try:
-            _adapters[name] = ctypes.CDLL(candidate)
-            return _adapters[name]
-        except OSError as exc:
-            errors.append(f"{candidate}: {exc}")
-    raise OSError(f"{soname} not found (" + "; ".join(errors) + ")")
+    """The storage adapter library `name` ("sqlite", "mongo"): the file named by
+    ORDERTRACK_NAME_LIBRARY, else libordertrack-NAME.so.1 beside ORDERTRACK_LIBRARY or on
+    the loader's path. Raises OSError when it cannot be loaded."""
+    if name not in _adapters:
+        soname = f"libordertrack-{name}.so.1"
+        beside = os.environ.get("ORDERTRACK_LIBRARY")
+        _adapters[name] = _open_first([
+            os.environ.get(f"ORDERTRACK_{name.upper()}_LIBRARY"),
+            beside and os.path.join(os.path.dirname(beside), soname),
+            soname, ctypes.util.find_library(f"ordertrack-{name}")], soname)
+    return _adapters[name]

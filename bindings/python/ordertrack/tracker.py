@@ -14,41 +14,37 @@ from .vocab import Provider, Severity, ShipmentStatus, Status, to_c
 _STALE = -6
 
 
+def _adapter_open(name, symbol):
+    """`int symbol(ot_storage **out, const char *, const void *options, ot_error *)` of the
+    adapter library `name`; Unsupported when the library or the symbol is missing."""
+    try:
+        fn = getattr(_lib.adapter(name), symbol)
+    except (OSError, AttributeError) as exc:
+        raise Unsupported(-21, f"{name} storage needs libordertrack-{name}.so.1 ({exc})",
+                          "storage") from None
+    fn.restype = ctypes.c_int
+    fn.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_void_p,
+                   ctypes.POINTER(_lib.CError)]
+    return fn
+
+
 def _open_storage(uri):
     """A new ot_storage* for a storage URI: memory:, sqlite:PATH or mongodb://..."""
     if not isinstance(uri, str):
         raise TypeError("storage: a URI string expected")
     out, report = ctypes.c_void_p(), _lib.CError()
     if uri == "memory:":
-        check(_lib.ot_storage_memory_new(ctypes.byref(out), ctypes.byref(report)), report)
-    elif uri.startswith("sqlite:"):
-        path = uri[len("sqlite:"):]
-        if not path:
-            raise InvalidArgument(-1, "sqlite: needs a path (sqlite:/var/lib/orders.db)",
-                                  "storage")
-        try:
-            sqlite = _lib.adapter("sqlite")
-        except OSError as exc:
-            raise Unsupported(-21, f"SQLite storage unavailable: {exc}", "storage") from None
-        fn = sqlite.ot_storage_sqlite_open
-        fn.restype, fn.argtypes = ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p),
-                                                 ctypes.c_char_p, ctypes.c_void_p,
-                                                 ctypes.POINTER(_lib.CError)]
-        check(fn(ctypes.byref(out), path.encode(), None, ctypes.byref(report)), report)
+        code = _lib.ot_storage_memory_new(ctypes.byref(out), ctypes.byref(report))
+    elif uri.startswith("sqlite:") and len(uri) > len("sqlite:"):
+        code = _adapter_open("sqlite", "ot_storage_sqlite_open")(
+            ctypes.byref(out), uri[len("sqlite:"):].encode(), None, ctypes.byref(report))
     elif uri.startswith(("mongodb://", "mongodb+srv://")):
-        try:
-            mongo = _lib.adapter("mongo")
-            fn = mongo.ot_storage_mongo_open
-        except (OSError, AttributeError) as exc:
-            raise Unsupported(-21, f"MongoDB storage needs libordertrack-mongo.so.1 ({exc})",
-                              "storage") from None
-        fn.restype, fn.argtypes = ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p),
-                                                 ctypes.c_char_p, ctypes.c_void_p,
-                                                 ctypes.POINTER(_lib.CError)]
-        check(fn(ctypes.byref(out), uri.encode(), None, ctypes.byref(report)), report)
+        code = _adapter_open("mongo", "ot_storage_mongo_open")(
+            ctypes.byref(out), uri.encode(), None, ctypes.byref(report))
     else:
         raise InvalidArgument(-1, f"unknown storage URI {uri!r} (memory:, sqlite:PATH or "
                               "mongodb://...)", "storage")
+    check(code, report)
     return out
 
 
