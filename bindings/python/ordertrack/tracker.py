@@ -134,8 +134,11 @@ class Tracker:
         self.close()
 
     def __del__(self):
-        if getattr(self, "_tracker", None) is not None:
-            self.close()
+        try:
+            if getattr(self, "_tracker", None) is not None:
+                self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
 
     def _enter(self):
         with self._cv:

@@ -283,6 +283,18 @@ class SqliteTest(unittest.TestCase):
                 with self.assertRaises(ot.AlreadyExists):
                     new_order(t)
 
+    def test_library_override(self):
+        from ordertrack import _lib
+        path = os.path.join(os.path.dirname(_lib.lib._name), "libordertrack-sqlite.so.1")
+        saved = _lib._adapters.pop("sqlite", None)
+        os.environ["ORDERTRACK_SQLITE_LIBRARY"] = path
+        try:
+            self.assertEqual(_lib.adapter("sqlite")._name, path)
+        finally:
+            del os.environ["ORDERTRACK_SQLITE_LIBRARY"]
+            if saved is not None:
+                _lib._adapters["sqlite"] = saved
+
     def test_missing_path(self):
         with self.assertRaises(ot.InvalidArgument):
             ot.Tracker("sqlite:")
