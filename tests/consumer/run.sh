@@ -38,15 +38,18 @@ if ldd "$tmp/pc_static" | grep -q libordertrack; then
   echo "FAIL: static consumer still needs libordertrack.so" >&2; exit 1
 fi
 
-# pkg-config, the SQLite store
+# pkg-config, the SQLite store (a tracker on SQLite), as the documentation spells it
 "$cc" -Wall -Werror "$src/main_sqlite.c" -o "$tmp/pc_sqlite" \
-  $(pkg-config --cflags --libs ordertrack-sqlite)
+  $(pkg-config --cflags --libs ordertrack ordertrack-sqlite)
 LD_LIBRARY_PATH="$libdir" "$tmp/pc_sqlite"
 "$cc" -Wall -Werror "$src/main_sqlite.c" -o "$tmp/pc_sqlite_static" \
   $(pkg-config --cflags ordertrack-sqlite) -L"$libdir" \
   -Wl,-Bstatic -lordertrack-sqlite -lordertrack -Wl,-Bdynamic \
   $(pkg-config --static --libs ordertrack-sqlite | sed 's/-lordertrack-sqlite//; s/-lordertrack//')
 "$tmp/pc_sqlite_static"
+if ldd "$tmp/pc_sqlite_static" | grep -q libordertrack; then
+  echo "FAIL: static SQLite consumer still needs libordertrack*.so" >&2; exit 1
+fi
 
 # CMake package
 cmake -S "$src" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log"

@@ -6,7 +6,7 @@
 // library's code and message, comparable with errors.Is against the Err... values.
 package ordertrack
 
-// #cgo pkg-config: ordertrack
+// #cgo pkg-config: ordertrack ordertrack-sqlite
 // #include <ordertrack/ordertrack.h>
 import "C"
 

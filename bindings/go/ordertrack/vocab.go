@@ -6,6 +6,8 @@ import "C"
 
 import "unsafe"
 
+func unsafePointer(p *C.char) unsafe.Pointer { return unsafe.Pointer(p) }
+
 // Status is the order lifecycle (seed 000). Its String is the wire name.
 type Status int
 
