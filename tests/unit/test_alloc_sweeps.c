@@ -150,6 +150,39 @@ static void test_courier(void **state)
     free(buf);
 }
 
+/* Regression (found by this sweep): jansson ignores a failed append to its token buffer, so
+ * one failed allocation dropped a byte of a string (a different record, silently) or, in a
+ * string with escapes, aborted the process on an assert inside jansson. Now the parse fails
+ * with OT_ENOMEM, and a parse that succeeds has every byte. */
+static int escaped_strings(void *ctx)
+{
+    static const char doc[] =
+        "{\"Shipment\": {\"AWB\": \"A\\u0042\\n1\", \"ReferenceNo\": \"ORD-\\\"7\\\"\","
+        " \"Status\": {\"Status\": \"In Transit\", \"StatusType\": \"UD\","
+        " \"StatusDateTime\": \"2026-01-04T19:30:00\", \"Instructions\":"
+        " \"tab\\there \\u00e9\\u00e9 \\/ \\\\ \\r\\n end of a long escaped remark\"}}}";
+    ot_update_list *l = NULL;
+    int rc;
+    (void)ctx;
+    rc = ot_courier_parse(&l, NULL, OT_PAYLOAD_DELHIVERY_PUSH, doc, sizeof doc - 1, NULL);
+    if (rc == 0) {
+        const ot_update *u = ot_update_list_get(l, 0);
+        if (!u || strcmp(u->tracking_id, "AB\n1") != 0 || strcmp(u->order_id, "ORD-\"7\"") != 0 ||
+            strcmp(u->notes, "tab\there \xc3\xa9\xc3\xa9 / \\ \r\n end of a long escaped remark") != 0)
+            rc = OT_EINTEGRITY;
+    }
+    ot_update_list_free(l);
+    return rc;
+}
+
+static void test_jansson_regression(void **state)
+{
+    (void)state;
+    assert_int_equal(escaped_strings(NULL), 0);
+    assert_int_equal(alloc_sweep_run("escaped strings", escaped_strings, NULL, enomem_only,
+                                     NULL), 0);
+}
+
 static int sla_report(void *ctx)
 {
     static const char json[] = "{\"picking_ms\": 1000, \"warning_fraction\": 0.5,"
@@ -282,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_tracker_sweeps_memory),
         cmocka_unit_test(test_tracker_sweeps_sqlite),
         cmocka_unit_test(test_courier),
+        cmocka_unit_test(test_jansson_regression),
         cmocka_unit_test(test_sla_report),
         cmocka_unit_test(test_curl_batch),
         cmocka_unit_test(test_total),
