@@ -1,5 +1,6 @@
 /* Storage and HTTP fault injection through the ports (tests/support/faulty_*.c).
- * Storage: a script of keyed writes runs with the Nth storage call failing, for every N,
+ * Storage (memory and SQLite): a script of keyed writes runs with the Nth storage call
+ * failing, for every N,
  * either "not applied" (the call is not made) or "applied but reported failed" (the
  * ambiguous timeout of a commit); the tracker surfaces OT_ESTORAGE, the client retries the
  * same write with the same idempotency key, and the store ends exactly as in a run without
@@ -13,6 +14,10 @@
 
 #include "test_util.h"
 #include <ordertrack/adapters/memory.h>
+#ifdef OT_TEST_WITH_SQLITE
+#include <unistd.h>
+#include <ordertrack/adapters/sqlite.h>
+#endif
 #include <ordertrack/sys/clock.h>
 
 #include "faulty_http.h"
@@ -28,8 +33,10 @@ static int64_t fixed_clock(void *ud)
 
 static const ot_clock clock_port = {OT_CLOCK_VERSION, NULL, fixed_clock};
 
+static int use_sqlite; /* the storage under the faulty wrapper: memory, or SQLite */
+
 struct env {
-    ot_storage *memory;
+    ot_storage *memory; /* the inner storage (memory or SQLite) */
     faulty_storage faulty;
     ot_tracker *tracker;
 };
@@ -37,7 +44,18 @@ struct env {
 static void env_open(struct env *e)
 {
     ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
-    assert_int_equal(ot_storage_memory_new(&e->memory, NULL), 0);
+    if (use_sqlite) {
+#ifdef OT_TEST_WITH_SQLITE
+        char path[64];
+        ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
+        so.synchronous = OT_SQLITE_SYNC_OFF;
+        snprintf(path, sizeof path, "/tmp/ot-faults-%ld.db", (long)getpid());
+        unlink(path);
+        assert_int_equal(ot_storage_sqlite_open(&e->memory, path, &so, NULL), 0);
+#endif
+    } else {
+        assert_int_equal(ot_storage_memory_new(&e->memory, NULL), 0);
+    }
     faulty_storage_init(&e->faulty, e->memory);
     o.storage = &e->faulty.vtable;
     o.clock = &clock_port;
@@ -49,6 +67,16 @@ static void env_close(struct env *e)
     faults_injected += e->faulty.faults;
     ot_tracker_free(e->tracker);
     ot_storage_close(e->memory);
+#ifdef OT_TEST_WITH_SQLITE
+    if (use_sqlite) {
+        static const char *const suffix[] = {"", "-wal", "-shm"};
+        for (int i = 0; i < 3; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "/tmp/ot-faults-%ld.db%s", (long)getpid(), suffix[i]);
+            unlink(path);
+        }
+    }
+#endif
 }
 
 static ot_request req(const char *key)
@@ -92,6 +120,48 @@ static int step(struct env *e, int i, ot_error *err)
     case 5:
         r = req("k5");
         return ot_tracker_start_picking(NULL, e->tracker, &r, err);
+    case 6:
+        r = req("k6");
+        r.original_item_id = "i1";
+        r.substitute_item_id = "i2";
+        r.reason = "out of stock";
+        return ot_tracker_add_substitution(NULL, e->tracker, &r, err);
+    case 7:
+        r = req("k7");
+        r.original_item_id = "i1";
+        r.approved = 1;
+        return ot_tracker_respond_substitution(NULL, e->tracker, &r, err);
+    case 8:
+        r = req("k8");
+        return ot_tracker_ready(NULL, e->tracker, &r, err);
+    case 9:
+        r = req("k9");
+        r.driver_id = "d1";
+        r.driver_name = "Dee";
+        r.driver_phone = "+15550100";
+        r.vehicle_type = "bike";
+        return ot_tracker_assign_driver(NULL, NULL, e->tracker, &r, err);
+    case 10:
+        r = req("k10");
+        r.latitude = 12.5;
+        r.longitude = 77.5;
+        r.time_ms = 1763900000100;
+        return ot_tracker_update_location(NULL, e->tracker, &r, err);
+    case 11:
+        r = req("k11");
+        return ot_tracker_pickup(NULL, e->tracker, &r, err);
+    case 12:
+        r = req("k12");
+        r.status = OT_STATUS_IN_TRANSIT;
+        return ot_tracker_set_status(NULL, e->tracker, &r, err);
+    case 13:
+        r = req("k13");
+        r.issue_index = 0;
+        r.resolution = "on its way";
+        return ot_tracker_resolve_issue(NULL, e->tracker, &r, err);
+    case 14:
+        r = req("k14");
+        return ot_tracker_delivered(NULL, e->tracker, &r, err);
     default:
         return -1;
     }
@@ -117,7 +187,7 @@ static char *state(struct env *e, int64_t *version, size_t *history, size_t *iss
     return copy;
 }
 
-static void test_storage_faults(void **state_)
+static void storage_faults(void)
 {
     struct env e;
     ot_error err;
@@ -126,7 +196,6 @@ static void test_storage_faults(void **state_)
     size_t want_history, want_issues;
     unsigned long calls, n;
     int i, mode;
-    (void)state_;
 
     env_open(&e);
     for (i = 0; step(&e, i, &err) != -1; i++)
@@ -134,7 +203,7 @@ static void test_storage_faults(void **state_)
     calls = e.faulty.calls;
     want = state(&e, &want_version, &want_history, &want_issues);
     env_close(&e);
-    assert_int_equal(want_version, 6);
+    assert_int_equal(want_version, 15);
     assert_int_equal(want_issues, 2);
 
     for (mode = FAULTY_ERROR; mode <= FAULTY_APPLIED_LOST; mode++) {
@@ -172,6 +241,25 @@ static void test_storage_faults(void **state_)
         }
     }
     free(want);
+}
+
+static void test_storage_faults(void **state_)
+{
+    (void)state_;
+    use_sqlite = 0;
+    storage_faults();
+}
+
+static void test_storage_faults_sqlite(void **state_)
+{
+    (void)state_;
+#ifdef OT_TEST_WITH_SQLITE
+    use_sqlite = 1;
+    storage_faults();
+    use_sqlite = 0;
+#else
+    skip();
+#endif
 }
 
 /* An ambiguous commit without a key cannot be told from a failure: a retried raise_issue
@@ -336,15 +424,12 @@ static void test_http_faults(void **state_)
 
             rc = poll_once(client, e.tracker, &applied);
             if (attempts == 1 || modes[m] == FAULTY_HTTP_TRUNCATED) {
-                /* surfaced (a truncated 200 is not retried: the parser refuses it) */
-                if (modes[m] == FAULTY_HTTP_BATCH && attempts == 2 && rc == 0)
-                    ; /* a failed batch counts as a failed attempt and is retried */
-                else
-                    assert_int_equal(rc, expect[m]);
-                if (rc != 0)
-                    assert_int_equal(applied, 0);
-                if (rc != 0)
-                    rc = poll_once(client, e.tracker, &applied); /* the next poll */
+                /* Surfaced, nothing applied (a truncated 200 is not retried by the client:
+                 * the parser refuses it); the next poll applies the update. With a retry
+                 * allowed, the client recovers from the other faults by itself. */
+                assert_int_equal(rc, expect[m]);
+                assert_int_equal(applied, 0);
+                rc = poll_once(client, e.tracker, &applied);
             }
             assert_int_equal(rc, 0);
             assert_int_equal(applied, 1);
@@ -374,6 +459,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_storage_faults),
+        cmocka_unit_test(test_storage_faults_sqlite),
         cmocka_unit_test(test_ambiguous_commit_needs_a_key),
         cmocka_unit_test(test_http_faults),
         cmocka_unit_test(test_report),
