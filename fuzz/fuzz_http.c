@@ -9,8 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <ordertrack/adapters/memory.h>
+#include <ordertrack/tracker.h>
+
 #include "app.h"
 #include "body.h"
+#include "storage_probe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +39,7 @@ static const char cfg_json[] =
 
 static otd_config cfg;
 static otd_app app;
+static ot_storage *storage;
 static int64_t fake_now;
 
 static int64_t fake_clock(void *ctx)
@@ -92,9 +97,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!app.cfg) {
         char err[256];
+        ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
         if (otd_config_load_string(&cfg, cfg_json, "fuzz", err, sizeof err) != 0 ||
-            otd_app_init(&app, &cfg, fake_clock, NULL) != 0)
+            otd_app_init(&app, &cfg, fake_clock, NULL) != 0 ||
+            ot_storage_memory_new(&storage, NULL) != 0)
             abort();
+        /* Wired as ordertrackd wires it, so handlers reach the tracker as they land. */
+        o.storage = storage;
+        if (ot_tracker_new(&app.tracker, &o, NULL) != 0)
+            abort();
+        app.storage_probe = otd_storage_probe_uri;
+        app.probe_ctx = (void *)"memory:";
     }
     text = malloc(size + 1);
     if (!text)
