@@ -227,7 +227,6 @@ static int check_fields(const struct ctx *c, json_t *obj, const char *path,
     return 0;
 }
 
-
 /* Two secrets are equal: compared as SHA-256 digests with CRYPTO_memcmp, so the time taken
  * says nothing about where (or whether) they differ, nor about their lengths. */
 static int secret_equal(const char *a, const char *b)
@@ -240,6 +239,7 @@ static int secret_equal(const char *a, const char *b)
         return 0;
     return CRYPTO_memcmp(da, db, la) == 0;
 }
+
 static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t index)
 {
     otd_api_key *k = &cfg->keys[index];

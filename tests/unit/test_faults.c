@@ -14,8 +14,8 @@
 
 #include "test_util.h"
 #include <ordertrack/adapters/memory.h>
-#ifdef OT_TEST_WITH_SQLITE
 #include <unistd.h>
+#ifdef OT_TEST_WITH_SQLITE
 #include <ordertrack/adapters/sqlite.h>
 #endif
 #include <ordertrack/sys/clock.h>
@@ -50,7 +50,7 @@ static void env_open(struct env *e)
         ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
         so.synchronous = OT_SQLITE_SYNC_OFF;
         snprintf(path, sizeof path, "/tmp/ot-faults-%ld.db", (long)getpid());
-        unlink(path);
+        ot_test_remove_db(path);
         assert_int_equal(ot_storage_sqlite_open(&e->memory, path, &so, NULL), 0);
 #endif
     } else {
@@ -67,16 +67,11 @@ static void env_close(struct env *e)
     faults_injected += e->faulty.faults;
     ot_tracker_free(e->tracker);
     ot_storage_close(e->memory);
-#ifdef OT_TEST_WITH_SQLITE
     if (use_sqlite) {
-        static const char *const suffix[] = {"", "-wal", "-shm"};
-        for (int i = 0; i < 3; i++) {
-            char path[64];
-            snprintf(path, sizeof path, "/tmp/ot-faults-%ld.db%s", (long)getpid(), suffix[i]);
-            unlink(path);
-        }
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/ot-faults-%ld.db", (long)getpid());
+        ot_test_remove_db(path);
     }
-#endif
 }
 
 static ot_request req(const char *key)
@@ -171,7 +166,7 @@ static int step(struct env *e, int i, ot_error *err)
 static char *state(struct env *e, int64_t *version, size_t *history, size_t *issues)
 {
     ot_order *o = NULL;
-    char *json = NULL, *copy, *p;
+    char *json = NULL, *copy;
     assert_int_equal(e->memory->load(e->memory->userdata, "o", &o, NULL), 0);
     assert_int_equal(ot_order_verify_history(o, NULL), 0);
     assert_int_equal(ot_order_to_json(&json, NULL, o, NULL), 0);
@@ -179,9 +174,7 @@ static char *state(struct env *e, int64_t *version, size_t *history, size_t *iss
     *history = ot_order_history_count(o);
     *issues = ot_order_issue_count(o);
     copy = strdup(json);
-    for (p = copy; *p; p++)  /* hex digits differ run to run (random id, hashes) */
-        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
-            *p = '#';
+    ot_test_mask_random(copy);
     ot_free(json);
     ot_order_free(o);
     return copy;

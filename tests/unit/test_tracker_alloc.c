@@ -310,7 +310,7 @@ static void prepare(struct env *e, const struct ctx *x)
 #ifdef OT_TEST_WITH_SQLITE
         ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
         so.synchronous = OT_SQLITE_SYNC_OFF;
-        unlink(x->path);
+        ot_test_remove_db(x->path);
         must(ot_storage_sqlite_open(&e->storage, x->path, &so, &err), "sqlite", &err);
 #endif
     }
@@ -354,29 +354,6 @@ static void teardown_env(struct env *e)
     ot_storage_close(e->storage);
 }
 
-/* Record ids are random (and so the history hashes that cover them): replace every quoted
- * run of exactly 24 or 64 hex digits by "#" so that two runs compare; each record's own
- * hash chain is checked with ot_order_verify_history() instead. */
-static void mask_random(char *s)
-{
-    char *w = s;
-    while (*s) {
-        size_t n = 0;
-        if (*s == '"') {
-            while (strchr("0123456789abcdef", s[1 + n]) && s[1 + n])
-                n++;
-            if ((n == 24 || n == 64) && s[1 + n] == '"') {
-                memcpy(w, "\"#\"", 3);
-                w += 3;
-                s += n + 2;
-                continue;
-            }
-        }
-        *w++ = *s++;
-    }
-    *w = '\0';
-}
-
 /* The canonical JSON of every order in the store, in order ("-" for a missing one), masked,
  * as libc memory; `o2_version` receives the version of "o2" (0 when absent). */
 static char *stored(struct env *e, int64_t *o2_version)
@@ -405,7 +382,7 @@ static char *stored(struct env *e, int64_t *o2_version)
         used += len;
         all[used++] = '\n';
         all[used] = '\0';
-        mask_random(all);
+        ot_test_mask_random(all);
         used = strlen(all);
         ot_free(json);
         ot_order_free(o);
@@ -474,14 +451,8 @@ static void sweep_backend(enum backend backend)
                  backend == BACKEND_MEMORY ? "memory" : "sqlite");
         assert_int_equal(alloc_sweep_run(name, scenario, &x, check, NULL), 0);
         free(x.expected);
-        if (backend == BACKEND_SQLITE) {
-            char side[80];
-            unlink(x.path);
-            snprintf(side, sizeof side, "%s-wal", x.path);
-            unlink(side);
-            snprintf(side, sizeof side, "%s-shm", x.path);
-            unlink(side);
-        }
+        if (backend == BACKEND_SQLITE)
+            ot_test_remove_db(x.path);
     }
 }
 
