@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #define DEFAULT_HOST "127.0.0.1"
@@ -230,6 +232,19 @@ static int check_fields(const struct ctx *c, json_t *obj, const char *path,
     return 0;
 }
 
+/* Two secrets are equal: compared as SHA-256 digests with CRYPTO_memcmp, so the time taken
+ * says nothing about where (or whether) they differ, nor about their lengths. */
+static int secret_equal(const char *a, const char *b)
+{
+    unsigned char da[EVP_MAX_MD_SIZE], db[EVP_MAX_MD_SIZE];
+    unsigned la = 0, lb = 0;
+
+    if (!EVP_Digest(a, strlen(a), da, &la, EVP_sha256(), NULL) ||
+        !EVP_Digest(b, strlen(b), db, &lb, EVP_sha256(), NULL) || la != lb)
+        return 0;
+    return CRYPTO_memcmp(da, db, la) == 0;
+}
+
 static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t index)
 {
     otd_api_key *k = &cfg->keys[index];
@@ -249,7 +264,7 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
         return bad(c, where, "must be a string of 1-%d printable characters without spaces",
                    MAX_KEY_LENGTH);
     for (size_t i = 0; i < index; i++)
-        if (strcmp(cfg->keys[i].key, json_string_value(v)) == 0)
+        if (secret_equal(cfg->keys[i].key, json_string_value(v)))
             return bad(c, where, "duplicate key: same as api_keys[%zu].key", i);
     k->key = strdup(json_string_value(v));
 

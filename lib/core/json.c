@@ -11,9 +11,23 @@
 
 static pthread_once_t json_once = PTHREAD_ONCE_INIT;
 
+/* jansson's lexer ignores a failed append to its token buffer and goes on with a byte
+ * missing; decoding the mangled string escapes can then hit an assert(0) in jansson
+ * (found by the allocation-failure sweep: one failed allocation aborted the process). So
+ * within a parse, once an allocation has failed every later one fails too: the lexer's
+ * next allocation (the decoded string) fails and the parse ends with an error. */
+static _Thread_local int parsing;
+static _Thread_local int parse_failed;
+
 static void *json_malloc(size_t size)
 {
-    return ot__malloc(size ? size : 1); /* jansson may ask for 0 bytes */
+    void *p;
+    if (parsing && parse_failed)
+        return NULL;
+    p = ot__malloc(size ? size : 1); /* jansson may ask for 0 bytes */
+    if (!p && parsing)
+        parse_failed = 1;
+    return p;
 }
 
 static void json_free(void *ptr)
@@ -33,18 +47,19 @@ void ot__json_init(void)
 
 int ot__json_loadb(json_t **out, const void *bytes, size_t len, json_error_t *jerr)
 {
-    int attempt;
+    int failed;
 
     ot__json_init();
-    /* jansson's lexer reports some failed allocations as syntax errors: a second parse tells
-     * a real syntax error (it fails again, the same way) from a transient allocation failure */
-    for (attempt = 0; attempt < 2; attempt++) {
-        *out = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, jerr);
-        if (*out)
-            return 0;
-        /* out of memory, or no text at all when setting up the lexer failed */
-        if (json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0')
-            return OT_ENOMEM;
-    }
+    parsing = 1;
+    parse_failed = 0;
+    *out = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, jerr);
+    failed = parse_failed;
+    parsing = 0;
+    parse_failed = 0;
+    if (*out)
+        return 0;
+    /* jansson's lexer reports some failed allocations as syntax errors: the hook knows */
+    if (failed || json_error_code(jerr) == json_error_out_of_memory)
+        return OT_ENOMEM;
     return OT_EPARSE;
 }

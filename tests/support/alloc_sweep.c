@@ -11,9 +11,13 @@
 static unsigned long counter;     /* allocations so far in this run */
 static unsigned long fail_at;     /* 1-based allocation to fail; 0 = none */
 static long outstanding;
+static int paused;                /* set-up and checks inside a scenario: not counted */
+static unsigned long total_runs;  /* failing runs of every sweep of the process */
 
 static int should_fail(void)
 {
+    if (paused)
+        return 0;
     counter++;
     return fail_at != 0 && counter == fail_at;
 }
@@ -55,6 +59,7 @@ void alloc_sweep_install(void)
     counter = 0;
     fail_at = 0;
     outstanding = 0;
+    paused = 0;
     if (ot_allocator_set(&a, NULL) != 0)
         abort(); /* test harness misconfigured */
 }
@@ -67,6 +72,21 @@ void alloc_sweep_uninstall(void)
 long alloc_sweep_outstanding(void)
 {
     return outstanding;
+}
+
+void alloc_sweep_pause(void)
+{
+    paused = 1;
+}
+
+void alloc_sweep_resume(void)
+{
+    paused = 0;
+}
+
+unsigned long alloc_sweep_total(void)
+{
+    return total_runs;
 }
 
 int alloc_sweep_run(const char *name, alloc_sweep_fn scenario, void *ctx,
@@ -89,9 +109,12 @@ int alloc_sweep_run(const char *name, alloc_sweep_fn scenario, void *ctx,
         counter = 0;
         fail_at = i;
         outstanding = 0;
+        paused = 0;
         rc = scenario(ctx);
         fail_at = 0;
+        paused = 0;
         s.runs++;
+        total_runs++;
         rc == 0 ? s.successes++ : s.errors++;
         if (rc > 0) {
             fprintf(stderr, "%s: failing allocation %lu: positive return %d\n", name, i, rc);

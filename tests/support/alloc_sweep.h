@@ -32,6 +32,15 @@ long alloc_sweep_op(const char *name, int (*op)(void));
 /* Allocations outstanding through the hooks since alloc_sweep_install(). */
 long alloc_sweep_outstanding(void);
 
+/* Inside a scenario: stop / restart counting (and failing) allocations, for its own set-up,
+ * state checks and tear-down. Allocations made while paused still count as outstanding, so
+ * a scenario must free what it set up. alloc_sweep_run resumes before every run. */
+void alloc_sweep_pause(void);
+void alloc_sweep_resume(void);
+
+/* Failing runs (allocation points swept) by every alloc_sweep_run of this process. */
+unsigned long alloc_sweep_total(void);
+
 /* Install the counting hooks (alloc_sweep_run does it itself) / restore the defaults. */
 void alloc_sweep_install(void);
 void alloc_sweep_uninstall(void);

@@ -1,40 +1,40 @@
-/* Allocation-failure sweep: each allocation of a write fails in turn (one at a time); the
- * write answers OT_ENOMEM or succeeds, never crashes or leaks, and a failed write leaves
- * the stored record byte-for-byte unchanged. */
+/* Allocation-failure sweep of every tracker operation (all writes, the reads, list, an
+ * idempotent replay) over the memory adapter, and the writes over the SQLite adapter (its
+ * commit allocates through ot_malloc; SQLite's own allocations do not go through the hooks
+ * and are out of scope). Each allocation of the operation fails in turn, one at a time
+ * (tests/support/alloc_sweep.c); set-up and checks are not counted. Every run answers
+ * OT_ENOMEM or succeeds, never crashes or leaks, and the store is either byte-for-byte
+ * unchanged (failed runs, replays, reads) or holds exactly what the clean run stored.
+ * Built into test_alloc_sweeps (test_alloc_sweeps.c), which prints the total. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include <ordertrack/adapters/memory.h>
+#ifdef OT_TEST_WITH_SQLITE
+#include <ordertrack/adapters/sqlite.h>
+#endif
+#include <ordertrack/sys/clock.h>
 
-static long countdown = -1;    /* allocations before the one that fails; -1: none fails */
-static long made;              /* allocations made */
+#include "alloc_sweep.h"
+#include "test_sweeps.h"
 
-static int fail_now(void)
-{
-    made++;
-    if (countdown < 0)
-        return 0;
-    return countdown-- == 0;
-}
+/* How far the hyperlocal order "o" is taken before the operation runs. */
+enum stage {
+    ST_CREATED,      /* "o" submitted, parcel "p" (delhivery AWB0) submitted */
+    ST_NOTIFIED,     /* store_notified */
+    ST_ACKED,        /* store_acknowledged */
+    ST_PICKING,      /* picking_in_progress */
+    ST_SUBST,        /* a substitution pending */
+    ST_READY,        /* ready_for_pickup */
+    ST_ASSIGNED,     /* driver assigned, one location, one open issue */
+    ST_PICKED,       /* driver pickup complete, in transit */
+    ST_KEYED         /* created + the keyed issue of op_issue_keyed already applied */
+};
 
-static void *failing_malloc(size_t size, void *ud)
-{
-    (void)ud;
-    return fail_now() ? NULL : malloc(size);
-}
-
-static void *failing_realloc(void *p, size_t size, void *ud)
-{
-    (void)ud;
-    return fail_now() ? NULL : realloc(p, size);
-}
-
-static void plain_free(void *p, void *ud)
-{
-    (void)ud;
-    free(p);
-}
+enum backend { BACKEND_MEMORY, BACKEND_SQLITE };
 
 struct env {
     ot_storage *storage;
@@ -42,6 +42,28 @@ struct env {
 };
 
 typedef int (*op_fn)(struct env *e, ot_error *err);
+
+struct sweep_case {
+    const char *name;
+    op_fn op;
+    enum stage stage;
+    int creates;          /* adds order "o2" */
+    int sqlite;           /* also swept over the SQLite adapter (its commit paths) */
+};
+
+struct ctx {
+    const struct sweep_case *c;
+    enum backend backend;
+    char path[64];
+    char *expected;       /* what the clean run stored (libc memory) */
+    int wrong;            /* the last run left a wrong state */
+};
+
+static int64_t fixed_clock(void *ud)
+{
+    (void)ud;
+    return 1763900000000; /* deterministic timestamps, so stores compare byte for byte */
+}
 
 static ot_request base(void)
 {
@@ -82,6 +104,12 @@ static int op_issue_keyed(struct env *e, ot_error *err)
     return ot_tracker_raise_issue(NULL, e->tracker, &r, err);
 }
 
+static int op_accept(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    return ot_tracker_store_acknowledge(NULL, e->tracker, &r, err);
+}
+
 static int op_reject(struct env *e, ot_error *err)
 {
     ot_request r = base();
@@ -89,6 +117,94 @@ static int op_reject(struct env *e, ot_error *err)
     r.reason = "closed";
     r.reassign_to = "s2";
     return ot_tracker_store_acknowledge(NULL, e->tracker, &r, err);
+}
+
+static int op_start_picking(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    return ot_tracker_start_picking(NULL, e->tracker, &r, err);
+}
+
+static int op_add_substitution(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    r.original_item_id = "i1";
+    r.substitute_item_id = "i2";
+    r.reason = "out of stock";
+    r.price_difference = -1.25;
+    return ot_tracker_add_substitution(NULL, e->tracker, &r, err);
+}
+
+static int op_respond_substitution(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    r.original_item_id = "i1";
+    r.approved = 1;
+    return ot_tracker_respond_substitution(NULL, e->tracker, &r, err);
+}
+
+static int op_ready(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    return ot_tracker_ready(NULL, e->tracker, &r, err);
+}
+
+static int op_assign(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    r.driver_id = "d1";
+    r.driver_name = "Dee";
+    r.driver_phone = "+15550100";
+    r.vehicle_type = "bike";
+    r.tracking_url = "https://t.example/o";
+    return ot_tracker_assign_driver(NULL, NULL, e->tracker, &r, err);
+}
+
+static int op_assign_no_driver(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    int64_t retry = 0;
+    return ot_tracker_assign_driver(NULL, &retry, e->tracker, &r, err);
+}
+
+static int op_location(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    r.latitude = 12.75;
+    r.longitude = 77.5;
+    r.has_accuracy = 1;
+    r.accuracy = 4;
+    r.time_ms = 1763900000500;
+    return ot_tracker_update_location(NULL, e->tracker, &r, err);
+}
+
+static int op_location_earlier(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    r.latitude = 12.5;
+    r.longitude = 77.25;
+    r.time_ms = 1763900000100;
+    return ot_tracker_update_location(NULL, e->tracker, &r, err);
+}
+
+static int op_pickup(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    return ot_tracker_pickup(NULL, e->tracker, &r, err);
+}
+
+static int op_delivered(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    return ot_tracker_delivered(NULL, e->tracker, &r, err);
+}
+
+static int op_resolve(struct env *e, ot_error *err)
+{
+    ot_request r = base();
+    r.issue_index = 0;
+    r.resolution = "fixed";
+    return ot_tracker_resolve_issue(NULL, e->tracker, &r, err);
 }
 
 static int op_courier(struct env *e, ot_error *err)
@@ -102,6 +218,30 @@ static int op_courier(struct env *e, ot_error *err)
     return ot_tracker_apply_update(NULL, e->tracker, &u, "k-courier", err);
 }
 
+static int op_get(struct env *e, ot_error *err)
+{
+    ot_order *o = NULL;
+    int rc = ot_tracker_get(&o, e->tracker, "o", err);
+    ot_order_free(o);
+    return rc;
+}
+
+static int op_history(struct env *e, ot_error *err)
+{
+    char *json = NULL;
+    int rc = ot_tracker_history(&json, NULL, e->tracker, "o", err);
+    ot_free(json);
+    return rc;
+}
+
+static int op_live_location(struct env *e, ot_error *err)
+{
+    char *json = NULL;
+    int rc = ot_tracker_live_location(&json, NULL, e->tracker, "o", err);
+    ot_free(json);
+    return rc;
+}
+
 static int op_list(struct env *e, ot_error *err)
 {
     ot_list_request l = OT_LIST_REQUEST_INIT;
@@ -111,88 +251,223 @@ static int op_list(struct env *e, ot_error *err)
     return rc;
 }
 
-static void prepare(struct env *e)
+static int op_list_filtered(struct env *e, ot_error *err)
 {
-    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
-    ot_request r = base();
-    assert_int_equal(ot_storage_memory_new(&e->storage, NULL), 0);
-    o.storage = e->storage;
-    assert_int_equal(ot_tracker_new(&e->tracker, &o, NULL), 0);
-    r.provider = OT_PROVIDER_DELHIVERY;
-    r.tracking_id = "AWB0";
-    assert_int_equal(ot_tracker_init_order(NULL, e->tracker, &r, NULL), 0);
-}
-
-static char *stored(struct env *e)
-{
-    ot_order *o = NULL;
+    ot_list_request l = OT_LIST_REQUEST_INIT;
     char *json = NULL;
-    assert_int_equal(e->storage->load(e->storage->userdata, "o", &o, NULL), 0);
-    assert_int_equal(ot_order_to_json(&json, NULL, o, NULL), 0);
-    ot_order_free(o);
-    return json;
-}
-
-/* Run `op` on a fresh environment with allocation `fail_at` failing (-1: none); returns
- * its code and the number of allocations it made. */
-static int run(op_fn op, const char *name, long fail_at, long *allocations)
-{
-    struct env e;
-    char *before, *after;
-    ot_error err;
     int rc;
-    countdown = -1;
-    prepare(&e);
-    before = stored(&e);
-    made = 0;
-    countdown = fail_at;
-    ot_error_clear(&err);
-    rc = op(&e, &err);
-    countdown = -1;
-    *allocations = made;
-    if (rc != 0 && rc != OT_ENOMEM)
-        fail_msg("%s, allocation %ld failing: %s (%s)", name, fail_at, ot_code_name(rc),
-                 err.message);
-    after = stored(&e);
-    if (rc == OT_ENOMEM)
-        assert_string_equal(before, after);
-    ot_free(before);
-    ot_free(after);
-    ot_tracker_free(e.tracker);
-    ot_storage_close(e.storage);
+    l.provider = OT_PROVIDER_DELHIVERY;
+    l.shipment_active = 1;
+    l.limit = 1;
+    rc = ot_tracker_list(&json, NULL, e->tracker, &l, err);
+    ot_free(json);
     return rc;
 }
 
-static void sweep(op_fn op, const char *name)
+static const struct sweep_case cases[] = {
+    {"init", op_init, ST_CREATED, 1, 1},
+    {"set_status", op_status, ST_CREATED, 0, 1},
+    {"raise_issue with a key", op_issue_keyed, ST_CREATED, 0, 1},
+    {"idempotent replay", op_issue_keyed, ST_KEYED, 0, 1},
+    {"acknowledge", op_accept, ST_NOTIFIED, 0, 0},
+    {"reject and reassign", op_reject, ST_NOTIFIED, 0, 1},
+    {"start_picking", op_start_picking, ST_ACKED, 0, 0},
+    {"add_substitution", op_add_substitution, ST_PICKING, 0, 0},
+    {"respond_substitution", op_respond_substitution, ST_SUBST, 0, 0},
+    {"ready", op_ready, ST_PICKING, 0, 0},
+    {"assign_driver", op_assign, ST_READY, 0, 1},
+    {"assign_driver without a driver", op_assign_no_driver, ST_READY, 0, 0},
+    {"update_location", op_location, ST_ASSIGNED, 0, 0},
+    {"pickup", op_pickup, ST_ASSIGNED, 0, 0},
+    {"delivered", op_delivered, ST_PICKED, 0, 0},
+    {"resolve_issue", op_resolve, ST_ASSIGNED, 0, 0},
+    {"courier update", op_courier, ST_CREATED, 0, 1},
+    {"get", op_get, ST_ASSIGNED, 0, 0},
+    {"history", op_history, ST_ASSIGNED, 0, 0},
+    {"live_location", op_live_location, ST_ASSIGNED, 0, 0},
+    {"list", op_list, ST_ASSIGNED, 0, 0},
+    {"list filtered", op_list_filtered, ST_ASSIGNED, 0, 0},
+};
+
+static void must(int rc, const char *what, const ot_error *err)
 {
-    ot_allocator a = OT_ALLOCATOR_INIT;
-    long n, total, ignored;
-    a.malloc = failing_malloc;
-    a.realloc = failing_realloc;
-    a.free = plain_free;
-    assert_int_equal(ot_allocator_set(&a, NULL), 0);
-    assert_int_equal(run(op, name, -1, &total), 0);
-    assert_true(total > 0);
-    for (n = 0; n < total; n++)
-        run(op, name, n, &ignored);
-    assert_int_equal(ot_allocator_set(NULL, NULL), 0);
+    if (rc != 0)
+        fail_msg("set-up %s: %s (%s)", what, ot_code_name(rc), err->message);
 }
 
-static void test_sweeps(void **state)
+static void prepare(struct env *e, const struct ctx *x)
+{
+    static const ot_clock clock = {OT_CLOCK_VERSION, NULL, fixed_clock};
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = base();
+    ot_error err;
+    enum stage st = x->c->stage;
+
+    ot_error_clear(&err);
+    if (x->backend == BACKEND_MEMORY) {
+        must(ot_storage_memory_new(&e->storage, &err), "memory", &err);
+    } else {
+#ifdef OT_TEST_WITH_SQLITE
+        ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
+        so.synchronous = OT_SQLITE_SYNC_OFF;
+        ot_test_remove_db(x->path);
+        must(ot_storage_sqlite_open(&e->storage, x->path, &so, &err), "sqlite", &err);
+#endif
+    }
+    o.storage = e->storage;
+    o.clock = &clock;
+    must(ot_tracker_new(&e->tracker, &o, &err), "tracker", &err);
+    r.provider = OT_PROVIDER_UBER;
+    must(ot_tracker_init_order(NULL, e->tracker, &r, &err), "init o", &err);
+    r.order_id = "p";
+    r.provider = OT_PROVIDER_DELHIVERY;
+    r.tracking_id = "AWB0";
+    must(ot_tracker_init_order(NULL, e->tracker, &r, &err), "init p", &err);
+    if (st == ST_KEYED)
+        must(op_issue_keyed(e, &err), "keyed issue", &err);
+    if (st >= ST_NOTIFIED && st != ST_KEYED)
+        must(op_status(e, &err), "notify", &err);
+    if (st >= ST_ACKED && st != ST_KEYED)
+        must(op_accept(e, &err), "acknowledge", &err);
+    if (st >= ST_PICKING && st != ST_KEYED)
+        must(op_start_picking(e, &err), "picking", &err);
+    if (st == ST_SUBST)
+        must(op_add_substitution(e, &err), "substitution", &err);
+    if (st >= ST_READY && st != ST_KEYED)
+        must(op_ready(e, &err), "ready", &err);
+    if (st >= ST_ASSIGNED && st != ST_KEYED) {
+        must(op_assign(e, &err), "assign", &err);
+        must(op_location_earlier(e, &err), "location", &err);
+        must(op_issue_keyed(e, &err), "issue", &err);
+    }
+    if (st >= ST_PICKED && st != ST_KEYED) {
+        ot_request t = base();
+        t.status = OT_STATUS_IN_TRANSIT;
+        must(op_pickup(e, &err), "pickup", &err);
+        must(ot_tracker_set_status(NULL, e->tracker, &t, &err), "in transit", &err);
+    }
+}
+
+static void teardown_env(struct env *e)
+{
+    ot_tracker_free(e->tracker);
+    ot_storage_close(e->storage);
+}
+
+/* The canonical JSON of every order in the store, in order ("-" for a missing one), masked,
+ * as libc memory; `o2_version` receives the version of "o2" (0 when absent). */
+static char *stored(struct env *e, int64_t *o2_version)
+{
+    static const char *const ids[] = {"o", "p", "o2"};
+    size_t used = 0, cap = 1;
+    char *all = calloc(1, 1);
+    assert_non_null(all);
+    *o2_version = 0;
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        ot_order *o = NULL;
+        char *json = NULL;
+        size_t len = 1;
+        int rc = e->storage->load(e->storage->userdata, ids[i], &o, NULL);
+        if (rc == 0) {
+            assert_int_equal(ot_order_to_json(&json, &len, o, NULL), 0);
+            assert_int_equal(ot_order_verify_history(o, NULL), 0);
+            if (i == 2)
+                *o2_version = ot_order_version(o);
+        } else {
+            assert_int_equal(rc, OT_ENOTFOUND);
+        }
+        all = realloc(all, cap += len + 1);
+        assert_non_null(all);
+        memcpy(all + used, json ? json : "-", len);
+        used += len;
+        all[used++] = '\n';
+        all[used] = '\0';
+        ot_test_mask_random(all);
+        used = strlen(all);
+        ot_free(json);
+        ot_order_free(o);
+    }
+    return all;
+}
+
+static int scenario(void *vctx)
+{
+    struct ctx *x = vctx;
+    struct env e;
+    ot_error err;
+    char *before, *after;
+    int64_t v_before, v_after;
+    int rc;
+
+    alloc_sweep_pause();
+    prepare(&e, x);
+    before = stored(&e, &v_before);
+    ot_error_clear(&err);
+    alloc_sweep_resume();
+    rc = x->c->op(&e, &err);
+    alloc_sweep_pause();
+    after = stored(&e, &v_after);
+    x->wrong = 0;
+    if (rc != 0 && rc != OT_ENOMEM) {
+        fprintf(stderr, "%s: %s (%s)\n", x->c->name, ot_code_name(rc), err.message);
+        x->wrong = 1;
+    } else if (rc != 0) {
+        if (strcmp(before, after) != 0 || v_after != v_before) {
+            fprintf(stderr, "%s: a failed run changed the store\n", x->c->name);
+            x->wrong = 1;
+        }
+    } else if (!x->expected) {
+        x->expected = strdup(after); /* the clean run */
+    } else if (strcmp(x->expected, after) != 0 || (x->c->creates && v_after != 1)) {
+        fprintf(stderr, "%s: a run that succeeded stored something else:\n%s\n---\n%s\n",
+                x->c->name, x->expected, after);
+        x->wrong = 1;
+    }
+    free(before);
+    free(after);
+    teardown_env(&e);
+    alloc_sweep_resume();
+    return rc;
+}
+
+static int check(void *vctx, int rc)
+{
+    (void)rc;
+    return ((struct ctx *)vctx)->wrong ? -1 : 0;
+}
+
+static void sweep_backend(enum backend backend)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ctx x;
+        char name[96];
+        if (backend == BACKEND_SQLITE && !cases[i].sqlite)
+            continue;
+        memset(&x, 0, sizeof x);
+        x.c = &cases[i];
+        x.backend = backend;
+        snprintf(x.path, sizeof x.path, "/tmp/ot-sweep-%ld.db", (long)getpid());
+        snprintf(name, sizeof name, "tracker %s (%s)", cases[i].name,
+                 backend == BACKEND_MEMORY ? "memory" : "sqlite");
+        assert_int_equal(alloc_sweep_run(name, scenario, &x, check, NULL), 0);
+        free(x.expected);
+        if (backend == BACKEND_SQLITE)
+            ot_test_remove_db(x.path);
+    }
+}
+
+void test_tracker_sweeps_memory(void **state)
 {
     (void)state;
-    sweep(op_init, "init");
-    sweep(op_status, "set_status");
-    sweep(op_issue_keyed, "raise_issue with a key");
-    sweep(op_reject, "reject and reassign");
-    sweep(op_courier, "courier update");
-    sweep(op_list, "list");
+    sweep_backend(BACKEND_MEMORY);
 }
 
-int main(void)
+void test_tracker_sweeps_sqlite(void **state)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sweeps),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    (void)state;
+#ifdef OT_TEST_WITH_SQLITE
+    sweep_backend(BACKEND_SQLITE);
+#else
+    skip();
+#endif
 }

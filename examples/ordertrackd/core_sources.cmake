@@ -1,0 +1,17 @@
+# The sources of ordertrackd's pure logic (ordertrackd_core), relative to this folder; also
+# compiled into the HTTP fuzz target (fuzz/CMakeLists.txt), which builds without examples.
+set(OTD_CORE_SOURCES
+  app.c
+  auth.c
+  config.c
+  handlers.c
+  http_errors.c
+  metrics.c
+  ratelimit.c
+  router.c
+  body.c
+  storage_probe.c
+  sla_times.c
+  sweep.c
+  webhooks.c
+)
