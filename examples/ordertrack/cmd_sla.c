@@ -13,57 +13,6 @@
 /* Largest order document read (the API's are far smaller). */
 #define MAX_DOCUMENT (64u * 1024u * 1024u)
 
-/* Days since 1970-01-01 of a Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS[.fff...](Z|+HH:MM|-HH:MM)" to ms since the epoch; -1 if invalid. */
-static int parse_rfc3339(int64_t *ms, const char *s)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h, mi, sec, n = 0, frac = 0, digits = 0, oh = 0, om = 0, sign = 1;
-    const char *p;
-
-    if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-        n != 19 || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-        (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) || h > 23 ||
-        mi > 59 || sec > 59)
-        return -1;
-    p = s + n;
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-            if (digits < 3)
-                frac = frac * 10 + (*p - '0');
-        if (!digits)
-            return -1;
-        for (; digits < 3; digits++)
-            frac *= 10;
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p == '-' ? -1 : 1;
-        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || oh > 23 || om > 59)
-            return -1;
-        p += 6;
-    } else {
-        return -1;
-    }
-    if (*p)
-        return -1;
-    *ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
-           sign * (oh * 3600 + om * 60)) * 1000 + frac;
-    return *ms < 0 ? -1 : 0;
-}
-
 /* The whole file in a NUL-terminated buffer (free), or NULL with errno set. */
 static char *read_file(const char *path, size_t *len)
 {
@@ -140,7 +89,7 @@ int cli_sla(int argc, char **argv)
     if (!path)
         return cli_usage("sla: FILE is required");
     if (now_text) {
-        if (parse_rfc3339(&now, now_text) != 0)
+        if (ot_time_parse(&now, now_text, NULL) != 0)
             return cli_usage("sla: --now must be an RFC 3339 time (2026-11-23T06:40:00Z)");
     } else {
         now = (int64_t)time(NULL) * 1000;

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "alloc.h"
 #include "status.h"
+#include "timestamp.h"
 #include "order.h"
 #include "tracker.h"
 #include "transition.h"

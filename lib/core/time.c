@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ordertrack/timestamp.h"
+#include "error_internal.h"
 #include "time_internal.h"
 
 #define MS_PER_DAY 86400000LL
@@ -119,4 +121,25 @@ void ot__time_format(char buf[OT__TIME_SIZE], int64_t ms)
              (int)(rem % 1000));
     memcpy(buf, tmp, OT__TIME_SIZE - 1);
     buf[OT__TIME_SIZE - 1] = '\0';
+}
+
+int ot_time_parse(int64_t *ms, const char *text, ot_error *err)
+{
+    if (!ms || !text)
+        return ot__error_field(err, OT_EINVAL, ms ? "text" : "ms", "argument is NULL");
+    if (ot__time_parse(ms, text) != 0)
+        return ot__error_field(err, OT_EINVAL, "time",
+                               "\"%.64s\" is not an RFC 3339 time in 1970..9999", text);
+    return 0;
+}
+
+int ot_time_format(char buf[OT_TIME_SIZE], int64_t ms, ot_error *err)
+{
+    if (!buf)
+        return ot__error_field(err, OT_EINVAL, "buf", "buffer is NULL");
+    if (!ot__time_representable(ms))
+        return ot__error_field(err, OT_EINVAL, "ms", "%lld is not a time in 1970..9999",
+                               (long long)ms);
+    ot__time_format(buf, ms);
+    return 0;
 }
