@@ -136,6 +136,7 @@ static void on_notice(void *userdata, const ot_notice *n)
     otd_events_notify(h->events, n->order_id);
 }
 
+#ifdef OTD_HAVE_CURL
 /* The alert dispatcher's lookup: the courier and AWB of the order, which notices lack. */
 static void alert_lookup(void *userdata, const char *store_id, const char *order_id,
                          char *courier, size_t courier_size, char *awb, size_t awb_size)
@@ -154,6 +155,7 @@ static void alert_lookup(void *userdata, const char *store_id, const char *order
         snprintf(awb, awb_size, "%s", tracking);
     ot_order_free(order);
 }
+#endif
 
 static int64_t monotonic_ms(void)
 {
