@@ -289,12 +289,15 @@ expect 200 "valid uber signature" -X POST -H "x-uber-signature: $sig" \
 jq_is .applied 1 "uber applied"
 expect 200 "uber order" -H "$A" "$base/tracking/orders/o-u"
 jq_is .current_status driver_assigned "uber moved the order"
-v=$(jq -r .version "$tmp/b")
+# The SLA sweep may record an sla_notified entry meanwhile (the event's time is hours ago,
+# so the pickup stage is breached): compare the other entries, not the version.
+entries='[.status_history[] | select(.metadata.ot.event != "sla_notified")] | length'
+v=$(jq -r "$entries" "$tmp/b")
 expect 200 "redelivered uber event" -X POST -H "X-Postmates-Signature: $sig" \
   --data-binary @"$tmp/uber.json" "$base/tracking/webhooks/uber"
 jq_is .unchanged 1 "redelivered uber event"
 expect 200 "uber order after redelivery" -H "$A" "$base/tracking/orders/o-u"
-jq_is .version "$v" "redelivery changed nothing"
+jq_is "$entries" "$v" "redelivery changed nothing"
 uber evt-2 teleported o-u
 expect 200 "unmapped uber status" -X POST -H "x-uber-signature: $sig" \
   --data-binary @"$tmp/uber.json" "$base/tracking/webhooks/uber"
