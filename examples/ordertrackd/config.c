@@ -19,6 +19,7 @@
 #define DEFAULT_STORAGE "sqlite:./ordertrack.db"
 #define MAX_KEY_LENGTH 255
 #define MAX_STORE_ID_LENGTH 255
+#define MAX_URL_LENGTH 2048
 
 static const struct {
     const char *name;
@@ -30,11 +31,14 @@ static const struct {
 };
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
-                                         "limits", "sla", NULL};
+                                         "limits", "sla", "alerts", NULL};
 static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
-                                           "threads", "store_ack_sweep_ms",
+                                           "threads", "store_ack_sweep_ms", "sla_sweep_ms",
                                            "max_event_streams", "event_heartbeat_ms", NULL};
+static const char *const alert_fields[] = {"slack_webhook_url", "rto_webhook_url", "email",
+                                           NULL};
+static const char *const email_fields[] = {"smtp_url", "from", "to", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -103,6 +107,13 @@ void otd_config_free(otd_config *cfg)
     free(cfg->keys);
     json_decref(cfg->webhooks);
     json_decref(cfg->sla);
+    free(cfg->alerts.slack_webhook_url);
+    free(cfg->alerts.rto_webhook_url);
+    free(cfg->alerts.smtp_url);
+    free(cfg->alerts.email_from);
+    for (size_t i = 0; i < cfg->alerts.n_email_to; i++)
+        free(cfg->alerts.email_to[i]);
+    free(cfg->alerts.email_to);
     if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
     free(cfg->generated_admin_key);
@@ -120,6 +131,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->burst = 400;
     cfg->threads = 4;
     cfg->store_ack_sweep_ms = 30000;
+    cfg->sla_sweep_ms = 30000;
     cfg->max_event_streams = 64;
     cfg->event_heartbeat_ms = 15000;
     if (!cfg->host || !cfg->storage) {
@@ -384,6 +396,7 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double body = (double)cfg->max_body_bytes, threads = cfg->threads;
     double sweep = (double)cfg->store_ack_sweep_ms, streams = cfg->max_event_streams;
+    double sla_sweep = (double)cfg->sla_sweep_ms;
     double heartbeat = cfg->event_heartbeat_ms;
 
     if (!json_is_object(limits))
@@ -395,14 +408,86 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         get_number(c, limits, "burst", 1, 1e8, 0, &cfg->burst) != 0 ||
         get_number(c, limits, "threads", 1, 256, 1, &threads) != 0 ||
         get_number(c, limits, "store_ack_sweep_ms", 10, 86400000, 1, &sweep) != 0 ||
+        get_number(c, limits, "sla_sweep_ms", 10, 86400000, 1, &sla_sweep) != 0 ||
         get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0 ||
         get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0)
         return -1;
     cfg->max_body_bytes = (size_t)body;
     cfg->threads = (unsigned)threads;
     cfg->store_ack_sweep_ms = (unsigned)sweep;
+    cfg->sla_sweep_ms = (unsigned)sla_sweep;
     cfg->max_event_streams = (unsigned)streams;
     cfg->event_heartbeat_ms = (unsigned)heartbeat;
+    return 0;
+}
+
+/* An optional string member of 1..max bytes, copied into *out; `required` refuses absence. */
+static int get_string(const struct ctx *c, json_t *obj, const char *path, const char *name,
+                      int required, size_t max, char **out)
+{
+    json_t *v = json_object_get(obj, name);
+    char where[128];
+
+    snprintf(where, sizeof where, "%s.%s", path, name);
+    if (!v || json_is_null(v))
+        return required ? bad(c, where, "required string") : 0;
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max)
+        return bad(c, where, "must be a string of 1-%zu bytes", max);
+    if (!(*out = strdup(json_string_value(v))))
+        return bad(c, where, "out of memory");
+    return 0;
+}
+
+/* An http:// or https:// URL (the scheme is checked here; the rest by the library). */
+static int get_url(const struct ctx *c, json_t *obj, const char *name, char **out)
+{
+    char where[64];
+
+    if (get_string(c, obj, "alerts", name, 0, MAX_URL_LENGTH, out) != 0)
+        return -1;
+    snprintf(where, sizeof where, "alerts.%s", name);
+    if (*out && strncmp(*out, "http://", 7) != 0 && strncmp(*out, "https://", 8) != 0)
+        return bad(c, where, "must be an http:// or https:// URL");
+    return 0;
+}
+
+/* The `alerts` block, as ordertrack-poller reads it: {slack_webhook_url, rto_webhook_url,
+ * email: {smtp_url, from, to[]}}. */
+static int load_alerts(const struct ctx *c, otd_alerts_config *a, json_t *obj)
+{
+    json_t *email, *to, *v;
+    char where[64];
+    size_t i;
+
+    if (!json_is_object(obj))
+        return bad(c, "alerts", "must be an object");
+    a->present = 1;
+    if (check_fields(c, obj, "alerts", alert_fields) != 0 ||
+        get_url(c, obj, "slack_webhook_url", &a->slack_webhook_url) != 0 ||
+        get_url(c, obj, "rto_webhook_url", &a->rto_webhook_url) != 0)
+        return -1;
+    email = json_object_get(obj, "email");
+    if (!email || json_is_null(email))
+        return 0;
+    if (!json_is_object(email))
+        return bad(c, "alerts.email", "must be an object");
+    if (check_fields(c, email, "alerts.email", email_fields) != 0 ||
+        get_string(c, email, "alerts.email", "smtp_url", 1, MAX_URL_LENGTH, &a->smtp_url) != 0 ||
+        get_string(c, email, "alerts.email", "from", 1, 320, &a->email_from) != 0)
+        return -1;
+    to = json_object_get(email, "to");
+    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 100)
+        return bad(c, "alerts.email.to", "must be an array of 1..100 addresses");
+    if (!(a->email_to = calloc(json_array_size(to), sizeof *a->email_to)))
+        return bad(c, "alerts.email.to", "out of memory");
+    json_array_foreach(to, i, v) {
+        snprintf(where, sizeof where, "alerts.email.to[%zu]", i);
+        if (!json_is_string(v) || !strchr(json_string_value(v), '@'))
+            return bad(c, where, "must be an e-mail address");
+        if (!(a->email_to[i] = strdup(json_string_value(v))))
+            return bad(c, where, "out of memory");
+        a->n_email_to = i + 1;
+    }
     return 0;
 }
 
@@ -438,6 +523,9 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
             return bad(c, "sla", "must be an object");
         cfg->sla = json_incref(v);
     }
+    if ((v = json_object_get(root, "alerts")) && !json_is_null(v) &&
+        load_alerts(c, &cfg->alerts, v) != 0)
+        return -1;
     return 0;
 }
 

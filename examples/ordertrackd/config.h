@@ -18,6 +18,17 @@ typedef struct otd_api_key {
     size_t n_stores;
 } otd_api_key;
 
+/* The optional `alerts` block, the shape of ordertrack-poller's. */
+typedef struct otd_alerts_config {
+    int present;                 /* the block was given */
+    char *slack_webhook_url;     /* NULL: no Slack */
+    char *rto_webhook_url;       /* NULL: no RTO webhook */
+    char *smtp_url;              /* alerts.email: accepted for a shared block, not used */
+    char *email_from;
+    char **email_to;
+    size_t n_email_to;
+} otd_alerts_config;
+
 typedef struct otd_config {
     char *host;                  /* numeric listen address, e.g. "127.0.0.1" or "::1" */
     unsigned port;               /* 0 asks the kernel for a free port */
@@ -32,8 +43,10 @@ typedef struct otd_config {
     double burst;                /* limits.burst, default 400 */
     unsigned threads;            /* limits.threads: HTTP worker threads, default 4 */
     unsigned store_ack_sweep_ms; /* limits.store_ack_sweep_ms: store-ack timeout sweep, 30000 */
+    unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
+    otd_alerts_config alerts;    /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
 } otd_config;
 

@@ -11,7 +11,6 @@ set(OTD_CORE_SOURCES
   router.c
   body.c
   storage_probe.c
-  sla_times.c
   sweep.c
   webhooks.c
 )

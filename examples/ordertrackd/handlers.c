@@ -8,7 +8,6 @@
 #include "app.h"
 #include "body.h"
 #include "http_errors.h"
-#include "sla_times.h"
 #include "webhooks.h"
 
 /* Longest id, name or free-text member accepted in a body. */
@@ -348,19 +347,18 @@ static void order_list(otd_app *app, const otd_request *req, otd_response *res)
     respond_library_json(res, rc, &e, json, len);
 }
 
+/* The tracker's report under its policies (the config's `sla` block), at the tracker's
+ * clock. */
 static void order_sla(otd_app *app, const otd_request *req, otd_response *res)
 {
-    ot_sla_report report = OT_SLA_REPORT_INIT;
-    ot_order *order = load_scoped(app, req, req->match.order_id, res);
     char *json = NULL;
     size_t len = 0;
     ot_error e;
 
-    if (!order)
+    if (check_order_scope(app, req, res) != 0)
         return;
-    int rc = otd_order_sla(&json, &len, app->sla, order, otd_clock_wall_ms(NULL), &report, &e);
+    int rc = ot_tracker_sla_report(&json, &len, app->tracker, req->match.order_id, 0, &e);
     respond_library_json(res, rc, &e, json, len);
-    ot_order_free(order);
 }
 
 static void issue_add(otd_app *app, const otd_request *req, otd_response *res)

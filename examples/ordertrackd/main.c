@@ -1,6 +1,8 @@
-/* ordertrackd: start-up (config, exit status 2 on a bad one), the server, and a graceful
- * stop on SIGTERM/SIGINT through a self-pipe. */
+/* ordertrackd: start-up (config, exit status 2 on a bad one), the tracker with its SLA
+ * policies, metrics and notice sink (event streams, alerts), the housekeeping thread (sweeps,
+ * alert delivery), the server, and a graceful stop on SIGTERM/SIGINT through a self-pipe. */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -12,7 +14,11 @@
 #include <unistd.h>
 
 #include <ordertrack/ordertrack.h>
+#include <ordertrack/sys/http.h>
 #include <ordertrack/sys/notice.h>
+#ifdef OTD_HAVE_CURL
+#include <ordertrack/adapters/curl.h>
+#endif
 
 #include "app.h"
 #include "config.h"
@@ -86,6 +92,15 @@ static void wait_for_signal(int fd)
         ;
 }
 
+/* How many orders one ot_tracker_sla_sweep call examines before the housekeeping thread
+ * checks for a stop and continues from where it left off. */
+#define SLA_SWEEP_CHUNK 500
+/* How long held (undelivered) alerts wait before the next attempt. */
+#define ALERT_RETRY_MS 5000
+/* Per-request time-out of alert deliveries and the retry budget of one message. */
+#define ALERT_TIMEOUT_MS 5000
+#define ALERT_TOTAL_MS 10000
+
 /* Everything run() builds around the tracker, torn down in reverse. */
 struct host {
     otd_app app;
@@ -94,75 +109,224 @@ struct host {
     ot_metrics *metrics;
     ot_sla_policies *sla;
     otd_events *events;
-    pthread_t sweeper;
+    ot_http_client *http;      /* alerts only */
+    ot_alerts *alerts;         /* NULL without an `alerts` block */
+    ot_notice_sink alert_sink; /* the dispatcher's sink, chained from on_notice */
+    ot_sla_sweep_result sla_round; /* kept between chunks of one SLA sweep */
+    pthread_t housekeeper;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int sweeper_started, stopping;
+    int housekeeper_started, sync_ready, stopping, alerts_due;
 };
 
-/* The tracker's notices: library metrics, then the event streams of the order. */
+/* The tracker's notices (the tracker counts its own metrics): the alert dispatcher's queue,
+ * then the event streams of the order. */
 static void on_notice(void *userdata, const ot_notice *n)
 {
     struct host *h = userdata;
-    ot_sla_stage stage;
 
-    switch (n->kind) {
-    case OT_NOTICE_STATUS_CHANGED:
-        ot_metrics_count_transition(h->metrics, n->to_status, NULL);
-        break;
-    case OT_NOTICE_SHIPMENT_CHANGED:
-        ot_metrics_count_shipment_transition(h->metrics, n->to_shipment, NULL);
-        break;
-    case OT_NOTICE_SLA_WARNING:
-    case OT_NOTICE_SLA_BREACH:
-        if (n->detail && ot_sla_stage_from_string(&stage, n->detail, NULL) == 0)
-            ot_metrics_count_sla(h->metrics, (int)stage,
-                                 n->kind == OT_NOTICE_SLA_BREACH ? OT_SLA_STATE_BREACHED
-                                                                 : OT_SLA_STATE_WARNING,
-                                 NULL);
-        break;
-    default:
-        break;
+    if (h->alerts) {
+        h->alert_sink.notify(h->alert_sink.userdata, n);
+        /* Wake the housekeeping thread to deliver it; the sink itself never blocks. */
+        pthread_mutex_lock(&h->lock);
+        h->alerts_due = 1;
+        pthread_cond_signal(&h->cond);
+        pthread_mutex_unlock(&h->lock);
     }
     otd_events_notify(h->events, n->order_id);
 }
 
-/* The store-acknowledgment sweep, every limits.store_ack_sweep_ms until stopped. */
-static void *sweeper_main(void *arg)
+#ifdef OTD_HAVE_CURL
+/* The alert dispatcher's lookup: the courier and AWB of the order, which notices lack. */
+static void alert_lookup(void *userdata, const char *store_id, const char *order_id,
+                         char *courier, size_t courier_size, char *awb, size_t awb_size)
+{
+    struct host *h = userdata;
+    ot_order *order = NULL;
+    const char *name = NULL, *tracking;
+
+    (void)store_id;
+    if (ot_tracker_get(&order, h->tracker, order_id, NULL) != 0)
+        return;
+    if (ot_provider_is_parcel(ot_order_provider(order), NULL) == 1 &&
+        ot_provider_to_string(&name, ot_order_provider(order), NULL) == 0)
+        snprintf(courier, courier_size, "%s", name);
+    if ((tracking = ot_order_tracking_id(order)) != NULL)
+        snprintf(awb, awb_size, "%s", tracking);
+    ot_order_free(order);
+}
+#endif
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One SLA round over the active orders, in chunks; stops early when asked to stop. */
+static void sla_sweep(struct host *h)
+{
+    ot_sla_sweep_result *r = &h->sla_round;
+    ot_error e;
+    int stop;
+
+    do {
+        memset(&e, 0, sizeof e);
+        if (ot_tracker_sla_sweep(r, h->tracker, 0, SLA_SWEEP_CHUNK, &e) != 0) {
+            fprintf(stderr, "ordertrackd: SLA sweep: %s\n", e.message);
+            r->resume[0] = '\0'; /* start the next round from the beginning */
+            return;
+        }
+        pthread_mutex_lock(&h->lock);
+        stop = h->stopping;
+        pthread_mutex_unlock(&h->lock);
+    } while (!r->complete && !stop);
+}
+
+static void flush_alerts(struct host *h, int *held)
+{
+    ot_alerts_stats st = OT_ALERTS_STATS_INIT;
+    ot_error e;
+
+    memset(&e, 0, sizeof e);
+    if (ot_alerts_flush(h->alerts, &st, &e) != 0)
+        fprintf(stderr, "ordertrackd: alerts: %s (%llu sent, %llu failed, %llu dropped)\n",
+                e.message, (unsigned long long)st.sent, (unsigned long long)st.failed,
+                (unsigned long long)st.dropped);
+    if (st.overflow || st.lost)
+        fprintf(stderr, "ordertrackd: alerts: %llu notices not queued (queue full or no "
+                        "memory)\n", (unsigned long long)(st.overflow + st.lost));
+    *held = st.pending > 0;
+}
+
+/* The housekeeping thread: the store-acknowledgment sweep every limits.store_ack_sweep_ms,
+ * the library's SLA sweep every limits.sla_sweep_ms and, with an `alerts` block, delivery of
+ * queued alerts as soon as a notice arrives (held ones again after ALERT_RETRY_MS). Ends,
+ * after a last delivery, when stopping is set. */
+static void *housekeeper_main(void *arg)
 {
     struct host *h = arg;
-    unsigned period = h->app.cfg->store_ack_sweep_ms;
-    struct timespec until;
+    const otd_config *cfg = h->app.cfg;
+    int64_t now = monotonic_ms(), next_ack = now + cfg->store_ack_sweep_ms;
+    int64_t next_sla = now + cfg->sla_sweep_ms, next_retry = INT64_MAX;
+    int held = 0, flush;
 
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += period / 1000;
-        until.tv_nsec += (long)(period % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L)
-            until.tv_sec++, until.tv_nsec -= 1000000000L;
-        pthread_cond_timedwait(&h->cond, &h->lock, &until);
+        int64_t until = next_ack < next_sla ? next_ack : next_sla;
+        if (held && next_retry < until)
+            until = next_retry;
+        while (!h->stopping && !h->alerts_due && (now = monotonic_ms()) < until) {
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            int64_t wait = until - now;
+            ts.tv_sec += (time_t)(wait / 1000);
+            ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+            if (ts.tv_nsec >= 1000000000L)
+                ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+            pthread_cond_timedwait(&h->cond, &h->lock, &ts);
+        }
         if (h->stopping)
             break;
+        flush = h->alerts_due;
+        h->alerts_due = 0;
         pthread_mutex_unlock(&h->lock);
-        if (otd_sweep_store_ack(&h->app, otd_clock_wall_ms(NULL)) < 0)
-            fprintf(stderr, "ordertrackd: store-acknowledgment sweep: cannot list orders\n");
+
+        now = monotonic_ms();
+        if (now >= next_ack) {
+            if (otd_sweep_store_ack(&h->app, otd_clock_wall_ms(NULL)) < 0)
+                fprintf(stderr, "ordertrackd: store-acknowledgment sweep: cannot list orders\n");
+            next_ack = monotonic_ms() + cfg->store_ack_sweep_ms;
+        }
+        if (now >= next_sla) {
+            sla_sweep(h);
+            next_sla = monotonic_ms() + cfg->sla_sweep_ms;
+        }
+        if (h->alerts && (flush || (held && now >= next_retry))) {
+            flush_alerts(h, &held);
+            next_retry = held ? monotonic_ms() + ALERT_RETRY_MS : INT64_MAX;
+        }
         pthread_mutex_lock(&h->lock);
     }
     pthread_mutex_unlock(&h->lock);
+    if (h->alerts) /* what the last requests queued */
+        flush_alerts(h, &held);
     return NULL;
 }
 
-/* Storage, SLA policies, metrics, tracker, event hub, sweeper. 0, or an exit status. */
+/* The alert dispatcher of the `alerts` block: HTTP through libordertrack-curl's port and a
+ * resilient client. 0, or an exit status. */
+static int alerts_open(struct host *h, const otd_alerts_config *a)
+{
+#ifdef OTD_HAVE_CURL
+    ot_curl_options curl = OT_CURL_OPTIONS_INIT;
+    ot_http_policy policy = OT_HTTP_POLICY_INIT;
+    ot_alerts_config ac = OT_ALERTS_CONFIG_INIT;
+    ot_http port;
+    ot_error e;
+
+    memset(&e, 0, sizeof e);
+    curl.max_in_flight = 2;
+    curl.default_timeout_ms = ALERT_TIMEOUT_MS;
+    curl.max_response_bytes = 64 * 1024;
+    policy.max_total_ms = ALERT_TOTAL_MS;
+    if (ot_curl_http_new(&port, &curl, &e) != 0) {
+        fprintf(stderr, "ordertrackd: alerts: %s\n", e.message);
+        return 1;
+    }
+    if (ot_http_client_new(&h->http, &port, &policy, NULL, &e) != 0) {
+        port.close(port.userdata);
+        fprintf(stderr, "ordertrackd: alerts: %s\n", e.message);
+        return 1;
+    }
+    ac.http = h->http;
+    ac.slack_webhook_url = a->slack_webhook_url;
+    ac.rto_webhook_url = a->rto_webhook_url;
+    ac.report_capacity = 0; /* e-mail reports are ordertrack-poller's */
+    ac.timeout_ms = ALERT_TIMEOUT_MS;
+    ac.userdata = h;
+    ac.lookup = alert_lookup;
+    if (ot_alerts_new(&h->alerts, &ac, &e) != 0 ||
+        ot_alerts_sink(&h->alert_sink, h->alerts, &e) != 0) {
+        fprintf(stderr, "ordertrackd: alerts.%s: %s\n", e.field[0] ? e.field : "", e.message);
+        return e.code == OT_EINVAL ? OTD_EXIT_CONFIG : 1;
+    }
+    if (a->smtp_url)
+        fprintf(stderr, "ordertrackd: alerts.email: e-mail reports are sent by "
+                        "ordertrack-poller; ordertrackd ignores them\n");
+    return 0;
+#else
+    (void)h;
+    (void)a;
+    fprintf(stderr, "ordertrackd: alerts: this build has no HTTP client (OT_WITH_CURL=OFF)\n");
+    return OTD_EXIT_CONFIG;
+#endif
+}
+
+/* Storage, SLA policies, metrics, alerts, tracker, event hub, housekeeping thread. 0, or an
+ * exit status. */
 static int host_open(struct host *h, const otd_config *cfg)
 {
     ot_tracker_options opt = OT_TRACKER_OPTIONS_INIT;
     ot_notice_sink sink = OT_NOTICE_SINK_INIT;
+    ot_sla_sweep_result round = OT_SLA_SWEEP_RESULT_INIT;
+    pthread_condattr_t attr;
     char err[512], *sla;
     ot_error e;
     int rc;
 
     memset(&e, 0, sizeof e);
+    h->sla_round = round;
+    if (pthread_condattr_init(&attr) != 0 ||
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&h->cond, &attr) != 0 || pthread_mutex_init(&h->lock, NULL) != 0) {
+        fprintf(stderr, "ordertrackd: cannot set up the housekeeping thread\n");
+        return 1;
+    }
+    pthread_condattr_destroy(&attr);
+    h->sync_ready = 1;
 
     if ((rc = storage_open_uri(&h->storage, cfg->storage, err, sizeof err)) != 0) {
         fprintf(stderr, "ordertrackd: %s\n", err);
@@ -177,11 +341,19 @@ static int host_open(struct host *h, const otd_config *cfg)
             return OTD_EXIT_CONFIG;
         }
     }
+    if (cfg->alerts.present && (rc = alerts_open(h, &cfg->alerts)) != 0)
+        return rc;
     sink.userdata = h;
     sink.notify = on_notice;
+    if (ot_metrics_new(&h->metrics, &e) != 0) {
+        fprintf(stderr, "ordertrackd: %s\n", e.message);
+        return 1;
+    }
     opt.storage = h->storage;
     opt.notices = &sink;
-    if (ot_metrics_new(&h->metrics, &e) != 0 || ot_tracker_new(&h->tracker, &opt, &e) != 0) {
+    opt.sla = h->sla;
+    opt.metrics = h->metrics;
+    if (ot_tracker_new(&h->tracker, &opt, &e) != 0) {
         fprintf(stderr, "ordertrackd: %s\n", e.message);
         return 1;
     }
@@ -192,34 +364,34 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->app.lib_metrics = h->metrics;
     h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms);
     h->app.events = h->events;
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_cond_init(&h->cond, NULL);
-    if (!h->events || pthread_create(&h->sweeper, NULL, sweeper_main, h) != 0) {
+    if (!h->events || pthread_create(&h->housekeeper, NULL, housekeeper_main, h) != 0) {
         fprintf(stderr, "ordertrackd: cannot start the background threads\n");
         return 1;
     }
-    h->sweeper_started = 1;
+    h->housekeeper_started = 1;
     return 0;
 }
 
 static void host_close(struct host *h)
 {
-    if (h->sweeper_started) {
+    if (h->housekeeper_started) {
         pthread_mutex_lock(&h->lock);
         h->stopping = 1;
         pthread_cond_signal(&h->cond);
         pthread_mutex_unlock(&h->lock);
-        pthread_join(h->sweeper, NULL);
-    }
-    if (h->events || h->sweeper_started) {
-        pthread_cond_destroy(&h->cond);
-        pthread_mutex_destroy(&h->lock);
+        pthread_join(h->housekeeper, NULL);
     }
     otd_events_free(h->events);
     ot_tracker_free(h->tracker);
+    ot_alerts_free(h->alerts); /* after the tracker that held its sink */
+    ot_http_client_free(h->http);
     ot_sla_policies_free(h->sla);
     ot_metrics_free(h->metrics);
     ot_storage_close(h->storage);
+    if (h->sync_ready) {
+        pthread_cond_destroy(&h->cond);
+        pthread_mutex_destroy(&h->lock);
+    }
 }
 
 static int run(const otd_config *cfg)

@@ -1,5 +1,5 @@
 /* Store-acknowledgment timeouts: list store_notified orders page by page, evaluate their
- * SLA, raise store_ack_timeout once per order. The idempotency key makes two sweepers (two
+ * SLA (ot_sla_times_from_order), raise store_ack_timeout once per order. The idempotency key makes two sweepers (two
  * processes on one database) raise it once. */
 #include "sweep.h"
 
@@ -10,8 +10,6 @@
 #include <ordertrack/ordertrack.h>
 
 #include <ordertrack/sys/storage.h>
-
-#include "sla_times.h"
 
 #define SWEEP_PAGE 100
 #define ISSUE_TYPE "store_ack_timeout"
@@ -29,6 +27,19 @@ static int has_issue(const ot_order *order)
     return 0;
 }
 
+/* The SLA report of `order` at `now_ms` under `policies` (NULL: the library defaults). */
+static int order_sla(ot_sla_report *report, const ot_sla_policies *policies,
+                     const ot_order *order, int64_t now_ms)
+{
+    ot_sla_times times = OT_SLA_TIMES_INIT;
+    ot_sla_policy policy = OT_SLA_POLICY_INIT;
+
+    if (ot_sla_times_from_order(&times, order, NULL) != 0)
+        return -1;
+    return policies ? ot_sla_evaluate(report, policies, &times, now_ms, NULL)
+                    : ot_sla_evaluate_policy(report, &policy, &times, now_ms, NULL);
+}
+
 /* 1 when an issue was raised for this order. */
 static int sweep_one(otd_app *app, const ot_order *order, int64_t now_ms)
 {
@@ -38,7 +49,7 @@ static int sweep_one(otd_app *app, const ot_order *order, int64_t now_ms)
     char key[300], description[160];
 
     if (ot_order_status(order) != OT_STATUS_STORE_NOTIFIED || has_issue(order) ||
-        otd_order_sla(NULL, NULL, app->sla, order, now_ms, &report, NULL) != 0 ||
+        order_sla(&report, app->sla, order, now_ms) != 0 ||
         !st->applies || st->state != OT_SLA_STATE_BREACHED)
         return 0;
     snprintf(key, sizeof key, "%s/%.255s", ISSUE_TYPE, ot_order_order_id(order));
@@ -51,12 +62,8 @@ static int sweep_one(otd_app *app, const ot_order *order, int64_t now_ms)
     r.issue_type = ISSUE_TYPE;
     r.description = description;
     r.severity = OT_SEVERITY_HIGH;
-    if (ot_tracker_raise_issue(NULL, app->tracker, &r, NULL) != 0)
-        return 0;
-    if (app->lib_metrics)
-        ot_metrics_count_sla(app->lib_metrics, OT_SLA_STAGE_STORE_ACKNOWLEDGMENT,
-                             OT_SLA_STATE_BREACHED, NULL);
-    return 1;
+    /* The breach itself is counted by the tracker's SLA sweep (ot_tracker_sla_sweep). */
+    return ot_tracker_raise_issue(NULL, app->tracker, &r, NULL) == 0;
 }
 
 int otd_sweep_store_ack(otd_app *app, int64_t now_ms)

@@ -1,6 +1,7 @@
 /* Partner webhooks. Authentication comes first and runs over the raw body (Uber's HMAC
  * before anything is parsed); then ot_courier_parse() and one ot_tracker_apply_update()
- * per update. The answer is a small summary: partners retry on anything but 2xx, so only a
+ * per update (the tracker counts them in the metrics; only verification failures are
+ * counted here). The answer is a small summary: partners retry on anything but 2xx, so only a
  * bad signature (401), an unparsable payload (400) or a storage failure (503) is an error. */
 #include "webhooks.h"
 
@@ -71,10 +72,6 @@ static int verify(otd_app *app, const struct partner *p, const otd_request *req)
 enum { APPLIED, UNCHANGED, UNMAPPED, REJECTED, UNKNOWN_ORDER, N_OUTCOMES };
 static const char *const outcome_names[N_OUTCOMES] = {"applied", "unchanged", "unmapped",
                                                       "rejected", "unknown_order"};
-static const int outcome_results[N_OUTCOMES] = {
-    OT_COURIER_RESULT_APPLIED, OT_COURIER_RESULT_STALE, OT_COURIER_RESULT_UNMAPPED,
-    OT_COURIER_RESULT_REJECTED, OT_COURIER_RESULT_FAILED};
-
 void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
 {
     const struct partner *p = NULL;
@@ -109,17 +106,17 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
     n = ot_update_list_count(list);
     for (size_t i = 0; i < n; i++) {
         const ot_update *u = ot_update_list_get(list, i);
-        ot_order *order = NULL;
+        ot_update by_awb = *u;
+        ot_order *known = NULL;
         int outcome;
-        rc = ot_tracker_apply_update(&order, app->tracker, u, NULL, &e);
-        if (rc == OT_ENOTFOUND && u->order_id && u->tracking_id) {
+        if (u->order_id && u->tracking_id &&
+            ot_tracker_get(&known, app->tracker, u->order_id, NULL) == OT_ENOTFOUND)
             /* The partner's order id is not ours (Shiprocket echoes its own): match by the
-             * AWB, as docs/API.md promises. */
-            ot_update by_awb = *u;
+             * AWB, as docs/API.md promises. Looked up first, so that the tracker counts
+             * each update once (ordertrack_courier_updates_total). */
             by_awb.order_id = NULL;
-            rc = ot_tracker_apply_update(&order, app->tracker, &by_awb, NULL, &e);
-        }
-        ot_order_free(order);
+        ot_order_free(known);
+        rc = ot_tracker_apply_update(NULL, app->tracker, &by_awb, NULL, &e);
         if (rc == 0)
             outcome = (u->flags & OT_UPDATE_UNMAPPED) ? UNMAPPED : APPLIED;
         else if (rc == OT_ESTALE)
@@ -135,9 +132,6 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
             return;
         }
         counts[outcome]++;
-        if (app->lib_metrics)
-            ot_metrics_count_courier_update(app->lib_metrics, p->provider,
-                                            outcome_results[outcome], NULL);
     }
     ot_update_list_free(list);
     if (n > 0 && counts[UNKNOWN_ORDER] == n) {

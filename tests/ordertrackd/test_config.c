@@ -74,6 +74,51 @@ static void test_minimal_defaults(void **state)
     assert_int_equal(cfg.max_body_bytes, 65536);
     assert_null(cfg.sla);
     assert_null(cfg.webhooks);
+    assert_int_equal(cfg.store_ack_sweep_ms, 30000);
+    assert_int_equal(cfg.sla_sweep_ms, 30000);
+    assert_false(cfg.alerts.present);
+    assert_null(cfg.alerts.slack_webhook_url);
+    otd_config_free(&cfg);
+}
+
+/* The `alerts` block has the shape of ordertrack-poller's; limits.sla_sweep_ms is read. */
+static void test_alerts_and_sla_sweep(void **state)
+{
+    otd_config cfg;
+    char err[256] = "";
+    (void)state;
+
+    if (otd_config_load_string(
+            &cfg,
+            "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}],\n"
+            " \"limits\": {\"sla_sweep_ms\": 250, \"store_ack_sweep_ms\": 100},\n"
+            " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.com/services/T/B/x\",\n"
+            "            \"rto_webhook_url\": \"http://127.0.0.1:9/rto\",\n"
+            "            \"email\": {\"smtp_url\": \"smtp://mail:587\", \"from\": \"a@b.c\",\n"
+            "                      \"to\": [\"ops@b.c\", \"Ops <x@b.c>\"]}}}",
+            "alerts.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.sla_sweep_ms, 250);
+    assert_int_equal(cfg.store_ack_sweep_ms, 100);
+    assert_true(cfg.alerts.present);
+    assert_string_equal(cfg.alerts.slack_webhook_url, "https://hooks.slack.com/services/T/B/x");
+    assert_string_equal(cfg.alerts.rto_webhook_url, "http://127.0.0.1:9/rto");
+    assert_string_equal(cfg.alerts.smtp_url, "smtp://mail:587");
+    assert_string_equal(cfg.alerts.email_from, "a@b.c");
+    assert_int_equal(cfg.alerts.n_email_to, 2);
+    assert_string_equal(cfg.alerts.email_to[1], "Ops <x@b.c>");
+    otd_config_free(&cfg);
+
+    /* An empty block is valid: nothing to send to, but the dispatcher exists. */
+    assert_int_equal(otd_config_load_string(&cfg,
+                                            "{\"api_keys\": [{\"key\": \"k\", \"role\": "
+                                            "\"admin\"}], \"alerts\": {}}",
+                                            "e.json", err, sizeof err),
+                     0);
+    assert_true(cfg.alerts.present);
+    assert_null(cfg.alerts.slack_webhook_url);
+    assert_null(cfg.alerts.rto_webhook_url);
+    assert_null(cfg.alerts.smtp_url);
     otd_config_free(&cfg);
 }
 
@@ -150,6 +195,36 @@ static const struct {
      "bad.json: limits.event_heartbeat_ms: 5 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"sla\": []}",
      "bad.json: sla: must be an object"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"sla_sweep_ms\": 5}}",
+     "bad.json: limits.sla_sweep_ms: 5 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"sla_sweep_ms\": \"1s\"}}",
+     "bad.json: limits.sla_sweep_ms: must be an integer"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": []}",
+     "bad.json: alerts: must be an object"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"slack_url\": \"http://x\"}}",
+     "bad.json: alerts.slack_url: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"slack_webhook_url\": 1}}",
+     "bad.json: alerts.slack_webhook_url: must be a string"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"rto_webhook_url\": \"ftp://crm/rto\"}}",
+     "bad.json: alerts.rto_webhook_url: must be an http:// or https:// URL"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"email\": {\"smtp_url\": \"smtp://m\", \"from\": \"a@b\", \"to\": [\"c@d\"], "
+     "\"bcc\": []}}}",
+     "bad.json: alerts.email.bcc: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"email\": {\"smtp_url\": \"smtp://m\", \"from\": \"a@b\", \"to\": []}}}",
+     "bad.json: alerts.email.to: must be an array of 1..100 addresses"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"email\": {\"smtp_url\": \"smtp://m\", \"from\": \"a@b\", \"to\": [\"nobody\"]}}}",
+     "bad.json: alerts.email.to[0]: must be an e-mail address"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+     "{\"email\": {\"from\": \"a@b\", \"to\": [\"c@d\"]}}}",
+     "bad.json: alerts.email.smtp_url: required"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
      "bad.json: line 1"},
     {"{\"api_keys\": ", "bad.json: line 1, column"},
@@ -253,6 +328,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_loads), cmocka_unit_test(test_minimal_defaults),
+        cmocka_unit_test(test_alerts_and_sla_sweep),
         cmocka_unit_test(test_invalid_configs), cmocka_unit_test(test_args),
         cmocka_unit_test(test_role_names),
     };
