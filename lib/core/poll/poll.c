@@ -109,7 +109,8 @@ static void page_drop_front(struct page *p, size_t n)
         ot_order_free(p->entries[i].order);
         ot__free(p->entries[i].awb_copy);
     }
-    memmove(p->entries, p->entries + n, (p->count - n) * sizeof *p->entries);
+    if (p->count > n)       /* entries is NULL when nothing was collected */
+        memmove(p->entries, p->entries + n, (p->count - n) * sizeof *p->entries);
     p->count -= n;
 }
 
