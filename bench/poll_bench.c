@@ -1,10 +1,13 @@
 /* Poll-cycle benchmark: N Delhivery orders (memory store) against the courier simulator with
- * a fixed answer latency, one run with W workers; prints the run's summary and its time.
+ * a fixed answer latency, one run with W workers; prints the run's summary and its time,
+ * the latency bound (requests / W workers x latency), the CPU seconds
+ * of this process during the run and its peak resident set (getrusage).
  * Usage: poll_bench [ORDERS [WORKERS [LATENCY_MS]]]   (defaults 5000 50 250) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ordertrack/ordertrack.h>
 #include <ordertrack/adapters/curl.h>
@@ -12,12 +15,33 @@
 #include <ordertrack/sys/http.h>
 #include <ordertrack/sys/storage.h>
 #include "courier_sim.h"
+#include "bench_util.h"
 
 static double seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds (user + system) used so far by process `pid`, from /proc; -1 if unknown. */
+static double proc_cpu(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long ut = 0, st = 0;
+    FILE *f;
+    size_t n;
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if (!(f = fopen(path, "r")))
+        return -1;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* after "pid (comm) ": state is field 3; utime and stime are fields 14 and 15 */
+    if (!(p = strrchr(buf, ')')) ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int fail(const char *what, const ot_error *err)
@@ -45,7 +69,7 @@ int main(int argc, char **argv)
     ot_sim sim;
     char *body;
     size_t len = 0, cap;
-    double t0, t1;
+    double t0, t1, c0, c1, s0, s1, bound;
     long i;
     int rc = 1;
 
@@ -105,15 +129,32 @@ int main(int argc, char **argv)
     }
     pc.courier = courier;
     pc.workers = (unsigned)workers;
+    s0 = proc_cpu(sim.pid);
+    c0 = bench_cpu();
     t0 = seconds();
     if (ot_poll_run(&s, tracker, http, &pc, &err)) {
         rc = fail("poll", &err);
         goto out;
     }
     t1 = seconds();
+    c1 = bench_cpu();
+    s1 = proc_cpu(sim.pid);
     printf("orders %zu, requests %zu, changed %zu, failed %zu, workers %ld, latency %s ms: "
            "%.2f s, %.0f orders/s\n", s.orders, s.requests, s.changed, s.failed_requests,
            workers, latency, t1 - t0, (double)s.orders / (t1 - t0));
+    /* Delhivery answers up to 50 AWBs per request; W requests in flight at a time: the run
+     * cannot beat requests / W x latency (issue 11: 720 / 50 x 250 ms = 3.6 s). */
+    bound = (double)s.requests / (double)workers * atof(latency) / 1e3;
+    bench_result("poll.orders", (double)s.orders);
+    bench_result("poll.requests", (double)s.requests);
+    bench_result("poll.failed", (double)s.failed_requests);
+    bench_result("poll.wall_s", t1 - t0);
+    bench_result("poll.bound_s", bound);
+    bench_result("poll.ratio", bound / (t1 - t0));
+    bench_result("poll.cpu_s", c1 - c0);
+    bench_result("poll.maxrss_kib", (double)bench_maxrss_kib());
+    if (s0 >= 0 && s1 >= 0)
+        bench_result("poll.sim_cpu_s", s1 - s0);
     rc = s.failed_requests || s.changed != (size_t)orders;
 out:
     ot_courier_client_free(courier);

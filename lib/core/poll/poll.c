@@ -101,6 +101,19 @@ static void page_clear(struct page *p)
     p->count = 0;
 }
 
+/* Drop the first `n` entries (polled), keeping the rest for the next round. */
+static void page_drop_front(struct page *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        ot_order_free(p->entries[i].order);
+        ot__free(p->entries[i].awb_copy);
+    }
+    if (p->count > n)       /* entries is NULL when nothing was collected */
+        memmove(p->entries, p->entries + n, (p->count - n) * sizeof *p->entries);
+    p->count -= n;
+}
+
 static int collect(void *ctx, ot_order *order, ot_error *err)
 {
     struct page *p = ctx;
@@ -442,7 +455,7 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
     struct run r;
     struct page p = {NULL, 0, 0};
     char cursor[OT_STORAGE_CURSOR_SIZE] = "", next[OT_STORAGE_CURSOR_SIZE];
-    size_t remaining, batch, page_size;
+    size_t remaining, batch, page_size, fill;
     unsigned version;
     int rc, first_round = 1;
 
@@ -459,24 +472,45 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
     batch = cfg->batch_size ? cfg->batch_size : ot__courier_batch(cfg->courier);
     r.batch = batch;
     page_size = batch * (OT_STORAGE_QUERY_MAX / batch);
+    /* A storage page holds at most OT_STORAGE_QUERY_MAX orders (20 batches of 50), fewer than
+     * `workers` batches: pages are collected until one full round (`workers` batches) is
+     * queued, whole rounds are polled and the remainder waits for the next pages, so every
+     * round but the last keeps all the workers busy. */
+    fill = batch * (cfg->workers ? cfg->workers : 1);
     remaining = cfg->max_orders ? cfg->max_orders : SIZE_MAX;
     do {
-        ot_storage_query q = OT_STORAGE_QUERY_INIT;
-        q.delivery_provider = ot_courier_client_provider(cfg->courier, NULL);
-        q.shipment_active = 1;
-        q.limit = remaining < page_size ? remaining : page_size;
-        q.cursor = cursor;
-        next[0] = '\0';
-        rc = tracker->storage.query(tracker->storage.userdata, &q, collect, &p, next,
-                                    sizeof next, err);
-        if (rc == 0) {
-            sum->orders += p.count;
-            remaining -= q.limit;
-            rc = poll_page(&r, &p, &first_round, err);
-        }
-        page_clear(&p);
-        memcpy(cursor, next, sizeof cursor);
-    } while (rc == 0 && cursor[0] && remaining > 0);
+        size_t polled, count;
+        int more;
+        do {
+            ot_storage_query q = OT_STORAGE_QUERY_INIT;
+            size_t before = p.count;
+            q.delivery_provider = ot_courier_client_provider(cfg->courier, NULL);
+            q.shipment_active = 1;
+            q.limit = remaining < page_size ? remaining : page_size;
+            q.cursor = cursor;
+            next[0] = '\0';
+            rc = tracker->storage.query(tracker->storage.userdata, &q, collect, &p, next,
+                                        sizeof next, err);
+            if (rc == 0) {
+                sum->orders += p.count - before;
+                remaining -= q.limit;
+            }
+            memcpy(cursor, next, sizeof cursor);
+            more = rc == 0 && cursor[0] && remaining > 0;
+        } while (more && p.count < fill);
+        if (rc != 0)
+            break;
+        /* whole rounds now; everything when the orders ran out */
+        count = p.count;
+        polled = more ? count - count % fill : count;
+        p.count = polled;
+        rc = poll_page(&r, &p, &first_round, err);
+        p.count = count;
+        page_drop_front(&p, polled);
+        if (!more)
+            break;
+    } while (rc == 0);
+    page_clear(&p);
     ot__free(p.entries);
     return rc;
 }
