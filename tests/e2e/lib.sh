@@ -16,6 +16,9 @@ bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 # start LOGNAME ARGS...: run the daemon in the background, wait for its port.
 start() {
   log=$tmp/$1.log; shift
+  # An earlier run's output must not be read as this one's (the redirections happen in the
+  # background, possibly after the loop below first reads the files).
+  rm -f "$tmp/stdout" "$log"
   "$bin" "$@" > "$tmp/stdout" 2> "$log" &
   pid=$!
   port=

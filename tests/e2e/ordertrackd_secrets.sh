@@ -18,11 +18,15 @@ trap cleanup EXIT
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 start() {
+  # No output of an earlier run may be mistaken for this one's: the redirections below
+  # happen in the background, after this loop may already have read the files.
+  rm -f "$tmp/stdout" "$tmp/stderr"
   "$bin" "$@" > "$tmp/stdout" 2> "$tmp/stderr" &
   pid=$!
   port=
   for _ in $(seq 1 200); do
-    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/stderr")
+    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/stderr" \
+           2>/dev/null)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
