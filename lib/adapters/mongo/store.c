@@ -333,6 +333,9 @@ static int key_purge(struct session *x, const char *key, int64_t now, ot_error *
     return rc;
 }
 
+/* Grace added to the TTL index's deadline of a key (see key_insert). */
+#define MG_TTL_GRACE_MS (3600 * 1000LL)
+
 /* Insert the key document; `state` "pending" (with the order write's nonce) or "done".
  * `dup_code` answers a live key of that name. */
 static int key_insert(struct session *x, const ot_idempotency_record *idem, const char *state,
@@ -354,10 +357,12 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
     append_date(&doc, "created_at", idem->created_at_ms);
     append_date(&doc, "expires_at", idem->expires_at_ms);
     /* what the TTL index reads: the server removes the key by its own clock once it is
-     * (expires_at - created_at) old, never before expires_at (the tracker's clock, which
-     * may be a test clock far in the past) */
+     * (expires_at - created_at) old plus an hour of grace, never before expires_at (the
+     * tracker's clock, which may be a test clock far in the past). The TTL only collects
+     * garbage: idem_get compares expires_at with the tracker's clock, so the grace keeps a
+     * short-lived key from vanishing under a slow caller without keeping it alive longer. */
     wall = (int64_t)time(NULL) * 1000;
-    ttl = wall + (idem->expires_at_ms - idem->created_at_ms);
+    ttl = wall + (idem->expires_at_ms - idem->created_at_ms) + MG_TTL_GRACE_MS;
     append_date(&doc, "ttl_at", ttl > idem->expires_at_ms ? ttl : idem->expires_at_ms);
     BSON_APPEND_UTF8(&doc, "state", state);
     if (order_id) {
