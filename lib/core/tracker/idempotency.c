@@ -183,5 +183,9 @@ int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
         return rc;
     rc = ot_order_from_json(out, text, len, err);
     ot__free(text);
+    if (!rc && (rc = ot__open_order(t, *out, err))) {  /* the response was stored sealed */
+        ot_order_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
