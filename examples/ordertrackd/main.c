@@ -93,6 +93,7 @@ struct host {
     ot_tracker *tracker;
     ot_metrics *metrics;
     ot_sla_policies *sla;
+    ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
     pthread_t sweeper;
     pthread_mutex_t lock;
@@ -177,6 +178,15 @@ static int host_open(struct host *h, const otd_config *cfg)
             return OTD_EXIT_CONFIG;
         }
     }
+    if (cfg->has_pii_key) {
+        if (ot_pii_new_static(&h->pii, cfg->pii_key_id, cfg->pii_key, sizeof cfg->pii_key,
+                              &e) != 0) {
+            fprintf(stderr, "ordertrackd: pii.%s: %s\n", e.field[0] ? e.field : "key",
+                    e.message);
+            return OTD_EXIT_CONFIG;
+        }
+        opt.pii = h->pii;
+    }
     sink.userdata = h;
     sink.notify = on_notice;
     opt.storage = h->storage;
@@ -217,6 +227,7 @@ static void host_close(struct host *h)
     }
     otd_events_free(h->events);
     ot_tracker_free(h->tracker);
+    ot_pii_free(h->pii);
     ot_sla_policies_free(h->sla);
     ot_metrics_free(h->metrics);
     ot_storage_close(h->storage);
