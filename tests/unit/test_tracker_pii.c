@@ -59,8 +59,10 @@ static void spy_check(const ot_storage_record *rec, const ot_idempotency_record 
     assert_int_equal(strlen(rec->customer_id), 64);
     assert_int_equal(ot_pii_blind_index(index, spy_now->pii, "customer_id", CUSTOMER, NULL), 0);
     assert_string_equal(rec->customer_id, index);
-    if (idem)
+    if (idem) {
         no_plaintext(idem->response, "idempotency response");
+        assert_int_equal(strlen(idem->request_hash), 64);  /* keyed (HMAC) with a PII key */
+    }
     spy_now->seen++;
 }
 
