@@ -48,6 +48,9 @@ typedef struct otd_config {
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
     otd_alerts_config alerts;    /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
+    int has_pii_key;             /* "pii" given: personal data is sealed at rest */
+    char pii_key_id[64];         /* pii.key_id: [A-Za-z0-9._-], 1..63 characters */
+    unsigned char pii_key[32];   /* pii.key_hex decoded (AES-256); wiped on free */
 } otd_config;
 
 /* Exit statuses of start-up failures. */

@@ -108,6 +108,7 @@ struct host {
     ot_tracker *tracker;
     ot_metrics *metrics;
     ot_sla_policies *sla;
+    ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
     ot_http_client *http;      /* alerts only */
     ot_alerts *alerts;         /* NULL without an `alerts` block */
@@ -343,6 +344,15 @@ static int host_open(struct host *h, const otd_config *cfg)
     }
     if (cfg->alerts.present && (rc = alerts_open(h, &cfg->alerts)) != 0)
         return rc;
+    if (cfg->has_pii_key) {
+        if (ot_pii_new_static(&h->pii, cfg->pii_key_id, cfg->pii_key, sizeof cfg->pii_key,
+                              &e) != 0) {
+            fprintf(stderr, "ordertrackd: pii.%s: %s\n", e.field[0] ? e.field : "key",
+                    e.message);
+            return OTD_EXIT_CONFIG;
+        }
+        opt.pii = h->pii;
+    }
     sink.userdata = h;
     sink.notify = on_notice;
     if (ot_metrics_new(&h->metrics, &e) != 0) {
@@ -385,6 +395,7 @@ static void host_close(struct host *h)
     ot_tracker_free(h->tracker);
     ot_alerts_free(h->alerts); /* after the tracker that held its sink */
     ot_http_client_free(h->http);
+    ot_pii_free(h->pii);
     ot_sla_policies_free(h->sla);
     ot_metrics_free(h->metrics);
     ot_storage_close(h->storage);

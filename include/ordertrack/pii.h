@@ -80,6 +80,16 @@ OT_EXTERN int ot_pii_encrypt(char **token, const ot_pii *pii, const char *field,
 OT_EXTERN int ot_pii_decrypt(char **plaintext, size_t *len, const ot_pii *pii,
                              const char *field, const char *token, ot_error *err);
 
+/**
+ * Keyed blind index of `value` for `field` (e.g. "customer_id"), so storage can index and
+ * look up equal values without holding them: lowercase hex HMAC-SHA256, 64 characters and a
+ * NUL in `out`, under a key derived from the provider's current key (HMAC(key, "ordertrack
+ * blind index v1")), over `field`, a NUL byte and `value`. Deterministic for one key: a
+ * rotated current key gives other indexes (docs/storage-port.md).
+ */
+OT_EXTERN int ot_pii_blind_index(char out[65], const ot_pii *pii, const char *field,
+                                 const char *value, ot_error *err);
+
 /** 1 if `value` looks like a sealed token (starts with "otpii:v1:"), else 0. Pure. */
 OT_EXTERN int ot_pii_is_token(const char *value);
 

@@ -46,11 +46,12 @@ struct ot_clock;
 struct ot_notice_sink;
 struct ot_sla_policies;
 struct ot_metrics;
+struct ot_pii;
 
-#define OT_TRACKER_OPTIONS_VERSION 2
+#define OT_TRACKER_OPTIONS_VERSION 3
 
 /** Tracker options, filled by the caller. Version 1: every member up to idempotency_ttl_ms;
- * version 2 adds `sla` and `metrics`. */
+ * version 2 adds `sla` and `metrics`; version 3 adds `pii`. */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -67,10 +68,19 @@ typedef struct ot_tracker_options {
     struct ot_metrics *metrics;             /**< (since 2) registry the tracker counts into
                                                  (transitions, conflicts, courier updates,
                                                  SLA, stage durations); NULL: none. Borrowed */
+    const struct ot_pii *pii;               /**< (since 3) encryption at rest of personal
+                                                 data (pii.h): customer_id and the driver's
+                                                 name and phone reach storage sealed, the
+                                                 customer_id column as a keyed blind index,
+                                                 and are opened on every read. NULL: stored
+                                                 as given; a sealed record then answers
+                                                 OT_EINTEGRITY naming the field. Borrowed:
+                                                 must outlive the tracker */
 } ot_tracker_options;
 
 #define OT_TRACKER_OPTIONS_INIT \
-    { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL }
+    { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
+      NULL }
 
 #define OT_REQUEST_VERSION 1
 

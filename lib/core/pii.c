@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "ordertrack/pii.h"
@@ -320,5 +321,53 @@ int ot_pii_decrypt(char **plaintext, size_t *len, const ot_pii *pii, const char 
     out[n] = '\0';
     *plaintext = out;
     *len = n;
+    return 0;
+}
+
+int ot_pii_blind_index(char out[65], const ot_pii *pii, const char *field, const char *value,
+                       ot_error *err)
+{
+    static const char label[] = "ordertrack blind index v1";
+    static const char hexdigits[] = "0123456789abcdef";
+    unsigned char key[OT_PII_KEY_SIZE], index_key[32], mac[32];
+    char id[OT_PII_KEY_ID_SIZE];
+    unsigned int n = 0;
+    size_t i;
+    int rc, ok;
+
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "output buffer is NULL");
+    out[0] = '\0';
+    if (!pii || !field || !value)
+        return ot__error_field(err, OT_EINVAL, !pii ? "pii" : !field ? "field" : "value",
+                               "%s is NULL", !pii ? "sealer" : !field ? "field name" : "value");
+    if ((rc = fetch_key(key, id, pii, NULL, err)) != 0)
+        return rc;
+    /* index key = HMAC(key, label): never the encryption key itself */
+    ok = HMAC(EVP_sha256(), key, sizeof key, (const unsigned char *)label, sizeof label - 1,
+              index_key, &n) != NULL && n == sizeof index_key;
+    OPENSSL_cleanse(key, sizeof key);
+    if (ok) {
+        /* MAC over field NUL value, so equal values of different fields do not match */
+        size_t flen = strlen(field), vlen = strlen(value);
+        unsigned char *msg = ot__malloc(flen + 1 + vlen);
+        if (!msg) {
+            OPENSSL_cleanse(index_key, sizeof index_key);
+            return ot__error_set(err, OT_ENOMEM, "out of memory indexing %s", field);
+        }
+        memcpy(msg, field, flen + 1);
+        memcpy(msg + flen + 1, value, vlen);
+        ok = HMAC(EVP_sha256(), index_key, sizeof index_key, msg, flen + 1 + vlen, mac, &n) !=
+                 NULL && n == sizeof mac;
+        ot__free(msg);
+    }
+    OPENSSL_cleanse(index_key, sizeof index_key);
+    if (!ok)
+        return ot__error_set(err, OT_ENOMEM, "HMAC-SHA256 failed indexing %s", field);
+    for (i = 0; i < sizeof mac; i++) {
+        out[2 * i] = hexdigits[mac[i] >> 4];
+        out[2 * i + 1] = hexdigits[mac[i] & 15];
+    }
+    out[64] = '\0';
     return 0;
 }

@@ -74,6 +74,7 @@ static void test_minimal_defaults(void **state)
     assert_int_equal(cfg.max_body_bytes, 65536);
     assert_null(cfg.sla);
     assert_null(cfg.webhooks);
+    assert_false(cfg.has_pii_key);
     assert_int_equal(cfg.store_ack_sweep_ms, 30000);
     assert_int_equal(cfg.sla_sweep_ms, 30000);
     assert_false(cfg.alerts.present);
@@ -120,6 +121,26 @@ static void test_alerts_and_sla_sweep(void **state)
     assert_null(cfg.alerts.rto_webhook_url);
     assert_null(cfg.alerts.smtp_url);
     otd_config_free(&cfg);
+}
+
+static void test_pii_key(void **state)
+{
+    otd_config cfg;
+    char err[256] = "";
+    (void)state;
+
+    if (otd_config_load_string(&cfg,
+                               "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}], "
+                               "\"pii\": {\"key_id\": \"2026-11\", \"key_hex\": "
+                               "\"00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\"}}",
+                               "p.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_true(cfg.has_pii_key);
+    assert_string_equal(cfg.pii_key_id, "2026-11");
+    assert_int_equal(cfg.pii_key[1], 0x11);
+    assert_int_equal(cfg.pii_key[31], 0xff);
+    otd_config_free(&cfg);
+    assert_int_equal(cfg.pii_key[31], 0);
 }
 
 static const struct {
@@ -228,6 +249,17 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
      "bad.json: line 1"},
     {"{\"api_keys\": ", "bad.json: line 1, column"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+     "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeefg\"}}",
+     "bad.json: pii.key_hex: must be 64 hexadecimal digits"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+     "\"k1\", \"key_hex\": \"0011\"}}",
+     "bad.json: pii.key_hex: must be 64 hexadecimal digits"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+     "\"k 1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}}",
+     "bad.json: pii.key_id: must be 1..63 characters"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key\": 1}}",
+     "bad.json: pii.key: unknown field"},
 };
 
 static void test_invalid_configs(void **state)
@@ -329,6 +361,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_loads), cmocka_unit_test(test_minimal_defaults),
         cmocka_unit_test(test_alerts_and_sla_sweep),
+        cmocka_unit_test(test_pii_key),
         cmocka_unit_test(test_invalid_configs), cmocka_unit_test(test_args),
         cmocka_unit_test(test_role_names),
     };

@@ -8,9 +8,10 @@
 #include "order_internal.h"
 #include "time_internal.h"
 #include "vocab_internal.h"
+#include "pii_internal.h"
 #include "ordertrack/status.h"
 
-enum kind { K_STR, K_TIME, K_ENUM, K_NUM, K_INT, K_META, K_OBJ, K_LIST };
+enum kind { K_STR, K_SEALED, K_TIME, K_ENUM, K_NUM, K_INT, K_META, K_OBJ, K_LIST };
 
 #define ID_MAX 128
 #define TEXT_MAX 4096
@@ -33,6 +34,8 @@ struct schema {
 #define SCHEMA(f) { f, sizeof f / sizeof f[0] }
 
 #define STR(n, nul, len) { n, K_STR, nul, len, NULL, 0, 0, NULL }
+/* Personal data: the plaintext up to `len` bytes, or a sealed token of such a value (pii.h). */
+#define SEALED(n, nul, len) { n, K_SEALED, nul, len, NULL, 0, 0, NULL }
 #define TIME(n, nul) { n, K_TIME, nul, 0, NULL, 0, 0, NULL }
 #define ENUM(n, nul, v) { n, K_ENUM, nul, 0, v, 0, 0, NULL }
 #define NUM(n, nul, lo, hi) { n, K_NUM, nul, 0, NULL, lo, hi, NULL }
@@ -46,7 +49,7 @@ static const struct field location_fields[] = {
     NUM("accuracy", 1, 0.0, 1e7),
 };
 static const struct field driver_fields[] = {
-    STR("driver_id", 0, ID_MAX), STR("name", 0, 256), STR("phone", 0, 64),
+    STR("driver_id", 0, ID_MAX), SEALED("name", 0, 256), SEALED("phone", 0, 64),
     STR("vehicle_type", 0, 64), STR("vehicle_number", 1, 64), STR("photo_url", 1, URL_MAX),
 };
 static const struct field entry_fields[] = {
@@ -72,7 +75,7 @@ static const struct schema issue_schema = SCHEMA(issue_fields);
 
 static const struct field order_fields[] = {
     STR("id", 0, ID_MAX), STR("order_id", 0, ID_MAX), STR("store_id", 0, ID_MAX),
-    STR("customer_id", 0, ID_MAX), ENUM("delivery_provider", 0, &ot__provider_vocab),
+    SEALED("customer_id", 0, ID_MAX), ENUM("delivery_provider", 0, &ot__provider_vocab),
     ENUM("current_status", 0, &ot__status_vocab), LIST("status_history", &entry_schema),
     TIME("store_acknowledgment_time", 1), TIME("picking_start_time", 1),
     TIME("picking_complete_time", 1), TIME("delivery_pickup_time", 1),
@@ -124,17 +127,20 @@ static int validate_value(json_t **out, const json_t *v, const struct field *f,
 {
     int64_t ms;
     double d;
-    size_t i;
+    size_t i, max;
 
     switch (f->kind) {
     case K_STR:
+    case K_SEALED:
         if (!json_is_string(v))
             return wrong_type(err, path, "a string", v);
         if (json_string_length(v) == 0)
             return ot__error_field(err, OT_EINVAL, path, "%s must not be empty", path);
-        if (json_string_length(v) > f->max_len)
+        max = f->kind == K_SEALED && ot_pii_is_token(json_string_value(v))
+                  ? OT__PII_TOKEN_MAX(f->max_len) : f->max_len;
+        if (json_string_length(v) > max)
             return ot__error_field(err, OT_EINVAL, path, "%s is %zu bytes long (at most %zu)",
-                                   path, json_string_length(v), f->max_len);
+                                   path, json_string_length(v), max);
         *out = json_string(json_string_value(v));
         break;
     case K_TIME:

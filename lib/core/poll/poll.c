@@ -489,8 +489,7 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
             q.limit = remaining < page_size ? remaining : page_size;
             q.cursor = cursor;
             next[0] = '\0';
-            rc = tracker->storage.query(tracker->storage.userdata, &q, collect, &p, next,
-                                        sizeof next, err);
+            rc = ot__tracker_query(tracker, &q, collect, &p, next, sizeof next, err);
             if (rc == 0) {
                 sum->orders += p.count - before;
                 remaining -= q.limit;

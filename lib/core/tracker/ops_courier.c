@@ -258,8 +258,7 @@ static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
             return rc;
         q.delivery_tracking_id = u->tracking_id;
         q.limit = 1;
-        rc = tracker->storage.query(tracker->storage.userdata, &q, keep_first, &f, cursor,
-                                    sizeof cursor, err);
+        rc = ot__tracker_query(tracker, &q, keep_first, &f, cursor, sizeof cursor, err);
         if (rc)
             return rc;
         if (!f.found)

@@ -11,7 +11,7 @@ int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_err
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if ((rc = ot__check_string(order_id, "order_id", 1, 128, err)))
         return rc;
-    rc = t->storage.load(t->storage.userdata, order_id, out, err);
+    rc = ot__tracker_storage_load(t, order_id, out, err);
     if (rc == OT_ENOTFOUND)
         return ot__error_field(err, rc, "order_id", "no order %.64s", order_id);
     return rc;
@@ -121,8 +121,7 @@ int ot_tracker_list(char **json, size_t *len, ot_tracker *tracker,
     orders = json_array();
     if (!orders)
         return ot__error_set(err, OT_ENOMEM, "out of memory listing orders");
-    rc = tracker->storage.query(tracker->storage.userdata, &q, append_order, orders, cursor,
-                                sizeof cursor, err);
+    rc = ot__tracker_query(tracker, &q, append_order, orders, cursor, sizeof cursor, err);
     if (rc) {
         json_decref(orders);
         return rc;

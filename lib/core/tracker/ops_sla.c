@@ -267,8 +267,7 @@ int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t 
             q.limit = left < SWEEP_PAGE ? left : SWEEP_PAGE;
             q.cursor = cursor;
             next[0] = '\0';
-            rc = tracker->storage.query(tracker->storage.userdata, &q, collect, &page, next,
-                                        sizeof next, err);
+            rc = ot__tracker_query(tracker, &q, collect, &page, next, sizeof next, err);
             for (i = 0; i < page.count; i++) {
                 if (!rc)
                     rc = sweep_order(out, tracker, page.orders[i], now, err);

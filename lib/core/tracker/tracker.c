@@ -13,7 +13,9 @@
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
 {
-    return version >= 2 ? sizeof(ot_tracker_options) : offsetof(ot_tracker_options, sla);
+    return version >= 3   ? sizeof(ot_tracker_options)
+           : version == 2 ? offsetof(ot_tracker_options, pii)
+                          : offsetof(ot_tracker_options, sla);
 }
 
 int ot_tracker_options_init(ot_tracker_options *options, unsigned version, ot_error *err)
@@ -124,6 +126,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     t->options.storage = NULL;
     t->options.clock = NULL;
     t->options.notices = NULL;
+    /* t->options.pii (version 3) is borrowed, like sla and metrics */
     ot__json_init();
     *out = t;
     return 0;
@@ -374,7 +377,7 @@ static int load(struct ot__write *w, ot_order **order, ot_error *err)
             return ot__error_set(err, OT_ENOMEM, "out of memory creating an order");
         return ot__order_wrap(order, doc, err);
     }
-    rc = t->storage.load(t->storage.userdata, w->req->order_id, order, err);
+    rc = ot__tracker_storage_load(t, w->req->order_id, order, err);
     if (rc == OT_ENOTFOUND)
         return ot__error_field(err, rc, "order_id", "no order %.64s", w->req->order_id);
     if (rc)
@@ -395,7 +398,7 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
                   const char *hash, ot_error *err)
 {
     const ot_tracker *t = w->tracker;
-    ot_storage_record rec;
+    struct ot__sealed sealed;
     ot_idempotency_record idem;
     char *response = NULL;
     int rc;
@@ -403,17 +406,19 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
     if (json_object_set_new(o->doc, "version", json_integer(before->version + 1)) ||
         ot__jset_time(o->doc, "updated_at", w->now))
         return ot__error_set(err, OT_ENOMEM, "out of memory building the record");
-    rc = ot_storage_record_init(&rec, o, before->history, err);
+    /* storage sees the sealed record (and the idempotency response built from it) */
+    rc = ot__seal_record(&sealed, t, o, before->history, err);
     if (rc)
         return rc;
     if (w->req->idempotency_key)
-        rc = ot__idem_record(&idem, &response, w, hash, rec.json, err);
+        rc = ot__idem_record(&idem, &response, w, hash, sealed.rec.json, err);
     if (!rc)
-        rc = w->create ? t->storage.create(t->storage.userdata, &rec, response ? &idem : NULL, err)
-                       : t->storage.commit(t->storage.userdata, before->version, &rec,
+        rc = w->create ? t->storage.create(t->storage.userdata, &sealed.rec,
+                                           response ? &idem : NULL, err)
+                       : t->storage.commit(t->storage.userdata, before->version, &sealed.rec,
                                            response ? &idem : NULL, err);
     ot__free(response);
-    ot_storage_record_release(&rec);
+    ot__seal_release(&sealed);
     return rc;
 }
 
@@ -423,7 +428,7 @@ static void remember(struct ot__write *w, const ot_order *o, const char *hash)
     const ot_tracker *t = w->tracker;
     ot_idempotency_record idem;
     char *json = NULL, *response = NULL;
-    if (w->req->idempotency_key && ot_order_to_json(&json, NULL, o, NULL) == 0 &&
+    if (w->req->idempotency_key && ot__seal_json(&json, t, o, NULL) == 0 &&
         ot__idem_record(&idem, &response, w, hash, json, NULL) == 0)
         /* best effort: a concurrent twin may have stored it first */
         t->storage.idem_put(t->storage.userdata, &idem, NULL);

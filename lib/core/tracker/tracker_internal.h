@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "ordertrack/metrics.h"
+#include "ordertrack/pii.h"
 #include "ordertrack/sla.h"
 #include "ordertrack/status.h"
 #include "ordertrack/tracker.h"
@@ -55,6 +56,30 @@ int64_t ot__tracker_now(const ot_tracker *t);
 
 /* Load `order_id` (checked) from the tracker's storage; OT_ENOTFOUND names order_id. */
 int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err);
+
+/* Personal data at the storage boundary (seal.c). A record to hand to storage: built from a
+ * sealed copy of the order when the tracker has a PII key, with the customer_id column a
+ * blind index; else the plain record. Release with ot__seal_release. */
+struct ot__sealed {
+    ot_storage_record rec;
+    ot_order *copy;             /* the sealed copy, or NULL */
+    char index[65];             /* the customer_id column when sealed */
+};
+int ot__seal_record(struct ot__sealed *s, const ot_tracker *t, const ot_order *order,
+                    size_t first_event, ot_error *err);
+void ot__seal_release(struct ot__sealed *s);
+/* The order's JSON as storage may see it (sealed when the tracker has a key). */
+int ot__seal_json(char **json, const ot_tracker *t, const ot_order *order, ot_error *err);
+/* Open the sealed values of a record read from storage, in place; a token without the key
+ * (or with the wrong one) is an error naming the field. */
+int ot__open_order(const ot_tracker *t, ot_order *order, ot_error *err);
+/* storage.load, then ot__open_order. */
+int ot__tracker_storage_load(const ot_tracker *t, const char *order_id, ot_order **out,
+                             ot_error *err);
+/* storage.query with the customer_id filter turned into its blind index and every emitted
+ * record opened before `emit` sees it. */
+int ot__tracker_query(const ot_tracker *t, const ot_storage_query *q, ot_storage_emit emit,
+                      void *ctx, char *next_cursor, size_t cursor_size, ot_error *err);
 
 /* The SLA report of `order` at `now_ms` under the tracker's policies (ops_sla.c); `times`
  * (may be NULL) receives the times it was computed from. */
