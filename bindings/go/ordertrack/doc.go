@@ -6,7 +6,7 @@
 // library's code and message, comparable with errors.Is against the Err... values.
 package ordertrack
 
-// #cgo pkg-config: ordertrack ordertrack-sqlite
+// #cgo pkg-config: ordertrack ordertrack-sqlite ordertrack-mongo
 // #include <ordertrack/ordertrack.h>
 import "C"
 

@@ -4,6 +4,7 @@ package ordertrack
 // #include <ordertrack/ordertrack.h>
 // #include <ordertrack/adapters/memory.h>
 // #include <ordertrack/adapters/sqlite.h>
+// #include <ordertrack/adapters/mongo.h>
 import "C"
 
 import (
@@ -43,7 +44,8 @@ var errClosed = &Error{Code: CodeState, Message: "the tracker is closed"}
 
 // Open returns a tracker over the storage named by uri: "memory:" (in process, nothing
 // survives Close), "sqlite:PATH" (libordertrack-sqlite; created or migrated as needed) or
-// "mongodb://..." (ErrUnsupported until libordertrack-mongo exists). opts may be nil.
+// "mongodb://..." (libordertrack-mongo; any libmongoc connection string, the database and
+// collections at their defaults). opts may be nil.
 func Open(uri string, opts *Options) (*Tracker, error) {
 	var report C.ot_error
 	var storage *C.ot_storage
@@ -56,8 +58,9 @@ func Open(uri string, opts *Options) (*Tracker, error) {
 			return C.ot_storage_sqlite_open(&storage, path, nil, &report)
 		})
 	case strings.HasPrefix(uri, "mongodb://"), strings.HasPrefix(uri, "mongodb+srv://"):
-		return nil, &Error{Code: CodeUnsupported, Field: "storage",
-			Message: "MongoDB storage needs libordertrack-mongo, which this build does not have"}
+		rc = withCString(uri, func(u *C.char) C.int {
+			return C.ot_storage_mongo_open(&storage, u, nil, &report)
+		})
 	default:
 		return nil, &Error{Code: CodeInvalid, Field: "storage",
 			Message: "unknown storage URI " + uri + " (memory:, sqlite:PATH or mongodb://...)"}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -211,8 +212,10 @@ func TestErrors(t *testing.T) {
 	if _, err = tr.RaiseIssue(ctx, "o-1", "x", "y", "apocalyptic", nil); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("severity: %v", err)
 	}
-	if _, err = Open("mongodb://localhost/orders", nil); !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("mongo: %v", err)
+	// A MongoDB server that does not answer: a storage error naming it, nothing opened.
+	_, err = Open("mongodb://127.0.0.1:1/orders?serverSelectionTimeoutMS=300&connectTimeoutMS=300", nil)
+	if !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Fatalf("unreachable mongo: %v", err)
 	}
 	if _, err = Open("postgres://x", nil); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("unknown uri: %v", err)
