@@ -36,6 +36,8 @@ type Order struct {
 	CreatedAt               time.Time       `json:"created_at"`
 	UpdatedAt               time.Time       `json:"updated_at"`
 	Version                 int64           `json:"version"`
+
+	raw []byte // the library's JSON of this order (for the calculators that read it back)
 }
 
 // HistoryEntry is one event of the order's history (docs/events.md).
@@ -157,8 +159,9 @@ func orderOf(o *C.ot_order) (*Order, error) {
 	if err := fromReport(C.ot_order_to_json(&text, &n, o, &report), &report); err != nil {
 		return nil, err
 	}
-	order := new(Order)
-	if err := takeJSON(text, n, order); err != nil {
+	defer C.ot_free(unsafePointer(text))
+	order := &Order{raw: C.GoBytes(unsafePointer(text), C.int(n))}
+	if err := json.Unmarshal(order.raw, order); err != nil {
 		return nil, err
 	}
 	return order, nil

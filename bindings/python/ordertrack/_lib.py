@@ -226,6 +226,10 @@ ot_tracker_list = _declare("ot_tracker_list", _c_int, *_json_out, _c_void_p,
 ot_courier_map = _declare("ot_courier_map", _c_int, ctypes.POINTER(CourierMapping), _c_void_p,
                           _c_int, _c_char_p, _c_char_p, _c_char_p, _err_p)
 
+ot_order_from_json = _declare("ot_order_from_json", _c_int, ctypes.POINTER(_c_void_p),
+                              _c_char_p, _c_size, _err_p)
+ot_sla_times_from_order = _declare("ot_sla_times_from_order", _c_int, ctypes.POINTER(SlaTimes),
+                                   _c_void_p, _err_p)
 ot_sla_times_init = _declare("ot_sla_times_init", _c_int, ctypes.POINTER(SlaTimes), _c_uint,
                              _err_p)
 ot_sla_report_init = _declare("ot_sla_report_init", _c_int, ctypes.POINTER(SlaReport), _c_uint,
