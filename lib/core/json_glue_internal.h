@@ -1,4 +1,5 @@
-/* Internal: parsing JSON with jansson, the library's way (json.c). Not installed. */
+/* Internal: JSON the library's way: parsing with jansson (json.c), writing with the
+ * library's own encoder (json_write.c). Not installed. */
 #ifndef OT_JSON_GLUE_INTERNAL_H
 #define OT_JSON_GLUE_INTERNAL_H
 
@@ -6,9 +7,19 @@
 
 #include <jansson.h>
 
+#include "ordertrack/error.h"
+
 /* Parse `len` bytes, refusing duplicate keys. 0 with *out set; OT_ENOMEM when an allocation
  * failed (jansson sometimes reports those as syntax errors; this tells them apart); or
  * OT_EPARSE with `jerr` describing the syntax error. Callers word their own messages. */
 int ot__json_loadb(json_t **out, const void *bytes, size_t len, json_error_t *jerr);
+
+/* Encode `v` into a NUL-terminated buffer from ot__malloc (`*len` without the NUL), byte for
+ * byte as json_dumpb(v, flags) would, for flags among JSON_COMPACT, JSON_ENSURE_ASCII,
+ * JSON_SORT_KEYS, JSON_PRESERVE_ORDER, JSON_ENCODE_ANY, JSON_ESCAPE_SLASH and
+ * JSON_REAL_PRECISION (OT_EINVAL for others). OT_ENOMEM, or OT_EINVAL for a value jansson
+ * would not encode either (invalid UTF-8, nesting deeper than 2,048). Thread-safe for values
+ * nobody modifies meanwhile. */
+int ot__json_write(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err);
 
 #endif

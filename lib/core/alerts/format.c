@@ -312,7 +312,7 @@ static int format_json(char **json, size_t *len, const ot_alert *alert, int rto,
     if (!body)
         return ot__error_set(err, OT_ENOMEM, "out of memory formatting the %s message",
                              rto ? "RTO webhook" : "Slack");
-    rc = ot__json_dump(json, len, body, JSON_COMPACT | JSON_PRESERVE_ORDER, err);
+    rc = ot__json_write(json, len, body, JSON_COMPACT | JSON_PRESERVE_ORDER, err);
     json_decref(body);
     return rc;
 }

@@ -16,26 +16,43 @@ const json_t *ot__entry_ot(const json_t *entry)
     return json_object_get(json_object_get(entry, "metadata"), "ot");
 }
 
-int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
+/* Hex SHA-256 of the canonical encoding of `entry`, which has no "hash" member in its ot. */
+static int hash_unsealed(char hex[65], const json_t *entry, ot_error *err)
 {
-    json_t *copy, *ot;
     char *text;
     size_t len;
-    int rc;
-
-    copy = json_deep_copy(entry);
-    if (!copy)
-        return ot__error_set(err, OT_ENOMEM, "out of memory hashing a history entry");
-    ot = json_object_get(json_object_get(copy, "metadata"), "ot");
-    json_object_del(ot, "hash");
-    rc = ot__json_dump(&text, &len, copy,
-                       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(17),
-                       err);
-    json_decref(copy);
+    int rc = ot__json_write(&text, &len, entry,
+                            JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
+                                JSON_REAL_PRECISION(17),
+                            err);
     if (rc)
         return rc;
     rc = ot__sha256_hex(hex, text, len, err);
     ot__free(text);
+    return rc;
+}
+
+int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
+{
+    json_t *copy, *meta, *ot;
+    int rc;
+
+    /* the entry without its own hash: a copy of the entry and of the two objects on the way
+     * to the hash (the rest is shared, read-only) */
+    meta = json_object_get(entry, "metadata");
+    ot = json_object_get(meta, "ot");
+    if (!json_object_get(ot, "hash"))
+        return hash_unsealed(hex, entry, err);
+    copy = json_copy((json_t *)entry);
+    meta = json_copy(meta);
+    ot = json_copy(ot);
+    rc = !copy || !meta || !ot || json_object_del(ot, "hash") ||
+                 json_object_set(meta, "ot", ot) || json_object_set(copy, "metadata", meta)
+             ? ot__error_set(err, OT_ENOMEM, "out of memory hashing a history entry")
+             : hash_unsealed(hex, copy, err);
+    json_decref(ot);
+    json_decref(meta);
+    json_decref(copy);
     return rc;
 }
 

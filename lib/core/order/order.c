@@ -8,29 +8,6 @@
 #include "time_internal.h"
 #include "vocab_internal.h"
 
-int ot__json_dump(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err)
-{
-    size_t n;
-    char *buf;
-
-    ot__json_init();
-    n = json_dumpb(v, NULL, 0, flags);
-    if (n == 0)
-        return ot__error_set(err, OT_ENOMEM, "cannot encode JSON");
-    buf = ot__malloc(n + 1);
-    if (!buf)
-        return ot__error_set(err, OT_ENOMEM, "out of memory encoding JSON (%zu bytes)", n);
-    if (json_dumpb(v, buf, n, flags) != n) {
-        ot__free(buf);
-        return ot__error_set(err, OT_ENOMEM, "cannot encode JSON");
-    }
-    buf[n] = '\0';
-    *out = buf;
-    if (len)
-        *len = n;
-    return 0;
-}
-
 int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
                    ot_error *err)
 {
@@ -165,7 +142,7 @@ int ot_order_to_json(char **json, size_t *len, const ot_order *order, ot_error *
     *json = NULL;
     if (!order)
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
-    return ot__json_dump(json, len, order->doc, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+    return ot__json_write(json, len, order->doc, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
 }
 
 static int enum_field(const ot_order *order, const char *key, const struct ot__vocab *vocab)
@@ -365,6 +342,6 @@ int ot_order_metadata_json(char **json, size_t *len, const ot_order *order, ot_e
     *json = NULL;
     if (!order)
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
-    return ot__json_dump(json, len, json_object_get(order->doc, "metadata"),
+    return ot__json_write(json, len, json_object_get(order->doc, "metadata"),
                          JSON_COMPACT | JSON_REAL_PRECISION(17), err);
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "ordertrack/order.h"
+#include "json_glue_internal.h"
 
 struct ot_order {
     json_t *doc;    /* owned; always a complete, canonical document */
@@ -40,9 +41,6 @@ enum ot__event {
 const char *ot__event_name(int event);
 int ot__event_from_name(const char *name);
 
-
-/* Compact dump of `v` into a buffer from ot__malloc (freed with ot_free). */
-int ot__json_dump(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err);
 
 /* Parse `len` bytes of JSON (OT_EPARSE with position on failure); `what` names the input. */
 int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,

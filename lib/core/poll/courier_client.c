@@ -320,7 +320,7 @@ static int login(ot_courier_client *c, ot_http_client *http, ot_error *err)
     if (!body_obj)
         return ot__error_set(err, OT_ENOMEM, "out of memory building the %s login",
                              c->spec->name);
-    rc = ot__json_dump(&body, &body_len, body_obj, 0, err);
+    rc = ot__json_write(&body, &body_len, body_obj, 0, err);
     json_decref(body_obj);
     if (rc)
         return rc;
@@ -532,7 +532,7 @@ int ot__courier_build(struct ot__courier_request *r, ot_courier_client *c,
             if (json_array_append_new(list, json_string(awbs[i])))
                 rc = OT_ENOMEM;
         if (rc == 0)
-            rc = ot__json_dump(&r->body, &len, obj, 0, err);
+            rc = ot__json_write(&r->body, &len, obj, 0, err);
         json_decref(obj);
         r->req.body_length = rc == 0 ? len : 0;
         r->headers[1].name = "Content-Type";

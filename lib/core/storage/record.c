@@ -34,7 +34,7 @@ int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
             return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
         }
     }
-    rc = ot__json_dump(&events_json, &events_len, events,
+    rc = ot__json_write(&events_json, &events_len, events,
                        JSON_COMPACT | JSON_REAL_PRECISION(17), err);
     json_decref(events);
     if (!rc)

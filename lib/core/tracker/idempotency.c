@@ -104,7 +104,7 @@ int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err
         json_decref(body);
         return ot__error_set(err, OT_ENOMEM, "out of memory hashing the request");
     }
-    rc = ot__json_dump(&text, &len, body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
+    rc = ot__json_write(&text, &len, body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
                                               JSON_REAL_PRECISION(17), err);
     json_decref(body);
     if (rc)
@@ -181,7 +181,7 @@ int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
     order = json_object_get(f.response, "order");
     *result = (int)json_integer_value(json_object_get(f.response, "result"));
     *retry_after_ms = json_integer_value(json_object_get(f.response, "retry_after_ms"));
-    rc = ot__json_dump(&text, &len, order, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+    rc = ot__json_write(&text, &len, order, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
     json_decref(f.response);
     if (rc)
         return rc;

@@ -45,7 +45,7 @@ static int view(char **json, size_t *len, ot_tracker *t, const char *order_id,
             json_decref(obj);
             obj = NULL;
         }
-    rc = obj ? ot__json_dump(json, len, obj, JSON_COMPACT | JSON_REAL_PRECISION(17), err)
+    rc = obj ? ot__json_write(json, len, obj, JSON_COMPACT | JSON_REAL_PRECISION(17), err)
              : ot__error_set(err, OT_ENOMEM, "out of memory building the answer");
     json_decref(obj);
     ot_order_free(o);
@@ -130,7 +130,7 @@ int ot_tracker_list(char **json, size_t *len, ot_tracker *tracker,
                        cursor[0] ? cursor : NULL);
     if (!answer)
         return ot__error_set(err, OT_ENOMEM, "out of memory listing orders");
-    rc = ot__json_dump(json, len, answer, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+    rc = ot__json_write(json, len, answer, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
     json_decref(answer);
     return rc;
 }
