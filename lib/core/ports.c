@@ -1,9 +1,13 @@
 /* Defaults of the caller-filled port structs, for bindings that cannot use the macros, and
  * the version check every versioned struct goes through. */
+#include <stddef.h>
+#include <string.h>
+
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "ordertrack/sys/storage.h"
 #include "error_internal.h"
+#include "storage/storage_internal.h"
 
 int ot__check_struct(const void *p, unsigned version, unsigned known, const char *what,
                      ot_error *err)
@@ -13,13 +17,18 @@ int ot__check_struct(const void *p, unsigned version, unsigned known, const char
     return ot__check_version(version, known, what, err);
 }
 
+size_t ot__storage_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_storage) : offsetof(ot_storage, flags);
+}
+
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
 {
     static const ot_storage defaults = OT_STORAGE_INIT;
     int rc = ot__check_struct(storage, version, OT_STORAGE_VERSION, "storage", err);
     if (rc)
         return rc;
-    *storage = defaults;
+    memcpy(storage, &defaults, ot__storage_size(version));
     storage->version = version;
     return 0;
 }

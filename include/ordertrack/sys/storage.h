@@ -12,7 +12,8 @@
  * array, for adapters that keep an event table); and the indexed columns, copied out of the
  * record in ot_storage_record so that no adapter needs to parse JSON to index it. A backend
  * that stores native documents (BSON) may convert the JSON, or read the record through the
- * accessors of order.h.
+ * accessors of order.h. A backend that keeps records decoded in the process (the memory
+ * store) declares OT_STORAGE_F_DECODED and is handed no JSON at all.
  *
  * Return codes: 0, OT_ENOTFOUND, OT_EEXISTS, OT_ECONFLICT as each member says, OT_ENOMEM, or
  * OT_ESTORAGE (the backend failed; nothing was written). Every member receives the vtable's
@@ -38,9 +39,11 @@
 typedef struct ot_storage_record {
     unsigned version;               /**< OT_STORAGE_RECORD_VERSION */
     const ot_order *order;          /**< the complete new record */
-    const char *json;               /**< ot_order_to_json() of it, NUL-terminated */
+    const char *json;               /**< ot_order_to_json() of it, NUL-terminated; NULL
+                                         when the storage declared OT_STORAGE_F_DECODED */
     size_t json_len;
-    const char *events_json;        /**< JSON array of the history entries this write adds */
+    const char *events_json;        /**< JSON array of the history entries this write adds;
+                                         NULL with OT_STORAGE_F_DECODED */
     size_t events_json_len;
     size_t first_event;             /**< index in status_history of the first of them */
     int64_t record_version;         /**< `version` of the new record (expected + 1) */
@@ -103,10 +106,20 @@ typedef int (*ot_storage_emit)(void *ctx, ot_order *order, ot_error *err);
 typedef int (*ot_idempotency_found)(void *ctx, const ot_idempotency_record *record,
                                     ot_error *err);
 
-#define OT_STORAGE_VERSION 1
+#define OT_STORAGE_VERSION 2
 
 /**
- * The storage vtable. Version 1 members, in this order; all required unless marked optional.
+ * Storage flag: the adapter keeps records decoded in this process. Its create and commit
+ * read ot_storage_record.order (it must copy what it keeps: the record is borrowed) and the
+ * columns, and the tracker leaves `json` and `events_json` NULL instead of encoding the
+ * record on every write. The order it hands back on load may share immutable parts with what
+ * it keeps. A wrapper that copies such a vtable and reads `json` must clear the flag.
+ */
+#define OT_STORAGE_F_DECODED 0x1u
+
+/**
+ * The storage vtable. Members in this order, "since N" giving the version that added each;
+ * all required unless marked optional. A version 1 caller's struct ends after `close`.
  */
 typedef struct ot_storage {
     unsigned version;   /**< OT_STORAGE_VERSION the adapter was written for */
@@ -143,13 +156,17 @@ typedef struct ot_storage {
 
     /** (since 1, optional) Release the adapter; called by ot_storage_close(). */
     void (*close)(void *userdata);
+
+    /** (since 2) OT_STORAGE_F_* flags, 0 for none. */
+    unsigned flags;
 } ot_storage;
 
-#define OT_STORAGE_INIT { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define OT_STORAGE_INIT { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 
 OT_BEGIN_DECLS
 
-/** Fill `storage` with the defaults of `version` (all members NULL), for bindings. */
+/** Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
+ * a version 1 struct is written only up to `close`. */
 OT_EXTERN int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err);
 
 /** Fill `query` with the defaults of `version` (no filter, limit 50), for bindings. */

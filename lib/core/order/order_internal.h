@@ -51,7 +51,8 @@ int ot__order_validate(json_t **canon, const json_t *in, ot_error *err);
 
 /* A record that owns `doc` (stolen, even on failure). */
 int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err);
-/* Deep copy. */
+/* Deep copy: nothing is shared with `order` (jansson's reference counts are not meant for
+ * values shared between threads). */
 int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err);
 
 /* Field helpers on a document or sub-object: absent or null gives NULL / 0. */

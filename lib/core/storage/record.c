@@ -5,14 +5,40 @@
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "order/order_internal.h"
+#include "storage_internal.h"
 
 int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
                            size_t first_event, ot_error *err)
 {
+    return ot__storage_record_fill(record, order, first_event, 1, err);
+}
+
+/* The events from `first_event` on, as a JSON array. */
+static int events_encode(char **json, size_t *len, const json_t *history, size_t first_event,
+                         ot_error *err)
+{
+    json_t *events = json_array();
+    size_t i;
+    int rc;
+    if (!events)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+    for (i = first_event; i < json_array_size(history); i++) {
+        if (json_array_append(events, json_array_get(history, i))) {
+            json_decref(events);
+            return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+        }
+    }
+    rc = ot__json_write(json, len, events, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+    json_decref(events);
+    return rc;
+}
+
+int ot__storage_record_fill(ot_storage_record *record, const ot_order *order,
+                            size_t first_event, int encode, ot_error *err)
+{
     const json_t *history;
-    json_t *events;
     char *json = NULL, *events_json = NULL;
-    size_t len = 0, events_len = 0, i;
+    size_t len = 0, events_len = 0;
     int rc;
 
     if (!record)
@@ -25,23 +51,14 @@ int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
                                "first_event %zu is past the history's %zu entries", first_event,
                                json_array_size(history));
     ot__json_init();
-    events = json_array();
-    if (!events)
-        return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
-    for (i = first_event; i < json_array_size(history); i++) {
-        if (json_array_append(events, json_array_get(history, i))) {
-            json_decref(events);
-            return ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+    if (encode) {
+        rc = events_encode(&events_json, &events_len, history, first_event, err);
+        if (!rc)
+            rc = ot_order_to_json(&json, &len, order, err);
+        if (rc) {
+            ot__free(events_json);
+            return rc;
         }
-    }
-    rc = ot__json_write(&events_json, &events_len, events,
-                       JSON_COMPACT | JSON_REAL_PRECISION(17), err);
-    json_decref(events);
-    if (!rc)
-        rc = ot_order_to_json(&json, &len, order, err);
-    if (rc) {
-        ot__free(events_json);
-        return rc;
     }
     memset(record, 0, sizeof *record);
     record->version = OT_STORAGE_RECORD_VERSION;
@@ -81,7 +98,13 @@ void ot_storage_close(ot_storage *storage)
 
 int ot_storage_record_check(const ot_storage_record *rec, ot_error *err)
 {
-    if (!rec || !rec->json || !rec->order_id || !rec->store_id || !rec->customer_id)
+    return ot__storage_record_check(rec, 1, err);
+}
+
+int ot__storage_record_check(const ot_storage_record *rec, int need_json, ot_error *err)
+{
+    if (!rec || (need_json ? !rec->json : !rec->order) || !rec->order_id || !rec->store_id ||
+        !rec->customer_id)
         return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
     return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
 }

@@ -11,6 +11,7 @@
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "tracker_internal.h"
+#include "storage/storage_internal.h"
 
 /* Seal or open the string `obj[key]` (field name `field` as associated data; `path` names it
  * in errors). Absent and null values are left alone; so is a plaintext value on open (records
@@ -130,7 +131,8 @@ int ot__seal_record(struct ot__sealed *s, const ot_tracker *t, const ot_order *o
     memset(s, 0, sizeof *s);
     if ((rc = seal_copy(&s->copy, t, order, err)))
         return rc;
-    rc = ot_storage_record_init(&s->rec, s->copy ? s->copy : order, first_event, err);
+    rc = ot__storage_record_fill(&s->rec, s->copy ? s->copy : order, first_event,
+                                 !(t->storage.flags & OT_STORAGE_F_DECODED), err);
     if (!rc && t->options.pii) {
         rc = ot_pii_blind_index(s->index, t->options.pii, "customer_id",
                                 ot_order_customer_id(order), err);

@@ -9,6 +9,7 @@
 #include "sla_internal.h"
 #include "tracker_internal.h"
 #include "vocab_internal.h"
+#include "storage/storage_internal.h"
 
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
@@ -117,7 +118,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     t = ot__calloc(1, sizeof *t);
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
-    t->storage = *s;
+    memcpy(&t->storage, s, ot__storage_size(s->version)); /* a version 1 struct is shorter */
     if (o->clock)
         t->clock = *o->clock;
     if (o->notices)
@@ -410,8 +411,16 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
     rc = ot__seal_record(&sealed, t, o, before->history, err);
     if (rc)
         return rc;
-    if (w->req->idempotency_key)
-        rc = ot__idem_record(&idem, &response, w, hash, sealed.rec.json, err);
+    if (w->req->idempotency_key) {
+        /* the response is the record's JSON, which a decoded storage was not given */
+        char *json = NULL;
+        if (!sealed.rec.json)
+            rc = ot_order_to_json(&json, NULL, sealed.rec.order, err);
+        if (!rc)
+            rc = ot__idem_record(&idem, &response, w, hash, json ? json : sealed.rec.json,
+                                 err);
+        ot__free(json);
+    }
     if (!rc)
         rc = w->create ? t->storage.create(t->storage.userdata, &sealed.rec,
                                            response ? &idem : NULL, err)
