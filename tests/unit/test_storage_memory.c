@@ -1,5 +1,5 @@
-/* The memory adapter: the storage conformance suite, its bad-input answers, and the decoded
- * records it keeps (OT_STORAGE_F_DECODED); version 1 storage structs. */
+/* The memory adapter: the storage conformance suite, its bad-input answers, and the
+ * records it encodes itself (OT_STORAGE_F_NO_JSON); version 1 storage structs. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +128,7 @@ static void test_shared_checks(void **state)
     assert_string_equal(err.field, "limit");
 }
 
-/* What a decoded store is handed: the record, no JSON; and what it hands back. */
+/* What a store with OT_STORAGE_F_NO_JSON is handed: the record, no JSON; what it hands back. */
 static struct {
     ot_storage inner;
     unsigned records, with_json;
@@ -146,7 +146,7 @@ static int seen_commit(void *u, int64_t expected, const ot_storage_record *rec,
     return seen.inner.commit(seen.inner.userdata, expected, rec, idem, err);
 }
 
-static void test_decoded_records(void **state)
+static void test_no_json_records(void **state)
 {
     ot_storage *st = NULL, spy;
     ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
@@ -157,7 +157,7 @@ static void test_decoded_records(void **state)
     ot_error err;
     (void)state;
     assert_int_equal(ot_storage_memory_new(&st, &err), 0);
-    assert_true(st->flags & OT_STORAGE_F_DECODED);
+    assert_true(st->flags & OT_STORAGE_F_NO_JSON);
     memset(&seen, 0, sizeof seen);
     seen.inner = *st;
     spy = *st;
@@ -231,7 +231,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_port_inits),
         cmocka_unit_test(test_shared_checks),
-        cmocka_unit_test(test_decoded_records),
+        cmocka_unit_test(test_no_json_records),
         cmocka_unit_test(test_version1_struct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,8 +12,8 @@
  * array, for adapters that keep an event table); and the indexed columns, copied out of the
  * record in ot_storage_record so that no adapter needs to parse JSON to index it. A backend
  * that stores native documents (BSON) may convert the JSON, or read the record through the
- * accessors of order.h. A backend that keeps records decoded in the process (the memory
- * store) declares OT_STORAGE_F_DECODED and is handed no JSON at all.
+ * accessors of order.h. A backend that builds what it stores from the record itself (the
+ * memory store) declares OT_STORAGE_F_NO_JSON and is handed no JSON at all.
  *
  * Return codes: 0, OT_ENOTFOUND, OT_EEXISTS, OT_ECONFLICT as each member says, OT_ENOMEM, or
  * OT_ESTORAGE (the backend failed; nothing was written). Every member receives the vtable's
@@ -40,10 +40,10 @@ typedef struct ot_storage_record {
     unsigned version;               /**< OT_STORAGE_RECORD_VERSION */
     const ot_order *order;          /**< the complete new record */
     const char *json;               /**< ot_order_to_json() of it, NUL-terminated; NULL
-                                         when the storage declared OT_STORAGE_F_DECODED */
+                                         when the storage declared OT_STORAGE_F_NO_JSON */
     size_t json_len;
     const char *events_json;        /**< JSON array of the history entries this write adds;
-                                         NULL with OT_STORAGE_F_DECODED */
+                                         NULL with OT_STORAGE_F_NO_JSON */
     size_t events_json_len;
     size_t first_event;             /**< index in status_history of the first of them */
     int64_t record_version;         /**< `version` of the new record (expected + 1) */
@@ -109,13 +109,13 @@ typedef int (*ot_idempotency_found)(void *ctx, const ot_idempotency_record *reco
 #define OT_STORAGE_VERSION 2
 
 /**
- * Storage flag: the adapter keeps records decoded in this process. Its create and commit
- * read ot_storage_record.order (it must copy what it keeps: the record is borrowed) and the
- * columns, and the tracker leaves `json` and `events_json` NULL instead of encoding the
- * record on every write. The order it hands back on load may share immutable parts with what
- * it keeps. A wrapper that copies such a vtable and reads `json` must clear the flag.
+ * Storage flag: the adapter builds what it stores from the record itself. Its create and
+ * commit read ot_storage_record.order (borrowed: it copies or encodes what it keeps) and the
+ * columns, and the tracker leaves `json` and `events_json` NULL instead of encoding them for
+ * nothing on every write (an adapter may still call ot_order_to_json). A wrapper that copies
+ * such a vtable and reads `json` must clear the flag.
  */
-#define OT_STORAGE_F_DECODED 0x1u
+#define OT_STORAGE_F_NO_JSON 0x1u
 
 /**
  * The storage vtable. Members in this order, "since N" giving the version that added each;

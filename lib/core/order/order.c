@@ -135,6 +135,15 @@ int ot_order_from_json(ot_order **out, const char *json, size_t len, ot_error *e
     return ot__order_wrap(out, canon, err);
 }
 
+int ot__order_from_own_json(ot_order **out, const char *json, size_t len, ot_error *err)
+{
+    json_t *doc;
+    int rc = ot__json_parse(&doc, json, len, "order", err);
+    if (rc)
+        return rc;
+    return ot__order_wrap(out, doc, err);
+}
+
 int ot_order_to_json(char **json, size_t *len, const ot_order *order, ot_error *err)
 {
     if (!json)

@@ -46,6 +46,11 @@ int ot__event_from_name(const char *name);
 int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
                    ot_error *err);
 
+/* A record from text this library encoded from a record, kept in this process (the memory
+ * store's copy): parsed, but not validated again like untrusted text. Never for bytes that
+ * come from outside the process (files, databases, the network). */
+int ot__order_from_own_json(ot_order **out, const char *json, size_t len, ot_error *err);
+
 /* Validate an untrusted document and build its canonical copy (codec_decode.c). */
 int ot__order_validate(json_t **canon, const json_t *in, ot_error *err);
 

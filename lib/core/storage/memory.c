@@ -1,10 +1,8 @@
 /* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
- * mutex. Records are kept decoded (OT_STORAGE_F_DECODED: a copy of the committed ot_order's
- * jansson document, no JSON text), so a commit encodes nothing and a load is a copy of the
- * document instead of a parse and a schema validation of its text.
- * Thread safety of the documents: a stored document is never modified, and its reference
- * count is only touched under the lock (jansson's counts are not meant for values shared
- * between threads); copies are deep, so nothing else is shared. */
+ * mutex. Each record is kept as its JSON text (compact: about the size of the text), encoded
+ * here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker encodes nothing for
+ * it). Text this store encoded itself, in this process, from a record is decoded on load
+ * without the schema validation that untrusted text gets. */
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,7 +20,8 @@ struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
     int status, shipment, provider;
     int64_t updated_at, version;
-    json_t *doc;            /* the record; never modified once stored */
+    char *json;
+    size_t json_len;
 };
 
 struct key {
@@ -46,7 +45,7 @@ static void row_clear(struct row *r)
     ot__free(r->store_id);
     ot__free(r->customer_id);
     ot__free(r->tracking_id);
-    json_decref(r->doc);
+    ot__free(r->json);
 }
 
 static void key_clear(struct key *k)
@@ -71,13 +70,17 @@ static int row_fill(struct row *r, const ot_storage_record *rec)
     r->store_id = ot__strdup(rec->store_id);
     r->customer_id = ot__strdup(rec->customer_id);
     r->tracking_id = rec->delivery_tracking_id ? ot__strdup(rec->delivery_tracking_id) : NULL;
-    r->doc = json_deep_copy(rec->order->doc);
+    if (ot_order_to_json(&r->json, &r->json_len, rec->order, NULL) == 0) {
+        char *fit = ot__realloc(r->json, r->json_len + 1); /* kept long: no spare capacity */
+        if (fit)
+            r->json = fit;
+    }
     r->status = rec->current_status;
     r->shipment = rec->shipment_status;
     r->provider = rec->delivery_provider;
     r->updated_at = rec->updated_at_ms;
     r->version = rec->record_version;
-    if (!r->order_id || !r->store_id || !r->customer_id || !r->doc ||
+    if (!r->order_id || !r->store_id || !r->customer_id || !r->json ||
         (rec->delivery_tracking_id && !r->tracking_id)) {
         row_clear(r);
         return OT_ENOMEM;
@@ -173,7 +176,8 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     size_t pos;
     int found, rc;
 
-    if ((rc = ot__storage_record_check(rec, 0, err)) || (rc = ot_idempotency_record_check(idem, err)))
+    if ((rc = ot__storage_record_check(rec, 0, err)) ||
+        (rc = ot_idempotency_record_check(idem, err)))
         return rc;
     if (row_fill(&row, rec))
         return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
@@ -196,7 +200,8 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     size_t pos;
     int found, rc;
 
-    if ((rc = ot__storage_record_check(rec, 0, err)) || (rc = ot_idempotency_record_check(idem, err)))
+    if ((rc = ot__storage_record_check(rec, 0, err)) ||
+        (rc = ot_idempotency_record_check(idem, err)))
         return rc;
     if (row_fill(&row, rec))
         return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
@@ -216,37 +221,30 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     return rc;
 }
 
-/* The caller's own record, copied from a stored document the caller holds a reference to
- * (taken under the lock, and given back under it). */
-static int order_from_doc(struct memory *m, ot_order **out, json_t *doc, ot_error *err)
-{
-    json_t *copy = json_deep_copy(doc);
-    pthread_mutex_lock(&m->lock);
-    json_decref(doc);
-    pthread_mutex_unlock(&m->lock);
-    if (!copy)
-        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
-    return ot__order_wrap(out, copy, err);
-}
-
 static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
 {
     struct memory *m = userdata;
-    json_t *doc = NULL;
     size_t pos;
-    int found;
+    int found, rc;
+    char *json = NULL;
+    size_t len = 0;
 
     if (!out || !order_id)
         return ot__error_field(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
-    *out = NULL;
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, order_id, &found);
-    if (found)
-        doc = json_incref(m->rows[pos].doc); /* a commit may replace the row meanwhile */
+    if (found) {
+        len = m->rows[pos].json_len;
+        json = ot__strndup(m->rows[pos].json, len);
+    }
     pthread_mutex_unlock(&m->lock);
     if (!found)
         return ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    return order_from_doc(m, out, doc, err);
+    if (!json)
+        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    rc = ot__order_from_own_json(out, json, len, err);
+    ot__free(json);
+    return rc;
 }
 
 static int row_matches(const struct row *r, const ot_storage_query *q)
@@ -275,15 +273,19 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
                      void *ctx, char *next_cursor, size_t cursor_size, ot_error *err)
 {
     struct memory *m = userdata;
-    json_t **page;
-    size_t n = 0, i, pos;
+    char **page;
+    size_t *lens, n = 0, i, pos;
     int found, more = 0, rc = 0;
 
     if ((rc = ot_storage_query_check(q, emit, next_cursor, cursor_size, err)) != 0)
         return rc;
     page = ot__calloc(q->limit, sizeof *page);
-    if (!page)
+    lens = ot__calloc(q->limit, sizeof *lens);
+    if (!page || !lens) {
+        ot__free(page);
+        ot__free(lens);
         return ot__error_set(err, OT_ENOMEM, "out of memory querying");
+    }
     next_cursor[0] = '\0';
     pthread_mutex_lock(&m->lock);
     pos = q->cursor && q->cursor[0] ? row_find(m, q->cursor, &found) : 0;
@@ -296,26 +298,27 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
             more = 1;
             break;
         }
-        page[n++] = json_incref(m->rows[pos].doc);
+        lens[n] = m->rows[pos].json_len;
+        page[n] = ot__strndup(m->rows[pos].json, lens[n]);
+        if (!page[n++]) {
+            rc = ot__error_set(err, OT_ENOMEM, "out of memory querying");
+            break;
+        }
     }
-    if (more)
+    if (!rc && more)
         ot__strlcpy(next_cursor, m->rows[pos - 1].order_id, cursor_size);
     pthread_mutex_unlock(&m->lock);
-    /* copy and emit outside the lock: the sink may take its time */
+    /* emit outside the lock: the sink may take its time */
     for (i = 0; i < n; i++) {
         ot_order *o = NULL;
-        if (rc) {
-            pthread_mutex_lock(&m->lock);
-            json_decref(page[i]);
-            pthread_mutex_unlock(&m->lock);
-            continue;
-        }
-        if (!(rc = order_from_doc(m, &o, page[i], err)))
+        if (!rc && !(rc = ot__order_from_own_json(&o, page[i], lens[i], err)))
             rc = emit(ctx, o, err);
+        ot__free(page[i]);
     }
     if (rc)
         next_cursor[0] = '\0';
     ot__free(page);
+    ot__free(lens);
     return rc;
 }
 
@@ -401,7 +404,7 @@ int ot_storage_memory_new(ot_storage **out, ot_error *err)
     m->vtable.idem_get = mem_idem_get;
     m->vtable.idem_put = mem_idem_put;
     m->vtable.close = mem_close;
-    m->vtable.flags = OT_STORAGE_F_DECODED;
+    m->vtable.flags = OT_STORAGE_F_NO_JSON;
     *out = &m->vtable;
     return 0;
 }

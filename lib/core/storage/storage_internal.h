@@ -11,7 +11,7 @@
 size_t ot__storage_size(unsigned version);
 
 /* ot_storage_record_init, with the record's JSON and events JSON only when `encode` (for a
- * storage without OT_STORAGE_F_DECODED); without, json and events_json stay NULL. */
+ * storage without OT_STORAGE_F_NO_JSON); without, json and events_json stay NULL. */
 int ot__storage_record_fill(ot_storage_record *record, const ot_order *order,
                             size_t first_event, int encode, ot_error *err);
 

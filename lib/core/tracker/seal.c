@@ -132,7 +132,7 @@ int ot__seal_record(struct ot__sealed *s, const ot_tracker *t, const ot_order *o
     if ((rc = seal_copy(&s->copy, t, order, err)))
         return rc;
     rc = ot__storage_record_fill(&s->rec, s->copy ? s->copy : order, first_event,
-                                 !(t->storage.flags & OT_STORAGE_F_DECODED), err);
+                                 !(t->storage.flags & OT_STORAGE_F_NO_JSON), err);
     if (!rc && t->options.pii) {
         rc = ot_pii_blind_index(s->index, t->options.pii, "customer_id",
                                 ot_order_customer_id(order), err);
