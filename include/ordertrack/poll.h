@@ -167,6 +167,10 @@ OT_EXTERN int ot_courier_client_token_expiry(int64_t *expires_ms,
  * if some requests failed or some updates were refused (the summary counts them); an error
  * only when it could not run: OT_EINVAL / OT_EVERSION for bad arguments (naming the field),
  * the storage query's code, OT_ENOMEM. The summary then holds what was done before.
+ * Requests are sent from the calling thread, `workers` per ot_http_client_send call; while
+ * a round is on the wire the previous round's answers are applied, and the next storage page
+ * fetched, on applier threads the run starts and joins before returning (docs/polling.md,
+ * The pipeline): the tracker's storage, clock and notice sink must be thread-safe.
  * Thread-safe as the tracker and HTTP client are; two runs of the same tracker at once are
  * safe but wasteful (the hosts skip a run while the previous one is active).
  */

@@ -7,7 +7,10 @@
 
 #include "alloc_sweep.h"
 
-/* Test-only state: the hooks are process-global by design (alloc.h). */
+/* Test-only state: the hooks are process-global by design (alloc.h). The hooks may be
+ * called from several threads at once (the poll run applies answers on threads of its
+ * own), so the counters they touch are atomic; which allocation is the Nth then depends
+ * on the threads' timing, which the sweep accepts: every run must still end cleanly. */
 static unsigned long counter;     /* allocations so far in this run */
 static unsigned long fail_at;     /* 1-based allocation to fail; 0 = none */
 static long outstanding;
@@ -16,10 +19,11 @@ static unsigned long total_runs;  /* failing runs of every sweep of the process 
 
 static int should_fail(void)
 {
-    if (paused)
+    unsigned long n;
+    if (__atomic_load_n(&paused, __ATOMIC_SEQ_CST))
         return 0;
-    counter++;
-    return fail_at != 0 && counter == fail_at;
+    n = __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST);
+    return fail_at != 0 && n == fail_at;
 }
 
 static void *sweep_malloc(size_t size, void *userdata)
@@ -30,7 +34,7 @@ static void *sweep_malloc(size_t size, void *userdata)
         return NULL;
     p = malloc(size);
     if (p)
-        outstanding++;
+        __atomic_add_fetch(&outstanding, 1, __ATOMIC_SEQ_CST);
     return p;
 }
 
@@ -46,7 +50,7 @@ static void sweep_free(void *ptr, void *userdata)
 {
     (void)userdata;
     if (ptr)
-        outstanding--;
+        __atomic_sub_fetch(&outstanding, 1, __ATOMIC_SEQ_CST);
     free(ptr);
 }
 

@@ -38,12 +38,14 @@ static int64_t fake_now(void *userdata)
     return __atomic_add_fetch(&f->now, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Called by the HTTP client and the poll's delay on the polling thread; the clock is also
+ * read by the tracker on the poll's applier threads, hence the atomic add. */
 static void fake_sleep(int64_t ms, void *userdata)
 {
     struct fx *f = userdata;
     f->sleeps++;
     f->slept += ms;
-    f->now += ms;
+    __atomic_add_fetch(&f->now, ms, __ATOMIC_SEQ_CST);
 }
 
 static uint32_t fake_random(void *userdata)

@@ -175,12 +175,24 @@ static void test_poll_run_sweep(void **state)
     assert_true(stats.allocations > 100);
 }
 
+/* The same with two rounds in the pipeline (3 requests, then 1, the first applied while the
+ * second is sent): a failing allocation on the sending thread or on an applier thread. */
+static void test_poll_run_sweep_pipelined(void **state)
+{
+    struct alloc_sweep_stats stats;
+    size_t extra = 5;
+    (void)state;
+    assert_int_equal(alloc_sweep_run("poll_run_pipelined", scenario, &extra, NULL, &stats), 0);
+    assert_true(stats.allocations > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workers_per_client_batch),
         cmocka_unit_test(test_login_answer_without_token),
         cmocka_unit_test(test_poll_run_sweep),
+        cmocka_unit_test(test_poll_run_sweep_pipelined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
