@@ -67,11 +67,11 @@ typedef struct ot_courier_config {
 #define OT_COURIER_CONFIG_INIT \
     { OT_COURIER_CONFIG_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
 
-#define OT_POLL_CONFIG_VERSION 1
+#define OT_POLL_CONFIG_VERSION 2
 
 /**
- * One tracker run, filled by the caller (start from OT_POLL_CONFIG_INIT). Version 1: all
- * members.
+ * One tracker run, filled by the caller (start from OT_POLL_CONFIG_INIT). Version 1: the
+ * members up to `userdata`; version 2 adds `apply_on_caller`.
  */
 typedef struct ot_poll_config {
     unsigned version;                   /**< OT_POLL_CONFIG_VERSION */
@@ -87,9 +87,14 @@ typedef struct ot_poll_config {
     /** Sleep for `delay_ms` (NULL: nanosleep); tests inject one that never sleeps. */
     void (*sleep_ms)(int64_t ms, void *userdata);
     void *userdata;                     /**< passed to sleep_ms */
+    int apply_on_caller;                /**< (since 2) 1: apply every answer on the calling
+                                             thread, between rounds, starting no thread (for
+                                             a tracker whose storage, clock or notice sink is
+                                             not thread-safe; slower: applying no longer
+                                             overlaps waiting); 0: applier threads */
 } ot_poll_config;
 
-#define OT_POLL_CONFIG_INIT { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0, 0u, 0, NULL, NULL }
+#define OT_POLL_CONFIG_INIT { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0, 0u, 0, NULL, NULL, 0 }
 
 #define OT_POLL_SUMMARY_VERSION 1
 
@@ -170,7 +175,8 @@ OT_EXTERN int ot_courier_client_token_expiry(int64_t *expires_ms,
  * Requests are sent from the calling thread, `workers` per ot_http_client_send call; while
  * a round is on the wire the previous round's answers are applied, and the next storage page
  * fetched, on applier threads the run starts and joins before returning (docs/polling.md,
- * The pipeline): the tracker's storage, clock and notice sink must be thread-safe.
+ * The pipeline): the tracker's storage, clock and notice sink must be thread-safe, unless
+ * `config->apply_on_caller` is set.
  * Thread-safe as the tracker and HTTP client are; two runs of the same tracker at once are
  * safe but wasteful (the hosts skip a run while the previous one is active).
  */

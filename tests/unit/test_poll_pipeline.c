@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include <ordertrack/adapters/memory.h>
@@ -135,6 +136,7 @@ struct fx {
     ot_storage *memory;
     ot_storage wrapped;
     unsigned queries, fail_query;
+    unsigned foreign_commits;   /* commits from another thread than the test's */
     ot_clock clock;
     ot_tracker *tracker;
     ot_http_client *http;
@@ -150,6 +152,16 @@ static int failing_query(void *userdata, const ot_storage_query *q, ot_storage_e
     if (++f->queries == f->fail_query)
         return ot_error_set(err, OT_ESTORAGE, NULL, "injected query failure");
     return f->memory->query(userdata, q, emit, ctx, next_cursor, cursor_size, err);
+}
+
+/* Counts commits made on a thread other than the test's (the poll's applier threads). */
+static int counting_commit(void *userdata, int64_t expected, const ot_storage_record *rec,
+                           const ot_idempotency_record *idem, ot_error *err)
+{
+    struct fx *f = the_fx;
+    if (!pthread_equal(pthread_self(), ps.caller))
+        __atomic_add_fetch(&f->foreign_commits, 1, __ATOMIC_RELAXED);
+    return f->memory->commit(userdata, expected, rec, idem, err);
 }
 
 static void must(int rc, const ot_error *err, const char *what)
@@ -177,6 +189,7 @@ static struct fx *fx_new(size_t orders)
     fx.wrapped = *fx.memory;
     the_fx = &fx;
     fx.wrapped.query = failing_query;
+    fx.wrapped.commit = counting_commit;
     fx.wrapped.close = NULL;
     o.storage = &fx.wrapped;
     o.clock = &fx.clock;
@@ -213,16 +226,23 @@ static void fx_free(struct fx *f)
     ot_storage_close(f->memory);
 }
 
-static int poll(struct fx *f, ot_poll_summary *s, unsigned workers, size_t batch,
-                size_t max_orders, ot_error *err)
+static int poll_with(struct fx *f, ot_poll_summary *s, unsigned workers, size_t batch,
+                     size_t max_orders, int on_caller, ot_error *err)
 {
     ot_poll_config pc = OT_POLL_CONFIG_INIT;
+    pc.apply_on_caller = on_caller;
     *s = (ot_poll_summary)OT_POLL_SUMMARY_INIT;
     pc.courier = f->courier;
     pc.workers = workers;
     pc.batch_size = batch;
     pc.max_orders = max_orders;
     return ot_poll_run(s, f->tracker, f->http, &pc, err);
+}
+
+static int poll(struct fx *f, ot_poll_summary *s, unsigned workers, size_t batch,
+                size_t max_orders, ot_error *err)
+{
+    return poll_with(f, s, workers, batch, max_orders, 0, err);
 }
 
 /* Orders whose shipment is now in transit, among the first `n`. */
@@ -280,6 +300,30 @@ static void test_pages_and_rounds(void **state)
     /* the same answers again: each scan is no newer than the order's last one */
     must(poll(f, &s, 7, 50, 0, &err), &err, "poll again");
     expect(&s, 2345, 47, 0, 0, 2345, 0, 0, 0, 0);
+    fx_free(f);
+}
+
+/* apply_on_caller: the same results, and the tracker's storage is written from the calling
+ * thread only (a host whose storage is not thread-safe); by default, with more than one
+ * core, the applier threads write. */
+static void test_apply_on_caller(void **state)
+{
+    struct fx *f = fx_new(600);
+    ot_poll_summary s;
+    ot_error err;
+    (void)state;
+
+    must(poll_with(f, &s, 4, 50, 0, 1, &err), &err, "poll on caller");
+    expect(&s, 600, 12, 0, 600, 0, 0, 0, 0, 0);
+    assert_int_equal(f->foreign_commits, 0);
+    assert_int_equal(in_transit(f, 600), 600);
+    fx_free(f);
+
+    f = fx_new(600);
+    must(poll(f, &s, 4, 50, 0, &err), &err, "poll with appliers");
+    expect(&s, 600, 12, 0, 600, 0, 0, 0, 0, 0);
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+        assert_true(f->foreign_commits > 0);
     fx_free(f);
 }
 
@@ -368,6 +412,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pages_and_rounds),
+        cmocka_unit_test(test_apply_on_caller),
         cmocka_unit_test(test_one_worker),
         cmocka_unit_test(test_failures_mid_run),
         cmocka_unit_test(test_strangers_missing_unmapped),

@@ -2,6 +2,7 @@
  * the applying overlapped with the next requests (see "The pipeline" below). */
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +49,8 @@ int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "config", "config is NULL");
     if ((rc = ot__check_version(version, OT_POLL_CONFIG_VERSION, "poll config", err)))
         return rc;
-    *config = defaults;
+    memcpy(config, &defaults, version >= 2 ? sizeof *config
+                                           : offsetof(ot_poll_config, apply_on_caller));
     config->version = version;
     return 0;
 }
@@ -457,7 +459,7 @@ static void *applier(void *arg)
 }
 
 static void pipe_init(struct pipe *p, const struct run *r, struct feed *feed,
-                      unsigned workers)
+                      unsigned workers, int on_caller)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     memset(p, 0, sizeof *p);
@@ -470,6 +472,8 @@ static void pipe_init(struct pipe *p, const struct run *r, struct feed *feed,
         p->want = MAX_APPLIERS;
     if (p->want > workers)
         p->want = workers;
+    if (on_caller)
+        p->want = 0;
     if (pthread_mutex_init(&p->lock, NULL) != 0)
         return;
     if (pthread_cond_init(&p->work, NULL) != 0) {
@@ -833,7 +837,7 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
         ot__free(resp);
         return ot__error_set(err, OT_ENOMEM, "out of memory polling %s", r.name);
     }
-    pipe_init(&pipe, &r, &feed, workers);
+    pipe_init(&pipe, &r, &feed, workers, cfg->version >= 2 && cfg->apply_on_caller);
 
     feed_run(&feed);            /* the first round's pages, before there is anything to do */
     for (;;) {
