@@ -36,7 +36,7 @@ struct out {
 
 static int grow(struct out *o, size_t more)
 {
-    size_t cap = o->cap ? o->cap : 256;
+    size_t cap = o->cap ? o->cap : 1024;
     char *buf;
     if (o->failed)
         return -1;
@@ -148,6 +148,21 @@ static int put_escape(struct out *o, uint32_t cp)
     return put(o, seq, n);
 }
 
+/* 1 for the bytes a string holds as they are whatever the flags: printable ASCII but the
+ * quote, the backslash and the slash (escaped with JSON_ESCAPE_SLASH). */
+#define P16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+static const unsigned char plain[256] = {
+    P16(0), P16(0),
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 0x20: '"' at 0x22, '/' at 0x2f */
+    P16(1),
+    P16(1),
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50: '\\' at 0x5c */
+    P16(1),
+    P16(1),
+    P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0),
+};
+#undef P16
+
 static int put_string(struct out *o, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -158,10 +173,15 @@ static int put_string(struct out *o, const char *str, size_t len)
     if (put1(o, '"'))
         return -1;
     while (i < len) {
-        unsigned c = s[i];
+        unsigned c;
         uint32_t cp;
         size_t n;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && !(slash && c == '/')) {
+        while (i < len && plain[s[i]]) /* the common case: a run of printable ASCII */
+            i++;
+        if (i == len)
+            break;
+        c = s[i];
+        if (c == '/' && !slash) {
             i++;
             continue;
         }
