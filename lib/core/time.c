@@ -104,11 +104,22 @@ int ot__time_representable(int64_t ms)
     return ms >= 0 && ms <= MAX_MS;
 }
 
+/* `n` decimal digits of `v`, zero-padded, at `p`. */
+static char *put_digits(char *p, int v, int n)
+{
+    int i;
+    for (i = n - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + n;
+}
+
 void ot__time_format(char buf[OT__TIME_SIZE], int64_t ms)
 {
     int y, m, d;
     int64_t day, rem;
-    char tmp[96];
+    char *p = buf;
     if (ms < 0)
         ms = 0;
     if (ms > MAX_MS)
@@ -116,11 +127,22 @@ void ot__time_format(char buf[OT__TIME_SIZE], int64_t ms)
     day = ms / MS_PER_DAY;
     rem = ms % MS_PER_DAY;
     civil_from_days(day, &y, &m, &d);
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
-             (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-             (int)(rem % 1000));
-    memcpy(buf, tmp, OT__TIME_SIZE - 1);
-    buf[OT__TIME_SIZE - 1] = '\0';
+    /* YYYY-MM-DDTHH:MM:SS.mmmZ, written by hand: this runs for every event and answer */
+    p = put_digits(p, y, 4);
+    *p++ = '-';
+    p = put_digits(p, m, 2);
+    *p++ = '-';
+    p = put_digits(p, d, 2);
+    *p++ = 'T';
+    p = put_digits(p, (int)(rem / 3600000), 2);
+    *p++ = ':';
+    p = put_digits(p, (int)(rem / 60000 % 60), 2);
+    *p++ = ':';
+    p = put_digits(p, (int)(rem / 1000 % 60), 2);
+    *p++ = '.';
+    p = put_digits(p, (int)(rem % 1000), 3);
+    *p++ = 'Z';
+    *p = '\0';
 }
 
 int ot_time_parse(int64_t *ms, const char *text, ot_error *err)
