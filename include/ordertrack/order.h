@@ -135,6 +135,18 @@ OT_EXTERN int ot_order_to_json(char **json, size_t *len, const ot_order *order, 
 OT_EXTERN void ot_order_free(ot_order *order);
 
 /**
+ * Copy `order` into `*out`: an independent record, equal to the source (same
+ * ot_order_to_json() bytes). Ownership: the caller frees `*out` with ot_order_free(); the
+ * source stays the caller's and may be freed before or after the copy. Thread safety: the
+ * same source may be cloned concurrently from several threads as long as nobody modifies it
+ * meanwhile. Cost: cheap next to decoding (no parse, no validation); immutable parts may be
+ * shared between the copies, which never shows: changing one (through the tracker) never
+ * changes the other. For adapters that cache decoded records. OT_EINVAL for a NULL
+ * argument, OT_ENOMEM.
+ */
+OT_EXTERN int ot_order_clone(ot_order **out, const ot_order *order, ot_error *err);
+
+/**
  * Check the audit trail: each history entry's hash matches its canonical encoding, links to
  * its predecessor's hash and carries its position; the last entry's status is the record's
  * current status; and replaying the events rebuilds the record's fields (all but

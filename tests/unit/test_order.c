@@ -4,6 +4,7 @@
 
 #include "test_util.h"
 #include "order/order_internal.h"
+#include <ordertrack/sys/storage.h>
 
 #define T0 1795416001123LL /* 2026-11-23T06:40:01.123Z */
 
@@ -340,6 +341,121 @@ static void test_projection_from_events(void **state)
     ot_order_free(o);
 }
 
+/* A one-record store whose load answers ot_order_clone() of the record it holds, as an
+ * adapter's cache of decoded records does; commit keeps what the tracker sends. */
+struct clone_store {
+    const ot_order *held;
+    ot_order *committed;
+};
+
+static int cs_create(void *ud, const ot_storage_record *rec, const ot_idempotency_record *idem,
+                     ot_error *err)
+{
+    (void)ud, (void)rec, (void)idem;
+    return ot_error_set(err, OT_EEXISTS, "order_id", "exists");
+}
+
+static int cs_load(void *ud, const char *order_id, ot_order **out, ot_error *err)
+{
+    (void)order_id;
+    return ot_order_clone(out, ((struct clone_store *)ud)->held, err);
+}
+
+static int cs_commit(void *ud, int64_t expected, const ot_storage_record *rec,
+                     const ot_idempotency_record *idem, ot_error *err)
+{
+    struct clone_store *cs = ud;
+    (void)idem;
+    assert_int_equal(expected, ot_order_version(cs->held));
+    ot_order_free(cs->committed);
+    cs->committed = NULL;
+    return ot_order_clone(&cs->committed, rec->order, err);
+}
+
+static int cs_query(void *ud, const ot_storage_query *q, ot_storage_emit emit, void *ctx,
+                    char *next_cursor, size_t cursor_size, ot_error *err)
+{
+    (void)ud, (void)q, (void)emit, (void)ctx, (void)cursor_size, (void)err;
+    next_cursor[0] = '\0';
+    return 0;
+}
+
+static void test_clone(void **state)
+{
+    ot_order *o = full_order(), *c = NULL, *c2 = NULL, *after = NULL;
+    struct clone_store cs = {NULL, NULL};
+    ot_storage st = OT_STORAGE_INIT;
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_tracker *t = NULL;
+    ot_request r = OT_REQUEST_INIT;
+    char *a, *b;
+    ot_error err;
+    (void)state;
+
+    /* equal by its JSON, and independent of the source's lifetime */
+    assert_int_equal(ot_order_clone(&c, o, &err), 0);
+    assert_ptr_not_equal(c, o);
+    a = encode(o, NULL);
+    b = encode(c, NULL);
+    assert_string_equal(a, b);
+    ot_free(b);
+    assert_int_equal(ot_order_clone(&c2, c, &err), 0);
+    ot_order_free(c);
+    b = encode(c2, NULL);
+    assert_string_equal(a, b);
+    ot_free(b);
+    assert_int_equal(ot_order_verify_history(c2, &err), 0);
+
+    /* changing a clone (an event appended, as a write does) leaves the source alone */
+    assert_int_equal(ot__order_append_event(c2, OT__EV_DELIVERED, OT_STATUS_DELIVERED,
+                                            T0 + 10000, "uber", "left at door", NULL, NULL,
+                                            &err), 0);
+    assert_int_equal(ot_order_history_count(c2), ot_order_history_count(o) + 1);
+    b = encode(o, NULL);
+    assert_string_equal(a, b);
+    ot_free(b);
+    ot_order_free(c2);
+
+    /* a tracker write over a store that hands out clones of `o`: the write commits a new
+     * record and `o` does not move */
+    cs.held = o;
+    st.userdata = &cs;
+    st.create = cs_create;
+    st.load = cs_load;
+    st.commit = cs_commit;
+    st.query = cs_query;
+    to.storage = &st;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    r.order_id = "ord-1";
+    r.updated_by = "ops";
+    r.issue_type = "damaged";
+    r.description = "box wet";
+    r.severity = OT_SEVERITY_HIGH;
+    assert_int_equal(ot_tracker_raise_issue(&after, t, &r, &err), 0);
+    assert_non_null(cs.committed);
+    assert_int_equal(ot_order_issue_count(cs.committed), ot_order_issue_count(o) + 1);
+    assert_int_equal(ot_order_history_count(after), ot_order_history_count(o) + 1);
+    assert_int_equal(ot_order_version(after), ot_order_version(o) + 1);
+    b = encode(o, NULL);
+    assert_string_equal(a, b);
+    ot_free(b);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(after);
+    ot_order_free(cs.committed);
+    ot_tracker_free(t);
+
+    /* bad arguments */
+    c = o;
+    assert_ot_error(ot_order_clone(NULL, o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "out");
+    assert_ot_error(ot_order_clone(&c, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "order");
+    assert_null(c);
+    assert_int_equal(ot_order_clone(NULL, NULL, NULL), OT_EINVAL);
+    ot_free(a);
+    ot_order_free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_timestamps_normalised),
         cmocka_unit_test(test_hash_chain),
         cmocka_unit_test(test_projection_from_events),
+        cmocka_unit_test(test_clone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* Allocation-failure sweep of every tracker operation (all writes, the reads, list, an
  * idempotent replay) over the memory adapter, and the writes over the SQLite adapter (its
- * commit allocates through ot_malloc; SQLite's own allocations do not go through the hooks
- * and are out of scope). Each allocation of the operation fails in turn, one at a time
+ * commit and its cache of decoded records allocate through ot_malloc, each case on a warm
+ * and on a cold cache; SQLite's own allocations do not go through the hooks and are out of
+ * scope). Each allocation of the operation fails in turn, one at a time
  * (tests/support/alloc_sweep.c); set-up and checks are not counted. Every run answers
  * OT_ENOMEM or succeeds, never crashes or leaks, and the store is either byte-for-byte
  * unchanged (failed runs, replays, reads) or holds exactly what the clean run stored.
@@ -39,6 +40,7 @@ enum backend { BACKEND_MEMORY, BACKEND_SQLITE };
 struct env {
     ot_storage *storage;
     ot_tracker *tracker;
+    ot_storage *file;     /* SQLite: a second handle without a cache, reading the file */
 };
 
 typedef int (*op_fn)(struct env *e, ot_error *err);
@@ -57,6 +59,7 @@ struct ctx {
     char path[64];
     char *expected;       /* what the clean run stored (libc memory) */
     int wrong;            /* the last run left a wrong state */
+    int cold;             /* SQLite: the operation runs on a freshly opened handle */
 };
 
 static int64_t fixed_clock(void *ud)
@@ -295,13 +298,12 @@ static void must(int rc, const char *what, const ot_error *err)
         fail_msg("set-up %s: %s (%s)", what, ot_code_name(rc), err->message);
 }
 
-static void prepare(struct env *e, const struct ctx *x)
+/* The store (SQLite: on the existing file, or a fresh one when `fresh`) and its tracker. */
+static void open_env(struct env *e, const struct ctx *x, int fresh)
 {
     static const ot_clock clock = {OT_CLOCK_VERSION, NULL, fixed_clock};
     ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
-    ot_request r = base();
     ot_error err;
-    enum stage st = x->c->stage;
 
     ot_error_clear(&err);
     if (x->backend == BACKEND_MEMORY) {
@@ -310,13 +312,30 @@ static void prepare(struct env *e, const struct ctx *x)
 #ifdef OT_TEST_WITH_SQLITE
         ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
         so.synchronous = OT_SQLITE_SYNC_OFF;
-        ot_test_remove_db(x->path);
+        if (fresh)
+            ot_test_remove_db(x->path);
         must(ot_storage_sqlite_open(&e->storage, x->path, &so, &err), "sqlite", &err);
+        so.cache_records = 0;
+        must(ot_storage_sqlite_open(&e->file, x->path, &so, &err), "sqlite reader", &err);
+#else
+        (void)fresh;
 #endif
     }
     o.storage = e->storage;
     o.clock = &clock;
     must(ot_tracker_new(&e->tracker, &o, &err), "tracker", &err);
+}
+
+static void teardown_env(struct env *e);
+
+static void prepare(struct env *e, const struct ctx *x)
+{
+    ot_request r = base();
+    ot_error err;
+    enum stage st = x->c->stage;
+
+    ot_error_clear(&err);
+    open_env(e, x, 1);
     r.provider = OT_PROVIDER_UBER;
     must(ot_tracker_init_order(NULL, e->tracker, &r, &err), "init o", &err);
     r.order_id = "p";
@@ -346,17 +365,25 @@ static void prepare(struct env *e, const struct ctx *x)
         must(op_pickup(e, &err), "pickup", &err);
         must(ot_tracker_set_status(NULL, e->tracker, &t, &err), "in transit", &err);
     }
+    if (x->cold) {
+        /* A new handle on the same file: its cache is empty, so the operation's load
+         * decodes the row and fills the cache (the miss path) instead of hitting it. */
+        teardown_env(e);
+        open_env(e, x, 0);
+    }
 }
 
 static void teardown_env(struct env *e)
 {
     ot_tracker_free(e->tracker);
     ot_storage_close(e->storage);
+    ot_storage_close(e->file);
+    e->file = NULL;
 }
 
 /* The canonical JSON of every order in the store, in order ("-" for a missing one), masked,
  * as libc memory; `o2_version` receives the version of "o2" (0 when absent). */
-static char *stored(struct env *e, int64_t *o2_version)
+static char *stored(ot_storage *storage, int64_t *o2_version)
 {
     static const char *const ids[] = {"o", "p", "o2"};
     size_t used = 0, cap = 1;
@@ -367,7 +394,7 @@ static char *stored(struct env *e, int64_t *o2_version)
         ot_order *o = NULL;
         char *json = NULL;
         size_t len = 1;
-        int rc = e->storage->load(e->storage->userdata, ids[i], &o, NULL);
+        int rc = storage->load(storage->userdata, ids[i], &o, NULL);
         if (rc == 0) {
             assert_int_equal(ot_order_to_json(&json, &len, o, NULL), 0);
             assert_int_equal(ot_order_verify_history(o, NULL), 0);
@@ -400,15 +427,31 @@ static int scenario(void *vctx)
     int rc;
 
     alloc_sweep_pause();
+    memset(&e, 0, sizeof e);
     prepare(&e, x);
-    before = stored(&e, &v_before);
+    /* SQLite: the file, read without a cache (reading through the tracker's handle would
+     * warm its cache before a cold run) */
+    before = stored(e.file ? e.file : e.storage, &v_before);
     ot_error_clear(&err);
     alloc_sweep_resume();
     rc = x->c->op(&e, &err);
     alloc_sweep_pause();
-    after = stored(&e, &v_after);
+    after = stored(e.file ? e.file : e.storage, &v_after);
     x->wrong = 0;
-    if (rc != 0 && rc != OT_ENOMEM) {
+    if (e.file) {
+        /* and the tracker's handle, through its cache, must answer what the file holds */
+        int64_t v_cached;
+        char *cached = stored(e.storage, &v_cached);
+        if (strcmp(cached, after) != 0 || v_cached != v_after) {
+            fprintf(stderr, "%s: the cache answers something else than the file:\n%s\n---\n%s\n",
+                    x->c->name, cached, after);
+            x->wrong = 1;
+        }
+        free(cached);
+    }
+    if (x->wrong) {
+        /* reported above */
+    } else if (rc != 0 && rc != OT_ENOMEM) {
         fprintf(stderr, "%s: %s (%s)\n", x->c->name, ot_code_name(rc), err.message);
         x->wrong = 1;
     } else if (rc != 0) {
@@ -436,23 +479,30 @@ static int check(void *vctx, int rc)
     return ((struct ctx *)vctx)->wrong ? -1 : 0;
 }
 
+/* Over SQLite each case runs twice: on the handle that set the order up (its load answered
+ * by the adapter's cache of decoded records) and on a fresh handle (decode, fill the cache). */
 static void sweep_backend(enum backend backend)
 {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct ctx x;
-        char name[96];
-        if (backend == BACKEND_SQLITE && !cases[i].sqlite)
-            continue;
-        memset(&x, 0, sizeof x);
-        x.c = &cases[i];
-        x.backend = backend;
-        snprintf(x.path, sizeof x.path, "/tmp/ot-sweep-%ld.db", (long)getpid());
-        snprintf(name, sizeof name, "tracker %s (%s)", cases[i].name,
-                 backend == BACKEND_MEMORY ? "memory" : "sqlite");
-        assert_int_equal(alloc_sweep_run(name, scenario, &x, check, NULL), 0);
-        free(x.expected);
-        if (backend == BACKEND_SQLITE)
-            ot_test_remove_db(x.path);
+        for (int cold = 0; cold <= (backend == BACKEND_SQLITE); cold++) {
+            struct ctx x;
+            char name[96];
+            if (backend == BACKEND_SQLITE && !cases[i].sqlite)
+                continue;
+            memset(&x, 0, sizeof x);
+            x.c = &cases[i];
+            x.backend = backend;
+            x.cold = cold;
+            snprintf(x.path, sizeof x.path, "/tmp/ot-sweep-%ld.db", (long)getpid());
+            snprintf(name, sizeof name, "tracker %s (%s)", cases[i].name,
+                     backend == BACKEND_MEMORY ? "memory"
+                     : cold                    ? "sqlite, cold cache"
+                                               : "sqlite, warm cache");
+            assert_int_equal(alloc_sweep_run(name, scenario, &x, check, NULL), 0);
+            free(x.expected);
+            if (backend == BACKEND_SQLITE)
+                ot_test_remove_db(x.path);
+        }
     }
 }
 

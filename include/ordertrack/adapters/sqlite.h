@@ -8,9 +8,15 @@
  * transaction with a compare-and-set on the record's version. WAL mode with a busy timeout
  * lets the service and the poller share one file from several processes.
  *
- * Ownership: ot_storage_sqlite_open() returns a storage released with ot_storage_close().
+ * Each storage keeps a bounded LRU cache of the records it decoded or wrote (see
+ * ot_sqlite_options.cache_records): a load whose row still has the cached version and
+ * updated_at is answered with ot_order_clone() of the cached record instead of decoding the
+ * JSON again; any other row is read and decoded.
+ *
+ * Ownership: ot_storage_sqlite_open() returns a storage released with ot_storage_close()
+ * (which frees its connections and its cache).
  * Thread safety: the storage may be shared by threads (each call takes a connection from an
- * internal pool) and the file by processes.
+ * internal pool; the cache has its own lock) and the file by processes.
  */
 #ifndef ORDERTRACK_ADAPTERS_SQLITE_H
 #define ORDERTRACK_ADAPTERS_SQLITE_H
@@ -27,17 +33,33 @@ typedef enum ot_sqlite_sync {
     OT_SQLITE_SYNC_EXTRA = 3
 } ot_sqlite_sync;
 
-#define OT_SQLITE_OPTIONS_VERSION 1
+#define OT_SQLITE_OPTIONS_VERSION 2
 
-/** Options, filled by the caller from OT_SQLITE_OPTIONS_INIT. Version 1: all members. */
+/** Default of ot_sqlite_options.cache_records. */
+#define OT_SQLITE_CACHE_DEFAULT 256
+/** Largest ot_sqlite_options.cache_records accepted. */
+#define OT_SQLITE_CACHE_MAX 1048576
+
+/**
+ * Options, filled by the caller from OT_SQLITE_OPTIONS_INIT (or ot_sqlite_options_init).
+ * Version 1: every member up to `create`; version 2 adds `cache_records`. A version 1 struct
+ * is still accepted and read no further than its size (its cache gets the default bound).
+ */
 typedef struct ot_sqlite_options {
     unsigned version;        /**< OT_SQLITE_OPTIONS_VERSION */
     int synchronous;         /**< ot_sqlite_sync; default FULL */
     int busy_timeout_ms;     /**< wait this long for another writer; default 5000 */
     int create;              /**< 1: create the file if missing (default); 0: must exist */
+    int cache_records;       /**< (since 2) bound of the storage's cache of decoded records
+                                  (0..OT_SQLITE_CACHE_MAX; 0 disables it); default
+                                  OT_SQLITE_CACHE_DEFAULT. A load answers from the cache only
+                                  when the row's version and updated_at still match, so
+                                  writes by other handles or processes are always seen
+                                  (docs/sqlite.md) */
 } ot_sqlite_options;
 
-#define OT_SQLITE_OPTIONS_INIT { OT_SQLITE_OPTIONS_VERSION, OT_SQLITE_SYNC_FULL, 5000, 1 }
+#define OT_SQLITE_OPTIONS_INIT \
+    { OT_SQLITE_OPTIONS_VERSION, OT_SQLITE_SYNC_FULL, 5000, 1, OT_SQLITE_CACHE_DEFAULT }
 
 /** The schema version this library writes; older files are migrated forward at open. */
 #define OT_SQLITE_SCHEMA_VERSION 2

@@ -1,8 +1,15 @@
 /* Opening and closing an SQLite storage, its options, and its idempotency-key members. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sqlite_internal.h"
+
+/* Bytes of an ot_sqlite_options of `version` (a version 1 caller's struct is shorter). */
+static size_t options_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_sqlite_options) : offsetof(ot_sqlite_options, cache_records);
+}
 
 int ot_sqlite_options_init(ot_sqlite_options *options, unsigned version, ot_error *err)
 {
@@ -13,7 +20,7 @@ int ot_sqlite_options_init(ot_sqlite_options *options, unsigned version, ot_erro
         return sq_fail(err, OT_EVERSION, "version",
                        "sqlite options version %u not supported (this library knows 1..%d)",
                        version, OT_SQLITE_OPTIONS_VERSION);
-    *options = defaults;
+    memcpy(options, &defaults, options_size(version));
     options->version = version;
     return 0;
 }
@@ -26,6 +33,7 @@ static void store_close(void *userdata)
         s->idle = c->next;
         conn_close(c);
     }
+    cache_destroy(&s->cache);
     pthread_mutex_destroy(&s->lock);
     ot_free(s->path);
     ot_free(s);
@@ -54,6 +62,10 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
                        options->synchronous);
     if (options->busy_timeout_ms < 0)
         return sq_fail(err, OT_EINVAL, "busy_timeout_ms", "busy timeout must be >= 0");
+    if (options->version >= 2 &&
+        (options->cache_records < 0 || options->cache_records > OT_SQLITE_CACHE_MAX))
+        return sq_fail(err, OT_EINVAL, "cache_records", "cache_records must be 0..%d, got %d",
+                       OT_SQLITE_CACHE_MAX, options->cache_records);
     if (!(s = ot_malloc(sizeof *s)))
         return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
     memset(s, 0, sizeof *s);
@@ -61,7 +73,14 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
         ot_free(s);
         return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
     }
-    s->options = *options;
+    /* members a version 1 struct lacks keep their defaults */
+    s->options = defaults;
+    memcpy(&s->options, options, options_size(options->version));
+    if ((rc = cache_init(&s->cache, (size_t)s->options.cache_records, err)) != 0) {
+        ot_free(s->path);
+        ot_free(s);
+        return rc;
+    }
     pthread_mutex_init(&s->lock, NULL);
     s->vtable.version = OT_STORAGE_VERSION;
     s->vtable.userdata = s;

@@ -7,6 +7,7 @@
 
 #include "ordertrack/adapters/sqlite.h"
 #include "ordertrack/alloc.h"
+#include "cache.h"
 
 /* One connection with its prepared statements, reused through the pool. */
 struct conn {
@@ -21,6 +22,7 @@ struct store {
     ot_sqlite_options options;
     pthread_mutex_t lock;   /* guards `idle` */
     struct conn *idle;
+    struct cache cache;     /* decoded records (cache.h); its own lock */
 };
 
 /* Report `rc` from SQLite (with its message) as an ot_error; returns the OT_E code. */
@@ -64,6 +66,7 @@ enum stmt_id {
     ST_INSERT_ORDER,
     ST_UPDATE_ORDER,
     ST_ORDER_VERSION,
+    ST_LOAD_HEAD,
     ST_LOAD,
     ST_INSERT_EVENTS,
     ST_KEY_LIVE,

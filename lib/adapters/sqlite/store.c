@@ -20,7 +20,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         " shipment_status = ?5, delivery_provider = ?6, delivery_tracking_id = ?7,"
         " updated_at = ?8, version = ?9, record = ?10 WHERE order_id = ?1 AND version = ?11",
     [ST_ORDER_VERSION] = "SELECT version FROM orders WHERE order_id = ?1",
-    [ST_LOAD] = "SELECT record FROM orders WHERE order_id = ?1",
+    [ST_LOAD_HEAD] = "SELECT version, updated_at FROM orders WHERE order_id = ?1",
+    [ST_LOAD] = "SELECT version, updated_at, record FROM orders WHERE order_id = ?1",
     [ST_INSERT_EVENTS] =
         "INSERT INTO events (order_id, seq, entry)"
         " SELECT ?1, ?2 + key, value FROM json_each(?3) WHERE 1"
@@ -206,6 +207,14 @@ static int write_record(struct store *s, int create, int64_t expected,
             rollback(c);
     }
     conn_release(s, c);
+    /* The cache follows the row: the record just written (exactly what a load would decode:
+     * `rec->json` is its encoding), or nothing when the write failed or found another
+     * version. */
+    if (rc == 0)
+        cache_put(&s->cache, rec->order_id, rec->order, rec->record_version, rec->updated_at_ms,
+                  1);
+    else
+        cache_forget(&s->cache, rec->order_id);
     return rc;
 }
 
@@ -221,11 +230,37 @@ int ot_sqlite__commit(void *userdata, int64_t expected_version, const ot_storage
     return write_record(userdata, 0, expected_version, rec, idem, err);
 }
 
+/* A cache hit for the row of `order_id`: 1 with `*out` set, 0 on a miss, OT_ENOTFOUND when
+ * there is no row, or another negative code. Reads the row's version and updated_at only. */
+static int load_cached(struct store *s, struct conn *c, const char *order_id, ot_order **out,
+                       ot_error *err)
+{
+    sqlite3_stmt *st = conn_stmt(c, ST_LOAD_HEAD, err);
+    int64_t version, updated_at;
+    int rc;
+
+    if (!st)
+        return OT_ESTORAGE;
+    sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE ? sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id)
+                               : sq_error(err, c->db, rc, "loading an order");
+        sqlite3_reset(st);
+        return rc;
+    }
+    version = sqlite3_column_int64(st, 0);
+    updated_at = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return cache_get(&s->cache, order_id, version, updated_at, out, err);
+}
+
 int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
 {
     struct store *s = userdata;
     struct conn *c;
     sqlite3_stmt *st;
+    int64_t version = 0, updated_at = 0;
     int rc;
 
     if (!out || !order_id)
@@ -233,21 +268,40 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
     *out = NULL;
     if ((rc = conn_acquire(&c, s, err)) != 0)
         return rc;
+    if (cache_enabled(&s->cache)) {
+        /* The row's version and updated_at first: a cached record with both is current
+         * (every write advances the version), and the record text is not read at all. */
+        rc = load_cached(s, c, order_id, out, err);
+        if (rc != 0) {
+            conn_release(s, c);
+            if (rc == OT_ENOTFOUND)
+                cache_forget(&s->cache, order_id);
+            return rc > 0 ? 0 : rc;
+        }
+    }
+    /* A miss: the row again, whole (it may have moved on since), decoded. */
     if (!(st = conn_stmt(c, ST_LOAD, err))) {
         conn_release(s, c);
         return OT_ESTORAGE;
     }
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 0),
-                                (size_t)sqlite3_column_bytes(st, 0), err);
-    else if (rc == SQLITE_DONE)
+    if (rc == SQLITE_ROW) {
+        version = sqlite3_column_int64(st, 0);
+        updated_at = sqlite3_column_int64(st, 1);
+        rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 2),
+                                (size_t)sqlite3_column_bytes(st, 2), err);
+    } else if (rc == SQLITE_DONE) {
         rc = sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    else
+    } else {
         rc = sq_error(err, c->db, rc, "loading an order");
+    }
     sqlite3_reset(st);
     conn_release(s, c);
+    if (rc == 0)
+        cache_put(&s->cache, order_id, *out, version, updated_at, 0);
+    else if (rc == OT_ENOTFOUND)
+        cache_forget(&s->cache, order_id);
     return rc;
 }
 
@@ -265,7 +319,7 @@ static int query_sql(char *sql, size_t size, const ot_storage_query *q)
     char active[96] = "shipment_status IN (";
     int s, rc = 0, first = 1;
 
-    snprintf(sql, size, "SELECT order_id, record FROM orders WHERE 1");
+    snprintf(sql, size, "SELECT order_id, version, updated_at, record FROM orders WHERE 1");
     if (q->store_id)
         rc |= add_clause(sql, size, "store_id = :store");
     if (q->customer_id)
@@ -368,8 +422,16 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
             rc = sq_fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
-        if ((rc = ot_order_from_json(&o, (const char *)sqlite3_column_text(st, 1),
-                                     (size_t)sqlite3_column_bytes(st, 1), err)) != 0)
+        /* A record cached at this row's version is used as is; the others are decoded (and
+         * not cached: a page of a listing would evict the records being written). */
+        rc = cache_get(&s->cache, id, sqlite3_column_int64(st, 1),
+                       sqlite3_column_int64(st, 2), &o, err);
+        if (rc == 0)
+            rc = ot_order_from_json(&o, (const char *)sqlite3_column_text(st, 3),
+                                    (size_t)sqlite3_column_bytes(st, 3), err);
+        else if (rc > 0)
+            rc = 0;
+        if (rc != 0)
             break;
         strcpy(next_cursor, id);
         n++;

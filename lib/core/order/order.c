@@ -354,3 +354,13 @@ int ot_order_metadata_json(char **json, size_t *len, const ot_order *order, ot_e
     return ot__json_write(json, len, json_object_get(order->doc, "metadata"),
                          JSON_COMPACT | JSON_REAL_PRECISION(17), err);
 }
+
+int ot_order_clone(ot_order **out, const ot_order *order, ot_error *err)
+{
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    if (!order)
+        return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    return ot__order_clone(out, order, err);
+}
