@@ -22,4 +22,9 @@ int ot__json_loadb(json_t **out, const void *bytes, size_t len, json_error_t *je
  * nobody modifies meanwhile. */
 int ot__json_write(char **out, size_t *len, const json_t *v, size_t flags, ot_error *err);
 
+/* A deep copy of `v` (json_copy.c), the same document as json_deep_copy gives, in the same
+ * key order; NULL on allocation failure or nesting deeper than 2,048. Thread-safe for
+ * values nobody modifies meanwhile. */
+json_t *ot__json_copy(const json_t *v);
+
 #endif

@@ -1,6 +1,7 @@
 /* The library's JSON encoder against jansson's json_dumpb: the same bytes for every flag
  * combination the library uses, on hand-picked edge cases, on a real order record, and on
- * thousands of random documents; errors where jansson refuses too. */
+ * thousands of random documents; errors where jansson refuses too. And its deep copy against
+ * json_deep_copy: equal documents, same key order, nothing shared. */
 #include <float.h>
 #include <limits.h>
 #include <locale.h>
@@ -222,6 +223,46 @@ static void test_random_documents(void **state)
     }
 }
 
+/* ot__json_copy: what json_deep_copy gives (equal, same key order and types), sharing
+ * nothing but jansson's immortal singletons. */
+static void test_copy(void **state)
+{
+    uint64_t seed = 0x243f6a8885a308d3ull;
+    json_t *deep = json_array(), *cur = deep;
+    int i;
+    (void)state;
+    for (i = 0; i < 2000; i++) {
+        json_t *doc = json_object(), *mine, *theirs;
+        char *a = NULL, *b = NULL;
+        ot_error err;
+        json_object_set_new(doc, "v", random_value(&seed, 0));
+        json_object_set_new(doc, "w", random_value(&seed, 0));
+        mine = ot__json_copy(doc);
+        theirs = json_deep_copy(doc);
+        assert_non_null(mine);
+        assert_true(json_equal(mine, theirs));
+        assert_int_equal(ot__json_write(&a, NULL, mine, JSON_COMPACT, &err), 0);
+        assert_int_equal(ot__json_write(&b, NULL, theirs, JSON_COMPACT, &err), 0);
+        assert_string_equal(a, b);
+        /* independent: changing the copy leaves the source alone */
+        json_object_set_new(mine, "v", json_string("changed"));
+        assert_true(json_equal(doc, theirs));
+        ot_free(a);
+        ot_free(b);
+        json_decref(mine);
+        json_decref(theirs);
+        json_decref(doc);
+    }
+    for (i = 0; i < 3000; i++) {
+        json_t *next_level = json_array();
+        json_array_append_new(cur, next_level);
+        cur = next_level;
+    }
+    assert_null(ot__json_copy(deep));
+    assert_null(ot__json_copy(NULL));
+    json_decref(deep);
+}
+
 static void test_refusals(void **state)
 {
     json_t *bad = json_array(), *deep = json_array(), *cur = deep;
@@ -276,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_order_record),
         cmocka_unit_test(test_random_documents),
+        cmocka_unit_test(test_copy),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_locale),
     };

@@ -173,7 +173,7 @@ static int validate_value(json_t **out, const json_t *v, const struct field *f,
     case K_META:
         if (!json_is_object(v))
             return wrong_type(err, path, "an object", v);
-        *out = json_deep_copy(v);
+        *out = ot__json_copy(v);
         break;
     case K_OBJ:
         return validate_object(out, v, f->sub, path, err);

@@ -82,7 +82,7 @@ int ot__order_append_event(ot_order *order, int event, int status, int64_t now_m
         return ot__error_field(err, OT_EINVAL, "metadata.ot",
                                "metadata key \"ot\" is reserved for the event record");
     }
-    meta = user_meta ? json_deep_copy(user_meta) : json_object();
+    meta = user_meta ? ot__json_copy(user_meta) : json_object();
     ot = json_pack("{s:s, s:I, s:o, s:s}", "event", ot__event_name(event), "seq",
                    (json_int_t)n, "data", data, "prev_hash", prev ? prev : zero_hash);
     data = NULL;

@@ -38,7 +38,7 @@ int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err)
 {
     json_t *copy;
     ot__json_init();
-    copy = json_deep_copy(order->doc);
+    copy = ot__json_copy(order->doc);
     if (!copy)
         return ot__error_set(err, OT_ENOMEM, "out of memory copying an order");
     return ot__order_wrap(out, copy, err);

@@ -24,7 +24,7 @@ static int copy_field(json_t *doc, const json_t *data, const char *key)
     json_t *v = json_object_get(data, key);
     if (!v)
         return 0;
-    return json_object_set_new(doc, key, json_deep_copy(v)) ? OT_ENOMEM : 0;
+    return json_object_set_new(doc, key, ot__json_copy(v)) ? OT_ENOMEM : 0;
 }
 
 static int add_issue(json_t *doc, const char *type, const char *description,
@@ -177,7 +177,7 @@ int ot__order_replay(ot_order **out, const ot_order *order, ot_error *err)
     if ((rc = ot__order_wrap(&o, doc, err)))
         return rc;
     json_array_foreach(history, i, entry) {
-        json_t *copy = json_deep_copy(entry);
+        json_t *copy = ot__json_copy(entry);
         if (!copy || json_array_append_new(json_object_get(o->doc, "status_history"), copy)) {
             ot_order_free(o);
             return ot__error_set(err, OT_ENOMEM, "out of memory replaying the history");
