@@ -410,18 +410,24 @@ static void c_locale_init(void)
     c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 }
 
-/* strtod in the C locale whatever LC_NUMERIC the process set (jansson swaps '.' for the
- * locale's decimal point instead). uselocale is per thread. */
-static double strtod_c(const char *text, char **end)
+/* strtod of `text` (our own copy) in the C locale whatever LC_NUMERIC the process set.
+ * uselocale is per thread. Should newlocale have failed (out of memory on the first call),
+ * do what jansson does: swap '.' for the locale's decimal point. */
+static double strtod_c(char *text)
 {
     locale_t old;
     double v;
+    char *dot;
 
     (void)pthread_once(&c_locale_once, c_locale_init);
-    if (!c_locale)
-        return strtod(text, end); /* cannot happen for "C"; a C locale process is fine */
+    if (!c_locale) {
+        dot = strchr(text, '.');
+        if (dot)
+            *dot = *localeconv()->decimal_point;
+        return strtod(text, NULL);
+    }
     old = uselocale(c_locale);
-    v = strtod(text, end);
+    v = strtod(text, NULL);
     uselocale(old);
     return v;
 }
@@ -512,7 +518,7 @@ static int scan_number(struct reader *r, size_t i)
         memcpy(text, s + i, n);
         text[n] = '\0';
         errno = 0;
-        v = strtod_c(text, NULL);
+        v = strtod_c(text);
         if (text != small)
             ot__free(text);
         if ((v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE) {
