@@ -1,4 +1,5 @@
-/* jansson glue shared by every JSON path of the library: allocator routing and parsing.
+/* jansson glue shared by every JSON path of the library: allocator routing, and the entry
+ * point of parsing (the parser itself is json_read.c).
  * jansson's allocator is process-global (json_set_alloc_funcs); the wrappers read the current
  * hooks on every call, so one routing serves every later ot_allocator_set(). */
 #include <pthread.h>
@@ -11,23 +12,9 @@
 
 static pthread_once_t json_once = PTHREAD_ONCE_INIT;
 
-/* jansson's lexer ignores a failed append to its token buffer and goes on with a byte
- * missing; decoding the mangled string escapes can then hit an assert(0) in jansson
- * (found by the allocation-failure sweep: one failed allocation aborted the process). So
- * within a parse, once an allocation has failed every later one fails too: the lexer's
- * next allocation (the decoded string) fails and the parse ends with an error. */
-static _Thread_local int parsing;
-static _Thread_local int parse_failed;
-
 static void *json_malloc(size_t size)
 {
-    void *p;
-    if (parsing && parse_failed)
-        return NULL;
-    p = ot__malloc(size ? size : 1); /* jansson may ask for 0 bytes */
-    if (!p && parsing)
-        parse_failed = 1;
-    return p;
+    return ot__malloc(size ? size : 1); /* jansson may ask for 0 bytes */
 }
 
 static void json_free(void *ptr)
@@ -47,19 +34,7 @@ void ot__json_init(void)
 
 int ot__json_loadb(json_t **out, const void *bytes, size_t len, json_error_t *jerr)
 {
-    int failed;
-
+    /* the values are jansson's: their allocations go through the hooks too */
     ot__json_init();
-    parsing = 1;
-    parse_failed = 0;
-    *out = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, jerr);
-    failed = parse_failed;
-    parsing = 0;
-    parse_failed = 0;
-    if (*out)
-        return 0;
-    /* jansson's lexer reports some failed allocations as syntax errors: the hook knows */
-    if (failed || json_error_code(jerr) == json_error_out_of_memory)
-        return OT_ENOMEM;
-    return OT_EPARSE;
+    return ot__json_read(out, bytes, len, jerr);
 }

@@ -1,5 +1,5 @@
-/* Internal: JSON the library's way: parsing with jansson (json.c), writing with the
- * library's own encoder (json_write.c). Not installed. */
+/* Internal: JSON the library's way: jansson values, read by the library's own parser
+ * (json_read.c) and written by its own encoder (json_write.c). Not installed. */
 #ifndef OT_JSON_GLUE_INTERNAL_H
 #define OT_JSON_GLUE_INTERNAL_H
 
@@ -9,10 +9,18 @@
 
 #include "ordertrack/error.h"
 
-/* Parse `len` bytes, refusing duplicate keys. 0 with *out set; OT_ENOMEM when an allocation
- * failed (jansson sometimes reports those as syntax errors; this tells them apart); or
+/* Parse `len` bytes, refusing duplicate keys: ot__json_read after routing jansson's
+ * allocations through the hooks. 0 with *out set; OT_ENOMEM when an allocation failed; or
  * OT_EPARSE with `jerr` describing the syntax error. Callers word their own messages. */
 int ot__json_loadb(json_t **out, const void *bytes, size_t len, json_error_t *jerr);
+
+/* The parser: accepts exactly what json_loadb(bytes, len, JSON_REJECT_DUPLICATES, jerr)
+ * accepts and builds the same document (types, key order), except that it refuses every NUL
+ * byte (jansson lets one through after a number or a literal). A refusal fills `jerr` as
+ * jansson would (text, line, column, position, json_error_code); an allocation failure
+ * returns OT_ENOMEM with json_error_out_of_memory. *out is NULL unless 0 is returned.
+ * Thread-safe. `jerr` may be NULL. */
+int ot__json_read(json_t **out, const void *bytes, size_t len, json_error_t *jerr);
 
 /* Encode `v` into a NUL-terminated buffer from ot__malloc (`*len` without the NUL), byte for
  * byte as json_dumpb(v, flags) would, for flags among JSON_COMPACT, JSON_ENSURE_ASCII,
