@@ -3,12 +3,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "ordertrack/pii.h"
 #include "alloc_internal.h"
 #include "error_internal.h"
+#include "hash_internal.h"
 
 #define PREFIX "otpii:v1:"
 #define NONCE_SIZE 12
@@ -331,7 +331,6 @@ int ot_pii_blind_index(char out[65], const ot_pii *pii, const char *field, const
     static const char hexdigits[] = "0123456789abcdef";
     unsigned char key[OT_PII_KEY_SIZE], index_key[32], mac[32];
     char id[OT_PII_KEY_ID_SIZE];
-    unsigned int n = 0;
     size_t i;
     int rc, ok;
 
@@ -344,8 +343,7 @@ int ot_pii_blind_index(char out[65], const ot_pii *pii, const char *field, const
     if ((rc = fetch_key(key, id, pii, NULL, err)) != 0)
         return rc;
     /* index key = HMAC(key, label): never the encryption key itself */
-    ok = HMAC(EVP_sha256(), key, sizeof key, (const unsigned char *)label, sizeof label - 1,
-              index_key, &n) != NULL && n == sizeof index_key;
+    ok = ot__hmac_sha256(index_key, key, sizeof key, label, sizeof label - 1) == 0;
     OPENSSL_cleanse(key, sizeof key);
     if (ok) {
         /* MAC over field NUL value, so equal values of different fields do not match */
@@ -357,8 +355,7 @@ int ot_pii_blind_index(char out[65], const ot_pii *pii, const char *field, const
         }
         memcpy(msg, field, flen + 1);
         memcpy(msg + flen + 1, value, vlen);
-        ok = HMAC(EVP_sha256(), index_key, sizeof index_key, msg, flen + 1 + vlen, mac, &n) !=
-                 NULL && n == sizeof mac;
+        ok = ot__hmac_sha256(mac, index_key, sizeof index_key, msg, flen + 1 + vlen) == 0;
         ot__free(msg);
     }
     OPENSSL_cleanse(index_key, sizeof index_key);

@@ -2,6 +2,11 @@
  * names. */
 #include "test_util.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "hash_internal.h"
+
 /* RFC 4231 test case 2. */
 static const char rfc_key[] = "Jefe";
 static const char rfc_body[] = "what do ya want for nothing?";
@@ -120,9 +125,55 @@ static void test_header_names(void **state)
     assert_ot_error(ot_webhook_auth_header_is(OT_PROVIDER_UBER, NULL, &err), OT_EINVAL, err);
 }
 
+static void hex_of(char out[65], const unsigned char mac[32])
+{
+    static const char d[] = "0123456789abcdef";
+    int i;
+    for (i = 0; i < 32; i++) {
+        out[2 * i] = d[mac[i] >> 4];
+        out[2 * i + 1] = d[mac[i] & 0xf];
+    }
+    out[64] = '\0';
+}
+
+/* The library's HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 (a key longer than the block),
+ * and libcrypto's HMAC() for every key length around the block size, the empty key too. */
+static void test_hmac_sha256(void **state)
+{
+    unsigned char key[200], mac[32], want[EVP_MAX_MD_SIZE];
+    unsigned int want_len = 0;
+    static const char msg[] = "The quick brown fox jumps over the lazy dog";
+    char hex[65];
+    size_t n;
+    (void)state;
+    memset(key, 0x0b, 20);
+    assert_int_equal(ot__hmac_sha256(mac, key, 20, "Hi There", 8), 0);
+    hex_of(hex, mac);
+    assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    assert_int_equal(ot__hmac_sha256(mac, "Jefe", 4, "what do ya want for nothing?", 28), 0);
+    hex_of(hex, mac);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    memset(key, 0xaa, 131);
+    assert_int_equal(ot__hmac_sha256(mac, key, 131,
+                                     "Test Using Larger Than Block-Size Key - Hash Key First", 54),
+                     0);
+    hex_of(hex, mac);
+    assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    for (n = 0; n < sizeof key; n++)
+        key[n] = (unsigned char)(n * 7 + 1);
+    for (n = 0; n <= 130; n++) {
+        assert_int_equal(ot__hmac_sha256(mac, key, n, msg, sizeof msg - 1), 0);
+        assert_non_null(HMAC(EVP_sha256(), n ? key : (const unsigned char *)"", (int)n,
+                             (const unsigned char *)msg, sizeof msg - 1, want, &want_len));
+        assert_int_equal(want_len, 32);
+        assert_memory_equal(mac, want, 32);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hmac_sha256),
         cmocka_unit_test(test_uber_accepts),
         cmocka_unit_test(test_uber_rejects),
         cmocka_unit_test(test_configured_header),

@@ -5,12 +5,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "ordertrack/courier.h"
 #include "ordertrack/status.h"
 #include "error_internal.h"
+#include "hash_internal.h"
 
 #define DIGEST_LEN 32
 
@@ -28,8 +28,7 @@ static int hex_value(char c)
 int ot_webhook_verify_uber(const void *key, size_t key_len, const void *body, size_t body_len,
                            const char *signature, ot_error *err)
 {
-    unsigned char want[EVP_MAX_MD_SIZE], got[DIGEST_LEN];
-    unsigned int want_len = 0;
+    unsigned char want[DIGEST_LEN], got[DIGEST_LEN];
     static const unsigned char empty[1] = {0};
     int bad = 0, i;
 
@@ -50,8 +49,7 @@ int ot_webhook_verify_uber(const void *key, size_t key_len, const void *body, si
         bad |= (hi | lo) < 0;
         got[i] = (unsigned char)((hi & 0xf) << 4 | (lo & 0xf));
     }
-    if (!HMAC(EVP_sha256(), key, (int)key_len, body ? body : empty, body_len, want, &want_len)
-        || want_len != DIGEST_LEN)
+    if (ot__hmac_sha256(want, key, key_len, body ? body : empty, body_len) != 0)
         return ot__error_set(err, OT_EAUTH, "HMAC-SHA256 computation failed");
     if ((CRYPTO_memcmp(want, got, DIGEST_LEN) != 0) | bad)
         return ot__error_field(err, OT_EAUTH, "x-uber-signature",
