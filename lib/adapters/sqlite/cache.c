@@ -143,7 +143,7 @@ static void insert_entry(struct cache *c, struct cache_entry *e)
 }
 
 int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t updated_at_ms,
-              ot_order **out, ot_error *err)
+              int take, ot_order **out, ot_error *err)
 {
     struct cache_entry *e, *dead = NULL;
     uint64_t h;
@@ -163,6 +163,17 @@ int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t up
         pthread_mutex_unlock(&c->lock);
         free_list(dead);
         return 0;
+    }
+    if (take && e->refs == 0) {
+        /* the record itself, no clone: the entry leaves the cache */
+        struct cache_entry *shell = NULL;
+        unlink_entry(c, e, &shell);
+        pthread_mutex_unlock(&c->lock);
+        *out = shell->order;
+        shell->order = NULL;
+        entry_free(shell);
+        free_list(dead);
+        return 1;
     }
     list_unlink(c, e);
     list_push_front(c, e);

@@ -5,8 +5,9 @@
  * reads the row's two columns first and asks for a record with exactly those values; any
  * other entry is dropped as stale. So a write by another handle or process is never hidden.
  *
- * Ownership: the cache owns its records (its own clones); lookups hand out new clones that
- * the caller frees with ot_order_free(). Allocation failures are absorbed by not caching.
+ * Ownership: the cache owns its records (its own clones); lookups hand out new clones, or
+ * with `take` the record itself, which the caller frees with ot_order_free(). Allocation
+ * failures are absorbed by not caching.
  * Thread safety: every function may be called from several threads at once (one mutex; the
  * clones are made outside it), except cache_init and cache_destroy. */
 #ifndef OT_SQLITE_CACHE_H
@@ -38,10 +39,13 @@ void cache_destroy(struct cache *c);
 int cache_enabled(const struct cache *c);
 
 /* Look `order_id` up for the row (`version`, `updated_at_ms`). A matching entry: 1 with a
- * clone in `*out` (caller frees). No entry, or a stale one (dropped): 0. A clone that fails:
- * the negative code (OT_ENOMEM), `*out` NULL. */
+ * clone in `*out` (caller frees) or, with `take`, the cached record itself, which leaves the
+ * cache (a load: the caller changes or frees what it loaded, and a commit caches the new
+ * record; taking saves a copy and a free per write; a clone all the same when another lookup
+ * is cloning the entry at that moment). No entry, or a stale one (dropped): 0. A clone that
+ * fails: the negative code (OT_ENOMEM), `*out` NULL. */
 int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t updated_at_ms,
-              ot_order **out, ot_error *err);
+              int take, ot_order **out, ot_error *err);
 
 /* Remember a copy of `order`, stored as row (`version`, `updated_at_ms`). `committed`: the
  * caller just wrote that row, so it replaces any entry; otherwise (a load) an entry of a

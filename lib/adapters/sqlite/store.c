@@ -252,7 +252,7 @@ static int load_cached(struct store *s, struct conn *c, const char *order_id, ot
     version = sqlite3_column_int64(st, 0);
     updated_at = sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
-    return cache_get(&s->cache, order_id, version, updated_at, out, err);
+    return cache_get(&s->cache, order_id, version, updated_at, 1, out, err);
 }
 
 int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
@@ -425,7 +425,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         /* A record cached at this row's version is used as is; the others are decoded (and
          * not cached: a page of a listing would evict the records being written). */
         rc = cache_get(&s->cache, id, sqlite3_column_int64(st, 1),
-                       sqlite3_column_int64(st, 2), &o, err);
+                       sqlite3_column_int64(st, 2), 0, &o, err);
         if (rc == 0)
             rc = ot_order_from_json(&o, (const char *)sqlite3_column_text(st, 3),
                                     (size_t)sqlite3_column_bytes(st, 3), err);
