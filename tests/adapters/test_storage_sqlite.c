@@ -1,11 +1,13 @@
 /* The SQLite store: the conformance suite, durability across reopen, forward migration from
- * an older schema, refusal of a newer one, writers in two processes on one file, bad input. */
+ * an older schema, refusal of a newer one, writers in two processes on one file, the event
+ * rows, bad input. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "test_util.h"
@@ -239,6 +241,85 @@ static void test_two_processes_one_file(void **state)
     ot_storage_close(st);
 }
 
+/* Each new history entry is one row of the events table, holding exactly the entry's text in
+ * the record (bound as written, not re-rendered); an events_json that is not an array is
+ * refused and nothing of the write is kept. */
+static void test_event_rows(void **state)
+{
+    ot_storage *st;
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_tracker *t = NULL;
+    ot_request r = OT_REQUEST_INIT;
+    ot_order *o = NULL;
+    ot_storage_record rec;
+    char path[256], *record = NULL;
+    const char *own_events;
+    json_t *doc, *history;
+    json_error_t jerr;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    size_t i;
+    ot_error err;
+    (void)state;
+    path_for(path, sizeof path, "events.db");
+    assert_non_null(st = open_path(path, OT_SQLITE_SYNC_NORMAL));
+    to.storage = st;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    r.order_id = "ev-1";
+    r.store_id = "s";
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_UBER;
+    r.notes = "quote \" comma , bracket ] brace } backslash \\ caf\xc3\xa9";
+    assert_int_equal(ot_tracker_init_order(NULL, t, &r, &err), 0);
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    assert_int_equal(ot_tracker_set_status(NULL, t, &r, &err), 0);
+    r.notes = NULL;
+    r.status = OT_STATUS_STORE_ACKNOWLEDGED;
+    r.metadata_json = "{\"nested\":{\"list\":[1,[2,{\"x\":\"]\"}]]}}";
+    assert_int_equal(ot_tracker_set_status(&o, t, &r, &err), 0);
+    assert_int_equal(ot_order_to_json(&record, NULL, o, &err), 0);
+    doc = json_loads(record, 0, &jerr);
+    assert_non_null(doc);
+    history = json_object_get(doc, "status_history");
+    assert_int_equal(json_array_size(history), 3);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, entry FROM events WHERE order_id = "
+                                            "'ev-1' ORDER BY seq", -1, &q, NULL), SQLITE_OK);
+    for (i = 0; i < 3; i++) {
+        char *want = json_dumps(json_array_get(history, i), JSON_COMPACT | JSON_REAL_PRECISION(17));
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(q, 0), (int)i);
+        assert_string_equal((const char *)sqlite3_column_text(q, 1), want);
+        free(want);
+    }
+    assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+
+    /* a malformed events_json: refused, the row and its version unchanged */
+    assert_int_equal(ot_storage_record_init(&rec, o, 2, &err), 0);
+    own_events = rec.events_json;
+    rec.record_version = ot_order_version(o) + 1;
+    rec.events_json = "[{\"unterminated\": \"x}";
+    rec.events_json_len = strlen(rec.events_json);
+    assert_ot_error(st->commit(st->userdata, ot_order_version(o), &rec, NULL, &err), OT_EINVAL,
+                    err);
+    assert_string_equal(err.field, "events_json");
+    rec.events_json = "{}";
+    rec.events_json_len = 2;
+    assert_ot_error(st->commit(st->userdata, ot_order_version(o), &rec, NULL, &err), OT_EINVAL,
+                    err);
+    rec.events_json = own_events;
+    ot_storage_record_release(&rec);
+    assert_int_equal(version_of(st, "ev-1"), 3);
+    assert_int_equal(query_int(path, "SELECT count(*) FROM events WHERE order_id='ev-1'"), 3);
+    json_decref(doc);
+    ot_free(record);
+    ot_order_free(o);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+}
+
 static void test_bad_input(void **state)
 {
     ot_sqlite_options o = OT_SQLITE_OPTIONS_INIT;
@@ -294,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_migration_from_version_1),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_two_processes_one_file),
+        cmocka_unit_test(test_event_rows),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -68,7 +68,7 @@ enum stmt_id {
     ST_ORDER_VERSION,
     ST_LOAD_HEAD,
     ST_LOAD,
-    ST_INSERT_EVENTS,
+    ST_INSERT_EVENT,
     ST_KEY_LIVE,
     ST_KEY_GET,
     ST_KEY_PURGE,

@@ -22,9 +22,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ORDER_VERSION] = "SELECT version FROM orders WHERE order_id = ?1",
     [ST_LOAD_HEAD] = "SELECT version, updated_at FROM orders WHERE order_id = ?1",
     [ST_LOAD] = "SELECT version, updated_at, record FROM orders WHERE order_id = ?1",
-    [ST_INSERT_EVENTS] =
-        "INSERT INTO events (order_id, seq, entry)"
-        " SELECT ?1, ?2 + key, value FROM json_each(?3) WHERE 1"
+    [ST_INSERT_EVENT] =
+        "INSERT INTO events (order_id, seq, entry) VALUES (?1, ?2, ?3)"
         " ON CONFLICT (order_id, seq) DO UPDATE SET entry = excluded.entry",
     [ST_KEY_LIVE] = "SELECT 1 FROM idempotency WHERE key = ?1 AND expires_at > ?2",
     [ST_KEY_GET] =
@@ -92,17 +91,81 @@ static void bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
     sqlite3_bind_text(st, 10, rec->json, (int)rec->json_len, SQLITE_STATIC);
 }
 
+static int is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* The next element of the JSON array text [*p, end) (after its '[' or a ','): 1 with the
+ * element's bytes, 0 at the closing ']', or -1 when the text is not an array of values. A
+ * scan of brackets and strings only: the elements stay as the encoder wrote them. */
+static int array_next(const char **p, const char *end, const char **elem, size_t *len)
+{
+    const char *q = *p, *start;
+    int depth = 0, in_string = 0;
+
+    while (q < end && is_space(*q))
+        q++;
+    if (q < end && *q == ']')
+        return 0;
+    start = q;
+    for (; q < end; q++) {
+        char ch = *q;
+        if (in_string) {
+            if (ch == '\\')
+                q++;
+            else if (ch == '"')
+                in_string = 0;
+        } else if (ch == '"') {
+            in_string = 1;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            if (depth == 0)
+                break;
+            depth--;
+        } else if (ch == ',' && depth == 0) {
+            break;
+        }
+    }
+    if (q >= end || in_string || q == start)
+        return -1;
+    *elem = start;
+    *len = (size_t)(q - start);
+    while (*len && is_space(start[*len - 1]))
+        (*len)--;
+    *p = *q == ',' ? q + 1 : q;
+    return 1;
+}
+
+/* One row per new history entry, its text as the record's encoder wrote it (bound as is:
+ * no JSON parsing or re-rendering in SQLite). */
 static int insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
 {
+    const char *p, *end, *elem;
+    size_t len, seq = rec->first_event;
     sqlite3_stmt *st;
+    int more, rc;
+
     if (!rec->events_json || rec->events_json_len == 0)
         return 0;
-    if (!(st = conn_stmt(c, ST_INSERT_EVENTS, err)))
-        return OT_ESTORAGE;
-    sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)rec->first_event);
-    sqlite3_bind_text(st, 3, rec->events_json, (int)rec->events_json_len, SQLITE_STATIC);
-    return run(c, st, "appending history events", err);
+    p = rec->events_json;
+    end = p + rec->events_json_len;
+    while (p < end && is_space(*p))
+        p++;
+    if (p == end || *p++ != '[')
+        return sq_fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
+    while ((more = array_next(&p, end, &elem, &len)) == 1) {
+        if (!(st = conn_stmt(c, ST_INSERT_EVENT, err)))
+            return OT_ESTORAGE;
+        sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)seq++);
+        sqlite3_bind_text(st, 3, elem, (int)len, SQLITE_STATIC);
+        if ((rc = run(c, st, "appending history events", err)) != 0)
+            return rc;
+    }
+    return more < 0 ? sq_fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array")
+                    : 0;
 }
 
 /* 1 if a live key `key` exists at `now`, 0 if not, or a negative code. */
