@@ -83,11 +83,28 @@ int ot__order_append_event(ot_order *order, int event, int status, int64_t now_m
                                "metadata key \"ot\" is reserved for the event record");
     }
     meta = user_meta ? ot__json_copy(user_meta) : json_object();
-    ot = json_pack("{s:s, s:I, s:o, s:s}", "event", ot__event_name(event), "seq",
-                   (json_int_t)n, "data", data, "prev_hash", prev ? prev : zero_hash);
-    data = NULL;
+    /* the event record, members in this order (the record's text keeps it): built by hand,
+     * these are the library's own names and hashes (no json_pack format to parse, no UTF-8
+     * check of known ASCII) */
+    ot = json_object();
+    if (ot && (json_object_set_new_nocheck(ot, "event",
+                                           json_string_nocheck(ot__event_name(event))) ||
+               json_object_set_new_nocheck(ot, "seq", json_integer((json_int_t)n)))) {
+        json_decref(ot);
+        ot = NULL;
+    }
+    if (ot) {
+        int bad = json_object_set_new_nocheck(ot, "data", data); /* stolen either way */
+        data = NULL;
+        if (bad || json_object_set_new_nocheck(ot, "prev_hash",
+                                               json_string_nocheck(prev ? prev : zero_hash))) {
+            json_decref(ot);
+            ot = NULL;
+        }
+    }
     entry = json_object();
-    if (!meta || !ot || !entry || json_object_set_new(entry, "status", json_string(status_name)) ||
+    if (!meta || !ot || !entry ||
+        json_object_set_new_nocheck(entry, "status", json_string_nocheck(status_name)) ||
         json_object_set_new(entry, "timestamp", ot__jtime_new(now_ms)) ||
         ot__jset_str(entry, "updated_by", updated_by && *updated_by ? updated_by : "system") ||
         ot__jset_str(entry, "notes", notes && *notes ? notes : NULL) ||
@@ -97,7 +114,8 @@ int ot__order_append_event(ot_order *order, int event, int status, int64_t now_m
     if (rc)
         goto out;
     rc = OT_ENOMEM;
-    if (json_object_set_new(ot, "hash", json_string(hex)) || json_array_append(history, entry))
+    if (json_object_set_new_nocheck(ot, "hash", json_string_nocheck(hex)) ||
+        json_array_append(history, entry))
         goto fail;
     rc = ot__order_apply(order, entry, err);
     goto out;

@@ -4,6 +4,7 @@
  * it). Text this store encoded itself, in this process, from a record is decoded on load
  * without the schema validation that untrusted text gets. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +21,7 @@ struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
     int status, shipment, provider;
     int64_t updated_at, version;
-    char *json;
-    size_t json_len;
+    struct text *json;      /* the record's JSON, shared with loads in progress */
 };
 
 struct key {
@@ -39,13 +39,50 @@ struct memory {
     size_t nkeys, cap_keys;
 };
 
+/* A record's text, immutable once made: a load takes a reference under the lock and parses
+ * outside it, so a commit replacing the row meanwhile frees nothing in use (and nothing is
+ * copied to parse). */
+struct text {
+    atomic_size_t refs;
+    size_t len;
+    char bytes[];           /* NUL-terminated */
+};
+
+static struct text *text_ref(struct text *t)
+{
+    atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+    return t;
+}
+
+static void text_release(struct text *t)
+{
+    if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+        ot__free(t);
+}
+
+/* The record's text, encoded here (this store's own, trusted copy); NULL on failure. */
+static struct text *text_encode(const ot_order *order)
+{
+    char *json = NULL;
+    size_t len = 0;
+    struct text *t = NULL;
+    if (ot_order_to_json(&json, &len, order, NULL) == 0 &&
+        (t = ot__malloc(sizeof *t + len + 1)) != NULL) {
+        atomic_init(&t->refs, 1);
+        t->len = len;
+        memcpy(t->bytes, json, len + 1);
+    }
+    ot__free(json);
+    return t;
+}
+
 static void row_clear(struct row *r)
 {
     ot__free(r->order_id);
     ot__free(r->store_id);
     ot__free(r->customer_id);
     ot__free(r->tracking_id);
-    ot__free(r->json);
+    text_release(r->json);
 }
 
 static void key_clear(struct key *k)
@@ -70,11 +107,7 @@ static int row_fill(struct row *r, const ot_storage_record *rec)
     r->store_id = ot__strdup(rec->store_id);
     r->customer_id = ot__strdup(rec->customer_id);
     r->tracking_id = rec->delivery_tracking_id ? ot__strdup(rec->delivery_tracking_id) : NULL;
-    if (ot_order_to_json(&r->json, &r->json_len, rec->order, NULL) == 0) {
-        char *fit = ot__realloc(r->json, r->json_len + 1); /* kept long: no spare capacity */
-        if (fit)
-            r->json = fit;
-    }
+    r->json = text_encode(rec->order);
     r->status = rec->current_status;
     r->shipment = rec->shipment_status;
     r->provider = rec->delivery_provider;
@@ -224,26 +257,21 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
 static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
 {
     struct memory *m = userdata;
+    struct text *json = NULL;
     size_t pos;
     int found, rc;
-    char *json = NULL;
-    size_t len = 0;
 
     if (!out || !order_id)
         return ot__error_field(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, order_id, &found);
-    if (found) {
-        len = m->rows[pos].json_len;
-        json = ot__strndup(m->rows[pos].json, len);
-    }
+    if (found)
+        json = text_ref(m->rows[pos].json);
     pthread_mutex_unlock(&m->lock);
     if (!found)
         return ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    if (!json)
-        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
-    rc = ot__order_from_own_json(out, json, len, err);
-    ot__free(json);
+    rc = ot__order_from_own_json(out, json->bytes, json->len, err);
+    text_release(json);
     return rc;
 }
 
@@ -273,19 +301,15 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
                      void *ctx, char *next_cursor, size_t cursor_size, ot_error *err)
 {
     struct memory *m = userdata;
-    char **page;
-    size_t *lens, n = 0, i, pos;
+    struct text **page;
+    size_t n = 0, i, pos;
     int found, more = 0, rc = 0;
 
     if ((rc = ot_storage_query_check(q, emit, next_cursor, cursor_size, err)) != 0)
         return rc;
     page = ot__calloc(q->limit, sizeof *page);
-    lens = ot__calloc(q->limit, sizeof *lens);
-    if (!page || !lens) {
-        ot__free(page);
-        ot__free(lens);
+    if (!page)
         return ot__error_set(err, OT_ENOMEM, "out of memory querying");
-    }
     next_cursor[0] = '\0';
     pthread_mutex_lock(&m->lock);
     pos = q->cursor && q->cursor[0] ? row_find(m, q->cursor, &found) : 0;
@@ -298,27 +322,21 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
             more = 1;
             break;
         }
-        lens[n] = m->rows[pos].json_len;
-        page[n] = ot__strndup(m->rows[pos].json, lens[n]);
-        if (!page[n++]) {
-            rc = ot__error_set(err, OT_ENOMEM, "out of memory querying");
-            break;
-        }
+        page[n++] = text_ref(m->rows[pos].json);
     }
-    if (!rc && more)
+    if (more)
         ot__strlcpy(next_cursor, m->rows[pos - 1].order_id, cursor_size);
     pthread_mutex_unlock(&m->lock);
     /* emit outside the lock: the sink may take its time */
     for (i = 0; i < n; i++) {
         ot_order *o = NULL;
-        if (!rc && !(rc = ot__order_from_own_json(&o, page[i], lens[i], err)))
+        if (!rc && !(rc = ot__order_from_own_json(&o, page[i]->bytes, page[i]->len, err)))
             rc = emit(ctx, o, err);
-        ot__free(page[i]);
+        text_release(page[i]);
     }
     if (rc)
         next_cursor[0] = '\0';
     ot__free(page);
-    ot__free(lens);
     return rc;
 }
 
