@@ -209,6 +209,83 @@ static int put_string(struct out *o, const char *str, size_t len)
     return put1(o, '"');
 }
 
+/* "%.17g" of `value` without printf, for |value| in [0.001, 1e17) (the fixed-notation range
+ * of %.17g where the arithmetic below fits 128 bits): the exact binary value times 10^k,
+ * rounded half to even to 17 significant digits as glibc does, then %g's layout (trailing
+ * zeros dropped). Latitudes, longitudes and prices land here; printf's multi-precision
+ * formatting was the encoder's largest cost for them. 0 when out of range (use printf).
+ * tests/unit/test_json_write.c compares it with snprintf on millions of values. */
+static int fast_g17(char *buf, double value)
+{
+    static const unsigned __int128 one = 1;
+    double a = value < 0 ? -value : value;
+    uint64_t pow10[20], m;
+    unsigned __int128 n, q, rem, half;
+    int e, x, k, shift, i, len = 0, intd;
+    char digits[17];
+
+    if (!(a >= 0.001 && a < 1e17))
+        return 0;
+    pow10[0] = 1;
+    for (i = 1; i < 20; i++)
+        pow10[i] = pow10[i - 1] * 10;
+    memcpy(&m, &a, sizeof m);               /* a normal double: m * 2^e, m < 2^53 */
+    e = (int)((m >> 52) & 0x7ff) - 1075;
+    m = (m & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    /* decimal exponent from the binary one (log10(2) ~ 1233 / 4096), corrected below */
+    x = (e + 52) * 1233;
+    x = x >= 0 ? x / 4096 : -((-x + 4095) / 4096);
+    for (i = 0; i < 4; i++) {
+        k = 16 - x;
+        if (k < 0 || k > 19 || e > 4 || -e >= 127)
+            return 0;
+        n = (unsigned __int128)m * pow10[k];
+        if (e >= 0) {
+            q = n << e;
+        } else {
+            shift = -e;
+            q = n >> shift;
+            rem = n & ((one << shift) - 1);
+            half = one << (shift - 1);
+            if (rem > half || (rem == half && (q & 1)))
+                q++;
+        }
+        if (q >= (unsigned __int128)pow10[16] * 10)
+            x++;
+        else if (q < pow10[16])
+            x--;
+        else
+            break;
+    }
+    if (i == 4)
+        return 0;
+    for (i = 16; i >= 0; i--) {
+        digits[i] = (char)('0' + (int)(q % 10));
+        q /= 10;
+    }
+    if (value < 0)
+        buf[len++] = '-';
+    if (x >= 0) {
+        intd = x + 1;
+        memcpy(buf + len, digits, (size_t)intd);
+        len += intd;
+    } else {
+        buf[len++] = '0';
+        intd = 0;
+    }
+    buf[len++] = '.';
+    for (i = x; i < -1; i++)
+        buf[len++] = '0';
+    memcpy(buf + len, digits + intd, (size_t)(17 - intd));
+    len += 17 - intd;
+    while (buf[len - 1] == '0')
+        len--;
+    if (buf[len - 1] == '.')
+        len--;
+    buf[len] = '\0';
+    return len;
+}
+
 /* jansson's jsonp_dtostr: %.<precision>g with '.' as the decimal point whatever the locale,
  * ".0" added to integral values, the exponent without '+' or leading zeros. */
 static int put_real(struct out *o, double value)
@@ -219,7 +296,10 @@ static int put_real(struct out *o, double value)
 
     if (precision == 0)
         precision = 17;
-    n = isfinite(value) ? snprintf(buf, sizeof buf, "%.*g", precision, value) : -1;
+    if (!isfinite(value))
+        n = -1;
+    else if (precision != 17 || (n = fast_g17(buf, value)) == 0)
+        n = snprintf(buf, sizeof buf, "%.*g", precision, value);
     if (n < 0 || (size_t)n >= sizeof buf - 3) {
         o->failed = OT_EINVAL;
         return -1;

@@ -5,6 +5,7 @@
 #include <float.h>
 #include <limits.h>
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -223,6 +224,69 @@ static void test_random_documents(void **state)
     }
 }
 
+/* Reals: the encoder's own %.17g (fixed-notation range) against jansson's (printf) on
+ * 300,000 values: random bit patterns, short decimals as parsed from text (coordinates,
+ * prices), and the edges (powers of ten and their neighbours, ties, integers near 2^53). */
+static void test_reals(void **state)
+{
+    uint64_t seed = 0x7f4a7c159e3779b9ull;
+    json_t *arr = json_array();
+    double v;
+    int i, k;
+    (void)state;
+    for (i = 0; i < 300000; i++) {
+        union {
+            uint64_t u;
+            double d;
+        } bits;
+        switch (i % 3) {
+        case 0:
+            bits.u = next(&seed);
+            v = bits.d;
+            if (v != v || v - v != 0)
+                v = 1.0;
+            break;
+        case 1: {
+            char text[40];
+            snprintf(text, sizeof text, "%s%llu.%0*llu", next(&seed) & 1 ? "-" : "",
+                     (unsigned long long)(next(&seed) % 100000),
+                     (int)(1 + next(&seed) % 8),
+                     (unsigned long long)(next(&seed) % 100000000));
+            v = strtod(text, NULL);
+            break;
+        }
+        default:
+            k = (int)(next(&seed) % 21) - 4;
+            v = pow(10.0, k) * (double)(1 + next(&seed) % 9);
+            if (next(&seed) & 1)
+                v = nextafter(v, next(&seed) & 1 ? 0.0 : 1e300);
+            if (next(&seed) % 5 == 0)
+                v = (double)((1ull << 53) - next(&seed) % 3) / (double)(1u << (next(&seed) % 40));
+            if (next(&seed) % 7 == 0)
+                v = (double)(next(&seed) % 1000) + 0.5;
+            break;
+        }
+        json_array_append_new(arr, json_real(v));
+        if (json_array_size(arr) == 1000) {
+            same_as_jansson(arr);
+            json_array_clear(arr);
+        }
+    }
+    for (k = -5; k <= 18; k++) {
+        v = pow(10.0, k);
+        json_array_append_new(arr, json_real(v));
+        json_array_append_new(arr, json_real(nextafter(v, 0.0)));
+        json_array_append_new(arr, json_real(nextafter(v, 1e300)));
+        json_array_append_new(arr, json_real(-v));
+    }
+    json_array_append_new(arr, json_real(0.001));
+    json_array_append_new(arr, json_real(99999999999999999.0));
+    json_array_append_new(arr, json_real(9999999999999998.0));
+    json_array_append_new(arr, json_real(0.0009999999999999998));
+    same_as_jansson(arr);
+    json_decref(arr);
+}
+
 /* ot__json_copy: what json_deep_copy gives (equal, same key order and types), sharing
  * nothing but jansson's immortal singletons. */
 static void test_copy(void **state)
@@ -317,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_order_record),
         cmocka_unit_test(test_random_documents),
+        cmocka_unit_test(test_reals),
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_locale),
