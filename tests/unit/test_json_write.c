@@ -261,7 +261,7 @@ static void test_reals(void **state)
             if (next(&seed) & 1)
                 v = nextafter(v, next(&seed) & 1 ? 0.0 : 1e300);
             if (next(&seed) % 5 == 0)
-                v = (double)((1ull << 53) - next(&seed) % 3) / (double)(1u << (next(&seed) % 40));
+                v = (double)((1ull << 53) - next(&seed) % 3) / (double)(1ull << (next(&seed) % 40));
             if (next(&seed) % 7 == 0)
                 v = (double)(next(&seed) % 1000) + 0.5;
             break;
