@@ -192,6 +192,76 @@ static void test_no_json_records(void **state)
     ot_storage_close(st);
 }
 
+/* `adopt`: after each successful write the tracker hands over the record storage stored (the
+ * record itself when the caller does not want it, else a copy), equal to what a load
+ * returns; never after a write that stored nothing. */
+static struct {
+    ot_storage inner;
+    unsigned adopted;
+    ot_order *last;
+} adopter;
+
+static void adopt_keep(void *u, ot_order *order)
+{
+    (void)u;
+    adopter.adopted++;
+    ot_order_free(adopter.last);
+    adopter.last = order;
+}
+
+static void same_record(const ot_order *a, const ot_order *b)
+{
+    char *x = NULL, *y = NULL;
+    assert_int_equal(ot_order_to_json(&x, NULL, a, NULL), 0);
+    assert_int_equal(ot_order_to_json(&y, NULL, b, NULL), 0);
+    assert_string_equal(x, y);
+    ot_free(x);
+    ot_free(y);
+}
+
+static void test_adopt(void **state)
+{
+    ot_storage *st = NULL, spy;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_tracker *t = NULL;
+    ot_request r = OT_REQUEST_INIT;
+    ot_order *mine = NULL, *loaded = NULL;
+    ot_error err;
+    (void)state;
+    assert_int_equal(ot_storage_memory_new(&st, &err), 0);
+    memset(&adopter, 0, sizeof adopter);
+    spy = *st;
+    spy.adopt = adopt_keep;
+    spy.close = NULL;
+    o.storage = &spy;
+    assert_int_equal(ot_tracker_new(&t, &o, &err), 0);
+    r.order_id = "ad-1";
+    r.store_id = "s";
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_UBER;
+    assert_int_equal(ot_tracker_init_order(NULL, t, &r, &err), 0);   /* the record itself */
+    assert_int_equal(adopter.adopted, 1);
+    assert_int_equal(st->load(st->userdata, "ad-1", &loaded, &err), 0);
+    same_record(adopter.last, loaded);
+    ot_order_free(loaded);
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    assert_int_equal(ot_tracker_set_status(&mine, t, &r, &err), 0); /* a copy of the caller's */
+    assert_int_equal(adopter.adopted, 2);
+    assert_ptr_not_equal(adopter.last, mine);
+    same_record(adopter.last, mine);
+    assert_int_equal(ot_order_version(adopter.last), 2);
+    /* refused and stale writes store nothing and hand over nothing */
+    r.status = OT_STATUS_DELIVERED;
+    assert_int_not_equal(ot_tracker_set_status(NULL, t, &r, &err), 0);
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    assert_int_not_equal(ot_tracker_set_status(NULL, t, &r, &err), 0);
+    assert_int_equal(adopter.adopted, 2);
+    ot_order_free(mine);
+    ot_order_free(adopter.last);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+}
+
 /* A version 1 caller's ot_storage ends before `flags`: nothing reads or writes past it (an
  * exact-size heap block, so the sanitizer build catches an overrun). */
 static void test_version1_struct(void **state)
@@ -233,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_shared_checks),
         cmocka_unit_test(test_no_json_records),
         cmocka_unit_test(test_version1_struct),
+        cmocka_unit_test(test_adopt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

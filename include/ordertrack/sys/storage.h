@@ -159,9 +159,19 @@ typedef struct ot_storage {
 
     /** (since 2) OT_STORAGE_F_* flags, 0 for none. */
     unsigned flags;
+
+    /** (since 2, optional) After a successful create or commit, the tracker hands over the
+     * record it stored (what ot_storage_record.order was: what a load would now return)
+     * when it no longer needs it, or a copy. The adapter owns it from then on: it may keep
+     * it (a cache of decoded records saves a decode and a copy on the next load) or free it
+     * with ot_order_free(). Never called for a failed write; may be called after another
+     * writer has already moved the row on, so a cached record still needs checking against
+     * the row. Returns nothing: keeping is best effort. */
+    void (*adopt)(void *userdata, ot_order *order);
 } ot_storage;
 
-#define OT_STORAGE_INIT { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+#define OT_STORAGE_INIT \
+    { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 OT_BEGIN_DECLS
 

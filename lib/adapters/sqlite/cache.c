@@ -192,20 +192,20 @@ int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t up
     return rc ? rc : 1;
 }
 
-void cache_put(struct cache *c, const char *order_id, const ot_order *order, int64_t version,
-               int64_t updated_at_ms, int committed)
+void cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t version,
+                int64_t updated_at_ms, int committed)
 {
     struct cache_entry *e, *old, *dead = NULL;
-    ot_order *copy = NULL;
     size_t len;
 
-    if (!c->capacity)
+    if (!c->capacity || !order) {
+        ot_order_free(order);
         return;
+    }
     len = strlen(order_id);
-    if (!order || ot_order_clone(&copy, order, NULL) != 0 ||
-        !(e = ot_malloc(sizeof *e + len + 1))) {
-        ot_order_free(copy);
+    if (!(e = ot_malloc(sizeof *e + len + 1))) {
         cache_forget(c, order_id); /* never leave the previous version behind */
+        ot_order_free(order);      /* last: `order_id` may be the order's own */
         return;
     }
     memset(e, 0, sizeof *e);
@@ -213,7 +213,7 @@ void cache_put(struct cache *c, const char *order_id, const ot_order *order, int
     e->hash = hash_id(order_id);
     e->version = version;
     e->updated_at_ms = updated_at_ms;
-    e->order = copy;
+    e->order = order;
 
     pthread_mutex_lock(&c->lock);
     old = find(c, e->hash, order_id);
@@ -230,6 +230,19 @@ void cache_put(struct cache *c, const char *order_id, const ot_order *order, int
     }
     pthread_mutex_unlock(&c->lock);
     free_list(dead);
+}
+
+void cache_put(struct cache *c, const char *order_id, const ot_order *order, int64_t version,
+               int64_t updated_at_ms, int committed)
+{
+    ot_order *copy = NULL;
+    if (!c->capacity)
+        return;
+    if (!order || ot_order_clone(&copy, order, NULL) != 0) {
+        cache_forget(c, order_id); /* never leave the previous version behind */
+        return;
+    }
+    cache_keep(c, order_id, copy, version, updated_at_ms, committed);
 }
 
 void cache_forget(struct cache *c, const char *order_id)

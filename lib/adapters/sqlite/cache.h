@@ -54,6 +54,11 @@ int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t up
 void cache_put(struct cache *c, const char *order_id, const ot_order *order, int64_t version,
                int64_t updated_at_ms, int committed);
 
+/* cache_put of a record the caller hands over (the cache owns `order`, freeing it when it
+ * does not keep it): no copy. */
+void cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t version,
+                int64_t updated_at_ms, int committed);
+
 /* Forget `order_id` (a write failed or found another version). */
 void cache_forget(struct cache *c, const char *order_id);
 

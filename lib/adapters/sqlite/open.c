@@ -91,6 +91,7 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
     s->vtable.idem_get = ot_sqlite__idem_get;
     s->vtable.idem_put = ot_sqlite__idem_put;
     s->vtable.close = store_close;
+    s->vtable.adopt = ot_sqlite__adopt;
 
     if ((rc = conn_open(&c, s, err)) != 0 || (rc = schema_migrate(c->db, err)) != 0) {
         conn_close(c);

@@ -54,6 +54,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
 int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
                         ot_idempotency_found found, void *ctx, ot_error *err);
 int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
+void ot_sqlite__adopt(void *userdata, ot_order *order);
 
 /* Test hook: the SQL of migration `version` (to build an older database); not exported. */
 const char *ot_sqlite__migration_sql(int version);

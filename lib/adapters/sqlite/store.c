@@ -270,15 +270,23 @@ static int write_record(struct store *s, int create, int64_t expected,
             rollback(c);
     }
     conn_release(s, c);
-    /* The cache follows the row: the record just written (exactly what a load would decode:
-     * `rec->json` is its encoding), or nothing when the write failed or found another
-     * version. */
-    if (rc == 0)
-        cache_put(&s->cache, rec->order_id, rec->order, rec->record_version, rec->updated_at_ms,
-                  1);
-    else
-        cache_forget(&s->cache, rec->order_id);
+    /* Whatever the cache held for the order is an older version now (or the write failed):
+     * the tracker hands the record it wrote to ot_sqlite__adopt. */
+    cache_forget(&s->cache, rec->order_id);
     return rc;
+}
+
+void ot_sqlite__adopt(void *userdata, ot_order *order)
+{
+    struct store *s = userdata;
+    const char *id = order ? ot_order_order_id(order) : NULL;
+    int64_t updated_at = 0;
+    if (!id || ot_order_time(&updated_at, order, OT_TIME_UPDATED, NULL) != 0) {
+        ot_order_free(order);
+        return;
+    }
+    /* as a load's: a newer entry (another thread's later commit) is kept */
+    cache_keep(&s->cache, id, order, ot_order_version(order), updated_at, 0);
 }
 
 int ot_sqlite__create(void *userdata, const ot_storage_record *rec,

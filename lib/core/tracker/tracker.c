@@ -394,9 +394,11 @@ static int load(struct ot__write *w, ot_order **order, ot_error *err)
     return rc;
 }
 
-/* Commit the built record; OT_ECONFLICT / OT_EEXISTS come back untouched for the caller. */
+/* Commit the built record; OT_ECONFLICT / OT_EEXISTS come back untouched for the caller. On
+ * success `*sealed_copy` is the sealed record storage was given (NULL without a PII key), for
+ * the caller to hand over (hand_over). */
 static int commit(struct ot__write *w, ot_order *o, const struct snapshot *before,
-                  const char *hash, ot_error *err)
+                  const char *hash, ot_order **sealed_copy, ot_error *err)
 {
     const ot_tracker *t = w->tracker;
     struct ot__sealed sealed;
@@ -427,8 +429,35 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
                        : t->storage.commit(t->storage.userdata, before->version, &sealed.rec,
                                            response ? &idem : NULL, err);
     ot__free(response);
+    if (rc == 0) {
+        *sealed_copy = sealed.copy;
+        sealed.copy = NULL;
+    }
     ot__seal_release(&sealed);
     return rc;
+}
+
+/* After a commit: the caller's record to `*out` (or freed), and what storage stored to its
+ * `adopt`: the sealed copy, or the record itself when the caller does not want it, else a
+ * copy (best effort: no copy, no adoption). */
+static void hand_over(const ot_tracker *t, ot_order *o, ot_order *sealed_copy, ot_order **out)
+{
+    ot_order *give = sealed_copy;
+    if (!t->storage.adopt) {
+        ot_order_free(sealed_copy);
+        give = NULL;
+    } else if (!give && !out) {
+        give = o;
+        o = NULL;
+    } else if (!give && ot__order_clone(&give, o, NULL) != 0) {
+        give = NULL;
+    }
+    if (give)
+        t->storage.adopt(t->storage.userdata, give);
+    if (out)
+        *out = o;
+    else
+        ot_order_free(o);
 }
 
 /* Remember the result of a write that committed nothing (OT_ESTALE). */
@@ -467,7 +496,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
             return rc;
     }
     for (attempt = 0; attempt <= t->options.max_retries; attempt++) {
-        ot_order *o = NULL;
+        ot_order *o = NULL, *sealed_copy = NULL;
         struct snapshot before;
         int replay_result = 0, twin;
 
@@ -509,7 +538,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
             return ot__error_set(err, OT_ESTALE, "update ignored: stale or duplicate");
         }
         if (!rc) {
-            rc = commit(w, o, &before, hash, err);
+            rc = commit(w, o, &before, hash, &sealed_copy, err);
             if (rc == OT_ECONFLICT) {
                 w->conflicts++;
                 if (t->options.metrics)
@@ -518,10 +547,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         }
         if (rc == 0) {
             after_commit(t, &before, o, w->now);
-            if (out)
-                *out = o;
-            else
-                ot_order_free(o);
+            hand_over(t, o, sealed_copy, out);
             return 0;
         }
         ot_order_free(o);
