@@ -163,6 +163,22 @@ static const unsigned char plain[256] = {
 };
 #undef P16
 
+/* 1 when none of the 8 bytes at p needs a look of its own (see `plain`): no byte from 0x80
+ * up (their high bit, in `x`), none below 0x20, none equal to '"', '\\' or '/'. With every
+ * byte below 0x80, subtracting 0x20 (or 1 from a byte XORed with a character) sets a byte's
+ * high bit exactly when it is below 0x20 (or zero: the character) for the lowest such byte;
+ * a borrow into higher bytes can only set more high bits, which sends the 8 bytes to the
+ * byte-by-byte loop: never wrong, at most slower. */
+static inline int plain8(const unsigned char *p)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return ((x | (x - ones * 0x20) | ((x ^ (ones * '"')) - ones) |
+             ((x ^ (ones * '\\')) - ones) | ((x ^ (ones * '/')) - ones)) &
+            highs) == 0;
+}
+
 static int put_string(struct out *o, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -176,7 +192,11 @@ static int put_string(struct out *o, const char *str, size_t len)
         unsigned c;
         uint32_t cp;
         size_t n;
-        while (i < len && plain[s[i]]) /* the common case: a run of printable ASCII */
+        /* the common case: a run of printable ASCII, eight bytes at a time while no byte of
+         * the eight is a control, '"', '\\', '/' or non-ASCII, then byte by byte */
+        while (len - i >= 8 && plain8(s + i))
+            i += 8;
+        while (i < len && plain[s[i]])
             i++;
         if (i == len)
             break;
