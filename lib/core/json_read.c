@@ -39,6 +39,7 @@
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "json_glue_internal.h"
+#include "utf8_internal.h"
 
 #define MAX_DEPTH JSON_PARSER_MAX_DEPTH
 #define CONTEXT_MAX 20 /* jansson quotes the token text only up to this many bytes */
@@ -113,42 +114,6 @@ static int hex_value(unsigned c)
     return -1;
 }
 
-/* The length of the UTF-8 sequence at s (n bytes left), 0 when invalid: jansson's
- * utf8_check_first/utf8_check_full (shortest form, no surrogates, at most U+10FFFF). A
- * sequence cut by the end of the input is invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len, i;
-    uint32_t v;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || v > 0x10ffff ||
-        (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* Set the error (once: later calls are ignored, as jansson's are) at byte `pos`, quoting the
  * current token's text s[tok, pos) the way jansson's error_set does. */
 static void fail_at(struct reader *r, size_t pos, enum json_error_code code, const char *fmt,
@@ -221,10 +186,20 @@ static int out_of_memory(struct reader *r)
  * included: a byte at j that is not the start of a valid sequence fails there. */
 static int bad_utf8_at(struct reader *r, size_t j)
 {
-    if (j >= r->len || r->s[j] < 0x80 || utf8_len(r->s + j, r->len - j))
+    if (j >= r->len || r->s[j] < 0x80 || ot__utf8_decode(r->s + j, r->len - j, NULL))
         return 0;
     fail_at(r, j, json_error_invalid_utf8, "unable to decode byte 0x%x", r->s[j]);
     return 1;
+}
+
+/* A number cut short at byte j: an invalid token there, unless that byte is bad UTF-8
+ * (jansson reports that first). */
+static int invalid_token_at(struct reader *r, size_t j)
+{
+    if (bad_utf8_at(r, j))
+        return T_ERROR;
+    r->pos = j;
+    return T_INVALID;
 }
 
 static int invalid_escape(struct reader *r, size_t pos)
@@ -352,7 +327,7 @@ static int scan_string(struct reader *r, size_t q)
         if (c == '"')
             break;
         if (c >= 0x80) {
-            n = utf8_len(s + i, len - i);
+            n = ot__utf8_decode(s + i, len - i, NULL);
             if (!n) {
                 fail_at(r, i, json_error_invalid_utf8, "unable to decode byte 0x%x", c);
                 return T_ERROR;
@@ -454,18 +429,12 @@ static int scan_number(struct reader *r, size_t i)
             j++;
         while (j < len && is_digit(s[j]));
     } else {
-        if (bad_utf8_at(r, j))
-            return T_ERROR;
-        r->pos = j;
-        return T_INVALID;
+        return invalid_token_at(r, j);
     }
     if (j < len && s[j] == '.') {
         j++;
         if (j >= len || !is_digit(s[j])) {
-            if (bad_utf8_at(r, j))
-                return T_ERROR;
-            r->pos = j;
-            return T_INVALID;
+            return invalid_token_at(r, j);
         }
         do
             j++;
@@ -477,10 +446,7 @@ static int scan_number(struct reader *r, size_t i)
         if (j < len && (s[j] == '+' || s[j] == '-'))
             j++;
         if (j >= len || !is_digit(s[j])) {
-            if (bad_utf8_at(r, j))
-                return T_ERROR;
-            r->pos = j;
-            return T_INVALID;
+            return invalid_token_at(r, j);
         }
         do
             j++;
@@ -581,7 +547,7 @@ static int scan(struct reader *r)
     }
     if (c >= 0x80) {
         /* a whole character in the message, or a decoding error */
-        n = utf8_len(s + i, len - i);
+        n = ot__utf8_decode(s + i, len - i, NULL);
         if (!n) {
             fail_at(r, i, json_error_invalid_utf8, "unable to decode byte 0x%x", c);
             return T_ERROR;

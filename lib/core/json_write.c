@@ -20,6 +20,7 @@
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "json_glue_internal.h"
+#include "utf8_internal.h"
 
 #define MAX_DEPTH 2048
 /* The flags this encoder implements (JSON_INDENT and JSON_EMBED are refused). */
@@ -71,44 +72,6 @@ static inline int put1(struct out *o, char c)
         return -1;
     o->buf[o->len++] = c;
     return 0;
-}
-
-/* Decode one UTF-8 sequence at s (n bytes left): its length, or 0 when invalid (jansson's
- * utf8_check rules: shortest form, no surrogates, at most U+10FFFF). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len, i;
-    uint32_t v;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || v > 0x10ffff ||
-        (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
 }
 
 static int put_escape(struct out *o, uint32_t cp)
@@ -206,7 +169,7 @@ static int put_string(struct out *o, const char *str, size_t len)
             continue;
         }
         if (c >= 0x80) {
-            n = utf8_decode(s + i, len - i, &cp);
+            n = ot__utf8_decode(s + i, len - i, &cp);
             if (!n) {
                 o->failed = OT_EINVAL;
                 return -1;

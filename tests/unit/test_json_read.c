@@ -20,6 +20,8 @@
 
 #include <jansson.h>
 
+#include "json_same.h"
+
 #include "ordertrack/ordertrack.h"
 #include "alloc_internal.h"
 #include "alloc_sweep.h"
@@ -27,49 +29,6 @@
 
 static unsigned long compared;
 
-/* a and b are the same document: same types (integer is not real), same values bit for bit,
- * same key order */
-static int same_doc(const json_t *a, const json_t *b)
-{
-    size_t i, n;
-    void *ia, *ib;
-    double x, y;
-
-    if (json_typeof(a) != json_typeof(b))
-        return 0;
-    switch (json_typeof(a)) {
-    case JSON_INTEGER: return json_integer_value(a) == json_integer_value(b);
-    case JSON_REAL:
-        x = json_real_value(a);
-        y = json_real_value(b);
-        return memcmp(&x, &y, sizeof x) == 0;
-    case JSON_STRING:
-        return json_string_length(a) == json_string_length(b) &&
-               memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
-    case JSON_ARRAY:
-        n = json_array_size(a);
-        if (n != json_array_size(b))
-            return 0;
-        for (i = 0; i < n; i++)
-            if (!same_doc(json_array_get(a, i), json_array_get(b, i)))
-                return 0;
-        return 1;
-    case JSON_OBJECT:
-        if (json_object_size(a) != json_object_size(b))
-            return 0;
-        for (ia = json_object_iter((json_t *)a), ib = json_object_iter((json_t *)b); ia && ib;
-             ia = json_object_iter_next((json_t *)a, ia),
-            ib = json_object_iter_next((json_t *)b, ib)) {
-            if (json_object_iter_key_len(ia) != json_object_iter_key_len(ib) ||
-                memcmp(json_object_iter_key(ia), json_object_iter_key(ib),
-                       json_object_iter_key_len(ia)) != 0 ||
-                !same_doc(json_object_iter_value(ia), json_object_iter_value(ib)))
-                return 0;
-        }
-        return !ia && !ib;
-    default: return 1;
-    }
-}
 
 static void show(const char *in, size_t len)
 {
@@ -104,7 +63,7 @@ static int check(const char *in, size_t len)
         return 0;
     }
     if (a) {
-        if (rc != 0 || !b || !same_doc(a, b) || got.position != want.position) {
+        if (rc != 0 || !b || !json_same_doc(a, b) || got.position != want.position) {
             show(in, len);
             fail_msg("jansson accepts, ours: rc %d, %s (%d:%d:%d)", rc, got.text, got.line,
                      got.column, got.position);
@@ -539,7 +498,7 @@ static int parse_op(void)
         return rc;
     alloc_sweep_pause();
     want = json_loadb(sweep_text, sweep_len, JSON_REJECT_DUPLICATES, NULL);
-    rc = want && same_doc(doc, want) ? 0 : OT_EINVAL;
+    rc = want && json_same_doc(doc, want) ? 0 : OT_EINVAL;
     json_decref(want);
     json_decref(doc);
     alloc_sweep_resume();

@@ -427,6 +427,19 @@ static struct job *take_job(struct pipe *p, struct round *only, struct round **f
     return NULL;
 }
 
+/* Run the queued page fetch; called and returning with p->lock held, which is released
+ * while the storage is queried. */
+static void feed_run_locked(struct pipe *p)
+{
+    p->feed_queued = 0;
+    p->feed_running = 1;
+    pthread_mutex_unlock(&p->lock);
+    feed_run(p->feed);
+    pthread_mutex_lock(&p->lock);
+    p->feed_running = 0;
+    pthread_cond_broadcast(&p->done);
+}
+
 static void *applier(void *arg)
 {
     struct pipe *p = arg;
@@ -435,13 +448,7 @@ static void *applier(void *arg)
     pthread_mutex_lock(&p->lock);
     for (;;) {
         if (p->feed_queued) {   /* the next pages first: the next round waits for them */
-            p->feed_queued = 0;
-            p->feed_running = 1;
-            pthread_mutex_unlock(&p->lock);
-            feed_run(p->feed);
-            pthread_mutex_lock(&p->lock);
-            p->feed_running = 0;
-            pthread_cond_broadcast(&p->done);
+            feed_run_locked(p);
         } else if ((j = take_job(p, NULL, &rd)) != NULL) {
             pthread_mutex_unlock(&p->lock);
             run_job(p->r, j);
@@ -549,14 +556,8 @@ static void pipe_fetched(struct pipe *p)
         return;
     }
     pthread_mutex_lock(&p->lock);
-    if (p->feed_queued) {
-        p->feed_queued = 0;
-        p->feed_running = 1;
-        pthread_mutex_unlock(&p->lock);
-        feed_run(p->feed);
-        pthread_mutex_lock(&p->lock);
-        p->feed_running = 0;
-    }
+    if (p->feed_queued)
+        feed_run_locked(p);
     while (p->feed_running)
         pthread_cond_wait(&p->done, &p->lock);
     pthread_mutex_unlock(&p->lock);

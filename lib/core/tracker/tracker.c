@@ -8,6 +8,7 @@
 #include "error_internal.h"
 #include "sla_internal.h"
 #include "tracker_internal.h"
+#include "utf8_internal.h"
 #include "vocab_internal.h"
 #include "storage/storage_internal.h"
 
@@ -147,32 +148,6 @@ int64_t ot__tracker_now(const ot_tracker *t)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i], len, cp, k;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-        if (c >= 0xf5 || !len || i + len > n)
-            return 0;
-        cp = c & (0x7f >> len);
-        for (k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
 int ot__check_string(const char *value, const char *field, int required, size_t max_len,
                      ot_error *err)
 {
@@ -183,7 +158,7 @@ int ot__check_string(const char *value, const char *field, int required, size_t 
     if (n > max_len)
         return ot__error_field(err, OT_EINVAL, field, "%s is %zu bytes long (at most %zu)",
                                field, n, max_len);
-    if (!utf8_valid((const unsigned char *)value, n))
+    if (!ot__utf8_valid((const unsigned char *)value, n))
         return ot__error_field(err, OT_EINVAL, field, "%s is not valid UTF-8", field);
     return 0;
 }
