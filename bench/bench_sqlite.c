@@ -256,14 +256,6 @@ static double raw_round(int sync, const char *record, const char *event)
     return t;
 }
 
-#define MAX_PAIRS 4096
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : bench_env_seconds("OT_BENCH_SQLITE_SECONDS", 3.0);
@@ -276,7 +268,7 @@ int main(int argc, char **argv)
     snprintf(path_lib, sizeof path_lib, "%s/ot_bench_lib_%ld.db", dir, (long)getpid());
     snprintf(path_raw, sizeof path_raw, "%s/ot_bench_raw_%ld.db", dir, (long)getpid());
     for (m = 0; m < 2; m++) {
-        double lib_t = 0, raw_t = 0, start = bench_now(), pairs[MAX_PAIRS];
+        double lib_t = 0, raw_t = 0, start = bench_now(), pairs[BENCH_MAX_PAIRS];
         long lib_n = 0, raw_n = 0;
         size_t npairs = 0;
         char key[64];
@@ -287,7 +279,7 @@ int main(int argc, char **argv)
             lib_n += N;
             raw_t += r;
             raw_n += N;
-            if (npairs < MAX_PAIRS)
+            if (npairs < BENCH_MAX_PAIRS)
                 pairs[npairs++] = r / l;
         } while (bench_now() - start < secs);
         snprintf(key, sizeof key, "sqlite.%s.lib_per_s", modes[m].name);
@@ -296,10 +288,8 @@ int main(int argc, char **argv)
         bench_result(key, (double)raw_n / raw_t);
         /* the median of the pairs (a library round, then the raw round after it): a burst of
          * another process's I/O or CPU on the shared machine spoils a pair, not the figure */
-        qsort(pairs, npairs, sizeof pairs[0], cmp_double);
         snprintf(key, sizeof key, "sqlite.%s.ratio", modes[m].name);
-        bench_result(key, npairs % 2 ? pairs[npairs / 2]
-                                     : (pairs[npairs / 2 - 1] + pairs[npairs / 2]) / 2);
+        bench_result(key, bench_median(pairs, npairs));
         snprintf(key, sizeof key, "sqlite.%s.pairs", modes[m].name);
         bench_result(key, (double)npairs);
     }

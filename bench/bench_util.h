@@ -26,6 +26,12 @@ int64_t bench_alloc_live_chunk_bytes(void);
 
 /* Print "RESULT key value" (and flush). */
 void bench_result(const char *key, double value);
+/* The median of the n values (sorted in place); 0 when n is 0. The benchmarks report the
+ * median of per-pair ratios (a library round, then its limit's round), which a burst of
+ * another job on a shared machine cannot swing. */
+double bench_median(double *values, size_t n);
+/* Most pairs a benchmark keeps for bench_median. */
+#define BENCH_MAX_PAIRS 4096
 /* A duration in seconds from the environment variable `name`, else `def`. */
 double bench_env_seconds(const char *name, double def);
 

@@ -177,20 +177,12 @@ __attribute__((noinline)) int cg_webhook_ingest(ot_tracker *tracker)
     return 0;
 }
 
-#define MAX_PAIRS 4096
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     double secs = bench_env_seconds("OT_BENCH_WEBHOOK_SECONDS", 3.0);
     double lib_time = 0, bare_time = 0, t0, start;
     long lib_n = 0, bare_n = 0, iterations = 0, i, per_round = 2000;
-    static double pairs[MAX_PAIRS];
+    static double pairs[BENCH_MAX_PAIRS];
     size_t npairs = 0;
 
     if (argc > 2 && strcmp(argv[1], "--iterations") == 0)
@@ -228,7 +220,7 @@ int main(int argc, char **argv)
         bare_round = bench_now() - t0;
         bare_time += bare_round;
         bare_n += npayloads;
-        if (npairs < MAX_PAIRS)
+        if (npairs < BENCH_MAX_PAIRS)
             pairs[npairs++] = bare_round / lib_round;
     } while (bench_now() - start < secs);
     bench_result("webhook.payload_bytes", (double)payloads[0].len);
@@ -236,9 +228,7 @@ int main(int argc, char **argv)
     bench_result("webhook.bare_per_s", (double)bare_n / bare_time);
     /* the median of the pairs (a library round, then the bare round after it): a burst of
      * another job on the shared machine spoils a pair, not the figure */
-    qsort(pairs, npairs, sizeof pairs[0], cmp_double);
-    bench_result("webhook.ratio", npairs % 2 ? pairs[npairs / 2]
-                                             : (pairs[npairs / 2 - 1] + pairs[npairs / 2]) / 2);
+    bench_result("webhook.ratio", bench_median(pairs, npairs));
     bench_result("webhook.pairs", (double)npairs);
     free(payloads);
     return 0;

@@ -361,53 +361,67 @@ static void order_sla(otd_app *app, const otd_request *req, otd_response *res)
     respond_library_json(res, rc, &e, json, len);
 }
 
-static void issue_add(otd_app *app, const otd_request *req, otd_response *res)
+/* A route's own body members, read into `r` (the strings stay owned by `doc`). */
+typedef int (*body_members)(const otd_request *req, json_t *doc, ot_request *r,
+                            otd_response *res);
+
+/* An order-scoped write with a JSON object body: the route's members, the author members,
+ * the caller's access to the order, then the write (200 with the record). */
+static void order_body_write(otd_app *app, const otd_request *req, otd_response *res,
+                             body_members members, write_fn fn)
 {
     ot_request r = OT_REQUEST_INIT;
     json_t *doc = NULL;
 
-    if (request_base(req, &r, res) != 0 || otd_body_object(req, &doc, res) != 0)
-        goto out;
-    if (otd_body_string(doc, "issue_type", 1, ID_MAX, &r.issue_type, res) != 0 ||
-        otd_body_string(doc, "description", 1, TEXT_MAX, &r.description, res) != 0 ||
-        enum_member(doc, "severity", 1, parse_severity, &r.severity, res) != 0 ||
-        author_members(doc, &r, res) != 0 || check_order_scope(app, req, res) != 0)
-        goto out;
-    run_write(app, &r, ot_tracker_raise_issue, 200, res);
-out:
+    if (request_base(req, &r, res) == 0 && otd_body_object(req, &doc, res) == 0 &&
+        members(req, doc, &r, res) == 0 && author_members(doc, &r, res) == 0 &&
+        check_order_scope(app, req, res) == 0)
+        run_write(app, &r, fn, 200, res);
     json_decref(doc);
+}
+
+static int issue_add_members(const otd_request *req, json_t *doc, ot_request *r,
+                             otd_response *res)
+{
+    (void)req;
+    return otd_body_string(doc, "issue_type", 1, ID_MAX, &r->issue_type, res) != 0 ||
+                   otd_body_string(doc, "description", 1, TEXT_MAX, &r->description, res) != 0 ||
+                   enum_member(doc, "severity", 1, parse_severity, &r->severity, res) != 0
+               ? -1
+               : 0;
+}
+
+static void issue_add(otd_app *app, const otd_request *req, otd_response *res)
+{
+    order_body_write(app, req, res, issue_add_members, ot_tracker_raise_issue);
+}
+
+static int issue_resolve_members(const otd_request *req, json_t *doc, ot_request *r,
+                                 otd_response *res)
+{
+    r->issue_index = req->match.index;
+    return otd_body_string(doc, "resolution", 1, TEXT_MAX, &r->resolution, res);
 }
 
 static void issue_resolve(otd_app *app, const otd_request *req, otd_response *res)
 {
-    ot_request r = OT_REQUEST_INIT;
-    json_t *doc = NULL;
+    order_body_write(app, req, res, issue_resolve_members, ot_tracker_resolve_issue);
+}
 
-    if (request_base(req, &r, res) != 0 || otd_body_object(req, &doc, res) != 0)
-        goto out;
-    r.issue_index = req->match.index;
-    if (otd_body_string(doc, "resolution", 1, TEXT_MAX, &r.resolution, res) != 0 ||
-        author_members(doc, &r, res) != 0 || check_order_scope(app, req, res) != 0)
-        goto out;
-    run_write(app, &r, ot_tracker_resolve_issue, 200, res);
-out:
-    json_decref(doc);
+static int substitution_respond_members(const otd_request *req, json_t *doc, ot_request *r,
+                                        otd_response *res)
+{
+    (void)req;
+    return otd_body_string(doc, "original_item_id", 1, ID_MAX, &r->original_item_id, res) != 0 ||
+                   otd_body_bool(doc, "approved", 1, &r->approved, res) != 0
+               ? -1
+               : 0;
 }
 
 static void substitution_respond(otd_app *app, const otd_request *req, otd_response *res)
 {
-    ot_request r = OT_REQUEST_INIT;
-    json_t *doc = NULL;
-
-    if (request_base(req, &r, res) != 0 || otd_body_object(req, &doc, res) != 0)
-        goto out;
-    if (otd_body_string(doc, "original_item_id", 1, ID_MAX, &r.original_item_id, res) != 0 ||
-        otd_body_bool(doc, "approved", 1, &r.approved, res) != 0 ||
-        author_members(doc, &r, res) != 0 || check_order_scope(app, req, res) != 0)
-        goto out;
-    run_write(app, &r, ot_tracker_respond_substitution, 200, res);
-out:
-    json_decref(doc);
+    order_body_write(app, req, res, substitution_respond_members,
+                     ot_tracker_respond_substitution);
 }
 
 /* ---- store operations ------------------------------------------------------------------ */

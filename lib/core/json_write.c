@@ -201,17 +201,23 @@ static int put_string(struct out *o, const char *str, size_t len)
 static int fast_g17(char *buf, double value)
 {
     static const unsigned __int128 one = 1;
+    static const uint64_t pow10[20] = {
+        UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+        UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+        UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+        UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+        UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+        UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
     double a = value < 0 ? -value : value;
-    uint64_t pow10[20], m;
+    uint64_t m;
     unsigned __int128 n, q, rem, half;
     int e, x, k, shift, i, len = 0, intd;
     char digits[17];
 
     if (!(a >= 0.001 && a < 1e17))
         return 0;
-    pow10[0] = 1;
-    for (i = 1; i < 20; i++)
-        pow10[i] = pow10[i - 1] * 10;
     memcpy(&m, &a, sizeof m);               /* a normal double: m * 2^e, m < 2^53 */
     e = (int)((m >> 52) & 0x7ff) - 1075;
     m = (m & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);

@@ -45,7 +45,7 @@ struct memory {
 struct text {
     atomic_size_t refs;
     size_t len;
-    char bytes[];           /* NUL-terminated */
+    char *bytes;            /* NUL-terminated, from the encoder, shrunk to fit */
 };
 
 static struct text *text_ref(struct text *t)
@@ -56,24 +56,31 @@ static struct text *text_ref(struct text *t)
 
 static void text_release(struct text *t)
 {
-    if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+    if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
+        ot__free(t->bytes);
         ot__free(t);
+    }
 }
 
-/* The record's text, encoded here (this store's own, trusted copy); NULL on failure. */
-static struct text *text_encode(const ot_order *order)
+/* The record's text, encoded here (this store's own, trusted copy): 0, or the encoder's
+ * code and message (OT_ENOMEM, or OT_EINVAL for a record it cannot encode). */
+static int text_encode(struct text **out, const ot_order *order, ot_error *err)
 {
-    char *json = NULL;
-    size_t len = 0;
-    struct text *t = NULL;
-    if (ot_order_to_json(&json, &len, order, NULL) == 0 &&
-        (t = ot__malloc(sizeof *t + len + 1)) != NULL) {
-        atomic_init(&t->refs, 1);
-        t->len = len;
-        memcpy(t->bytes, json, len + 1);
+    struct text *t = ot__malloc(sizeof *t);
+    char *fit;
+    int rc;
+    *out = NULL;
+    if (!t)
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
+    if ((rc = ot_order_to_json(&t->bytes, &t->len, order, err)) != 0) {
+        ot__free(t);
+        return rc;
     }
-    ot__free(json);
-    return t;
+    if ((fit = ot__realloc(t->bytes, t->len + 1)) != NULL) /* kept long: no spare capacity */
+        t->bytes = fit;
+    atomic_init(&t->refs, 1);
+    *out = t;
+    return 0;
 }
 
 static void row_clear(struct row *r)
@@ -99,24 +106,26 @@ static size_t row_find(const struct memory *m, const char *order_id, int *found)
                            order_id, found);
 }
 
-/* A row holding copies of everything in `rec`; 0 or OT_ENOMEM. */
-static int row_fill(struct row *r, const ot_storage_record *rec)
+/* A row holding copies of everything in `rec`: 0, or the error (with its message). */
+static int row_fill(struct row *r, const ot_storage_record *rec, ot_error *err)
 {
+    int rc;
     memset(r, 0, sizeof *r);
+    if ((rc = text_encode(&r->json, rec->order, err)) != 0)
+        return rc;
     r->order_id = ot__strdup(rec->order_id);
     r->store_id = ot__strdup(rec->store_id);
     r->customer_id = ot__strdup(rec->customer_id);
     r->tracking_id = rec->delivery_tracking_id ? ot__strdup(rec->delivery_tracking_id) : NULL;
-    r->json = text_encode(rec->order);
     r->status = rec->current_status;
     r->shipment = rec->shipment_status;
     r->provider = rec->delivery_provider;
     r->updated_at = rec->updated_at_ms;
     r->version = rec->record_version;
-    if (!r->order_id || !r->store_id || !r->customer_id || !r->json ||
+    if (!r->order_id || !r->store_id || !r->customer_id ||
         (rec->delivery_tracking_id && !r->tracking_id)) {
         row_clear(r);
-        return OT_ENOMEM;
+        return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
     }
     return 0;
 }
@@ -212,8 +221,8 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
         (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if (row_fill(&row, rec))
-        return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
+    if ((rc = row_fill(&row, rec, err)) != 0)
+        return rc;
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
@@ -236,8 +245,8 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
         (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if (row_fill(&row, rec))
-        return ot__error_set(err, OT_ENOMEM, "out of memory copying a record");
+    if ((rc = row_fill(&row, rec, err)) != 0)
+        return rc;
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     if (!found)
