@@ -24,12 +24,13 @@ static const struct courier_kind {
     {"velocity", OT_PROVIDER_VELOCITY, 45, 0, 1, 0, 1},
 };
 
-static const char *const top_fields[] = {"storage", "couriers", "trackers", "alerts", NULL};
+static const char *const top_fields[] = {"storage", "couriers", "trackers", "alerts", "pii",
+                                         NULL};
 static const char *const courier_fields[] = {"base_url", "token", "username", "email",
                                              "password", NULL};
 static const char *const tracker_fields[] = {"name", "courier", "schedule", "batch_size",
                                              "max_orders", "workers", "delay_ms", "fallback",
-                                             NULL};
+                                             "fallback_after_minutes", NULL};
 static const char *const alert_fields[] = {"slack_webhook_url", "rto_webhook_url", "email",
                                            NULL};
 static const char *const email_fields[] = {"smtp_url", "from", "to", NULL};
@@ -104,7 +105,16 @@ static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json
         jc_bad(c, jc_path(where, sizeof where, path, "schedule"), "%s", cron_err);
         goto fail;
     }
-    if (jc_int(c, obj, path, "batch_size", 1, k->max_batch, k->max_batch, &v) != 0)
+    if (jc_bool(c, obj, path, "fallback", 0, &t->fallback) != 0)
+        goto fail;
+    if (t->fallback && k->provider != OT_PROVIDER_DELHIVERY) {
+        jc_bad(c, jc_path(where, sizeof where, path, "fallback"),
+               "only a delhivery tracker can be the fallback tracker");
+        goto fail;
+    }
+    /* the fallback tracker asks about one AWB per request unless told otherwise */
+    if (jc_int(c, obj, path, "batch_size", 1, k->max_batch, t->fallback ? 1 : k->max_batch,
+               &v) != 0)
         goto fail;
     t->batch_size = (unsigned)v;
     if (jc_int(c, obj, path, "max_orders", 1, 10000000, 0, &v) != 0)
@@ -116,13 +126,14 @@ static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json
     if (jc_int(c, obj, path, "delay_ms", 0, 600000, 0, &v) != 0)
         goto fail;
     t->delay_ms = (unsigned)v;
-    if (jc_bool(c, obj, path, "fallback", 0, &t->fallback) != 0)
-        goto fail;
-    if (t->fallback && k->provider != OT_PROVIDER_DELHIVERY) {
-        jc_bad(c, jc_path(where, sizeof where, path, "fallback"),
-               "only a delhivery tracker can be the fallback tracker");
+    if (!t->fallback && json_object_get(obj, "fallback_after_minutes")) {
+        jc_bad(c, jc_path(where, sizeof where, path, "fallback_after_minutes"),
+               "only the fallback tracker (\"fallback\": true) takes quiet orders");
         goto fail;
     }
+    if (jc_int(c, obj, path, "fallback_after_minutes", 1, 525600, 240, &v) != 0)
+        goto fail;
+    t->fallback_after_minutes = (unsigned)v;
     free(courier);
     return 0;
 fail:
@@ -197,7 +208,10 @@ static int load(const jsonconf *c, otp_config *cfg, json_t *root)
             return -1;
     }
     v = json_object_get(root, "alerts");
-    return v && !json_is_null(v) ? load_alerts(c, &cfg->alerts, v) : 0;
+    if (v && !json_is_null(v) && load_alerts(c, &cfg->alerts, v) != 0)
+        return -1;
+    v = json_object_get(root, "pii");
+    return v ? piiconf_load(&cfg->pii, c, v) : 0;
 }
 
 int otp_config_load_file(otp_config *cfg, const char *path, char *err, size_t errlen)
@@ -250,5 +264,6 @@ void otp_config_free(otp_config *cfg)
     free(cfg->alerts.smtp_url);
     free(cfg->alerts.email_from);
     free(cfg->storage);
+    piiconf_wipe(&cfg->pii);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cron.h"
+#include "piiconf.h"
 
 /* One courier account: where its API is and how to log in. */
 typedef struct otp_courier {
@@ -26,8 +27,9 @@ typedef struct otp_tracker {
     unsigned batch_size;       /* AWBs per request, 1..the courier's maximum */
     unsigned long max_orders;  /* 0: all */
     unsigned workers;          /* requests in flight */
-    unsigned delay_ms;         /* pause between requests (the fallback tracker) */
-    int fallback;              /* the Delhivery fallback tracker */
+    unsigned delay_ms;         /* pause between rounds of `workers` requests */
+    int fallback;              /* the Delhivery fallback tracker: quiet orders only */
+    unsigned fallback_after_minutes; /* with fallback: no courier event for this long */
 } otp_tracker;
 
 typedef struct otp_alerts {
@@ -46,6 +48,7 @@ typedef struct otp_config {
     otp_tracker *trackers;
     size_t n_trackers;
     otp_alerts alerts;
+    piiconf pii;               /* the "pii" block, as ordertrackd's; n_keys 0 without */
 } otp_config;
 
 /* Exit status of a refused configuration. */

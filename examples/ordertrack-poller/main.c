@@ -31,6 +31,7 @@ struct poller {
     ot_http_client *http;
     ot_courier_client *clients[4]; /* parallel to cfg.couriers */
     ot_alerts *alerts;             /* NULL without an "alerts" block */
+    ot_pii *pii;                   /* NULL without a "pii" block */
 };
 
 static int stop_pipe[2] = {-1, -1}; /* the signal handler's only state */
@@ -141,9 +142,12 @@ static int run_tracker(const otp_tracker *t, void *ctx)
     int rc, failed;
 
     pc.courier = client_for(p, t);
+    pc.batch_size = t->batch_size;
     pc.max_orders = t->max_orders;
     pc.workers = t->workers;
     pc.delay_ms = t->delay_ms;
+    if (t->fallback)
+        pc.stale_after_ms = (int64_t)t->fallback_after_minutes * 60000;
     ot_error_clear(&err);
     rc = ot_poll_run(&sum, p->tracker, p->http, &pc, &err);
     /* A run fails when it could not poll at all, or when every request it sent failed. */
@@ -169,6 +173,7 @@ static void poller_close(struct poller *p)
     for (i = 0; i < p->cfg.n_couriers; i++)
         ot_courier_client_free(p->clients[i]);
     ot_tracker_free(p->tracker);
+    ot_pii_free(p->pii);
     ot_alerts_free(p->alerts);
     ot_http_client_free(p->http);
     ot_storage_close(p->storage);
@@ -197,7 +202,20 @@ static int poller_open(struct poller *p, const char *config_path)
         return rc == STORAGE_OPEN_UNSUPPORTED ? OTP_EXIT_CONFIG : 1;
     }
     to.storage = p->storage;
-    co.max_in_flight = 64;
+    if (p->cfg.pii.n_keys) {      /* records sealed as ordertrackd seals them */
+        ot_pii_key_provider keys;
+        piiconf_provider(&keys, &p->cfg.pii);
+        if (ot_pii_new(&p->pii, &keys, &err) != 0) {
+            fprintf(stderr, "ordertrack-poller: %s: pii: %s\n", config_path, err.message);
+            return OTP_EXIT_CONFIG;
+        }
+        to.pii = p->pii;
+    }
+    /* every request a tracker's round hands the port in flight at once */
+    co.max_in_flight = 1;
+    for (i = 0; i < p->cfg.n_trackers; i++)
+        if (p->cfg.trackers[i].workers > co.max_in_flight)
+            co.max_in_flight = p->cfg.trackers[i].workers;
     if (ot_curl_http_new(&port, &co, &err) != 0 ||
         ot_http_client_new(&p->http, &port, &policy, NULL, &err) != 0) {
         fprintf(stderr, "ordertrack-poller: %s\n", err.message);

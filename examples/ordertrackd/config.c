@@ -32,7 +32,6 @@ static const struct {
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", NULL};
-static const char *const pii_fields[] = {"key_id", "key_hex", NULL};
 static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
                                            "threads", "store_ack_sweep_ms", "sla_sweep_ms",
@@ -118,7 +117,7 @@ void otd_config_free(otd_config *cfg)
     if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
     free(cfg->generated_admin_key);
-    OPENSSL_cleanse(cfg->pii_key, sizeof cfg->pii_key);
+    piiconf_wipe(&cfg->pii);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -493,46 +492,6 @@ static int load_alerts(const struct ctx *c, otd_alerts_config *a, json_t *obj)
     return 0;
 }
 
-static int hex_value(char h)
-{
-    return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
-           : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-}
-
-/* "pii": {"key_id": "k1", "key_hex": "<64 hex digits>"}: the AES-256 key of encryption at
- * rest (the key itself never appears in a message). */
-static int load_pii(const struct ctx *c, otd_config *cfg, json_t *pii)
-{
-    const char *id, *hex;
-    size_t i;
-
-    if (!json_is_object(pii))
-        return bad(c, "pii", "must be an object {\"key_id\", \"key_hex\"}");
-    if (check_fields(c, pii, "pii", pii_fields) != 0)
-        return -1;
-    id = json_string_value(json_object_get(pii, "key_id"));
-    if (!id || !*id || strlen(id) >= sizeof cfg->pii_key_id ||
-        strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
-            strlen(id))
-        return bad(c, "pii.key_id", "must be 1..63 characters of [A-Za-z0-9._-]");
-    hex = json_string_value(json_object_get(pii, "key_hex"));
-    if (!hex || strlen(hex) != 2 * sizeof cfg->pii_key)
-        return bad(c, "pii.key_hex", "must be %zu hexadecimal digits (a 256-bit key)",
-                   2 * sizeof cfg->pii_key);
-    for (i = 0; i < sizeof cfg->pii_key; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            OPENSSL_cleanse(cfg->pii_key, sizeof cfg->pii_key);
-            return bad(c, "pii.key_hex", "must be %zu hexadecimal digits (a 256-bit key)",
-                       2 * sizeof cfg->pii_key);
-        }
-        cfg->pii_key[i] = (unsigned char)(hi << 4 | lo);
-    }
-    memcpy(cfg->pii_key_id, id, strlen(id) + 1);
-    cfg->has_pii_key = 1;
-    return 0;
-}
-
 static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
 {
     json_t *v;
@@ -568,8 +527,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     if ((v = json_object_get(root, "alerts")) && !json_is_null(v) &&
         load_alerts(c, &cfg->alerts, v) != 0)
         return -1;
-    if ((v = json_object_get(root, "pii")) && load_pii(c, cfg, v) != 0)
-        return -1;
+    if ((v = json_object_get(root, "pii"))) {
+        jsonconf jc = {c->name, c->err, c->errlen};
+        if (piiconf_load(&cfg->pii, &jc, v) != 0)
+            return -1;
+    }
     return 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "piiconf.h"
+
 /* Roles of an API key; bit values so that routes can allow several. */
 enum otd_role { OTD_ROLE_ADMIN = 1, OTD_ROLE_STORE = 2, OTD_ROLE_COURIER = 4 };
 
@@ -48,9 +50,8 @@ typedef struct otd_config {
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
     otd_alerts_config alerts;    /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
-    int has_pii_key;             /* "pii" given: personal data is sealed at rest */
-    char pii_key_id[64];         /* pii.key_id: [A-Za-z0-9._-], 1..63 characters */
-    unsigned char pii_key[32];   /* pii.key_hex decoded (AES-256); wiped on free */
+    piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
+                                    wiped on free */
 } otd_config;
 
 /* Exit statuses of start-up failures. */

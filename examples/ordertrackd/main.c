@@ -344,9 +344,10 @@ static int host_open(struct host *h, const otd_config *cfg)
     }
     if (cfg->alerts.present && (rc = alerts_open(h, &cfg->alerts)) != 0)
         return rc;
-    if (cfg->has_pii_key) {
-        if (ot_pii_new_static(&h->pii, cfg->pii_key_id, cfg->pii_key, sizeof cfg->pii_key,
-                              &e) != 0) {
+    if (cfg->pii.n_keys) {
+        ot_pii_key_provider keys;
+        piiconf_provider(&keys, &cfg->pii);
+        if (ot_pii_new(&h->pii, &keys, &e) != 0) {
             fprintf(stderr, "ordertrackd: pii.%s: %s\n", e.field[0] ? e.field : "key",
                     e.message);
             return OTD_EXIT_CONFIG;

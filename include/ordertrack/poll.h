@@ -67,11 +67,12 @@ typedef struct ot_courier_config {
 #define OT_COURIER_CONFIG_INIT \
     { OT_COURIER_CONFIG_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
 
-#define OT_POLL_CONFIG_VERSION 2
+#define OT_POLL_CONFIG_VERSION 3
 
 /**
  * One tracker run, filled by the caller (start from OT_POLL_CONFIG_INIT). Version 1: the
- * members up to `userdata`; version 2 adds `apply_on_caller`.
+ * members up to `userdata`; version 2 adds `apply_on_caller`; version 3 adds
+ * `stale_after_ms` (the Delhivery fallback tracker's selection).
  */
 typedef struct ot_poll_config {
     unsigned version;                   /**< OT_POLL_CONFIG_VERSION */
@@ -80,7 +81,8 @@ typedef struct ot_poll_config {
     size_t batch_size;                  /**< AWBs per request, up to the courier's maximum
                                              (1 for the Delhivery fallback); 0: the
                                              courier client's batch_size */
-    size_t max_orders;                  /**< orders taken from storage; 0: all */
+    size_t max_orders;                  /**< orders polled (with a tracking id and, with
+                                             `stale_after_ms`, stale); 0: all */
     unsigned workers;                   /**< requests sent at once (1..1024); 0: 1 */
     int64_t delay_ms;                   /**< wait between two rounds of `workers`
                                              requests (the Delhivery fallback); 0: none */
@@ -92,9 +94,17 @@ typedef struct ot_poll_config {
                                              a tracker whose storage, clock or notice sink is
                                              not thread-safe; slower: applying no longer
                                              overlaps waiting); 0: applier threads */
+    int64_t stale_after_ms;             /**< (since 3) > 0: poll only the orders with no
+                                             courier event newer than this long before now
+                                             (the tracker's clock): the newest courier event
+                                             time on the order, or its creation when it has
+                                             none, at most now - stale_after_ms (the
+                                             fallback tracker, polling.md); 0: every active
+                                             order */
 } ot_poll_config;
 
-#define OT_POLL_CONFIG_INIT { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0, 0u, 0, NULL, NULL, 0 }
+#define OT_POLL_CONFIG_INIT \
+    { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0, 0u, 0, NULL, NULL, 0, 0 }
 
 #define OT_POLL_SUMMARY_VERSION 1
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -74,7 +75,7 @@ static void test_minimal_defaults(void **state)
     assert_int_equal(cfg.max_body_bytes, 65536);
     assert_null(cfg.sla);
     assert_null(cfg.webhooks);
-    assert_false(cfg.has_pii_key);
+    assert_int_equal(cfg.pii.n_keys, 0);
     assert_int_equal(cfg.store_ack_sweep_ms, 30000);
     assert_int_equal(cfg.sla_sweep_ms, 30000);
     assert_false(cfg.alerts.present);
@@ -135,12 +136,54 @@ static void test_pii_key(void **state)
                                "\"00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\"}}",
                                "p.json", err, sizeof err) != 0)
         fail_msg("%s", err);
-    assert_true(cfg.has_pii_key);
-    assert_string_equal(cfg.pii_key_id, "2026-11");
-    assert_int_equal(cfg.pii_key[1], 0x11);
-    assert_int_equal(cfg.pii_key[31], 0xff);
+    assert_int_equal(cfg.pii.n_keys, 1);
+    assert_string_equal(cfg.pii.keys[0].id, "2026-11");
+    assert_int_equal(cfg.pii.keys[0].key[1], 0x11);
+    assert_int_equal(cfg.pii.keys[0].key[31], 0xff);
     otd_config_free(&cfg);
-    assert_int_equal(cfg.pii_key[31], 0);
+    assert_int_equal(cfg.pii.keys[0].key[31], 0);
+}
+
+/* The same block as the poller's (examples/common/piiconf.c): a key file its owner alone can
+ * read, retired keys for rotation, and what is refused. */
+static void test_pii_key_file_and_rotation(void **state)
+{
+    char dir[] = "/tmp/otd-pii-XXXXXX", path[64], text[512], err[256] = "";
+    otd_config cfg;
+    FILE *f;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/k.hex", dir);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("aa112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0600), 0);
+    snprintf(text, sizeof text,
+             "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}], \"pii\": "
+             "{\"key_id\": \"new\", \"key_file\": \"%s\", \"retired\": [{\"key_id\": "
+             "\"old\", \"key_hex\": \"%064d\"}]}}", path, 7);
+    if (otd_config_load_string(&cfg, text, "p.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.pii.n_keys, 2);
+    assert_string_equal(cfg.pii.keys[0].id, "new");
+    assert_int_equal(cfg.pii.keys[0].key[0], 0xaa);
+    assert_string_equal(cfg.pii.keys[1].id, "old");
+    assert_int_equal(cfg.pii.keys[1].key[31], 0x07);
+    otd_config_free(&cfg);
+
+    /* readable by others: refused, naming the field and the file */
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_not_equal(otd_config_load_string(&cfg, text, "p.json", err, sizeof err), 0);
+    assert_non_null(strstr(err, "p.json: pii.key_file: "));
+    assert_non_null(strstr(err, "chmod 600"));
+    otd_config_free(&cfg);
+    unlink(path);
+    assert_int_not_equal(otd_config_load_string(&cfg, text, "p.json", err, sizeof err), 0);
+    assert_non_null(strstr(err, "pii.key_file: "));
+    assert_non_null(strstr(err, "No such file"));
+    otd_config_free(&cfg);
+    rmdir(dir);
 }
 
 static const struct {
@@ -260,6 +303,18 @@ static const struct {
      "bad.json: pii.key_id: must be 1..63 characters"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key\": 1}}",
      "bad.json: pii.key: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+     "\"k1\", \"key_file\": \"/x\", \"key_hex\": \"00\"}}",
+     "bad.json: pii: give exactly one of \"key_hex\" and \"key_file\""},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+     "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\","
+     " \"retired\": [{\"key_id\": \"k1\", \"key_hex\": "
+     "\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}]}}",
+     "bad.json: pii.retired[0]: key_id \"k1\" is given twice"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+     "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\","
+     " \"retired\": [{\"key_id\": \"k0\", \"key_hex\": \"00\", \"x\": 1}]}}",
+     "bad.json: pii.retired[0].x: unknown field"},
 };
 
 static void test_invalid_configs(void **state)
@@ -362,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_example_loads), cmocka_unit_test(test_minimal_defaults),
         cmocka_unit_test(test_alerts_and_sla_sweep),
         cmocka_unit_test(test_pii_key),
+        cmocka_unit_test(test_pii_key_file_and_rotation),
         cmocka_unit_test(test_invalid_configs), cmocka_unit_test(test_args),
         cmocka_unit_test(test_role_names),
     };

@@ -45,11 +45,14 @@ static const char example[] =
     "  {\"name\": \"velocity\", \"courier\": \"velocity\", \"schedule\": \"*/8 * * * *\","
     "   \"batch_size\": 45, \"max_orders\": 10000},"
     "  {\"name\": \"delhivery_fallback\", \"courier\": \"delhivery\", \"schedule\": \"0 */2 * * *\","
-    "   \"batch_size\": 1, \"workers\": 3, \"delay_ms\": 5000, \"fallback\": true}],"
+    "   \"batch_size\": 1, \"workers\": 3, \"delay_ms\": 5000, \"fallback\": true,"
+    "   \"fallback_after_minutes\": 240}],"
     " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.test/x\","
     "   \"rto_webhook_url\": \"https://crm.test/rto\","
     "   \"email\": {\"smtp_url\": \"smtp://mail.test:25\", \"from\": \"ops@x.test\","
-    "             \"to\": [\"a@x.test\", \"b@x.test\"]}}}";
+    "             \"to\": [\"a@x.test\", \"b@x.test\"]}},"
+    " \"pii\": {\"key_id\": \"2026-12\","
+    "   \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}}";
 
 static void test_example_loads(void **state)
 {
@@ -66,7 +69,16 @@ static void test_example_loads(void **state)
     assert_non_null(t);
     assert_true(t->fallback);
     assert_int_equal(t->delay_ms, 5000);
+    assert_int_equal(t->batch_size, 1);
+    assert_int_equal(t->workers, 3);
+    assert_int_equal(t->fallback_after_minutes, 240);
     assert_int_equal(t->courier->provider, OT_PROVIDER_DELHIVERY);
+    t = otp_config_tracker(&cfg, "delhivery_b2c");
+    assert_false(t->fallback);
+    assert_int_equal(t->batch_size, 50);
+    assert_int_equal(cfg.pii.n_keys, 1);
+    assert_string_equal(cfg.pii.keys[0].id, "2026-12");
+    assert_int_equal(cfg.pii.keys[0].key[31], 0xff);
     t = otp_config_tracker(&cfg, "shiprocket");
     assert_int_equal(t->max_orders, 0); /* all */
     assert_int_equal(t->workers, 50);
@@ -75,6 +87,29 @@ static void test_example_loads(void **state)
     assert_int_equal(t->workers, 1);
     assert_null(otp_config_tracker(&cfg, "nope"));
     assert_int_equal(cfg.alerts.n_email_to, 2);
+    otp_config_free(&cfg);
+}
+
+/* A fallback tracker without batch_size asks about one AWB per request; its window defaults
+ * to 4 hours; a primary tracker's batch_size defaults to the courier's maximum. */
+static void test_fallback_defaults(void **state)
+{
+    otp_config cfg;
+    char err[512] = "";
+    const otp_tracker *t;
+    (void)state;
+    if (load_text(&cfg,
+                  "{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\":"
+                  " \"http://x\", \"token\": \"t\"}}, \"trackers\": [{\"name\": \"fb\","
+                  " \"courier\": \"delhivery\", \"schedule\": \"0 */2 * * *\", \"fallback\": true},"
+                  " {\"name\": \"b2c\", \"courier\": \"delhivery\", \"schedule\": \"*/8 * * * *\"}]}",
+                  err, sizeof err) != 0)
+        fail_msg("%s", err);
+    t = otp_config_tracker(&cfg, "fb");
+    assert_int_equal(t->batch_size, 1);
+    assert_int_equal(t->fallback_after_minutes, 240);
+    assert_int_equal(otp_config_tracker(&cfg, "b2c")->batch_size, 50);
+    assert_int_equal(cfg.pii.n_keys, 0);
     otp_config_free(&cfg);
 }
 
@@ -110,6 +145,22 @@ static void test_refused_files_name_the_field(void **state)
          " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
          " \"alerts\": {\"email\": {\"smtp_url\": \"smtp://x\", \"from\": \"f@x\", \"to\": [\"nobody\"]}}}",
          "alerts.email.to[0]: must be an e-mail address"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\","
+         " \"fallback_after_minutes\": 60}]}",
+         "trackers[0].fallback_after_minutes: only the fallback tracker"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\","
+         " \"fallback\": true, \"fallback_after_minutes\": 0}]}",
+         "trackers[0].fallback_after_minutes: must be an integer in 1..525600"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
+         " \"pii\": {\"key_id\": \"k\", \"key_hex\": \"12\"}}",
+         "pii.key_hex: must be 64 hexadecimal digits"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
+         " \"pii\": {\"key_id\": \"k\", \"key_file\": \"/nonexistent/k\"}}",
+         "pii.key_file: /nonexistent/k: No such file"},
     };
     size_t i;
     (void)state;
@@ -144,6 +195,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_loads),
+        cmocka_unit_test(test_fallback_defaults),
         cmocka_unit_test(test_refused_files_name_the_field),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

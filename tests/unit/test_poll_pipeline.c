@@ -125,10 +125,13 @@ static int fake_send(void *userdata, const ot_http_request *const *requests, siz
     return 0;
 }
 
+#define T0 1767225600000LL       /* 2026-01-01T00:00:00Z */
+static int64_t clock_now = T0;  /* the tracker's and the courier client's clock */
+
 static int64_t fixed_now(void *userdata)
 {
     (void)userdata;
-    return 1767225600000LL;
+    return clock_now;
 }
 
 /* Fails the `fail_query`-th storage query (1-based); everything else goes to the store. */
@@ -183,6 +186,7 @@ static struct fx *fx_new(size_t orders)
 
     memset(&fx, 0, sizeof fx);
     port_reset();
+    clock_now = T0;
     fx.clock = (ot_clock)OT_CLOCK_INIT;
     fx.clock.now_ms = fixed_now;
     must(ot_storage_memory_new(&fx.memory, &err), &err, "memory store");
@@ -393,6 +397,51 @@ static void test_strangers_missing_unmapped(void **state)
 
 /* A storage query failing in the middle: the rounds already sent are applied, the run
  * stops with the query's code, and the summary tells what was done. */
+/* stale_after_ms (the fallback tracker): only orders with no courier event in the window,
+ * or, with none at all, created before it; max_orders counts the orders taken. */
+static void test_stale_selection(void **state)
+{
+    struct fx *f = fx_new(100);
+    ot_poll_config pc = OT_POLL_CONFIG_INIT;
+    ot_poll_summary s;
+    ot_error err;
+    (void)state;
+
+    must(poll(f, &s, 4, 10, 40, &err), &err, "primary poll of 40");
+    expect(&s, 40, 4, 0, 40, 0, 0, 0, 0, 0);
+    /* 3 h later, 2 h window: the 60 never updated (created at T0) are taken, one per
+     * request; the 40 have a scan of 2026-01-01 10:00 (after T0 + 1 h) and are not. */
+    clock_now = T0 + 3 * 3600000LL;
+    pc.courier = f->courier;
+    pc.batch_size = 1;
+    pc.workers = 3;
+    pc.stale_after_ms = 2 * 3600000LL;
+    ps.batch_count = 0;
+    s = (ot_poll_summary)OT_POLL_SUMMARY_INIT;
+    must(ot_poll_run(&s, f->tracker, f->http, &pc, &err), &err, "fallback poll");
+    expect(&s, 60, 60, 0, 60, 0, 0, 0, 0, 0);
+    assert_int_equal(ps.batch_count, 20);
+    assert_int_equal(ps.batches[0], 3);
+    assert_int_equal(in_transit(f, 100), 100);
+    /* a day later every order has gone quiet; max_orders caps the orders taken */
+    clock_now = T0 + 24 * 3600000LL;
+    pc.max_orders = 7;
+    must(ot_poll_run(&s, f->tracker, f->http, &pc, &err), &err, "capped fallback poll");
+    expect(&s, 7, 7, 0, 0, 7, 0, 0, 0, 0);
+    pc.max_orders = 0;
+    must(ot_poll_run(&s, f->tracker, f->http, &pc, &err), &err, "whole fallback poll");
+    expect(&s, 100, 100, 0, 0, 100, 0, 0, 0, 0);
+    /* a window out of range is refused, naming the field */
+    pc.stale_after_ms = -1;
+    assert_int_equal(ot_poll_run(&s, f->tracker, f->http, &pc, &err), OT_EINVAL);
+    assert_string_equal(err.field, "stale_after_ms");
+    /* a version 2 config never reads the member */
+    pc.version = 2;
+    must(ot_poll_run(&s, f->tracker, f->http, &pc, &err), &err, "version 2 config");
+    expect(&s, 100, 100, 0, 0, 100, 0, 0, 0, 0);
+    fx_free(f);
+}
+
 static void test_query_fails_mid_run(void **state)
 {
     struct fx *f = fx_new(1500);
@@ -417,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_failures_mid_run),
         cmocka_unit_test(test_strangers_missing_unmapped),
         cmocka_unit_test(test_query_fails_mid_run),
+        cmocka_unit_test(test_stale_selection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "tracker/tracker_internal.h"
 
 #define MAX_WORKERS 1024u
+#define STALE_MAX_MS (365LL * 86400000)
 
 /* One order to poll. The loaded order itself is not kept (a round holds thousands): only
  * what applying needs, and the order again when an unmapped status asks for its issues. */
@@ -29,6 +30,7 @@ struct entry {
 struct page {
     struct entry *entries;
     size_t count, cap;
+    int64_t stale_before;       /* > 0: collect only orders with no courier event after it */
 };
 
 struct run {
@@ -49,8 +51,9 @@ int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "config", "config is NULL");
     if ((rc = ot__check_version(version, OT_POLL_CONFIG_VERSION, "poll config", err)))
         return rc;
-    memcpy(config, &defaults, version >= 2 ? sizeof *config
-                                           : offsetof(ot_poll_config, apply_on_caller));
+    memcpy(config, &defaults, version >= 3   ? sizeof *config
+                              : version == 2 ? offsetof(ot_poll_config, stale_after_ms)
+                                             : offsetof(ot_poll_config, apply_on_caller));
     config->version = version;
     return 0;
 }
@@ -114,9 +117,20 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
     struct entry *e;
     const char *awb = ot_order_tracking_id(order), *id = ot_order_order_id(order);
     size_t awb_len, id_len;
+    int64_t last;
     if (!awb || !*awb || !id) {        /* nothing to ask the courier about */
         ot_order_free(order);
         return 0;
+    }
+    last = last_courier_time(order);
+    if (p->stale_before > 0) {         /* the fallback tracker: orders gone quiet only */
+        int64_t since = last;
+        if (!since && ot_order_time(&since, order, OT_TIME_CREATED, NULL) != 0)
+            since = 0;
+        if (since > p->stale_before) {
+            ot_order_free(order);
+            return 0;
+        }
     }
     if (p->count == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
@@ -140,7 +154,7 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
     memcpy(e->awb, awb, awb_len + 1);
     memcpy(e->awb + awb_len + 1, id, id_len + 1);
     e->order_id = e->awb + awb_len + 1;
-    e->last_time = last_courier_time(order);
+    e->last_time = last;
     ot_order_free(order);
     p->count++;
     return 0;
@@ -380,9 +394,9 @@ static void feed_run(struct feed *f)
         next[0] = '\0';
         f->rc = ot__tracker_query(f->tracker, &q, collect, &f->pending, next, sizeof next,
                                   &f->err);
-        if (f->rc == 0) {
+        if (f->rc == 0) {          /* max_orders counts the orders polled */
             f->orders += f->pending.count - before;
-            f->remaining -= q.limit;
+            f->remaining -= f->pending.count - before;
         }
         memcpy(f->cursor, next, sizeof f->cursor);
         f->more = f->rc == 0 && f->cursor[0] && f->remaining > 0;
@@ -783,6 +797,10 @@ static int check_args(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client 
                                MAX_WORKERS, cfg->workers);
     if (cfg->delay_ms < 0 || cfg->delay_ms > 86400000)
         return ot__error_field(err, OT_EINVAL, "delay_ms", "delay_ms must be 0..86400000");
+    if (cfg->version >= 3 && (cfg->stale_after_ms < 0 || cfg->stale_after_ms > STALE_MAX_MS))
+        return ot__error_field(err, OT_EINVAL, "stale_after_ms",
+                               "stale_after_ms must be 0..%lld (365 days)",
+                               (long long)STALE_MAX_MS);
     return 0;
 }
 
@@ -824,6 +842,8 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
      * fetched while the current one is on the wire. */
     feed.fill = batch * workers;
     feed.remaining = cfg->max_orders ? cfg->max_orders : SIZE_MAX;
+    if (cfg->version >= 3 && cfg->stale_after_ms > 0)
+        feed.pending.stale_before = ot__tracker_now(tracker) - cfg->stale_after_ms;
     feed.more = 1;
 
     memset(rounds, 0, sizeof rounds);
