@@ -19,7 +19,8 @@ advances anything. Tokens expire after `ttl_s` seconds or `max_uses` uses; a new
 token revokes the older ones. Control endpoints (no authentication):
 
   GET  /_sim/log          what was received: [{method, path, query, authorization, body,
-                          awbs, status}], oldest first
+                          awbs, status, t}], oldest first (t: when it arrived, seconds
+                          of the simulator's monotonic clock)
   POST /_sim/log/clear    forget the log
   POST /_sim/awbs         {"AWB": {"courier": ..., "steps": [...]}, ...}: add or replace
   GET  /_sim/awb?awb=X&courier=velocity&steps=in_transit,delivered   (the same, by query)
@@ -303,7 +304,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body()
         self.entry = {"method": method, "path": url.path, "query": url.query,
                       "authorization": self.headers.get("Authorization"),
-                      "body": body.decode("utf-8", "replace"), "awbs": [], "status": 0}
+                      "body": body.decode("utf-8", "replace"), "awbs": [], "status": 0,
+                      "t": round(time.monotonic(), 4)}
         if url.path.startswith("/_sim/"):
             return self.control(method, url, body)
         with self.sim.lock:

@@ -1,0 +1,297 @@
+"""A deployment on loopback for the acceptance tests (standard library only).
+
+The programs as a user runs them: ordertrackd and ordertrack-poller started from their config
+files on one store, the courier simulator (tests/sim/courier_sim.py) serving every tracker,
+and local receivers for Slack, the RTO webhook and SMTP. Paths of the programs come from the
+environment: ORDERTRACKD, ORDERTRACK_POLLER, COURIER_SIM (ctest sets them).
+
+Storage: a SQLite file in the deployment's directory, or, with OT_TEST_MONGODB_URI set, a
+database of its own on that server (dropped at the end).
+"""
+import http.server
+import json
+import os
+import re
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def env_path(name):
+    value = os.environ.get(name)
+    if not value or not os.path.exists(value):
+        raise RuntimeError("%s must name the program (set by ctest)" % name)
+    return value
+
+
+class Recorder:
+    """Things received, with a lock, and a wait for a condition on them."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.items = []
+
+    def add(self, item):
+        with self.lock:
+            self.items.append(item)
+
+    def all(self):
+        with self.lock:
+            return list(self.items)
+
+    def wait(self, predicate, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = [i for i in self.all() if predicate(i)]
+            if got:
+                return got
+            time.sleep(0.05)
+        return []
+
+
+class HttpReceiver(Recorder):
+    """POSTs on 127.0.0.1 (Slack, RTO webhook), recorded as {path, headers, body, json}."""
+
+    def __init__(self):
+        super().__init__()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                text = body.decode("utf-8", "replace")
+                try:
+                    doc = json.loads(text)
+                except ValueError:
+                    doc = None
+                outer.add({"path": self.path, "headers": dict(self.headers.items()),
+                           "body": text, "json": doc})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SmtpReceiver(Recorder):
+    """A minimal SMTP server on 127.0.0.1: each message as {from, to, data}."""
+
+    def __init__(self):
+        super().__init__()
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 localhost ESMTP test\r\n")
+                sender, rcpts = None, []
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    cmd = line.decode("ascii", "replace").strip()
+                    upper = cmd.upper()
+                    if upper.startswith("EHLO") or upper.startswith("HELO"):
+                        self.wfile.write(b"250-localhost\r\n250 8BITMIME\r\n")
+                    elif upper.startswith("MAIL FROM:"):
+                        sender = cmd[10:].strip()
+                        self.wfile.write(b"250 OK\r\n")
+                    elif upper.startswith("RCPT TO:"):
+                        rcpts.append(cmd[8:].strip())
+                        self.wfile.write(b"250 OK\r\n")
+                    elif upper == "DATA":
+                        self.wfile.write(b"354 go ahead\r\n")
+                        data = []
+                        while True:
+                            l = self.rfile.readline()
+                            if not l or l in (b".\r\n", b".\n"):
+                                break
+                            data.append(l.decode("utf-8", "replace"))
+                        outer.add({"from": sender, "to": rcpts, "data": "".join(data)})
+                        sender, rcpts = None, []
+                        self.wfile.write(b"250 OK\r\n")
+                    elif upper == "QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"250 OK\r\n")
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.url = "smtp://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Simulator:
+    """tests/sim/courier_sim.py with a scenario; its log of received requests."""
+
+    def __init__(self, directory, scenario, latency_ms=0):
+        path = os.path.join(directory, "scenario.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(scenario, f)
+        args = [PYTHON, env_path("COURIER_SIM"), "--scenario", path]
+        if latency_ms:
+            args += ["--latency-ms", str(latency_ms)]
+        with open(os.path.join(directory, "sim.log"), "w") as log:
+            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=log)
+        self.port = int(self.proc.stdout.readline())
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def _call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def log(self):
+        return self._call("GET", "/_sim/log")
+
+    def clear_log(self):
+        self._call("POST", "/_sim/log/clear", {})
+
+    def faults(self, rules):
+        self._call("POST", "/_sim/faults", rules)
+
+    def tracking(self, courier_path):
+        """The tracking requests (not logins) whose path starts with courier_path."""
+        return [e for e in self.log() if e["path"].startswith(courier_path)]
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def mongo_storage(name):
+    """A mongodb:// URI on OT_TEST_MONGODB_URI's server with a database of its own, or None."""
+    base = os.environ.get("OT_TEST_MONGODB_URI")
+    if not base:
+        return None
+    parts = urllib.parse.urlsplit(base)
+    db = "ot_accept_%d_%s" % (os.getpid(), name)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + db, parts.query, ""))
+
+
+class Daemon:
+    """ordertrackd started from a config file; REST calls with an API key."""
+
+    def __init__(self, directory, config, name="ordertrackd"):
+        self.directory = directory
+        self.config_path = os.path.join(directory, name + ".json")
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            json.dump(config, f, indent=1)
+        self.log_path = os.path.join(directory, name + ".log")
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(
+                [env_path("ORDERTRACKD"), "--config", self.config_path, "--listen",
+                 "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=log)
+        deadline = time.monotonic() + 15
+        self.port = None
+        while time.monotonic() < deadline and self.port is None:
+            m = re.search(r"listening on 127\.0\.0\.1:(\d+) ", self.stderr())
+            if m:
+                self.port = int(m.group(1))
+            elif self.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        if self.port is None:
+            raise RuntimeError("ordertrackd did not start: " + self.stderr())
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def stderr(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def call(self, method, path, body=None, key="admin-key", headers=None, raw=None):
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        h = {"Content-Type": "application/json"}
+        if key:
+            h["Authorization"] = "Bearer " + key
+        h.update(headers or {})
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=15) as r:
+                status, text = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read()
+        try:
+            return status, json.loads(text or b"null")
+        except ValueError:
+            return status, text.decode("utf-8", "replace")
+
+    def stop(self):
+        """SIGTERM; the exit status (0 expected)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+class Poller:
+    """ordertrack-poller from a config file: --once runs, each tracker's summary parsed."""
+
+    def __init__(self, directory, config, name="poller"):
+        self.path = os.path.join(directory, name + ".json")
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump(config, f, indent=1)
+
+    def once(self, tracker=None, timeout=120):
+        args = [env_path("ORDERTRACK_POLLER"), "--config", self.path, "--once"]
+        if tracker:
+            args += ["--tracker", tracker]
+        p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        summaries = {}
+        for line in p.stdout.splitlines():
+            if line.startswith("{"):
+                doc = json.loads(line)
+                summaries[doc["tracker"]] = doc
+        return p.returncode, summaries, p.stderr
+
+
+def write_key_file(directory, hex_key):
+    """A PII key file readable by its owner only, as both programs require."""
+    path = os.path.join(directory, "pii.key")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(hex_key + "\n")
+    return path
+
+
+def new_directory(prefix):
+    return tempfile.mkdtemp(prefix=prefix)

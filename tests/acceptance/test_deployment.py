@@ -1,0 +1,237 @@
+"""The courier side as deployed: ordertrackd and ordertrack-poller on one store with personal
+data sealed at rest (one key file for both), the simulator serving all five trackers of seed
+001, courier webhooks and polls interleaved, alerts to local Slack, CRM and SMTP receivers.
+
+Asserts the records as the API returns them (written by both programs, read by the daemon),
+the alerts sent, and that no personal data is stored in clear."""
+import json
+import os
+import shutil
+import subprocess
+import unittest
+
+import deploy
+
+KEY_HEX = "5f1e" * 16
+CUSTOMERS = {  # order -> (courier, AWB, customer id: personal data)
+    "o-dl-1": ("delhivery", "DL-1", "cust-asha.verma-9876501234"),
+    "o-dl-2": ("delhivery", "DL-2", "cust-rahul.menon-9876505678"),
+    "o-dl-3": ("delhivery", "DL-3", "cust-divya.rao-9876509012"),
+    "o-b2b-1": ("delhivery_b2b", "LR-1", "cust-kiran.shah-9876503456"),
+    "o-sr-1": ("shiprocket", "SR-1", "cust-meera.iyer-9876507890"),
+    "o-sr-2": ("shiprocket", "SR-2", "cust-arjun.das-9876502468"),
+    "o-vel-1": ("velocity", "V-1", "cust-nisha.gupta-9876501357"),
+}
+SCENARIO = {
+    "credentials": {"delhivery": {"token": "dl-key"},
+                    "delhivery_b2b": {"username": "b2b", "password": "pw"},
+                    "shiprocket": {"email": "ops@example.com", "password": "pw"},
+                    "velocity": {"username": "+919999999999", "password": "pw"}},
+    "awbs": {
+        "DL-1": {"courier": "delhivery",
+                 "steps": ["UD/In Transit", "UD/Dispatched", "DL/Delivered"]},
+        "DL-2": {"courier": "delhivery", "steps": ["UD/In Transit", "RT/In Transit"]},
+        "DL-3": {"courier": "delhivery", "steps": ["UD/In Transit"]},
+        "LR-1": {"courier": "delhivery_b2b", "steps": ["PICKED_UP", "OFD", "DELIVERED"]},
+        "SR-1": {"courier": "shiprocket", "steps": [6, 18, 17, 7]},
+        "SR-2": {"courier": "shiprocket", "steps": [18, 12]},
+        "V-1": {"courier": "velocity",
+                "steps": ["in_transit", "out_for_delivery", "delivered"]}},
+    "base_time": "2026-01-01T08:00:00"}
+PRIMARY = ["delhivery_b2c", "delhivery_b2b", "shiprocket", "velocity"]
+
+# Courier pushes, dated between the simulator's scans (step i at 08:00 + i h, IST).
+SHIPROCKET_OFD = {
+    "awb": "SR-1", "courier_name": "Delhivery Surface", "current_status": "OUT FOR DELIVERY",
+    "current_status_id": 17, "shipment_status": "OUT FOR DELIVERY", "shipment_status_id": 17,
+    "current_timestamp": "01 01 2026 09:30:00", "order_id": "1373900_150876814",
+    "scans": [{"date": "2026-01-01 09:30:00", "status": "X-DDO",
+               "activity": "Dispatched - Out for delivery", "location": "Pune_Hub (Maharashtra)",
+               "sr-status": "17", "sr-status-label": "OUT FOR DELIVERY"}],
+    "is_return": 0}
+VELOCITY_DELIVERED = {
+    "event": "status_change", "event_id": "evt-v-1-delivered",
+    "event_timestamp": "2026-01-01T05:00:00Z",
+    "data": {"shipment_id": "SHP-1", "tracking_number": "V-1", "order_id": "VO-1",
+             "status": "delivered", "sub_status": "delivered_to_customer",
+             "carrier_name": "Bluedart", "shipment_type": "forward",
+             "delivered_at": "2026-01-01T05:00:00Z"}}
+DELHIVERY_OFD = {"Shipment": {"Status": {
+    "Status": "Dispatched", "StatusDateTime": "2026-01-01T09:30:00", "StatusType": "UD",
+    "StatusLocation": "Mumbai_Andheri_D (Maharashtra)", "Instructions": "Out for delivery"},
+    "AWB": "DL-1"}}
+TERMINAL = {"delivered", "rto_delivered", "lost", "destroy", "booking_cancelled"}
+
+
+class Deployment(unittest.TestCase):
+    def setUp(self):
+        self.dir = deploy.new_directory("ot-accept-")
+        self.slack, self.crm, self.smtp = (deploy.HttpReceiver(), deploy.HttpReceiver(),
+                                           deploy.SmtpReceiver())
+        self.sim = deploy.Simulator(self.dir, SCENARIO)
+        self.mongo = deploy.mongo_storage("deployment")
+        self.storage = self.mongo or "sqlite:" + os.path.join(self.dir, "ot.db")
+        key_file = deploy.write_key_file(self.dir, KEY_HEX)
+        pii = {"key_id": "2026-12", "key_file": key_file}
+        alerts = {"slack_webhook_url": self.slack.url + "/slack",
+                  "rto_webhook_url": self.crm.url + "/rto",
+                  "email": {"smtp_url": self.smtp.url, "from": "tracker@example.com",
+                            "to": ["ops@example.com"]}}
+        self.daemon = deploy.Daemon(self.dir, {
+            "storage": self.storage,
+            "api_keys": [{"key": "admin-key", "role": "admin"}],
+            "webhooks": {"shiprocket": {"api_key": "sr-push"},
+                         "velocity": {"api_key": "vel-push"},
+                         "delhivery": {"authorization": "Token dl-push"}},
+            "alerts": alerts, "pii": pii})
+        url = self.sim.url
+        self.poller = deploy.Poller(self.dir, {
+            "storage": self.storage,
+            "couriers": {
+                "delhivery": {"base_url": url, "token": "dl-key"},
+                "delhivery_b2b": {"base_url": url, "username": "b2b", "password": "pw"},
+                "shiprocket": {"base_url": url, "email": "ops@example.com", "password": "pw"},
+                "velocity": {"base_url": url, "username": "+919999999999", "password": "pw"}},
+            "trackers": [
+                {"name": "delhivery_b2c", "courier": "delhivery", "schedule": "*/8 * * * *",
+                 "batch_size": 50, "max_orders": 36000, "workers": 4},
+                {"name": "delhivery_b2b", "courier": "delhivery_b2b",
+                 "schedule": "*/8 * * * *", "batch_size": 1, "max_orders": 480, "workers": 3},
+                {"name": "shiprocket", "courier": "shiprocket", "schedule": "*/8 * * * *",
+                 "batch_size": 50, "workers": 4},
+                {"name": "velocity", "courier": "velocity", "schedule": "*/8 * * * *",
+                 "batch_size": 45, "max_orders": 10000},
+                {"name": "delhivery_fallback", "courier": "delhivery",
+                 "schedule": "0 */2 * * *", "batch_size": 1, "workers": 3, "delay_ms": 100,
+                 "fallback": True, "fallback_after_minutes": 1}],
+            "alerts": alerts, "pii": pii})
+
+    def tearDown(self):
+        self.daemon.stop()
+        self.sim.close()
+        for r in (self.slack, self.crm, self.smtp):
+            r.close()
+        if self.mongo:
+            drop_database(self.mongo)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def poll(self, trackers):
+        for name in trackers:
+            rc, summaries, err = self.poller.once(name)
+            self.assertEqual(rc, 0, "%s: %s" % (name, err))
+            self.assertEqual(summaries[name]["result"], "ok", summaries)
+            self.assertEqual(summaries[name]["errors"], 0, summaries)
+
+    def push(self, courier, header, value, payload):
+        status, body = self.daemon.call("POST", "/tracking/webhooks/" + courier, key=None,
+                                        headers={header: value},
+                                        raw=json.dumps(payload).encode())
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body.get("applied"), 1, body)
+
+    def order(self, order_id):
+        status, body = self.daemon.call("GET", "/tracking/orders/" + order_id)
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_courier_side_as_deployed(self):
+        for order_id, (courier, awb, customer) in CUSTOMERS.items():
+            status, body = self.daemon.call("POST", "/tracking/orders/%s/init" % order_id, {
+                "store_id": "store-1", "customer_id": customer, "delivery_provider": courier,
+                "delivery_tracking_id": awb})
+            self.assertEqual(status, 201, body)
+
+        # Polls and pushes interleaved; a push newer than the next poll's scan wins, an
+        # older scan is ignored, and every record stays readable by both programs.
+        self.poll(PRIMARY)
+        self.push("shiprocket", "x-api-key", "sr-push", SHIPROCKET_OFD)
+        self.push("velocity", "X-API-Key", "vel-push", VELOCITY_DELIVERED)
+        self.push("delhivery", "Authorization", "Token dl-push", DELHIVERY_OFD)
+        self.assertEqual(self.order("o-sr-1")["shipment_status"], "out_for_delivery")
+        for _ in range(3):
+            self.poll(PRIMARY)
+
+        want = {"o-dl-1": "delivered", "o-dl-2": "rto", "o-dl-3": "in transit",
+                "o-b2b-1": "delivered", "o-sr-1": "delivered", "o-sr-2": "lost",
+                "o-vel-1": "delivered"}
+        orders = {o: self.order(o) for o in CUSTOMERS}
+        for order_id, status in want.items():
+            o = orders[order_id]
+            self.assertEqual(o["shipment_status"], status, order_id)
+            # written sealed by the poller, opened by the daemon with the same key
+            self.assertEqual(o["customer_id"], CUSTOMERS[order_id][2])
+        # Velocity's delivery came by push (10:30) and its poll scans were no newer: one
+        # delivered entry, no step walked twice.
+        history = self.daemon.call("GET", "/tracking/orders/o-vel-1/history")[1]
+        statuses = [e["status"] for e in history["status_history"]]
+        self.assertEqual(statuses.count("delivered"), 1, statuses)
+        # SR-1: polled 6, pushed 17 at 09:30, the poll's 18 of 09:00 ignored, then 17, 7.
+        history = self.daemon.call("GET", "/tracking/orders/o-sr-1/history")[1]
+        raws = [e.get("metadata", {}).get("ot", {}).get("data", {}).get("shipment_status")
+                for e in history["status_history"]]
+        self.assertNotIn("in transit", raws[raws.index("out_for_delivery"):], raws)
+
+        # The fallback tracker: only the active Delhivery orders, each alone in a request.
+        self.sim.clear_log()
+        self.poll(["delhivery_fallback"])
+        asked = [r["awbs"] for r in self.sim.tracking("/api/v1/packages/json/")]
+        active = sorted(o[1] for oid, o in CUSTOMERS.items()
+                        if o[0] == "delhivery" and orders[oid]["shipment_status"] not in TERMINAL)
+        self.assertEqual(sorted(a[0] for a in asked), active)
+        self.assertTrue(all(len(a) == 1 for a in asked), asked)
+
+        # Alerts: the lost parcel on Slack, the RTO to the CRM once, a report by e-mail.
+        lost = self.slack.wait(lambda m: "o-sr-2" in m["body"] and "lost" in m["body"])
+        self.assertTrue(lost, self.slack.all())
+        rto = self.crm.wait(lambda m: (m["json"] or {}).get("order_id") == "o-dl-2")
+        self.assertEqual(len(rto), 1, self.crm.all())
+        self.assertEqual((rto[0]["json"]["event"], rto[0]["json"]["awb"],
+                          rto[0]["json"]["courier"]), ("rto_started", "DL-2", "delhivery"))
+        self.assertTrue(self.smtp.wait(lambda m: "o-sr-2" in m["data"]), self.smtp.all())
+        for message in self.slack.all() + self.crm.all():
+            for _, _, customer in CUSTOMERS.values():
+                self.assertNotIn(customer, message["body"])
+
+        # At rest: no customer id in clear anywhere in the store, sealed tokens instead.
+        self.assertEqual(self.daemon.stop(), 0, self.daemon.stderr())
+        stored = dump_mongo(self.mongo) if self.mongo else dump_sqlite(self.storage[7:])
+        self.assertIn(b"otpii:v1:2026-12:", stored)
+        for _, _, customer in CUSTOMERS.values():
+            self.assertNotIn(customer.encode(), stored)
+
+
+def dump_sqlite(path):
+    """Every byte of the SQLite file and its WAL."""
+    out = b""
+    for p in (path, path + "-wal"):
+        if os.path.exists(p):
+            with open(p, "rb") as f:
+                out += f.read()
+    return out
+
+
+def mongo_script(uri, code):
+    return subprocess.run([deploy.PYTHON, "-c", "import sys, pymongo\n"
+                           "c = pymongo.MongoClient(sys.argv[1])\n"
+                           "db = c.get_default_database()\n" + code, uri],
+                          capture_output=True, timeout=60, check=True).stdout
+
+
+def dump_mongo(uri):
+    """Every document of every collection of the deployment's database, as extended JSON."""
+    return mongo_script(uri, "from bson import json_util\n"
+                        "for n in db.list_collection_names():\n"
+                        "    for d in db[n].find():\n"
+                        "        sys.stdout.write(json_util.dumps(d) + '\\n')\n").replace(
+                            b"\\n", b"")
+
+
+def drop_database(uri):
+    try:
+        mongo_script(uri, "c.drop_database(db.name)\n")
+    except (subprocess.SubprocessError, OSError):
+        pass
+
+
+if __name__ == "__main__":
+    unittest.main()
