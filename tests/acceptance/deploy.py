@@ -271,6 +271,32 @@ class Poller:
         with open(self.path, "w", encoding="utf-8") as f:
             json.dump(config, f, indent=1)
 
+    def scheduled(self, runs, during=None, timeout=120):
+        """Run the poller on its schedules (every tracker runs at start-up), call `during`
+        meanwhile, wait for `runs` run summaries, stop it with SIGTERM. Returns the exit
+        status, the summaries and stderr."""
+        out, err = self.path + ".out", self.path + ".err"
+        with open(out, "w") as o, open(err, "w") as e:
+            proc = subprocess.Popen([env_path("ORDERTRACK_POLLER"), "--config", self.path],
+                                    stdout=o, stderr=e)
+        try:
+            if during:
+                during()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and proc.poll() is None:
+                with open(out) as f:
+                    lines = [l for l in f if l.startswith("{")]
+                if len(lines) >= runs:
+                    break
+                time.sleep(0.05)
+        finally:
+            proc.terminate()
+            rc = proc.wait(30)
+        with open(out) as f:
+            summaries = [json.loads(l) for l in f if l.startswith("{")]
+        with open(err) as f:
+            return rc, summaries, f.read()
+
     def once(self, tracker=None, timeout=120):
         args = [env_path("ORDERTRACK_POLLER"), "--config", self.path, "--once"]
         if tracker:

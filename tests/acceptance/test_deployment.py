@@ -141,15 +141,24 @@ class Deployment(unittest.TestCase):
                 "delivery_tracking_id": awb})
             self.assertEqual(status, 201, body)
 
-        # Polls and pushes interleaved; a push newer than the next poll's scan wins, an
-        # older scan is ignored, and every record stays readable by both programs.
-        self.poll(PRIMARY)
-        self.push("shiprocket", "x-api-key", "sr-push", SHIPROCKET_OFD)
-        self.push("velocity", "X-API-Key", "vel-push", VELOCITY_DELIVERED)
-        self.push("delhivery", "Authorization", "Token dl-push", DELHIVERY_OFD)
+        # The poller on its schedules (all five trackers run at start-up) while the couriers
+        # push to the daemon: both programs write the same store at once. A push newer than
+        # a poll's scan wins whichever lands first; an older scan is ignored.
+        def pushes():
+            self.push("shiprocket", "x-api-key", "sr-push", SHIPROCKET_OFD)
+            self.push("velocity", "X-API-Key", "vel-push", VELOCITY_DELIVERED)
+            self.push("delhivery", "Authorization", "Token dl-push", DELHIVERY_OFD)
+        rc, runs, err = self.poller.scheduled(5, during=pushes)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(r["tracker"] for r in runs[:5]), sorted(PRIMARY + [
+            "delhivery_fallback"]), runs)
+        self.assertTrue(all(r["result"] == "ok" and r["errors"] == 0 for r in runs), runs)
         self.assertEqual(self.order("o-sr-1")["shipment_status"], "out_for_delivery")
+        self.assertEqual(self.order("o-vel-1")["shipment_status"], "delivered")
+        # then runs one after another, interleaved with reads through the daemon
         for _ in range(3):
             self.poll(PRIMARY)
+            self.order("o-dl-1")
 
         want = {"o-dl-1": "delivered", "o-dl-2": "rto", "o-dl-3": "in transit",
                 "o-b2b-1": "delivered", "o-sr-1": "delivered", "o-sr-2": "lost",
