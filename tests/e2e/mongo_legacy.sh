@@ -135,7 +135,7 @@ else bad "unknown ot. option: exit $rc: $(cat "$tmp/bad.log")"; fi
 sed "s|\"storage\": \"[^\"]*\"|\"storage\": \"$hosts/$db?ot.ordersCollection=x\"|" "$tmp/p.json" \
   > "$tmp/bad.json"
 "$poller" --config "$tmp/bad.json" --once > /dev/null 2> "$tmp/bad.log"; rc=$?
-if [ "$rc" -ne 0 ] && grep -q "ot.ordersCollection has no effect without ot.legacyOrders=true" \
+if [ "$rc" -eq 1 ] && grep -q "ot.ordersCollection has no effect without ot.legacyOrders=true" \
      "$tmp/bad.log"; then ok
 else bad "poller, legacy option alone: exit $rc: $(cat "$tmp/bad.log")"; fi
 
