@@ -744,6 +744,7 @@ static void test_uri_options_refused(void **state)
     } bad[] = {
         {"ot.legacyOrder=true", "ot.legacyOrder"},                   /* unknown */
         {"ot.=1", "ot."},
+        {"ot.&w=1", "ot."},
         {"ot.legacyOrders=yes", "ot.legacyOrders"},                  /* not a boolean */
         {"ot.legacyOrders", "ot.legacyOrders"},                      /* no value */
         {"ot.legacyOrders=true&ot.legacyorders=true", "ot.legacyOrders"},   /* twice */

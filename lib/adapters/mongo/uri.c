@@ -148,7 +148,7 @@ int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_opti
     for (p = q + 1; rc == 0 && *p; ) {
         size_t n = strcspn(p, "&"), nlen;
         const char *eq = memchr(p, '=', n);
-        if (n > strlen(OT_PREFIX) && strncasecmp(p, OT_PREFIX, strlen(OT_PREFIX)) == 0) {
+        if (n >= strlen(OT_PREFIX) && strncasecmp(p, OT_PREFIX, strlen(OT_PREFIX)) == 0) {
             char *name = values;
             nlen = (eq ? (size_t)(eq - p) : n) - strlen(OT_PREFIX);
             memcpy(name, p + strlen(OT_PREFIX), nlen);
@@ -169,11 +169,11 @@ int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_opti
         }
         p += n + (p[n] == '&');
     }
-    for (i = 0; rc == 0 && i < URI_OPTION_COUNT; i++) {
-        const char *const *member = (const char *const *)((const char *)&out->options +
-                                                          uri_options[i].offset);
+    /* the collections of the seed 001 writes mean nothing without them */
+    for (i = 0; rc == 0 && !out->options.legacy_orders && i < URI_OPTION_COUNT; i++) {
         int from_uri = (seen >> i) & 1u;
-        if (uri_options[i].legacy && !out->options.legacy_orders && *member)
+        if (uri_options[i].legacy &&
+            *(const char *const *)((const char *)&out->options + uri_options[i].offset))
             rc = mg_fail(err, OT_EINVAL, from_uri ? "uri" : uri_options[i].member,
                          "%s%s has no effect without %s", from_uri ? "option ot." : "options.",
                          from_uri ? uri_options[i].name : uri_options[i].member,
