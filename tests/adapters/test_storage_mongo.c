@@ -632,6 +632,258 @@ static void test_legacy_orders(void **state)
     ot_storage_close(st);
 }
 
+/* `uri` with `extra` (options) appended to its query string. */
+static void uri_with(char *out, size_t size, const char *extra)
+{
+    const char *hosts = strstr(uri, "://") + 3;
+    snprintf(out, size, "%s%s%s", uri,
+             strchr(uri, '?') ? "&" : strchr(hosts, '/') ? "?" : "/?", extra);
+}
+
+static int mongoc_warnings;   /* libmongoc warnings about URI options seen */
+
+static void count_uri_warnings(mongoc_log_level_t level, const char *domain,
+                               const char *message, void *data)
+{
+    (void)domain;
+    (void)data;
+    if (level <= MONGOC_LOG_LEVEL_WARNING && strstr(message, "URI option"))
+        mongoc_warnings++;
+}
+
+static mongoc_collection_t *coll(const char *db, const char *name)
+{
+    return mongoc_client_get_collection(client, db, name);
+}
+
+static int64_t count_docs(const char *db, const char *name)
+{
+    mongoc_collection_t *c = coll(db, name);
+    bson_t *all = bson_new();
+    int64_t n = mongoc_collection_count_documents(c, all, NULL, NULL, NULL, NULL);
+    bson_destroy(all);
+    mongoc_collection_destroy(c);
+    return n;
+}
+
+static void insert_legacy_order(const char *db, const char *name, const char *field,
+                                const char *awb)
+{
+    mongoc_collection_t *c = coll(db, name);
+    bson_t *doc = BCON_NEW(field, BCON_UTF8(awb), "status", BCON_UTF8("pending"));
+    assert_true(mongoc_collection_insert_one(c, doc, NULL, NULL, NULL));
+    bson_destroy(doc);
+    mongoc_collection_destroy(c);
+}
+
+/* The seed 001 options through the connection string alone (what ordertrackd, the poller
+ * and the bindings pass): honoured, and none of them reaches libmongoc. */
+static void test_uri_options(void **state)
+{
+    ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
+    char db[64], u[1024];
+    ot_storage *st = NULL;
+    ot_error err;
+    bson_t *doc;
+    (void)state;
+    db_name(db, sizeof db, "urio");
+    insert_legacy_order(db, "shipments", "awb_no", "AWB-U1");
+    uri_with(u, sizeof u, "OT.legacyOrders=TRUE&ot.ordersCollection=shipments"
+             "&ot.ordersMatchField=awb_no&ot.historyCollection=shipment%5Fhistory"
+             "&ot.collection=tracked&ot.idempotencyCollection=keys&ot.createIndexes=false");
+    o.database = db;
+    mongoc_warnings = 0;
+    mongoc_log_set_handler(count_uri_warnings, NULL);
+    assert_int_equal(ot_storage_mongo_open(&st, u, &o, &err), 0);
+    mongoc_log_set_handler(mongoc_log_default_handler, NULL);
+    assert_int_equal(mongoc_warnings, 0);   /* libmongoc never saw an ot.* option */
+    assert_int_equal(put(st, "o-u", 1, 1, "AWB-U1", NULL, NULL), 0);
+    assert_int_equal(put(st, "o-u", 2, 2, "AWB-U1", NULL, NULL), 0);
+    ot_storage_close(st);
+
+    assert_non_null(doc = stored_doc(db, "shipments", "awb_no", "AWB-U1"));
+    assert_string_equal(str_at(doc, "status"), "in transit");
+    assert_int_equal(bson_count_keys(doc), 3);
+    bson_destroy(doc);
+    assert_int_equal(count_docs(db, "shipment_history"), 2);
+    assert_int_equal(count_docs(db, "tracked"), 1);
+    assert_int_equal(count_docs(db, "orderTracking"), 0);
+    assert_int_equal(count_docs(db, "order_tracking"), 0);
+    if (using_double()) {   /* ot.createIndexes=false: no createIndexes sent */
+        bson_t *cmd = last_command("createIndexes", NULL, db);
+        assert_null(cmd);
+    }
+
+    /* only the URI: the database from its path, libmongoc's options kept in their order */
+    {
+        char base[600], *q;
+        snprintf(base, sizeof base, "%s", uri);
+        db_name(db, sizeof db, "urip");
+        if ((q = strchr(base, '?')))
+            *q = '\0';
+        if (!strchr(strstr(base, "://") + 3, '/'))
+            strcat(base, "/");
+        snprintf(u, sizeof u, "%s%s?ot.legacyOrders=true&retryWrites=true%s%s",
+                 base, db, q ? "&" : "", q ? q + 1 : "");
+        insert_legacy_order(db, "orders", "awb", "AWB-U2");
+        assert_int_equal(ot_storage_mongo_open(&st, u, NULL, &err), 0);
+        assert_int_equal(put(st, "o-p", 1, 1, "AWB-U2", NULL, NULL), 0);
+        ot_storage_close(st);
+        assert_non_null(doc = stored_doc(db, "orders", "awb", "AWB-U2"));
+        assert_string_equal(str_at(doc, "status"), "in transit");
+        bson_destroy(doc);
+        assert_int_equal(count_docs(db, "orderTracking"), 1);
+    }
+}
+
+/* Every ot.* option is honoured or refused with an error naming it; nothing is opened. */
+static void test_uri_options_refused(void **state)
+{
+    static const struct {
+        const char *extra, *names;
+    } bad[] = {
+        {"ot.legacyOrder=true", "ot.legacyOrder"},                   /* unknown */
+        {"ot.=1", "ot."},
+        {"ot.&w=1", "ot."},
+        {"ot.legacyOrders=yes", "ot.legacyOrders"},                  /* not a boolean */
+        {"ot.legacyOrders", "ot.legacyOrders"},                      /* no value */
+        {"ot.legacyOrders=true&ot.legacyorders=true", "ot.legacyOrders"},   /* twice */
+        {"ot.ordersCollection=legacy", "ot.ordersCollection"},       /* no effect alone */
+        {"ot.legacyOrders=true&ot.historyCollection=", "ot.historyCollection"},
+        {"ot.legacyOrders=true&ot.historyCollection=a%24b", "history_collection"},
+        {"ot.legacyOrders=true&ot.ordersMatchField=a.b", "orders_match_field"},
+        {"ot.collection=x%2", "ot.collection"},                      /* bad escape */
+        {"ot.collection=x%00y", "ot.collection"},
+    };
+    ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
+    char u[1024];
+    ot_storage *st = (ot_storage *)&st;
+    ot_error err;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uri_with(u, sizeof u, bad[i].extra);
+        assert_ot_error(ot_storage_mongo_open(&st, u, NULL, &err), OT_EINVAL, err);
+        assert_null(st);
+        if (!strstr(err.message, bad[i].names))
+            fail_msg("%s: \"%s\" does not name %s", bad[i].extra, err.message, bad[i].names);
+    }
+    /* contradicting the options struct */
+    o.legacy_orders = 1;
+    uri_with(u, sizeof u, "ot.legacyOrders=false");
+    assert_ot_error(ot_storage_mongo_open(&st, u, &o, &err), OT_EINVAL, err);
+    assert_non_null(strstr(err.message, "legacy_orders"));
+    o.orders_collection = "orders";
+    uri_with(u, sizeof u, "ot.ordersCollection=other");
+    assert_ot_error(ot_storage_mongo_open(&st, u, &o, &err), OT_EINVAL, err);
+    assert_non_null(strstr(err.message, "orders_collection"));
+    /* a legacy member of the struct without legacy_orders is refused too */
+    o.legacy_orders = 0;
+    assert_ot_error(ot_storage_mongo_open(&st, uri, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "orders_collection");
+}
+
+/* With PII on, the seed 001 collections hold no personal data in clear: orders gets the
+ * status only, orderTracking the sealed entries as stored (tokens, never plaintext). */
+static void test_legacy_orders_pii(void **state)
+{
+    static const unsigned char key[32] = "0123456789abcdef0123456789abcdef";
+    static const char *const secrets[] = {"cust-secret-42", "Ravi Kumar", "+919800000001"};
+    static const char *const colls[] = {"orders", "orderTracking"};
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_request r = OT_REQUEST_INIT;
+    ot_update up = OT_UPDATE_INIT;
+    ot_mongo_options mo = OT_MONGO_OPTIONS_INIT;
+    char db[64], u[1024];
+    ot_storage *st;
+    ot_tracker *t = NULL;
+    ot_pii *pii = NULL;
+    ot_order *o = NULL;
+    ot_error err;
+    size_t i, j, entries;
+    int tokens = 0;
+    (void)state;
+    db_name(db, sizeof db, "pii");
+    insert_legacy_order(db, "orders", "awb", "AWB-P1");
+    uri_with(u, sizeof u, "ot.legacyOrders=true");
+    mo.database = db;
+    assert_int_equal(ot_storage_mongo_open(&st, u, &mo, &err), 0);
+    assert_int_equal(ot_pii_new_static(&pii, "k1", key, sizeof key, &err), 0);
+    to.storage = st;
+    to.pii = pii;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    r.order_id = "o-pii";
+    r.store_id = "s-1";
+    r.customer_id = secrets[0];
+    r.provider = OT_PROVIDER_DELHIVERY;
+    r.tracking_id = "AWB-P1";
+    assert_int_equal(ot_tracker_init_order(&o, t, &r, &err), 0);
+    ot_order_free(o);
+    /* the store's steps, then a driver (a parcel courier's pickup agent) */
+    r.customer_id = NULL;
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    if (ot_tracker_set_status(&o, t, &r, &err) != 0)
+        fail_msg("notify: %s", err.message);
+    ot_order_free(o);
+    assert_int_equal(ot_tracker_store_acknowledge(&o, t, &r, &err), 0);
+    ot_order_free(o);
+    assert_int_equal(ot_tracker_start_picking(&o, t, &r, &err), 0);
+    ot_order_free(o);
+    assert_int_equal(ot_tracker_ready(&o, t, &r, &err), 0);
+    ot_order_free(o);
+    r.driver_id = "d-1";
+    r.driver_name = secrets[1];
+    r.driver_phone = secrets[2];
+    r.vehicle_type = "bike";
+    if (ot_tracker_assign_driver(&o, NULL, t, &r, &err) != 0)
+        fail_msg("assign: %s", err.message);
+    ot_order_free(o);
+    up.provider = OT_PROVIDER_DELHIVERY;
+    up.tracking_id = "AWB-P1";
+    up.raw_status = "In Transit";
+    up.shipment_status = OT_SHIPMENT_IN_TRANSIT;
+    up.event_time_ms = 1795500000000;
+    up.driver_name = secrets[1];
+    up.driver_phone = secrets[2];
+    up.location = "Delhi hub";
+    if (ot_tracker_apply_update(&o, t, &up, NULL, &err) != 0)
+        fail_msg("apply_update: %s", err.message);
+    entries = ot_order_history_count(o);
+    ot_order_free(o);
+
+    for (i = 0; i < 2; i++) {
+        mongoc_collection_t *c = coll(db, colls[i]);
+        bson_t *all = bson_new();
+        mongoc_cursor_t *cur = mongoc_collection_find_with_opts(c, all, NULL, NULL);
+        const bson_t *doc;
+        while (mongoc_cursor_next(cur, &doc)) {
+            char *json = bson_as_canonical_extended_json(doc, NULL);
+            for (j = 0; j < sizeof secrets / sizeof secrets[0]; j++)
+                if (strstr(json, secrets[j]))
+                    fail_msg("%s holds \"%s\" in clear: %s", colls[i], secrets[j], json);
+            for (const char *p = json; (p = strstr(p, "otpii:v1:")); p++)
+                tokens++;
+            bson_free(json);
+        }
+        mongoc_cursor_destroy(cur);
+        bson_destroy(all);
+        mongoc_collection_destroy(c);
+    }
+    /* the created entry's customer_id and the driver_assigned entry's name and phone were
+     * copied into orderTracking as tokens */
+    assert_int_equal(tokens, 3);
+    {
+        bson_t *doc = stored_doc(db, "orders", "awb", "AWB-P1");
+        assert_non_null(doc);
+        assert_string_equal(str_at(doc, "status"), "in transit");
+        bson_destroy(doc);
+    }
+    assert_int_equal(count_docs(db, "orderTracking"), (int64_t)entries);
+    ot_tracker_free(t);
+    ot_pii_free(pii);
+    ot_storage_close(st);
+}
+
 static void test_failures(void **state)
 {
     ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
@@ -759,6 +1011,9 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_pending_keys),
         cmocka_unit_test(test_legacy_orders),
+        cmocka_unit_test(test_uri_options),
+        cmocka_unit_test(test_uri_options_refused),
+        cmocka_unit_test(test_legacy_orders_pii),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_failures),   /* last: it stops the double */
     };

@@ -44,8 +44,9 @@ var errClosed = &Error{Code: CodeState, Message: "the tracker is closed"}
 
 // Open returns a tracker over the storage named by uri: "memory:" (in process, nothing
 // survives Close), "sqlite:PATH" (libordertrack-sqlite; created or migrated as needed) or
-// "mongodb://..." (libordertrack-mongo; any libmongoc connection string, the database and
-// collections at their defaults). opts may be nil.
+// "mongodb://..." (libordertrack-mongo; any libmongoc connection string, the database from
+// its path, plus the adapter's own `ot.` options such as ot.legacyOrders=true, docs/mongo.md).
+// opts may be nil.
 func Open(uri string, opts *Options) (*Tracker, error) {
 	var report C.ot_error
 	var storage *C.ot_storage

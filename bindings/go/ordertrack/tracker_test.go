@@ -217,6 +217,12 @@ func TestErrors(t *testing.T) {
 	if !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Fatalf("unreachable mongo: %v", err)
 	}
+	// The adapter's own connection-string options reach it: an unknown one is refused by
+	// name before any connection is tried.
+	_, err = Open("mongodb://127.0.0.1:1/orders?ot.legacyOrdes=true&serverSelectionTimeoutMS=300", nil)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "ot.legacyOrdes") {
+		t.Fatalf("unknown ot. option: %v", err)
+	}
 	if _, err = Open("postgres://x", nil); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("unknown uri: %v", err)
 	}

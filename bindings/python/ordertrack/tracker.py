@@ -64,7 +64,8 @@ def _clock_ms(clock):
 class Tracker:
     """The order tracker over a storage URI: ``"memory:"`` (the default), ``"sqlite:PATH"``
     (libordertrack-sqlite.so.1, or ORDERTRACK_SQLITE_LIBRARY) or ``"mongodb://..."`` (raises
-    Unsupported until libordertrack-mongo.so.1 is installed).
+    Unsupported until libordertrack-mongo.so.1 is installed; the adapter's own ``ot.`` options,
+    such as ``ot.legacyOrders=true``, go in the connection string: docs/mongo.md).
 
     Every operation of tracker.h is a method; writes return the new order document as a
     dict. A stale update (a courier report of a passed state, a redelivered event) changes

@@ -208,6 +208,15 @@ class ErrorsTest(unittest.TestCase):
         self.assertTrue("libordertrack-mongo" in ctx.exception.message
                         or "127.0.0.1:1" in ctx.exception.message, ctx.exception.message)
 
+    def test_mongodb_uri_options(self):
+        # The adapter's own options (ot.*) reach it through the URI: an unknown one is
+        # refused by name before any connection is tried.
+        uri = "mongodb://127.0.0.1:1/orders?ot.legacyOrdes=true&serverSelectionTimeoutMS=300"
+        with self.assertRaises((ot.Unsupported, ot.InvalidArgument)) as ctx:
+            ot.Tracker(uri)
+        self.assertTrue("libordertrack-mongo" in ctx.exception.message
+                        or "ot.legacyOrdes" in ctx.exception.message, ctx.exception.message)
+
     def test_unknown_storage_scheme(self):
         with self.assertRaises(ot.InvalidArgument):
             ot.Tracker("redis://127.0.0.1/0")

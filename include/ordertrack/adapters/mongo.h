@@ -56,6 +56,12 @@ OT_EXTERN int ot_mongo_options_init(ot_mongo_options *options, unsigned version,
  * write concern, timeouts and TLS settings apply) and return a storage in `*out`. Checks
  * that the server answers and creates the indexes (idempotent). Fails with OT_ESTORAGE and
  * the server's message when it cannot.
+ *
+ * The adapter's options may also be given in `uri` as `ot.` options (`ot.collection`,
+ * `ot.idempotencyCollection`, `ot.createIndexes`, `ot.legacyOrders`, `ot.ordersCollection`,
+ * `ot.ordersMatchField`, `ot.historyCollection`; docs/mongo.md), applied on top of `options`
+ * and removed before libmongoc reads the rest. An unknown or repeated `ot.` option, a bad
+ * value, or one contradicting a member set in `options` is OT_EINVAL naming it.
  */
 OT_EXTERN int ot_storage_mongo_open(ot_storage **out, const char *uri,
                                     const ot_mongo_options *options, ot_error *err);

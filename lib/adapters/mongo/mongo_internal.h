@@ -36,6 +36,22 @@ int mg_bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err);
 /* Decode a stored document into an order. */
 int mg_bson_to_order(ot_order **out, const bson_t *doc, ot_error *err);
 
+/* A connection string with the adapter's own `ot.*` options taken out (uri.c). */
+struct mg_uri {
+    char *uri;                  /* what libmongoc gets: the rest, in their order */
+    ot_mongo_options options;   /* `given` with the URI's options applied; its strings point
+                                   into `block` or are `given`'s */
+    char *block;                /* owns `uri` and the decoded values */
+};
+
+/* Read the `ot.*` options of `uri` (docs/mongo.md) on top of `given`: an unknown or repeated
+ * one, a bad value, one that contradicts a member `given` set, and a legacy option without
+ * legacy orders are OT_EINVAL naming it. Release `out` with ot_mongo__uri_release() (done
+ * already on failure). */
+int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_options *given,
+                        ot_error *err);
+void ot_mongo__uri_release(struct mg_uri *u);
+
 /* The vtable members (store.c). */
 int ot_mongo__create(void *userdata, const ot_storage_record *rec,
                      const ot_idempotency_record *idem, ot_error *err);

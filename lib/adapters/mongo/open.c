@@ -145,6 +145,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
                           const ot_mongo_options *options, ot_error *err)
 {
     static const ot_mongo_options defaults = OT_MONGO_OPTIONS_INIT;
+    struct mg_uri parsed;
     mongoc_uri_t *uri;
     bson_error_t error;
     struct store *s;
@@ -160,11 +161,18 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     if (options->version == 0 || options->version > OT_MONGO_OPTIONS_VERSION)
         return mg_fail(err, OT_EVERSION, "options.version",
                        "mongo options version %u not supported", options->version);
+    if ((rc = ot_mongo__uri_parse(&parsed, uri_string, options, err)) != 0)
+        return rc;
+    options = &parsed.options;
     pthread_once(&init_once, init_mongoc);
-    if (!(uri = mongoc_uri_new_with_error(uri_string, &error)))
+    uri = mongoc_uri_new_with_error(parsed.uri, &error);
+    if (!uri) {
+        ot_mongo__uri_release(&parsed);
         return mg_fail(err, OT_EINVAL, "uri", "invalid connection string: %s", error.message);
+    }
     if (!(s = ot_malloc(sizeof *s))) {
         mongoc_uri_destroy(uri);
+        ot_mongo__uri_release(&parsed);
         return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
     memset(s, 0, sizeof *s);
@@ -179,17 +187,29 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     s->history_collection = dup_or(options->history_collection, "orderTracking", &oom);
     s->create_indexes = options->create_indexes;
     s->legacy_orders = options->legacy_orders;
+    ot_mongo__uri_release(&parsed);   /* the strings are copied */
     if (oom) {
         mongoc_uri_destroy(uri);
         store_close(s);
         return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
-    if (!valid_name(s->database) || !valid_name(s->collection) ||
-        !valid_name(s->idem_collection) || !valid_name(s->orders_collection) ||
-        !valid_name(s->history_collection) || !valid_name(s->orders_match_field)) {
-        mongoc_uri_destroy(uri);
-        store_close(s);
-        return mg_fail(err, OT_EINVAL, "options", "invalid database, collection or field name");
+    {
+        const struct { const char *value, *name; } names[] = {
+            {s->database, "database"}, {s->collection, "collection (ot.collection)"},
+            {s->idem_collection, "idempotency_collection (ot.idempotencyCollection)"},
+            {s->orders_collection, "orders_collection (ot.ordersCollection)"},
+            {s->orders_match_field, "orders_match_field (ot.ordersMatchField)"},
+            {s->history_collection, "history_collection (ot.historyCollection)"},
+        };
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            if (!valid_name(names[i].value)) {
+                rc = mg_fail(err, OT_EINVAL, "options", "invalid %s name \"%.64s\"",
+                             names[i].name, names[i].value);
+                mongoc_uri_destroy(uri);
+                store_close(s);
+                return rc;
+            }
+        }
     }
     s->pool = mongoc_client_pool_new(uri);
     mongoc_uri_destroy(uri);
