@@ -193,14 +193,23 @@ class Simulator:
             self.proc.wait()
 
 
-def mongo_storage(name):
-    """A mongodb:// URI on OT_TEST_MONGODB_URI's server with a database of its own, or None."""
+def mongo_storage(name, options=""):
+    """A mongodb:// URI on OT_TEST_MONGODB_URI's server with a database of its own, with the
+    store's `options` ("ot.legacyOrders=true") added to the query, or None."""
     base = os.environ.get("OT_TEST_MONGODB_URI")
     if not base:
         return None
     parts = urllib.parse.urlsplit(base)
     db = "ot_accept_%d_%s" % (os.getpid(), name)
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + db, parts.query, ""))
+    query = "&".join(q for q in (parts.query, options) if q)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + db, query, ""))
+
+
+def mongo_client_uri(uri):
+    """The URI without the store's own ot.* options, for a plain MongoDB client."""
+    parts = urllib.parse.urlsplit(uri)
+    query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("ot."))
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 class Daemon:

@@ -3,7 +3,9 @@ data sealed at rest (one key file for both), the simulator serving all five trac
 001, courier webhooks and polls interleaved, alerts to local Slack, CRM and SMTP receivers.
 
 Asserts the records as the API returns them (written by both programs, read by the daemon),
-the alerts sent, and that no personal data is stored in clear."""
+the alerts sent, and that no personal data is stored in clear. On MongoDB
+(OT_TEST_MONGODB_URI) the store also keeps seed 001's collections (`ot.legacyOrders=true`):
+`orders.status` of the existing order documents and the `orderTracking` history."""
 import json
 import os
 import shutil
@@ -69,7 +71,11 @@ class Deployment(unittest.TestCase):
         self.slack, self.crm, self.smtp = (deploy.HttpReceiver(), deploy.HttpReceiver(),
                                            deploy.SmtpReceiver())
         self.sim = deploy.Simulator(self.dir, SCENARIO)
-        self.mongo = deploy.mongo_storage("deployment")
+        self.mongo = deploy.mongo_storage("deployment", "ot.legacyOrders=true")
+        if self.mongo:      # the seed's order service already holds its orders
+            mongo_script(self.mongo, "db.orders.insert_many([%s])\n" % ", ".join(
+                "{'order_id': %r, 'awb': %r, 'status': 'booked'}" % (o, awb)
+                for o, (_, awb, _) in CUSTOMERS.items()))
         self.storage = self.mongo or "sqlite:" + os.path.join(self.dir, "ot.db")
         key_file = deploy.write_key_file(self.dir, KEY_HEX)
         pii = {"key_id": "2026-12", "key_file": key_file}
@@ -129,6 +135,9 @@ class Deployment(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(body.get("applied"), 1, body)
 
+    def daemon_history(self, order_id):
+        return self.history[order_id]
+
     def order(self, order_id):
         status, body = self.daemon.call("GET", "/tracking/orders/" + order_id)
         self.assertEqual(status, 200, body)
@@ -164,6 +173,8 @@ class Deployment(unittest.TestCase):
                 "o-b2b-1": "delivered", "o-sr-1": "delivered", "o-sr-2": "lost",
                 "o-vel-1": "delivered"}
         orders = {o: self.order(o) for o in CUSTOMERS}
+        self.history = {o: self.daemon.call("GET", "/tracking/orders/%s/history" % o)[1][
+            "status_history"] for o in CUSTOMERS}
         for order_id, status in want.items():
             o = orders[order_id]
             self.assertEqual(o["shipment_status"], status, order_id)
@@ -203,6 +214,16 @@ class Deployment(unittest.TestCase):
 
         # At rest: no customer id in clear anywhere in the store, sealed tokens instead.
         self.assertEqual(self.daemon.stop(), 0, self.daemon.stderr())
+        if self.mongo:
+            legacy = json.loads(mongo_script(self.mongo, (
+                "import json\n"
+                "print(json.dumps({'status': {d['order_id']: d['status'] for d in db.orders.find()},"
+                " 'history': {o: db.orderTracking.count_documents({'order_id': o})"
+                " for o in %r}}))\n") % list(CUSTOMERS)))
+            for order_id, o in orders.items():
+                self.assertEqual(legacy["status"][order_id], o["shipment_status"], order_id)
+                self.assertEqual(legacy["history"][order_id], len(self.daemon_history(order_id)),
+                                 order_id)
         stored = dump_mongo(self.mongo) if self.mongo else dump_sqlite(self.storage[7:])
         self.assertIn(b"otpii:v1:2026-12:", stored)
         for _, _, customer in CUSTOMERS.values():
@@ -220,19 +241,26 @@ def dump_sqlite(path):
 
 
 def mongo_script(uri, code):
-    return subprocess.run([deploy.PYTHON, "-c", "import sys, pymongo\n"
-                           "c = pymongo.MongoClient(sys.argv[1])\n"
-                           "db = c.get_default_database()\n" + code, uri],
-                          capture_output=True, timeout=60, check=True).stdout
+    """Run `code` with `db`, the deployment's database, in Debian's python3 (pymongo)."""
+    p = subprocess.run([deploy.PYTHON, "-c", "import sys, pymongo\n"
+                        "c = pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=5000)\n"
+                        "db = c.get_default_database()\n" + code,
+                        deploy.mongo_client_uri(uri)], capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError("pymongo: " + p.stderr.decode("utf-8", "replace"))
+    return p.stdout
+
+
+STORE_COLLECTIONS = ["order_tracking", "order_tracking_idempotency", "orders", "orderTracking"]
 
 
 def dump_mongo(uri):
-    """Every document of every collection of the deployment's database, as extended JSON."""
+    """Every document of the store's collections, as extended JSON."""
     return mongo_script(uri, "from bson import json_util\n"
-                        "for n in db.list_collection_names():\n"
+                        "for n in %r:\n"
                         "    for d in db[n].find():\n"
-                        "        sys.stdout.write(json_util.dumps(d) + '\\n')\n").replace(
-                            b"\\n", b"")
+                        "        sys.stdout.write(json_util.dumps(d) + '\\n')\n"
+                        % STORE_COLLECTIONS)
 
 
 def drop_database(uri):
