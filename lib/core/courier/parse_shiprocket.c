@@ -9,17 +9,14 @@
 
 #include "parse_internal.h"
 
-/* The first of two status keys that is present and not blank (an id, then words), or NULL. */
-static const char *first_key(const char *id, const char *words)
+/* The first of two status keys that is present and not blank (the id before the words), or
+ * NULL. */
+static const char *first_key(const char *first, const char *second)
 {
-    const char *keys[2];
-    size_t i;
-
-    keys[0] = id;
-    keys[1] = words;
-    for (i = 0; i < 2; i++)
-        if (keys[i] && keys[i][strspn(keys[i], " \t\r\n")] != '\0')
-            return keys[i];
+    if (first && first[strspn(first, " \t\r\n")] != '\0')
+        return first;
+    if (second && second[strspn(second, " \t\r\n")] != '\0')
+        return second;
     return NULL;
 }
 

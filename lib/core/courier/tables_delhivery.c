@@ -1,4 +1,5 @@
 /* Delhivery B2C (StatusType + Status, NDR StatusCode) and Delhivery B2B (LR) status tables.
+ * Keys are written normalised (lower case, '_' as a space: B2B's NOT_PICKED is "not picked").
  * Choices are documented in docs/couriers-mapping.md. */
 #include "courier_internal.h"
 

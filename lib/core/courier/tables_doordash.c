@@ -1,5 +1,6 @@
 /* DoorDash Drive table (order lifecycle): webhook event_name values (upper snake case) and
- * delivery_status values (lower case) share it, since matching folds case.
+ * delivery_status values (lower case) share it, since matching folds case. Keys are written
+ * normalised ('_' as a space: DASHER_PICKED_UP is "dasher picked up" here).
  * Choices are documented in docs/couriers-mapping.md. */
 #include "courier_internal.h"
 

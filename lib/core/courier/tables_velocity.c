@@ -1,4 +1,6 @@
-/* Velocity status table. Choices are documented in docs/couriers-mapping.md. */
+/* Velocity status table. Keys are written normalised ('_' as a space: the partner's
+ * out_for_delivery is "out for delivery" here). Choices are documented in
+ * docs/couriers-mapping.md. */
 #include "courier_internal.h"
 
 #define P OT_SHIPMENT_PENDING
