@@ -3,13 +3,15 @@
  * @brief Courier and partner status mapping, payload parsers and webhook authentication.
  *
  * Mapping: one data table per provider turns a raw partner status (with its qualifier: the
- * Delhivery StatusType and NDR StatusCode, the Shiprocket `shipment_status_id`, the Uber
- * `courier_imminent`, the DoorDash `event_name`...) into the canonical status of the
- * vocabulary that provider drives: the shipment status for parcel couriers (delhivery,
+ * Delhivery StatusType and NDR StatusCode, the Shiprocket `shipment_status_id` or its status
+ * words, the Uber `courier_imminent`, the DoorDash `event_name`...) into the canonical status
+ * of the vocabulary that provider drives: the shipment status for parcel couriers (delhivery,
  * delhivery_b2b, shiprocket, velocity), the order lifecycle for hyperlocal partners (uber,
- * doordash). Matching ignores ASCII case and surrounding white space. A raw status no table
- * knows is never guessed: it is reported as OT_EUNKNOWN_STATUS. The tables and the choices
- * behind them are documented in docs/couriers-mapping.md, with the override-file format.
+ * doordash). Matching ignores ASCII case and surrounding white space and treats each run of
+ * white space and '_' inside a key as one space ("OUT_FOR  DELIVERY" is "out for
+ * delivery"); '-' and other bytes count as written. A raw status no table knows is never
+ * guessed: it is reported as OT_EUNKNOWN_STATUS. The tables and the choices behind them are
+ * documented in docs/couriers-mapping.md, with the override-file format.
  *
  * Parsing: ot_courier_parse() turns one partner payload (bytes as received) into a list of
  * normalised updates (update.h). It is a pure function over the bytes: malformed, truncated

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `ordertrack map`: every documented status of every provider (tests/data/courier/
-# map_cases.tsv), each also in upper case and padded with white space; unknowns exit 3;
-# usage errors 64; --overrides. Usage: test_map.sh CLI DATA_DIR
+# map_cases.tsv), each also in upper case, in lower case padded with white space, in snake
+# case and with runs of white space inside; Shiprocket ids and their words agree; unknowns
+# exit 3; usage errors 64; --overrides. Usage: test_map.sh CLI DATA_DIR
 set -u
 cli=$1
 data=$2
@@ -42,7 +43,37 @@ while IFS=$tab read -r p raw type code want flags; do
   lower=$(printf '%s' "$raw" | tr '[:upper:]' '[:lower:]')
   map_case "$p" "$upper" "$type" "$code" "$want" "$flags"
   map_case "$p" "  $lower$tab " "$type" "$code" "$want" "$flags"
+  snake=$(printf '%s' "$raw" | tr ' ' '_')
+  spread=$(printf '%s' "$raw" | sed "s/ /  $tab /g")
+  map_case "$p" "$snake" "$type" "$code" "$want" "$flags"
+  map_case "$p" "$spread" "$type" "$code" "$want" "$flags"
 done < "$data/map_cases.tsv"
+
+# Shiprocket: each id and its status words give the same answer, in any case and spacing.
+agree() { # agree ID WORDS
+  id_out=$("$cli" map shiprocket "$1" 2>/dev/null); id_rc=$?
+  upper=$(printf '%s' "$2" | tr '[:lower:]' '[:upper:]')
+  lower=$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')
+  check "$id_rc" "$id_out" map shiprocket "$2"
+  check "$id_rc" "$id_out" map shiprocket "$upper"
+  check "$id_rc" "$id_out" map shiprocket " $lower "
+}
+agree 7 "Delivered"
+agree 17 "Out For Delivery"
+agree 10 "RTO Delivered"
+agree 9 "RTO Initiated"
+agree 18 "In Transit"
+agree 46 "RTO In Transit"
+agree 46 "RTO IN INTRANSIT"
+agree 23 "Partial_Delivered"
+agree 25 "Damaged"
+agree 42 "Picked Up"
+agree 47 "QC Failed"
+check 0 "out_for_delivery" map shiprocket " Out  For${tab}Delivery "
+check 0 "out_for_delivery" map shiprocket OUT_FOR_DELIVERY
+check 0 "out_for_delivery" map velocity "Out For Delivery"
+check 0 "out_for_delivery" map delhivery "DISPATCHED" --type " ud "
+check 3 "unknown" map shiprocket "Out-For-Delivery"
 
 # Usage errors.
 check 64 "" map

@@ -18,7 +18,8 @@ static int is_parcel(int provider)
 }
 
 /* Every row of every built-in table: stored normalised, non-empty, and mapping its own key
- * gives its own value and flags; upper case and padding give the same. */
+ * gives its own value and flags; upper case, padding, '_' for spaces and runs of separators
+ * give the same. */
 static void test_every_builtin_row(void **state)
 {
     size_t t, i;
@@ -64,6 +65,20 @@ static void test_every_builtin_row(void **state)
             assert_int_equal(ot_courier_map(&m, NULL, tab->provider, padded, r->type, r->code,
                                             NULL), 0);
             assert_int_equal(m.flags, r->flags);
+            /* Snake case and a run of separators inside: same answer. */
+            for (k = 0; r->raw[k]; k++)
+                buf[k] = r->raw[k] == ' ' ? '_' : r->raw[k];
+            buf[k] = '\0';
+            assert_int_equal(ot_courier_map(&m, NULL, tab->provider, buf, r->type, r->code,
+                                            NULL), 0);
+            assert_int_equal(m.flags, r->flags);
+            if (strchr(r->raw, ' ')) {
+                const char *sp = strchr(r->raw, ' ');
+                snprintf(padded, sizeof padded, "%.*s \t _%s", (int)(sp - r->raw), r->raw, sp);
+                assert_int_equal(ot_courier_map(&m, NULL, tab->provider, padded, r->type,
+                                                r->code, NULL), 0);
+                assert_int_equal(m.flags, r->flags);
+            }
         }
     }
 }
@@ -215,6 +230,32 @@ static void test_normalise(void **state)
     s[OT_COURIER_KEY_MAX] = 'x';
     s[OT_COURIER_KEY_MAX + 1] = '\0';
     assert_int_equal(ot__courier_normalise(buf, s), -1);
+    /* Runs of white space and '_' inside are one space; '-' and '/' are kept. */
+    assert_int_equal(ot__courier_normalise(buf, " Out  For\tDelivery "), 16);
+    assert_string_equal(buf, "out for delivery");
+    assert_int_equal(ot__courier_normalise(buf, "__RTO_IN \r\n_INTRANSIT__"), 16);
+    assert_string_equal(buf, "rto in intransit");
+    assert_int_equal(ot__courier_normalise(buf, "EOD-74"), 6);
+    assert_string_equal(buf, "eod-74");
+    assert_int_equal(ot__courier_normalise(buf, "Pickup Scheduled/Generated"), 26);
+    assert_string_equal(buf, "pickup scheduled/generated");
+    assert_int_equal(ot__courier_normalise(buf, " \t_ "), 0);
+    assert_string_equal(buf, "");
+    /* The limit applies to the normalised key: separators collapsed do not count. */
+    memset(s, ' ', sizeof s - 1);
+    s[sizeof s - 1] = '\0';
+    memcpy(s + 1, "in", 2);
+    memcpy(s + 40, "transit", 7);
+    assert_int_equal(ot__courier_normalise(buf, s), 10);
+    assert_string_equal(buf, "in transit");
+    memset(s, 'x', OT_COURIER_KEY_MAX);
+    s[OT_COURIER_KEY_MAX - 1] = ' ';
+    s[OT_COURIER_KEY_MAX] = 'y';
+    s[OT_COURIER_KEY_MAX + 1] = '\0';
+    assert_int_equal(ot__courier_normalise(buf, s), -1);
+    assert_string_equal(buf, "");
+    /* Control bytes other than white space are kept. */
+    assert_int_equal(ot__courier_normalise(buf, "a\x01" "b"), 3);
     /* Bytes beyond ASCII pass through unchanged. */
     assert_int_equal(ot__courier_normalise(buf, "\xc3\x89T\xc3\x89"), 5);
     assert_string_equal(buf, "\xc3\x89t\xc3\x89");

@@ -19,6 +19,8 @@ static const struct fixture fixtures[] = {
     {"shiprocket_tracking.json", OT_PAYLOAD_SHIPROCKET_TRACKING, 3},
     {"shiprocket_tracking_single.json", OT_PAYLOAD_SHIPROCKET_TRACKING, 1},
     {"shiprocket_webhook.json", OT_PAYLOAD_SHIPROCKET_WEBHOOK, 1},
+    {"shiprocket_tracking_words.json", OT_PAYLOAD_SHIPROCKET_TRACKING, 3},
+    {"shiprocket_webhook_words.json", OT_PAYLOAD_SHIPROCKET_WEBHOOK, 1},
     {"velocity_tracking.json", OT_PAYLOAD_VELOCITY_TRACKING, 2},
     {"velocity_webhook.json", OT_PAYLOAD_VELOCITY_WEBHOOK, 1},
     {"uber_delivery_status.json", OT_PAYLOAD_UBER_WEBHOOK, 1},
@@ -223,6 +225,31 @@ static void test_shiprocket(void **state)
     assert_str(u->notes, "In Transit - Shipment picked up");
     assert_null(u->event_id);
     ot_update_list_free(l);
+
+    /* Without an id the status words map (and are the raw status); an id wins over them. */
+    l = parse_file("shiprocket_tracking_words.json", OT_PAYLOAD_SHIPROCKET_TRACKING);
+    u = ot_update_list_get(l, 0);
+    assert_str(u->tracking_id, "19041424751550");
+    assert_str(u->raw_status, "Out For Delivery");
+    assert_int_equal(u->shipment_status, OT_SHIPMENT_OUT_FOR_DELIVERY);
+    assert_int_equal(u->flags, 0);
+    assert_int_equal(u->event_time_ms, 1684809060000);
+    u = ot_update_list_get(l, 1);
+    assert_str(u->raw_status, "RTO IN INTRANSIT");
+    assert_int_equal(u->shipment_status, OT_SHIPMENT_RTO_IN_TRANSIT);
+    u = ot_update_list_get(l, 2);
+    assert_str(u->raw_status, "10");
+    assert_int_equal(u->shipment_status, OT_SHIPMENT_RTO_DELIVERED);
+    ot_update_list_free(l);
+
+    l = parse_file("shiprocket_webhook_words.json", OT_PAYLOAD_SHIPROCKET_WEBHOOK);
+    u = ot_update_list_get(l, 0);
+    assert_str(u->tracking_id, "19041211125790");
+    assert_str(u->raw_status, "Out  For Delivery");
+    assert_int_equal(u->shipment_status, OT_SHIPMENT_OUT_FOR_DELIVERY);
+    assert_int_equal(u->status, OT_STATUS_IN_TRANSIT);
+    assert_int_equal(u->flags, 0);
+    ot_update_list_free(l);
 }
 
 static void test_velocity(void **state)
@@ -361,6 +388,27 @@ static void test_inline_cases(void **state)
         {OT_PAYLOAD_SHIPROCKET_WEBHOOK,
          "{\"awb\": \"99\", \"shipment_status_id\": 7, \"is_return\": false}",
          OT_STATUS_DELIVERED, OT_SHIPMENT_DELIVERED, 0},
+        /* Shiprocket words: shipment_status, else current_status, when there is no id... */
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": 99, \"current_status\": \"Delivered\"}",
+         OT_STATUS_DELIVERED, OT_SHIPMENT_DELIVERED, 0},
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK,
+         "{\"awb\": 99, \"shipment_status_id\": \"\", \"shipment_status\": \"RTO_DELIVERED\", "
+         "\"current_status\": \"IN TRANSIT\"}",
+         OT_STATUS_FAILED, OT_SHIPMENT_RTO_DELIVERED, 0},
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK,
+         "{\"awb\": 99, \"shipment_status\": \" \", \"current_status\": \"partial_delivered\"}",
+         OT_STATUS_DELIVERED, OT_SHIPMENT_DELIVERED, OT_UPDATE_PARTIAL},
+        /* ...the id when present, whatever the words say. */
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK,
+         "{\"awb\": 99, \"shipment_status_id\": 18, \"shipment_status\": \"DELIVERED\"}",
+         OT_STATUS_IN_TRANSIT, OT_SHIPMENT_IN_TRANSIT, 0},
+        {OT_PAYLOAD_SHIPROCKET_TRACKING,
+         "{\"tracking_data\": {\"shipment_status\": 18, \"shipment_track\": [{\"awb_code\": "
+         "\"1\", \"current_status\": \"Delivered\"}]}}",
+         OT_STATUS_IN_TRANSIT, OT_SHIPMENT_IN_TRANSIT, 0},
+        /* Words the table does not know: unmapped, like an unknown id. */
+        {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": 99, \"current_status\": \"QC FAILED\"}",
+         0, 0, OT_UPDATE_UNMAPPED},
         /* Uber: the return delivery (ret_...) is flagged. */
         {OT_PAYLOAD_UBER_WEBHOOK,
          "{\"kind\": \"event.delivery_status\", \"delivery_id\": \"ret_1\", "
@@ -460,6 +508,15 @@ static const struct bad_payload bad_payloads[] = {
      "tracking_data.shipment_track[0].awb_code"},
     {OT_PAYLOAD_SHIPROCKET_TRACKING, "{\"123\": []}", "123"},
     {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": \"1\"}", "shipment_status_id"},
+    {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": \"1\", \"shipment_status_id\": \"\", "
+     "\"shipment_status\": \"\", \"current_status\": \" \\t\"}", "shipment_status_id"},
+    {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": \"1\", \"shipment_status\": 7}",
+     "shipment_status"},
+    {OT_PAYLOAD_SHIPROCKET_TRACKING, "{\"tracking_data\": {\"shipment_track\": "
+     "[{\"awb_code\": \"1\"}]}}", "tracking_data.shipment_status"},
+    {OT_PAYLOAD_SHIPROCKET_TRACKING, "{\"tracking_data\": {\"shipment_track\": "
+     "[{\"awb_code\": \"1\", \"current_status\": 17}]}}",
+     "tracking_data.shipment_track[0].current_status"},
     {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": \"1\", \"shipment_status_id\": 7, "
      "\"current_timestamp\": \"23-05-2023\"}", "current_timestamp"},
     {OT_PAYLOAD_SHIPROCKET_WEBHOOK, "{\"awb\": true, \"shipment_status_id\": 7}", "awb"},

@@ -320,6 +320,53 @@ func TestMapStatus(t *testing.T) {
 	}
 }
 
+func TestMapStatusShiprocketIDsAndWords(t *testing.T) {
+	cases := []struct {
+		id, words string
+		want      ShipmentStatus
+	}{
+		{"7", "Delivered", ShipmentDelivered},
+		{"17", "Out For Delivery", ShipmentOutForDelivery},
+		{"10", "RTO Delivered", ShipmentRTODelivered},
+		{"9", "RTO Initiated", ShipmentRTO},
+		{"46", "RTO IN INTRANSIT", ShipmentRTOInTransit},
+		{"21", "Undelivered", ShipmentNDR},
+	}
+	for _, c := range cases {
+		byID, err := MapStatus(ProviderShiprocket, c.id, "", "")
+		if err != nil || byID.ShipmentStatus != c.want {
+			t.Fatalf("shiprocket %s: %+v %v", c.id, byID, err)
+		}
+		for _, v := range []string{c.words, strings.ToUpper(c.words), strings.ToLower(c.words),
+			" " + c.words + "\t", strings.Join(strings.Fields(c.words), "  "),
+			strings.ReplaceAll(c.words, " ", "_")} {
+			m, err := MapStatus(ProviderShiprocket, v, "", "")
+			if err != nil || m != byID {
+				t.Fatalf("shiprocket %q: %+v %v, want %+v", v, m, err, byID)
+			}
+		}
+	}
+	m, err := MapStatus(ProviderShiprocket, "partial_delivered", "", "")
+	if err != nil || m.ShipmentStatus != ShipmentDelivered || m.Flags != FlagPartial {
+		t.Fatalf("partial_delivered: %+v %v", m, err)
+	}
+	for _, v := range []string{"QC Failed", "47", "Out-For-Delivery"} {
+		if _, err := MapStatus(ProviderShiprocket, v, "", ""); !errors.Is(err, ErrUnknownStatus) {
+			t.Fatalf("shiprocket %q: %v", v, err)
+		}
+	}
+	for _, v := range []string{"out_for_delivery", "OUT_FOR_DELIVERY", "Out For Delivery", " out  for delivery "} {
+		if m, err := MapStatus(ProviderVelocity, v, "", ""); err != nil || m.ShipmentStatus != ShipmentOutForDelivery {
+			t.Fatalf("velocity %q: %+v %v", v, m, err)
+		}
+	}
+	for _, v := range [][2]string{{"Not Picked", "UD"}, {"NOT  PICKED", " ud "}, {"not_picked", "Ud"}} {
+		if m, err := MapStatus(ProviderDelhivery, v[0], v[1], ""); err != nil || m.ShipmentStatus != ShipmentPending {
+			t.Fatalf("delhivery %q %q: %+v %v", v[0], v[1], m, err)
+		}
+	}
+}
+
 func TestSLAReportOfAnOrder(t *testing.T) {
 	ctx := context.Background()
 	tr := openMemory(t)

@@ -328,6 +328,32 @@ class MappingTest(unittest.TestCase):
         m = ot.map_status("delhivery", "Pending", "UD", "EOD-74")
         self.assertIsInstance(m, ot.Mapping)
 
+    def test_shiprocket_ids_and_words_in_any_case(self):
+        S = ot.ShipmentStatus
+        cases = [("7", "Delivered", S.DELIVERED), ("17", "Out For Delivery", S.OUT_FOR_DELIVERY),
+                 ("10", "RTO Delivered", S.RTO_DELIVERED), ("9", "RTO Initiated", S.RTO),
+                 ("46", "RTO IN INTRANSIT", S.RTO_IN_TRANSIT), ("21", "Undelivered", S.NDR)]
+        for sid, words, want in cases:
+            by_id = ot.map_status("shiprocket", sid)
+            self.assertEqual(by_id.shipment_status, want, sid)
+            for variant in (words, words.upper(), words.lower(), " %s\t" % words.title(),
+                            "  ".join(words.split()), words.replace(" ", "_")):
+                self.assertEqual(ot.map_status(ot.Provider.SHIPROCKET, variant), by_id, variant)
+        m = ot.map_status("shiprocket", "partial_delivered")
+        self.assertEqual((m.shipment_status, m.flags), (S.DELIVERED, ot.UpdateFlag.PARTIAL))
+        for unknown in ("QC Failed", "47", "Out-For-Delivery"):
+            with self.assertRaises(ot.UnknownStatus):
+                ot.map_status("shiprocket", unknown)
+
+    def test_word_tables_ignore_case_and_spacing(self):
+        S = ot.ShipmentStatus
+        for raw in ("out_for_delivery", "OUT_FOR_DELIVERY", "Out For Delivery", " out  for delivery "):
+            self.assertEqual(ot.map_status("velocity", raw).shipment_status, S.OUT_FOR_DELIVERY)
+        for raw, typ in (("Not Picked", "UD"), ("NOT  PICKED", " ud "), ("not_picked", "Ud")):
+            self.assertEqual(ot.map_status("delhivery", raw, typ).shipment_status, S.PENDING)
+        self.assertEqual(ot.map_status("delhivery", "pending", "ud", "eod-74").shipment_status,
+                         S.NDR)
+
     def test_unknown_status_is_never_guessed(self):
         with self.assertRaises(ot.UnknownStatus) as ctx:
             ot.map_status("shiprocket", "teleported")

@@ -8,7 +8,7 @@
 #include "ordertrack/courier.h"
 #include "ordertrack/status.h"
 
-/* One row of a status table. Strings are stored normalised (trimmed, lower case). */
+/* One row of a status table. Strings are stored normalised (ot__courier_normalise). */
 struct ot__courier_row {
     const char *type;  /* StatusType; NULL = the row applies when no type is given */
     const char *raw;   /* raw status */
@@ -49,8 +49,11 @@ extern const struct ot__courier_table ot__courier_doordash;
 /* Built-in table of `provider`, or NULL for a provider without one. */
 const struct ot__courier_table *ot__courier_builtin(int provider);
 
-/* Trim ASCII white space and fold ASCII upper case into dst (cap >= OT_COURIER_KEY_MAX+1).
- * NULL src gives "". Returns the length, or -1 when longer than OT_COURIER_KEY_MAX. */
+/* Normalise a key into dst (cap >= OT_COURIER_KEY_MAX+1): ASCII upper case folded to lower
+ * case; ASCII white space and '_' are separators: leading and trailing ones dropped, each
+ * run inside replaced by one space ("  OUT_FOR \tDelivery " -> "out for delivery"). Other
+ * bytes ('-', '/', non-ASCII) are kept. NULL src gives "". Returns the length, or -1 (dst
+ * "") when the result would be longer than OT_COURIER_KEY_MAX. */
 int ot__courier_normalise(char *dst, const char *src);
 
 /* An override row (strings normalised and owned by the tables). */

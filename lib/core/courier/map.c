@@ -1,6 +1,7 @@
-/* The mapper: normalise the raw key, look it up in the overrides and the built-in tables.
- * Mapping never allocates: keys are normalised into stack buffers. The built-in tables are
- * reached through hash indexes computed once (pthread_once) from the constant rows. */
+/* The mapper: normalise the raw key (case, white space, '_'), look it up in the overrides
+ * and the built-in tables. Mapping never allocates: keys are normalised into stack buffers.
+ * The built-in tables are reached through hash indexes computed once (pthread_once) from the
+ * constant rows. */
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -22,31 +23,40 @@ const struct ot__courier_table *ot__courier_builtin(int provider)
     }
 }
 
-static int is_space(unsigned char c)
+/* A separator: ASCII white space or '_' (snake_case partners). */
+static int is_separator(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return c == ' ' || c == '_' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+           || c == '\v';
 }
 
 int ot__courier_normalise(char *dst, const char *src)
 {
-    size_t start = 0, end, i;
+    size_t n = 0;
+    int gap = 0;
 
     dst[0] = '\0';
     if (!src)
         return 0;
-    end = strlen(src);
-    while (start < end && is_space((unsigned char)src[start]))
-        start++;
-    while (end > start && is_space((unsigned char)src[end - 1]))
-        end--;
-    if (end - start > OT_COURIER_KEY_MAX)
-        return -1;
-    for (i = start; i < end; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i - start] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    for (; *src; src++) {
+        unsigned char c = (unsigned char)*src;
+        /* Fast path: a plain byte (everything above ' ' but '_'). */
+        if ((c <= ' ' || c == '_') && is_separator(c)) {
+            gap = n > 0;
+            continue;
+        }
+        if (n + (size_t)gap >= OT_COURIER_KEY_MAX) {
+            dst[0] = '\0';
+            return -1;
+        }
+        if (gap) {
+            dst[n++] = ' ';
+            gap = 0;
+        }
+        dst[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
-    dst[end - start] = '\0';
-    return (int)(end - start);
+    dst[n] = '\0';
+    return (int)n;
 }
 
 /* A key, normalised; type and code "" when absent. */

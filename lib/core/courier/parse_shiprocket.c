@@ -1,9 +1,24 @@
 /* Shiprocket tracking response (one AWB: {"tracking_data": ...}; batch: {"<awb>":
- * {"tracking_data": ...}, ...}) and status webhook. Mapping is on shipment_status_id.
+ * {"tracking_data": ...}, ...}) and status webhook. Mapping is on the status id
+ * (tracking_data.shipment_status, the webhook's shipment_status_id) when present, else on the
+ * status words (shipment_track[0].current_status; the webhook's shipment_status, else
+ * current_status); raw_status holds the key mapped.
  * Times without an offset ("2023-05-23 11:43:52", "23 05 2023 11:43:52") are IST. */
 #include <stdio.h>
+#include <string.h>
 
 #include "parse_internal.h"
+
+/* The first of two status keys that is present and not blank (the id before the words), or
+ * NULL. */
+static const char *first_key(const char *first, const char *second)
+{
+    if (first && first[strspn(first, " \t\r\n")] != '\0')
+        return first;
+    if (second && second[strspn(second, " \t\r\n")] != '\0')
+        return second;
+    return NULL;
+}
 
 /* One tracking_data object; `awb` from the batch key, or NULL. */
 static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
@@ -22,10 +37,6 @@ static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
                                 p->err));
     OT__TRY(ot__json_opt_id(&status, status_buf, sizeof status_buf, td, "shipment_status",
                             path, p->err));
-    if (has_track_status && track_status == 0 && !status)
-        return 0; /* AWB not found: nothing to report */
-    if (!status)
-        return ot__json_field_error(p->err, OT_EPARSE, path, "shipment_status", "missing");
     OT__TRY(ot__json_opt_array(&track, td, "shipment_track", path, p->err));
     if (json_array_size(track) > 0) {
         first = json_array_get(track, 0);
@@ -40,6 +51,12 @@ static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
                                 p->err));
         OT__TRY(ot__json_opt_string(&current, first, "current_status", sub, p->err));
     }
+    status = first_key(status, current);
+    if (has_track_status && track_status == 0 && !status)
+        return 0; /* AWB not found: nothing to report */
+    if (!status)
+        return ot__json_field_error(p->err, OT_EPARSE, path, "shipment_status",
+                                    "missing (and no shipment_track[0].current_status)");
     if (!awb || !awb[0])
         return ot__json_field_error(p->err, OT_EPARSE, path, "shipment_track[0].awb_code",
                                     "missing");
@@ -116,10 +133,12 @@ int ot__parse_shiprocket_webhook(struct ot__parse *p, const json_t *root)
         return ot__json_field_error(p->err, OT_EPARSE, "", "awb", "missing");
     OT__TRY(ot__json_opt_id(&status, status_buf, sizeof status_buf, root, "shipment_status_id",
                             "", p->err));
-    if (!status)
-        return ot__json_field_error(p->err, OT_EPARSE, "", "shipment_status_id", "missing");
     OT__TRY(ot__json_opt_string(&label, root, "shipment_status", "", p->err));
     OT__TRY(ot__json_opt_string(&current, root, "current_status", "", p->err));
+    status = first_key(status, first_key(label, current));
+    if (!status)
+        return ot__json_field_error(p->err, OT_EPARSE, "", "shipment_status_id",
+                                    "missing (and no shipment_status or current_status)");
     OT__TRY(ot__json_opt_string(&courier, root, "courier_name", "", p->err));
     OT__TRY(ot__json_opt_id(&order, order_buf, sizeof order_buf, root, "order_id", "", p->err));
     OT__TRY(ot__json_opt_time(&time_ms, root, "current_timestamp", OT__IST_OFFSET_MIN, "",

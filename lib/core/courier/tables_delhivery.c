@@ -1,4 +1,5 @@
 /* Delhivery B2C (StatusType + Status, NDR StatusCode) and Delhivery B2B (LR) status tables.
+ * Keys are written normalised (lower case, '_' as a space: B2B's NOT_PICKED is "not picked").
  * Choices are documented in docs/couriers-mapping.md. */
 #include "courier_internal.h"
 
@@ -56,18 +57,18 @@ const struct ot__courier_table ot__courier_delhivery = {
 
 static const struct ot__courier_row delhivery_b2b_rows[] = {
     OT__ROW("manifested", P),
-    OT__ROW("not_picked", P),
-    OT__ROW("picked_up", IT),
-    OT__ROW("left_origin", IT),
-    OT__ROW("reach_destination", IT),
+    OT__ROW("not picked", P),
+    OT__ROW("picked up", IT),
+    OT__ROW("left origin", IT),
+    OT__ROW("reach destination", IT),
     OT__ROW("ofd", OFD),
     OT__ROW("delivered", DLV),
-    OT__ROWF("part_del", DLV, OT_UPDATE_PARTIAL),
-    OT__ROW("undel_reattempt", OT_SHIPMENT_NDR),
-    OT__ROW("returned_intransit", OT_SHIPMENT_RTO_IN_TRANSIT),
-    OT__ROW("received_at_return_center", OT_SHIPMENT_RTO_IN_TRANSIT),
-    OT__ROW("return_ofd", OT_SHIPMENT_RTO_IN_TRANSIT),
-    OT__ROW("return_delivered", OT_SHIPMENT_RTO_DELIVERED),
+    OT__ROWF("part del", DLV, OT_UPDATE_PARTIAL),
+    OT__ROW("undel reattempt", OT_SHIPMENT_NDR),
+    OT__ROW("returned intransit", OT_SHIPMENT_RTO_IN_TRANSIT),
+    OT__ROW("received at return center", OT_SHIPMENT_RTO_IN_TRANSIT),
+    OT__ROW("return ofd", OT_SHIPMENT_RTO_IN_TRANSIT),
+    OT__ROW("return delivered", OT_SHIPMENT_RTO_DELIVERED),
     OT__ROW("lost", OT_SHIPMENT_LOST),
 };
 

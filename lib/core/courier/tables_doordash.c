@@ -1,5 +1,6 @@
 /* DoorDash Drive table (order lifecycle): webhook event_name values (upper snake case) and
- * delivery_status values (lower case) share it, since matching folds case.
+ * delivery_status values (lower case) share it, since matching folds case. Keys are written
+ * normalised ('_' as a space: DASHER_PICKED_UP is "dasher picked up" here).
  * Choices are documented in docs/couriers-mapping.md. */
 #include "courier_internal.h"
 
@@ -10,40 +11,40 @@
 
 static const struct ot__courier_row doordash_rows[] = {
     /* Webhook event_name. */
-    OT__ROW("dasher_confirmed", ASSIGNED),
-    OT__ROW("dasher_enroute_to_pickup", ASSIGNED),
-    OT__ROW("dasher_confirmed_pickup_arrival", ASSIGNED),
-    OT__ROW("dasher_picked_up", PICKED),
-    OT__ROW("dasher_enroute_to_dropoff", TRANSIT),
-    OT__ROW("dasher_confirmed_dropoff_arrival", TRANSIT),
-    OT__ROW("dasher_dropped_off", OT_STATUS_DELIVERED),
-    OT__ROW("delivery_cancelled", OT_STATUS_CANCELLED),
-    RETURN("delivery_return_initialized"),
-    RETURN("dasher_enroute_to_return"),
-    RETURN("dasher_confirmed_return_arrival"),
-    RETURN("delivery_returned"),
+    OT__ROW("dasher confirmed", ASSIGNED),
+    OT__ROW("dasher enroute to pickup", ASSIGNED),
+    OT__ROW("dasher confirmed pickup arrival", ASSIGNED),
+    OT__ROW("dasher picked up", PICKED),
+    OT__ROW("dasher enroute to dropoff", TRANSIT),
+    OT__ROW("dasher confirmed dropoff arrival", TRANSIT),
+    OT__ROW("dasher dropped off", OT_STATUS_DELIVERED),
+    OT__ROW("delivery cancelled", OT_STATUS_CANCELLED),
+    RETURN("delivery return initialized"),
+    RETURN("dasher enroute to return"),
+    RETURN("dasher confirmed return arrival"),
+    RETURN("delivery returned"),
     /* Parcel product events. */
-    OT__ROW("parcel_labeled", OT_STATUS_READY_FOR_PICKUP),
-    OT__ROW("parcel_scanned", PICKED),
-    OT__ROW("parcel_origin_arrived", TRANSIT),
-    OT__ROW("parcel_origin_picked_up", TRANSIT),
-    OT__ROW("parcel_mid_mile_arrived", TRANSIT),
-    OT__ROW("parcel_mid_mile_departed", TRANSIT),
-    OT__ROW("parcel_delayed", TRANSIT),
-    OT__ROW("parcel_received_to_redeliver", TRANSIT),
-    RETURN("parcel_return_to_merchant"),
+    OT__ROW("parcel labeled", OT_STATUS_READY_FOR_PICKUP),
+    OT__ROW("parcel scanned", PICKED),
+    OT__ROW("parcel origin arrived", TRANSIT),
+    OT__ROW("parcel origin picked up", TRANSIT),
+    OT__ROW("parcel mid mile arrived", TRANSIT),
+    OT__ROW("parcel mid mile departed", TRANSIT),
+    OT__ROW("parcel delayed", TRANSIT),
+    OT__ROW("parcel received to redeliver", TRANSIT),
+    RETURN("parcel return to merchant"),
     /* delivery_status values. */
     OT__ROW("created", ASSIGNED),
     OT__ROW("confirmed", ASSIGNED),
-    OT__ROW("enroute_to_pickup", ASSIGNED),
-    OT__ROW("arrived_at_pickup", ASSIGNED),
-    OT__ROW("picked_up", PICKED),
-    OT__ROW("enroute_to_dropoff", TRANSIT),
-    OT__ROW("arrived_at_dropoff", TRANSIT),
+    OT__ROW("enroute to pickup", ASSIGNED),
+    OT__ROW("arrived at pickup", ASSIGNED),
+    OT__ROW("picked up", PICKED),
+    OT__ROW("enroute to dropoff", TRANSIT),
+    OT__ROW("arrived at dropoff", TRANSIT),
     OT__ROW("delivered", OT_STATUS_DELIVERED),
     OT__ROW("cancelled", OT_STATUS_CANCELLED),
-    RETURN("enroute_to_return"),
-    RETURN("arrived_at_return"),
+    RETURN("enroute to return"),
+    RETURN("arrived at return"),
     RETURN("returned"),
 };
 

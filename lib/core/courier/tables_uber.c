@@ -6,7 +6,7 @@
 static const struct ot__courier_row uber_rows[] = {
     OT__ROW("pending", OT_STATUS_DRIVER_ASSIGNED),
     OT__ROW("pickup", OT_STATUS_DRIVER_ASSIGNED),
-    OT__ROW("pickup_complete", OT_STATUS_DRIVER_PICKUP_COMPLETE),
+    OT__ROW("pickup complete", OT_STATUS_DRIVER_PICKUP_COMPLETE),
     OT__ROW("dropoff", OT_STATUS_IN_TRANSIT),
     OT__ROW("delivered", OT_STATUS_DELIVERED),
     OT__ROW("canceled", OT_STATUS_CANCELLED),
