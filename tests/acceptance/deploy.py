@@ -6,7 +6,9 @@ and local receivers for Slack, the RTO webhook and SMTP. Paths of the programs c
 environment: ORDERTRACKD, ORDERTRACK_POLLER, COURIER_SIM (ctest sets them).
 
 Storage: a SQLite file in the deployment's directory, or, with OT_TEST_MONGODB_URI set, a
-database of its own on that server (dropped at the end).
+database of its own on that server (dropped at the end). With OT_ACCEPTANCE_MONGO=double and
+no OT_TEST_MONGODB_URI, the MongoDB wire-protocol double (FAKE_MONGOD, tests/mongo/) is
+started for the run and used instead.
 """
 import http.server
 import json
@@ -193,10 +195,27 @@ class Simulator:
             self.proc.wait()
 
 
+_double = None
+
+
+def mongo_server():
+    """OT_TEST_MONGODB_URI, or the double's URI (started once), or None."""
+    global _double
+    if os.environ.get("OT_TEST_MONGODB_URI"):
+        return os.environ["OT_TEST_MONGODB_URI"]
+    if os.environ.get("OT_ACCEPTANCE_MONGO") != "double":
+        return None
+    if _double is None:
+        _double = subprocess.Popen([PYTHON, env_path("FAKE_MONGOD")], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        _double.port = int(_double.stdout.readline())
+    return "mongodb://127.0.0.1:%d" % _double.port
+
+
 def mongo_storage(name, options=""):
-    """A mongodb:// URI on OT_TEST_MONGODB_URI's server with a database of its own, with the
-    store's `options` ("ot.legacyOrders=true") added to the query, or None."""
-    base = os.environ.get("OT_TEST_MONGODB_URI")
+    """A mongodb:// URI on mongo_server() with a database of its own, with the store's
+    `options` ("ot.legacyOrders=true") added to the query, or None."""
+    base = mongo_server()
     if not base:
         return None
     parts = urllib.parse.urlsplit(base)

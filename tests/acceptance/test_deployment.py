@@ -22,6 +22,7 @@ CUSTOMERS = {  # order -> (courier, AWB, customer id: personal data)
     "o-b2b-1": ("delhivery_b2b", "LR-1", "cust-kiran.shah-9876503456"),
     "o-sr-1": ("shiprocket", "SR-1", "cust-meera.iyer-9876507890"),
     "o-sr-2": ("shiprocket", "SR-2", "cust-arjun.das-9876502468"),
+    "o-sr-3": ("shiprocket", "SR-3", "cust-farah.khan-9876508642"),
     "o-vel-1": ("velocity", "V-1", "cust-nisha.gupta-9876501357"),
 }
 SCENARIO = {
@@ -37,6 +38,7 @@ SCENARIO = {
         "LR-1": {"courier": "delhivery_b2b", "steps": ["PICKED_UP", "OFD", "DELIVERED"]},
         "SR-1": {"courier": "shiprocket", "steps": [6, 18, 17, 7]},
         "SR-2": {"courier": "shiprocket", "steps": [18, 12]},
+        "SR-3": {"courier": "shiprocket", "steps": [6]},
         "V-1": {"courier": "velocity",
                 "steps": ["in_transit", "out_for_delivery", "delivered"]}},
     "base_time": "2026-01-01T08:00:00"}
@@ -51,6 +53,11 @@ SHIPROCKET_OFD = {
                "activity": "Dispatched - Out for delivery", "location": "Pune_Hub (Maharashtra)",
                "sr-status": "17", "sr-status-label": "OUT FOR DELIVERY"}],
     "is_return": 0}
+# Shiprocket's status in words only (no ids), in its own case and spacing.
+SHIPROCKET_WORDS = {
+    "awb": "SR-3", "courier_name": "Xpressbees", "current_status": "DELIVERED",
+    "shipment_status": "Delivered", "current_timestamp": "01 01 2026 12:00:00",
+    "order_id": "1373900_150876999", "is_return": 0}
 VELOCITY_DELIVERED = {
     "event": "status_change", "event_id": "evt-v-1-delivered",
     "event_timestamp": "2026-01-01T05:00:00Z",
@@ -157,6 +164,7 @@ class Deployment(unittest.TestCase):
             self.push("shiprocket", "x-api-key", "sr-push", SHIPROCKET_OFD)
             self.push("velocity", "X-API-Key", "vel-push", VELOCITY_DELIVERED)
             self.push("delhivery", "Authorization", "Token dl-push", DELHIVERY_OFD)
+            self.push("shiprocket", "x-api-key", "sr-push", SHIPROCKET_WORDS)
         rc, runs, err = self.poller.scheduled(5, during=pushes)
         self.assertEqual(rc, 0, err)
         self.assertEqual(sorted(r["tracker"] for r in runs[:5]), sorted(PRIMARY + [
@@ -171,7 +179,7 @@ class Deployment(unittest.TestCase):
 
         want = {"o-dl-1": "delivered", "o-dl-2": "rto", "o-dl-3": "in transit",
                 "o-b2b-1": "delivered", "o-sr-1": "delivered", "o-sr-2": "lost",
-                "o-vel-1": "delivered"}
+                "o-sr-3": "delivered", "o-vel-1": "delivered"}
         orders = {o: self.order(o) for o in CUSTOMERS}
         self.history = {o: self.daemon.call("GET", "/tracking/orders/%s/history" % o)[1][
             "status_history"] for o in CUSTOMERS}
