@@ -30,7 +30,8 @@ struct entry {
 struct page {
     struct entry *entries;
     size_t count, cap;
-    int64_t stale_before;       /* > 0: collect only orders with no courier event after it */
+    int quiet_only;             /* collect only orders with no courier event after... */
+    int64_t stale_before;       /* ...this time (the fallback tracker) */
 };
 
 struct run {
@@ -123,7 +124,7 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
         return 0;
     }
     last = last_courier_time(order);
-    if (p->stale_before > 0) {         /* the fallback tracker: orders gone quiet only */
+    if (p->quiet_only) {               /* the fallback tracker: orders gone quiet only */
         int64_t since = last;
         if (!since && ot_order_time(&since, order, OT_TIME_CREATED, NULL) != 0)
             since = 0;
@@ -842,8 +843,10 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
      * fetched while the current one is on the wire. */
     feed.fill = batch * workers;
     feed.remaining = cfg->max_orders ? cfg->max_orders : SIZE_MAX;
-    if (cfg->version >= 3 && cfg->stale_after_ms > 0)
+    if (cfg->version >= 3 && cfg->stale_after_ms > 0) {
+        feed.pending.quiet_only = 1;
         feed.pending.stale_before = ot__tracker_now(tracker) - cfg->stale_after_ms;
+    }
     feed.more = 1;
 
     memset(rounds, 0, sizeof rounds);
