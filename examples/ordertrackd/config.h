@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "alertsconf.h"
+
 /* Roles of an API key; bit values so that routes can allow several. */
 enum otd_role { OTD_ROLE_ADMIN = 1, OTD_ROLE_STORE = 2, OTD_ROLE_COURIER = 4 };
 
@@ -18,16 +20,6 @@ typedef struct otd_api_key {
     size_t n_stores;
 } otd_api_key;
 
-/* The optional `alerts` block, the shape of ordertrack-poller's. */
-typedef struct otd_alerts_config {
-    int present;                 /* the block was given */
-    char *slack_webhook_url;     /* NULL: no Slack */
-    char *rto_webhook_url;       /* NULL: no RTO webhook */
-    char *smtp_url;              /* alerts.email: accepted for a shared block, not used */
-    char *email_from;
-    char **email_to;
-    size_t n_email_to;
-} otd_alerts_config;
 
 typedef struct otd_config {
     char *host;                  /* numeric listen address, e.g. "127.0.0.1" or "::1" */
@@ -46,7 +38,7 @@ typedef struct otd_config {
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
-    otd_alerts_config alerts;    /* the `alerts` block; alerts.present 0 when absent */
+    otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     int has_pii_key;             /* "pii" given: personal data is sealed at rest */
     char pii_key_id[64];         /* pii.key_id: [A-Za-z0-9._-], 1..63 characters */
