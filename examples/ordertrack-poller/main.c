@@ -1,7 +1,9 @@
 /* ordertrack-poller: polls the couriers of seed 001 into the same storage as ordertrackd.
  * `--once` runs every (or the named) tracker one time and exits 0 when all finished (1 if any
- * failed); otherwise every tracker runs at start-up and then on its cron schedule, skipping a
- * run while its previous run is still active, until SIGTERM or SIGINT. */
+ * failed); `--rounds N [--interval-ms MS]` does that N times in one process (the alert state
+ * carries over: tests, catch-up); otherwise every tracker runs at start-up and then on its
+ * cron schedule, skipping a run while its previous run is still active, until SIGTERM or
+ * SIGINT. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -52,7 +54,8 @@ static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "ordertrack-poller: %s\n", why);
-    fputs("usage: ordertrack-poller --config FILE [--once] [--tracker NAME]\n", stderr);
+    fputs("usage: ordertrack-poller --config FILE [--once | --rounds N [--interval-ms MS]] "
+          "[--tracker NAME]\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -109,8 +112,8 @@ static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll
     if (error)
         snprintf(reason, sizeof reason, "%s", error);
     else
-        snprintf(reason, sizeof reason, "all %zu requests failed; the first: %s",
-                 sum->requests, sum->first_failure.message);
+        snprintf(reason, sizeof reason, "%zu of %zu requests failed; the first: %s",
+                 sum->failed_requests, sum->requests, sum->first_failure.message);
     if ((failed || sum->requests > 0) &&
         ot_alerts_integration(p->alerts, t->name, !failed, reason, 0, &err) != 0)
         fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
@@ -252,6 +255,8 @@ int main(int argc, char **argv)
     struct poller p;
     otp_scheduler *s;
     int once = 0, rc, i;
+    long rounds = 1, interval_ms = 0;
+    char *end;
     struct sigaction sa;
 
     for (i = 1; i < argc; i++) {
@@ -261,6 +266,16 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--once") == 0)
             once = 1;
+        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            rounds = strtol(argv[++i], &end, 10);
+            if (*end || rounds < 1 || rounds > 1000000)
+                return usage("--rounds takes 1..1000000");
+            once = 1;
+        } else if (strcmp(argv[i], "--interval-ms") == 0 && i + 1 < argc) {
+            interval_ms = strtol(argv[++i], &end, 10);
+            if (*end || interval_ms < 0 || interval_ms > 86400000)
+                return usage("--interval-ms takes 0..86400000");
+        }
         else if (strcmp(argv[i], "--version") == 0) {
             printf("ordertrack-poller %s\n", ot_version_string());
             return 0;
@@ -286,7 +301,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (once) {
-        rc = otp_scheduler_run_once(s);
+        rc = 0;
+        for (i = 0; i < rounds; i++) {
+            struct timespec gap = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
+            if (i > 0)
+                nanosleep(&gap, NULL);
+            rc |= otp_scheduler_run_once(s);
+        }
     } else {
         if (pipe(stop_pipe) != 0) {
             fprintf(stderr, "ordertrack-poller: pipe: %s\n", strerror(errno));
