@@ -31,9 +31,6 @@ static const char *const courier_fields[] = {"base_url", "token", "username", "e
 static const char *const tracker_fields[] = {"name", "courier", "schedule", "batch_size",
                                              "max_orders", "workers", "delay_ms", "fallback",
                                              "fallback_after_minutes", NULL};
-static const char *const alert_fields[] = {"slack_webhook_url", "rto_webhook_url", "email",
-                                           NULL};
-static const char *const email_fields[] = {"smtp_url", "from", "to", NULL};
 
 static const struct courier_kind *kind_named(const char *name)
 {
@@ -141,43 +138,6 @@ fail:
     return -1;
 }
 
-static int load_alerts(const jsonconf *c, otp_alerts *a, json_t *obj)
-{
-    json_t *email, *to, *v;
-    size_t i;
-    char where[64];
-
-    if (!json_is_object(obj))
-        return jc_bad(c, "alerts", "must be an object");
-    if (jc_check_fields(c, obj, "alerts", alert_fields) != 0 ||
-        jc_string(c, obj, "alerts", "slack_webhook_url", 0, MAX_TEXT, &a->slack_webhook_url) ||
-        jc_string(c, obj, "alerts", "rto_webhook_url", 0, MAX_TEXT, &a->rto_webhook_url))
-        return -1;
-    email = json_object_get(obj, "email");
-    if (!email || json_is_null(email))
-        return 0;
-    if (!json_is_object(email))
-        return jc_bad(c, "alerts.email", "must be an object");
-    if (jc_check_fields(c, email, "alerts.email", email_fields) != 0 ||
-        jc_string(c, email, "alerts.email", "smtp_url", 1, MAX_TEXT, &a->smtp_url) ||
-        jc_string(c, email, "alerts.email", "from", 1, 320, &a->email_from))
-        return -1;
-    to = json_object_get(email, "to");
-    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 100)
-        return jc_bad(c, "alerts.email.to", "must be an array of 1..100 addresses");
-    if (!(a->email_to = calloc(json_array_size(to), sizeof *a->email_to)))
-        return jc_bad(c, "alerts.email.to", "out of memory");
-    json_array_foreach(to, i, v) {
-        snprintf(where, sizeof where, "alerts.email.to[%zu]", i);
-        if (!json_is_string(v) || !strchr(json_string_value(v), '@'))
-            return jc_bad(c, where, "must be an e-mail address");
-        if (!(a->email_to[i] = strdup(json_string_value(v))))
-            return jc_bad(c, where, "out of memory");
-        a->n_email_to = i + 1;
-    }
-    return 0;
-}
-
 static int load(const jsonconf *c, otp_config *cfg, json_t *root)
 {
     json_t *couriers, *trackers, *v;
@@ -208,7 +168,7 @@ static int load(const jsonconf *c, otp_config *cfg, json_t *root)
             return -1;
     }
     v = json_object_get(root, "alerts");
-    if (v && !json_is_null(v) && load_alerts(c, &cfg->alerts, v) != 0)
+    if (v && !json_is_null(v) && otc_alerts_load(c, &cfg->alerts, v) != 0)
         return -1;
     v = json_object_get(root, "pii");
     return v ? piiconf_load(&cfg->pii, c, v) : 0;
@@ -256,13 +216,7 @@ void otp_config_free(otp_config *cfg)
         free(cfg->trackers[i].schedule_text);
     }
     free(cfg->trackers);
-    for (i = 0; i < cfg->alerts.n_email_to; i++)
-        free(cfg->alerts.email_to[i]);
-    free(cfg->alerts.email_to);
-    free(cfg->alerts.slack_webhook_url);
-    free(cfg->alerts.rto_webhook_url);
-    free(cfg->alerts.smtp_url);
-    free(cfg->alerts.email_from);
+    otc_alerts_free(&cfg->alerts);
     free(cfg->storage);
     piiconf_wipe(&cfg->pii);
     memset(cfg, 0, sizeof *cfg);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "alertsconf.h"
 #include "cron.h"
 #include "piiconf.h"
 
@@ -32,22 +33,13 @@ typedef struct otp_tracker {
     unsigned fallback_after_minutes; /* with fallback: no courier event for this long */
 } otp_tracker;
 
-typedef struct otp_alerts {
-    char *slack_webhook_url;
-    char *rto_webhook_url;
-    char *smtp_url;
-    char *email_from;
-    char **email_to;
-    size_t n_email_to;
-} otp_alerts;
-
 typedef struct otp_config {
     char *storage;             /* memory:, sqlite:PATH, mongodb://... */
     otp_courier couriers[4];
     size_t n_couriers;
     otp_tracker *trackers;
     size_t n_trackers;
-    otp_alerts alerts;
+    otc_alerts alerts;         /* the `alerts` block (examples/common/alertsconf.h) */
     piiconf pii;               /* the "pii" block, as ordertrackd's; n_keys 0 without */
 } otp_config;
 

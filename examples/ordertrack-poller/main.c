@@ -1,13 +1,16 @@
 /* ordertrack-poller: polls the couriers of seed 001 into the same storage as ordertrackd.
  * `--once` runs every (or the named) tracker one time and exits 0 when all finished (1 if any
- * failed); otherwise every tracker runs at start-up and then on its cron schedule, skipping a
- * run while its previous run is still active, until SIGTERM or SIGINT. */
+ * failed); `--rounds N [--interval-ms MS]` does that N times in one process (the alert state
+ * carries over: tests, catch-up); otherwise every tracker runs at start-up and then on its
+ * cron schedule, skipping a run while its previous run is still active, until SIGTERM or
+ * SIGINT. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ordertrack/ordertrack.h>
@@ -16,6 +19,7 @@
 #include <ordertrack/poll.h>
 #include <ordertrack/tracker.h>
 
+#include "alertsmail.h"
 #include "config.h"
 #include "scheduler.h"
 #include "storage_open.h"
@@ -32,6 +36,7 @@ struct poller {
     ot_courier_client *clients[4]; /* parallel to cfg.couriers */
     ot_alerts *alerts;             /* NULL without an "alerts" block */
     ot_pii *pii;                   /* NULL without a "pii" block */
+    int64_t next_digest_ms;        /* alerts.email.daily_digest_at: the next one (atomic) */
 };
 
 static int stop_pipe[2] = {-1, -1}; /* the signal handler's only state */
@@ -50,7 +55,8 @@ static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "ordertrack-poller: %s\n", why);
-    fputs("usage: ordertrack-poller --config FILE [--once] [--tracker NAME]\n", stderr);
+    fputs("usage: ordertrack-poller --config FILE [--once | --rounds N [--interval-ms MS]] "
+          "[--tracker NAME]\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -80,31 +86,38 @@ static void alert_lookup(void *userdata, const char *store_id, const char *order
     ot_order_free(o);
 }
 
-/* SMTP without TLS only for a relay on this host; anything else must use TLS. */
-static int smtp_tls_for(const char *url)
+static int64_t wall_ms(void)
 {
-    static const char *const local[] = {"smtp://127.0.0.1", "smtp://localhost", "smtp://[::1]"};
-    size_t i;
-    for (i = 0; i < sizeof local / sizeof local[0]; i++)
-        if (strncmp(url, local[i], strlen(local[i])) == 0)
-            return OT_CURL_SMTP_TLS_NONE;
-    return OT_CURL_SMTP_TLS_REQUIRED;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Deliver the Slack and RTO messages of the run; mail the report when the run changed
- * something (the report lists every alert since the previous one). */
-static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll_summary *sum)
+/* After a run: record the tracker's health (one alert when it goes down, one when it
+ * recovers; a run that sent no request proves nothing), deliver the Slack and RTO messages,
+ * and mail the report when something happened since the previous one, or, with
+ * alerts.email.daily_digest_at, only as the daily digest, from the first run at or after
+ * that time. */
+static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll_summary *sum,
+                           int failed, const char *error)
 {
-    const otp_alerts *a = &p->cfg.alerts;
+    const otc_alerts *a = &p->cfg.alerts;
     ot_alerts_stats stats = OT_ALERTS_STATS_INIT;
-    ot_alerts_email email = OT_ALERTS_EMAIL_INIT;
-    ot_curl_smtp_options smtp = OT_CURL_SMTP_OPTIONS_INIT;
-    char *message = NULL, subject[160];
-    size_t len = 0;
+    char reason[OT_ERROR_MESSAGE_SIZE + 64], why[OT_ERROR_MESSAGE_SIZE];
+    int64_t now, due;
+    int mail = 1, if_any = 1;
     ot_error err;
 
     if (!p->alerts)
         return;
+    if (error)
+        snprintf(reason, sizeof reason, "%s", error);
+    else
+        snprintf(reason, sizeof reason, "%zu of %zu requests failed; the first: %s",
+                 sum->failed_requests, sum->requests, sum->first_failure.message);
+    if ((failed || sum->requests > 0) &&
+        ot_alerts_integration(p->alerts, t->name, !failed, reason, 0, &err) != 0)
+        fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
     if (ot_alerts_flush(p->alerts, &stats, &err) != 0)
         fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
     else if (stats.failed || stats.dropped || stats.overflow)
@@ -112,24 +125,19 @@ static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll
                         "%llu dropped, %llu refused\n", t->name,
                 (unsigned long long)stats.sent, (unsigned long long)stats.failed,
                 (unsigned long long)stats.dropped, (unsigned long long)stats.overflow);
-    if (!a->smtp_url || sum->changed + sum->unknown + sum->errors == 0)
+    if (!a->smtp_url)
         return;
-    snprintf(subject, sizeof subject, "Order tracking report: %s, %zu changed, %zu unknown, "
-                                      "%zu errors", t->name, sum->changed, sum->unknown,
-             sum->errors);
-    email.from = a->email_from;
-    email.to = (const char *const *)a->email_to;
-    email.to_count = a->n_email_to;
-    email.subject = subject;
-    smtp.url = a->smtp_url;
-    smtp.from = a->email_from;
-    smtp.to = (const char *const *)a->email_to;
-    smtp.to_count = a->n_email_to;
-    smtp.tls = smtp_tls_for(a->smtp_url);
-    if (ot_alerts_report(&message, &len, p->alerts, &email, &err) != 0 ||
-        ot_curl_smtp_send(&smtp, message, len, &err) != 0)
-        fprintf(stderr, "ordertrack-poller: %s: e-mail report: %s\n", t->name, err.message);
-    ot_free(message);
+    if (a->digest_minute >= 0) {        /* one run takes the digest: compare and swap */
+        now = wall_ms();
+        due = __atomic_load_n(&p->next_digest_ms, __ATOMIC_ACQUIRE);
+        mail = now >= due &&
+               __atomic_compare_exchange_n(&p->next_digest_ms, &due,
+                                           otc_alerts_digest_next(a, now), 0, __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE);
+        if_any = 0;
+    }
+    if (mail && otc_alerts_mail(p->alerts, a, if_any, why, sizeof why) < 0)
+        fprintf(stderr, "ordertrack-poller: %s: e-mail report: %s\n", t->name, why);
 }
 
 /* One run of one tracker: a poll cycle, then its summary as one JSON line on stdout. */
@@ -163,7 +171,7 @@ static int run_tracker(const otp_tracker *t, void *ctx)
     else if (sum.first_failure.code != 0)
         fprintf(stderr, "ordertrack-poller: %s: first failure: %s\n", t->name,
                 sum.first_failure.message);
-    deliver_alerts(p, t, &sum);
+    deliver_alerts(p, t, &sum, failed, rc != 0 ? err.message : NULL);
     return failed ? -1 : 0;
 }
 
@@ -229,6 +237,9 @@ static int poller_open(struct poller *p, const char *config_path)
         ac.rto_webhook_url = p->cfg.alerts.rto_webhook_url;
         ac.lookup = alert_lookup;
         ac.userdata = p;
+        if (!p->cfg.alerts.smtp_url)
+            ac.report_capacity = 0;    /* nothing would ever take them */
+        p->next_digest_ms = otc_alerts_digest_next(&p->cfg.alerts, wall_ms());
         if (ot_alerts_new(&p->alerts, &ac, &err) != 0 || ot_alerts_sink(&sink, p->alerts, &err)) {
             fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", config_path, err.message);
             return OTP_EXIT_CONFIG;
@@ -262,6 +273,8 @@ int main(int argc, char **argv)
     struct poller p;
     otp_scheduler *s;
     int once = 0, rc, i;
+    long rounds = 1, interval_ms = 0;
+    char *end;
     struct sigaction sa;
 
     for (i = 1; i < argc; i++) {
@@ -271,6 +284,16 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--once") == 0)
             once = 1;
+        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            rounds = strtol(argv[++i], &end, 10);
+            if (*end || rounds < 1 || rounds > 1000000)
+                return usage("--rounds takes 1..1000000");
+            once = 1;
+        } else if (strcmp(argv[i], "--interval-ms") == 0 && i + 1 < argc) {
+            interval_ms = strtol(argv[++i], &end, 10);
+            if (*end || interval_ms < 0 || interval_ms > 86400000)
+                return usage("--interval-ms takes 0..86400000");
+        }
         else if (strcmp(argv[i], "--version") == 0) {
             printf("ordertrack-poller %s\n", ot_version_string());
             return 0;
@@ -296,7 +319,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (once) {
-        rc = otp_scheduler_run_once(s);
+        rc = 0;
+        for (i = 0; i < rounds; i++) {
+            struct timespec gap = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
+            if (i > 0)
+                nanosleep(&gap, NULL);
+            rc |= otp_scheduler_run_once(s);
+        }
     } else {
         if (pipe(stop_pipe) != 0) {
             fprintf(stderr, "ordertrack-poller: pipe: %s\n", strerror(errno));

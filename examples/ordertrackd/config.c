@@ -19,7 +19,6 @@
 #define DEFAULT_STORAGE "sqlite:./ordertrack.db"
 #define MAX_KEY_LENGTH 255
 #define MAX_STORE_ID_LENGTH 255
-#define MAX_URL_LENGTH 2048
 
 static const struct {
     const char *name;
@@ -36,9 +35,6 @@ static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
                                            "threads", "store_ack_sweep_ms", "sla_sweep_ms",
                                            "max_event_streams", "event_heartbeat_ms", NULL};
-static const char *const alert_fields[] = {"slack_webhook_url", "rto_webhook_url", "email",
-                                           NULL};
-static const char *const email_fields[] = {"smtp_url", "from", "to", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -107,13 +103,7 @@ void otd_config_free(otd_config *cfg)
     free(cfg->keys);
     json_decref(cfg->webhooks);
     json_decref(cfg->sla);
-    free(cfg->alerts.slack_webhook_url);
-    free(cfg->alerts.rto_webhook_url);
-    free(cfg->alerts.smtp_url);
-    free(cfg->alerts.email_from);
-    for (size_t i = 0; i < cfg->alerts.n_email_to; i++)
-        free(cfg->alerts.email_to[i]);
-    free(cfg->alerts.email_to);
+    otc_alerts_free(&cfg->alerts);
     if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
     free(cfg->generated_admin_key);
@@ -422,74 +412,11 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     return 0;
 }
 
-/* An optional string member of 1..max bytes, copied into *out; `required` refuses absence. */
-static int get_string(const struct ctx *c, json_t *obj, const char *path, const char *name,
-                      int required, size_t max, char **out)
+/* The `alerts` block, shared with ordertrack-poller (examples/common/alertsconf.c). */
+static int load_alerts(const struct ctx *c, otc_alerts *a, json_t *obj)
 {
-    json_t *v = json_object_get(obj, name);
-    char where[128];
-
-    snprintf(where, sizeof where, "%s.%s", path, name);
-    if (!v || json_is_null(v))
-        return required ? bad(c, where, "required string") : 0;
-    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max)
-        return bad(c, where, "must be a string of 1-%zu bytes", max);
-    if (!(*out = strdup(json_string_value(v))))
-        return bad(c, where, "out of memory");
-    return 0;
-}
-
-/* An http:// or https:// URL (the scheme is checked here; the rest by the library). */
-static int get_url(const struct ctx *c, json_t *obj, const char *name, char **out)
-{
-    char where[64];
-
-    if (get_string(c, obj, "alerts", name, 0, MAX_URL_LENGTH, out) != 0)
-        return -1;
-    snprintf(where, sizeof where, "alerts.%s", name);
-    if (*out && strncmp(*out, "http://", 7) != 0 && strncmp(*out, "https://", 8) != 0)
-        return bad(c, where, "must be an http:// or https:// URL");
-    return 0;
-}
-
-/* The `alerts` block, as ordertrack-poller reads it: {slack_webhook_url, rto_webhook_url,
- * email: {smtp_url, from, to[]}}. */
-static int load_alerts(const struct ctx *c, otd_alerts_config *a, json_t *obj)
-{
-    json_t *email, *to, *v;
-    char where[64];
-    size_t i;
-
-    if (!json_is_object(obj))
-        return bad(c, "alerts", "must be an object");
-    a->present = 1;
-    if (check_fields(c, obj, "alerts", alert_fields) != 0 ||
-        get_url(c, obj, "slack_webhook_url", &a->slack_webhook_url) != 0 ||
-        get_url(c, obj, "rto_webhook_url", &a->rto_webhook_url) != 0)
-        return -1;
-    email = json_object_get(obj, "email");
-    if (!email || json_is_null(email))
-        return 0;
-    if (!json_is_object(email))
-        return bad(c, "alerts.email", "must be an object");
-    if (check_fields(c, email, "alerts.email", email_fields) != 0 ||
-        get_string(c, email, "alerts.email", "smtp_url", 1, MAX_URL_LENGTH, &a->smtp_url) != 0 ||
-        get_string(c, email, "alerts.email", "from", 1, 320, &a->email_from) != 0)
-        return -1;
-    to = json_object_get(email, "to");
-    if (!json_is_array(to) || json_array_size(to) == 0 || json_array_size(to) > 100)
-        return bad(c, "alerts.email.to", "must be an array of 1..100 addresses");
-    if (!(a->email_to = calloc(json_array_size(to), sizeof *a->email_to)))
-        return bad(c, "alerts.email.to", "out of memory");
-    json_array_foreach(to, i, v) {
-        snprintf(where, sizeof where, "alerts.email.to[%zu]", i);
-        if (!json_is_string(v) || !strchr(json_string_value(v), '@'))
-            return bad(c, where, "must be an e-mail address");
-        if (!(a->email_to[i] = strdup(json_string_value(v))))
-            return bad(c, where, "out of memory");
-        a->n_email_to = i + 1;
-    }
-    return 0;
+    const jsonconf jc = {c->name, c->err, c->errlen};
+    return otc_alerts_load(&jc, a, obj);
 }
 
 static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)

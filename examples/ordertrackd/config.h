@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "alertsconf.h"
 #include "piiconf.h"
 
 /* Roles of an API key; bit values so that routes can allow several. */
@@ -20,16 +21,6 @@ typedef struct otd_api_key {
     size_t n_stores;
 } otd_api_key;
 
-/* The optional `alerts` block, the shape of ordertrack-poller's. */
-typedef struct otd_alerts_config {
-    int present;                 /* the block was given */
-    char *slack_webhook_url;     /* NULL: no Slack */
-    char *rto_webhook_url;       /* NULL: no RTO webhook */
-    char *smtp_url;              /* alerts.email: accepted for a shared block, not used */
-    char *email_from;
-    char **email_to;
-    size_t n_email_to;
-} otd_alerts_config;
 
 typedef struct otd_config {
     char *host;                  /* numeric listen address, e.g. "127.0.0.1" or "::1" */
@@ -48,7 +39,7 @@ typedef struct otd_config {
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
-    otd_alerts_config alerts;    /* the `alerts` block; alerts.present 0 when absent */
+    otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
                                     wiped on free */

@@ -18,6 +18,7 @@
 #include <ordertrack/sys/notice.h>
 #ifdef OTD_HAVE_CURL
 #include <ordertrack/adapters/curl.h>
+#include "alertsmail.h"
 #endif
 
 #include "app.h"
@@ -202,16 +203,36 @@ static void flush_alerts(struct host *h, int *held)
     *held = st.pending > 0;
 }
 
+/* alerts.email: mail the report (with `if_any`, only when some alert waits). */
+static void mail_report(struct host *h, int if_any)
+{
+#ifdef OTD_HAVE_CURL
+    char why[OT_ERROR_MESSAGE_SIZE];
+
+    if (h->alerts && h->app.cfg->alerts.smtp_url &&
+        otc_alerts_mail(h->alerts, &h->app.cfg->alerts, if_any, why, sizeof why) < 0)
+        fprintf(stderr, "ordertrackd: alerts.email: %s\n", why);
+#else
+    (void)h;
+    (void)if_any;
+#endif
+}
+
 /* The housekeeping thread: the store-acknowledgment sweep every limits.store_ack_sweep_ms,
  * the library's SLA sweep every limits.sla_sweep_ms and, with an `alerts` block, delivery of
- * queued alerts as soon as a notice arrives (held ones again after ALERT_RETRY_MS). Ends,
- * after a last delivery, when stopping is set. */
+ * queued alerts as soon as a notice arrives (held ones again after ALERT_RETRY_MS). With
+ * alerts.email, the e-mail report after each SLA sweep when alerts were queued since the
+ * previous report, or with alerts.email.daily_digest_at once a day at that time (UTC). Ends,
+ * after a last delivery and report (if any alert waits), when stopping is set. */
 static void *housekeeper_main(void *arg)
 {
     struct host *h = arg;
     const otd_config *cfg = h->app.cfg;
     int64_t now = monotonic_ms(), next_ack = now + cfg->store_ack_sweep_ms;
     int64_t next_sla = now + cfg->sla_sweep_ms, next_retry = INT64_MAX;
+    int digest = h->alerts && cfg->alerts.smtp_url && cfg->alerts.digest_minute >= 0;
+    int64_t next_digest = digest ? otc_alerts_digest_next(&cfg->alerts, otd_clock_wall_ms(NULL))
+                                 : INT64_MAX;   /* wall clock */
     int held = 0, flush;
 
     pthread_mutex_lock(&h->lock);
@@ -219,6 +240,8 @@ static void *housekeeper_main(void *arg)
         int64_t until = next_ack < next_sla ? next_ack : next_sla;
         if (held && next_retry < until)
             until = next_retry;
+        if (digest && monotonic_ms() + (next_digest - otd_clock_wall_ms(NULL)) < until)
+            until = monotonic_ms() + (next_digest - otd_clock_wall_ms(NULL));
         while (!h->stopping && !h->alerts_due && (now = monotonic_ms()) < until) {
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -244,22 +267,30 @@ static void *housekeeper_main(void *arg)
         if (now >= next_sla) {
             sla_sweep(h);
             next_sla = monotonic_ms() + cfg->sla_sweep_ms;
+            if (!digest)                 /* the report of what happened since the last */
+                mail_report(h, 1);
         }
         if (h->alerts && (flush || (held && now >= next_retry))) {
             flush_alerts(h, &held);
             next_retry = held ? monotonic_ms() + ALERT_RETRY_MS : INT64_MAX;
         }
+        if (digest && otd_clock_wall_ms(NULL) >= next_digest) {
+            mail_report(h, 0);
+            next_digest = otc_alerts_digest_next(&cfg->alerts, otd_clock_wall_ms(NULL));
+        }
         pthread_mutex_lock(&h->lock);
     }
     pthread_mutex_unlock(&h->lock);
-    if (h->alerts) /* what the last requests queued */
+    if (h->alerts) { /* what the last requests queued */
         flush_alerts(h, &held);
+        mail_report(h, 1);
+    }
     return NULL;
 }
 
 /* The alert dispatcher of the `alerts` block: HTTP through libordertrack-curl's port and a
  * resilient client. 0, or an exit status. */
-static int alerts_open(struct host *h, const otd_alerts_config *a)
+static int alerts_open(struct host *h, const otc_alerts *a)
 {
 #ifdef OTD_HAVE_CURL
     ot_curl_options curl = OT_CURL_OPTIONS_INIT;
@@ -285,7 +316,8 @@ static int alerts_open(struct host *h, const otd_alerts_config *a)
     ac.http = h->http;
     ac.slack_webhook_url = a->slack_webhook_url;
     ac.rto_webhook_url = a->rto_webhook_url;
-    ac.report_capacity = 0; /* e-mail reports are ordertrack-poller's */
+    if (!a->smtp_url)
+        ac.report_capacity = 0; /* no alerts.email: nothing would take them */
     ac.timeout_ms = ALERT_TIMEOUT_MS;
     ac.userdata = h;
     ac.lookup = alert_lookup;
@@ -294,9 +326,6 @@ static int alerts_open(struct host *h, const otd_alerts_config *a)
         fprintf(stderr, "ordertrackd: alerts.%s: %s\n", e.field[0] ? e.field : "", e.message);
         return e.code == OT_EINVAL ? OTD_EXIT_CONFIG : 1;
     }
-    if (a->smtp_url)
-        fprintf(stderr, "ordertrackd: alerts.email: e-mail reports are sent by "
-                        "ordertrack-poller; ordertrackd ignores them\n");
     return 0;
 #else
     (void)h;

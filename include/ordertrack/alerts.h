@@ -13,6 +13,11 @@
  * The message formats are pure functions, usable without a dispatcher: the Slack
  * incoming-webhook JSON, the RTO webhook JSON (our contract with the CRM, docs/alerts.md) and
  * an RFC 5322 e-mail summary report, which libordertrack-curl's ot_curl_smtp_send() sends.
+ *
+ * Since 1.1: integration health (ot_alerts_integration(): one alert when an integration such
+ * as a courier tracker starts failing, one when it works again, silence in between), Slack
+ * messages grouped per flush (several alerts of one kind and detail make one message listing
+ * their orders, at most OT_ALERTS_GROUP_MAX_ORDERS of them) and ot_alerts_report_if_any().
  */
 #ifndef ORDERTRACK_ALERTS_H
 #define ORDERTRACK_ALERTS_H
@@ -25,17 +30,29 @@
 #include "http.h"
 #include "sys/notice.h"
 
-#define OT_ALERT_VERSION 1
+/**
+ * Alert kinds beyond the notice kinds (ot_notice_kind 1..7, sys/notice.h, which keeps 8 and 9
+ * free for these): raised by ot_alerts_integration(), never by the tracker. Values are never
+ * renumbered.
+ */
+typedef enum ot_alert_kind {
+    OT_ALERT_INTEGRATION_DOWN = 8,      /**< an integration started failing; detail: the reason */
+    OT_ALERT_INTEGRATION_RECOVERED = 9  /**< it works again; detail: "down since <time>, N
+                                             failed runs" */
+} ot_alert_kind;
+
+#define OT_ALERT_VERSION 2
 
 /**
- * One alert: a notice plus what the notice does not carry (the courier and AWB). Filled by
- * the caller; every string is borrowed for the duration of the call and must be UTF-8.
- * Version 1 members are all of the following; new members are only appended.
+ * One alert: a notice plus what the notice does not carry (the courier and AWB), or an
+ * integration alert. Filled by the caller; every string is borrowed for the duration of the
+ * call and must be UTF-8. Version 1: the members up to `detail`; version 2 adds
+ * `integration`. New members are only appended.
  */
 typedef struct ot_alert {
     unsigned version;       /**< OT_ALERT_VERSION */
-    int kind;               /**< ot_notice_kind (1..7) */
-    const char *order_id;   /**< required */
+    int kind;               /**< ot_notice_kind (1..7) or ot_alert_kind (8, 9) */
+    const char *order_id;   /**< required for notice kinds; NULL for integration kinds */
     const char *store_id;   /**< NULL: unknown */
     const char *courier;    /**< delivery_provider wire name ("delhivery"), NULL: unknown */
     const char *awb;        /**< delivery_tracking_id (AWB or LR number), NULL: unknown */
@@ -44,16 +61,29 @@ typedef struct ot_alert {
     int from_shipment;      /**< ot_shipment_status before (0: none) */
     int to_shipment;        /**< ot_shipment_status after (0: none) */
     int64_t time_ms;        /**< when it happened, ms since the epoch (UTC) */
-    const char *detail;     /**< alert reason, SLA stage or issue type; NULL: none */
+    const char *detail;     /**< alert reason, SLA stage or issue type; for integration kinds
+                                 the failure or the outage; NULL: none */
+    const char *integration; /**< (since 2) required for integration kinds, the name the
+                                  host gave ("delhivery_b2c"); NULL for notice kinds */
 } ot_alert;
 
-#define OT_ALERT_INIT { OT_ALERT_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL }
+#define OT_ALERT_INIT { OT_ALERT_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 
 /** Bit of notice kind `k` in ot_alerts_config.slack_kinds. */
 #define OT_ALERTS_KIND_BIT(k) (1u << (unsigned)(k))
-/** Kinds sent to Slack by default: ALERT and SLA_BREACH. */
-#define OT_ALERTS_SLACK_KINDS_DEFAULT \
-    (OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH))
+/** Kinds sent to Slack by default: ALERT, SLA_BREACH and the integration kinds. */
+#define OT_ALERTS_SLACK_KINDS_DEFAULT                                                    \
+    (OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) |     \
+     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                     \
+     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED))
+
+/**
+ * A flush sends the Slack alerts of one kind and detail (e.g. every `sla_breach` `no_scan`
+ * queued since the previous flush) as one message listing their orders: the first
+ * OT_ALERTS_GROUP_MAX_ORDERS, then "and N more". A kind and detail met once gets its own
+ * message with every field. Integration alerts and the RTO webhook are never grouped.
+ */
+#define OT_ALERTS_GROUP_MAX_ORDERS 20
 
 #define OT_ALERTS_CONFIG_VERSION 1
 
@@ -91,7 +121,9 @@ typedef struct ot_alerts_config {
 #define OT_ALERTS_REPORT_KINDS_DEFAULT                                                   \
     (OT_ALERTS_KIND_BIT(OT_NOTICE_ISSUE_RAISED) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_WARNING) | \
      OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) | OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) |        \
-     OT_ALERTS_KIND_BIT(OT_NOTICE_RTO_STARTED))
+     OT_ALERTS_KIND_BIT(OT_NOTICE_RTO_STARTED) |                                            \
+     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                        \
+     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED))
 
 #define OT_ALERTS_CONFIG_INIT                                                           \
     { OT_ALERTS_CONFIG_VERSION, NULL, NULL, NULL, NULL, NULL, OT_ALERTS_SLACK_KINDS_DEFAULT, \
@@ -151,7 +183,8 @@ OT_EXTERN int ot_alerts_stats_init(ot_alerts_stats *stats, unsigned version, ot_
 OT_EXTERN int ot_alerts_email_init(ot_alerts_email *email, unsigned version, ot_error *err);
 
 /**
- * Wire name of a notice kind ("alert", "sla_breach", "rto_started", ...) into `*name`
+ * Wire name of a notice or alert kind ("alert", "sla_breach", "rto_started",
+ * "integration_down", "integration_recovered", ...) into `*name`
  * (static). OT_EINVAL for an unknown kind.
  */
 OT_EXTERN int ot_alert_kind_to_string(const char **name, int kind, ot_error *err);
@@ -222,6 +255,35 @@ OT_EXTERN int ot_alerts_flush(ot_alerts *alerts, ot_alerts_stats *stats, ot_erro
  */
 OT_EXTERN int ot_alerts_report(char **message, size_t *len, ot_alerts *alerts,
                                const ot_alerts_email *email, ot_error *err);
+
+/**
+ * (Since 1.1) As ot_alerts_report(), but only when something happened: when no alert waits
+ * for the report (none queued since the previous report, none omitted), `*message` is NULL
+ * and the answer 0, and nothing is formatted. The check and the taking are one step, so two
+ * threads never both send the same alerts or an empty report.
+ */
+OT_EXTERN int ot_alerts_report_if_any(char **message, size_t *len, ot_alerts *alerts,
+                                      const ot_alerts_email *email, ot_error *err);
+
+/**
+ * (Since 1.1) Record the outcome of one run of `integration` (a name of the host's choosing,
+ * e.g. the poller's tracker "delhivery_b2c"; UTF-8 text, 1..256 bytes) and queue an alert on
+ * a change of health only:
+ * - `ok` 0 while the integration is up (or not yet known): it goes down, and one
+ *   OT_ALERT_INTEGRATION_DOWN alert is queued with `reason` (NULL: "failed"; control
+ *   characters become spaces, cut at 256 bytes) as its detail;
+ * - `ok` 0 while it is down: counted as one more failed run, nothing is queued;
+ * - `ok` 1 while it is down: it is up again and one OT_ALERT_INTEGRATION_RECOVERED alert is
+ *   queued ("down since <time of the first failure>, N failed runs");
+ * - `ok` 1 while it is up: nothing.
+ * The alerts go where their kinds are configured (Slack and the report by default) and are
+ * delivered by the next flush. The state is kept per name in the dispatcher (at most 1024
+ * names, OT_ELIMIT beyond), not across processes. `time_ms`: when the run ended, ms since the
+ * epoch; 0: now. OT_EINVAL names a bad argument; OT_ELIMIT (counted as overflow) when the
+ * queue is full: the change is recorded all the same. Thread-safe.
+ */
+OT_EXTERN int ot_alerts_integration(ot_alerts *alerts, const char *integration, int ok,
+                                    const char *reason, int64_t time_ms, ot_error *err);
 
 OT_END_DECLS
 

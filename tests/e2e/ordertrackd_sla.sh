@@ -4,14 +4,20 @@
 # SLA sweep (tiny limits.sla_sweep_ms) notifies it once, counted in
 # ordertrack_sla_breaches_total; a cancelled order, the SLA breach and an RTO reach a local
 # webhook receiver (tests/e2e/receiver.py on 127.0.0.1) as Slack and RTO webhook messages;
-# the alerts block refuses unknown fields (exit 2, the field named); SIGTERM stops cleanly.
+# alerts.email: an e-mail report after the SLA sweep that found something (to
+# tests/e2e/smtp_receiver.py), none while nothing happens; the alerts block refuses unknown
+# fields (exit 2, the field named); SIGTERM stops cleanly.
 set -u
 bin=$1
 tmp=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 
 rpid=
-stop_receiver() { if [ -n "$rpid" ]; then kill -TERM "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rpid=; fi; }
+spid=
+stop_receiver() {
+  for p in $rpid $spid; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rpid=; spid=
+}
 trap 'stop_receiver; cleanup' EXIT
 
 python3 "$(dirname "$0")/receiver.py" "$tmp/rport" "$tmp/received" &
@@ -19,6 +25,11 @@ rpid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/rport" ] && break; sleep 0.05; done
 rport=$(cat "$tmp/rport" 2>/dev/null)
 if [ -z "$rport" ]; then echo "FAIL: the webhook receiver did not start" >&2; exit 1; fi
+python3 "$(dirname "$0")/smtp_receiver.py" "$tmp/sport" "$tmp/mails" &
+spid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/sport" ] && break; sleep 0.05; done
+sport=$(cat "$tmp/sport" 2>/dev/null)
+if [ -z "$sport" ]; then echo "FAIL: the SMTP receiver did not start" >&2; exit 1; fi
 
 cat > "$tmp/config.json" <<JSON
 {
@@ -30,7 +41,7 @@ cat > "$tmp/config.json" <<JSON
   "sla": {"store_acknowledgment_ms": 300},
   "alerts": {"slack_webhook_url": "http://127.0.0.1:$rport/slack/T000/B000/secret",
              "rto_webhook_url": "http://127.0.0.1:$rport/crm/rto",
-             "email": {"smtp_url": "smtp://127.0.0.1:1", "from": "a@example.com",
+             "email": {"smtp_url": "smtp://127.0.0.1:$sport", "from": "a@example.com",
                        "to": ["ops@example.com"]}}
 }
 JSON
@@ -60,9 +71,12 @@ received() {
   return 1
 }
 
+# mails: the number of e-mails received so far
+mails() { if [ -f "$tmp/mails" ]; then wc -l < "$tmp/mails" | tr -d ' '; else echo 0; fi; }
+
 start main --config "$tmp/config.json"
-if grep -q "alerts.email: e-mail reports are sent by ordertrack-poller" "$log"; then ok
-else bad "alerts.email not reported as unused: $(cat "$log")"; fi
+sleep 0.4
+if [ "$(mails)" -eq 0 ]; then ok; else bad "a report while nothing happened: $(cat "$tmp/mails")"; fi
 
 # ---- /sla from the library: the store acknowledgment over its 300 ms ----
 init o-1
@@ -92,6 +106,13 @@ metric 'ordertrack_sla_breaches_total{stage="store_acknowledgment"}' 1 "breach n
 metric 'ordertrack_transitions_total{status="store_notified"}' 1 "transition counted once"
 if received '"path": "/slack/T000/B000/secret".*SLA breach (store_acknowledgment).*o-1'; then ok
 else bad "no Slack message for the SLA breach: $(cat "$tmp/received" 2>/dev/null)"; fi
+for _ in $(seq 1 100); do grep -q 'SLA breach (store_acknowledgment)' "$tmp/mails" 2>/dev/null && break; sleep 0.05; done
+if grep -q 'SLA breach (store_acknowledgment): order o-1' "$tmp/mails" 2>/dev/null \
+   && grep -q '"to": \["<ops@example.com>"\]' "$tmp/mails"; then ok
+else bad "no e-mail report of the SLA breach: $(cat "$tmp/mails" 2>/dev/null)"; fi
+n_mails=$(mails)
+sleep 0.5                                       # five quiet sweeps: no report
+if [ "$(mails)" -eq "$n_mails" ]; then ok; else bad "reports without alerts: $(mails) > $n_mails"; fi
 expect 200 "store_ack_timeout" -H "$A" "$base/tracking/orders/o-1"
 jq_is '[.issues[] | select(.issue_type == "store_ack_timeout")] | length' 1 "store-ack sweep still runs"
 

@@ -288,7 +288,7 @@ static const struct {
      "bad.json: alerts.email.to[0]: must be an e-mail address"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
      "{\"email\": {\"from\": \"a@b\", \"to\": [\"c@d\"]}}}",
-     "bad.json: alerts.email.smtp_url: required"},
+     "bad.json: alerts.email.smtp_url: is required"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
      "bad.json: line 1"},
     {"{\"api_keys\": ", "bad.json: line 1, column"},

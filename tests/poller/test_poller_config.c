@@ -50,7 +50,7 @@ static const char example[] =
     " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.test/x\","
     "   \"rto_webhook_url\": \"https://crm.test/rto\","
     "   \"email\": {\"smtp_url\": \"smtp://mail.test:25\", \"from\": \"ops@x.test\","
-    "             \"to\": [\"a@x.test\", \"b@x.test\"]}},"
+    "             \"to\": [\"a@x.test\", \"b@x.test\"], \"daily_digest_at\": \"08:30\"}},"
     " \"pii\": {\"key_id\": \"2026-12\","
     "   \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}}";
 
@@ -87,6 +87,10 @@ static void test_example_loads(void **state)
     assert_int_equal(t->workers, 1);
     assert_null(otp_config_tracker(&cfg, "nope"));
     assert_int_equal(cfg.alerts.n_email_to, 2);
+    assert_int_equal(cfg.alerts.digest_minute, 8 * 60 + 30);
+    /* the next digest: later today, or tomorrow once the time has passed (UTC) */
+    assert_int_equal(otc_alerts_digest_next(&cfg.alerts, 0), 30600000);
+    assert_int_equal(otc_alerts_digest_next(&cfg.alerts, 30600000), 30600000 + 86400000);
     otp_config_free(&cfg);
 }
 
@@ -161,6 +165,20 @@ static void test_refused_files_name_the_field(void **state)
          " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
          " \"pii\": {\"key_id\": \"k\", \"key_file\": \"/nonexistent/k\"}}",
          "pii.key_file: /nonexistent/k: No such file"},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
+         " \"alerts\": {\"email\": {\"smtp_url\": \"smtp://x\", \"from\": \"f@x\", \"to\": [\"a@x\"],"
+         " \"daily_digest_at\": \"8:00\"}}}",
+         "alerts.email.daily_digest_at: must be \"HH:MM\""},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
+         " \"alerts\": {\"email\": {\"smtp_url\": \"smtp://x\", \"from\": \"f@x\", \"to\": [\"a@x\"],"
+         " \"daily_digest_at\": \"23:60\"}}}",
+         "alerts.email.daily_digest_at: must be \"HH:MM\""},
+        {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}},"
+         " \"trackers\": [{\"name\": \"a\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}],"
+         " \"alerts\": {\"slack_webhook_url\": \"ftp://x\"}}",
+         "alerts.slack_webhook_url: must be an http:// or https:// URL"},
     };
     size_t i;
     (void)state;

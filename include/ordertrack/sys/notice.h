@@ -16,7 +16,8 @@
 #include "../export.h"
 #include "../error.h"
 
-/** What happened. Values are never renumbered. */
+/** What happened. Values are never renumbered; 8 and 9 are taken by the integration kinds
+ *  of ordertrack/alerts.h (ot_alert_kind), so a new notice kind starts at 10. */
 typedef enum ot_notice_kind {
     OT_NOTICE_UNKNOWN = 0,
     OT_NOTICE_STATUS_CHANGED = 1,   /**< current_status changed: from_status → to_status */

@@ -9,8 +9,12 @@
 
 /* Longest string member of an alert, in bytes. */
 #define OT__ALERT_STRING_MAX 256
-/* Kinds 1..OT__ALERT_KIND_MAX are known. */
-#define OT__ALERT_KIND_MAX 7
+/* Kinds 1..OT__ALERT_KIND_MAX are known: the notice kinds 1..OT__NOTICE_KIND_MAX, then the
+ * integration kinds. */
+#define OT__ALERT_KIND_MAX 9
+#define OT__NOTICE_KIND_MAX 7
+#define OT__ALERT_IS_INTEGRATION(k) \
+    ((k) == OT_ALERT_INTEGRATION_DOWN || (k) == OT_ALERT_INTEGRATION_RECOVERED)
 
 /* A growing string; `failed` latches the first allocation failure. */
 typedef struct ot__strbuf {
@@ -38,9 +42,23 @@ void ot__url_redact(char *buf, size_t size, const char *url);
  * character; else OT_EINVAL naming `field` (never printing the URL). */
 int ot__alerts_check_url(const char *url, const char *field, ot_error *err);
 
-/* 0 when `alert` is usable (version, kind, strings, states, time); else OT_EINVAL or
- * OT_EVERSION naming the member, prefixed with `what` ("alert", "alerts[3]"). */
-int ot__alert_check(const ot_alert *alert, const char *what, ot_error *err);
+/* Bytes of an ot_alert of `version` (a known one). */
+size_t ot__alert_size(unsigned version);
+
+/* Copy the caller's `alert` (of its own version) into `*out` as the current version, the
+ * newer members zeroed, and check it: 0 when usable (version, kind, strings, states, time);
+ * else OT_EINVAL or OT_EVERSION naming the member, prefixed with `what` ("alert",
+ * "alerts[3]"). */
+int ot__alert_load(ot_alert *out, const ot_alert *alert, const char *what, ot_error *err);
+
+/* ot_alerts_email_format of loaded alerts (checked, the current version). */
+int ot__alerts_email_make(char **message, size_t *len, const ot_alerts_email *email,
+                          const ot_alert *alerts, size_t n, ot_error *err);
+
+/* The Slack message of several alerts of one kind and detail: a header "<title>: N orders"
+ * and the first `cap` orders (order, store, courier, AWB where known), then "and N more". */
+int ot__alert_slack_group_json(char **json, size_t *len, const ot_alert *const *alerts,
+                               size_t n, size_t cap, ot_error *err);
 
 /* One-line summary: "Order alert (lost): order O1, store S1, courier delhivery, AWB 123,
  * shipment in transit → lost, status in_transit → failed" (known parts only). */

@@ -7,8 +7,10 @@
 #include "alloc_internal.h"
 #include "alerts_internal.h"
 #include "hash_internal.h"
+#include "time_internal.h"
 
 #define MAX_CAPACITY 1000000u
+#define MAX_INTEGRATIONS 1024
 #define MAX_TIMEOUT_MS 86400000
 #define COURIER_SIZE 64
 #define AWB_SIZE 128
@@ -16,6 +18,14 @@
 enum { TARGET_SLACK = 1u, TARGET_RTO = 2u };
 /* deliver(): the receiver refused the message itself (400, 413, 422); resending cannot help. */
 #define REJECTED 1
+
+/* The health of one integration (ot_alerts_integration). */
+struct integration {
+    char *name;
+    int down;
+    int64_t since_ms;              /* first failure of the current outage */
+    uint64_t failed_runs;          /* in the current outage */
+};
 
 /* A queued alert: its own copy of every string, and the targets still to deliver. */
 struct item {
@@ -49,18 +59,23 @@ struct ot_alerts {
     size_t report_capacity, report_count;
     uint64_t report_omitted;
     uint64_t overflow, lost;       /* since the previous flush */
+
+    pthread_mutex_t health_lock;   /* the integrations; taken before `lock` */
+    struct integration *integrations;
+    size_t integration_count;
 };
 
 /* One allocation holding the item and copies of the alert's strings. */
 static struct item *item_new(const ot_alert *a, unsigned targets)
 {
-    const char *src[5] = {a->order_id, a->store_id, a->courier, a->awb, a->detail};
-    const char **dst[5];
+    const char *src[6] = {a->order_id, a->store_id, a->courier, a->awb, a->detail,
+                          a->integration};
+    const char **dst[6];
     size_t size = sizeof(struct item), i, n;
     struct item *it;
     char *p;
 
-    for (i = 0; i < 5; i++)
+    for (i = 0; i < 6; i++)
         size += src[i] ? strlen(src[i]) + 1 : 0;
     it = ot__malloc(size);
     if (!it)
@@ -71,9 +86,9 @@ static struct item *item_new(const ot_alert *a, unsigned targets)
     it->looked_up = 0;
     it->courier[0] = it->awb[0] = '\0';
     dst[0] = &it->alert.order_id, dst[1] = &it->alert.store_id, dst[2] = &it->alert.courier;
-    dst[3] = &it->alert.awb, dst[4] = &it->alert.detail;
+    dst[3] = &it->alert.awb, dst[4] = &it->alert.detail, dst[5] = &it->alert.integration;
     p = it->strings;
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < 6; i++) {
         if (!src[i])
             continue;
         n = strlen(src[i]) + 1;
@@ -160,8 +175,12 @@ void ot_alerts_free(ot_alerts *a)
     ot__free(a->rto_url);
     ot__free(a->rto_auth_name);
     ot__free(a->rto_auth_value);
+    for (i = 0; i < a->integration_count; i++)
+        ot__free(a->integrations[i].name);
+    ot__free(a->integrations);
     pthread_mutex_destroy(&a->lock);
     pthread_mutex_destroy(&a->flush_lock);
+    pthread_mutex_destroy(&a->health_lock);
     ot__free(a);
 }
 
@@ -184,6 +203,12 @@ int ot_alerts_new(ot_alerts **out, const ot_alerts_config *c, ot_error *err)
     }
     if (pthread_mutex_init(&a->flush_lock, NULL) != 0) {
         pthread_mutex_destroy(&a->lock);
+        ot__free(a);
+        return ot__error_set(err, OT_ENOMEM, "cannot create a mutex");
+    }
+    if (pthread_mutex_init(&a->health_lock, NULL) != 0) {
+        pthread_mutex_destroy(&a->lock);
+        pthread_mutex_destroy(&a->flush_lock);
         ot__free(a);
         return ot__error_set(err, OT_ENOMEM, "cannot create a mutex");
     }
@@ -260,21 +285,143 @@ static int enqueue(ot_alerts *a, const ot_alert *alert)
     return rc;
 }
 
+/* "order O1" or "integration delhivery_b2c": what an alert is about, for messages. */
+static const char *subject_of(const ot_alert *a, const char **name)
+{
+    *name = a->order_id ? a->order_id : a->integration;
+    return a->order_id ? "order" : "integration";
+}
+
+/* enqueue() with its failures as errors. */
+static int enqueue_checked(ot_alerts *a, const ot_alert *alert, ot_error *err)
+{
+    const char *name, *what = subject_of(alert, &name);
+    int rc = enqueue(a, alert);
+    if (rc == OT_ELIMIT)
+        return ot__error_set(err, rc, "alert queue full (%zu alerts): %s %s not queued",
+                             a->queue_capacity, what, name);
+    if (rc)
+        return ot__error_set(err, rc, "out of memory queueing an alert for %s %s", what, name);
+    return 0;
+}
+
 int ot_alerts_push(ot_alerts *a, const ot_alert *alert, ot_error *err)
 {
+    ot_alert copy;
     int rc;
     if (!a)
         return ot__error_field(err, OT_EINVAL, "alerts", "alerts is NULL");
-    if ((rc = ot__alert_check(alert, "alert", err)) != 0)
+    if ((rc = ot__alert_load(&copy, alert, "alert", err)) != 0)
         return rc;
-    rc = enqueue(a, alert);
-    if (rc == OT_ELIMIT)
-        return ot__error_set(err, rc, "alert queue full (%zu alerts): order %s not queued",
-                             a->queue_capacity, alert->order_id);
-    if (rc)
-        return ot__error_set(err, rc, "out of memory queueing an alert for order %s",
-                             alert->order_id);
-    return 0;
+    return enqueue_checked(a, &copy, err);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* `reason` as alert text: control characters become spaces, cut at a character boundary
+ * within OT__ALERT_STRING_MAX bytes; a malformed byte becomes '?'. */
+static void reason_text(char *out, const char *reason)
+{
+    size_t n = 0, len = strlen(reason), i = 0;
+    while (i < len) {
+        size_t k = 1;
+        unsigned char c = (unsigned char)reason[i];
+        if (c >= 0xc0)
+            k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (i + k > len || !ot__text_valid(reason + i, k)) {
+            k = 1;
+            c = c < 0x20 || c == 0x7f ? ' ' : '?';
+            if (n + 1 > OT__ALERT_STRING_MAX)
+                break;
+            out[n++] = (char)c;
+        } else {
+            if (n + k > OT__ALERT_STRING_MAX)
+                break;
+            memcpy(out + n, reason + i, k);
+            n += k;
+        }
+        i += k;
+    }
+    out[n] = '\0';
+}
+
+/* The state of `name`, added (up) when new; NULL when no room or memory. Under health_lock. */
+static struct integration *integration_of(ot_alerts *a, const char *name)
+{
+    struct integration *list;
+    size_t i;
+    for (i = 0; i < a->integration_count; i++)
+        if (strcmp(a->integrations[i].name, name) == 0)
+            return &a->integrations[i];
+    if (a->integration_count == MAX_INTEGRATIONS)
+        return NULL;
+    list = ot__realloc(a->integrations, (a->integration_count + 1) * sizeof *list);
+    if (!list)
+        return NULL;
+    a->integrations = list;
+    memset(&list[i], 0, sizeof list[i]);
+    if (!(list[i].name = ot__strdup(name)))
+        return NULL;
+    a->integration_count++;
+    return &list[i];
+}
+
+int ot_alerts_integration(ot_alerts *a, const char *integration, int ok, const char *reason,
+                          int64_t time_ms, ot_error *err)
+{
+    ot_alert alert = OT_ALERT_INIT;
+    char detail[OT__ALERT_STRING_MAX + 1], since[OT__TIME_SIZE];
+    struct integration *st;
+    size_t n;
+    int rc = 0;
+
+    if (!a)
+        return ot__error_field(err, OT_EINVAL, "alerts", "alerts is NULL");
+    if (!integration || (n = strlen(integration)) == 0 || n > OT__ALERT_STRING_MAX ||
+        !ot__text_valid(integration, n))
+        return ot__error_field(err, OT_EINVAL, "integration",
+                               "integration must be UTF-8 text of 1..%d bytes without control "
+                               "characters", OT__ALERT_STRING_MAX);
+    if (time_ms == 0)
+        time_ms = now_ms();
+    if (!ot__time_representable(time_ms))
+        return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms %lld is out of range",
+                               (long long)time_ms);
+    alert.integration = integration;
+    alert.time_ms = time_ms;
+    alert.detail = detail;
+    /* Held while queueing, so the alerts of one integration are queued in the order of its
+     * changes even when two threads report it. */
+    pthread_mutex_lock(&a->health_lock);
+    if (!(st = integration_of(a, integration))) {
+        rc = a->integration_count == MAX_INTEGRATIONS
+                 ? ot__error_set(err, OT_ELIMIT, "more than %d integrations", MAX_INTEGRATIONS)
+                 : ot__error_set(err, OT_ENOMEM, "out of memory recording integration %s",
+                                 integration);
+    } else if (!ok && !st->down) {
+        st->down = 1;
+        st->since_ms = time_ms;
+        st->failed_runs = 1;
+        reason_text(detail, reason && reason[0] ? reason : "failed");
+        alert.kind = OT_ALERT_INTEGRATION_DOWN;
+        rc = enqueue_checked(a, &alert, err);
+    } else if (!ok) {
+        st->failed_runs++;
+    } else if (st->down) {
+        st->down = 0;
+        ot__time_format(since, st->since_ms);
+        snprintf(detail, sizeof detail, "down since %s, %llu failed run%s", since,
+                 (unsigned long long)st->failed_runs, st->failed_runs == 1 ? "" : "s");
+        alert.kind = OT_ALERT_INTEGRATION_RECOVERED;
+        rc = enqueue_checked(a, &alert, err);
+    }
+    pthread_mutex_unlock(&a->health_lock);
+    return rc;
 }
 
 static void sink_notify(void *userdata, const ot_notice *n)
@@ -282,7 +429,9 @@ static void sink_notify(void *userdata, const ot_notice *n)
     ot_alerts *a = userdata;
     ot_alert alert = OT_ALERT_INIT;
 
-    if (!a || !n || n->version < 1 || n->kind < 1 || n->kind > OT__ALERT_KIND_MAX)
+    ot_alert loaded;
+
+    if (!a || !n || n->version < 1 || n->kind < 1 || n->kind > OT__NOTICE_KIND_MAX)
         return;                                   /* kinds we do not know are ignored */
     alert.kind = n->kind;
     alert.order_id = n->order_id;
@@ -293,13 +442,13 @@ static void sink_notify(void *userdata, const ot_notice *n)
     alert.to_shipment = n->to_shipment;
     alert.time_ms = n->time_ms;
     alert.detail = n->detail;
-    if (ot__alert_check(&alert, "notice", NULL) != 0) {
+    if (ot__alert_load(&loaded, &alert, "notice", NULL) != 0) {
         pthread_mutex_lock(&a->lock);
         a->lost++;
         pthread_mutex_unlock(&a->lock);
         return;
     }
-    enqueue(a, &alert);
+    enqueue(a, &loaded);
 }
 
 int ot_alerts_sink(ot_notice_sink *sink, ot_alerts *a, ot_error *err)
@@ -330,10 +479,11 @@ static void look_up(ot_alerts *a, struct item *it)
         it->alert.awb = it->awb;
 }
 
-/* Send one message; 0 when the receiver answered 2xx, REJECTED, or a negative code, with
- * `why` filled (the URL redacted: webhook URLs hold tokens). */
-static int deliver(ot_alerts *a, const struct item *it, unsigned target, char *why,
-                   size_t why_size)
+/* POST `body` to `target`; 0 when the receiver answered 2xx, REJECTED, or a negative code,
+ * with `why` filled naming `about` ("order O1", "12 orders"), the URL redacted (webhook URLs
+ * hold tokens). */
+static int post(ot_alerts *a, unsigned target, const char *body, size_t len, const char *about,
+                char *why, size_t why_size)
 {
     ot_http_header headers[3] = {{"Content-Type", "application/json"}};
     ot_http_request req = OT_HTTP_REQUEST_INIT;
@@ -341,27 +491,22 @@ static int deliver(ot_alerts *a, const struct item *it, unsigned target, char *w
     ot_http_response *resp = NULL;
     const char *url = target == TARGET_SLACK ? a->slack_url : a->rto_url;
     const char *name = target == TARGET_SLACK ? "Slack webhook" : "RTO webhook";
-    char redacted[128], key[80], hex[65];
-    char *body = NULL;
-    size_t len = 0, nh = 1;
+    char redacted[96], key[80], hex[65];
+    size_t nh = 1;
     int rc, status;
 
     ot__url_redact(redacted, sizeof redacted, url);
-    rc = target == TARGET_SLACK ? ot_alert_slack_json(&body, &len, &it->alert, NULL)
-                                : ot_alert_rto_json(&body, &len, &it->alert, NULL);
-    if (rc == 0 && target == TARGET_RTO) {
+    if (target == TARGET_RTO) {
         /* The CRM deduplicates on it: a retried or re-flushed event carries the same key. */
-        rc = ot__sha256_hex(hex, body, len, NULL);
+        if ((rc = ot__sha256_hex(hex, body, len, NULL)) != 0) {
+            snprintf(why, why_size, "%s %s: cannot hash %s: %s", name, redacted, about,
+                     ot_strerror(rc));
+            return rc;
+        }
         snprintf(key, sizeof key, "rto-%.32s", hex);
         headers[nh].name = "Idempotency-Key", headers[nh++].value = key;
         if (a->rto_auth_name)
             headers[nh].name = a->rto_auth_name, headers[nh++].value = a->rto_auth_value;
-    }
-    if (rc != 0) {
-        ot__free(body);
-        snprintf(why, why_size, "%s %s: cannot format order %s: %s", name, redacted,
-                 it->alert.order_id, ot_strerror(rc));
-        return rc;
     }
     req.method = "POST";
     req.url = url;
@@ -372,31 +517,66 @@ static int deliver(ot_alerts *a, const struct item *it, unsigned target, char *w
     req.timeout_ms = a->timeout_ms;
     req.flags = OT_HTTP_REQUEST_IDEMPOTENT;   /* receivers tolerate a duplicate; see docs */
     rc = ot_http_client_send(a->http, reqs, 1, &resp, NULL);
-    ot__free(body);
     if (rc != 0) {
-        snprintf(why, why_size, "%s %s: order %s not sent: %s", name, redacted,
-                 it->alert.order_id, ot_strerror(rc));
+        snprintf(why, why_size, "%s %s: %s not sent: %s", name, redacted, about,
+                 ot_strerror(rc));
         return rc;
     }
     status = ot_http_response_status(resp);
     if (status >= 200 && status <= 299) {
         rc = 0;
     } else if (status == 400 || status == 413 || status == 422) {
-        snprintf(why, why_size, "%s %s rejected the message for order %s (%d): dropped", name,
-                 redacted, it->alert.order_id, status);
+        snprintf(why, why_size, "%s %s rejected the message for %s (%d): dropped", name,
+                 redacted, about, status);
         rc = REJECTED;
     } else if (status) {
-        snprintf(why, why_size, "%s %s answered %d for order %s", name, redacted, status,
-                 it->alert.order_id);
+        snprintf(why, why_size, "%s %s answered %d for %s", name, redacted, status, about);
         rc = OT_EHTTP;
     } else {
         rc = ot_http_response_error_code(resp);
-        snprintf(why, why_size, "%s %s failed for order %s: %s", name, redacted,
-                 it->alert.order_id, ot_strerror(rc));   /* its message names the URL */
+        snprintf(why, why_size, "%s %s failed for %s: %s", name, redacted, about,
+                 ot_strerror(rc));   /* its message names the URL */
         rc = rc ? rc : OT_EHTTP;
     }
     ot_http_response_free(resp);
     return rc;
+}
+
+/* Send the message of `it` to `target`: its own, or for Slack, when `n` > 1, the message of
+ * the n alerts of its kind and detail, the first of which are `shown`. Return codes as
+ * post(). */
+static int deliver(ot_alerts *a, const struct item *it, const ot_alert *const *shown, size_t n,
+                   unsigned target, char *why, size_t why_size)
+{
+    char about[96], *body = NULL;
+    const char *name, *what = subject_of(&it->alert, &name);
+    size_t len = 0;
+    int rc;
+
+    if (n > 1) {
+        snprintf(about, sizeof about, "%zu orders", n);
+        rc = ot__alert_slack_group_json(&body, &len, shown, n, OT_ALERTS_GROUP_MAX_ORDERS, NULL);
+    } else {
+        snprintf(about, sizeof about, "%s %.80s", what, name);
+        rc = target == TARGET_SLACK ? ot_alert_slack_json(&body, &len, &it->alert, NULL)
+                                    : ot_alert_rto_json(&body, &len, &it->alert, NULL);
+    }
+    if (rc != 0) {
+        snprintf(why, why_size, "cannot format the message for %s: %s", about,
+                 ot_strerror(rc));
+        return rc;
+    }
+    rc = post(a, target, body, len, about, why, why_size);
+    ot__free(body);
+    return rc;
+}
+
+/* Slack alerts group by kind and detail; integration alerts stand alone. */
+static int same_group(const struct item *x, const struct item *y)
+{
+    const char *dx = x->alert.detail, *dy = y->alert.detail;
+    return x->alert.kind == y->alert.kind && !OT__ALERT_IS_INTEGRATION(x->alert.kind) &&
+           (y->targets & TARGET_SLACK) && (dx == dy || (dx && dy && strcmp(dx, dy) == 0));
 }
 
 /* Move every queued and held item into one ordered array (held first). */
@@ -450,24 +630,35 @@ int ot_alerts_flush(ot_alerts *a, ot_alerts_stats *stats, ot_error *err)
         unsigned t;
         look_up(a, it);
         for (t = TARGET_SLACK; t <= TARGET_RTO; t <<= 1) {
+            const ot_alert *shown[OT_ALERTS_GROUP_MAX_ORDERS];
+            size_t g = 1, j;
             if (!(it->targets & t) || (down & t))
                 continue;
-            rc = deliver(a, it, t, first ? NULL : why, first ? 0 : sizeof why);
-            if (rc == 0) {
+            shown[0] = &it->alert;
+            if (t == TARGET_SLACK)          /* the later alerts of its kind and detail */
+                for (j = i + 1; j < n; j++)
+                    if (same_group(it, items[j]) && g++ < OT_ALERTS_GROUP_MAX_ORDERS) {
+                        look_up(a, items[j]);
+                        shown[g - 1] = &items[j]->alert;
+                    }
+            rc = deliver(a, it, shown, g, t, first ? NULL : why, first ? 0 : sizeof why);
+            if (rc == 0 || rc == REJECTED) {
+                for (j = i + 1; g > 1 && j < n; j++)
+                    if (same_group(it, items[j]))
+                        items[j]->targets &= ~t;
                 it->targets &= ~t;
-                st.sent++;
-            } else if (rc == REJECTED) {
-                it->targets &= ~t;
-                st.failed++;
-                st.dropped++;
-                if (!first)
-                    first = rc;
+                if (rc == 0) {
+                    st.sent++;
+                } else {
+                    st.failed++;
+                    st.dropped += g;
+                }
             } else {
                 down |= t;          /* keep the order: the rest for this target waits */
                 st.failed++;
-                if (!first)
-                    first = rc;
             }
+            if (rc != 0 && !first)
+                first = rc;
         }
     }
     pthread_mutex_lock(&a->lock);
@@ -497,8 +688,9 @@ int ot_alerts_flush(ot_alerts *a, ot_alerts_stats *stats, ot_error *err)
     return 0;
 }
 
-int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_email *email,
-                     ot_error *err)
+/* ot_alerts_report; with `if_any`, nothing (0, *message NULL) when no alert waits. */
+static int report(char **message, size_t *len, ot_alerts *a, const ot_alerts_email *email,
+                  int if_any, ot_error *err)
 {
     ot_alerts_email e;
     struct item **taken;
@@ -514,14 +706,17 @@ int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_
         return ot__error_field(err, OT_EINVAL, "alerts", "alerts is NULL");
     if (!email)
         return ot__error_field(err, OT_EINVAL, "email", "email is NULL");
+    if ((rc = ot__check_version(email->version, OT_ALERTS_EMAIL_VERSION, "email", err)) != 0)
+        return rc;
     e = *email;
-    if (e.date_ms == 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        e.date_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    }
+    if (e.date_ms == 0)
+        e.date_ms = now_ms();
     pthread_mutex_lock(&a->lock);
     n = a->report_count;
+    if (if_any && n == 0 && a->report_omitted == 0) {
+        pthread_mutex_unlock(&a->lock);
+        return 0;
+    }
     taken = n ? ot__malloc(n * sizeof *taken) : NULL;
     list = n ? ot__malloc(n * sizeof *list) : NULL;
     if (n && (!taken || !list)) {
@@ -539,7 +734,7 @@ int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_
     for (i = 0; i < n; i++)
         list[i] = taken[i]->alert;
     e.omitted += omitted;
-    rc = ot_alerts_email_format(message, len, &e, list, n, err);
+    rc = ot__alerts_email_make(message, len, &e, list, n, err);
     if (rc != 0) {
         /* Put the alerts back in front of newer ones so a corrected call reports them. */
         pthread_mutex_lock(&a->lock);
@@ -561,4 +756,16 @@ int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_
     ot__free(taken);
     ot__free(list);
     return rc;
+}
+
+int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_email *email,
+                     ot_error *err)
+{
+    return report(message, len, a, email, 0, err);
+}
+
+int ot_alerts_report_if_any(char **message, size_t *len, ot_alerts *a,
+                            const ot_alerts_email *email, ot_error *err)
+{
+    return report(message, len, a, email, 1, err);
 }

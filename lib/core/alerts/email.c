@@ -1,4 +1,5 @@
 /* The RFC 5322 e-mail summary report of a set of alerts. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -181,13 +182,28 @@ static int build(ot__strbuf *sb, const ot_alerts_email *e, const ot_alert *alert
     return 0;
 }
 
+int ot__alerts_email_make(char **message, size_t *len, const ot_alerts_email *email,
+                          const ot_alert *alerts, size_t n, ot_error *err)
+{
+    ot__strbuf sb = {0};
+    int rc;
+
+    if ((rc = check_email(email, err)) != 0)
+        return rc;
+    if ((rc = build(&sb, email, alerts, n, err)) != 0) {
+        ot__free(sb.data);
+        return rc;
+    }
+    return ot__sb_finish(message, len, &sb, "the e-mail report", err);
+}
+
 int ot_alerts_email_format(char **message, size_t *len, const ot_alerts_email *email,
                            const ot_alert *alerts, size_t n, ot_error *err)
 {
-    ot__strbuf sb = {0};
+    ot_alert *list = NULL;
+    size_t i, stride;
     char what[32];
-    size_t i;
-    int rc;
+    int rc = 0;
 
     if (!message)
         return ot__error_field(err, OT_EINVAL, "message", "message is NULL");
@@ -196,14 +212,22 @@ int ot_alerts_email_format(char **message, size_t *len, const ot_alerts_email *e
         return rc;
     if (n && !alerts)
         return ot__error_field(err, OT_EINVAL, "alerts", "alerts is NULL with n %zu", n);
-    for (i = 0; i < n; i++) {
+    if (n > SIZE_MAX / sizeof *list || (n && !(list = ot__malloc(n * sizeof *list))))
+        return ot__error_set(err, OT_ENOMEM, "out of memory formatting the e-mail report");
+    /* The array's elements have the caller's size: that of alerts[0]'s version. */
+    stride = n ? ot__alert_size(alerts[0].version) : 0;
+    for (i = 0; i < n && rc == 0; i++) {
+        const ot_alert *a = (const ot_alert *)(const void *)((const char *)alerts + i * stride);
         snprintf(what, sizeof what, "alerts[%zu]", i);
-        if ((rc = ot__alert_check(&alerts[i], what, err)) != 0)
-            return rc;
+        if (i && a->version != alerts[0].version)
+            rc = ot__error_field(err, OT_EINVAL, "version",
+                                 "%s.version %u differs from alerts[0].version %u", what,
+                                 a->version, alerts[0].version);
+        else
+            rc = ot__alert_load(&list[i], a, what, err);
     }
-    if ((rc = build(&sb, email, alerts, n, err)) != 0) {
-        ot__free(sb.data);
-        return rc;
-    }
-    return ot__sb_finish(message, len, &sb, "the e-mail report", err);
+    if (rc == 0)
+        rc = ot__alerts_email_make(message, len, email, list, n, err);
+    ot__free(list);
+    return rc;
 }

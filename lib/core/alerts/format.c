@@ -1,4 +1,5 @@
 /* The alert messages: kind names, checks, the one-line summary, Slack and RTO JSON. */
+#include <stddef.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -22,7 +23,17 @@ static const struct kind_info kinds[OT__ALERT_KIND_MAX + 1] = {
     [OT_NOTICE_SLA_BREACH] = {"sla_breach", "SLA breach"},
     [OT_NOTICE_ALERT] = {"alert", "Order alert"},
     [OT_NOTICE_RTO_STARTED] = {"rto_started", "RTO started"},
+    [OT_ALERT_INTEGRATION_DOWN] = {"integration_down", "Integration down"},
+    [OT_ALERT_INTEGRATION_RECOVERED] = {"integration_recovered", "Integration recovered"},
 };
+
+/* Slack refuses a section text longer than 3000 characters. */
+#define SLACK_SECTION_MAX 3000
+
+size_t ot__alert_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_alert) : offsetof(ot_alert, integration);
+}
 
 int ot_alert_init(ot_alert *alert, unsigned version, ot_error *err)
 {
@@ -30,7 +41,7 @@ int ot_alert_init(ot_alert *alert, unsigned version, ot_error *err)
     int rc = ot__check_struct(alert, version, OT_ALERT_VERSION, "alert", err);
     if (rc)
         return rc;
-    *alert = defaults;
+    memcpy(alert, &defaults, ot__alert_size(version));
     alert->version = version;
     return 0;
 }
@@ -113,16 +124,29 @@ static int check_state(int value, int shipment, const char *what, const char *fi
     return 0;
 }
 
-int ot__alert_check(const ot_alert *a, const char *what, ot_error *err)
+int ot__alert_load(ot_alert *out, const ot_alert *in, const char *what, ot_error *err)
 {
-    int rc;
-    if (!a)
+    static const ot_alert defaults = OT_ALERT_INIT;
+    const ot_alert *a = out;
+    int rc, integration;
+    if (!in)
         return ot__error_field(err, OT_EINVAL, what, "%s is NULL", what);
-    if ((rc = ot__check_version(a->version, OT_ALERT_VERSION, what, err)) != 0)
+    if ((rc = ot__check_version(in->version, OT_ALERT_VERSION, what, err)) != 0)
         return rc;
+    *out = defaults;
+    memcpy(out, in, ot__alert_size(in->version));
+    out->version = OT_ALERT_VERSION;
     if (a->kind < 1 || a->kind > OT__ALERT_KIND_MAX)
         return ot__error_field(err, OT_EINVAL, "kind", "%s.kind %d is unknown", what, a->kind);
-    if ((rc = check_string(a->order_id, 1, what, "order_id", err)) != 0 ||
+    integration = OT__ALERT_IS_INTEGRATION(a->kind);
+    if (integration && in->version < 2)
+        return ot__error_field(err, OT_EVERSION, "version",
+                               "%s.kind %s needs alert version 2", what, kinds[a->kind].name);
+    if (!integration && a->integration)
+        return ot__error_field(err, OT_EINVAL, "integration",
+                               "%s.integration is only for the integration kinds", what);
+    if ((rc = check_string(a->order_id, !integration, what, "order_id", err)) != 0 ||
+        (rc = check_string(a->integration, integration, what, "integration", err)) != 0 ||
         (rc = check_string(a->store_id, 0, what, "store_id", err)) != 0 ||
         (rc = check_string(a->courier, 0, what, "courier", err)) != 0 ||
         (rc = check_string(a->awb, 0, what, "awb", err)) != 0 ||
@@ -162,21 +186,33 @@ static int states(ot__strbuf *sb, int from, int to, int shipment)
 
 void ot__alert_title(ot__strbuf *sb, const ot_alert *a)
 {
+    const char *paren = OT__ALERT_IS_INTEGRATION(a->kind) ? a->integration : a->detail;
     ot__sb_adds(sb, kinds[a->kind].title);
-    if (a->detail && a->detail[0])
-        ot__sb_addf(sb, " (%s)", a->detail);
+    if (paren && paren[0])
+        ot__sb_addf(sb, " (%s)", paren);
 }
 
-void ot__alert_summary(ot__strbuf *sb, const ot_alert *a)
+/* ", store S1, courier delhivery, AWB 123" (known parts only). */
+static void order_parts(ot__strbuf *sb, const ot_alert *a)
 {
-    ot__alert_title(sb, a);
-    ot__sb_addf(sb, ": order %s", a->order_id);
     if (a->store_id)
         ot__sb_addf(sb, ", store %s", a->store_id);
     if (a->courier)
         ot__sb_addf(sb, ", courier %s", a->courier);
     if (a->awb)
         ot__sb_addf(sb, ", AWB %s", a->awb);
+}
+
+void ot__alert_summary(ot__strbuf *sb, const ot_alert *a)
+{
+    ot__alert_title(sb, a);
+    if (OT__ALERT_IS_INTEGRATION(a->kind)) {
+        if (a->detail)
+            ot__sb_addf(sb, ": %s", a->detail);
+        return;
+    }
+    ot__sb_addf(sb, ": order %s", a->order_id);
+    order_parts(sb, a);
     if (a->to_shipment) {
         ot__sb_adds(sb, ", shipment ");
         states(sb, a->from_shipment, a->to_shipment, 1);
@@ -236,17 +272,40 @@ static int add_states_field(json_t *fields, const char *label, int from, int to,
     return rc;
 }
 
-/* Slack refuses a header text longer than 150 characters: cut at a character boundary. */
+/* Slack refuses texts longer than its limits (150 characters for a header): cut at a
+ * character boundary below `max` bytes and end with "...". */
+static void clip(ot__strbuf *text, size_t max)
+{
+    size_t n = max - 3;
+    if (text->failed || text->len <= max)
+        return;
+    while (n > 0 && ((unsigned char)text->data[n] & 0xc0) == 0x80)
+        n--;
+    text->len = n;
+    text->data[n] = '\0';
+    ot__sb_adds(text, "...");
+}
+
 static void clip_header(ot__strbuf *title)
 {
-    size_t n = 147;
-    if (title->failed || title->len <= 150)
-        return;
-    while (n > 0 && ((unsigned char)title->data[n] & 0xc0) == 0x80)
-        n--;
-    title->len = n;
-    title->data[n] = '\0';
-    ot__sb_adds(title, "...");
+    clip(title, 150);
+}
+
+/* The fields of an alert's Slack section, or -1 (no memory). */
+static int add_fields(json_t *fields, const ot_alert *a, const char *time)
+{
+    if (OT__ALERT_IS_INTEGRATION(a->kind))
+        return add_field(fields, "Integration", a->integration) ||
+               (a->detail && add_field(fields, a->kind == OT_ALERT_INTEGRATION_DOWN
+                                                   ? "Failure" : "Outage", a->detail)) ||
+               add_field(fields, "Time", time);
+    return add_field(fields, "Order", a->order_id) ||
+           (a->store_id && add_field(fields, "Store", a->store_id)) ||
+           (a->courier && add_field(fields, "Courier", a->courier)) ||
+           (a->awb && add_field(fields, "AWB", a->awb)) ||
+           add_states_field(fields, "Shipment", a->from_shipment, a->to_shipment, 1) ||
+           add_states_field(fields, "Status", a->from_status, a->to_status, 0) ||
+           add_field(fields, "Time", time);
 }
 
 static json_t *slack_body(const ot_alert *a, const char *time)
@@ -260,15 +319,8 @@ static json_t *slack_body(const ot_alert *a, const char *time)
     ot__alert_title(&title, a);
     clip_header(&title);
     bad = bad || text.failed || title.failed;
-    if (!bad) {
-        bad = add_field(fields, "Order", a->order_id) ||
-              (a->store_id && add_field(fields, "Store", a->store_id)) ||
-              (a->courier && add_field(fields, "Courier", a->courier)) ||
-              (a->awb && add_field(fields, "AWB", a->awb)) ||
-              add_states_field(fields, "Shipment", a->from_shipment, a->to_shipment, 1) ||
-              add_states_field(fields, "Status", a->from_status, a->to_status, 0) ||
-              add_field(fields, "Time", time);
-    }
+    if (!bad)
+        bad = add_fields(fields, a, time);
     if (!bad) {
         ot__strbuf esc = {0};
         mrkdwn(&esc, text.data);
@@ -291,24 +343,24 @@ static json_t *rto_body(const ot_alert *a, const char *time)
                      a->courier, "time", time);
 }
 
-static int format_json(char **json, size_t *len, const ot_alert *alert, int rto,
-                       ot_error *err)
+static int format_json(char **json, size_t *len, const ot_alert *in, int rto, ot_error *err)
 {
     char time[OT__TIME_SIZE];
+    ot_alert alert;
     json_t *body;
     int rc;
 
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
     *json = NULL;
-    if ((rc = ot__alert_check(alert, "alert", err)) != 0)
+    if ((rc = ot__alert_load(&alert, in, "alert", err)) != 0)
         return rc;
-    if (rto && alert->kind != OT_NOTICE_RTO_STARTED)
+    if (rto && alert.kind != OT_NOTICE_RTO_STARTED)
         return ot__error_field(err, OT_EINVAL, "kind",
-                               "alert.kind %s is not rto_started", kinds[alert->kind].name);
+                               "alert.kind %s is not rto_started", kinds[alert.kind].name);
     ot__json_init();
-    ot__time_format(time, alert->time_ms);
-    body = rto ? rto_body(alert, time) : slack_body(alert, time);
+    ot__time_format(time, alert.time_ms);
+    body = rto ? rto_body(&alert, time) : slack_body(&alert, time);
     if (!body)
         return ot__error_set(err, OT_ENOMEM, "out of memory formatting the %s message",
                              rto ? "RTO webhook" : "Slack");
@@ -325,4 +377,55 @@ int ot_alert_slack_json(char **json, size_t *len, const ot_alert *alert, ot_erro
 int ot_alert_rto_json(char **json, size_t *len, const ot_alert *alert, ot_error *err)
 {
     return format_json(json, len, alert, 1, err);
+}
+
+int ot__alert_slack_group_json(char **json, size_t *len, const ot_alert *const *alerts,
+                               size_t n, size_t cap, ot_error *err)
+{
+    ot__strbuf title = {0}, list = {0}, text = {0}, esc = {0};
+    json_t *root = NULL;
+    size_t i, shown = n < cap ? n : cap;
+    int rc;
+
+    *json = NULL;
+    ot__alert_title(&title, alerts[0]);
+    ot__sb_addf(&title, ": %zu orders", n);
+    ot__sb_add(&text, title.data ? title.data : "", title.data ? title.len : 0);
+    for (i = 0; i < shown; i++) {
+        ot__strbuf line = {0};
+        ot__sb_adds(&line, alerts[i]->order_id);
+        order_parts(&line, alerts[i]);
+        if (line.failed) {
+            list.failed = 1;
+        } else {
+            ot__sb_adds(&list, i ? "\n" : "");
+            mrkdwn(&list, line.data);
+            ot__sb_addf(&text, "%s%s", i ? "; " : ": ", line.data);
+        }
+        ot__free(line.data);
+    }
+    if (n > shown) {
+        ot__sb_addf(&list, "\nand %zu more", n - shown);
+        ot__sb_addf(&text, "; and %zu more", n - shown);
+    }
+    clip_header(&title);
+    clip(&list, SLACK_SECTION_MAX);
+    if (!text.failed)
+        mrkdwn(&esc, text.data);
+    if (!title.failed && !list.failed && !text.failed && !esc.failed) {
+        ot__json_init();
+        root = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}, {s:s, s:{s:s, s:s}}]}", "text",
+                         esc.data, "blocks", "type", "header", "text", "type", "plain_text",
+                         "text", title.data, "type", "section", "text", "type", "mrkdwn",
+                         "text", list.data);
+    }
+    ot__free(title.data);
+    ot__free(list.data);
+    ot__free(text.data);
+    ot__free(esc.data);
+    if (!root)
+        return ot__error_set(err, OT_ENOMEM, "out of memory formatting the Slack message");
+    rc = ot__json_write(json, len, root, JSON_COMPACT | JSON_PRESERVE_ORDER, err);
+    json_decref(root);
+    return rc;
 }
