@@ -148,9 +148,6 @@ class Deployment(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(body.get("applied"), 1, body)
 
-    def daemon_history(self, order_id):
-        return self.history[order_id]
-
     def order(self, order_id):
         status, body = self.daemon.call("GET", "/tracking/orders/" + order_id)
         self.assertEqual(status, 200, body)
@@ -188,8 +185,6 @@ class Deployment(unittest.TestCase):
                      "o-sr-1": "delivered", "o-sr-2": "lost", "o-sr-3": "delivered",
                      "o-vel-1": "delivered"})
         orders = {o: self.order(o) for o in CUSTOMERS}
-        self.history = {o: self.daemon.call("GET", "/tracking/orders/%s/history" % o)[1][
-            "status_history"] for o in CUSTOMERS}
         for order_id, status in want.items():
             o = orders[order_id]
             self.assertEqual(o["shipment_status"], status, order_id)
@@ -235,6 +230,8 @@ class Deployment(unittest.TestCase):
                 self.assertNotIn(customer, message["body"])
 
         # At rest: no customer id in clear anywhere in the store, sealed tokens instead.
+        histories = {o: self.daemon.call("GET", "/tracking/orders/%s/history" % o)[1][
+            "status_history"] for o in CUSTOMERS}       # with the SLA sweep's entries
         self.assertEqual(self.daemon.stop(), 0, self.daemon.stderr())
         if self.mongo:
             legacy = json.loads(mongo_script(self.mongo, (
@@ -244,7 +241,7 @@ class Deployment(unittest.TestCase):
                 " for o in %r}}))\n") % list(CUSTOMERS)))
             for order_id, o in orders.items():
                 self.assertEqual(legacy["status"][order_id], o["shipment_status"], order_id)
-                self.assertEqual(legacy["history"][order_id], len(self.daemon_history(order_id)),
+                self.assertEqual(legacy["history"][order_id], len(histories[order_id]),
                                  order_id)
         stored = dump_mongo(self.mongo) if self.mongo else dump_sqlite(self.storage[7:])
         self.assertIn(b"otpii:v1:2026-12:", stored)
