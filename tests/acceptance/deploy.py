@@ -10,16 +10,12 @@ database of its own on that server (dropped at the end). With OT_ACCEPTANCE_MONG
 no OT_TEST_MONGODB_URI, the MongoDB wire-protocol double (FAKE_MONGOD, tests/mongo/) is
 started for the run and used instead.
 """
-import http.server
 import json
 import os
 import re
-import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -35,22 +31,45 @@ def env_path(name):
     return value
 
 
-class Recorder:
-    """Things received, with a lock, and a wait for a condition on them."""
+E2E = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e")
 
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.items = []
 
-    def add(self, item):
-        with self.lock:
-            self.items.append(item)
+class Receiver:
+    """One of the end-to-end receivers (tests/e2e/receiver.py for HTTP POSTs: Slack, the RTO
+    webhook; smtp_receiver.py for SMTP) on 127.0.0.1, its log read back as a list: HTTP
+    {path, headers, body, json}, SMTP {from, to, data}."""
+
+    def __init__(self, directory, name, script, scheme):
+        port_file = os.path.join(directory, name + ".port")
+        self.log_path = os.path.join(directory, name + ".jsonl")
+        open(self.log_path, "w").close()
+        self.proc = subprocess.Popen([PYTHON, os.path.join(E2E, script), port_file,
+                                      self.log_path])
+        deadline = time.monotonic() + 10
+        while not os.path.exists(port_file):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(script + " did not start")
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.url = "%s://127.0.0.1:%s" % (scheme, f.read().strip())
 
     def all(self):
-        with self.lock:
-            return list(self.items)
+        items = []
+        with open(self.log_path, encoding="utf-8") as f:
+            for line in f:
+                if not line.endswith("\n"):
+                    break               # being written
+                item = json.loads(line)
+                if "body" in item:
+                    try:
+                        item["json"] = json.loads(item["body"])
+                    except ValueError:
+                        item["json"] = None
+                items.append(item)
+        return items
 
     def wait(self, predicate, timeout=10.0):
+        """What satisfies `predicate`, once anything does (or [] after `timeout` s)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             got = [i for i in self.all() if predicate(i)]
@@ -59,95 +78,17 @@ class Recorder:
             time.sleep(0.05)
         return []
 
-
-class HttpReceiver(Recorder):
-    """POSTs on 127.0.0.1 (Slack, RTO webhook), recorded as {path, headers, body, json}."""
-
-    def __init__(self):
-        super().__init__()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                text = body.decode("utf-8", "replace")
-                try:
-                    doc = json.loads(text)
-                except ValueError:
-                    doc = None
-                outer.add({"path": self.path, "headers": dict(self.headers.items()),
-                           "body": text, "json": doc})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
-class SmtpReceiver(Recorder):
-    """A minimal SMTP server on 127.0.0.1: each message as {from, to, data}."""
+def http_receiver(directory, name):
+    return Receiver(directory, name, "receiver.py", "http")
 
-    def __init__(self):
-        super().__init__()
-        outer = self
 
-        class Handler(socketserver.StreamRequestHandler):
-            def handle(self):
-                self.wfile.write(b"220 localhost ESMTP test\r\n")
-                sender, rcpts = None, []
-                while True:
-                    line = self.rfile.readline()
-                    if not line:
-                        return
-                    cmd = line.decode("ascii", "replace").strip()
-                    upper = cmd.upper()
-                    if upper.startswith("EHLO") or upper.startswith("HELO"):
-                        self.wfile.write(b"250-localhost\r\n250 8BITMIME\r\n")
-                    elif upper.startswith("MAIL FROM:"):
-                        sender = cmd[10:].strip()
-                        self.wfile.write(b"250 OK\r\n")
-                    elif upper.startswith("RCPT TO:"):
-                        rcpts.append(cmd[8:].strip())
-                        self.wfile.write(b"250 OK\r\n")
-                    elif upper == "DATA":
-                        self.wfile.write(b"354 go ahead\r\n")
-                        data = []
-                        while True:
-                            l = self.rfile.readline()
-                            if not l or l in (b".\r\n", b".\n"):
-                                break
-                            data.append(l.decode("utf-8", "replace"))
-                        outer.add({"from": sender, "to": rcpts, "data": "".join(data)})
-                        sender, rcpts = None, []
-                        self.wfile.write(b"250 OK\r\n")
-                    elif upper == "QUIT":
-                        self.wfile.write(b"221 bye\r\n")
-                        return
-                    else:
-                        self.wfile.write(b"250 OK\r\n")
-
-        class Server(socketserver.ThreadingTCPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.url = "smtp://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+def smtp_receiver(directory, name="smtp"):
+    return Receiver(directory, name, "smtp_receiver.py", "smtp")
 
 
 class Simulator:

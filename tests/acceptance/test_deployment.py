@@ -80,8 +80,9 @@ TERMINAL = {"delivered", "rto_delivered", "lost", "destroy", "booking_cancelled"
 class Deployment(unittest.TestCase):
     def setUp(self):
         self.dir = deploy.new_directory("ot-accept-")
-        self.slack, self.crm, self.smtp = (deploy.HttpReceiver(), deploy.HttpReceiver(),
-                                           deploy.SmtpReceiver())
+        self.slack = deploy.http_receiver(self.dir, "slack")
+        self.crm = deploy.http_receiver(self.dir, "crm")
+        self.smtp = deploy.smtp_receiver(self.dir)
         self.sim = deploy.Simulator(self.dir, SCENARIO)
         self.mongo = deploy.mongo_storage("deployment", "ot.legacyOrders=true")
         if self.mongo:      # the seed's order service already holds its orders
