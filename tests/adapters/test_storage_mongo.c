@@ -209,14 +209,17 @@ static int put(ot_storage *st, const char *order_id, int64_t version, int entrie
     return rc;
 }
 
-/* The last command of the double's log whose first key is `name` (and, when `coll` is set,
- * names it), as BSON (bson_destroy), or NULL. */
-static bson_t *last_command(const char *name, const char *coll, const char *db)
+/* The `nth` (from 0; -1: the last) command of the double's log at `path` whose first key is
+ * `name` (and, when `coll` is set, names it) in database `db`, as BSON (bson_destroy), or
+ * NULL. */
+static bson_t *logged_command(const char *path, const char *name, const char *coll,
+                              const char *db, int nth)
 {
-    FILE *f = fopen(log_path, "r");
+    FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t cap = 0;
     bson_t *found = NULL;
+    int n = 0;
     if (!f)
         return NULL;
     while (getline(&line, &cap, f) > 0) {
@@ -228,10 +231,13 @@ static bson_t *last_command(const char *name, const char *coll, const char *db)
         if (bson_iter_init(&it, cmd) && bson_iter_next(&it) &&
             strcmp(bson_iter_key(&it), name) == 0 &&
             (!coll || (BSON_ITER_HOLDS_UTF8(&it) && strcmp(bson_iter_utf8(&it, NULL), coll) == 0)) &&
-            bson_iter_init_find(&it, cmd, "$db") && strcmp(bson_iter_utf8(&it, NULL), db) == 0) {
+            bson_iter_init_find(&it, cmd, "$db") && strcmp(bson_iter_utf8(&it, NULL), db) == 0 &&
+            (nth < 0 || n++ == nth)) {
             if (found)
                 bson_destroy(found);
             found = cmd;
+            if (nth >= 0)
+                break;
         } else {
             bson_destroy(cmd);
         }
@@ -239,6 +245,11 @@ static bson_t *last_command(const char *name, const char *coll, const char *db)
     free(line);
     fclose(f);
     return found;
+}
+
+static bson_t *last_command(const char *name, const char *coll, const char *db)
+{
+    return logged_command(log_path, name, coll, db, -1);
 }
 
 static bson_type_t type_at(const bson_t *doc, const char *path)
@@ -360,15 +371,31 @@ static void test_commands_and_types(void **state)
                      BSON_TYPE_DATE_TIME);
     assert_int_equal(type_at(cmd, "updates.0.upsert"), BSON_TYPE_EOD);
     bson_destroy(cmd);
-    /* the indexes, created at open */
-    assert_non_null(cmd = last_command("createIndexes", "order_tracking", db));
-    assert_string_equal(str_at(cmd, "indexes.0.name"), "store_id_1_order_id_1");
-    assert_int_equal(type_at(cmd, "indexes.0.unique"), BSON_TYPE_BOOL);
-    assert_int_equal(int_at(cmd, "indexes.1.key.order_id"), 1);
-    assert_int_equal(int_at(cmd, "indexes.2.key.customer_id"), 1);
-    assert_int_equal(int_at(cmd, "indexes.3.key.current_status"), 1);
-    assert_int_equal(int_at(cmd, "indexes.4.key.updated_at"), 1);
+    /* the create: a plain insert whose _id is the order id, every member kept */
+    assert_non_null(cmd = last_command("insert", "order_tracking", db));
+    assert_int_equal(count_keys(cmd, "documents"), 1);
+    assert_string_equal(str_at(cmd, "documents.0._id"), "o-cmd");
+    assert_int_equal(type_at(cmd, "documents.0.substitutions"), BSON_TYPE_ARRAY);
+    assert_int_equal(type_at(cmd, "documents.0.delivery_tracking_id"), BSON_TYPE_NULL);
+    assert_int_equal(int_at(cmd, "documents.0.version"), 1);
+    assert_int_equal(str_at(cmd, "documents.0._ot.w")[0] != '\0', 1);
     bson_destroy(cmd);
+    /* the indexes, created at open, each by its own command */
+    {
+        static const char *const names[] = {
+            "store_id_1_order_id_1", "order_id_1", "customer_id_1", "current_status_1",
+            "updated_at_1", "delivery_tracking_id_1", "delivery_provider_1_shipment_status_1"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            cmd = logged_command(log_path, "createIndexes", "order_tracking", db, (int)i);
+            assert_non_null(cmd);
+            assert_int_equal(count_keys(cmd, "indexes"), 1);
+            assert_string_equal(str_at(cmd, "indexes.0.name"), names[i]);
+            assert_int_equal(type_at(cmd, "indexes.0.unique"),
+                             i == 0 ? BSON_TYPE_BOOL : BSON_TYPE_EOD);
+            bson_destroy(cmd);
+        }
+        assert_null(logged_command(log_path, "createIndexes", "order_tracking", db, 7));
+    }
     assert_non_null(cmd = last_command("createIndexes", "order_tracking_idempotency", db));
     assert_int_equal(int_at(cmd, "indexes.0.key.ttl_at"), 1);
     assert_int_equal(int_at(cmd, "indexes.0.expireAfterSeconds"), 0);
