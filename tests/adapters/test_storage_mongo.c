@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mongoc/mongoc.h>
@@ -19,63 +20,72 @@
 #include "storage_conformance.h"
 #include <ordertrack/adapters/mongo.h>
 
+/* A running tests/mongo/fake_mongod.py. */
+struct double_proc {
+    char log[32];
+    char uri[256];
+    pid_t pid;
+    int in;      /* its stdin: it stops when this closes */
+};
+
 static char uri[512];
-static char log_path[] = "/tmp/ot-mongo-log-XXXXXX";
-static pid_t double_pid = -1;
-static int double_stdin = -1;
+static struct double_proc dbl = {.pid = -1, .in = -1};
 static int counter;
 static mongoc_client_t *client;     /* the test's own view of the database */
+#define log_path dbl.log
 
 static int using_double(void)
 {
-    return double_pid > 0;
+    return dbl.pid > 0;
 }
 
-static int start_double(void)
+/* Start a double (`extra`: one more argument, or NULL). */
+static int start_double(struct double_proc *d, const char *extra)
 {
     int in[2], out[2], fd;
     char line[32];
     size_t n = 0;
-    if ((fd = mkstemp(log_path)) < 0)
+    snprintf(d->log, sizeof d->log, "/tmp/ot-mongo-log-XXXXXX");
+    if ((fd = mkstemp(d->log)) < 0)
         return -1;
     close(fd);
     if (pipe(in) != 0 || pipe(out) != 0)
         return -1;
-    if ((double_pid = fork()) < 0)
+    if ((d->pid = fork()) < 0)
         return -1;
-    if (double_pid == 0) {
+    if (d->pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
         close(in[1]);
         close(out[0]);
-        execl("/usr/bin/python3", "python3", OT_TEST_FAKE_MONGOD, "--log", log_path,
+        execl("/usr/bin/python3", "python3", OT_TEST_FAKE_MONGOD, "--log", d->log, extra,
               (char *)NULL);
         _exit(127);
     }
     close(in[0]);
     close(out[1]);
-    double_stdin = in[1];
+    d->in = in[1];
     while (n + 1 < sizeof line && read(out[0], line + n, 1) == 1 && line[n] != '\n')
         n++;
     line[n] = '\0';
     close(out[0]);
     if (atoi(line) <= 0)
         return -1;
-    snprintf(uri, sizeof uri,
+    snprintf(d->uri, sizeof d->uri,
              "mongodb://127.0.0.1:%d/?directConnection=true&serverSelectionTimeoutMS=5000"
              "&connectTimeoutMS=2000&socketTimeoutMS=5000", atoi(line));
     return 0;
 }
 
-static void stop_double(void)
+static void stop_double(struct double_proc *d)
 {
-    if (double_pid <= 0)
+    if (d->pid <= 0)
         return;
-    if (double_stdin >= 0)
-        close(double_stdin);   /* the double stops when its stdin closes */
-    waitpid(double_pid, NULL, 0);
-    double_pid = -1;
-    double_stdin = -1;
+    if (d->in >= 0)
+        close(d->in);
+    waitpid(d->pid, NULL, 0);
+    d->pid = -1;
+    d->in = -1;
 }
 
 static int setup(void **state)
@@ -87,8 +97,10 @@ static int setup(void **state)
     mongoc_init();
     if (env && env[0])
         snprintf(uri, sizeof uri, "%s", env);
-    else if (start_double() != 0)
+    else if (start_double(&dbl, NULL) != 0)
         return -1;
+    else
+        snprintf(uri, sizeof uri, "%s", dbl.uri);
     if (!(u = mongoc_uri_new(uri)))
         return -1;
     client = mongoc_client_new_from_uri(u);
@@ -119,7 +131,7 @@ static int teardown(void **state)
     if (!using_double() && client)
         drop_databases();
     mongoc_client_destroy(client);
-    stop_double();
+    stop_double(&dbl);
     if (!getenv("OT_TEST_KEEP_LOG"))
         unlink(log_path);
     mongoc_cleanup();
@@ -131,18 +143,23 @@ static void db_name(char *buf, size_t size, const char *what)
     snprintf(buf, size, "ot_test_%d_%s_%d", (int)getpid(), what, counter++);
 }
 
-static ot_storage *open_db(const char *db, int legacy)
+static ot_storage *open_at(const char *server, const char *db, int legacy)
 {
     ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
     ot_storage *st = NULL;
     ot_error err;
     o.database = db;
     o.legacy_orders = legacy;
-    if (ot_storage_mongo_open(&st, uri, &o, &err) != 0) {
+    if (ot_storage_mongo_open(&st, server, &o, &err) != 0) {
         fprintf(stderr, "open %s: %s\n", db, err.message);
         return NULL;
     }
     return st;
+}
+
+static ot_storage *open_db(const char *db, int legacy)
+{
+    return open_at(uri, db, legacy);
 }
 
 static ot_storage *mongo_factory(void *ctx)
@@ -209,14 +226,17 @@ static int put(ot_storage *st, const char *order_id, int64_t version, int entrie
     return rc;
 }
 
-/* The last command of the double's log whose first key is `name` (and, when `coll` is set,
- * names it), as BSON (bson_destroy), or NULL. */
-static bson_t *last_command(const char *name, const char *coll, const char *db)
+/* The `nth` (from 0; -1: the last) command of the double's log at `path` whose first key is
+ * `name` (and, when `coll` is set, names it) in database `db`, as BSON (bson_destroy), or
+ * NULL. */
+static bson_t *logged_command(const char *path, const char *name, const char *coll,
+                              const char *db, int nth)
 {
-    FILE *f = fopen(log_path, "r");
+    FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t cap = 0;
     bson_t *found = NULL;
+    int n = 0;
     if (!f)
         return NULL;
     while (getline(&line, &cap, f) > 0) {
@@ -228,10 +248,13 @@ static bson_t *last_command(const char *name, const char *coll, const char *db)
         if (bson_iter_init(&it, cmd) && bson_iter_next(&it) &&
             strcmp(bson_iter_key(&it), name) == 0 &&
             (!coll || (BSON_ITER_HOLDS_UTF8(&it) && strcmp(bson_iter_utf8(&it, NULL), coll) == 0)) &&
-            bson_iter_init_find(&it, cmd, "$db") && strcmp(bson_iter_utf8(&it, NULL), db) == 0) {
+            bson_iter_init_find(&it, cmd, "$db") && strcmp(bson_iter_utf8(&it, NULL), db) == 0 &&
+            (nth < 0 || n++ == nth)) {
             if (found)
                 bson_destroy(found);
             found = cmd;
+            if (nth >= 0)
+                break;
         } else {
             bson_destroy(cmd);
         }
@@ -239,6 +262,17 @@ static bson_t *last_command(const char *name, const char *coll, const char *db)
     free(line);
     fclose(f);
     return found;
+}
+
+static bson_t *last_command_in(const char *path, const char *name, const char *coll,
+                               const char *db)
+{
+    return logged_command(path, name, coll, db, -1);
+}
+
+static bson_t *last_command(const char *name, const char *coll, const char *db)
+{
+    return last_command_in(log_path, name, coll, db);
 }
 
 static bson_type_t type_at(const bson_t *doc, const char *path)
@@ -360,15 +394,31 @@ static void test_commands_and_types(void **state)
                      BSON_TYPE_DATE_TIME);
     assert_int_equal(type_at(cmd, "updates.0.upsert"), BSON_TYPE_EOD);
     bson_destroy(cmd);
-    /* the indexes, created at open */
-    assert_non_null(cmd = last_command("createIndexes", "order_tracking", db));
-    assert_string_equal(str_at(cmd, "indexes.0.name"), "store_id_1_order_id_1");
-    assert_int_equal(type_at(cmd, "indexes.0.unique"), BSON_TYPE_BOOL);
-    assert_int_equal(int_at(cmd, "indexes.1.key.order_id"), 1);
-    assert_int_equal(int_at(cmd, "indexes.2.key.customer_id"), 1);
-    assert_int_equal(int_at(cmd, "indexes.3.key.current_status"), 1);
-    assert_int_equal(int_at(cmd, "indexes.4.key.updated_at"), 1);
+    /* the create: a plain insert whose _id is the order id, every member kept */
+    assert_non_null(cmd = last_command("insert", "order_tracking", db));
+    assert_int_equal(count_keys(cmd, "documents"), 1);
+    assert_string_equal(str_at(cmd, "documents.0._id"), "o-cmd");
+    assert_int_equal(type_at(cmd, "documents.0.substitutions"), BSON_TYPE_ARRAY);
+    assert_int_equal(type_at(cmd, "documents.0.delivery_tracking_id"), BSON_TYPE_NULL);
+    assert_int_equal(int_at(cmd, "documents.0.version"), 1);
+    assert_int_equal(str_at(cmd, "documents.0._ot.w")[0] != '\0', 1);
     bson_destroy(cmd);
+    /* the indexes, created at open, each by its own command */
+    {
+        static const char *const names[] = {
+            "store_id_1_order_id_1", "order_id_1", "customer_id_1", "current_status_1",
+            "updated_at_1", "delivery_tracking_id_1", "delivery_provider_1_shipment_status_1"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            cmd = logged_command(log_path, "createIndexes", "order_tracking", db, (int)i);
+            assert_non_null(cmd);
+            assert_int_equal(count_keys(cmd, "indexes"), 1);
+            assert_string_equal(str_at(cmd, "indexes.0.name"), names[i]);
+            assert_int_equal(type_at(cmd, "indexes.0.unique"),
+                             i == 0 ? BSON_TYPE_BOOL : BSON_TYPE_EOD);
+            bson_destroy(cmd);
+        }
+        assert_null(logged_command(log_path, "createIndexes", "order_tracking", db, 7));
+    }
     assert_non_null(cmd = last_command("createIndexes", "order_tracking_idempotency", db));
     assert_int_equal(int_at(cmd, "indexes.0.key.ttl_at"), 1);
     assert_int_equal(int_at(cmd, "indexes.0.expireAfterSeconds"), 0);
@@ -506,6 +556,86 @@ static void test_threads(void **state)
     ot_storage_close(st);
 }
 
+static mongoc_collection_t *coll(const char *db, const char *name)
+{
+    return mongoc_client_get_collection(client, db, name);
+}
+
+static int64_t count_docs(const char *db, const char *name)
+{
+    mongoc_collection_t *c = coll(db, name);
+    bson_t *all = bson_new();
+    int64_t n = mongoc_collection_count_documents(c, all, NULL, NULL, NULL, NULL);
+    bson_destroy(all);
+    mongoc_collection_destroy(c);
+    return n;
+}
+
+#define CREATORS 6
+
+struct creator {
+    ot_storage *st;
+    pthread_barrier_t *start;
+    int rc;
+};
+
+static void *create_one(void *arg)
+{
+    struct creator *c = arg;
+    pthread_barrier_wait(c->start);
+    c->rc = put(c->st, "o-race", 1, 1, NULL, NULL, NULL);
+    return NULL;
+}
+
+/* Creates of one order id at once: exactly one order, every other create OT_EEXISTS; and a
+ * create of that id in another store is OT_EEXISTS too (the order id is the _id). */
+static void test_concurrent_creates(void **state)
+{
+    struct creator c[CREATORS];
+    pthread_t th[CREATORS];
+    pthread_barrier_t start;
+    ot_storage *st;
+    ot_storage_record rec;
+    ot_order *o, *other = NULL;
+    char db[64], *json = NULL, *p;
+    size_t len;
+    ot_error err;
+    int i, created = 0;
+    (void)state;
+    db_name(db, sizeof db, "race");
+    assert_non_null(st = open_db(db, 0));
+    pthread_barrier_init(&start, NULL, CREATORS);
+    for (i = 0; i < CREATORS; i++) {
+        c[i].st = st;
+        c[i].start = &start;
+        assert_int_equal(pthread_create(&th[i], NULL, create_one, &c[i]), 0);
+    }
+    for (i = 0; i < CREATORS; i++) {
+        pthread_join(th[i], NULL);
+        if (c[i].rc == 0)
+            created++;
+        else
+            assert_int_equal(c[i].rc, OT_EEXISTS);
+    }
+    pthread_barrier_destroy(&start);
+    assert_int_equal(created, 1);
+    assert_int_equal(count_docs(db, "order_tracking"), 1);
+
+    o = record("o-race", 1, 1, NULL);
+    assert_int_equal(ot_order_to_json(&json, &len, o, NULL), 0);
+    assert_non_null(p = strstr(json, "\"store_id\":\"s-1\""));
+    p[strlen("\"store_id\":\"s-")] = '2';
+    assert_int_equal(ot_order_from_json(&other, json, len, NULL), 0);
+    assert_int_equal(ot_storage_record_init(&rec, other, 0, NULL), 0);
+    assert_ot_error(st->create(st->userdata, &rec, NULL, &err), OT_EEXISTS, err);
+    ot_storage_record_release(&rec);
+    assert_int_equal(count_docs(db, "order_tracking"), 1);
+    ot_free(json);
+    ot_order_free(o);
+    ot_order_free(other);
+    ot_storage_close(st);
+}
+
 struct found {
     int calls;
 };
@@ -632,6 +762,107 @@ static void test_legacy_orders(void **state)
     ot_storage_close(st);
 }
 
+/* Whether the server at `client` is FerretDB (buildInfo names ferretdbVersion). */
+static int is_ferretdb(mongoc_client_t *c)
+{
+    bson_t *cmd = BCON_NEW("buildInfo", BCON_INT32(1)), reply;
+    bson_iter_t it;
+    int yes = mongoc_client_command_simple(c, "admin", cmd, NULL, &reply, NULL) &&
+              bson_iter_init_find(&it, &reply, "ferretdbVersion");
+    bson_destroy(&reply);
+    bson_destroy(cmd);
+    return yes;
+}
+
+/* Where FerretDB differs (docs/mongo.md, "FerretDB"): against the double in its --ferretdb
+ * mode (with the commands sent), or a real FerretDB from OT_TEST_MONGODB_URI. No TTL index:
+ * open works and keyed writes delete expired keys; commits hold the order's write lock, which
+ * a dead holder's stale lock does not block; null history members reach orderTracking. */
+static void test_ferretdb(void **state)
+{
+    struct double_proc ferret = {.pid = -1, .in = -1};
+    mongoc_client_t *saved = client;
+    ot_idempotency_record k = OT_IDEMPOTENCY_RECORD_INIT;
+    char db[64];
+    const char *server = uri;
+    mongoc_collection_t *keys;
+    ot_storage *st;
+    bson_t *doc, *cmd;
+    (void)state;
+    if (using_double()) {
+        mongoc_uri_t *u;
+        assert_int_equal(start_double(&ferret, "--ferretdb"), 0);
+        server = ferret.uri;
+        assert_non_null(u = mongoc_uri_new(server));
+        client = mongoc_client_new_from_uri(u);   /* the helpers read this server now */
+        mongoc_uri_destroy(u);
+    } else if (!is_ferretdb(client)) {
+        skip();
+    }
+    db_name(db, sizeof db, "ferret");
+    keys = coll(db, "order_tracking_idempotency");
+    /* a key past its ttl_at, and the lock of a writer that died 60 s ago */
+    doc = BCON_NEW("_id", BCON_UTF8("k-old"), "request_hash", BCON_UTF8("h"),
+                   "ttl_at", BCON_DATE_TIME(1000), "expires_at", BCON_DATE_TIME(1000));
+    assert_true(mongoc_collection_insert_one(keys, doc, NULL, NULL, NULL));
+    bson_destroy(doc);
+    doc = BCON_NEW("_id", "{", "lock", BCON_UTF8("o-f"), "}", "w", BCON_UTF8("dead"),
+                   "at", BCON_DATE_TIME((int64_t)time(NULL) * 1000 - 60000),
+                   "ttl_at", BCON_DATE_TIME((int64_t)time(NULL) * 1000 + 3600000));
+    assert_true(mongoc_collection_insert_one(keys, doc, NULL, NULL, NULL));
+    bson_destroy(doc);
+    mongoc_collection_destroy(keys);
+
+    assert_non_null(st = open_at(server, db, 1));   /* the TTL index refused: still opens */
+    k.key = "k-f1";
+    k.request_hash = "h";
+    k.response = "{}";
+    k.response_len = 2;
+    k.created_at_ms = 1000;
+    k.expires_at_ms = INT64_C(4102444800000);
+    assert_int_equal(put(st, "o-f", 1, 1, "AWB-F", &k, NULL), 0);
+    assert_null(stored_doc(db, "order_tracking_idempotency", "_id", "k-old"));   /* swept */
+    k.key = "k-f2";
+    assert_int_equal(put(st, "o-f", 2, 2, "AWB-F", &k, NULL), 0);   /* the dead lock taken over */
+    ot_storage_close(st);
+    assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-f"));
+    assert_int_equal(int_at(doc, "version"), 2);
+    assert_int_equal(type_at(doc, "substitutions"), BSON_TYPE_ARRAY);
+    bson_destroy(doc);
+    assert_int_equal(count_docs(db, "order_tracking_idempotency"), 2);   /* no lock left */
+    assert_non_null(doc = stored_doc(db, "orderTracking", "status", "store_notified"));
+    assert_int_equal(type_at(doc, "notes"), BSON_TYPE_NULL);
+    bson_destroy(doc);
+
+    if (using_double()) {
+        /* the commit: the lock taken (an insert), the update, the lock released */
+        assert_non_null(cmd = logged_command(ferret.log, "insert", "order_tracking_idempotency",
+                                             db, 4));   /* k-old, dead lock, k-f1, k-f2 */
+        assert_string_equal(str_at(cmd, "documents.0._id.lock"), "o-f");
+        bson_destroy(cmd);
+        assert_non_null(cmd = logged_command(ferret.log, "delete", "order_tracking_idempotency",
+                                             db, -1));
+        assert_string_equal(str_at(cmd, "deletes.0.q._id.lock"), "o-f");
+        assert_int_equal(type_at(cmd, "deletes.0.q.w"), BSON_TYPE_UTF8);
+        bson_destroy(cmd);
+        /* the sweep, on the first keyed write */
+        assert_non_null(cmd = logged_command(ferret.log, "delete", "order_tracking_idempotency",
+                                             db, 1));   /* after key_purge's */
+        assert_int_equal(type_at(cmd, "deletes.0.q.ttl_at.$lte"), BSON_TYPE_DATE_TIME);
+        assert_int_equal(int_at(cmd, "deletes.0.limit"), 0);
+        bson_destroy(cmd);
+        /* the history entry's null notes by $set */
+        assert_non_null(cmd = last_command_in(ferret.log, "update", "orderTracking", db));
+        assert_int_equal(type_at(cmd, "updates.0.u.$set.notes"), BSON_TYPE_NULL);
+        assert_int_equal(type_at(cmd, "updates.0.u.$setOnInsert.notes"), BSON_TYPE_EOD);
+        bson_destroy(cmd);
+        mongoc_client_destroy(client);
+        client = saved;
+        stop_double(&ferret);
+        unlink(ferret.log);
+    }
+}
+
 /* `uri` with `extra` (options) appended to its query string. */
 static void uri_with(char *out, size_t size, const char *extra)
 {
@@ -649,21 +880,6 @@ static void count_uri_warnings(mongoc_log_level_t level, const char *domain,
     (void)data;
     if (level <= MONGOC_LOG_LEVEL_WARNING && strstr(message, "URI option"))
         mongoc_warnings++;
-}
-
-static mongoc_collection_t *coll(const char *db, const char *name)
-{
-    return mongoc_client_get_collection(client, db, name);
-}
-
-static int64_t count_docs(const char *db, const char *name)
-{
-    mongoc_collection_t *c = coll(db, name);
-    bson_t *all = bson_new();
-    int64_t n = mongoc_collection_count_documents(c, all, NULL, NULL, NULL, NULL);
-    bson_destroy(all);
-    mongoc_collection_destroy(c);
-    return n;
 }
 
 static void insert_legacy_order(const char *db, const char *name, const char *field,
@@ -916,11 +1132,8 @@ static void test_failures(void **state)
         snprintf(down_uri, sizeof down_uri, "%s", uri);
         assert_int_equal(ot_storage_mongo_open(&st, down_uri, &d, &err), 0);
         assert_int_equal(put(st, "o-d", 1, 1, NULL, NULL, NULL), 0);
-        kill(double_pid, SIGKILL);
-        waitpid(double_pid, NULL, 0);
-        double_pid = -1;
-        close(double_stdin);
-        double_stdin = -1;
+        kill(dbl.pid, SIGKILL);
+        stop_double(&dbl);
         assert_ot_error(put(st, "o-d", 2, 2, NULL, NULL, &err), OT_ESTORAGE, err);
         assert_non_null(strstr(err.message, "mongodb"));
         ot_storage_close(st);
@@ -1009,6 +1222,8 @@ int main(void)
         cmocka_unit_test(test_existing_indexes),
         cmocka_unit_test(test_tracker_idempotent),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_concurrent_creates),
+        cmocka_unit_test(test_ferretdb),
         cmocka_unit_test(test_pending_keys),
         cmocka_unit_test(test_legacy_orders),
         cmocka_unit_test(test_uri_options),

@@ -8,7 +8,13 @@ serves until stdin closes or it gets SIGTERM. With --log FILE it appends every c
 receives, as one line of canonical extended JSON, so tests can assert the exact documents
 the adapter sent.
 
-Usage: fake_mongod.py [--log FILE] [--port N]
+With --ferretdb it answers where FerretDB 1.24 differs from MongoDB (docs/mongo.md,
+"FerretDB"): buildInfo names `ferretdbVersion`; a TTL index (`expireAfterSeconds`) is
+refused as NotImplemented (238); an upsert leaves `$setOnInsert` fields whose value is null
+or [] out of the inserted document; a createIndexes naming two existing indexes fails (the
+real server drops the connection). Its updates are still atomic (FerretDB's are not).
+
+Usage: fake_mongod.py [--log FILE] [--port N] [--ferretdb]
 """
 import argparse
 import signal
@@ -27,7 +33,8 @@ IGNORED_FIELDS = {"$db", "lsid", "$clusterTime", "$readPreference", "writeConcer
 
 
 class Double:
-    def __init__(self, log_path):
+    def __init__(self, log_path, ferretdb=False):
+        self.ferretdb = ferretdb
         self.client = mongomock.MongoClient()
         self.lock = threading.Lock()
         self.log = open(log_path, "a", encoding="utf-8") if log_path else None
@@ -73,7 +80,10 @@ class Double:
         return {}
 
     def cmd_buildinfo(self, doc, db):
-        return {"version": "5.0.0", "versionArray": [5, 0, 0, 0]}
+        info = {"version": "5.0.0", "versionArray": [5, 0, 0, 0]}
+        if self.ferretdb:
+            info["ferretdbVersion"] = "v1.24.0 (double)"
+        return info
 
     def cmd_endsessions(self, doc, db):
         return {}
@@ -109,6 +119,9 @@ class Double:
         upserted, errors = [], []
         for i, u in enumerate(doc.get("updates", [])):
             op = coll.update_many if u.get("multi") else coll.update_one
+            if self.ferretdb and u.get("upsert") and "$setOnInsert" in u["u"]:
+                u["u"]["$setOnInsert"] = {k: v for k, v in u["u"]["$setOnInsert"].items()
+                                          if v is not None and v != []}
             try:
                 res = op(u["q"], u["u"], upsert=bool(u.get("upsert")))
             except DuplicateKeyError as exc:
@@ -174,6 +187,14 @@ class Double:
     def cmd_createindexes(self, doc, db):
         coll = self.client[db][doc["createIndexes"]]
         before = len(coll.index_information())
+        if self.ferretdb:
+            if any("expireAfterSeconds" in spec for spec in doc.get("indexes", [])):
+                raise OperationFailure(
+                    'Index option "expireAfterSeconds" is not implemented yet', code=238)
+            existing = set(coll.index_information())
+            if sum(spec.get("name") in existing for spec in doc.get("indexes", [])) > 1:
+                raise OperationFailure("two existing indexes in one createIndexes "
+                                       "(FerretDB 1.24 drops the connection)", code=1)
         for spec in doc.get("indexes", []):
             options = {k: v for k, v in spec.items() if k in ("unique", "name", "sparse",
                                                                "expireAfterSeconds")}
@@ -203,9 +224,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--log")
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--ferretdb", action="store_true")
     args = parser.parse_args()
 
-    double = Double(args.log)
+    double = Double(args.log, args.ferretdb)
     server = mockupdb.MockupDB(port=args.port, request_timeout=int(1e6))
     server.autoresponds(double.handle)
     port = server.run()

@@ -14,11 +14,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class FakeMongodTest(unittest.TestCase):
+    extra = []
+
     def setUp(self):
         self.log = tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False).name
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "fake_mongod.py"), "--log", self.log],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            [sys.executable, os.path.join(HERE, "fake_mongod.py"), "--log", self.log]
+            + self.extra, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         port = int(self.proc.stdout.readline())
         self.client = MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
                                   serverSelectionTimeoutMS=5000)
@@ -60,6 +62,27 @@ class FakeMongodTest(unittest.TestCase):
             commands = [json.loads(line) for line in f]
         updates = [c for c in commands if "update" in c]
         self.assertEqual(updates[-1]["updates"][0]["q"]["order_id"], "o9")
+
+
+
+class FerretLikeTest(FakeMongodTest):
+    """--ferretdb: where FerretDB 1.24 answers otherwise."""
+    extra = ["--ferretdb"]
+
+    def test_unique_index_and_ttl(self):
+        from pymongo.errors import OperationFailure
+        self.coll.create_index([("store_id", 1), ("order_id", 1)], unique=True)
+        with self.assertRaises(OperationFailure) as ctx:
+            self.client.ot.idem.create_index([("expires_at", 1)], expireAfterSeconds=0)
+        self.assertEqual(ctx.exception.code, 238)
+        self.assertIn("ferretdbVersion", self.client.admin.command("buildInfo"))
+
+    def test_set_on_insert_drops_empty(self):
+        self.coll.update_one({"order_id": "o1"},
+                             {"$setOnInsert": {"a": None, "b": [], "c": 1},
+                              "$set": {"d": None}}, upsert=True)
+        doc = self.coll.find_one({"order_id": "o1"}, {"_id": 0})
+        self.assertEqual(doc, {"order_id": "o1", "c": 1, "d": None})
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 #ifndef OT_MONGO_INTERNAL_H
 #define OT_MONGO_INTERNAL_H
 
+#include <pthread.h>
+
 #include <mongoc/mongoc.h>
 
 #include "ordertrack/adapters/mongo.h"
@@ -13,11 +15,23 @@ struct store {
     char *database, *collection, *idem_collection;
     int create_indexes, legacy_orders;
     char *orders_collection, *orders_match_field, *history_collection;
+    int lock_writes;            /* the server's updates are not atomic (FerretDB): each
+                                   update of an order holds the order's write lock */
+    int sweep_keys;             /* the server refused the TTL index (FerretDB): keyed writes
+                                   delete expired keys, at most every MG_SWEEP_INTERVAL_MS */
+    pthread_mutex_t sweep_lock; /* next_sweep_ms */
+    int64_t next_sweep_ms;      /* wall clock */
 };
 
 /* How many write nonces of keyed writes an order remembers (`_ot.keys`), to tell whether a
  * pending idempotency key's write was applied. */
 #define MG_KEYS_KEPT 64
+/* After how long (wall clock) an order's write lock is taken over from its holder (which
+ * died between taking and releasing it), and how long a writer waits for a held lock. */
+#define MG_LOCK_LEASE_MS 30000
+#define MG_LOCK_WAIT_MS 5000
+/* How often a store without a TTL index deletes expired keys (the TTL monitor's period). */
+#define MG_SWEEP_INTERVAL_MS 60000
 /* How long (tracker clock) a pending key's write may take before idem_get fences it off. */
 #define MG_PENDING_LEASE_MS 30000
 

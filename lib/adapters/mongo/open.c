@@ -23,6 +23,7 @@ static void store_close(void *userdata)
     struct store *s = userdata;
     if (s->pool)
         mongoc_client_pool_destroy(s->pool);
+    pthread_mutex_destroy(&s->sweep_lock);
     ot_free(s->database);
     ot_free(s->collection);
     ot_free(s->idem_collection);
@@ -53,6 +54,12 @@ static int index_exists_otherwise(const bson_error_t *e)
     return e->code == 85 || e->code == 86;
 }
 
+/* NotImplemented: FerretDB refuses a TTL index (`expireAfterSeconds`) this way. */
+static int ttl_not_implemented(const bson_error_t *e)
+{
+    return e->code == 238;
+}
+
 static int run_create_indexes(mongoc_collection_t *c, const char *coll, const bson_t *indexes,
                               bson_error_t *error)
 {
@@ -67,24 +74,28 @@ static int run_create_indexes(mongoc_collection_t *c, const char *coll, const bs
     return ok ? 0 : -1;
 }
 
-/* One createIndexes command (idempotent: an existing identical index is not an error); when
- * an existing collection has some of them otherwise, each index alone, keeping theirs. */
+/* Each index in its own createIndexes command (idempotent: an existing identical index is not
+ * an error; FerretDB 1.24 drops the connection when one command names two existing indexes).
+ * An index the collection has otherwise is kept; a TTL index the server does not implement
+ * (FerretDB) sets `*no_ttl` when it is not NULL. */
 static int create_indexes(mongoc_client_t *client, const char *db, const char *coll,
-                          bson_t *indexes, ot_error *err)
+                          bson_t *indexes, int *no_ttl, ot_error *err)
 {
     mongoc_collection_t *c = mongoc_client_get_collection(client, db, coll);
     bson_error_t error;
     bson_iter_t it;
     int rc = 0;
-    if (run_create_indexes(c, coll, indexes, &error) != 0) {
-        if (!index_exists_otherwise(&error) || !bson_iter_init(&it, indexes))
-            rc = mg_error(err, &error, "creating indexes");
+    if (bson_iter_init(&it, indexes)) {
         while (rc == 0 && bson_iter_next(&it)) {
             bson_t one;
             bson_init(&one);
             bson_append_iter(&one, "0", 1, &it);
-            if (run_create_indexes(c, coll, &one, &error) != 0 && !index_exists_otherwise(&error))
-                rc = mg_error(err, &error, "creating indexes");
+            if (run_create_indexes(c, coll, &one, &error) != 0) {
+                if (no_ttl && ttl_not_implemented(&error))
+                    *no_ttl = 1;
+                else if (!index_exists_otherwise(&error))
+                    rc = mg_error(err, &error, "creating indexes");
+            }
             bson_destroy(&one);
         }
     }
@@ -103,6 +114,18 @@ static int setup(struct store *s, ot_error *err)
         rc = mg_error(err, &error, "connecting");
     bson_destroy(&reply);
     bson_destroy(ping);
+    if (rc == 0) {
+        /* FerretDB (1.24) applies an update as a read, then a write of the whole document,
+         * without a transaction: the filter on version is no compare-and-set there */
+        bson_t *info = BCON_NEW("buildInfo", BCON_INT32(1));
+        bson_iter_t it;
+        if (!mongoc_client_command_simple(client, "admin", info, NULL, &reply, &error))
+            rc = mg_error(err, &error, "connecting");
+        else if (bson_iter_init_find(&it, &reply, "ferretdbVersion"))
+            s->lock_writes = 1;
+        bson_destroy(&reply);
+        bson_destroy(info);
+    }
     if (rc == 0 && s->create_indexes) {
         /* unique {store_id, order_id}: shardable by store_id; the filter indexes of query */
         bson_t *orders = BCON_NEW(
@@ -123,9 +146,10 @@ static int setup(struct store *s, ot_error *err)
         bson_t *keys = BCON_NEW(
             "0", "{", "key", "{", "ttl_at", BCON_INT32(1), "}",
                  "name", BCON_UTF8("ttl_at_1"), "expireAfterSeconds", BCON_INT32(0), "}");
-        rc = create_indexes(client, s->database, s->collection, orders, err);
-        if (rc == 0)
-            rc = create_indexes(client, s->database, s->idem_collection, keys, err);
+        rc = create_indexes(client, s->database, s->collection, orders, NULL, err);
+        if (rc == 0)   /* no TTL (FerretDB): the store deletes expired keys itself */
+            rc = create_indexes(client, s->database, s->idem_collection, keys, &s->sweep_keys,
+                                err);
         else
             bson_destroy(keys);
     }
@@ -176,6 +200,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
         return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
     memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->sweep_lock, NULL);
     s->database = dup_or(options->database,
                          mongoc_uri_get_database(uri) ? mongoc_uri_get_database(uri)
                                                       : "ordertrack", &oom);

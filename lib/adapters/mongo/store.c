@@ -59,6 +59,84 @@ static void append_date(bson_t *doc, const char *key, int64_t ms)
     bson_append_date_time(doc, key, -1, ms);
 }
 
+/* ---- the order's write lock (servers without atomic updates) ------------------------- */
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* {_id: {lock: order_id}} in the keys collection: an idempotency key's _id is a string, so
+ * the two never meet. */
+static void append_lock_id(bson_t *doc, const char *order_id)
+{
+    bson_t id;
+    bson_append_document_begin(doc, "_id", -1, &id);
+    BSON_APPEND_UTF8(&id, "lock", order_id);
+    bson_append_document_end(doc, &id);
+}
+
+/* Take the write lock of `order_id` when the store needs one (FerretDB: an update there is a
+ * read, then a write of the whole document; two updates of one document at once both match
+ * their filter and the second undoes the first). The lock is an insert only one writer can
+ * make; a held lock is waited for (MG_LOCK_WAIT_MS), one older than MG_LOCK_LEASE_MS taken
+ * over (its holder died). 0, OT_ECONFLICT (still held) or OT_ESTORAGE (nothing locked). */
+static int order_lock(struct session *x, const char *order_id, const char *nonce, ot_error *err)
+{
+    int64_t start = wall_ms(), now;
+    if (!x->s->lock_writes)
+        return 0;
+    for (;;) {
+        const struct timespec pause = {0, 2 * 1000000};
+        bson_t doc, filter, lt, reply;
+        bson_error_t error;
+        bool ok;
+        now = wall_ms();
+        bson_init(&doc);
+        append_lock_id(&doc, order_id);
+        BSON_APPEND_UTF8(&doc, "w", nonce);
+        append_date(&doc, "at", now);
+        append_date(&doc, "ttl_at", now + MG_LOCK_LEASE_MS);   /* TTL/sweep: abandoned locks */
+        ok = mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error);
+        bson_destroy(&doc);
+        if (ok)
+            return 0;
+        if (!is_duplicate(&error))
+            return mg_error(err, &error, "locking the order");
+        bson_init(&filter);
+        append_lock_id(&filter, order_id);
+        bson_append_document_begin(&filter, "at", -1, &lt);
+        append_date(&lt, "$lt", now - MG_LOCK_LEASE_MS);
+        bson_append_document_end(&filter, &lt);
+        ok = mongoc_collection_delete_one(x->keys, &filter, NULL, &reply, NULL) &&
+             reply_count(&reply, "deletedCount") == 1;
+        bson_destroy(&reply);
+        bson_destroy(&filter);
+        if (ok)
+            continue;   /* taken over from a dead holder */
+        if (now - start >= MG_LOCK_WAIT_MS)
+            return mg_fail(err, OT_ECONFLICT, "order_id",
+                           "order %.64s is being written by another writer", order_id);
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* Release the lock taken with `nonce` (best effort: a lock left behind is taken over once
+ * its lease runs out). */
+static void order_unlock(struct session *x, const char *order_id, const char *nonce)
+{
+    bson_t filter;
+    if (!x->s->lock_writes)
+        return;
+    bson_init(&filter);
+    append_lock_id(&filter, order_id);
+    BSON_APPEND_UTF8(&filter, "w", nonce);
+    mongoc_collection_delete_one(x->keys, &filter, NULL, NULL, NULL);
+    bson_destroy(&filter);
+}
+
 /* ---- the order write ------------------------------------------------------------------ */
 
 /* The stored version of `order_id` and whether the order carries `nonce` as its last write
@@ -172,38 +250,39 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
     bson_destroy(&entries);
 }
 
-/* Create (expected == 0: an upsert that only inserts) or commit (a compare-and-set).
- * `*unknown` is set when the write failed in a way that may still have applied it. Keyed
- * commits also require that no idem_get fenced this write off (`_ot.fence`). */
+/* Create (expected == 0: an insert whose `_id` is the order id, so a second create of it is a
+ * duplicate key) or commit (a compare-and-set). `*unknown` is set when the write failed in a
+ * way that may still have applied it. Keyed commits also require that no idem_get fenced
+ * this write off (`_ot.fence`). */
 static int write_order(struct session *x, int64_t expected, const ot_storage_record *rec,
                        const char *nonce, int keyed, int *unknown, ot_error *err)
 {
-    bson_t doc, update, filter, reply, opts, ot, ins;
+    bson_t doc, write, filter, reply, ot;
     bson_error_t error;
+    bool ok;
     int rc;
 
     *unknown = 0;
     if ((rc = mg_json_to_bson(&doc, rec->json, rec->json_len, err)) != 0)
         return rc;
     bson_init(&filter);
-    BSON_APPEND_UTF8(&filter, "order_id", rec->order_id);
-    bson_init(&opts);
     if (expected == 0) {
+        /* not an upsert with $setOnInsert: FerretDB drops its null and [] values */
         bson_t keys;
-        bson_init(&update);
-        bson_append_document_begin(&update, "$setOnInsert", -1, &ins);
-        bson_concat(&ins, &doc);
-        bson_append_document_begin(&ins, "_ot", -1, &ot);
+        bson_init(&write);
+        BSON_APPEND_UTF8(&write, "_id", rec->order_id);
+        bson_concat(&write, &doc);
+        bson_append_document_begin(&write, "_ot", -1, &ot);
         BSON_APPEND_UTF8(&ot, "w", nonce);
         if (keyed) {
             bson_append_array_begin(&ot, "keys", -1, &keys);
             BSON_APPEND_UTF8(&keys, "0", nonce);
             bson_append_array_end(&ot, &keys);
         }
-        bson_append_document_end(&ins, &ot);
-        bson_append_document_end(&update, &ins);
-        BSON_APPEND_BOOL(&opts, "upsert", true);
+        bson_append_document_end(&write, &ot);
+        ok = mongoc_collection_insert_one(x->orders, &write, NULL, &reply, &error);
     } else {
+        BSON_APPEND_UTF8(&filter, "order_id", rec->order_id);
         BSON_APPEND_INT64(&filter, "version", expected);
         if (keyed) {
             bson_t ne;
@@ -211,11 +290,17 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             BSON_APPEND_UTF8(&ne, "$ne", nonce);
             bson_append_document_end(&filter, &ne);
         }
-        build_update(&update, &doc, rec, nonce, keyed);
+        build_update(&write, &doc, rec, nonce, keyed);
+        if ((rc = order_lock(x, rec->order_id, nonce, err)) != 0) {
+            bson_destroy(&filter);
+            bson_destroy(&write);
+            bson_destroy(&doc);
+            return rc;
+        }
+        ok = mongoc_collection_update_one(x->orders, &filter, &write, NULL, &reply, &error);
     }
-    if (mongoc_collection_update_one(x->orders, &filter, &update, &opts, &reply, &error)) {
-        if (expected == 0 ? reply_count(&reply, "upsertedCount") == 1
-                          : reply_count(&reply, "matchedCount") == 1)
+    if (ok) {
+        if (expected == 0 || reply_count(&reply, "matchedCount") == 1)
             rc = 0;
         else
             rc = order_outcome(x, rec->order_id, nonce, expected, err);
@@ -235,15 +320,31 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             rc = mg_error(err, &first, expected ? "updating the order" : "inserting the order");
         }
     }
+    if (expected != 0)
+        order_unlock(x, rec->order_id, nonce);
     bson_destroy(&reply);
-    bson_destroy(&opts);
     bson_destroy(&filter);
-    bson_destroy(&update);
+    bson_destroy(&write);
     bson_destroy(&doc);
     return rc;
 }
 
 /* ---- seed 001 compatibility ------------------------------------------------------------- */
+
+/* A null or [] value: FerretDB leaves such a field out of the document an upsert inserts
+ * when it comes from $setOnInsert, so those go into $set (the same value again on a match:
+ * nothing changes). */
+static int is_empty(const bson_iter_t *f)
+{
+    uint32_t len = 0;
+    const uint8_t *data;
+    if (BSON_ITER_HOLDS_NULL(f))
+        return 1;
+    if (!BSON_ITER_HOLDS_ARRAY(f))
+        return 0;
+    bson_iter_array(f, &len, &data);
+    return len <= 5;   /* an empty BSON document */
+}
 
 /* Mirror the shipment status into `orders.status` (matched by AWB, or by order id) and
  * append the new history entries to `orderTracking` (upserts keyed by order id and entry
@@ -279,14 +380,15 @@ static void legacy_write(struct session *x, const ot_storage_record *rec)
     if (rec->events_json && mg_json_to_bson(&doc, rec->json, rec->json_len, NULL) == 0) {
         if (bson_iter_init_find(&h, &doc, "status_history") && bson_iter_recurse(&h, &it)) {
             while (bson_iter_next(&it)) {
-                bson_t entry, ins;
+                bson_t entry, ins, empty;
+                bson_iter_t f;
                 if (i++ < rec->first_event)
                     continue;
                 bson_init(&filter);
                 BSON_APPEND_UTF8(&filter, "order_id", rec->order_id);
                 BSON_APPEND_INT64(&filter, "seq", (int64_t)i - 1);
-                bson_init(&update);
-                bson_append_document_begin(&update, "$setOnInsert", -1, &ins);
+                bson_init(&ins);
+                bson_init(&empty);
                 BSON_APPEND_UTF8(&ins, "order_id", rec->order_id);
                 BSON_APPEND_INT64(&ins, "seq", (int64_t)i - 1);
                 if (rec->delivery_tracking_id)
@@ -296,10 +398,16 @@ static void legacy_write(struct session *x, const ot_storage_record *rec)
                     uint32_t len;
                     const uint8_t *data;
                     bson_iter_document(&it, &len, &data);
-                    if (bson_init_static(&entry, data, len))
-                        bson_concat(&ins, &entry);
+                    if (bson_init_static(&entry, data, len) && bson_iter_init(&f, &entry))
+                        while (bson_iter_next(&f))   /* notes: null */
+                            bson_append_iter(is_empty(&f) ? &empty : &ins, NULL, -1, &f);
                 }
-                bson_append_document_end(&update, &ins);
+                bson_init(&update);
+                BSON_APPEND_DOCUMENT(&update, "$setOnInsert", &ins);
+                if (!bson_empty(&empty))
+                    BSON_APPEND_DOCUMENT(&update, "$set", &empty);
+                bson_destroy(&ins);
+                bson_destroy(&empty);
                 bson_init(&set);
                 BSON_APPEND_BOOL(&set, "upsert", true);
                 mongoc_collection_update_one(history, &filter, &update, &set, NULL, NULL);
@@ -331,6 +439,31 @@ static int key_purge(struct session *x, const char *key, int64_t now, ot_error *
         rc = mg_error(err, &error, "forgetting an expired key");
     bson_destroy(&filter);
     return rc;
+}
+
+/* What the TTL index does, on a server that has none (FerretDB): delete the keys whose
+ * `ttl_at` has passed by the wall clock, at most once per MG_SWEEP_INTERVAL_MS per store;
+ * best effort (the next sweep retries). Liveness never depends on it (idem_get compares
+ * expires_at with the tracker's clock). */
+static void keys_sweep(struct session *x, int64_t wall)
+{
+    struct store *s = x->s;
+    bson_t filter, lte;
+    int due;
+    if (!s->sweep_keys)
+        return;
+    pthread_mutex_lock(&s->sweep_lock);
+    if ((due = wall >= s->next_sweep_ms))
+        s->next_sweep_ms = wall + MG_SWEEP_INTERVAL_MS;
+    pthread_mutex_unlock(&s->sweep_lock);
+    if (!due)
+        return;
+    bson_init(&filter);
+    bson_append_document_begin(&filter, "ttl_at", -1, &lte);
+    append_date(&lte, "$lte", wall);
+    bson_append_document_end(&filter, &lte);
+    mongoc_collection_delete_many(x->keys, &filter, NULL, NULL, NULL);
+    bson_destroy(&filter);
 }
 
 /* Grace added to the TTL index's deadline of a key (see key_insert). */
@@ -370,6 +503,7 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
         BSON_APPEND_INT64(&doc, "version", version);
         BSON_APPEND_UTF8(&doc, "w", nonce);
     }
+    keys_sweep(x, wall);
     if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
         rc = 0;
     else if (is_duplicate(&error))
@@ -615,9 +749,16 @@ static int pending_fence(struct session *x, const char *order_id, int64_t versio
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
     bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
     bson_error_t error;
-    int rc = 0;
-    if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
-        rc = mg_error(err, &error, "fencing off a stale pending write");
+    bson_oid_t oid;
+    char mine[25];
+    int rc;
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, mine);
+    if ((rc = order_lock(x, order_id, mine, err)) == 0) {
+        if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
+            rc = mg_error(err, &error, "fencing off a stale pending write");
+        order_unlock(x, order_id, mine);
+    }
     bson_destroy(filter);
     bson_destroy(update);
     return rc;

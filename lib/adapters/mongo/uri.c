@@ -138,14 +138,12 @@ int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_opti
         return mg_fail(err, OT_ENOMEM, NULL, "out of memory reading the connection string");
     out->uri = out->block;
     values = out->block + len + 1;
-    if (!q) {
-        memcpy(out->uri, uri, len + 1);
-        return 0;
-    }
+    if (!q)
+        q = uri + len;   /* no query string: nothing to take out, the members still checked */
     memcpy(out->uri, uri, (size_t)(q - uri));
     kept = out->uri + (q - uri);
     *kept = '\0';
-    for (p = q + 1; rc == 0 && *p; ) {
+    for (p = *q ? q + 1 : q; rc == 0 && *p; ) {
         size_t n = strcspn(p, "&"), nlen;
         const char *eq = memchr(p, '=', n);
         if (n >= strlen(OT_PREFIX) && strncasecmp(p, OT_PREFIX, strlen(OT_PREFIX)) == 0) {
