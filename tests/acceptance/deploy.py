@@ -172,6 +172,24 @@ def mongo_client_uri(uri):
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+def mongo_script(uri, code):
+    """Run `code` with `db`, the deployment's database, in Debian's python3 (pymongo)."""
+    p = subprocess.run([PYTHON, "-c", "import sys, pymongo\n"
+                        "c = pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=5000)\n"
+                        "db = c.get_default_database()\n" + code,
+                        mongo_client_uri(uri)], capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError("pymongo: " + p.stderr.decode("utf-8", "replace"))
+    return p.stdout
+
+
+def drop_database(uri):
+    try:
+        mongo_script(uri, "c.drop_database(db.name)\n")
+    except (subprocess.SubprocessError, OSError):
+        pass
+
+
 class Daemon:
     """ordertrackd started from a config file; REST calls with an API key."""
 

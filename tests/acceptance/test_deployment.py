@@ -9,7 +9,6 @@ the alerts sent, and that no personal data is stored in clear. On MongoDB
 import json
 import os
 import shutil
-import subprocess
 import unittest
 
 import deploy
@@ -86,7 +85,7 @@ class Deployment(unittest.TestCase):
         self.sim = deploy.Simulator(self.dir, SCENARIO)
         self.mongo = deploy.mongo_storage("deployment", "ot.legacyOrders=true")
         if self.mongo:      # the seed's order service already holds its orders
-            mongo_script(self.mongo, "db.orders.insert_many([%s])\n" % ", ".join(
+            deploy.mongo_script(self.mongo, "db.orders.insert_many([%s])\n" % ", ".join(
                 "{'order_id': %r, 'awb': %r, 'status': 'booked'}" % (o, awb)
                 for o, (_, awb, _) in CUSTOMERS.items()))
         self.storage = self.mongo or "sqlite:" + os.path.join(self.dir, "ot.db")
@@ -132,7 +131,7 @@ class Deployment(unittest.TestCase):
         for r in (self.slack, self.crm, self.smtp):
             r.close()
         if self.mongo:
-            drop_database(self.mongo)
+            deploy.drop_database(self.mongo)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def poll(self, trackers):
@@ -235,7 +234,7 @@ class Deployment(unittest.TestCase):
             "status_history"] for o in CUSTOMERS}       # with the SLA sweep's entries
         self.assertEqual(self.daemon.stop(), 0, self.daemon.stderr())
         if self.mongo:
-            legacy = json.loads(mongo_script(self.mongo, (
+            legacy = json.loads(deploy.mongo_script(self.mongo, (
                 "import json\n"
                 "print(json.dumps({'status': {d['order_id']: d['status'] for d in db.orders.find()},"
                 " 'history': {o: db.orderTracking.count_documents({'order_id': o})"
@@ -260,34 +259,16 @@ def dump_sqlite(path):
     return out
 
 
-def mongo_script(uri, code):
-    """Run `code` with `db`, the deployment's database, in Debian's python3 (pymongo)."""
-    p = subprocess.run([deploy.PYTHON, "-c", "import sys, pymongo\n"
-                        "c = pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=5000)\n"
-                        "db = c.get_default_database()\n" + code,
-                        deploy.mongo_client_uri(uri)], capture_output=True, timeout=60)
-    if p.returncode != 0:
-        raise AssertionError("pymongo: " + p.stderr.decode("utf-8", "replace"))
-    return p.stdout
-
-
 STORE_COLLECTIONS = ["order_tracking", "order_tracking_idempotency", "orders", "orderTracking"]
 
 
 def dump_mongo(uri):
     """Every document of the store's collections, as extended JSON."""
-    return mongo_script(uri, "from bson import json_util\n"
+    return deploy.mongo_script(uri, "from bson import json_util\n"
                         "for n in %r:\n"
                         "    for d in db[n].find():\n"
                         "        sys.stdout.write(json_util.dumps(d) + '\\n')\n"
                         % STORE_COLLECTIONS)
-
-
-def drop_database(uri):
-    try:
-        mongo_script(uri, "c.drop_database(db.name)\n")
-    except (subprocess.SubprocessError, OSError):
-        pass
 
 
 if __name__ == "__main__":

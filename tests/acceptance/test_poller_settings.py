@@ -25,6 +25,8 @@ class PollerSettings(unittest.TestCase):
     def tearDown(self):
         self.daemon.stop()
         self.sim.close()
+        if self.storage.startswith("mongodb"):
+            deploy.drop_database(self.storage)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def init(self, order_id, awb):
