@@ -128,10 +128,24 @@ static void test_delivery_against_eta(void **state)
     t.provider = OT_PROVIDER_UBER;
     t.driver_pickup_ms = pickup;
     r = evaluate(&p, &t, T0 + 10);
-    expect_state(&r, OT_SLA_STAGE_DELIVERY, OT_SLA_STATE_PENDING, 0); /* no ETA: not judged */
-    assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].applies, 1);
-
+    /* no ETA: no budget, so not a stage of the report (nor after delivery) */
+    expect_state(&r, OT_SLA_STAGE_DELIVERY, OT_SLA_STATE_PENDING, 0);
+    assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].applies, 0);
+    assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].allowed_ms, 0);
+    t.delivered_ms = T0 + 100;
+    r = evaluate(&p, &t, T0 + 200);
+    assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].applies, 0);
+    assert_int_equal(r.state, OT_SLA_STATE_PENDING);
+    t.delivered_ms = 0;
+    /* an ETA but no pickup yet: the deadline has no start to measure from */
     t.estimated_delivery_ms = eta;
+    t.driver_pickup_ms = 0;
+    r = evaluate(&p, &t, T0 + 10);
+    assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].applies, 0);
+    t.driver_pickup_ms = pickup;
+
+    r = evaluate(&p, &t, T0 + 10);
+    assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].applies, 1);
     r = evaluate(&p, &t, pickup + w - 1);
     expect_state(&r, OT_SLA_STAGE_DELIVERY, OT_SLA_STATE_OK, w - 1);
     assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].allowed_ms, a);
@@ -224,6 +238,60 @@ static void test_courier_stages_and_closed(void **state)
     /* ... but not before it happens. */
     r = evaluate(&p, &t, T0 + 5 * h);
     expect_state(&r, OT_SLA_STAGE_NO_SCAN, OT_SLA_STATE_OK, 5 * h);
+}
+
+/* Which stages each kind of order is monitored for (docs/sla.md, "Stages by order kind"). */
+static void test_stages_by_kind(void **state)
+{
+    static const struct {
+        int provider;
+        int parcel;
+    } kinds[] = {
+        {OT_PROVIDER_UNKNOWN, 0}, {OT_PROVIDER_UBER, 0}, {OT_PROVIDER_DOORDASH, 0},
+        {OT_PROVIDER_INTERNAL, 0}, {OT_PROVIDER_DELHIVERY, 1}, {OT_PROVIDER_DELHIVERY_B2B, 1},
+        {OT_PROVIDER_SHIPROCKET, 1}, {OT_PROVIDER_VELOCITY, 1},
+    };
+    static const int store_stages[] = {
+        OT_SLA_STAGE_STORE_ACKNOWLEDGMENT, OT_SLA_STAGE_PICKING,
+        OT_SLA_STAGE_DRIVER_ASSIGNMENT, OT_SLA_STAGE_PICKUP,
+    };
+    const ot_sla_policy p = OT_SLA_POLICY_INIT;
+    ot_sla_times t = OT_SLA_TIMES_INIT;
+    ot_sla_report r;
+    size_t i, j;
+    (void)state;
+
+    /* every clock running, all breached at T0 + 400 h if monitored */
+    t.store_notified_ms = T0;
+    t.store_acknowledged_ms = T0 + 1;
+    t.ready_ms = T0 + 2;
+    t.driver_assigned_ms = T0 + 3;
+    t.driver_pickup_ms = T0 + 4;
+    t.estimated_delivery_ms = T0 + 5;
+    t.last_scan_ms = T0 + 6;
+    t.ndr_since_ms = T0 + 7;
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        t.provider = kinds[i].provider;
+        r = evaluate(&p, &t, T0 + INT64_C(1440000000));
+        for (j = 0; j < sizeof store_stages / sizeof store_stages[0]; j++) {
+            assert_int_equal(r.stages[store_stages[j]].applies, !kinds[i].parcel);
+            if (kinds[i].parcel) /* not applicable: no budget, not judged */
+                assert_int_equal(r.stages[store_stages[j]].state, OT_SLA_STATE_PENDING);
+        }
+        assert_int_equal(r.stages[OT_SLA_STAGE_DELIVERY].applies, 1);
+        assert_int_equal(r.stages[OT_SLA_STAGE_NO_SCAN].applies, kinds[i].parcel);
+        assert_int_equal(r.stages[OT_SLA_STAGE_NDR_AGE].applies, kinds[i].parcel);
+        assert_int_equal(r.state, OT_SLA_STATE_BREACHED);
+    }
+
+    /* a parcel shipment that only ever had store times has nothing to report */
+    memset(&t, 0, sizeof t);
+    t.version = OT_SLA_TIMES_VERSION;
+    t.provider = OT_PROVIDER_DELHIVERY;
+    t.store_notified_ms = T0;
+    r = evaluate(&p, &t, T0 + INT64_C(1440000000));
+    assert_int_equal(r.state, OT_SLA_STATE_PENDING);
+    assert_int_equal(r.stages[OT_SLA_STAGE_STORE_ACKNOWLEDGMENT].applies, 0);
 }
 
 static void test_worst_state(void **state)
@@ -375,32 +443,41 @@ static void test_report_json(void **state)
         "{\"stage\":\"driver_assignment\",\"started_at\":null,\"finished_at\":null,"
         "\"elapsed_ms\":0,\"allowed_ms\":600000,\"state\":\"pending\"},"
         "{\"stage\":\"pickup\",\"started_at\":null,\"finished_at\":null,"
-        "\"elapsed_ms\":0,\"allowed_ms\":900000,\"state\":\"pending\"},"
-        "{\"stage\":\"delivery\",\"started_at\":null,\"finished_at\":null,"
-        "\"elapsed_ms\":0,\"allowed_ms\":0,\"state\":\"pending\"}],"
+        "\"elapsed_ms\":0,\"allowed_ms\":900000,\"state\":\"pending\"}],"
         "\"state\":\"warning\",\"evaluated_at\":\"2026-11-23T06:44:02.123Z\"}");
     ot_free(json);
 
-    /* Courier orders list the courier stages too; len may be NULL. */
+    /* Parcel orders list the parcel stages only (store times or not); len may be NULL. */
     t.provider = OT_PROVIDER_DELHIVERY;
+    t.driver_pickup_ms = T0;
+    t.last_scan_ms = T0;
+    t.estimated_delivery_ms = T0 + 3600000;
     r = evaluate(&p, &t, T0 + 240000 + 1000);
     assert_int_equal(ot_sla_report_to_json(&json, NULL, &r, &err), 0);
-    assert_non_null(strstr(json, "\"stage\":\"no_scan\""));
-    assert_non_null(strstr(json, "\"stage\":\"ndr_age\""));
+    assert_string_equal(json,
+        "{\"stages\":["
+        "{\"stage\":\"delivery\",\"started_at\":\"2026-11-23T06:40:01.123Z\","
+        "\"finished_at\":null,\"elapsed_ms\":241000,\"allowed_ms\":4200000,\"state\":\"ok\"},"
+        "{\"stage\":\"no_scan\",\"started_at\":\"2026-11-23T06:40:01.123Z\","
+        "\"finished_at\":null,\"elapsed_ms\":241000,\"allowed_ms\":172800000,"
+        "\"state\":\"ok\"},"
+        "{\"stage\":\"ndr_age\",\"started_at\":null,\"finished_at\":null,"
+        "\"elapsed_ms\":0,\"allowed_ms\":259200000,\"state\":\"pending\"}],"
+        "\"state\":\"ok\",\"evaluated_at\":\"2026-11-23T06:44:02.123Z\"}");
     ot_free(json);
 
-    /* Bad reports. */
-    r.stages[OT_SLA_STAGE_PICKING].state = 9;
+    /* Bad reports (in the parcel report, delivery is an applicable stage). */
+    r.stages[OT_SLA_STAGE_DELIVERY].state = 9;
     assert_ot_error(ot_sla_report_to_json(&json, &len, &r, &err), OT_EINVAL, err);
     assert_null(json);
-    r.stages[OT_SLA_STAGE_PICKING].state = OT_SLA_STATE_OK;
-    r.stages[OT_SLA_STAGE_PICKING].started_ms = INT64_C(253402300800000);
+    r.stages[OT_SLA_STAGE_DELIVERY].state = OT_SLA_STATE_OK;
+    r.stages[OT_SLA_STAGE_DELIVERY].started_ms = INT64_C(253402300800000);
     assert_ot_error(ot_sla_report_to_json(&json, &len, &r, &err), OT_EINVAL, err);
     assert_string_equal(err.field, "started_ms");
-    r.stages[OT_SLA_STAGE_PICKING].started_ms = T0;
-    r.stages[OT_SLA_STAGE_PICKING].stage = OT_SLA_STAGE_PICKUP;
+    r.stages[OT_SLA_STAGE_DELIVERY].started_ms = T0;
+    r.stages[OT_SLA_STAGE_DELIVERY].stage = OT_SLA_STAGE_PICKUP;
     assert_ot_error(ot_sla_report_to_json(&json, &len, &r, &err), OT_EINVAL, err);
-    r.stages[OT_SLA_STAGE_PICKING].stage = OT_SLA_STAGE_PICKING;
+    r.stages[OT_SLA_STAGE_DELIVERY].stage = OT_SLA_STAGE_DELIVERY;
     r.state = 0;
     assert_ot_error(ot_sla_report_to_json(&json, &len, &r, &err), OT_EINVAL, err);
     r.state = OT_SLA_STATE_OK;
@@ -745,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_delivery_against_eta),
         cmocka_unit_test(test_warning_fraction_and_disabled_stage),
         cmocka_unit_test(test_courier_stages_and_closed),
+        cmocka_unit_test(test_stages_by_kind),
         cmocka_unit_test(test_worst_state),
         cmocka_unit_test(test_per_store_overrides),
         cmocka_unit_test(test_eta_error),

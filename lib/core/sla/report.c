@@ -5,14 +5,18 @@
 #include "sla_internal.h"
 #include "ordertrack/status.h"
 
-/* Where a stage starts and ends (members of ot_sla_times) and its allowance (of
- * ot_sla_policy). */
+/* The kinds of order a stage is monitored for (docs/sla.md, "Stages by order kind"). */
+#define HYPERLOCAL 1u       /* uber, doordash, internal (store delivery), unknown */
+#define PARCEL 2u           /* delhivery, delhivery_b2b, shiprocket, velocity */
+
+/* Where a stage starts and ends (members of ot_sla_times), its allowance (of
+ * ot_sla_policy) and the kinds of order it belongs to. */
 struct stage_rule {
     size_t start;           /* member holding the start */
     size_t start_fallback;  /* used when start is 0; NONE for none */
     size_t finish;          /* member holding the end */
     size_t allowed;         /* policy member; NONE for delivery (from the ETA) */
-    int courier_only;       /* only for parcel couriers */
+    unsigned kinds;         /* HYPERLOCAL, PARCEL or both */
 };
 
 #define T(member) offsetof(ot_sla_times, member)
@@ -21,15 +25,17 @@ struct stage_rule {
 
 static const struct stage_rule rules[OT_SLA_STAGE_COUNT] = {
     [OT_SLA_STAGE_STORE_ACKNOWLEDGMENT] = {T(store_notified_ms), NONE, T(store_acknowledged_ms),
-                                           P(store_acknowledgment_ms), 0},
+                                           P(store_acknowledgment_ms), HYPERLOCAL},
     [OT_SLA_STAGE_PICKING] = {T(store_acknowledged_ms), T(picking_started_ms), T(ready_ms),
-                              P(picking_ms), 0},
+                              P(picking_ms), HYPERLOCAL},
     [OT_SLA_STAGE_DRIVER_ASSIGNMENT] = {T(ready_ms), NONE, T(driver_assigned_ms),
-                                        P(driver_assignment_ms), 0},
-    [OT_SLA_STAGE_PICKUP] = {T(driver_assigned_ms), NONE, T(driver_pickup_ms), P(pickup_ms), 0},
-    [OT_SLA_STAGE_DELIVERY] = {T(driver_pickup_ms), NONE, T(delivered_ms), NONE, 0},
-    [OT_SLA_STAGE_NO_SCAN] = {T(last_scan_ms), NONE, T(delivered_ms), P(no_scan_ms), 1},
-    [OT_SLA_STAGE_NDR_AGE] = {T(ndr_since_ms), NONE, T(delivered_ms), P(ndr_age_ms), 1},
+                                        P(driver_assignment_ms), HYPERLOCAL},
+    [OT_SLA_STAGE_PICKUP] = {T(driver_assigned_ms), NONE, T(driver_pickup_ms), P(pickup_ms),
+                             HYPERLOCAL},
+    [OT_SLA_STAGE_DELIVERY] = {T(driver_pickup_ms), NONE, T(delivered_ms), NONE,
+                               HYPERLOCAL | PARCEL},
+    [OT_SLA_STAGE_NO_SCAN] = {T(last_scan_ms), NONE, T(delivered_ms), P(no_scan_ms), PARCEL},
+    [OT_SLA_STAGE_NDR_AGE] = {T(ndr_since_ms), NONE, T(delivered_ms), P(ndr_age_ms), PARCEL},
 };
 
 /* The times members a caller fills, with their names for messages. */
@@ -77,8 +83,11 @@ static int check_times(const ot_sla_times *t, ot_error *err)
     return 0;
 }
 
+/* Evaluate one stage. A stage applies when it belongs to the order's `kind` and has a
+ * budget: a non-zero allowance, or for delivery an ETA and a start (its deadline is the ETA
+ * plus grace, so before the pickup it has no length to judge by). */
 static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const ot_sla_times *t,
-                           int parcel, int64_t now_ms, int stage)
+                           unsigned kind, int64_t now_ms, int stage)
 {
     const struct stage_rule *r = &rules[stage];
     int64_t end;
@@ -91,16 +100,18 @@ static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const
         e->started_ms = member_at(t, r->start_fallback);
     e->finished_ms = e->started_ms ? member_at(t, r->finish) : 0;
 
+    if (!(r->kinds & kind))
+        return;
     if (r->allowed == NONE) { /* delivery: judged by the ETA plus grace */
-        e->applies = 1;
         if (!t->estimated_delivery_ms || !e->started_ms)
             return;
+        e->applies = 1;
         e->allowed_ms = t->estimated_delivery_ms + p->delivery_grace_ms - e->started_ms;
         if (e->allowed_ms < 0)
             e->allowed_ms = 0;
     } else {
         e->allowed_ms = member_at(p, r->allowed);
-        e->applies = e->allowed_ms > 0 && (!r->courier_only || parcel);
+        e->applies = e->allowed_ms > 0;
         if (!e->applies || !e->started_ms)
             return;
     }
@@ -118,7 +129,8 @@ static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const
 int ot_sla_evaluate_policy(ot_sla_report *report, const ot_sla_policy *policy,
                            const ot_sla_times *times, int64_t now_ms, ot_error *err)
 {
-    int rc, stage, parcel;
+    unsigned kind;
+    int rc, stage;
 
     if (!report)
         return ot__error_field(err, OT_EINVAL, "report", "report is NULL");
@@ -130,8 +142,8 @@ int ot_sla_evaluate_policy(ot_sla_report *report, const ot_sla_policy *policy,
     if (now_ms < 0)
         return ot__error_field(err, OT_EINVAL, "now_ms", "now_ms is negative (%lld)",
                                (long long)now_ms);
-    parcel = times->provider != OT_PROVIDER_UNKNOWN
-          && ot_provider_is_parcel(times->provider, NULL) == 1;
+    kind = times->provider != OT_PROVIDER_UNKNOWN
+        && ot_provider_is_parcel(times->provider, NULL) == 1 ? PARCEL : HYPERLOCAL;
 
     memset(report->stages, 0, sizeof report->stages);
     report->now_ms = now_ms;
@@ -139,7 +151,7 @@ int ot_sla_evaluate_policy(ot_sla_report *report, const ot_sla_policy *policy,
     report->state = OT_SLA_STATE_PENDING;
     for (stage = 1; stage < OT_SLA_STAGE_COUNT; stage++) {
         ot_sla_stage_report *e = &report->stages[stage];
-        evaluate_stage(e, policy, times, parcel, now_ms, stage);
+        evaluate_stage(e, policy, times, kind, now_ms, stage);
         if (e->applies && e->state > report->state)
             report->state = e->state;
     }
