@@ -36,7 +36,8 @@ static void set_text(otd_response *res, unsigned status, const char *text, size_
     res->content_type = type;
 }
 
-/* Answer `status` with the order document and its ETag. */
+/* Answer `status` with the order document and its ETag: the revision, which the SLA
+ * sweep's bookkeeping entries do not move (an If-Match from it to the version matches). */
 static void respond_order(otd_response *res, unsigned status, const ot_order *order)
 {
     ot_error e;
@@ -51,7 +52,7 @@ static void respond_order(otd_response *res, unsigned status, const ot_order *or
     set_text(res, status, json, len, OTD_CONTENT_TYPE_JSON);
     ot_free(json);
     res->has_etag = 1;
-    res->etag = (unsigned long long)ot_order_version(order);
+    res->etag = (unsigned long long)ot_order_revision(order);
 }
 
 /* Answer a library call that returned a JSON document. */

@@ -177,6 +177,14 @@ OT_EXTERN int ot_order_shipment_status(const ot_order *order);
 OT_EXTERN int ot_order_provider(const ot_order *order);
 /** `version`: 1 after init, +1 per committed change; -1 for a NULL record. */
 OT_EXTERN int64_t ot_order_version(const ot_order *order);
+/**
+ * The revision: the version of the last change a client can see. It is `version` less the
+ * commits on top that only recorded bookkeeping (`sla_notified` entries of the SLA sweep),
+ * so it stays put while the sweep records notices. An `expected_version` (If-Match) from
+ * revision to version is current (tracker.h); ordertrackd's ETag is the revision. -1 for a
+ * NULL record. Pure. Since 1.2.
+ */
+OT_EXTERN int64_t ot_order_revision(const ot_order *order);
 
 /** One of the record's times (ot_order_time_field) in ms; OT_ENOTFOUND when null. */
 OT_EXTERN int ot_order_time(int64_t *ms, const ot_order *order, int field, ot_error *err);

@@ -529,6 +529,94 @@ static void test_sweep_concurrent(void **state)
     ot_tracker_free(mine);
 }
 
+static ot_order *get_order(struct fixture *f, const char *id)
+{
+    ot_order *o = NULL;
+    ot_error err;
+    must(ot_tracker_get(&o, f->tracker, id, &err), &err, "get");
+    return o;
+}
+
+static void expect_revision(struct fixture *f, const char *id, int64_t revision,
+                            int64_t version)
+{
+    ot_order *o = get_order(f, id);
+    assert_int_equal(ot_order_revision(o), revision);
+    assert_int_equal(ot_order_version(o), version);
+    ot_order_free(o);
+}
+
+/* The sweep's sla_notified commits move the version but not the revision, so a writer
+ * holding the revision (ordertrackd's ETag) still passes its expected_version (If-Match):
+ * also when the sweep commits between its load and its commit. Visible changes, a location
+ * included, move the revision. */
+static void test_revision(void **state)
+{
+    struct fixture *f = *state;
+    const int64_t n0 = T0 + 1000;
+    ot_request q = req("v1", "store-1");
+    ot_tracker *mine;
+    ot_error err;
+
+    assert_int_equal(ot_order_revision(NULL), -1);
+    init_order(f, "v1", "store-1", OT_PROVIDER_UBER, NULL, 0);
+    set_status(f, n0, "v1", OT_STATUS_STORE_NOTIFIED);
+    expect_revision(f, "v1", 2, 2);
+    assert_int_equal(sweep_at(f, f->tracker, n0 + W, 0).warnings, 1);
+    expect_revision(f, "v1", 2, 3);
+    assert_int_equal(sweep_at(f, f->tracker, n0 + A + 1, 0).breaches, 1);
+    expect_revision(f, "v1", 2, 4);                  /* two bookkeeping commits on top */
+
+    /* any expected version from the revision to the version is current */
+    q.expected_version = 1;
+    assert_ot_error(ot_tracker_store_acknowledge(NULL, f->tracker, &q, &err), OT_ECONFLICT, err);
+    assert_string_equal(err.field, "expected_version");
+    q.expected_version = 5;
+    assert_ot_error(ot_tracker_store_acknowledge(NULL, f->tracker, &q, &err), OT_ECONFLICT, err);
+    q.expected_version = 2;
+    must(ot_tracker_store_acknowledge(NULL, f->tracker, &q, &err), &err, "ack at revision");
+    expect_revision(f, "v1", 5, 5);
+    /* a visible change since: the old revision and the old version are both stale now */
+    q.expected_version = 4;
+    assert_ot_error(ot_tracker_start_picking(NULL, f->tracker, &q, &err), OT_ECONFLICT, err);
+    q.expected_version = 2;
+    assert_ot_error(ot_tracker_start_picking(NULL, f->tracker, &q, &err), OT_ECONFLICT, err);
+
+    /* the sweep commits between the writer's load and its commit: the writer reloads,
+     * finds only bookkeeping since its expected version, and commits */
+    f->rival = make_tracker(f, f->storage, NULL, NULL);
+    f->wrapper = *f->storage;
+    current = f;
+    f->wrapper.commit = rival_commit;
+    f->wrapper.close = NULL;
+    mine = make_tracker(f, &f->wrapper, NULL, NULL);
+    f->now = n0 + 10 * A + 1200001;                   /* picking (from the ack) breached */
+    f->inject = 1;
+    q.expected_version = 5;
+    must(ot_tracker_start_picking(NULL, mine, &q, &err), &err, "picking past a sweep");
+    assert_int_equal(f->inject, 0);
+    ot_tracker_free(mine);
+    expect_revision(f, "v1", 7, 7);                  /* 6: the rival's sla_notified */
+    assert_int_equal(seen(f, OT_NOTICE_SLA_BREACH, "v1", "picking"), 1);
+
+    /* a location is a visible change without a history entry: it moves the revision */
+    q.expected_version = 0;
+    f->now += 1000;
+    must(ot_tracker_ready(NULL, f->tracker, &q, &err), &err, "ready");
+    q.driver_id = "d-1";
+    q.driver_name = "Asha";
+    q.driver_phone = "+91 98000 00009";
+    q.vehicle_type = "scooter";
+    must(ot_tracker_assign_driver(NULL, NULL, f->tracker, &q, &err), &err, "assign");
+    expect_revision(f, "v1", 9, 9);
+    assert_int_equal(sweep_at(f, f->tracker, f->now + 900001, 0).breaches, 1); /* pickup */
+    expect_revision(f, "v1", 9, 10);
+    q.latitude = 12.97;
+    q.longitude = 77.59;
+    must(ot_tracker_update_location(NULL, f->tracker, &q, &err), &err, "location");
+    expect_revision(f, "v1", 11, 11);
+}
+
 static void test_sweep_per_store(void **state)
 {
     struct fixture *f = *state;
@@ -785,6 +873,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sweep_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep_per_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_options_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
@@ -792,6 +881,7 @@ int main(void)
 #ifdef OT_TEST_SQLITE
         cmocka_unit_test_setup_teardown(test_sweep_once, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(test_sweep_concurrent, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(test_revision, setup_sqlite, teardown),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,17 @@ static const char *const event_names[OT__EV_COUNT] = {
     "issue_resolved", "courier_update", "sla_notified",
 };
 
+/* Bookkeeping events: they record what the library did (an SLA notice sent), not a change a
+ * client sees, and do not move the order's revision (ot_order_revision). */
+static const unsigned char bookkeeping[OT__EV_COUNT] = {
+    [OT__EV_SLA_NOTIFIED] = 1,
+};
+
+int ot__event_is_bookkeeping(int event)
+{
+    return event > 0 && event < OT__EV_COUNT && bookkeeping[event];
+}
+
 const char *ot__event_name(int event)
 {
     return event > 0 && event < OT__EV_COUNT ? event_names[event] : NULL;

@@ -192,6 +192,34 @@ int64_t ot_order_version(const ot_order *o)
     return o ? (int64_t)json_integer_value(json_object_get(o->doc, "version")) : -1;
 }
 
+int64_t ot_order_revision(const ot_order *o)
+{
+    const json_t *history, *entry;
+    int64_t revision = ot_order_version(o);
+    size_t i;
+
+    if (!o)
+        return -1;
+    /* From the newest entry back: each bookkeeping commit on top (its entries carry the
+     * version it made) steps the revision down; any other entry, or a commit without
+     * entries (a location), ends the walk. */
+    history = json_object_get(o->doc, "status_history");
+    for (i = json_array_size(history); i-- > 0;) {
+        const json_t *ot, *made;
+        entry = json_array_get(history, i);
+        ot = ot__entry_ot(entry);
+        made = json_object_get(json_object_get(ot, "data"), "order_version");
+        if (!ot__event_is_bookkeeping(ot__event_from_name(ot__jstr(ot, "event"))) ||
+            !json_is_integer(made))
+            break;
+        if (json_integer_value(made) == revision && revision > 1)
+            revision--;
+        else if (json_integer_value(made) != revision + 1) /* not the same commit */
+            break;
+    }
+    return revision;
+}
+
 int ot_order_time(int64_t *ms, const ot_order *order, int field, ot_error *err)
 {
     static const char *const keys[OT_TIME_FIELD_COUNT] = {

@@ -40,6 +40,9 @@ enum ot__event {
 /* Event name, or NULL when out of range; event from name, 0 when unknown. */
 const char *ot__event_name(int event);
 int ot__event_from_name(const char *name);
+/* 1 for a bookkeeping event (sla_notified): written alone in its commit, its data carries
+ * `order_version`, the version that commit made, and it does not move the revision. */
+int ot__event_is_bookkeeping(int event);
 
 
 /* Parse `len` bytes of JSON (OT_EPARSE with position on failure); `what` names the input. */

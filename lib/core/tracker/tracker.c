@@ -227,6 +227,10 @@ int ot__append(struct ot__write *w, ot_order *order, int event, int status, json
     int rc = 0;
     if (!w->create && w->req->metadata_json)
         rc = ot__parse_object(&meta, w->req->metadata_json, "metadata", err);
+    /* a bookkeeping entry names the version its commit makes (ot_order_revision) */
+    if (!rc && ot__event_is_bookkeeping(event) &&
+        json_object_set_new(data, "order_version", json_integer(ot_order_version(order) + 1)))
+        rc = ot__error_set(err, OT_ENOMEM, "out of memory building an event");
     if (rc) {
         json_decref(data);
         return rc;
@@ -358,9 +362,14 @@ static int load(struct ot__write *w, ot_order **order, ot_error *err)
         return ot__error_field(err, rc, "order_id", "no order %.64s", w->req->order_id);
     if (rc)
         return rc;
-    if (w->req->expected_version && ot_order_version(*order) != w->req->expected_version) {
+    /* current: no change a client sees since the expected version (bookkeeping commits
+     * after it, such as the SLA sweep's, do not count) */
+    if (w->req->expected_version &&
+        (w->req->expected_version < ot_order_revision(*order) ||
+         w->req->expected_version > ot_order_version(*order))) {
         rc = ot__error_field(err, OT_ECONFLICT, "expected_version",
-                             "order %.64s is at version %lld, not %lld", w->req->order_id,
+                             "order %.64s is at revision %lld (version %lld), not %lld",
+                             w->req->order_id, (long long)ot_order_revision(*order),
                              (long long)ot_order_version(*order),
                              (long long)w->req->expected_version);
         ot_order_free(*order);
@@ -527,10 +536,11 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         }
         ot_order_free(o);
         /* the winner may be our twin (same key): the lookup above replays its result; or
-         * another writer won: reload and rebuild, unless the caller pinned the version */
+         * another writer won: reload and rebuild (a pinned expected_version is checked again
+         * on the reload, so only a bookkeeping commit lets it through) */
         twin = w->req->idempotency_key &&
                (rc == OT_ECONFLICT || (rc == OT_EEXISTS && attempt == 0));
-        if (!twin && (rc != OT_ECONFLICT || w->req->expected_version))
+        if (!twin && rc != OT_ECONFLICT)
             return rc;
         if (t->options.metrics && attempt < t->options.max_retries)
             ot_metrics_count_storage_retry(t->options.metrics, NULL);
