@@ -1,6 +1,7 @@
 #!/bin/sh
-# `ordertrack sla FILE [--now RFC3339]`: the report of an order document, refused files
-# (exit 65, naming the file and the field) and usage errors (exit 64).
+# `ordertrack sla FILE [--now RFC3339]`: the report of an order document (the stages of its
+# kind: hyperlocal or parcel), refused files (exit 65, naming the file and the field) and
+# usage errors (exit 64).
 set -u
 cli=$1
 data=$2
@@ -32,6 +33,16 @@ out=$("$cli" sla "$doc" --now 2026-11-23T07:04:02.001Z)
 check "picking breached" contains "$out" '"elapsed_ms":1200001,"allowed_ms":1200000,"state":"breached"'
 out=$("$cli" sla "$doc" --now 2026-11-23T07:04:02.000Z)
 check "picking at its allowance is a warning" contains "$out" '"elapsed_ms":1200000,"allowed_ms":1200000,"state":"warning"'
+check "no delivery stage before the pickup" [ "$(printf '%s' "$out" | grep -c '"delivery"')" -eq 0 ]
+
+# A parcel shipment (velocity, no ETA): in transit from 18:17:40, in NDR since 19:17:40 (its
+# last scan). Only the parcel stages; 48 h + 1 ms after the last scan no_scan is breached.
+out=$("$cli" sla "$data/order_parcel.json" --now 2026-12-06T19:17:40.001Z); rc=$?
+check "parcel report exits 0" [ "$rc" -eq 0 ]
+check "parcel: only no_scan and ndr_age" [ "$out" = '{"stages":[{"stage":"no_scan","started_at":"2026-12-04T19:17:40.000Z","finished_at":null,"elapsed_ms":172800001,"allowed_ms":172800000,"state":"breached"},{"stage":"ndr_age","started_at":"2026-12-04T19:17:40.000Z","finished_at":null,"elapsed_ms":172800001,"allowed_ms":259200000,"state":"ok"}],"state":"breached","evaluated_at":"2026-12-06T19:17:40.001Z"}' ]
+# Delivered without an ETA and never in NDR: no delivery stage, no ndr_age, no store stage.
+out=$("$cli" sla "$data/order_parcel_delivered.json" --now 2026-12-10T00:00:00Z)
+check "delivered parcel: no_scan only" [ "$out" = '{"stages":[{"stage":"no_scan","started_at":"2026-12-04T20:17:40.000Z","finished_at":"2026-12-04T20:17:40.000Z","elapsed_ms":0,"allowed_ms":172800000,"state":"ok"}],"state":"ok","evaluated_at":"2026-12-10T00:00:00.000Z"}' ]
 
 # refused files: exit 65, the file and the field named
 "$cli" sla "$tmp/missing.json" 2>"$tmp/err" >/dev/null; rc=$?

@@ -292,6 +292,26 @@ static void test_stages_by_kind(void **state)
     r = evaluate(&p, &t, T0 + INT64_C(1440000000));
     assert_int_equal(r.state, OT_SLA_STATE_PENDING);
     assert_int_equal(r.stages[OT_SLA_STAGE_STORE_ACKNOWLEDGMENT].applies, 0);
+    assert_int_equal(r.stages[OT_SLA_STAGE_NO_SCAN].applies, 1);      /* pending: may run */
+
+    /* once delivered or closed, a stage that never started is not reported: it never runs */
+    t.last_scan_ms = T0;
+    t.delivered_ms = T0 + 1000;
+    r = evaluate(&p, &t, T0 + 2000);
+    assert_int_equal(r.stages[OT_SLA_STAGE_NO_SCAN].applies, 1);
+    assert_int_equal(r.stages[OT_SLA_STAGE_NO_SCAN].elapsed_ms, 1000);
+    assert_int_equal(r.stages[OT_SLA_STAGE_NDR_AGE].applies, 0);
+    memset(&t, 0, sizeof t);
+    t.version = OT_SLA_TIMES_VERSION;
+    t.provider = OT_PROVIDER_UBER;
+    t.store_notified_ms = T0;
+    r = evaluate(&p, &t, T0 + 1000);
+    assert_int_equal(r.stages[OT_SLA_STAGE_PICKING].applies, 1);
+    t.closed_ms = T0 + 500;                                            /* cancelled */
+    r = evaluate(&p, &t, T0 + 1000);
+    expect_state(&r, OT_SLA_STAGE_STORE_ACKNOWLEDGMENT, OT_SLA_STATE_OK, 500);
+    assert_int_equal(r.stages[OT_SLA_STAGE_PICKING].applies, 0);
+    assert_int_equal(r.stages[OT_SLA_STAGE_PICKUP].applies, 0);
 }
 
 static void test_worst_state(void **state)

@@ -83,9 +83,10 @@ static int check_times(const ot_sla_times *t, ot_error *err)
     return 0;
 }
 
-/* Evaluate one stage. A stage applies when it belongs to the order's `kind` and has a
- * budget: a non-zero allowance, or for delivery an ETA and a start (its deadline is the ETA
- * plus grace, so before the pickup it has no length to judge by). */
+/* Evaluate one stage. A stage applies when it belongs to the order's `kind`, has a budget
+ * (a non-zero allowance, or for delivery an ETA and a start: its deadline is the ETA plus
+ * grace, so before the pickup it has no length to judge by) and can still run: once the
+ * order is delivered or closed, a stage that never started never will. */
 static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const ot_sla_times *t,
                            unsigned kind, int64_t now_ms, int stage)
 {
@@ -100,7 +101,7 @@ static void evaluate_stage(ot_sla_stage_report *e, const ot_sla_policy *p, const
         e->started_ms = member_at(t, r->start_fallback);
     e->finished_ms = e->started_ms ? member_at(t, r->finish) : 0;
 
-    if (!(r->kinds & kind))
+    if (!(r->kinds & kind) || (!e->started_ms && (t->delivered_ms || t->closed_ms)))
         return;
     if (r->allowed == NONE) { /* delivery: judged by the ETA plus grace */
         if (!t->estimated_delivery_ms || !e->started_ms)
