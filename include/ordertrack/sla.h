@@ -2,14 +2,16 @@
  * @file sla.h
  * @brief SLA policies, the per-order SLA report, the ETA error and aggregate statistics.
  *
- * An order passes through timed stages (see ot_sla_stage and docs/sla.md). A policy gives
- * the time allowed for each stage and the fraction of it after which the stage is in
- * warning. The calculators work on a caller-filled ot_sla_times (milliseconds since the
+ * An order passes through timed stages (see ot_sla_stage and docs/sla.md); which ones
+ * follows its kind: a hyperlocal order (uber, doordash, internal, or unknown) has the store
+ * stages and delivery, a parcel shipment (delhivery, delhivery_b2b, shiprocket, velocity)
+ * delivery, no_scan and ndr_age. A policy gives the time allowed for each stage and the
+ * fraction of it after which the stage is in warning. The calculators work on a caller-filled ot_sla_times (milliseconds since the
  * epoch, UTC; 0 = not yet) and an explicit `now_ms`, so they never read a clock.
  *
  * Boundaries, exactly (A = allowed_ms, W = warning_ms = A * warning_fraction rounded to the
  * nearest millisecond, E = elapsed_ms):
- *   - PENDING   the stage has not started (or, for delivery, there is no ETA to judge by);
+ *   - PENDING   the stage has not started;
  *   - OK        E <  W;
  *   - WARNING   W <= E <= A;
  *   - BREACHED  E >  A.
@@ -34,13 +36,17 @@
 /** SLA stages. Values are explicit and never renumbered; 0 is unknown. */
 typedef enum ot_sla_stage {
     OT_SLA_STAGE_UNKNOWN = 0,
-    OT_SLA_STAGE_STORE_ACKNOWLEDGMENT = 1, /**< "store_acknowledgment": notified → acknowledged */
-    OT_SLA_STAGE_PICKING = 2,              /**< "picking": acknowledged → ready for pickup */
-    OT_SLA_STAGE_DRIVER_ASSIGNMENT = 3,    /**< "driver_assignment": ready → driver assigned */
-    OT_SLA_STAGE_PICKUP = 4,               /**< "pickup": driver assigned → picked up */
-    OT_SLA_STAGE_DELIVERY = 5,             /**< "delivery": picked up → delivered, by ETA + grace */
-    OT_SLA_STAGE_NO_SCAN = 6,              /**< "no_scan": courier, since the last scan */
-    OT_SLA_STAGE_NDR_AGE = 7               /**< "ndr_age": courier, since the NDR */
+    OT_SLA_STAGE_STORE_ACKNOWLEDGMENT = 1, /**< "store_acknowledgment": notified → acknowledged
+                                                (hyperlocal) */
+    OT_SLA_STAGE_PICKING = 2,              /**< "picking": acknowledged → ready (hyperlocal) */
+    OT_SLA_STAGE_DRIVER_ASSIGNMENT = 3,    /**< "driver_assignment": ready → driver assigned
+                                                (hyperlocal) */
+    OT_SLA_STAGE_PICKUP = 4,               /**< "pickup": driver assigned → picked up
+                                                (hyperlocal) */
+    OT_SLA_STAGE_DELIVERY = 5,             /**< "delivery": picked up → delivered, by ETA + grace
+                                                (both kinds, when the order has an ETA) */
+    OT_SLA_STAGE_NO_SCAN = 6,              /**< "no_scan": since the last scan (parcel) */
+    OT_SLA_STAGE_NDR_AGE = 7               /**< "ndr_age": since the NDR (parcel) */
 } ot_sla_stage;
 /** One past the largest ot_sla_stage value. */
 #define OT_SLA_STAGE_COUNT 8
@@ -66,7 +72,8 @@ typedef enum ot_sla_state {
  * `sla` config block). Every duration is in milliseconds, 0..OT_SLA_MAX_DURATION_MS; a stage
  * whose allowance is 0 is not monitored (its report entry has applies = 0). The delivery
  * stage is judged against the order's estimated delivery time plus delivery_grace_ms (0 is
- * a valid grace). Version 1 members are all of the following.
+ * a valid grace); an order without an ETA has no delivery stage. Version 1 members are all
+ * of the following.
  */
 typedef struct ot_sla_policy {
     unsigned version;               /**< OT_SLA_POLICY_VERSION */
@@ -95,8 +102,8 @@ typedef struct ot_sla_policy {
 typedef struct ot_sla_times {
     unsigned version;               /**< OT_SLA_TIMES_VERSION */
     const char *store_id;           /**< selects a per-store policy; NULL = the default */
-    int provider;                   /**< ot_provider; a parcel courier adds the courier
-                                         stages; 0 (unknown) counts as hyperlocal */
+    int provider;                   /**< ot_provider: selects the stages of its kind
+                                         (file comment); 0 (unknown) counts as hyperlocal */
     int64_t store_notified_ms;
     int64_t store_acknowledged_ms;
     int64_t picking_started_ms;     /**< starts picking when no acknowledgment was recorded */
@@ -104,7 +111,7 @@ typedef struct ot_sla_times {
     int64_t driver_assigned_ms;
     int64_t driver_pickup_ms;       /**< for couriers: the first pick-up scan */
     int64_t delivered_ms;           /**< actual delivery time */
-    int64_t estimated_delivery_ms;  /**< ETA; without it the delivery stage stays pending */
+    int64_t estimated_delivery_ms;  /**< ETA; without it there is no delivery stage */
     int64_t last_scan_ms;           /**< courier: time of the last scan */
     int64_t ndr_since_ms;           /**< courier: start of the current NDR, 0 if none */
     int64_t closed_ms;              /**< reached a terminal state other than delivered
@@ -117,7 +124,11 @@ typedef struct ot_sla_times {
 typedef struct ot_sla_stage_report {
     int stage;              /**< ot_sla_stage */
     int state;              /**< ot_sla_state */
-    int applies;            /**< 1 if the stage is monitored for this order, else 0 */
+    int applies;            /**< 1 if the stage is monitored for this order: of its kind,
+                                 with a budget, and (once the order is delivered or
+                                 closed) started; else 0, with allowed_ms 0 and state
+                                 PENDING, and the stage is left out of the worst state
+                                 and of the JSON */
     int64_t started_ms;
     int64_t finished_ms;
     int64_t elapsed_ms;     /**< finished (or now, or closed) minus started; 0 if pending */
