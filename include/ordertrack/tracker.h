@@ -17,7 +17,11 @@
  *   - OT_ESTATE: not allowed in the order's state (ready while a substitution is pending,
  *     location without a driver...). OT_EINVAL: a bad request field, named in `err->field`.
  *   - OT_ENOTFOUND, OT_EEXISTS (init of an existing order), OT_ECONFLICT (`expected_version`
- *     differs, or retries exhausted), OT_EIDEMPOTENCY_CONFLICT, OT_ESTORAGE, OT_ENOMEM.
+ *     is not current, or retries exhausted), OT_EIDEMPOTENCY_CONFLICT, OT_ESTORAGE, OT_ENOMEM.
+ *
+ * `expected_version` (If-Match) is current when it lies from the order's revision to its
+ * version (ot_order_revision): bookkeeping commits such as the SLA sweep's do not make it
+ * stale. A write whose commit loses to another writer reloads and checks it again.
  *
  * Idempotency: a write with `idempotency_key` set replays the first result of the same
  * operation with the same request (same code, same record) without a second effect; the
