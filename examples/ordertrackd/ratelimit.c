@@ -133,7 +133,6 @@ struct otd_addrlimit {
     otd_clock_fn clock;
     void *clock_ctx;
     unsigned char key[32];       /* of the keyed hash placing an address in a set */
-    unsigned long long evictions;
     size_t n_sets;
     struct slot slots[];         /* n_sets * WAYS */
 };
@@ -186,7 +185,8 @@ static struct slot *set_of(otd_addrlimit *al, const otd_addr *addr)
 
 /* addr's slot in its set (refilled), or a fresh one in place of a free slot, else of the
  * fullest bucket (the address that failed least lately). */
-static struct slot *slot_of(otd_addrlimit *al, const otd_addr *addr, int64_t now)
+static struct slot *slot_of(otd_addrlimit *al, const otd_addr *addr, int64_t now,
+                            int *evicted)
 {
     struct slot *set = set_of(al, addr), *free_slot = NULL, *fullest = NULL, *victim;
 
@@ -204,8 +204,7 @@ static struct slot *slot_of(otd_addrlimit *al, const otd_addr *addr, int64_t now
             fullest = s;
     }
     victim = free_slot ? free_slot : fullest;
-    if (victim->used && victim->bucket.tokens < al->burst)
-        al->evictions++;
+    *evicted = victim->used && victim->bucket.tokens < al->burst;
     victim->addr = *addr;
     victim->used = 1;
     victim->bucket.tokens = al->burst;
@@ -213,27 +212,18 @@ static struct slot *slot_of(otd_addrlimit *al, const otd_addr *addr, int64_t now
     return victim;
 }
 
-int otd_addrlimit_fail(otd_addrlimit *al, const otd_addr *addr, unsigned *retry_after_s)
+int otd_addrlimit_fail(otd_addrlimit *al, const otd_addr *addr, unsigned *retry_after_s,
+                       int *evicted)
 {
-    int allowed;
+    int allowed, forgot = 0;
 
     if (!al || !addr)
         return -1;
     pthread_mutex_lock(&al->lock);
-    allowed = take(&slot_of(al, addr, al->clock(al->clock_ctx))->bucket, al->rate,
+    allowed = take(&slot_of(al, addr, al->clock(al->clock_ctx), &forgot)->bucket, al->rate,
                    retry_after_s);
     pthread_mutex_unlock(&al->lock);
+    if (evicted)
+        *evicted = forgot;
     return allowed;
-}
-
-unsigned long long otd_addrlimit_evictions(otd_addrlimit *al)
-{
-    unsigned long long n;
-
-    if (!al)
-        return 0;
-    pthread_mutex_lock(&al->lock);
-    n = al->evictions;
-    pthread_mutex_unlock(&al->lock);
-    return n;
 }

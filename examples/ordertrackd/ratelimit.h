@@ -47,10 +47,9 @@ void otd_addrlimit_free(otd_addrlimit *al);
 
 /* Count one failed authentication from `addr`. Returns 1 while the address is within its
  * limit; 0 when its bucket is empty, with *retry_after_s set to the whole seconds (at least
- * 1) until a token is back; -1 on bad arguments. Thread-safe. */
-int otd_addrlimit_fail(otd_addrlimit *al, const otd_addr *addr, unsigned *retry_after_s);
-
-/* Addresses forgotten while their bucket was not full (the table was full). Thread-safe. */
-unsigned long long otd_addrlimit_evictions(otd_addrlimit *al);
+ * 1) until a token is back; -1 on bad arguments. *evicted (may be NULL) is set to 1 when
+ * making room for a new address forgot one whose bucket was not full. Thread-safe. */
+int otd_addrlimit_fail(otd_addrlimit *al, const otd_addr *addr, unsigned *retry_after_s,
+                       int *evicted);
 
 #endif
