@@ -56,11 +56,14 @@ static void refill(struct bucket *b, double rate, double burst, int64_t now)
     }
 }
 
+/* Rounding slack of the refills (a token refilled in steps is not quite 1.0). */
+#define TOKEN_EPSILON 1e-9
+
 /* Take a token from a refilled bucket: 1, or 0 with the wait in whole seconds (1..86400). */
 static int take(struct bucket *b, double rate, unsigned *retry_after_s)
 {
-    if (b->tokens >= 1.0) {
-        b->tokens -= 1.0;
+    if (b->tokens >= 1.0 - TOKEN_EPSILON) {
+        b->tokens = fmax(0.0, b->tokens - 1.0);
         return 1;
     }
     if (retry_after_s) {
