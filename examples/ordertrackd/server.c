@@ -100,10 +100,11 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
 
 /* An event stream (res->stream): the hub's callback response, or 429 when it is full. */
 static enum MHD_Result queue_stream(otd_server *s, struct MHD_Connection *c,
-                                    struct exchange *x, const char *order_id,
+                                    struct exchange *x, const otd_request *req,
                                     otd_response *res)
 {
-    struct MHD_Response *r = otd_events_response(s->app->events, c, order_id, res->stream_from);
+    struct MHD_Response *r = otd_events_response(s->app->events, c, req->match.order_id,
+                                                 req->key, res->stream_from);
     enum MHD_Result rc;
 
     otd_response_clear(res);
@@ -260,7 +261,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     x->route = req.match.route;
     x->key_id = req.key ? req.key->id : NULL;
     if (res.stream)
-        return queue_stream(s, c, x, req.match.order_id, &res);
+        return queue_stream(s, c, x, &req, &res);
     return queue(c, x, &res);
 }
 
