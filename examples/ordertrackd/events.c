@@ -27,7 +27,7 @@ struct stream {
     int64_t last_out_ms;
     int loc_pending;            /* the location may have moved: read it when due */
     int64_t loc_sent_ms;        /* when the last location event was queued */
-    char *loc_last;             /* its data, not to send the same position twice */
+    char *loc_last;             /* its driver_location, not to send one position twice */
 };
 
 struct otd_events {
@@ -236,16 +236,18 @@ void otd_events_free(otd_events *hub)
 }
 
 /* The order's live-location document when a location event is due and the position moved
- * since the last one (called without the lock); NULL otherwise. Free with ot_free. */
-static char *location_news(struct stream *s)
+ * since the last one (called without the lock), with that position in *position (free);
+ * NULL otherwise. Free with ot_free. */
+static char *location_news(struct stream *s, char **position)
 {
     otd_events *hub = s->hub;
     int64_t now = otd_clock_monotonic_ms(NULL);
     char *json = NULL;
-    json_t *doc = NULL;
+    json_t *doc = NULL, *where;
     size_t len = 0;
     int due, moved = 0;
 
+    *position = NULL;
     pthread_mutex_lock(&hub->lock);
     due = location_due(hub, s, now);
     if (due)
@@ -256,13 +258,16 @@ static char *location_news(struct stream *s)
     /* The data is what GET .../live-location answers this stream's key. */
     if (ot_tracker_live_location(&json, &len, hub->app->tracker, s->order_id, NULL) == 0)
         doc = json_loadb(json, len, 0, NULL);
-    pthread_mutex_lock(&hub->lock);
-    if (json_is_object(json_object_get(doc, "driver_location")) &&
-        (!s->loc_last || strcmp(s->loc_last, json) != 0))
-        moved = 1;
-    pthread_mutex_unlock(&hub->lock);
+    where = json_object_get(doc, "driver_location");
+    if (json_is_object(where))
+        *position = json_dumps(where, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(doc);
+    pthread_mutex_lock(&hub->lock);
+    moved = *position && (!s->loc_last || strcmp(s->loc_last, *position) != 0);
+    pthread_mutex_unlock(&hub->lock);
     if (!moved) {
+        free(*position);
+        *position = NULL;
         ot_free(json);
         return NULL;
     }
@@ -275,7 +280,7 @@ static void refresh(struct stream *s)
 {
     otd_events *hub = s->hub;
     ot_order *order = NULL;
-    char *json = NULL, *entry, *location, head[64];
+    char *json = NULL, *entry, *location, *position = NULL, head[64];
     size_t len = 0, i;
     json_t *doc = NULL, *history, *e;
     int terminal = 1;
@@ -294,7 +299,7 @@ static void refresh(struct stream *s)
     }
     ot_free(json);
     ot_order_free(order);
-    location = doc && !terminal ? location_news(s) : NULL;
+    location = doc && !terminal ? location_news(s, &position) : NULL;
     history = json_object_get(doc, "status_history");
     pthread_mutex_lock(&hub->lock);
     json_array_foreach(history, i, e) {
@@ -313,20 +318,20 @@ static void refresh(struct stream *s)
     }
     /* No id: a location event leaves the client's Last-Event-ID on the history entries. */
     if (location && !terminal) {
-        char *copy = strdup(location);
-        if (copy && put(s, "event: location\ndata: ", 22) == 0 &&
+        if (put(s, "event: location\ndata: ", 22) == 0 &&
             put(s, location, strlen(location)) == 0 && put(s, "\n\n", 2) == 0) {
             free(s->loc_last);
-            s->loc_last = copy;
+            s->loc_last = position;
+            position = NULL;
             s->loc_sent_ms = otd_clock_monotonic_ms(NULL);
         } else {
-            free(copy);
             terminal = 1;
         }
     }
     if (!doc || terminal)
         s->done = 1;
     pthread_mutex_unlock(&hub->lock);
+    free(position);
     ot_free(location);
     json_decref(doc);
 }
