@@ -16,8 +16,12 @@ int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *
     app->auth = otd_auth_new(cfg);
     app->ratelimit = otd_ratelimit_new(cfg->n_keys, cfg->requests_per_second, cfg->burst,
                                        clock ? clock : otd_clock_monotonic_ms, clock_ctx);
+    app->auth_failures = otd_addrlimit_new(cfg->auth_failure_sources,
+                                           cfg->auth_failures_per_minute,
+                                           cfg->auth_failure_burst,
+                                           clock ? clock : otd_clock_monotonic_ms, clock_ctx);
     app->metrics = otd_metrics_new();
-    if (!app->auth || !app->ratelimit || !app->metrics) {
+    if (!app->auth || !app->ratelimit || !app->auth_failures || !app->metrics) {
         otd_app_cleanup(app);
         return -1;
     }
@@ -28,6 +32,7 @@ void otd_app_cleanup(otd_app *app)
 {
     otd_auth_free(app->auth);
     otd_ratelimit_free(app->ratelimit);
+    otd_addrlimit_free(app->auth_failures);
     otd_metrics_free(app->metrics);
     memset(app, 0, sizeof *app);
 }
@@ -67,6 +72,31 @@ void otd_respond_json(otd_response *res, unsigned status, json_t *doc)
 
     json_decref(doc);
     set_body(res, status, text, OTD_CONTENT_TYPE_JSON);
+}
+
+void otd_respond_auth_failure(otd_app *app, const otd_request *req, otd_response *res,
+                              int credential, const char *message, json_t *details)
+{
+    unsigned retry = 0;
+    int evicted = 0;
+    char text[160];
+    /* an unknown source (no peer address) is not limited */
+    int within = req->source ? otd_addrlimit_fail(app->auth_failures, req->source, &retry,
+                                                  &evicted) != 0
+                             : 1;
+
+    otd_metrics_count_auth_failure(app->metrics, credential, !within, evicted);
+    if (within) {
+        otd_respond_error(res, OTD_ERR_UNAUTHORIZED, message, details);
+        return;
+    }
+    json_decref(details);
+    snprintf(text, sizeof text,
+             "too many failed authentications from this address (limit %g a minute)",
+             app->cfg->auth_failures_per_minute);
+    otd_respond_error(res, OTD_ERR_RATE_LIMITED, text,
+                      json_pack("{sI}", "retry_after_s", (json_int_t)retry));
+    res->retry_after = retry;
 }
 
 /* {"field": name} as error details. */
@@ -128,7 +158,8 @@ static int admit(otd_app *app, otd_request *req, otd_response *res)
 
     rc = otd_auth_check(app->auth, lookup(req, req->header, "Authorization"), &key, &index);
     if (rc != OTD_AUTH_OK) {
-        otd_respond_error(res, OTD_ERR_UNAUTHORIZED, otd_auth_reason(rc), NULL);
+        otd_respond_auth_failure(app, req, res, OTD_CREDENTIAL_API_KEY, otd_auth_reason(rc),
+                                 NULL);
         return -1;
     }
     req->key = key;

@@ -34,6 +34,7 @@ typedef struct otd_app {
     const otd_config *cfg;
     otd_auth *auth;
     otd_ratelimit *ratelimit;
+    otd_addrlimit *auth_failures; /* failed authentications per source address */
     otd_metrics *metrics;
     ot_tracker *tracker;       /* NULL: the tracker routes answer 501 (unit tests) */
     otd_probe_fn storage_probe;
@@ -53,6 +54,7 @@ typedef struct otd_request {
     size_t body_len;
     otd_lookup_fn header, query;
     void *lookup_ctx;
+    const otd_addr *source;         /* the peer's address; NULL: unknown (not limited) */
     /* Filled by the pipeline before the handler runs: */
     otd_match match;                /* route and captures */
     const otd_api_key *key;         /* the caller's key; NULL on public and partner routes */
@@ -84,6 +86,13 @@ void otd_app_cleanup(otd_app *app);
 
 /* Run the pipeline for req and fill res (always: on failure it holds the error answer). */
 void otd_app_handle(otd_app *app, otd_request *req, otd_response *res);
+
+/* A failed authentication (a bad API key or webhook credential, enum otd_credential) from
+ * req's source: 401 `unauthorized` with `message` and `details` while the source is within
+ * limits.auth_failures_per_minute / auth_failure_burst, else 429 `rate_limited` with
+ * Retry-After. Counted in the metrics. `details` is consumed. */
+void otd_respond_auth_failure(otd_app *app, const otd_request *req, otd_response *res,
+                              int credential, const char *message, json_t *details);
 
 /* Answer with the JSON error body of api_err (enum otd_api_error); details consumed. */
 void otd_respond_error(otd_response *res, int api_err, const char *message, json_t *details);

@@ -34,7 +34,9 @@ static const char *const top_fields[] = {"listen", "storage", "api_keys", "webho
 static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
                                            "threads", "store_ack_sweep_ms", "sla_sweep_ms",
-                                           "max_event_streams", "event_heartbeat_ms", NULL};
+                                           "max_event_streams", "event_heartbeat_ms",
+                                           "location_event_ms", "auth_failures_per_minute",
+                                           "auth_failure_burst", "auth_failure_sources", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -125,6 +127,10 @@ int otd_config_defaults(otd_config *cfg)
     cfg->sla_sweep_ms = 30000;
     cfg->max_event_streams = 64;
     cfg->event_heartbeat_ms = 15000;
+    cfg->location_event_ms = 1000;
+    cfg->auth_failures_per_minute = 10;
+    cfg->auth_failure_burst = 10;
+    cfg->auth_failure_sources = 4096;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -383,6 +389,23 @@ static int get_number(const struct ctx *c, json_t *limits, const char *name, dou
     return 0;
 }
 
+/* The location events' interval and the limit of failed authentications per address. */
+static int load_live_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
+{
+    double location = cfg->location_event_ms, sources = (double)cfg->auth_failure_sources;
+
+    if (get_number(c, limits, "location_event_ms", 10, 3600000, 1, &location) != 0 ||
+        get_number(c, limits, "auth_failures_per_minute", 0.001, 1e6, 0,
+                   &cfg->auth_failures_per_minute) != 0 ||
+        get_number(c, limits, "auth_failure_burst", 1, 1e6, 0, &cfg->auth_failure_burst) !=
+            0 ||
+        get_number(c, limits, "auth_failure_sources", 8, 1048576, 1, &sources) != 0)
+        return -1;
+    cfg->location_event_ms = (unsigned)location;
+    cfg->auth_failure_sources = (size_t)sources;
+    return 0;
+}
+
 static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double body = (double)cfg->max_body_bytes, threads = cfg->threads;
@@ -409,7 +432,7 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     cfg->sla_sweep_ms = (unsigned)sla_sweep;
     cfg->max_event_streams = (unsigned)streams;
     cfg->event_heartbeat_ms = (unsigned)heartbeat;
-    return 0;
+    return load_live_limits(c, cfg, limits);
 }
 
 /* The `alerts` block, shared with ordertrack-poller (examples/common/alertsconf.c). */

@@ -39,6 +39,13 @@ typedef struct otd_config {
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
+    unsigned location_event_ms;  /* limits.location_event_ms: at most one location event per
+                                    stream per interval, default 1000 */
+    double auth_failures_per_minute; /* limits.auth_failures_per_minute: failed
+                                        authentications refilled per source address, 10 */
+    double auth_failure_burst;   /* limits.auth_failure_burst: failures an address may make at
+                                    once, default 10 */
+    size_t auth_failure_sources; /* limits.auth_failure_sources: addresses remembered, 4096 */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;

@@ -1,4 +1,5 @@
-/* The SSE hub: subscribers under one mutex, a heartbeat thread, suspend/resume. */
+/* The SSE hub: subscribers under one mutex, a heartbeat thread (which also sends the
+ * coalesced location events when they fall due), suspend/resume. */
 #include "events.h"
 
 #include <pthread.h>
@@ -16,6 +17,7 @@ struct stream {
     otd_events *hub;
     struct MHD_Connection *conn;
     char order_id[OTD_CAPTURE_MAX];
+    const otd_api_key *key;     /* the caller's key (in the config, outlives the stream) */
     unsigned long next_index;   /* the next history entry to send */
     char *buf;                  /* pending output, [off, len) unsent */
     size_t off, len, cap;
@@ -23,6 +25,9 @@ struct stream {
     int done;                   /* the order is terminal (or gone): close once flushed */
     int suspended;              /* the connection is suspended, waiting for news */
     int64_t last_out_ms;
+    int loc_pending;            /* the location may have moved: read it when due */
+    int64_t loc_sent_ms;        /* when the last location event was queued */
+    char *loc_last;             /* its driver_location, not to send one position twice */
 };
 
 struct otd_events {
@@ -34,6 +39,7 @@ struct otd_events {
     int stopping;
     unsigned count, max;
     int64_t heartbeat_ms;
+    int64_t location_ms;        /* at most one location event per stream per interval */
     struct stream *head;
 };
 
@@ -64,8 +70,21 @@ static void resume_all(struct MHD_Connection **conns, size_t n)
     free(conns);
 }
 
+/* What pick() looks for. */
+enum pick_mode {
+    PICK_NEWS,     /* history news of the order: every stream */
+    PICK_LOCATION, /* the order's location moved: streams whose location event is due */
+    PICK_TICK,     /* the heartbeat thread: idle streams, and location events fallen due */
+    PICK_ALL       /* shutdown */
+};
+
+static int location_due(const otd_events *hub, const struct stream *s, int64_t now)
+{
+    return s->loc_pending && now - s->loc_sent_ms >= hub->location_ms;
+}
+
 /* Under the lock: mark streams (all, or those of order_id) and pick the suspended ones. */
-static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int heartbeat,
+static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int mode,
                                     size_t *n)
 {
     struct MHD_Connection **conns = calloc(hub->count + 1, sizeof *conns);
@@ -75,11 +94,21 @@ static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int h
     for (struct stream *s = hub->head; s; s = s->next) {
         if (order_id && strcmp(order_id, s->order_id) != 0)
             continue;
-        if (heartbeat) {
-            if (now - s->last_out_ms < hub->heartbeat_ms)
+        if (mode == PICK_LOCATION) {
+            s->loc_pending = 1;
+            if (!location_due(hub, s, now)) {
+                pthread_cond_signal(&hub->wake); /* the heartbeat thread sends it when due */
                 continue;
-            s->last_out_ms = now;
-            put(s, ": heartbeat\n\n", 13);
+            }
+        } else if (mode == PICK_TICK) {
+            int beat = now - s->last_out_ms >= hub->heartbeat_ms;
+            if (!beat && !location_due(hub, s, now))
+                continue;
+            if (beat) {
+                s->last_out_ms = now;
+                put(s, ": heartbeat\n\n", 13);
+                s->loc_pending = 1; /* writes by other processes send no notices here */
+            }
         }
         s->dirty = 1;
         if (s->suspended && conns) {
@@ -90,7 +119,8 @@ static struct MHD_Connection **pick(otd_events *hub, const char *order_id, int h
     return conns;
 }
 
-void otd_events_notify(otd_events *hub, const char *order_id)
+/* Wake the streams of order_id picked in `mode`. */
+static void wake(otd_events *hub, const char *order_id, int mode)
 {
     struct MHD_Connection **conns;
     size_t n;
@@ -98,9 +128,32 @@ void otd_events_notify(otd_events *hub, const char *order_id)
     if (!hub || !order_id)
         return;
     pthread_mutex_lock(&hub->lock);
-    conns = pick(hub, order_id, 0, &n);
+    conns = pick(hub, order_id, mode, &n);
     pthread_mutex_unlock(&hub->lock);
     resume_all(conns, n);
+}
+
+void otd_events_notify(otd_events *hub, const char *order_id)
+{
+    wake(hub, order_id, PICK_NEWS);
+}
+
+void otd_events_notify_location(otd_events *hub, const char *order_id)
+{
+    wake(hub, order_id, PICK_LOCATION);
+}
+
+/* Milliseconds the heartbeat thread may sleep (lock held): its tick, or less when a waiting
+ * stream's pending location event falls due sooner (a stream that is not waiting reads it
+ * on its own). */
+static int64_t sleep_ms(const otd_events *hub, int64_t tick)
+{
+    int64_t now = otd_clock_monotonic_ms(NULL), wait = tick;
+
+    for (const struct stream *s = hub->head; s; s = s->next)
+        if (s->suspended && s->loc_pending && s->loc_sent_ms + hub->location_ms - now < wait)
+            wait = s->loc_sent_ms + hub->location_ms - now;
+    return wait < 1 ? 1 : wait;
 }
 
 static void *heartbeat_main(void *arg)
@@ -113,14 +166,16 @@ static void *heartbeat_main(void *arg)
 
     pthread_mutex_lock(&hub->lock);
     while (!hub->stopping) {
+        int64_t wait = sleep_ms(hub, tick);
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += (long)tick * 1000000L;
+        until.tv_sec += (time_t)(wait / 1000);
+        until.tv_nsec += (long)(wait % 1000) * 1000000L;
         until.tv_sec += until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&hub->wake, &hub->lock, &until);
         if (hub->stopping)
             break;
-        conns = pick(hub, NULL, 1, &n);
+        conns = pick(hub, NULL, PICK_TICK, &n);
         pthread_mutex_unlock(&hub->lock);
         resume_all(conns, n);
         pthread_mutex_lock(&hub->lock);
@@ -129,7 +184,8 @@ static void *heartbeat_main(void *arg)
     return NULL;
 }
 
-otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms)
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms,
+                           unsigned location_ms)
 {
     otd_events *hub = calloc(1, sizeof *hub);
 
@@ -138,6 +194,7 @@ otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbea
     hub->app = app;
     hub->max = max_streams;
     hub->heartbeat_ms = heartbeat_ms ? heartbeat_ms : 15000;
+    hub->location_ms = location_ms ? location_ms : 1000;
     pthread_mutex_init(&hub->lock, NULL);
     pthread_cond_init(&hub->wake, NULL);
     if (pthread_create(&hub->heartbeat, NULL, heartbeat_main, hub) != 0) {
@@ -158,7 +215,7 @@ void otd_events_shutdown(otd_events *hub)
     pthread_mutex_lock(&hub->lock);
     hub->stopping = 1;
     pthread_cond_broadcast(&hub->wake);
-    conns = pick(hub, NULL, 0, &n);
+    conns = pick(hub, NULL, PICK_ALL, &n);
     pthread_mutex_unlock(&hub->lock);
     resume_all(conns, n);
 }
@@ -178,12 +235,52 @@ void otd_events_free(otd_events *hub)
     free(hub);
 }
 
-/* Read the order and queue the entries not sent yet (called without the lock). */
+/* The order's live-location document when a location event is due and the position moved
+ * since the last one (called without the lock), with that position in *position (free);
+ * NULL otherwise. Free with ot_free. */
+static char *location_news(struct stream *s, char **position)
+{
+    otd_events *hub = s->hub;
+    int64_t now = otd_clock_monotonic_ms(NULL);
+    char *json = NULL;
+    json_t *doc = NULL, *where;
+    size_t len = 0;
+    int due, moved = 0;
+
+    *position = NULL;
+    pthread_mutex_lock(&hub->lock);
+    due = location_due(hub, s, now);
+    if (due)
+        s->loc_pending = 0; /* a notice from now on is news again */
+    pthread_mutex_unlock(&hub->lock);
+    if (!due)
+        return NULL;
+    /* The data is what GET .../live-location answers this stream's key. */
+    if (ot_tracker_live_location(&json, &len, hub->app->tracker, s->order_id, NULL) == 0)
+        doc = json_loadb(json, len, 0, NULL);
+    where = json_object_get(doc, "driver_location");
+    if (json_is_object(where))
+        *position = json_dumps(where, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(doc);
+    pthread_mutex_lock(&hub->lock);
+    moved = *position && (!s->loc_last || strcmp(s->loc_last, *position) != 0);
+    pthread_mutex_unlock(&hub->lock);
+    if (!moved) {
+        free(*position);
+        *position = NULL;
+        ot_free(json);
+        return NULL;
+    }
+    return json;
+}
+
+/* Read the order and queue the entries not sent yet, then a location event when one is due
+ * (called without the lock). */
 static void refresh(struct stream *s)
 {
     otd_events *hub = s->hub;
     ot_order *order = NULL;
-    char *json = NULL, *entry, head[64];
+    char *json = NULL, *entry, *location, *position = NULL, head[64];
     size_t len = 0, i;
     json_t *doc = NULL, *history, *e;
     int terminal = 1;
@@ -193,8 +290,16 @@ static void refresh(struct stream *s)
         doc = json_loadb(json, len, 0, NULL);
     if (order)
         terminal = ot_status_is_terminal(ot_order_status(order), NULL) == 1;
+    /* a store key's order moved to another store (a rejection with reassignment): the
+     * stream ends, as a new one would be refused */
+    if (order && s->key && s->key->role == OTD_ROLE_STORE &&
+        !otd_auth_store_allowed(s->key, ot_order_store_id(order))) {
+        json_decref(doc);
+        doc = NULL;
+    }
     ot_free(json);
     ot_order_free(order);
+    location = doc && !terminal ? location_news(s, &position) : NULL;
     history = json_object_get(doc, "status_history");
     pthread_mutex_lock(&hub->lock);
     json_array_foreach(history, i, e) {
@@ -211,9 +316,23 @@ static void refresh(struct stream *s)
         free(entry);
         s->next_index = i + 1;
     }
+    /* No id: a location event leaves the client's Last-Event-ID on the history entries. */
+    if (location && !terminal) {
+        if (put(s, "event: location\ndata: ", 22) == 0 &&
+            put(s, location, strlen(location)) == 0 && put(s, "\n\n", 2) == 0) {
+            free(s->loc_last);
+            s->loc_last = position;
+            position = NULL;
+            s->loc_sent_ms = otd_clock_monotonic_ms(NULL);
+        } else {
+            terminal = 1;
+        }
+    }
     if (!doc || terminal)
         s->done = 1;
     pthread_mutex_unlock(&hub->lock);
+    free(position);
+    ot_free(location);
     json_decref(doc);
 }
 
@@ -247,8 +366,11 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
         refresh(s);
         pthread_mutex_lock(&hub->lock);
     }
-    /* Nothing to say: park the connection until a notice, a heartbeat or shutdown. */
+    /* Nothing to say: park the connection until a notice, a heartbeat, a location event
+     * falling due (the heartbeat thread then counts this stream in its sleep) or shutdown. */
     s->suspended = 1;
+    if (s->loc_pending)
+        pthread_cond_signal(&hub->wake);
     MHD_suspend_connection(s->conn);
     pthread_mutex_unlock(&hub->lock);
     return 0;
@@ -269,11 +391,13 @@ static void release(void *cls)
     hub->count--;
     pthread_mutex_unlock(&hub->lock);
     free(s->buf);
+    free(s->loc_last);
     free(s);
 }
 
 struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
-                                         const char *order_id, unsigned long from)
+                                         const char *order_id, const otd_api_key *key,
+                                         unsigned long from)
 {
     struct stream *s = calloc(1, sizeof *s);
     struct MHD_Response *r;
@@ -283,9 +407,12 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
     s->hub = hub;
     s->conn = c;
     snprintf(s->order_id, sizeof s->order_id, "%s", order_id);
+    s->key = key;
     s->next_index = from;
     s->dirty = 1;
     s->last_out_ms = otd_clock_monotonic_ms(NULL);
+    s->loc_pending = 1; /* the current position first, if there is one */
+    s->loc_sent_ms = s->last_out_ms - hub->location_ms;
     pthread_mutex_lock(&hub->lock);
     if (hub->stopping || hub->count >= hub->max) {
         pthread_mutex_unlock(&hub->lock);

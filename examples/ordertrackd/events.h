@@ -1,7 +1,8 @@
-/* GET /tracking/orders/{order_id}/events: new history entries as Server-Sent Events.
- * A hub keeps one subscriber per open stream; the tracker's notice sink wakes the streams of
- * the order that changed. A waiting stream is a suspended libmicrohttpd connection, so no
- * worker thread ever blocks on it. */
+/* GET /tracking/orders/{order_id}/events: new history entries as Server-Sent Events, and the
+ * driver's position as `event: location` (without an id), at most one per stream per
+ * location interval, the latest position winning. A hub keeps one subscriber per open
+ * stream; the tracker's notice sink wakes the streams of the order that changed. A waiting
+ * stream is a suspended libmicrohttpd connection, so no worker thread ever blocks on it. */
 #ifndef OTD_EVENTS_H
 #define OTD_EVENTS_H
 
@@ -11,11 +12,13 @@
 
 typedef struct otd_events otd_events;
 
-/* A hub reading orders through app->tracker, with at most max_streams open streams and a
- * heartbeat comment on every idle stream each heartbeat_ms. A heartbeat also re-reads the
- * order (writes by other processes sharing the storage send no notices here) and finds the
- * clients that went away (the write fails, the connection closes). */
-otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms);
+/* A hub reading orders through app->tracker, with at most max_streams open streams, a
+ * heartbeat comment on every idle stream each heartbeat_ms and at most one location event
+ * per stream each location_ms. A heartbeat also re-reads the order and its location (writes
+ * by other processes sharing the storage send no notices here) and finds the clients that
+ * went away (the write fails, the connection closes). */
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms,
+                           unsigned location_ms);
 /* Stop the heartbeat thread and free the hub; every stream must have ended (the server is
  * stopped). Accepts NULL. */
 void otd_events_free(otd_events *hub);
@@ -23,12 +26,19 @@ void otd_events_free(otd_events *hub);
 /* The order changed: wake its streams. Thread-safe; never blocks on a client. */
 void otd_events_notify(otd_events *hub, const char *order_id);
 
+/* The order's driver location moved (OT_NOTICE_LOCATION_UPDATED): its streams send the
+ * position now, or when their interval is over (then the position of that time). Thread-safe;
+ * never blocks on a client. */
+void otd_events_notify_location(otd_events *hub, const char *order_id);
+
 /* End every stream (SIGTERM): each sends what it has and closes. New streams are refused. */
 void otd_events_shutdown(otd_events *hub);
 
-/* A response streaming `order_id` from history index `from`, on connection c; NULL when the
- * hub is full or stopping (answer 429) or out of memory. */
+/* A response streaming `order_id` from history index `from` to the holder of `key` (NULL: no
+ * scope), on connection c; NULL when the hub is full or stopping (answer 429) or out of
+ * memory. A store key's stream ends when the order leaves its stores. */
 struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
-                                         const char *order_id, unsigned long from);
+                                         const char *order_id, const otd_api_key *key,
+                                         unsigned long from);
 
 #endif

@@ -122,11 +122,16 @@ struct host {
 };
 
 /* The tracker's notices (the tracker counts its own metrics): the alert dispatcher's queue,
- * then the event streams of the order. */
+ * then the event streams of the order; a location notice goes to the streams alone. */
 static void on_notice(void *userdata, const ot_notice *n)
 {
     struct host *h = userdata;
 
+    if (n->kind == OT_NOTICE_LOCATION_UPDATED) {
+        /* not an alert: only the event streams, coalesced there */
+        otd_events_notify_location(h->events, n->order_id);
+        return;
+    }
     if (h->alerts) {
         h->alert_sink.notify(h->alert_sink.userdata, n);
         /* Wake the housekeeping thread to deliver it; the sink itself never blocks. */
@@ -402,7 +407,8 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->app.probe_ctx = h->storage;
     h->app.sla = h->sla;
     h->app.lib_metrics = h->metrics;
-    h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms);
+    h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms,
+                               cfg->location_event_ms);
     h->app.events = h->events;
     if (!h->events || pthread_create(&h->housekeeper, NULL, housekeeper_main, h) != 0) {
         fprintf(stderr, "ordertrackd: cannot start the background threads\n");

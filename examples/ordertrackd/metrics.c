@@ -26,7 +26,11 @@ struct otd_metrics {
     unsigned long long buckets[N_ROWS][N_BOUNDS]; /* non-cumulative; summed when rendered */
     unsigned long long count[N_ROWS];
     double sum[N_ROWS];
+    unsigned long long auth_failures[OTD_CREDENTIAL_COUNT][2]; /* [credential][limited] */
+    unsigned long long auth_evictions;
 };
+
+static const char *const credential_names[OTD_CREDENTIAL_COUNT] = {"api_key", "webhook"};
 
 otd_metrics *otd_metrics_new(void)
 {
@@ -65,6 +69,17 @@ void otd_metrics_observe(otd_metrics *m, const otd_route *route, unsigned status
         m->buckets[row][b]++;
     m->count[row]++;
     m->sum[row] += seconds;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void otd_metrics_count_auth_failure(otd_metrics *m, int credential, int limited, int evicted)
+{
+    if (!m || credential < 0 || credential >= OTD_CREDENTIAL_COUNT)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->auth_failures[credential][limited ? 1 : 0]++;
+    if (evicted)
+        m->auth_evictions++;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -126,6 +141,8 @@ char *otd_metrics_render(otd_metrics *m, size_t *len)
     memcpy(snap.buckets, m->buckets, sizeof snap.buckets);
     memcpy(snap.count, m->count, sizeof snap.count);
     memcpy(snap.sum, m->sum, sizeof snap.sum);
+    memcpy(snap.auth_failures, m->auth_failures, sizeof snap.auth_failures);
+    snap.auth_evictions = m->auth_evictions;
     pthread_mutex_unlock(&m->lock);
 
     emit(&o, "# HELP ordertrackd_http_requests_total HTTP requests answered, by route and "
@@ -170,6 +187,19 @@ char *otd_metrics_render(otd_metrics *m, size_t *len)
              route, method, snap.count[r], route, method, snap.sum[r], route, method,
              snap.count[r]);
     }
+    emit(&o, "# HELP ordertrackd_auth_failures_total Failed authentications, by credential "
+             "and answer (unauthorized 401, rate_limited 429: the source address was over "
+             "its limit).\n# TYPE ordertrackd_auth_failures_total counter\n");
+    for (int c = 0; c < OTD_CREDENTIAL_COUNT; c++)
+        for (int l = 0; l < 2; l++)
+            emit(&o, "ordertrackd_auth_failures_total{credential=\"%s\",answer=\"%s\"} %llu\n",
+                 credential_names[c], l ? "rate_limited" : "unauthorized",
+                 snap.auth_failures[c][l]);
+    emit(&o, "# HELP ordertrackd_auth_failure_sources_evicted_total Source addresses "
+             "forgotten before their failures had expired (the table was full).\n"
+             "# TYPE ordertrackd_auth_failure_sources_evicted_total counter\n"
+             "ordertrackd_auth_failure_sources_evicted_total %llu\n",
+             snap.auth_evictions);
     if (o.failed || !o.buf) {
         free(o.buf);
         return NULL;

@@ -17,6 +17,13 @@ void otd_metrics_free(otd_metrics *m);
 void otd_metrics_observe(otd_metrics *m, const otd_route *route, unsigned status,
                          double seconds);
 
+/* What a failed authentication presented. */
+enum otd_credential { OTD_CREDENTIAL_API_KEY, OTD_CREDENTIAL_WEBHOOK, OTD_CREDENTIAL_COUNT };
+
+/* Count one failed authentication: answered 429 when `limited`, else 401; `evicted` when the
+ * address table forgot a source to make room for it. Thread-safe. */
+void otd_metrics_count_auth_failure(otd_metrics *m, int credential, int limited, int evicted);
+
 /* Prometheus text exposition (format 0.0.4), malloc'd (free with free); *len its length.
  * NULL when out of memory. Thread-safe. */
 char *otd_metrics_render(otd_metrics *m, size_t *len);

@@ -100,10 +100,11 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
 
 /* An event stream (res->stream): the hub's callback response, or 429 when it is full. */
 static enum MHD_Result queue_stream(otd_server *s, struct MHD_Connection *c,
-                                    struct exchange *x, const char *order_id,
+                                    struct exchange *x, const otd_request *req,
                                     otd_response *res)
 {
-    struct MHD_Response *r = otd_events_response(s->app->events, c, order_id, res->stream_from);
+    struct MHD_Response *r = otd_events_response(s->app->events, c, req->match.order_id,
+                                                 req->key, res->stream_from);
     enum MHD_Result rc;
 
     otd_response_clear(res);
@@ -204,6 +205,28 @@ static enum MHD_Result take_chunk(otd_server *s, struct exchange *x, const char 
     return MHD_YES;
 }
 
+/* The peer's address of c as an otd_addr (IPv4 mapped into IPv6); -1 when unknown. */
+static int peer_of(struct MHD_Connection *c, otd_addr *out)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+    memset(out, 0, sizeof *out);
+    if (sa && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        out->bytes[10] = out->bytes[11] = 0xff;
+        memcpy(out->bytes + 12, &in->sin_addr, 4);
+        return 0;
+    }
+    if (sa && sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        memcpy(out->bytes, &in6->sin6_addr, 16);
+        return 0;
+    }
+    return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -213,6 +236,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct exchange *x = *con_cls;
     otd_request req;
     otd_response res;
+    otd_addr peer;
 
     (void)version;
     if (!x)
@@ -232,11 +256,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req.header = header_lookup;
     req.query = query_lookup;
     req.lookup_ctx = c;
+    req.source = peer_of(c, &peer) == 0 ? &peer : NULL;
     otd_app_handle(s->app, &req, &res);
     x->route = req.match.route;
     x->key_id = req.key ? req.key->id : NULL;
     if (res.stream)
-        return queue_stream(s, c, x, req.match.order_id, &res);
+        return queue_stream(s, c, x, &req, &res);
     return queue(c, x, &res);
 }
 

@@ -91,10 +91,10 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
     if (verify(app, p, req) != 0) {
         if (app->lib_metrics)
             ot_metrics_count_webhook_failure(app->lib_metrics, p->provider, NULL);
-        otd_respond_error(res, OTD_ERR_UNAUTHORIZED,
-                          p->hmac ? "missing or bad webhook signature"
-                                  : "missing or bad webhook credential",
-                          json_pack("{ss}", "partner", partner_name(p)));
+        otd_respond_auth_failure(app, req, res, OTD_CREDENTIAL_WEBHOOK,
+                                 p->hmac ? "missing or bad webhook signature"
+                                         : "missing or bad webhook credential",
+                                 json_pack("{ss}", "partner", partner_name(p)));
         return;
     }
     rc = ot_courier_parse(&list, NULL, p->payload, req->body ? req->body : "", req->body_len,

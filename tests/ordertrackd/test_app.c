@@ -65,8 +65,10 @@ static int teardown(void **state)
     return 0;
 }
 
-static unsigned call(struct fixture *f, const char *method, const char *path,
-                     const char *const *headers, otd_request *req, otd_response *res)
+/* A request from `source` (NULL: an unknown peer). */
+static unsigned call_from(struct fixture *f, const char *method, const char *path,
+                          const char *const *headers, const otd_addr *source,
+                          otd_request *req, otd_response *res)
 {
     f->now += f->step;
     memset(req, 0, sizeof *req);
@@ -75,8 +77,15 @@ static unsigned call(struct fixture *f, const char *method, const char *path,
     req->header = otd_test_lookup;
     req->query = otd_test_lookup;
     req->lookup_ctx = (void *)headers;
+    req->source = source;
     otd_app_handle(&f->app, req, res);
     return res->status;
+}
+
+static unsigned call(struct fixture *f, const char *method, const char *path,
+                     const char *const *headers, otd_request *req, otd_response *res)
+{
+    return call_from(f, method, path, headers, NULL, req, res);
 }
 
 /* The API error code in res's body. */
@@ -196,6 +205,63 @@ static void test_rate_limit(void **state)
     otd_response_clear(&res);
     f->now += 1000;
     assert_int_equal(call(f, "GET", "/tracking/orders/o1", courier, &req, &res), 501);
+    otd_response_clear(&res);
+}
+
+/* Failed authentications are limited per source address (default: burst 10, 10 a minute):
+ * 401 up to the burst, then 429 with Retry-After; a valid key from that address is still
+ * served; another address and an unknown peer are not affected; the bucket refills. */
+static void test_auth_failure_limit(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const guessed[] = {"Authorization", "Bearer guess", NULL};
+    const otd_addr attacker = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 7}};
+    const otd_addr other = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 8}};
+    otd_request req;
+    otd_response res;
+
+    f->step = 0;
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(call_from(f, "GET", "/tracking/orders/o1", i % 2 ? guessed : NULL,
+                                   &attacker, &req, &res),
+                         401);
+        otd_response_clear(&res);
+    }
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(call_from(f, "GET", "/tracking/orders/o1", guessed, &attacker, &req,
+                                   &res),
+                         429);
+        assert_code(&res, "rate_limited");
+        assert_int_equal(res.retry_after, 6); /* one failure back every 6 s */
+        assert_non_null(strstr(res.body, "failed authentications"));
+        otd_response_clear(&res);
+    }
+    /* the honest client behind the same address is served */
+    assert_int_equal(call_from(f, "GET", "/tracking/orders/o1", admin, &attacker, &req, &res),
+                     501);
+    otd_response_clear(&res);
+    assert_int_equal(call_from(f, "GET", "/tracking/orders/o1", guessed, &other, &req, &res),
+                     401);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "GET", "/tracking/orders/o1", guessed, &req, &res), 401);
+    otd_response_clear(&res);
+    f->now += 5999;
+    assert_int_equal(call_from(f, "GET", "/tracking/orders/o1", guessed, &attacker, &req, &res),
+                     429);
+    assert_int_equal(res.retry_after, 1);
+    otd_response_clear(&res);
+    f->now += 1;
+    assert_int_equal(call_from(f, "GET", "/tracking/orders/o1", guessed, &attacker, &req, &res),
+                     401);
+    otd_response_clear(&res);
+    /* counted: 10 + 1 + 1 + 1 answered 401, 5 + 1 answered 429 */
+    assert_int_equal(call(f, "GET", "/metrics", admin, &req, &res), 200);
+    if (!strstr(res.body, "ordertrackd_auth_failures_total{credential=\"api_key\","
+                          "answer=\"unauthorized\"} 13\n") ||
+        !strstr(res.body, "ordertrackd_auth_failures_total{credential=\"api_key\","
+                          "answer=\"rate_limited\"} 6\n") ||
+        !strstr(res.body, "ordertrackd_auth_failure_sources_evicted_total 0\n"))
+        fail_msg("metrics:\n%s", res.body);
     otd_response_clear(&res);
 }
 
@@ -458,6 +524,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_authentication, setup, teardown),
         cmocka_unit_test_setup_teardown(test_authorisation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auth_failure_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
         cmocka_unit_test(test_respond_helpers),

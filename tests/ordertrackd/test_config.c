@@ -124,6 +124,31 @@ static void test_alerts_and_sla_sweep(void **state)
     otd_config_free(&cfg);
 }
 
+/* The location events' interval and the failed-authentication limits: defaults, read. */
+static void test_live_limits(void **state)
+{
+    otd_config cfg;
+    char err[256] = "";
+    (void)state;
+
+    assert_int_equal(otd_config_defaults(&cfg), 0);
+    assert_int_equal(cfg.location_event_ms, 1000);
+    assert_true(cfg.auth_failures_per_minute == 10 && cfg.auth_failure_burst == 10);
+    assert_int_equal(cfg.auth_failure_sources, 4096);
+    otd_config_free(&cfg);
+    if (otd_config_load_string(&cfg,
+                               "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}],\n"
+                               " \"limits\": {\"location_event_ms\": 250,\n"
+                               "   \"auth_failures_per_minute\": 0.5, \"auth_failure_burst\": 3,\n"
+                               "   \"auth_failure_sources\": 64}}",
+                               "live.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.location_event_ms, 250);
+    assert_true(cfg.auth_failures_per_minute == 0.5 && cfg.auth_failure_burst == 3);
+    assert_int_equal(cfg.auth_failure_sources, 64);
+    otd_config_free(&cfg);
+}
+
 static void test_pii_key(void **state)
 {
     otd_config cfg;
@@ -257,6 +282,18 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
      "{\"event_heartbeat_ms\": 5}}",
      "bad.json: limits.event_heartbeat_ms: 5 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"location_event_ms\": 0}}",
+     "bad.json: limits.location_event_ms: 0 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"auth_failures_per_minute\": 0}}",
+     "bad.json: limits.auth_failures_per_minute: 0 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"auth_failure_burst\": 0.5}}",
+     "bad.json: limits.auth_failure_burst: 0.5 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"auth_failure_sources\": 4}}",
+     "bad.json: limits.auth_failure_sources: 4 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"sla\": []}",
      "bad.json: sla: must be an object"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
@@ -416,6 +453,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_loads), cmocka_unit_test(test_minimal_defaults),
         cmocka_unit_test(test_alerts_and_sla_sweep),
+        cmocka_unit_test(test_live_limits),
         cmocka_unit_test(test_pii_key),
         cmocka_unit_test(test_pii_key_file_and_rotation),
         cmocka_unit_test(test_invalid_configs), cmocka_unit_test(test_args),

@@ -15,6 +15,7 @@ struct fixture {
     ot_tracker *tracker;
     int64_t now;
     int notices[4];     /* by kind */
+    int locations;      /* OT_NOTICE_LOCATION_UPDATED notices */
     int inject;         /* conflicting writes to inject before the next commits */
     ot_storage wrapper; /* storage that injects concurrent writers */
     ot_tracker *rival;  /* the concurrent writer */
@@ -31,6 +32,11 @@ static void on_notice(void *userdata, const ot_notice *n)
     struct fixture *f = userdata;
     if (n->kind > 0 && n->kind < 4)
         f->notices[n->kind]++;
+    if (n->kind == OT_NOTICE_LOCATION_UPDATED) {
+        assert_int_equal(n->version, OT_NOTICE_VERSION);
+        assert_null(n->detail);
+        f->locations++;
+    }
 }
 
 /* The fixture of the commit trampoline (the adapter's userdata stays the adapter's). */
@@ -695,6 +701,59 @@ static void test_reads(void **state)
     assert_ot_error(ot_tracker_live_location(NULL, &len, t, "list-1", &err), OT_EINVAL, err);
 }
 
+/* A write that moves driver_location notifies LOCATION_UPDATED (the event streams' cue), by
+ * the location route and by a partner update alike; a stale or position-less write does not. */
+static void test_location_notices(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_update u = OT_UPDATE_INIT;
+    ot_request r = req("ord-l");
+    int64_t retry = 0;
+    ot_error err;
+
+    init_order(t, "ord-l", OT_PROVIDER_UBER, NULL);
+    step(t, "ord-l", OT_STATUS_STORE_NOTIFIED);
+    step(t, "ord-l", OT_STATUS_STORE_ACKNOWLEDGED);
+    step(t, "ord-l", OT_STATUS_PICKING_IN_PROGRESS);
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    r.driver_id = "drv-1";
+    r.driver_name = "Ana";
+    r.driver_phone = "+15550100";
+    r.vehicle_type = "bike";
+    must(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "assign");
+    assert_int_equal(f->locations, 0);
+
+    r = req("ord-l");
+    r.latitude = 12.9;
+    r.longitude = 77.6;
+    r.time_ms = T0 + 500000;
+    must(ot_tracker_update_location(NULL, t, &r, &err), &err, "location");
+    assert_int_equal(f->locations, 1);
+    r.time_ms = T0 + 400000; /* older: ignored, no notice */
+    assert_ot_error(ot_tracker_update_location(NULL, t, &r, &err), OT_ESTALE, err);
+    assert_int_equal(f->locations, 1);
+
+    u.provider = OT_PROVIDER_UBER;
+    u.order_id = "ord-l";
+    u.event_id = "uber-l1";
+    u.status = OT_STATUS_DRIVER_ASSIGNED;
+    u.raw_status = "pickup";
+    u.flags = OT_UPDATE_HAS_POSITION;
+    u.latitude = 12.95;
+    u.longitude = 77.61;
+    u.event_time_ms = T0 + 600000;
+    must(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "partner position");
+    assert_int_equal(f->locations, 2);
+    /* status news without a position: no location notice */
+    u.event_id = "uber-l2";
+    u.flags = 0;
+    u.status = OT_STATUS_DRIVER_PICKUP_COMPLETE;
+    u.raw_status = "pickup_complete";
+    must(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "picked up");
+    assert_int_equal(f->locations, 2);
+}
+
 static void test_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -828,6 +887,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_optimistic_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_courier_parcel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_courier_hyperlocal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_location_notices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_write_bad_input, setup, teardown),

@@ -28,14 +28,18 @@ typedef enum ot_notice_kind {
     OT_NOTICE_SLA_BREACH = 5,       /**< an SLA stage ran over its allowance; detail: stage */
     OT_NOTICE_ALERT = 6,            /**< the order needs a person: detail is "lost", "destroy",
                                          "booking_cancelled", "cancelled" or "failed" */
-    OT_NOTICE_RTO_STARTED = 7       /**< the shipment entered "rto" (return to origin), or
+    OT_NOTICE_RTO_STARTED = 7,      /**< the shipment entered "rto" (return to origin), or
                                          another return state from outside the return family;
                                          hosts call the CRM's RTO webhook */
+    OT_NOTICE_LOCATION_UPDATED = 10 /**< (since 2) driver_location moved: a location report or
+                                         a partner update carrying a newer position; no
+                                         detail. Hosts stream it (it is not an alert). */
 } ot_notice_kind;
 
-#define OT_NOTICE_VERSION 1
+#define OT_NOTICE_VERSION 2
 
-/** One notice; strings are borrowed for the duration of the callback. Version 1: all. */
+/** One notice; strings are borrowed for the duration of the callback. Version 1: all members;
+ *  version 2 adds the kind OT_NOTICE_LOCATION_UPDATED. */
 typedef struct ot_notice {
     unsigned version;       /**< OT_NOTICE_VERSION of the library that filled it */
     int kind;               /**< ot_notice_kind */

@@ -245,15 +245,33 @@ struct snapshot {
     int status, shipment;
     size_t history, issues;
     int64_t version;
+    ot_location_view location; /* timestamp_ms 0: no driver_location */
 };
 
 static void snap(struct snapshot *s, const ot_order *o)
 {
+    const ot_location_view none = OT_LOCATION_VIEW_INIT;
+
     s->status = ot_order_status(o);
     s->shipment = ot_order_shipment_status(o);
     s->history = ot_order_history_count(o);
     s->issues = ot_order_issue_count(o);
     s->version = ot_order_version(o);
+    s->location = none;
+    if (ot_order_driver_location(&s->location, o, NULL) != 0)
+        s->location = none;
+}
+
+/* Did the write move driver_location (a newer report, or a first one)? */
+static int location_moved(const struct snapshot *before, const ot_order *o)
+{
+    ot_location_view now = OT_LOCATION_VIEW_INIT;
+
+    if (ot_order_driver_location(&now, o, NULL) != 0)
+        return 0;
+    return now.timestamp_ms != before->location.timestamp_ms ||
+           now.latitude != before->location.latitude ||
+           now.longitude != before->location.longitude;
 }
 
 /* Alerts a committed write raises: the shipment's reason when it has one (lost, destroy,
@@ -341,6 +359,8 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
                 ot_metrics_count_sla(m, stage, state, NULL);
         }
     }
+    if (location_moved(before, o))
+        emit(t, &n, OT_NOTICE_LOCATION_UPDATED, NULL);
     if (m && n.to_status == OT_STATUS_DELIVERED && before->status != OT_STATUS_DELIVERED)
         ot__tracker_sla_delivered(t, o, now);
 }
