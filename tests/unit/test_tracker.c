@@ -656,6 +656,13 @@ static void test_courier_hyperlocal(void **state)
     assert_int_equal(ot_order_status(o), OT_STATUS_DELIVERED);
     assert_int_equal(ot_order_verify_history(o, &err), 0);
     ot_order_free(o);
+    /* a partner's position after the delivery is late, not wrong (the API's location route
+     * answers OT_ESTATE instead) */
+    u.event_id = "uber-5";
+    u.status = OT_STATUS_IN_TRANSIT;
+    u.flags = OT_UPDATE_HAS_POSITION | OT_UPDATE_LOCATION_ONLY;
+    u.event_time_ms = T0 + 900000;
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
 }
 
 /* The history from entry `from` on: `n` statuses and event names, in order. */

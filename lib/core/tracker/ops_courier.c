@@ -160,8 +160,10 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
         driver = NULL;
     }
     if (rc == OT_ESTALE && !driver) {
-        /* no status or driver news: a position report at most */
-        if (has_pos)
+        /* no status or driver news: a position report at most; one that comes before a
+         * driver holds the order or after the delivery (Uber's courier_update events run
+         * every 20 s, a late one is common) is late, not wrong */
+        if (has_pos && ot__driver_active(ot_order_status(o)))
             return ot__set_location(w, o, u->latitude, u->longitude, 0, 0.0, when, err);
         w->result = OT_ESTALE;
         return 0;
