@@ -303,7 +303,9 @@ static void test_uber(void **state)
     assert_int_equal(u->eta_ms, 1775040000000);
     assert_str(u->driver_name, "Sam K.");
     assert_str(u->driver_phone, "+15555550199");
-    assert_str(u->vehicle_type, "car");
+    /* Uber names no courier id: one per delivery; make, model and colour describe the car */
+    assert_str(u->driver_id, "uber:del_aBcDeFgHiJkLmNoPqRsTuV");
+    assert_str(u->vehicle_type, "car (blue Toyota Prius)");
     assert_str(u->photo_url, "https://cdn.example/courier.jpg");
     assert_str(u->tracking_url, "https://www.ubereats.com/orders/abc");
     assert_true(u->latitude > 37.7929 && u->latitude < 37.7931);
@@ -317,6 +319,9 @@ static void test_uber(void **state)
     assert_int_equal(u->flags, OT_UPDATE_HAS_POSITION | OT_UPDATE_LOCATION_ONLY);
     assert_str(u->raw_type, "false");
     assert_int_equal(u->event_time_ms, 1775039100000);
+    assert_str(u->driver_id, "uber:del_aBcDeFgHiJkLmNoPqRsTuV");
+    assert_str(u->driver_name, "Sam K.");
+    assert_str(u->vehicle_type, "car");
     ot_update_list_free(l);
 
     l = parse_file("uber_delivered.json", OT_PAYLOAD_UBER_WEBHOOK);
@@ -324,7 +329,52 @@ static void test_uber(void **state)
     assert_int_equal(u->status, OT_STATUS_DELIVERED);
     assert_int_equal(u->flags, OT_UPDATE_LEFT_AT_DOOR);
     assert_str(u->notes, "left_at_door");
+    assert_null(u->driver_id);   /* no courier object: nothing said about the driver */
     ot_update_list_free(l);
+}
+
+/* The courier's vehicle: the description only when it fits the tracker's 64 bytes; the id
+ * only with a name or phone. */
+static void test_uber_courier_edges(void **state)
+{
+    static const char *const cases[][3] = {
+        {"\"vehicle_make\": \"Honda\"", "Honda", "uber:del_1"},
+        {"\"vehicle_type\": \"bicycle\", \"vehicle_color\": \"red\"", "bicycle (red)",
+         "uber:del_1"},
+        {"\"vehicle_type\": \"car\", \"vehicle_make\": "
+         "\"A-very-long-manufacturer-name-that-goes-on\", \"vehicle_model\": "
+         "\"and-a-model-name-beyond-it\"", "car", "uber:del_1"},
+    };
+    char json[512];
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ot_update_list *l = NULL;
+        ot_error err;
+        const ot_update *u;
+        snprintf(json, sizeof json,
+                 "{\"kind\": \"event.courier_update\", \"delivery_id\": \"del_1\", "
+                 "\"data\": {\"status\": \"pickup\", \"courier\": {\"name\": \"A\", %s}}}",
+                 cases[i][0]);
+        assert_int_equal(ot_courier_parse(&l, NULL, OT_PAYLOAD_UBER_WEBHOOK, json,
+                                          strlen(json), &err), 0);
+        u = ot_update_list_get(l, 0);
+        assert_str(u->vehicle_type, cases[i][1]);
+        assert_str(u->driver_id, cases[i][2]);
+        ot_update_list_free(l);
+    }
+    {
+        static const char anonymous[] =
+            "{\"kind\": \"event.courier_update\", \"delivery_id\": \"del_1\", \"data\": "
+            "{\"status\": \"pickup\", \"courier\": {\"location\": {\"lat\": 1, \"lng\": 2}}}}";
+        ot_update_list *l = NULL;
+        ot_error err;
+        assert_int_equal(ot_courier_parse(&l, NULL, OT_PAYLOAD_UBER_WEBHOOK, anonymous,
+                                          sizeof anonymous - 1, &err), 0);
+        assert_null(ot_update_list_get(l, 0)->driver_id);
+        ot_update_list_free(l);
+    }
 }
 
 static void test_doordash(void **state)
@@ -858,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_shiprocket),
         cmocka_unit_test(test_velocity),
         cmocka_unit_test(test_uber),
+        cmocka_unit_test(test_uber_courier_edges),
         cmocka_unit_test(test_doordash),
         cmocka_unit_test(test_inline_cases),
         cmocka_unit_test(test_nothing_to_track),

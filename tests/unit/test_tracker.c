@@ -662,6 +662,247 @@ static void test_courier_hyperlocal(void **state)
     assert_int_equal(ot_order_status(o), OT_STATUS_DELIVERED);
     assert_int_equal(ot_order_verify_history(o, &err), 0);
     ot_order_free(o);
+    /* a partner's position after the delivery is late, not wrong (the API's location route
+     * answers OT_ESTATE instead) */
+    u.event_id = "uber-5";
+    u.status = OT_STATUS_IN_TRANSIT;
+    u.flags = OT_UPDATE_HAS_POSITION | OT_UPDATE_LOCATION_ONLY;
+    u.event_time_ms = T0 + 900000;
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
+}
+
+/* The history from entry `from` on: `n` statuses and event names, in order. */
+static void expect_history(const ot_order *o, size_t from, size_t n, const int *statuses,
+                           const char *const *events)
+{
+    ot_history_entry h = OT_HISTORY_ENTRY_INIT;
+    size_t i;
+    assert_int_equal(ot_order_history_count(o), from + n);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(ot_order_history_at(&h, o, from + i, NULL), 0);
+        assert_int_equal(h.status, statuses[i]);
+        assert_string_equal(h.event, events[i]);
+    }
+}
+
+/* 1 if the order's JSON holds `needle`. */
+static int json_has(const ot_order *o, const char *needle)
+{
+    char *json = NULL;
+    int found;
+    assert_int_equal(ot_order_to_json(&json, NULL, o, NULL), 0);
+    found = strstr(json, needle) != NULL;
+    ot_free(json);
+    return found;
+}
+
+static ot_request at(const char *id, double lat, int64_t time_ms)
+{
+    ot_request r = req(id);
+    r.latitude = lat;
+    r.longitude = 77.6;
+    r.time_ms = time_ms;
+    return r;
+}
+
+/* Seed 000's routes alone finish an order: acknowledge from submitted records the implied
+ * store_notified, the first location after pickup moves the order to in_transit, delivered
+ * from driver_pickup_complete records the implied in_transit. Every other step stays strict. */
+static void test_seed_routes_only(void **state)
+{
+    static const int whole[] = {
+        OT_STATUS_SUBMITTED, OT_STATUS_STORE_NOTIFIED, OT_STATUS_STORE_ACKNOWLEDGED,
+        OT_STATUS_PICKING_IN_PROGRESS, OT_STATUS_READY_FOR_PICKUP, OT_STATUS_DRIVER_ASSIGNED,
+        OT_STATUS_DRIVER_PICKUP_COMPLETE, OT_STATUS_IN_TRANSIT, OT_STATUS_DELIVERED};
+    static const char *const whole_events[] = {
+        "created", "status_changed", "store_acknowledged", "picking_started", "ready",
+        "driver_assigned", "picked_up", "status_changed", "delivered"};
+    static const int tail[] = {OT_STATUS_IN_TRANSIT, OT_STATUS_DELIVERED};
+    static const char *const tail_events[] = {"status_changed", "delivered"};
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r = req("ord-r");
+    ot_order *o;
+    ot_error err;
+    int64_t ms;
+    size_t before;
+
+    init_order(t, "ord-r", OT_PROVIDER_INTERNAL, NULL);
+    /* strict: nothing skips ahead from submitted but the acknowledgment */
+    assert_ot_error(ot_tracker_start_picking(NULL, t, &r, &err), OT_ETRANSITION, err);
+    must(ot_tracker_store_acknowledge(&o, t, &r, &err), &err, "acknowledge");
+    assert_int_equal(ot_order_status(o), OT_STATUS_STORE_ACKNOWLEDGED);
+    assert_true(json_has(o, "\"implied_by\":\"store_acknowledge\""));
+    ot_order_free(o);
+    must(ot_tracker_start_picking(NULL, t, &r, &err), &err, "start picking");
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    /* strict: no pickup or delivery before a driver */
+    assert_ot_error(ot_tracker_pickup(NULL, t, &r, &err), OT_ETRANSITION, err);
+    assert_ot_error(ot_tracker_delivered(NULL, t, &r, &err), OT_ETRANSITION, err);
+    r.driver_id = "drv-1";
+    r.driver_name = "Ravi";
+    r.driver_phone = "+911234567890";
+    r.vehicle_type = "bike";
+    must(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), &err, "assign");
+    r = at("ord-r", 12.90, 0);
+    must(ot_tracker_update_location(&o, t, &r, &err), &err, "location before pickup");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_ASSIGNED);
+    ot_order_free(o);
+    /* strict: delivered needs the pickup first */
+    r = req("ord-r");
+    assert_ot_error(ot_tracker_delivered(NULL, t, &r, &err), OT_ETRANSITION, err);
+    assert_string_equal(err.from, "driver_assigned");
+    r.time_ms = f->now + 50000;
+    must(ot_tracker_pickup(&o, t, &r, &err), &err, "pickup");
+    before = ot_order_history_count(o);
+    ot_order_free(o);
+    /* a position from before the pickup, sent late: stored, no status change */
+    r = at("ord-r", 12.91, f->now + 20000);
+    must(ot_tracker_update_location(&o, t, &r, &err), &err, "late location");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_PICKUP_COMPLETE);
+    assert_int_equal(ot_order_history_count(o), before);
+    ot_order_free(o);
+    /* the first one after: in_transit, its own history entry */
+    r = at("ord-r", 12.92, f->now + 60000);
+    must(ot_tracker_update_location(&o, t, &r, &err), &err, "location after pickup");
+    assert_int_equal(ot_order_status(o), OT_STATUS_IN_TRANSIT);
+    assert_int_equal(ot_order_history_count(o), before + 1);
+    assert_true(json_has(o, "\"implied_by\":\"update_location\""));
+    ot_order_free(o);
+    /* later ones: positions only */
+    r = at("ord-r", 12.93, f->now + 70000);
+    must(ot_tracker_update_location(&o, t, &r, &err), &err, "location in transit");
+    assert_int_equal(ot_order_history_count(o), before + 1);
+    ot_order_free(o);
+    r = req("ord-r");
+    must(ot_tracker_delivered(&o, t, &r, &err), &err, "delivered");
+    expect_history(o, 0, 9, whole, whole_events);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+
+    /* pickup, then delivered at once: the implied in_transit is recorded first, and the
+     * delivery keeps the time the driver gave */
+    init_order(t, "ord-q", OT_PROVIDER_INTERNAL, NULL);
+    r = req("ord-q");
+    must(ot_tracker_store_acknowledge(NULL, t, &r, &err), &err, "acknowledge");
+    must(ot_tracker_start_picking(NULL, t, &r, &err), &err, "start picking");
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    r.driver_id = "drv-2";
+    r.driver_name = "Mina";
+    r.driver_phone = "+911234567891";
+    r.vehicle_type = "scooter";
+    must(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), &err, "assign");
+    r = req("ord-q");
+    must(ot_tracker_pickup(&o, t, &r, &err), &err, "pickup");
+    before = ot_order_history_count(o);
+    ot_order_free(o);
+    r.idempotency_key = "deliver-q";
+    r.time_ms = T0 + 7200000;
+    must(ot_tracker_delivered(&o, t, &r, &err), &err, "delivered after pickup");
+    expect_history(o, before, 2, tail, tail_events);
+    assert_true(json_has(o, "\"implied_by\":\"delivered\""));
+    assert_int_equal(ot_order_time(&ms, o, OT_TIME_ACTUAL_DELIVERY, &err), 0);
+    assert_int_equal(ms, T0 + 7200000);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    /* replayed: the same answer, no third entry */
+    must(ot_tracker_delivered(&o, t, &r, &err), &err, "replay");
+    assert_int_equal(ot_order_history_count(o), before + 2);
+    ot_order_free(o);
+    /* the generic status route stays one step at a time */
+    init_order(t, "ord-s", OT_PROVIDER_INTERNAL, NULL);
+    r = req("ord-s");
+    r.status = OT_STATUS_STORE_ACKNOWLEDGED;
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ETRANSITION, err);
+}
+
+/* Partners that name no driver id (Uber): the driver is kept under the parser's id, also when
+ * it arrives without status news (a repeated status, a location-only courier_update). */
+static void test_courier_driver_without_status(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_update u = OT_UPDATE_INIT;
+    ot_driver_view d = OT_DRIVER_VIEW_INIT;
+    ot_request r = req("ord-u");
+    ot_order *o;
+    ot_error err;
+    size_t before;
+
+    init_order(t, "ord-u", OT_PROVIDER_UBER, "del_1");
+    must(ot_tracker_store_acknowledge(NULL, t, &r, &err), &err, "acknowledge");
+    must(ot_tracker_start_picking(NULL, t, &r, &err), &err, "start picking");
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    /* pending: assigned, no courier yet */
+    u.provider = OT_PROVIDER_UBER;
+    u.tracking_id = "del_1";
+    u.event_id = "evt-1";
+    u.raw_status = "pending";
+    u.status = OT_STATUS_DRIVER_ASSIGNED;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "pending");
+    assert_ot_error(ot_order_driver_details(&d, o, &err), OT_ENOTFOUND, err);
+    ot_order_free(o);
+    /* pickup (the same lifecycle status) with the courier: kept, status unchanged */
+    u.event_id = "evt-2";
+    u.raw_status = "pickup";
+    u.driver_id = "uber:del_1";
+    u.driver_name = "Sam K.";
+    u.driver_phone = "+15555550199";
+    u.vehicle_type = "car (blue Toyota Prius)";
+    u.photo_url = "https://cdn.example/courier.jpg";
+    u.flags = OT_UPDATE_HAS_POSITION;
+    u.latitude = 37.79;
+    u.longitude = -122.39;
+    u.event_time_ms = T0 + 60000;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "pickup with courier");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_ASSIGNED);
+    assert_int_equal(ot_order_driver_details(&d, o, &err), 0);
+    assert_string_equal(d.driver_id, "uber:del_1");
+    assert_string_equal(d.name, "Sam K.");
+    assert_string_equal(d.phone, "+15555550199");
+    assert_string_equal(d.vehicle_type, "car (blue Toyota Prius)");
+    assert_string_equal(d.photo_url, "https://cdn.example/courier.jpg");
+    before = ot_order_history_count(o);
+    assert_int_equal(count_events(o, "courier_update"), 2);
+    ot_order_free(o);
+    /* courier_update every 20 s with the same courier: a position, no history entry */
+    u.event_id = "evt-3";
+    u.flags = OT_UPDATE_HAS_POSITION | OT_UPDATE_LOCATION_ONLY;
+    u.latitude = 37.80;
+    u.event_time_ms = T0 + 80000;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "courier_update");
+    assert_int_equal(ot_order_history_count(o), before);
+    ot_order_free(o);
+    /* a new courier in a courier_update: recorded (same id: Uber names one per delivery) */
+    u.event_id = "evt-4";
+    u.driver_name = "Lee P.";
+    u.event_time_ms = T0 + 100000;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "another courier");
+    assert_int_equal(ot_order_history_count(o), before + 1);
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_ASSIGNED);
+    assert_int_equal(ot_order_driver_details(&d, o, &err), 0);
+    assert_string_equal(d.name, "Lee P.");
+    assert_string_equal(d.phone, "+15555550199");
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    /* redelivered: ignored */
+    assert_ot_error(ot_tracker_apply_update(NULL, t, &u, NULL, &err), OT_ESTALE, err);
+    /* a driver field without any id (none known, none sent) cannot form driver_details */
+    init_order(t, "ord-v", OT_PROVIDER_DOORDASH, NULL);
+    r = req("ord-v");
+    must(ot_tracker_store_acknowledge(NULL, t, &r, &err), &err, "acknowledge");
+    must(ot_tracker_start_picking(NULL, t, &r, &err), &err, "start picking");
+    must(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    u = (ot_update)OT_UPDATE_INIT;
+    u.provider = OT_PROVIDER_DOORDASH;
+    u.order_id = "ord-v";
+    u.event_id = "dd-1";
+    u.status = OT_STATUS_DRIVER_ASSIGNED;
+    u.driver_name = "Jordan";
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "nameless id");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_ASSIGNED);
+    assert_ot_error(ot_order_driver_details(&d, o, &err), OT_ENOTFOUND, err);
+    ot_order_free(o);
 }
 
 static void test_reads(void **state)
@@ -888,6 +1129,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_courier_parcel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_courier_hyperlocal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_location_notices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seed_routes_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_courier_driver_without_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_write_bad_input, setup, teardown),

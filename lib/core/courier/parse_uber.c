@@ -4,22 +4,57 @@
 
 #include "parse_internal.h"
 
-static int courier(struct ot__parse *p, ot_update *u, const json_t *data)
+/* Uber names no courier id: the driver is `uber:<delivery id>`, one per delivery (stable
+ * over every event of it; a courier swap shows as a new name under the same id). No personal
+ * data goes into the id, which is not sealed at rest. */
+#define UBER_DRIVER_PREFIX "uber:"
+
+/* "car (blue Toyota Prius)": what a customer looks for at the door. The plain type when
+ * colour, make and model are all absent, or when the description would not fit the 64 bytes
+ * the tracker keeps. */
+static int vehicle(struct ot__parse *p, ot_update *u, const json_t *c)
+{
+    static const char *const keys[] = {"vehicle_color", "vehicle_make", "vehicle_model"};
+    const char *type, *part[3];
+    char buf[65];
+    int n;
+
+    OT__TRY(ot__json_opt_string(&type, c, "vehicle_type", "data.courier", p->err));
+    for (n = 0; n < 3; n++) {
+        OT__TRY(ot__json_opt_string(&part[n], c, keys[n], "data.courier", p->err));
+        if (!part[n])
+            part[n] = "";
+    }
+    if (!*part[0] && !*part[1] && !*part[2])
+        return ot__parse_copy(p, &u->vehicle_type, type);
+    n = snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s%s", type && *type ? type : "",
+                 type && *type ? " (" : "", part[0], *part[0] && *part[1] ? " " : "", part[1],
+                 (*part[0] || *part[1]) && *part[2] ? " " : "", part[2],
+                 type && *type ? ")" : "");
+    return ot__parse_copy(p, &u->vehicle_type, n >= 0 && (size_t)n < sizeof buf ? buf : type);
+}
+
+static int courier(struct ot__parse *p, ot_update *u, const json_t *data,
+                   const char *delivery_id)
 {
     json_t *c;
-    const char *name, *phone, *vehicle, *img;
+    const char *name, *phone, *img;
+    char id[129];   /* the tracker keeps ids of up to 128 bytes */
 
     OT__TRY(ot__json_opt_object(&c, data, "courier", "data", p->err));
     if (!c)
         return 0;
     OT__TRY(ot__json_opt_string(&name, c, "name", "data.courier", p->err));
     OT__TRY(ot__json_opt_string(&phone, c, "phone_number", "data.courier", p->err));
-    OT__TRY(ot__json_opt_string(&vehicle, c, "vehicle_type", "data.courier", p->err));
     OT__TRY(ot__json_opt_string(&img, c, "img_href", "data.courier", p->err));
     OT__TRY(ot__parse_copy(p, &u->driver_name, name));
     OT__TRY(ot__parse_copy(p, &u->driver_phone, phone));
-    OT__TRY(ot__parse_copy(p, &u->vehicle_type, vehicle));
     OT__TRY(ot__parse_copy(p, &u->photo_url, img));
+    OT__TRY(vehicle(p, u, c));
+    if ((name && *name) || (phone && *phone)) {
+        snprintf(id, sizeof id, UBER_DRIVER_PREFIX "%s", delivery_id);
+        OT__TRY(ot__parse_copy(p, &u->driver_id, id));
+    }
     return ot__parse_position(p, u, c, "location", "data.courier");
 }
 
@@ -69,7 +104,7 @@ int ot__parse_uber(struct ot__parse *p, const json_t *root)
     OT__TRY(ot__parse_copy(p, &u->notes, action && action[0] ? action : NULL));
     u->event_time_ms = created;
     u->eta_ms = eta;
-    OT__TRY(courier(p, u, data));
+    OT__TRY(courier(p, u, data, delivery_id));
     if (!(u->flags & OT_UPDATE_HAS_POSITION))
         OT__TRY(ot__parse_position(p, u, root, "location", ""));
     ot__parse_map(p, u, NULL);

@@ -10,14 +10,28 @@ static int set_opt_str(json_t *obj, const char *key, const char *value)
     return value && *value ? ot__jset_str(obj, key, value) : 0;
 }
 
+static int has_text(const char *s)
+{
+    return s && *s;
+}
+
 /* The driver as the partner reports it, over what is known; required fields the partner
- * leaves out read "unknown". */
-static json_t *merged_driver(const ot_order *o, const ot_update *u)
+ * leaves out read "unknown". NULL when the update names no driver (no id of its own and
+ * none known: the record's driver_details needs one; Uber's parser supplies `uber:<delivery
+ * id>`) or on allocation failure (*oom set). */
+static json_t *merged_driver(const ot_order *o, const ot_update *u, int *oom)
 {
     ot_driver_view d = OT_DRIVER_VIEW_INIT;
     json_t *obj;
     int known = ot_order_driver_details(&d, o, NULL) == 0;
-#define PICK(nu, old) ((nu) && *(nu) ? (nu) : known && (old) ? (old) : NULL)
+
+    *oom = 0;
+    if (!has_text(u->driver_id) && !has_text(u->driver_name) && !has_text(u->driver_phone) &&
+        !has_text(u->vehicle_type) && !has_text(u->vehicle_number) && !has_text(u->photo_url))
+        return NULL;   /* the update says nothing about the driver */
+#define PICK(nu, old) (has_text(nu) ? (nu) : known && (old) ? (old) : NULL)
+    if (!PICK(u->driver_id, d.driver_id))
+        return NULL;
     obj = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}",
                     "driver_id", PICK(u->driver_id, d.driver_id),
                     "name", PICK(u->driver_name, d.name) ? PICK(u->driver_name, d.name) : "unknown",
@@ -28,6 +42,7 @@ static json_t *merged_driver(const ot_order *o, const ot_update *u)
                     "vehicle_number", PICK(u->vehicle_number, d.vehicle_number),
                     "photo_url", PICK(u->photo_url, d.photo_url));
 #undef PICK
+    *oom = obj == NULL;
     return obj;
 }
 
@@ -112,14 +127,19 @@ static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u, ot
     return ot__append(w, o, OT__EV_COURIER_UPDATE, to, data, err);
 }
 
+/* A hyperlocal partner's report. Status news is a courier_update event (with the driver and
+ * the position it carries). Without status news (a location-only report, a repeated or late
+ * status) a driver the record does not hold yet, or holds otherwise (another courier, more
+ * fields), is still a courier_update event, leaving the status as it is, while a driver is
+ * active; else a position only updates driver_location. */
 static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u,
                             ot_error *err)
 {
-    int has_pos = (u->flags & OT_UPDATE_HAS_POSITION) != 0, rc = OT_ESTALE;
+    int has_pos = (u->flags & OT_UPDATE_HAS_POSITION) != 0, rc = OT_ESTALE, oom, to;
     ot_location_view old = OT_LOCATION_VIEW_INIT;
     int64_t when = u->event_time_ms > 0 ? u->event_time_ms : w->now;
     ot_error check;
-    json_t *data;
+    json_t *data, *driver;
 
     if (u->status && !(u->flags & OT_UPDATE_LOCATION_ONLY)) {
         rc = ot_status_transition_check(ot_order_status(o), u->status, OT_SOURCE_COURIER,
@@ -130,18 +150,27 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
             return rc;
         }
     }
-    if (rc == OT_ESTALE) {
-        /* no status news: a position report at most */
-        if (has_pos)
+    driver = merged_driver(o, u, &oom);
+    if (oom)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    if (rc == OT_ESTALE && driver &&
+        (!ot__driver_active(ot_order_status(o)) ||
+         json_equal(driver, json_object_get(o->doc, "driver_details")))) {
+        json_decref(driver);   /* nothing new about the driver */
+        driver = NULL;
+    }
+    if (rc == OT_ESTALE && !driver) {
+        /* no status or driver news: a position report at most; one that comes before a
+         * driver holds the order or after the delivery (Uber's courier_update events run
+         * every 20 s, a late one is common) is late, not wrong */
+        if (has_pos && ot__driver_active(ot_order_status(o)))
             return ot__set_location(w, o, u->latitude, u->longitude, 0, 0.0, when, err);
         w->result = OT_ESTALE;
         return 0;
     }
+    to = rc == OT_ESTALE ? ot_order_status(o) : u->status;
     data = base_data(u);
-    if (!data)
-        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
-    if (u->driver_id && *u->driver_id &&
-        json_object_set_new(data, "driver_details", merged_driver(o, u))) {
+    if (!data || (driver && json_object_set_new(data, "driver_details", driver))) {
         json_decref(data);
         return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
     }
@@ -162,7 +191,7 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
             }
         }
     }
-    return ot__append(w, o, OT__EV_COURIER_UPDATE, u->status, data, err);
+    return ot__append(w, o, OT__EV_COURIER_UPDATE, to, data, err);
 }
 
 static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)

@@ -77,8 +77,7 @@ int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms, ot_tracker
     return rc;
 }
 
-/* 1 while a driver holds the order (assigned, picked up, in transit). */
-static int driver_active(int status)
+int ot__driver_active(int status)
 {
     return status == OT_STATUS_DRIVER_ASSIGNED || status == OT_STATUS_DRIVER_PICKUP_COMPLETE ||
            status == OT_STATUS_IN_TRANSIT;
@@ -101,7 +100,7 @@ int ot__set_location(struct ot__write *w, ot_order *o, double lat, double lon,
                                accuracy);
     if (time_ms < 0)
         return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
-    if (!driver_active(ot_order_status(o)))
+    if (!ot__driver_active(ot_order_status(o)))
         return ot__error_field(err, OT_ESTATE, "status",
                                "a location needs an assigned driver and an undelivered order");
     if (!time_ms)
@@ -119,11 +118,26 @@ int ot__set_location(struct ot__write *w, ot_order *o, double lat, double lon,
     return 0;
 }
 
+/* A driver's location. The first one after pickup (newer than the stored position and not
+ * older than the pickup time) also moves the order to in_transit, with a history entry of its
+ * own (status_changed, implied_by update_location): seed 000 has no in-transit route, and a
+ * driver reporting positions with the goods on board is travelling. */
 static int build_location(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_request *r = w->req;
-    return ot__set_location(w, o, r->latitude, r->longitude, r->has_accuracy, r->accuracy,
-                            r->time_ms, err);
+    int64_t picked_up = 0, when = r->time_ms > 0 ? r->time_ms : w->now;
+    json_t *data;
+    int rc = ot__set_location(w, o, r->latitude, r->longitude, r->has_accuracy, r->accuracy,
+                              r->time_ms, err);
+
+    if (rc || w->result == OT_ESTALE || ot_order_status(o) != OT_STATUS_DRIVER_PICKUP_COMPLETE)
+        return rc;
+    if (ot_order_time(&picked_up, o, OT_TIME_DELIVERY_PICKUP, NULL) == 0 && when < picked_up)
+        return 0;   /* a position from before the pickup, sent late */
+    data = json_pack("{s:s}", "implied_by", w->op);
+    if (!data)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    return ot__append(w, o, OT__EV_STATUS_CHANGED, OT_STATUS_IN_TRANSIT, data, err);
 }
 
 int ot_tracker_update_location(ot_order **out, ot_tracker *tracker, const ot_request *request,
@@ -140,7 +154,7 @@ static int timed_step(struct ot__write *w, ot_order *o, int event, int to, ot_er
     int rc;
     if (w->req->time_ms < 0)
         return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
-    if ((rc = ot__check_step(o, to, OT_SOURCE_API, err)))
+    if ((rc = ot__step_implied(w, o, to, err)))
         return rc;
     if (w->req->time_ms > 0) {
         data = json_pack("{s:o}", "time", ot__jtime_new(w->req->time_ms));
@@ -155,6 +169,7 @@ static int build_pickup(struct ot__write *w, ot_order *o, ot_error *err)
     return timed_step(w, o, OT__EV_PICKED_UP, OT_STATUS_DRIVER_PICKUP_COMPLETE, err);
 }
 
+/* delivered from driver_pickup_complete records the implied in_transit step first. */
 static int build_delivered(struct ot__write *w, ot_order *o, ot_error *err)
 {
     return timed_step(w, o, OT__EV_DELIVERED, OT_STATUS_DELIVERED, err);

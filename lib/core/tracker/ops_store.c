@@ -13,7 +13,8 @@ static int build_acknowledge(struct ot__write *w, ot_order *o, ot_error *err)
     if ((rc = ot__check_store(r, o, err)))
         return rc;
     if (!r->rejected) {
-        if ((rc = ot__check_step(o, OT_STATUS_STORE_ACKNOWLEDGED, OT_SOURCE_API, err)))
+        /* from submitted: the implied store_notified step first */
+        if ((rc = ot__step_implied(w, o, OT_STATUS_STORE_ACKNOWLEDGED, err)))
             return rc;
         return ot__append(w, o, OT__EV_STORE_ACKNOWLEDGED, OT_STATUS_STORE_ACKNOWLEDGED, NULL,
                           err);

@@ -241,6 +241,38 @@ int ot__append(struct ot__write *w, ot_order *order, int event, int status, json
     return rc;
 }
 
+/* The states an API operation may pass through without a route of its own: seed 000 has no
+ * call that reports store_notified or in_transit (docs/events.md, "Implied steps"). Every
+ * other step follows the graph one edge at a time. */
+static const struct {
+    int from, implied, to;
+} implied_steps[] = {
+    /* a store that acknowledges was notified */
+    {OT_STATUS_SUBMITTED, OT_STATUS_STORE_NOTIFIED, OT_STATUS_STORE_ACKNOWLEDGED},
+    /* a delivered order travelled */
+    {OT_STATUS_DRIVER_PICKUP_COMPLETE, OT_STATUS_IN_TRANSIT, OT_STATUS_DELIVERED},
+};
+
+int ot__step_implied(struct ot__write *w, ot_order *order, int to, ot_error *err)
+{
+    int from = ot_order_status(order), rc = ot__check_step(order, to, OT_SOURCE_API, err);
+    size_t i;
+    json_t *data;
+
+    if (rc != OT_ETRANSITION)
+        return rc;
+    for (i = 0; i < sizeof implied_steps / sizeof implied_steps[0]; i++) {
+        if (implied_steps[i].from != from || implied_steps[i].to != to)
+            continue;
+        data = json_pack("{s:s}", "implied_by", w->op);
+        if (!data)
+            return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+        return ot__append(w, order, OT__EV_STATUS_CHANGED, implied_steps[i].implied, data,
+                          err);
+    }
+    return rc;
+}
+
 struct snapshot {
     int status, shipment;
     size_t history, issues;

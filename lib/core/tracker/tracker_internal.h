@@ -120,6 +120,13 @@ int ot__idem_record(ot_idempotency_record *idem, char **response, const struct o
 
 /* OT_ESTATE while a substitution is pending (ready_for_pickup is refused then). */
 int ot__refuse_ready_if_pending(const ot_order *order, ot_error *err);
+/* 1 while a driver holds the order (driver_assigned, driver_pickup_complete, in_transit). */
+int ot__driver_active(int status);
+/* The API step of operation w->op to `to`, as ot__check_step, except where the library's
+ * rule (implied_steps in tracker.c, docs/events.md "Implied steps") lets the operation take
+ * the order through one state the routes have no call for: that state is appended first, as
+ * a status_changed event of its own with data {"implied_by": w->op}. */
+int ot__step_implied(struct ot__write *w, ot_order *order, int to, ot_error *err);
 /* Set driver_location (projection only) if newer than the stored one, else w->result is
  * OT_ESTALE. Refused (OT_ESTATE) unless a driver holds the order. */
 int ot__set_location(struct ot__write *w, ot_order *order, double latitude, double longitude,
