@@ -17,7 +17,7 @@
 #include "../error.h"
 
 /** What happened. Values are never renumbered; 8 and 9 are taken by the integration kinds
- *  of ordertrack/alerts.h (ot_alert_kind), so a new notice kind starts at 10. */
+ *  of ordertrack/alerts.h (ot_alert_kind), so the notice kinds go on at 10. */
 typedef enum ot_notice_kind {
     OT_NOTICE_UNKNOWN = 0,
     OT_NOTICE_STATUS_CHANGED = 1,   /**< current_status changed: from_status → to_status */
@@ -28,9 +28,16 @@ typedef enum ot_notice_kind {
     OT_NOTICE_SLA_BREACH = 5,       /**< an SLA stage ran over its allowance; detail: stage */
     OT_NOTICE_ALERT = 6,            /**< the order needs a person: detail is "lost", "destroy",
                                          "booking_cancelled", "cancelled" or "failed" */
-    OT_NOTICE_RTO_STARTED = 7       /**< the shipment entered "rto" (return to origin), or
+    OT_NOTICE_RTO_STARTED = 7,      /**< the shipment entered "rto" (return to origin), or
                                          another return state from outside the return family;
                                          hosts call the CRM's RTO webhook */
+    OT_NOTICE_TIMEOUT_ALERT = 10,   /**< (since 1.2) escalation level 1, severity high: the
+                                         order waited past its allowance; detail is the rule
+                                         ("store_ack_timeout"), escalation.h */
+    OT_NOTICE_ESCALATION = 11       /**< (since 1.2) escalation level 2, severity critical:
+                                         still stuck; detail "store_ack_timeout" (no
+                                         acknowledgment after the further time) or
+                                         "no_drivers" (the escalating attempt) */
 } ot_notice_kind;
 
 #define OT_NOTICE_VERSION 1
@@ -47,7 +54,8 @@ typedef struct ot_notice {
     int to_shipment;        /**< ot_shipment_status after (0: none) */
     int64_t time_ms;        /**< commit time */
     const char *detail;     /**< issue_type for OT_NOTICE_ISSUE_RAISED, the stage for
-                                 SLA_WARNING / SLA_BREACH, the reason for ALERT, else NULL */
+                                 SLA_WARNING / SLA_BREACH, the reason for ALERT, the rule for
+                                 TIMEOUT_ALERT / ESCALATION, else NULL */
 } ot_notice;
 
 #define OT_NOTICE_SINK_VERSION 1

@@ -431,7 +431,7 @@ static void sink_notify(void *userdata, const ot_notice *n)
 
     ot_alert loaded;
 
-    if (!a || !n || n->version < 1 || n->kind < 1 || n->kind > OT__NOTICE_KIND_MAX)
+    if (!a || !n || n->version < 1 || !OT__ALERT_IS_NOTICE(n->kind))
         return;                                   /* kinds we do not know are ignored */
     alert.kind = n->kind;
     alert.order_id = n->order_id;

@@ -25,6 +25,8 @@ static const struct kind_info kinds[OT__ALERT_KIND_MAX + 1] = {
     [OT_NOTICE_RTO_STARTED] = {"rto_started", "RTO started"},
     [OT_ALERT_INTEGRATION_DOWN] = {"integration_down", "Integration down"},
     [OT_ALERT_INTEGRATION_RECOVERED] = {"integration_recovered", "Integration recovered"},
+    [OT_NOTICE_TIMEOUT_ALERT] = {"timeout_alert", "Timeout alert, severity high"},
+    [OT_NOTICE_ESCALATION] = {"escalation", "Escalation, severity critical"},
 };
 
 /* Slack refuses a section text longer than 3000 characters. */
