@@ -17,7 +17,6 @@
 
 /* Library types; their headers define them (a repeated typedef is valid C11). */
 typedef struct ot_tracker ot_tracker;
-typedef struct ot_sla_policies ot_sla_policies;
 typedef struct ot_metrics ot_metrics;
 typedef struct ot_storage ot_storage;
 
@@ -39,7 +38,6 @@ typedef struct otd_app {
     ot_tracker *tracker;       /* NULL: the tracker routes answer 501 (unit tests) */
     otd_probe_fn storage_probe;
     void *probe_ctx;
-    const ot_sla_policies *sla;  /* the `sla` config block; NULL: the library defaults */
     ot_metrics *lib_metrics;     /* the library's registry, appended to /metrics; or NULL */
     void *events;                /* the SSE hub (events.h), owned by the host; or NULL */
 } otd_app;

@@ -36,7 +36,9 @@ static const char *const limit_fields[] = {"max_body_bytes", "requests_per_secon
                                            "threads", "store_ack_sweep_ms", "sla_sweep_ms",
                                            "max_event_streams", "event_heartbeat_ms",
                                            "location_event_ms", "auth_failures_per_minute",
-                                           "auth_failure_burst", "auth_failure_sources", NULL};
+                                           "auth_failure_burst", "auth_failure_sources",
+                                           "store_ack_escalation_ms",
+                                           "no_driver_escalation_attempts", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -124,6 +126,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->burst = 400;
     cfg->threads = 4;
     cfg->store_ack_sweep_ms = 30000;
+    ot_escalation_policy_init(&cfg->escalation, OT_ESCALATION_POLICY_VERSION, NULL);
     cfg->sla_sweep_ms = 30000;
     cfg->max_event_streams = 64;
     cfg->event_heartbeat_ms = 15000;
@@ -412,6 +415,8 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     double sweep = (double)cfg->store_ack_sweep_ms, streams = cfg->max_event_streams;
     double sla_sweep = (double)cfg->sla_sweep_ms;
     double heartbeat = cfg->event_heartbeat_ms;
+    double escalation = (double)cfg->escalation.store_ack_escalation_ms;
+    double attempts = cfg->escalation.no_driver_escalation_attempts;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
@@ -424,7 +429,11 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         get_number(c, limits, "store_ack_sweep_ms", 10, 86400000, 1, &sweep) != 0 ||
         get_number(c, limits, "sla_sweep_ms", 10, 86400000, 1, &sla_sweep) != 0 ||
         get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0 ||
-        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0)
+        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0 ||
+        get_number(c, limits, "store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, 1,
+                   &escalation) != 0 ||
+        get_number(c, limits, "no_driver_escalation_attempts", 0, OT_ESCALATION_MAX_ATTEMPTS,
+                   1, &attempts) != 0)
         return -1;
     cfg->max_body_bytes = (size_t)body;
     cfg->threads = (unsigned)threads;
@@ -432,6 +441,8 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     cfg->sla_sweep_ms = (unsigned)sla_sweep;
     cfg->max_event_streams = (unsigned)streams;
     cfg->event_heartbeat_ms = (unsigned)heartbeat;
+    cfg->escalation.store_ack_escalation_ms = (int64_t)escalation;
+    cfg->escalation.no_driver_escalation_attempts = (unsigned)attempts;
     return load_live_limits(c, cfg, limits);
 }
 

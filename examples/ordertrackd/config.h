@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include <ordertrack/escalation.h>
+
 #include "alertsconf.h"
 #include "piiconf.h"
 
@@ -36,6 +38,9 @@ typedef struct otd_config {
     double burst;                /* limits.burst, default 400 */
     unsigned threads;            /* limits.threads: HTTP worker threads, default 4 */
     unsigned store_ack_sweep_ms; /* limits.store_ack_sweep_ms: store-ack timeout sweep, 30000 */
+    ot_escalation_policy escalation; /* limits.store_ack_escalation_ms and
+                                        limits.no_driver_escalation_attempts (the library's
+                                        defaults: 600000, 3) */
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */

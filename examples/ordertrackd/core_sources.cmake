@@ -11,6 +11,5 @@ set(OTD_CORE_SOURCES
   router.c
   body.c
   storage_probe.c
-  sweep.c
   webhooks.c
 )

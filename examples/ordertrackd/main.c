@@ -27,7 +27,6 @@
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
-#include "sweep.h"
 
 /* How long a stop waits for requests in flight. */
 #define DRAIN_MS 10000u
@@ -93,8 +92,8 @@ static void wait_for_signal(int fd)
         ;
 }
 
-/* How many orders one ot_tracker_sla_sweep call examines before the housekeeping thread
- * checks for a stop and continues from where it left off. */
+/* How many orders one ot_tracker_sla_sweep (or ot_tracker_store_ack_sweep) call examines
+ * before the housekeeping thread checks for a stop and continues from where it left off. */
 #define SLA_SWEEP_CHUNK 500
 /* How long held (undelivered) alerts wait before the next attempt. */
 #define ALERT_RETRY_MS 5000
@@ -115,6 +114,7 @@ struct host {
     ot_alerts *alerts;         /* NULL without an `alerts` block */
     ot_notice_sink alert_sink; /* the dispatcher's sink, chained from on_notice */
     ot_sla_sweep_result sla_round; /* kept between chunks of one SLA sweep */
+    ot_escalation_sweep_result ack_round; /* and of one store-acknowledgment sweep */
     pthread_t housekeeper;
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -192,6 +192,26 @@ static void sla_sweep(struct host *h)
     } while (!r->complete && !stop);
 }
 
+/* One store-acknowledgment round (the library's escalation ladder), in chunks likewise. */
+static void store_ack_sweep(struct host *h)
+{
+    ot_escalation_sweep_result *r = &h->ack_round;
+    ot_error e;
+    int stop;
+
+    do {
+        memset(&e, 0, sizeof e);
+        if (ot_tracker_store_ack_sweep(r, h->tracker, 0, SLA_SWEEP_CHUNK, &e) != 0) {
+            fprintf(stderr, "ordertrackd: store-acknowledgment sweep: %s\n", e.message);
+            r->resume[0] = '\0';
+            return;
+        }
+        pthread_mutex_lock(&h->lock);
+        stop = h->stopping;
+        pthread_mutex_unlock(&h->lock);
+    } while (!r->complete && !stop);
+}
+
 static void flush_alerts(struct host *h, int *held)
 {
     ot_alerts_stats st = OT_ALERTS_STATS_INIT;
@@ -223,8 +243,9 @@ static void mail_report(struct host *h, int if_any)
 #endif
 }
 
-/* The housekeeping thread: the store-acknowledgment sweep every limits.store_ack_sweep_ms,
- * the library's SLA sweep every limits.sla_sweep_ms and, with an `alerts` block, delivery of
+/* The housekeeping thread: the library's store-acknowledgment sweep (alert, then escalation)
+ * every limits.store_ack_sweep_ms, its SLA sweep every limits.sla_sweep_ms and, with an
+ * `alerts` block, delivery of
  * queued alerts as soon as a notice arrives (held ones again after ALERT_RETRY_MS). With
  * alerts.email, the e-mail report after each SLA sweep when alerts were queued since the
  * previous report, or with alerts.email.daily_digest_at once a day at that time (UTC). Ends,
@@ -265,8 +286,7 @@ static void *housekeeper_main(void *arg)
 
         now = monotonic_ms();
         if (now >= next_ack) {
-            if (otd_sweep_store_ack(&h->app, otd_clock_wall_ms(NULL)) < 0)
-                fprintf(stderr, "ordertrackd: store-acknowledgment sweep: cannot list orders\n");
+            store_ack_sweep(h);
             next_ack = monotonic_ms() + cfg->store_ack_sweep_ms;
         }
         if (now >= next_sla) {
@@ -347,6 +367,7 @@ static int host_open(struct host *h, const otd_config *cfg)
     ot_tracker_options opt = OT_TRACKER_OPTIONS_INIT;
     ot_notice_sink sink = OT_NOTICE_SINK_INIT;
     ot_sla_sweep_result round = OT_SLA_SWEEP_RESULT_INIT;
+    ot_escalation_sweep_result ack_round = OT_ESCALATION_SWEEP_RESULT_INIT;
     pthread_condattr_t attr;
     char err[512], *sla;
     ot_error e;
@@ -354,6 +375,7 @@ static int host_open(struct host *h, const otd_config *cfg)
 
     memset(&e, 0, sizeof e);
     h->sla_round = round;
+    h->ack_round = ack_round;
     if (pthread_condattr_init(&attr) != 0 ||
         pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
         pthread_cond_init(&h->cond, &attr) != 0 || pthread_mutex_init(&h->lock, NULL) != 0) {
@@ -398,6 +420,7 @@ static int host_open(struct host *h, const otd_config *cfg)
     opt.notices = &sink;
     opt.sla = h->sla;
     opt.metrics = h->metrics;
+    opt.escalation = &cfg->escalation;
     if (ot_tracker_new(&h->tracker, &opt, &e) != 0) {
         fprintf(stderr, "ordertrackd: %s\n", e.message);
         return 1;
@@ -405,7 +428,6 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
-    h->app.sla = h->sla;
     h->app.lib_metrics = h->metrics;
     h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);

@@ -31,9 +31,9 @@
 #include "sys/notice.h"
 
 /**
- * Alert kinds beyond the notice kinds (ot_notice_kind 1..7, sys/notice.h, which keeps 8 and 9
- * free for these): raised by ot_alerts_integration(), never by the tracker. Values are never
- * renumbered.
+ * Alert kinds beyond the notice kinds (ot_notice_kind 1..7 and 10, 11, sys/notice.h, which
+ * keeps 8 and 9 for these): raised by ot_alerts_integration(), never by the tracker. Values
+ * are never renumbered.
  */
 typedef enum ot_alert_kind {
     OT_ALERT_INTEGRATION_DOWN = 8,      /**< an integration started failing; detail: the reason */
@@ -51,7 +51,7 @@ typedef enum ot_alert_kind {
  */
 typedef struct ot_alert {
     unsigned version;       /**< OT_ALERT_VERSION */
-    int kind;               /**< ot_notice_kind (1..7) or ot_alert_kind (8, 9) */
+    int kind;               /**< ot_notice_kind (1..7, 10, 11) or ot_alert_kind (8, 9) */
     const char *order_id;   /**< required for notice kinds; NULL for integration kinds */
     const char *store_id;   /**< NULL: unknown */
     const char *courier;    /**< delivery_provider wire name ("delhivery"), NULL: unknown */
@@ -71,11 +71,13 @@ typedef struct ot_alert {
 
 /** Bit of notice kind `k` in ot_alerts_config.slack_kinds. */
 #define OT_ALERTS_KIND_BIT(k) (1u << (unsigned)(k))
-/** Kinds sent to Slack by default: ALERT, SLA_BREACH and the integration kinds. */
+/** Kinds sent to Slack by default: ALERT, SLA_BREACH, the integration kinds and (since 1.2)
+ *  the escalation ladder's TIMEOUT_ALERT and ESCALATION. */
 #define OT_ALERTS_SLACK_KINDS_DEFAULT                                                    \
     (OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) |     \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                     \
-     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED))
+     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED) |                                \
+     OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION))
 
 /**
  * A flush sends the Slack alerts of one kind and detail (e.g. every `sla_breach` `no_scan`
@@ -123,7 +125,8 @@ typedef struct ot_alerts_config {
      OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) | OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) |        \
      OT_ALERTS_KIND_BIT(OT_NOTICE_RTO_STARTED) |                                            \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                        \
-     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED))
+     OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED) |                                   \
+     OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION))
 
 #define OT_ALERTS_CONFIG_INIT                                                           \
     { OT_ALERTS_CONFIG_VERSION, NULL, NULL, NULL, NULL, NULL, OT_ALERTS_SLACK_KINDS_DEFAULT, \

@@ -20,6 +20,7 @@
 #include "pii.h"
 #include "http.h"
 #include "sla.h"
+#include "escalation.h"
 #include "metrics.h"
 #include "courier.h"
 #include "alerts.h"

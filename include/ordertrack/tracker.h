@@ -51,11 +51,12 @@ struct ot_notice_sink;
 struct ot_sla_policies;
 struct ot_metrics;
 struct ot_pii;
+struct ot_escalation_policy;
 
-#define OT_TRACKER_OPTIONS_VERSION 3
+#define OT_TRACKER_OPTIONS_VERSION 4
 
 /** Tracker options, filled by the caller. Version 1: every member up to idempotency_ttl_ms;
- * version 2 adds `sla` and `metrics`; version 3 adds `pii`. */
+ * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds `escalation`. */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -80,11 +81,13 @@ typedef struct ot_tracker_options {
                                                  as given; a sealed record then answers
                                                  OT_EINTEGRITY naming the field. Borrowed:
                                                  must outlive the tracker */
+    const struct ot_escalation_policy *escalation; /**< (since 4) the escalation ladder
+                                                 (escalation.h); NULL: its defaults. Copied */
 } ot_tracker_options;
 
 #define OT_TRACKER_OPTIONS_INIT \
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
-      NULL }
+      NULL, NULL }
 
 #define OT_REQUEST_VERSION 1
 
@@ -250,7 +253,8 @@ OT_EXTERN int ot_tracker_ready(ot_order **out, ot_tracker *tracker,
 /** POST /tracking/delivery/{order_id}/assign: driver_* members, tracking_id, tracking_url,
  * estimated_delivery_ms. With driver_id NULL no driver was found: a no_drivers issue is
  * recorded, the status stays ready_for_pickup and `*retry_after_ms` (may be NULL) receives
- * the backoff before the next attempt (base * 2^(attempt-1), capped); else it receives 0. */
+ * the backoff before the next attempt (base * 2^(attempt-1), capped); else it receives 0.
+ * The attempt numbered `no_driver_escalation_attempts` escalates (escalation.h). */
 OT_EXTERN int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms,
                                        ot_tracker *tracker, const ot_request *request,
                                        ot_error *err);

@@ -413,8 +413,15 @@ static void test_commands_and_types(void **state)
             assert_non_null(cmd);
             assert_int_equal(count_keys(cmd, "indexes"), 1);
             assert_string_equal(str_at(cmd, "indexes.0.name"), names[i]);
+            /* unique: {store_id, order_id} and order_id (the seed's schema) */
             assert_int_equal(type_at(cmd, "indexes.0.unique"),
-                             i == 0 ? BSON_TYPE_BOOL : BSON_TYPE_EOD);
+                             i <= 1 ? BSON_TYPE_BOOL : BSON_TYPE_EOD);
+            if (i <= 1) {
+                bson_iter_t u, v;
+                assert_true(bson_iter_init(&u, cmd) &&
+                            bson_iter_find_descendant(&u, "indexes.0.unique", &v) &&
+                            bson_iter_as_bool(&v));
+            }
             bson_destroy(cmd);
         }
         assert_null(logged_command(log_path, "createIndexes", "order_tracking", db, 7));
@@ -450,6 +457,77 @@ static void test_existing_indexes(void **state)
     assert_non_null(st = open_db(db, 0));
     assert_int_equal(put(st, "o-seed", 1, 1, NULL, NULL, NULL), 0);
     ot_storage_close(st);
+}
+
+/* The unique index `name` on {order_id: 1} of `db`'s order_tracking: 1 unique, 0 not, -1
+ * absent. */
+static int order_id_index(const char *db)
+{
+    mongoc_collection_t *c = mongoc_client_get_collection(client, db, "order_tracking");
+    mongoc_cursor_t *cursor = mongoc_collection_find_indexes_with_opts(c, NULL);
+    const bson_t *doc;
+    bson_iter_t it;
+    int state = -1;
+    while (mongoc_cursor_next(cursor, &doc))
+        if (bson_iter_init_find(&it, doc, "name") &&
+            strcmp(bson_iter_utf8(&it, NULL), "order_id_1") == 0)
+            state = bson_iter_init_find(&it, doc, "unique") && bson_iter_as_bool(&it);
+    mongoc_cursor_destroy(cursor);
+    mongoc_collection_destroy(c);
+    return state;
+}
+
+/* A collection of an older version, whose order_id_1 index is not unique: the open fails
+ * naming the index and the fix (MongoDB does not change an index's options); once it is
+ * dropped, the open creates it unique, and a second create of an order id written with an
+ * ObjectId _id (as older versions did) is refused. */
+static void test_non_unique_order_id_index(void **state)
+{
+    char db[64];
+    mongoc_collection_t *c;
+    bson_t *keys = BCON_NEW("order_id", BCON_INT32(1));
+    bson_t *cmd, reply;
+    bson_error_t error;
+    ot_mongo_options o = OT_MONGO_OPTIONS_INIT;
+    ot_storage *st = NULL;
+    ot_error err;
+    (void)state;
+    db_name(db, sizeof db, "oldidx");
+    c = mongoc_client_get_collection(client, db, "order_tracking");
+    cmd = BCON_NEW("createIndexes", BCON_UTF8("order_tracking"), "indexes", "[", "{", "key",
+                   BCON_DOCUMENT(keys), "name", BCON_UTF8("order_id_1"), "}", "]");
+    assert_true(mongoc_collection_write_command_with_opts(c, cmd, NULL, &reply, NULL));
+    bson_destroy(&reply);
+    bson_destroy(cmd);
+    bson_destroy(keys);
+    assert_int_equal(order_id_index(db), 0);
+    o.database = db;
+    assert_ot_error(ot_storage_mongo_open(&st, uri, &o, &err), OT_ESTORAGE, err);
+    assert_null(st);
+    assert_string_equal(err.field, "indexes");
+    assert_non_null(strstr(err.message, "order_id_1"));
+    assert_non_null(strstr(err.message, "not unique"));
+    assert_non_null(strstr(err.message, "dropIndex"));
+    assert_int_equal(order_id_index(db), 0);            /* left as it was */
+
+    cmd = BCON_NEW("dropIndexes", BCON_UTF8("order_tracking"), "index", BCON_UTF8("order_id_1"));
+    assert_true(mongoc_collection_write_command_with_opts(c, cmd, NULL, &reply, &error));
+    bson_destroy(&reply);
+    bson_destroy(cmd);
+    assert_non_null(st = open_db(db, 0));
+    assert_int_equal(order_id_index(db), 1);
+    {   /* an order written by an older version: ObjectId _id */
+        bson_oid_t oid;
+        bson_t *doc;
+        bson_oid_init(&oid, NULL);
+        doc = BCON_NEW("_id", BCON_OID(&oid), "order_id", BCON_UTF8("o-old"), "store_id",
+                       BCON_UTF8("s-2"));
+        assert_true(mongoc_collection_insert_one(c, doc, NULL, NULL, &error));
+        bson_destroy(doc);
+    }
+    assert_int_equal(put(st, "o-old", 1, 1, NULL, NULL, NULL), OT_EEXISTS);
+    ot_storage_close(st);
+    mongoc_collection_destroy(c);
 }
 
 static void test_tracker_idempotent(void **state)
@@ -1220,6 +1298,7 @@ int main(void)
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_commands_and_types),
         cmocka_unit_test(test_existing_indexes),
+        cmocka_unit_test(test_non_unique_order_id_index),
         cmocka_unit_test(test_tracker_idempotent),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_concurrent_creates),

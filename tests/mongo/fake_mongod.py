@@ -207,6 +207,12 @@ class Double:
         return {"numIndexesBefore": before, "numIndexesAfter": len(coll.index_information()),
                 "createdCollectionAutomatically": before == 0}
 
+    def cmd_dropindexes(self, doc, db):
+        coll = self.client[db][doc["dropIndexes"]]
+        before = len(coll.index_information())
+        coll.drop_index(doc["index"])
+        return {"nIndexesWas": before}
+
     def cmd_listindexes(self, doc, db):
         name = doc["listIndexes"]
         info = self.client[db][name].index_information()

@@ -17,7 +17,6 @@
 #include <ordertrack/adapters/memory.h>
 #include <ordertrack/ordertrack.h>
 
-#include "sweep.h"
 
 static const char cfg_json[] =
     "{\"storage\": \"memory:\", \"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
@@ -459,6 +458,17 @@ static int tracker_teardown(void **state)
     return teardown(state);
 }
 
+/* ot_tracker_store_ack_sweep at `now` (ms): how many level `level` steps it recorded. */
+static size_t ack_sweep(struct fixture *f, int64_t now, int level)
+{
+    ot_escalation_sweep_result r = OT_ESCALATION_SWEEP_RESULT_INIT;
+    ot_error err;
+    if (ot_tracker_store_ack_sweep(&r, f->app.tracker, now, 0, &err) != 0)
+        fail_msg("store-ack sweep: %s", err.message);
+    assert_int_equal(r.complete, 1);
+    return level == 1 ? r.alerts : level == 2 ? r.escalations : r.alerts + r.escalations;
+}
+
 static void test_order_routes(void **state)
 {
     struct fixture *f = *state;
@@ -500,19 +510,23 @@ static void test_order_routes(void **state)
                      400);
     assert_non_null(strstr(res.body, "\"field\":\"timestamp\""));
     otd_response_clear(&res);
-    /* The sweep: store-1's order waits in store_notified; with the default 5 minutes
-     * nothing is due now, everything is due an hour later, once. */
+    /* The library's sweep on the app's tracker: store-1's order waits in store_notified;
+     * with the default 5 minutes and 10 more nothing is due now, the alert (severity high)
+     * after 6 minutes, the escalation (critical) an hour later, each once. */
     assert_int_equal(send(f, "PUT", "/tracking/orders/o1/status", admin,
                           "{\"status\":\"store_notified\",\"updated_by\":\"t\"}", &res),
                      200);
     otd_response_clear(&res);
     int64_t now = (int64_t)time(NULL) * 1000;
-    assert_int_equal(otd_sweep_store_ack(&f->app, now), 0);
-    assert_int_equal(otd_sweep_store_ack(&f->app, now + 3600000), 1);
-    assert_int_equal(otd_sweep_store_ack(&f->app, now + 7200000), 0);
+    assert_int_equal(ack_sweep(f, now, 0), 0);
+    assert_int_equal(ack_sweep(f, now + 360000, 1), 1);
+    assert_int_equal(ack_sweep(f, now + 360000, 1), 0);
+    assert_int_equal(ack_sweep(f, now + 3600000, 2), 1);
+    assert_int_equal(ack_sweep(f, now + 7200000, 2), 0);
     assert_int_equal(send(f, "GET", "/tracking/orders/o1", admin, NULL, &res), 200);
     assert_non_null(strstr(res.body, "\"issue_type\":\"store_ack_timeout\""));
     assert_non_null(strstr(res.body, "\"severity\":\"high\""));
+    assert_non_null(strstr(res.body, "\"severity\":\"critical\""));
     otd_response_clear(&res);
 }
 

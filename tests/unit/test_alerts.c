@@ -251,7 +251,10 @@ static void test_format_bad_input(void **state)
     assert_ot_error(ot_alert_rto_json(NULL, NULL, &a, &err), OT_EINVAL, err);
     bad = a; bad.version = 99;
     assert_ot_error(ot_alert_slack_json(&out, NULL, &bad, &err), OT_EVERSION, err);
-    bad = a; bad.kind = 10;
+    bad = a; bad.kind = 13;
+    assert_ot_error(ot_alert_slack_json(&out, NULL, &bad, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "kind");
+    bad = a; bad.kind = OT_NOTICE_LOCATION_UPDATED;    /* a notice for streams, not an alert */
     assert_ot_error(ot_alert_slack_json(&out, NULL, &bad, &err), OT_EINVAL, err);
     assert_string_equal(err.field, "kind");
     bad = a; bad.integration = "delhivery_b2c";      /* only for the integration kinds */
@@ -375,7 +378,9 @@ static void test_new_bad_input(void **state)
     cfg = config_for(c); cfg.rto_auth_value = "x\r\nX-Injected: 1";
     assert_ot_error(ot_alerts_new(&al, &cfg, &err), OT_EINVAL, err);
     assert_null(strstr(err.message, "Injected"));
-    cfg = config_for(c); cfg.slack_kinds = 1u << 10;
+    cfg = config_for(c); cfg.slack_kinds = 1u << 13;
+    assert_ot_error(ot_alerts_new(&al, &cfg, &err), OT_EINVAL, err);
+    cfg = config_for(c); cfg.report_kinds = 1u << OT_NOTICE_LOCATION_UPDATED;
     assert_ot_error(ot_alerts_new(&al, &cfg, &err), OT_EINVAL, err);
     cfg = config_for(c); cfg.queue_capacity = 0;
     assert_ot_error(ot_alerts_new(&al, &cfg, &err), OT_EINVAL, err);

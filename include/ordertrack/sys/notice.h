@@ -17,7 +17,7 @@
 #include "../error.h"
 
 /** What happened. Values are never renumbered; 8 and 9 are taken by the integration kinds
- *  of ordertrack/alerts.h (ot_alert_kind), so a new notice kind starts at 10. */
+ *  of ordertrack/alerts.h (ot_alert_kind), so the notice kinds go on at 10. */
 typedef enum ot_notice_kind {
     OT_NOTICE_UNKNOWN = 0,
     OT_NOTICE_STATUS_CHANGED = 1,   /**< current_status changed: from_status → to_status */
@@ -31,15 +31,23 @@ typedef enum ot_notice_kind {
     OT_NOTICE_RTO_STARTED = 7,      /**< the shipment entered "rto" (return to origin), or
                                          another return state from outside the return family;
                                          hosts call the CRM's RTO webhook */
-    OT_NOTICE_LOCATION_UPDATED = 10 /**< (since 2) driver_location moved: a location report or
+    OT_NOTICE_LOCATION_UPDATED = 10, /**< (since 2) driver_location moved: a location report or
                                          a partner update carrying a newer position; no
                                          detail. Hosts stream it (it is not an alert). */
+    OT_NOTICE_TIMEOUT_ALERT = 11,   /**< (since 2) escalation level 1, severity high: the
+                                         order waited past its allowance; detail is the rule
+                                         ("store_ack_timeout"), escalation.h */
+    OT_NOTICE_ESCALATION = 12       /**< (since 2) escalation level 2, severity critical:
+                                         still stuck; detail "store_ack_timeout" (no
+                                         acknowledgment after the further time) or
+                                         "no_drivers" (the escalating attempt) */
 } ot_notice_kind;
 
 #define OT_NOTICE_VERSION 2
 
 /** One notice; strings are borrowed for the duration of the callback. Version 1: all members;
- *  version 2 adds the kind OT_NOTICE_LOCATION_UPDATED. */
+ *  version 2 adds the kinds OT_NOTICE_LOCATION_UPDATED, OT_NOTICE_TIMEOUT_ALERT and
+ *  OT_NOTICE_ESCALATION. */
 typedef struct ot_notice {
     unsigned version;       /**< OT_NOTICE_VERSION of the library that filled it */
     int kind;               /**< ot_notice_kind */
@@ -51,7 +59,8 @@ typedef struct ot_notice {
     int to_shipment;        /**< ot_shipment_status after (0: none) */
     int64_t time_ms;        /**< commit time */
     const char *detail;     /**< issue_type for OT_NOTICE_ISSUE_RAISED, the stage for
-                                 SLA_WARNING / SLA_BREACH, the reason for ALERT, else NULL */
+                                 SLA_WARNING / SLA_BREACH, the reason for ALERT, the rule for
+                                 TIMEOUT_ALERT / ESCALATION, else NULL */
 } ot_notice;
 
 #define OT_NOTICE_SINK_VERSION 1

@@ -1,5 +1,6 @@
 /* Opening and closing a MongoDB storage: the client pool, the options, the indexes. */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mongo_internal.h"
@@ -74,16 +75,81 @@ static int run_create_indexes(mongoc_collection_t *c, const char *coll, const bs
     return ok ? 0 : -1;
 }
 
+/* 1 when the key documents name the same fields in the same order with the same directions
+ * (the server may answer 1 as an int32, int64 or double). */
+static int same_keys(const bson_t *a, const bson_t *b)
+{
+    bson_iter_t x, y;
+    int more_x, more_y;
+    if (!bson_iter_init(&x, a) || !bson_iter_init(&y, b))
+        return 0;
+    while ((more_x = bson_iter_next(&x)) & (more_y = bson_iter_next(&y)))
+        if (strcmp(bson_iter_key(&x), bson_iter_key(&y)) != 0 ||
+            bson_iter_as_int64(&x) != bson_iter_as_int64(&y))
+            return 0;
+    return !more_x && !more_y;
+}
+
+/* After the createIndexes of a unique index: 0 when the collection has a unique index on its
+ * keys (this one, or the seed's under another name); else OT_ESTORAGE naming the index that
+ * stands in the way (neither server changes the options of an existing index; docs/mongo.md,
+ * "Indexes", says how to replace it). */
+static int check_unique_present(mongoc_collection_t *c, const char *coll, const bson_t *spec,
+                                ot_error *err)
+{
+    bson_iter_t it, key;
+    const uint8_t *data;
+    uint32_t len;
+    bson_t want;
+    char name[128] = "";
+    const bson_t *doc;
+    bson_error_t error;
+    mongoc_cursor_t *cursor;
+    int found = 0;
+
+    if (!bson_iter_init_find(&it, spec, "key") || !BSON_ITER_HOLDS_DOCUMENT(&it))
+        return 0;
+    bson_iter_document(&it, &len, &data);
+    if (!bson_init_static(&want, data, len))
+        return 0;
+    cursor = mongoc_collection_find_indexes_with_opts(c, NULL);
+    while (!found && mongoc_cursor_next(cursor, &doc)) {
+        bson_t have;
+        if (!bson_iter_init_find(&key, doc, "key") || !BSON_ITER_HOLDS_DOCUMENT(&key))
+            continue;
+        bson_iter_document(&key, &len, &data);
+        if (!bson_init_static(&have, data, len) || !same_keys(&want, &have))
+            continue;
+        found = bson_iter_init_find(&it, doc, "unique") && bson_iter_as_bool(&it);
+        if (!found && bson_iter_init_find(&it, doc, "name") && BSON_ITER_HOLDS_UTF8(&it))
+            snprintf(name, sizeof name, "%s", bson_iter_utf8(&it, NULL));
+    }
+    if (mongoc_cursor_error(cursor, &error)) {
+        mongoc_cursor_destroy(cursor);
+        return mg_error(err, &error, "listing indexes");
+    }
+    mongoc_cursor_destroy(cursor);
+    if (found)
+        return 0;
+    bson_iter_init_find(&it, spec, "name");
+    return mg_fail(err, OT_ESTORAGE, "indexes",
+                   "mongodb: collection %s has an index %s on the keys of %s that is not "
+                   "unique, and MongoDB does not change an existing index: drop it "
+                   "(db.%s.dropIndex(\"%s\")) and open again, which creates it unique (see "
+                   "docs/mongo.md, Indexes)", coll, name[0] ? name : "(unnamed)",
+                   bson_iter_utf8(&it, NULL), coll, name[0] ? name : "...");
+}
+
 /* Each index in its own createIndexes command (idempotent: an existing identical index is not
  * an error; FerretDB 1.24 drops the connection when one command names two existing indexes).
- * An index the collection has otherwise is kept; a TTL index the server does not implement
- * (FerretDB) sets `*no_ttl` when it is not NULL. */
+ * An index the collection has otherwise is kept, but a unique one must then be unique; a TTL
+ * index the server does not implement (FerretDB) sets `*no_ttl` when it is not NULL. */
 static int create_indexes(mongoc_client_t *client, const char *db, const char *coll,
                           bson_t *indexes, int *no_ttl, ot_error *err)
 {
     mongoc_collection_t *c = mongoc_client_get_collection(client, db, coll);
     bson_error_t error;
-    bson_iter_t it;
+    bson_iter_t it, spec;
     int rc = 0;
     if (bson_iter_init(&it, indexes)) {
         while (rc == 0 && bson_iter_next(&it)) {
@@ -95,6 +161,17 @@ static int create_indexes(mongoc_client_t *client, const char *db, const char *c
                     *no_ttl = 1;
                 else if (!index_exists_otherwise(&error))
                     rc = mg_error(err, &error, "creating indexes");
+            }
+            /* MongoDB refuses a unique index over an existing one (kept above), FerretDB
+             * accepts it and keeps the old one: either way, look */
+            if (rc == 0 && bson_iter_recurse(&it, &spec) && bson_iter_find(&spec, "unique") &&
+                bson_iter_as_bool(&spec)) {
+                const uint8_t *data;
+                uint32_t len;
+                bson_t doc;
+                bson_iter_document(&it, &len, &data);
+                if (bson_init_static(&doc, data, len))
+                    rc = check_unique_present(c, coll, &doc, err);
             }
             bson_destroy(&one);
         }
@@ -127,11 +204,13 @@ static int setup(struct store *s, ot_error *err)
         bson_destroy(info);
     }
     if (rc == 0 && s->create_indexes) {
-        /* unique {store_id, order_id}: shardable by store_id; the filter indexes of query */
+        /* unique {store_id, order_id} and unique order_id (the seed's schema; documents of
+         * older versions have ObjectId _ids); the filter indexes of query */
         bson_t *orders = BCON_NEW(
             "0", "{", "key", "{", "store_id", BCON_INT32(1), "order_id", BCON_INT32(1), "}",
                  "name", BCON_UTF8("store_id_1_order_id_1"), "unique", BCON_BOOL(true), "}",
-            "1", "{", "key", "{", "order_id", BCON_INT32(1), "}", "name", BCON_UTF8("order_id_1"), "}",
+            "1", "{", "key", "{", "order_id", BCON_INT32(1), "}", "name", BCON_UTF8("order_id_1"),
+                 "unique", BCON_BOOL(true), "}",
             "2", "{", "key", "{", "customer_id", BCON_INT32(1), "}",
                  "name", BCON_UTF8("customer_id_1"), "}",
             "3", "{", "key", "{", "current_status", BCON_INT32(1), "}",

@@ -9,12 +9,17 @@
 
 /* Longest string member of an alert, in bytes. */
 #define OT__ALERT_STRING_MAX 256
-/* Kinds 1..OT__ALERT_KIND_MAX are known: the notice kinds 1..OT__NOTICE_KIND_MAX, then the
- * integration kinds. */
-#define OT__ALERT_KIND_MAX 9
-#define OT__NOTICE_KIND_MAX 7
+/* Kinds 1..OT__ALERT_KIND_MAX are known: the notice kinds 1..7, the integration kinds 8 and
+ * 9, the notice kinds of the escalation ladder 11 and 12; notice kind 10
+ * (OT_NOTICE_LOCATION_UPDATED) cues event streams and is never an alert. */
+#define OT__ALERT_KIND_MAX 12
+#define OT__ALERT_IS_KNOWN(k) \
+    ((k) >= 1 && (k) <= OT__ALERT_KIND_MAX && (k) != OT_NOTICE_LOCATION_UPDATED)
+#define OT__ALERT_KIND_MASK \
+    ((uint32_t)((1u << (OT__ALERT_KIND_MAX + 1)) - 2) & ~(1u << OT_NOTICE_LOCATION_UPDATED))
 #define OT__ALERT_IS_INTEGRATION(k) \
     ((k) == OT_ALERT_INTEGRATION_DOWN || (k) == OT_ALERT_INTEGRATION_RECOVERED)
+#define OT__ALERT_IS_NOTICE(k) (OT__ALERT_IS_KNOWN(k) && !OT__ALERT_IS_INTEGRATION(k))
 
 /* A growing string; `failed` latches the first allocation failure. */
 typedef struct ot__strbuf {

@@ -131,7 +131,7 @@ static int check_config(const ot_alerts_config *c, ot_error *err)
             return ot__error_field(err, OT_EINVAL, "rto_auth_value",
                                    "rto_auth_value holds CR or LF");
     }
-    if ((c->slack_kinds | c->report_kinds) & ~(uint32_t)(((1u << (OT__ALERT_KIND_MAX + 1)) - 2)))
+    if ((c->slack_kinds | c->report_kinds) & ~OT__ALERT_KIND_MASK)
         return ot__error_field(err, OT_EINVAL, "slack_kinds",
                                "slack_kinds or report_kinds names an unknown notice kind");
     if (c->queue_capacity < 1 || c->queue_capacity > MAX_CAPACITY)
@@ -431,7 +431,7 @@ static void sink_notify(void *userdata, const ot_notice *n)
 
     ot_alert loaded;
 
-    if (!a || !n || n->version < 1 || n->kind < 1 || n->kind > OT__NOTICE_KIND_MAX)
+    if (!a || !n || n->version < 1 || !OT__ALERT_IS_NOTICE(n->kind))
         return;                                   /* kinds we do not know are ignored */
     alert.kind = n->kind;
     alert.order_id = n->order_id;

@@ -135,7 +135,7 @@ static int build(ot__strbuf *sb, const ot_alerts_email *e, const ot_alert *alert
         ot__sb_adds(&body, "\r\nCounts by kind:\r\n");
         for (k = 1; k <= OT__ALERT_KIND_MAX; k++) {
             const char *name;
-            if (!counts[k])
+            if (!counts[k] || !OT__ALERT_IS_KNOWN(k))
                 continue;
             ot_alert_kind_to_string(&name, k, NULL);
             ot__sb_addf(&body, "  %s: %llu\r\n", name, (unsigned long long)counts[k]);

@@ -25,6 +25,8 @@ static const struct kind_info kinds[OT__ALERT_KIND_MAX + 1] = {
     [OT_NOTICE_RTO_STARTED] = {"rto_started", "RTO started"},
     [OT_ALERT_INTEGRATION_DOWN] = {"integration_down", "Integration down"},
     [OT_ALERT_INTEGRATION_RECOVERED] = {"integration_recovered", "Integration recovered"},
+    [OT_NOTICE_TIMEOUT_ALERT] = {"timeout_alert", "Timeout alert, severity high"},
+    [OT_NOTICE_ESCALATION] = {"escalation", "Escalation, severity critical"},
 };
 
 /* Slack refuses a section text longer than 3000 characters. */
@@ -83,7 +85,7 @@ int ot_alert_kind_to_string(const char **name, int kind, ot_error *err)
 {
     if (!name)
         return ot__error_field(err, OT_EINVAL, "name", "name is NULL");
-    if (kind < 1 || kind > OT__ALERT_KIND_MAX)
+    if (!OT__ALERT_IS_KNOWN(kind))
         return ot__error_field(err, OT_EINVAL, "kind", "notice kind %d is unknown", kind);
     *name = kinds[kind].name;
     return 0;
@@ -136,7 +138,7 @@ int ot__alert_load(ot_alert *out, const ot_alert *in, const char *what, ot_error
     *out = defaults;
     memcpy(out, in, ot__alert_size(in->version));
     out->version = OT_ALERT_VERSION;
-    if (a->kind < 1 || a->kind > OT__ALERT_KIND_MAX)
+    if (!OT__ALERT_IS_KNOWN(a->kind))
         return ot__error_field(err, OT_EINVAL, "kind", "%s.kind %d is unknown", what, a->kind);
     integration = OT__ALERT_IS_INTEGRATION(a->kind);
     if (integration && in->version < 2)

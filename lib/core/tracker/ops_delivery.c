@@ -1,6 +1,7 @@
 /* Delivery operations: driver assignment (or none, with backoff), location, pickup,
  * delivered. */
 #include <math.h>
+#include <stdio.h>
 
 #include "error_internal.h"
 #include "tracker_internal.h"
@@ -12,6 +13,8 @@ static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
     int64_t delay = opt->no_driver_retry_base_ms;
     size_t i;
     json_t *data;
+    char description[96];
+    int rc;
 
     if (ot_order_status(o) != OT_STATUS_READY_FOR_PICKUP)
         return ot__error_field(err, OT_ESTATE, "driver",
@@ -25,7 +28,16 @@ static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
                      (json_int_t)delay);
     if (!data)
         return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
-    return ot__append(w, o, OT__EV_NO_DRIVER, OT_STATUS_READY_FOR_PICKUP, data, err);
+    if ((rc = ot__append(w, o, OT__EV_NO_DRIVER, OT_STATUS_READY_FOR_PICKUP, data, err)) ||
+        attempt != w->tracker->escalation.no_driver_escalation_attempts)
+        return rc;
+    /* the escalating attempt: counts only grow, so it comes once per order */
+    snprintf(description, sizeof description, "no driver found after %zu attempts; escalated",
+             attempt);
+    data = json_pack("{s:I}", "attempt", (json_int_t)attempt);
+    if (!data)
+        return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+    return ot__escalation_append(w, o, "no_drivers", 2, description, data, err);
 }
 
 static int build_assign(struct ot__write *w, ot_order *o, ot_error *err)

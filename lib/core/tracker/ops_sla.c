@@ -8,9 +8,6 @@
 #include "sla_internal.h"
 #include "tracker_internal.h"
 
-/* Page size of the sweep's queries. */
-#define SWEEP_PAGE 100
-
 int ot__tracker_sla_evaluate(ot_sla_report *report, ot_sla_times *times, const ot_tracker *t,
                              const ot_order *order, int64_t now_ms, ot_error *err)
 {
@@ -44,7 +41,7 @@ void ot__tracker_sla_delivered(const ot_tracker *t, const ot_order *order, int64
         ot_metrics_observe_eta_error(t->options.metrics, eta_error, NULL);
 }
 
-static int resolve_now(int64_t *now, const ot_tracker *t, int64_t now_ms, ot_error *err)
+int ot__tracker_resolve_now(int64_t *now, const ot_tracker *t, int64_t now_ms, ot_error *err)
 {
     if (now_ms < 0)
         return ot__error_field(err, OT_EINVAL, "now_ms", "now_ms is negative (%lld)",
@@ -66,7 +63,7 @@ int ot_tracker_sla_report(char **json, size_t *len, ot_tracker *tracker, const c
     *json = NULL;
     if (!tracker)
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
-    if ((rc = resolve_now(&now, tracker, now_ms, err)) ||
+    if ((rc = ot__tracker_resolve_now(&now, tracker, now_ms, err)) ||
         (rc = ot__tracker_load(&o, tracker, order_id, err)))
         return rc;
     rc = ot__tracker_sla_evaluate(&report, NULL, tracker, o, now, err);
@@ -191,16 +188,11 @@ static int sweep_order(ot_sla_sweep_result *out, ot_tracker *t, const ot_order *
     return rc == OT_ESTALE || rc == OT_ENOTFOUND || rc == OT_ECONFLICT ? 0 : rc;
 }
 
-struct page {
-    ot_order *orders[SWEEP_PAGE];
-    size_t count;
-};
-
-static int collect(void *ctx, ot_order *order, ot_error *err)
+int ot__sweep_collect(void *ctx, ot_order *order, ot_error *err)
 {
-    struct page *p = ctx;
+    struct ot__sweep_page *p = ctx;
     (void)err;
-    if (p->count < SWEEP_PAGE)
+    if (p->count < OT__SWEEP_PAGE)
         p->orders[p->count++] = order;
     else
         ot_order_free(order);   /* past the limit asked for: not ours to examine */
@@ -248,15 +240,15 @@ int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t 
     out->complete = 0;
     if (!tracker)
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
-    if ((rc = resolve_now(&now, tracker, now_ms, err)))
+    if ((rc = ot__tracker_resolve_now(&now, tracker, now_ms, err)))
         return rc;
     for (; status < OT_STATUS_COUNT; status++, cursor[0] = '\0') {
         if (ot_status_is_terminal(status, NULL) != 0)
             continue;
         do {
             ot_storage_query q = OT_STORAGE_QUERY_INIT;
-            struct page page;
-            size_t i, left = max_orders ? max_orders - out->examined : SWEEP_PAGE;
+            struct ot__sweep_page page;
+            size_t i, left = max_orders ? max_orders - out->examined : OT__SWEEP_PAGE;
             if (!left) {    /* stopped at a page boundary: the next sweep goes on here */
                 snprintf(out->resume, sizeof out->resume, "%d:%s", status, cursor);
                 return 0;
@@ -264,10 +256,11 @@ int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t 
             page.count = 0;
             q.current_status = status;
             q.updated_before_ms = now + 1;  /* not changed after the evaluation time */
-            q.limit = left < SWEEP_PAGE ? left : SWEEP_PAGE;
+            q.limit = left < OT__SWEEP_PAGE ? left : OT__SWEEP_PAGE;
             q.cursor = cursor;
             next[0] = '\0';
-            rc = ot__tracker_query(tracker, &q, collect, &page, next, sizeof next, err);
+            rc = ot__tracker_query(tracker, &q, ot__sweep_collect, &page, next, sizeof next,
+                                   err);
             for (i = 0; i < page.count; i++) {
                 if (!rc)
                     rc = sweep_order(out, tracker, page.orders[i], now, err);

@@ -15,7 +15,8 @@
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
 {
-    return version >= 3   ? sizeof(ot_tracker_options)
+    return version >= 4   ? sizeof(ot_tracker_options)
+           : version == 3 ? offsetof(ot_tracker_options, escalation)
            : version == 2 ? offsetof(ot_tracker_options, pii)
                           : offsetof(ot_tracker_options, sla);
 }
@@ -119,6 +120,11 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     t = ot__calloc(1, sizeof *t);
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
+    if ((rc = ot__escalation_load(&t->escalation, o->version >= 4 ? o->escalation : NULL,
+                                  err))) {
+        ot__free(t);
+        return rc;
+    }
     memcpy(&t->storage, s, ot__storage_size(s->version)); /* a version 1 struct is shorter */
     if (o->clock)
         t->clock = *o->clock;
@@ -128,6 +134,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     t->options.storage = NULL;
     t->options.clock = NULL;
     t->options.notices = NULL;
+    t->options.escalation = NULL;   /* copied to t->escalation */
     /* t->options.pii (version 3) is borrowed, like sla and metrics */
     ot__json_init();
     *out = t;
@@ -346,8 +353,8 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
     ot_metrics *m = t->options.metrics;
     ot_notice n;
     ot_issue_view issue = OT_ISSUE_VIEW_INIT;
-    const char *alert;
-    int prev = before->status;
+    const char *alert, *rule;
+    int prev = before->status, level, escalated = 0;
     size_t i;
 
     memset(&n, 0, sizeof n);
@@ -366,9 +373,6 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
         if (m && n.to_shipment)
             ot_metrics_count_shipment_transition(m, n.to_shipment, NULL);
     }
-    if (ot_order_issue_count(o) > before->issues &&
-        ot_order_issue_at(&issue, o, ot_order_issue_count(o) - 1, NULL) == 0)
-        emit(t, &n, OT_NOTICE_ISSUE_RAISED, issue.issue_type);
     if ((alert = alert_of(before, n.to_status, n.to_shipment)) != NULL)
         emit(t, &n, OT_NOTICE_ALERT, alert);
     if (rto_family(n.to_shipment) && !rto_family(n.from_shipment))
@@ -390,7 +394,15 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
             if (m)
                 ot_metrics_count_sla(m, stage, state, NULL);
         }
+        if ((level = ot__escalation_level(entry, &rule)) > 0) {
+            emit(t, &n, level == 1 ? OT_NOTICE_TIMEOUT_ALERT : OT_NOTICE_ESCALATION, rule);
+            escalated = 1;
+        }
     }
+    /* an escalation step says it all: no ISSUE_RAISED besides */
+    if (!escalated && ot_order_issue_count(o) > before->issues &&
+        ot_order_issue_at(&issue, o, ot_order_issue_count(o) - 1, NULL) == 0)
+        emit(t, &n, OT_NOTICE_ISSUE_RAISED, issue.issue_type);
     if (location_moved(before, o))
         emit(t, &n, OT_NOTICE_LOCATION_UPDATED, NULL);
     if (m && n.to_status == OT_STATUS_DELIVERED && before->status != OT_STATUS_DELIVERED)

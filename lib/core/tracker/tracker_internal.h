@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "ordertrack/metrics.h"
+#include "ordertrack/escalation.h"
 #include "ordertrack/pii.h"
 #include "ordertrack/sla.h"
 #include "ordertrack/status.h"
@@ -21,6 +22,7 @@ struct ot_tracker {
     ot_storage storage;
     ot_clock clock;             /* now_ms NULL: the system clock */
     ot_notice_sink notices;     /* notify NULL: none */
+    ot_escalation_policy escalation; /* the caller's, or the defaults */
     ot_tracker_options options;
 };
 
@@ -87,6 +89,29 @@ int ot__tracker_sla_evaluate(ot_sla_report *report, ot_sla_times *times, const o
                              const ot_order *order, int64_t now_ms, ot_error *err);
 /* Count the stage durations and the ETA error of an order that was just delivered. */
 void ot__tracker_sla_delivered(const ot_tracker *t, const ot_order *order, int64_t now_ms);
+/* The evaluation time of a sweep or report: `now_ms`, or the tracker's clock for 0;
+ * OT_EINVAL naming now_ms when negative. */
+int ot__tracker_resolve_now(int64_t *now, const ot_tracker *t, int64_t now_ms, ot_error *err);
+
+/* One page of a sweep's storage query: ot__sweep_collect keeps up to OT__SWEEP_PAGE orders
+ * (the caller frees them) and frees the rest. */
+#define OT__SWEEP_PAGE 100
+struct ot__sweep_page {
+    ot_order *orders[OT__SWEEP_PAGE];
+    size_t count;
+};
+int ot__sweep_collect(void *ctx, ot_order *order, ot_error *err);
+
+/* The escalation ladder (ops_escalation.c). Check the caller's policy (NULL: the defaults)
+ * and copy it to `dst`; OT_EINVAL / OT_EVERSION name the member. */
+int ot__escalation_load(ot_escalation_policy *dst, const ot_escalation_policy *src,
+                        ot_error *err);
+/* Append the issue_raised event of escalation step `level` (1: severity high, 2: critical)
+ * of `rule` (the issue type); `step` (stolen, may be NULL) holds the step's own members. */
+int ot__escalation_append(struct ot__write *w, ot_order *order, const char *rule, int level,
+                          const char *description, json_t *step, ot_error *err);
+/* The level of a history entry that records an escalation step (its rule in *rule), else 0. */
+int ot__escalation_level(const json_t *entry, const char **rule);
 
 /* Request checks shared by the operations; each names the field. */
 int ot__check_string(const char *value, const char *field, int required, size_t max_len,
