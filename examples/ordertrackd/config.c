@@ -14,6 +14,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <ordertrack/ordertrack.h>
+
 #define DEFAULT_HOST "127.0.0.1"
 #define DEFAULT_PORT 8080u
 #define DEFAULT_STORAGE "sqlite:./ordertrack.db"
@@ -31,10 +33,12 @@ static const struct {
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", NULL};
-static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
+static const char *const key_fields[] = {"key",       "role", "stores", "providers",
+                                         "driver_id", "id",   NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
                                            "threads", "store_ack_sweep_ms", "sla_sweep_ms",
-                                           "max_event_streams", "event_heartbeat_ms", NULL};
+                                           "max_event_streams", "event_heartbeat_ms",
+                                           "location_trail", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -89,6 +93,7 @@ static void free_key(otd_api_key *k)
     for (size_t i = 0; i < k->n_stores; i++)
         free(k->stores[i]);
     free(k->stores);
+    free(k->driver_id);
     memset(k, 0, sizeof *k);
 }
 
@@ -125,6 +130,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->sla_sweep_ms = 30000;
     cfg->max_event_streams = 64;
     cfg->event_heartbeat_ms = 15000;
+    cfg->location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -248,6 +254,45 @@ static int secret_equal(const char *a, const char *b)
     return CRYPTO_memcmp(da, db, la) == 0;
 }
 
+/* A courier key's scope: `providers` (names of ot_provider) and `driver_id`, both optional
+ * and only for courier keys. */
+static int load_courier_scope(const struct ctx *c, otd_api_key *k, json_t *entry,
+                              const char *path)
+{
+    json_t *providers = json_object_get(entry, "providers");
+    json_t *driver = json_object_get(entry, "driver_id");
+    char where[128];
+
+    if (k->role != OTD_ROLE_COURIER && (providers || driver)) {
+        snprintf(where, sizeof where, "%s.%s", path, providers ? "providers" : "driver_id");
+        return bad(c, where, "only keys with role \"courier\" take %s",
+                   providers ? "a providers list" : "a driver_id");
+    }
+    if (providers) {
+        snprintf(where, sizeof where, "%s.providers", path);
+        if (!json_is_array(providers) || json_array_size(providers) == 0)
+            return bad(c, where, "must be a non-empty array of provider names");
+        for (size_t i = 0; i < json_array_size(providers); i++) {
+            json_t *p = json_array_get(providers, i);
+            ot_provider v;
+            snprintf(where, sizeof where, "%s.providers[%zu]", path, i);
+            if (!json_is_string(p) || ot_provider_from_string(&v, json_string_value(p), NULL) ||
+                v == OT_PROVIDER_UNKNOWN)
+                return bad(c, where, "unknown provider (uber, doordash, internal, delhivery, "
+                                     "delhivery_b2b, shiprocket, velocity)");
+            k->providers |= 1u << v;
+        }
+    }
+    if (driver) {
+        snprintf(where, sizeof where, "%s.driver_id", path);
+        if (!json_is_string(driver) || !is_token(json_string_value(driver), 128))
+            return bad(c, where, "must be a driver id (1-128 printable characters)");
+        if (!(k->driver_id = strdup(json_string_value(driver))))
+            return bad(c, where, "out of memory");
+    }
+    return 0;
+}
+
 static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t index)
 {
     otd_api_key *k = &cfg->keys[index];
@@ -311,6 +356,8 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
                 return bad(c, where, "out of memory");
         }
     }
+    if (load_courier_scope(c, k, entry, path) != 0)
+        return -1;
     if (!k->key || !k->id)
         return bad(c, path, "out of memory");
     return 0;
@@ -389,6 +436,7 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     double sweep = (double)cfg->store_ack_sweep_ms, streams = cfg->max_event_streams;
     double sla_sweep = (double)cfg->sla_sweep_ms;
     double heartbeat = cfg->event_heartbeat_ms;
+    double trail = cfg->location_trail;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
@@ -401,8 +449,10 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         get_number(c, limits, "store_ack_sweep_ms", 10, 86400000, 1, &sweep) != 0 ||
         get_number(c, limits, "sla_sweep_ms", 10, 86400000, 1, &sla_sweep) != 0 ||
         get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0 ||
-        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0)
+        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0 ||
+        get_number(c, limits, "location_trail", 0, OT_TRACKER_LOCATION_TRAIL_MAX, 1, &trail))
         return -1;
+    cfg->location_trail = (unsigned)trail;
     cfg->max_body_bytes = (size_t)body;
     cfg->threads = (unsigned)threads;
     cfg->store_ack_sweep_ms = (unsigned)sweep;

@@ -19,6 +19,9 @@ typedef struct otd_api_key {
     int role;         /* one enum otd_role value */
     char **stores;    /* store ids a store key may touch */
     size_t n_stores;
+    unsigned providers; /* courier keys: bit (1u << ot_provider) per provider whose orders
+                           the key may touch; 0: every provider */
+    char *driver_id;  /* courier keys: only orders assigned to this driver; NULL: any */
 } otd_api_key;
 
 
@@ -39,6 +42,7 @@ typedef struct otd_config {
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
+    unsigned location_trail;     /* limits.location_trail: positions kept per order, 20 */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
