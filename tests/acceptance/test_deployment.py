@@ -11,6 +11,7 @@ sealed at rest too, while the API answers them to the admin key. On MongoDB
 import json
 import os
 import shutil
+import time
 import unittest
 
 import deploy
@@ -272,14 +273,18 @@ class Deployment(unittest.TestCase):
         for step in ("acknowledge", "start-picking", "ready"):
             call("POST", "/tracking/store/store-1/" + step, {"order_id": "h-1"})
         call("POST", "/tracking/delivery/h-1/assign", {"driver": driver}, key="uber-fleet-key")
-        for lat, lon in positions[:2]:
+        # explicit times a second apart: two reports in one millisecond would be one stale
+        start = time.time() - 60
+        when = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i)) for i in range(3)]
+        for (lat, lon), at in zip(positions[:2], when):
             call("PUT", "/tracking/delivery/h-1/location",
-                 {"latitude": lat, "longitude": lon, "accuracy": 6}, key="uber-fleet-key")
+                 {"latitude": lat, "longitude": lon, "accuracy": 6, "timestamp": at},
+                 key="uber-fleet-key")
         call("POST", "/tracking/delivery/h-1/pickup", key="uber-fleet-key")
         call("PUT", "/tracking/orders/h-1/status", {"status": "in_transit", "updated_by": "app"})
         lat, lon = positions[2]
-        call("PUT", "/tracking/delivery/h-1/location", {"latitude": lat, "longitude": lon},
-             key="uber-fleet-key")
+        call("PUT", "/tracking/delivery/h-1/location",
+             {"latitude": lat, "longitude": lon, "timestamp": when[2]}, key="uber-fleet-key")
 
         live = call("GET", "/tracking/orders/h-1/live-location")
         self.assertEqual((live["driver_location"]["latitude"],
