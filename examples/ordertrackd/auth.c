@@ -1,4 +1,5 @@
-/* Bearer keys: constant-time lookup over SHA-256 digests; role and store scope checks. */
+/* Bearer keys: constant-time lookup over SHA-256 digests; role, store, provider and driver
+ * scope checks. */
 #include "auth.h"
 
 #include <stdlib.h>
@@ -87,6 +88,27 @@ int otd_auth_store_allowed(const otd_api_key *key, const char *store_id)
         if (strcmp(key->stores[i], store_id) == 0)
             return 1;
     return 0;
+}
+
+int otd_auth_order_scoped(const otd_api_key *key)
+{
+    return key && (key->role == OTD_ROLE_STORE ||
+                   (key->role == OTD_ROLE_COURIER && (key->providers || key->driver_id)));
+}
+
+int otd_auth_order_allowed(const otd_api_key *key, const char *store_id, int provider,
+                           const char *driver_id, int assigning)
+{
+    if (!key)
+        return 0;
+    if (key->role != OTD_ROLE_COURIER)
+        return otd_auth_store_allowed(key, store_id);
+    if (key->providers &&
+        (provider <= 0 || provider >= 32 || !(key->providers & (1u << provider))))
+        return 0;
+    if (key->driver_id)
+        return driver_id ? strcmp(driver_id, key->driver_id) == 0 : assigning;
+    return 1;
 }
 
 const char *otd_auth_reason(int result)

@@ -31,6 +31,17 @@ int otd_auth_check(const otd_auth *auth, const char *authorization, const otd_ap
  * store-scoped action. */
 int otd_auth_store_allowed(const otd_api_key *key, const char *store_id);
 
+/* Is `key` limited to some orders beyond its role (a store key, or a courier key with
+ * `providers` or `driver_id`)? Then {order_id} routes load the order and check it with
+ * otd_auth_order_allowed. */
+int otd_auth_order_scoped(const otd_api_key *key);
+
+/* May `key` see an order of `store_id`, `provider` (ot_provider) and assigned driver
+ * `driver_id` (NULL: none)? Admin: always; store: its stores; courier: its providers and
+ * its driver (with `assigning`, an order without a driver is allowed too). */
+int otd_auth_order_allowed(const otd_api_key *key, const char *store_id, int provider,
+                           const char *driver_id, int assigning);
+
 /* Does `roles` (a mask of enum otd_role) include key's role? */
 int otd_auth_role_allowed(const otd_api_key *key, unsigned roles);
 

@@ -14,6 +14,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <ordertrack/ordertrack.h>
+
 #define DEFAULT_HOST "127.0.0.1"
 #define DEFAULT_PORT 8080u
 #define DEFAULT_STORAGE "sqlite:./ordertrack.db"
@@ -31,14 +33,15 @@ static const struct {
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", NULL};
-static const char *const key_fields[] = {"key", "role", "stores", "id", NULL};
+static const char *const key_fields[] = {"key",       "role", "stores", "providers",
+                                         "driver_id", "id",   NULL};
 static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
                                            "threads", "store_ack_sweep_ms", "sla_sweep_ms",
                                            "max_event_streams", "event_heartbeat_ms",
                                            "location_event_ms", "auth_failures_per_minute",
                                            "auth_failure_burst", "auth_failure_sources",
                                            "store_ack_escalation_ms",
-                                           "no_driver_escalation_attempts", NULL};
+                                           "no_driver_escalation_attempts", "location_trail", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -93,6 +96,7 @@ static void free_key(otd_api_key *k)
     for (size_t i = 0; i < k->n_stores; i++)
         free(k->stores[i]);
     free(k->stores);
+    free(k->driver_id);
     memset(k, 0, sizeof *k);
 }
 
@@ -134,6 +138,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->auth_failures_per_minute = 10;
     cfg->auth_failure_burst = 10;
     cfg->auth_failure_sources = 4096;
+    cfg->location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -257,6 +262,45 @@ static int secret_equal(const char *a, const char *b)
     return CRYPTO_memcmp(da, db, la) == 0;
 }
 
+/* A courier key's scope: `providers` (names of ot_provider) and `driver_id`, both optional
+ * and only for courier keys. */
+static int load_courier_scope(const struct ctx *c, otd_api_key *k, json_t *entry,
+                              const char *path)
+{
+    json_t *providers = json_object_get(entry, "providers");
+    json_t *driver = json_object_get(entry, "driver_id");
+    char where[128];
+
+    if (k->role != OTD_ROLE_COURIER && (providers || driver)) {
+        snprintf(where, sizeof where, "%s.%s", path, providers ? "providers" : "driver_id");
+        return bad(c, where, "only keys with role \"courier\" take %s",
+                   providers ? "a providers list" : "a driver_id");
+    }
+    if (providers) {
+        snprintf(where, sizeof where, "%s.providers", path);
+        if (!json_is_array(providers) || json_array_size(providers) == 0)
+            return bad(c, where, "must be a non-empty array of provider names");
+        for (size_t i = 0; i < json_array_size(providers); i++) {
+            json_t *p = json_array_get(providers, i);
+            ot_provider v;
+            snprintf(where, sizeof where, "%s.providers[%zu]", path, i);
+            if (!json_is_string(p) || ot_provider_from_string(&v, json_string_value(p), NULL) ||
+                v == OT_PROVIDER_UNKNOWN)
+                return bad(c, where, "unknown provider (uber, doordash, internal, delhivery, "
+                                     "delhivery_b2b, shiprocket, velocity)");
+            k->providers |= 1u << v;
+        }
+    }
+    if (driver) {
+        snprintf(where, sizeof where, "%s.driver_id", path);
+        if (!json_is_string(driver) || !is_token(json_string_value(driver), 128))
+            return bad(c, where, "must be a driver id (1-128 printable characters)");
+        if (!(k->driver_id = strdup(json_string_value(driver))))
+            return bad(c, where, "out of memory");
+    }
+    return 0;
+}
+
 static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t index)
 {
     otd_api_key *k = &cfg->keys[index];
@@ -320,6 +364,8 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
                 return bad(c, where, "out of memory");
         }
     }
+    if (load_courier_scope(c, k, entry, path) != 0)
+        return -1;
     if (!k->key || !k->id)
         return bad(c, path, "out of memory");
     return 0;
@@ -417,6 +463,7 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     double heartbeat = cfg->event_heartbeat_ms;
     double escalation = (double)cfg->escalation.store_ack_escalation_ms;
     double attempts = cfg->escalation.no_driver_escalation_attempts;
+    double trail = cfg->location_trail;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
@@ -433,8 +480,11 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         get_number(c, limits, "store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, 1,
                    &escalation) != 0 ||
         get_number(c, limits, "no_driver_escalation_attempts", 0, OT_ESCALATION_MAX_ATTEMPTS,
-                   1, &attempts) != 0)
+                   1, &attempts) != 0 ||
+
+        get_number(c, limits, "location_trail", 0, OT_TRACKER_LOCATION_TRAIL_MAX, 1, &trail))
         return -1;
+    cfg->location_trail = (unsigned)trail;
     cfg->max_body_bytes = (size_t)body;
     cfg->threads = (unsigned)threads;
     cfg->store_ack_sweep_ms = (unsigned)sweep;

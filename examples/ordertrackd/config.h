@@ -21,6 +21,9 @@ typedef struct otd_api_key {
     int role;         /* one enum otd_role value */
     char **stores;    /* store ids a store key may touch */
     size_t n_stores;
+    unsigned providers; /* courier keys: bit (1u << ot_provider) per provider whose orders
+                           the key may touch; 0: every provider */
+    char *driver_id;  /* courier keys: only orders assigned to this driver; NULL: any */
 } otd_api_key;
 
 
@@ -51,6 +54,7 @@ typedef struct otd_config {
     double auth_failure_burst;   /* limits.auth_failure_burst: failures an address may make at
                                     once, default 10 */
     size_t auth_failure_sources; /* limits.auth_failure_sources: addresses remembered, 4096 */
+    unsigned location_trail;     /* limits.location_trail: positions kept per order, 20 */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;

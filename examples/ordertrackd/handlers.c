@@ -78,9 +78,30 @@ static int store_allowed(const otd_request *req, const char *store_id, otd_respo
     return 0;
 }
 
-/* Load the order of req's path and check the key's store scope. NULL with res set. */
+/* May req's key act on `order` (`assigning`: the assign route)? A store key outside its
+ * stores gets 403; a courier key outside its providers or its driver gets 404, the answer
+ * for an order that does not exist, so it learns nothing of orders it may not touch.
+ * 1, or 0 with res set. */
+static int order_allowed(const otd_request *req, const ot_order *order, int assigning,
+                         otd_response *res)
+{
+    ot_driver_view d = OT_DRIVER_VIEW_INIT;
+    const char *driver = ot_order_driver_details(&d, order, NULL) == 0 ? d.driver_id : NULL;
+    char message[160];
+
+    if (!req->key || otd_auth_order_allowed(req->key, ot_order_store_id(order),
+                                            ot_order_provider(order), driver, assigning))
+        return 1;
+    if (req->key->role != OTD_ROLE_COURIER)
+        return store_allowed(req, ot_order_store_id(order), res);
+    snprintf(message, sizeof message, "no order %.64s", ot_order_order_id(order));
+    otd_respond_error(res, OTD_ERR_NOT_FOUND, message, json_pack("{ss}", "field", "order_id"));
+    return 0;
+}
+
+/* Load the order of req's path and check the key's scope. NULL with res set. */
 static ot_order *load_scoped(otd_app *app, const otd_request *req, const char *order_id,
-                             otd_response *res)
+                             int assigning, otd_response *res)
 {
     ot_order *order = NULL;
     ot_error e;
@@ -90,23 +111,29 @@ static ot_order *load_scoped(otd_app *app, const otd_request *req, const char *o
         otd_respond_ot_error(res, rc, &e);
         return NULL;
     }
-    if (!store_allowed(req, ot_order_store_id(order), res)) {
+    if (!order_allowed(req, order, assigning, res)) {
         ot_order_free(order);
         return NULL;
     }
     return order;
 }
 
-/* The store scope of an {order_id} route for keys limited to stores; 0 or -1 with res set. */
-static int check_order_scope(otd_app *app, const otd_request *req, otd_response *res)
+/* The scope of an {order_id} route for keys limited to stores, providers or a driver; 0 or
+ * -1 with res set. */
+static int check_scope(otd_app *app, const otd_request *req, int assigning, otd_response *res)
 {
     ot_order *order;
 
-    if (!req->key || req->key->role != OTD_ROLE_STORE)
+    if (!otd_auth_order_scoped(req->key))
         return 0;
-    order = load_scoped(app, req, req->match.order_id, res);
+    order = load_scoped(app, req, req->match.order_id, assigning, res);
     ot_order_free(order);
     return order ? 0 : -1;
+}
+
+static int check_order_scope(otd_app *app, const otd_request *req, otd_response *res)
+{
+    return check_scope(app, req, 0, res);
 }
 
 /* The common request members: idempotency key, If-Match, order id, store id. 0, or -1 with
@@ -298,7 +325,7 @@ out:
 
 static void order_get(otd_app *app, const otd_request *req, otd_response *res)
 {
-    ot_order *order = load_scoped(app, req, req->match.order_id, res);
+    ot_order *order = load_scoped(app, req, req->match.order_id, 0, res);
 
     if (order)
         respond_order(res, 200, order);
@@ -533,7 +560,14 @@ static void delivery_assign(otd_app *app, const otd_request *req, otd_response *
          otd_body_string(driver, "vehicle_number", 0, ID_MAX, &r.vehicle_number, res) < 0 ||
          otd_body_string(driver, "photo_url", 0, TEXT_MAX, &r.photo_url, res) < 0))
         goto out;
-    if (check_order_scope(app, req, res) != 0)
+    /* a driver's key assigns its own driver only */
+    if (req->key && req->key->driver_id &&
+        (!r.driver_id || strcmp(r.driver_id, req->key->driver_id) != 0)) {
+        otd_respond_error(res, OTD_ERR_FORBIDDEN, "this key may assign only its own driver",
+                          json_pack("{ss}", "field", "driver.driver_id"));
+        goto out;
+    }
+    if (check_scope(app, req, 1, res) != 0)
         goto out;
     rc = ot_tracker_assign_driver(&order, &retry, app->tracker, &r, &e);
     rc = stale_order(app, &r, rc, &order, &e);
@@ -622,7 +656,7 @@ static void order_events(otd_app *app, const otd_request *req, otd_response *res
                           NULL);
         return;
     }
-    order = load_scoped(app, req, req->match.order_id, res);
+    order = load_scoped(app, req, req->match.order_id, 0, res);
     if (!order)
         return;
     ot_order_free(order);

@@ -55,8 +55,15 @@ struct ot_escalation_policy;
 
 #define OT_TRACKER_OPTIONS_VERSION 4
 
+/** Default of ot_tracker_options.location_trail: positions kept in `location_trail`. */
+#define OT_TRACKER_LOCATION_TRAIL_DEFAULT 20
+/** Largest ot_tracker_options.location_trail. */
+#define OT_TRACKER_LOCATION_TRAIL_MAX 1000
+
 /** Tracker options, filled by the caller. Version 1: every member up to idempotency_ttl_ms;
- * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds `escalation`. */
+ * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds
+ * `escalation` and `location_trail` (a tracker made from an older struct keeps their
+ * defaults). */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -80,14 +87,22 @@ typedef struct ot_tracker_options {
                                                  and are opened on every read. NULL: stored
                                                  as given; a sealed record then answers
                                                  OT_EINTEGRITY naming the field. Borrowed:
-                                                 must outlive the tracker */
+                                                 must outlive the tracker. The driver's
+                                                 positions (driver_location,
+                                                 location_trail, and those in history
+                                                 entries) are sealed too */
     const struct ot_escalation_policy *escalation; /**< (since 4) the escalation ladder
                                                  (escalation.h); NULL: its defaults. Copied */
+    unsigned location_trail;                /**< (since 4) how many of the driver's latest
+                                                 positions the record keeps in
+                                                 `location_trail`, oldest first, the newest
+                                                 being driver_location (0: none kept;
+                                                 0..OT_TRACKER_LOCATION_TRAIL_MAX) */
 } ot_tracker_options;
 
 #define OT_TRACKER_OPTIONS_INIT \
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
-      NULL, NULL }
+      NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT }
 
 #define OT_REQUEST_VERSION 1
 
@@ -221,8 +236,8 @@ OT_EXTERN int ot_tracker_get(ot_order **out, ot_tracker *tracker, const char *or
 /** GET /tracking/orders/{order_id}/history: {order_id, status_history} (ot_free). */
 OT_EXTERN int ot_tracker_history(char **json, size_t *len, ot_tracker *tracker,
                                  const char *order_id, ot_error *err);
-/** GET .../live-location: {order_id, current_status, driver_location, driver_details,
- * estimated_delivery_time, delivery_tracking_url} (ot_free). */
+/** GET .../live-location: {order_id, current_status, driver_location, location_trail,
+ * driver_details, estimated_delivery_time, delivery_tracking_url} (ot_free). */
 OT_EXTERN int ot_tracker_live_location(char **json, size_t *len, ot_tracker *tracker,
                                        const char *order_id, ot_error *err);
 /** GET /tracking/orders?...: {orders: [...], next_cursor: string|null} (ot_free). */

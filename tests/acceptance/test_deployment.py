@@ -3,12 +3,15 @@ data sealed at rest (one key file for both), the simulator serving all five trac
 001, courier webhooks and polls interleaved, alerts to local Slack, CRM and SMTP receivers.
 
 Asserts the records as the API returns them (written by both programs, read by the daemon),
-the alerts sent, and that no personal data is stored in clear. On MongoDB
+the alerts sent, and that no personal data is stored in clear. A hyperlocal order on the same
+deployment (store steps, a driver, positions) keeps the driver's name, phone and positions
+sealed at rest too, while the API answers them to the admin key. On MongoDB
 (OT_TEST_MONGODB_URI) the store also keeps seed 001's collections (`ot.legacyOrders=true`):
 `orders.status` of the existing order documents and the `orderTracking` history."""
 import json
 import os
 import shutil
+import time
 import unittest
 
 import deploy
@@ -97,7 +100,8 @@ class Deployment(unittest.TestCase):
                             "to": ["ops@example.com"]}}
         self.daemon = deploy.Daemon(self.dir, {
             "storage": self.storage,
-            "api_keys": [{"key": "admin-key", "role": "admin"}],
+            "api_keys": [{"key": "admin-key", "role": "admin"},
+                         {"key": "uber-fleet-key", "role": "courier", "providers": ["uber"]}],
             "webhooks": {"shiprocket": {"api_key": "sr-push"},
                          "velocity": {"api_key": "vel-push"},
                          "delhivery": {"authorization": "Token dl-push"}},
@@ -247,6 +251,59 @@ class Deployment(unittest.TestCase):
         self.assertIn(b"otpii:v1:2026-12:", stored)
         for _, _, customer in CUSTOMERS.values():
             self.assertNotIn(customer.encode(), stored)
+
+    def test_hyperlocal_order_sealed_at_rest(self):
+        """An Uber order through the store and delivery routes (in_transit by PUT status, the
+        route today's graph has), positions reported by the partner's fleet key."""
+        driver = {"driver_id": "drv-42", "name": "Suresh Hiddenname", "phone": "+919812340042",
+                  "vehicle_type": "bike", "vehicle_number": "KA-01-AB-4242"}
+        positions = [(12.9716123, 77.5946456), (12.9716456, 77.5946789),
+                     (12.9717123, 77.5947456)]
+
+        def call(method, path, body=None, key="admin-key"):
+            status, answer = self.daemon.call(method, path, body, key=key)
+            self.assertIn(status, (200, 201), "%s %s: %s" % (method, path, answer))
+            return answer
+
+        call("POST", "/tracking/orders/h-1/init", {
+            "store_id": "store-1", "customer_id": "cust-lata.pai-9876504321",
+            "delivery_provider": "uber"})
+        call("PUT", "/tracking/orders/h-1/status",
+             {"status": "store_notified", "updated_by": "pos"})
+        for step in ("acknowledge", "start-picking", "ready"):
+            call("POST", "/tracking/store/store-1/" + step, {"order_id": "h-1"})
+        call("POST", "/tracking/delivery/h-1/assign", {"driver": driver}, key="uber-fleet-key")
+        # explicit times a second apart: two reports in one millisecond would be one stale
+        start = time.time() - 60
+        when = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i)) for i in range(3)]
+        for (lat, lon), at in zip(positions[:2], when):
+            call("PUT", "/tracking/delivery/h-1/location",
+                 {"latitude": lat, "longitude": lon, "accuracy": 6, "timestamp": at},
+                 key="uber-fleet-key")
+        call("POST", "/tracking/delivery/h-1/pickup", key="uber-fleet-key")
+        call("PUT", "/tracking/orders/h-1/status", {"status": "in_transit", "updated_by": "app"})
+        lat, lon = positions[2]
+        call("PUT", "/tracking/delivery/h-1/location",
+             {"latitude": lat, "longitude": lon, "timestamp": when[2]}, key="uber-fleet-key")
+
+        live = call("GET", "/tracking/orders/h-1/live-location")
+        self.assertEqual((live["driver_location"]["latitude"],
+                          live["driver_location"]["longitude"]), positions[2])
+        self.assertEqual([(p["latitude"], p["longitude"]) for p in live["location_trail"]],
+                         positions)
+        self.assertEqual(live["driver_details"]["name"], driver["name"])
+        self.assertEqual(live["driver_details"]["phone"], driver["phone"])
+        call("POST", "/tracking/delivery/h-1/delivered", key="uber-fleet-key")
+        self.assertEqual(self.order("h-1")["current_status"], "delivered")
+
+        stored = dump_mongo(self.mongo) if self.mongo else dump_sqlite(self.storage[7:])
+        self.assertIn(b"otpii:v1:2026-12:", stored)
+        clear = [driver["name"], "Hiddenname", driver["phone"], "9812340042",
+                 "cust-lata.pai-9876504321"]
+        for lat, lon in positions:   # every text form of a coordinate starts with these
+            clear += [("%.7f" % lat)[:-2], ("%.7f" % lon)[:-2], repr(lat), repr(lon)]
+        for text in clear:
+            self.assertNotIn(text.encode(), stored)
 
 
 def dump_sqlite(path):

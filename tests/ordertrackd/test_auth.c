@@ -1,4 +1,4 @@
-/* auth.c: Bearer parsing, key lookup, role and store scope. */
+/* auth.c: Bearer parsing, key lookup, role, store, provider and driver scope. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,10 @@
 static const char cfg_json[] =
     "{\"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
     " {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\", \"s2\"]},"
-    " {\"key\": \"courier-secret\", \"role\": \"courier\"}]}";
+    " {\"key\": \"courier-secret\", \"role\": \"courier\"},"
+    " {\"key\": \"uber-fleet\", \"role\": \"courier\", \"providers\": [\"uber\"]},"
+    " {\"key\": \"drv-7-app\", \"role\": \"courier\", \"providers\": [\"uber\"],"
+    "  \"driver_id\": \"drv-7\"}]}";
 
 static void test_lookup(void **state)
 {
@@ -75,11 +78,47 @@ static void test_scope(void **state)
     otd_config_free(&cfg);
 }
 
+/* Orders: a store key by store; a courier key by provider and assigned driver. */
+static void test_order_scope(void **state)
+{
+    otd_config cfg;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(otd_config_load_string(&cfg, cfg_json, "t", err, sizeof err), 0);
+    const otd_api_key *admin = &cfg.keys[0], *store = &cfg.keys[1], *courier = &cfg.keys[2];
+    const otd_api_key *fleet = &cfg.keys[3], *driver = &cfg.keys[4];
+    const int uber = 1, doordash = 2;
+
+    assert_false(otd_auth_order_scoped(admin));
+    assert_true(otd_auth_order_scoped(store));
+    assert_false(otd_auth_order_scoped(courier));   /* unscoped: every order, as before */
+    assert_true(otd_auth_order_scoped(fleet));
+    assert_true(otd_auth_order_scoped(driver));
+    assert_false(otd_auth_order_scoped(NULL));
+
+    assert_true(otd_auth_order_allowed(admin, "s9", doordash, NULL, 0));
+    assert_true(otd_auth_order_allowed(store, "s2", doordash, NULL, 0));
+    assert_false(otd_auth_order_allowed(store, "s9", uber, NULL, 0));
+    assert_true(otd_auth_order_allowed(courier, "s9", doordash, "x", 0));
+    assert_true(otd_auth_order_allowed(fleet, "s9", uber, "x", 0));
+    assert_false(otd_auth_order_allowed(fleet, "s9", doordash, NULL, 0));
+    assert_true(otd_auth_order_allowed(driver, "s9", uber, "drv-7", 0));
+    assert_false(otd_auth_order_allowed(driver, "s9", uber, "drv-8", 0));
+    assert_false(otd_auth_order_allowed(driver, "s9", doordash, "drv-7", 0));
+    assert_false(otd_auth_order_allowed(driver, "s9", uber, NULL, 0));    /* not yet its own */
+    assert_true(otd_auth_order_allowed(driver, "s9", uber, NULL, 1));     /* but it may take it */
+    assert_false(otd_auth_order_allowed(driver, "s9", uber, "drv-8", 1)); /* not another's */
+    assert_false(otd_auth_order_allowed(NULL, "s9", uber, NULL, 0));
+    otd_config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_order_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <ordertrack/ordertrack.h>
+
 #include "config.h"
 
 static const char example[] =
@@ -55,6 +57,29 @@ static void test_example_loads(void **state)
     otd_config_free(&cfg);
     otd_config_free(&cfg); /* idempotent on a freed (zeroed) struct */
     otd_config_free(NULL);
+}
+
+/* Courier keys scoped to providers and to one driver; the location trail's length. */
+static void test_courier_scope(void **state)
+{
+    static const char text[] =
+        "{\"api_keys\": [{\"key\": \"c1\", \"role\": \"courier\", \"providers\": "
+        "[\"uber\", \"doordash\"]}, {\"key\": \"c2\", \"role\": \"courier\", "
+        "\"providers\": [\"uber\"], \"driver_id\": \"drv-7\"}, {\"key\": \"c3\", "
+        "\"role\": \"courier\"}], \"limits\": {\"location_trail\": 0}}";
+    otd_config cfg;
+    char err[256] = "";
+    (void)state;
+
+    if (otd_config_load_string(&cfg, text, "scope.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.keys[0].providers, (1u << OT_PROVIDER_UBER) | (1u << OT_PROVIDER_DOORDASH));
+    assert_null(cfg.keys[0].driver_id);
+    assert_int_equal(cfg.keys[1].providers, 1u << OT_PROVIDER_UBER);
+    assert_string_equal(cfg.keys[1].driver_id, "drv-7");
+    assert_int_equal(cfg.keys[2].providers, 0);
+    assert_int_equal(cfg.location_trail, 0);
+    otd_config_free(&cfg);
 }
 
 static void test_minimal_defaults(void **state)
@@ -326,6 +351,24 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
      "{\"email\": {\"from\": \"a@b\", \"to\": [\"c@d\"]}}}",
      "bad.json: alerts.email.smtp_url: is required"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"providers\": []}]}",
+     "bad.json: api_keys[0].providers: must be a non-empty array of provider names"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"providers\": "
+     "[\"uber\", \"fedex\"]}]}",
+     "bad.json: api_keys[0].providers[1]: unknown provider"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"providers\": "
+     "[\"unknown\"]}]}",
+     "bad.json: api_keys[0].providers[0]: unknown provider"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"store\", \"stores\": [\"s\"], "
+     "\"providers\": [\"uber\"]}]}",
+     "bad.json: api_keys[0].providers: only keys with role \"courier\""},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\", \"driver_id\": \"d\"}]}",
+     "bad.json: api_keys[0].driver_id: only keys with role \"courier\""},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"driver_id\": \"\"}]}",
+     "bad.json: api_keys[0].driver_id: must be a driver id"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"location_trail\": 1001}}",
+     "bad.json: limits.location_trail: 1001 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
      "bad.json: line 1"},
     {"{\"api_keys\": ", "bad.json: line 1, column"},
@@ -452,6 +495,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_loads), cmocka_unit_test(test_minimal_defaults),
+        cmocka_unit_test(test_courier_scope),
         cmocka_unit_test(test_alerts_and_sla_sweep),
         cmocka_unit_test(test_live_limits),
         cmocka_unit_test(test_pii_key),

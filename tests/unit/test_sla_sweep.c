@@ -716,8 +716,9 @@ static void test_options_v1(void **state)
     assert_ot_error(ot_tracker_options_init(NULL, 2, &err), OT_EINVAL, err);
     {
         ot_tracker_options full;
-        assert_ot_error(ot_tracker_options_init(&full, 5, &err), OT_EVERSION, err);
-        must(ot_tracker_options_init(&full, 4, &err), &err, "options v4");
+        assert_ot_error(ot_tracker_options_init(&full, OT_TRACKER_OPTIONS_VERSION + 1, &err),
+                        OT_EVERSION, err);
+        must(ot_tracker_options_init(&full, 3, &err), &err, "options v3");
         assert_null(full.sla);
         assert_null(full.metrics);
         assert_null(full.pii);

@@ -1,7 +1,9 @@
 /* Encryption at rest through the tracker (tracker options `pii`): storage sees only sealed
- * tokens and a blind index, the tracker's callers see plaintext, the history verifies, lists
- * by customer work, a tracker without the key is refused naming the field, keys rotate, and
- * a sealed write survives every allocation failure. Memory and SQLite stores. */
+ * tokens and a blind index (the driver's positions included), the tracker's callers see
+ * plaintext, the history verifies, lists by customer work, a tracker without the key is
+ * refused naming the field, keys rotate, records with plaintext positions still load, the
+ * location trail stays bounded, and a sealed write survives every allocation failure.
+ * Memory and SQLite stores. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,6 +19,9 @@
 #define CUSTOMER "cust-secret-4711"
 #define DRIVER "Ravi Hiddenname"
 #define PHONE "+919800004242"
+/* Positions: the text of every one starts with "12.97" / "77.59". */
+#define LAT 12.9716123
+#define LON 77.5946456
 
 static void must(int rc, const ot_error *err, const char *what)
 {
@@ -26,7 +31,8 @@ static void must(int rc, const ot_error *err, const char *what)
 
 static void no_plaintext(const char *text, const char *what)
 {
-    if (strstr(text, CUSTOMER) || strstr(text, "Hiddenname") || strstr(text, "9800004242"))
+    if (strstr(text, CUSTOMER) || strstr(text, "Hiddenname") || strstr(text, "9800004242") ||
+        strstr(text, "12.97") || strstr(text, "77.59"))
         fail_msg("%s holds plaintext personal data: %.300s", what, text);
 }
 
@@ -56,6 +62,8 @@ static void spy_check(const ot_storage_record *rec, const ot_idempotency_record 
     no_plaintext(rec->events_json, "events JSON");
     no_plaintext(rec->customer_id, "customer_id column");
     assert_non_null(strstr(rec->json, "\"customer_id\":\"otpii:v1:"));
+    assert_null(strstr(rec->json, "\"driver_location\":{"));
+    assert_null(strstr(rec->json, "\"location_trail\":[{"));
     assert_int_equal(strlen(rec->customer_id), 64);
     assert_int_equal(ot_pii_blind_index(index, spy_now->pii, "customer_id", CUSTOMER, NULL), 0);
     assert_string_equal(rec->customer_id, index);
@@ -119,6 +127,37 @@ static int lifecycle(ot_tracker *t, const char *id, ot_error *err)
     return ot_tracker_assign_driver(NULL, NULL, t, &r, err);
 }
 
+/* Positions: two reports, the pickup, and a partner update with a position (an event). */
+static int drive(ot_tracker *t, const char *id, ot_error *err)
+{
+    ot_request r = OT_REQUEST_INIT;
+    ot_update u = OT_UPDATE_INIT;
+    int rc;
+    r.order_id = id;
+    r.latitude = LAT;
+    r.longitude = LON;
+    r.has_accuracy = 1;
+    r.accuracy = 7.5;
+    r.time_ms = 1790000000000;
+    if ((rc = ot_tracker_update_location(NULL, t, &r, err)))
+        return rc;
+    r.latitude = LAT + 0.0001;
+    r.time_ms += 1000;
+    if ((rc = ot_tracker_update_location(NULL, t, &r, err)) ||
+        (rc = ot_tracker_pickup(NULL, t, &r, err)))
+        return rc;
+    u.provider = OT_PROVIDER_UBER;
+    u.order_id = id;
+    u.event_id = "evt-transit";
+    u.raw_status = "en_route_to_dropoff";
+    u.status = OT_STATUS_IN_TRANSIT;
+    u.flags = OT_UPDATE_HAS_POSITION;
+    u.latitude = LAT + 0.0002;
+    u.longitude = LON + 0.0002;
+    u.event_time_ms = r.time_ms + 1000;
+    return ot_tracker_apply_update(NULL, t, &u, NULL, err);
+}
+
 static void check_plain(ot_tracker *t, const char *id)
 {
     ot_order *o = NULL;
@@ -135,6 +174,29 @@ static void check_plain(ot_tracker *t, const char *id)
     must(ot_tracker_history(&json, NULL, t, id, &err), &err, "history");
     assert_non_null(strstr(json, DRIVER));
     assert_non_null(strstr(json, CUSTOMER));
+    assert_null(strstr(json, "otpii:"));
+    ot_free(json);
+}
+
+/* After drive(): the last position, the trail of three, the event's position. */
+static void check_positions(ot_tracker *t, const char *id)
+{
+    ot_order *o = NULL;
+    ot_location_view loc = OT_LOCATION_VIEW_INIT;
+    char *json = NULL;
+    ot_error err;
+    must(ot_tracker_get(&o, t, id, &err), &err, "get");
+    must(ot_order_driver_location(&loc, o, &err), &err, "location");
+    assert_true(loc.latitude == LAT + 0.0002 && loc.longitude == LON + 0.0002);
+    must(ot_order_verify_history(o, &err), &err, "verify");
+    ot_order_free(o);
+    must(ot_tracker_live_location(&json, NULL, t, id, &err), &err, "live location");
+    assert_null(strstr(json, "otpii:"));
+    assert_non_null(strstr(json, "\"location_trail\":[{\"latitude\":12.97"));
+    assert_non_null(strstr(json, "\"accuracy\":7.5"));
+    ot_free(json);
+    must(ot_tracker_history(&json, NULL, t, id, &err), &err, "history");
+    assert_non_null(strstr(json, "\"driver_location\":{"));   /* the courier_update's */
     assert_null(strstr(json, "otpii:"));
     ot_free(json);
 }
@@ -214,8 +276,10 @@ static void run_store(ot_storage *s)
     spy_now = &spy;
     t = make(&spy.vtable, pii);
     must(lifecycle(t, "pii-1", &err), &err, "lifecycle");
-    assert_int_equal(spy.seen, 6);
+    must(drive(t, "pii-1", &err), &err, "positions");
+    assert_int_equal(spy.seen, 10);
     check_plain(t, "pii-1");
+    check_positions(t, "pii-1");
     /* what the store holds, read past the tracker */
     must(s->query(s->userdata, &q, raw_emit, &raw, cursor, sizeof cursor, &err), &err, "raw");
     assert_int_equal(raw, 1);
@@ -394,6 +458,134 @@ static void test_options_v2(void **state)
     free(o);
 }
 
+static size_t count(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (; (text = strstr(text, needle)) != NULL; text++)
+        n++;
+    return n;
+}
+
+/* `n` more positions, a second apart; the number of positions live-location answers (the
+ * current one and the trail). */
+static size_t report(ot_tracker *t, const char *id, int n, int64_t *time_ms)
+{
+    ot_request r = OT_REQUEST_INIT;
+    char *json = NULL;
+    ot_error err;
+    size_t positions;
+    r.order_id = id;
+    r.longitude = LON;
+    while (n-- > 0) {
+        r.latitude = LAT + (double)(*time_ms % 100000) / 1e7;
+        r.time_ms = (*time_ms += 1000);
+        must(ot_tracker_update_location(NULL, t, &r, &err), &err, "location");
+    }
+    must(ot_tracker_live_location(&json, NULL, t, id, &err), &err, "live location");
+    positions = count(json, "\"latitude\"");
+    ot_free(json);
+    return positions;
+}
+
+/* The trail keeps the newest N positions, oldest first, the last one being driver_location;
+ * 0 keeps none; over the maximum is refused. */
+static void test_trail_bounded(void **state)
+{
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_storage *s = NULL;
+    ot_tracker *t = NULL;
+    ot_order *order = NULL;
+    ot_location_view loc = OT_LOCATION_VIEW_INIT;
+    int64_t now = 1790000000000;
+    char *json = NULL, *last;
+    ot_error err;
+    (void)state;
+    assert_int_equal(o.location_trail, OT_TRACKER_LOCATION_TRAIL_DEFAULT);
+    must(ot_storage_memory_new(&s, &err), &err, "memory");
+    o.storage = s;
+    o.location_trail = OT_TRACKER_LOCATION_TRAIL_MAX + 1;
+    assert_ot_error(ot_tracker_new(&t, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "location_trail");
+    o.location_trail = 3;
+    must(ot_tracker_new(&t, &o, &err), &err, "tracker");
+    must(lifecycle(t, "trail-1", &err), &err, "lifecycle");
+    assert_int_equal(report(t, "trail-1", 2, &now), 1 + 2);
+    assert_int_equal(report(t, "trail-1", 5, &now), 1 + 3);
+    /* the newest entry of the trail is the current position */
+    must(ot_tracker_get(&order, t, "trail-1", &err), &err, "get");
+    must(ot_order_driver_location(&loc, order, &err), &err, "location");
+    assert_int_equal(loc.timestamp_ms, now);
+    must(ot_order_to_json(&json, NULL, order, &err), &err, "json");
+    last = strstr(json, "\"location_trail\":[");
+    assert_non_null(last);
+    assert_non_null(strstr(last, "2026-09-21T"));
+    ot_free(json);
+    ot_order_free(order);
+    ot_tracker_free(t);
+    /* a tracker that keeps none empties it on the next report */
+    o.location_trail = 0;
+    must(ot_tracker_new(&t, &o, &err), &err, "tracker without a trail");
+    assert_int_equal(report(t, "trail-1", 1, &now), 1);
+    ot_tracker_free(t);
+    ot_storage_close(s);
+}
+
+/* Records written without a key (plaintext positions) load under a key, verify, and are
+ * sealed by their next write. */
+static void test_plaintext_positions(void **state)
+{
+    ot_pii *pii = static_pii("k1", 0x42);
+    ot_storage *s = NULL;
+    ot_storage_query q = OT_STORAGE_QUERY_INIT;
+    char cursor[OT_STORAGE_CURSOR_SIZE];
+    ot_tracker *plain, *sealed;
+    int64_t now = 1790000100000;
+    ot_error err;
+    int raw = 0;
+    (void)state;
+    must(ot_storage_memory_new(&s, &err), &err, "memory");
+    plain = make(s, NULL);
+    sealed = make(s, pii);
+    must(lifecycle(plain, "old-1", &err), &err, "plain lifecycle");
+    must(drive(plain, "old-1", &err), &err, "plain positions");
+    check_plain(sealed, "old-1");
+    check_positions(sealed, "old-1");
+    assert_int_equal(report(sealed, "old-1", 1, &now), 1 + 4);
+    must(s->query(s->userdata, &q, raw_emit, &raw, cursor, sizeof cursor, &err), &err, "raw");
+    assert_int_equal(raw, 1);
+    ot_tracker_free(plain);
+    ot_tracker_free(sealed);
+    ot_storage_close(s);
+    ot_pii_free(pii);
+}
+
+/* A version 3 caller's options end before `escalation`: the default trail applies. */
+struct options_v3 {
+    struct options_v2 v2;
+    const void *pii;
+};
+
+static void test_options_v3(void **state)
+{
+    struct options_v3 *o = malloc(sizeof *o);
+    ot_storage *s = NULL;
+    ot_tracker *t = NULL;
+    int64_t now = 1790000200000;
+    ot_error err;
+    (void)state;
+    assert_int_equal(sizeof *o, offsetof(ot_tracker_options, escalation));
+    must(ot_storage_memory_new(&s, &err), &err, "memory");
+    must(ot_tracker_options_init((ot_tracker_options *)(void *)o, 3, &err), &err, "init v3");
+    o->v2.storage = s;
+    must(ot_tracker_new(&t, (const ot_tracker_options *)(const void *)o, &err), &err, "v3");
+    must(lifecycle(t, "v3-1", &err), &err, "lifecycle");
+    assert_int_equal(report(t, "v3-1", OT_TRACKER_LOCATION_TRAIL_DEFAULT + 2, &now),
+                     1 + OT_TRACKER_LOCATION_TRAIL_DEFAULT);
+    ot_tracker_free(t);
+    ot_storage_close(s);
+    free(o);
+}
+
 /* Allocation failures in sealed writes and reads: an error or success, never a leak. */
 static int sweep_scenario(void *ctx)
 {
@@ -411,7 +603,7 @@ static int sweep_scenario(void *ctx)
     opt.storage = s;
     opt.pii = ctx;
     if (!(rc = ot_tracker_new(&t, &opt, &err)) && !(rc = lifecycle(t, "sw-1", &err)) &&
-        !(rc = ot_tracker_get(&o, t, "sw-1", &err))) {
+        !(rc = drive(t, "sw-1", &err)) && !(rc = ot_tracker_get(&o, t, "sw-1", &err))) {
         l.customer_id = CUSTOMER;
         rc = ot_tracker_list(&json, NULL, t, &l, &err);
     }
@@ -446,6 +638,9 @@ int main(void)
 #endif
         cmocka_unit_test(test_rotation),
         cmocka_unit_test(test_options_v2),
+        cmocka_unit_test(test_trail_bounded),
+        cmocka_unit_test(test_plaintext_positions),
+        cmocka_unit_test(test_options_v3),
         cmocka_unit_test(test_alloc_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

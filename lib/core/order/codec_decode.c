@@ -10,19 +10,25 @@
 #include "vocab_internal.h"
 #include "pii_internal.h"
 #include "ordertrack/status.h"
+#include "ordertrack/tracker.h"
 
 enum kind { K_STR, K_SEALED, K_TIME, K_ENUM, K_NUM, K_INT, K_META, K_OBJ, K_LIST };
 
 #define ID_MAX 128
 #define TEXT_MAX 4096
 #define URL_MAX 2048
+/* Longest plaintext of a sealed position, and of a sealed trail of them. */
+#define LOCATION_MAX 256
+#define TRAIL_MAX ((size_t)OT_TRACKER_LOCATION_TRAIL_MAX * (LOCATION_MAX + 1) + 2)
 
 struct schema;
 struct field {
     const char *name;
     enum kind kind;
-    int nullable;                   /* null or absent allowed (lists: never) */
-    size_t max_len;                 /* K_STR: bytes */
+    int nullable;                   /* null or absent allowed (lists: absent or null is []) */
+    size_t max_len;                 /* K_STR: bytes; K_OBJ, K_LIST: when not 0, the value
+                                       may also be a sealed token of at most this many
+                                       plaintext bytes (pii.h) */
     const struct ot__vocab *vocab;  /* K_ENUM */
     double min, max;                /* K_NUM, K_INT */
     const struct schema *sub;       /* K_OBJ, K_LIST */
@@ -41,6 +47,9 @@ struct schema {
 #define NUM(n, nul, lo, hi) { n, K_NUM, nul, 0, NULL, lo, hi, NULL }
 #define OBJ(n, nul, s) { n, K_OBJ, nul, 0, NULL, 0, 0, s }
 #define LIST(n, s) { n, K_LIST, 0, 0, NULL, 0, 0, s }
+/* The driver's positions: the value, or a sealed token of its JSON (pii.h). */
+#define SEALED_OBJ(n, nul, s, len) { n, K_OBJ, nul, len, NULL, 0, 0, s }
+#define SEALED_LIST(n, s, len) { n, K_LIST, 1, len, NULL, 0, 0, s }
 
 static const struct field location_fields[] = {
     NUM("latitude", 0, -90.0, 90.0),
@@ -81,7 +90,9 @@ static const struct field order_fields[] = {
     TIME("picking_complete_time", 1), TIME("delivery_pickup_time", 1),
     TIME("estimated_delivery_time", 1), TIME("actual_delivery_time", 1),
     STR("delivery_tracking_id", 1, ID_MAX), STR("delivery_tracking_url", 1, URL_MAX),
-    OBJ("driver_location", 1, &location_schema), OBJ("driver_details", 1, &driver_schema),
+    SEALED_OBJ("driver_location", 1, &location_schema, LOCATION_MAX),
+    SEALED_LIST("location_trail", &location_schema, TRAIL_MAX),
+    OBJ("driver_details", 1, &driver_schema),
     ENUM("shipment_status", 1, &ot__shipment_vocab), STR("courier_status_raw", 1, 256),
     LIST("substitutions", &substitution_schema), LIST("issues", &issue_schema),
     { "metadata", K_META, 0, 0, NULL, 0, 0, NULL }, TIME("created_at", 0),
@@ -129,6 +140,17 @@ static int validate_value(json_t **out, const json_t *v, const struct field *f,
     double d;
     size_t i, max;
 
+    if ((f->kind == K_OBJ || f->kind == K_LIST) && f->max_len && json_is_string(v)) {
+        if (!ot_pii_is_token(json_string_value(v)))
+            return wrong_type(err, path, f->kind == K_OBJ ? "an object or a sealed token"
+                                                          : "an array or a sealed token", v);
+        if (json_string_length(v) > OT__PII_TOKEN_MAX(f->max_len))
+            return ot__error_field(err, OT_EINVAL, path, "%s is %zu bytes long (at most %zu)",
+                                   path, json_string_length(v),
+                                   OT__PII_TOKEN_MAX(f->max_len));
+        *out = json_string(json_string_value(v));
+        return *out ? 0 : ot__error_set(err, OT_ENOMEM, "out of memory decoding %s", path);
+    }
     switch (f->kind) {
     case K_STR:
     case K_SEALED:
@@ -230,7 +252,7 @@ static int validate_object(json_t **out, const json_t *in, const struct schema *
         if (!v || json_is_null(v)) {
             if (!f->nullable)
                 rc = ot__error_field(err, OT_EINVAL, sub, "%s is required", sub);
-            else if (!(val = json_null()))
+            else if (!(val = f->kind == K_LIST ? json_array() : json_null()))
                 rc = OT_ENOMEM;
         } else {
             rc = validate_value(&val, v, f, sub, err);
@@ -269,6 +291,25 @@ static int check_consistency(const json_t *doc, ot_error *err)
                                "shipment_status must be null for hyperlocal provider %s",
                                ot__jstr(doc, "delivery_provider"));
     return 0;
+}
+
+int ot__order_validate_field(json_t **out, const char *name, const json_t *in,
+                             const char *path, ot_error *err)
+{
+    size_t i;
+    for (i = 0; i < sizeof order_fields / sizeof order_fields[0]; i++) {
+        const struct field *f = &order_fields[i];
+        if (strcmp(f->name, name) != 0)
+            continue;
+        if (json_is_null(in) && f->nullable) {
+            *out = f->kind == K_LIST ? json_array() : json_null();
+            return *out ? 0 : ot__error_set(err, OT_ENOMEM, "out of memory decoding %s", path);
+        }
+        if (json_is_string(in) && (f->kind == K_OBJ || f->kind == K_LIST))
+            return wrong_type(err, path, f->kind == K_OBJ ? "an object" : "an array", in);
+        return validate_value(out, in, f, path, err);
+    }
+    return ot__error_field(err, OT_EINVAL, path, "%s: no order field %s", path, name);
 }
 
 int ot__order_validate(json_t **canon, const json_t *in, ot_error *err)

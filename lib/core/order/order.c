@@ -51,8 +51,8 @@ json_t *ot__order_skeleton(void)
         "status_history", "store_acknowledgment_time", "picking_start_time",
         "picking_complete_time", "delivery_pickup_time", "estimated_delivery_time",
         "actual_delivery_time", "delivery_tracking_id", "delivery_tracking_url",
-        "driver_location", "driver_details", "shipment_status", "courier_status_raw",
-        "substitutions", "issues", "metadata", "created_at", "updated_at", "version",
+        "driver_location", "location_trail", "driver_details", "shipment_status",
+        "courier_status_raw", "substitutions", "issues", "metadata", "created_at", "updated_at", "version",
     };
     size_t i;
     json_t *doc;
@@ -64,7 +64,8 @@ json_t *ot__order_skeleton(void)
     for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const char *f = fields[i];
         json_t *v = strcmp(f, "status_history") == 0 || strcmp(f, "substitutions") == 0 ||
-                            strcmp(f, "issues") == 0 ? json_array()
+                            strcmp(f, "issues") == 0 || strcmp(f, "location_trail") == 0
+                        ? json_array()
                     : strcmp(f, "metadata") == 0 ? json_object()
                     : strcmp(f, "version") == 0 ? json_integer(0)
                     : json_null();

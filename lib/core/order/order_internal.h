@@ -56,6 +56,11 @@ int ot__order_from_own_json(ot_order **out, const char *json, size_t len, ot_err
 
 /* Validate an untrusted document and build its canonical copy (codec_decode.c). */
 int ot__order_validate(json_t **canon, const json_t *in, ot_error *err);
+/* Validate `in` as the value of the order field `name` (an opened driver_location or
+ * location_trail) and build its canonical copy; `path` names it in errors. A sealed token is
+ * refused here: it must be opened first. */
+int ot__order_validate_field(json_t **out, const char *name, const json_t *in,
+                             const char *path, ot_error *err);
 
 /* A record that owns `doc` (stolen, even on failure). */
 int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err);
@@ -91,7 +96,8 @@ int ot__order_apply(ot_order *order, const json_t *entry, ot_error *err);
 /* A new record rebuilt from `order`'s history alone. */
 int ot__order_replay(ot_order **out, const ot_order *order, ot_error *err);
 /* 0 when the projection equals the replay of the history (OT_EINTEGRITY if not), apart
- * from driver_location, updated_at and version, which events do not derive. */
+ * from driver_location, location_trail, updated_at and version, which events do not
+ * derive. */
 int ot__order_projection_matches(const ot_order *order, ot_error *err);
 
 /* Number of history entries whose event is `event` (and, with `event_id`, whose data carries

@@ -193,9 +193,10 @@ int ot__order_replay(ot_order **out, const ot_order *order, ot_error *err)
 
 int ot__order_projection_matches(const ot_order *order, ot_error *err)
 {
-    /* not derived from events: the position (location reports are projection-only), the
-     * commit counter and the time of the last commit */
-    static const char *const own[] = {"driver_location", "updated_at", "version"};
+    /* not derived from events: the position and its trail (location reports are
+     * projection-only), the commit counter and the time of the last commit */
+    static const char *const own[] = {"driver_location", "location_trail", "updated_at",
+                                      "version"};
     ot_order *replayed = NULL;
     json_t *a, *b;
     size_t i;

@@ -189,6 +189,10 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
                 json_decref(data);
                 return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
             }
+            if ((rc = ot__trail_push(w->tracker, o, loc, err))) {
+                json_decref(data);
+                return rc;
+            }
         }
     }
     return ot__append(w, o, OT__EV_COURIER_UPDATE, to, data, err);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "error_internal.h"
+#include "json_glue_internal.h"
 #include "tracker_internal.h"
 
 static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
@@ -127,6 +128,23 @@ int ot__set_location(struct ot__write *w, ot_order *o, double lat, double lon,
     if (!loc || json_object_set_new(o->doc, "driver_location", loc))
         return ot__error_set(err, OT_ENOMEM, "out of memory setting the location");
     w->projection_only = 1;
+    return ot__trail_push(w->tracker, o, loc, err);
+}
+
+int ot__trail_push(const ot_tracker *t, ot_order *o, const json_t *loc, ot_error *err)
+{
+    json_t *trail = json_object_get(o->doc, "location_trail");
+    size_t keep = t->options.location_trail;
+
+    if (!json_is_array(trail)) {
+        trail = json_array();
+        if (!trail || json_object_set_new(o->doc, "location_trail", trail))
+            return ot__error_set(err, OT_ENOMEM, "out of memory setting the location trail");
+    }
+    if (keep && json_array_append_new(trail, ot__json_copy(loc)))
+        return ot__error_set(err, OT_ENOMEM, "out of memory setting the location trail");
+    while (json_array_size(trail) > keep)
+        json_array_remove(trail, 0);
     return 0;
 }
 

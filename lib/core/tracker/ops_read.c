@@ -63,8 +63,8 @@ int ot_tracker_live_location(char **json, size_t *len, ot_tracker *tracker,
                              const char *order_id, ot_error *err)
 {
     static const char *const fields[] = {"order_id", "current_status", "driver_location",
-                                         "driver_details", "estimated_delivery_time",
-                                         "delivery_tracking_url"};
+                                         "location_trail", "driver_details",
+                                         "estimated_delivery_time", "delivery_tracking_url"};
     return view(json, len, tracker, order_id, fields, sizeof fields / sizeof fields[0], err);
 }
 

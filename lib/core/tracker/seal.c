@@ -1,8 +1,9 @@
 /* Personal data at the storage boundary (pii.h): what the tracker hands to storage has
- * customer_id and driver_details.name / .phone sealed, in the record and in every history
- * entry's metadata.ot.data, and a keyed blind index in the customer_id column; what it reads
- * back is opened before anything decodes or verifies it. The hash chain covers the plaintext
- * entries, so a record verifies after it is opened. */
+ * customer_id, driver_details.name / .phone and the driver's positions (driver_location,
+ * location_trail, each sealed whole as its JSON text) sealed, in the record and in every
+ * history entry's metadata.ot.data, and a keyed blind index in the customer_id column; what
+ * it reads back is opened before anything decodes or verifies it. The hash chain covers the
+ * plaintext entries, so a record verifies after it is opened. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "alloc_internal.h"
 #include "error_internal.h"
+#include "json_glue_internal.h"
 #include "tracker_internal.h"
 #include "storage/storage_internal.h"
 
@@ -62,11 +64,90 @@ static int transform(json_t *obj, const char *key, const char *field, const char
     return rc;
 }
 
-/* customer_id and driver_details.{name,phone} of `obj` (the record or an event's data). */
-static int walk_object(json_t *obj, const char *prefix, int seal, const ot_pii *pii,
-                       ot_error *err)
+/* Open the token `s` sealed for `key` into the JSON value it holds, checked like the record's
+ * field (`record`) or, in an event's data, only for its type, so that the entry hashes as it
+ * did when it was sealed. */
+static int open_json(json_t **out, const char *key, const char *s, const char *path,
+                     int record, const ot_pii *pii, ot_error *err)
+{
+    char *text = NULL;
+    size_t n = 0;
+    json_t *v = NULL;
+    ot_error inner;
+    int rc = ot_pii_decrypt(&text, &n, pii, key, s, &inner);
+
+    if (rc == OT_ENOMEM)
+        return ot__error_set(err, rc, "out of memory opening %s", path);
+    if (rc == OT_ENOTFOUND)
+        rc = OT_EINTEGRITY;
+    if (rc)
+        return ot__error_field(err, rc, path, "cannot open %s: %.160s", path, inner.message);
+    rc = ot__json_parse(&v, text, n, path, err);
+    OPENSSL_cleanse(text, n);
+    ot__free(text);
+    if (rc)
+        return rc == OT_ENOMEM ? rc : ot__error_field(err, OT_EINTEGRITY, path,
+                                                      "%s holds no JSON value", path);
+    if (record) {
+        rc = ot__order_validate_field(out, key, v, path, err);
+        json_decref(v);
+        return rc;
+    }
+    if (!json_is_object(v) && !json_is_array(v)) {
+        json_decref(v);
+        return ot__error_field(err, OT_EINTEGRITY, path, "%s holds no object", path);
+    }
+    *out = v;
+    return 0;
+}
+
+/* Seal or open the object or array `obj[key]` whole (its JSON text; `key` as associated
+ * data). Absent and null values are left alone, like plaintext on open and everything
+ * without a key on seal. */
+static int transform_json(json_t *obj, const char *key, const char *path, int seal,
+                          int record, const ot_pii *pii, ot_error *err)
+{
+    json_t *v = json_object_get(obj, key), *nv = NULL;
+    char *text = NULL, *token = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (seal) {
+        if (!pii || !(json_is_object(v) || json_is_array(v)))
+            return 0;
+        rc = ot__json_write(&text, &n, v, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+        if (!rc) {
+            rc = ot_pii_encrypt(&token, pii, key, text, n, err);
+            OPENSSL_cleanse(text, n);
+            ot__free(text);
+        }
+        if (rc)
+            return rc;
+        nv = json_string(token);
+        ot__free(token);
+    } else {
+        if (!json_is_string(v) || !ot_pii_is_token(json_string_value(v)))
+            return 0;
+        if (!pii)
+            return ot__error_field(err, OT_EINTEGRITY, path,
+                                   "%s is sealed personal data and this tracker has no PII key",
+                                   path);
+        if ((rc = open_json(&nv, key, json_string_value(v), path, record, pii, err)))
+            return rc;
+    }
+    if (!nv || json_object_set_new(obj, key, nv))
+        return ot__error_set(err, OT_ENOMEM, "out of memory %s %s", seal ? "sealing" : "opening",
+                             path);
+    return 0;
+}
+
+/* customer_id, driver_details.{name,phone}, driver_location and location_trail of `obj` (the
+ * record, `record` 1, or an event's data). */
+static int walk_object(json_t *obj, const char *prefix, int record, int seal,
+                       const ot_pii *pii, ot_error *err)
 {
     static const char *const driver_keys[] = {"name", "phone"};
+    static const char *const position_keys[] = {"driver_location", "location_trail"};
     json_t *driver = json_object_get(obj, "driver_details");
     char field[64], path[128];
     size_t i;
@@ -75,6 +156,11 @@ static int walk_object(json_t *obj, const char *prefix, int seal, const ot_pii *
     snprintf(path, sizeof path, "%scustomer_id", prefix);
     if ((rc = transform(obj, "customer_id", "customer_id", path, seal, pii, err)))
         return rc;
+    for (i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s%s", prefix, position_keys[i]);
+        if ((rc = transform_json(obj, position_keys[i], path, seal, record, pii, err)))
+            return rc;
+    }
     if (!json_is_object(driver))
         return 0;
     for (i = 0; i < 2; i++) {
@@ -91,14 +177,14 @@ static int walk(json_t *doc, int seal, const ot_pii *pii, ot_error *err)
     const json_t *history = json_object_get(doc, "status_history");
     char prefix[80];
     size_t i;
-    int rc = walk_object(doc, "", seal, pii, err);
+    int rc = walk_object(doc, "", 1, seal, pii, err);
 
     for (i = 0; !rc && i < json_array_size(history); i++) {
         json_t *data = json_object_get(ot__entry_ot(json_array_get(history, i)), "data");
         if (!json_is_object(data))
             continue;
         snprintf(prefix, sizeof prefix, "status_history[%zu].metadata.ot.data.", i);
-        rc = walk_object(data, prefix, seal, pii, err);
+        rc = walk_object(data, prefix, 0, seal, pii, err);
     }
     return rc;
 }

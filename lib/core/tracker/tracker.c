@@ -117,6 +117,10 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     if (o->idempotency_ttl_ms <= 0)
         return ot__error_field(err, OT_EINVAL, "idempotency_ttl_ms",
                                "idempotency_ttl_ms must be positive");
+    if (o->version >= 4 && o->location_trail > OT_TRACKER_LOCATION_TRAIL_MAX)
+        return ot__error_field(err, OT_EINVAL, "location_trail",
+                               "location_trail %u is over %d", o->location_trail,
+                               OT_TRACKER_LOCATION_TRAIL_MAX);
     t = ot__calloc(1, sizeof *t);
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
@@ -136,6 +140,8 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     t->options.notices = NULL;
     t->options.escalation = NULL;   /* copied to t->escalation */
     /* t->options.pii (version 3) is borrowed, like sla and metrics */
+    if (o->version < 4)
+        t->options.location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
     ot__json_init();
     *out = t;
     return 0;

@@ -156,5 +156,8 @@ int ot__step_implied(struct ot__write *w, ot_order *order, int to, ot_error *err
  * OT_ESTALE. Refused (OT_ESTATE) unless a driver holds the order. */
 int ot__set_location(struct ot__write *w, ot_order *order, double latitude, double longitude,
                      int has_accuracy, double accuracy, int64_t time_ms, ot_error *err);
+/* Append a copy of the position `loc` to the record's location_trail, keeping the newest
+ * t->options.location_trail of them (0: the trail is emptied). */
+int ot__trail_push(const ot_tracker *t, ot_order *order, const json_t *loc, ot_error *err);
 
 #endif
