@@ -182,9 +182,10 @@ static int build_store_ack(struct ot__write *w, ot_order *o, ot_error *err)
 
 /* Examine one order: when it reached a level not yet recorded, record it (the write reloads
  * the order and decides again, so a sweeper that lost the race stays quiet). */
-static int sweep_order(ot_escalation_sweep_result *out, ot_tracker *t, const ot_order *o,
-                       int64_t now, ot_error *err)
+static int sweep_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
+                       ot_error *err)
 {
+    ot_escalation_sweep_result *out = ctx;
     ot_request req = OT_REQUEST_INIT;
     const ot_request *request = &req;
     ot_tracker *tracker = t;
@@ -212,7 +213,7 @@ static int sweep_order(ot_escalation_sweep_result *out, ot_tracker *t, const ot_
 int ot_tracker_store_ack_sweep(ot_escalation_sweep_result *out, ot_tracker *tracker,
                                int64_t now_ms, size_t max_orders, ot_error *err)
 {
-    char cursor[OT_STORAGE_CURSOR_SIZE], next[OT_STORAGE_CURSOR_SIZE];
+    char cursor[OT_STORAGE_CURSOR_SIZE];
     int64_t now = 0;
     size_t len;
     int rc;
@@ -231,30 +232,14 @@ int ot_tracker_store_ack_sweep(ot_escalation_sweep_result *out, ot_tracker *trac
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if ((rc = ot__tracker_resolve_now(&now, tracker, now_ms, err)))
         return rc;
-    do {
-        ot_storage_query q = OT_STORAGE_QUERY_INIT;
-        struct ot__sweep_page page;
-        size_t i, left = max_orders ? max_orders - out->examined : OT__SWEEP_PAGE;
-        if (!left) {    /* stopped at a page boundary: the next sweep goes on here */
-            memcpy(out->resume, cursor, strlen(cursor) + 1);
-            return 0;
-        }
-        page.count = 0;
-        q.current_status = OT_STATUS_STORE_NOTIFIED;
-        q.updated_before_ms = now + 1;  /* not changed after the evaluation time */
-        q.limit = left < OT__SWEEP_PAGE ? left : OT__SWEEP_PAGE;
-        q.cursor = cursor;
-        next[0] = '\0';
-        rc = ot__tracker_query(tracker, &q, ot__sweep_collect, &page, next, sizeof next, err);
-        for (i = 0; i < page.count; i++) {
-            if (!rc)
-                rc = sweep_order(out, tracker, page.orders[i], now, err);
-            ot_order_free(page.orders[i]);
-        }
-        if (rc)
-            return rc;  /* resume unchanged: the next sweep retries this stretch */
-        memcpy(cursor, next, sizeof cursor);
-    } while (cursor[0]);
+    rc = ot__sweep_status(tracker, OT_STATUS_STORE_NOTIFIED, now, &out->examined, max_orders,
+                          cursor, sweep_order, out, err);
+    if (rc == 1) {
+        memcpy(out->resume, cursor, strlen(cursor) + 1);
+        return 0;
+    }
+    if (rc)
+        return rc;
     out->complete = 1;
     out->resume[0] = '\0';
     return 0;

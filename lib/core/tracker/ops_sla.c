@@ -159,9 +159,10 @@ static int build_notified(struct ot__write *w, ot_order *o, ot_error *err)
 
 /* Examine one order of a page: when a stage got worse, record it and notify (the write
  * reloads the order and decides again, so a sweeper that lost the race stays quiet). */
-static int sweep_order(ot_sla_sweep_result *out, ot_tracker *t, const ot_order *o,
-                       int64_t now, ot_error *err)
+static int sweep_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
+                       ot_error *err)
 {
+    ot_sla_sweep_result *out = ctx;
     ot_request req = OT_REQUEST_INIT;
     const ot_request *request = &req;
     ot_tracker *tracker = t;
@@ -188,14 +189,53 @@ static int sweep_order(ot_sla_sweep_result *out, ot_tracker *t, const ot_order *
     return rc == OT_ESTALE || rc == OT_ENOTFOUND || rc == OT_ECONFLICT ? 0 : rc;
 }
 
-int ot__sweep_collect(void *ctx, ot_order *order, ot_error *err)
+#define SWEEP_PAGE 100
+
+/* One page of a sweep's storage query: up to SWEEP_PAGE orders (the sweep frees them). */
+struct sweep_page {
+    ot_order *orders[SWEEP_PAGE];
+    size_t count;
+};
+
+static int sweep_collect(void *ctx, ot_order *order, ot_error *err)
 {
-    struct ot__sweep_page *p = ctx;
+    struct sweep_page *p = ctx;
     (void)err;
-    if (p->count < OT__SWEEP_PAGE)
+    if (p->count < SWEEP_PAGE)
         p->orders[p->count++] = order;
     else
         ot_order_free(order);   /* past the limit asked for: not ours to examine */
+    return 0;
+}
+
+int ot__sweep_status(ot_tracker *t, int status, int64_t now, const size_t *examined,
+                     size_t max_orders, char cursor[OT_STORAGE_CURSOR_SIZE], ot__sweep_fn each,
+                     void *ctx, ot_error *err)
+{
+    char next[OT_STORAGE_CURSOR_SIZE];
+    int rc;
+    do {
+        ot_storage_query q = OT_STORAGE_QUERY_INIT;
+        struct sweep_page page;
+        size_t i, left = max_orders ? max_orders - *examined : SWEEP_PAGE;
+        if (!left)      /* stopped at a page boundary: the next sweep goes on here */
+            return 1;
+        page.count = 0;
+        q.current_status = status;
+        q.updated_before_ms = now + 1;  /* not changed after the evaluation time */
+        q.limit = left < SWEEP_PAGE ? left : SWEEP_PAGE;
+        q.cursor = cursor;
+        next[0] = '\0';
+        rc = ot__tracker_query(t, &q, sweep_collect, &page, next, sizeof next, err);
+        for (i = 0; i < page.count; i++) {
+            if (!rc)
+                rc = each(ctx, t, page.orders[i], now, err);
+            ot_order_free(page.orders[i]);
+        }
+        if (rc)
+            return rc;  /* cursor unchanged: the next sweep retries this stretch */
+        memcpy(cursor, next, OT_STORAGE_CURSOR_SIZE);
+    } while (cursor[0]);
     return 0;
 }
 
@@ -226,7 +266,7 @@ static int parse_resume(int *status, char cursor[OT_STORAGE_CURSOR_SIZE], const 
 int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t now_ms,
                          size_t max_orders, ot_error *err)
 {
-    char cursor[OT_STORAGE_CURSOR_SIZE], next[OT_STORAGE_CURSOR_SIZE];
+    char cursor[OT_STORAGE_CURSOR_SIZE];
     int64_t now = 0;
     int status, rc = 0;
 
@@ -245,31 +285,14 @@ int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker, int64_t 
     for (; status < OT_STATUS_COUNT; status++, cursor[0] = '\0') {
         if (ot_status_is_terminal(status, NULL) != 0)
             continue;
-        do {
-            ot_storage_query q = OT_STORAGE_QUERY_INIT;
-            struct ot__sweep_page page;
-            size_t i, left = max_orders ? max_orders - out->examined : OT__SWEEP_PAGE;
-            if (!left) {    /* stopped at a page boundary: the next sweep goes on here */
-                snprintf(out->resume, sizeof out->resume, "%d:%s", status, cursor);
-                return 0;
-            }
-            page.count = 0;
-            q.current_status = status;
-            q.updated_before_ms = now + 1;  /* not changed after the evaluation time */
-            q.limit = left < OT__SWEEP_PAGE ? left : OT__SWEEP_PAGE;
-            q.cursor = cursor;
-            next[0] = '\0';
-            rc = ot__tracker_query(tracker, &q, ot__sweep_collect, &page, next, sizeof next,
-                                   err);
-            for (i = 0; i < page.count; i++) {
-                if (!rc)
-                    rc = sweep_order(out, tracker, page.orders[i], now, err);
-                ot_order_free(page.orders[i]);
-            }
-            if (rc)
-                return rc;  /* resume unchanged: the next sweep retries this stretch */
-            memcpy(cursor, next, sizeof cursor);
-        } while (cursor[0]);
+        rc = ot__sweep_status(tracker, status, now, &out->examined, max_orders, cursor,
+                              sweep_order, out, err);
+        if (rc == 1) {
+            snprintf(out->resume, sizeof out->resume, "%d:%s", status, cursor);
+            return 0;
+        }
+        if (rc)
+            return rc;
     }
     out->complete = 1;
     out->resume[0] = '\0';

@@ -93,14 +93,17 @@ void ot__tracker_sla_delivered(const ot_tracker *t, const ot_order *order, int64
  * OT_EINVAL naming now_ms when negative. */
 int ot__tracker_resolve_now(int64_t *now, const ot_tracker *t, int64_t now_ms, ot_error *err);
 
-/* One page of a sweep's storage query: ot__sweep_collect keeps up to OT__SWEEP_PAGE orders
- * (the caller frees them) and frees the rest. */
-#define OT__SWEEP_PAGE 100
-struct ot__sweep_page {
-    ot_order *orders[OT__SWEEP_PAGE];
-    size_t count;
-};
-int ot__sweep_collect(void *ctx, ot_order *order, ot_error *err);
+/* A sweep's look at one order (its counts in `ctx`); 0, or a failure that stops the sweep. */
+typedef int (*ot__sweep_fn)(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
+                            ot_error *err);
+/* The orders in `status` not changed after `now`, page by page from `cursor` ("" from the
+ * start), each handed to `each`, until none is left (0, cursor "") or, with `max_orders`,
+ * `*examined` (counted by `each`) reached it at a page boundary (1, cursor where the next
+ * sweep goes on). A failure returns its code, `cursor` at the page that failed. Shared by
+ * the SLA sweep and the store-acknowledgment sweep. */
+int ot__sweep_status(ot_tracker *t, int status, int64_t now, const size_t *examined,
+                     size_t max_orders, char cursor[OT_STORAGE_CURSOR_SIZE], ot__sweep_fn each,
+                     void *ctx, ot_error *err);
 
 /* The escalation ladder (ops_escalation.c). Check the caller's policy (NULL: the defaults)
  * and copy it to `dst`; OT_EINVAL / OT_EVERSION name the member. */
