@@ -172,12 +172,20 @@ static int64_t monotonic_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int host_stopping(struct host *h)
+{
+    int stop;
+    pthread_mutex_lock(&h->lock);
+    stop = h->stopping;
+    pthread_mutex_unlock(&h->lock);
+    return stop;
+}
+
 /* One SLA round over the active orders, in chunks; stops early when asked to stop. */
 static void sla_sweep(struct host *h)
 {
     ot_sla_sweep_result *r = &h->sla_round;
     ot_error e;
-    int stop;
 
     do {
         memset(&e, 0, sizeof e);
@@ -186,10 +194,7 @@ static void sla_sweep(struct host *h)
             r->resume[0] = '\0'; /* start the next round from the beginning */
             return;
         }
-        pthread_mutex_lock(&h->lock);
-        stop = h->stopping;
-        pthread_mutex_unlock(&h->lock);
-    } while (!r->complete && !stop);
+    } while (!r->complete && !host_stopping(h));
 }
 
 /* One store-acknowledgment round (the library's escalation ladder), in chunks likewise. */
@@ -197,7 +202,6 @@ static void store_ack_sweep(struct host *h)
 {
     ot_escalation_sweep_result *r = &h->ack_round;
     ot_error e;
-    int stop;
 
     do {
         memset(&e, 0, sizeof e);
@@ -206,10 +210,7 @@ static void store_ack_sweep(struct host *h)
             r->resume[0] = '\0';
             return;
         }
-        pthread_mutex_lock(&h->lock);
-        stop = h->stopping;
-        pthread_mutex_unlock(&h->lock);
-    } while (!r->complete && !stop);
+    } while (!r->complete && !host_stopping(h));
 }
 
 static void flush_alerts(struct host *h, int *held)
