@@ -27,6 +27,7 @@ type Order struct {
 	TrackingID              string          `json:"delivery_tracking_id"`
 	TrackingURL             string          `json:"delivery_tracking_url"`
 	DriverLocation          *Location       `json:"driver_location"`
+	LocationTrail           []Location      `json:"location_trail"` // oldest first, the newest is DriverLocation
 	DriverDetails           *Driver         `json:"driver_details"`
 	ShipmentStatus          *ShipmentStatus `json:"shipment_status"` // nil for hyperlocal orders
 	CourierStatusRaw        string          `json:"courier_status_raw"`
@@ -110,6 +111,7 @@ type LiveLocation struct {
 	OrderID               string     `json:"order_id"`
 	Status                Status     `json:"current_status"`
 	DriverLocation        *Location  `json:"driver_location"`
+	LocationTrail         []Location `json:"location_trail"` // oldest first
 	DriverDetails         *Driver    `json:"driver_details"`
 	EstimatedDeliveryTime *time.Time `json:"estimated_delivery_time"`
 	TrackingURL           string     `json:"delivery_tracking_url"`

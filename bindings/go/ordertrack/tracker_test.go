@@ -77,6 +77,9 @@ func TestLifecycleWithSubstitution(t *testing.T) {
 	if o.DriverLocation == nil || *o.DriverLocation.Accuracy != 8.5 {
 		t.Fatalf("location: %+v", o.DriverLocation)
 	}
+	if len(o.LocationTrail) != 1 || o.LocationTrail[0].Latitude != 12.97 {
+		t.Fatalf("trail: %+v", o.LocationTrail)
+	}
 	old, err := tr.UpdateLocation(ctx, "o-1", Position{Latitude: 1, Longitude: 1, Time: time.Unix(1, 0)}, nil)
 	if !errors.Is(err, ErrStale) || old == nil || old.DriverLocation.Latitude != 12.97 {
 		t.Fatalf("older position must be stale with the unchanged order: %v %+v", err, old)

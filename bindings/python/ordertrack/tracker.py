@@ -229,8 +229,8 @@ class Tracker:
                                               cstr(order_id)))["status_history"]
 
     def live_location(self, order_id):
-        """{order_id, current_status, driver_location, driver_details,
-        estimated_delivery_time, delivery_tracking_url}."""
+        """{order_id, current_status, driver_location, location_trail (the latest positions,
+        oldest first), driver_details, estimated_delivery_time, delivery_tracking_url}."""
         return self._call(lambda t: take_json(_lib.ot_tracker_live_location, t,
                                               cstr(order_id)))
 
