@@ -718,11 +718,13 @@ static void test_options_v1(void **state)
         ot_tracker_options full;
         assert_ot_error(ot_tracker_options_init(&full, OT_TRACKER_OPTIONS_VERSION + 1, &err),
                         OT_EVERSION, err);
-        must(ot_tracker_options_init(&full, 3, &err), &err, "options v3");
+        memset(&full, 0xa5, sizeof full);
+        must(ot_tracker_options_init(&full, 4, &err), &err, "options v4");
         assert_null(full.sla);
         assert_null(full.metrics);
         assert_null(full.pii);
         assert_null(full.escalation);
+        assert_int_equal(full.location_trail, OT_TRACKER_LOCATION_TRAIL_DEFAULT);
     }
 }
 
