@@ -69,9 +69,12 @@ static int verify(otd_app *app, const struct partner *p, const otd_request *req)
     return ot_webhook_verify_header(secret, got, NULL) == 0 ? 0 : -1;
 }
 
-enum { APPLIED, UNCHANGED, UNMAPPED, REJECTED, UNKNOWN_ORDER, N_OUTCOMES };
+/* `refused`: the update names another partner's order, or not the order's delivery id /
+ * AWB (the library refuses it unapplied, OT_EAUTH; counted in
+ * ordertrack_updates_refused_total). */
+enum { APPLIED, UNCHANGED, UNMAPPED, REJECTED, UNKNOWN_ORDER, REFUSED, N_OUTCOMES };
 static const char *const outcome_names[N_OUTCOMES] = {"applied", "unchanged", "unmapped",
-                                                      "rejected", "unknown_order"};
+                                                      "rejected", "unknown_order", "refused"};
 void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
 {
     const struct partner *p = NULL;
@@ -123,6 +126,8 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
             outcome = UNCHANGED;
         else if (rc == OT_ENOTFOUND)
             outcome = UNKNOWN_ORDER;
+        else if (rc == OT_EAUTH)
+            outcome = REFUSED;
         else if (rc == OT_ETRANSITION || rc == OT_ESTATE || rc == OT_EINVAL)
             outcome = REJECTED;
         else {

@@ -35,4 +35,16 @@ struct ot_metrics {
     size_t family_capacity;
 };
 
+/* Why the tracker refused a courier update (label `reason` of
+ * ordertrack_updates_refused_total): the update is bound to the order's partner. */
+enum ot__refusal {
+    OT__REFUSED_NONE = 0,
+    OT__REFUSED_PROVIDER = 1,     /* "provider_mismatch": another partner's order */
+    OT__REFUSED_TRACKING_ID = 2,  /* "tracking_id_mismatch": not the order's delivery id/AWB */
+    OT__REFUSED_COUNT = 3
+};
+
+/* Count one refused update of `provider` (ot_provider) for `reason` (enum ot__refusal). */
+int ot__metrics_count_refused(ot_metrics *metrics, int provider, int reason, ot_error *err);
+
 #endif

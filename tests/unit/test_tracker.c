@@ -591,6 +591,7 @@ static void test_courier_parcel(void **state)
     ot_order_free(o);
     /* lost implies failed */
     u = parcel_update("AWB9", "ev-10", OT_SHIPMENT_LOST, "Lost");
+    u.provider = OT_PROVIDER_VELOCITY;
     must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "lost");
     assert_int_equal(ot_order_status(o), OT_STATUS_FAILED);
     assert_int_equal(ot_order_shipment_status(o), OT_SHIPMENT_LOST);

@@ -23,6 +23,7 @@ enum builtin {
     B_COURIER_UPDATES,
     B_STAGE_DURATION,
     B_ETA_ERROR,
+    B_UPDATES_REFUSED,
     B_COUNT
 };
 
@@ -36,6 +37,13 @@ static const char *const courier_result_names[OT_COURIER_RESULT_COUNT] = {
 static const struct ot__vocab courier_result_vocab = {"courier result", courier_result_names,
                                                       OT_COURIER_RESULT_COUNT};
 
+static const char *const refusal_names[OT__REFUSED_COUNT] = {
+    [OT__REFUSED_PROVIDER] = "provider_mismatch",
+    [OT__REFUSED_TRACKING_ID] = "tracking_id_mismatch",
+};
+static const struct ot__vocab refusal_vocab = {"refusal reason", refusal_names,
+                                               OT__REFUSED_COUNT};
+
 static const double latency_buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
                                          10};
 static const double stage_buckets[] = {30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600,
@@ -47,6 +55,7 @@ static const char *const label_status[] = {"status"};
 static const char *const label_stage[] = {"stage"};
 static const char *const label_provider[] = {"provider"};
 static const char *const label_provider_result[] = {"provider", "result"};
+static const char *const label_provider_reason[] = {"provider", "reason"};
 
 static const struct {
     int kind;
@@ -91,6 +100,11 @@ static const struct {
                      "Actual minus estimated delivery time of delivered orders (negative: "
                      "early).", NULL, 0, {NULL, NULL}, eta_buckets,
                      sizeof eta_buckets / sizeof eta_buckets[0]},
+    [B_UPDATES_REFUSED] = {OT_METRIC_COUNTER, "updates_refused_total",
+                           "Courier and partner updates refused unapplied (bound to another "
+                           "partner's order or delivery id), by provider and reason.",
+                           label_provider_reason, 2, {&ot__provider_vocab, &refusal_vocab},
+                           NULL, 0},
 };
 
 static int is_name_char(char c, int first, int colon)
@@ -536,4 +550,9 @@ int ot_metrics_observe_stage_duration(ot_metrics *metrics, int stage, int64_t du
 int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms, ot_error *err)
 {
     return builtin(metrics, B_ETA_ERROR, 0, 0, (double)error_ms / 1000.0, err);
+}
+
+int ot__metrics_count_refused(ot_metrics *metrics, int provider, int reason, ot_error *err)
+{
+    return builtin(metrics, B_UPDATES_REFUSED, provider, reason, 1, err);
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "error_internal.h"
+#include "metrics_internal.h"
 #include "tracker_internal.h"
 #include "vocab_internal.h"
 
@@ -198,12 +199,35 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
     return ot__append(w, o, OT__EV_COURIER_UPDATE, to, data, err);
 }
 
+/* An update is bound to its order's partner: the provider must be the order's, and a
+ * delivery id / AWB it names must be the order's delivery_tracking_id when the order has
+ * one. Anything else is refused before any change (enum ot__refusal; 0: bound). */
+static int binding_refusal(const ot_order *o, const ot_update *u)
+{
+    const char *tid = ot_order_tracking_id(o);
+    if (ot_order_provider(o) != u->provider)
+        return OT__REFUSED_PROVIDER;
+    if (has_text(u->tracking_id) && has_text(tid) && strcmp(tid, u->tracking_id) != 0)
+        return OT__REFUSED_TRACKING_ID;
+    return OT__REFUSED_NONE;
+}
+
 static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_update *u = w->update;
+    int *refusal = w->ctx;
     int rc;
     if ((rc = check_update_strings(u, err)))
         return rc;
+    if ((*refusal = binding_refusal(o, u)) == OT__REFUSED_PROVIDER)
+        return ot__error_field(err, OT_EAUTH, "provider",
+                               "a %s update cannot change order %.64s of another partner",
+                               w->req->updated_by,
+                               ot_order_order_id(o));
+    if (*refusal)
+        return ot__error_field(err, OT_EAUTH, "tracking_id",
+                               "tracking id %.64s is not order %.64s's delivery id",
+                               u->tracking_id, ot_order_order_id(o));
     if (u->event_id && *u->event_id &&
         (ot__order_count_events(o, OT__EV_COURIER_UPDATE, u->event_id) ||
          ot__order_count_events(o, OT__EV_ISSUE_RAISED, u->event_id))) {
@@ -222,52 +246,62 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     return build_hyperlocal(w, o, u, err);
 }
 
+/* The order a tracking id names: the first of the update's own partner, else the first
+ * of any (which the binding then refuses: a partner's AWB may also name another partner's
+ * order, and the attempt is counted). */
 struct first_id {
     char id[129];
-    int found;
+    int found;        /* 0: none, 1: another partner's order, 2: the update's partner's */
+    int provider;
 };
+
+/* How many orders sharing a tracking id are looked at for the update's own partner's. */
+#define TRACKING_ID_MATCHES 16
 
 static int keep_first(void *ctx, ot_order *order, ot_error *err)
 {
     struct first_id *f = ctx;
+    int own = ot_order_provider(order) == f->provider ? 2 : 1;
     (void)err;
-    if (!f->found) {
+    if (own > f->found) {
         ot__strlcpy(f->id, ot_order_order_id(order), sizeof f->id);
-        f->found = 1;
+        f->found = own;
     }
     ot_order_free(order);
     return 0;
 }
 
-static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
+static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker *tracker,
                         const ot_update *u, const char *idempotency_key, ot_error *err);
 
 /* Apply, then count the update by provider and result (a replayed idempotent answer is a
- * duplicate: stale). */
+ * duplicate: stale; a refused one is rejected, and counted by reason too). */
 int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
                             const char *idempotency_key, ot_error *err)
 {
-    int replayed = 0, result;
-    int rc = apply_update(out, &replayed, tracker, u, idempotency_key, err);
+    int replayed = 0, refusal = OT__REFUSED_NONE, result;
+    int rc = apply_update(out, &replayed, &refusal, tracker, u, idempotency_key, err);
     if (!tracker || !tracker->options.metrics || !u || u->version == 0 ||
         u->version > OT_UPDATE_VERSION || u->provider <= 0 || u->provider >= OT_PROVIDER_COUNT)
         return rc;
     result = rc == OT_ESTALE || (rc == 0 && replayed) ? OT_COURIER_RESULT_STALE
            : rc == 0 ? ((u->flags & OT_UPDATE_UNMAPPED) ? OT_COURIER_RESULT_UNMAPPED
                                                         : OT_COURIER_RESULT_APPLIED)
-           : rc == OT_ETRANSITION ? OT_COURIER_RESULT_REJECTED
+           : rc == OT_ETRANSITION || (rc == OT_EAUTH && refusal) ? OT_COURIER_RESULT_REJECTED
            : OT_COURIER_RESULT_FAILED;
     ot_metrics_count_courier_update(tracker->options.metrics, u->provider, result, NULL);
+    if (rc == OT_EAUTH && refusal)
+        ot__metrics_count_refused(tracker->options.metrics, u->provider, refusal, NULL);
     return rc;
 }
 
-static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
+static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker *tracker,
                         const ot_update *u, const char *idempotency_key, ot_error *err)
 {
     ot_request req = OT_REQUEST_INIT;
     struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker,
-                          0, 0, 0, 0, NULL, 0};
-    struct first_id f = {"", 0};
+                          0, 0, 0, 0, refusal, 0};
+    struct first_id f = {"", 0, u ? u->provider : 0};
     const char *provider;
     int rc;
 
@@ -290,7 +324,7 @@ static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
         if ((rc = ot__check_string(u->tracking_id, "tracking_id", 1, 128, err)))
             return rc;
         q.delivery_tracking_id = u->tracking_id;
-        q.limit = 1;
+        q.limit = TRACKING_ID_MATCHES;
         rc = ot__tracker_query(tracker, &q, keep_first, &f, cursor, sizeof cursor, err);
         if (rc)
             return rc;
