@@ -136,7 +136,8 @@ static int check_order_scope(otd_app *app, const otd_request *req, otd_response 
     return check_scope(app, req, 0, res);
 }
 
-/* The common request members: idempotency key, If-Match, order id, store id. 0, or -1 with
+/* The common request members: idempotency key (scoped to the API key's id: one caller's
+ * key never replays or conflicts with another's), If-Match, order id, store id. 0, or -1 with
  * res holding 412 for If-Match "0" (no order has version 0; the tracker reads 0 as "any"). */
 static int request_base(const otd_request *req, ot_request *r, otd_response *res)
 {
@@ -146,6 +147,7 @@ static int request_base(const otd_request *req, ot_request *r, otd_response *res
         return -1;
     }
     r->idempotency_key = req->idempotency_key;
+    r->idempotency_scope = req->key ? req->key->id : NULL;
     r->expected_version = req->has_if_match ? (int64_t)req->if_match : 0;
     if (req->match.order_id[0])
         r->order_id = req->match.order_id;

@@ -26,7 +26,9 @@
  * Idempotency: a write with `idempotency_key` set replays the first result of the same
  * operation with the same request (same code, same record) without a second effect; the
  * key with a different request is OT_EIDEMPOTENCY_CONFLICT. Keys live
- * `idempotency_ttl_ms` (default 24 h). Refused writes store no key.
+ * `idempotency_ttl_ms` (default 24 h). Refused writes store no key. A request (version 2)
+ * may name an `idempotency_scope`, the caller (a host passes its API key's id): keys are
+ * then the caller's own, and one caller's key never replays or conflicts with another's.
  *
  * Thread safety: an ot_tracker may be shared by any number of threads, provided its storage,
  * clock and notice sink are thread-safe (the memory adapter is).
@@ -104,13 +106,14 @@ typedef struct ot_tracker_options {
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
       NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT }
 
-#define OT_REQUEST_VERSION 1
+#define OT_REQUEST_VERSION 2
 
 /**
  * The inputs of a write, filled by the caller from OT_REQUEST_INIT. Each operation reads
  * the members its comment names and ignores the rest (leave them at their defaults: the
  * request hash of idempotency covers every member). Strings are borrowed for the call;
- * they must be valid UTF-8; NULL means absent. Version 1: all members.
+ * they must be valid UTF-8; NULL means absent. Version 1: every member up to resolution;
+ * version 2 adds idempotency_scope.
  */
 typedef struct ot_request {
     unsigned version;               /**< OT_REQUEST_VERSION */
@@ -153,12 +156,15 @@ typedef struct ot_request {
     int severity;                   /**< raise_issue: ot_severity */
     size_t issue_index;             /**< resolve_issue */
     const char *resolution;         /**< resolve_issue */
+    const char *idempotency_scope;  /**< (version 2) every write with idempotency_key: whose
+                                         key it is, 1..128 printable ASCII without spaces,
+                                         or NULL for the unscoped keys of version 1 */
 } ot_request;
 
 #define OT_REQUEST_INIT                                                                   \
     { OT_REQUEST_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, \
       0, 0, NULL, NULL, NULL, NULL, 0.0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0.0, 0.0, \
-      0, 0.0, 0, NULL, NULL, 0, 0, NULL }
+      0, 0.0, 0, NULL, NULL, 0, 0, NULL, NULL }
 
 #define OT_LIST_REQUEST_VERSION 1
 

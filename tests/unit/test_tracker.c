@@ -478,6 +478,67 @@ static void test_idempotency(void **state)
     assert_string_equal(err.field, "idempotency_key");
 }
 
+/* Keys are the caller's (idempotency_scope, version 2): two callers' same key are two
+ * keys, each replaying its own result; unscoped keys (version 1) keep their meaning. */
+static void test_idempotency_scope(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r;
+    ot_order *a = NULL;
+    ot_error err;
+    char long_scope[130];
+    static const char *const ids[] = {"ord-sa", "ord-sb", "ord-su"};
+    static const char *const scopes[] = {"store-a", "store-b", NULL};
+    size_t i, round;
+
+    for (round = 0; round < 2; round++)   /* first results, then their replays */
+        for (i = 0; i < 3; i++) {
+            r = req(ids[i]);
+            r.customer_id = "cust-1";
+            r.provider = OT_PROVIDER_UBER;
+            r.idempotency_key = "same-key";
+            r.idempotency_scope = scopes[i];
+            must(ot_tracker_init_order(&a, t, &r, &err), &err, "scoped init");
+            assert_string_equal(ot_order_order_id(a), ids[i]);
+            assert_int_equal(ot_order_version(a), 1);
+            ot_order_free(a);
+            a = NULL;
+        }
+    /* one caller's key with another request of its own is still a conflict */
+    r = req("ord-sc");
+    r.customer_id = "cust-1";
+    r.provider = OT_PROVIDER_UBER;
+    r.idempotency_key = "same-key";
+    r.idempotency_scope = "store-a";
+    assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EIDEMPOTENCY_CONFLICT, err);
+    /* a version 1 request has no scope member: its key is the unscoped one */
+    r = req("ord-su");
+    r.version = 1;
+    r.customer_id = "cust-1";
+    r.provider = OT_PROVIDER_UBER;
+    r.idempotency_key = "same-key";
+    r.idempotency_scope = "store-a";
+    must(ot_tracker_init_order(&a, t, &r, &err), &err, "version 1 replay");
+    assert_string_equal(ot_order_order_id(a), "ord-su");
+    ot_order_free(a);
+    /* bad scopes */
+    memset(long_scope, 's', sizeof long_scope - 1);
+    long_scope[sizeof long_scope - 1] = '\0';
+    {
+        static const char *const bad[] = {"", "a b", "caf\xc3\xa9"};
+        for (i = 0; i < 4; i++) {
+            r = req("ord-sd");
+            r.customer_id = "cust-1";
+            r.provider = OT_PROVIDER_UBER;
+            r.idempotency_key = "k";
+            r.idempotency_scope = i < 3 ? bad[i] : long_scope;
+            assert_ot_error(ot_tracker_init_order(NULL, t, &r, &err), OT_EINVAL, err);
+            assert_string_equal(err.field, "idempotency_scope");
+        }
+    }
+}
+
 static void test_optimistic_lock(void **state)
 {
     struct fixture *f = *state;
@@ -1128,6 +1189,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_rejection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_writes_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idempotency_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_optimistic_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_courier_parcel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_courier_hyperlocal, setup, teardown),

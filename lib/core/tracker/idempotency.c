@@ -7,17 +7,58 @@
 #include "hash_internal.h"
 #include "tracker_internal.h"
 
+#define OT__IDEM_SCOPE_MAX 128
+#define OT__IDEM_KEY_MAX 255
+/* "<scope> <key>" and its NUL */
+#define STORAGE_KEY_SIZE (OT__IDEM_SCOPE_MAX + 1 + OT__IDEM_KEY_MAX + 1)
+
 int ot__idem_check_key(const char *key, ot_error *err)
 {
     size_t i, n = strlen(key);
-    if (n == 0 || n > 255)
+    if (n == 0 || n > OT__IDEM_KEY_MAX)
         return ot__error_field(err, OT_EINVAL, "idempotency_key",
-                               "idempotency_key must be 1..255 characters, not %zu", n);
+                               "idempotency_key must be 1..%d characters, not %zu",
+                               OT__IDEM_KEY_MAX, n);
     for (i = 0; i < n; i++)
         if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
             return ot__error_field(err, OT_EINVAL, "idempotency_key",
                                    "idempotency_key must be printable ASCII (byte %zu)", i);
     return 0;
+}
+
+const char *ot__idem_scope(const ot_request *r)
+{
+    return r->version >= 2 ? r->idempotency_scope : NULL;
+}
+
+int ot__idem_check_scope(const char *scope, ot_error *err)
+{
+    size_t i, n;
+    if (!scope)
+        return 0;
+    n = strlen(scope);
+    if (n == 0 || n > OT__IDEM_SCOPE_MAX)
+        return ot__error_field(err, OT_EINVAL, "idempotency_scope",
+                               "idempotency_scope must be 1..%d characters, not %zu",
+                               OT__IDEM_SCOPE_MAX, n);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)scope[i] < 0x21 || (unsigned char)scope[i] > 0x7e)
+            return ot__error_field(err, OT_EINVAL, "idempotency_scope",
+                                   "idempotency_scope must be printable ASCII without spaces "
+                                   "(byte %zu)", i);
+    return 0;
+}
+
+/* The key as storage keeps it: an unscoped key as it is (the keys stored before scopes
+ * keep their meaning), a scoped one as "<scope> <key>" (a key holds no space, so no scoped
+ * key equals an unscoped one or another scope's). */
+static void storage_key(char out[STORAGE_KEY_SIZE], const ot_request *r)
+{
+    const char *scope = ot__idem_scope(r);
+    if (scope)
+        snprintf(out, STORAGE_KEY_SIZE, "%s %s", scope, r->idempotency_key);
+    else
+        snprintf(out, STORAGE_KEY_SIZE, "%s", r->idempotency_key);
 }
 
 static int set_str(json_t *o, const char *k, const char *v)
@@ -122,15 +163,16 @@ int ot__idem_record(ot_idempotency_record *idem, char **response, const struct o
                     const char *hash, const char *order_json, ot_error *err)
 {
     size_t n = strlen(order_json) + 96;
-    char *buf = ot__malloc(n);
+    char *buf = ot__malloc(n + STORAGE_KEY_SIZE);   /* the response, then the key */
     int len;
     if (!buf)
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a response");
     len = snprintf(buf, n, "{\"result\":%d,\"retry_after_ms\":%lld,\"order\":%s}", w->result,
                    (long long)w->retry_after_ms, order_json);
+    storage_key(buf + n, w->req);
     memset(idem, 0, sizeof *idem);
     idem->version = OT_IDEMPOTENCY_RECORD_VERSION;
-    idem->key = w->req->idempotency_key;
+    idem->key = buf + n;
     idem->request_hash = hash;
     idem->response = buf;
     idem->response_len = (size_t)len;
@@ -161,13 +203,14 @@ int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
 {
     const ot_tracker *t = w->tracker;
     struct found_ctx f = {hash, 0, NULL};
+    char key[STORAGE_KEY_SIZE];
     json_t *order;
     char *text;
     size_t len;
     int rc;
 
-    rc = t->storage.idem_get(t->storage.userdata, w->req->idempotency_key, w->now, found_copy,
-                             &f, NULL);
+    storage_key(key, w->req);
+    rc = t->storage.idem_get(t->storage.userdata, key, w->now, found_copy, &f, NULL);
     if (rc == OT_ENOTFOUND)
         return OT_ENOTFOUND;
     if (rc) {

@@ -210,6 +210,8 @@ int ot__check_request(const ot_request *req, ot_error *err)
         return rc;
     if (req->idempotency_key && (rc = ot__idem_check_key(req->idempotency_key, err)))
         return rc;
+    if ((rc = ot__idem_check_scope(ot__idem_scope(req), err)))
+        return rc;
     if (req->expected_version < 0)
         return ot__error_field(err, OT_EINVAL, "expected_version",
                                "expected_version must be 0 (any) or a version");

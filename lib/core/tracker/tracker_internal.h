@@ -133,6 +133,10 @@ int ot__append(struct ot__write *w, ot_order *order, int event, int status, json
 
 /* Idempotency (idempotency.c). */
 int ot__idem_check_key(const char *key, ot_error *err);
+/* The request's idempotency_scope (version 2), or NULL. */
+const char *ot__idem_scope(const ot_request *r);
+/* NULL, or 1..128 printable ASCII without spaces. */
+int ot__idem_check_scope(const char *scope, ot_error *err);
 /* Hex SHA-256 of the operation and its request (or update). */
 int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err);
 /* Look the key up: OT_ENOTFOUND when new; 0 and *out / *result / *retry filled on a replay;
@@ -140,7 +144,7 @@ int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err
 int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
                     int *result, int64_t *retry_after_ms, ot_error *err);
 /* The key record of a write's result (w->result, w->retry_after_ms and the order's JSON);
- * *response owns the record's response text (ot_free). */
+ * *response owns the record's response text and its stored key (ot_free). */
 int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
                     const char *hash, const char *order_json, ot_error *err);
 
