@@ -200,14 +200,18 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
 }
 
 /* An update is bound to its order's partner: the provider must be the order's, and a
- * delivery id / AWB it names must be the order's delivery_tracking_id when the order has
- * one. Anything else is refused before any change (enum ot__refusal; 0: bound). */
+ * delivery id / AWB of the partner's own it names must be the order's delivery_tracking_id
+ * when the order has one (DoorDash names a delivery by our order id alone: tracking_id
+ * equal to order_id is no id of the partner's). Anything else is refused before any change
+ * (enum ot__refusal; 0: bound). */
 static int binding_refusal(const ot_order *o, const ot_update *u)
 {
     const char *tid = ot_order_tracking_id(o);
+    int own_id = has_text(u->tracking_id) &&
+                 !(u->order_id && strcmp(u->order_id, u->tracking_id) == 0);
     if (ot_order_provider(o) != u->provider)
         return OT__REFUSED_PROVIDER;
-    if (has_text(u->tracking_id) && has_text(tid) && strcmp(tid, u->tracking_id) != 0)
+    if (own_id && has_text(tid) && strcmp(tid, u->tracking_id) != 0)
         return OT__REFUSED_TRACKING_ID;
     return OT__REFUSED_NONE;
 }
