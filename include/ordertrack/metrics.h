@@ -11,6 +11,8 @@
  *   - ordertrack_storage_retries_total                storage operations retried
  *   - ordertrack_webhook_verifications_failed_total{provider}
  *   - ordertrack_courier_updates_total{provider,result}
+ *   - ordertrack_updates_refused_total{provider,reason}  updates bound to another partner's
+ *     order or delivery id, refused unapplied (reason provider_mismatch, tracking_id_mismatch)
  *   - ordertrack_sla_stage_duration_seconds{stage}    histogram of finished stage durations
  *   - ordertrack_eta_error_seconds                    histogram of delivered minus estimated
  * Every series of these with a known label value is present (at 0) from the start.

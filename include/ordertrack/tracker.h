@@ -305,6 +305,11 @@ OT_EXTERN int ot_tracker_resolve_issue(ot_order **out, ot_tracker *tracker,
  * allows it for a courier. Hyperlocal orders: `status` drives the lifecycle; driver fields
  * and position update driver_details / driver_location. OT_UPDATE_UNMAPPED records an
  * unmapped_status issue and changes no status. `idempotency_key` may be NULL.
+ * Binding: the update changes only an order of its own `provider`, and when `tracking_id`
+ * is an id of the partner's own (not equal to `order_id`) it must be the order's
+ * delivery_tracking_id if the order has one; else OT_EAUTH, nothing stored, counted in
+ * ordertrack_updates_refused_total. By tracking id, an order of the update's provider is
+ * preferred among those sharing the id.
  */
 OT_EXTERN int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker,
                                       const ot_update *update, const char *idempotency_key,
