@@ -226,8 +226,7 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     if ((*refusal = binding_refusal(o, u)) == OT__REFUSED_PROVIDER)
         return ot__error_field(err, OT_EAUTH, "provider",
                                "a %s update cannot change order %.64s of another partner",
-                               w->req->updated_by,
-                               ot_order_order_id(o));
+                               w->req->updated_by, ot_order_order_id(o));
     if (*refusal)
         return ot__error_field(err, OT_EAUTH, "tracking_id",
                                "tracking id %.64s is not order %.64s's delivery id",
