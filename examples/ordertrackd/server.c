@@ -27,7 +27,7 @@ struct otd_server {
     otd_app *app;
     struct MHD_Daemon *daemon;
     unsigned port;
-    atomic_long in_flight;   /* requests being answered (their whole body arrived) */
+    atomic_long in_flight;
     atomic_int stopping;     /* SIGTERM: every answer closes its connection */
 };
 
@@ -46,18 +46,7 @@ struct exchange {
     const otd_route *route;
     const char *key_id;      /* the key's id from the config (never the key) */
     int closing;             /* the server is stopping: close after the answer */
-    int answering;           /* counted in in_flight */
 };
-
-/* The request's body is complete (or refused): it is answered now, and a stop waits for it.
- * A request still arriving is not waited for: the stop closes its connection. */
-static void answer_begin(otd_server *s, struct exchange *x)
-{
-    if (!x->answering)
-        atomic_fetch_add(&s->in_flight, 1);
-    x->answering = 1;
-    x->closing = atomic_load(&s->stopping);
-}
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -175,13 +164,14 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
     snprintf(x->path, sizeof x->path, "%s", url);
     x->route = route_of(method, url);
     *con_cls = x;
+    atomic_fetch_add(&s->in_flight, 1);
     length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length) {
         errno = 0;
         unsigned long long n = strtoull(length, &end, 10);
         if (errno == ERANGE || n > limit) {
             x->too_large = 1;
-            answer_begin(s, x);
+            x->closing = atomic_load(&s->stopping);
             return too_large(c, x, limit);
         }
     }
@@ -264,7 +254,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return take_chunk(s, x, upload_data, upload_data_size);
     if (x->queued)
         return MHD_YES;
-    answer_begin(s, x);
+    /* From SIGTERM on, every answer closes its connection: a kept-alive client is served
+     * what it sent and then goes, instead of being served on through the drain. */
+    x->closing = atomic_load(&s->stopping);
     if (x->too_large)
         return too_large(c, x, s->app->cfg->max_body_bytes);
 
@@ -327,11 +319,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         otd_metrics_observe(s->app->metrics, x->route, x->status, seconds);
         access_log(x, seconds);
     }
-    if (x->answering)
-        atomic_fetch_sub(&s->in_flight, 1);
     free(x->body);
     free(x);
     *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
 }
 
 #if defined(__GNUC__)
@@ -410,8 +401,8 @@ void otd_server_stop(otd_server *s, unsigned drain_ms)
 
     if (!s)
         return;
-    /* Requests arriving on kept-alive connections from now on are answered and their
-     * connections closed; idle ones close with the daemon, once in-flight work is done. */
+    /* Requests in flight are finished (bounded by drain_ms); answers from now on close their
+     * connections, and the idle ones close with the daemon once nothing is in flight. */
     atomic_store(&s->stopping, 1);
     listener = MHD_quiesce_daemon(s->daemon);
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < drain_ms;
