@@ -23,9 +23,8 @@ KEYS = [
     {"key": "admin-key-0123456789", "role": "admin"},
     {"key": "store-1-key-0123456789", "role": "store", "stores": ["store-1"]},
     {"key": "store-2-key-0123456789", "role": "store", "stores": ["store-2"]},
-    {"key": "drv-1-key-0123456789", "role": "courier", "driver_id": "drv-1"},
 ]
-ADMIN, STORE1, STORE2, DRV1 = (k["key"] for k in KEYS)
+ADMIN, STORE1, STORE2 = (k["key"] for k in KEYS)
 
 
 def fail(message):
@@ -242,14 +241,6 @@ class Stream:
             time.sleep(0.02)
         m = re.match(rb"HTTP/1\.1 (\d+)", self.text)
         return int(m.group(1)) if m else None
-
-
-def status_to(d, order_id, *steps):
-    for step in steps:
-        code, body = d.call("PUT", "/tracking/orders/%s/status" % order_id,
-                            {"status": step, "updated_by": "adversarial"})
-        if code != 200:
-            fail("status %s -> %s: %d %s" % (order_id, step, code, body))
 
 
 def case_stream_scope(tmp):
