@@ -41,7 +41,10 @@ static const char *const limit_fields[] = {"max_body_bytes", "requests_per_secon
                                            "location_event_ms", "auth_failures_per_minute",
                                            "auth_failure_burst", "auth_failure_sources",
                                            "store_ack_escalation_ms",
-                                           "no_driver_escalation_attempts", "location_trail", NULL};
+                                           "no_driver_escalation_attempts", "location_trail",
+                                           "max_connections", "max_connections_per_address",
+                                           "connection_timeout_s", "request_timeout_s",
+                                           "max_event_streams_per_key", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -139,6 +142,11 @@ int otd_config_defaults(otd_config *cfg)
     cfg->auth_failure_burst = 10;
     cfg->auth_failure_sources = 4096;
     cfg->location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
+    cfg->max_connections = 512;
+    cfg->max_connections_per_address = 32;
+    cfg->connection_timeout_s = 15;
+    cfg->request_timeout_s = 30;
+    cfg->max_event_streams_per_key = 16;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -455,6 +463,32 @@ static int load_live_limits(const struct ctx *c, otd_config *cfg, json_t *limits
     return 0;
 }
 
+/* The connection limits (docs/reliability.md): a total well above one address's share, so
+ * that a flood from one address leaves room for everyone else. */
+static int load_connection_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
+{
+    double total = cfg->max_connections, per_address = cfg->max_connections_per_address;
+    double idle = cfg->connection_timeout_s, request = cfg->request_timeout_s;
+    double per_key = cfg->max_event_streams_per_key;
+
+    if (get_number(c, limits, "max_connections", 4, 100000, 1, &total) != 0 ||
+        get_number(c, limits, "max_connections_per_address", 1, 100000, 1, &per_address) !=
+            0 ||
+        get_number(c, limits, "connection_timeout_s", 1, 3600, 1, &idle) != 0 ||
+        get_number(c, limits, "request_timeout_s", 1, 3600, 1, &request) != 0 ||
+        get_number(c, limits, "max_event_streams_per_key", 0, 10000, 1, &per_key) != 0)
+        return -1;
+    if (per_address > total)
+        return bad(c, "limits.max_connections_per_address",
+                   "%g is over limits.max_connections (%g)", per_address, total);
+    cfg->max_connections = (unsigned)total;
+    cfg->max_connections_per_address = (unsigned)per_address;
+    cfg->connection_timeout_s = (unsigned)idle;
+    cfg->request_timeout_s = (unsigned)request;
+    cfg->max_event_streams_per_key = (unsigned)per_key;
+    return 0;
+}
+
 static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double body = (double)cfg->max_body_bytes, threads = cfg->threads;
@@ -493,6 +527,8 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     cfg->event_heartbeat_ms = (unsigned)heartbeat;
     cfg->escalation.store_ack_escalation_ms = (int64_t)escalation;
     cfg->escalation.no_driver_escalation_attempts = (unsigned)attempts;
+    if (load_connection_limits(c, cfg, limits) != 0)
+        return -1;
     return load_live_limits(c, cfg, limits);
 }
 

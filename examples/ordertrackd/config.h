@@ -55,6 +55,15 @@ typedef struct otd_config {
                                     once, default 10 */
     size_t auth_failure_sources; /* limits.auth_failure_sources: addresses remembered, 4096 */
     unsigned location_trail;     /* limits.location_trail: positions kept per order, 20 */
+    unsigned max_connections;    /* limits.max_connections: open HTTP connections, 512 */
+    unsigned max_connections_per_address; /* limits.max_connections_per_address: open
+                                             connections of one client address, 32 */
+    unsigned connection_timeout_s; /* limits.connection_timeout_s: an idle connection (no
+                                      byte either way) closes after it, 15 */
+    unsigned request_timeout_s;  /* limits.request_timeout_s: a request body must arrive
+                                    within it of the headers, 30 */
+    unsigned max_event_streams_per_key; /* limits.max_event_streams_per_key: open SSE streams
+                                           of one API key, default 16 */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;

@@ -2,10 +2,12 @@
  * coalesced location events when they fall due), suspend/resume. */
 #include "events.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <ordertrack/ordertrack.h>
@@ -24,6 +26,7 @@ struct stream {
     int dirty;                  /* re-read the order before waiting */
     int done;                   /* the order is terminal (or gone): close once flushed */
     int suspended;              /* the connection is suspended, waiting for news */
+    int gone;                   /* the client went away: no longer counted in the limits */
     int64_t last_out_ms;
     int loc_pending;            /* the location may have moved: read it when due */
     int64_t loc_sent_ms;        /* when the last location event was queued */
@@ -37,7 +40,8 @@ struct otd_events {
     pthread_t heartbeat;
     int thread_started;
     int stopping;
-    unsigned count, max;
+    unsigned count, max;        /* streams not gone; the limit */
+    unsigned max_per_key;       /* streams of one key (NULL counts as a key) */
     int64_t heartbeat_ms;
     int64_t location_ms;        /* at most one location event per stream per interval */
     struct stream *head;
@@ -184,8 +188,8 @@ static void *heartbeat_main(void *arg)
     return NULL;
 }
 
-otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms,
-                           unsigned location_ms)
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned max_per_key,
+                           unsigned heartbeat_ms, unsigned location_ms)
 {
     otd_events *hub = calloc(1, sizeof *hub);
 
@@ -193,6 +197,7 @@ otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbea
         return NULL;
     hub->app = app;
     hub->max = max_streams;
+    hub->max_per_key = max_per_key;
     hub->heartbeat_ms = heartbeat_ms ? heartbeat_ms : 15000;
     hub->location_ms = location_ms ? location_ms : 1000;
     pthread_mutex_init(&hub->lock, NULL);
@@ -274,6 +279,19 @@ static char *location_news(struct stream *s, char **position)
     return json;
 }
 
+/* May `key` (NULL: no scope) still see `order`? The open's check (handlers.c). */
+static int in_scope(const otd_api_key *key, const ot_order *order)
+{
+    ot_driver_view d = OT_DRIVER_VIEW_INIT;
+    const char *driver;
+
+    if (!key || !otd_auth_order_scoped(key))
+        return 1;
+    driver = ot_order_driver_details(&d, order, NULL) == 0 ? d.driver_id : NULL;
+    return otd_auth_order_allowed(key, ot_order_store_id(order), ot_order_provider(order),
+                                  driver, 0);
+}
+
 /* Read the order and queue the entries not sent yet, then a location event when one is due
  * (called without the lock). */
 static void refresh(struct stream *s)
@@ -290,10 +308,10 @@ static void refresh(struct stream *s)
         doc = json_loadb(json, len, 0, NULL);
     if (order)
         terminal = ot_status_is_terminal(ot_order_status(order), NULL) == 1;
-    /* a store key's order moved to another store (a rejection with reassignment): the
-     * stream ends, as a new one would be refused */
-    if (order && s->key && s->key->role == OTD_ROLE_STORE &&
-        !otd_auth_store_allowed(s->key, ot_order_store_id(order))) {
+    /* The key's scope is checked at every read, as at the open: an order that moved out of
+     * it (a store rejection reassigning it, another provider or driver) ends the stream
+     * before anything of its new owner is queued, as a new stream would be refused. */
+    if (order && !in_scope(s->key, order)) {
         json_decref(doc);
         doc = NULL;
     }
@@ -388,11 +406,58 @@ static void release(void *cls)
         hub->head = s->next;
     if (s->next)
         s->next->prev = s->prev;
-    hub->count--;
+    if (!s->gone)
+        hub->count--;
     pthread_mutex_unlock(&hub->lock);
     free(s->buf);
     free(s->loc_last);
     free(s);
+}
+
+/* May one more stream of `key` open (lock held)? */
+static int room_for(const otd_events *hub, const otd_api_key *key)
+{
+    unsigned mine = 0;
+
+    if (hub->count >= hub->max)
+        return 0;
+    for (const struct stream *s = hub->head; s; s = s->next)
+        mine += !s->gone && s->key == key;
+    return mine < hub->max_per_key;
+}
+
+/* Has the client of a waiting stream closed its end? A suspended connection is not polled,
+ * so without this its slot would stay taken until the next heartbeat's write fails. */
+static int client_gone(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    char byte;
+    ssize_t n;
+
+    if (!info)
+        return 0;
+    n = recv(info->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Under the lock: stop counting the waiting streams whose clients went away and pick their
+ * connections, to resume (they end and close). */
+static struct MHD_Connection **reap_gone(otd_events *hub, size_t *n)
+{
+    struct MHD_Connection **conns = calloc(hub->count + 1, sizeof *conns);
+
+    *n = 0;
+    for (struct stream *s = hub->head; s && conns; s = s->next) {
+        if (s->gone || !s->suspended || !client_gone(s->conn))
+            continue;
+        s->gone = 1;
+        s->done = 1;
+        s->suspended = 0;
+        hub->count--;
+        conns[(*n)++] = s->conn;
+    }
+    return conns;
 }
 
 struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
@@ -401,6 +466,8 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
 {
     struct stream *s = calloc(1, sizeof *s);
     struct MHD_Response *r;
+    struct MHD_Connection **conns;
+    size_t n;
 
     if (!s)
         return NULL;
@@ -414,7 +481,17 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
     s->loc_pending = 1; /* the current position first, if there is one */
     s->loc_sent_ms = s->last_out_ms - hub->location_ms;
     pthread_mutex_lock(&hub->lock);
-    if (hub->stopping || hub->count >= hub->max) {
+    if (!hub->stopping && !room_for(hub, key)) {
+        conns = reap_gone(hub, &n);
+        if (n) {
+            pthread_mutex_unlock(&hub->lock);
+            resume_all(conns, n);
+            pthread_mutex_lock(&hub->lock);
+        } else {
+            free(conns);
+        }
+    }
+    if (hub->stopping || !room_for(hub, key)) {
         pthread_mutex_unlock(&hub->lock);
         free(s);
         return NULL;

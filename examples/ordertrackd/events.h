@@ -12,13 +12,15 @@
 
 typedef struct otd_events otd_events;
 
-/* A hub reading orders through app->tracker, with at most max_streams open streams, a
+/* A hub reading orders through app->tracker, with at most max_streams open streams (and
+ * max_per_key of one API key; a waiting stream whose client closed its end frees its slot
+ * as soon as a new stream needs it), a
  * heartbeat comment on every idle stream each heartbeat_ms and at most one location event
  * per stream each location_ms. A heartbeat also re-reads the order and its location (writes
  * by other processes sharing the storage send no notices here) and finds the clients that
  * went away (the write fails, the connection closes). */
-otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned heartbeat_ms,
-                           unsigned location_ms);
+otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned max_per_key,
+                           unsigned heartbeat_ms, unsigned location_ms);
 /* Stop the heartbeat thread and free the hub; every stream must have ended (the server is
  * stopped). Accepts NULL. */
 void otd_events_free(otd_events *hub);
@@ -36,7 +38,8 @@ void otd_events_shutdown(otd_events *hub);
 
 /* A response streaming `order_id` from history index `from` to the holder of `key` (NULL: no
  * scope), on connection c; NULL when the hub is full or stopping (answer 429) or out of
- * memory. A store key's stream ends when the order leaves its stores. */
+ * memory. The key's scope is checked again at every read of the order: the stream ends when
+ * the order leaves it (another store, provider or driver), before anything of it is sent. */
 struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
                                          const char *order_id, const otd_api_key *key,
                                          unsigned long from);

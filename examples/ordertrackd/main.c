@@ -77,6 +77,10 @@ static int setup_signals(int fds[2])
     if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
         return -1;
     sa.sa_handler = SIG_IGN;
+    /* Over RLIMIT_FSIZE a write fails with EFBIG (the storage answers 503) instead of the
+     * signal killing the daemon. */
+    if (sigaction(SIGXFSZ, &sa, NULL) != 0)
+        return -1;
     return sigaction(SIGPIPE, &sa, NULL);
 }
 
@@ -431,7 +435,8 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
     h->app.lib_metrics = h->metrics;
-    h->events = otd_events_new(&h->app, cfg->max_event_streams, cfg->event_heartbeat_ms,
+    h->events = otd_events_new(&h->app, cfg->max_event_streams,
+                               cfg->max_event_streams_per_key, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);
     h->app.events = h->events;
     if (!h->events || pthread_create(&h->housekeeper, NULL, housekeeper_main, h) != 0) {

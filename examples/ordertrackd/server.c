@@ -28,6 +28,7 @@ struct otd_server {
     struct MHD_Daemon *daemon;
     unsigned port;
     atomic_long in_flight;
+    atomic_int stopping;     /* SIGTERM: every answer closes its connection */
 };
 
 /* One request, from its first byte to the completion callback. */
@@ -44,6 +45,7 @@ struct exchange {
     size_t bytes;
     const otd_route *route;
     const char *key_id;      /* the key's id from the config (never the key) */
+    int closing;             /* the server is stopping: close after the answer */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -89,6 +91,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
     }
     if (res->allow[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    if (x->closing)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     rc = MHD_queue_response(c, res->status, r);
     MHD_destroy_response(r);
     x->queued = 1;
@@ -167,6 +171,7 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
         unsigned long long n = strtoull(length, &end, 10);
         if (errno == ERANGE || n > limit) {
             x->too_large = 1;
+            x->closing = atomic_load(&s->stopping);
             return too_large(c, x, limit);
         }
     }
@@ -180,6 +185,10 @@ static enum MHD_Result take_chunk(otd_server *s, struct exchange *x, const char 
     size_t limit = s->app->cfg->max_body_bytes, n = *size;
 
     *size = 0;
+    /* A body trickling in longer than limits.request_timeout_s holds a connection for
+     * nothing: close it (each byte would otherwise restart the idle timeout). */
+    if (seconds_since(&x->start) > (double)s->app->cfg->request_timeout_s)
+        return MHD_NO;
     if (!x->too_large && x->len + n > limit) {
         x->too_large = 1;
         free(x->body);
@@ -245,6 +254,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return take_chunk(s, x, upload_data, upload_data_size);
     if (x->queued)
         return MHD_YES;
+    /* From SIGTERM on, every answer closes its connection: a kept-alive client is served
+     * what it sent and then goes, instead of being served on through the drain. */
+    x->closing = atomic_load(&s->stopping);
     if (x->too_large)
         return too_large(c, x, s->app->cfg->max_body_bytes);
 
@@ -358,11 +370,14 @@ otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
     }
     s->app = app;
     atomic_init(&s->in_flight, 0);
+    atomic_init(&s->stopping, 0);
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->max_connections_per_address, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s%s%s:%u", cfg->ipv6 ? "[" : "", cfg->host,
                  cfg->ipv6 ? "]" : "", cfg->port);
@@ -386,6 +401,9 @@ void otd_server_stop(otd_server *s, unsigned drain_ms)
 
     if (!s)
         return;
+    /* Requests in flight are finished (bounded by drain_ms); answers from now on close their
+     * connections, and the idle ones close with the daemon once nothing is in flight. */
+    atomic_store(&s->stopping, 1);
     listener = MHD_quiesce_daemon(s->daemon);
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < drain_ms;
          waited += 10)

@@ -174,6 +174,36 @@ static void test_live_limits(void **state)
     otd_config_free(&cfg);
 }
 
+/* The connection and stream limits (docs/reliability.md): defaults, read. */
+static void test_connection_limits(void **state)
+{
+    otd_config cfg;
+    char err[256] = "";
+    (void)state;
+
+    assert_int_equal(otd_config_defaults(&cfg), 0);
+    assert_int_equal(cfg.max_connections, 512);
+    assert_int_equal(cfg.max_connections_per_address, 32);
+    assert_int_equal(cfg.connection_timeout_s, 15);
+    assert_int_equal(cfg.request_timeout_s, 30);
+    assert_int_equal(cfg.max_event_streams_per_key, 16);
+    otd_config_free(&cfg);
+    if (otd_config_load_string(&cfg,
+                               "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}],\n"
+                               " \"limits\": {\"max_connections\": 100,\n"
+                               "   \"max_connections_per_address\": 100,\n"
+                               "   \"connection_timeout_s\": 2, \"request_timeout_s\": 3,\n"
+                               "   \"max_event_streams_per_key\": 0}}",
+                               "conns.json", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.max_connections, 100);
+    assert_int_equal(cfg.max_connections_per_address, 100);
+    assert_int_equal(cfg.connection_timeout_s, 2);
+    assert_int_equal(cfg.request_timeout_s, 3);
+    assert_int_equal(cfg.max_event_streams_per_key, 0);
+    otd_config_free(&cfg);
+}
+
 static void test_pii_key(void **state)
 {
     otd_config cfg;
@@ -319,6 +349,21 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
      "{\"auth_failure_sources\": 4}}",
      "bad.json: limits.auth_failure_sources: 4 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"max_connections\": 2}}",
+     "bad.json: limits.max_connections: 2 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"max_connections\": 10, \"max_connections_per_address\": 11}}",
+     "bad.json: limits.max_connections_per_address: 11 is over limits.max_connections (10)"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"connection_timeout_s\": 0}}",
+     "bad.json: limits.connection_timeout_s: 0 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"request_timeout_s\": 1.5}}",
+     "bad.json: limits.request_timeout_s: must be an integer"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"max_event_streams_per_key\": -1}}",
+     "bad.json: limits.max_event_streams_per_key: -1 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"sla\": []}",
      "bad.json: sla: must be an object"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
@@ -498,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_courier_scope),
         cmocka_unit_test(test_alerts_and_sla_sweep),
         cmocka_unit_test(test_live_limits),
+        cmocka_unit_test(test_connection_limits),
         cmocka_unit_test(test_pii_key),
         cmocka_unit_test(test_pii_key_file_and_rotation),
         cmocka_unit_test(test_invalid_configs), cmocka_unit_test(test_args),
