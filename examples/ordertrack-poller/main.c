@@ -1,9 +1,9 @@
 /* ordertrack-poller: polls the couriers of seed 001 into the same storage as ordertrackd.
  * `--once` runs every (or the named) tracker one time and exits 0 when every run was "ok"
- * (1 if any was "failed" or "partial"); `--rounds N [--interval-ms MS]` does that N times in one process (the alert state
- * carries over: tests, catch-up); otherwise every tracker runs at start-up and then on its
- * cron schedule, skipping a run while its previous run is still active, until SIGTERM or
- * SIGINT. */
+ * (1 if any was "failed" or "partial"); `--rounds N [--interval-ms MS]` does that N times
+ * in one process (the alert state carries over: tests, catch-up); otherwise every tracker
+ * runs at start-up and then on its cron schedule, skipping a run while its previous run is
+ * still active, until SIGTERM or SIGINT. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -165,8 +165,9 @@ static int run_tracker(const otp_tracker *t, void *ctx)
     printf("{\"tracker\":\"%s\",\"result\":\"%s\",\"orders\":%zu,\"requests\":%zu,"
            "\"failed_requests\":%zu,\"changed\":%zu,\"unchanged\":%zu,\"unknown\":%zu,"
            "\"errors\":%zu,\"missing\":%zu}\n",
-           t->name, failed ? "failed" : partial ? "partial" : "ok", sum.orders, sum.requests, sum.failed_requests,
-           sum.changed, sum.unchanged, sum.unknown, sum.errors, sum.missing);
+           t->name, failed ? "failed" : partial ? "partial" : "ok", sum.orders, sum.requests,
+           sum.failed_requests, sum.changed, sum.unchanged, sum.unknown, sum.errors,
+           sum.missing);
     fflush(stdout);
     if (rc != 0)
         fprintf(stderr, "ordertrack-poller: %s: %s\n", t->name, err.message);
