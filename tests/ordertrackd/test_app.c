@@ -499,7 +499,7 @@ static int tracker_setup(void **state)
     if (ot_tracker_new(&tracker, &opt, NULL) != 0)
         return -1;
     f->app.tracker = tracker;
-    f->app.probe_ctx = storage; /* kept for teardown; the probe stays probe_ok */
+    f->app.probe_ctx = storage;
     return 0;
 }
 
