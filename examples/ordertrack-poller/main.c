@@ -1,9 +1,9 @@
 /* ordertrack-poller: polls the couriers of seed 001 into the same storage as ordertrackd.
- * `--once` runs every (or the named) tracker one time and exits 0 when all finished (1 if any
- * failed); `--rounds N [--interval-ms MS]` does that N times in one process (the alert state
- * carries over: tests, catch-up); otherwise every tracker runs at start-up and then on its
- * cron schedule, skipping a run while its previous run is still active, until SIGTERM or
- * SIGINT. */
+ * `--once` runs every (or the named) tracker one time and exits 0 when every run was "ok"
+ * (1 if any was "failed" or "partial"); `--rounds N [--interval-ms MS]` does that N times
+ * in one process (the alert state carries over: tests, catch-up); otherwise every tracker
+ * runs at start-up and then on its cron schedule, skipping a run while its previous run is
+ * still active, until SIGTERM or SIGINT. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -147,7 +147,7 @@ static int run_tracker(const otp_tracker *t, void *ctx)
     ot_poll_config pc = OT_POLL_CONFIG_INIT;
     ot_poll_summary sum = OT_POLL_SUMMARY_INIT;
     ot_error err;
-    int rc, failed;
+    int rc, failed, partial;
 
     pc.courier = client_for(p, t);
     pc.batch_size = t->batch_size;
@@ -158,13 +158,16 @@ static int run_tracker(const otp_tracker *t, void *ctx)
         pc.stale_after_ms = (int64_t)t->fallback_after_minutes * 60000;
     ot_error_clear(&err);
     rc = ot_poll_run(&sum, p->tracker, p->http, &pc, &err);
-    /* A run fails when it could not poll at all, or when every request it sent failed. */
+    /* A run fails when it could not poll at all, or when every request it sent failed; it
+     * is partial when some requests failed or some updates were refused (docs/API.md). */
     failed = rc != 0 || (sum.requests > 0 && sum.failed_requests == sum.requests);
+    partial = !failed && (sum.failed_requests > 0 || sum.errors > 0);
     printf("{\"tracker\":\"%s\",\"result\":\"%s\",\"orders\":%zu,\"requests\":%zu,"
            "\"failed_requests\":%zu,\"changed\":%zu,\"unchanged\":%zu,\"unknown\":%zu,"
            "\"errors\":%zu,\"missing\":%zu}\n",
-           t->name, failed ? "failed" : "ok", sum.orders, sum.requests, sum.failed_requests,
-           sum.changed, sum.unchanged, sum.unknown, sum.errors, sum.missing);
+           t->name, failed ? "failed" : partial ? "partial" : "ok", sum.orders, sum.requests,
+           sum.failed_requests, sum.changed, sum.unchanged, sum.unknown, sum.errors,
+           sum.missing);
     fflush(stdout);
     if (rc != 0)
         fprintf(stderr, "ordertrack-poller: %s: %s\n", t->name, err.message);
@@ -172,7 +175,7 @@ static int run_tracker(const otp_tracker *t, void *ctx)
         fprintf(stderr, "ordertrack-poller: %s: first failure: %s\n", t->name,
                 sum.first_failure.message);
     deliver_alerts(p, t, &sum, failed, rc != 0 ? err.message : NULL);
-    return failed ? -1 : 0;
+    return failed || partial ? -1 : 0;
 }
 
 static void poller_close(struct poller *p)

@@ -24,7 +24,8 @@ typedef struct ot_storage ot_storage;
 #define OTD_CONTENT_TYPE_JSON "application/json; charset=utf-8"
 #define OTD_CONTENT_TYPE_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
 
-/* Storage health probe: 0 when storage answers. Called from worker threads. */
+/* Storage health probe: an otd_storage_state (storage_probe.h), OTD_STORAGE_OK (0) when
+ * reads answer and writes succeed. Called from worker threads. */
 typedef int (*otd_probe_fn)(void *ctx);
 
 /* Shared by every request; read-only once the server runs (the parts it points to are

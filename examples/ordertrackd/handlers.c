@@ -8,6 +8,7 @@
 #include "app.h"
 #include "body.h"
 #include "http_errors.h"
+#include "storage_probe.h"
 #include "webhooks.h"
 
 /* Longest id, name or free-text member accepted in a body. */
@@ -682,12 +683,14 @@ static void order_events(otd_app *app, const otd_request *req, otd_response *res
 
 static void healthz(otd_app *app, const otd_request *req, otd_response *res)
 {
-    int ok = app->storage_probe && app->storage_probe(app->probe_ctx) == 0;
+    int state =
+        app->storage_probe ? app->storage_probe(app->probe_ctx) : OTD_STORAGE_UNAVAILABLE;
+    int ok = state == OTD_STORAGE_OK;
 
     (void)req;
     otd_respond_json(res, ok ? 200 : 503,
                      json_pack("{ssss}", "status", ok ? "ok" : "degraded", "storage",
-                               ok ? "ok" : "unavailable"));
+                               otd_storage_state_name(state)));
 }
 
 static void metrics(otd_app *app, const otd_request *req, otd_response *res)

@@ -22,6 +22,7 @@ typedef enum otd_api_error {
     OTD_ERR_PAYLOAD_TOO_LARGE,    /* 413 */
     OTD_ERR_RATE_LIMITED,         /* 429 */
     OTD_ERR_INTERNAL,             /* 500 */
+    OTD_ERR_INTEGRITY,            /* 500: stored data is corrupt or was tampered with */
     OTD_ERR_NOT_IMPLEMENTED,      /* 501 */
     OTD_ERR_UPSTREAM_FAILED,      /* 502 */
     OTD_ERR_STORAGE_UNAVAILABLE,  /* 503 */

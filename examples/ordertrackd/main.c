@@ -376,6 +376,7 @@ static int host_open(struct host *h, const otd_config *cfg)
     pthread_condattr_t attr;
     char err[512], *sla;
     ot_error e;
+    ot_storage *watched;
     int rc;
 
     memset(&e, 0, sizeof e);
@@ -394,6 +395,12 @@ static int host_open(struct host *h, const otd_config *cfg)
         fprintf(stderr, "ordertrackd: %s\n", err);
         return rc;
     }
+    /* /healthz reports how the last write ended (storage_probe.h) */
+    if (!(watched = otd_storage_watch_new(h->storage))) {
+        fprintf(stderr, "ordertrackd: cannot watch the storage\n");
+        return 1;
+    }
+    h->storage = watched;
     if (cfg->sla) {
         sla = json_dumps(cfg->sla, JSON_COMPACT);
         rc = sla ? ot_sla_policies_from_json(&h->sla, sla, strlen(sla), &e) : OT_ENOMEM;

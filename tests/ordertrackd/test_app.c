@@ -397,17 +397,71 @@ static void test_respond_helpers(void **state)
     assert_null(res.body);
 }
 
+/* An adapter whose writes end with `write_rc` (0, a full disk, a corrupt file, a refusal)
+ * and whose reads go to the memory store: the watch is what is under test. */
+struct failing {
+    ot_storage *mem;
+    int write_rc;
+};
+
+static int failing_create(void *ud, const ot_storage_record *r, const ot_idempotency_record *i,
+                          ot_error *err)
+{
+    struct failing *f = ud;
+    (void)r;
+    (void)i;
+    return f->write_rc ? ot_error_set(err, f->write_rc, "sqlite", "write failed") : 0;
+}
+
+static int failing_load(void *ud, const char *id, ot_order **out, ot_error *err)
+{
+    struct failing *f = ud;
+    return f->mem->load(f->mem->userdata, id, out, err);
+}
+
 static void test_storage_probe(void **state)
 {
-    ot_storage *storage = NULL;
+    static const struct {
+        int write_rc, want;
+    } cases[] = {
+        {0, OTD_STORAGE_OK},
+        {OT_ESTORAGE, OTD_STORAGE_WRITES_FAILING},
+        {OT_EEXISTS, OTD_STORAGE_WRITES_FAILING}, /* a refusal proves nothing either way */
+        {0, OTD_STORAGE_OK},                      /* a write that succeeds clears it */
+        {OT_EINTEGRITY, OTD_STORAGE_CORRUPT},
+        {0, OTD_STORAGE_OK},
+    };
+    struct failing f = {NULL, 0};
+    ot_storage inner = OT_STORAGE_INIT, *w, *storage = NULL;
+    ot_storage_record rec;
     ot_storage broken = OT_STORAGE_INIT;
 
     (void)state;
+    memset(&rec, 0, sizeof rec);
+    assert_int_equal(ot_storage_memory_new(&f.mem, NULL), 0);
+    inner.userdata = &f;
+    inner.create = failing_create;
+    inner.load = failing_load;
+    assert_non_null(w = otd_storage_watch_new(&inner));
+    assert_int_equal(w->version, OT_STORAGE_VERSION);
+    assert_null(w->idem_get); /* optional members stay absent */
+    assert_int_equal(otd_storage_probe(w), OTD_STORAGE_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        f.write_rc = cases[i].write_rc;
+        (void)w->create(w->userdata, &rec, NULL, NULL);
+        assert_int_equal(otd_storage_probe(w), cases[i].want);
+    }
+    assert_string_equal(otd_storage_state_name(OTD_STORAGE_WRITES_FAILING), "writes_failing");
+    assert_string_equal(otd_storage_state_name(OTD_STORAGE_CORRUPT), "corrupt");
+    w->close(w->userdata);
+    ot_storage_close(f.mem);
+
     assert_int_equal(ot_storage_memory_new(&storage, NULL), 0);
-    assert_int_equal(otd_storage_probe(storage), 0);
-    ot_storage_close(storage);
-    assert_int_equal(otd_storage_probe(&broken), -1); /* no load member */
-    assert_int_equal(otd_storage_probe(NULL), -1);
+    assert_non_null(w = otd_storage_watch_new(storage));
+    assert_int_equal(otd_storage_probe(w), OTD_STORAGE_OK);
+    ot_storage_close(w); /* closes the memory store too (ASan: no leak) */
+    assert_int_equal(otd_storage_probe(&broken), OTD_STORAGE_UNAVAILABLE); /* not a watch */
+    assert_int_equal(otd_storage_probe(NULL), OTD_STORAGE_UNAVAILABLE);
 }
 
 /* call() with a body. */

@@ -262,26 +262,38 @@ class ConcurrencyTest(unittest.TestCase):
             self.run_threads(f"sqlite:{d}/orders.db")
 
     def test_close_waits_for_calls_in_flight(self):
-        t = ot.Tracker()
+        # The clock is called inside the library call: blocking it holds a call in flight.
+        entered, release = threading.Event(), threading.Event()
+        armed = []
+
+        def clock():
+            if armed and not entered.is_set():
+                entered.set()
+                release.wait(10)
+            return datetime.datetime(2026, 1, 1, 12, 0, 0)
+
+        t = ot.Tracker(clock=clock)
         new_order(t)
-        stop = threading.Event()
-        seen = []
-
-        def reader():
-            while not stop.is_set():
-                try:
-                    t.get("o-1")
-                except ot.InvalidState:
-                    seen.append("closed")
-                    return
-
-        pool = [threading.Thread(target=reader) for _ in range(4)]
-        for th in pool:
-            th.start()
-        t.close()
-        stop.set()
-        for th in pool:
-            th.join()
+        armed.append(True)
+        results = []
+        writer = threading.Thread(
+            target=lambda: results.append(t.set_status("o-1", "store_notified")))
+        writer.start()
+        self.assertTrue(entered.wait(10), "the write never reached the clock")
+        closer = threading.Thread(target=t.close)
+        closer.start()
+        closer.join(0.3)
+        self.assertTrue(closer.is_alive(), "close() returned while a call was in flight")
+        with self.assertRaises(ot.InvalidState):  # no new call starts once close() began
+            t.get("o-1")
+        release.set()
+        writer.join(10)
+        closer.join(10)
+        self.assertFalse(closer.is_alive())
+        self.assertEqual(len(results), 1)  # the call in flight finished on a live tracker
+        self.assertEqual(results[0]["current_status"], "store_notified")
+        with self.assertRaises(ot.InvalidState):
+            t.get("o-1")
 
 
 class SqliteTest(unittest.TestCase):

@@ -28,8 +28,14 @@ int sq_error(ot_error *err, sqlite3 *db, int rc, const char *what)
         return sq_fail(err, code, "sqlite",
                        "sqlite: %s: the database stayed locked by another writer (%s)", what,
                        db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        /* Not a passing failure a retry mends: the file needs restoring (docs/sqlite.md). */
+        return sq_fail(err, OT_EINTEGRITY, "sqlite",
+                       "sqlite: %s: the database file is corrupt (%s)", what,
+                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     default:
-        code = OT_ESTORAGE;
+        code = OT_ESTORAGE; /* SQLITE_FULL, SQLITE_IOERR, ...: 503 in ordertrackd */
     }
     return sq_fail(err, code, "sqlite", "sqlite: %s: %s", what,
                    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
