@@ -25,6 +25,7 @@ static const struct {
     [OTD_ERR_NOT_IMPLEMENTED] = {"not_implemented", 501},
     [OTD_ERR_UPSTREAM_FAILED] = {"upstream_failed", 502},
     [OTD_ERR_STORAGE_UNAVAILABLE] = {"storage_unavailable", 503},
+    [OTD_ERR_INTEGRITY] = {"integrity_error", 500},
 };
 
 /* Library code -> API error; index is -code. */
@@ -49,7 +50,7 @@ static const signed char from_ot[] = {
     [-OT_ESTATE] = OTD_ERR_INVALID_STATE,
     [-OT_EIO] = OTD_ERR_INTERNAL,
     [-OT_ELIMIT] = OTD_ERR_INVALID_REQUEST,
-    [-OT_EINTEGRITY] = OTD_ERR_INTERNAL,
+    [-OT_EINTEGRITY] = OTD_ERR_INTEGRITY,
     [-OT_EUNAVAILABLE] = OTD_ERR_STORAGE_UNAVAILABLE,
     [-OT_EUNSUPPORTED] = OTD_ERR_NOT_IMPLEMENTED,
 };

@@ -25,6 +25,7 @@ typedef enum otd_api_error {
     OTD_ERR_NOT_IMPLEMENTED,      /* 501 */
     OTD_ERR_UPSTREAM_FAILED,      /* 502 */
     OTD_ERR_STORAGE_UNAVAILABLE,  /* 503 */
+    OTD_ERR_INTEGRITY,            /* 500: a stored record failed its integrity check */
     OTD_ERR_COUNT
 } otd_api_error;
 

@@ -32,6 +32,7 @@ static void test_table(void **state)
         {OTD_ERR_NOT_IMPLEMENTED, "not_implemented", 501},
         {OTD_ERR_INTERNAL, "internal_error", 500},
         {OTD_ERR_UPSTREAM_FAILED, "upstream_failed", 502},
+        {OTD_ERR_INTEGRITY, "integrity_error", 500},
     };
     (void)state;
     assert_int_equal(sizeof api / sizeof api[0], OTD_ERR_COUNT);
@@ -68,7 +69,7 @@ static void test_from_ot(void **state)
         {OT_EHTTP, OTD_ERR_UPSTREAM_FAILED},
         {OT_ENOMEM, OTD_ERR_INTERNAL},
         {OT_EIO, OTD_ERR_INTERNAL},
-        {OT_EINTEGRITY, OTD_ERR_INTERNAL},
+        {OT_EINTEGRITY, OTD_ERR_INTEGRITY},
         {OT_EVERSION, OTD_ERR_INTERNAL},
         {OT_EUNSUPPORTED, OTD_ERR_NOT_IMPLEMENTED},
         {0, OTD_ERR_INTERNAL},

@@ -93,6 +93,8 @@ static struct fx *fx_new(const char *sqlite_path)
 
     assert_non_null(f);
     f->now = T0;
+    /* the simulator dates its scans hours past this fake clock (base_time + i h) */
+    o.clock_skew_ms = OT_TRACKER_CLOCK_SKEW_MAX_MS;
     if (ot_sim_start(&f->sim, OT_TEST_SIM, NULL) != 0)
         fail_msg("cannot start %s", OT_TEST_SIM);
     if (sqlite_path) {
