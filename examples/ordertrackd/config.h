@@ -55,6 +55,8 @@ typedef struct otd_config {
                                     once, default 10 */
     size_t auth_failure_sources; /* limits.auth_failure_sources: addresses remembered, 4096 */
     unsigned location_trail;     /* limits.location_trail: positions kept per order, 20 */
+    int64_t clock_skew_ms;       /* limits.clock_skew_ms: how far past now a time may lie,
+                                    300000 (tracker option clock_skew_ms) */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
