@@ -49,8 +49,8 @@ int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
     /* jansson's shallow copy drops a member it cannot allocate: a short copy is out of
      * memory, not a different entry */
     rc = !copy || !meta || !ot || json_object_size(copy) != json_object_size(entry) ||
-                 json_object_size(meta) != json_object_size(json_object_get(entry, "metadata")) ||
-                 json_object_size(ot) != json_object_size(ot__entry_ot(entry)) ||
+                 json_object_size(meta) != json_object_size(json_object_get(entry, "metadata"))
+                 || json_object_size(ot) != json_object_size(ot__entry_ot(entry)) ||
                  json_object_del(ot, "hash") ||
                  json_object_set(meta, "ot", ot) || json_object_set(copy, "metadata", meta)
              ? ot__error_set(err, OT_ENOMEM, "out of memory hashing a history entry")
@@ -162,9 +162,7 @@ int ot__order_check_head(const ot_order *order, ot_error *err)
 
     if (n == 0)
         return ot__error_field(err, OT_EINTEGRITY, "status_history",
-                               "order %.64s has no history: the record was edited",
-                               ot__jstr(order->doc, "order_id") ? ot__jstr(order->doc, "order_id")
-                                                                : "?");
+                               "the record has no history: it was edited");
     entry = json_array_get(history, n - 1);
     ot = ot__entry_ot(entry);
     hash = ot__jstr(ot, "hash");
