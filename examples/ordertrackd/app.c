@@ -63,6 +63,12 @@ void otd_respond_ot_error(otd_response *res, int rc, const ot_error *e)
     unsigned status = 500;
     char *body = otd_error_body_from_ot(rc, e, &status);
 
+    /* a record that fails its integrity check was edited behind the library: someone must
+     * look, not just the client (docs/reliability.md) */
+    if (rc == OT_EINTEGRITY)
+        fprintf(stderr, "ordertrackd: ALERT integrity_error: %s%s%s\n",
+                e && e->field[0] ? e->field : "", e && e->field[0] ? ": " : "",
+                e && e->message[0] ? e->message : ot_strerror(rc));
     set_body(res, status, body, OTD_CONTENT_TYPE_JSON);
 }
 

@@ -123,62 +123,11 @@ int otd_body_member_object(json_t *doc, const char *name, int required, json_t *
     return 0;
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* n decimal digits at s into *v. */
-static int digits(const char *s, int n, unsigned *v)
-{
-    *v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        *v = *v * 10 + (unsigned)(s[i] - '0');
-    }
-    return 0;
-}
-
 int otd_parse_time(const char *s, int64_t *ms)
 {
-    unsigned y, mo, d, h, mi, sec, frac = 0, oh = 0, om = 0;
-    int64_t offset = 0;
-    const char *p = s + 19;
-
-    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-        s[7] != '-' || digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
-        digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-        digits(s + 17, 2, &sec))
-        return -1;
-    if (*p == '.') {
-        int n = 0;
-        for (p++; *p >= '0' && *p <= '9'; p++, n++)
-            if (n < 3)
-                frac = frac * 10 + (unsigned)(*p - '0');
-        if (n == 0)
-            return -1;
-        for (; n < 3; n++)
-            frac *= 10;
-    }
-    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-        offset = 0;
-    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && !digits(p + 1, 2, &oh) &&
-               p[3] == ':' && !digits(p + 4, 2, &om) && oh < 24 && om < 60) {
-        offset = (*p == '-' ? -1 : 1) * (int64_t)(oh * 60 + om) * 60000;
-    } else {
-        return -1;
-    }
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return -1;
-    *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 +
-          frac - offset;
-    return *ms >= 0 ? 0 : -1;
+    /* the library's parser: RFC 3339, a real calendar date (2026-02-31 is refused, not
+     * rolled over into March), years 1970..9999 */
+    return ot_time_parse(ms, s, NULL) == 0 ? 0 : -1;
 }
 
 int otd_body_time(json_t *doc, const char *name, int required, int64_t *out,

@@ -44,7 +44,7 @@ static const char *const limit_fields[] = {"max_body_bytes", "requests_per_secon
                                            "no_driver_escalation_attempts", "location_trail",
                                            "max_connections", "max_connections_per_address",
                                            "connection_timeout_s", "request_timeout_s",
-                                           "max_event_streams_per_key", NULL};
+                                           "max_event_streams_per_key", "clock_skew_ms", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -147,6 +147,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->connection_timeout_s = 15;
     cfg->request_timeout_s = 30;
     cfg->max_event_streams_per_key = 16;
+    cfg->clock_skew_ms = OT_TRACKER_CLOCK_SKEW_DEFAULT_MS;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -446,18 +447,22 @@ static int get_number(const struct ctx *c, json_t *limits, const char *name, dou
     return 0;
 }
 
-/* The location events' interval and the limit of failed authentications per address. */
+/* The location events' interval, the limit of failed authentications per address and the
+ * clock skew allowed to times. */
 static int load_live_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double location = cfg->location_event_ms, sources = (double)cfg->auth_failure_sources;
+    double skew = (double)cfg->clock_skew_ms;
 
     if (get_number(c, limits, "location_event_ms", 10, 3600000, 1, &location) != 0 ||
         get_number(c, limits, "auth_failures_per_minute", 0.001, 1e6, 0,
                    &cfg->auth_failures_per_minute) != 0 ||
         get_number(c, limits, "auth_failure_burst", 1, 1e6, 0, &cfg->auth_failure_burst) !=
             0 ||
-        get_number(c, limits, "auth_failure_sources", 8, 1048576, 1, &sources) != 0)
+        get_number(c, limits, "auth_failure_sources", 8, 1048576, 1, &sources) != 0 ||
+        get_number(c, limits, "clock_skew_ms", 0, OT_TRACKER_CLOCK_SKEW_MAX_MS, 1, &skew) != 0)
         return -1;
+    cfg->clock_skew_ms = (int64_t)skew;
     cfg->location_event_ms = (unsigned)location;
     cfg->auth_failure_sources = (size_t)sources;
     return 0;

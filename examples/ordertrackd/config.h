@@ -64,6 +64,8 @@ typedef struct otd_config {
                                     within it of the headers, 30 */
     unsigned max_event_streams_per_key; /* limits.max_event_streams_per_key: open SSE streams
                                            of one API key, default 16 */
+    int64_t clock_skew_ms;       /* limits.clock_skew_ms: how far past now a time may lie,
+                                    300000 (tracker option clock_skew_ms) */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;

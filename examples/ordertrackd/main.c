@@ -434,6 +434,7 @@ static int host_open(struct host *h, const otd_config *cfg)
     opt.metrics = h->metrics;
     opt.escalation = &cfg->escalation;
     opt.location_trail = cfg->location_trail;
+    opt.clock_skew_ms = cfg->clock_skew_ms;
     if (ot_tracker_new(&h->tracker, &opt, &e) != 0) {
         fprintf(stderr, "ordertrackd: %s\n", e.message);
         return 1;

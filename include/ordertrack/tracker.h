@@ -55,17 +55,21 @@ struct ot_metrics;
 struct ot_pii;
 struct ot_escalation_policy;
 
-#define OT_TRACKER_OPTIONS_VERSION 4
+#define OT_TRACKER_OPTIONS_VERSION 5
 
 /** Default of ot_tracker_options.location_trail: positions kept in `location_trail`. */
 #define OT_TRACKER_LOCATION_TRAIL_DEFAULT 20
 /** Largest ot_tracker_options.location_trail. */
 #define OT_TRACKER_LOCATION_TRAIL_MAX 1000
+/** Default of ot_tracker_options.clock_skew_ms: 5 minutes. */
+#define OT_TRACKER_CLOCK_SKEW_DEFAULT_MS 300000
+/** Largest ot_tracker_options.clock_skew_ms: 1 day. */
+#define OT_TRACKER_CLOCK_SKEW_MAX_MS 86400000
 
 /** Tracker options, filled by the caller. Version 1: every member up to idempotency_ttl_ms;
  * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds
- * `escalation` and `location_trail` (a tracker made from an older struct keeps their
- * defaults). */
+ * `escalation` and `location_trail`; version 5 adds `clock_skew_ms` (a tracker made from an
+ * older struct keeps their defaults). */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -100,11 +104,19 @@ typedef struct ot_tracker_options {
                                                  `location_trail`, oldest first, the newest
                                                  being driver_location (0: none kept;
                                                  0..OT_TRACKER_LOCATION_TRAIL_MAX) */
+    int64_t clock_skew_ms;                  /**< (since 5) how far past the tracker's clock
+                                                 a time may lie (0..OT_TRACKER_CLOCK_SKEW_MAX_MS,
+                                                 default 5 min): a courier's later time is
+                                                 clamped to now (the event keeps
+                                                 `time_clamped_from`), a caller's (time_ms of
+                                                 location, pickup, delivered) is OT_EINVAL,
+                                                 and stored times past it are not trusted
+                                                 when judging staleness (docs/events.md) */
 } ot_tracker_options;
 
 #define OT_TRACKER_OPTIONS_INIT \
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
-      NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT }
+      NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT, OT_TRACKER_CLOCK_SKEW_DEFAULT_MS }
 
 #define OT_REQUEST_VERSION 2
 

@@ -196,10 +196,15 @@ static void test_parse_time(void **state)
     assert_true(ms == INT64_C(1795416001123));
     assert_int_equal(otd_parse_time("2026-11-23T06:40:01.1234Z", &ms), 0);
     assert_true(ms == INT64_C(1795416001123));
+    assert_int_equal(otd_parse_time("2024-02-29T00:00:00Z", &ms), 0);
+    assert_true(ms == INT64_C(1709164800000));
     static const char *const bad[] = {
         "", "2026-11-23", "2026-11-23T06:40:01", "2026-13-01T00:00:00Z",
         "2026-11-23T06:40:01.Z", "2026-11-23T06:40:01+0530", "1969-12-31T23:59:59Z",
-        "2026-11-23T06:40:01Zx"};
+        "2026-11-23T06:40:01Zx",
+        /* real calendar dates only: no rolling over into the next month */
+        "2026-02-31T10:00:00Z", "2026-04-31T10:00:00Z", "2025-02-29T10:00:00Z",
+        "2026-02-29T00:00:00+05:30", "2026-11-00T00:00:00Z"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(otd_parse_time(bad[i], &ms), -1);
 }

@@ -66,7 +66,7 @@ static void test_courier_scope(void **state)
         "{\"api_keys\": [{\"key\": \"c1\", \"role\": \"courier\", \"providers\": "
         "[\"uber\", \"doordash\"]}, {\"key\": \"c2\", \"role\": \"courier\", "
         "\"providers\": [\"uber\"], \"driver_id\": \"drv-7\"}, {\"key\": \"c3\", "
-        "\"role\": \"courier\"}], \"limits\": {\"location_trail\": 0}}";
+        "\"role\": \"courier\"}], \"limits\": {\"location_trail\": 0, \"clock_skew_ms\": 60000}}";
     otd_config cfg;
     char err[256] = "";
     (void)state;
@@ -79,6 +79,7 @@ static void test_courier_scope(void **state)
     assert_string_equal(cfg.keys[1].driver_id, "drv-7");
     assert_int_equal(cfg.keys[2].providers, 0);
     assert_int_equal(cfg.location_trail, 0);
+    assert_true(cfg.clock_skew_ms == 60000);
     otd_config_free(&cfg);
 }
 
@@ -414,6 +415,9 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
      "{\"location_trail\": 1001}}",
      "bad.json: limits.location_trail: 1001 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+     "{\"clock_skew_ms\": 86400001}}",
+     "bad.json: limits.clock_skew_ms: 8.64e+07 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
      "bad.json: line 1"},
     {"{\"api_keys\": ", "bad.json: line 1, column"},

@@ -185,6 +185,8 @@ static struct fx *fx_new(size_t orders)
     size_t i;
 
     memset(&fx, 0, sizeof fx);
+    /* the simulator dates its scans hours past this fake clock (base_time + i h) */
+    o.clock_skew_ms = OT_TRACKER_CLOCK_SKEW_MAX_MS;
     port_reset();
     clock_now = T0;
     fx.clock = (ot_clock)OT_CLOCK_INIT;

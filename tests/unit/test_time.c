@@ -29,6 +29,9 @@ static void test_parse_and_format(void **state)
 static void test_bad_input(void **state)
 {
     static const char *const bad[] = {"", "yesterday", "2026-02-30T00:00:00Z",
+                                      "2026-02-31T00:00:00Z", "2025-02-29T00:00:00Z",
+                                      "2026-04-31T00:00:00Z", "2026-00-10T00:00:00Z",
+                                      "2026-01-00T00:00:00Z",
                                       "2026-11-23 06:40:01", "2026-11-23T25:00:00Z",
                                       "1969-12-31T23:59:59Z", "2026-11-23T06:40:01.123"};
     char buf[OT_TIME_SIZE];

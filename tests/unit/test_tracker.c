@@ -19,6 +19,7 @@ struct fixture {
     int inject;         /* conflicting writes to inject before the next commits */
     ot_storage wrapper; /* storage that injects concurrent writers */
     ot_tracker *rival;  /* the concurrent writer */
+    int64_t skew;       /* clock_skew_ms of tracker(); 0: the largest */
 };
 
 static int64_t fake_now(void *userdata)
@@ -86,6 +87,9 @@ static ot_tracker *tracker(struct fixture *f, unsigned max_retries)
     ot_error err;
     clock.now_ms = fake_now;
     clock.userdata = f;
+    /* these cases date events minutes to hours past the fake clock; the clock skew has
+     * cases of its own (test_future_times) */
+    o.clock_skew_ms = f->skew ? f->skew : OT_TRACKER_CLOCK_SKEW_MAX_MS;
     sink.notify = on_notice;
     sink.userdata = f;
     o.storage = &f->wrapper;
@@ -1182,6 +1186,185 @@ static void test_every_write_bad_input(void **state)
     }
 }
 
+#define Y2100 INT64_C(4102444800000) /* 2100-01-01T00:00:00Z */
+#define Y2999 INT64_C(32472144000000) /* 2999-01-01T00:00:00Z */
+
+static int64_t location_time(ot_tracker *t, const char *id)
+{
+    ot_location_view v = OT_LOCATION_VIEW_INIT;
+    ot_order *o = get(t, id);
+    int64_t ms = ot_order_driver_location(&v, o, NULL) == 0 ? v.timestamp_ms : -1;
+    ot_order_free(o);
+    return ms;
+}
+
+/* Times past the fake clock + the default skew (5 min): a caller's is refused, a courier's
+ * becomes now (the event keeps what was said), and a stored one (written before the clamp,
+ * or under another clock) does not keep real updates out. */
+static void test_future_times(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t;
+    ot_request r;
+    ot_update u = OT_UPDATE_INIT;
+    ot_order *o;
+    ot_error err;
+    int64_t now;
+
+    f->skew = OT_TRACKER_CLOCK_SKEW_DEFAULT_MS;
+    t = tracker(f, 8);
+    init_order(t, "ord-f", OT_PROVIDER_INTERNAL, NULL);
+    step(t, "ord-f", OT_STATUS_STORE_NOTIFIED);
+    step(t, "ord-f", OT_STATUS_STORE_ACKNOWLEDGED);
+    step(t, "ord-f", OT_STATUS_PICKING_IN_PROGRESS);
+    step(t, "ord-f", OT_STATUS_READY_FOR_PICKUP);
+    r = req("ord-f");
+    r.driver_id = "drv-1";
+    r.driver_name = "Ravi";
+    r.driver_phone = "+911234567890";
+    r.vehicle_type = "bike";
+    must(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), &err, "assign");
+
+    /* a caller's time: refused past now + skew, nothing stored; within it, kept */
+    r = at("ord-f", 12.90, Y2100);
+    assert_ot_error(ot_tracker_update_location(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "time_ms");
+    assert_int_equal(location_time(t, "ord-f"), -1);
+    r = at("ord-f", 12.90, f->now + 60000);
+    must(ot_tracker_update_location(NULL, t, &r, &err), &err, "location within the skew");
+    r = req("ord-f");
+    r.time_ms = Y2999;
+    assert_ot_error(ot_tracker_pickup(NULL, t, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "time_ms");
+
+    /* a partner's position dated 2100: now, so the next real one still applies */
+    f->now += 120000;   /* past the position above */
+    u.provider = OT_PROVIDER_INTERNAL;
+    u.order_id = "ord-f";
+    u.flags = OT_UPDATE_HAS_POSITION | OT_UPDATE_LOCATION_ONLY;
+    u.latitude = 12.95;
+    u.longitude = 77.6;
+    u.event_time_ms = Y2100;
+    must(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "position dated 2100");
+    now = location_time(t, "ord-f");
+    assert_true(now > T0 && now <= f->now);
+    r = at("ord-f", 12.96, f->now + 1000);
+    must(ot_tracker_update_location(NULL, t, &r, &err), &err, "real location after it");
+    assert_true(location_time(t, "ord-f") == r.time_ms);
+
+    /* a partner's status dated 2999: applied at now, the event says what was claimed */
+    u.event_id = "evt-2999";
+    u.flags = 0;
+    u.status = OT_STATUS_DRIVER_PICKUP_COMPLETE;
+    u.event_time_ms = Y2999;
+    must(ot_tracker_apply_update(&o, t, &u, NULL, &err), &err, "status dated 2999");
+    assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_PICKUP_COMPLETE);
+    assert_true(json_has(o, "\"time_clamped_from\":\"2999-01-01T00:00:00.000Z\""));
+    assert_false(json_has(o, "\"time\":\"2999-"));
+    ot_order_free(o);
+
+    /* an order frozen before the clamp: a position stored under a clock in 2100, read back
+     * under the real one, is not trusted; the next real report replaces it */
+    f->now = Y2100;
+    r = at("ord-f", 12.97, Y2100);
+    must(ot_tracker_update_location(NULL, t, &r, &err), &err, "location in 2100's clock");
+    assert_true(location_time(t, "ord-f") == Y2100);
+    f->now = T0 + 3600000;
+    r = at("ord-f", 12.98, f->now + 1000);
+    must(ot_tracker_update_location(NULL, t, &r, &err), &err, "real location, recovered");
+    assert_true(location_time(t, "ord-f") == r.time_ms);
+    u.event_id = "evt-real";
+    u.status = 0;
+    u.flags = OT_UPDATE_HAS_POSITION | OT_UPDATE_LOCATION_ONLY;
+    u.event_time_ms = f->now + 5000;
+    must(ot_tracker_apply_update(NULL, t, &u, NULL, &err), &err, "partner position");
+    assert_true(location_time(t, "ord-f") == u.event_time_ms);
+
+    /* the option's range */
+    {
+        ot_tracker_options o2 = OT_TRACKER_OPTIONS_INIT;
+        ot_tracker *t2 = NULL;
+        assert_true(o2.clock_skew_ms == OT_TRACKER_CLOCK_SKEW_DEFAULT_MS);
+        o2.storage = f->storage;
+        o2.clock_skew_ms = -1;
+        assert_ot_error(ot_tracker_new(&t2, &o2, &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "clock_skew_ms");
+        o2.clock_skew_ms = OT_TRACKER_CLOCK_SKEW_MAX_MS + 1;
+        assert_ot_error(ot_tracker_new(&t2, &o2, &err), OT_EINVAL, err);
+        o2.clock_skew_ms = 0;
+        must(ot_tracker_new(&t2, &o2, &err), &err, "skew 0");
+        ot_tracker_free(t2);
+    }
+}
+
+/* Replace `from` by `to` in the stored record of `id`, behind the tracker (as someone with
+ * access to the storage would). */
+static void tamper(struct fixture *f, const char *id, const char *from, const char *to)
+{
+    ot_order *o = NULL, *edited = NULL;
+    ot_storage_record rec;
+    char *json = NULL, *at_from, buf[8192];
+    ot_error err;
+
+    must(f->storage->load(f->storage->userdata, id, &o, &err), &err, "load");
+    assert_int_equal(ot_order_to_json(&json, NULL, o, NULL), 0);
+    at_from = strstr(json, from);
+    assert_non_null(at_from);
+    assert_true(strlen(json) + strlen(to) < sizeof buf);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at_from - json), json, to,
+             at_from + strlen(from));
+    ot_free(json);
+    must(ot_order_from_json(&edited, buf, strlen(buf), &err), &err, "decode the edit");
+    must(ot_storage_record_init(&rec, edited, ot_order_history_count(edited), &err), &err,
+         "record");
+    must(f->storage->commit(f->storage->userdata, ot_order_version(o), &rec, NULL, &err), &err,
+         "commit the edit");
+    ot_storage_record_release(&rec);
+    ot_order_free(edited);
+    ot_order_free(o);
+}
+
+/* A record edited behind the library is neither served nor extended: its chain head (the
+ * last entry's hash, link and status) is checked at every load. */
+static void test_tampered_record(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker *t = tracker(f, 8);
+    ot_request r;
+    ot_order *o = NULL;
+    ot_error err;
+    char *before, *after;
+
+    init_order(t, "ord-t", OT_PROVIDER_INTERNAL, NULL);
+    step(t, "ord-t", OT_STATUS_STORE_NOTIFIED);
+    step(t, "ord-t", OT_STATUS_STORE_ACKNOWLEDGED);
+    /* current_status moved ahead without an event */
+    tamper(f, "ord-t", "\"current_status\":\"store_acknowledged\"",
+           "\"current_status\":\"picking_in_progress\"");
+    assert_ot_error(ot_tracker_get(&o, t, "ord-t", &err), OT_EINTEGRITY, err);
+    assert_null(o);
+    assert_string_equal(err.field, "current_status");
+    before = stored(f, "ord-t");
+    r = req("ord-t");
+    r.status = OT_STATUS_PICKING_IN_PROGRESS;
+    assert_ot_error(ot_tracker_set_status(&o, t, &r, &err), OT_EINTEGRITY, err);
+    assert_null(o);
+    after = stored(f, "ord-t");
+    assert_string_equal(before, after);   /* nothing written: the chain is not extended */
+    ot_free(before);
+    ot_free(after);
+
+    /* the last entry edited (its author) */
+    init_order(t, "ord-u", OT_PROVIDER_INTERNAL, NULL);
+    tamper(f, "ord-u", "\"updated_by\":\"tester\"", "\"updated_by\":\"mallory\"");
+    assert_ot_error(ot_tracker_get(&o, t, "ord-u", &err), OT_EINTEGRITY, err);
+    assert_non_null(strstr(err.message, "hash"));
+    /* an untouched order still reads */
+    init_order(t, "ord-v", OT_PROVIDER_INTERNAL, NULL);
+    o = get(t, "ord-v");
+    ot_order_free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1198,6 +1381,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_courier_driver_without_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_future_times, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tampered_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_write_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,7 +120,8 @@ static int parse_imf_fixdate(const char *s, int64_t *ms)
     s++;
     if (parse_digits(&s, 2, &sec) != 0)
         return -1;
-    if (day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+    if (year < 1970 || day < 1 || day > ot__days_in_month(year, month) || hour > 23 ||
+        min > 59 || sec > 60)
         return -1;
     *ms = ((ot__days_from_civil(year, month, day) * 24 + hour) * 60 + min) * 60000LL
           + sec * 1000LL;

@@ -46,7 +46,12 @@ int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err)
     copy = json_copy((json_t *)entry);
     meta = json_copy(meta);
     ot = json_copy(ot);
-    rc = !copy || !meta || !ot || json_object_del(ot, "hash") ||
+    /* jansson's shallow copy drops a member it cannot allocate: a short copy is out of
+     * memory, not a different entry */
+    rc = !copy || !meta || !ot || json_object_size(copy) != json_object_size(entry) ||
+                 json_object_size(meta) != json_object_size(json_object_get(entry, "metadata"))
+                 || json_object_size(ot) != json_object_size(ot__entry_ot(entry)) ||
+                 json_object_del(ot, "hash") ||
                  json_object_set(meta, "ot", ot) || json_object_set(copy, "metadata", meta)
              ? ot__error_set(err, OT_ENOMEM, "out of memory hashing a history entry")
              : hash_unsealed(hex, copy, err);
@@ -144,6 +149,46 @@ size_t ot__order_count_events(const ot_order *order, int event, const char *even
             count++;
     }
     return count;
+}
+
+int ot__order_check_head(const ot_order *order, ot_error *err)
+{
+    const json_t *history = json_object_get(order->doc, "status_history");
+    size_t n = json_array_size(history);
+    const json_t *entry, *ot, *before;
+    const char *hash, *link, *status, *current, *want = zero_hash;
+    char hex[65];
+    int rc;
+
+    if (n == 0)
+        return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                               "the record has no history: it was edited");
+    entry = json_array_get(history, n - 1);
+    ot = ot__entry_ot(entry);
+    hash = ot__jstr(ot, "hash");
+    link = ot__jstr(ot, "prev_hash");
+    if (n > 1) {
+        before = ot__entry_ot(json_array_get(history, n - 2));
+        want = ot__jstr(before, "hash") ? ot__jstr(before, "hash") : "";
+    }
+    if (!hash || !link || !json_is_integer(json_object_get(ot, "seq")) ||
+        (size_t)json_integer_value(json_object_get(ot, "seq")) != n - 1 || strcmp(link, want))
+        return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                               "the record's history does not end in a chained entry "
+                               "(status_history[%zu]): the record was edited", n - 1);
+    if ((rc = ot__entry_hash(hex, entry, err)))
+        return rc;
+    if (strcmp(hex, hash) != 0)
+        return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                               "status_history[%zu] was modified: its hash does not match",
+                               n - 1);
+    status = ot__jstr(entry, "status");
+    current = ot__jstr(order->doc, "current_status");
+    if (!status || !current || strcmp(status, current) != 0)
+        return ot__error_field(err, OT_EINTEGRITY, "current_status",
+                               "current_status is not the last history entry's status: the "
+                               "record was edited");
+    return 0;
 }
 
 int ot_order_verify_history(const ot_order *order, ot_error *err)

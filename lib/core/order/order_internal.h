@@ -89,6 +89,11 @@ const json_t *ot__entry_ot(const json_t *entry);
 
 /* Hex SHA-256 of an entry's canonical encoding (without its own hash). */
 int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err);
+/* The constant-cost check of a loaded record (one SHA-256 whatever the history's length):
+ * its last history entry has seq count-1, links to the entry before it, hashes to its own
+ * `hash`, and its status is `current_status`. 0, or OT_EINTEGRITY naming the field (a
+ * record edited behind the library's back); ot_order_verify_history checks every entry. */
+int ot__order_check_head(const ot_order *order, ot_error *err);
 
 /* Apply one history entry to the projection (projection.c). */
 int ot__order_apply(ot_order *order, const json_t *entry, ot_error *err);

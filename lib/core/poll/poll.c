@@ -32,6 +32,7 @@ struct page {
     size_t count, cap;
     int quiet_only;             /* collect only orders with no courier event after... */
     int64_t stale_before;       /* ...this time (the fallback tracker) */
+    int64_t latest;             /* stored courier times past this are not trusted */
 };
 
 struct run {
@@ -72,8 +73,10 @@ int ot_poll_summary_init(ot_poll_summary *summary, unsigned version, ot_error *e
     return 0;
 }
 
-/* The newest courier event time in the order's history (0 when none). */
-static int64_t last_courier_time(const ot_order *o)
+/* The newest courier event time in the order's history no later than `latest` (now + the
+ * tracker's clock skew; 0 when none): a time past it, stored before the tracker clamped
+ * them, must not make every real scan look old. */
+static int64_t last_courier_time(const ot_order *o, int64_t latest)
 {
     const json_t *history = json_object_get(o->doc, "status_history");
     const char *name = ot__event_name(OT__EV_COURIER_UPDATE);
@@ -83,7 +86,7 @@ static int64_t last_courier_time(const ot_order *o)
         const json_t *ot = ot__entry_ot(json_array_get(history, i));
         const char *ev = ot__jstr(ot, "event");
         if (ev && name && strcmp(ev, name) == 0 &&
-            (t = ot__jtime(json_object_get(ot, "data"), "time")) > last)
+            (t = ot__jtime(json_object_get(ot, "data"), "time")) > last && t <= latest)
             last = t;
     }
     return last;
@@ -123,7 +126,7 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
         ot_order_free(order);
         return 0;
     }
-    last = last_courier_time(order);
+    last = last_courier_time(order, p->latest);
     if (p->quiet_only) {               /* the fallback tracker: orders gone quiet only */
         int64_t since = last;
         if (!since && ot_order_time(&since, order, OT_TIME_CREATED, NULL) != 0)
@@ -843,6 +846,7 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
      * fetched while the current one is on the wire. */
     feed.fill = batch * workers;
     feed.remaining = cfg->max_orders ? cfg->max_orders : SIZE_MAX;
+    feed.pending.latest = ot__tracker_latest(tracker, ot__tracker_now(tracker));
     if (cfg->version >= 3 && cfg->stale_after_ms > 0) {
         feed.pending.quiet_only = 1;
         feed.pending.stale_before = ot__tracker_now(tracker) - cfg->stale_after_ms;

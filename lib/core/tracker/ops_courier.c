@@ -68,8 +68,10 @@ static int check_update_strings(const ot_update *u, ot_error *err)
     return 0;
 }
 
-/* Data every courier event carries (what the partner said, for the audit trail). */
-static json_t *base_data(const ot_update *u)
+/* Data every courier event carries (what the partner said, for the audit trail);
+ * `clamped_from`: the partner's time when it lay past now + skew (then the event's time is
+ * now), else 0. */
+static json_t *base_data(const ot_update *u, int64_t clamped_from)
 {
     json_t *data = json_object();
     if (!data || set_opt_str(data, "event_id", u->event_id) ||
@@ -80,7 +82,8 @@ static json_t *base_data(const ot_update *u)
         (u->raw_status && *u->raw_status &&
          ot__jset_str(data, "courier_status_raw", u->raw_status)) ||
         (u->eta_ms > 0 && ot__jset_time(data, "estimated_delivery_time", u->eta_ms)) ||
-        set_opt_str(data, "delivery_tracking_url", u->tracking_url)) {
+        set_opt_str(data, "delivery_tracking_url", u->tracking_url) ||
+        (clamped_from && ot__jset_time(data, "time_clamped_from", clamped_from))) {
         json_decref(data);
         return NULL;
     }
@@ -97,7 +100,8 @@ static int build_unmapped(struct ot__write *w, ot_order *o, const ot_update *u, 
     return ot__append(w, o, OT__EV_ISSUE_RAISED, ot_order_status(o), data, err);
 }
 
-static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u, ot_error *err)
+static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u,
+                        int64_t clamped_from, ot_error *err)
 {
     int cur = ot_order_status(o), to = cur, rc;
     ot_status implied = OT_STATUS_UNKNOWN;
@@ -120,7 +124,7 @@ static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u, ot
     if (ot_shipment_to_status(&implied, u->shipment_status, NULL) == 0 && implied &&
         ot_status_transition_check(cur, implied, OT_SOURCE_COURIER, NULL) == 0)
         to = implied;
-    data = base_data(u);
+    data = base_data(u, clamped_from);
     if (!data || ot__jset_str(data, "shipment_status", name)) {
         json_decref(data);
         return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
@@ -134,11 +138,12 @@ static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u, ot
  * fields), is still a courier_update event, leaving the status as it is, while a driver is
  * active; else a position only updates driver_location. */
 static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u,
-                            ot_error *err)
+                            int64_t clamped_from, ot_error *err)
 {
     int has_pos = (u->flags & OT_UPDATE_HAS_POSITION) != 0, rc = OT_ESTALE, oom, to;
     ot_location_view old = OT_LOCATION_VIEW_INIT;
     int64_t when = u->event_time_ms > 0 ? u->event_time_ms : w->now;
+    int64_t latest = ot__tracker_latest(w->tracker, w->now);
     ot_error check;
     json_t *data, *driver;
 
@@ -170,7 +175,7 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
         return 0;
     }
     to = rc == OT_ESTALE ? ot_order_status(o) : u->status;
-    data = base_data(u);
+    data = base_data(u, clamped_from);
     if (!data || (driver && json_object_set_new(data, "driver_details", driver))) {
         json_decref(data);
         return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
@@ -182,7 +187,10 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
             return ot__error_field(err, OT_EINVAL, "latitude",
                                    "position %g,%g is out of range", u->latitude, u->longitude);
         }
-        if (ot_order_driver_location(&old, o, NULL) != 0 || old.timestamp_ms < when) {
+        /* a stored position dated past now + skew (written before the clamp) is no
+         * reason to keep newer ones out */
+        if (ot_order_driver_location(&old, o, NULL) != 0 || old.timestamp_ms < when ||
+            old.timestamp_ms > latest) {
             json_t *loc = json_pack("{s:f, s:f, s:o, s:n}", "latitude", u->latitude,
                                     "longitude", u->longitude, "timestamp",
                                     ot__jtime_new(when), "accuracy");
@@ -220,6 +228,8 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_update *u = w->update;
     int *refusal = w->ctx;
+    ot_update clamped;
+    int64_t clamped_from = 0;
     int rc;
     if ((rc = check_update_strings(u, err)))
         return rc;
@@ -231,6 +241,14 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
         return ot__error_field(err, OT_EAUTH, "tracking_id",
                                "tracking id %.64s is not order %.64s's delivery id",
                                u->tracking_id, ot_order_order_id(o));
+    /* a partner's time past now + skew (a wrong clock, a forged 2999 scan) would make every
+     * real update after it look older: it becomes now, the event keeps what was said */
+    if (u->event_time_ms > ot__tracker_latest(w->tracker, w->now)) {
+        clamped = *u;
+        clamped.event_time_ms = w->now;
+        clamped_from = u->event_time_ms;
+        u = &clamped;
+    }
     if (u->event_id && *u->event_id &&
         (ot__order_count_events(o, OT__EV_COURIER_UPDATE, u->event_id) ||
          ot__order_count_events(o, OT__EV_ISSUE_RAISED, u->event_id))) {
@@ -244,9 +262,9 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
             w->result = OT_ESTALE;   /* a scan without status news: nothing to record */
             return 0;
         }
-        return build_parcel(w, o, u, err);
+        return build_parcel(w, o, u, clamped_from, err);
     }
-    return build_hyperlocal(w, o, u, err);
+    return build_hyperlocal(w, o, u, clamped_from, err);
 }
 
 /* The order a tracking id names: the first of the update's own partner, else the first

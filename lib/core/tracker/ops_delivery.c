@@ -90,6 +90,18 @@ int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms, ot_tracker
     return rc;
 }
 
+int ot__check_request_time(const struct ot__write *w, int64_t time_ms, ot_error *err)
+{
+    if (time_ms < 0)
+        return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
+    if (time_ms > ot__tracker_latest(w->tracker, w->now))
+        return ot__error_field(err, OT_EINVAL, "time_ms",
+                               "time_ms is %lld ms past the tracker's clock (the skew allowed "
+                               "is %lld ms)", (long long)(time_ms - w->now),
+                               (long long)w->tracker->options.clock_skew_ms);
+    return 0;
+}
+
 int ot__driver_active(int status)
 {
     return status == OT_STATUS_DRIVER_ASSIGNED || status == OT_STATUS_DRIVER_PICKUP_COMPLETE ||
@@ -101,6 +113,7 @@ int ot__set_location(struct ot__write *w, ot_order *o, double lat, double lon,
 {
     ot_location_view old = OT_LOCATION_VIEW_INIT;
     json_t *loc;
+    int rc;
 
     if (!(lat >= -90.0 && lat <= 90.0))
         return ot__error_field(err, OT_EINVAL, "latitude", "latitude %g is outside -90..90",
@@ -111,14 +124,17 @@ int ot__set_location(struct ot__write *w, ot_order *o, double lat, double lon,
     if (has_accuracy && !(accuracy >= 0.0 && accuracy <= 1e7))
         return ot__error_field(err, OT_EINVAL, "accuracy", "accuracy %g is outside 0..1e7",
                                accuracy);
-    if (time_ms < 0)
-        return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
+    if ((rc = ot__check_request_time(w, time_ms, err)))
+        return rc;
     if (!ot__driver_active(ot_order_status(o)))
         return ot__error_field(err, OT_ESTATE, "status",
                                "a location needs an assigned driver and an undelivered order");
     if (!time_ms)
         time_ms = w->now;
-    if (ot_order_driver_location(&old, o, NULL) == 0 && old.timestamp_ms >= time_ms) {
+    /* a stored position dated past now + skew (written before the clamp) does not keep
+     * real ones out: the order recovers with the next report */
+    if (ot_order_driver_location(&old, o, NULL) == 0 && old.timestamp_ms >= time_ms &&
+        old.timestamp_ms <= ot__tracker_latest(w->tracker, w->now)) {
         w->result = OT_ESTALE;   /* older than (or as old as) the stored position */
         return 0;
     }
@@ -182,8 +198,8 @@ static int timed_step(struct ot__write *w, ot_order *o, int event, int to, ot_er
 {
     json_t *data = NULL;
     int rc;
-    if (w->req->time_ms < 0)
-        return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms must be 0 or a time");
+    if ((rc = ot__check_request_time(w, w->req->time_ms, err)))
+        return rc;
     if ((rc = ot__step_implied(w, o, to, err)))
         return rc;
     if (w->req->time_ms > 0) {

@@ -257,7 +257,9 @@ int ot__tracker_storage_load(const ot_tracker *t, const char *order_id, ot_order
     int rc = t->storage.load(t->storage.userdata, order_id, out, err);
     if (rc)
         return rc;
-    if ((rc = ot__open_order(t, *out, err))) {
+    /* opened first (the hashes cover the plaintext), then the chain's head: a record edited
+     * behind the library's back is neither served nor extended */
+    if ((rc = ot__open_order(t, *out, err)) || (rc = ot__order_check_head(*out, err))) {
         ot_order_free(*out);
         *out = NULL;
     }

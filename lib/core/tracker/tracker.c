@@ -15,7 +15,8 @@
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
 {
-    return version >= 4   ? sizeof(ot_tracker_options)
+    return version >= 5   ? sizeof(ot_tracker_options)
+           : version == 4 ? offsetof(ot_tracker_options, clock_skew_ms)
            : version == 3 ? offsetof(ot_tracker_options, escalation)
            : version == 2 ? offsetof(ot_tracker_options, pii)
                           : offsetof(ot_tracker_options, sla);
@@ -121,6 +122,11 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "location_trail",
                                "location_trail %u is over %d", o->location_trail,
                                OT_TRACKER_LOCATION_TRAIL_MAX);
+    if (o->version >= 5 &&
+        (o->clock_skew_ms < 0 || o->clock_skew_ms > OT_TRACKER_CLOCK_SKEW_MAX_MS))
+        return ot__error_field(err, OT_EINVAL, "clock_skew_ms",
+                               "clock_skew_ms %lld is outside 0..%d", (long long)o->clock_skew_ms,
+                               OT_TRACKER_CLOCK_SKEW_MAX_MS);
     t = ot__calloc(1, sizeof *t);
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
@@ -142,6 +148,8 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     /* t->options.pii (version 3) is borrowed, like sla and metrics */
     if (o->version < 4)
         t->options.location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
+    if (o->version < 5)
+        t->options.clock_skew_ms = OT_TRACKER_CLOCK_SKEW_DEFAULT_MS;
     ot__json_init();
     *out = t;
     return 0;
@@ -159,6 +167,11 @@ int64_t ot__tracker_now(const ot_tracker *t)
         return t->clock.now_ms(t->clock.userdata);
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ot__tracker_latest(const ot_tracker *t, int64_t now)
+{
+    return now + t->options.clock_skew_ms;
 }
 
 int ot__check_string(const char *value, const char *field, int required, size_t max_len,

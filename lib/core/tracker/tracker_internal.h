@@ -55,6 +55,10 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
 
 /* Now, from the tracker's clock. */
 int64_t ot__tracker_now(const ot_tracker *t);
+/* The latest time the tracker believes at `now`: now + options.clock_skew_ms. A later time
+ * (a partner's clock, a caller's typo) is clamped or refused, and a stored one is not trusted
+ * when judging staleness. */
+int64_t ot__tracker_latest(const ot_tracker *t, int64_t now);
 
 /* Load `order_id` (checked) from the tracker's storage; OT_ENOTFOUND names order_id. */
 int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err);
@@ -154,6 +158,9 @@ int ot__idem_record(ot_idempotency_record *idem, char **response, const struct o
 int ot__refuse_ready_if_pending(const ot_order *order, ot_error *err);
 /* 1 while a driver holds the order (driver_assigned, driver_pickup_complete, in_transit). */
 int ot__driver_active(int status);
+/* 0 if a caller's time_ms is 0 (now) or a time no later than now + clock_skew_ms, else
+ * OT_EINVAL naming time_ms. */
+int ot__check_request_time(const struct ot__write *w, int64_t time_ms, ot_error *err);
 /* The API step of operation w->op to `to`, as ot__check_step, except where the library's
  * rule (implied_steps in tracker.c, docs/events.md "Implied steps") lets the operation take
  * the order through one state the routes have no call for: that state is appended first, as
