@@ -55,6 +55,10 @@ typedef struct otd_config {
                                     once, default 10 */
     size_t auth_failure_sources; /* limits.auth_failure_sources: addresses remembered, 4096 */
     unsigned location_trail;     /* limits.location_trail: positions kept per order, 20 */
+    unsigned max_issues;         /* limits.max_issues: issues per order, 100 */
+    unsigned max_substitutions;  /* limits.max_substitutions: substitutions per order, 100 */
+    size_t max_metadata_bytes;   /* limits.max_metadata_bytes: a request's metadata, 16384 */
+    size_t max_record_bytes;     /* limits.max_record_bytes: an order's record, 1048576 */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;

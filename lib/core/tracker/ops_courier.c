@@ -266,7 +266,7 @@ static int apply_update(ot_order **out, int *replayed, ot_tracker *tracker,
 {
     ot_request req = OT_REQUEST_INIT;
     struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker,
-                          0, 0, 0, 0, NULL, 0};
+                          0, 0, 0, 0, NULL, 0, 0};
     struct first_id f = {"", 0};
     const char *provider;
     int rc;

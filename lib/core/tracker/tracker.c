@@ -15,7 +15,8 @@
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
 {
-    return version >= 4   ? sizeof(ot_tracker_options)
+    return version >= 5   ? sizeof(ot_tracker_options)
+           : version == 4 ? offsetof(ot_tracker_options, max_issues)
            : version == 3 ? offsetof(ot_tracker_options, escalation)
            : version == 2 ? offsetof(ot_tracker_options, pii)
                           : offsetof(ot_tracker_options, sla);
@@ -73,6 +74,45 @@ int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *e
     return 0;
 }
 
+/* The per-order limits of a version 5 struct: each within its documented range. */
+static int check_limits(const ot_tracker_options *o, ot_error *err)
+{
+    const struct {
+        const char *field;
+        size_t value, min, max;
+    } limits[] = {
+        {"max_issues", o->max_issues, 1, OT_TRACKER_MAX_COUNT_LIMIT},
+        {"max_substitutions", o->max_substitutions, 1, OT_TRACKER_MAX_COUNT_LIMIT},
+        {"max_metadata_bytes", o->max_metadata_bytes, 2, OT_TRACKER_MAX_BYTES_LIMIT},
+        {"max_record_bytes", o->max_record_bytes, 4096, OT_TRACKER_MAX_BYTES_LIMIT},
+    };
+    size_t i;
+    for (i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (limits[i].value < limits[i].min || limits[i].value > limits[i].max)
+            return ot__error_field(err, OT_EINVAL, limits[i].field, "%s %zu is not in %zu..%zu",
+                                   limits[i].field, limits[i].value, limits[i].min,
+                                   limits[i].max);
+    return 0;
+}
+
+int ot_order_id_check(const char *order_id, ot_error *err)
+{
+    size_t n;
+    if (!order_id || !*order_id)
+        return ot__error_field(err, OT_EINVAL, "order_id", "order_id is required");
+    n = strspn(order_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
+    if (order_id[n])
+        return ot__error_field(err, OT_EINVAL, "order_id",
+                               "order_id holds byte 0x%02x at %zu: allowed are A-Z a-z 0-9 . _ : -",
+                               (unsigned char)order_id[n], n);
+    if (n > OT_ORDER_ID_MAX)
+        return ot__error_field(err, OT_EINVAL, "order_id", "order_id is %zu bytes long (at most %d)",
+                               n, OT_ORDER_ID_MAX);
+    if (strcmp(order_id, ".") == 0 || strcmp(order_id, "..") == 0)
+        return ot__error_field(err, OT_EINVAL, "order_id", "order_id may not be \"%s\"", order_id);
+    return 0;
+}
+
 int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
 {
     const ot_storage *s;
@@ -121,6 +161,8 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "location_trail",
                                "location_trail %u is over %d", o->location_trail,
                                OT_TRACKER_LOCATION_TRAIL_MAX);
+    if (o->version >= 5 && (rc = check_limits(o, err)))
+        return rc;
     t = ot__calloc(1, sizeof *t);
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
@@ -142,6 +184,12 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     /* t->options.pii (version 3) is borrowed, like sla and metrics */
     if (o->version < 4)
         t->options.location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
+    if (o->version < 5) {
+        t->options.max_issues = OT_TRACKER_MAX_ISSUES_DEFAULT;
+        t->options.max_substitutions = OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT;
+        t->options.max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
+        t->options.max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
+    }
     ot__json_init();
     *out = t;
     return 0;
@@ -528,6 +576,18 @@ static void remember(struct ot__write *w, const ot_order *o, const char *hash)
     ot__free(json);
 }
 
+/* The record a write leaves stays within max_record_bytes (its compact JSON, before sealing),
+ * so one write's cost stays bounded however the order is used. */
+static int check_record_size(const ot_tracker *t, const ot_order *o, ot_error *err)
+{
+    size_t n = json_dumpb(o->doc, NULL, 0, JSON_COMPACT);
+    if (n > t->options.max_record_bytes)
+        return ot__error_field(err, OT_ELIMIT, "record",
+                               "order %.64s would be %zu bytes (at most %zu): refused",
+                               ot_order_order_id(o), n, t->options.max_record_bytes);
+    return 0;
+}
+
 int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
 {
     ot_tracker *t = w->tracker;
@@ -541,6 +601,10 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if ((rc = ot__check_request(w->req, err)))
         return rc;
+    if (w->req->metadata_json && strlen(w->req->metadata_json) > t->options.max_metadata_bytes)
+        return ot__error_field(err, OT_ELIMIT, "metadata",
+                               "metadata is %zu bytes (at most %zu per request)",
+                               strlen(w->req->metadata_json), t->options.max_metadata_bytes);
     w->now = ot__tracker_now(t);
     if (w->req->idempotency_key) {
         if (!t->storage.idem_get)
@@ -583,6 +647,8 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         if (!rc && w->result == 0 && ot_order_history_count(o) == before.history &&
             !w->projection_only)
             rc = ot__error_set(err, OT_ESTATE, "the operation changed nothing");
+        if (!rc && w->result == 0 && !w->bookkeeping)
+            rc = check_record_size(t, o, err);
         if (!rc && w->result == OT_ESTALE) {
             remember(w, o, hash);
             if (out)
