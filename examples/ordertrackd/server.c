@@ -200,7 +200,8 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct exchange *x, cons
 
     memset(&res, 0, sizeof res);
     x->close = close;
-    otd_respond_error(&res, OTD_ERR_INVALID_REQUEST, message, json_pack("{ss}", "field", field));
+    otd_respond_error(&res, OTD_ERR_INVALID_REQUEST, message,
+                      json_pack("{ss}", "field", field));
     return queue(c, x, &res);
 }
 

@@ -123,7 +123,9 @@ typedef struct ot_tracker_options {
     size_t max_metadata_bytes;              /**< (since 5) longest metadata_json of a request
                                                  (2..OT_TRACKER_MAX_BYTES_LIMIT) */
     size_t max_record_bytes;                /**< (since 5) largest record a write may leave,
-                                                 as compact JSON before sealing (4096..
+                                                 as compact JSON before sealing, strings
+                                                 counted without escapes and each real as
+                                                 24 bytes (4096..
                                                  OT_TRACKER_MAX_BYTES_LIMIT); the library's
                                                  own bookkeeping (SLA and escalation sweeps)
                                                  is not refused */

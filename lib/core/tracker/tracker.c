@@ -103,13 +103,14 @@ int ot_order_id_check(const char *order_id, ot_error *err)
     n = strspn(order_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
     if (order_id[n])
         return ot__error_field(err, OT_EINVAL, "order_id",
-                               "order_id holds byte 0x%02x at %zu: allowed are A-Z a-z 0-9 . _ : -",
-                               (unsigned char)order_id[n], n);
+                               "order_id holds byte 0x%02x at %zu: allowed are A-Z a-z 0-9 . _ "
+                               ": -", (unsigned char)order_id[n], n);
     if (n > OT_ORDER_ID_MAX)
-        return ot__error_field(err, OT_EINVAL, "order_id", "order_id is %zu bytes long (at most %d)",
-                               n, OT_ORDER_ID_MAX);
+        return ot__error_field(err, OT_EINVAL, "order_id",
+                               "order_id is %zu bytes long (at most %d)", n, OT_ORDER_ID_MAX);
     if (strcmp(order_id, ".") == 0 || strcmp(order_id, "..") == 0)
-        return ot__error_field(err, OT_EINVAL, "order_id", "order_id may not be \"%s\"", order_id);
+        return ot__error_field(err, OT_EINVAL, "order_id", "order_id may not be \"%s\"",
+                               order_id);
     return 0;
 }
 
