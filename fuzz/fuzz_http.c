@@ -32,9 +32,9 @@ struct lookup_ctx {
 
 static const char cfg_json[] =
     "{\"storage\": \"memory:\", \"api_keys\": ["
-    " {\"key\": \"admin-secret\", \"role\": \"admin\"},"
-    " {\"key\": \"store-secret\", \"role\": \"store\", \"stores\": [\"store-1\", \"store-2\"]},"
-    " {\"key\": \"courier-secret\", \"role\": \"courier\"}],"
+    " {\"key\": \"admin-secret-012\", \"role\": \"admin\"},"
+    " {\"key\": \"store-secret-012\", \"role\": \"store\", \"stores\": [\"store-1\", \"store-2\"]},"
+    " {\"key\": \"courier-secret-0\", \"role\": \"courier\"}],"
     " \"limits\": {\"requests_per_second\": 1000, \"burst\": 1000000}}";
 
 static otd_config cfg;

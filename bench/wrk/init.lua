@@ -3,7 +3,7 @@
 -- requests orders ord-0000001..ord-R exist.
 local n = 0
 wrk.method = "POST"
-wrk.headers["Authorization"] = "Bearer bench-admin-key"
+wrk.headers["Authorization"] = "Bearer bench-admin-key-01"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"store_id":"store-1","customer_id":"cust-1","delivery_provider":"internal"}'
 function request()

@@ -4,7 +4,7 @@
 local n, count = 0, 1
 function init(args) count = tonumber(args[1]) or 1 end
 wrk.method = "PUT"
-wrk.headers["Authorization"] = "Bearer bench-admin-key"
+wrk.headers["Authorization"] = "Bearer bench-admin-key-01"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"status":"store_notified","updated_by":"bench"}'
 function request()

@@ -216,6 +216,19 @@ static int read_headers(otd_request *req, otd_response *res)
     return 0;
 }
 
+/* An order id in the path follows the library's rule (ot_order_id_check): 400 naming
+ * order_id for "..", a control character, a decoded '/' and the like. */
+static int check_order_id(const otd_request *req, otd_response *res)
+{
+    ot_error e;
+
+    if (!req->match.order_id[0] || ot_order_id_check(req->match.order_id, &e) == 0)
+        return 0;
+    otd_respond_error(res, OTD_ERR_INVALID_REQUEST, e.message,
+                      json_pack("{ss}", "field", "order_id"));
+    return -1;
+}
+
 void otd_app_handle(otd_app *app, otd_request *req, otd_response *res)
 {
     char message[200];
@@ -237,7 +250,7 @@ void otd_app_handle(otd_app *app, otd_request *req, otd_response *res)
     }
     if (req->match.route->auth == OTD_ROUTE_AUTH_KEY && admit(app, req, res) != 0)
         return;
-    if (read_headers(req, res) != 0)
+    if (read_headers(req, res) != 0 || check_order_id(req, res) != 0)
         return;
     handler = otd_route_handler(req->match.route->id);
     if (!handler || (!app->tracker && req->match.route->id != OTD_ROUTE_HEALTHZ &&

@@ -20,6 +20,8 @@
 #define DEFAULT_PORT 8080u
 #define DEFAULT_STORAGE "sqlite:./ordertrack.db"
 #define MAX_KEY_LENGTH 255
+/* A key shorter than this is guessable: refused (issue 17). */
+#define MIN_KEY_LENGTH 16
 #define MAX_STORE_ID_LENGTH 255
 
 static const struct {
@@ -44,7 +46,9 @@ static const char *const limit_fields[] = {"max_body_bytes", "requests_per_secon
                                            "no_driver_escalation_attempts", "location_trail",
                                            "max_connections", "max_connections_per_address",
                                            "connection_timeout_s", "request_timeout_s",
-                                           "max_event_streams_per_key", "clock_skew_ms", NULL};
+                                           "max_event_streams_per_key", "clock_skew_ms",
+                                           "max_issues", "max_substitutions",
+                                           "max_metadata_bytes", "max_record_bytes", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -148,6 +152,10 @@ int otd_config_defaults(otd_config *cfg)
     cfg->request_timeout_s = 30;
     cfg->max_event_streams_per_key = 16;
     cfg->clock_skew_ms = OT_TRACKER_CLOCK_SKEW_DEFAULT_MS;
+    cfg->max_issues = OT_TRACKER_MAX_ISSUES_DEFAULT;
+    cfg->max_substitutions = OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT;
+    cfg->max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
+    cfg->max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -325,9 +333,10 @@ static int load_key(const struct ctx *c, otd_config *cfg, json_t *entry, size_t 
 
     v = json_object_get(entry, "key");
     snprintf(where, sizeof where, "%s.key", path);
-    if (!json_is_string(v) || !is_token(json_string_value(v), MAX_KEY_LENGTH))
-        return bad(c, where, "must be a string of 1-%d printable characters without spaces",
-                   MAX_KEY_LENGTH);
+    if (!json_is_string(v) || !is_token(json_string_value(v), MAX_KEY_LENGTH) ||
+        strlen(json_string_value(v)) < MIN_KEY_LENGTH)
+        return bad(c, where, "must be a string of %d-%d printable characters without spaces",
+                   MIN_KEY_LENGTH, MAX_KEY_LENGTH);
     for (size_t i = 0; i < index; i++)
         if (secret_equal(cfg->keys[i].key, json_string_value(v)))
             return bad(c, where, "duplicate key: same as api_keys[%zu].key", i);
@@ -494,6 +503,27 @@ static int load_connection_limits(const struct ctx *c, otd_config *cfg, json_t *
     return 0;
 }
 
+/* The library's per-order limits (tracker options version 5), in the library's ranges. */
+static int load_order_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
+{
+    double issues = cfg->max_issues, subs = cfg->max_substitutions;
+    double meta = (double)cfg->max_metadata_bytes, record = (double)cfg->max_record_bytes;
+
+    if (get_number(c, limits, "max_issues", 1, OT_TRACKER_MAX_COUNT_LIMIT, 1, &issues) != 0 ||
+        get_number(c, limits, "max_substitutions", 1, OT_TRACKER_MAX_COUNT_LIMIT, 1, &subs) !=
+            0 ||
+        get_number(c, limits, "max_metadata_bytes", 2, OT_TRACKER_MAX_BYTES_LIMIT, 1, &meta) !=
+            0 ||
+        get_number(c, limits, "max_record_bytes", 4096, OT_TRACKER_MAX_BYTES_LIMIT, 1,
+                   &record) != 0)
+        return -1;
+    cfg->max_issues = (unsigned)issues;
+    cfg->max_substitutions = (unsigned)subs;
+    cfg->max_metadata_bytes = (size_t)meta;
+    cfg->max_record_bytes = (size_t)record;
+    return 0;
+}
+
 static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
     double body = (double)cfg->max_body_bytes, threads = cfg->threads;
@@ -532,7 +562,7 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
     cfg->event_heartbeat_ms = (unsigned)heartbeat;
     cfg->escalation.store_ack_escalation_ms = (int64_t)escalation;
     cfg->escalation.no_driver_escalation_attempts = (unsigned)attempts;
-    if (load_connection_limits(c, cfg, limits) != 0)
+    if (load_connection_limits(c, cfg, limits) != 0 || load_order_limits(c, cfg, limits) != 0)
         return -1;
     return load_live_limits(c, cfg, limits);
 }

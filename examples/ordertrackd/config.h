@@ -66,6 +66,10 @@ typedef struct otd_config {
                                            of one API key, default 16 */
     int64_t clock_skew_ms;       /* limits.clock_skew_ms: how far past now a time may lie,
                                     300000 (tracker option clock_skew_ms) */
+    unsigned max_issues;         /* limits.max_issues: issues per order, 100 */
+    unsigned max_substitutions;  /* limits.max_substitutions: substitutions per order, 100 */
+    size_t max_metadata_bytes;   /* limits.max_metadata_bytes: a request's metadata, 16384 */
+    size_t max_record_bytes;     /* limits.max_record_bytes: an order's record, 1048576 */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;

@@ -1,5 +1,7 @@
 /* Route handlers: each decodes its body into an ot_request and makes one tracker call
  * (tracker.h); the answer is the order document with its ETag, or the error of the call. */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -665,8 +667,11 @@ static void order_events(otd_app *app, const otd_request *req, otd_response *res
     ot_order_free(order);
     res->stream_from = 0;
     if (last && *last) {
-        unsigned long id = strtoul(last, &end, 10);
-        if (*end || last[0] < '0' || last[0] > '9') {
+        unsigned long id;
+        errno = 0;
+        id = strtoul(last, &end, 10);
+        /* an overflow (ULONG_MAX + 1 would wrap to 0 and replay everything) is refused */
+        if (*end || last[0] < '0' || last[0] > '9' || errno == ERANGE || id == ULONG_MAX) {
             otd_respond_error(res, OTD_ERR_INVALID_REQUEST,
                               "Last-Event-ID must be a history index",
                               json_pack("{ss}", "field", "Last-Event-ID"));

@@ -2,6 +2,7 @@
 #include "http_errors.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <ordertrack/ordertrack.h>
 
@@ -20,6 +21,7 @@ static const struct {
     [OTD_ERR_IDEMPOTENCY_CONFLICT] = {"idempotency_conflict", 409},
     [OTD_ERR_VERSION_CONFLICT] = {"version_conflict", 412},
     [OTD_ERR_PAYLOAD_TOO_LARGE] = {"payload_too_large", 413},
+    [OTD_ERR_ORDER_LIMIT] = {"order_limit", 422},
     [OTD_ERR_RATE_LIMITED] = {"rate_limited", 429},
     [OTD_ERR_INTERNAL] = {"internal_error", 500},
     [OTD_ERR_INTEGRITY] = {"integrity_error", 500},
@@ -93,9 +95,25 @@ char *otd_error_body(int err, const char *message, json_t *details)
     return text;
 }
 
+/* The fields of the library's per-order limits (tracker.h): OT_ELIMIT naming one of them is
+ * order_limit, any other OT_ELIMIT stays invalid_request. */
+static const char *const order_limit_fields[] = {"issues", "substitutions", "metadata",
+                                                 "record"};
+
+static int is_order_limit(int rc, const ot_error *e)
+{
+    size_t i;
+    if (rc != OT_ELIMIT || !e)
+        return 0;
+    for (i = 0; i < sizeof order_limit_fields / sizeof order_limit_fields[0]; i++)
+        if (strcmp(e->field, order_limit_fields[i]) == 0)
+            return 1;
+    return 0;
+}
+
 char *otd_error_body_from_ot(int rc, const ot_error *e, unsigned *status)
 {
-    int err = otd_api_error_from_ot(rc);
+    int err = is_order_limit(rc, e) ? OTD_ERR_ORDER_LIMIT : otd_api_error_from_ot(rc);
     json_t *details = json_object();
     const char *message = e && e->message[0] ? e->message : ot_strerror(rc);
 

@@ -435,6 +435,10 @@ static int host_open(struct host *h, const otd_config *cfg)
     opt.escalation = &cfg->escalation;
     opt.location_trail = cfg->location_trail;
     opt.clock_skew_ms = cfg->clock_skew_ms;
+    opt.max_issues = cfg->max_issues;
+    opt.max_substitutions = cfg->max_substitutions;
+    opt.max_metadata_bytes = cfg->max_metadata_bytes;
+    opt.max_record_bytes = cfg->max_record_bytes;
     if (ot_tracker_new(&h->tracker, &opt, &e) != 0) {
         fprintf(stderr, "ordertrackd: %s\n", e.message);
         return 1;

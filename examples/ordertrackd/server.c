@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,9 @@ struct exchange {
     const otd_route *route;
     const char *key_id;      /* the key's id from the config (never the key) */
     int closing;             /* the server is stopping: close after the answer */
+    int begun;               /* begin() ran (made by uri_seen before the headers) */
+    int raw_nul;             /* the raw request target holds %00 */
+    int close;               /* answer with Connection: close (a refused framing) */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -91,7 +95,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
     }
     if (res->allow[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
-    if (x->closing)
+    if (x->closing || x->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     rc = MHD_queue_response(c, res->status, r);
     MHD_destroy_response(r);
@@ -148,23 +152,94 @@ static const otd_route *route_of(const char *method, const char *url)
     return otd_route_match(method, url, &m) == 200 ? m.route : NULL;
 }
 
-/* First call: set up the exchange; refuse a declared Content-Length over the limit at once. */
+/* MHD_OPTION_URI_LOG_CALLBACK: the raw request target, before MHD decodes it (a decoded
+ * %00 would end the path or a query value early: /orders/m-1%00x would name m-1). The
+ * exchange made here is the request's context; begin() fills it. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    struct exchange *x = calloc(1, sizeof *x);
+
+    (void)cls;
+    (void)c;
+    if (x && uri && strstr(uri, "%00"))
+        x->raw_nul = 1;
+    return x;
+}
+
+/* What a request's headers say, for the framing checks of begin(). */
+struct header_scan {
+    const char *length;      /* the first Content-Length */
+    int lengths_differ;      /* another Content-Length with another value */
+    int transfer_encoding;   /* any Transfer-Encoding */
+    const char *nul;         /* a header whose name or value holds a NUL byte */
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    struct header_scan *h = cls;
+
+    (void)kind;
+    if (!h->nul && ((key && memchr(key, '\0', key_size)) ||
+                    (value && memchr(value, '\0', value_size))))
+        h->nul = key ? key : "";
+    if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (h->length && (!value || strcmp(h->length, value) != 0))
+            h->lengths_differ = 1;
+        else if (!h->length)
+            h->length = value ? value : "";
+    }
+    if (key && strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        h->transfer_encoding = 1;
+    return MHD_YES;
+}
+
+/* 400 `invalid_request` naming `field`; `close` also closes the connection after it. */
+static enum MHD_Result refuse(struct MHD_Connection *c, struct exchange *x, const char *field,
+                              const char *message, int close)
+{
+    otd_response res;
+
+    memset(&res, 0, sizeof res);
+    x->close = close;
+    otd_respond_error(&res, OTD_ERR_INVALID_REQUEST, message,
+                      json_pack("{ss}", "field", field));
+    return queue(c, x, &res);
+}
+
+/* First call: set up the exchange; refuse a request target holding %00, a header holding a
+ * NUL byte, an ambiguous body framing (two different Content-Lengths, or Content-Length with
+ * Transfer-Encoding: 400 and close, as RFC 9112 6.3 asks) and a declared Content-Length over
+ * the limit, each at once. */
 static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char *url,
                              const char *method, void **con_cls)
 {
     size_t limit = s->app->cfg->max_body_bytes;
-    struct exchange *x = calloc(1, sizeof *x);
+    struct exchange *x = *con_cls ? *con_cls : calloc(1, sizeof *x);
+    struct header_scan h = {NULL, 0, 0, NULL};
     const char *length;
     char *end;
 
     if (!x)
         return MHD_NO;
+    x->begun = 1;
     clock_gettime(CLOCK_MONOTONIC, &x->start);
     snprintf(x->method, sizeof x->method, "%s", method);
     snprintf(x->path, sizeof x->path, "%s", url);
     x->route = route_of(method, url);
     *con_cls = x;
     atomic_fetch_add(&s->in_flight, 1);
+    if (x->raw_nul)
+        return refuse(c, x, "path", "the request target holds %00 (a NUL byte)", 0);
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+    if (h.nul)
+        return refuse(c, x, h.nul, "a header holds a NUL byte", 1);
+    if (h.lengths_differ)
+        return refuse(c, x, MHD_HTTP_HEADER_CONTENT_LENGTH,
+                      "two different Content-Length headers", 1);
+    if (h.length && h.transfer_encoding)
+        return refuse(c, x, MHD_HTTP_HEADER_TRANSFER_ENCODING,
+                      "both Content-Length and Transfer-Encoding", 1);
     length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length) {
         errno = 0;
@@ -195,7 +270,7 @@ static enum MHD_Result take_chunk(otd_server *s, struct exchange *x, const char 
         x->body = NULL;
         x->len = x->cap = 0;
     }
-    if (x->too_large) {
+    if (x->too_large || x->close) {
         x->discarded += n;
         return x->discarded > DISCARD_CAP_FACTOR * limit + 1024 * 1024 ? MHD_NO : MHD_YES;
     }
@@ -248,7 +323,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     otd_addr peer;
 
     (void)version;
-    if (!x)
+    if (!x || !x->begun)
         return begin(s, c, url, method, con_cls);
     if (*upload_data_size)
         return take_chunk(s, x, upload_data, upload_data_size);
@@ -314,15 +389,16 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     if (!x)
         return;
-    seconds = seconds_since(&x->start);
+    seconds = x->begun ? seconds_since(&x->start) : 0;
     if (x->queued) {
         otd_metrics_observe(s->app->metrics, x->route, x->status, seconds);
         access_log(x, seconds);
     }
     free(x->body);
+    if (x->begun)
+        atomic_fetch_sub(&s->in_flight, 1);
     free(x);
     *con_cls = NULL;
-    atomic_fetch_sub(&s->in_flight, 1);
 }
 
 #if defined(__GNUC__)
@@ -377,7 +453,8 @@ otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
         (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        cfg->max_connections_per_address, MHD_OPTION_END);
+        cfg->max_connections_per_address, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+        MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s%s%s:%u", cfg->ipv6 ? "[" : "", cfg->host,
                  cfg->ipv6 ? "]" : "", cfg->port);

@@ -66,9 +66,26 @@ struct ot_escalation_policy;
 /** Largest ot_tracker_options.clock_skew_ms: 1 day. */
 #define OT_TRACKER_CLOCK_SKEW_MAX_MS 86400000
 
+/* Per-order limits (version 5 options; docs/reliability.md, "Bounded orders"): defaults and
+ * the largest values the options accept. A write past one is refused with OT_ELIMIT naming
+ * `issues`, `substitutions`, `metadata` or `record`, and changes nothing. */
+/** Default of ot_tracker_options.max_issues: issues raise_issue may add to an order. */
+#define OT_TRACKER_MAX_ISSUES_DEFAULT 100
+/** Default of ot_tracker_options.max_substitutions: substitutions per order. */
+#define OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT 100
+/** Default of ot_tracker_options.max_metadata_bytes: a request's metadata JSON text. */
+#define OT_TRACKER_MAX_METADATA_BYTES_DEFAULT 16384
+/** Default of ot_tracker_options.max_record_bytes: the order's record as compact JSON. */
+#define OT_TRACKER_MAX_RECORD_BYTES_DEFAULT 1048576
+/** Largest max_issues and max_substitutions. */
+#define OT_TRACKER_MAX_COUNT_LIMIT 10000
+/** Largest max_metadata_bytes and max_record_bytes (64 MiB). */
+#define OT_TRACKER_MAX_BYTES_LIMIT 67108864
+
 /** Tracker options, filled by the caller. Version 1: every member up to idempotency_ttl_ms;
  * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds
- * `escalation` and `location_trail`; version 5 adds `clock_skew_ms` (a tracker made from an
+ * `escalation` and `location_trail`; version 5 adds `clock_skew_ms` and the per-order limits
+ * `max_issues`, `max_substitutions`, `max_metadata_bytes` and `max_record_bytes` (a tracker made from an
  * older struct keeps their defaults). */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
@@ -112,11 +129,27 @@ typedef struct ot_tracker_options {
                                                  location, pickup, delivered) is OT_EINVAL,
                                                  and stored times past it are not trusted
                                                  when judging staleness (docs/events.md) */
+    unsigned max_issues;                    /**< (since 5) issues raise_issue may add to an
+                                                 order (1..OT_TRACKER_MAX_COUNT_LIMIT);
+                                                 escalation steps are not counted against it */
+    unsigned max_substitutions;             /**< (since 5) substitutions per order
+                                                 (1..OT_TRACKER_MAX_COUNT_LIMIT) */
+    size_t max_metadata_bytes;              /**< (since 5) longest metadata_json of a request
+                                                 (2..OT_TRACKER_MAX_BYTES_LIMIT) */
+    size_t max_record_bytes;                /**< (since 5) largest record a write may leave,
+                                                 as compact JSON before sealing, strings
+                                                 counted without escapes and each real as
+                                                 24 bytes (4096..
+                                                 OT_TRACKER_MAX_BYTES_LIMIT); the library's
+                                                 own bookkeeping (SLA and escalation sweeps)
+                                                 is not refused */
 } ot_tracker_options;
 
 #define OT_TRACKER_OPTIONS_INIT \
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
-      NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT, OT_TRACKER_CLOCK_SKEW_DEFAULT_MS }
+      NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT, OT_TRACKER_CLOCK_SKEW_DEFAULT_MS, \
+      OT_TRACKER_MAX_ISSUES_DEFAULT, OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT, \
+      OT_TRACKER_MAX_METADATA_BYTES_DEFAULT, OT_TRACKER_MAX_RECORD_BYTES_DEFAULT }
 
 #define OT_REQUEST_VERSION 2
 
@@ -131,7 +164,9 @@ typedef struct ot_request {
     unsigned version;               /**< OT_REQUEST_VERSION */
     const char *idempotency_key;    /**< every write: 1..255 printable ASCII, or NULL */
     int64_t expected_version;       /**< every write except init: If-Match, 0 for any */
-    const char *order_id;           /**< every operation: the external order id */
+    const char *order_id;           /**< every operation: the external order id; init
+                                         takes 1..128 of [A-Za-z0-9._:-], not "." or ".."
+                                         (ot_order_id_check), else OT_EINVAL */
     const char *store_id;           /**< init: the store; store operations: must be the
                                          order's store, else OT_ENOTFOUND */
     const char *updated_by;         /**< every write: the author (NULL: "system") */
@@ -221,6 +256,18 @@ typedef struct ot_sla_sweep_result {
 #define OT_SLA_SWEEP_RESULT_INIT { OT_SLA_SWEEP_RESULT_VERSION, 0, 0, 0, 0, 0, 0, "" }
 
 OT_BEGIN_DECLS
+
+/** Longest order id. */
+#define OT_ORDER_ID_MAX 128
+
+/**
+ * Check an order id as ot_tracker_init_order does: 1..OT_ORDER_ID_MAX characters, each of
+ * A-Z a-z 0-9 `.` `_` `:` `-`, and neither "." nor "..". Hosts use it to refuse an id in a
+ * path before it reaches anything else. Thread-safe, no allocation (since 1.3).
+ * @param order_id the id (NULL is refused)
+ * @return 0, or OT_EINVAL naming `order_id` with the reason in `err`.
+ */
+OT_EXTERN int ot_order_id_check(const char *order_id, ot_error *err);
 
 /** Fill `options` with the defaults of `version` (for bindings without the macro). */
 OT_EXTERN int ot_tracker_options_init(ot_tracker_options *options, unsigned version,

@@ -221,7 +221,7 @@ class Daemon:
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
             return f.read()
 
-    def call(self, method, path, body=None, key="admin-key", headers=None, raw=None):
+    def call(self, method, path, body=None, key="admin-key-012345", headers=None, raw=None):
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         h = {"Content-Type": "application/json"}
         if key:

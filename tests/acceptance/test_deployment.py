@@ -100,8 +100,8 @@ class Deployment(unittest.TestCase):
                             "to": ["ops@example.com"]}}
         self.daemon = deploy.Daemon(self.dir, {
             "storage": self.storage,
-            "api_keys": [{"key": "admin-key", "role": "admin"},
-                         {"key": "uber-fleet-key", "role": "courier", "providers": ["uber"]}],
+            "api_keys": [{"key": "admin-key-012345", "role": "admin"},
+                         {"key": "uber-fleet-key-0", "role": "courier", "providers": ["uber"]}],
             "webhooks": {"shiprocket": {"api_key": "sr-push"},
                          "velocity": {"api_key": "vel-push"},
                          "delhivery": {"authorization": "Token dl-push"}},
@@ -261,7 +261,7 @@ class Deployment(unittest.TestCase):
         positions = [(12.9716123, 77.5946456), (12.9716456, 77.5946789),
                      (12.9717123, 77.5947456)]
 
-        def call(method, path, body=None, key="admin-key"):
+        def call(method, path, body=None, key="admin-key-012345"):
             status, answer = self.daemon.call(method, path, body, key=key)
             self.assertIn(status, (200, 201), "%s %s: %s" % (method, path, answer))
             return answer
@@ -271,20 +271,20 @@ class Deployment(unittest.TestCase):
             "delivery_provider": "uber"})
         for step in ("acknowledge", "start-picking", "ready"):
             call("POST", "/tracking/store/store-1/" + step, {"order_id": "h-1"})
-        call("POST", "/tracking/delivery/h-1/assign", {"driver": driver}, key="uber-fleet-key")
+        call("POST", "/tracking/delivery/h-1/assign", {"driver": driver}, key="uber-fleet-key-0")
         # explicit times a second apart: two reports in one millisecond would be one stale
         start = time.time() - 60
         when = [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i)) for i in range(2)]
         for (lat, lon), at in zip(positions, when):
             call("PUT", "/tracking/delivery/h-1/location",
                  {"latitude": lat, "longitude": lon, "accuracy": 6, "timestamp": at},
-                 key="uber-fleet-key")
-        call("POST", "/tracking/delivery/h-1/pickup", key="uber-fleet-key")
+                 key="uber-fleet-key-0")
+        call("POST", "/tracking/delivery/h-1/pickup", key="uber-fleet-key-0")
         lat, lon = positions[2]
         after_pickup = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1))
         call("PUT", "/tracking/delivery/h-1/location",
              {"latitude": lat, "longitude": lon, "timestamp": after_pickup},
-             key="uber-fleet-key")
+             key="uber-fleet-key-0")
         self.assertEqual(self.order("h-1")["current_status"], "in_transit")
 
         live = call("GET", "/tracking/orders/h-1/live-location")
@@ -294,7 +294,7 @@ class Deployment(unittest.TestCase):
                          positions)
         self.assertEqual(live["driver_details"]["name"], driver["name"])
         self.assertEqual(live["driver_details"]["phone"], driver["phone"])
-        call("POST", "/tracking/delivery/h-1/delivered", key="uber-fleet-key")
+        call("POST", "/tracking/delivery/h-1/delivered", key="uber-fleet-key-0")
         self.assertEqual(self.order("h-1")["current_status"], "delivered")
         statuses = [e["status"] for e in call("GET", "/tracking/orders/h-1/history")[
             "status_history"]]

@@ -20,7 +20,7 @@ class PollerSettings(unittest.TestCase):
         self.storage = deploy.mongo_storage("settings") or \
             "sqlite:" + os.path.join(self.dir, "ot.db")
         self.daemon = deploy.Daemon(self.dir, {
-            "storage": self.storage, "api_keys": [{"key": "admin-key", "role": "admin"}]})
+            "storage": self.storage, "api_keys": [{"key": "admin-key-012345", "role": "admin"}]})
 
     def tearDown(self):
         self.daemon.stop()

@@ -10,7 +10,7 @@ daemon=$1
 case_=$2
 tmp=$(mktemp -d)
 . "$(dirname "$0")/../e2e/lib.sh"
-auth="Authorization: Bearer admin-key"
+auth="Authorization: Bearer admin-key-0123456789"
 init() { # init ORDER_ID: POST the order, status in $code, body in $tmp/b
   code=$(curl -s -o "$tmp/b" -w '%{http_code}' -X POST "$base/tracking/orders/$1/init" \
     -H "$auth" -d '{"store_id":"s","customer_id":"c","delivery_provider":"delhivery",
@@ -29,7 +29,7 @@ if [ "$case_" = full ]; then
   fi
   # The daemon runs inside the namespace that holds the small tmpfs (exec keeps its pid).
   cat > "$tmp/d.json" <<JSON
-{"storage": "sqlite:$tmp/disk/ot.db", "api_keys": [{"key": "admin-key", "role": "admin"}]}
+{"storage": "sqlite:$tmp/disk/ot.db", "api_keys": [{"key": "admin-key-0123456789", "role": "admin"}]}
 JSON
   cat > "$tmp/in-tmpfs" <<EOF2
 #!/bin/sh
@@ -56,7 +56,7 @@ EOF2
   stop
 else
   cat > "$tmp/d.json" <<JSON
-{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key", "role": "admin"}]}
+{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key-0123456789", "role": "admin"}]}
 JSON
   bin=$daemon
   start daemon --config "$tmp/d.json" --listen 127.0.0.1:0

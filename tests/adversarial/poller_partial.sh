@@ -28,12 +28,12 @@ sim_port=$(head -n 1 "$tmp/sim.out")
 sim_url=http://127.0.0.1:$sim_port
 
 cat > "$tmp/d.json" <<JSON
-{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key", "role": "admin"}]}
+{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key-0123456789", "role": "admin"}]}
 JSON
 start daemon --config "$tmp/d.json" --listen 127.0.0.1:0
 for i in 1 2; do
   expect 201 "init o-$i" -X POST "$base/tracking/orders/o-$i/init" \
-    -H "Authorization: Bearer admin-key" -d "{\"store_id\":\"s\",\"customer_id\":\"c\",
+    -H "Authorization: Bearer admin-key-0123456789" -d "{\"store_id\":\"s\",\"customer_id\":\"c\",
     \"delivery_provider\":\"delhivery\",\"delivery_tracking_id\":\"AWB-$i\"}"
 done
 cat > "$tmp/p.json" <<JSON

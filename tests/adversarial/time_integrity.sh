@@ -19,7 +19,7 @@ cat > "$tmp/config.json" <<JSON
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
   "api_keys": [
-    {"key": "admin-key-0001", "role": "admin"},
+    {"key": "admin-key-000001", "role": "admin"},
     {"key": "courier-key-0001", "role": "courier"}
   ],
   "webhooks": {"uber": {"signing_key": "uber-signing-key"},
@@ -27,7 +27,7 @@ cat > "$tmp/config.json" <<JSON
   "limits": {"clock_skew_ms": 300000}
 }
 JSON
-A="Authorization: Bearer admin-key-0001"
+A="Authorization: Bearer admin-key-000001"
 C="Authorization: Bearer courier-key-0001"
 J="Content-Type: application/json"
 year=$(date -u +%Y)

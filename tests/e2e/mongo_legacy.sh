@@ -69,9 +69,9 @@ sim_port=$(head -n 1 "$tmp/sim.out")
 mongo "d.orders.insert_one({'awb': 'AWB-L1', 'status': 'pending', 'total': 499})" || bad "seed orders"
 
 cat > "$tmp/d.json" <<JSON
-{"api_keys": [{"key": "admin-key", "role": "admin"}]}
+{"api_keys": [{"key": "admin-key-012345", "role": "admin"}]}
 JSON
-auth="Authorization: Bearer admin-key"
+auth="Authorization: Bearer admin-key-012345"
 start daemon --config "$tmp/d.json" --listen 127.0.0.1:0 --storage "$storage"
 expect 201 "init o-l1" -X POST "$base/tracking/orders/o-l1/init" -H "$auth" \
   -d '{"store_id":"s","customer_id":"c-1","delivery_provider":"delhivery","delivery_tracking_id":"AWB-L1"}'
@@ -103,7 +103,7 @@ if [ "$got" = "$want" ]; then ok; else bad "legacy collections: got '$got', want
 # PII on: the customer id and the driver's name and phone reach neither collection in clear.
 storage_p="$hosts/$pdb?ot.legacyOrders=true${query:+&$query}"
 cat > "$tmp/pii.json" <<JSON
-{"api_keys": [{"key": "admin-key", "role": "admin"}],
+{"api_keys": [{"key": "admin-key-012345", "role": "admin"}],
  "pii": {"key_id": "e2e-1", "key_hex": "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}}
 JSON
 mongo "p.orders.insert_one({'awb': 'AWB-P1', 'status': 'pending'})" || bad "seed pii orders"

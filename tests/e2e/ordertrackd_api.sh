@@ -17,10 +17,10 @@ cat > "$tmp/config.json" <<JSON
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
   "api_keys": [
-    {"key": "admin-key", "role": "admin", "id": "ops"},
-    {"key": "store-1-key", "role": "store", "stores": ["store-1"]},
-    {"key": "store-2-key", "role": "store", "stores": ["store-2"]},
-    {"key": "courier-key", "role": "courier"}
+    {"key": "admin-key-012345", "role": "admin", "id": "ops"},
+    {"key": "store-1-key-0123", "role": "store", "stores": ["store-1"]},
+    {"key": "store-2-key-0123", "role": "store", "stores": ["store-2"]},
+    {"key": "courier-key-0123", "role": "courier"}
   ],
   "webhooks": {"uber": {"signing_key": "uber-signing-key"},
                "shiprocket": {"api_key": "sr-key"}, "velocity": {"api_key": "vel-key"},
@@ -32,10 +32,10 @@ cat > "$tmp/config.json" <<JSON
   "sla": {"stores": {"store-9": {"store_acknowledgment_ms": 500}}}
 }
 JSON
-A="Authorization: Bearer admin-key"
-S1="Authorization: Bearer store-1-key"
-S2="Authorization: Bearer store-2-key"
-C="Authorization: Bearer courier-key"
+A="Authorization: Bearer admin-key-012345"
+S1="Authorization: Bearer store-1-key-0123"
+S2="Authorization: Bearer store-2-key-0123"
+C="Authorization: Bearer courier-key-0123"
 J="Content-Type: application/json"
 
 start main --config "$tmp/config.json"

@@ -25,14 +25,14 @@ cat > "$tmp/config.json" <<JSON
 {
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
-  "api_keys": [{"key": "admin-key", "role": "admin"}],
+  "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
   "limits": {"store_ack_sweep_ms": 50, "sla_sweep_ms": 86400000,
              "store_ack_escalation_ms": 1500, "no_driver_escalation_attempts": 2},
   "sla": {"store_acknowledgment_ms": 300},
   "alerts": {"slack_webhook_url": "http://127.0.0.1:$rport/slack/T000/B000/secret"}
 }
 JSON
-A="Authorization: Bearer admin-key"
+A="Authorization: Bearer admin-key-012345"
 J="Content-Type: application/json"
 
 status() {

@@ -16,9 +16,9 @@ cat > "$tmp/config.json" <<JSON
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
   "api_keys": [
-    {"key": "admin-key", "role": "admin"},
-    {"key": "store-1-key", "role": "store", "stores": ["store-1"]},
-    {"key": "courier-key", "role": "courier"}
+    {"key": "admin-key-012345", "role": "admin"},
+    {"key": "store-1-key-0123", "role": "store", "stores": ["store-1"]},
+    {"key": "courier-key-0123", "role": "courier"}
   ],
   "webhooks": {"uber": {"signing_key": "uber-signing-key"},
                "doordash": {"authorization": "Basic dd-key"}},
@@ -26,9 +26,9 @@ cat > "$tmp/config.json" <<JSON
              "auth_failure_burst": 5, "auth_failure_sources": 64}
 }
 JSON
-A="Authorization: Bearer admin-key"
-S1="Authorization: Bearer store-1-key"
-C="Authorization: Bearer courier-key"
+A="Authorization: Bearer admin-key-012345"
+S1="Authorization: Bearer store-1-key-0123"
+C="Authorization: Bearer courier-key-0123"
 J="Content-Type: application/json"
 
 start main --config "$tmp/config.json"

@@ -13,21 +13,21 @@ cat > "$tmp/config.json" <<JSON
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
   "api_keys": [
-    {"key": "admin-key", "role": "admin"},
-    {"key": "courier-key", "role": "courier"},
-    {"key": "uber-fleet-key", "role": "courier", "providers": ["uber"]},
-    {"key": "dd-fleet-key", "role": "courier", "providers": ["doordash", "internal"]},
-    {"key": "drv-7-key", "role": "courier", "providers": ["uber"], "driver_id": "drv-7"}
+    {"key": "admin-key-012345", "role": "admin"},
+    {"key": "courier-key-0123", "role": "courier"},
+    {"key": "uber-fleet-key-0", "role": "courier", "providers": ["uber"]},
+    {"key": "dd-fleet-key-012", "role": "courier", "providers": ["doordash", "internal"]},
+    {"key": "drv-7-key-012345", "role": "courier", "providers": ["uber"], "driver_id": "drv-7"}
   ],
   "limits": {"requests_per_second": 10000, "burst": 10000, "location_trail": 3},
   "pii": {"key_id": "e2e", "key_hex": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}
 }
 JSON
-A="Authorization: Bearer admin-key"
-C="Authorization: Bearer courier-key"
-UF="Authorization: Bearer uber-fleet-key"
-DF="Authorization: Bearer dd-fleet-key"
-D7="Authorization: Bearer drv-7-key"
+A="Authorization: Bearer admin-key-012345"
+C="Authorization: Bearer courier-key-0123"
+UF="Authorization: Bearer uber-fleet-key-0"
+DF="Authorization: Bearer dd-fleet-key-012"
+D7="Authorization: Bearer drv-7-key-012345"
 J="Content-Type: application/json"
 
 start main --config "$tmp/config.json"

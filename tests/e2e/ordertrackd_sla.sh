@@ -35,7 +35,7 @@ cat > "$tmp/config.json" <<JSON
 {
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
-  "api_keys": [{"key": "admin-key", "role": "admin"}],
+  "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
   "webhooks": {"velocity": {"api_key": "vel-key"}},
   "limits": {"store_ack_sweep_ms": 100, "sla_sweep_ms": 100},
   "sla": {"store_acknowledgment_ms": 300},
@@ -45,7 +45,7 @@ cat > "$tmp/config.json" <<JSON
                        "to": ["ops@example.com"]}}
 }
 JSON
-A="Authorization: Bearer admin-key"
+A="Authorization: Bearer admin-key-012345"
 J="Content-Type: application/json"
 
 init() {

@@ -17,13 +17,13 @@ cat > "$tmp/config.json" <<JSON
 {
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
-  "api_keys": [{"key": "admin-key", "role": "admin"}],
+  "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
   "webhooks": {"velocity": {"api_key": "vel-key"}},
   "limits": {"store_ack_sweep_ms": 3600000, "sla_sweep_ms": 50},
   "sla": {"store_acknowledgment_ms": 200, "picking_ms": 600000}
 }
 JSON
-A="Authorization: Bearer admin-key"
+A="Authorization: Bearer admin-key-012345"
 J="Content-Type: application/json"
 
 # etag: the ETag of the last response, without quotes

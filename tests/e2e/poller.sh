@@ -29,10 +29,10 @@ for _ in $(seq 1 100); do [ -s "$tmp/sim.out" ] && break; sleep 0.05; done
 sim_port=$(head -n 1 "$tmp/sim.out")
 
 cat > "$tmp/d.json" <<JSON
-{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key", "role": "admin"}]}
+{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key-012345", "role": "admin"}]}
 JSON
 start daemon --config "$tmp/d.json" --listen 127.0.0.1:0
-auth="Authorization: Bearer admin-key"
+auth="Authorization: Bearer admin-key-012345"
 for o in "o-1 delhivery AWB-1" "o-2 delhivery AWB-2" "o-3 shiprocket SR-1"; do
   set -- $o
   expect 201 "init $1" -X POST "$base/tracking/orders/$1/init" -H "$auth" \

@@ -42,11 +42,11 @@ cat > "$tmp/scenario.json" <<JSON
 JSON
 
 cat > "$tmp/d.json" <<JSON
-{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key", "role": "admin"}]}
+{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key-012345", "role": "admin"}]}
 JSON
 start daemon --config "$tmp/d.json" --listen 127.0.0.1:0
 for i in $(seq 1 50); do
-  expect 201 "init o-$i" -X POST "$base/tracking/orders/o-$i/init" -H "Authorization: Bearer admin-key" \
+  expect 201 "init o-$i" -X POST "$base/tracking/orders/o-$i/init" -H "Authorization: Bearer admin-key-012345" \
     -d "{\"store_id\":\"s\",\"customer_id\":\"c\",\"delivery_provider\":\"delhivery\",\"delivery_tracking_id\":\"AWB-$i\"}"
 done
 stop
@@ -98,7 +98,7 @@ else bad "reports lack the outage or the recovery: $(cut -c1-600 "$tmp/mails" 2>
 
 # ordertrackd's SLA sweep over the imported shipments: one grouped no_scan message.
 cat > "$tmp/d2.json" <<JSON
-{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key", "role": "admin"}],
+{"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
  "limits": {"sla_sweep_ms": 200},
  "alerts": {"slack_webhook_url": "http://127.0.0.1:$rport/daemon/T0/B0/secret",
             "email": {"smtp_url": "smtp://127.0.0.1:$sport", "from": "d@example.com",

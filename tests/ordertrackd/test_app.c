@@ -19,9 +19,9 @@
 
 
 static const char cfg_json[] =
-    "{\"storage\": \"memory:\", \"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
-    " {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\"]},"
-    " {\"key\": \"courier-secret\", \"role\": \"courier\"}],"
+    "{\"storage\": \"memory:\", \"api_keys\": [{\"key\": \"admin-secret-012\", \"role\": \"admin\"},"
+    " {\"key\": \"store-1-secret-0\", \"role\": \"store\", \"stores\": [\"store-1\"]},"
+    " {\"key\": \"courier-secret-0\", \"role\": \"courier\"}],"
     " \"limits\": {\"requests_per_second\": 1, \"burst\": 2}}";
 
 struct fixture {
@@ -97,9 +97,9 @@ static void assert_code(const otd_response *res, const char *code)
     json_decref(doc);
 }
 
-static const char *const admin[] = {"Authorization", "Bearer admin-secret", NULL};
-static const char *const store1[] = {"Authorization", "Bearer store-1-secret", NULL};
-static const char *const courier[] = {"Authorization", "Bearer courier-secret", NULL};
+static const char *const admin[] = {"Authorization", "Bearer admin-secret-012", NULL};
+static const char *const store1[] = {"Authorization", "Bearer store-1-secret-0", NULL};
+static const char *const courier[] = {"Authorization", "Bearer courier-secret-0", NULL};
 
 static void test_healthz(void **state)
 {
@@ -271,7 +271,7 @@ static void test_headers(void **state)
     otd_request req;
     otd_response res;
 
-    static const char *const good[] = {"Authorization", "Bearer admin-secret",
+    static const char *const good[] = {"Authorization", "Bearer admin-secret-012",
                                        "Idempotency-Key", "abc 123-~", "If-Match", "\"42\"",
                                        NULL};
     assert_int_equal(call(f, "POST", "/tracking/orders/o1/init", good, &req, &res), 501);
@@ -281,18 +281,18 @@ static void test_headers(void **state)
     assert_string_equal(req.match.order_id, "o1");
     otd_response_clear(&res);
 
-    static const char *const star[] = {"Authorization", "Bearer admin-secret", "If-Match", "*",
+    static const char *const star[] = {"Authorization", "Bearer admin-secret-012", "If-Match", "*",
                                        NULL};
     assert_int_equal(call(f, "PUT", "/tracking/orders/o1/status", star, &req, &res), 501);
     assert_false(req.has_if_match);
     otd_response_clear(&res);
 
     static const char *const bad_match[][5] = {
-        {"Authorization", "Bearer admin-secret", "If-Match", "42", NULL},
-        {"Authorization", "Bearer admin-secret", "If-Match", "\"4x\"", NULL},
-        {"Authorization", "Bearer admin-secret", "If-Match", "\"\"", NULL},
-        {"Authorization", "Bearer admin-secret", "If-Match", "W/\"1\"", NULL},
-        {"Authorization", "Bearer admin-secret", "If-Match", "\"-1\"", NULL},
+        {"Authorization", "Bearer admin-secret-012", "If-Match", "42", NULL},
+        {"Authorization", "Bearer admin-secret-012", "If-Match", "\"4x\"", NULL},
+        {"Authorization", "Bearer admin-secret-012", "If-Match", "\"\"", NULL},
+        {"Authorization", "Bearer admin-secret-012", "If-Match", "W/\"1\"", NULL},
+        {"Authorization", "Bearer admin-secret-012", "If-Match", "\"-1\"", NULL},
     };
     for (size_t i = 0; i < sizeof bad_match / sizeof bad_match[0]; i++) {
         assert_int_equal(call(f, "PUT", "/tracking/orders/o1/status", bad_match[i], &req, &res),
@@ -303,11 +303,11 @@ static void test_headers(void **state)
 
     memset(long_key, 'k', 256);
     long_key[256] = '\0';
-    const char *const too_long[] = {"Authorization", "Bearer admin-secret", "Idempotency-Key",
+    const char *const too_long[] = {"Authorization", "Bearer admin-secret-012", "Idempotency-Key",
                                     long_key, NULL};
-    const char *const control[] = {"Authorization", "Bearer admin-secret", "Idempotency-Key",
+    const char *const control[] = {"Authorization", "Bearer admin-secret-012", "Idempotency-Key",
                                    "a\tb", NULL};
-    const char *const empty[] = {"Authorization", "Bearer admin-secret", "Idempotency-Key", "",
+    const char *const empty[] = {"Authorization", "Bearer admin-secret-012", "Idempotency-Key", "",
                                  NULL};
     const char *const *bad_keys[] = {too_long, control, empty};
     for (size_t i = 0; i < 3; i++) {
@@ -527,7 +527,7 @@ static void test_order_routes(void **state)
 {
     struct fixture *f = *state;
     otd_response res;
-    static const char *const if0[] = {"Authorization", "Bearer admin-secret", "If-Match", "\"0\"",
+    static const char *const if0[] = {"Authorization", "Bearer admin-secret-012", "If-Match", "\"0\"",
                                       NULL};
     static const char init[] =
         "{\"store_id\":\"store-1\",\"customer_id\":\"c\",\"delivery_provider\":\"internal\"}";

@@ -9,11 +9,11 @@
 #include "auth.h"
 
 static const char cfg_json[] =
-    "{\"api_keys\": [{\"key\": \"admin-secret\", \"role\": \"admin\"},"
-    " {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\", \"s2\"]},"
-    " {\"key\": \"courier-secret\", \"role\": \"courier\"},"
-    " {\"key\": \"uber-fleet\", \"role\": \"courier\", \"providers\": [\"uber\"]},"
-    " {\"key\": \"drv-7-app\", \"role\": \"courier\", \"providers\": [\"uber\"],"
+    "{\"api_keys\": [{\"key\": \"admin-secret-012\", \"role\": \"admin\"},"
+    " {\"key\": \"store-1-secret-0\", \"role\": \"store\", \"stores\": [\"store-1\", \"s2\"]},"
+    " {\"key\": \"courier-secret-0\", \"role\": \"courier\"},"
+    " {\"key\": \"uber-fleet-01234\", \"role\": \"courier\", \"providers\": [\"uber\"]},"
+    " {\"key\": \"drv-7-app-012345\", \"role\": \"courier\", \"providers\": [\"uber\"],"
     "  \"driver_id\": \"drv-7\"}]}";
 
 static void test_lookup(void **state)
@@ -36,12 +36,12 @@ static void test_lookup(void **state)
     assert_int_equal(otd_auth_check(auth, "Bearer admin", &key, &index), OTD_AUTH_UNKNOWN);
     assert_int_equal(otd_auth_check(auth, "Bearer admin-secretX", &key, &index),
                      OTD_AUTH_UNKNOWN);
-    assert_int_equal(otd_auth_check(auth, "Bearer store-1-secret", &key, &index), OTD_AUTH_OK);
+    assert_int_equal(otd_auth_check(auth, "Bearer store-1-secret-0", &key, &index), OTD_AUTH_OK);
     assert_ptr_equal(key, &cfg.keys[1]);
     assert_int_equal(index, 1);
-    assert_int_equal(otd_auth_check(auth, "bearer  courier-secret", &key, &index), OTD_AUTH_OK);
+    assert_int_equal(otd_auth_check(auth, "bearer  courier-secret-0", &key, &index), OTD_AUTH_OK);
     assert_int_equal(index, 2);
-    assert_int_equal(otd_auth_check(auth, "Bearer admin-secret", NULL, NULL), OTD_AUTH_OK);
+    assert_int_equal(otd_auth_check(auth, "Bearer admin-secret-012", NULL, NULL), OTD_AUTH_OK);
 
     assert_true(strstr(otd_auth_reason(OTD_AUTH_MISSING), "missing") != NULL);
     assert_true(strstr(otd_auth_reason(OTD_AUTH_UNKNOWN), "unknown") != NULL);

@@ -136,9 +136,9 @@ static void test_list_query(void **state)
     memset(&res, 0, sizeof res);
     assert_int_equal(
         otd_config_load_string(&cfg,
-                               "{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"},"
-                               " {\"key\": \"s1\", \"role\": \"store\", \"stores\": [\"st-1\"]},"
-                               " {\"key\": \"s2\", \"role\": \"store\", \"stores\": [\"a\", "
+                               "{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"},"
+                               " {\"key\": \"s1-0123456789abc\", \"role\": \"store\", \"stores\": [\"st-1\"]},"
+                               " {\"key\": \"s2-0123456789abc\", \"role\": \"store\", \"stores\": [\"a\", "
                                "\"b\"]}]}",
                                "t", err, sizeof err),
         0);

@@ -18,9 +18,9 @@
 static const char example[] =
     "{\"listen\": \"127.0.0.1:8080\", \"storage\": \"sqlite:./ordertrack.db\",\n"
     " \"api_keys\": [\n"
-    "   {\"key\": \"admin-secret\", \"role\": \"admin\"},\n"
-    "   {\"key\": \"store-1-secret\", \"role\": \"store\", \"stores\": [\"store-1\"]},\n"
-    "   {\"key\": \"courier-secret\", \"role\": \"courier\", \"id\": \"fleet\"}],\n"
+    "   {\"key\": \"admin-secret-012\", \"role\": \"admin\"},\n"
+    "   {\"key\": \"store-1-secret-0\", \"role\": \"store\", \"stores\": [\"store-1\"]},\n"
+    "   {\"key\": \"courier-secret-0\", \"role\": \"courier\", \"id\": \"fleet\"}],\n"
     " \"webhooks\": {\"uber\": {\"signing_key\": \"k\"}, \"doordash\": {\"authorization\": "
     "\"Basic x\"}},\n"
     " \"limits\": {\"max_body_bytes\": 65536, \"requests_per_second\": 200, \"burst\": 400},\n"
@@ -63,9 +63,9 @@ static void test_example_loads(void **state)
 static void test_courier_scope(void **state)
 {
     static const char text[] =
-        "{\"api_keys\": [{\"key\": \"c1\", \"role\": \"courier\", \"providers\": "
-        "[\"uber\", \"doordash\"]}, {\"key\": \"c2\", \"role\": \"courier\", "
-        "\"providers\": [\"uber\"], \"driver_id\": \"drv-7\"}, {\"key\": \"c3\", "
+        "{\"api_keys\": [{\"key\": \"c1-0123456789abc\", \"role\": \"courier\", \"providers\": "
+        "[\"uber\", \"doordash\"]}, {\"key\": \"c2-0123456789abc\", \"role\": \"courier\", "
+        "\"providers\": [\"uber\"], \"driver_id\": \"drv-7\"}, {\"key\": \"c3-0123456789abc\", "
         "\"role\": \"courier\"}], \"limits\": {\"location_trail\": 0, \"clock_skew_ms\": 60000}}";
     otd_config cfg;
     char err[256] = "";
@@ -90,7 +90,7 @@ static void test_minimal_defaults(void **state)
     (void)state;
 
     assert_int_equal(otd_config_load_string(&cfg,
-                                            "{\"api_keys\": [{\"key\": \"k\", \"role\": "
+                                            "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": "
                                             "\"admin\"}], \"listen\": \"[::1]:0\"}",
                                             "m.json", err, sizeof err),
                      0);
@@ -118,7 +118,7 @@ static void test_alerts_and_sla_sweep(void **state)
 
     if (otd_config_load_string(
             &cfg,
-            "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}],\n"
+            "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}],\n"
             " \"limits\": {\"sla_sweep_ms\": 250, \"store_ack_sweep_ms\": 100},\n"
             " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.com/services/T/B/x\",\n"
             "            \"rto_webhook_url\": \"http://127.0.0.1:9/rto\",\n"
@@ -139,7 +139,7 @@ static void test_alerts_and_sla_sweep(void **state)
 
     /* An empty block is valid: nothing to send to, but the dispatcher exists. */
     assert_int_equal(otd_config_load_string(&cfg,
-                                            "{\"api_keys\": [{\"key\": \"k\", \"role\": "
+                                            "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": "
                                             "\"admin\"}], \"alerts\": {}}",
                                             "e.json", err, sizeof err),
                      0);
@@ -163,7 +163,7 @@ static void test_live_limits(void **state)
     assert_int_equal(cfg.auth_failure_sources, 4096);
     otd_config_free(&cfg);
     if (otd_config_load_string(&cfg,
-                               "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}],\n"
+                               "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}],\n"
                                " \"limits\": {\"location_event_ms\": 250,\n"
                                "   \"auth_failures_per_minute\": 0.5, \"auth_failure_burst\": 3,\n"
                                "   \"auth_failure_sources\": 64}}",
@@ -190,7 +190,7 @@ static void test_connection_limits(void **state)
     assert_int_equal(cfg.max_event_streams_per_key, 16);
     otd_config_free(&cfg);
     if (otd_config_load_string(&cfg,
-                               "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}],\n"
+                               "{\"api_keys\": [{\"key\": \"k-0123456789abcdef\", \"role\": \"admin\"}],\n"
                                " \"limits\": {\"max_connections\": 100,\n"
                                "   \"max_connections_per_address\": 100,\n"
                                "   \"connection_timeout_s\": 2, \"request_timeout_s\": 3,\n"
@@ -212,7 +212,7 @@ static void test_pii_key(void **state)
     (void)state;
 
     if (otd_config_load_string(&cfg,
-                               "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}], "
+                               "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}], "
                                "\"pii\": {\"key_id\": \"2026-11\", \"key_hex\": "
                                "\"00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\"}}",
                                "p.json", err, sizeof err) != 0)
@@ -241,7 +241,7 @@ static void test_pii_key_file_and_rotation(void **state)
     fclose(f);
     assert_int_equal(chmod(path, 0600), 0);
     snprintf(text, sizeof text,
-             "{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}], \"pii\": "
+             "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}], \"pii\": "
              "{\"key_id\": \"new\", \"key_file\": \"%s\", \"retired\": [{\"key_id\": "
              "\"old\", \"key_hex\": \"%064d\"}]}}", path, 7);
     if (otd_config_load_string(&cfg, text, "p.json", err, sizeof err) != 0)
@@ -272,175 +272,175 @@ static const struct {
     const char *message;
 } invalid[] = {
     {"[1]", "bad.json: (top level): must be a JSON object"},
-    {"{\"api_keys\": [{\"key\": \"k\", \"role\": \"admin\"}], \"lisen\": \"x\"}",
+    {"{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}], \"lisen\": \"x\"}",
      "bad.json: lisen: unknown field"},
     {"{}", "bad.json: api_keys: required"},
     {"{\"api_keys\": []}", "bad.json: api_keys: required"},
     {"{\"api_keys\": [\"k\"]}", "bad.json: api_keys[0]: must be an object"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}, {\"key\": \"b\", \"role\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}, {\"key\": \"b-0123456789abcd\", \"role\": "
      "\"boss\"}]}",
      "bad.json: api_keys[1].role: unknown role \"boss\""},
-    {"{\"api_keys\": [{\"key\": \"a\"}]}", "bad.json: api_keys[0].role: required"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}, {\"key\": \"a\", \"role\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\"}]}", "bad.json: api_keys[0].role: required"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}, {\"key\": \"a-0123456789abcd\", \"role\": "
      "\"courier\"}]}",
      "bad.json: api_keys[1].key: duplicate key: same as api_keys[0].key"},
     {"{\"api_keys\": [{\"key\": \"\", \"role\": \"admin\"}]}", "bad.json: api_keys[0].key:"},
     {"{\"api_keys\": [{\"key\": \"a b\", \"role\": \"admin\"}]}",
-     "bad.json: api_keys[0].key: must be a string of 1-255 printable"},
+     "bad.json: api_keys[0].key: must be a string of 16-255 printable"},
     {"{\"api_keys\": [{\"key\": 7, \"role\": \"admin\"}]}", "bad.json: api_keys[0].key:"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\", \"secret\": 1}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\", \"secret\": 1}]}",
      "bad.json: api_keys[0].secret: unknown field"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"store\"}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"store\"}]}",
      "bad.json: api_keys[0].stores: a store key needs a non-empty array"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"store\", \"stores\": [\"s\", 3]}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"store\", \"stores\": [\"s\", 3]}]}",
      "bad.json: api_keys[0].stores[1]: must be a store id"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\", \"stores\": [\"s\"]}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\", \"stores\": [\"s\"]}]}",
      "bad.json: api_keys[0].stores: only keys with role \"store\""},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"8080\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"listen\": \"8080\"}",
      "bad.json: listen: \"8080\" is not HOST:PORT"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"example.com:80\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"listen\": \"example.com:80\"}",
      "bad.json: listen: \"example.com\" is not a numeric IPv4 address"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"127.0.0.1:65536\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"listen\": \"127.0.0.1:65536\"}",
      "bad.json: listen: port \"65536\" is not a number 0-65535"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"127.0.0.1:-1\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"listen\": \"127.0.0.1:-1\"}",
      "bad.json: listen: port \"-1\""},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": \"::1:80\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"listen\": \"::1:80\"}",
      "bad.json: listen:"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"listen\": 8080}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"listen\": 8080}",
      "bad.json: listen: must be a string"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"storage\": \"redis://x\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"storage\": \"redis://x\"}",
      "bad.json: storage: \"redis://x\" is not a storage URI"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"storage\": \"sqlite:\"}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"storage\": \"sqlite:\"}",
      "bad.json: storage: \"sqlite:\" lacks a path"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": {\"burst\": 0}}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": {\"burst\": 0}}",
      "bad.json: limits.burst: 0 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"max_body_bytes\": 1.5}}",
      "bad.json: limits.max_body_bytes: must be an integer"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"max_body_bytes\": -1}}",
      "bad.json: limits.max_body_bytes: -1 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"requests_per_second\": \"fast\"}}",
      "bad.json: limits.requests_per_second: must be a number"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": {\"threads\": 0}}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": {\"threads\": 0}}",
      "bad.json: limits.threads: 0 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": {\"rps\": 1}}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": {\"rps\": 1}}",
      "bad.json: limits.rps: unknown field"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"fedex\": {}}}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"webhooks\": {\"fedex\": {}}}",
      "bad.json: webhooks.fedex: unknown partner"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"uber\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"webhooks\": {\"uber\": "
      "{\"signing_key\": 1}}}",
      "bad.json: webhooks.uber.signing_key: must be a non-empty string"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"webhooks\": {\"velocity\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"webhooks\": {\"velocity\": "
      "{\"apikey\": \"k\"}}}",
      "bad.json: webhooks.velocity.apikey: unknown field (velocity takes \"api_key\")"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"event_heartbeat_ms\": 5}}",
      "bad.json: limits.event_heartbeat_ms: 5 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"location_event_ms\": 0}}",
      "bad.json: limits.location_event_ms: 0 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"auth_failures_per_minute\": 0}}",
      "bad.json: limits.auth_failures_per_minute: 0 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"auth_failure_burst\": 0.5}}",
      "bad.json: limits.auth_failure_burst: 0.5 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"auth_failure_sources\": 4}}",
      "bad.json: limits.auth_failure_sources: 4 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"max_connections\": 2}}",
      "bad.json: limits.max_connections: 2 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"max_connections\": 10, \"max_connections_per_address\": 11}}",
      "bad.json: limits.max_connections_per_address: 11 is over limits.max_connections (10)"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"connection_timeout_s\": 0}}",
      "bad.json: limits.connection_timeout_s: 0 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"request_timeout_s\": 1.5}}",
      "bad.json: limits.request_timeout_s: must be an integer"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"max_event_streams_per_key\": -1}}",
      "bad.json: limits.max_event_streams_per_key: -1 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"sla\": []}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"sla\": []}",
      "bad.json: sla: must be an object"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"sla_sweep_ms\": 5}}",
      "bad.json: limits.sla_sweep_ms: 5 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"sla_sweep_ms\": \"1s\"}}",
      "bad.json: limits.sla_sweep_ms: must be an integer"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": []}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": []}",
      "bad.json: alerts: must be an object"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"slack_url\": \"http://x\"}}",
      "bad.json: alerts.slack_url: unknown field"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"slack_webhook_url\": 1}}",
      "bad.json: alerts.slack_webhook_url: must be a string"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"rto_webhook_url\": \"ftp://crm/rto\"}}",
      "bad.json: alerts.rto_webhook_url: must be an http:// or https:// URL"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"email\": {\"smtp_url\": \"smtp://m\", \"from\": \"a@b\", \"to\": [\"c@d\"], "
      "\"bcc\": []}}}",
      "bad.json: alerts.email.bcc: unknown field"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"email\": {\"smtp_url\": \"smtp://m\", \"from\": \"a@b\", \"to\": []}}}",
      "bad.json: alerts.email.to: must be an array of 1..100 addresses"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"email\": {\"smtp_url\": \"smtp://m\", \"from\": \"a@b\", \"to\": [\"nobody\"]}}}",
      "bad.json: alerts.email.to[0]: must be an e-mail address"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"alerts\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": "
      "{\"email\": {\"from\": \"a@b\", \"to\": [\"c@d\"]}}}",
      "bad.json: alerts.email.smtp_url: is required"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"providers\": []}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"courier\", \"providers\": []}]}",
      "bad.json: api_keys[0].providers: must be a non-empty array of provider names"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"providers\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"courier\", \"providers\": "
      "[\"uber\", \"fedex\"]}]}",
      "bad.json: api_keys[0].providers[1]: unknown provider"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"providers\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"courier\", \"providers\": "
      "[\"unknown\"]}]}",
      "bad.json: api_keys[0].providers[0]: unknown provider"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"store\", \"stores\": [\"s\"], "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"store\", \"stores\": [\"s\"], "
      "\"providers\": [\"uber\"]}]}",
      "bad.json: api_keys[0].providers: only keys with role \"courier\""},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\", \"driver_id\": \"d\"}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\", \"driver_id\": \"d\"}]}",
      "bad.json: api_keys[0].driver_id: only keys with role \"courier\""},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"courier\", \"driver_id\": \"\"}]}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"courier\", \"driver_id\": \"\"}]}",
      "bad.json: api_keys[0].driver_id: must be a driver id"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"location_trail\": 1001}}",
      "bad.json: limits.location_trail: 1001 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"limits\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"clock_skew_ms\": 86400001}}",
      "bad.json: limits.clock_skew_ms: 8.64e+07 is out of range"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"api_keys\": []}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"api_keys\": []}",
      "bad.json: line 1"},
     {"{\"api_keys\": ", "bad.json: line 1, column"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
      "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeefg\"}}",
      "bad.json: pii.key_hex: must be 64 hexadecimal digits"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
      "\"k1\", \"key_hex\": \"0011\"}}",
      "bad.json: pii.key_hex: must be 64 hexadecimal digits"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
      "\"k 1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}}",
      "bad.json: pii.key_id: must be 1..63 characters"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key\": 1}}",
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key\": 1}}",
      "bad.json: pii.key: unknown field"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
      "\"k1\", \"key_file\": \"/x\", \"key_hex\": \"00\"}}",
      "bad.json: pii: give exactly one of \"key_hex\" and \"key_file\""},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
      "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\","
      " \"retired\": [{\"key_id\": \"k1\", \"key_hex\": "
      "\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}]}}",
      "bad.json: pii.retired[0]: key_id \"k1\" is given twice"},
-    {"{\"api_keys\": [{\"key\": \"a\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"pii\": {\"key_id\": "
      "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\","
      " \"retired\": [{\"key_id\": \"k0\", \"key_hex\": \"00\", \"x\": 1}]}}",
      "bad.json: pii.retired[0].x: unknown field"},

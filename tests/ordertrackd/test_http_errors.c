@@ -25,6 +25,7 @@ static void test_table(void **state)
         {OTD_ERR_IDEMPOTENCY_CONFLICT, "idempotency_conflict", 409},
         {OTD_ERR_VERSION_CONFLICT, "version_conflict", 412},
         {OTD_ERR_PAYLOAD_TOO_LARGE, "payload_too_large", 413},
+        {OTD_ERR_ORDER_LIMIT, "order_limit", 422},
         {OTD_ERR_RATE_LIMITED, "rate_limited", 429},
         {OTD_ERR_STORAGE_UNAVAILABLE, "storage_unavailable", 503},
         {OTD_ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405},
@@ -126,6 +127,19 @@ static void test_bodies(void **state)
     assert_int_equal(status, 400);
     assert_non_null(strstr(body, "\"field\":\"latitude\""));
     assert_non_null(strstr(body, "\"code\":\"invalid_request\""));
+    free(body);
+
+    /* OT_ELIMIT naming an order's limit is order_limit 422; any other stays 400 */
+    ot_error_clear(&e);
+    strcpy(e.field, "issues");
+    body = otd_error_body_from_ot(OT_ELIMIT, &e, &status);
+    assert_int_equal(status, 422);
+    assert_non_null(strstr(body, "\"code\":\"order_limit\""));
+    assert_non_null(strstr(body, "\"field\":\"issues\""));
+    free(body);
+    strcpy(e.field, "length");
+    body = otd_error_body_from_ot(OT_ELIMIT, &e, &status);
+    assert_int_equal(status, 400);
     free(body);
 
     body = otd_error_body_from_ot(OT_ECONFLICT, NULL, &status);

@@ -1063,6 +1063,134 @@ static void test_location_notices(void **state)
     assert_int_equal(f->locations, 2);
 }
 
+/* Bounded orders (issue 17): ids, the version 5 limits and their refusals, which change
+ * nothing; a version 4 struct keeps the defaults. */
+static void test_order_limits(void **state)
+{
+    static const char *const good_ids[] = {"m-1", "A.b_c:d-9", "..x", "x..", "a"};
+    static const char *const bad_ids[] = {"", ".", "..", "a/b", "a b", "a\x01b", "\xc3\xa9",
+                                          "a%00"};
+    struct fixture *f = *state;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_tracker *t;
+    ot_request r;
+    ot_order *ord;
+    ot_error err;
+    char id[OT_ORDER_ID_MAX + 2], *before, *after, big[4001];
+    size_t i;
+
+    for (i = 0; i < sizeof good_ids / sizeof good_ids[0]; i++)
+        must(ot_order_id_check(good_ids[i], &err), &err, good_ids[i]);
+    for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
+        assert_ot_error(ot_order_id_check(bad_ids[i], &err), OT_EINVAL, err);
+        assert_string_equal(err.field, "order_id");
+    }
+    assert_ot_error(ot_order_id_check(NULL, &err), OT_EINVAL, err);
+    memset(id, 'a', sizeof id - 1);
+    id[OT_ORDER_ID_MAX] = '\0';
+    must(ot_order_id_check(id, &err), &err, "128 characters");
+    id[OT_ORDER_ID_MAX] = 'a';
+    id[OT_ORDER_ID_MAX + 1] = '\0';
+    assert_ot_error(ot_order_id_check(id, &err), OT_EINVAL, err);
+    r = req("..");
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_INTERNAL;
+    assert_ot_error(ot_tracker_init_order(NULL, f->rival, &r, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "order_id");
+
+    /* each limit in its range, named when not */
+    o.storage = f->storage;
+    o.max_issues = 0;
+    assert_ot_error(ot_tracker_new(&t, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "max_issues");
+    o.max_issues = 3;
+    o.max_substitutions = OT_TRACKER_MAX_COUNT_LIMIT + 1;
+    assert_ot_error(ot_tracker_new(&t, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "max_substitutions");
+    o.max_substitutions = 1;
+    o.max_metadata_bytes = 1;
+    assert_ot_error(ot_tracker_new(&t, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "max_metadata_bytes");
+    o.max_metadata_bytes = 64;
+    o.max_record_bytes = 4095;
+    assert_ot_error(ot_tracker_new(&t, &o, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "max_record_bytes");
+    o.max_record_bytes = 8192;
+    must(ot_tracker_new(&t, &o, &err), &err, "limits");
+
+    /* issues: three, then OT_ELIMIT naming issues, nothing stored */
+    r = req("lim-1");
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_INTERNAL;
+    must(ot_tracker_init_order(NULL, t, &r, &err), &err, "init");
+    r = req("lim-1");
+    r.issue_type = "damaged";
+    r.description = "dented box";
+    r.severity = OT_SEVERITY_LOW;
+    for (i = 0; i < 3; i++)
+        must(ot_tracker_raise_issue(NULL, t, &r, &err), &err, "raise_issue");
+    before = stored(f, "lim-1");
+    assert_ot_error(ot_tracker_raise_issue(NULL, t, &r, &err), OT_ELIMIT, err);
+    assert_string_equal(err.field, "issues");
+    after = stored(f, "lim-1");
+    assert_string_equal(before, after);
+    ot_free(after);
+
+    /* metadata over 64 bytes */
+    r = req("lim-1");
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    r.metadata_json = "{\"k\": \"0123456789012345678901234567890123456789012345678901234567\"}";
+    assert_ot_error(ot_tracker_set_status(NULL, t, &r, &err), OT_ELIMIT, err);
+    assert_string_equal(err.field, "metadata");
+
+    /* the record: 4 KB notes fill 8 KiB; the refused write stores nothing */
+    memset(big, 'n', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    r = req("lim-1");
+    r.notes = big;
+    r.resolution = "fixed";
+    for (i = 0; i < 3; i++) {
+        r.issue_index = i;
+        if (ot_tracker_resolve_issue(NULL, t, &r, &err) != 0)
+            break;
+    }
+    assert_true(i > 0 && i < 3);
+    assert_int_equal(err.code, OT_ELIMIT);
+    assert_string_equal(err.field, "record");
+    after = stored(f, "lim-1");
+    assert_true(strlen(after) <= 8192);
+    ot_free(after);
+    ot_free(before);
+    ord = get(t, "lim-1");
+    assert_int_equal(ot_order_issue_count(ord), 3);
+    ot_order_free(ord);
+    ot_tracker_free(t);
+
+    /* substitutions: one, then OT_ELIMIT */
+    o.max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
+    must(ot_tracker_new(&t, &o, &err), &err, "limits");
+    init_order(t, "lim-2", OT_PROVIDER_INTERNAL, NULL);
+    step(t, "lim-2", OT_STATUS_STORE_NOTIFIED);
+    step(t, "lim-2", OT_STATUS_STORE_ACKNOWLEDGED);
+    step(t, "lim-2", OT_STATUS_PICKING_IN_PROGRESS);
+    substitution(t, "lim-2", "item-1", 1.0);
+    r = req("lim-2");
+    r.original_item_id = "item-2";
+    r.substitute_item_id = "alt";
+    r.reason = "out of stock";
+    assert_ot_error(ot_tracker_add_substitution(NULL, t, &r, &err), OT_ELIMIT, err);
+    assert_string_equal(err.field, "substitutions");
+    ot_tracker_free(t);
+
+    /* a version 4 struct: the defaults */
+    o = (ot_tracker_options)OT_TRACKER_OPTIONS_INIT;
+    o.version = 4;
+    o.storage = f->storage;
+    o.max_issues = 0; /* not read */
+    must(ot_tracker_new(&t, &o, &err), &err, "version 4");
+    ot_tracker_free(t);
+}
+
 static void test_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -1383,6 +1511,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_future_times, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_write_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

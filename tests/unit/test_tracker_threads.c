@@ -139,6 +139,7 @@ static void test_hammer(void **state)
     assert_int_equal(ot_storage_memory_new(&st, &err), 0);
     o.storage = st;
     o.max_retries = 100;
+    o.max_issues = OT_TRACKER_MAX_COUNT_LIMIT; /* every thread raises issues on "hot" */
     assert_int_equal(ot_tracker_new(&s.tracker, &o, &err), 0);
     r.store_id = "store-1";
     r.customer_id = "cust";
@@ -232,6 +233,7 @@ static void test_concurrent_sweeps(void **state)
     o.clock = &clock;
     o.notices = &sink;
     o.max_retries = 100;
+    o.max_issues = OT_TRACKER_MAX_COUNT_LIMIT; /* every thread raises issues on "hot" */
     sink.notify = count_breach;
     for (i = 0; i < THREADS; i++) {
         w[i].lock = &lock;

@@ -253,7 +253,7 @@ func TestGoroutinesShareOneTracker(t *testing.T) {
 			}
 			defer tr.Close()
 			mustOrder(t)(tr.InitOrder(ctx, hyperlocal("o-1"), nil))
-			const goroutines, each = 8, 20
+			const goroutines, each = 8, 12 // 96 issues: within the default max_issues (100)
 			var wg sync.WaitGroup
 			errs := make(chan error, goroutines)
 			for g := 0; g < goroutines; g++ {

@@ -194,6 +194,7 @@ static int sweep_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
     struct ack_due d;
     int rc;
 
+    w.bookkeeping = 1;
     out->examined++;
     if ((rc = ack_due(&d, t, o, now, err)) || !d.level || d.level <= ack_recorded(o, d.started))
         return rc;

@@ -14,6 +14,10 @@ static int build_raise(struct ot__write *w, ot_order *o, ot_error *err)
         return rc;
     if (ot__vocab_name(&ot__severity_vocab, &severity, r->severity, NULL))
         return ot__error_field(err, OT_EINVAL, "severity", "%d is not a severity", r->severity);
+    if (ot_order_issue_count(o) >= w->tracker->options.max_issues)
+        return ot__error_field(err, OT_ELIMIT, "issues",
+                               "order %.64s has %zu issues (at most %u)", r->order_id, ot_order_issue_count(o),
+                               w->tracker->options.max_issues);
     data = json_pack("{s:s, s:s, s:s}", "issue_type", r->issue_type, "description",
                      r->description, "severity", severity);
     if (!data)

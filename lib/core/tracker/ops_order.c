@@ -33,7 +33,8 @@ static int build_init(struct ot__write *w, ot_order *o, ot_error *err)
     char id[25];
     int rc, parcel;
 
-    if ((rc = ot__check_string(r->store_id, "store_id", 1, 128, err)) ||
+    if ((rc = ot_order_id_check(r->order_id, err)) ||
+        (rc = ot__check_string(r->store_id, "store_id", 1, 128, err)) ||
         (rc = ot__check_string(r->customer_id, "customer_id", 1, 128, err)) ||
         (rc = ot__check_string(r->tracking_id, "tracking_id", 0, 128, err)) ||
         (rc = ot__check_string(r->tracking_url, "tracking_url", 0, 2048, err)))

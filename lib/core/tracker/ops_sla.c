@@ -172,6 +172,7 @@ static int sweep_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
     ot_sla_report report;
     int rc;
 
+    w.bookkeeping = 1;
     out->examined++;
     if ((rc = worse_stages(&report, worse, t, o, now, err)) <= 0)
         return rc;

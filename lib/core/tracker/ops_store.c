@@ -80,6 +80,11 @@ static int build_add_substitution(struct ot__write *w, ot_order *o, ot_error *er
     if (!(r->price_difference >= -1e9 && r->price_difference <= 1e9))
         return ot__error_field(err, OT_EINVAL, "price_difference",
                                "price_difference must be a number within +-1e9");
+    if (ot_order_substitution_count(o) >= w->tracker->options.max_substitutions)
+        return ot__error_field(err, OT_ELIMIT, "substitutions",
+                               "order %.64s has %zu substitutions (at most %u)", r->order_id,
+                               ot_order_substitution_count(o),
+                               w->tracker->options.max_substitutions);
     if (ot_order_status(o) != OT_STATUS_SUBSTITUTIONS_NEEDED &&
         (rc = ot__check_step(o, OT_STATUS_SUBSTITUTIONS_NEEDED, OT_SOURCE_API, err)))
         return rc;

@@ -74,6 +74,46 @@ int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *e
     return 0;
 }
 
+/* The per-order limits of a version 5 struct: each within its documented range. */
+static int check_limits(const ot_tracker_options *o, ot_error *err)
+{
+    const struct {
+        const char *field;
+        size_t value, min, max;
+    } limits[] = {
+        {"max_issues", o->max_issues, 1, OT_TRACKER_MAX_COUNT_LIMIT},
+        {"max_substitutions", o->max_substitutions, 1, OT_TRACKER_MAX_COUNT_LIMIT},
+        {"max_metadata_bytes", o->max_metadata_bytes, 2, OT_TRACKER_MAX_BYTES_LIMIT},
+        {"max_record_bytes", o->max_record_bytes, 4096, OT_TRACKER_MAX_BYTES_LIMIT},
+    };
+    size_t i;
+    for (i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (limits[i].value < limits[i].min || limits[i].value > limits[i].max)
+            return ot__error_field(err, OT_EINVAL, limits[i].field, "%s %zu is not in %zu..%zu",
+                                   limits[i].field, limits[i].value, limits[i].min,
+                                   limits[i].max);
+    return 0;
+}
+
+int ot_order_id_check(const char *order_id, ot_error *err)
+{
+    size_t n;
+    if (!order_id || !*order_id)
+        return ot__error_field(err, OT_EINVAL, "order_id", "order_id is required");
+    n = strspn(order_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
+    if (order_id[n])
+        return ot__error_field(err, OT_EINVAL, "order_id",
+                               "order_id holds byte 0x%02x at %zu: allowed are A-Z a-z 0-9 . _ "
+                               ": -", (unsigned char)order_id[n], n);
+    if (n > OT_ORDER_ID_MAX)
+        return ot__error_field(err, OT_EINVAL, "order_id",
+                               "order_id is %zu bytes long (at most %d)", n, OT_ORDER_ID_MAX);
+    if (strcmp(order_id, ".") == 0 || strcmp(order_id, "..") == 0)
+        return ot__error_field(err, OT_EINVAL, "order_id", "order_id may not be \"%s\"",
+                               order_id);
+    return 0;
+}
+
 int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
 {
     const ot_storage *s;
@@ -127,6 +167,8 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "clock_skew_ms",
                                "clock_skew_ms %lld is outside 0..%d", (long long)o->clock_skew_ms,
                                OT_TRACKER_CLOCK_SKEW_MAX_MS);
+    if (o->version >= 5 && (rc = check_limits(o, err)))
+        return rc;
     t = ot__calloc(1, sizeof *t);
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a tracker");
@@ -148,8 +190,13 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     /* t->options.pii (version 3) is borrowed, like sla and metrics */
     if (o->version < 4)
         t->options.location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
-    if (o->version < 5)
+    if (o->version < 5) {
         t->options.clock_skew_ms = OT_TRACKER_CLOCK_SKEW_DEFAULT_MS;
+        t->options.max_issues = OT_TRACKER_MAX_ISSUES_DEFAULT;
+        t->options.max_substitutions = OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT;
+        t->options.max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
+        t->options.max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
+    }
     ot__json_init();
     *out = t;
     return 0;
@@ -543,6 +590,53 @@ static void remember(struct ot__write *w, const ot_order *o, const char *hash)
     ot__free(json);
 }
 
+/* The size of `v` as compact JSON, counting strings without their escapes and each real as
+ * 24 bytes: a walk over the nodes without encoding anything, so the check below costs little
+ * next to the write (an encode per write made ingest 60 % dearer). */
+static size_t json_size(const json_t *v)
+{
+    const char *key;
+    const json_t *item;
+    size_t n = 2, i;
+    json_int_t x;
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, key, item)
+            n += strlen(key) + 4 + json_size(item);
+        return n;
+    case JSON_ARRAY:
+        json_array_foreach(v, i, item)
+            n += json_size(item) + 1;
+        return n;
+    case JSON_STRING:
+        return json_string_length(v) + 2;
+    case JSON_INTEGER:
+        for (x = json_integer_value(v), n = x < 0 ? 2 : 1; x / 10; x /= 10)
+            n++;
+        return n;
+    case JSON_REAL:
+        return 24;
+    case JSON_TRUE:
+    case JSON_NULL:
+        return 4;
+    default:
+        return 5;
+    }
+}
+
+/* The record a write leaves stays within max_record_bytes, so one write's cost stays bounded
+ * however the order is used. */
+static int check_record_size(const ot_tracker *t, const ot_order *o, ot_error *err)
+{
+    size_t n = json_size(o->doc);
+    if (n > t->options.max_record_bytes)
+        return ot__error_field(err, OT_ELIMIT, "record",
+                               "order %.64s would be about %zu bytes (at most %zu): refused",
+                               ot_order_order_id(o), n, t->options.max_record_bytes);
+    return 0;
+}
+
 int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
 {
     ot_tracker *t = w->tracker;
@@ -556,6 +650,10 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
     if ((rc = ot__check_request(w->req, err)))
         return rc;
+    if (w->req->metadata_json && strlen(w->req->metadata_json) > t->options.max_metadata_bytes)
+        return ot__error_field(err, OT_ELIMIT, "metadata",
+                               "metadata is %zu bytes (at most %zu per request)",
+                               strlen(w->req->metadata_json), t->options.max_metadata_bytes);
     w->now = ot__tracker_now(t);
     if (w->req->idempotency_key) {
         if (!t->storage.idem_get)
@@ -598,6 +696,8 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         if (!rc && w->result == 0 && ot_order_history_count(o) == before.history &&
             !w->projection_only)
             rc = ot__error_set(err, OT_ESTATE, "the operation changed nothing");
+        if (!rc && w->result == 0 && !w->bookkeeping)
+            rc = check_record_size(t, o, err);
         if (!rc && w->result == OT_ESTALE) {
             remember(w, o, hash);
             if (out)

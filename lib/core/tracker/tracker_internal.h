@@ -45,10 +45,12 @@ struct ot__write {
     unsigned conflicts;         /* commits lost to another writer (set by the pipeline) */
     void *ctx;                  /* the operation's own state, for build */
     int replayed;               /* 1: the answer is a stored idempotent result (pipeline) */
+    int bookkeeping;            /* 1: the library's own sweep write, not refused by
+                                   max_record_bytes */
 };
 
 /* The write of an operation `op` built by `fn`, for `request` on `tracker` (in scope). */
-#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0 }
+#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0, 0 }
 
 /* Run a write: idempotency, load, build, commit with retry, notices. */
 int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
