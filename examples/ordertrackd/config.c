@@ -37,18 +37,6 @@ static const char *const top_fields[] = {"listen", "storage", "api_keys", "webho
                                          "limits", "sla", "alerts", "pii", NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
-static const char *const limit_fields[] = {"max_body_bytes", "requests_per_second", "burst",
-                                           "threads", "store_ack_sweep_ms", "sla_sweep_ms",
-                                           "max_event_streams", "event_heartbeat_ms",
-                                           "location_event_ms", "auth_failures_per_minute",
-                                           "auth_failure_burst", "auth_failure_sources",
-                                           "store_ack_escalation_ms",
-                                           "no_driver_escalation_attempts", "location_trail",
-                                           "max_connections", "max_connections_per_address",
-                                           "connection_timeout_s", "request_timeout_s",
-                                           "max_event_streams_per_key", "clock_skew_ms",
-                                           "max_issues", "max_substitutions",
-                                           "max_metadata_bytes", "max_record_bytes", NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
                                                "delhivery", NULL};
 
@@ -436,135 +424,95 @@ static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
     return 0;
 }
 
-/* A JSON number in [lo, hi]; integer-only when `integer`. */
-static int get_number(const struct ctx *c, json_t *limits, const char *name, double lo,
-                      double hi, int integer, double *out)
+/* The members of `limits`, as data: where each goes, its type and its range. */
+enum limit_type { LIMIT_UNSIGNED, LIMIT_SIZE, LIMIT_INT64, LIMIT_DOUBLE };
+
+static const struct limit {
+    const char *name;
+    double lo, hi;
+    enum limit_type type;  /* all but LIMIT_DOUBLE take integers only */
+    size_t offset;         /* in otd_config */
+} limits_table[] = {
+#define L(name, lo, hi, type, member) {name, lo, hi, type, offsetof(otd_config, member)}
+    L("max_body_bytes", 1, 64.0 * 1024 * 1024, LIMIT_SIZE, max_body_bytes),
+    L("requests_per_second", 0.001, 1e7, LIMIT_DOUBLE, requests_per_second),
+    L("burst", 1, 1e8, LIMIT_DOUBLE, burst),
+    L("threads", 1, 256, LIMIT_UNSIGNED, threads),
+    L("store_ack_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, store_ack_sweep_ms),
+    L("sla_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, sla_sweep_ms),
+    L("max_event_streams", 0, 10000, LIMIT_UNSIGNED, max_event_streams),
+    L("event_heartbeat_ms", 100, 3600000, LIMIT_UNSIGNED, event_heartbeat_ms),
+    L("store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, LIMIT_INT64,
+      escalation.store_ack_escalation_ms),
+    L("no_driver_escalation_attempts", 0, OT_ESCALATION_MAX_ATTEMPTS, LIMIT_UNSIGNED,
+      escalation.no_driver_escalation_attempts),
+    L("location_trail", 0, OT_TRACKER_LOCATION_TRAIL_MAX, LIMIT_UNSIGNED, location_trail),
+    L("max_connections", 4, 100000, LIMIT_UNSIGNED, max_connections),
+    L("max_connections_per_address", 1, 100000, LIMIT_UNSIGNED, max_connections_per_address),
+    L("connection_timeout_s", 1, 3600, LIMIT_UNSIGNED, connection_timeout_s),
+    L("request_timeout_s", 1, 3600, LIMIT_UNSIGNED, request_timeout_s),
+    L("max_event_streams_per_key", 0, 10000, LIMIT_UNSIGNED, max_event_streams_per_key),
+    L("max_issues", 1, OT_TRACKER_MAX_COUNT_LIMIT, LIMIT_UNSIGNED, max_issues),
+    L("max_substitutions", 1, OT_TRACKER_MAX_COUNT_LIMIT, LIMIT_UNSIGNED, max_substitutions),
+    L("max_metadata_bytes", 2, OT_TRACKER_MAX_BYTES_LIMIT, LIMIT_SIZE, max_metadata_bytes),
+    L("max_record_bytes", 4096, OT_TRACKER_MAX_BYTES_LIMIT, LIMIT_SIZE, max_record_bytes),
+    L("location_event_ms", 10, 3600000, LIMIT_UNSIGNED, location_event_ms),
+    L("auth_failures_per_minute", 0.001, 1e6, LIMIT_DOUBLE, auth_failures_per_minute),
+    L("auth_failure_burst", 1, 1e6, LIMIT_DOUBLE, auth_failure_burst),
+    L("auth_failure_sources", 8, 1048576, LIMIT_SIZE, auth_failure_sources),
+    L("clock_skew_ms", 0, OT_TRACKER_CLOCK_SKEW_MAX_MS, LIMIT_INT64, clock_skew_ms),
+#undef L
+};
+
+/* One member of `limits` checked against its row and stored; absent: the default stays. */
+static int load_limit(const struct ctx *c, otd_config *cfg, json_t *v, const struct limit *l)
 {
-    json_t *v = json_object_get(limits, name);
-    char where[64];
+    char where[64], *dst = (char *)cfg + l->offset;
+    int integer = l->type != LIMIT_DOUBLE;
     double d;
 
-    if (!v)
-        return 0;
-    snprintf(where, sizeof where, "limits.%s", name);
+    snprintf(where, sizeof where, "limits.%s", l->name);
     if (integer ? !json_is_integer(v) : !json_is_number(v))
         return bad(c, where, "must be %s", integer ? "an integer" : "a number");
     d = json_number_value(v);
-    if (!isfinite(d) || d < lo || d > hi)
-        return bad(c, where, "%g is out of range %g-%g", d, lo, hi);
-    *out = d;
-    return 0;
-}
-
-/* The location events' interval, the limit of failed authentications per address and the
- * clock skew allowed to times. */
-static int load_live_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
-{
-    double location = cfg->location_event_ms, sources = (double)cfg->auth_failure_sources;
-    double skew = (double)cfg->clock_skew_ms;
-
-    if (get_number(c, limits, "location_event_ms", 10, 3600000, 1, &location) != 0 ||
-        get_number(c, limits, "auth_failures_per_minute", 0.001, 1e6, 0,
-                   &cfg->auth_failures_per_minute) != 0 ||
-        get_number(c, limits, "auth_failure_burst", 1, 1e6, 0, &cfg->auth_failure_burst) !=
-            0 ||
-        get_number(c, limits, "auth_failure_sources", 8, 1048576, 1, &sources) != 0 ||
-        get_number(c, limits, "clock_skew_ms", 0, OT_TRACKER_CLOCK_SKEW_MAX_MS, 1, &skew) != 0)
-        return -1;
-    cfg->clock_skew_ms = (int64_t)skew;
-    cfg->location_event_ms = (unsigned)location;
-    cfg->auth_failure_sources = (size_t)sources;
-    return 0;
-}
-
-/* The connection limits (docs/reliability.md): a total well above one address's share, so
- * that a flood from one address leaves room for everyone else. */
-static int load_connection_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
-{
-    double total = cfg->max_connections, per_address = cfg->max_connections_per_address;
-    double idle = cfg->connection_timeout_s, request = cfg->request_timeout_s;
-    double per_key = cfg->max_event_streams_per_key;
-
-    if (get_number(c, limits, "max_connections", 4, 100000, 1, &total) != 0 ||
-        get_number(c, limits, "max_connections_per_address", 1, 100000, 1, &per_address) !=
-            0 ||
-        get_number(c, limits, "connection_timeout_s", 1, 3600, 1, &idle) != 0 ||
-        get_number(c, limits, "request_timeout_s", 1, 3600, 1, &request) != 0 ||
-        get_number(c, limits, "max_event_streams_per_key", 0, 10000, 1, &per_key) != 0)
-        return -1;
-    if (per_address > total)
-        return bad(c, "limits.max_connections_per_address",
-                   "%g is over limits.max_connections (%g)", per_address, total);
-    cfg->max_connections = (unsigned)total;
-    cfg->max_connections_per_address = (unsigned)per_address;
-    cfg->connection_timeout_s = (unsigned)idle;
-    cfg->request_timeout_s = (unsigned)request;
-    cfg->max_event_streams_per_key = (unsigned)per_key;
-    return 0;
-}
-
-/* The library's per-order limits (tracker options version 5), in the library's ranges. */
-static int load_order_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
-{
-    double issues = cfg->max_issues, subs = cfg->max_substitutions;
-    double meta = (double)cfg->max_metadata_bytes, record = (double)cfg->max_record_bytes;
-
-    if (get_number(c, limits, "max_issues", 1, OT_TRACKER_MAX_COUNT_LIMIT, 1, &issues) != 0 ||
-        get_number(c, limits, "max_substitutions", 1, OT_TRACKER_MAX_COUNT_LIMIT, 1, &subs) !=
-            0 ||
-        get_number(c, limits, "max_metadata_bytes", 2, OT_TRACKER_MAX_BYTES_LIMIT, 1, &meta) !=
-            0 ||
-        get_number(c, limits, "max_record_bytes", 4096, OT_TRACKER_MAX_BYTES_LIMIT, 1,
-                   &record) != 0)
-        return -1;
-    cfg->max_issues = (unsigned)issues;
-    cfg->max_substitutions = (unsigned)subs;
-    cfg->max_metadata_bytes = (size_t)meta;
-    cfg->max_record_bytes = (size_t)record;
+    if (!isfinite(d) || d < l->lo || d > l->hi)
+        return bad(c, where, "%g is out of range %g-%g", d, l->lo, l->hi);
+    switch (l->type) {
+    case LIMIT_UNSIGNED: *(unsigned *)(void *)dst = (unsigned)d; break;
+    case LIMIT_SIZE: *(size_t *)(void *)dst = (size_t)d; break;
+    case LIMIT_INT64: *(int64_t *)(void *)dst = (int64_t)d; break;
+    case LIMIT_DOUBLE: *(double *)(void *)dst = d; break;
+    }
     return 0;
 }
 
 static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
-    double body = (double)cfg->max_body_bytes, threads = cfg->threads;
-    double sweep = (double)cfg->store_ack_sweep_ms, streams = cfg->max_event_streams;
-    double sla_sweep = (double)cfg->sla_sweep_ms;
-    double heartbeat = cfg->event_heartbeat_ms;
-    double escalation = (double)cfg->escalation.store_ack_escalation_ms;
-    double attempts = cfg->escalation.no_driver_escalation_attempts;
-    double trail = cfg->location_trail;
+    const char *name;
+    json_t *v;
+    size_t i;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
-    if (check_fields(c, limits, "limits", limit_fields) != 0 ||
-        get_number(c, limits, "max_body_bytes", 1, 64.0 * 1024 * 1024, 1, &body) != 0 ||
-        get_number(c, limits, "requests_per_second", 0.001, 1e7, 0,
-                   &cfg->requests_per_second) != 0 ||
-        get_number(c, limits, "burst", 1, 1e8, 0, &cfg->burst) != 0 ||
-        get_number(c, limits, "threads", 1, 256, 1, &threads) != 0 ||
-        get_number(c, limits, "store_ack_sweep_ms", 10, 86400000, 1, &sweep) != 0 ||
-        get_number(c, limits, "sla_sweep_ms", 10, 86400000, 1, &sla_sweep) != 0 ||
-        get_number(c, limits, "max_event_streams", 0, 10000, 1, &streams) != 0 ||
-        get_number(c, limits, "event_heartbeat_ms", 100, 3600000, 1, &heartbeat) != 0 ||
-        get_number(c, limits, "store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, 1,
-                   &escalation) != 0 ||
-        get_number(c, limits, "no_driver_escalation_attempts", 0, OT_ESCALATION_MAX_ATTEMPTS,
-                   1, &attempts) != 0 ||
-
-        get_number(c, limits, "location_trail", 0, OT_TRACKER_LOCATION_TRAIL_MAX, 1, &trail))
-        return -1;
-    cfg->location_trail = (unsigned)trail;
-    cfg->max_body_bytes = (size_t)body;
-    cfg->threads = (unsigned)threads;
-    cfg->store_ack_sweep_ms = (unsigned)sweep;
-    cfg->sla_sweep_ms = (unsigned)sla_sweep;
-    cfg->max_event_streams = (unsigned)streams;
-    cfg->event_heartbeat_ms = (unsigned)heartbeat;
-    cfg->escalation.store_ack_escalation_ms = (int64_t)escalation;
-    cfg->escalation.no_driver_escalation_attempts = (unsigned)attempts;
-    if (load_connection_limits(c, cfg, limits) != 0 || load_order_limits(c, cfg, limits) != 0)
-        return -1;
-    return load_live_limits(c, cfg, limits);
+    json_object_foreach(limits, name, v) {
+        for (i = 0; i < sizeof limits_table / sizeof limits_table[0]; i++)
+            if (strcmp(limits_table[i].name, name) == 0)
+                break;
+        if (i == sizeof limits_table / sizeof limits_table[0]) {
+            char where[128];
+            snprintf(where, sizeof where, "limits.%s", name);
+            return bad(c, where, "unknown field");
+        }
+    }
+    for (i = 0; i < sizeof limits_table / sizeof limits_table[0]; i++)
+        if ((v = json_object_get(limits, limits_table[i].name)) &&
+            load_limit(c, cfg, v, &limits_table[i]) != 0)
+            return -1;
+    if (cfg->max_connections_per_address > cfg->max_connections)
+        return bad(c, "limits.max_connections_per_address",
+                   "%u is over limits.max_connections (%u)", cfg->max_connections_per_address,
+                   cfg->max_connections);
+    return 0;
 }
 
 /* The `alerts` block, shared with ordertrack-poller (examples/common/alertsconf.c). */
