@@ -20,36 +20,39 @@ static int smtp_tls_for(const char *url)
     return OT_CURL_SMTP_TLS_REQUIRED;
 }
 
+/* The report's delivery, for ot_alerts_report_send(). */
+struct smtp_send {
+    ot_curl_smtp_options smtp;
+    int sent;
+};
+
+static int smtp_send(void *userdata, const char *message, size_t len, ot_error *err)
+{
+    struct smtp_send *s = userdata;
+    int rc = ot_curl_smtp_send(&s->smtp, message, len, err);
+    s->sent = rc == 0;
+    return rc;
+}
+
 int otc_alerts_mail(ot_alerts *alerts, const otc_alerts *a, int if_any, char *err,
                     size_t errlen)
 {
     ot_alerts_email email = OT_ALERTS_EMAIL_INIT;
-    ot_curl_smtp_options smtp = OT_CURL_SMTP_OPTIONS_INIT;
-    char *message = NULL;
-    size_t len = 0;
+    struct smtp_send s = {OT_CURL_SMTP_OPTIONS_INIT, 0};
     ot_error e;
-    int rc;
 
     memset(&e, 0, sizeof e);
     email.from = a->email_from;
     email.to = (const char *const *)a->email_to;
     email.to_count = a->n_email_to;
-    rc = if_any ? ot_alerts_report_if_any(&message, &len, alerts, &email, &e)
-                : ot_alerts_report(&message, &len, alerts, &email, &e);
-    if (rc == 0 && !message)
-        return 0;
-    if (rc == 0) {
-        smtp.url = a->smtp_url;
-        smtp.from = a->email_from;
-        smtp.to = (const char *const *)a->email_to;
-        smtp.to_count = a->n_email_to;
-        smtp.tls = smtp_tls_for(a->smtp_url);
-        rc = ot_curl_smtp_send(&smtp, message, len, &e);
-    }
-    ot_free(message);
-    if (rc != 0) {
-        snprintf(err, errlen, "%s", e.message);
+    s.smtp.url = a->smtp_url;
+    s.smtp.from = a->email_from;
+    s.smtp.to = (const char *const *)a->email_to;
+    s.smtp.to_count = a->n_email_to;
+    s.smtp.tls = smtp_tls_for(a->smtp_url);
+    if (ot_alerts_report_send(alerts, &email, if_any, smtp_send, &s, &e) != 0) {
+        snprintf(err, errlen, "%s (the alerts are kept for the next report)", e.message);
         return -1;
     }
-    return 1;
+    return s.sent;
 }

@@ -58,8 +58,28 @@ static const struct {
 #endif
 };
 
+/* The URI for messages, its user information (a password) shown as "***". */
+static const char *shown_uri(char *buf, size_t size, const char *uri)
+{
+    const char *host = strstr(uri, "://"), *at;
+    size_t end;
+    if (!host)
+        return uri;
+    host += 3;
+    end = strcspn(host, "/?#");
+    at = memchr(host, '@', end);
+    if (!at)
+        return uri;
+    /* the last '@' of the authority ends the user information */
+    while (memchr(at + 1, '@', (size_t)(host + end - at - 1)))
+        at = memchr(at + 1, '@', (size_t)(host + end - at - 1));
+    snprintf(buf, size, "%.*s***%s", (int)(host - uri), uri, at);
+    return buf;
+}
+
 int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen)
 {
+    char shown[1024];
     ot_error e;
     size_t i;
 
@@ -69,17 +89,19 @@ int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen
         if (strncmp(uri, schemes[i].prefix, n) != 0)
             continue;
         if (!schemes[i].open) {
-            snprintf(err, errlen, "storage %s: %s", uri, schemes[i].missing);
+            snprintf(err, errlen, "storage %s: %s", shown_uri(shown, sizeof shown, uri),
+                     schemes[i].missing);
             return STORAGE_OPEN_UNSUPPORTED;
         }
         ot_error_clear(&e);
         if (schemes[i].open(out, uri, uri + n, &e) != 0) {
-            snprintf(err, errlen, "storage %s: %s", uri, e.message);
+            snprintf(err, errlen, "storage %s: %s%s%s", shown_uri(shown, sizeof shown, uri),
+                     e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
             return 1;
         }
         return 0;
     }
     snprintf(err, errlen, "storage %s: unknown scheme (memory:, sqlite:PATH, mongodb://...)",
-             uri);
+             shown_uri(shown, sizeof shown, uri));
     return STORAGE_OPEN_UNSUPPORTED;
 }

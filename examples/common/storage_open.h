@@ -12,8 +12,9 @@
 #define STORAGE_OPEN_UNSUPPORTED 2
 
 /* Open the storage `uri` names into *out (release with ot_storage_close). 0; or
- * STORAGE_OPEN_UNSUPPORTED (unknown or not built scheme), or 1 when the adapter failed; the
- * reason in err. */
+ * STORAGE_OPEN_UNSUPPORTED (unknown or not built scheme), or 1 when the adapter refused or
+ * failed to open it; the reason in err, naming the field when the adapter did. The
+ * URI in messages has its user information (a password) replaced by "***". */
 int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen);
 
 #endif

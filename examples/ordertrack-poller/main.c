@@ -217,7 +217,8 @@ static int poller_open(struct poller *p, const char *config_path)
         ot_pii_key_provider keys;
         piiconf_provider(&keys, &p->cfg.pii);
         if (ot_pii_new(&p->pii, &keys, &err) != 0) {
-            fprintf(stderr, "ordertrack-poller: %s: pii: %s\n", config_path, err.message);
+            fprintf(stderr, "ordertrack-poller: %s: pii%s%s: %s\n", config_path,
+                    err.field[0] ? "." : "", err.field, err.message);
             return OTP_EXIT_CONFIG;
         }
         to.pii = p->pii;
@@ -227,8 +228,12 @@ static int poller_open(struct poller *p, const char *config_path)
     for (i = 0; i < p->cfg.n_trackers; i++)
         if (p->cfg.trackers[i].workers > co.max_in_flight)
             co.max_in_flight = p->cfg.trackers[i].workers;
-    if (ot_curl_http_new(&port, &co, &err) != 0 ||
-        ot_http_client_new(&p->http, &port, &policy, NULL, &err) != 0) {
+    if (ot_curl_http_new(&port, &co, &err) != 0) {
+        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        return 1;
+    }
+    if (ot_http_client_new(&p->http, &port, &policy, NULL, &err) != 0) {
+        port.close(port.userdata);      /* not the client's until it exists */
         fprintf(stderr, "ordertrack-poller: %s\n", err.message);
         return 1;
     }
@@ -244,7 +249,8 @@ static int poller_open(struct poller *p, const char *config_path)
             ac.report_capacity = 0;    /* nothing would ever take them */
         p->next_digest_ms = otc_alerts_digest_next(&p->cfg.alerts, wall_ms());
         if (ot_alerts_new(&p->alerts, &ac, &err) != 0 || ot_alerts_sink(&sink, p->alerts, &err)) {
-            fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", config_path, err.message);
+            fprintf(stderr, "ordertrack-poller: %s: alerts%s%s: %s\n", config_path,
+                    err.field[0] ? "." : "", err.field, err.message);
             return OTP_EXIT_CONFIG;
         }
         to.notices = &sink;

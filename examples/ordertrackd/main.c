@@ -353,7 +353,8 @@ static int alerts_open(struct host *h, const otc_alerts *a)
     ac.lookup = alert_lookup;
     if (ot_alerts_new(&h->alerts, &ac, &e) != 0 ||
         ot_alerts_sink(&h->alert_sink, h->alerts, &e) != 0) {
-        fprintf(stderr, "ordertrackd: alerts.%s: %s\n", e.field[0] ? e.field : "", e.message);
+        fprintf(stderr, "ordertrackd: alerts%s%s: %s\n", e.field[0] ? "." : "", e.field,
+                e.message);
         return e.code == OT_EINVAL ? OTD_EXIT_CONFIG : 1;
     }
     return 0;

@@ -268,6 +268,20 @@ OT_EXTERN int ot_alerts_report(char **message, size_t *len, ot_alerts *alerts,
 OT_EXTERN int ot_alerts_report_if_any(char **message, size_t *len, ot_alerts *alerts,
                                       const ot_alerts_email *email, ot_error *err);
 
+/** Sends a report: 0, or a negative OT_E... code naming the cause (see ot_alerts_report_send). */
+typedef int (*ot_alerts_send_fn)(void *userdata, const char *message, size_t len,
+                                 ot_error *err);
+
+/**
+ * (Since 1.3) Take the report as ot_alerts_report() (or, with `if_any`, as
+ * ot_alerts_report_if_any(): nothing is sent when no alert waits) and hand it to `send`
+ * (e.g. a call of ot_curl_smtp_send()). When `send` fails its answer is returned and the
+ * alerts go back in front of newer ones, so the next report carries them: a failed delivery
+ * loses nothing. `send` runs on the calling thread, outside the dispatcher's lock.
+ */
+OT_EXTERN int ot_alerts_report_send(ot_alerts *alerts, const ot_alerts_email *email, int if_any,
+                                    ot_alerts_send_fn send, void *userdata, ot_error *err);
+
 /**
  * (Since 1.1) Record the outcome of one run of `integration` (a name of the host's choosing,
  * e.g. the poller's tracker "delhivery_b2c"; UTF-8 text, 1..256 bytes) and queue an alert on

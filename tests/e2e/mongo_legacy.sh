@@ -138,6 +138,12 @@ sed "s|\"storage\": \"[^\"]*\"|\"storage\": \"$hosts/$db?ot.ordersCollection=x\"
 if [ "$rc" -eq 1 ] && grep -q "ot.ordersCollection has no effect without ot.legacyOrders=true" \
      "$tmp/bad.log"; then ok
 else bad "poller, legacy option alone: exit $rc: $(cat "$tmp/bad.log")"; fi
+# A refused URI is named without its password.
+"$bin" --config "$tmp/d.json" --listen 127.0.0.1:0 \
+  --storage "mongodb://ops:pw-s3cret-42@127.0.0.1:1/$db?ot.nope=1" > /dev/null 2> "$tmp/bad.log"
+if grep -q "mongodb://\*\*\*@127.0.0.1:1/" "$tmp/bad.log" && grep -q "ot.nope" "$tmp/bad.log" &&
+   ! grep -q "s3cret" "$tmp/bad.log"; then ok
+else bad "password in the storage error: $(cat "$tmp/bad.log")"; fi
 
 echo "mongo legacy e2e: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -903,6 +903,56 @@ static void test_grouped(void **state)
     ot_http_client_free(c);
 }
 
+/* ot_alerts_report_send: what `send` got, or a failure it reports. */
+struct sent {
+    int fail, calls;
+    char text[4096];
+};
+
+static int send_report(void *userdata, const char *message, size_t len, ot_error *err)
+{
+    struct sent *s = userdata;
+    s->calls++;
+    if (s->fail)
+        return ot_error_set(err, OT_EHTTP, NULL, "smtp refused the message");
+    snprintf(s->text, sizeof s->text, "%.*s", (int)len, message);
+    return 0;
+}
+
+/* A report whose delivery fails is not lost: its alerts come again in the next one. */
+static void test_report_send_keeps_on_failure(void **state)
+{
+    struct fake f = {.status = 200};
+    ot_http_client *c = client_for(&f);
+    ot_alerts_config cfg = config_for(c);
+    ot_alerts_email e = email_of();
+    struct sent s = {1, 0, ""};
+    ot_alerts *al;
+    ot_alert a;
+    ot_error err;
+    char id[32];
+    (void)state;
+
+    assert_int_equal(ot_alerts_new(&al, &cfg, NULL), 0);
+    assert_int_equal(ot_alerts_report_send(al, &e, 1, send_report, &s, NULL), 0);
+    assert_int_equal(s.calls, 0);                        /* nothing happened: nothing sent */
+    a = numbered(OT_NOTICE_ALERT, 1, id);
+    assert_int_equal(ot_alerts_push(al, &a, NULL), 0);
+    assert_ot_error(ot_alerts_report_send(al, &e, 1, send_report, &s, &err), OT_EHTTP, err);
+    assert_int_equal(s.calls, 1);
+    s.fail = 0;
+    assert_int_equal(ot_alerts_report_send(al, &e, 1, send_report, &s, NULL), 0);
+    assert_int_equal(s.calls, 2);
+    assert_non_null(strstr(s.text, id));                 /* the alert of the failed send */
+    s.text[0] = '\0';
+    assert_int_equal(ot_alerts_report_send(al, &e, 1, send_report, &s, NULL), 0);
+    assert_int_equal(s.calls, 2);                        /* and only once */
+    assert_ot_error(ot_alerts_report_send(al, &e, 1, NULL, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "send");
+    ot_alerts_free(al);
+    ot_http_client_free(c);
+}
+
 /* ot_alerts_report_if_any: a report only when something happened. */
 static void test_report_if_any(void **state)
 {
@@ -1067,6 +1117,7 @@ int main(void)
         cmocka_unit_test(test_integration),
         cmocka_unit_test(test_grouped),
         cmocka_unit_test(test_report_if_any),
+        cmocka_unit_test(test_report_send_keeps_on_failure),
         cmocka_unit_test(test_alert_version_1),
         cmocka_unit_test(test_alloc_sweep),
     };

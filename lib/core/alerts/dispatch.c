@@ -400,7 +400,9 @@ int ot_alerts_integration(ot_alerts *a, const char *integration, int ok, const c
     pthread_mutex_lock(&a->health_lock);
     if (!(st = integration_of(a, integration))) {
         rc = a->integration_count == MAX_INTEGRATIONS
-                 ? ot__error_set(err, OT_ELIMIT, "more than %d integrations", MAX_INTEGRATIONS)
+                 ? ot__error_field(err, OT_ELIMIT, "integration",
+                                   "more than %d integrations, not recording %.64s",
+                                   MAX_INTEGRATIONS, integration)
                  : ot__error_set(err, OT_ENOMEM, "out of memory recording integration %s",
                                  integration);
     } else if (!ok && !st->down) {
@@ -688,9 +690,11 @@ int ot_alerts_flush(ot_alerts *a, ot_alerts_stats *stats, ot_error *err)
     return 0;
 }
 
-/* ot_alerts_report; with `if_any`, nothing (0, *message NULL) when no alert waits. */
+/* ot_alerts_report; with `if_any`, nothing (0, *message NULL) when no alert waits; with
+ * `send`, the message is handed to it and its failure puts the alerts back like a failure to
+ * format (the message is then freed, *message NULL). */
 static int report(char **message, size_t *len, ot_alerts *a, const ot_alerts_email *email,
-                  int if_any, ot_error *err)
+                  int if_any, ot_alerts_send_fn send, void *userdata, ot_error *err)
 {
     ot_alerts_email e;
     struct item **taken;
@@ -735,6 +739,10 @@ static int report(char **message, size_t *len, ot_alerts *a, const ot_alerts_ema
         list[i] = taken[i]->alert;
     e.omitted += omitted;
     rc = ot__alerts_email_make(message, len, &e, list, n, err);
+    if (rc == 0 && send && (rc = send(userdata, *message, *len, err)) != 0) {
+        ot__free(*message);
+        *message = NULL;
+    }
     if (rc != 0) {
         /* Put the alerts back in front of newer ones so a corrected call reports them. */
         pthread_mutex_lock(&a->lock);
@@ -761,11 +769,24 @@ static int report(char **message, size_t *len, ot_alerts *a, const ot_alerts_ema
 int ot_alerts_report(char **message, size_t *len, ot_alerts *a, const ot_alerts_email *email,
                      ot_error *err)
 {
-    return report(message, len, a, email, 0, err);
+    return report(message, len, a, email, 0, NULL, NULL, err);
 }
 
 int ot_alerts_report_if_any(char **message, size_t *len, ot_alerts *a,
                             const ot_alerts_email *email, ot_error *err)
 {
-    return report(message, len, a, email, 1, err);
+    return report(message, len, a, email, 1, NULL, NULL, err);
+}
+
+int ot_alerts_report_send(ot_alerts *a, const ot_alerts_email *email, int if_any,
+                          ot_alerts_send_fn send, void *userdata, ot_error *err)
+{
+    char *message = NULL;
+    size_t len = 0;
+    int rc;
+    if (!send)
+        return ot__error_field(err, OT_EINVAL, "send", "send is NULL");
+    rc = report(&message, &len, a, email, if_any, send, userdata, err);
+    ot__free(message);
+    return rc;
 }

@@ -818,6 +818,7 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
     struct ot__courier_request *reqs = NULL;
     ot_http_response **resp = NULL;
     size_t batch, i, cur = 0;
+    int64_t now;
     unsigned version, workers;
     int rc = 0, first_round = 1;
 
@@ -846,10 +847,11 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
      * fetched while the current one is on the wire. */
     feed.fill = batch * workers;
     feed.remaining = cfg->max_orders ? cfg->max_orders : SIZE_MAX;
-    feed.pending.latest = ot__tracker_latest(tracker, ot__tracker_now(tracker));
+    now = ot__tracker_now(tracker);     /* one instant for both judgements of the run */
+    feed.pending.latest = ot__tracker_latest(tracker, now);
     if (cfg->version >= 3 && cfg->stale_after_ms > 0) {
         feed.pending.quiet_only = 1;
-        feed.pending.stale_before = ot__tracker_now(tracker) - cfg->stale_after_ms;
+        feed.pending.stale_before = now - cfg->stale_after_ms;
     }
     feed.more = 1;
 

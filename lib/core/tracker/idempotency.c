@@ -12,18 +12,25 @@
 /* "<scope> <key>" and its NUL */
 #define STORAGE_KEY_SIZE (OT__IDEM_SCOPE_MAX + 1 + OT__IDEM_KEY_MAX + 1)
 
+/* 1..max bytes of printable ASCII without spaces (keys and scopes are stored as
+ * "<scope> <key>"); OT_EINVAL naming `field`. */
+static int check_token(const char *value, const char *field, size_t max, ot_error *err)
+{
+    size_t i, n = strlen(value);
+    if (n == 0 || n > max)
+        return ot__error_field(err, OT_EINVAL, field, "%s must be 1..%zu characters, not %zu",
+                               field, max, n);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)value[i] < 0x21 || (unsigned char)value[i] > 0x7e)
+            return ot__error_field(err, OT_EINVAL, field,
+                                   "%s must be printable ASCII without spaces (byte %zu)",
+                                   field, i);
+    return 0;
+}
+
 int ot__idem_check_key(const char *key, ot_error *err)
 {
-    size_t i, n = strlen(key);
-    if (n == 0 || n > OT__IDEM_KEY_MAX)
-        return ot__error_field(err, OT_EINVAL, "idempotency_key",
-                               "idempotency_key must be 1..%d characters, not %zu",
-                               OT__IDEM_KEY_MAX, n);
-    for (i = 0; i < n; i++)
-        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
-            return ot__error_field(err, OT_EINVAL, "idempotency_key",
-                                   "idempotency_key must be printable ASCII (byte %zu)", i);
-    return 0;
+    return check_token(key, "idempotency_key", OT__IDEM_KEY_MAX, err);
 }
 
 const char *ot__idem_scope(const ot_request *r)
@@ -33,20 +40,7 @@ const char *ot__idem_scope(const ot_request *r)
 
 int ot__idem_check_scope(const char *scope, ot_error *err)
 {
-    size_t i, n;
-    if (!scope)
-        return 0;
-    n = strlen(scope);
-    if (n == 0 || n > OT__IDEM_SCOPE_MAX)
-        return ot__error_field(err, OT_EINVAL, "idempotency_scope",
-                               "idempotency_scope must be 1..%d characters, not %zu",
-                               OT__IDEM_SCOPE_MAX, n);
-    for (i = 0; i < n; i++)
-        if ((unsigned char)scope[i] < 0x21 || (unsigned char)scope[i] > 0x7e)
-            return ot__error_field(err, OT_EINVAL, "idempotency_scope",
-                                   "idempotency_scope must be printable ASCII without spaces "
-                                   "(byte %zu)", i);
-    return 0;
+    return scope ? check_token(scope, "idempotency_scope", OT__IDEM_SCOPE_MAX, err) : 0;
 }
 
 /* The key as storage keeps it: an unscoped key as it is (the keys stored before scopes
