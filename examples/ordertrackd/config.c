@@ -121,6 +121,8 @@ int otd_config_defaults(otd_config *cfg)
     cfg->storage = strdup(DEFAULT_STORAGE);
     cfg->port = DEFAULT_PORT;
     cfg->max_body_bytes = 65536;
+    cfg->max_uri_bytes = 8192;
+    cfg->max_header_bytes = 16384;
     cfg->requests_per_second = 200;
     cfg->burst = 400;
     cfg->threads = 4;
@@ -435,6 +437,8 @@ static const struct limit {
 } limits_table[] = {
 #define L(name, lo, hi, type, member) {name, lo, hi, type, offsetof(otd_config, member)}
     L("max_body_bytes", 1, 64.0 * 1024 * 1024, LIMIT_SIZE, max_body_bytes),
+    L("max_uri_bytes", 256, OTD_HEAD_BYTES_MAX, LIMIT_SIZE, max_uri_bytes),
+    L("max_header_bytes", 1024, OTD_HEAD_BYTES_MAX, LIMIT_SIZE, max_header_bytes),
     L("requests_per_second", 0.001, 1e7, LIMIT_DOUBLE, requests_per_second),
     L("burst", 1, 1e8, LIMIT_DOUBLE, burst),
     L("threads", 1, 256, LIMIT_UNSIGNED, threads),

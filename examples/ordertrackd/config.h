@@ -12,6 +12,11 @@
 #include "alertsconf.h"
 #include "piiconf.h"
 
+/* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
+ * for a request's head is sized from them (server.c), so that the service, not the HTTP
+ * library, answers a head over either limit, with the API's JSON error. */
+#define OTD_HEAD_BYTES_MAX 65536
+
 /* Roles of an API key; bit values so that routes can allow several. */
 enum otd_role { OTD_ROLE_ADMIN = 1, OTD_ROLE_STORE = 2, OTD_ROLE_COURIER = 4 };
 
@@ -37,6 +42,8 @@ typedef struct otd_config {
     json_t *webhooks;            /* partner -> {name: secret} object, owned; NULL if absent */
     json_t *sla;                 /* raw "sla" object for the library's SLA loader; or NULL */
     size_t max_body_bytes;       /* limits.max_body_bytes, default 65536 */
+    size_t max_uri_bytes;        /* limits.max_uri_bytes: the raw request target, default 8192 */
+    size_t max_header_bytes;     /* limits.max_header_bytes: names and values, default 16384 */
     double requests_per_second;  /* limits.requests_per_second, default 200 */
     double burst;                /* limits.burst, default 400 */
     unsigned threads;            /* limits.threads: HTTP worker threads, default 4 */

@@ -22,6 +22,8 @@ static const struct {
     [OTD_ERR_VERSION_CONFLICT] = {"version_conflict", 412},
     [OTD_ERR_PAYLOAD_TOO_LARGE] = {"payload_too_large", 413},
     [OTD_ERR_ORDER_LIMIT] = {"order_limit", 422},
+    [OTD_ERR_URI_TOO_LONG] = {"uri_too_long", 414},
+    [OTD_ERR_HEADERS_TOO_LARGE] = {"headers_too_large", 431},
     [OTD_ERR_RATE_LIMITED] = {"rate_limited", 429},
     [OTD_ERR_INTERNAL] = {"internal_error", 500},
     [OTD_ERR_INTEGRITY] = {"integrity_error", 500},

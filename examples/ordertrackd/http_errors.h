@@ -21,6 +21,8 @@ typedef enum otd_api_error {
     OTD_ERR_VERSION_CONFLICT,     /* 412 */
     OTD_ERR_PAYLOAD_TOO_LARGE,    /* 413 */
     OTD_ERR_ORDER_LIMIT,          /* 422 */
+    OTD_ERR_URI_TOO_LONG,         /* 414 */
+    OTD_ERR_HEADERS_TOO_LARGE,    /* 431 */
     OTD_ERR_RATE_LIMITED,         /* 429 */
     OTD_ERR_INTERNAL,             /* 500 */
     OTD_ERR_INTEGRITY,            /* 500: stored data is corrupt or was tampered with */

@@ -50,6 +50,7 @@ struct exchange {
     int begun;               /* begin() ran (made by uri_seen before the headers) */
     int raw_nul;             /* the raw request target holds %00 */
     int close;               /* answer with Connection: close (a refused framing) */
+    size_t uri_bytes;        /* the raw request target's length */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -161,8 +162,10 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 
     (void)cls;
     (void)c;
-    if (x && uri && strstr(uri, "%00"))
-        x->raw_nul = 1;
+    if (x && uri) {
+        x->raw_nul = strstr(uri, "%00") != NULL;
+        x->uri_bytes = strlen(uri);
+    }
     return x;
 }
 
@@ -172,6 +175,7 @@ struct header_scan {
     int lengths_differ;      /* another Content-Length with another value */
     int transfer_encoding;   /* any Transfer-Encoding */
     const char *nul;         /* a header whose name or value holds a NUL byte */
+    size_t bytes;            /* names and values, with ": " and CRLF: the head's size */
 };
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -180,6 +184,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
     struct header_scan *h = cls;
 
     (void)kind;
+    h->bytes += key_size + value_size + 4;
     if (!h->nul && ((key && memchr(key, '\0', key_size)) ||
                     (value && memchr(value, '\0', value_size))))
         h->nul = key ? key : "";
@@ -194,21 +199,29 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-/* 400 `invalid_request` naming `field`; `close` also closes the connection after it. */
-static enum MHD_Result refuse(struct MHD_Connection *c, struct exchange *x, const char *field,
-                              const char *message, int close)
+/* `error` (400 `invalid_request` unless the head is too large) naming `field`; `close` also
+ * closes the connection after it. */
+static enum MHD_Result refuse_as(struct MHD_Connection *c, struct exchange *x,
+                                 otd_api_error error, const char *field, const char *message,
+                                 int close)
 {
     otd_response res;
 
     memset(&res, 0, sizeof res);
     x->close = close;
-    otd_respond_error(&res, OTD_ERR_INVALID_REQUEST, message,
-                      json_pack("{ss}", "field", field));
+    otd_respond_error(&res, error, message, json_pack("{ss}", "field", field));
     return queue(c, x, &res);
 }
 
-/* First call: set up the exchange; refuse a request target holding %00, a header holding a
- * NUL byte, an ambiguous body framing (two different Content-Lengths, or Content-Length with
+static enum MHD_Result refuse(struct MHD_Connection *c, struct exchange *x, const char *field,
+                              const char *message, int close)
+{
+    return refuse_as(c, x, OTD_ERR_INVALID_REQUEST, field, message, close);
+}
+
+/* First call: set up the exchange; refuse a request target over limits.max_uri_bytes (414)
+ * or headers over limits.max_header_bytes (431), a request target holding %00, a header
+ * holding a NUL byte, an ambiguous body framing (two different Content-Lengths, or Content-Length with
  * Transfer-Encoding: 400 and close, as RFC 9112 6.3 asks) and a declared Content-Length over
  * the limit, each at once. */
 static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char *url,
@@ -216,7 +229,7 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
 {
     size_t limit = s->app->cfg->max_body_bytes;
     struct exchange *x = *con_cls ? *con_cls : calloc(1, sizeof *x);
-    struct header_scan h = {NULL, 0, 0, NULL};
+    struct header_scan h = {NULL, 0, 0, NULL, 0};
     const char *length;
     char *end;
 
@@ -229,9 +242,21 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
     x->route = route_of(method, url);
     *con_cls = x;
     atomic_fetch_add(&s->in_flight, 1);
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+    if (x->uri_bytes > s->app->cfg->max_uri_bytes) {
+        char message[96];
+        snprintf(message, sizeof message, "the request target is over the limit of %zu bytes",
+                 s->app->cfg->max_uri_bytes);
+        return refuse_as(c, x, OTD_ERR_URI_TOO_LONG, "path", message, 1);
+    }
+    if (h.bytes > s->app->cfg->max_header_bytes) {
+        char message[96];
+        snprintf(message, sizeof message, "the headers are over the limit of %zu bytes",
+                 s->app->cfg->max_header_bytes);
+        return refuse_as(c, x, OTD_ERR_HEADERS_TOO_LARGE, "headers", message, 1);
+    }
     if (x->raw_nul)
         return refuse(c, x, "path", "the request target holds %00 (a NUL byte)", 0);
-    MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
     if (h.nul)
         return refuse(c, x, h.nul, "a header holds a NUL byte", 1);
     if (h.lengths_differ)
@@ -417,6 +442,16 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     fprintf(stderr, "ordertrackd: http: %s\n", line);
 }
 
+/* libmicrohttpd's per-connection memory: the largest head the limits allow plus room for
+ * the answer's headers, so that a head over a limit reaches begin() and gets the API's
+ * JSON answer. Only a head past this buffer gets libmicrohttpd's own 414 or 431. Strictness
+ * (MHD_OPTION_CLIENT_DISCIPLINE_LVL 1): a NUL or bare CR/LF in the head, a folded header or
+ * a space in the request target is refused by libmicrohttpd with 400 (docs/reliability.md). */
+static size_t head_buffer_bytes(const otd_config *cfg)
+{
+    return cfg->max_uri_bytes + cfg->max_header_bytes + 16384;
+}
+
 otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
 {
     const otd_config *cfg = app->cfg;
@@ -454,7 +489,8 @@ otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         cfg->max_connections_per_address, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, head_buffer_bytes(cfg),
+        MHD_OPTION_CLIENT_DISCIPLINE_LVL, 1, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s%s%s:%u", cfg->ipv6 ? "[" : "", cfg->host,
                  cfg->ipv6 ? "]" : "", cfg->port);

@@ -215,14 +215,29 @@ def strict_http(d):
     check(st == 404, "a%%2fb: %s" % st)
     st, _, _, _ = get(b"/tracking/orders/" + b"a" * 128)
     check(st == 404, "a 128-character id is allowed (404): %s" % st)
-    # a NUL inside Authorization: libmicrohttpd 0.9.75 hands over only the bytes before it
-    # (docs/reliability.md), so only a whole valid key before the NUL authenticates; a key
-    # cut short or padded past a NUL never does
-    for value in (ADMIN[:-1].encode() + b"\x00" + ADMIN[-1:].encode(),
+    # a NUL inside Authorization (or any header) is refused 400, wherever it is: a whole
+    # valid key followed by a NUL and junk no longer authenticates
+    for value in (ADMIN.encode() + b"\x00junk", ADMIN.encode() + b"\x00",
+                  ADMIN[:-1].encode() + b"\x00" + ADMIN[-1:].encode(),
                   b"\x00" + ADMIN.encode(), b"x" + b"\x00" + ADMIN.encode()):
         st, h, body, _ = d.raw(b"GET /tracking/orders/m-1 HTTP/1.1\r\nHost: x\r\n"
                                b"Authorization: Bearer " + value + b"\r\n\r\n")
-        check(st in (400, 401), "NUL in Authorization %r: %s %s" % (value, st, body[:120]))
+        check(st == 400, "NUL in Authorization %r: %s %s" % (value, st, body[:120]))
+    st, h, body, _ = d.raw(b"GET /tracking/orders/m-1 HTTP/1.1\r\nHost: x\r\n" + auth +
+                           b"X-Note: a\x00b\r\n\r\n")
+    check(st == 400, "NUL in another header: %s" % st)
+    # a request target over limits.max_uri_bytes (8192) and headers over
+    # limits.max_header_bytes (16384): the API's JSON 414 / 431, and the connection closed
+    st, h, body, closed = d.raw(b"GET /tracking/orders/m-1?q=" + b"a" * 9000 +
+                                b" HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n", want_close=True)
+    check(st == 414 and b'"uri_too_long"' in body and closed,
+          "long target: %s closed=%s %s" % (st, closed, body[:200]))
+    st, h, body, closed = d.raw(b"GET /tracking/orders/m-1 HTTP/1.1\r\nHost: x\r\n" + auth +
+                                b"X-Big: " + b"b" * 17000 + b"\r\n\r\n", want_close=True)
+    check(st == 431 and b'"headers_too_large"' in body and closed,
+          "large headers: %s closed=%s %s" % (st, closed, body[:200]))
+    st, h, body, _ = get(b"/tracking/orders/m-1?q=" + b"a" * 8000)
+    check(st == 200, "a target under the limit: %s %s" % (st, body[:200]))
     # two different Content-Lengths, or Content-Length with Transfer-Encoding: 400 and close
     payload = b'{"status": "store_notified", "updated_by": "ops"}'
     st, h, body, closed = d.raw(
@@ -250,15 +265,21 @@ def strict_http(d):
     for last in (b"18446744073709551616", b"18446744073709551615", b"99999999999999999999999"):
         st, h, body, _ = get(b"/tracking/orders/m-1/events", b"Last-Event-ID: " + last + b"\r\n")
         check(st == 400 and b"Last-Event-ID" in body, "Last-Event-ID %s: %s" % (last, st))
-    # libmicrohttpd's own answers (docs/reliability.md): the service survives them
-    for req in (b"GET /tracking/orders/m-1 HTTP/2.0\r\nHost: x\r\n\r\n",
-                b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-                b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"b" * 70000 + b"\r\n\r\n"):
+    # libmicrohttpd's own answers (docs/reliability.md): a request it cannot read as HTTP/1.x,
+    # or a head past its buffer; the right status, and the service survives them
+    for req, want in ((b"GET /tracking/orders/m-1 HTTP/2.0\r\nHost: x\r\n\r\n", (505,)),
+                      (b"GET /tracking/orders/m-1 HTTP/1.1\r\n\r\n", (400,)),
+                      (b"GET /tracking/orders/m-1 HTTP/1.1\nHost: x\n\n", (400,)),
+                      (b"GET /tracking/orders/m-1 HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
+                       (400,)),
+                      (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", (0, 414)),
+                      (b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"b" * 70000 + b"\r\n\r\n",
+                       (0, 431))):
         try:
             st, h, body, _ = d.raw(req)
         except OSError:
             st = 0
-        check(st in (0, 400, 414, 431, 505), "MHD's own refusal: %s" % st)
+        check(st in want, "MHD's own refusal of %r: %s" % (req[:60], st))
     st, _, _ = d.call("GET", "/healthz")
     check(st == 200, "healthz after the probes: %s" % st)
 

@@ -160,6 +160,10 @@ jq_is .error.code integrity_error "PUT tampered: refused"
 expect 500 "GET tampered t-2" -H "$A" "$base/tracking/orders/t-2"
 jq_is .error.code integrity_error "GET re-authored: integrity_error"
 expect 200 "an untouched order still reads" -H "$A" "$base/tracking/orders/h-1"
+# a list holding a tampered record is refused too, naming it; one without it is served
+expect 500 "list with tampered t-1" -H "$A" "$base/tracking/orders?store_id=store-1&limit=100"
+jq_is .error.code integrity_error "list tampered: integrity_error"
+body_has "order t-" "the list names the tampered order"
 if grep -q '^ordertrackd: ALERT integrity_error' "$log"; then ok; else bad "no alert logged"; fi
 stop
 after=$(rows)

@@ -26,6 +26,8 @@ static void test_table(void **state)
         {OTD_ERR_VERSION_CONFLICT, "version_conflict", 412},
         {OTD_ERR_PAYLOAD_TOO_LARGE, "payload_too_large", 413},
         {OTD_ERR_ORDER_LIMIT, "order_limit", 422},
+        {OTD_ERR_URI_TOO_LONG, "uri_too_long", 414},
+        {OTD_ERR_HEADERS_TOO_LARGE, "headers_too_large", 431},
         {OTD_ERR_RATE_LIMITED, "rate_limited", 429},
         {OTD_ERR_STORAGE_UNAVAILABLE, "storage_unavailable", 503},
         {OTD_ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405},

@@ -68,10 +68,19 @@ int ot_tracker_live_location(char **json, size_t *len, ot_tracker *tracker,
     return view(json, len, tracker, order_id, fields, sizeof fields / sizeof fields[0], err);
 }
 
+/* One listed order, after the same chain-head check as a load: a list never serves a record
+ * edited behind the library (the whole list is refused, naming the order). */
 static int append_order(void *ctx, ot_order *order, ot_error *err)
 {
-    int rc = json_array_append(ctx, order->doc)
-                 ? ot__error_set(err, OT_ENOMEM, "out of memory listing orders") : 0;
+    const char *id = ot__jstr(order->doc, "order_id");
+    ot_error why;
+    int rc;
+
+    memset(&why, 0, sizeof why);
+    if ((rc = ot__order_check_head(order, &why)))
+        rc = ot__error_field(err, rc, why.field, "order %s: %s", id ? id : "?", why.message);
+    else if (json_array_append(ctx, order->doc))
+        rc = ot__error_set(err, OT_ENOMEM, "out of memory listing orders");
     ot_order_free(order);
     return rc;
 }
