@@ -125,15 +125,19 @@ struct host {
     int housekeeper_started, sync_ready, stopping, alerts_due;
 };
 
-/* The tracker's notices (the tracker counts its own metrics): the alert dispatcher's queue,
- * then the event streams of the order; a location notice goes to the streams alone. */
+/* The tracker's notices (the tracker counts its own metrics): the alert dispatcher's queue;
+ * the event streams of the order take the location notice (coalesced there) and the one
+ * every write that added history sends last, whatever the entries say. */
 static void on_notice(void *userdata, const ot_notice *n)
 {
     struct host *h = userdata;
 
     if (n->kind == OT_NOTICE_LOCATION_UPDATED) {
-        /* not an alert: only the event streams, coalesced there */
         otd_events_notify_location(h->events, n->order_id);
+        return;
+    }
+    if (n->kind == OT_NOTICE_HISTORY_APPENDED) {
+        otd_events_notify(h->events, n->order_id);
         return;
     }
     if (h->alerts) {
@@ -144,7 +148,6 @@ static void on_notice(void *userdata, const ot_notice *n)
         pthread_cond_signal(&h->cond);
         pthread_mutex_unlock(&h->lock);
     }
-    otd_events_notify(h->events, n->order_id);
 }
 
 #ifdef OTD_HAVE_CURL

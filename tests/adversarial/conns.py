@@ -246,7 +246,8 @@ class Stream:
 def case_stream_scope(tmp):
     """After a rejection reassigns the order to store-2, store-1's open stream ends and
     carries nothing of store-2 (every read re-checks the key's scope, for every key kind;
-    only a store's order can leave a key's scope through the API today)."""
+    only a store's order can leave a key's scope through the API today); a write that adds
+    history without a status change wakes the streams at once."""
     d = Daemon(tmp, {"event_heartbeat_ms": 60000, "requests_per_second": 1000, "burst": 1000})
     code, _ = d.call("POST", "/tracking/orders/o-s/init",
                      {"store_id": "store-1", "customer_id": "c-1", "delivery_provider": "internal"})
@@ -266,6 +267,21 @@ def case_stream_scope(tmp):
         check(code == 200, "store-2 writes o-s (%s)" % step)
     check(b"store_acknowledged" not in st.text and b"picking_in_progress" not in st.text
           and b"store-2" not in st.text, "store-1's stream carries nothing of store-2")
+
+    # every write that adds history wakes the order's streams, whatever it says: a
+    # substitution (no status change, no alert) arrives long before the 60 s heartbeat
+    st2 = Stream(d, "o-s", STORE2)
+    check(st2.status() == 200, "store-2 streams o-s")
+    time.sleep(0.3)
+    seen = st2.text.count(b"event: status")
+    code, _ = d.call("POST", "/tracking/store/store-2/substitution",
+                     {"order_id": "o-s", "original_item_id": "i-1", "substitute_item_id": "i-2",
+                      "reason": "out of stock", "price_difference": 0.5}, key=STORE2)
+    check(code == 200, "store-2 substitutes")
+    deadline = time.monotonic() + 3
+    while st2.text.count(b"event: status") == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    check(st2.text.count(b"event: status") > seen, "the substitution's entry streamed at once")
 
     check(d.stop() == 0, "stopped cleanly")
 

@@ -37,17 +37,22 @@ typedef enum ot_notice_kind {
     OT_NOTICE_TIMEOUT_ALERT = 11,   /**< (since 2) escalation level 1, severity high: the
                                          order waited past its allowance; detail is the rule
                                          ("store_ack_timeout"), escalation.h */
-    OT_NOTICE_ESCALATION = 12       /**< (since 2) escalation level 2, severity critical:
+    OT_NOTICE_ESCALATION = 12,      /**< (since 2) escalation level 2, severity critical:
                                          still stuck; detail "store_ack_timeout" (no
                                          acknowledgment after the further time) or
                                          "no_drivers" (the escalating attempt) */
+    OT_NOTICE_HISTORY_APPENDED = 13 /**< (since 3) the write added entries to status_history,
+                                         whatever they say (a driver reassigned, a note, an
+                                         issue, a status); sent after the other notices of
+                                         the write; no detail. Hosts stream it (it is not an
+                                         alert). */
 } ot_notice_kind;
 
-#define OT_NOTICE_VERSION 2
+#define OT_NOTICE_VERSION 3
 
 /** One notice; strings are borrowed for the duration of the callback. Version 1: all members;
  *  version 2 adds the kinds OT_NOTICE_LOCATION_UPDATED, OT_NOTICE_TIMEOUT_ALERT and
- *  OT_NOTICE_ESCALATION. */
+ *  OT_NOTICE_ESCALATION; version 3 the kind OT_NOTICE_HISTORY_APPENDED. */
 typedef struct ot_notice {
     unsigned version;       /**< OT_NOTICE_VERSION of the library that filled it */
     int kind;               /**< ot_notice_kind */

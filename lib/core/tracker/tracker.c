@@ -473,6 +473,8 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
         emit(t, &n, OT_NOTICE_ISSUE_RAISED, issue.issue_type);
     if (location_moved(before, o))
         emit(t, &n, OT_NOTICE_LOCATION_UPDATED, NULL);
+    if (json_array_size(history) > before->history)
+        emit(t, &n, OT_NOTICE_HISTORY_APPENDED, NULL);
     if (m && n.to_status == OT_STATUS_DELIVERED && before->status != OT_STATUS_DELIVERED)
         ot__tracker_sla_delivered(t, o, now);
 }
