@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-MARKER = re.compile(r"<!--\s*compile:(.*?)-->", re.S)
+MARKER = re.compile(r"^<!--\s*compile:(.*?)-->", re.S | re.M)
 RUN = re.compile(r'^run:\s*(.*?)\s*=>\s*(\d+)\s*(?:"(.*)")?\s*$')
 LANGUAGES = {"c": "c", "cmake": "cmake", "python": "python"}
 
