@@ -29,7 +29,7 @@ from pathlib import Path
 
 MARKER = re.compile(r"^<!--\s*compile:(.*?)-->", re.S | re.M)
 RUN = re.compile(r'^run:\s*(.*?)\s*=>\s*(\d+)\s*(?:"(.*)")?\s*$')
-LANGUAGES = {"c": "c", "cmake": "cmake", "python": "python"}
+LANGUAGES = ("c", "cmake", "python")
 
 
 class Failure(Exception):
@@ -53,7 +53,7 @@ def blocks(path):
             if not r:
                 raise Failure(f"{where}: bad line \"{spec}\" (run: [ARGS] => EXIT [\"TEXT\"])")
             runs.append((shlex.split(r.group(1)), int(r.group(2)), r.group(3)))
-        fence = re.compile(r"\s*```" + LANGUAGES[words[0]] + r"\n(.*?)^```\n", re.S | re.M)
+        fence = re.compile(r"\s*```" + words[0] + r"\n(.*?)^```\n", re.S | re.M)
         body = fence.match(text, m.end())
         if not body:
             raise Failure(f"{where}: the marker is not followed by a ```{words[0]} block")
