@@ -2,8 +2,10 @@
 # libordertrack, built the one way every adapter is: one set of hidden-visibility objects
 # made into libordertrack-NAME.so.1 (its own version script NAME's ordertrack-NAME.map) and
 # libordertrack-NAME.a, linked to the core (shared to shared, static to static), exported as
-# ordertrack::NAME and ordertrack::NAME_static, installed, and with PKGCONFIG its
-# pkgconfig/ordertrack-NAME.pc.in configured and installed.
+# ordertrack::NAME and ordertrack::NAME_static (the CMake package's component NAME, in its own
+# ordertrack-NAMETargets.cmake), installed with its header ordertrack/adapters/NAME.h as the
+# install component NAME, and with PKGCONFIG its pkgconfig/ordertrack-NAME.pc.in configured
+# and installed.
 function(ot_add_adapter name)
   cmake_parse_arguments(A "PKGCONFIG" "" "SOURCES;DEPS" ${ARGN})
   set(_lib ordertrack_${name})
@@ -40,13 +42,17 @@ function(ot_add_adapter name)
       "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
   endforeach()
 
-  install(TARGETS ${_lib} ${_lib}_static EXPORT ordertrackTargets
+  install(TARGETS ${_lib} ${_lib}_static EXPORT ordertrack-${name}Targets COMPONENT ${name}
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+  install(EXPORT ordertrack-${name}Targets NAMESPACE ordertrack:: COMPONENT ${name}
+          DESTINATION "${OT_CMAKE_DIR}")
+  install(FILES "${PROJECT_SOURCE_DIR}/include/ordertrack/adapters/${name}.h" COMPONENT ${name}
+          DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/ordertrack/adapters")
   if(A_PKGCONFIG)
     configure_file("${PROJECT_SOURCE_DIR}/pkgconfig/ordertrack-${name}.pc.in"
                    "${PROJECT_BINARY_DIR}/ordertrack-${name}.pc" @ONLY)
-    install(FILES "${PROJECT_BINARY_DIR}/ordertrack-${name}.pc"
+    install(FILES "${PROJECT_BINARY_DIR}/ordertrack-${name}.pc" COMPONENT ${name}
             DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
   endif()
 endfunction()
