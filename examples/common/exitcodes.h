@@ -1,5 +1,5 @@
 /* The exit statuses of the three host programs (ordertrackd, ordertrack-poller, ordertrack):
- * one table, documented in docs/ordertrackd.md ("Exit statuses") and in each man page. 1..3
+ * one table, documented in docs/operations.md ("Exit statuses") and in each man page. 1..3
  * are outcomes a program defines for itself within the meaning given here; 64 and above are
  * sysexits(3) values and mean the same everywhere. */
 #ifndef OT_EXAMPLES_EXITCODES_H
