@@ -1,6 +1,7 @@
 /* JSON configuration reading with field-path error messages. */
 #include "jsonconf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,16 +99,38 @@ int jc_bool(const jsonconf *c, json_t *obj, const char *path, const char *key, i
     return 0;
 }
 
-int jc_load_file(const jsonconf *c, const char *path, json_t **out)
+json_t *jc_read_file(const jsonconf *c, const char *path)
 {
     json_error_t jerr;
-    *out = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!*out) {
+    json_t *doc;
+    FILE *f = fopen(path, "r");
+    int saved;
+
+    if (!f) {
+        saved = errno;
         if (c->err && c->errlen)
-            snprintf(c->err, c->errlen, "%s: line %d column %d: %s", c->name, jerr.line,
-                     jerr.column, jerr.text);
-        return -1;
+            snprintf(c->err, c->errlen, "%s: cannot open: %s", c->name, strerror(saved));
+        return NULL;
     }
+    errno = 0;
+    doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+    saved = errno;
+    if (!doc && ferror(f)) {
+        if (c->err && c->errlen)
+            snprintf(c->err, c->errlen, "%s: cannot read: %s", c->name,
+                     strerror(saved ? saved : EIO));
+    } else if (!doc && c->err && c->errlen) {
+        snprintf(c->err, c->errlen, "%s: line %d, column %d: %s", c->name, jerr.line,
+                 jerr.column, jerr.text);
+    }
+    fclose(f);
+    return doc;
+}
+
+int jc_load_file(const jsonconf *c, const char *path, json_t **out)
+{
+    if (!(*out = jc_read_file(c, path)))
+        return -1;
     if (!json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;

@@ -38,7 +38,12 @@ int jc_int(const jsonconf *c, json_t *obj, const char *path, const char *key, lo
 int jc_bool(const jsonconf *c, json_t *obj, const char *path, const char *key, int dflt,
             int *out);
 
-/* Load a JSON object from a file; -1 with "NAME: line L column C: ..." on failure. */
+/* Parse the JSON file at `path`: a new reference, or NULL with "NAME: cannot open: why"
+ * (errno's reason), "NAME: cannot read: why" or "NAME: line L, column C: what" in the
+ * buffer. */
+json_t *jc_read_file(const jsonconf *c, const char *path);
+
+/* Load a JSON object from a file (jc_read_file); -1 with the message on failure. */
 int jc_load_file(const jsonconf *c, const char *path, json_t **out);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "alertsconf.h"
+#include "exitcodes.h"
 #include "cron.h"
 #include "piiconf.h"
 
@@ -44,7 +45,7 @@ typedef struct otp_config {
 } otp_config;
 
 /* Exit status of a refused configuration. */
-enum { OTP_EXIT_CONFIG = 2 };
+enum { OTP_EXIT_CONFIG = OTC_EXIT_CONFIG };
 
 /* Load and validate `path`. 0, or -1 with "FILE: field.path: what is wrong" in err. */
 int otp_config_load_file(otp_config *cfg, const char *path, char *err, size_t errlen);

@@ -20,11 +20,10 @@
 #include <ordertrack/tracker.h>
 
 #include "alertsmail.h"
+#include "cmdline.h"
 #include "config.h"
 #include "scheduler.h"
 #include "storage_open.h"
-
-enum { EXIT_USAGE = 64 };
 
 /* Everything a run needs; shared read-only by the worker threads (the tracker, the HTTP
  * client and the courier clients are thread-safe). */
@@ -51,13 +50,57 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-static int usage(const char *why)
+enum { ARG_CONFIG, ARG_ONCE, ARG_ROUNDS, ARG_INTERVAL, ARG_TRACKER, ARG_HELP, ARG_H,
+       ARG_VERSION };
+
+static const otc_option options[] = {
+    [ARG_CONFIG] = {"--config", "FILE", "the JSON configuration (required)"},
+    [ARG_ONCE] = {"--once", NULL, "run every tracker one time and exit"},
+    [ARG_ROUNDS] = {"--rounds", "N", "run every tracker N times (1..1000000) and exit"},
+    [ARG_INTERVAL] = {"--interval-ms", "MS", "the pause between two rounds (0..86400000)"},
+    [ARG_TRACKER] = {"--tracker", "NAME", "run only this tracker of the config"},
+    [ARG_HELP] = {"--help", NULL, "print this help and exit"},
+    [ARG_H] = {"-h", NULL, "the same as --help"},
+    [ARG_VERSION] = {"--version", NULL, "print the version and exit"},
+};
+
+static void help(void)
 {
-    if (why)
-        fprintf(stderr, "ordertrack-poller: %s\n", why);
-    fputs("usage: ordertrack-poller --config FILE [--once | --rounds N [--interval-ms MS]] "
-          "[--tracker NAME]\n", stderr);
-    return EXIT_USAGE;
+    fputs("usage: ordertrack-poller --config FILE [--once | --rounds N [--interval-ms MS]]\n"
+          "                         [--tracker NAME]\n"
+          "       ordertrack-poller --help | --version\n"
+          "\n"
+          "Polls the couriers' tracking APIs into the order store, on each tracker's cron\n"
+          "schedule until SIGTERM/SIGINT, or once with --once/--rounds.\n"
+          "\n",
+          stdout);
+    otc_options_print(stdout, options, sizeof options / sizeof options[0]);
+    fputs("\nExit status: 0 ok, 1 a run failed or was partial (or a runtime failure),\n"
+          "2 configuration refused, 64 usage error. See ordertrack-poller(8).\n",
+          stdout);
+}
+
+/* A command-line error: one line naming it, and OTC_EXIT_USAGE. */
+static int usage_error(const char *why)
+{
+    fprintf(stderr, "ordertrack-poller: %s (try --help)\n", why);
+    return OTC_EXIT_USAGE;
+}
+
+/* A whole number in [min, max] for the option `name`, or -1 with the error printed. */
+static long number_arg(const char *name, const char *text, long min, long max)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) {
+        fprintf(stderr, "ordertrack-poller: %s: '%s' is not a number in %ld..%ld (try --help)\n",
+                name, text, min, max);
+        return -1;
+    }
+    return v;
 }
 
 static ot_courier_client *client_for(const struct poller *p, const otp_tracker *t)
@@ -278,39 +321,60 @@ static int poller_open(struct poller *p, const char *config_path)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *only = NULL;
+    const char *config = NULL, *only = NULL, *value;
+    char why[256];
     struct poller p;
     otp_scheduler *s;
-    int once = 0, rc, i;
-    long rounds = 1, interval_ms = 0;
-    char *end;
+    int once = 0, rc, i, k, dashdash = 0;
+    long rounds = 0, interval_ms = -1;
     struct sigaction sa;
 
     for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-            config = argv[++i];
-        else if (strcmp(argv[i], "--tracker") == 0 && i + 1 < argc)
-            only = argv[++i];
-        else if (strcmp(argv[i], "--once") == 0)
+        k = otc_option_next(options, sizeof options / sizeof options[0], argc, argv, &i,
+                            &dashdash, &value, why, sizeof why);
+        switch (k) {
+        case OTC_ARG_NONE:
+            break;
+        case OTC_ARG_POSITIONAL:
+            snprintf(why, sizeof why, "unexpected argument '%.200s'", value);
+            return usage_error(why);
+        case OTC_ARG_ERROR:
+            return usage_error(why);
+        case ARG_CONFIG:
+            config = value;
+            break;
+        case ARG_TRACKER:
+            only = value;
+            break;
+        case ARG_ONCE:
             once = 1;
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
-            rounds = strtol(argv[++i], &end, 10);
-            if (*end || rounds < 1 || rounds > 1000000)
-                return usage("--rounds takes 1..1000000");
+            break;
+        case ARG_ROUNDS:
+            if ((rounds = number_arg("--rounds", value, 1, 1000000)) < 0)
+                return OTC_EXIT_USAGE;
             once = 1;
-        } else if (strcmp(argv[i], "--interval-ms") == 0 && i + 1 < argc) {
-            interval_ms = strtol(argv[++i], &end, 10);
-            if (*end || interval_ms < 0 || interval_ms > 86400000)
-                return usage("--interval-ms takes 0..86400000");
-        }
-        else if (strcmp(argv[i], "--version") == 0) {
+            break;
+        case ARG_INTERVAL:
+            if ((interval_ms = number_arg("--interval-ms", value, 0, 86400000)) < 0)
+                return OTC_EXIT_USAGE;
+            break;
+        case ARG_HELP:
+        case ARG_H:
+            help();
+            return OTC_EXIT_OK;
+        case ARG_VERSION:
             printf("ordertrack-poller %s\n", ot_version_string());
-            return 0;
-        } else
-            return usage(argv[i][0] == '-' ? "unknown option" : "unexpected argument");
+            return OTC_EXIT_OK;
+        }
     }
     if (!config)
-        return usage("--config FILE is required");
+        return usage_error("--config FILE is required");
+    if (interval_ms >= 0 && rounds == 0)
+        return usage_error("--interval-ms needs --rounds");
+    if (rounds == 0)
+        rounds = 1;
+    if (interval_ms < 0)
+        interval_ms = 0;
 
     memset(&p, 0, sizeof p);
     if ((rc = poller_open(&p, config)) != 0) {

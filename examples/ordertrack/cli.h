@@ -2,15 +2,26 @@
 #ifndef OT_CLI_H
 #define OT_CLI_H
 
-/* Exit statuses shared by every command. */
+#include <stddef.h>
+
+#include "cmdline.h"
+#include "exitcodes.h"
+
+/* Exit statuses shared by every command (the programs' table, exitcodes.h). */
 enum {
-    CLI_EXIT_OK = 0,
-    CLI_EXIT_USAGE = 64,  /* EX_USAGE */
-    CLI_EXIT_DATAERR = 65 /* EX_DATAERR: an input file was refused */
+    CLI_EXIT_OK = OTC_EXIT_OK,
+    CLI_EXIT_USAGE = OTC_EXIT_USAGE,
+    CLI_EXIT_DATAERR = OTC_EXIT_DATAERR /* an input file was refused */
 };
 
-/* Print the usage to stderr and return CLI_EXIT_USAGE. */
+/* Print "ordertrack: WHY (try --help)" (one line) to stderr and return CLI_EXIT_USAGE. */
 int cli_usage(const char *why);
+
+/* A command's arguments: its n `options` (values[k] set for the ones given, else left
+ * alone) and at most max_pos positional arguments into pos[] (*n_pos of them). 0, or
+ * CLI_EXIT_USAGE after a one-line error naming the argument and `command`. */
+int cli_args(const char *command, const otc_option *options, size_t n, int argc, char **argv,
+             const char **values, const char **pos, int max_pos, int *n_pos);
 
 /* `ordertrack check FROM TO [--source api|courier]`; argv[0] is "check". */
 int cli_check(int argc, char **argv);

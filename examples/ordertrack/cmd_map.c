@@ -20,25 +20,6 @@ static const struct {
     {OT_UPDATE_RETURNED, "returned"},
 };
 
-/* "--name VALUE" or "--name=VALUE": 1 and *value set, 0 if argv[*i] is not this option,
- * -1 when the value is missing. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-
-    if (strcmp(argv[*i], name) == 0) {
-        if (*i + 1 >= argc)
-            return -1;
-        *value = argv[++*i];
-        return 1;
-    }
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* Line 1: the canonical wire name ("none" for a flag-only row); line 2: the flags, if any. */
 static void print_mapping(int parcel, const ot_courier_mapping *m)
 {
@@ -62,33 +43,33 @@ static void print_mapping(int parcel, const ot_courier_mapping *m)
 
 int cli_map(int argc, char **argv)
 {
-    const char *type = NULL, *code = NULL, *overrides = NULL, *args[2];
+    enum { OPT_TYPE, OPT_CODE, OPT_OVERRIDES };
+    static const otc_option options[] = {
+        [OPT_TYPE] = {"--type", "TYPE", "Delhivery's StatusType"},
+        [OPT_CODE] = {"--code", "CODE", "Delhivery's NDR StatusCode"},
+        [OPT_OVERRIDES] = {"--overrides", "FILE", "an override file"},
+    };
+    const char *values[3] = {NULL, NULL, NULL}, *args[2];
+    const char *type, *code, *overrides;
     ot_courier_tables *tables = NULL;
     ot_courier_mapping m;
     ot_provider provider;
     ot_error err;
-    int n = 0, i, rc, parcel;
+    int n, rc, parcel;
 
-    for (i = 1; i < argc; i++) {
-        if ((rc = option(argc, argv, &i, "--type", &type)) != 0
-            || (rc = option(argc, argv, &i, "--code", &code)) != 0
-            || (rc = option(argc, argv, &i, "--overrides", &overrides)) != 0) {
-            if (rc < 0)
-                return cli_usage("--type, --code and --overrides need a value");
-        } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-            return cli_usage("map: unknown option");
-        } else if (n < 2) {
-            args[n++] = argv[i];
-        } else {
-            return cli_usage("map takes a provider and one raw status");
-        }
-    }
+    if ((rc = cli_args("map", options, 3, argc, argv, values, args, 2, &n)) != 0)
+        return rc;
+    type = values[OPT_TYPE];
+    code = values[OPT_CODE];
+    overrides = values[OPT_OVERRIDES];
     if (n != 2)
         return cli_usage("map takes a provider and one raw status");
     if (ot_provider_from_string(&provider, args[0], NULL) != 0
-        || provider == OT_PROVIDER_INTERNAL)
-        return cli_usage("map: PROVIDER is one of delhivery, delhivery_b2b, shiprocket, "
-                         "velocity, uber, doordash");
+        || provider == OT_PROVIDER_INTERNAL) {
+        fprintf(stderr, "ordertrack map: unknown provider '%s': delhivery, delhivery_b2b, "
+                        "shiprocket, velocity, uber or doordash\n", args[0]);
+        return CLI_EXIT_USAGE;
+    }
     parcel = ot_provider_is_parcel(provider, NULL) == 1;
 
     ot_error_clear(&err);
@@ -108,8 +89,8 @@ int cli_map(int argc, char **argv)
         return MAP_UNKNOWN;
     }
     if (rc != 0) {
-        fprintf(stderr, "ordertrack: %s\n", err.message);
-        return cli_usage(NULL);
+        fprintf(stderr, "ordertrack map: %s\n", err.message);
+        return CLI_EXIT_USAGE;
     }
     print_mapping(parcel, &m);
     return CLI_EXIT_OK;

@@ -60,6 +60,7 @@ static int refused(const char *path, const ot_error *err)
 int cli_sla(int argc, char **argv)
 {
     static const ot_sla_policy policy = OT_SLA_POLICY_INIT;
+    static const otc_option options[] = {{"--now", "RFC3339", "the time of the report"}};
     ot_sla_times times = OT_SLA_TIMES_INIT;
     ot_sla_report report = OT_SLA_REPORT_INIT;
     const char *path = NULL, *now_text = NULL;
@@ -68,25 +69,11 @@ int cli_sla(int argc, char **argv)
     size_t len = 0;
     int64_t now;
     ot_error err;
-    int i, rc;
+    int n, rc;
 
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--now") == 0 || strncmp(argv[i], "--now=", 6) == 0) {
-            if (argv[i][5] == '=')
-                now_text = argv[i] + 6;
-            else if (i + 1 < argc)
-                now_text = argv[++i];
-            else
-                return cli_usage("sla: --now needs a value");
-        } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-            return cli_usage("sla: unknown option");
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            return cli_usage("sla: one FILE only");
-        }
-    }
-    if (!path)
+    if ((rc = cli_args("sla", options, 1, argc, argv, &now_text, &path, 1, &n)) != 0)
+        return rc;
+    if (n != 1)
         return cli_usage("sla: FILE is required");
     if (now_text) {
         if (ot_time_parse(&now, now_text, NULL) != 0)

@@ -19,13 +19,44 @@ static const struct command commands[] = {
 
 int cli_usage(const char *why)
 {
-    if (why)
-        fprintf(stderr, "ordertrack: %s\n", why);
+    fprintf(stderr, "ordertrack: %s (try --help)\n", why);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_args(const char *command, const otc_option *options, size_t n, int argc, char **argv,
+             const char **values, const char **pos, int max_pos, int *n_pos)
+{
+    char why[256];
+    const char *value;
+    int dashdash = 0, k;
+
+    *n_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        k = otc_option_next(options, n, argc, argv, &i, &dashdash, &value, why, sizeof why);
+        if (k == OTC_ARG_NONE)
+            continue;
+        if (k == OTC_ARG_POSITIONAL && *n_pos < max_pos) {
+            pos[(*n_pos)++] = value;
+            continue;
+        }
+        if (k == OTC_ARG_POSITIONAL)
+            snprintf(why, sizeof why, "unexpected argument '%.200s'", value);
+        if (k < 0) {
+            fprintf(stderr, "ordertrack %s: %s (try --help)\n", command, why);
+            return CLI_EXIT_USAGE;
+        }
+        values[k] = value;
+    }
+    return 0;
+}
+
+static void help(void)
+{
     fputs("usage: ordertrack check FROM TO [--source api|courier]\n"
           "       ordertrack map PROVIDER RAW_STATUS [--type TYPE] [--code CODE]\n"
           "                      [--overrides FILE]\n"
           "       ordertrack sla FILE [--now RFC3339]\n"
-          "       ordertrack --version\n"
+          "       ordertrack --help | --version\n"
           "\n"
           "  check   is the step FROM -> TO legal? prints legal (exit 0), illegal (exit 1)\n"
           "          or stale (exit 2). FROM and TO are wire names of one vocabulary:\n"
@@ -40,9 +71,14 @@ int cli_usage(const char *why)
           "          if it is refused).\n"
           "  sla     the SLA report (JSON) of an order document as the API returns it,\n"
           "          at --now (default: the current time) under the default policy;\n"
-          "          exit 65 naming the file and field when the file is refused.\n",
-          stderr);
-    return CLI_EXIT_USAGE;
+          "          exit 65 naming the file and field when the file is refused.\n"
+          "\n"
+          "  -h, --help  print this help and exit\n"
+          "  --version   print the version and exit\n"
+          "\n"
+          "Exit status: 0 yes/done, 1 illegal, 2 stale, 3 unknown (map), 64 usage error,\n"
+          "65 input file refused. See ordertrack(1).\n",
+          stdout);
 }
 
 int main(int argc, char **argv)
@@ -50,18 +86,20 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 2)
-        return cli_usage(NULL);
+        return cli_usage("a command is required: check, map or sla");
     if (strcmp(argv[1], "--version") == 0) {
         printf("ordertrack %s\n", ot_version_string());
         return CLI_EXIT_OK;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        cli_usage(NULL);
-        return CLI_EXIT_OK;
-    }
+    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+        if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+            help(); /* also `ordertrack check --help` */
+            return CLI_EXIT_OK;
+        }
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "ordertrack: unknown command \"%s\"\n", argv[1]);
-    return cli_usage(NULL);
+    fprintf(stderr, "ordertrack: unknown command '%s': check, map or sla (try --help)\n",
+            argv[1]);
+    return CLI_EXIT_USAGE;
 }

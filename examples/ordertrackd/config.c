@@ -569,6 +569,8 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     return 0;
 }
 
+/* Defaults, then the parsed root (consumed). root NULL: the parse error, from jerr or, with
+ * jerr NULL, already in err. */
 static int load_parsed(otd_config *cfg, json_t *root, const json_error_t *jerr,
                        const char *name, char *err, size_t errlen)
 {
@@ -579,6 +581,8 @@ static int load_parsed(otd_config *cfg, json_t *root, const json_error_t *jerr,
         json_decref(root);
         return say(err, errlen, "%s: out of memory", name);
     }
+    if (!root && !jerr)
+        return -1; /* jc_read_file wrote the message */
     if (!root)
         return say(err, errlen, "%s: line %d, column %d: %s", name, jerr->line, jerr->column,
                    jerr->text);
@@ -598,10 +602,9 @@ int otd_config_load_string(otd_config *cfg, const char *text, const char *name, 
 
 int otd_config_load_file(otd_config *cfg, const char *path, char *err, size_t errlen)
 {
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    const jsonconf jc = {path, err, errlen};
 
-    return load_parsed(cfg, root, &jerr, path, err, errlen);
+    return load_parsed(cfg, jc_read_file(&jc, path), NULL, path, err, errlen);
 }
 
 int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen)
@@ -632,44 +635,41 @@ int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-/* "--name VALUE" or "--name=VALUE": 1 if argv[*i] is that flag (value in *value). */
-static int flag(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
+enum { ARG_CONFIG, ARG_LISTEN, ARG_STORAGE };
 
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0')
-        return 0;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
+const otc_option otd_config_options[] = {
+    [ARG_CONFIG] = {"--config", "FILE", "the JSON configuration (default: the defaults and "
+                                        "a new admin key)"},
+    [ARG_LISTEN] = {"--listen", "HOST:PORT", "the address to serve on (overrides \"listen\")"},
+    [ARG_STORAGE] = {"--storage", "URI", "memory:, sqlite:PATH or mongodb://... (overrides "
+                                         "\"storage\")"},
+};
+const size_t otd_config_n_options = sizeof otd_config_options / sizeof otd_config_options[0];
 
 int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
-    const char *config = NULL, *listen = NULL, *storage = NULL, *value;
+    const char *given[sizeof otd_config_options / sizeof otd_config_options[0]] = {NULL};
+    const char *config, *listen, *storage, *value;
     char why[256];
+    int dashdash = 0;
 
     memset(cfg, 0, sizeof *cfg);
     for (int i = 1; i < argc; i++) {
-        const char **slot = flag(argc, argv, &i, "--config", &value)    ? &config
-                            : flag(argc, argv, &i, "--listen", &value)  ? &listen
-                            : flag(argc, argv, &i, "--storage", &value) ? &storage
-                                                                        : NULL;
-        if (!slot) {
-            say(err, errlen, "unknown argument \"%s\"", argv[i]);
+        int k = otc_option_next(otd_config_options, otd_config_n_options, argc, argv, &i,
+                                &dashdash, &value, err, errlen);
+        if (k == OTC_ARG_NONE)
+            continue;
+        if (k == OTC_ARG_POSITIONAL) {
+            say(err, errlen, "unexpected argument '%s'", value);
             return OTD_EXIT_USAGE;
         }
-        if (!value) {
-            say(err, errlen, "%s needs a value", argv[i]);
+        if (k < 0)
             return OTD_EXIT_USAGE;
-        }
-        *slot = value;
+        given[k] = value;
     }
+    config = given[ARG_CONFIG];
+    listen = given[ARG_LISTEN];
+    storage = given[ARG_STORAGE];
     if (config) {
         if (otd_config_load_file(cfg, config, err, errlen) != 0)
             return OTD_EXIT_CONFIG;

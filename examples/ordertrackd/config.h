@@ -10,6 +10,8 @@
 #include <ordertrack/escalation.h>
 
 #include "alertsconf.h"
+#include "cmdline.h"
+#include "exitcodes.h"
 #include "piiconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
@@ -83,8 +85,12 @@ typedef struct otd_config {
                                     wiped on free */
 } otd_config;
 
-/* Exit statuses of start-up failures. */
-enum { OTD_EXIT_CONFIG = 2, OTD_EXIT_USAGE = 64 };
+/* Exit statuses of start-up failures (the shared table, exitcodes.h). */
+enum { OTD_EXIT_CONFIG = OTC_EXIT_CONFIG, OTD_EXIT_USAGE = OTC_EXIT_USAGE };
+
+/* The options otd_config_from_args takes, as data (cmdline.h): also the list --help prints. */
+extern const otc_option otd_config_options[];
+extern const size_t otd_config_n_options;
 
 /* Set the defaults (no keys, 127.0.0.1:8080, sqlite:./ordertrack.db). 0 or -1 (no memory). */
 int otd_config_defaults(otd_config *cfg);
@@ -110,7 +116,8 @@ int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen);
 
 /* `--config FILE [--listen HOST:PORT] [--storage URI]` (also --opt=value): load the file or
  * take the defaults plus a generated admin key, then apply the flags. Returns 0,
- * OTD_EXIT_CONFIG (invalid file or value) or OTD_EXIT_USAGE, with the message in err.
+ * OTD_EXIT_CONFIG (invalid file or value) or OTD_EXIT_USAGE (an unknown option or an
+ * argument, named in err), with the message in err.
  * cfg is always initialised and must be freed with otd_config_free. */
 int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen);
 

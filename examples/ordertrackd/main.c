@@ -45,19 +45,26 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-static int usage(const char *why)
+/* The options main() answers itself; the others are otd_config_options. */
+static const otc_option info_options[] = {
+    {"--help", NULL, "print this help and exit"},
+    {"-h", NULL, "the same as --help"},
+    {"--version", NULL, "print the version and exit"},
+};
+
+static void help(void)
 {
-    if (why)
-        fprintf(stderr, "ordertrackd: %s\n", why);
     fputs("usage: ordertrackd [--config FILE] [--listen HOST:PORT] [--storage URI]\n"
-          "       ordertrackd --version\n"
+          "       ordertrackd --help | --version\n"
           "\n"
-          "Serves the REST API of docs/API.md. Flags override the config file. Without\n"
-          "--config: 127.0.0.1:8080, sqlite:./ordertrack.db and a fresh admin key printed\n"
-          "once. An invalid config exits 2. SIGTERM/SIGINT finish requests in flight and\n"
-          "exit 0.\n",
-          stderr);
-    return OTD_EXIT_USAGE;
+          "Serves the order-tracking REST API. Flags override the config file.\n"
+          "\n",
+          stdout);
+    otc_options_print(stdout, otd_config_options, otd_config_n_options);
+    otc_options_print(stdout, info_options, sizeof info_options / sizeof info_options[0]);
+    fputs("\nExit status: 0 stopped by SIGTERM/SIGINT, 1 runtime failure (storage, address),\n"
+          "2 configuration refused, 64 usage error. See ordertrackd(8).\n",
+          stdout);
 }
 
 static int setup_signals(int fds[2])
@@ -539,27 +546,23 @@ int main(int argc, char **argv)
     char err[512];
     int rc;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--version") == 0) {
             printf("ordertrackd %s\n", ot_version_string());
-            return 0;
+            return OTC_EXIT_OK;
         }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(NULL);
-            return 0;
+            help();
+            return OTC_EXIT_OK;
         }
     }
     rc = otd_config_from_args(&cfg, argc, argv, err, sizeof err);
-    if (rc == OTD_EXIT_USAGE) {
-        otd_config_free(&cfg);
-        return usage(err);
-    }
-    if (rc != 0) {
+    if (rc == OTD_EXIT_USAGE)
+        fprintf(stderr, "ordertrackd: %s (try --help)\n", err);
+    else if (rc != 0)
         fprintf(stderr, "ordertrackd: %s\n", err);
-        otd_config_free(&cfg);
-        return rc;
-    }
-    rc = run(&cfg);
+    if (rc == 0)
+        rc = run(&cfg);
     otd_config_free(&cfg);
     return rc;
 }
