@@ -279,15 +279,17 @@ _adapters: Dict[str, ctypes.CDLL] = {}
 
 def adapter(name: str) -> ctypes.CDLL:
     """The storage adapter library `name` ("sqlite", "mongo"): the file named by
-    ORDERTRACK_NAME_LIBRARY, else libordertrack-NAME.so.1 beside ORDERTRACK_LIBRARY or on
-    the loader's path. Raises LibraryLoadError when it cannot be loaded."""
+    ORDERTRACK_NAME_LIBRARY when it is set, else libordertrack-NAME.so.1 beside
+    ORDERTRACK_LIBRARY or on the loader's path. Raises LibraryLoadError when it cannot be
+    loaded."""
     with _lock:
         if name not in _adapters:
             soname = f"libordertrack-{name}.so.1"
             env = f"ORDERTRACK_{name.upper()}_LIBRARY"
             beside = os.environ.get(LIBRARY_ENV)
-            _adapters[name] = _open_first([
-                os.environ.get(env), beside and os.path.join(os.path.dirname(beside), soname),
+            path = os.environ.get(env)
+            _adapters[name] = _open_first([path] if path else [
+                beside and os.path.join(os.path.dirname(beside), soname),
                 soname, ctypes.util.find_library(f"ordertrack-{name}")], soname, env)
         return _adapters[name]
 
