@@ -36,8 +36,12 @@ class OrderTrackError(Exception):
 
     @property
     def code_name(self) -> Optional[str]:
-        """The symbolic name of ``code`` ("OT_EINVAL"), None for a code the library lacks."""
-        name: Optional[bytes] = _lib.ot_code_name(self.code)
+        """The symbolic name of ``code`` ("OT_EINVAL"), None for a code the library lacks
+        (or when the library cannot be loaded)."""
+        try:
+            name: Optional[bytes] = _lib.ot_code_name(self.code)
+        except LibraryLoadError:
+            return None
         return name.decode() if name else None
 
     def __str__(self) -> str:

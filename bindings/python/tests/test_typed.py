@@ -185,6 +185,7 @@ def test_import_loads_nothing_and_a_missing_library_says_how_to_install_it(tmp_p
         maps = open("/proc/self/maps").read()
         assert "libordertrack" not in maps, "loaded at import"
         assert ot.Status.DELIVERED == "delivered"       # the enums need no library
+        assert ot.NotFound(-3, "gone").code_name is None
         for attempt in (ot.library_version, ot.Tracker):
             try:
                 attempt()
