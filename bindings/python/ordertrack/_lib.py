@@ -9,7 +9,7 @@ import ctypes
 import ctypes.util
 import os
 import threading
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 ERROR_MESSAGE_SIZE = 256
 ERROR_DETAIL_SIZE = 64

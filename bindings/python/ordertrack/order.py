@@ -67,10 +67,6 @@ def _views(cls: Type[D], items: Any) -> Tuple[D, ...]:
     return tuple(cls.from_dict(item) for item in items or ())
 
 
-def _float(value: Any) -> float:
-    return float(value)
-
-
 @dataclass(frozen=True, eq=False)
 class Location(Document):
     """A driver position: ``driver_location`` and the entries of ``location_trail``."""
@@ -84,7 +80,7 @@ class Location(Document):
     def _fields_of(cls, raw: Dict[str, Any]) -> Dict[str, Any]:
         return {"latitude": float(raw["latitude"]), "longitude": float(raw["longitude"]),
                 "timestamp": _time(raw, "timestamp"),
-                "accuracy": _opt(_float, raw.get("accuracy"))}
+                "accuracy": _opt(float, raw.get("accuracy"))}
 
 
 @dataclass(frozen=True, eq=False)

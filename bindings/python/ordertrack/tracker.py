@@ -4,8 +4,8 @@ import datetime
 import threading
 import time
 from types import TracebackType
-from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Type,
-                    TypeVar, Union)
+from typing import (Any, Callable, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar,
+                    Union)
 
 from . import _lib
 from ._convert import TimeLike, cjson, cstr, order_document, take_json, to_ms
