@@ -50,6 +50,7 @@ type Error struct {
 	To      string // target state of a refused transition, or ""
 }
 
+// Error formats the code's name and the message: "ordertrack: OT_EINVAL: ...".
 func (e *Error) Error() string { return fmt.Sprintf("ordertrack: %s: %s", e.Code.Name(), e.Message) }
 
 // Is makes errors.Is(err, ordertrack.ErrTransition) match any error with that code.

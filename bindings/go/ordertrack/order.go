@@ -130,17 +130,28 @@ const (
 
 // The vocabularies travel as their wire names in JSON.
 
+// MarshalText encodes the status as its wire name.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a wire name (ErrInvalid for an unknown one).
 func (s *Status) UnmarshalText(b []byte) (err error) {
 	*s, err = ParseStatus(string(b))
 	return err
 }
+
+// MarshalText encodes the shipment status as its wire name.
 func (s ShipmentStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a wire name (ErrInvalid for an unknown one).
 func (s *ShipmentStatus) UnmarshalText(b []byte) (err error) {
 	*s, err = ParseShipmentStatus(string(b))
 	return err
 }
+
+// MarshalText encodes the provider as its wire name.
 func (p Provider) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText decodes a wire name (ErrInvalid for an unknown one).
 func (p *Provider) UnmarshalText(b []byte) (err error) {
 	*p, err = ParseProvider(string(b))
 	return err

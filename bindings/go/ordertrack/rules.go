@@ -12,6 +12,7 @@ const (
 	Illegal                // refuse it
 )
 
+// String is the verdict's name: "legal", "stale" or "illegal".
 func (v Verdict) String() string { return [...]string{"legal", "stale", "illegal"}[v] }
 
 // verdict turns the validator's return code into a Verdict; the *Error explains a stale or

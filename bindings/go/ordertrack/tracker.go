@@ -3,8 +3,6 @@ package ordertrack
 // #include <stdlib.h>
 // #include <ordertrack/ordertrack.h>
 // #include <ordertrack/adapters/memory.h>
-// #include <ordertrack/adapters/sqlite.h>
-// #include <ordertrack/adapters/mongo.h>
 import "C"
 
 import (
@@ -42,33 +40,86 @@ type Tracker struct {
 
 var errClosed = &Error{Code: CodeState, Message: "the tracker is closed"}
 
-// Open returns a tracker over the storage named by uri: "memory:" (in process, nothing
-// survives Close), "sqlite:PATH" (libordertrack-sqlite; created or migrated as needed) or
-// "mongodb://..." (libordertrack-mongo; any libmongoc connection string, the database from
-// its path, plus the adapter's own `ot.` options such as ot.legacyOrders=true, docs/mongo.md).
-// opts may be nil.
-func Open(uri string, opts *Options) (*Tracker, error) {
+// Storage is an open storage backend, handed to New, which takes it over. The in-process
+// store comes from NewMemoryStorage; the adapter packages open the others
+// (ordertrack/sqlite, ordertrack/mongo), so a program links only the adapters it imports.
+type Storage struct {
+	c *C.ot_storage
+}
+
+// NewMemoryStorage returns the in-process store: fast, and nothing survives Close.
+func NewMemoryStorage() (*Storage, error) {
 	var report C.ot_error
 	var storage *C.ot_storage
-	var rc C.int
-	switch {
-	case uri == "memory:":
-		rc = C.ot_storage_memory_new(&storage, &report)
-	case strings.HasPrefix(uri, "sqlite:") && len(uri) > len("sqlite:"):
-		rc = withCString(uri[len("sqlite:"):], func(path *C.char) C.int {
-			return C.ot_storage_sqlite_open(&storage, path, nil, &report)
-		})
-	case strings.HasPrefix(uri, "mongodb://"), strings.HasPrefix(uri, "mongodb+srv://"):
-		rc = withCString(uri, func(u *C.char) C.int {
-			return C.ot_storage_mongo_open(&storage, u, nil, &report)
-		})
-	default:
-		return nil, &Error{Code: CodeInvalid, Field: "storage",
-			Message: "unknown storage URI " + uri + " (memory:, sqlite:PATH or mongodb://...)"}
-	}
-	if err := fromReport(rc, &report); err != nil {
+	if err := fromReport(C.ot_storage_memory_new(&storage, &report), &report); err != nil {
 		return nil, err
 	}
+	return &Storage{c: storage}, nil
+}
+
+// WrapStorage wraps an ot_storage pointer that a C adapter's open function made, for New.
+// It is the adapter packages' way in (cgo types belong to one package, hence
+// unsafe.Pointer); the Storage owns the pointer from then on.
+func WrapStorage(cStorage unsafe.Pointer) *Storage {
+	return &Storage{c: (*C.ot_storage)(cStorage)}
+}
+
+// ErrorFromC is the *Error of a negative library return code and the ot_error report the
+// call filled (a pointer to the caller's C.ot_error), or nil for rc >= 0. It is for the
+// adapter packages, which call the library through their own cgo types.
+func ErrorFromC(rc int, report unsafe.Pointer) error {
+	return fromReport(C.int(rc), (*C.ot_error)(report))
+}
+
+// Close closes a storage that was not handed to New (New's tracker closes its own).
+// Closing twice is harmless.
+func (s *Storage) Close() error {
+	if s.c != nil {
+		C.ot_storage_close(s.c)
+		s.c = nil
+	}
+	return nil
+}
+
+// Open returns a tracker over the storage named by uri. The core package knows only
+// "memory:" (in process, nothing survives Close); SQLite and MongoDB storage are opened by
+// their packages (sqlite.Open, mongo.Open), which link their adapter library.
+// opts may be nil.
+func Open(uri string, opts *Options) (*Tracker, error) {
+	switch {
+	case uri == "memory:":
+		s, err := NewMemoryStorage()
+		if err != nil {
+			return nil, err
+		}
+		return New(s, opts)
+	case strings.HasPrefix(uri, "sqlite:"), strings.HasPrefix(uri, "mongodb://"),
+		strings.HasPrefix(uri, "mongodb+srv://"):
+		pkg := "sqlite"
+		if strings.HasPrefix(uri, "mongodb") {
+			pkg = "mongo"
+		}
+		return nil, &Error{Code: CodeUnsupported, Field: "storage",
+			Message: "open " + pkg + " storage with package " + modulePath + "/ordertrack/" +
+				pkg + " (" + pkg + ".Open), which links libordertrack-" + pkg}
+	default:
+		return nil, &Error{Code: CodeInvalid, Field: "storage",
+			Message: "unknown storage URI " + uri + " (memory:; sqlite and mongodb in their packages)"}
+	}
+}
+
+// modulePath is the Go module of the binding.
+const modulePath = "github.com/libordertrack/libordertrack/bindings/go"
+
+// New returns a tracker over s, which it takes over: the tracker closes it, and New
+// closes it when it fails. opts may be nil.
+func New(s *Storage, opts *Options) (*Tracker, error) {
+	if s == nil || s.c == nil {
+		return nil, &Error{Code: CodeInvalid, Field: "storage", Message: "no storage (nil or closed)"}
+	}
+	storage := s.c
+	s.c = nil
+	var report C.ot_error
 	var options C.ot_tracker_options
 	if err := fromReport(C.ot_tracker_options_init(&options, C.OT_TRACKER_OPTIONS_VERSION, &report), &report); err != nil {
 		C.ot_storage_close(storage)

@@ -107,10 +107,17 @@ func sourceToString(out **C.char, v C.int, r *C.ot_error) C.int {
 	return C.ot_source_to_string(out, v, r)
 }
 
-func (s Status) String() string         { return stringOrInvalid(statusToString, int(s)) }
+// String is the status's wire name ("picking_in_progress").
+func (s Status) String() string { return stringOrInvalid(statusToString, int(s)) }
+
+// String is the shipment status's wire name ("in transit").
 func (s ShipmentStatus) String() string { return stringOrInvalid(shipmentToString, int(s)) }
-func (p Provider) String() string       { return stringOrInvalid(providerToString, int(p)) }
-func (s Source) String() string         { return stringOrInvalid(sourceToString, int(s)) }
+
+// String is the provider's wire name ("delhivery_b2b").
+func (p Provider) String() string { return stringOrInvalid(providerToString, int(p)) }
+
+// String is the source's wire name ("api" or "courier").
+func (s Source) String() string { return stringOrInvalid(sourceToString, int(s)) }
 
 // ParseStatus returns the lifecycle status with the exact wire name.
 func ParseStatus(name string) (Status, error) {

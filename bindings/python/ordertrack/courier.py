@@ -1,7 +1,7 @@
 """Courier and partner status mapping (courier.h)."""
 import ctypes
 import enum
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Union
 
 from . import _lib
 from .errors import check
@@ -33,7 +33,8 @@ class Mapping(NamedTuple):
     flags: UpdateFlag
 
 
-def map_status(provider, raw, type=None, code=None):  # noqa: A002 (the partner's word)
+def map_status(provider: Union[Provider, str], raw: str, type: Optional[str] = None,  # noqa: A002
+               code: Optional[str] = None) -> Mapping:
     """Map one raw partner status with the built-in tables. ``type`` is the qualifier some
     partners send (Delhivery StatusType: UD, DL, RT...), ``code`` the Delhivery NDR
     StatusCode. Raises UnknownStatus (naming provider and status) when no table knows it,

@@ -1,10 +1,14 @@
 """The transition validator and the facts of the status graphs."""
 import ctypes
 import enum
+from typing import Any, Optional, Tuple, Type, Union
+
 
 from . import _lib
 from .errors import check, from_report
 from .vocab import ShipmentStatus, Source, Status, from_c, to_c
+
+State = Union[Status, ShipmentStatus, str]
 
 
 class Verdict(str, enum.Enum):
@@ -18,7 +22,7 @@ class Verdict(str, enum.Enum):
 _STALE, _ILLEGAL = -6, -5
 
 
-def _vocabulary(from_state, to_state):
+def _vocabulary(from_state: State, to_state: State) -> Tuple[Type[enum.Enum], Any]:
     """Pick the graph both states belong to (the lifecycle first, as the CLI does)."""
     for cls, fn in ((Status, _lib.ot_status_transition_check),
                     (ShipmentStatus, _lib.ot_shipment_transition_check)):
@@ -30,15 +34,17 @@ def _vocabulary(from_state, to_state):
     return ShipmentStatus, _lib.ot_shipment_transition_check
 
 
-def _run_check(from_state, to_state, source):
+def _run_check(from_state: State, to_state: State,
+               source: Union[Source, str]) -> Tuple[int, "_lib.CError"]:
     cls, fn = _vocabulary(from_state, to_state)
     report = _lib.CError()
-    code = fn(to_c(cls, from_state), to_c(cls, to_state), to_c(Source, source),
+    code: int = fn(to_c(cls, from_state), to_c(cls, to_state), to_c(Source, source),
               ctypes.byref(report))
     return code, report
 
 
-def check_transition(from_state, to_state, source=Source.API):
+def check_transition(from_state: State, to_state: State,
+                     source: Union[Source, str] = Source.API) -> Verdict:
     """Answer whether ``from_state`` -> ``to_state`` reported by ``source`` is legal, stale
     or illegal. States are wire names or enum members of one vocabulary; raises
     InvalidArgument for unknown names."""
@@ -52,14 +58,15 @@ def check_transition(from_state, to_state, source=Source.API):
     raise from_report(code, report)
 
 
-def require_transition(from_state, to_state, source=Source.API):
+def require_transition(from_state: State, to_state: State,
+                       source: Union[Source, str] = Source.API) -> None:
     """Like check_transition, but raise StaleUpdate or InvalidTransition (naming both
     states) unless the step is legal."""
     code, report = _run_check(from_state, to_state, source)
     check(code, report)
 
 
-def is_terminal(state):
+def is_terminal(state: State) -> bool:
     """True for terminal states of either vocabulary."""
     report = _lib.CError()
     if isinstance(state, ShipmentStatus) or (
@@ -70,7 +77,7 @@ def is_terminal(state):
                       report))
 
 
-def shipment_to_status(shipment):
+def shipment_to_status(shipment: Union[ShipmentStatus, str]) -> Optional[Status]:
     """The lifecycle Status a ShipmentStatus implies, or None where none fits."""
     out = ctypes.c_int(0)
     report = _lib.CError()

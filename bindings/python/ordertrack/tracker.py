@@ -3,23 +3,30 @@ import ctypes
 import datetime
 import threading
 import time
+from types import TracebackType
+from typing import (Any, Callable, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar,
+                    Union)
 
 from . import _lib
-from ._convert import cjson, cstr, order_document, take_json, to_ms
+from ._convert import TimeLike, cjson, cstr, order_document, take_json, to_ms
 from .courier import UpdateFlag, map_status
-from .errors import InvalidArgument, InvalidState, OrderTrackError, Unsupported, check, \
-    from_report
+from .errors import (InvalidArgument, InvalidState, LibraryLoadError, OrderTrackError,
+                     Unsupported, check, from_report)
+from .order import HistoryEntry, LiveLocation, Order, OrderPage
 from .vocab import Provider, Severity, ShipmentStatus, Status, to_c
+
+R = TypeVar("R")
+ProviderLike = Union[Provider, str]
 
 _STALE = -6
 
 
-def _adapter_open(name, symbol):
+def _adapter_open(name: str, symbol: str) -> Any:
     """`int symbol(ot_storage **out, const char *, const void *options, ot_error *)` of the
     adapter library `name`; Unsupported when the library or the symbol is missing."""
     try:
         fn = getattr(_lib.adapter(name), symbol)
-    except (OSError, AttributeError) as exc:
+    except (LibraryLoadError, AttributeError) as exc:
         raise Unsupported(-21, f"{name} storage needs libordertrack-{name}.so.1 ({exc})",
                           "storage") from None
     fn.restype = ctypes.c_int
@@ -28,7 +35,7 @@ def _adapter_open(name, symbol):
     return fn
 
 
-def _open_storage(uri):
+def _open_storage(uri: str) -> ctypes.c_void_p:
     """A new ot_storage* for a storage URI: memory:, sqlite:PATH or mongodb://..."""
     if not isinstance(uri, str):
         raise TypeError("storage: a URI string expected")
@@ -48,9 +55,9 @@ def _open_storage(uri):
     return out
 
 
-def _clock_ms(clock):
+def _clock_ms(clock: Callable[[], TimeLike]) -> Any:
     """Wrap a Python clock (returning a datetime, an RFC 3339 string or ms) for ot_clock."""
-    def now_ms(_userdata):
+    def now_ms(_userdata: Optional[int]) -> int:
         try:
             ms = to_ms(clock(), "clock")
             if ms > 0:
@@ -67,8 +74,8 @@ class Tracker:
     Unsupported until libordertrack-mongo.so.1 is installed; the adapter's own ``ot.`` options,
     such as ``ot.legacyOrders=true``, go in the connection string: docs/mongo.md).
 
-    Every operation of tracker.h is a method; writes return the new order document as a
-    dict. A stale update (a courier report of a passed state, a redelivered event) changes
+    Every operation of tracker.h is a method; writes return the new order as an Order (a
+    typed, read-only view that also reads like the document's dict). A stale update (a courier report of a passed state, a redelivered event) changes
     nothing and returns the unchanged document, unless ``raise_stale=True`` makes it raise
     StaleUpdate. Refused writes raise the mapped OrderTrackError subclass with the library's
     message. Every write takes ``updated_by=``, ``notes=``, ``metadata=`` (a dict) and
@@ -79,11 +86,14 @@ class Tracker:
     tracker between threads. Use it as a context manager or call close().
     """
 
-    def __init__(self, storage="memory:", clock=None, *, max_retries=None,
-                 idempotency_ttl=None, raise_stale=False):
+    def __init__(self, storage: str = "memory:", clock: Optional[Callable[[], TimeLike]] = None,
+                 *, max_retries: Optional[int] = None,
+                 idempotency_ttl: Union[datetime.timedelta, int, None] = None,
+                 raise_stale: bool = False) -> None:
         self._cv = threading.Condition()
         self._active = 0
-        self._tracker = None
+        self._tracker: Optional[ctypes.c_void_p] = None
+        self._storage: Optional[ctypes.c_void_p] = None
         self._raise_stale = raise_stale
         options, report = _lib.TrackerOptions(), _lib.CError()
         check(_lib.ot_tracker_options_init(ctypes.byref(options), 1, ctypes.byref(report)),
@@ -116,7 +126,7 @@ class Tracker:
 
     # --- lifetime ---------------------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         """Wait for calls in flight, then free the tracker and close its storage. Idempotent."""
         with self._cv:
             if self._tracker is None:
@@ -128,33 +138,34 @@ class Tracker:
         _lib.ot_storage_close(self._storage)
         self._storage = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Tracker":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc: Optional[BaseException], tb: Optional[TracebackType]) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             if getattr(self, "_tracker", None) is not None:
                 self.close()
         except Exception:  # interpreter shutdown: the library may be gone already
             pass
 
-    def _enter(self):
+    def _enter(self) -> ctypes.c_void_p:
         with self._cv:
             if self._tracker is None:
                 raise InvalidState(-16, "the tracker is closed")
             self._active += 1
             return self._tracker
 
-    def _leave(self):
+    def _leave(self) -> None:
         with self._cv:
             self._active -= 1
             if not self._active:
                 self._cv.notify_all()
 
-    def _call(self, fn, *args):
+    def _call(self, fn: Callable[..., R], *args: Any) -> R:
         """Run fn(tracker, *args) while the tracker is kept open."""
         tracker = self._enter()
         try:
@@ -165,8 +176,10 @@ class Tracker:
     # --- plumbing of writes -------------------------------------------------------------
 
     @staticmethod
-    def _request(order_id, *, idempotency_key=None, if_match=None, updated_by=None,
-                 notes=None, metadata=None, **members):
+    def _request(order_id: str, *, idempotency_key: Optional[str] = None,
+                 if_match: Optional[int] = None, updated_by: Optional[str] = None,
+                 notes: Optional[str] = None, metadata: Optional[Mapping[str, Any]] = None,
+                 **members: Any) -> "_lib.Request":
         req, report = _lib.Request(), _lib.CError()
         check(_lib.ot_request_init(ctypes.byref(req), 1, ctypes.byref(report)), report)
         req.order_id = cstr(order_id)
@@ -181,26 +194,30 @@ class Tracker:
             setattr(req, name, cstr(value) if isinstance(value, str) else value)
         return req
 
-    def _finish(self, code, out, report):
-        """The order document of a write's answer, or the mapped exception."""
+    def _finish(self, code: int, out: ctypes.c_void_p, report: "_lib.CError") -> Order:
+        """The order of a write's answer, or the mapped exception."""
         if code == 0 or (code == _STALE and not self._raise_stale and out.value):
-            return order_document(out)
+            return Order.from_dict(order_document(out))
         if out.value:
             _lib.ot_order_free(out)
         raise from_report(code, report)
 
-    def _write(self, op, order_id, **kwargs):
+    def _write(self, op: str, order_id: str, **kwargs: Any) -> Order:
         req = self._request(order_id, **kwargs)
         out, report = ctypes.c_void_p(), _lib.CError()
-        code = self._call(lambda t: _lib.TRACKER_WRITES[op](
+        code: int = self._call(lambda t: _lib.TRACKER_WRITES[op](
             ctypes.byref(out), t, ctypes.byref(req), ctypes.byref(report)))
         return self._finish(code, out, report)
 
     # --- orders ---------------------------------------------------------------------------
 
-    def init_order(self, order_id, *, store_id, customer_id, provider, tracking_id=None,
-                   tracking_url=None, estimated_delivery=None, metadata=None,
-                   updated_by=None, notes=None, idempotency_key=None):
+    def init_order(self, order_id: str, *, store_id: str, customer_id: str,
+                   provider: ProviderLike, tracking_id: Optional[str] = None,
+                   tracking_url: Optional[str] = None,
+                   estimated_delivery: Optional[TimeLike] = None,
+                   metadata: Optional[Mapping[str, Any]] = None,
+                   updated_by: Optional[str] = None, notes: Optional[str] = None,
+                   idempotency_key: Optional[str] = None) -> Order:
         """Create an order (status submitted, version 1). Parcel couriers need
         ``tracking_id`` (the AWB). Raises AlreadyExists for an existing order id."""
         return self._write("init_order", order_id, store_id=store_id, customer_id=customer_id,
@@ -211,34 +228,39 @@ class Tracker:
                            metadata=metadata, updated_by=updated_by, notes=notes,
                            idempotency_key=idempotency_key)
 
-    def set_status(self, order_id, status, **common):
+    def set_status(self, order_id: str, status: Union[Status, str], **common: Any) -> Order:
         """Move the order to ``status`` (one step of the lifecycle graph); InvalidTransition
         names both states when the graph refuses it."""
         return self._write("set_status", order_id, status=to_c(Status, status), **common)
 
-    def get(self, order_id):
-        """The order document; NotFound when there is none."""
+    def get(self, order_id: str) -> Order:
+        """The order; NotFound when there is none."""
         out, report = ctypes.c_void_p(), _lib.CError()
-        code = self._call(lambda t: _lib.ot_tracker_get(ctypes.byref(out), t,
+        code: int = self._call(lambda t: _lib.ot_tracker_get(ctypes.byref(out), t,
                                                         cstr(order_id), ctypes.byref(report)))
         return self._finish(code, out, report)
 
-    def history(self, order_id):
-        """The status history, oldest first (a list of entries)."""
-        return self._call(lambda t: take_json(_lib.ot_tracker_history, t,
-                                              cstr(order_id)))["status_history"]
+    def history(self, order_id: str) -> List[HistoryEntry]:
+        """The status history, oldest first."""
+        answer = self._call(lambda t: take_json(_lib.ot_tracker_history, t, cstr(order_id)))
+        return [HistoryEntry.from_dict(entry) for entry in answer["status_history"]]
 
-    def live_location(self, order_id):
+    def live_location(self, order_id: str) -> LiveLocation:
         """{order_id, current_status, driver_location, location_trail (the latest positions,
         oldest first), driver_details, estimated_delivery_time, delivery_tracking_url}."""
-        return self._call(lambda t: take_json(_lib.ot_tracker_live_location, t,
-                                              cstr(order_id)))
+        return LiveLocation.from_dict(self._call(
+            lambda t: take_json(_lib.ot_tracker_live_location, t, cstr(order_id))))
 
-    def list_orders(self, *, store_id=None, customer_id=None, status=None,
-                    shipment_status=None, shipment_active=False, provider=None,
-                    tracking_id=None, updated_before=None, limit=50, cursor=None):
-        """One page of orders matching every given filter, ordered by order id:
-        ``{"orders": [...], "next_cursor": str or None}``."""
+    def list_orders(self, *, store_id: Optional[str] = None, customer_id: Optional[str] = None,
+                    status: Union[Status, str, None] = None,
+                    shipment_status: Union[ShipmentStatus, str, None] = None,
+                    shipment_active: bool = False, provider: Optional[ProviderLike] = None,
+                    tracking_id: Optional[str] = None,
+                    updated_before: Optional[TimeLike] = None, limit: int = 50,
+                    cursor: Optional[str] = None) -> OrderPage:
+        """One page of orders matching every given filter, ordered by order id: an
+        OrderPage (``page.orders``, ``page.next_cursor``; it reads like the document
+        ``{"orders": [...], "next_cursor": str or None}``)."""
         req, report = _lib.ListRequest(), _lib.CError()
         check(_lib.ot_list_request_init(ctypes.byref(req), 1, ctypes.byref(report)), report)
         req.store_id, req.customer_id = cstr(store_id), cstr(customer_id)
@@ -251,60 +273,67 @@ class Tracker:
         req.updated_before_ms = to_ms(updated_before, "updated_before")
         req.limit = limit
         req.cursor = cstr(cursor)
-        return self._call(lambda t: take_json(_lib.ot_tracker_list, t, ctypes.byref(req)))
+        return OrderPage.from_dict(self._call(
+            lambda t: take_json(_lib.ot_tracker_list, t, ctypes.byref(req))))
 
-    def iter_orders(self, **filters):
+    def iter_orders(self, **filters: Any) -> Iterator[Order]:
         """Every order matching ``filters`` (those of list_orders), page after page."""
         cursor = None
         while True:
             page = self.list_orders(cursor=cursor, **filters)
-            yield from page["orders"]
-            cursor = page.get("next_cursor")
+            yield from page.orders
+            cursor = page.next_cursor
             if not cursor:
                 return
 
     # --- store operations -------------------------------------------------------------------
 
-    def store_acknowledge(self, store_id, order_id, *, rejected=False, reason=None,
-                          reassign_to=None, **common):
+    def store_acknowledge(self, store_id: str, order_id: str, *, rejected: bool = False,
+                          reason: Optional[str] = None, reassign_to: Optional[str] = None,
+                          **common: Any) -> Order:
         """The store accepts the order, or with ``rejected=True`` refuses it (``reason``
         required; ``reassign_to`` moves it to that store)."""
         return self._write("store_acknowledge", order_id, store_id=store_id,
                            rejected=1 if rejected else 0, reason=reason,
                            reassign_to=reassign_to, **common)
 
-    def start_picking(self, store_id, order_id, **common):
+    def start_picking(self, store_id: str, order_id: str, **common: Any) -> Order:
+        """The store starts picking the order."""
         return self._write("start_picking", order_id, store_id=store_id, **common)
 
-    def add_substitution(self, store_id, order_id, *, original_item_id, substitute_item_id,
-                         reason=None, price_difference=0.0, **common):
+    def add_substitution(self, store_id: str, order_id: str, *, original_item_id: str,
+                         substitute_item_id: str, reason: Optional[str] = None,
+                         price_difference: float = 0.0, **common: Any) -> Order:
         """Propose a substitute item; the order waits for the customer's answer."""
         return self._write("add_substitution", order_id, store_id=store_id,
                            original_item_id=original_item_id,
                            substitute_item_id=substitute_item_id, reason=reason,
                            price_difference=float(price_difference), **common)
 
-    def respond_substitution(self, order_id, *, original_item_id, approved, **common):
+    def respond_substitution(self, order_id: str, *, original_item_id: str, approved: bool,
+                             **common: Any) -> Order:
         """The customer's answer to a pending substitution."""
         return self._write("respond_substitution", order_id, original_item_id=original_item_id,
                            approved=1 if approved else 0, **common)
 
-    def ready(self, store_id, order_id, **common):
+    def ready(self, store_id: str, order_id: str, **common: Any) -> Order:
         """Picking complete; InvalidState while a substitution is pending."""
         return self._write("ready", order_id, store_id=store_id, **common)
 
     # --- delivery operations ----------------------------------------------------------------
 
-    def _assign(self, order_id, **kwargs):
+    def _assign(self, order_id: str, **kwargs: Any) -> Tuple[Order, int]:
         req = self._request(order_id, **kwargs)
         out, retry, report = ctypes.c_void_p(), ctypes.c_int64(0), _lib.CError()
-        code = self._call(lambda t: _lib.ot_tracker_assign_driver(
+        code: int = self._call(lambda t: _lib.ot_tracker_assign_driver(
             ctypes.byref(out), ctypes.byref(retry), t, ctypes.byref(req), ctypes.byref(report)))
-        return self._finish(code, out, report), retry.value
+        return self._finish(code, out, report), int(retry.value)
 
-    def assign_driver(self, order_id, *, driver_id, driver_name, driver_phone, vehicle_type,
-                      vehicle_number=None, photo_url=None, tracking_id=None, tracking_url=None,
-                      estimated_delivery=None, **common):
+    def assign_driver(self, order_id: str, *, driver_id: str, driver_name: str,
+                      driver_phone: str, vehicle_type: str,
+                      vehicle_number: Optional[str] = None, photo_url: Optional[str] = None,
+                      tracking_id: Optional[str] = None, tracking_url: Optional[str] = None,
+                      estimated_delivery: Optional[TimeLike] = None, **common: Any) -> Order:
         """Assign a driver (status driver_assigned)."""
         return self._assign(order_id, driver_id=driver_id, driver_name=driver_name,
                             driver_phone=driver_phone, vehicle_type=vehicle_type,
@@ -313,15 +342,17 @@ class Tracker:
                             estimated_delivery_ms=to_ms(estimated_delivery,
                                                         "estimated_delivery"), **common)[0]
 
-    def no_driver_found(self, order_id, **common):
+    def no_driver_found(self, order_id: str,
+                        **common: Any) -> Tuple[Order, datetime.timedelta]:
         """Record that no driver was found (a no_drivers issue; the order stays
         ready_for_pickup). Returns ``(order, retry_after)``: the backoff before the next
         attempt as a timedelta."""
         order, retry_ms = self._assign(order_id, **common)
         return order, datetime.timedelta(milliseconds=retry_ms)
 
-    def update_location(self, order_id, *, latitude, longitude, accuracy=None, time=None,
-                        **common):
+    def update_location(self, order_id: str, *, latitude: float, longitude: float,
+                        accuracy: Optional[float] = None, time: Optional[TimeLike] = None,
+                        **common: Any) -> Order:
         """The driver's position (projection only); StaleUpdate-like answers (an older
         position) return the unchanged order."""
         return self._write("update_location", order_id, latitude=float(latitude),
@@ -329,35 +360,46 @@ class Tracker:
                            accuracy=float(accuracy or 0.0), time_ms=to_ms(time, "time"),
                            **common)
 
-    def pickup(self, order_id, *, time=None, **common):
+    def pickup(self, order_id: str, *, time: Optional[TimeLike] = None,
+               **common: Any) -> Order:
         """The driver picked the order up (at ``time``, default now)."""
         return self._write("pickup", order_id, time_ms=to_ms(time, "time"), **common)
 
-    def delivered(self, order_id, *, time=None, **common):
+    def delivered(self, order_id: str, *, time: Optional[TimeLike] = None,
+                  **common: Any) -> Order:
         """The order was delivered (at ``time``, default now)."""
         return self._write("delivered", order_id, time_ms=to_ms(time, "time"), **common)
 
     # --- issues -------------------------------------------------------------------------------
 
-    def raise_issue(self, order_id, *, issue_type, description, severity=Severity.MEDIUM,
-                    **common):
+    def raise_issue(self, order_id: str, *, issue_type: str, description: str,
+                    severity: Union[Severity, str] = Severity.MEDIUM, **common: Any) -> Order:
+        """Record an issue on the order (last in ``issues``)."""
         return self._write("raise_issue", order_id, issue_type=issue_type,
                            description=description, severity=to_c(Severity, severity), **common)
 
-    def resolve_issue(self, order_id, index, *, resolution, **common):
+    def resolve_issue(self, order_id: str, index: int, *, resolution: str,
+                      **common: Any) -> Order:
         """Resolve issue number ``index`` (0-based, as in the order's ``issues`` list)."""
         return self._write("resolve_issue", order_id, issue_index=index,
                            resolution=resolution, **common)
 
     # --- courier updates ----------------------------------------------------------------------
 
-    def apply_update(self, *, provider, order_id=None, tracking_id=None, event_id=None,
-                     raw_status=None, raw_type=None, raw_code=None, status=None,
-                     shipment_status=None, flags=UpdateFlag.NONE, event_time=None,
-                     location=None, latitude=None, longitude=None, driver_id=None,
-                     driver_name=None, driver_phone=None, vehicle_type=None,
-                     vehicle_number=None, photo_url=None, eta=None, tracking_url=None,
-                     notes=None, idempotency_key=None):
+    def apply_update(self, *, provider: ProviderLike, order_id: Optional[str] = None,
+                     tracking_id: Optional[str] = None, event_id: Optional[str] = None,
+                     raw_status: Optional[str] = None, raw_type: Optional[str] = None,
+                     raw_code: Optional[str] = None, status: Union[Status, str, None] = None,
+                     shipment_status: Union[ShipmentStatus, str, None] = None,
+                     flags: Union[UpdateFlag, int] = UpdateFlag.NONE,
+                     event_time: Optional[TimeLike] = None, location: Optional[str] = None,
+                     latitude: Optional[float] = None, longitude: Optional[float] = None,
+                     driver_id: Optional[str] = None, driver_name: Optional[str] = None,
+                     driver_phone: Optional[str] = None, vehicle_type: Optional[str] = None,
+                     vehicle_number: Optional[str] = None, photo_url: Optional[str] = None,
+                     eta: Optional[TimeLike] = None, tracking_url: Optional[str] = None,
+                     notes: Optional[str] = None,
+                     idempotency_key: Optional[str] = None) -> Order:
         """Apply a courier or partner update, found by ``order_id`` or ``tracking_id``.
 
         Give the canonical ``status`` / ``shipment_status``, or only ``raw_status`` (with
@@ -396,6 +438,6 @@ class Tracker:
             setattr(upd, name, cstr(value))
         key = cstr(idempotency_key)
         out = ctypes.c_void_p()
-        code = self._call(lambda t: _lib.ot_tracker_apply_update(
+        code: int = self._call(lambda t: _lib.ot_tracker_apply_update(
             ctypes.byref(out), t, ctypes.byref(upd), key, ctypes.byref(report)))
         return self._finish(code, out, report)

@@ -1,6 +1,7 @@
 """The status vocabularies as ``str`` enums whose values are the exact wire names."""
 import ctypes
 import enum
+from typing import Dict, Type, TypeVar, Union
 
 from . import _lib
 from .errors import check
@@ -71,11 +72,14 @@ class Source(str, enum.Enum):
 
 
 # enum class -> the library's vocabulary name (the middle of ot_<kind>_to_string)
-KINDS = {Status: "status", ShipmentStatus: "shipment", Provider: "provider",
+KINDS: Dict[Type[enum.Enum], str] = {Status: "status", ShipmentStatus: "shipment", Provider: "provider",
          SubstitutionStatus: "substitution", Severity: "severity", Source: "source"}
 
 
-def to_c(enum_cls, value):
+E = TypeVar("E", bound=enum.Enum)
+
+
+def to_c(enum_cls: Type[enum.Enum], value: Union[enum.Enum, str]) -> int:
     """The C enum value of a wire name or enum member (raises InvalidArgument if unknown)."""
     _, from_string = _lib.VOCABULARIES[KINDS[enum_cls]]
     name = value.value if isinstance(value, enum.Enum) else value
@@ -84,13 +88,13 @@ def to_c(enum_cls, value):
     out = ctypes.c_int(0)
     report = _lib.CError()
     check(from_string(ctypes.byref(out), name.encode(), ctypes.byref(report)), report)
-    return out.value
+    return int(out.value)
 
 
-def from_c(enum_cls, number):
+def from_c(enum_cls: Type[E], number: int) -> E:
     """The enum member of a C enum value (raises InvalidArgument if out of range)."""
     to_string, _ = _lib.VOCABULARIES[KINDS[enum_cls]]
     out = ctypes.c_char_p()
     report = _lib.CError()
     check(to_string(ctypes.byref(out), number, ctypes.byref(report)), report)
-    return enum_cls(out.value.decode())
+    return enum_cls((out.value or b"").decode())
