@@ -144,6 +144,8 @@ int otd_config_defaults(otd_config *cfg)
     cfg->max_substitutions = OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT;
     cfg->max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
     cfg->max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
+    cfg->log_level = OTC_LOG_INFO;
+    cfg->log_format = OTC_LOG_TEXT;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -648,6 +650,7 @@ static int flag(int argc, char **argv, int *i, const char *name, const char **va
 int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
     const char *config = NULL, *listen = NULL, *storage = NULL, *value;
+    const char *log_format = NULL, *log_level = NULL;
     char why[256];
 
     memset(cfg, 0, sizeof *cfg);
@@ -655,7 +658,9 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
         const char **slot = flag(argc, argv, &i, "--config", &value)    ? &config
                             : flag(argc, argv, &i, "--listen", &value)  ? &listen
                             : flag(argc, argv, &i, "--storage", &value) ? &storage
-                                                                        : NULL;
+                            : flag(argc, argv, &i, "--log-format", &value) ? &log_format
+                            : flag(argc, argv, &i, "--log-level", &value)  ? &log_level
+                                                                           : NULL;
         if (!slot) {
             say(err, errlen, "unknown argument \"%s\"", argv[i]);
             return OTD_EXIT_USAGE;
@@ -683,5 +688,79 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
         say(err, errlen, "--storage: %s", why);
         return OTD_EXIT_CONFIG;
     }
+    if (log_format && otc_log_format_from_string(&cfg->log_format, log_format) != 0) {
+        say(err, errlen, "--log-format: \"%s\" is not json or text", log_format);
+        return OTD_EXIT_CONFIG;
+    }
+    if (log_level && otc_log_level_from_string(&cfg->log_level, log_level) != 0) {
+        say(err, errlen, "--log-level: \"%s\" is not debug, info, warn or error", log_level);
+        return OTD_EXIT_CONFIG;
+    }
     return 0;
+}
+
+/* The members read only when the server starts, as data: where each is and how to compare. */
+enum restart_type { RESTART_STRING, RESTART_UNSIGNED };
+
+static const struct restart_member {
+    const char *name;
+    enum restart_type type;
+    size_t offset;              /* in otd_config */
+} restart_members[] = {
+#define R(name, type, member) {name, type, offsetof(otd_config, member)}
+    R("listen", RESTART_STRING, host),
+    R("listen", RESTART_UNSIGNED, port),
+    R("storage", RESTART_STRING, storage),
+    R("limits.threads", RESTART_UNSIGNED, threads),
+    R("limits.max_connections", RESTART_UNSIGNED, max_connections),
+    R("limits.max_connections_per_address", RESTART_UNSIGNED, max_connections_per_address),
+    R("limits.connection_timeout_s", RESTART_UNSIGNED, connection_timeout_s),
+    R("limits.max_event_streams", RESTART_UNSIGNED, max_event_streams),
+    R("limits.max_event_streams_per_key", RESTART_UNSIGNED, max_event_streams_per_key),
+    R("limits.event_heartbeat_ms", RESTART_UNSIGNED, event_heartbeat_ms),
+    R("limits.location_event_ms", RESTART_UNSIGNED, location_event_ms),
+#undef R
+};
+
+static int member_differs(const otd_config *a, const otd_config *b,
+                          const struct restart_member *m)
+{
+    const char *pa = (const char *)a + m->offset, *pb = (const char *)b + m->offset;
+
+    switch (m->type) {
+    case RESTART_STRING:
+        return strcmp(*(char *const *)(const void *)pa, *(char *const *)(const void *)pb) != 0;
+    case RESTART_UNSIGNED:
+        return *(const unsigned *)(const void *)pa != *(const unsigned *)(const void *)pb;
+    }
+    return 0;
+}
+
+/* The `pii` blocks differ: another key set, or other key bytes. */
+static int pii_differs(const piiconf *a, const piiconf *b)
+{
+    return a->n_keys != b->n_keys ||
+           memcmp(a->keys, b->keys, a->n_keys * sizeof a->keys[0]) != 0;
+}
+
+size_t otd_config_restart_diff(const otd_config *running, const otd_config *next,
+                               void (*changed)(void *ctx, const char *member), void *ctx)
+{
+    const char *last = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof restart_members / sizeof restart_members[0]; i++) {
+        const struct restart_member *m = &restart_members[i];
+        /* one report per member, e.g. listen's host and port */
+        if (member_differs(running, next, m) && (!last || strcmp(last, m->name) != 0)) {
+            changed(ctx, m->name);
+            last = m->name;
+            n++;
+        }
+    }
+    if (pii_differs(&running->pii, &next->pii)) {
+        changed(ctx, "pii");
+        n++;
+    }
+    return n;
 }
