@@ -21,6 +21,8 @@
 
 #include "alertsmail.h"
 #include "config.h"
+#include "log.h"
+#include "log_mongoc.h"
 #include "scheduler.h"
 #include "storage_open.h"
 
@@ -37,6 +39,7 @@ struct poller {
     ot_alerts *alerts;             /* NULL without an "alerts" block */
     ot_pii *pii;                   /* NULL without a "pii" block */
     int64_t next_digest_ms;        /* alerts.email.daily_digest_at: the next one (atomic) */
+    const otc_log *log;            /* every log line; stdout has the run summaries only */
 };
 
 static int stop_pipe[2] = {-1, -1}; /* the signal handler's only state */
@@ -56,7 +59,8 @@ static int usage(const char *why)
     if (why)
         fprintf(stderr, "ordertrack-poller: %s\n", why);
     fputs("usage: ordertrack-poller --config FILE [--once | --rounds N [--interval-ms MS]] "
-          "[--tracker NAME]\n", stderr);
+          "[--tracker NAME]\n"
+          "       [--log-format json|text] [--log-level debug|info|warn|error]\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -117,14 +121,14 @@ static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll
                  sum->failed_requests, sum->requests, sum->first_failure.message);
     if ((failed || sum->requests > 0) &&
         ot_alerts_integration(p->alerts, t->name, !failed, reason, 0, &err) != 0)
-        fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: alerts: %s", t->name, err.message);
     if (ot_alerts_flush(p->alerts, &stats, &err) != 0)
-        fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: alerts: %s", t->name, err.message);
     else if (stats.failed || stats.dropped || stats.overflow)
-        fprintf(stderr, "ordertrack-poller: %s: alerts: %llu sent, %llu failed (kept), "
-                        "%llu dropped, %llu refused\n", t->name,
-                (unsigned long long)stats.sent, (unsigned long long)stats.failed,
-                (unsigned long long)stats.dropped, (unsigned long long)stats.overflow);
+        otc_logf(p->log, OTC_LOG_WARN, "%s: alerts: %llu sent, %llu failed (kept), "
+                                       "%llu dropped, %llu refused", t->name,
+                 (unsigned long long)stats.sent, (unsigned long long)stats.failed,
+                 (unsigned long long)stats.dropped, (unsigned long long)stats.overflow);
     if (!a->smtp_url)
         return;
     if (a->digest_minute >= 0) {        /* one run takes the digest: compare and swap */
@@ -137,7 +141,7 @@ static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll
         if_any = 0;
     }
     if (mail && otc_alerts_mail(p->alerts, a, if_any, why, sizeof why) < 0)
-        fprintf(stderr, "ordertrack-poller: %s: e-mail report: %s\n", t->name, why);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: e-mail report: %s", t->name, why);
 }
 
 /* One run of one tracker: a poll cycle, then its summary as one JSON line on stdout. */
@@ -170,10 +174,10 @@ static int run_tracker(const otp_tracker *t, void *ctx)
            sum.missing);
     fflush(stdout);
     if (rc != 0)
-        fprintf(stderr, "ordertrack-poller: %s: %s\n", t->name, err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: %s", t->name, err.message);
     else if (sum.first_failure.code != 0)
-        fprintf(stderr, "ordertrack-poller: %s: first failure: %s\n", t->name,
-                sum.first_failure.message);
+        otc_logf(p->log, OTC_LOG_WARN, "%s: first failure: %s", t->name,
+                 sum.first_failure.message);
     deliver_alerts(p, t, &sum, failed, rc != 0 ? err.message : NULL);
     return failed || partial ? -1 : 0;
 }
@@ -205,11 +209,11 @@ static int poller_open(struct poller *p, const char *config_path)
     int rc;
 
     if (otp_config_load_file(&p->cfg, config_path, msg, sizeof msg) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s\n", msg);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", msg);
         return OTP_EXIT_CONFIG;
     }
     if ((rc = storage_open_uri(&p->storage, p->cfg.storage, msg, sizeof msg)) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s: storage: %s\n", config_path, msg);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: storage: %s", config_path, msg);
         return rc == STORAGE_OPEN_UNSUPPORTED ? OTP_EXIT_CONFIG : 1;
     }
     to.storage = p->storage;
@@ -217,8 +221,8 @@ static int poller_open(struct poller *p, const char *config_path)
         ot_pii_key_provider keys;
         piiconf_provider(&keys, &p->cfg.pii);
         if (ot_pii_new(&p->pii, &keys, &err) != 0) {
-            fprintf(stderr, "ordertrack-poller: %s: pii%s%s: %s\n", config_path,
-                    err.field[0] ? "." : "", err.field, err.message);
+            otc_logf(p->log, OTC_LOG_ERROR, "%s: pii%s%s: %s", config_path,
+                     err.field[0] ? "." : "", err.field, err.message);
             return OTP_EXIT_CONFIG;
         }
         to.pii = p->pii;
@@ -229,12 +233,12 @@ static int poller_open(struct poller *p, const char *config_path)
         if (p->cfg.trackers[i].workers > co.max_in_flight)
             co.max_in_flight = p->cfg.trackers[i].workers;
     if (ot_curl_http_new(&port, &co, &err) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
     if (ot_http_client_new(&p->http, &port, &policy, NULL, &err) != 0) {
         port.close(port.userdata);      /* not the client's until it exists */
-        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
     if (p->cfg.alerts.slack_webhook_url || p->cfg.alerts.rto_webhook_url ||
@@ -249,14 +253,14 @@ static int poller_open(struct poller *p, const char *config_path)
             ac.report_capacity = 0;    /* nothing would ever take them */
         p->next_digest_ms = otc_alerts_digest_next(&p->cfg.alerts, wall_ms());
         if (ot_alerts_new(&p->alerts, &ac, &err) != 0 || ot_alerts_sink(&sink, p->alerts, &err)) {
-            fprintf(stderr, "ordertrack-poller: %s: alerts%s%s: %s\n", config_path,
-                    err.field[0] ? "." : "", err.field, err.message);
+            otc_logf(p->log, OTC_LOG_ERROR, "%s: alerts%s%s: %s", config_path,
+                     err.field[0] ? "." : "", err.field, err.message);
             return OTP_EXIT_CONFIG;
         }
         to.notices = &sink;
     }
     if (ot_tracker_new(&p->tracker, &to, &err) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
     for (i = 0; i < p->cfg.n_couriers; i++) {
@@ -269,7 +273,7 @@ static int poller_open(struct poller *p, const char *config_path)
         cc.email = c->email;
         cc.password = c->password;
         if (ot_courier_client_new(&p->clients[i], &cc, NULL, &err) != 0) {
-            fprintf(stderr, "ordertrack-poller: couriers.%s: %s\n", c->name, err.message);
+            otc_logf(p->log, OTC_LOG_ERROR, "couriers.%s: %s", c->name, err.message);
             return OTP_EXIT_CONFIG;
         }
     }
@@ -279,6 +283,7 @@ static int poller_open(struct poller *p, const char *config_path)
 int main(int argc, char **argv)
 {
     const char *config = NULL, *only = NULL;
+    otc_log log = OTC_LOG_INIT("ordertrack-poller");
     struct poller p;
     otp_scheduler *s;
     int once = 0, rc, i;
@@ -303,6 +308,13 @@ int main(int argc, char **argv)
             if (*end || interval_ms < 0 || interval_ms > 86400000)
                 return usage("--interval-ms takes 0..86400000");
         }
+        else if (strcmp(argv[i], "--log-format") == 0 && i + 1 < argc) {
+            if (otc_log_format_from_string(&log.format, argv[++i]) != 0)
+                return usage("--log-format takes json or text");
+        } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
+            if (otc_log_level_from_string(&log.level, argv[++i]) != 0)
+                return usage("--log-level takes debug, info, warn or error");
+        }
         else if (strcmp(argv[i], "--version") == 0) {
             printf("ordertrack-poller %s\n", ot_version_string());
             return 0;
@@ -313,17 +325,19 @@ int main(int argc, char **argv)
         return usage("--config FILE is required");
 
     memset(&p, 0, sizeof p);
+    p.log = &log;
+    otc_log_route_mongoc(&log);  /* this process's libmongoc, before any storage opens */
     if ((rc = poller_open(&p, config)) != 0) {
         poller_close(&p);
         return rc;
     }
     if (only && !otp_config_tracker(&p.cfg, only)) {
-        fprintf(stderr, "ordertrack-poller: %s: no tracker named \"%s\"\n", config, only);
+        otc_logf(&log, OTC_LOG_ERROR, "%s: no tracker named \"%s\"", config, only);
         poller_close(&p);
         return OTP_EXIT_CONFIG;
     }
-    if (!(s = otp_scheduler_new(&p.cfg, only, run_tracker, &p))) {
-        fprintf(stderr, "ordertrack-poller: out of memory\n");
+    if (!(s = otp_scheduler_new(&p.cfg, only, run_tracker, &p, &log))) {
+        otc_logf(&log, OTC_LOG_ERROR, "out of memory");
         poller_close(&p);
         return 1;
     }
@@ -337,7 +351,7 @@ int main(int argc, char **argv)
         }
     } else {
         if (pipe(stop_pipe) != 0) {
-            fprintf(stderr, "ordertrack-poller: pipe: %s\n", strerror(errno));
+            otc_logf(&log, OTC_LOG_ERROR, "pipe: %s", strerror(errno));
             otp_scheduler_free(s);
             poller_close(&p);
             return 1;
@@ -348,10 +362,10 @@ int main(int argc, char **argv)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
-        fprintf(stderr, "ordertrack-poller: running %zu tracker(s) on their schedules\n",
-                otp_scheduler_count(s));
+        otc_logf(&log, OTC_LOG_INFO, "running %zu tracker(s) on their schedules",
+                 otp_scheduler_count(s));
         rc = otp_scheduler_loop(s, stop_pipe[0], NULL);
-        fprintf(stderr, "ordertrack-poller: stopped\n");
+        otc_logf(&log, OTC_LOG_INFO, "stopped");
         close(stop_pipe[0]);
         close(stop_pipe[1]);
     }
