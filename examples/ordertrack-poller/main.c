@@ -284,6 +284,7 @@ int main(int argc, char **argv)
 {
     const char *config = NULL, *only = NULL;
     otc_log log = OTC_LOG_INIT("ordertrack-poller");
+    char why[128];
     struct poller p;
     otp_scheduler *s;
     int once = 0, rc, i;
@@ -309,11 +310,17 @@ int main(int argc, char **argv)
                 return usage("--interval-ms takes 0..86400000");
         }
         else if (strcmp(argv[i], "--log-format") == 0 && i + 1 < argc) {
-            if (otc_log_format_from_string(&log.format, argv[++i]) != 0)
-                return usage("--log-format takes json or text");
+            if (otc_log_format_from_string(&log.format, argv[++i]) != 0) {
+                snprintf(why, sizeof why, "--log-format: \"%.64s\" is not json or text",
+                         argv[i]);
+                return usage(why);
+            }
         } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
-            if (otc_log_level_from_string(&log.level, argv[++i]) != 0)
-                return usage("--log-level takes debug, info, warn or error");
+            if (otc_log_level_from_string(&log.level, argv[++i]) != 0) {
+                snprintf(why, sizeof why,
+                         "--log-level: \"%.64s\" is not debug, info, warn or error", argv[i]);
+                return usage(why);
+            }
         }
         else if (strcmp(argv[i], "--version") == 0) {
             printf("ordertrack-poller %s\n", ot_version_string());

@@ -53,12 +53,13 @@ static int usage(const char *why)
     if (why)
         fprintf(stderr, "ordertrackd: %s\n", why);
     fputs("usage: ordertrackd [--config FILE] [--listen HOST:PORT] [--storage URI]\n"
+          "                   [--log-format json|text] [--log-level debug|info|warn|error]\n"
           "       ordertrackd --version\n"
           "\n"
           "Serves the REST API of docs/API.md. Flags override the config file. Without\n"
           "--config: 127.0.0.1:8080, sqlite:./ordertrack.db and a fresh admin key printed\n"
-          "once. An invalid config exits 2. SIGTERM/SIGINT finish requests in flight and\n"
-          "exit 0.\n",
+          "once. An invalid config exits 2. SIGHUP reloads the config file. SIGTERM/SIGINT\n"
+          "finish requests in flight and exit 0.\n",
           stderr);
     return OTD_EXIT_USAGE;
 }

@@ -114,6 +114,12 @@ if [ "$rc" -eq 2 ] && grep -q "sla.picking_ms" "$tmp/bad.log"; then ok
 else bad "bad sla block: exit $rc: $(cat "$tmp/bad.log")"; fi
 "$bin" --bogus > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "unknown flag: exit $rc"; fi
+"$bin" --config "$tmp/config.json" --log-format xml > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- '--log-format: "xml" is not json or text' "$tmp/bad.log"; then ok
+else bad "unknown log format: exit $rc: $(cat "$tmp/bad.log")"; fi
+"$bin" --config "$tmp/config.json" --log-level=loud > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- '--log-level: "loud" is not debug' "$tmp/bad.log"; then ok
+else bad "unknown log level: exit $rc: $(cat "$tmp/bad.log")"; fi
 
 # Storage that cannot be opened stops start-up (1); a scheme without an adapter in this
 # build exits 2.
