@@ -58,6 +58,18 @@ static void now_utc(char *buf, size_t size)
              (unsigned)(now.tv_nsec / 1000000) % 1000u);
 }
 
+/* 1 when s can stand bare in a text line: no control character (one entry, one line) and,
+ * with `value`, non-empty, without a space, quote, backslash or '='. */
+static int plain(const char *s, int value)
+{
+    if (value && (!s[0] || strpbrk(s, " \"=\\")))
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
 /* " key=value" for each field but nulls; a string with a space, quote, '=' or a control
  * character, and any non-string, is written as JSON. */
 static char *text_fields(json_t *fields)
@@ -71,9 +83,9 @@ static char *text_fields(json_t *fields)
         const char *s = json_is_string(v) ? json_string_value(v) : NULL;
         if (json_is_null(v))
             continue;    /* absent */
-        int plain = s && s[0] && !strpbrk(s, " \"=\\") && !strpbrk(s, "\n\r\t");
-        value = plain ? strdup(s) : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
-                                                      JSON_REAL_PRECISION(6));
+        value = s && plain(s, 1) ? strdup(s)
+                                 : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+                                                     JSON_REAL_PRECISION(6));
         if (!value)
             continue;
         size_t need = len + strlen(key) + strlen(value) + 3;
@@ -122,10 +134,14 @@ void otc_log_write(const otc_log *log, otc_log_level level, const char *msg, jso
             fprintf(out, "%s\n", line);
         free(line);
     } else {
+        json_t *quoted = plain(msg, 0) ? NULL : json_string(msg);
+        char *shown = quoted ? json_dumps(quoted, JSON_ENCODE_ANY) : NULL;
         extra = fields ? text_fields(fields) : NULL;
-        fprintf(out, "%s %s %s: %s%s\n", ts, level_names[level], log->program, msg,
-                extra ? extra : "");
+        fprintf(out, "%s %s %s: %s%s\n", ts, level_names[level], log->program,
+                shown ? shown : msg, extra ? extra : "");
         free(extra);
+        free(shown);
+        json_decref(quoted);
     }
     json_decref(fields);
 }

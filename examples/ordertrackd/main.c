@@ -124,7 +124,6 @@ struct host {
     ot_storage *storage;
     ot_tracker *tracker;       /* the start-up options: reads of event streams and alerts */
     ot_metrics *metrics;
-    ot_sla_policies *sla;
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
     ot_http_client *http;      /* alerts only */
@@ -289,8 +288,9 @@ static int64_t digest_next(const otd_generation *g)
 {
     const otc_alerts *a = &g->cfg->alerts;
 
-    return a->smtp_url && a->digest_minute >= 0 ? otc_alerts_digest_next(a, otd_clock_wall_ms(NULL))
-                                                : INT64_MAX;
+    if (!a->smtp_url || a->digest_minute < 0)
+        return INT64_MAX;
+    return otc_alerts_digest_next(a, otd_clock_wall_ms(NULL));
 }
 
 /* The housekeeping thread: the library's store-acknowledgment sweep (alert, then escalation)
@@ -434,7 +434,6 @@ static int alerts_make(struct host *h, const otc_alerts *a, ot_alerts **out,
     }
     return 0;
 #else
-    (void)h;
     (void)a;
     (void)out;
     (void)sink;

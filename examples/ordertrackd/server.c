@@ -261,12 +261,10 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
 }
 
 /* An upload chunk: keep it while under the limit, else drop it (bounded). */
-static enum MHD_Result take_chunk(otd_server *s, struct exchange *x, const char *data,
-                                  size_t *size)
+static enum MHD_Result take_chunk(struct exchange *x, const char *data, size_t *size)
 {
     size_t limit = x->app->cfg->max_body_bytes, n = *size;
 
-    (void)s;
     *size = 0;
     /* A body trickling in longer than limits.request_timeout_s holds a connection for
      * nothing: close it (each byte would otherwise restart the idle timeout). */
@@ -334,7 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!x || !x->begun)
         return begin(s, c, url, method, con_cls);
     if (*upload_data_size)
-        return take_chunk(s, x, upload_data, upload_data_size);
+        return take_chunk(x, upload_data, upload_data_size);
     if (x->queued)
         return MHD_YES;
     /* From SIGTERM on, every answer closes its connection: a kept-alive client is served

@@ -40,6 +40,9 @@ static void test_log_lines(void **state)
                                               "spaced=\"a b\"\n"));
     assert_null(strstr(buf, "hidden"));
     assert_null(strstr(buf, "none"));
+    /* one entry, one line: a message with a line break is quoted */
+    otc_logf(&log, OTC_LOG_ERROR, "two\nlines");
+    assert_non_null(strstr(captured(f, &buf), " error t: \"two\\nlines\"\n"));
     fclose(f);
     free(buf);
 
