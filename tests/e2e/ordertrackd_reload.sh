@@ -94,12 +94,12 @@ if received '"path": "/slack/old".*o-2'; then ok
 else bad "no alert at the first target: $(cat "$tmp/received" 2>/dev/null)"; fi
 
 # ---- a request in flight across a reload finishes on the config it started with: its
-# body trickles in (about 2 s) with the old key, which the reload removes ----
-head -c 800 /dev/zero | tr '\0' 'y' > "$tmp/slow"
+# body trickles in (about 2.5 s) with the old key, which the reload removes ----
+head -c 1000 /dev/zero | tr '\0' 'y' > "$tmp/slow"
 curl -s -o "$tmp/slow.out" -w '%{http_code}' --limit-rate 400 -X POST -H "$OLD" \
   --data-binary @"$tmp/slow" "$base/tracking/orders/o-8/init" > "$tmp/slow.code" &
 curl_pid=$!
-sleep 0.5
+sleep 1
 
 # ---- reload: every reloadable part changed, and limits.threads (needs a restart) ----
 config new-admin-key-0002 vel-new-secret 65536 1000 new 3
@@ -138,10 +138,18 @@ expect 401 "old key after a refused reload" -H "$OLD" "$base/tracking/orders/o-1
 printf '{"api_keys": [' > "$tmp/config.json"           # not JSON at all
 reload 3
 expect 200 "new key after unparsable file" -H "$NEW" "$base/tracking/orders/o-1"
+# a file the config loader accepts but the library's SLA loader refuses
+config other-admin-key-0003 vel-new-secret 65536 -5 new 3
+reload 4
+if grep -q 'error ordertrackd: sla.store_acknowledgment_ms: ' "$log"; then ok
+else bad "refused SLA policy not logged with the member: $(tail -n 3 "$log")"; fi
+expect 200 "new key after a refused SLA policy" -H "$NEW" "$base/tracking/orders/o-1"
+expect 401 "key of the refused file" -H "Authorization: Bearer other-admin-key-0003" \
+  "$base/tracking/orders/o-1"
 
 expect 200 metrics -H "$NEW" "$base/metrics"
 metric 'ordertrackd_config_reloads_total{result="ok"}' 1 "reloads counted"
-metric 'ordertrackd_config_reloads_total{result="error"}' 2 "refused reloads counted"
+metric 'ordertrackd_config_reloads_total{result="error"}' 3 "refused reloads counted"
 if kill -0 "$pid" 2>/dev/null; then ok; else bad "SIGHUP stopped the daemon"; fi
 if [ -s "$tmp/stdout" ]; then bad "stdout is not empty: $(head -n 2 "$tmp/stdout")"; else ok; fi
 stop
