@@ -4,5 +4,6 @@ set(OT_EXAMPLES_COMMON_SOURCES
   alertsconf.c
   cron.c
   jsonconf.c
+  log.c
   piiconf.c
 )

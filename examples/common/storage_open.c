@@ -58,8 +58,7 @@ static const struct {
 #endif
 };
 
-/* The URI for messages, its user information (a password) shown as "***". */
-static const char *shown_uri(char *buf, size_t size, const char *uri)
+const char *storage_uri_shown(char *buf, size_t size, const char *uri)
 {
     const char *host = strstr(uri, "://"), *at;
     size_t end;
@@ -89,19 +88,19 @@ int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen
         if (strncmp(uri, schemes[i].prefix, n) != 0)
             continue;
         if (!schemes[i].open) {
-            snprintf(err, errlen, "storage %s: %s", shown_uri(shown, sizeof shown, uri),
+            snprintf(err, errlen, "storage %s: %s", storage_uri_shown(shown, sizeof shown, uri),
                      schemes[i].missing);
             return STORAGE_OPEN_UNSUPPORTED;
         }
         ot_error_clear(&e);
         if (schemes[i].open(out, uri, uri + n, &e) != 0) {
-            snprintf(err, errlen, "storage %s: %s%s%s", shown_uri(shown, sizeof shown, uri),
+            snprintf(err, errlen, "storage %s: %s%s%s", storage_uri_shown(shown, sizeof shown, uri),
                      e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
             return 1;
         }
         return 0;
     }
     snprintf(err, errlen, "storage %s: unknown scheme (memory:, sqlite:PATH, mongodb://...)",
-             shown_uri(shown, sizeof shown, uri));
+             storage_uri_shown(shown, sizeof shown, uri));
     return STORAGE_OPEN_UNSUPPORTED;
 }

@@ -17,4 +17,8 @@
  * URI in messages has its user information (a password) replaced by "***". */
 int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen);
 
+/* `uri` for messages, its user information (a password) shown as "***": uri itself when it
+ * has none, else written into buf (size bytes). */
+const char *storage_uri_shown(char *buf, size_t size, const char *uri);
+
 #endif

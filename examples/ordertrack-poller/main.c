@@ -22,6 +22,8 @@
 #include "alertsmail.h"
 #include "cmdline.h"
 #include "config.h"
+#include "log.h"
+#include "log_mongoc.h"
 #include "scheduler.h"
 #include "storage_open.h"
 
@@ -36,6 +38,7 @@ struct poller {
     ot_alerts *alerts;             /* NULL without an "alerts" block */
     ot_pii *pii;                   /* NULL without a "pii" block */
     int64_t next_digest_ms;        /* alerts.email.daily_digest_at: the next one (atomic) */
+    const otc_log *log;            /* every log line; stdout has the run summaries only */
 };
 
 static int stop_pipe[2] = {-1, -1}; /* the signal handler's only state */
@@ -50,8 +53,8 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-enum { ARG_CONFIG, ARG_ONCE, ARG_ROUNDS, ARG_INTERVAL, ARG_TRACKER, ARG_HELP, ARG_H,
-       ARG_VERSION };
+enum { ARG_CONFIG, ARG_ONCE, ARG_ROUNDS, ARG_INTERVAL, ARG_TRACKER, ARG_LOG_FORMAT,
+       ARG_LOG_LEVEL, ARG_HELP, ARG_H, ARG_VERSION };
 
 static const otc_option options[] = {
     [ARG_CONFIG] = {"--config", "FILE", "the JSON configuration (required)"},
@@ -59,6 +62,9 @@ static const otc_option options[] = {
     [ARG_ROUNDS] = {"--rounds", "N", "run every tracker N times (1..1000000) and exit"},
     [ARG_INTERVAL] = {"--interval-ms", "MS", "the pause between two rounds (0..86400000)"},
     [ARG_TRACKER] = {"--tracker", "NAME", "run only this tracker of the config"},
+    [ARG_LOG_FORMAT] = {"--log-format", "json|text", "the log's format (default text)"},
+    [ARG_LOG_LEVEL] = {"--log-level", "debug|info|warn|error",
+                       "the least level logged (default info)"},
     [ARG_HELP] = {"--help", NULL, "print this help and exit"},
     [ARG_H] = {"-h", NULL, "the same as --help"},
     [ARG_VERSION] = {"--version", NULL, "print the version and exit"},
@@ -67,7 +73,8 @@ static const otc_option options[] = {
 static void help(void)
 {
     fputs("usage: ordertrack-poller --config FILE [--once | --rounds N [--interval-ms MS]]\n"
-          "                         [--tracker NAME]\n"
+          "                         [--tracker NAME] [--log-format json|text]\n"
+          "                         [--log-level debug|info|warn|error]\n"
           "       ordertrack-poller --help | --version\n"
           "\n"
           "Polls the couriers' tracking APIs into the order store, on each tracker's cron\n"
@@ -160,14 +167,14 @@ static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll
                  sum->failed_requests, sum->requests, sum->first_failure.message);
     if ((failed || sum->requests > 0) &&
         ot_alerts_integration(p->alerts, t->name, !failed, reason, 0, &err) != 0)
-        fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: alerts: %s", t->name, err.message);
     if (ot_alerts_flush(p->alerts, &stats, &err) != 0)
-        fprintf(stderr, "ordertrack-poller: %s: alerts: %s\n", t->name, err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: alerts: %s", t->name, err.message);
     else if (stats.failed || stats.dropped || stats.overflow)
-        fprintf(stderr, "ordertrack-poller: %s: alerts: %llu sent, %llu failed (kept), "
-                        "%llu dropped, %llu refused\n", t->name,
-                (unsigned long long)stats.sent, (unsigned long long)stats.failed,
-                (unsigned long long)stats.dropped, (unsigned long long)stats.overflow);
+        otc_logf(p->log, OTC_LOG_WARN, "%s: alerts: %llu sent, %llu failed (kept), "
+                                       "%llu dropped, %llu refused", t->name,
+                 (unsigned long long)stats.sent, (unsigned long long)stats.failed,
+                 (unsigned long long)stats.dropped, (unsigned long long)stats.overflow);
     if (!a->smtp_url)
         return;
     if (a->digest_minute >= 0) {        /* one run takes the digest: compare and swap */
@@ -180,7 +187,7 @@ static void deliver_alerts(struct poller *p, const otp_tracker *t, const ot_poll
         if_any = 0;
     }
     if (mail && otc_alerts_mail(p->alerts, a, if_any, why, sizeof why) < 0)
-        fprintf(stderr, "ordertrack-poller: %s: e-mail report: %s\n", t->name, why);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: e-mail report: %s", t->name, why);
 }
 
 /* One run of one tracker: a poll cycle, then its summary as one JSON line on stdout. */
@@ -213,10 +220,10 @@ static int run_tracker(const otp_tracker *t, void *ctx)
            sum.missing);
     fflush(stdout);
     if (rc != 0)
-        fprintf(stderr, "ordertrack-poller: %s: %s\n", t->name, err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: %s", t->name, err.message);
     else if (sum.first_failure.code != 0)
-        fprintf(stderr, "ordertrack-poller: %s: first failure: %s\n", t->name,
-                sum.first_failure.message);
+        otc_logf(p->log, OTC_LOG_WARN, "%s: first failure: %s", t->name,
+                 sum.first_failure.message);
     deliver_alerts(p, t, &sum, failed, rc != 0 ? err.message : NULL);
     return failed || partial ? -1 : 0;
 }
@@ -248,11 +255,11 @@ static int poller_open(struct poller *p, const char *config_path)
     int rc;
 
     if (otp_config_load_file(&p->cfg, config_path, msg, sizeof msg) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s\n", msg);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", msg);
         return OTP_EXIT_CONFIG;
     }
     if ((rc = storage_open_uri(&p->storage, p->cfg.storage, msg, sizeof msg)) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s: storage: %s\n", config_path, msg);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s: storage: %s", config_path, msg);
         return rc == STORAGE_OPEN_UNSUPPORTED ? OTP_EXIT_CONFIG : 1;
     }
     to.storage = p->storage;
@@ -260,8 +267,8 @@ static int poller_open(struct poller *p, const char *config_path)
         ot_pii_key_provider keys;
         piiconf_provider(&keys, &p->cfg.pii);
         if (ot_pii_new(&p->pii, &keys, &err) != 0) {
-            fprintf(stderr, "ordertrack-poller: %s: pii%s%s: %s\n", config_path,
-                    err.field[0] ? "." : "", err.field, err.message);
+            otc_logf(p->log, OTC_LOG_ERROR, "%s: pii%s%s: %s", config_path,
+                     err.field[0] ? "." : "", err.field, err.message);
             return OTP_EXIT_CONFIG;
         }
         to.pii = p->pii;
@@ -272,12 +279,12 @@ static int poller_open(struct poller *p, const char *config_path)
         if (p->cfg.trackers[i].workers > co.max_in_flight)
             co.max_in_flight = p->cfg.trackers[i].workers;
     if (ot_curl_http_new(&port, &co, &err) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
     if (ot_http_client_new(&p->http, &port, &policy, NULL, &err) != 0) {
         port.close(port.userdata);      /* not the client's until it exists */
-        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
     if (p->cfg.alerts.slack_webhook_url || p->cfg.alerts.rto_webhook_url ||
@@ -292,14 +299,14 @@ static int poller_open(struct poller *p, const char *config_path)
             ac.report_capacity = 0;    /* nothing would ever take them */
         p->next_digest_ms = otc_alerts_digest_next(&p->cfg.alerts, wall_ms());
         if (ot_alerts_new(&p->alerts, &ac, &err) != 0 || ot_alerts_sink(&sink, p->alerts, &err)) {
-            fprintf(stderr, "ordertrack-poller: %s: alerts%s%s: %s\n", config_path,
-                    err.field[0] ? "." : "", err.field, err.message);
+            otc_logf(p->log, OTC_LOG_ERROR, "%s: alerts%s%s: %s", config_path,
+                     err.field[0] ? "." : "", err.field, err.message);
             return OTP_EXIT_CONFIG;
         }
         to.notices = &sink;
     }
     if (ot_tracker_new(&p->tracker, &to, &err) != 0) {
-        fprintf(stderr, "ordertrack-poller: %s\n", err.message);
+        otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
     for (i = 0; i < p->cfg.n_couriers; i++) {
@@ -312,7 +319,7 @@ static int poller_open(struct poller *p, const char *config_path)
         cc.email = c->email;
         cc.password = c->password;
         if (ot_courier_client_new(&p->clients[i], &cc, NULL, &err) != 0) {
-            fprintf(stderr, "ordertrack-poller: couriers.%s: %s\n", c->name, err.message);
+            otc_logf(p->log, OTC_LOG_ERROR, "couriers.%s: %s", c->name, err.message);
             return OTP_EXIT_CONFIG;
         }
     }
@@ -322,6 +329,7 @@ static int poller_open(struct poller *p, const char *config_path)
 int main(int argc, char **argv)
 {
     const char *config = NULL, *only = NULL, *value;
+    otc_log log = OTC_LOG_INIT("ordertrack-poller");
     char why[256];
     struct poller p;
     otp_scheduler *s;
@@ -358,6 +366,19 @@ int main(int argc, char **argv)
             if ((interval_ms = number_arg("--interval-ms", value, 0, 86400000)) < 0)
                 return OTC_EXIT_USAGE;
             break;
+        case ARG_LOG_FORMAT:
+            if (otc_log_format_from_string(&log.format, value) != 0) {
+                snprintf(why, sizeof why, "--log-format: '%.64s' is not json or text", value);
+                return usage_error(why);
+            }
+            break;
+        case ARG_LOG_LEVEL:
+            if (otc_log_level_from_string(&log.level, value) != 0) {
+                snprintf(why, sizeof why,
+                         "--log-level: '%.64s' is not debug, info, warn or error", value);
+                return usage_error(why);
+            }
+            break;
         case ARG_HELP:
         case ARG_H:
             help();
@@ -377,17 +398,19 @@ int main(int argc, char **argv)
         interval_ms = 0;
 
     memset(&p, 0, sizeof p);
+    p.log = &log;
+    otc_log_route_mongoc(&log);  /* this process's libmongoc, before any storage opens */
     if ((rc = poller_open(&p, config)) != 0) {
         poller_close(&p);
         return rc;
     }
     if (only && !otp_config_tracker(&p.cfg, only)) {
-        fprintf(stderr, "ordertrack-poller: %s: no tracker named \"%s\"\n", config, only);
+        otc_logf(&log, OTC_LOG_ERROR, "%s: no tracker named \"%s\"", config, only);
         poller_close(&p);
         return OTP_EXIT_CONFIG;
     }
-    if (!(s = otp_scheduler_new(&p.cfg, only, run_tracker, &p))) {
-        fprintf(stderr, "ordertrack-poller: out of memory\n");
+    if (!(s = otp_scheduler_new(&p.cfg, only, run_tracker, &p, &log))) {
+        otc_logf(&log, OTC_LOG_ERROR, "out of memory");
         poller_close(&p);
         return 1;
     }
@@ -401,7 +424,7 @@ int main(int argc, char **argv)
         }
     } else {
         if (pipe(stop_pipe) != 0) {
-            fprintf(stderr, "ordertrack-poller: pipe: %s\n", strerror(errno));
+            otc_logf(&log, OTC_LOG_ERROR, "pipe: %s", strerror(errno));
             otp_scheduler_free(s);
             poller_close(&p);
             return 1;
@@ -412,10 +435,10 @@ int main(int argc, char **argv)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
-        fprintf(stderr, "ordertrack-poller: running %zu tracker(s) on their schedules\n",
-                otp_scheduler_count(s));
+        otc_logf(&log, OTC_LOG_INFO, "running %zu tracker(s) on their schedules",
+                 otp_scheduler_count(s));
         rc = otp_scheduler_loop(s, stop_pipe[0], NULL);
-        fprintf(stderr, "ordertrack-poller: stopped\n");
+        otc_logf(&log, OTC_LOG_INFO, "stopped");
         close(stop_pipe[0]);
         close(stop_pipe[1]);
     }

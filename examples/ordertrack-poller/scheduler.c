@@ -25,10 +25,11 @@ struct otp_scheduler {
     pthread_mutex_t lock;      /* guards active and failures */
     pthread_cond_t idle;
     unsigned active, failures;
+    const otc_log *log;
 };
 
 otp_scheduler *otp_scheduler_new(const otp_config *cfg, const char *only, otp_run_fn run,
-                                 void *ctx)
+                                 void *ctx, const otc_log *log)
 {
     otp_scheduler *s = calloc(1, sizeof *s);
     size_t i;
@@ -38,6 +39,7 @@ otp_scheduler *otp_scheduler_new(const otp_config *cfg, const char *only, otp_ru
     }
     s->run = run;
     s->ctx = ctx;
+    s->log = log;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->idle, NULL);
     for (i = 0; i < cfg->n_trackers; i++) {
@@ -108,8 +110,8 @@ int otp_scheduler_start(otp_scheduler *s, size_t i)
         s->failures++;
         pthread_cond_broadcast(&s->idle);
         pthread_mutex_unlock(&s->lock);
-        fprintf(stderr, "ordertrack-poller: %s: cannot start a run: %s\n",
-                slot->tracker->name, strerror(rc));
+        otc_logf(s->log, OTC_LOG_ERROR, "%s: cannot start a run: %s", slot->tracker->name,
+                 strerror(rc));
         return -1;
     }
     return 1;
@@ -158,8 +160,9 @@ int otp_scheduler_loop(otp_scheduler *s, int stop_fd, int64_t (*now)(void))
         for (i = 0; i < s->n; i++) {
             if (s->slots[i].next <= t) {
                 if (otp_scheduler_start(s, i) == 0)
-                    fprintf(stderr, "ordertrack-poller: %s: previous run still active, "
-                                    "skipping this one\n", s->slots[i].tracker->name);
+                    otc_logf(s->log, OTC_LOG_WARN,
+                             "%s: previous run still active, skipping this one",
+                             s->slots[i].tracker->name);
                 if (cron_next(&s->slots[i].tracker->schedule, t, &s->slots[i].next) != 0)
                     s->slots[i].next = INT64_MAX;
             }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "log.h"
 
 /* Poll one tracker; 0 when the run finished, -1 when it failed. Called from a worker thread:
  * must be thread-safe across different trackers. */
@@ -13,9 +14,10 @@ typedef int (*otp_run_fn)(const otp_tracker *tracker, void *ctx);
 
 typedef struct otp_scheduler otp_scheduler;
 
-/* A scheduler over cfg's trackers (only the one named `only` when not NULL). NULL on failure. */
+/* A scheduler over cfg's trackers (only the one named `only` when not NULL), logging to `log`
+ * (borrowed; NULL: text at info on stderr). NULL on failure. */
 otp_scheduler *otp_scheduler_new(const otp_config *cfg, const char *only, otp_run_fn run,
-                                 void *ctx);
+                                 void *ctx, const otc_log *log);
 void otp_scheduler_free(otp_scheduler *s);
 
 /* Start tracker i's run in a thread unless its previous run is still active: 1 started,

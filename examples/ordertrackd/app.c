@@ -9,9 +9,10 @@
 
 #include "http_errors.h"
 
-int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx)
+/* The parts built over cfg: authentication and the rate limits. */
+static int build_limits(otd_app *app, const otd_config *cfg, otd_clock_fn clock,
+                        void *clock_ctx)
 {
-    memset(app, 0, sizeof *app);
     app->cfg = cfg;
     app->auth = otd_auth_new(cfg);
     app->ratelimit = otd_ratelimit_new(cfg->n_keys, cfg->requests_per_second, cfg->burst,
@@ -20,8 +21,30 @@ int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *
                                            cfg->auth_failures_per_minute,
                                            cfg->auth_failure_burst,
                                            clock ? clock : otd_clock_monotonic_ms, clock_ctx);
+    return app->auth && app->ratelimit && app->auth_failures ? 0 : -1;
+}
+
+int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx)
+{
+    memset(app, 0, sizeof *app);
     app->metrics = otd_metrics_new();
-    if (!app->auth || !app->ratelimit || !app->auth_failures || !app->metrics) {
+    app->owns_metrics = 1;
+    if (!app->metrics || build_limits(app, cfg, clock, clock_ctx) != 0) {
+        otd_app_cleanup(app);
+        return -1;
+    }
+    return 0;
+}
+
+int otd_app_derive(otd_app *app, const otd_app *shared, const otd_config *cfg)
+{
+    *app = *shared;
+    app->auth = NULL;
+    app->ratelimit = NULL;
+    app->auth_failures = NULL;
+    app->live = NULL;
+    app->owns_metrics = 0;
+    if (build_limits(app, cfg, NULL, NULL) != 0) {
         otd_app_cleanup(app);
         return -1;
     }
@@ -33,7 +56,8 @@ void otd_app_cleanup(otd_app *app)
     otd_auth_free(app->auth);
     otd_ratelimit_free(app->ratelimit);
     otd_addrlimit_free(app->auth_failures);
-    otd_metrics_free(app->metrics);
+    if (app->owns_metrics)
+        otd_metrics_free(app->metrics);
     memset(app, 0, sizeof *app);
 }
 
@@ -66,9 +90,9 @@ void otd_respond_ot_error(otd_response *res, int rc, const ot_error *e)
     /* a record that fails its integrity check was edited behind the library: someone must
      * look, not just the client (docs/reliability.md) */
     if (rc == OT_EINTEGRITY)
-        fprintf(stderr, "ordertrackd: ALERT integrity_error: %s%s%s\n",
-                e && e->field[0] ? e->field : "", e && e->field[0] ? ": " : "",
-                e && e->message[0] ? e->message : ot_strerror(rc));
+        snprintf(res->alert, sizeof res->alert, "ALERT integrity_error: %s%s%s",
+                 e && e->field[0] ? e->field : "", e && e->field[0] ? ": " : "",
+                 e && e->message[0] ? e->message : ot_strerror(rc));
     set_body(res, status, body, OTD_CONTENT_TYPE_JSON);
 }
 
@@ -262,6 +286,8 @@ void otd_app_handle(otd_app *app, otd_request *req, otd_response *res)
         return;
     }
     handler(app, req, res);
+    if (res->alert[0])
+        otc_log_write(app->log, OTC_LOG_ERROR, res->alert, NULL);
     if (!res->status)
         otd_respond_error(res, OTD_ERR_INTERNAL, "the handler gave no answer", NULL);
 }

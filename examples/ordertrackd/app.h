@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "log.h"
 #include "metrics.h"
 #include "ratelimit.h"
 #include "router.h"
@@ -28,8 +29,12 @@ typedef struct ot_storage ot_storage;
  * reads answer and writes succeed. Called from worker threads. */
 typedef int (*otd_probe_fn)(void *ctx);
 
+struct otd_live;
+
 /* Shared by every request; read-only once the server runs (the parts it points to are
- * thread-safe). */
+ * thread-safe). With a config reload (live.h) each request runs on the otd_app of the
+ * generation it started in: cfg, auth, ratelimit, auth_failures and tracker are that
+ * generation's, the rest is shared by all. */
 typedef struct otd_app {
     const otd_config *cfg;
     otd_auth *auth;
@@ -41,6 +46,10 @@ typedef struct otd_app {
     void *probe_ctx;
     ot_metrics *lib_metrics;     /* the library's registry, appended to /metrics; or NULL */
     void *events;                /* the SSE hub (events.h), owned by the host; or NULL */
+    const otc_log *log;          /* where log lines go; NULL: text at info on stderr */
+    struct otd_live *live;       /* the server's: the current generation (live.h); NULL:
+                                    every request runs on this app */
+    int owns_metrics;            /* metrics is freed with the app */
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */
@@ -74,6 +83,8 @@ typedef struct otd_response {
     int stream;                     /* 1: serve req's order as Server-Sent Events (events.h)
                                        from history index stream_from; body unused */
     unsigned long stream_from;
+    char alert[OT_ERROR_MESSAGE_SIZE + 96]; /* logged as an error by the pipeline when
+                                               non-empty (an integrity_error) */
 } otd_response;
 
 /* A route's handler: fills res. The tracker is app->tracker. */
@@ -82,6 +93,10 @@ typedef void (*otd_handler_fn)(otd_app *app, const otd_request *req, otd_respons
 /* Build the shared state over cfg (which must outlive it). 0, or -1 when out of memory. */
 int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx);
 void otd_app_cleanup(otd_app *app);
+
+/* Build app over cfg (which must outlive it): its own auth and rate limits, the rest (metrics,
+ * tracker, probe, events, log) borrowed from `shared`. 0, or -1 when out of memory. */
+int otd_app_derive(otd_app *app, const otd_app *shared, const otd_config *cfg);
 
 /* Run the pipeline for req and fill res (always: on failure it holds the error answer). */
 void otd_app_handle(otd_app *app, otd_request *req, otd_response *res);

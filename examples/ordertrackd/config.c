@@ -146,6 +146,8 @@ int otd_config_defaults(otd_config *cfg)
     cfg->max_substitutions = OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT;
     cfg->max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
     cfg->max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
+    cfg->log_level = OTC_LOG_INFO;
+    cfg->log_format = OTC_LOG_TEXT;
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -635,7 +637,7 @@ int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-enum { ARG_CONFIG, ARG_LISTEN, ARG_STORAGE };
+enum { ARG_CONFIG, ARG_LISTEN, ARG_STORAGE, ARG_LOG_FORMAT, ARG_LOG_LEVEL };
 
 const otc_option otd_config_options[] = {
     [ARG_CONFIG] = {"--config", "FILE", "the JSON configuration (default: the defaults and "
@@ -643,13 +645,16 @@ const otc_option otd_config_options[] = {
     [ARG_LISTEN] = {"--listen", "HOST:PORT", "the address to serve on (overrides \"listen\")"},
     [ARG_STORAGE] = {"--storage", "URI", "memory:, sqlite:PATH or mongodb://... (overrides "
                                          "\"storage\")"},
+    [ARG_LOG_FORMAT] = {"--log-format", "json|text", "the log's format (default text)"},
+    [ARG_LOG_LEVEL] = {"--log-level", "debug|info|warn|error",
+                       "the least level logged (default info)"},
 };
 const size_t otd_config_n_options = sizeof otd_config_options / sizeof otd_config_options[0];
 
 int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
     const char *given[sizeof otd_config_options / sizeof otd_config_options[0]] = {NULL};
-    const char *config, *listen, *storage, *value;
+    const char *config, *listen, *storage, *log_format, *log_level, *value;
     char why[256];
     int dashdash = 0;
 
@@ -670,6 +675,8 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
     config = given[ARG_CONFIG];
     listen = given[ARG_LISTEN];
     storage = given[ARG_STORAGE];
+    log_format = given[ARG_LOG_FORMAT];
+    log_level = given[ARG_LOG_LEVEL];
     if (config) {
         if (otd_config_load_file(cfg, config, err, errlen) != 0)
             return OTD_EXIT_CONFIG;
@@ -687,5 +694,83 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
         say(err, errlen, "--storage: %s", why);
         return OTD_EXIT_CONFIG;
     }
+    if (log_format && otc_log_format_from_string(&cfg->log_format, log_format) != 0) {
+        say(err, errlen, "--log-format: \"%s\" is not json or text", log_format);
+        return OTD_EXIT_CONFIG;
+    }
+    if (log_level && otc_log_level_from_string(&cfg->log_level, log_level) != 0) {
+        say(err, errlen, "--log-level: \"%s\" is not debug, info, warn or error", log_level);
+        return OTD_EXIT_CONFIG;
+    }
     return 0;
+}
+
+/* The members read only when the server starts, as data: where each is and how to compare. */
+enum restart_type { RESTART_STRING, RESTART_UNSIGNED, RESTART_SIZE };
+
+static const struct restart_member {
+    const char *name;
+    enum restart_type type;
+    size_t offset;              /* in otd_config */
+} restart_members[] = {
+#define R(name, type, member) {name, type, offsetof(otd_config, member)}
+    R("listen", RESTART_STRING, host),
+    R("listen", RESTART_UNSIGNED, port),
+    R("storage", RESTART_STRING, storage),
+    R("limits.threads", RESTART_UNSIGNED, threads),
+    R("limits.max_connections", RESTART_UNSIGNED, max_connections),
+    R("limits.max_connections_per_address", RESTART_UNSIGNED, max_connections_per_address),
+    R("limits.connection_timeout_s", RESTART_UNSIGNED, connection_timeout_s),
+    R("limits.max_event_streams", RESTART_UNSIGNED, max_event_streams),
+    R("limits.max_event_streams_per_key", RESTART_UNSIGNED, max_event_streams_per_key),
+    R("limits.event_heartbeat_ms", RESTART_UNSIGNED, event_heartbeat_ms),
+    R("limits.location_event_ms", RESTART_UNSIGNED, location_event_ms),
+    R("limits.max_uri_bytes", RESTART_SIZE, max_uri_bytes),       /* size the HTTP buffer */
+    R("limits.max_header_bytes", RESTART_SIZE, max_header_bytes),
+#undef R
+};
+
+static int member_differs(const otd_config *a, const otd_config *b,
+                          const struct restart_member *m)
+{
+    const char *pa = (const char *)a + m->offset, *pb = (const char *)b + m->offset;
+
+    switch (m->type) {
+    case RESTART_STRING:
+        return strcmp(*(char *const *)(const void *)pa, *(char *const *)(const void *)pb) != 0;
+    case RESTART_UNSIGNED:
+        return *(const unsigned *)(const void *)pa != *(const unsigned *)(const void *)pb;
+    case RESTART_SIZE:
+        return *(const size_t *)(const void *)pa != *(const size_t *)(const void *)pb;
+    }
+    return 0;
+}
+
+/* The `pii` blocks differ: another key set, or other key bytes. */
+static int pii_differs(const piiconf *a, const piiconf *b)
+{
+    return a->n_keys != b->n_keys ||
+           memcmp(a->keys, b->keys, a->n_keys * sizeof a->keys[0]) != 0;
+}
+
+size_t otd_config_restart_diff(const otd_config *running, const otd_config *next,
+                               void (*changed)(void *ctx, const char *member), void *ctx)
+{
+    const char *last = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof restart_members / sizeof restart_members[0]; i++) {
+        const struct restart_member *m = &restart_members[i];
+        /* one report per member, e.g. listen's host and port */
+        if (member_differs(running, next, m) && (!last || strcmp(last, m->name) != 0)) {
+            changed(ctx, m->name);
+            last = m->name;
+            n++;
+        }
+    }
+    if (pii_differs(&running->pii, &next->pii)) {
+        changed(ctx, "pii");
+        n++;
+    }
+    return n;
 }

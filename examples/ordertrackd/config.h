@@ -12,6 +12,7 @@
 #include "alertsconf.h"
 #include "cmdline.h"
 #include "exitcodes.h"
+#include "log.h"
 #include "piiconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
@@ -83,6 +84,8 @@ typedef struct otd_config {
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
                                     wiped on free */
+    otc_log_level log_level;     /* --log-level, default info */
+    otc_log_format log_format;   /* --log-format, default text */
 } otd_config;
 
 /* Exit statuses of start-up failures (the shared table, exitcodes.h). */
@@ -114,12 +117,19 @@ int otd_config_set_storage(otd_config *cfg, const char *uri, char *err, size_t e
  * 0, or -1 with the reason in err. */
 int otd_config_generate_admin_key(otd_config *cfg, char *err, size_t errlen);
 
-/* `--config FILE [--listen HOST:PORT] [--storage URI]` (also --opt=value): load the file or
+/* `--config FILE [--listen HOST:PORT] [--storage URI] [--log-format json|text]
+ * [--log-level debug|info|warn|error]` (also --opt=value): load the file or
  * take the defaults plus a generated admin key, then apply the flags. Returns 0,
  * OTD_EXIT_CONFIG (invalid file or value) or OTD_EXIT_USAGE (an unknown option or an
  * argument, named in err), with the message in err.
  * cfg is always initialised and must be freed with otd_config_free. */
 int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size_t errlen);
+
+/* Call `changed(ctx, member)` for each member that differs between `running` and `next`
+ * and takes effect only at a restart (listen, storage, pii, the limits read when the server
+ * starts: threads, connections, timeouts and event streams). Returns how many differ. */
+size_t otd_config_restart_diff(const otd_config *running, const otd_config *next,
+                               void (*changed)(void *ctx, const char *member), void *ctx);
 
 /* Free everything cfg owns. Accepts NULL and a zeroed struct. */
 void otd_config_free(otd_config *cfg);

@@ -6,6 +6,7 @@ set(OTD_CORE_SOURCES
   config.c
   handlers.c
   http_errors.c
+  live.c
   metrics.c
   ratelimit.c
   router.c

@@ -1,6 +1,7 @@
 /* ordertrackd: start-up (config, exit status 2 on a bad one), the tracker with its SLA
  * policies, metrics and notice sink (event streams, alerts), the housekeeping thread (sweeps,
- * alert delivery), the server, and a graceful stop on SIGTERM/SIGINT through a self-pipe. */
+ * alert delivery), the server, a config reload on SIGHUP and a graceful stop on
+ * SIGTERM/SIGINT, both through a self-pipe. */
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
@@ -24,6 +25,8 @@
 #include "app.h"
 #include "config.h"
 #include "events.h"
+#include "live.h"
+#include "log_mongoc.h"
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
@@ -55,9 +58,11 @@ static const otc_option info_options[] = {
 static void help(void)
 {
     fputs("usage: ordertrackd [--config FILE] [--listen HOST:PORT] [--storage URI]\n"
+          "                   [--log-format json|text] [--log-level debug|info|warn|error]\n"
           "       ordertrackd --help | --version\n"
           "\n"
-          "Serves the order-tracking REST API. Flags override the config file.\n"
+          "Serves the order-tracking REST API. Flags override the config file. SIGHUP\n"
+          "reloads the config file; SIGTERM/SIGINT finish requests in flight and exit 0.\n"
           "\n",
           stdout);
     otc_options_print(stdout, otd_config_options, otd_config_n_options);
@@ -81,7 +86,8 @@ static int setup_signals(int fds[2])
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+        sigaction(SIGHUP, &sa, NULL) != 0)
         return -1;
     sa.sa_handler = SIG_IGN;
     /* Over RLIMIT_FSIZE a write fails with EFBIG (the storage answers 503) instead of the
@@ -91,16 +97,20 @@ static int setup_signals(int fds[2])
     return sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Block until a signal writes to the pipe. */
-static void wait_for_signal(int fd)
+/* Block until a signal writes to the pipe: SIGHUP, or the stop signal (which wins when both
+ * are pending). */
+static int wait_for_signal(int fd)
 {
     struct pollfd p = {fd, POLLIN, 0};
     char c;
+    int sig = 0;
 
     while (poll(&p, 1, -1) < 0 && errno == EINTR)
         ;
     while (read(fd, &c, 1) > 0)
-        ;
+        if (sig == 0 || sig == SIGHUP)
+            sig = c;
+    return sig;
 }
 
 /* How many orders one ot_tracker_sla_sweep (or ot_tracker_store_ack_sweep) call examines
@@ -114,22 +124,27 @@ static void wait_for_signal(int fd)
 
 /* Everything run() builds around the tracker, torn down in reverse. */
 struct host {
-    otd_app app;
+    otd_app app;               /* shared by the generations; cfg: the start-up config */
+    otd_live live;             /* the config generations requests and sweeps run on */
+    int argc;                  /* the command line, read again by a reload */
+    char **argv;
+    otc_log *log;
     ot_storage *storage;
-    ot_tracker *tracker;
+    ot_tracker *tracker;       /* the start-up options: reads of event streams and alerts */
     ot_metrics *metrics;
-    ot_sla_policies *sla;
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
     ot_http_client *http;      /* alerts only */
-    ot_alerts *alerts;         /* NULL without an `alerts` block */
+    ot_alerts *alerts;         /* NULL without an `alerts` block; swapped by a reload under
+                                  lock, used for delivery under delivery */
     ot_notice_sink alert_sink; /* the dispatcher's sink, chained from on_notice */
+    pthread_mutex_t delivery;  /* held while alerts are delivered; taken before lock */
     ot_sla_sweep_result sla_round; /* kept between chunks of one SLA sweep */
     ot_escalation_sweep_result ack_round; /* and of one store-acknowledgment sweep */
     pthread_t housekeeper;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int housekeeper_started, sync_ready, stopping, alerts_due;
+    int housekeeper_started, sync_ready, live_ready, stopping, alerts_due, reloaded;
 };
 
 /* The tracker's notices (the tracker counts its own metrics): the alert dispatcher's queue;
@@ -147,14 +162,14 @@ static void on_notice(void *userdata, const ot_notice *n)
         otd_events_notify(h->events, n->order_id);
         return;
     }
+    pthread_mutex_lock(&h->lock);
     if (h->alerts) {
+        /* queued (the sink never blocks); the housekeeping thread delivers it */
         h->alert_sink.notify(h->alert_sink.userdata, n);
-        /* Wake the housekeeping thread to deliver it; the sink itself never blocks. */
-        pthread_mutex_lock(&h->lock);
         h->alerts_due = 1;
         pthread_cond_signal(&h->cond);
-        pthread_mutex_unlock(&h->lock);
     }
+    pthread_mutex_unlock(&h->lock);
 }
 
 #ifdef OTD_HAVE_CURL
@@ -196,15 +211,15 @@ static int host_stopping(struct host *h)
 }
 
 /* One SLA round over the active orders, in chunks; stops early when asked to stop. */
-static void sla_sweep(struct host *h)
+static void sla_sweep(struct host *h, ot_tracker *tracker)
 {
     ot_sla_sweep_result *r = &h->sla_round;
     ot_error e;
 
     do {
         memset(&e, 0, sizeof e);
-        if (ot_tracker_sla_sweep(r, h->tracker, 0, SLA_SWEEP_CHUNK, &e) != 0) {
-            fprintf(stderr, "ordertrackd: SLA sweep: %s\n", e.message);
+        if (ot_tracker_sla_sweep(r, tracker, 0, SLA_SWEEP_CHUNK, &e) != 0) {
+            otc_logf(h->log, OTC_LOG_ERROR, "SLA sweep: %s", e.message);
             r->resume[0] = '\0'; /* start the next round from the beginning */
             return;
         }
@@ -212,50 +227,81 @@ static void sla_sweep(struct host *h)
 }
 
 /* One store-acknowledgment round (the library's escalation ladder), in chunks likewise. */
-static void store_ack_sweep(struct host *h)
+static void store_ack_sweep(struct host *h, ot_tracker *tracker)
 {
     ot_escalation_sweep_result *r = &h->ack_round;
     ot_error e;
 
     do {
         memset(&e, 0, sizeof e);
-        if (ot_tracker_store_ack_sweep(r, h->tracker, 0, SLA_SWEEP_CHUNK, &e) != 0) {
-            fprintf(stderr, "ordertrackd: store-acknowledgment sweep: %s\n", e.message);
+        if (ot_tracker_store_ack_sweep(r, tracker, 0, SLA_SWEEP_CHUNK, &e) != 0) {
+            otc_logf(h->log, OTC_LOG_ERROR, "store-acknowledgment sweep: %s", e.message);
             r->resume[0] = '\0';
             return;
         }
     } while (!r->complete && !host_stopping(h));
 }
 
-static void flush_alerts(struct host *h, int *held)
+/* Deliver what `alerts` holds (the caller holds h->delivery). */
+static void flush_alerts(struct host *h, ot_alerts *alerts, int *held)
 {
     ot_alerts_stats st = OT_ALERTS_STATS_INIT;
     ot_error e;
 
     memset(&e, 0, sizeof e);
-    if (ot_alerts_flush(h->alerts, &st, &e) != 0)
-        fprintf(stderr, "ordertrackd: alerts: %s (%llu sent, %llu failed, %llu dropped)\n",
-                e.message, (unsigned long long)st.sent, (unsigned long long)st.failed,
-                (unsigned long long)st.dropped);
+    if (ot_alerts_flush(alerts, &st, &e) != 0)
+        otc_logf(h->log, OTC_LOG_ERROR, "alerts: %s (%llu sent, %llu failed, %llu dropped)",
+                 e.message, (unsigned long long)st.sent, (unsigned long long)st.failed,
+                 (unsigned long long)st.dropped);
     if (st.overflow || st.lost)
-        fprintf(stderr, "ordertrackd: alerts: %llu notices not queued (queue full or no "
-                        "memory)\n", (unsigned long long)(st.overflow + st.lost));
+        otc_logf(h->log, OTC_LOG_WARN,
+                 "alerts: %llu notices not queued (queue full or no memory)",
+                 (unsigned long long)(st.overflow + st.lost));
     *held = st.pending > 0;
 }
 
-/* alerts.email: mail the report (with `if_any`, only when some alert waits). */
-static void mail_report(struct host *h, int if_any)
+/* alerts.email of `a`: mail the report of `alerts` (with `if_any`, only when some alert
+ * waits). The caller holds h->delivery. */
+static void mail_report(struct host *h, ot_alerts *alerts, const otc_alerts *a, int if_any)
 {
 #ifdef OTD_HAVE_CURL
     char why[OT_ERROR_MESSAGE_SIZE];
 
-    if (h->alerts && h->app.cfg->alerts.smtp_url &&
-        otc_alerts_mail(h->alerts, &h->app.cfg->alerts, if_any, why, sizeof why) < 0)
-        fprintf(stderr, "ordertrackd: alerts.email: %s\n", why);
+    if (alerts && a->smtp_url && otc_alerts_mail(alerts, a, if_any, why, sizeof why) < 0)
+        otc_logf(h->log, OTC_LOG_ERROR, "alerts.email: %s", why);
 #else
     (void)h;
+    (void)alerts;
+    (void)a;
     (void)if_any;
 #endif
+}
+
+/* The current dispatcher, with h->delivery held until delivery_end. */
+static ot_alerts *delivery_begin(struct host *h)
+{
+    ot_alerts *alerts;
+
+    pthread_mutex_lock(&h->delivery);
+    pthread_mutex_lock(&h->lock);
+    alerts = h->alerts;
+    pthread_mutex_unlock(&h->lock);
+    return alerts;
+}
+
+static void delivery_end(struct host *h)
+{
+    pthread_mutex_unlock(&h->delivery);
+}
+
+/* The next daily digest (wall clock) under g's config, or INT64_MAX without one. */
+static int64_t digest_next(const otd_generation *g)
+{
+    const otc_alerts *a = &g->cfg->alerts;
+
+    if (!a->smtp_url || a->digest_minute < 0)
+        return INT64_MAX;
+    return otc_alerts_digest_next(a, otd_clock_wall_ms(NULL));
 }
 
 /* The housekeeping thread: the library's store-acknowledgment sweep (alert, then escalation)
@@ -268,22 +314,40 @@ static void mail_report(struct host *h, int if_any)
 static void *housekeeper_main(void *arg)
 {
     struct host *h = arg;
-    const otd_config *cfg = h->app.cfg;
+    otd_generation *g = otd_live_acquire(&h->live); /* the config it works on */
+    const otd_config *cfg = g->cfg;
     int64_t now = monotonic_ms(), next_ack = now + cfg->store_ack_sweep_ms;
     int64_t next_sla = now + cfg->sla_sweep_ms, next_retry = INT64_MAX;
-    int digest = h->alerts && cfg->alerts.smtp_url && cfg->alerts.digest_minute >= 0;
-    int64_t next_digest = digest ? otc_alerts_digest_next(&cfg->alerts, otd_clock_wall_ms(NULL))
-                                 : INT64_MAX;   /* wall clock */
-    int held = 0, flush;
+    int64_t next_digest = digest_next(g);   /* wall clock */
+    int digest = next_digest != INT64_MAX;
+    ot_alerts *alerts;
+    int held = 0, flush, swept;
 
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
+        if (h->reloaded) {    /* a reload: the new config's intervals from now on */
+            h->reloaded = 0;
+            pthread_mutex_unlock(&h->lock);
+            otd_live_release(&h->live, g);
+            g = otd_live_acquire(&h->live);
+            cfg = g->cfg;
+            now = monotonic_ms();
+            if (next_ack > now + cfg->store_ack_sweep_ms)
+                next_ack = now + cfg->store_ack_sweep_ms;
+            if (next_sla > now + cfg->sla_sweep_ms)
+                next_sla = now + cfg->sla_sweep_ms;
+            next_digest = digest_next(g);
+            digest = next_digest != INT64_MAX;
+            pthread_mutex_lock(&h->lock);
+            continue;
+        }
         int64_t until = next_ack < next_sla ? next_ack : next_sla;
         if (held && next_retry < until)
             until = next_retry;
         if (digest && monotonic_ms() + (next_digest - otd_clock_wall_ms(NULL)) < until)
             until = monotonic_ms() + (next_digest - otd_clock_wall_ms(NULL));
-        while (!h->stopping && !h->alerts_due && (now = monotonic_ms()) < until) {
+        while (!h->stopping && !h->alerts_due && !h->reloaded &&
+               (now = monotonic_ms()) < until) {
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
             int64_t wait = until - now;
@@ -295,42 +359,51 @@ static void *housekeeper_main(void *arg)
         }
         if (h->stopping)
             break;
+        if (h->reloaded)
+            continue;
         flush = h->alerts_due;
         h->alerts_due = 0;
         pthread_mutex_unlock(&h->lock);
 
         now = monotonic_ms();
         if (now >= next_ack) {
-            store_ack_sweep(h);
+            store_ack_sweep(h, g->tracker);
             next_ack = monotonic_ms() + cfg->store_ack_sweep_ms;
         }
-        if (now >= next_sla) {
-            sla_sweep(h);
+        swept = now >= next_sla;
+        if (swept) {
+            sla_sweep(h, g->tracker);
             next_sla = monotonic_ms() + cfg->sla_sweep_ms;
-            if (!digest)                 /* the report of what happened since the last */
-                mail_report(h, 1);
         }
-        if (h->alerts && (flush || (held && now >= next_retry))) {
-            flush_alerts(h, &held);
+        alerts = delivery_begin(h);
+        if (swept && !digest)            /* the report of what happened since the last */
+            mail_report(h, alerts, &cfg->alerts, 1);
+        if (alerts && (flush || (held && now >= next_retry))) {
+            flush_alerts(h, alerts, &held);
             next_retry = held ? monotonic_ms() + ALERT_RETRY_MS : INT64_MAX;
         }
         if (digest && otd_clock_wall_ms(NULL) >= next_digest) {
-            mail_report(h, 0);
-            next_digest = otc_alerts_digest_next(&cfg->alerts, otd_clock_wall_ms(NULL));
+            mail_report(h, alerts, &cfg->alerts, 0);
+            next_digest = digest_next(g);
         }
+        delivery_end(h);
         pthread_mutex_lock(&h->lock);
     }
     pthread_mutex_unlock(&h->lock);
-    if (h->alerts) { /* what the last requests queued */
-        flush_alerts(h, &held);
-        mail_report(h, 1);
+    if ((alerts = delivery_begin(h))) { /* what the last requests queued */
+        flush_alerts(h, alerts, &held);
+        mail_report(h, alerts, &cfg->alerts, 1);
     }
+    delivery_end(h);
+    otd_live_release(&h->live, g);
     return NULL;
 }
 
-/* The alert dispatcher of the `alerts` block: HTTP through libordertrack-curl's port and a
- * resilient client. 0, or an exit status. */
-static int alerts_open(struct host *h, const otc_alerts *a)
+/* A dispatcher for the `alerts` block `a`: HTTP through libordertrack-curl's port and a
+ * resilient client (made once, shared by the dispatchers of every reload). 0, or an exit
+ * status with the reason logged. */
+static int alerts_make(struct host *h, const otc_alerts *a, ot_alerts **out,
+                       ot_notice_sink *sink)
 {
 #ifdef OTD_HAVE_CURL
     ot_curl_options curl = OT_CURL_OPTIONS_INIT;
@@ -344,14 +417,16 @@ static int alerts_open(struct host *h, const otc_alerts *a)
     curl.default_timeout_ms = ALERT_TIMEOUT_MS;
     curl.max_response_bytes = 64 * 1024;
     policy.max_total_ms = ALERT_TOTAL_MS;
-    if (ot_curl_http_new(&port, &curl, &e) != 0) {
-        fprintf(stderr, "ordertrackd: alerts: %s\n", e.message);
-        return 1;
-    }
-    if (ot_http_client_new(&h->http, &port, &policy, NULL, &e) != 0) {
-        port.close(port.userdata);
-        fprintf(stderr, "ordertrackd: alerts: %s\n", e.message);
-        return 1;
+    if (!h->http) {
+        if (ot_curl_http_new(&port, &curl, &e) != 0) {
+            otc_logf(h->log, OTC_LOG_ERROR, "alerts: %s", e.message);
+            return 1;
+        }
+        if (ot_http_client_new(&h->http, &port, &policy, NULL, &e) != 0) {
+            port.close(port.userdata);
+            otc_logf(h->log, OTC_LOG_ERROR, "alerts: %s", e.message);
+            return 1;
+        }
     }
     ac.http = h->http;
     ac.slack_webhook_url = a->slack_webhook_url;
@@ -361,31 +436,97 @@ static int alerts_open(struct host *h, const otc_alerts *a)
     ac.timeout_ms = ALERT_TIMEOUT_MS;
     ac.userdata = h;
     ac.lookup = alert_lookup;
-    if (ot_alerts_new(&h->alerts, &ac, &e) != 0 ||
-        ot_alerts_sink(&h->alert_sink, h->alerts, &e) != 0) {
-        fprintf(stderr, "ordertrackd: alerts%s%s: %s\n", e.field[0] ? "." : "", e.field,
-                e.message);
+    if (ot_alerts_new(out, &ac, &e) != 0 || ot_alerts_sink(sink, *out, &e) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "alerts%s%s: %s", e.field[0] ? "." : "", e.field,
+                 e.message);
+        ot_alerts_free(*out);
+        *out = NULL;
         return e.code == OT_EINVAL ? OTD_EXIT_CONFIG : 1;
     }
     return 0;
 #else
-    (void)h;
     (void)a;
-    fprintf(stderr, "ordertrackd: alerts: this build has no HTTP client (OT_WITH_CURL=OFF)\n");
+    (void)out;
+    (void)sink;
+    otc_logf(h->log, OTC_LOG_ERROR, "alerts: this build has no HTTP client (OT_WITH_CURL=OFF)");
     return OTD_EXIT_CONFIG;
 #endif
 }
 
-/* Storage, SLA policies, metrics, alerts, tracker, event hub, housekeeping thread. 0, or an
- * exit status. */
-static int host_open(struct host *h, const otd_config *cfg)
+/* A tracker over the host's storage, sink, metrics and pii with cfg's limits and `sla`
+ * (borrowed; NULL: the defaults). 0, or 1 with the reason logged. */
+static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_policies *sla,
+                        ot_notice_sink *sink, ot_tracker **out)
 {
     ot_tracker_options opt = OT_TRACKER_OPTIONS_INIT;
+    ot_error e;
+
+    memset(&e, 0, sizeof e);
+    opt.storage = h->storage;
+    opt.notices = sink;
+    opt.sla = sla;
+    opt.metrics = h->metrics;
+    opt.pii = h->pii;
+    opt.escalation = &cfg->escalation;
+    opt.location_trail = cfg->location_trail;
+    opt.clock_skew_ms = cfg->clock_skew_ms;
+    opt.max_issues = cfg->max_issues;
+    opt.max_substitutions = cfg->max_substitutions;
+    opt.max_metadata_bytes = cfg->max_metadata_bytes;
+    opt.max_record_bytes = cfg->max_record_bytes;
+    if (ot_tracker_new(out, &opt, &e) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "%s", e.message);
+        return 1;
+    }
+    return 0;
+}
+
+/* A generation over *cfg (taken over with `take`, else borrowed): its SLA policies, tracker
+ * and request pipeline. 0, or an exit status with the reason (naming the member) logged. */
+static int generation_make(struct host *h, otd_config *cfg, int take, otd_generation **out)
+{
+    ot_notice_sink sink = OT_NOTICE_SINK_INIT;
+    otd_generation *g;
+    ot_error e;
+    char *sla;
+    int rc = 0;
+
+    memset(&e, 0, sizeof e);
+    if (otd_generation_new(&g, cfg, take, &h->app) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "out of memory");
+        return 1;
+    }
+    if (g->cfg->sla) {
+        sla = json_dumps(g->cfg->sla, JSON_COMPACT);
+        rc = sla ? ot_sla_policies_from_json(&g->sla, sla, strlen(sla), &e) : OT_ENOMEM;
+        free(sla);
+        if (rc != 0) {
+            otc_logf(h->log, OTC_LOG_ERROR, "%s: %s", e.field[0] ? e.field : "sla", e.message);
+            otd_generation_free(g);
+            return OTD_EXIT_CONFIG;
+        }
+    }
+    sink.userdata = h;
+    sink.notify = on_notice;
+    if (tracker_make(h, g->cfg, g->sla, &sink, &g->tracker) != 0) {
+        otd_generation_free(g);
+        return 1;
+    }
+    g->app.tracker = g->tracker;
+    *out = g;
+    return 0;
+}
+
+/* Storage, metrics, alerts, tracker, event hub, the first config generation (over cfg,
+ * which must outlive the host), housekeeping thread. 0, or an exit status. */
+static int host_open(struct host *h, otd_config *cfg)
+{
     ot_notice_sink sink = OT_NOTICE_SINK_INIT;
     ot_sla_sweep_result round = OT_SLA_SWEEP_RESULT_INIT;
     ot_escalation_sweep_result ack_round = OT_ESCALATION_SWEEP_RESULT_INIT;
     pthread_condattr_t attr;
-    char err[512], *sla;
+    otd_generation *first;
+    char err[512];
     ot_error e;
     ot_storage *watched;
     int rc;
@@ -395,65 +536,45 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->ack_round = ack_round;
     if (pthread_condattr_init(&attr) != 0 ||
         pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
-        pthread_cond_init(&h->cond, &attr) != 0 || pthread_mutex_init(&h->lock, NULL) != 0) {
-        fprintf(stderr, "ordertrackd: cannot set up the housekeeping thread\n");
+        pthread_cond_init(&h->cond, &attr) != 0 || pthread_mutex_init(&h->lock, NULL) != 0 ||
+        pthread_mutex_init(&h->delivery, NULL) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "cannot set up the housekeeping thread");
         return 1;
     }
     pthread_condattr_destroy(&attr);
     h->sync_ready = 1;
 
+    otc_log_route_mongoc(h->log); /* before libmongoc says anything */
     if ((rc = storage_open_uri(&h->storage, cfg->storage, err, sizeof err)) != 0) {
-        fprintf(stderr, "ordertrackd: %s\n", err);
+        otc_logf(h->log, OTC_LOG_ERROR, "%s", err);
         return rc;
     }
     /* /healthz reports how the last write ended (storage_probe.h) */
     if (!(watched = otd_storage_watch_new(h->storage))) {
-        fprintf(stderr, "ordertrackd: cannot watch the storage\n");
+        otc_logf(h->log, OTC_LOG_ERROR, "cannot watch the storage");
         return 1;
     }
     h->storage = watched;
-    if (cfg->sla) {
-        sla = json_dumps(cfg->sla, JSON_COMPACT);
-        rc = sla ? ot_sla_policies_from_json(&h->sla, sla, strlen(sla), &e) : OT_ENOMEM;
-        free(sla);
-        if (rc != 0) {
-            fprintf(stderr, "ordertrackd: %s: %s\n", e.field[0] ? e.field : "sla", e.message);
-            return OTD_EXIT_CONFIG;
-        }
-    }
-    if (cfg->alerts.present && (rc = alerts_open(h, &cfg->alerts)) != 0)
+    if (cfg->alerts.present && (rc = alerts_make(h, &cfg->alerts, &h->alerts,
+                                                 &h->alert_sink)) != 0)
         return rc;
     if (cfg->pii.n_keys) {
         ot_pii_key_provider keys;
-        piiconf_provider(&keys, &cfg->pii);
+        piiconf_provider(&keys, &cfg->pii);  /* the start-up config's keys, for good */
         if (ot_pii_new(&h->pii, &keys, &e) != 0) {
-            fprintf(stderr, "ordertrackd: pii.%s: %s\n", e.field[0] ? e.field : "key",
-                    e.message);
+            otc_logf(h->log, OTC_LOG_ERROR, "pii.%s: %s", e.field[0] ? e.field : "key",
+                     e.message);
             return OTD_EXIT_CONFIG;
         }
-        opt.pii = h->pii;
+    }
+    if (ot_metrics_new(&h->metrics, &e) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "%s", e.message);
+        return 1;
     }
     sink.userdata = h;
     sink.notify = on_notice;
-    if (ot_metrics_new(&h->metrics, &e) != 0) {
-        fprintf(stderr, "ordertrackd: %s\n", e.message);
-        return 1;
-    }
-    opt.storage = h->storage;
-    opt.notices = &sink;
-    opt.sla = h->sla;
-    opt.metrics = h->metrics;
-    opt.escalation = &cfg->escalation;
-    opt.location_trail = cfg->location_trail;
-    opt.clock_skew_ms = cfg->clock_skew_ms;
-    opt.max_issues = cfg->max_issues;
-    opt.max_substitutions = cfg->max_substitutions;
-    opt.max_metadata_bytes = cfg->max_metadata_bytes;
-    opt.max_record_bytes = cfg->max_record_bytes;
-    if (ot_tracker_new(&h->tracker, &opt, &e) != 0) {
-        fprintf(stderr, "ordertrackd: %s\n", e.message);
-        return 1;
-    }
+    if ((rc = tracker_make(h, cfg, NULL, &sink, &h->tracker)) != 0)
+        return rc;
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
@@ -462,8 +583,20 @@ static int host_open(struct host *h, const otd_config *cfg)
                                cfg->max_event_streams_per_key, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);
     h->app.events = h->events;
-    if (!h->events || pthread_create(&h->housekeeper, NULL, housekeeper_main, h) != 0) {
-        fprintf(stderr, "ordertrackd: cannot start the background threads\n");
+    if (!h->events) {
+        otc_logf(h->log, OTC_LOG_ERROR, "cannot start the event streams");
+        return 1;
+    }
+    if ((rc = generation_make(h, cfg, 0, &first)) != 0)
+        return rc;
+    if (otd_live_init(&h->live, first) != 0) {
+        otd_generation_free(first);
+        return 1;
+    }
+    h->live_ready = 1;
+    h->app.live = &h->live;
+    if (pthread_create(&h->housekeeper, NULL, housekeeper_main, h) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "cannot start the background threads");
         return 1;
     }
     h->housekeeper_started = 1;
@@ -480,20 +613,92 @@ static void host_close(struct host *h)
         pthread_join(h->housekeeper, NULL);
     }
     otd_events_free(h->events);
+    if (h->live_ready)
+        otd_live_destroy(&h->live);
     ot_tracker_free(h->tracker);
-    ot_alerts_free(h->alerts); /* after the tracker that held its sink */
+    ot_alerts_free(h->alerts); /* after the trackers that held its sink */
     ot_http_client_free(h->http);
     ot_pii_free(h->pii);
-    ot_sla_policies_free(h->sla);
     ot_metrics_free(h->metrics);
     ot_storage_close(h->storage);
     if (h->sync_ready) {
         pthread_cond_destroy(&h->cond);
         pthread_mutex_destroy(&h->lock);
+        pthread_mutex_destroy(&h->delivery);
     }
 }
 
-static int run(const otd_config *cfg)
+static void log_needs_restart(void *ctx, const char *member)
+{
+    const struct host *h = ctx;
+
+    otc_log_write(h->log, OTC_LOG_WARN, "config reload: needs restart: the running value stays",
+                  json_pack("{ss}", "member", member));
+}
+
+/* SIGHUP: read the config file again (with the same command line) and make it current, or
+ * keep the running one and log why. */
+static void reload(struct host *h)
+{
+    otd_generation *running = otd_live_acquire(&h->live), *next = NULL;
+    ot_alerts *alerts = NULL, *old;
+    ot_notice_sink sink = OT_NOTICE_SINK_INIT;
+    otd_config cfg;
+    char err[512];
+    int ok = 0;
+
+    if (running->cfg->generated_admin_key) {
+        otc_logf(h->log, OTC_LOG_WARN, "config reload: started without --config: nothing "
+                                       "to read, the running config stays");
+        goto out;
+    }
+    if (otd_config_from_args(&cfg, h->argc, h->argv, err, sizeof err) != 0) {
+        otd_config_free(&cfg);
+        otc_log_write(h->log, OTC_LOG_ERROR, "config reload refused: the running config stays",
+                      json_pack("{ss}", "reason", err));
+        goto out;
+    }
+    otd_config_restart_diff(running->cfg, &cfg, log_needs_restart, h);
+    if (cfg.alerts.present && alerts_make(h, &cfg.alerts, &alerts, &sink) != 0) {
+        otd_config_free(&cfg);
+        otc_logf(h->log, OTC_LOG_ERROR, "config reload refused: the running config stays");
+        goto out;
+    }
+    if (generation_make(h, &cfg, 1, &next) != 0) {
+        ot_alerts_free(alerts);
+        otc_logf(h->log, OTC_LOG_ERROR, "config reload refused: the running config stays");
+        goto out;
+    }
+    /* the new dispatcher takes the notices from now on; the old one delivers what it holds
+     * once more and goes */
+    pthread_mutex_lock(&h->delivery);
+    pthread_mutex_lock(&h->lock);
+    old = h->alerts;
+    h->alerts = alerts;
+    h->alert_sink = sink;
+    pthread_mutex_unlock(&h->lock);
+    if (old) {
+        int held;
+        flush_alerts(h, old, &held);
+        mail_report(h, old, &running->cfg->alerts, 1);
+        ot_alerts_free(old);
+    }
+    pthread_mutex_unlock(&h->delivery);
+    otd_live_swap(&h->live, next);
+    pthread_mutex_lock(&h->lock);
+    h->reloaded = 1;              /* the housekeeping thread takes the new config */
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+    otc_log_write(h->log, OTC_LOG_INFO, "config reloaded",
+                  json_pack("{sI sI}", "generation", (json_int_t)next->number, "api_keys",
+                            (json_int_t)next->cfg->n_keys));
+    ok = 1;
+out:
+    otd_metrics_count_reload(h->app.metrics, ok);
+    otd_live_release(&h->live, running);
+}
+
+static int run(otd_config *cfg, otc_log *log, int argc, char **argv)
 {
     struct host h;
     otd_server *server;
@@ -501,34 +706,41 @@ static int run(const otd_config *cfg)
     int fds[2] = {-1, -1}, rc;
 
     memset(&h, 0, sizeof h);
+    h.log = log;
+    h.argc = argc;
+    h.argv = argv;
+    /* The shared app: its cfg (the start-up config) gives what is read once (listen address,
+     * threads, connection limits); requests run on the generations' apps. */
     if (otd_app_init(&h.app, cfg, NULL, NULL) != 0) {
-        fprintf(stderr, "ordertrackd: out of memory\n");
+        otc_logf(log, OTC_LOG_ERROR, "out of memory");
         return 1;
     }
+    h.app.log = log;
     if ((rc = host_open(&h, cfg)) != 0)
         goto out;
     rc = 1;
     if (setup_signals(fds) != 0) {
-        fprintf(stderr, "ordertrackd: cannot set up signal handling: %s\n", strerror(errno));
+        otc_logf(log, OTC_LOG_ERROR, "cannot set up signal handling: %s", strerror(errno));
         goto out;
     }
     server = otd_server_start(&h.app, err, sizeof err);
     if (!server) {
-        fprintf(stderr, "ordertrackd: %s\n", err);
+        otc_logf(log, OTC_LOG_ERROR, "%s", err);
         goto out;
     }
-    if (cfg->generated_admin_key) {
+    if (cfg->generated_admin_key) { /* stdout: the one thing printed there */
         printf("admin key: %s\n", cfg->generated_admin_key);
         fflush(stdout);
     }
-    fprintf(stderr, "ordertrackd: listening on %s%s%s:%u (storage %s, %u threads)\n",
-            cfg->ipv6 ? "[" : "", cfg->host, cfg->ipv6 ? "]" : "", otd_server_port(server),
-            cfg->storage, cfg->threads);
-    wait_for_signal(fds[0]);
-    fprintf(stderr, "ordertrackd: stopping: finishing requests in flight\n");
+    otc_logf(log, OTC_LOG_INFO, "listening on %s%s%s:%u (storage %s, %u threads)",
+             cfg->ipv6 ? "[" : "", cfg->host, cfg->ipv6 ? "]" : "", otd_server_port(server),
+             storage_uri_shown(err, sizeof err, cfg->storage), cfg->threads);
+    while (wait_for_signal(fds[0]) == SIGHUP)
+        reload(&h);
+    otc_logf(log, OTC_LOG_INFO, "stopping: finishing requests in flight");
     otd_events_shutdown(h.events);
     otd_server_stop(server, DRAIN_MS);
-    fprintf(stderr, "ordertrackd: stopped\n");
+    otc_logf(log, OTC_LOG_INFO, "stopped");
     rc = 0;
 out:
     wake_fd = -1;
@@ -542,6 +754,7 @@ out:
 
 int main(int argc, char **argv)
 {
+    otc_log log = OTC_LOG_INIT("ordertrackd");
     otd_config cfg;
     char err[512];
     int rc;
@@ -557,12 +770,19 @@ int main(int argc, char **argv)
         }
     }
     rc = otd_config_from_args(&cfg, argc, argv, err, sizeof err);
-    if (rc == OTD_EXIT_USAGE)
+    if (rc == OTD_EXIT_USAGE) {
         fprintf(stderr, "ordertrackd: %s (try --help)\n", err);
-    else if (rc != 0)
-        fprintf(stderr, "ordertrackd: %s\n", err);
-    if (rc == 0)
-        rc = run(&cfg);
+        otd_config_free(&cfg);
+        return rc;
+    }
+    if (rc != 0) {
+        otc_logf(&log, OTC_LOG_ERROR, "%s", err);
+        otd_config_free(&cfg);
+        return rc;
+    }
+    log.level = cfg.log_level;
+    log.format = cfg.log_format;
+    rc = run(&cfg, &log, argc, argv);
     otd_config_free(&cfg);
     return rc;
 }

@@ -28,6 +28,7 @@ struct otd_metrics {
     double sum[N_ROWS];
     unsigned long long auth_failures[OTD_CREDENTIAL_COUNT][2]; /* [credential][limited] */
     unsigned long long auth_evictions;
+    unsigned long long reloads[2]; /* [0]: applied, [1]: refused */
 };
 
 static const char *const credential_names[OTD_CREDENTIAL_COUNT] = {"api_key", "webhook"};
@@ -129,6 +130,15 @@ static void labels(const otd_route *routes, size_t row, const char **route, cons
     *method = row < OTD_ROUTE_COUNT ? routes[row].method : "";
 }
 
+void otd_metrics_count_reload(otd_metrics *m, int ok)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->reloads[ok ? 0 : 1]++;
+    pthread_mutex_unlock(&m->lock);
+}
+
 char *otd_metrics_render(otd_metrics *m, size_t *len)
 {
     const otd_route *routes = otd_routes();
@@ -143,6 +153,7 @@ char *otd_metrics_render(otd_metrics *m, size_t *len)
     memcpy(snap.sum, m->sum, sizeof snap.sum);
     memcpy(snap.auth_failures, m->auth_failures, sizeof snap.auth_failures);
     snap.auth_evictions = m->auth_evictions;
+    memcpy(snap.reloads, m->reloads, sizeof snap.reloads);
     pthread_mutex_unlock(&m->lock);
 
     emit(&o, "# HELP ordertrackd_http_requests_total HTTP requests answered, by route and "
@@ -200,6 +211,12 @@ char *otd_metrics_render(otd_metrics *m, size_t *len)
              "# TYPE ordertrackd_auth_failure_sources_evicted_total counter\n"
              "ordertrackd_auth_failure_sources_evicted_total %llu\n",
              snap.auth_evictions);
+    emit(&o, "# HELP ordertrackd_config_reloads_total Config reloads (SIGHUP), by result "
+             "(ok: the new config serves; error: refused, the running one stays).\n"
+             "# TYPE ordertrackd_config_reloads_total counter\n"
+             "ordertrackd_config_reloads_total{result=\"ok\"} %llu\n"
+             "ordertrackd_config_reloads_total{result=\"error\"} %llu\n",
+             snap.reloads[0], snap.reloads[1]);
     if (o.failed || !o.buf) {
         free(o.buf);
         return NULL;

@@ -24,6 +24,10 @@ enum otd_credential { OTD_CREDENTIAL_API_KEY, OTD_CREDENTIAL_WEBHOOK, OTD_CREDEN
  * address table forgot a source to make room for it. Thread-safe. */
 void otd_metrics_count_auth_failure(otd_metrics *m, int credential, int limited, int evicted);
 
+/* Count one config reload (SIGHUP): `ok` when the new config was applied, else refused.
+ * Thread-safe. */
+void otd_metrics_count_reload(otd_metrics *m, int ok);
+
 /* Prometheus text exposition (format 0.0.4), malloc'd (free with free); *len its length.
  * NULL when out of memory. Thread-safe. */
 char *otd_metrics_render(otd_metrics *m, size_t *len);

@@ -19,6 +19,7 @@
 
 #include "events.h"
 #include "http_errors.h"
+#include "live.h"
 
 /* Bytes of an over-limit body that are read and dropped (to answer 413 cleanly) before the
  * connection is simply closed. */
@@ -51,6 +52,8 @@ struct exchange {
     int raw_nul;             /* the raw request target holds %00 */
     int close;               /* answer with Connection: close (a refused framing) */
     size_t uri_bytes;        /* the raw request target's length */
+    otd_generation *gen;     /* the config generation the request runs on (held); or NULL */
+    otd_app *app;            /* gen's app, or the server's without reloads */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -227,15 +230,19 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct exchange *x, cons
 static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char *url,
                              const char *method, void **con_cls)
 {
-    size_t limit = s->app->cfg->max_body_bytes;
     struct exchange *x = *con_cls ? *con_cls : calloc(1, sizeof *x);
     struct header_scan h = {NULL, 0, 0, NULL, 0};
     const char *length;
+    size_t limit;
     char *end;
 
     if (!x)
         return MHD_NO;
     x->begun = 1;
+    /* the request runs on the config current now, to its end (live.h) */
+    x->gen = s->app->live ? otd_live_acquire(s->app->live) : NULL;
+    x->app = x->gen ? &x->gen->app : s->app;
+    limit = x->app->cfg->max_body_bytes;
     clock_gettime(CLOCK_MONOTONIC, &x->start);
     snprintf(x->method, sizeof x->method, "%s", method);
     snprintf(x->path, sizeof x->path, "%s", url);
@@ -243,6 +250,7 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
     *con_cls = x;
     atomic_fetch_add(&s->in_flight, 1);
     MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+    /* the head limits are the start-up config's: they sized libmicrohttpd's buffer */
     if (x->uri_bytes > s->app->cfg->max_uri_bytes) {
         char message[96];
         snprintf(message, sizeof message, "the request target is over the limit of %zu bytes",
@@ -279,15 +287,14 @@ static enum MHD_Result begin(otd_server *s, struct MHD_Connection *c, const char
 }
 
 /* An upload chunk: keep it while under the limit, else drop it (bounded). */
-static enum MHD_Result take_chunk(otd_server *s, struct exchange *x, const char *data,
-                                  size_t *size)
+static enum MHD_Result take_chunk(struct exchange *x, const char *data, size_t *size)
 {
-    size_t limit = s->app->cfg->max_body_bytes, n = *size;
+    size_t limit = x->app->cfg->max_body_bytes, n = *size;
 
     *size = 0;
     /* A body trickling in longer than limits.request_timeout_s holds a connection for
      * nothing: close it (each byte would otherwise restart the idle timeout). */
-    if (seconds_since(&x->start) > (double)s->app->cfg->request_timeout_s)
+    if (seconds_since(&x->start) > (double)x->app->cfg->request_timeout_s)
         return MHD_NO;
     if (!x->too_large && x->len + n > limit) {
         x->too_large = 1;
@@ -351,14 +358,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!x || !x->begun)
         return begin(s, c, url, method, con_cls);
     if (*upload_data_size)
-        return take_chunk(s, x, upload_data, upload_data_size);
+        return take_chunk(x, upload_data, upload_data_size);
     if (x->queued)
         return MHD_YES;
     /* From SIGTERM on, every answer closes its connection: a kept-alive client is served
      * what it sent and then goes, instead of being served on through the drain. */
     x->closing = atomic_load(&s->stopping);
     if (x->too_large)
-        return too_large(c, x, s->app->cfg->max_body_bytes);
+        return too_large(c, x, x->app->cfg->max_body_bytes);
 
     memset(&req, 0, sizeof req);
     req.method = method;
@@ -369,7 +376,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req.query = query_lookup;
     req.lookup_ctx = c;
     req.source = peer_of(c, &peer) == 0 ? &peer : NULL;
-    otd_app_handle(s->app, &req, &res);
+    otd_app_handle(x->app, &req, &res);
     x->route = req.match.route;
     x->key_id = req.key ? req.key->id : NULL;
     if (res.stream)
@@ -377,30 +384,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return queue(c, x, &res);
 }
 
-static void access_log(const struct exchange *x, double seconds)
+/* One info entry "request" per answered request. */
+static void access_log(const otc_log *log, const struct exchange *x, double seconds)
 {
-    struct timespec now;
-    struct tm tm;
-    char ts[48], *line;
-    json_t *entry, *path;
+    json_t *path;
 
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    strftime(ts, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(ts + strlen(ts), 8, ".%03uZ", (unsigned)(now.tv_nsec / 1000000) % 1000u);
+    if (!otc_log_enabled(log, OTC_LOG_INFO))
+        return;
     /* A path that is not UTF-8 cannot be a JSON string: it is logged as null. */
     path = json_stringn(x->path, strlen(x->path));
-    entry = json_pack("{ss ss so ss? sI sI sf ss?}", "ts", ts, "method", x->method, "path",
-                      path ? path : json_null(), "route", x->route ? x->route->pattern : NULL,
-                      "status", (json_int_t)x->status, "bytes", (json_int_t)x->bytes,
-                      "duration_ms", seconds * 1000.0, "key_id", x->key_id);
-    line = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                         JSON_REAL_PRECISION(6))
-                 : NULL;
-    if (line)
-        fprintf(stderr, "%s\n", line);
-    free(line);
-    json_decref(entry);
+    otc_log_write(log, OTC_LOG_INFO, "request",
+                  json_pack("{ss so ss? sI sI sf ss?}", "method", x->method, "path",
+                            path ? path : json_null(), "route",
+                            x->route ? x->route->pattern : NULL, "status",
+                            (json_int_t)x->status, "bytes", (json_int_t)x->bytes,
+                            "duration_ms", seconds * 1000.0, "key_id", x->key_id));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -417,8 +415,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     seconds = x->begun ? seconds_since(&x->start) : 0;
     if (x->queued) {
         otd_metrics_observe(s->app->metrics, x->route, x->status, seconds);
-        access_log(x, seconds);
+        access_log(s->app->log, x, seconds);
     }
+    if (x->gen)
+        otd_live_release(s->app->live, x->gen);
     free(x->body);
     if (x->begun)
         atomic_fetch_sub(&s->in_flight, 1);
@@ -431,15 +431,15 @@ __attribute__((format(printf, 2, 0)))
 #endif
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+    const otd_server *s = cls;
     char line[512];
     size_t n;
 
-    (void)cls;
     vsnprintf(line, sizeof line, fmt, ap);
     n = strlen(line);
     while (n && line[n - 1] == '\n')
         line[--n] = '\0';
-    fprintf(stderr, "ordertrackd: http: %s\n", line);
+    otc_logf(s->app->log, OTC_LOG_WARN, "http: %s", line);
 }
 
 /* libmicrohttpd's per-connection memory: the largest head the limits allow plus room for
@@ -484,7 +484,7 @@ otd_server *otd_server_start(otd_app *app, char *err, size_t errlen)
     atomic_init(&s->stopping, 0);
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+        mhd_log, s, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,

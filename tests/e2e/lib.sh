@@ -23,7 +23,7 @@ start() {
   pid=$!
   port=
   for _ in $(seq 1 200); do
-    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" 2>/dev/null)
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" 2>/dev/null)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -39,7 +39,7 @@ stop() {
   kill -TERM "$pid"
   wait "$pid"; rc=$?
   pid=
-  if [ "$rc" -eq 0 ] && grep -q '^ordertrackd: stopped$' "$log"; then ok
+  if [ "$rc" -eq 0 ] && grep -Eq '(ordertrackd: |"msg":")stopped("|$)' "$log"; then ok
   else bad "SIGTERM: exit $rc"; cat "$log" >&2; fi
 }
 

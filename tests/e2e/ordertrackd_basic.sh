@@ -23,7 +23,7 @@ cat > "$tmp/config.json" <<'JSON'
 JSON
 admin="Authorization: Bearer admin-secret-e2e"
 
-start main --config "$tmp/config.json"
+start main --config "$tmp/config.json" --log-format json
 
 expect 200 healthz "$base/healthz"
 body_has '"status":"ok","storage":"ok"' healthz
@@ -76,11 +76,14 @@ body_has 'ordertrackd_http_requests_total{route="/healthz",method="GET",code="20
 body_has 'ordertrackd_http_requests_total{route="/tracking/orders/{order_id}",method="GET",code="429"} 1' metrics
 body_has 'ordertrackd_http_request_duration_seconds_bucket{route="/healthz",method="GET",le="+Inf"} 1' metrics
 
-# The access log: one JSON line per request, with the key id and never the key.
-if grep -q '"path":"/tracking/nothing","route":null,"status":404' "$log"; then ok
+# The access log: one JSON line per request (--log-format json: time, level, msg, fields),
+# with the key id and never the key; every line on stderr is such an object.
+if grep -q '"level":"info","program":"ordertrackd","msg":"request","method":"GET","path":"/tracking/nothing","route":null,"status":404' "$log"; then ok
 else bad "access log lacks the 404 line"; fi
 if grep -q '"status":200,.*"key_id":"ops"' "$log"; then ok; else bad "access log lacks key_id"; fi
 if grep -q 'secret-e2e' "$log"; then bad "a key leaked into the log"; else ok; fi
+if jq -e 'has("time") and has("level") and has("msg")' "$log" > /dev/null 2>&1; then ok
+else bad "a log line is not a JSON entry: $(grep -v '^{' "$log" | head -n 2)"; fi
 
 # SIGTERM while a request is in flight: it is finished, then the daemon exits 0.
 head -c 900 /dev/zero | tr '\0' 'y' > "$tmp/slow"
@@ -111,6 +114,12 @@ if [ "$rc" -eq 2 ] && grep -q "sla.picking_ms" "$tmp/bad.log"; then ok
 else bad "bad sla block: exit $rc: $(cat "$tmp/bad.log")"; fi
 "$bin" --bogus > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "unknown flag: exit $rc"; fi
+"$bin" --config "$tmp/config.json" --log-format xml > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- '--log-format: "xml" is not json or text' "$tmp/bad.log"; then ok
+else bad "unknown log format: exit $rc: $(cat "$tmp/bad.log")"; fi
+"$bin" --config "$tmp/config.json" --log-level=loud > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- '--log-level: "loud" is not debug' "$tmp/bad.log"; then ok
+else bad "unknown log level: exit $rc: $(cat "$tmp/bad.log")"; fi
 
 # Storage that cannot be opened stops start-up (1); a scheme without an adapter in this
 # build exits 2.

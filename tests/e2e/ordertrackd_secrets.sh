@@ -25,7 +25,7 @@ start() {
   pid=$!
   port=
   for _ in $(seq 1 200); do
-    port=$(sed -n 's/^ordertrackd: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/stderr" \
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/stderr" \
            2>/dev/null)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break

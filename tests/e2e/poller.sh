@@ -74,6 +74,15 @@ else bad "bad config: exit $rc: $(cat "$tmp/bad.log")"; fi
 "$poller" --config "$tmp/p.json" --once --tracker nope > /dev/null 2> "$tmp/bad.log"; rc=$?
 if [ "$rc" -eq 2 ] && grep -q 'no tracker named "nope"' "$tmp/bad.log"; then ok
 else bad "unknown tracker: exit $rc"; fi
+"$poller" --config "$tmp/p.json" --once --log-level loud > /dev/null 2> "$tmp/bad.log"; rc=$?
+if [ "$rc" -eq 64 ] && grep -q -- "--log-level: 'loud' is not debug" "$tmp/bad.log"; then ok
+else bad "unknown log level: exit $rc: $(cat "$tmp/bad.log")"; fi
+# --log-format json: every stderr line a JSON entry; stdout keeps the run lines only
+"$poller" --config "$tmp/p.json" --once --tracker sr --log-format json --log-level debug \
+  > "$tmp/json.out" 2> "$tmp/json.log"; rc=$?
+if jq -e '.tracker == "sr"' "$tmp/json.out" > /dev/null \
+   && { [ ! -s "$tmp/json.log" ] || jq -e 'has("time") and has("level") and has("msg")' "$tmp/json.log" > /dev/null; }; then ok
+else bad "JSON log format: exit $rc: $(head -n 3 "$tmp/json.out" "$tmp/json.log")"; fi
 "$poller" --once > /dev/null 2>&1; rc=$?
 if [ "$rc" -eq 64 ]; then ok; else bad "usage: exit $rc"; fi
 # A courier that does not answer fails the run (exit 1), nothing else.

@@ -51,7 +51,7 @@ static void test_once_runs_each_and_reports_failure(void **state)
     otp_scheduler *s;
     (void)state;
     make_config(&cfg, t, 3);
-    s = otp_scheduler_new(&cfg, NULL, probe_run, &p);
+    s = otp_scheduler_new(&cfg, NULL, probe_run, &p, NULL);
     assert_int_equal(otp_scheduler_count(s), 3);
     assert_int_equal(otp_scheduler_run_once(s), 0);
     assert_int_equal(atomic_load(&p.runs), 3);
@@ -60,7 +60,7 @@ static void test_once_runs_each_and_reports_failure(void **state)
     otp_scheduler_free(s);
 
     atomic_store(&p.runs, 0);
-    s = otp_scheduler_new(&cfg, "c", probe_run, &p);
+    s = otp_scheduler_new(&cfg, "c", probe_run, &p, NULL);
     assert_int_equal(otp_scheduler_count(s), 1);
     assert_int_equal(otp_scheduler_run_once(s), 0);
     assert_int_equal(atomic_load(&p.runs), 1);
@@ -75,7 +75,7 @@ static void test_busy_tracker_is_skipped(void **state)
     otp_scheduler *s;
     (void)state;
     make_config(&cfg, t, 1);
-    s = otp_scheduler_new(&cfg, NULL, probe_run, &p);
+    s = otp_scheduler_new(&cfg, NULL, probe_run, &p, NULL);
     assert_int_equal(otp_scheduler_start(s, 0), 1);
     assert_int_equal(otp_scheduler_start(s, 0), 0); /* still active: skipped */
     atomic_store(&p.release, 1);
@@ -100,7 +100,7 @@ static void test_loop_runs_at_start_and_stops(void **state)
     int fds[2];
     (void)state;
     make_config(&cfg, t, 2);
-    s = otp_scheduler_new(&cfg, NULL, probe_run, &p);
+    s = otp_scheduler_new(&cfg, NULL, probe_run, &p, NULL);
     assert_int_equal(pipe(fds), 0);
     assert_int_equal(write(fds[1], "x", 1), 1); /* stop as soon as the start-up runs begin */
     assert_int_equal(otp_scheduler_loop(s, fds[0], fixed_now), 0);
