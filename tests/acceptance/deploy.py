@@ -32,6 +32,44 @@ def env_path(name):
 
 
 E2E = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e")
+OPENAPI = os.path.join(E2E, "..", "..", "docs", "openapi.yaml")
+
+
+class OpenApiProxy:
+    """tests/e2e/openapi_proxy.py in front of a daemon: every answer is checked against
+    docs/openapi.yaml; finish() raises AssertionError naming the violations."""
+
+    def __init__(self, directory, name, upstream_port):
+        port_file = os.path.join(directory, name + ".openapi.port")
+        self.report = os.path.join(directory, name + ".openapi.jsonl")
+        self.log = os.path.join(directory, name + ".openapi.log")
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(
+                [PYTHON, os.path.join(E2E, "openapi_proxy.py"), "--spec", OPENAPI,
+                 "--upstream", "127.0.0.1:%d" % upstream_port, "--port-file", port_file,
+                 "--report", self.report], stderr=log)
+        deadline = time.monotonic() + 15
+        while not os.path.exists(port_file):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("openapi_proxy.py did not start")
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.url = "http://127.0.0.1:%s" % f.read().strip()
+        self.finished = False
+
+    def finish(self):
+        if self.finished:
+            return
+        self.finished = True
+        self.proc.terminate()
+        self.proc.wait(30)
+        violations = []
+        if os.path.exists(self.report):
+            with open(self.report, encoding="utf-8") as f:
+                violations = [json.loads(line)["violation"] for line in f if line.strip()]
+        if violations or self.proc.returncode != 0:
+            raise AssertionError("answers that break docs/openapi.yaml (exit %s):\n%s" %
+                                 (self.proc.returncode, "\n".join(violations[:50])))
 
 
 class Receiver:
@@ -215,7 +253,8 @@ class Daemon:
                 time.sleep(0.05)
         if self.port is None:
             raise RuntimeError("ordertrackd did not start: " + self.stderr())
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.proxy = OpenApiProxy(directory, name, self.port)
+        self.url = self.proxy.url
 
     def stderr(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
@@ -239,7 +278,8 @@ class Daemon:
             return status, text.decode("utf-8", "replace")
 
     def stop(self):
-        """SIGTERM; the exit status (0 expected)."""
+        """SIGTERM; the exit status (0 expected). Raises AssertionError when an answer broke
+        docs/openapi.yaml (the first call only)."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -247,6 +287,7 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.proxy.finish()
         return self.proc.returncode
 
 
