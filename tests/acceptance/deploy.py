@@ -32,46 +32,8 @@ def env_path(name):
 
 
 E2E = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e")
-OPENAPI = os.path.join(E2E, "..", "..", "docs", "openapi.yaml")
-
-
-class OpenApiProxy:
-    """tests/e2e/openapi_proxy.py in front of a daemon: every answer is checked against
-    docs/openapi.yaml; finish() raises AssertionError naming the violations."""
-
-    def __init__(self, directory, name, upstream_port):
-        port_file = os.path.join(directory, name + ".openapi.port")
-        self.report = os.path.join(directory, name + ".openapi.jsonl")
-        self.log = os.path.join(directory, name + ".openapi.log")
-        with open(self.log, "w") as log:
-            self.proc = subprocess.Popen(
-                [PYTHON, os.path.join(E2E, "openapi_proxy.py"), "--spec", OPENAPI,
-                 "--upstream", "127.0.0.1:%d" % upstream_port, "--port-file", port_file,
-                 "--report", self.report], stderr=log)
-        deadline = time.monotonic() + 15
-        while not os.path.exists(port_file):
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("openapi_proxy.py did not start")
-            time.sleep(0.02)
-        with open(port_file) as f:
-            self.url = "http://127.0.0.1:%s" % f.read().strip()
-        self.finished = False
-
-    def finish(self):
-        if self.finished:
-            return
-        self.finished = True
-        self.proc.terminate()
-        self.proc.wait(30)
-        violations = []
-        if os.path.exists(self.report):
-            with open(self.report, encoding="utf-8") as f:
-                violations = [json.loads(line)["violation"] for line in f if line.strip()]
-        if violations or self.proc.returncode != 0:
-            raise AssertionError("answers that break docs/openapi.yaml (exit %s):\n%s" %
-                                 (self.proc.returncode, "\n".join(violations[:50])))
-
-
+sys.path.insert(0, E2E)
+from openapi_harness import OpenApiProxy  # noqa: E402  (every answer checked against the spec)
 class Receiver:
     """One of the end-to-end receivers (tests/e2e/receiver.py for HTTP POSTs: Slack, the RTO
     webhook; smtp_receiver.py for SMTP) on 127.0.0.1, its log read back as a list: HTTP

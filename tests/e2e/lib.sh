@@ -5,11 +5,9 @@
 # proxy), which checks each answer against docs/openapi.yaml; a violation is a failure,
 # counted when the daemon stops (stop, the next start, or the script's exit).
 pid=
-proxy_pid=
 fails=0
 passes=0
-e2e_dir=$(cd "$(dirname "$0")" && pwd)
-openapi_spec=$e2e_dir/../../docs/openapi.yaml
+. "$(dirname "$0")/../e2e/openapi.sh"
 
 cleanup() {
   if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null; fi
@@ -22,40 +20,6 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-
-# proxy_start NAME: the validating proxy in front of the daemon on $port; sets base.
-proxy_start() {
-  proxy_report=$tmp/openapi-$1.jsonl
-  proxy_log=$tmp/openapi-$1.log
-  rm -f "$tmp/proxy.port" "$proxy_report"
-  /usr/bin/python3 "$e2e_dir/openapi_proxy.py" --spec "$openapi_spec" \
-    --upstream "127.0.0.1:$port" --port-file "$tmp/proxy.port" --report "$proxy_report" \
-    2> "$proxy_log" &
-  proxy_pid=$!
-  for _ in $(seq 1 200); do
-    [ -s "$tmp/proxy.port" ] && break
-    kill -0 "$proxy_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [ ! -s "$tmp/proxy.port" ]; then
-    echo "FAIL: openapi_proxy.py did not start" >&2; cat "$proxy_log" >&2; exit 1
-  fi
-  base=http://127.0.0.1:$(cat "$tmp/proxy.port")
-}
-
-# proxy_finish: stop the proxy; each violation it recorded is a failure.
-proxy_finish() {
-  [ -n "$proxy_pid" ] || return 0
-  kill -TERM "$proxy_pid" 2>/dev/null; wait "$proxy_pid"; prc=$?
-  proxy_pid=
-  grep '^openapi_proxy: [0-9]* answers checked' "$proxy_log" >&2
-  if [ "$prc" -ne 0 ]; then bad "openapi_proxy.py exit $prc"; fi
-  if [ -s "$proxy_report" ]; then
-    while IFS= read -r line; do bad "openapi: $line"; done < "$proxy_report"
-  else
-    ok
-  fi
-}
 
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }

@@ -34,6 +34,7 @@ ROOT = os.path.join(HERE, "..", "..")
 SPEC = os.path.join(ROOT, "docs", "openapi.yaml")
 sys.path.insert(0, HERE)
 import openapi_proxy  # noqa: E402
+from openapi_harness import OpenApiProxy  # noqa: E402
 
 BIN = None
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -71,20 +72,8 @@ class Daemon:
         if port is None:
             raise RuntimeError("ordertrackd did not start")
         self.direct = "http://127.0.0.1:%d" % port
-        self.report = os.path.join(directory, "violations.jsonl")
-        port_file = os.path.join(directory, "proxy.port")
-        self.proxy = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "openapi_proxy.py"), "--spec", spec_path,
-             "--upstream", "127.0.0.1:%d" % port, "--port-file", port_file,
-             "--report", self.report], stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 15
-        while not os.path.exists(port_file):
-            if time.monotonic() > deadline or self.proxy.poll() is not None:
-                raise RuntimeError("openapi_proxy.py did not start")
-            time.sleep(0.02)
-        with open(port_file) as f:
-            self.port = int(f.read())
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.proxy = OpenApiProxy(directory, "check", port, spec_path)
+        self.port, self.url = self.proxy.port, self.proxy.url
 
     def call(self, method, path, body=None, key=KEY, direct=False):
         req = urllib.request.Request((self.direct if direct else self.url) + path,
@@ -120,12 +109,7 @@ class Daemon:
         """Stop both; the violations the proxy recorded."""
         self.proc.terminate()
         self.proc.wait(20)
-        self.proxy.terminate()
-        self.proxy.wait(20)
-        if not os.path.exists(self.report):
-            return []
-        with open(self.report) as f:
-            return [json.loads(line)["violation"] for line in f if line.strip()]
+        return self.proxy.violations()
 
 
 class SpecShape(unittest.TestCase):

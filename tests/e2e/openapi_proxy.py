@@ -182,7 +182,7 @@ def check_exchange(spec, x):
     headers = x["headers"]
     ctype = media_type(headers.get("content-type"))
     what = "%s %s -> %d" % (method, x["target"][:200], status)
-    if status in spec.framing and ctype == "text/html":
+    if status in spec.framing and ctype in ("", "text/html"):
         return []  # libmicrohttpd's own answer to a malformed request
     template, item, params = spec.match(path)
     operation = None
@@ -425,7 +425,10 @@ class Connection:
                     with self.lock:
                         req = self.pending.pop(0) if self.pending else None
                     if req is None:
-                        self.proxy.violation("an answer (%s) to no request seen" % line)
+                        # the request could not be read (bad framing sent on purpose): only
+                        # libmicrohttpd's own refusal may answer it
+                        if not (self.req_desync and status in self.proxy.spec.framing):
+                            self.proxy.violation("%s answers no request seen" % line)
                         self.resp_broken = True
                         return
                     none = req["method"] == "HEAD" or status in (204, 304)
