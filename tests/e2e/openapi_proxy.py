@@ -425,9 +425,12 @@ class Connection:
                     with self.lock:
                         req = self.pending.pop(0) if self.pending else None
                     if req is None:
-                        # the request could not be read (bad framing sent on purpose): only
-                        # libmicrohttpd's own refusal may answer it
-                        if not (self.req_desync and status in self.proxy.spec.framing):
+                        # the request could not be read (bad framing sent on purpose), or
+                        # is refused before its head ended (414, 431): only libmicrohttpd's
+                        # own refusal may answer it
+                        unread = self.req_desync or self.req_buf
+                        self.req_desync = True
+                        if not (unread and status in self.proxy.spec.framing):
                             self.proxy.violation("%s answers no request seen" % line)
                         self.resp_broken = True
                         return
