@@ -347,6 +347,13 @@ class HandcraftedAnswers(unittest.TestCase):
         err = {"error": {"code": "not_found", "message": "no such route"}}
         self.assertEqual(self.check(404, self.JSON, err, target="/nothing"), [])
         self.assertTrue(self.check(200, self.JSON, {}, target="/nothing"))
+        # refused before routing: 413 and 400 may answer any path, nothing else
+        too_large = {"error": {"code": "payload_too_large", "message": "m",
+                               "max_body_bytes": 65536}}
+        self.assertEqual(self.check(413, self.JSON, too_large, target="/nothing"), [])
+        self.assertEqual(self.check(413, self.JSON, too_large, target="/healthz"), [])
+        self.assertTrue(self.check(500, self.JSON, {"error": {
+            "code": "internal_error", "message": "m"}}, target="/nothing"))
         self.assertTrue(self.check(405, self.JSON, dict(err, error={
             "code": "method_not_allowed", "message": "m"}), method="DELETE"))  # no Allow
         self.assertEqual(self.check(405, {**self.JSON, "Allow": "GET"}, {"error": {

@@ -185,20 +185,21 @@ def check_exchange(spec, x):
     if status in spec.framing and ctype in ("", "text/html"):
         return []  # libmicrohttpd's own answer to a malformed request
     template, item, params = spec.match(path)
+    anywhere = spec.doc.get("x-any-request-responses", {}).get(str(status))
     operation = None
     if item is None:
-        response = spec.doc.get("x-unmatched-path-response")
-        if status != 404:
+        response = spec.doc.get("x-unmatched-path-response") if status == 404 else anywhere
+        if response is None:
             return ["%s: undocumented route" % what]
     elif method.lower() not in item:
-        response = spec.doc.get("x-unmatched-method-response")
-        if status != 405:
+        response = spec.doc.get("x-unmatched-method-response") if status == 405 else anywhere
+        if response is None:
             return ["%s: undocumented method for %s" % (what, template)]
     else:
         operation = item[method.lower()]
         responses = operation.get("responses", {})
         response = (responses.get(str(status)) or responses.get("%dXX" % (status // 100))
-                    or responses.get("default"))
+                    or responses.get("default") or anywhere)
         if response is None:
             return ["%s: status %d undocumented for %s %s" % (what, status, method, template)]
     response = spec.deref(response)
