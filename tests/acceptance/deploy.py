@@ -34,6 +34,8 @@ def env_path(name):
 E2E = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e")
 sys.path.insert(0, E2E)
 from openapi_harness import OpenApiProxy  # noqa: E402  (every answer checked against the spec)
+
+
 class Receiver:
     """One of the end-to-end receivers (tests/e2e/receiver.py for HTTP POSTs: Slack, the RTO
     webhook; smtp_receiver.py for SMTP) on 127.0.0.1, its log read back as a list: HTTP
