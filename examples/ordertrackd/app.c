@@ -274,11 +274,16 @@ void otd_app_handle(otd_app *app, otd_request *req, otd_response *res)
     }
     if (req->match.route->auth == OTD_ROUTE_AUTH_KEY && admit(app, req, res) != 0)
         return;
-    if (read_headers(req, res) != 0 || check_order_id(req, res) != 0)
+    /* Idempotency-Key and If-Match belong to the key routes: webhooks ignore them (partners'
+     * event ids de-duplicate; a 400 would make a partner drop the update), and so do the
+     * public routes. */
+    if ((req->match.route->auth == OTD_ROUTE_AUTH_KEY && read_headers(req, res) != 0) ||
+        check_order_id(req, res) != 0)
         return;
     handler = otd_route_handler(req->match.route->id);
     if (!handler || (!app->tracker && req->match.route->id != OTD_ROUTE_HEALTHZ &&
-                     req->match.route->id != OTD_ROUTE_METRICS)) {
+                     req->match.route->id != OTD_ROUTE_METRICS &&
+                     req->match.route->id != OTD_ROUTE_OPENAPI)) {
         snprintf(message, sizeof message,
                  "%s %s needs the tracker, which this process does not have",
                  req->match.route->method, req->match.route->pattern);

@@ -50,6 +50,9 @@ typedef struct otd_app {
     struct otd_live *live;       /* the server's: the current generation (live.h); NULL:
                                     every request runs on this app */
     int owns_metrics;            /* metrics is freed with the app */
+    const char *openapi_json;    /* served at GET /openapi.json (openapi_json.h), static; or
+                                    NULL: that route answers 501 */
+    size_t openapi_json_len;
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */
@@ -79,6 +82,7 @@ typedef struct otd_response {
     int has_etag;
     unsigned long long etag;        /* sent as ETag: "<n>" */
     unsigned retry_after;           /* seconds, sent as Retry-After when non-zero */
+    const char *cache_control;      /* static string sent as Cache-Control, or NULL */
     char allow[64];                 /* sent as Allow when non-empty */
     int stream;                     /* 1: serve req's order as Server-Sent Events (events.h)
                                        from history index stream_from; body unused */

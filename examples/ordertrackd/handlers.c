@@ -725,6 +725,21 @@ static void metrics(otd_app *app, const otd_request *req, otd_response *res)
     res->content_type = OTD_CONTENT_TYPE_PROMETHEUS;
 }
 
+/* The API description (docs/openapi.yaml as JSON, fixed at build time): public, like
+ * /healthz, and cacheable for an hour. */
+static void openapi(otd_app *app, const otd_request *req, otd_response *res)
+{
+    (void)req;
+    if (!app->openapi_json) {
+        otd_respond_error(res, OTD_ERR_NOT_IMPLEMENTED, "this process has no API description",
+                          NULL);
+        return;
+    }
+    set_text(res, 200, app->openapi_json, app->openapi_json_len, OTD_CONTENT_TYPE_JSON);
+    if (res->status == 200)
+        res->cache_control = "public, max-age=3600";
+}
+
 static const otd_handler_fn handlers[OTD_ROUTE_COUNT] = {
     [OTD_ROUTE_ORDER_INIT] = order_init,
     [OTD_ROUTE_ORDER_STATUS] = order_status,
@@ -752,6 +767,7 @@ static const otd_handler_fn handlers[OTD_ROUTE_COUNT] = {
     [OTD_ROUTE_ORDER_EVENTS] = order_events,
     [OTD_ROUTE_HEALTHZ] = healthz,
     [OTD_ROUTE_METRICS] = metrics,
+    [OTD_ROUTE_OPENAPI] = openapi,
 };
 
 otd_handler_fn otd_route_handler(otd_route_id id)

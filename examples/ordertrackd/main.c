@@ -27,6 +27,7 @@
 #include "events.h"
 #include "live.h"
 #include "log_mongoc.h"
+#include "openapi_json.h"
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
@@ -579,6 +580,8 @@ static int host_open(struct host *h, otd_config *cfg)
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
     h->app.lib_metrics = h->metrics;
+    h->app.openapi_json = otd_openapi_json;
+    h->app.openapi_json_len = otd_openapi_json_len;
     h->events = otd_events_new(&h->app, cfg->max_event_streams,
                                cfg->max_event_streams_per_key, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);

@@ -47,6 +47,7 @@ static const otd_route routes[OTD_ROUTE_COUNT] = {
     {OTD_ROUTE_HEALTHZ, "GET", "/healthz", OTD_ROUTE_AUTH_NONE, 0},
     {OTD_ROUTE_METRICS, "GET", "/metrics", KEY, OTD_ROLE_ADMIN},
     {OTD_ROUTE_ORDER_EVENTS, "GET", "/tracking/orders/{order_id}/events", KEY, ALL_ROLES},
+    {OTD_ROUTE_OPENAPI, "GET", "/openapi.json", OTD_ROUTE_AUTH_NONE, 0},
 };
 
 const otd_route *otd_routes(void)

@@ -31,13 +31,14 @@ typedef enum otd_route_id {
     OTD_ROUTE_HEALTHZ,
     OTD_ROUTE_METRICS,
     OTD_ROUTE_ORDER_EVENTS,
+    OTD_ROUTE_OPENAPI,
     OTD_ROUTE_COUNT
 } otd_route_id;
 
 /* How a route authenticates. */
 enum otd_route_auth {
     OTD_ROUTE_AUTH_KEY,     /* Authorization: Bearer <key>, role in `roles` */
-    OTD_ROUTE_AUTH_NONE,    /* public (/healthz) */
+    OTD_ROUTE_AUTH_NONE,    /* public (/healthz, /openapi.json) */
     OTD_ROUTE_AUTH_PARTNER  /* webhook: the partner's signature or configured header */
 };
 

@@ -99,6 +99,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
     }
     if (res->allow[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+    if (res->cache_control)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control);
     if (x->closing || x->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     rc = MHD_queue_response(c, res->status, r);

@@ -32,6 +32,8 @@ def env_path(name):
 
 
 E2E = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e")
+sys.path.insert(0, E2E)
+from openapi_harness import OpenApiProxy  # noqa: E402  (every answer checked against the spec)
 
 
 class Receiver:
@@ -215,7 +217,8 @@ class Daemon:
                 time.sleep(0.05)
         if self.port is None:
             raise RuntimeError("ordertrackd did not start: " + self.stderr())
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.proxy = OpenApiProxy(directory, name, self.port)
+        self.url = self.proxy.url
 
     def stderr(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
@@ -239,7 +242,8 @@ class Daemon:
             return status, text.decode("utf-8", "replace")
 
     def stop(self):
-        """SIGTERM; the exit status (0 expected)."""
+        """SIGTERM; the exit status (0 expected). Raises AssertionError when an answer broke
+        docs/openapi.yaml (the first call only)."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -247,6 +251,7 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.proxy.finish()
         return self.proc.returncode
 
 

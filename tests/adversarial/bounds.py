@@ -14,6 +14,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from openapi_harness import OpenApiProxy  # noqa: E402
+
 ADMIN = "admin-key-bounds-0001"
 STORE = "store-key-bounds-0001"
 COURIER = "courier-key-bounds-01"
@@ -52,10 +55,15 @@ class Daemon:
         if not self.port:
             self.log.seek(0)
             sys.exit("ordertrackd did not start: " + self.log.read())
+        # every answer is checked against docs/openapi.yaml on the way
+        self.proxy = OpenApiProxy(tmp, "bounds", self.port)
+        self.port = self.proxy.port
 
     def stop(self):
         self.proc.kill()
         self.proc.wait()
+        for v in self.proxy.violations():
+            check(False, "openapi: " + v)
 
     def raw(self, data, timeout=5.0, want_close=False):
         """Send raw bytes; return (status, headers dict, body bytes, closed) of the answer;

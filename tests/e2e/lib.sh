@@ -1,12 +1,23 @@
 # Shared helpers of the ordertrackd end-to-end scripts (POSIX sh; sourced). The caller sets
 # `bin` (the daemon) and `tmp` (a temporary directory removed on exit).
+#
+# Every request of the scripts goes through tests/e2e/openapi_proxy.py (`$base` is the
+# proxy), which checks each answer against docs/openapi.yaml; a violation is a failure,
+# counted when the daemon stops (stop, the next start, or the script's exit).
 pid=
 fails=0
 passes=0
+. "$(dirname "$0")/../e2e/openapi.sh"
 
 cleanup() {
   if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null; fi
+  before=$fails
+  proxy_finish
   rm -rf "$tmp"
+  if [ "$fails" -gt "$before" ]; then
+    echo "FAIL: answers that break docs/openapi.yaml (above)" >&2
+    exit 1
+  fi
 }
 trap cleanup EXIT
 
@@ -15,6 +26,8 @@ bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # start LOGNAME ARGS...: run the daemon in the background, wait for its port.
 start() {
+  proxy_finish
+  name=$1
   log=$tmp/$1.log; shift
   # An earlier run's output must not be read as this one's (the redirections happen in the
   # background, possibly after the loop below first reads the files).
@@ -31,7 +44,7 @@ start() {
   if [ -z "$port" ]; then
     echo "FAIL: ordertrackd did not start" >&2; cat "$log" >&2; exit 1
   fi
-  base=http://127.0.0.1:$port
+  proxy_start "$name"
 }
 
 # stop: SIGTERM, expect exit 0.
@@ -39,6 +52,7 @@ stop() {
   kill -TERM "$pid"
   wait "$pid"; rc=$?
   pid=
+  proxy_finish
   if [ "$rc" -eq 0 ] && grep -Eq '(ordertrackd: |"msg":")stopped("|$)' "$log"; then ok
   else bad "SIGTERM: exit $rc"; cat "$log" >&2; fi
 }

@@ -330,6 +330,10 @@ init o-v store-1 velocity VEL123456789
 expect 200 "velocity webhook" -X POST -H 'X-API-Key: vel-key' \
   --data-binary @"$data/velocity_webhook.json" "$base/tracking/webhooks/velocity"
 jq_is .updates 1 "velocity webhook"
+expect 200 "webhooks ignore Idempotency-Key and If-Match" -X POST -H 'X-API-Key: vel-key' \
+  -H "Idempotency-Key: $(printf '%0300d' 0)" -H 'If-Match: W/"1"' \
+  --data-binary @"$data/velocity_webhook.json" "$base/tracking/webhooks/velocity"
+jq_is .unchanged 1 "webhook redelivered with odd headers"
 expect 200 "velocity order" -H "$A" "$base/tracking/orders/o-v"
 jq_is .courier_status_raw delivered "velocity webhook applied"
 init o-d store-1 delhivery 9876543210123

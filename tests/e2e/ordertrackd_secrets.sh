@@ -10,11 +10,17 @@ tmp=$(mktemp -d)
 pid=
 fails=0
 
+# Requests go through the validating proxy (openapi.sh) as in the other scripts.
+. "$(dirname "$0")/openapi.sh"
 cleanup() {
   if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null; fi
+  before=$fails
+  proxy_finish
   rm -rf "$tmp"
+  [ "$fails" -eq "$before" ] || exit 1
 }
 trap cleanup EXIT
+ok() { :; }
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 start() {
@@ -32,9 +38,9 @@ start() {
     sleep 0.05
   done
   [ -n "$port" ] || { echo "FAIL: ordertrackd did not start" >&2; cat "$tmp/stderr" >&2; exit 1; }
-  base=http://127.0.0.1:$port
+  proxy_start secrets
 }
-stop() { kill -TERM "$pid"; wait "$pid"; pid=; }
+stop() { kill -TERM "$pid"; wait "$pid"; pid=; proxy_finish; }
 req() { curl -s -o /dev/null "$@" || true; }
 
 secrets="admin-S3CRET-aaaa store-S3CRET-bbbb courier-S3CRET-cccc uber-SIGNING-dddd

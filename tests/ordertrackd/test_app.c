@@ -324,6 +324,15 @@ static void test_headers(void **state)
     assert_int_equal(call(f, "GET", "/tracking/orders/o1", control, &req, &res), 501);
     assert_null(req.idempotency_key);
     otd_response_clear(&res);
+    /* Webhooks and public routes ignore both headers (no 400: the webhook needs the
+     * tracker, 501 here; /healthz has no storage, 503). */
+    const char *const webhook[] = {"X-API-Key", "k", "Idempotency-Key", "a\tb", "If-Match",
+                                   "W/\"1\"", NULL};
+    assert_int_equal(call(f, "POST", "/tracking/webhooks/velocity", webhook, &req, &res), 501);
+    assert_null(req.idempotency_key);
+    otd_response_clear(&res);
+    assert_int_equal(call(f, "GET", "/healthz", webhook, &req, &res), 503);
+    otd_response_clear(&res);
 }
 
 static void test_metrics(void **state)

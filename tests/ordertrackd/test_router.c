@@ -41,6 +41,7 @@ static const struct {
     {"GET", "/healthz", OTD_ROUTE_HEALTHZ, "", ""},
     {"GET", "/metrics", OTD_ROUTE_METRICS, "", ""},
     {"GET", "/tracking/orders/o-1/events", OTD_ROUTE_ORDER_EVENTS, "o-1", ""},
+    {"GET", "/openapi.json", OTD_ROUTE_OPENAPI, "", ""},
 };
 
 static void test_every_route(void **state)
