@@ -2,11 +2,14 @@
  * @file alloc.h
  * @brief Allocator hooks.
  *
- * Every allocation the library makes goes through these hooks (including jansson's, while
- * the library is decoding or encoding JSON). Set them once, before any other library call
- * and before any thread uses the library; memory allocated under one allocator must be
- * released before another is set. ot_allocator_set() is the only function of the library
- * that is not thread-safe. The tests use the hooks to fail each allocation in turn.
+ * Every allocation the library makes itself goes through these hooks. The JSON values the
+ * library builds are jansson's, allocated by jansson's allocator, which is process-wide and
+ * belongs to the host: the library never changes it, unless the host asks it to with
+ * ot_allocator_route_jansson(). Set the hooks once, before any other library call and
+ * before any thread uses the library; memory allocated under one allocator must be released
+ * before another is set. ot_allocator_set() and ot_allocator_route_jansson() are the only
+ * functions of the library that are not thread-safe. The tests use the hooks to fail each
+ * allocation in turn.
  */
 #ifndef ORDERTRACK_ALLOC_H
 #define ORDERTRACK_ALLOC_H
@@ -60,6 +63,24 @@ OT_EXTERN void *ot_realloc(void *ptr, size_t size);
 
 /** Copy a NUL-terminated string through the hooks; NULL on failure or for NULL. */
 OT_EXTERN char *ot_strdup(const char *s);
+
+/**
+ * Route jansson's allocations through the library's hooks, on the host's request: calls
+ * json_set_alloc_funcs() with wrappers that call the hooks installed at the time of each
+ * allocation (so a later ot_allocator_set() applies to jansson too). Without this call the
+ * library leaves jansson's allocator as the host set it (by default malloc/free).
+ *
+ * The setting is process-wide: it applies to every user of jansson in the process, the host
+ * and other libraries included, and it stays until someone calls json_set_alloc_funcs()
+ * again. Not thread-safe, neither against other library calls nor against any other use of
+ * jansson: call it once, at start-up, before any jansson value exists (a value allocated by
+ * the previous allocator must not be released through the new one) and before starting
+ * threads. Since 1.4.
+ *
+ * @param err filled on failure; may be NULL.
+ * @return 0 (no failure is possible today; the code is there for future versions).
+ */
+OT_EXTERN int ot_allocator_route_jansson(ot_error *err);
 
 OT_END_DECLS
 
