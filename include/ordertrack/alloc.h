@@ -18,6 +18,7 @@
 #include "export.h"
 #include "error.h"
 
+/** Newest version of `ot_allocator` this header describes (its `version` member). */
 #define OT_ALLOCATOR_VERSION 1
 
 /**
@@ -31,37 +32,62 @@ typedef struct ot_allocator {
     void *userdata;                                         /**< passed to every hook */
     void *(*malloc)(size_t size, void *userdata);           /**< NULL on failure */
     void *(*realloc)(void *ptr, size_t size, void *userdata); /**< NULL on failure, ptr kept */
-    void (*free)(void *ptr, void *userdata);
+    void (*free)(void *ptr, void *userdata); /**< releases `ptr`; may be given NULL */
 } ot_allocator;
 
+/** Initialiser of `ot_allocator` with its defaults at OT_ALLOCATOR_VERSION. */
 #define OT_ALLOCATOR_INIT { OT_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `allocator` with defaults for `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `allocator` with defaults for `version` (for bindings that cannot use the macro).
+ * @param allocator the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ALLOCATOR_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_allocator_init(ot_allocator *allocator, unsigned version, ot_error *err);
 
 /**
  * Install `allocator` (copied; the caller keeps ownership of its own struct). NULL restores
  * the C library's malloc/realloc/free. Refuses a version it does not know (OT_EVERSION) or a
  * missing function (OT_EINVAL). Not thread-safe: call before any other use of the library.
+ * @param allocator the hooks (copied), or NULL to restore malloc/realloc/free
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_allocator_set(const ot_allocator *allocator, ot_error *err);
 
-/** Release memory the library returned to the caller (strings, documents). Accepts NULL. */
+/**
+ * Release memory the library returned to the caller (strings, documents). Accepts NULL.
+ * @param ptr memory the library returned, or NULL
+ */
 OT_EXTERN void ot_free(void *ptr);
 
 /**
  * Allocate through the installed hooks, for adapters and hosts whose memory should be seen
  * (and failed) by the same allocator as the library's. NULL on failure or for size 0.
  * Release with ot_free(). Thread-safe (the hooks themselves must be).
+ * @param size bytes to allocate
+ * @return the memory (release with ot_free()), or NULL
  */
 OT_EXTERN void *ot_malloc(size_t size);
 
-/** Resize memory from ot_malloc(); NULL on failure (ptr kept) or size 0 (ptr kept). */
+/**
+ * Resize memory from ot_malloc(); NULL on failure (ptr kept) or size 0 (ptr kept).
+ * @param ptr memory from ot_malloc() or ot_realloc(), or NULL
+ * @param size the new size in bytes
+ * @return the resized memory (release with ot_free()), or NULL with `ptr` kept
+ */
 OT_EXTERN void *ot_realloc(void *ptr, size_t size);
 
-/** Copy a NUL-terminated string through the hooks; NULL on failure or for NULL. */
+/**
+ * Copy a NUL-terminated string through the hooks; NULL on failure or for NULL.
+ * @param s the string to copy, or NULL
+ * @return the copy (release with ot_free()), or NULL
+ */
 OT_EXTERN char *ot_strdup(const char *s);
 
 /**
