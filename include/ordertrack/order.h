@@ -3,7 +3,7 @@
  * @brief The order tracking record: read-only accessors, the JSON codec, history audit.
  *
  * An `ot_order` is one order document exactly as docs/API.md ("The order document")
- * describes it: every field of the seed's OrderTracking plus `shipment_status`,
+ * describes it: every field of the OrderTracking document plus `shipment_status`,
  * `courier_status_raw` and `version`. Records come from the codec (ot_order_from_json) or
  * from the tracker (tracker.h); they are read-only for the caller and freed with
  * ot_order_free().

@@ -10,7 +10,7 @@
  * /custom/api/v1/auth-token`, sent raw). Tokens are kept in the client, refreshed before
  * they expire (by the client's clock) and once after a 401.
  *
- * ot_poll_run() is one run of a tracker of seed 001: take the orders of the courier whose
+ * ot_poll_run() is one run of a parcel courier tracker: take the orders of the courier whose
  * shipment is not terminal from the tracker's storage, group their AWBs into batches, send
  * them through an ot_http_client (retries, breakers: http.h), parse the answers
  * (ot_courier_parse) and apply every new update with ot_tracker_apply_update(). A failed

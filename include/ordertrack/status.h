@@ -3,8 +3,8 @@
  * @brief The status vocabularies, delivery providers and their wire names.
  *
  * Two vocabularies share one order record: the order lifecycle of hyperlocal delivery
- * (`ot_status`, seed 000) and the parcel-courier shipment status (`ot_shipment_status`,
- * seed 001). Wire names are exact, spaces included ("in transit", "rto in transit").
+ * (`ot_status`) and the parcel-courier shipment status (`ot_shipment_status`). Wire names
+ * are exact, spaces included ("in transit", "rto in transit").
  *
  * Enum values are explicit, never renumbered, and 0 always means unknown. Every function
  * here is pure and thread-safe. Returned names point to static storage: never free them.
@@ -17,7 +17,7 @@
 #include "export.h"
 #include "error.h"
 
-/** Order lifecycle status (seed 000). */
+/** Lifecycle status of an order (hyperlocal delivery: store, picking, driver). */
 typedef enum ot_status {
     OT_STATUS_UNKNOWN = 0,
     OT_STATUS_SUBMITTED = 1,
@@ -37,7 +37,8 @@ typedef enum ot_status {
 /** One past the largest ot_status value. */
 #define OT_STATUS_COUNT 14
 
-/** Parcel shipment status (seed 001), plus rto_delivered. */
+/** Shipment status of a parcel courier's order (the legacy `orders` vocabulary), plus
+ *  rto_delivered. */
 typedef enum ot_shipment_status {
     OT_SHIPMENT_UNKNOWN = 0,
     OT_SHIPMENT_PENDING = 1,            /**< "pending" */

@@ -5,7 +5,7 @@
 # Usage: tests/docs/check_wording.sh [SOURCE_DIR]
 set -u
 cd "${1:-$(dirname "$0")/../..}" || exit 2
-hits=$(grep -rnIiwE 'seeds?|seeded' include docs README.md;
+hits=$(grep -rnIiwE 'seeds?' include docs README.md;
        grep -rnIE '[0-9]{3}_[0-9a-f]{16}(\.txt)?' include docs README.md)
 if [ -n "$hits" ]; then
   printf '%s\n' "$hits" >&2

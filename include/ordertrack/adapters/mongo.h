@@ -34,7 +34,7 @@ typedef struct ot_mongo_options {
     const char *collection;             /**< NULL: "order_tracking" */
     const char *idempotency_collection; /**< NULL: "order_tracking_idempotency" */
     int create_indexes;                 /**< 1 (default): create the indexes at open */
-    int legacy_orders;                  /**< 1: seed 001 compatibility, also write the
+    int legacy_orders;                  /**< 1: legacy collection layout, also write the
                                              shipment status to `orders.status` and append
                                              to the `orderTracking` history (default 0) */
     const char *orders_collection;      /**< NULL: "orders" */
