@@ -41,6 +41,7 @@ typedef enum ot_alert_kind {
                                              failed runs" */
 } ot_alert_kind;
 
+/** Newest version of `ot_alert` this header describes (its `version` member). */
 #define OT_ALERT_VERSION 2
 
 /**
@@ -67,6 +68,7 @@ typedef struct ot_alert {
                                   host gave ("delhivery_b2c"); NULL for notice kinds */
 } ot_alert;
 
+/** Initialiser of `ot_alert` with its defaults at OT_ALERT_VERSION. */
 #define OT_ALERT_INIT { OT_ALERT_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 
 /** Bit of notice kind `k` in ot_alerts_config.slack_kinds. */
@@ -87,6 +89,7 @@ typedef struct ot_alert {
  */
 #define OT_ALERTS_GROUP_MAX_ORDERS 20
 
+/** Newest version of `ot_alerts_config` this header describes (its `version` member). */
 #define OT_ALERTS_CONFIG_VERSION 1
 
 /**
@@ -128,11 +131,13 @@ typedef struct ot_alerts_config {
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED) |                                   \
      OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION))
 
+/** Initialiser of `ot_alerts_config` with its defaults at OT_ALERTS_CONFIG_VERSION. */
 #define OT_ALERTS_CONFIG_INIT                                                           \
     { OT_ALERTS_CONFIG_VERSION, NULL, NULL, NULL, NULL, NULL, OT_ALERTS_SLACK_KINDS_DEFAULT, \
       (size_t)1024, (size_t)1024, (size_t)1000, 10000, OT_ALERTS_REPORT_KINDS_DEFAULT, NULL, \
       NULL }
 
+/** Newest version of `ot_alerts_stats` this header describes (its `version` member). */
 #define OT_ALERTS_STATS_VERSION 1
 
 /**
@@ -149,8 +154,10 @@ typedef struct ot_alerts_stats {
     size_t pending;        /**< messages waiting after this flush (queued and held) */
 } ot_alerts_stats;
 
+/** Initialiser of `ot_alerts_stats` with its defaults at OT_ALERTS_STATS_VERSION. */
 #define OT_ALERTS_STATS_INIT { OT_ALERTS_STATS_VERSION, 0, 0, 0, 0, 0, 0 }
 
+/** Newest version of `ot_alerts_email` this header describes (its `version` member). */
 #define OT_ALERTS_EMAIL_VERSION 1
 
 /**
@@ -169,6 +176,7 @@ typedef struct ot_alerts_email {
     uint64_t omitted;          /**< alerts not listed (shown in the body) */
 } ot_alerts_email;
 
+/** Initialiser of `ot_alerts_email` with its defaults at OT_ALERTS_EMAIL_VERSION. */
 #define OT_ALERTS_EMAIL_INIT { OT_ALERTS_EMAIL_VERSION, NULL, NULL, 0, NULL, 0, 0, 0, 0 }
 
 /** The dispatcher: opaque; every function below is thread-safe unless said otherwise. */
@@ -176,19 +184,51 @@ typedef struct ot_alerts ot_alerts;
 
 OT_BEGIN_DECLS
 
-/** Fill `alert` with the defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `alert` with the defaults of `version` (for bindings that cannot use the macro).
+ * @param alert the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ALERT_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_alert_init(ot_alert *alert, unsigned version, ot_error *err);
-/** Fill `config` with the defaults of `version` (the values of OT_ALERTS_CONFIG_INIT). */
+/**
+ * Fill `config` with the defaults of `version` (the values of OT_ALERTS_CONFIG_INIT).
+ * @param config the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ALERTS_CONFIG_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_alerts_config_init(ot_alerts_config *config, unsigned version, ot_error *err);
-/** Fill `stats` with the zeroes of `version`. */
+/**
+ * Fill `stats` with the zeroes of `version`.
+ * @param stats the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ALERTS_STATS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_alerts_stats_init(ot_alerts_stats *stats, unsigned version, ot_error *err);
-/** Fill `email` with the defaults of `version`. */
+/**
+ * Fill `email` with the defaults of `version`.
+ * @param email the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ALERTS_EMAIL_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_alerts_email_init(ot_alerts_email *email, unsigned version, ot_error *err);
 
 /**
  * Wire name of a notice or alert kind ("alert", "sla_breach", "rto_started",
  * "integration_down", "integration_recovered", ...) into `*name`
  * (static). OT_EINVAL for an unknown kind.
+ * @param name receives the static wire name
+ * @param kind an ot_notice_kind or ot_alert_kind
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alert_kind_to_string(const char **name, int kind, ot_error *err);
 
@@ -197,6 +237,11 @@ OT_EXTERN int ot_alert_kind_to_string(const char **name, int kind, ot_error *err
  * order, store, courier and AWB where known, the states and the time (RFC 3339). `*json` is
  * NUL-terminated, `*len` excludes the NUL (`len` may be NULL); free it with ot_free().
  * OT_EINVAL names a bad member. Thread-safe.
+ * @param json receives the NUL-terminated body (free with ot_free())
+ * @param len receives the length of `*json` without the NUL; may be NULL
+ * @param alert the alert to describe (read only)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alert_slack_json(char **json, size_t *len, const ot_alert *alert,
                                   ot_error *err);
@@ -204,6 +249,11 @@ OT_EXTERN int ot_alert_slack_json(char **json, size_t *len, const ot_alert *aler
  * RTO webhook body for `alert` (kind OT_NOTICE_RTO_STARTED):
  * `{"event":"rto_started","order_id":...,"store_id":...,"awb":...,"courier":...,"time":...}`,
  * unknown members null (docs/alerts.md). Ownership as ot_alert_slack_json. Thread-safe.
+ * @param json receives the NUL-terminated body (free with ot_free())
+ * @param len receives the length of `*json` without the NUL; may be NULL
+ * @param alert the alert, of kind OT_NOTICE_RTO_STARTED (read only)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alert_rto_json(char **json, size_t *len, const ot_alert *alert,
                                 ot_error *err);
@@ -213,6 +263,13 @@ OT_EXTERN int ot_alert_rto_json(char **json, size_t *len, const ot_alert *alert,
  * per alert; lines end in CRLF. The Message-ID is derived from the content, so the same
  * input gives the same bytes. `*message` is freed with ot_free(); `len` may be NULL.
  * OT_EINVAL names a bad member or alert. Thread-safe.
+ * @param message receives the NUL-terminated message (free with ot_free())
+ * @param len receives the length of `*message` without the NUL; may be NULL
+ * @param email sender, recipients, subject and the count of omitted alerts
+ * @param alerts the alerts to report (may be NULL when `n` is 0)
+ * @param n number of alerts in `alerts`
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_email_format(char **message, size_t *len, const ot_alerts_email *email,
                                      const ot_alert *alerts, size_t n, ot_error *err);
@@ -221,17 +278,28 @@ OT_EXTERN int ot_alerts_email_format(char **message, size_t *len, const ot_alert
  * New dispatcher into `*alerts` from `config` (copied; `config->http` borrowed). OT_EINVAL
  * names a bad member (URLs are never printed whole), OT_EVERSION an unknown version,
  * OT_ENOMEM. Free with ot_alerts_free().
+ * @param alerts receives the new dispatcher (free with ot_alerts_free())
+ * @param config the targets, kinds and capacities (copied; `config->http` borrowed)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_new(ot_alerts **alerts, const ot_alerts_config *config,
                             ot_error *err);
-/** Free the dispatcher and whatever is still queued or held. Accepts NULL. No call may be
- *  in flight and no tracker may still hold its sink. */
+/**
+ * Free the dispatcher and whatever is still queued or held. Accepts NULL. No call may be
+ *  in flight and no tracker may still hold its sink.
+ * @param alerts the dispatcher, or NULL
+ */
 OT_EXTERN void ot_alerts_free(ot_alerts *alerts);
 
 /**
  * Fill `sink` with a notice sink that queues every notice into `alerts` (it never blocks on
  * the network and never fails: a full queue or an allocation failure is counted, see
  * ot_alerts_stats). Give it to the tracker's options; `alerts` must outlive the tracker.
+ * @param sink the notice sink to fill (caller-owned)
+ * @param alerts the dispatcher the sink queues into; must outlive every user of the sink
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_sink(ot_notice_sink *sink, ot_alerts *alerts, ot_error *err);
 
@@ -239,6 +307,10 @@ OT_EXTERN int ot_alerts_sink(ot_notice_sink *sink, ot_alerts *alerts, ot_error *
  * Queue `alert` (copied), as the sink does, for callers that know more than a notice holds
  * (the poller knows the courier and AWB). OT_ELIMIT (counted as overflow) when the queue is
  * full, OT_EINVAL for a bad alert, OT_ENOMEM.
+ * @param alerts the dispatcher
+ * @param alert the alert to queue (copied)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_push(ot_alerts *alerts, const ot_alert *alert, ot_error *err);
 
@@ -248,6 +320,11 @@ OT_EXTERN int ot_alerts_push(ot_alerts *alerts, const ot_alert *alert, ot_error 
  * `stats` (may be NULL; its version set by the caller). Returns 0 when every message was
  * delivered; OT_EHTTP (naming the target with its URL redacted and the status) when some
  * failed and were kept or dropped, as counted in `stats`; OT_EINVAL, OT_EVERSION.
+ * @param alerts the dispatcher
+ * @param stats receives the counts of this flush (its `version` set by the caller); may be NULL
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when everything was delivered, OT_EHTTP when some deliveries failed, or another
+ *         negative OT_E... code
  */
 OT_EXTERN int ot_alerts_flush(ot_alerts *alerts, ot_alerts_stats *stats, ot_error *err);
 
@@ -255,6 +332,12 @@ OT_EXTERN int ot_alerts_flush(ot_alerts *alerts, ot_alerts_stats *stats, ot_erro
  * E-mail summary of every alert queued since the previous report (up to report_capacity;
  * the rest are counted as omitted), formatted as ot_alerts_email_format with `email`
  * (its `omitted` is added to), then forgotten. Send it with ot_curl_smtp_send().
+ * @param message receives the NUL-terminated message (free with ot_free())
+ * @param len receives the length of `*message` without the NUL; may be NULL
+ * @param alerts the dispatcher
+ * @param email sender, recipients and subject of the report
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_report(char **message, size_t *len, ot_alerts *alerts,
                                const ot_alerts_email *email, ot_error *err);
@@ -264,6 +347,13 @@ OT_EXTERN int ot_alerts_report(char **message, size_t *len, ot_alerts *alerts,
  * for the report (none queued since the previous report, none omitted), `*message` is NULL
  * and the answer 0, and nothing is formatted. The check and the taking are one step, so two
  * threads never both send the same alerts or an empty report.
+ * @param message receives the NUL-terminated message (free with ot_free()), or NULL when no
+ *        alert waits
+ * @param len receives the length of `*message` without the NUL; may be NULL
+ * @param alerts the dispatcher
+ * @param email sender, recipients and subject of the report
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_report_if_any(char **message, size_t *len, ot_alerts *alerts,
                                       const ot_alerts_email *email, ot_error *err);
@@ -278,6 +368,14 @@ typedef int (*ot_alerts_send_fn)(void *userdata, const char *message, size_t len
  * (e.g. a call of ot_curl_smtp_send()). When `send` fails its answer is returned and the
  * alerts go back in front of newer ones, so the next report carries them: a failed delivery
  * loses nothing. `send` runs on the calling thread, outside the dispatcher's lock.
+ * @param alerts the dispatcher
+ * @param email sender, recipients and subject of the report
+ * @param if_any 1: send nothing when no alert waits; 0: always send a report
+ * @param send delivers the message; its non-zero answer keeps the alerts
+ * @param userdata passed to `send` unchanged
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when the report was sent (or nothing waited with `if_any`), `send`'s answer when it
+ *         failed, or a negative OT_E... code
  */
 OT_EXTERN int ot_alerts_report_send(ot_alerts *alerts, const ot_alerts_email *email, int if_any,
                                     ot_alerts_send_fn send, void *userdata, ot_error *err);
@@ -298,6 +396,13 @@ OT_EXTERN int ot_alerts_report_send(ot_alerts *alerts, const ot_alerts_email *em
  * names, OT_ELIMIT beyond), not across processes. `time_ms`: when the run ended, ms since the
  * epoch; 0: now. OT_EINVAL names a bad argument; OT_ELIMIT (counted as overflow) when the
  * queue is full: the change is recorded all the same. Thread-safe.
+ * @param alerts the dispatcher
+ * @param integration the integration's name (UTF-8, 1..256 bytes)
+ * @param ok 1 when the run succeeded, 0 when it failed
+ * @param reason why the run failed (NULL: "failed"); ignored when `ok` is 1
+ * @param time_ms when the run ended, ms since the epoch; 0: now
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_alerts_integration(ot_alerts *alerts, const char *integration, int ok,
                                     const char *reason, int64_t time_ms, ot_error *err);

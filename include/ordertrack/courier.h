@@ -82,10 +82,16 @@ OT_BEGIN_DECLS
 /**
  * New tables holding the built-in tables only, in `*tables`; free with
  * ot_courier_tables_free(). OT_ENOMEM on allocation failure.
+ * @param tables receives the new tables (free with ot_courier_tables_free())
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_tables_new(ot_courier_tables **tables, ot_error *err);
 
-/** Free tables and every override loaded into them. Accepts NULL. */
+/**
+ * Free tables and every override loaded into them. Accepts NULL.
+ * @param tables the tables, or NULL
+ */
 OT_EXTERN void ot_courier_tables_free(ot_courier_tables *tables);
 
 /**
@@ -93,16 +99,32 @@ OT_EXTERN void ot_courier_tables_free(ot_courier_tables *tables);
  * extend the built-in tables or override rows with the same key; a later load wins over an
  * earlier one. All or nothing: a bad file changes nothing and fails with OT_EPARSE (or
  * OT_ELIMIT, OT_EIO) and a message "PATH:LINE: reason"; `err->field` names the entry member.
+ * @param tables the tables to extend
+ * @param path the override file
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_tables_load_overrides(ot_courier_tables *tables, const char *path,
                                                ot_error *err);
 
-/** Same as ot_courier_tables_load_overrides() from `len` bytes of JSON in memory. */
+/**
+ * Same as ot_courier_tables_load_overrides() from `len` bytes of JSON in memory.
+ * @param tables the tables to extend
+ * @param json the override document; need not be NUL-terminated
+ * @param len length of `json` in bytes
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_courier_tables_load_overrides_json(ot_courier_tables *tables,
                                                     const char *json, size_t len,
                                                     ot_error *err);
 
-/** Number of override rows loaded so far (0 for fresh tables); OT_EINVAL for NULL. */
+/**
+ * Number of override rows loaded so far (0 for fresh tables); OT_EINVAL for NULL.
+ * @param tables the tables
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return the number of override rows (>= 0), or OT_EINVAL
+ */
 OT_EXTERN int ot_courier_tables_override_count(const ot_courier_tables *tables, ot_error *err);
 
 /**
@@ -113,6 +135,14 @@ OT_EXTERN int ot_courier_tables_override_count(const ot_courier_tables *tables, 
  * no table knows returns OT_EUNKNOWN_STATUS naming the provider and the raw status, with
  * `*out` set to {0, 0, OT_UPDATE_UNMAPPED}. OT_EINVAL for NULL pointers or a provider
  * without a table (internal, unknown, out of range). Never allocates.
+ * @param out receives the mapping
+ * @param tables the tables, or NULL for the built-in ones
+ * @param provider the partner (ot_provider)
+ * @param raw_status the status as the partner sent it
+ * @param raw_type the partner's status qualifier, or NULL
+ * @param raw_code the partner's NDR code, or NULL
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_map(ot_courier_mapping *out, const ot_courier_tables *tables,
                              int provider, const char *raw_status, const char *raw_type,
@@ -125,17 +155,36 @@ OT_EXTERN int ot_courier_map(ot_courier_mapping *out, const ot_courier_tables *t
  * OT_UPDATE_UNMAPPED. A payload with nothing to track (an Uber refund webhook) gives an
  * empty list. Errors: OT_EPARSE naming the field, OT_ELIMIT beyond OT_COURIER_PAYLOAD_MAX,
  * OT_ENOMEM, OT_EINVAL for bad arguments; `*list` is then NULL.
+ * @param list receives the new list (free with ot_update_list_free()); NULL on failure
+ * @param tables the tables, or NULL for the built-in ones
+ * @param payload the payload kind (ot_courier_payload)
+ * @param bytes the payload as received
+ * @param len length of `bytes`
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_parse(ot_update_list **list, const ot_courier_tables *tables,
                                int payload, const void *bytes, size_t len, ot_error *err);
 
-/** Number of updates in `list`; 0 for NULL. */
+/**
+ * Number of updates in `list`; 0 for NULL.
+ * @param list the list, or NULL
+ * @return the number of updates
+ */
 OT_EXTERN size_t ot_update_list_count(const ot_update_list *list);
 
-/** Update `index` of `list`, valid until the list is freed; NULL if out of range. */
+/**
+ * Update `index` of `list`, valid until the list is freed; NULL if out of range.
+ * @param list the list
+ * @param index 0-based position in the list
+ * @return the update (borrowed from the list), or NULL
+ */
 OT_EXTERN const ot_update *ot_update_list_get(const ot_update_list *list, size_t index);
 
-/** Free a list and all its strings. Accepts NULL. */
+/**
+ * Free a list and all its strings. Accepts NULL.
+ * @param list the list, or NULL
+ */
 OT_EXTERN void ot_update_list_free(ot_update_list *list);
 
 /**
@@ -143,6 +192,13 @@ OT_EXTERN void ot_update_list_free(ot_update_list *list);
  * `X-Postmates-Signature`) must be the hex HMAC-SHA256 of the raw `body` keyed with the
  * webhook's signing key. Compared in constant time. 0 when it matches; OT_EAUTH when it does
  * not or is not 64 hex digits; OT_EINVAL for a NULL or empty key or a NULL body with len > 0.
+ * @param key the webhook's signing key
+ * @param key_len length of `key` in bytes (> 0)
+ * @param body the raw request body
+ * @param body_len length of `body` in bytes
+ * @param signature the signature header's value (64 hex digits)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when the signature matches, OT_EAUTH or OT_EINVAL otherwise
  */
 OT_EXTERN int ot_webhook_verify_uber(const void *key, size_t key_len, const void *body,
                                      size_t body_len, const char *signature, ot_error *err);
@@ -152,6 +208,10 @@ OT_EXTERN int ot_webhook_verify_uber(const void *key, size_t key_len, const void
  * Velocity `X-API-Key`, Delhivery's agreed header): 0 when `received` equals `expected`
  * exactly, OT_EAUTH otherwise (also for NULL `received`), OT_EINVAL for a NULL or empty
  * `expected`. Constant time in the contents of both strings.
+ * @param expected the configured secret
+ * @param received the header value received, or NULL when absent
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when the values are equal, OT_EAUTH or OT_EINVAL otherwise
  */
 OT_EXTERN int ot_webhook_verify_header(const char *expected, const char *received,
                                        ot_error *err);
@@ -161,6 +221,10 @@ OT_EXTERN int ot_webhook_verify_header(const char *expected, const char *receive
  * `x-uber-signature` or `X-Postmates-Signature`, doordash `Authorization`, shiprocket
  * `x-api-key`, velocity `X-API-Key`, delhivery `Authorization` (the usual agreed header);
  * 0 if not; OT_EINVAL for a NULL name or a provider without webhooks.
+ * @param provider the partner (ot_provider)
+ * @param name an HTTP header name
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 1 if the header carries the credential, 0 if not, or OT_EINVAL
  */
 OT_EXTERN int ot_webhook_auth_header_is(int provider, const char *name, ot_error *err);
 

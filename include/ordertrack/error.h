@@ -65,23 +65,42 @@ typedef struct ot_error {
 
 OT_BEGIN_DECLS
 
-/** Static, never-NULL description of an error code; "unknown error" for an unknown code. */
+/**
+ * Static, never-NULL description of an error code; "unknown error" for an unknown code.
+ * @param code an OT_E... code
+ * @return a static description, never NULL
+ */
 OT_EXTERN const char *ot_strerror(int code);
 
-/** Static symbolic name of an error code ("OT_EINVAL"); NULL for an unknown code. */
+/**
+ * Static symbolic name of an error code ("OT_EINVAL"); NULL for an unknown code.
+ * @param code an OT_E... code
+ * @return the static name, or NULL for an unknown code
+ */
 OT_EXTERN const char *ot_code_name(int code);
 
-/** Reset `err` to code 0 and empty strings. Accepts NULL. Thread-safe on distinct objects. */
+/**
+ * Reset `err` to code 0 and empty strings. Accepts NULL. Thread-safe on distinct objects.
+ * @param err the report to clear, or NULL
+ */
 OT_EXTERN void ot_error_clear(ot_error *err);
 
 /**
  * Fill `err` (may be NULL) with `code`, the offending `field` (may be NULL) and `message`
  * (truncated to fit), clearing the transition states; returns `code`. For adapters and
  * hosts that report errors the way the library does. Thread-safe on distinct objects.
+ * @param err the report to fill, or NULL
+ * @param code the OT_E... code
+ * @param field the offending input field, or NULL
+ * @param message what went wrong (copied, truncated to fit)
+ * @return `code`
  */
 OT_EXTERN int ot_error_set(ot_error *err, int code, const char *field, const char *message);
 
-/** Size of ot_error in bytes, for bindings that allocate it without the header. */
+/**
+ * Size of ot_error in bytes, for bindings that allocate it without the header.
+ * @return sizeof(ot_error)
+ */
 OT_EXTERN unsigned long ot_error_size(void);
 
 OT_END_DECLS

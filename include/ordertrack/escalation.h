@@ -27,10 +27,12 @@
 #include "error.h"
 #include "tracker.h"
 
+/** Newest version of `ot_escalation_policy` this header describes (its `version` member). */
 #define OT_ESCALATION_POLICY_VERSION 1
 
 /** Largest store_ack_escalation_ms (366 days) and no_driver_escalation_attempts. */
 #define OT_ESCALATION_MAX_MS 31622400000LL
+/** Largest no_driver_escalation_attempts. */
 #define OT_ESCALATION_MAX_ATTEMPTS 1000u
 
 /** The escalation policy, filled by the caller (OT_ESCALATION_POLICY_INIT) and given to the
@@ -46,8 +48,11 @@ typedef struct ot_escalation_policy {
                                                  Default 3 */
 } ot_escalation_policy;
 
+/** Initialiser of `ot_escalation_policy` with its defaults at OT_ESCALATION_POLICY_VERSION. */
 #define OT_ESCALATION_POLICY_INIT { OT_ESCALATION_POLICY_VERSION, 600000, 3u }
 
+/** Newest version of `ot_escalation_sweep_result`
+ *  this header describes (its `version` member). */
 #define OT_ESCALATION_SWEEP_RESULT_VERSION 1
 /** Size of ot_escalation_sweep_result.resume, NUL included. */
 #define OT_ESCALATION_SWEEP_RESUME_SIZE 272
@@ -66,14 +71,30 @@ typedef struct ot_escalation_sweep_result {
                                                        ("": the first order) */
 } ot_escalation_sweep_result;
 
+/** Initialiser of `ot_escalation_sweep_result`
+ *  with its defaults at OT_ESCALATION_SWEEP_RESULT_VERSION. */
 #define OT_ESCALATION_SWEEP_RESULT_INIT { OT_ESCALATION_SWEEP_RESULT_VERSION, 0, 0, 0, 0, 0, "" }
 
 OT_BEGIN_DECLS
 
-/** Fill `policy` with the defaults of `version` (for bindings without the macro). */
+/**
+ * Fill `policy` with the defaults of `version` (for bindings without the macro).
+ * @param policy the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ESCALATION_POLICY_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_escalation_policy_init(ot_escalation_policy *policy, unsigned version,
                                         ot_error *err);
-/** Fill `result` with the defaults of `version` (for bindings without the macro). */
+/**
+ * Fill `result` with the defaults of `version` (for bindings without the macro).
+ * @param result the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_ESCALATION_SWEEP_RESULT_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_escalation_sweep_result_init(ot_escalation_sweep_result *result,
                                               unsigned version, ot_error *err);
 
@@ -88,6 +109,13 @@ OT_EXTERN int ot_escalation_sweep_result_init(ot_escalation_sweep_result *result
  * OT_EINVAL. Version conflicts that exhaust the retries are skipped until the next sweep; any
  * other error stops the sweep and is returned, `*out` counting what was done. Thread-safe for
  * a shared tracker, like every write.
+ * @param out counts what the sweep did; `out->resume` where a bounded sweep starts and leaves
+ *        off
+ * @param tracker the tracker
+ * @param now_ms evaluation time, ms since the epoch; 0: the tracker's clock
+ * @param max_orders most orders to examine; 0: no limit
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_tracker_store_ack_sweep(ot_escalation_sweep_result *out, ot_tracker *tracker,
                                          int64_t now_ms, size_t max_orders, ot_error *err);

@@ -26,8 +26,8 @@
 
 /** One request header. Both strings are NUL-terminated and must not contain CR or LF. */
 typedef struct ot_http_header {
-    const char *name;
-    const char *value;
+    const char *name; /**< header name */
+    const char *value; /**< header value */
 } ot_http_header;
 
 /** Request flags. */
@@ -36,6 +36,7 @@ enum ot_http_request_flag {
     OT_HTTP_REQUEST_IDEMPOTENT = 1u << 0
 };
 
+/** Newest version of `ot_http_request` this header describes (its `version` member). */
 #define OT_HTTP_REQUEST_VERSION 1
 
 /**
@@ -47,9 +48,9 @@ typedef struct ot_http_request {
     const char *method;              /**< "GET", "POST", ...; NULL means "GET" */
     const char *url;                 /**< absolute http:// or https:// URL */
     const ot_http_header *headers;   /**< header_count headers, or NULL */
-    size_t header_count;
+    size_t header_count;             /**< number of `headers` */
     const void *body;                /**< body_length bytes; NULL when body_length is 0 */
-    size_t body_length;
+    size_t body_length;              /**< length of `body` in bytes */
     int64_t timeout_ms;              /**< whole exchange; 0 = the adapter's default */
     unsigned flags;                  /**< OR of enum ot_http_request_flag */
     /** Secondary endpoint or provider used by ot_http_client_send when this one fails or
@@ -57,6 +58,7 @@ typedef struct ot_http_request {
     const struct ot_http_request *fallback;
 } ot_http_request;
 
+/** Initialiser of `ot_http_request` with its defaults at OT_HTTP_REQUEST_VERSION. */
 #define OT_HTTP_REQUEST_INIT \
     { OT_HTTP_REQUEST_VERSION, NULL, NULL, NULL, 0, NULL, 0, 0, 0u, NULL }
 
@@ -75,6 +77,7 @@ typedef enum ot_http_breaker_state {
     OT_HTTP_BREAKER_HALF_OPEN = 3    /**< one probe is in flight; others fail fast */
 } ot_http_breaker_state;
 
+/** Newest version of `ot_http_policy` this header describes (its `version` member). */
 #define OT_HTTP_POLICY_VERSION 1
 
 /**
@@ -93,8 +96,10 @@ typedef struct ot_http_policy {
     int64_t breaker_cooldown_ms;         /**< open time before the half-open probe */
 } ot_http_policy;
 
+/** Initialiser of `ot_http_policy` with its defaults at OT_HTTP_POLICY_VERSION. */
 #define OT_HTTP_POLICY_INIT { OT_HTTP_POLICY_VERSION, 3u, 100, 10000, 30000, 60000, 5u, 30000 }
 
+/** Newest version of `ot_http_hooks` this header describes (its `version` member). */
 #define OT_HTTP_HOOKS_VERSION 1
 
 /**
@@ -111,6 +116,7 @@ typedef struct ot_http_hooks {
     uint32_t (*random)(void *userdata);          /**< uniform over 0..UINT32_MAX */
 } ot_http_hooks;
 
+/** Initialiser of `ot_http_hooks` with its defaults at OT_HTTP_HOOKS_VERSION. */
 #define OT_HTTP_HOOKS_INIT { OT_HTTP_HOOKS_VERSION, NULL, NULL, NULL, NULL }
 
 /** The resilient client: an opaque handle; thread-safe (breakers are behind a mutex). */
@@ -121,39 +127,108 @@ struct ot_http;
 
 OT_BEGIN_DECLS
 
-/** Fill `request` with the defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `request` with the defaults of `version` (for bindings that cannot use the macro).
+ * @param request the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_HTTP_REQUEST_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_http_request_init(ot_http_request *request, unsigned version, ot_error *err);
-/** Fill `policy` with the defaults of `version` (the values of OT_HTTP_POLICY_INIT). */
+/**
+ * Fill `policy` with the defaults of `version` (the values of OT_HTTP_POLICY_INIT).
+ * @param policy the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_HTTP_POLICY_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_http_policy_init(ot_http_policy *policy, unsigned version, ot_error *err);
-/** Fill `hooks` with the empty defaults of `version`. */
+/**
+ * Fill `hooks` with the empty defaults of `version`.
+ * @param hooks the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_HTTP_HOOKS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_http_hooks_init(ot_http_hooks *hooks, unsigned version, ot_error *err);
 
-/** New empty response (status 0, no error) into `*response`; free with ot_http_response_free. */
+/**
+ * New empty response (status 0, no error) into `*response`; free with ot_http_response_free.
+ * @param response receives the new response (free with ot_http_response_free())
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_http_response_new(ot_http_response **response, ot_error *err);
-/** Free a response and everything it holds. Accepts NULL. */
+/**
+ * Free a response and everything it holds. Accepts NULL.
+ * @param response the response, or NULL
+ */
 OT_EXTERN void ot_http_response_free(ot_http_response *response);
-/** HTTP status (100..599), or 0 when there was no HTTP answer (see the error code). */
+/**
+ * HTTP status (100..599), or 0 when there was no HTTP answer (see the error code).
+ * @param response the response (read only)
+ * @return the HTTP status, or 0 without an HTTP answer
+ */
 OT_EXTERN int ot_http_response_status(const ot_http_response *response);
-/** 0, or the OT_E... code of a transport failure (OT_ETIMEOUT, OT_ELIMIT, OT_EHTTP, ...). */
+/**
+ * 0, or the OT_E... code of a transport failure (OT_ETIMEOUT, OT_ELIMIT, OT_EHTTP, ...).
+ * @param response the response (read only)
+ * @return 0, or the negative OT_E... code of the transport failure
+ */
 OT_EXTERN int ot_http_response_error_code(const ot_http_response *response);
-/** Message of the transport failure; "" without one. Owned by the response; never NULL. */
+/**
+ * Message of the transport failure; "" without one. Owned by the response; never NULL.
+ * @param response the response (read only)
+ * @return the message (owned by the response), never NULL
+ */
 OT_EXTERN const char *ot_http_response_error_message(const ot_http_response *response);
 /**
  * Body: `*length` bytes (NUL-terminated for convenience; "" when empty). Owned by the
  * response. `length` may be NULL.
+ * @param response the response (read only)
+ * @param length receives the body's length in bytes; may be NULL
+ * @return the body (owned by the response), never NULL
  */
 OT_EXTERN const char *ot_http_response_body(const ot_http_response *response, size_t *length);
-/** Number of headers received. */
+/**
+ * Number of headers received.
+ * @param response the response (read only)
+ * @return the number of headers
+ */
 OT_EXTERN size_t ot_http_response_header_count(const ot_http_response *response);
-/** Header `index` (in arrival order) into `*name`, `*value` (owned by the response). */
+/**
+ * Header `index` (in arrival order) into `*name`, `*value` (owned by the response).
+ * @param response the response (read only)
+ * @param index 0-based position, below ot_http_response_header_count()
+ * @param name receives the header's name (owned by the response)
+ * @param value receives the header's value (owned by the response)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_http_response_header_at(const ot_http_response *response, size_t index,
                                          const char **name, const char **value, ot_error *err);
-/** Value of the first header named `name` (case-insensitive), or NULL. Owned by the response. */
+/**
+ * Value of the first header named `name` (case-insensitive), or NULL. Owned by the response.
+ * @param response the response (read only)
+ * @param name the header name to look for (any case)
+ * @return the value (owned by the response), or NULL
+ */
 OT_EXTERN const char *ot_http_response_header(const ot_http_response *response,
                                               const char *name);
-/** Attempts ot_http_client_send made for this response (both endpoints); 0 for a port's. */
+/**
+ * Attempts ot_http_client_send made for this response (both endpoints); 0 for a port's.
+ * @param response the response (read only)
+ * @return the number of attempts
+ */
 OT_EXTERN unsigned ot_http_response_attempts(const ot_http_response *response);
-/** 1 if the response is the fallback's (the primary failed or its circuit was open), else 0. */
+/**
+ * 1 if the response is the fallback's (the primary failed or its circuit was open), else 0.
+ * @param response the response (read only)
+ * @return 1 or 0
+ */
 OT_EXTERN int ot_http_response_fallback_used(const ot_http_response *response);
 
 /**
@@ -161,11 +236,20 @@ OT_EXTERN int ot_http_response_fallback_used(const ot_http_response *response);
  * OT_HTTP_POLICY_INIT; copied) and `hooks` (NULL: the real clock, sleep and random). On
  * success the client owns the port: ot_http_client_free() closes it. On failure the caller
  * still owns it. Refuses a port, policy or hooks version it does not know (OT_EVERSION).
+ * @param client receives the new client (free with ot_http_client_free())
+ * @param port the HTTP port (copied; owned by the client on success)
+ * @param policy retries, breakers and fallbacks (copied), or NULL for OT_HTTP_POLICY_INIT
+ * @param hooks clock, sleep and random hooks (copied), or NULL for the real ones
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_http_client_new(ot_http_client **client, const struct ot_http *port,
                                  const ot_http_policy *policy, const ot_http_hooks *hooks,
                                  ot_error *err);
-/** Close the port and free the client. Accepts NULL. No call may be in flight. */
+/**
+ * Close the port and free the client. Accepts NULL. No call may be in flight.
+ * @param client the client, or NULL
+ */
 OT_EXTERN void ot_http_client_free(ot_http_client *client);
 /**
  * Send `n` requests through the port, with the policy's retries, breakers and fallbacks,
@@ -174,12 +258,23 @@ OT_EXTERN void ot_http_client_free(ot_http_client *client);
  * OT_EUNAVAILABLE when the host's circuit is open. Returns 0 when every response was
  * produced, OT_EINVAL (naming the request and field) for a bad argument or OT_ENOMEM; on
  * failure every `responses[i]` is NULL. Thread-safe.
+ * @param client the client
+ * @param requests the `n` requests (read only)
+ * @param n number of requests
+ * @param responses array of `n` slots, each receiving a new response (free with
+ *        ot_http_response_free())
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_http_client_send(ot_http_client *client, const ot_http_request *const *requests,
                                   size_t n, ot_http_response **responses, ot_error *err);
 /**
  * Breaker state (ot_http_breaker_state, >0) of the host of `url`; CLOSED for a host never
  * seen. OT_EINVAL for a NULL client or a URL without a host. Thread-safe.
+ * @param client the client
+ * @param url a URL of the host whose breaker to report
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return the breaker state (ot_http_breaker_state, > 0), or OT_EINVAL
  */
 OT_EXTERN int ot_http_client_breaker_state(ot_http_client *client, const char *url,
                                            ot_error *err);

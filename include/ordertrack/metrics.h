@@ -41,6 +41,7 @@ typedef enum ot_metric_kind {
     OT_METRIC_COUNTER = 1,      /**< monotonically increasing value */
     OT_METRIC_HISTOGRAM = 2     /**< observations counted in fixed buckets, plus sum and count */
 } ot_metric_kind;
+/** Number of ot_metric_kind values, OT_METRIC_UNKNOWN included. */
 #define OT_METRIC_KIND_COUNT 3
 
 /** What became of a courier update (label `result` of ordertrack_courier_updates_total). */
@@ -52,6 +53,7 @@ typedef enum ot_courier_result {
     OT_COURIER_RESULT_UNMAPPED = 4, /**< "unmapped": no table maps the raw status */
     OT_COURIER_RESULT_FAILED = 5    /**< "failed": the update could not be processed */
 } ot_courier_result;
+/** Number of ot_courier_result values, OT_COURIER_RESULT_UNKNOWN included. */
 #define OT_COURIER_RESULT_COUNT 6
 
 /** Most labels a metric may have. */
@@ -65,32 +67,95 @@ typedef enum ot_courier_result {
 
 OT_BEGIN_DECLS
 
-/** New registry holding the library's own metrics at 0. Free with ot_metrics_free. */
+/**
+ * New registry holding the library's own metrics at 0. Free with ot_metrics_free.
+ * @param metrics receives the new registry (free with ot_metrics_free())
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_new(ot_metrics **metrics, ot_error *err);
-/** Free a registry. Accepts NULL. No other thread may be using it. */
+/**
+ * Free a registry. Accepts NULL. No other thread may be using it.
+ * @param metrics the registry, or NULL
+ */
 OT_EXTERN void ot_metrics_free(ot_metrics *metrics);
 
-/** Count one applied lifecycle transition into `status` (an ot_status). */
+/**
+ * Count one applied lifecycle transition into `status` (an ot_status).
+ * @param metrics the registry
+ * @param status the status entered (ot_status)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_transition(ot_metrics *metrics, int status, ot_error *err);
-/** Count one applied shipment transition into `status` (an ot_shipment_status). */
+/**
+ * Count one applied shipment transition into `status` (an ot_shipment_status).
+ * @param metrics the registry
+ * @param status the shipment status entered (ot_shipment_status)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_shipment_transition(ot_metrics *metrics, int status,
                                                    ot_error *err);
-/** Count a stage entering `state`: OT_SLA_STATE_WARNING or OT_SLA_STATE_BREACHED. */
+/**
+ * Count a stage entering `state`: OT_SLA_STATE_WARNING or OT_SLA_STATE_BREACHED.
+ * @param metrics the registry
+ * @param stage the SLA stage (ot_sla_stage)
+ * @param state OT_SLA_STATE_WARNING or OT_SLA_STATE_BREACHED
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_sla(ot_metrics *metrics, int stage, int state, ot_error *err);
-/** Count one optimistic-lock conflict of the storage. */
+/**
+ * Count one optimistic-lock conflict of the storage.
+ * @param metrics the registry
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_storage_conflict(ot_metrics *metrics, ot_error *err);
-/** Count one retried storage operation. */
+/**
+ * Count one retried storage operation.
+ * @param metrics the registry
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_storage_retry(ot_metrics *metrics, ot_error *err);
-/** Count one failed webhook verification (bad signature...) of `provider` (ot_provider). */
+/**
+ * Count one failed webhook verification (bad signature...) of `provider` (ot_provider).
+ * @param metrics the registry
+ * @param provider the partner (ot_provider)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_webhook_failure(ot_metrics *metrics, int provider,
                                                ot_error *err);
-/** Count one courier update of `provider` (ot_provider) with `result` (ot_courier_result). */
+/**
+ * Count one courier update of `provider` (ot_provider) with `result` (ot_courier_result).
+ * @param metrics the registry
+ * @param provider the courier (ot_provider)
+ * @param result what became of the update (ot_courier_result)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_count_courier_update(ot_metrics *metrics, int provider, int result,
                                               ot_error *err);
-/** Observe the duration (ms, >= 0) of a finished SLA `stage` (ot_sla_stage). */
+/**
+ * Observe the duration (ms, >= 0) of a finished SLA `stage` (ot_sla_stage).
+ * @param metrics the registry
+ * @param stage the SLA stage (ot_sla_stage)
+ * @param duration_ms its duration in ms (>= 0)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_observe_stage_duration(ot_metrics *metrics, int stage,
                                                 int64_t duration_ms, ot_error *err);
-/** Observe the ETA error (signed ms, as ot_sla_eta_error gives it) of a delivered order. */
+/**
+ * Observe the ETA error (signed ms, as ot_sla_eta_error gives it) of a delivered order.
+ * @param metrics the registry
+ * @param error_ms the ETA error in ms, negative when early
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms,
                                            ot_error *err);
 
@@ -103,6 +168,16 @@ OT_EXTERN int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms
  * NULL buckets give the latency buckets 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
  * 10 (seconds). Counters take no buckets. OT_EEXISTS if the name is taken. All strings are
  * copied.
+ * @param metrics the registry
+ * @param kind OT_METRIC_COUNTER or OT_METRIC_HISTOGRAM
+ * @param name the metric's name (copied)
+ * @param help the help text (copied), or NULL
+ * @param label_names `label_count` label names (copied); may be NULL when there are none
+ * @param label_count number of labels, at most OT_METRICS_MAX_LABELS
+ * @param buckets histogram upper bounds, or NULL for the latency buckets; NULL for counters
+ * @param bucket_count number of `buckets`
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_metrics_register(ot_metrics *metrics, int kind, const char *name,
                                   const char *help, const char *const *label_names,
@@ -112,11 +187,27 @@ OT_EXTERN int ot_metrics_register(ot_metrics *metrics, int kind, const char *nam
  * Add `value` (finite, >= 0) to the series of counter `name` with `label_values` (one UTF-8
  * string per label, in registration order). A new series is created on first use.
  * OT_ENOTFOUND for an unknown name, OT_ELIMIT past OT_METRICS_MAX_SERIES.
+ * @param metrics the registry
+ * @param name the counter's name, as registered
+ * @param label_values one value per label, in registration order
+ * @param label_count number of `label_values`
+ * @param value the amount to add (finite, >= 0)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_metrics_add(ot_metrics *metrics, const char *name,
                              const char *const *label_values, size_t label_count, double value,
                              ot_error *err);
-/** Observe `value` (finite) in the series of histogram `name`, as ot_metrics_add does. */
+/**
+ * Observe `value` (finite) in the series of histogram `name`, as ot_metrics_add does.
+ * @param metrics the registry
+ * @param name the histogram's name, as registered
+ * @param label_values one value per label, in registration order
+ * @param label_count number of `label_values`
+ * @param value the observation (finite)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_metrics_observe(ot_metrics *metrics, const char *name,
                                  const char *const *label_values, size_t label_count,
                                  double value, ot_error *err);
@@ -125,6 +216,11 @@ OT_EXTERN int ot_metrics_observe(ot_metrics *metrics, const char *name,
  * Write every metric in the Prometheus text exposition format 0.0.4 (# HELP and # TYPE lines,
  * then one line per sample; histograms as _bucket{le=...} including +Inf, _sum, _count).
  * `*text` is NUL-terminated, `*len` excludes the NUL (len may be NULL); free it with ot_free.
+ * @param text receives the NUL-terminated text (free with ot_free())
+ * @param len receives the length of `*text` without the NUL; may be NULL
+ * @param metrics the registry
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_metrics_write_prometheus(char **text, size_t *len, const ot_metrics *metrics,
                                           ot_error *err);

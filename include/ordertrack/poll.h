@@ -10,7 +10,7 @@
  * /custom/api/v1/auth-token`, sent raw). Tokens are kept in the client, refreshed before
  * they expire (by the client's clock) and once after a 401.
  *
- * ot_poll_run() is one run of a tracker of seed 001: take the orders of the courier whose
+ * ot_poll_run() is one run of a parcel courier tracker: take the orders of the courier whose
  * shipment is not terminal from the tracker's storage, group their AWBs into batches, send
  * them through an ot_http_client (retries, breakers: http.h), parse the answers
  * (ot_courier_parse) and apply every new update with ot_tracker_apply_update(). A failed
@@ -35,6 +35,7 @@ struct ot_clock;
 /** A courier client: configuration and token state of one courier. Opaque; thread-safe. */
 typedef struct ot_courier_client ot_courier_client;
 
+/** Newest version of `ot_courier_config` this header describes (its `version` member). */
 #define OT_COURIER_CONFIG_VERSION 1
 
 /**
@@ -64,9 +65,11 @@ typedef struct ot_courier_config {
                                      courier's (shiprocket 1 day, others 1 hour) */
 } ot_courier_config;
 
+/** Initialiser of `ot_courier_config` with its defaults at OT_COURIER_CONFIG_VERSION. */
 #define OT_COURIER_CONFIG_INIT \
     { OT_COURIER_CONFIG_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
 
+/** Newest version of `ot_poll_config` this header describes (its `version` member). */
 #define OT_POLL_CONFIG_VERSION 3
 
 /**
@@ -103,9 +106,11 @@ typedef struct ot_poll_config {
                                              order */
 } ot_poll_config;
 
+/** Initialiser of `ot_poll_config` with its defaults at OT_POLL_CONFIG_VERSION. */
 #define OT_POLL_CONFIG_INIT \
     { OT_POLL_CONFIG_VERSION, NULL, NULL, 0, 0, 0u, 0, NULL, NULL, 0, 0 }
 
+/** Newest version of `ot_poll_summary` this header describes (its `version` member). */
 #define OT_POLL_SUMMARY_VERSION 1
 
 /**
@@ -132,17 +137,39 @@ typedef struct ot_poll_summary {
                                  courier and AWB; code 0 when none */
 } ot_poll_summary;
 
+/** Initialiser of `ot_poll_summary` with its defaults at OT_POLL_SUMMARY_VERSION. */
 #define OT_POLL_SUMMARY_INIT { OT_POLL_SUMMARY_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, \
                                { 0, "", "", "", "" } }
 
 OT_BEGIN_DECLS
 
-/** Fill `config` with the defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `config` with the defaults of `version` (for bindings that cannot use the macro).
+ * @param config the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_COURIER_CONFIG_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_courier_config_init(ot_courier_config *config, unsigned version,
                                      ot_error *err);
-/** Fill `config` with the defaults of `version`. */
+/**
+ * Fill `config` with the defaults of `version`.
+ * @param config the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_POLL_CONFIG_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err);
-/** Fill `summary` with zeros for `version`. */
+/**
+ * Fill `summary` with zeros for `version`.
+ * @param summary the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_POLL_SUMMARY_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_poll_summary_init(ot_poll_summary *summary, unsigned version,
                                    ot_error *err);
 
@@ -151,13 +178,26 @@ OT_EXTERN int ot_poll_summary_init(ot_poll_summary *summary, unsigned version,
  * and `clock` (NULL: the system UTC clock; copied; it decides when tokens expire). Checks
  * the provider, the base URL (http:// or https://) and that the courier's credentials are
  * there (OT_EINVAL naming the field and courier), and the versions (OT_EVERSION).
+ * @param out receives the new client (free with ot_courier_client_free())
+ * @param config the courier, base URL and credentials (copied)
+ * @param clock the clock (copied), or NULL for the system UTC clock
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_client_new(ot_courier_client **out, const ot_courier_config *config,
                                     const struct ot_clock *clock, ot_error *err);
-/** Free a courier client. Accepts NULL. No call may be in flight. */
+/**
+ * Free a courier client. Accepts NULL. No call may be in flight.
+ * @param client the client, or NULL
+ */
 OT_EXTERN void ot_courier_client_free(ot_courier_client *client);
 
-/** The ot_provider of the client (> 0), or OT_EINVAL for NULL. */
+/**
+ * The ot_provider of the client (> 0), or OT_EINVAL for NULL.
+ * @param client the client
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return the ot_provider (> 0), or OT_EINVAL
+ */
 OT_EXTERN int ot_courier_client_provider(const ot_courier_client *client, ot_error *err);
 
 /**
@@ -165,6 +205,10 @@ OT_EXTERN int ot_courier_client_provider(const ot_courier_client *client, ot_err
  * shiprocket, velocity; delhivery's static key needs none and answers 0 at once). OT_EAUTH
  * when the courier refused the credentials (4xx), OT_EHTTP (or the transport's code) when it
  * could not be reached, OT_EPARSE when the answer holds no token. Thread-safe.
+ * @param client the client
+ * @param http the HTTP client to log in through
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_client_login(ot_courier_client *client, ot_http_client *http,
                                       ot_error *err);
@@ -172,6 +216,10 @@ OT_EXTERN int ot_courier_client_login(ot_courier_client *client, ot_http_client 
 /**
  * When the current token expires, in ms since the epoch, into `*expires_ms`: 0 when there
  * is none yet, INT64_MAX for delhivery's static key. Thread-safe.
+ * @param expires_ms receives the expiry, ms since the epoch
+ * @param client the client
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_courier_client_token_expiry(int64_t *expires_ms,
                                              const ot_courier_client *client, ot_error *err);
@@ -189,6 +237,12 @@ OT_EXTERN int ot_courier_client_token_expiry(int64_t *expires_ms,
  * `config->apply_on_caller` is set.
  * Thread-safe as the tracker and HTTP client are; two runs of the same tracker at once are
  * safe but wasteful (the hosts skip a run while the previous one is active).
+ * @param summary receives the counts of the run (its `version` set by the caller)
+ * @param tracker the tracker whose storage is queried and written
+ * @param http the HTTP client the requests go through
+ * @param config the courier client, selection and pacing of the run
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_poll_run(ot_poll_summary *summary, ot_tracker *tracker, ot_http_client *http,
                           const ot_poll_config *config, ot_error *err);

@@ -19,11 +19,23 @@
 
 OT_BEGIN_DECLS
 
-/** Parse an RFC 3339 timestamp into `*ms`; OT_EINVAL naming the text if it is not one. */
+/**
+ * Parse an RFC 3339 timestamp into `*ms`; OT_EINVAL naming the text if it is not one.
+ * @param ms receives the time, ms since the epoch
+ * @param text the RFC 3339 timestamp
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_time_parse(int64_t *ms, const char *text, ot_error *err);
 
-/** Format `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `buf` (OT_TIME_SIZE bytes); OT_EINVAL for a
- *  time outside 1970..9999 or a NULL buffer. */
+/**
+ * Format `ms` as "YYYY-MM-DDTHH:MM:SS.mmmZ" into `buf` (OT_TIME_SIZE bytes); OT_EINVAL for a
+ *  time outside 1970..9999 or a NULL buffer.
+ * @param buf receives the NUL-terminated text (OT_TIME_SIZE bytes)
+ * @param ms the time, ms since the epoch
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_time_format(char buf[OT_TIME_SIZE], int64_t ms, ot_error *err);
 
 OT_END_DECLS

@@ -55,6 +55,7 @@ struct ot_metrics;
 struct ot_pii;
 struct ot_escalation_policy;
 
+/** Newest version of `ot_tracker_options` this header describes (its `version` member). */
 #define OT_TRACKER_OPTIONS_VERSION 5
 
 /** Default of ot_tracker_options.location_trail: positions kept in `location_trail`. */
@@ -139,18 +140,20 @@ typedef struct ot_tracker_options {
     size_t max_record_bytes;                /**< (since 5) largest record a write may leave,
                                                  as compact JSON before sealing, strings
                                                  counted without escapes and each real as
-                                                 24 bytes (4096..
+                                                 24 bytes (4096 to
                                                  OT_TRACKER_MAX_BYTES_LIMIT); the library's
                                                  own bookkeeping (SLA and escalation sweeps)
                                                  is not refused */
 } ot_tracker_options;
 
+/** Initialiser of `ot_tracker_options` with its defaults at OT_TRACKER_OPTIONS_VERSION. */
 #define OT_TRACKER_OPTIONS_INIT \
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
       NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT, OT_TRACKER_CLOCK_SKEW_DEFAULT_MS, \
       OT_TRACKER_MAX_ISSUES_DEFAULT, OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT, \
       OT_TRACKER_MAX_METADATA_BYTES_DEFAULT, OT_TRACKER_MAX_RECORD_BYTES_DEFAULT }
 
+/** Newest version of `ot_request` this header describes (its `version` member). */
 #define OT_REQUEST_VERSION 2
 
 /**
@@ -208,11 +211,13 @@ typedef struct ot_request {
                                          or NULL for the unscoped keys of version 1 */
 } ot_request;
 
+/** Initialiser of `ot_request` with its defaults at OT_REQUEST_VERSION. */
 #define OT_REQUEST_INIT                                                                   \
     { OT_REQUEST_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, \
       0, 0, NULL, NULL, NULL, NULL, 0.0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0.0, 0.0, \
       0, 0.0, 0, NULL, NULL, 0, 0, NULL, NULL }
 
+/** Newest version of `ot_list_request` this header describes (its `version` member). */
 #define OT_LIST_REQUEST_VERSION 1
 
 /** Filters of ot_tracker_list(); every set filter must match. Version 1: all members. */
@@ -230,8 +235,10 @@ typedef struct ot_list_request {
     const char *cursor;             /**< NULL or "" for the first page, else next_cursor */
 } ot_list_request;
 
+/** Initialiser of `ot_list_request` with its defaults at OT_LIST_REQUEST_VERSION. */
 #define OT_LIST_REQUEST_INIT { OT_LIST_REQUEST_VERSION, NULL, NULL, 0, 0, 0, 0, NULL, 0, 50, NULL }
 
+/** Newest version of `ot_sla_sweep_result` this header describes (its `version` member). */
 #define OT_SLA_SWEEP_RESULT_VERSION 1
 /** Size of ot_sla_sweep_result.resume, NUL included. */
 #define OT_SLA_SWEEP_RESUME_SIZE 272
@@ -253,6 +260,7 @@ typedef struct ot_sla_sweep_result {
                                  (set when complete is 0, "" when it is 1). Opaque */
 } ot_sla_sweep_result;
 
+/** Initialiser of `ot_sla_sweep_result` with its defaults at OT_SLA_SWEEP_RESULT_VERSION. */
 #define OT_SLA_SWEEP_RESULT_INIT { OT_SLA_SWEEP_RESULT_VERSION, 0, 0, 0, 0, 0, 0, "" }
 
 OT_BEGIN_DECLS
@@ -262,97 +270,272 @@ OT_BEGIN_DECLS
 
 /**
  * Check an order id as ot_tracker_init_order does: 1..OT_ORDER_ID_MAX characters, each of
- * A-Z a-z 0-9 `.` `_` `:` `-`, and neither "." nor "..". Hosts use it to refuse an id in a
- * path before it reaches anything else. Thread-safe, no allocation (since 1.3).
+ * A-Z, a-z, 0-9, '.', '_', ':' or '-', and neither "." nor "..". Hosts use it to refuse an
+ * id in a path before it reaches anything else. Thread-safe, no allocation (since 1.3).
  * @param order_id the id (NULL is refused)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0, or OT_EINVAL naming `order_id` with the reason in `err`.
  */
 OT_EXTERN int ot_order_id_check(const char *order_id, ot_error *err);
 
-/** Fill `options` with the defaults of `version` (for bindings without the macro). */
+/**
+ * Fill `options` with the defaults of `version` (for bindings without the macro).
+ * @param options the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_TRACKER_OPTIONS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_tracker_options_init(ot_tracker_options *options, unsigned version,
                                       ot_error *err);
-/** Fill `request` with the defaults of `version`. */
+/**
+ * Fill `request` with the defaults of `version`.
+ * @param request the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_REQUEST_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_request_init(ot_request *request, unsigned version, ot_error *err);
-/** Fill `request` with the defaults of `version`. */
+/**
+ * Fill `request` with the defaults of `version`.
+ * @param request the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_LIST_REQUEST_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *err);
 
-/** Fill `result` with the defaults of `version` (for bindings without the macro). */
+/**
+ * Fill `result` with the defaults of `version` (for bindings without the macro).
+ * @param result the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_SLA_SWEEP_RESULT_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_sla_sweep_result_init(ot_sla_sweep_result *result, unsigned version,
                                        ot_error *err);
 
-/** A new tracker in `*out` (ot_tracker_free). Checks the options and port versions. */
+/**
+ * A new tracker in `*out` (ot_tracker_free). Checks the options and port versions.
+ * @param out receives the new tracker (free with ot_tracker_free())
+ * @param options storage, ports, policies and limits (copied; the ports and policies borrowed)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_tracker_new(ot_tracker **out, const ot_tracker_options *options,
                              ot_error *err);
-/** Free a tracker (not its storage). Accepts NULL. No call may be in flight. */
+/**
+ * Free a tracker (not its storage). Accepts NULL. No call may be in flight.
+ * @param tracker the tracker, or NULL
+ */
 OT_EXTERN void ot_tracker_free(ot_tracker *tracker);
 
-/** POST /tracking/orders/{order_id}/init: order_id, store_id, customer_id, provider,
+/**
+ * POST /tracking/orders/{order_id}/init: order_id, store_id, customer_id, provider,
  * tracking_id (parcel), tracking_url, estimated_delivery_ms, metadata_json, updated_by,
- * notes. Status submitted, version 1; parcel orders start with shipment_status pending. */
+ * notes. Status submitted, version 1; parcel orders start with shipment_status pending.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_init_order(ot_order **out, ot_tracker *tracker,
                                     const ot_request *request, ot_error *err);
-/** PUT /tracking/orders/{order_id}/status: status, updated_by, notes, metadata_json. */
+/**
+ * PUT /tracking/orders/{order_id}/status: status, updated_by, notes, metadata_json.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_set_status(ot_order **out, ot_tracker *tracker,
                                     const ot_request *request, ot_error *err);
-/** GET /tracking/orders/{order_id}. */
+/**
+ * GET /tracking/orders/{order_id}.
+ * @param out receives the record (free with ot_order_free())
+ * @param tracker the tracker
+ * @param order_id the order's id
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_tracker_get(ot_order **out, ot_tracker *tracker, const char *order_id,
                              ot_error *err);
-/** GET /tracking/orders/{order_id}/history: {order_id, status_history} (ot_free). */
+/**
+ * GET /tracking/orders/{order_id}/history: {order_id, status_history} (ot_free).
+ * @param json receives the NUL-terminated JSON (free with ot_free())
+ * @param len receives the length of `*json` without the NUL; may be NULL
+ * @param tracker the tracker
+ * @param order_id the order's id
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_tracker_history(char **json, size_t *len, ot_tracker *tracker,
                                  const char *order_id, ot_error *err);
-/** GET .../live-location: {order_id, current_status, driver_location, location_trail,
- * driver_details, estimated_delivery_time, delivery_tracking_url} (ot_free). */
+/**
+ * GET .../live-location: {order_id, current_status, driver_location, location_trail,
+ * driver_details, estimated_delivery_time, delivery_tracking_url} (ot_free).
+ * @param json receives the NUL-terminated JSON (free with ot_free())
+ * @param len receives the length of `*json` without the NUL; may be NULL
+ * @param tracker the tracker
+ * @param order_id the order's id
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_tracker_live_location(char **json, size_t *len, ot_tracker *tracker,
                                        const char *order_id, ot_error *err);
-/** GET /tracking/orders?...: {orders: [...], next_cursor: string|null} (ot_free). */
+/**
+ * GET /tracking/orders?...: {orders: [...], next_cursor: string|null} (ot_free).
+ * @param json receives the NUL-terminated JSON (free with ot_free())
+ * @param len receives the length of `*json` without the NUL; may be NULL
+ * @param tracker the tracker
+ * @param request filters, page size and cursor
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_tracker_list(char **json, size_t *len, ot_tracker *tracker,
                               const ot_list_request *request, ot_error *err);
 
-/** POST /tracking/store/{store_id}/acknowledge: store_id, order_id, updated_by; with
+/**
+ * POST /tracking/store/{store_id}/acknowledge: store_id, order_id, updated_by; with
  * rejected = 1: reason (required) and reassign_to (the order moves to that store and back
- * to store_notified); a store_rejected issue is recorded either way. */
+ * to store_notified); a store_rejected issue is recorded either way.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_store_acknowledge(ot_order **out, ot_tracker *tracker,
                                            const ot_request *request, ot_error *err);
-/** POST /tracking/store/{store_id}/start-picking: store_id, order_id. */
+/**
+ * POST /tracking/store/{store_id}/start-picking: store_id, order_id.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_start_picking(ot_order **out, ot_tracker *tracker,
                                        const ot_request *request, ot_error *err);
-/** POST /tracking/store/{store_id}/substitution: store_id, order_id, original_item_id,
- * substitute_item_id, reason, price_difference. Adds a pending substitution. */
+/**
+ * POST /tracking/store/{store_id}/substitution: store_id, order_id, original_item_id,
+ * substitute_item_id, reason, price_difference. Adds a pending substitution.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_add_substitution(ot_order **out, ot_tracker *tracker,
                                           const ot_request *request, ot_error *err);
-/** POST /tracking/orders/{order_id}/substitutions/respond: original_item_id, approved.
+/**
+ * POST /tracking/orders/{order_id}/substitutions/respond: original_item_id, approved.
  * All pending approved: substitutions_approved (plus an inventory_adjusted event per
- * approval); a rejection: picking_in_progress. */
+ * approval); a rejection: picking_in_progress.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_respond_substitution(ot_order **out, ot_tracker *tracker,
                                               const ot_request *request, ot_error *err);
-/** POST /tracking/store/{store_id}/ready: store_id, order_id. OT_ESTATE while a
- * substitution is pending. */
+/**
+ * POST /tracking/store/{store_id}/ready: store_id, order_id. OT_ESTATE while a
+ * substitution is pending.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_ready(ot_order **out, ot_tracker *tracker,
                                const ot_request *request, ot_error *err);
-/** POST /tracking/delivery/{order_id}/assign: driver_* members, tracking_id, tracking_url,
+/**
+ * POST /tracking/delivery/{order_id}/assign: driver_* members, tracking_id, tracking_url,
  * estimated_delivery_ms. With driver_id NULL no driver was found: a no_drivers issue is
  * recorded, the status stays ready_for_pickup and `*retry_after_ms` (may be NULL) receives
  * the backoff before the next attempt (base * 2^(attempt-1), capped); else it receives 0.
- * The attempt numbered `no_driver_escalation_attempts` escalates (escalation.h). */
+ * The attempt numbered `no_driver_escalation_attempts` escalates (escalation.h).
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param retry_after_ms receives the backoff before the next attempt when no driver was found,
+ *        else 0; may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_assign_driver(ot_order **out, int64_t *retry_after_ms,
                                        ot_tracker *tracker, const ot_request *request,
                                        ot_error *err);
-/** PUT /tracking/delivery/{order_id}/location: latitude, longitude, accuracy, time_ms.
+/**
+ * PUT /tracking/delivery/{order_id}/location: latitude, longitude, accuracy, time_ms.
  * Only while a driver is assigned and the order is not delivered (OT_ESTATE); a position
- * not newer than the stored one is OT_ESTALE. Updates the projection only (no history). */
+ * not newer than the stored one is OT_ESTALE. Updates the projection only (no history).
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_update_location(ot_order **out, ot_tracker *tracker,
                                          const ot_request *request, ot_error *err);
-/** POST /tracking/delivery/{order_id}/pickup: time_ms. */
+/**
+ * POST /tracking/delivery/{order_id}/pickup: time_ms.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_pickup(ot_order **out, ot_tracker *tracker,
                                 const ot_request *request, ot_error *err);
-/** POST /tracking/delivery/{order_id}/delivered: time_ms (actual_delivery_time). */
+/**
+ * POST /tracking/delivery/{order_id}/delivered: time_ms (actual_delivery_time).
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_delivered(ot_order **out, ot_tracker *tracker,
                                    const ot_request *request, ot_error *err);
-/** POST /tracking/orders/{order_id}/issues: issue_type, description, severity. */
+/**
+ * POST /tracking/orders/{order_id}/issues: issue_type, description, severity.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_raise_issue(ot_order **out, ot_tracker *tracker,
                                      const ot_request *request, ot_error *err);
-/** POST /tracking/orders/{order_id}/issues/{index}/resolve: issue_index, resolution. */
+/**
+ * POST /tracking/orders/{order_id}/issues/{index}/resolve: issue_index, resolution.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param request the request (read only; strings borrowed for the call)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
+ */
 OT_EXTERN int ot_tracker_resolve_issue(ot_order **out, ot_tracker *tracker,
                                        const ot_request *request, ot_error *err);
 
@@ -369,6 +552,13 @@ OT_EXTERN int ot_tracker_resolve_issue(ot_order **out, ot_tracker *tracker,
  * delivery_tracking_id if the order has one; else OT_EAUTH, nothing stored, counted in
  * ordertrack_updates_refused_total. By tracking id, an order of the update's provider is
  * preferred among those sharing the id.
+ * @param out receives the record after the write (free with ot_order_free()); may be NULL
+ * @param tracker the tracker
+ * @param update the mapped courier update (read only)
+ * @param idempotency_key the caller's idempotency key, or NULL
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 when applied, OT_ESTALE when ignored, or another negative OT_E... code (see the
+ *         file comment)
  */
 OT_EXTERN int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker,
                                       const ot_update *update, const char *idempotency_key,
@@ -378,6 +568,13 @@ OT_EXTERN int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker,
  * GET /tracking/orders/{order_id}/sla: the order's SLA report at `now_ms` (0: the tracker's
  * clock) under the tracker's policies, as ot_sla_report_to_json() writes it. `*json` is
  * NUL-terminated, freed with ot_free; `len` may be NULL. Reads only.
+ * @param json receives the NUL-terminated JSON (free with ot_free())
+ * @param len receives the length of `*json` without the NUL; may be NULL
+ * @param tracker the tracker
+ * @param order_id the order's id
+ * @param now_ms evaluation time, ms since the epoch; 0: the tracker's clock
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_tracker_sla_report(char **json, size_t *len, ot_tracker *tracker,
                                     const char *order_id, int64_t now_ms, ot_error *err);
@@ -396,6 +593,13 @@ OT_EXTERN int ot_tracker_sla_report(char **json, size_t *len, ot_tracker *tracke
  * the same result struct go round every active order (`out->complete` says when a round
  * ended). A malformed `resume` is OT_EINVAL. Version conflicts that exhaust the retries are counted and skipped; any
  * other error stops the sweep and is returned, `*out` holding what was done until then.
+ * @param out counts what the sweep did; `out->resume` where a bounded sweep starts and leaves
+ *        off
+ * @param tracker the tracker
+ * @param now_ms evaluation time, ms since the epoch; 0: the tracker's clock
+ * @param max_orders most orders to examine; 0: no limit
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker,
                                    int64_t now_ms, size_t max_orders, ot_error *err);

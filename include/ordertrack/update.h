@@ -19,6 +19,7 @@
 #include "export.h"
 #include "error.h"
 
+/** Newest version of `ot_update` this header describes (its `version` member). */
 #define OT_UPDATE_VERSION 1
 
 /** Flags of an update: facts the canonical status alone does not carry. */
@@ -55,24 +56,32 @@ typedef struct ot_update {
     const char *location;        /**< free-text scan location */
     double latitude;             /**< with OT_UPDATE_HAS_POSITION */
     double longitude;            /**< with OT_UPDATE_HAS_POSITION */
-    const char *driver_id;
-    const char *driver_name;
-    const char *driver_phone;
-    const char *vehicle_type;
-    const char *vehicle_number;
-    const char *photo_url;
+    const char *driver_id;       /**< the partner's driver id */
+    const char *driver_name;     /**< the driver's name */
+    const char *driver_phone;    /**< the driver's phone number */
+    const char *vehicle_type;    /**< "car", "bike"... as the partner says */
+    const char *vehicle_number;  /**< the vehicle's registration */
+    const char *photo_url;       /**< the driver's photo */
     int64_t eta_ms;              /**< estimated delivery time, 0 when unknown */
-    const char *tracking_url;
+    const char *tracking_url;    /**< the partner's tracking page */
     const char *notes;           /**< instructions, remarks, cancellation reason */
 } ot_update;
 
+/** Initialiser of `ot_update` with its defaults at OT_UPDATE_VERSION. */
 #define OT_UPDATE_INIT                                                                    \
     { OT_UPDATE_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0u, 0, NULL, 0.0, 0.0,  \
       NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `update` with the defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `update` with the defaults of `version` (for bindings that cannot use the macro).
+ * @param update the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_UPDATE_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_update_init(ot_update *update, unsigned version, ot_error *err);
 
 OT_END_DECLS

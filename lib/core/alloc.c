@@ -63,7 +63,6 @@ int ot_allocator_set(const ot_allocator *allocator, ot_error *err)
         return ot__error_field(err, OT_EINVAL, missing, "allocator is missing its %s function",
                                missing);
     current = *allocator;
-    ot__json_init();
     return 0;
 }
 

@@ -57,6 +57,5 @@ static json_t *copy_value(const json_t *v, int depth)
 
 json_t *ot__json_copy(const json_t *v)
 {
-    ot__json_init();
     return copy_value(v, 0);
 }

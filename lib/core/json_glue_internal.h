@@ -9,11 +9,6 @@
 
 #include "ordertrack/error.h"
 
-/* Parse `len` bytes, refusing duplicate keys: ot__json_read after routing jansson's
- * allocations through the hooks. 0 with *out set; OT_ENOMEM when an allocation failed; or
- * OT_EPARSE with `jerr` describing the syntax error. Callers word their own messages. */
-int ot__json_loadb(json_t **out, const void *bytes, size_t len, json_error_t *jerr);
-
 /* The parser: accepts exactly what json_loadb(bytes, len, JSON_REJECT_DUPLICATES, jerr)
  * accepts and builds the same document (types, key order), except that it refuses every NUL
  * byte (jansson lets one through after a number or a literal). A refusal fills `jerr` as

@@ -64,7 +64,9 @@ void alloc_sweep_install(void)
     fail_at = 0;
     outstanding = 0;
     paused = 0;
-    if (ot_allocator_set(&a, NULL) != 0)
+    /* jansson's allocations too, so that every json_object() and json_string() the library
+     * makes is failed in turn: the library leaves jansson alone unless asked (alloc.h) */
+    if (ot_allocator_set(&a, NULL) != 0 || ot_allocator_route_jansson(NULL) != 0)
         abort(); /* test harness misconfigured */
 }
 

@@ -855,6 +855,7 @@ static void test_allocation_failures(void **state)
     a.realloc = failing_realloc;
     a.free = failing_free;
     assert_int_equal(ot_allocator_set(&a, NULL), 0);
+    assert_int_equal(ot_allocator_route_jansson(NULL), 0); /* fail jansson's too */
     for (f = 0; f < FIXTURE_COUNT; f++) {
         char *buf = read_fixture(fixtures[f].file, &len);
         long n;

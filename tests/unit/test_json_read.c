@@ -492,7 +492,7 @@ static int parse_op(void)
 {
     json_t *doc = (json_t *)1, *want;
     json_error_t e;
-    int rc = ot__json_loadb(&doc, sweep_text, sweep_len, &e);
+    int rc = ot__json_read(&doc, sweep_text, sweep_len, &e);
     if (rc == OT_ENOMEM)
         return doc == NULL && json_error_code(&e) == json_error_out_of_memory ? rc : OT_EINVAL;
     if (rc != 0)
@@ -537,6 +537,6 @@ int main(void)
         cmocka_unit_test(test_fixtures),    cmocka_unit_test(test_generated),
         cmocka_unit_test(test_locale),      cmocka_unit_test(test_alloc_sweep),
     };
-    ot__json_init(); /* jansson's own parses allocate through the same hooks */
+    ot_allocator_route_jansson(NULL); /* jansson's own parses allocate through the hooks */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

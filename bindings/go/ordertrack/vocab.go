@@ -8,10 +8,10 @@ import "unsafe"
 
 func unsafePointer(p *C.char) unsafe.Pointer { return unsafe.Pointer(p) }
 
-// Status is the order lifecycle (seed 000). Its String is the wire name.
+// Status is the lifecycle status of an order. Its String is the wire name.
 type Status int
 
-// ShipmentStatus is the parcel shipment status (seed 001). Its String is the wire name.
+// ShipmentStatus is the shipment status of a parcel courier's order. Its String is the wire name.
 type ShipmentStatus int
 
 // Provider is a delivery provider.

@@ -8,7 +8,7 @@ from .errors import check
 
 
 class Status(str, enum.Enum):
-    """Order lifecycle (seed 000)."""
+    """Lifecycle status of an order."""
 
     SUBMITTED = "submitted"
     STORE_NOTIFIED = "store_notified"
@@ -26,7 +26,7 @@ class Status(str, enum.Enum):
 
 
 class ShipmentStatus(str, enum.Enum):
-    """Parcel shipment status (seed 001), spaces included."""
+    """Shipment status of a parcel courier's order, spaces included."""
 
     PENDING = "pending"
     IN_TRANSIT = "in transit"

@@ -23,6 +23,7 @@
 #include "../error.h"
 #include "../sys/http.h"
 
+/** Newest version of `ot_curl_options` this header describes (its `version` member). */
 #define OT_CURL_OPTIONS_VERSION 1
 
 /** Options of the curl port. Version 1 members are all of the following. */
@@ -36,6 +37,7 @@ typedef struct ot_curl_options {
     const char *user_agent;         /**< copied; NULL: "libordertrack-curl/<version>" */
 } ot_curl_options;
 
+/** Initialiser of `ot_curl_options` with its defaults at OT_CURL_OPTIONS_VERSION. */
 #define OT_CURL_OPTIONS_INIT \
     { OT_CURL_OPTIONS_VERSION, 8u, 10000, 30000, (size_t)8 << 20, NULL, NULL }
 
@@ -49,6 +51,7 @@ typedef enum ot_curl_smtp_tls {
     OT_CURL_SMTP_TLS_NONE = 2
 } ot_curl_smtp_tls;
 
+/** Newest version of `ot_curl_smtp_options` this header describes (its `version` member). */
 #define OT_CURL_SMTP_OPTIONS_VERSION 1
 
 /**
@@ -68,13 +71,21 @@ typedef struct ot_curl_smtp_options {
     const char *ca_file;            /**< CA bundle, NULL: libcurl's default */
 } ot_curl_smtp_options;
 
+/** Initialiser of `ot_curl_smtp_options` with its defaults at OT_CURL_SMTP_OPTIONS_VERSION. */
 #define OT_CURL_SMTP_OPTIONS_INIT \
     { OT_CURL_SMTP_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, 30000, \
       OT_CURL_SMTP_TLS_REQUIRED, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `options` with the defaults of `version` (the values of OT_CURL_OPTIONS_INIT). */
+/**
+ * Fill `options` with the defaults of `version` (the values of OT_CURL_OPTIONS_INIT).
+ * @param options the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_CURL_OPTIONS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_curl_options_init(ot_curl_options *options, unsigned version, ot_error *err);
 
 /**
@@ -82,10 +93,21 @@ OT_EXTERN int ot_curl_options_init(ot_curl_options *options, unsigned version, o
  * ot_http_client_new(), which closes it, or call `port->close(port->userdata)` yourself.
  * OT_EINVAL names a bad option, OT_EVERSION an unknown options version, OT_EHTTP a libcurl
  * initialisation failure. Initialises libcurl globally (thread-safe in libcurl >= 7.84).
+ * @param port the port struct to fill (caller-owned); hand it to ot_http_client_new()
+ * @param options the port's options (copied), or NULL for the defaults
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *err);
 
-/** Fill `options` with the defaults of `version` (the values of OT_CURL_SMTP_OPTIONS_INIT). */
+/**
+ * Fill `options` with the defaults of `version` (the values of OT_CURL_SMTP_OPTIONS_INIT).
+ * @param options the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_CURL_SMTP_OPTIONS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_curl_smtp_options_init(ot_curl_smtp_options *options, unsigned version,
                                         ot_error *err);
 
@@ -96,6 +118,11 @@ OT_EXTERN int ot_curl_smtp_options_init(ot_curl_smtp_options *options, unsigned 
  * bad option, OT_EVERSION an unknown version, OT_ETIMEOUT, OT_EAUTH (login refused) or
  * OT_EHTTP (connection, TLS or a refusal; the message gives libcurl's reason). Messages
  * never hold the password or the URL's userinfo. Thread-safe (one connection per call).
+ * @param opts the server, credentials, sender and recipients
+ * @param message the message text (RFC 5322, CRLF line ends); need not be NUL-terminated
+ * @param len length of `message` in bytes
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_curl_smtp_send(const ot_curl_smtp_options *opts, const char *message,
                                 size_t len, ot_error *err);

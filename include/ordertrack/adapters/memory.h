@@ -15,7 +15,12 @@
 
 OT_BEGIN_DECLS
 
-/** A new, empty memory storage in `*out`; release it with ot_storage_close(). */
+/**
+ * A new, empty memory storage in `*out`; release it with ot_storage_close().
+ * @param out receives the new storage (close it with ot_storage_close())
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_storage_memory_new(ot_storage **out, ot_error *err);
 
 OT_END_DECLS

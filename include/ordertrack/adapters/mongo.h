@@ -23,6 +23,7 @@
 #include "../error.h"
 #include "../sys/storage.h"
 
+/** Newest version of `ot_mongo_options` this header describes (its `version` member). */
 #define OT_MONGO_OPTIONS_VERSION 1
 
 /** Options, filled by the caller from OT_MONGO_OPTIONS_INIT. Version 1: all members.
@@ -33,7 +34,7 @@ typedef struct ot_mongo_options {
     const char *collection;             /**< NULL: "order_tracking" */
     const char *idempotency_collection; /**< NULL: "order_tracking_idempotency" */
     int create_indexes;                 /**< 1 (default): create the indexes at open */
-    int legacy_orders;                  /**< 1: seed 001 compatibility, also write the
+    int legacy_orders;                  /**< 1: legacy collection layout, also write the
                                              shipment status to `orders.status` and append
                                              to the `orderTracking` history (default 0) */
     const char *orders_collection;      /**< NULL: "orders" */
@@ -42,12 +43,20 @@ typedef struct ot_mongo_options {
     const char *history_collection;     /**< NULL: "orderTracking" */
 } ot_mongo_options;
 
+/** Initialiser of `ot_mongo_options` with its defaults at OT_MONGO_OPTIONS_VERSION. */
 #define OT_MONGO_OPTIONS_INIT \
     { OT_MONGO_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `options` with the defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `options` with the defaults of `version` (for bindings that cannot use the macro).
+ * @param options the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_MONGO_OPTIONS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_mongo_options_init(ot_mongo_options *options, unsigned version,
                                     ot_error *err);
 
@@ -62,6 +71,11 @@ OT_EXTERN int ot_mongo_options_init(ot_mongo_options *options, unsigned version,
  * `ot.ordersMatchField`, `ot.historyCollection`; docs/mongo.md), applied on top of `options`
  * and removed before libmongoc reads the rest. An unknown or repeated `ot.` option, a bad
  * value, or one contradicting a member set in `options` is OT_EINVAL naming it.
+ * @param out receives the new storage (close it with ot_storage_close())
+ * @param uri a mongodb:// connection string, the adapter's `ot.` options included
+ * @param options the adapter's options (copied), or NULL for the defaults
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_storage_mongo_open(ot_storage **out, const char *uri,
                                     const ot_mongo_options *options, ot_error *err);

@@ -33,6 +33,7 @@ typedef enum ot_sqlite_sync {
     OT_SQLITE_SYNC_EXTRA = 3
 } ot_sqlite_sync;
 
+/** Newest version of `ot_sqlite_options` this header describes (its `version` member). */
 #define OT_SQLITE_OPTIONS_VERSION 2
 
 /** Default of ot_sqlite_options.cache_records. */
@@ -58,6 +59,7 @@ typedef struct ot_sqlite_options {
                                   (docs/sqlite.md) */
 } ot_sqlite_options;
 
+/** Initialiser of `ot_sqlite_options` with its defaults at OT_SQLITE_OPTIONS_VERSION. */
 #define OT_SQLITE_OPTIONS_INIT \
     { OT_SQLITE_OPTIONS_VERSION, OT_SQLITE_SYNC_FULL, 5000, 1, OT_SQLITE_CACHE_DEFAULT }
 
@@ -66,7 +68,14 @@ typedef struct ot_sqlite_options {
 
 OT_BEGIN_DECLS
 
-/** Fill `options` with the defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `options` with the defaults of `version` (for bindings that cannot use the macro).
+ * @param options the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_SQLITE_OPTIONS_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_sqlite_options_init(ot_sqlite_options *options, unsigned version,
                                      ot_error *err);
 
@@ -74,11 +83,22 @@ OT_EXTERN int ot_sqlite_options_init(ot_sqlite_options *options, unsigned versio
  * Open (creating or migrating as needed) the database at `path` and return a storage in
  * `*out`. `options` may be NULL for the defaults. A file with a newer schema than
  * OT_SQLITE_SCHEMA_VERSION is refused (OT_EVERSION), never modified.
+ * @param out receives the new storage (close it with ot_storage_close())
+ * @param path the database file (created if missing)
+ * @param options the adapter's options (copied), or NULL for the defaults
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_storage_sqlite_open(ot_storage **out, const char *path,
                                      const ot_sqlite_options *options, ot_error *err);
 
-/** Schema version of the database behind an SQLite storage into `*version`. */
+/**
+ * Schema version of the database behind an SQLite storage into `*version`.
+ * @param version receives the schema version
+ * @param storage a storage from ot_storage_sqlite_open()
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_storage_sqlite_schema_version(int *version, ot_storage *storage,
                                                ot_error *err);
 

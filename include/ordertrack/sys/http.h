@@ -18,6 +18,7 @@
 #include "../error.h"
 #include "../http.h"
 
+/** Newest version of `ot_http` this header describes (its `version` member). */
 #define OT_HTTP_VERSION 1
 
 /**
@@ -44,33 +45,69 @@ typedef struct ot_http {
     void (*close)(void *userdata);
 } ot_http;
 
+/** Initialiser of `ot_http` with its defaults at OT_HTTP_VERSION. */
 #define OT_HTTP_INIT { OT_HTTP_VERSION, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `http` with the empty defaults of `version` (for bindings that cannot use the macro). */
+/**
+ * Fill `http` with the empty defaults of `version` (for bindings that cannot use the macro).
+ * @param http the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_HTTP_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_http_init(ot_http *http, unsigned version, ot_error *err);
 
 /**
  * Clear a response back to its just-created state (status 0, no error, headers or body),
  * e.g. when an interim 1xx answer is followed by the final one. Accepts NULL.
+ * @param response the response, or NULL
  */
 OT_EXTERN void ot_http_response_reset(ot_http_response *response);
-/** Set the HTTP status (100..599); OT_EINVAL otherwise. */
+/**
+ * Set the HTTP status (100..599); OT_EINVAL otherwise.
+ * @param response the response to change
+ * @param status the HTTP status, 100..599
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_http_response_set_status(ot_http_response *response, int status,
                                           ot_error *err);
 /**
  * Record a transport failure: `code` is a negative OT_E... code, `message` says what
  * failed (copied, truncated to OT_ERROR_MESSAGE_SIZE - 1 bytes; NULL gives ot_strerror's).
  * The status is set to 0. OT_EINVAL for a NULL response or a code that is not an error.
+ * @param response the response to change
+ * @param code a negative OT_E... code
+ * @param message what failed (copied), or NULL for ot_strerror(code)
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_http_response_set_error(ot_http_response *response, int code,
                                          const char *message, ot_error *err);
-/** Append a header (copied; the lengths exclude any NUL). OT_ENOMEM, OT_EINVAL. */
+/**
+ * Append a header (copied; the lengths exclude any NUL). OT_ENOMEM, OT_EINVAL.
+ * @param response the response to change
+ * @param name the header name (copied)
+ * @param name_length length of `name` in bytes
+ * @param value the header value (copied)
+ * @param value_length length of `value` in bytes
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_http_response_add_header(ot_http_response *response, const char *name,
                                           size_t name_length, const char *value,
                                           size_t value_length, ot_error *err);
-/** Append `length` bytes to the body (copied). OT_ENOMEM, OT_EINVAL. */
+/**
+ * Append `length` bytes to the body (copied). OT_ENOMEM, OT_EINVAL.
+ * @param response the response to change
+ * @param data the bytes to append (copied)
+ * @param length number of bytes
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_http_response_append_body(ot_http_response *response, const void *data,
                                            size_t length, ot_error *err);
 

@@ -48,6 +48,7 @@ typedef enum ot_notice_kind {
                                          alert). */
 } ot_notice_kind;
 
+/** Newest version of `ot_notice` this header describes (its `version` member). */
 #define OT_NOTICE_VERSION 3
 
 /** One notice; strings are borrowed for the duration of the callback. Version 1: all members;
@@ -56,8 +57,8 @@ typedef enum ot_notice_kind {
 typedef struct ot_notice {
     unsigned version;       /**< OT_NOTICE_VERSION of the library that filled it */
     int kind;               /**< ot_notice_kind */
-    const char *order_id;
-    const char *store_id;
+    const char *order_id;   /**< the order concerned */
+    const char *store_id;   /**< its store */
     int from_status;        /**< ot_status before the write */
     int to_status;          /**< ot_status after it */
     int from_shipment;      /**< ot_shipment_status before (0: none) */
@@ -68,6 +69,7 @@ typedef struct ot_notice {
                                  TIMEOUT_ALERT / ESCALATION, else NULL */
 } ot_notice;
 
+/** Newest version of `ot_notice_sink` this header describes (its `version` member). */
 #define OT_NOTICE_SINK_VERSION 1
 
 /** Version 1 members: version, userdata, notify (required). */
@@ -77,11 +79,19 @@ typedef struct ot_notice_sink {
     void (*notify)(void *userdata, const ot_notice *notice);    /**< must not fail */
 } ot_notice_sink;
 
+/** Initialiser of `ot_notice_sink` with its defaults at OT_NOTICE_SINK_VERSION. */
 #define OT_NOTICE_SINK_INIT { OT_NOTICE_SINK_VERSION, NULL, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `sink` with the defaults of `version`, for bindings that cannot use the macro. */
+/**
+ * Fill `sink` with the defaults of `version`, for bindings that cannot use the macro.
+ * @param sink the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_NOTICE_SINK_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err);
 
 OT_END_DECLS

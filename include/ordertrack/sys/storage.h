@@ -30,6 +30,7 @@
 #include "../error.h"
 #include "../order.h"
 
+/** Newest version of `ot_storage_record` this header describes (its `version` member). */
 #define OT_STORAGE_RECORD_VERSION 1
 
 /**
@@ -41,23 +42,24 @@ typedef struct ot_storage_record {
     const ot_order *order;          /**< the complete new record */
     const char *json;               /**< ot_order_to_json() of it, NUL-terminated; NULL
                                          when the storage declared OT_STORAGE_F_NO_JSON */
-    size_t json_len;
+    size_t json_len;                /**< length of `json` without the NUL */
     const char *events_json;        /**< JSON array of the history entries this write adds;
                                          NULL with OT_STORAGE_F_NO_JSON */
-    size_t events_json_len;
+    size_t events_json_len;         /**< length of `events_json` without the NUL */
     size_t first_event;             /**< index in status_history of the first of them */
     int64_t record_version;         /**< `version` of the new record (expected + 1) */
     /* indexed columns (copies of the record's fields; NULL / 0 when null) */
-    const char *order_id;
-    const char *store_id;
-    const char *customer_id;
+    const char *order_id;           /**< indexed column: the external order id */
+    const char *store_id;           /**< indexed column: the store id */
+    const char *customer_id;        /**< indexed column: the customer id */
     int current_status;             /**< ot_status */
     int shipment_status;            /**< ot_shipment_status, 0 for hyperlocal orders */
     int delivery_provider;          /**< ot_provider */
-    const char *delivery_tracking_id;
-    int64_t updated_at_ms;
+    const char *delivery_tracking_id; /**< indexed column: the courier's tracking id, or NULL */
+    int64_t updated_at_ms;            /**< indexed column: updated_at, ms since the epoch */
 } ot_storage_record;
 
+/** Newest version of `ot_idempotency_record` this header describes (its `version` member). */
 #define OT_IDEMPOTENCY_RECORD_VERSION 1
 
 /**
@@ -69,13 +71,16 @@ typedef struct ot_idempotency_record {
     const char *key;                /**< 1..255 printable ASCII */
     const char *request_hash;       /**< hex SHA-256 of the operation and its request */
     const char *response;           /**< the first result (JSON), opaque to the backend */
-    size_t response_len;
-    int64_t created_at_ms;
+    size_t response_len;            /**< length of `response` in bytes */
+    int64_t created_at_ms;          /**< when the first result was stored, ms since the epoch */
     int64_t expires_at_ms;          /**< after this time the key is forgotten */
 } ot_idempotency_record;
 
+/** Initialiser of `ot_idempotency_record`
+ *  with its defaults at OT_IDEMPOTENCY_RECORD_VERSION. */
 #define OT_IDEMPOTENCY_RECORD_INIT { OT_IDEMPOTENCY_RECORD_VERSION, NULL, NULL, NULL, 0, 0, 0 }
 
+/** Newest version of `ot_storage_query` this header describes (its `version` member). */
 #define OT_STORAGE_QUERY_VERSION 1
 
 /** A query: every set filter must match (AND). Version 1: all members. */
@@ -94,6 +99,7 @@ typedef struct ot_storage_query {
     const char *cursor;             /**< NULL or "" for the first page, else a next_cursor */
 } ot_storage_query;
 
+/** Initialiser of `ot_storage_query` with its defaults at OT_STORAGE_QUERY_VERSION. */
 #define OT_STORAGE_QUERY_INIT { OT_STORAGE_QUERY_VERSION, NULL, NULL, 0, 0, 0, 0, NULL, 0, 50, NULL }
 /** Largest page a query returns. */
 #define OT_STORAGE_QUERY_MAX 1000
@@ -106,6 +112,7 @@ typedef int (*ot_storage_emit)(void *ctx, ot_order *order, ot_error *err);
 typedef int (*ot_idempotency_found)(void *ctx, const ot_idempotency_record *record,
                                     ot_error *err);
 
+/** Newest version of `ot_storage` this header describes (its `version` member). */
 #define OT_STORAGE_VERSION 2
 
 /**
@@ -170,27 +177,50 @@ typedef struct ot_storage {
     void (*adopt)(void *userdata, ot_order *order);
 } ot_storage;
 
+/** Initialiser of `ot_storage` with its defaults at OT_STORAGE_VERSION. */
 #define OT_STORAGE_INIT \
     { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 OT_BEGIN_DECLS
 
-/** Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
- * a version 1 struct is written only up to `close`. */
+/**
+ * Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
+ * a version 1 struct is written only up to `close`.
+ * @param storage the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_STORAGE_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err);
 
-/** Fill `query` with the defaults of `version` (no filter, limit 50), for bindings. */
+/**
+ * Fill `query` with the defaults of `version` (no filter, limit 50), for bindings.
+ * @param query the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_STORAGE_QUERY_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for a version this library does not
+ *         know
+ */
 OT_EXTERN int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *err);
 
 /**
  * Fill `record` for `order` (its columns, its JSON, and the entries from `first_event` on),
  * for adapters and tests that write records themselves. Release with
  * ot_storage_record_release(); `order` must outlive the record.
+ * @param record the record to fill (caller-owned)
+ * @param order the order it describes; must outlive the record
+ * @param first_event index of the first history entry to include
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
                                      size_t first_event, ot_error *err);
 
-/** Free what ot_storage_record_init() allocated. Accepts NULL. */
+/**
+ * Free what ot_storage_record_init() allocated. Accepts NULL.
+ * @param record the record, or NULL
+ */
 OT_EXTERN void ot_storage_record_release(ot_storage_record *record);
 
 /**
@@ -199,17 +229,36 @@ OT_EXTERN void ot_storage_record_release(ot_storage_record *record);
  * a record to create or commit (all columns set); an idempotency record, or NULL (accepted);
  * a query with its sink and cursor buffer (limit 1..OT_STORAGE_QUERY_MAX, cursor buffer at
  * least OT_STORAGE_CURSOR_SIZE). Pure; thread-safe.
+ * @param record the record to check
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_storage_record_check(const ot_storage_record *record, ot_error *err);
-/** See ot_storage_record_check(). */
+/**
+ * See ot_storage_record_check().
+ * @param record the idempotency record to check, or NULL
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_idempotency_record_check(const ot_idempotency_record *record, ot_error *err);
-/** See ot_storage_record_check(). */
+/**
+ * See ot_storage_record_check().
+ * @param query the query to check
+ * @param emit the sink each record goes to
+ * @param next_cursor the caller's cursor buffer
+ * @param cursor_size its size in bytes, at least OT_STORAGE_CURSOR_SIZE
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
 OT_EXTERN int ot_storage_query_check(const ot_storage_query *query, ot_storage_emit emit,
                                      const char *next_cursor, size_t cursor_size,
                                      ot_error *err);
 
-/** Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.
- * Accepts NULL. */
+/**
+ * Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.
+ * Accepts NULL.
+ * @param storage the storage, or NULL
+ */
 OT_EXTERN void ot_storage_close(ot_storage *storage);
 
 OT_END_DECLS

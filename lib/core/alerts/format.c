@@ -360,7 +360,6 @@ static int format_json(char **json, size_t *len, const ot_alert *in, int rto, ot
     if (rto && alert.kind != OT_NOTICE_RTO_STARTED)
         return ot__error_field(err, OT_EINVAL, "kind",
                                "alert.kind %s is not rto_started", kinds[alert.kind].name);
-    ot__json_init();
     ot__time_format(time, alert.time_ms);
     body = rto ? rto_body(&alert, time) : slack_body(&alert, time);
     if (!body)
@@ -415,7 +414,6 @@ int ot__alert_slack_group_json(char **json, size_t *len, const ot_alert *const *
     if (!text.failed)
         mrkdwn(&esc, text.data);
     if (!title.failed && !list.failed && !text.failed && !esc.failed) {
-        ot__json_init();
         root = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}, {s:s, s:{s:s, s:s}}]}", "text",
                          esc.data, "blocks", "type", "header", "text", "type", "plain_text",
                          "text", title.data, "type", "section", "text", "type", "mrkdwn",

@@ -13,7 +13,7 @@ int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what
                   ot_error *err)
 {
     json_error_t jerr;
-    int rc = ot__json_loadb(root, bytes, len, &jerr);
+    int rc = ot__json_read(root, bytes, len, &jerr);
 
     if (rc == 0)
         return 0;

@@ -12,7 +12,7 @@ int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
                    ot_error *err)
 {
     json_error_t jerr;
-    int rc = ot__json_loadb(out, json, len, &jerr);
+    int rc = ot__json_read(out, json, len, &jerr);
 
     if (rc == 0)
         return 0;
@@ -37,7 +37,6 @@ int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err)
 int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err)
 {
     json_t *copy;
-    ot__json_init();
     copy = ot__json_copy(order->doc);
     if (!copy)
         return ot__error_set(err, OT_ENOMEM, "out of memory copying an order");
@@ -57,7 +56,6 @@ json_t *ot__order_skeleton(void)
     size_t i;
     json_t *doc;
 
-    ot__json_init();
     doc = json_object();
     if (!doc)
         return NULL;

@@ -100,7 +100,7 @@ int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size
     *policies = NULL;
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
-    rc = ot__json_loadb(&root, json, len, &jerr);
+    rc = ot__json_read(&root, json, len, &jerr);
     if (rc == OT_ENOMEM)
         return ot__error_field(err, OT_ENOMEM, "sla", "out of memory parsing the sla block");
     if (rc != 0)

@@ -50,7 +50,6 @@ int ot__storage_record_fill(ot_storage_record *record, const ot_order *order,
         return ot__error_field(err, OT_EINVAL, "first_event",
                                "first_event %zu is past the history's %zu entries", first_event,
                                json_array_size(history));
-    ot__json_init();
     if (encode) {
         rc = events_encode(&events_json, &events_len, history, first_event, err);
         if (!rc)

@@ -133,7 +133,6 @@ int ot__idem_request_hash(char hex[65], const struct ot__write *w, ot_error *err
     size_t len;
     int rc;
 
-    ot__json_init();
     body = w->update ? update_object(w->update) : request_object(w->req);
     if (!body || json_object_set_new(body, "op", json_string(w->op))) {
         json_decref(body);

@@ -197,7 +197,6 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         t->options.max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
         t->options.max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
     }
-    ot__json_init();
     *out = t;
     return 0;
 }
