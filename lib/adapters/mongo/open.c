@@ -340,3 +340,21 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     *out = &s->vtable;
     return 0;
 }
+
+/* The schemes of libmongoc's connection strings; the whole URI is the connection string. */
+static int scheme_open(ot_storage **out, const char *uri, ot_error *err)
+{
+    return ot_storage_mongo_open(out, uri, NULL, err);
+}
+
+int ot_storage_mongo_register(ot_storage_registry *registry, ot_error *err)
+{
+    static const ot_storage_scheme schemes[] = {
+        {OT_STORAGE_SCHEME_VERSION, "mongodb", scheme_open},
+        {OT_STORAGE_SCHEME_VERSION, "mongodb+srv", scheme_open},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof schemes / sizeof schemes[0]; i++)
+        rc = ot_storage_scheme_register(registry, &schemes[i], err);
+    return rc;
+}

@@ -121,3 +121,18 @@ int ot_storage_sqlite_schema_version(int *version, ot_storage *storage, ot_error
     ot_sqlite__conn_release(s, c);
     return rc;
 }
+
+/* The scheme `sqlite:PATH`: the path is everything after the colon, as written. */
+static int scheme_open(ot_storage **out, const char *uri, ot_error *err)
+{
+    const char *colon = uri ? strchr(uri, ':') : NULL;
+    if (!colon)
+        return ot_sqlite__fail(err, OT_EINVAL, "uri", "not a sqlite:PATH URI");
+    return ot_storage_sqlite_open(out, colon + 1, NULL, err);
+}
+
+int ot_storage_sqlite_register(ot_storage_registry *registry, ot_error *err)
+{
+    static const ot_storage_scheme scheme = {OT_STORAGE_SCHEME_VERSION, "sqlite", scheme_open};
+    return ot_storage_scheme_register(registry, &scheme, err);
+}
