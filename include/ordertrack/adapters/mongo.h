@@ -67,7 +67,7 @@ OT_EXTERN int ot_storage_mongo_open(ot_storage **out, const char *uri,
                                     const ot_mongo_options *options, ot_error *err);
 
 /**
- * Register the schemes `mongodb://` and `mongodb+srv://` (since 1.1 of this library): the
+ * Register the schemes `mongodb://` and `mongodb+srv://` (version node OT_MONGO_1.1): the
  * whole URI is handed to ot_storage_mongo_open() with the default options (the `ot.` options
  * of the URI still apply).
  * @param registry  the registry to add them to (see ot_storage_open_uri())

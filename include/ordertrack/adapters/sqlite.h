@@ -83,7 +83,7 @@ OT_EXTERN int ot_storage_sqlite_schema_version(int *version, ot_storage *storage
                                                ot_error *err);
 
 /**
- * Register the scheme `sqlite:PATH` (since 1.1 of this library): the path is everything after
+ * Register the scheme `sqlite:PATH` (version node OT_SQLITE_1.1): the path is everything after
  * the colon, opened with ot_storage_sqlite_open() and the default options.
  * @param registry  the registry to add it to (see ot_storage_open_uri())
  * @param err       may be NULL

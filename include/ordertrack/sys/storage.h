@@ -214,13 +214,14 @@ OT_EXTERN void ot_storage_close(ot_storage *storage);
 
 OT_END_DECLS
 
-/* ---- Storage URIs: a registry of schemes (since 1.5) ------------------------------------ */
+/* ---- Storage URIs: a registry of schemes (version node OT_1.5) --------------------------- */
 
 /**
  * A storage registry: the URI schemes a host can open (`memory:` built in; each adapter
  * library adds its own, e.g. ot_storage_sqlite_register()). Opaque; owned by the caller, who
  * makes one with ot_storage_registry_new() and frees it with ot_storage_registry_free().
- * Thread-safe: registering and opening may run concurrently from any threads.
+ * Thread-safe: registering and opening may run concurrently from any threads (freeing only
+ * once no call is in flight).
  */
 typedef struct ot_storage_registry ot_storage_registry;
 

@@ -23,9 +23,8 @@ struct ot_storage_registry {
 
 static int open_memory(ot_storage **out, const char *uri, ot_error *err)
 {
-    if (strcmp(strchr(uri, ':') + 1, "") != 0)
-        return ot__error_field(err, OT_EINVAL, "uri",
-                               "memory: takes nothing after the colon");
+    if (strchr(uri, ':')[1] != '\0') /* the registry matched the scheme: there is a ':' */
+        return ot__error_field(err, OT_EINVAL, "uri", "memory: takes nothing after the colon");
     return ot_storage_memory_new(out, err);
 }
 
