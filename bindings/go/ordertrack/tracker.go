@@ -41,7 +41,8 @@ var errClosed = &Error{Code: CodeState, Message: "the tracker is closed"}
 
 // Storage is an open storage backend, handed to New, which takes it over. The in-process
 // store comes from NewMemoryStorage; the adapter packages open the others
-// (ordertrack/sqlite, ordertrack/mongo), so a program links only the adapters it imports.
+// (ordertrack/sqlite, ordertrack/mongo), so a program links only the adapters it imports;
+// Registry.OpenStorage opens any of them by URI.
 type Storage struct {
 	c *C.ot_storage
 }

@@ -187,7 +187,6 @@ _SIGNATURES: Dict[str, Tuple[Any, ...]] = {
     "ot_provider_is_parcel": (_c_int, _c_int, _err_p),
     "ot_free": (None, _c_void_p),
     "ot_storage_close": (None, _c_void_p),
-    "ot_storage_memory_new": (_c_int, _order_pp, _err_p),
     "ot_storage_registry_new": (_c_int, ctypes.POINTER(_c_void_p), _err_p),
     "ot_storage_registry_free": (None, _c_void_p),
     "ot_storage_open_uri": (_c_int, _order_pp, _c_void_p, _c_char_p, _err_p),

@@ -24,7 +24,7 @@ _STALE = -6
 # The adapter libraries that add storage URI schemes to the library's registry: the name
 # adapter() loads and the schemes its register function adds (to name the library a URI
 # needs when it is missing).
-STORAGE_ADAPTERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+_STORAGE_ADAPTERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("sqlite", ("sqlite",)), ("mongo", ("mongodb", "mongodb+srv")))
 
 
@@ -50,7 +50,7 @@ def _open_storage(uri: str) -> ctypes.c_void_p:
     check(_lib.ot_storage_registry_new(ctypes.byref(registry), ctypes.byref(report)), report)
     missing: Dict[str, Unsupported] = {}
     try:
-        for name, schemes in STORAGE_ADAPTERS:
+        for name, schemes in _STORAGE_ADAPTERS:
             try:
                 register = _adapter_register(name)
             except Unsupported as exc:
