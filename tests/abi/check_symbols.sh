@@ -6,7 +6,9 @@
 #     (ot_sqlite__conn_open, ot_mongo__fail, ot_curl__fail);
 #   - a shared library (.so) exports only ot_* / OT_* (the OT_ version nodes included).
 # Allowed exceptions (none of them ours to name): the symbols the toolchain adds to a shared
-# object, _init, _fini, __bss_start, _edata, _end.
+# object, _init, _fini, __bss_start, _edata, _end. Not checked: the archives of examples/,
+# tests/ and bench/ (ordertrackd_core, ot_test_support, ...), which are never installed and
+# are linked only into our own programs.
 # Usage: check_symbols.sh SHARED ARCHIVE [SHARED ARCHIVE ...]  (one pair per library)
 set -eu
 [ $# -ge 2 ] && [ $(($# % 2)) -eq 0 ] || { echo "usage: $0 SHARED ARCHIVE [...]" >&2; exit 2; }
