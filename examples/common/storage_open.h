@@ -1,5 +1,6 @@
 /* Storage URIs to storage adapters, shared by the host programs: `memory:`, `sqlite:PATH`,
- * `mongodb://...` (any libmongoc connection string). */
+ * `mongodb://...` (any libmongoc connection string), through the library's registry of
+ * schemes (ot_storage_open_uri) holding every adapter this build links. */
 #ifndef OT_EXAMPLES_STORAGE_OPEN_H
 #define OT_EXAMPLES_STORAGE_OPEN_H
 
@@ -7,12 +8,12 @@
 
 #include <ordertrack/sys/storage.h>
 
-/* Returned when the URI names a scheme this build has no adapter for (a configuration error:
- * the hosts exit 2). */
+/* Returned when the URI names a scheme this build registered no adapter for (a configuration
+ * error: the hosts exit 2); the message lists the registered schemes. */
 #define STORAGE_OPEN_UNSUPPORTED 2
 
 /* Open the storage `uri` names into *out (release with ot_storage_close). 0; or
- * STORAGE_OPEN_UNSUPPORTED (unknown or not built scheme), or 1 when the adapter refused or
+ * STORAGE_OPEN_UNSUPPORTED (a scheme not registered), or 1 when the adapter refused or
  * failed to open it; the reason in err, naming the field when the adapter did. The
  * URI in messages has its user information (a password) replaced by "***". */
 int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen);

@@ -176,6 +176,32 @@ static void test_conformance(void **state)
     assert_int_equal(ot_storage_conformance_run(mongo_factory, NULL, stderr), 0);
 }
 
+/* The mongodb and mongodb+srv schemes in a registry: the whole URI reaches the adapter (its
+ * ot. options are read), registered twice is refused. */
+static void test_registry_schemes(void **state)
+{
+    ot_storage_registry *reg = NULL;
+    ot_storage *st = NULL;
+    ot_error err;
+    (void)state;
+    assert_int_equal(ot_storage_registry_new(&reg, &err), 0);
+    assert_int_equal(ot_storage_mongo_register(reg, &err), 0);
+    assert_ot_error(ot_storage_mongo_register(reg, &err), OT_EEXISTS, err);
+    assert_ot_error(ot_storage_open_uri(&st, reg, "mongodb://127.0.0.1:1/x?ot.nope=1", &err),
+                    OT_EINVAL, err);
+    assert_non_null(strstr(err.message, "ot.nope"));
+    assert_ot_error(ot_storage_open_uri(&st, reg,
+                                        "MongoDB+SRV://cluster.invalid/x?ot.nope=1", &err),
+                    OT_EINVAL, err);
+    assert_non_null(strstr(err.message, "ot.nope"));
+    assert_null(st);
+    if (using_double()) { /* a real server would keep the default database: the double only */
+        assert_int_equal(ot_storage_open_uri(&st, reg, uri, &err), 0);
+        ot_storage_close(st);
+    }
+    ot_storage_registry_free(reg);
+}
+
 /* A valid record at `version` with `entries` history entries (1..4). */
 static ot_order *record(const char *order_id, int64_t version, int entries, const char *awb)
 {
@@ -1296,6 +1322,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
+        cmocka_unit_test(test_registry_schemes),
         cmocka_unit_test(test_commands_and_types),
         cmocka_unit_test(test_existing_indexes),
         cmocka_unit_test(test_non_unique_order_id_index),

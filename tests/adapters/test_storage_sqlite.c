@@ -124,6 +124,35 @@ static void test_durable_across_reopen(void **state)
     ot_storage_close(st);
 }
 
+/* The sqlite: scheme in a registry: the path is what follows the colon, the same file the
+ * adapter opens directly; registered twice is refused. */
+static void test_registry_scheme(void **state)
+{
+    ot_storage_registry *reg = NULL;
+    char path[256], uri[300];
+    ot_storage *st = NULL;
+    ot_error err;
+    int v;
+    (void)state;
+    path_for(path, sizeof path, "registry.db");
+    snprintf(uri, sizeof uri, "SQLite:%s", path);
+    assert_int_equal(ot_storage_registry_new(&reg, &err), 0);
+    assert_ot_error(ot_storage_open_uri(&st, reg, uri, &err), OT_EUNSUPPORTED, err);
+    assert_int_equal(ot_storage_sqlite_register(reg, &err), 0);
+    assert_ot_error(ot_storage_sqlite_register(reg, &err), OT_EEXISTS, err);
+    assert_int_equal(ot_storage_open_uri(&st, reg, uri, &err), 0);
+    assert_int_equal(put(st, "o-1", 1, 1, NULL), 0);
+    assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
+    ot_storage_close(st);
+    assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
+    assert_int_equal(version_of(st, "o-1"), 1);
+    ot_storage_close(st);
+    /* the adapter's own refusal, naming its field */
+    assert_ot_error(ot_storage_open_uri(&st, reg, "sqlite:", &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "path");
+    ot_storage_registry_free(reg);
+}
+
 static int exec_sql(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
@@ -372,6 +401,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_durable_across_reopen),
+        cmocka_unit_test(test_registry_scheme),
         cmocka_unit_test(test_migration_from_version_1),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_two_processes_one_file),

@@ -34,10 +34,18 @@ static int run_tracker(const char *path, ot_error *err)
     if (rc != 0)
         return rc;
 
-    /* A second tracker on the same file sees the committed order. */
+    /* A second tracker on the same file, opened by its URI through a registry, sees the
+     * committed order. */
     st = NULL;
     tr = NULL;
-    if ((rc = ot_storage_sqlite_open(&st, path, NULL, err)) == 0) {
+    char uri[64];
+    ot_storage_registry *registry = NULL;
+    snprintf(uri, sizeof uri, "sqlite:%s", path);
+    if ((rc = ot_storage_registry_new(&registry, err)) == 0 &&
+        (rc = ot_storage_sqlite_register(registry, err)) == 0)
+        rc = ot_storage_open_uri(&st, registry, uri, err);
+    ot_storage_registry_free(registry);
+    if (rc == 0) {
         opts.storage = st;
         if ((rc = ot_tracker_new(&tr, &opts, err)) == 0 &&
             (rc = ot_tracker_get(&o, tr, "consumer-1", err)) == 0 &&
@@ -75,6 +83,6 @@ int main(void)
         return 1;
     }
     unlink(path);
-    printf("sqlite consumer ok: schema %d, tracker on SQLite\n", version);
+    printf("sqlite consumer ok: schema %d, tracker on SQLite (by path and by URI)\n", version);
     return version == OT_SQLITE_SCHEMA_VERSION ? 0 : 1;
 }

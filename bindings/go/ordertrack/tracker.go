@@ -8,7 +8,6 @@ import "C"
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -42,7 +41,8 @@ var errClosed = &Error{Code: CodeState, Message: "the tracker is closed"}
 
 // Storage is an open storage backend, handed to New, which takes it over. The in-process
 // store comes from NewMemoryStorage; the adapter packages open the others
-// (ordertrack/sqlite, ordertrack/mongo), so a program links only the adapters it imports.
+// (ordertrack/sqlite, ordertrack/mongo), so a program links only the adapters it imports;
+// Registry.OpenStorage opens any of them by URI.
 type Storage struct {
 	c *C.ot_storage
 }
@@ -79,33 +79,6 @@ func (s *Storage) Close() error {
 		s.c = nil
 	}
 	return nil
-}
-
-// Open returns a tracker over the storage named by uri. The core package knows only
-// "memory:" (in process, nothing survives Close); SQLite and MongoDB storage are opened by
-// their packages (sqlite.Open, mongo.Open), which link their adapter library.
-// opts may be nil.
-func Open(uri string, opts *Options) (*Tracker, error) {
-	switch {
-	case uri == "memory:":
-		s, err := NewMemoryStorage()
-		if err != nil {
-			return nil, err
-		}
-		return New(s, opts)
-	case strings.HasPrefix(uri, "sqlite:"), strings.HasPrefix(uri, "mongodb://"),
-		strings.HasPrefix(uri, "mongodb+srv://"):
-		pkg := "sqlite"
-		if strings.HasPrefix(uri, "mongodb") {
-			pkg = "mongo"
-		}
-		return nil, &Error{Code: CodeUnsupported, Field: "storage",
-			Message: "open " + pkg + " storage with package " + modulePath + "/ordertrack/" +
-				pkg + " (" + pkg + ".Open), which links libordertrack-" + pkg}
-	default:
-		return nil, &Error{Code: CodeInvalid, Field: "storage",
-			Message: "unknown storage URI " + uri + " (memory:; sqlite and mongodb in their packages)"}
-	}
 }
 
 // modulePath is the Go module of the binding.

@@ -367,3 +367,31 @@ func TestSLAReportOfAnOrder(t *testing.T) {
 		t.Fatalf("bad policy: %v", err)
 	}
 }
+
+func TestRegistry(t *testing.T) {
+	reg, err := NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := reg.Open("Memory:", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Close()
+	// the scheme and the registered ones, never the URI's password
+	_, err = reg.OpenStorage("redis://ops:s3cret@127.0.0.1/0")
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeUnsupported || e.Field != "scheme" ||
+		!strings.Contains(e.Message, "redis") || !strings.Contains(e.Message, "registered: memory)") ||
+		strings.Contains(e.Message, "s3cret") {
+		t.Fatalf("unknown scheme: %v", err)
+	}
+	if _, err = reg.OpenStorage("/var/lib/orders.db"); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("no scheme: %v", err)
+	}
+	reg.Close()
+	reg.Close()
+	if _, err = reg.OpenStorage("memory:"); !errors.Is(err, ErrState) {
+		t.Fatalf("closed registry: %v", err)
+	}
+}

@@ -4,8 +4,8 @@ import datetime
 import threading
 import time
 from types import TracebackType
-from typing import (Any, Callable, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar,
-                    Union)
+from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Type,
+                    TypeVar, Union)
 
 from . import _lib
 from ._convert import TimeLike, cjson, cstr, order_document, take_json, to_ms
@@ -21,36 +21,51 @@ ProviderLike = Union[Provider, str]
 _STALE = -6
 
 
-def _adapter_open(name: str, symbol: str) -> Any:
-    """`int symbol(ot_storage **out, const char *, const void *options, ot_error *)` of the
-    adapter library `name`; Unsupported when the library or the symbol is missing."""
+# The adapter libraries that add storage URI schemes to the library's registry: the name
+# adapter() loads and the schemes its register function adds (to name the library a URI
+# needs when it is missing).
+_STORAGE_ADAPTERS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("sqlite", ("sqlite",)), ("mongo", ("mongodb", "mongodb+srv")))
+
+
+def _adapter_register(name: str) -> Any:
+    """`int ot_storage_NAME_register(ot_storage_registry *, ot_error *)` of the adapter
+    library `name`; Unsupported when the library or the symbol is missing."""
     try:
-        fn = getattr(_lib.adapter(name), symbol)
+        fn = getattr(_lib.adapter(name), f"ot_storage_{name}_register")
     except (LibraryLoadError, AttributeError) as exc:
         raise Unsupported(-21, f"{name} storage needs libordertrack-{name}.so.1 ({exc})",
                           "storage") from None
     fn.restype = ctypes.c_int
-    fn.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_void_p,
-                   ctypes.POINTER(_lib.CError)]
+    fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(_lib.CError)]
     return fn
 
 
 def _open_storage(uri: str) -> ctypes.c_void_p:
-    """A new ot_storage* for a storage URI: memory:, sqlite:PATH or mongodb://..."""
+    """A new ot_storage* for a storage URI (memory:, sqlite:PATH, mongodb://...), opened by
+    the library's registry with every adapter library that loads registered in it."""
     if not isinstance(uri, str):
         raise TypeError("storage: a URI string expected")
-    out, report = ctypes.c_void_p(), _lib.CError()
-    if uri == "memory:":
-        code = _lib.ot_storage_memory_new(ctypes.byref(out), ctypes.byref(report))
-    elif uri.startswith("sqlite:") and len(uri) > len("sqlite:"):
-        code = _adapter_open("sqlite", "ot_storage_sqlite_open")(
-            ctypes.byref(out), uri[len("sqlite:"):].encode(), None, ctypes.byref(report))
-    elif uri.startswith(("mongodb://", "mongodb+srv://")):
-        code = _adapter_open("mongo", "ot_storage_mongo_open")(
-            ctypes.byref(out), uri.encode(), None, ctypes.byref(report))
-    else:
-        raise InvalidArgument(-1, f"unknown storage URI {uri!r} (memory:, sqlite:PATH or "
-                              "mongodb://...)", "storage")
+    registry, out, report = ctypes.c_void_p(), ctypes.c_void_p(), _lib.CError()
+    check(_lib.ot_storage_registry_new(ctypes.byref(registry), ctypes.byref(report)), report)
+    missing: Dict[str, Unsupported] = {}
+    try:
+        for name, schemes in _STORAGE_ADAPTERS:
+            try:
+                register = _adapter_register(name)
+            except Unsupported as exc:
+                missing.update(dict.fromkeys(schemes, exc))
+                continue
+            check(register(registry, ctypes.byref(report)), report)
+        code = _lib.ot_storage_open_uri(ctypes.byref(out), registry, uri.encode(),
+                                        ctypes.byref(report))
+    finally:
+        _lib.ot_storage_registry_free(registry)
+    if code == Unsupported.code and report.field == b"scheme":
+        scheme = uri.split(":", 1)[0].lower()
+        if scheme in missing:
+            raise missing[scheme]
+        raise InvalidArgument(-1, report.message.decode("utf-8", "replace"), "storage")
     check(code, report)
     return out
 

@@ -222,6 +222,19 @@ class ErrorsTest(unittest.TestCase):
         with self.assertRaises(ot.InvalidArgument):
             ot.Tracker("redis://127.0.0.1/0")
 
+    def test_unknown_storage_scheme_names_registered_ones(self):
+        # The library's registry answers: the scheme and the registered ones, never the
+        # URI's password; schemes match whatever their case.
+        with self.assertRaises(ot.InvalidArgument) as ctx:
+            ot.Tracker("redis://ops:s3cret@127.0.0.1/0")
+        self.assertIn("redis", ctx.exception.message)
+        self.assertIn("memory", ctx.exception.message)
+        self.assertNotIn("s3cret", ctx.exception.message)
+        with ot.Tracker("MEMORY:") as t:
+            self.assertEqual(t.storage_uri, "MEMORY:")
+        with self.assertRaises(ot.InvalidArgument):
+            ot.Tracker("memory:extra")
+
     def test_bad_time(self):
         with self.assertRaises(ot.InvalidArgument):
             self.t.pickup("o-1", time="yesterday")

@@ -80,6 +80,17 @@ OT_EXTERN int ot_mongo_options_init(ot_mongo_options *options, unsigned version,
 OT_EXTERN int ot_storage_mongo_open(ot_storage **out, const char *uri,
                                     const ot_mongo_options *options, ot_error *err);
 
+/**
+ * Register the schemes "mongodb" and "mongodb+srv" (version node OT_MONGO_1.1): the whole
+ * URI is handed to ot_storage_mongo_open() with the default options (the URI's options
+ * named ot.* still apply).
+ * @param registry  the registry to add them to (see ot_storage_open_uri())
+ * @param err       may be NULL
+ * @return 0, or what ot_storage_scheme_register() returns (OT_EEXISTS when registered twice;
+ *         a scheme registered before a failure stays)
+ */
+OT_EXTERN int ot_storage_mongo_register(ot_storage_registry *registry, ot_error *err);
+
 OT_END_DECLS
 
 #endif /* ORDERTRACK_ADAPTERS_MONGO_H */

@@ -102,6 +102,15 @@ OT_EXTERN int ot_storage_sqlite_open(ot_storage **out, const char *path,
 OT_EXTERN int ot_storage_sqlite_schema_version(int *version, ot_storage *storage,
                                                ot_error *err);
 
+/**
+ * Register the scheme `sqlite:PATH` (version node OT_SQLITE_1.1): the path is everything after
+ * the colon, opened with ot_storage_sqlite_open() and the default options.
+ * @param registry  the registry to add it to (see ot_storage_open_uri())
+ * @param err       may be NULL
+ * @return 0, or what ot_storage_scheme_register() returns (OT_EEXISTS when registered twice)
+ */
+OT_EXTERN int ot_storage_sqlite_register(ot_storage_registry *registry, ot_error *err);
+
 OT_END_DECLS
 
 #endif /* ORDERTRACK_ADAPTERS_SQLITE_H */

@@ -263,4 +263,83 @@ OT_EXTERN void ot_storage_close(ot_storage *storage);
 
 OT_END_DECLS
 
+/* ---- Storage URIs: a registry of schemes (version node OT_1.5) --------------------------- */
+
+/**
+ * A storage registry: the URI schemes a host can open (`memory:` built in; each adapter
+ * library adds its own, e.g. ot_storage_sqlite_register()). Opaque; owned by the caller, who
+ * makes one with ot_storage_registry_new() and frees it with ot_storage_registry_free().
+ * Thread-safe: registering and opening may run concurrently from any threads (freeing only
+ * once no call is in flight).
+ */
+typedef struct ot_storage_registry ot_storage_registry;
+
+/** Newest version of ot_storage_scheme this header describes. */
+#define OT_STORAGE_SCHEME_VERSION 1
+/** Longest scheme name accepted, in bytes. */
+#define OT_STORAGE_SCHEME_MAX 32
+
+/**
+ * One URI scheme and the function that opens it, filled by an adapter (start from
+ * OT_STORAGE_SCHEME_INIT). Version 1: all members. ot_storage_scheme_register() copies it.
+ */
+typedef struct ot_storage_scheme {
+    unsigned version;   /**< OT_STORAGE_SCHEME_VERSION */
+    /** The scheme without its ':' ("sqlite", "mongodb+srv"): a letter, then letters, digits,
+     * '+', '-' or '.', at most OT_STORAGE_SCHEME_MAX bytes; matched case-insensitively. */
+    const char *name;
+    /** Open the storage the whole `uri` (scheme included) names into `*out`, released with
+     * ot_storage_close(); 0 or a negative OT_E... code with `err` filled. Called without any
+     * lock held, possibly from several threads at once. */
+    int (*open)(ot_storage **out, const char *uri, ot_error *err);
+} ot_storage_scheme;
+
+/** An ot_storage_scheme of the newest version with no name and no open function. */
+#define OT_STORAGE_SCHEME_INIT { OT_STORAGE_SCHEME_VERSION, NULL, NULL }
+
+OT_BEGIN_DECLS
+
+/**
+ * Make a registry holding the built-in scheme `memory:` (ot_storage_memory_new()).
+ * @param out  receives the registry (NULL on failure); free it with ot_storage_registry_free()
+ * @param err  may be NULL
+ * @return 0, OT_EINVAL (`out` NULL) or OT_ENOMEM
+ */
+OT_EXTERN int ot_storage_registry_new(ot_storage_registry **out, ot_error *err);
+
+/**
+ * Free a registry. Storages opened through it stay valid.
+ * @param registry  the registry, or NULL (nothing happens)
+ */
+OT_EXTERN void ot_storage_registry_free(ot_storage_registry *registry);
+
+/**
+ * Add a scheme to a registry (as sqlite3_vfs_register): `scheme` and its name are copied.
+ * @param registry  the registry
+ * @param scheme    the scheme (borrowed for the call)
+ * @param err       may be NULL
+ * @return 0; OT_EINVAL naming the field (a NULL argument, a bad name, no `open`); OT_EVERSION
+ *         for a version this library does not know; OT_EEXISTS when the registry already has
+ *         a scheme of that name; OT_ENOMEM
+ */
+OT_EXTERN int ot_storage_scheme_register(ot_storage_registry *registry,
+                                         const ot_storage_scheme *scheme, ot_error *err);
+
+/**
+ * Open the storage a URI names (`memory:`, `sqlite:PATH`, `mongodb://...`) with the open
+ * function its scheme registered. Messages never hold the URI itself (it may carry a
+ * password), only its scheme and what the adapter says.
+ * @param out       receives the storage (NULL on failure); release with ot_storage_close()
+ * @param registry  the schemes to choose from; NULL: the built-in ones only (`memory:`)
+ * @param uri       "scheme:rest"; borrowed for the call
+ * @param err       may be NULL
+ * @return 0; OT_EINVAL (field "uri") when `uri` has no scheme; OT_EUNSUPPORTED (field
+ *         "scheme") when no registered scheme matches, the message naming the scheme and
+ *         listing the registered ones; else what the scheme's open function returned
+ */
+OT_EXTERN int ot_storage_open_uri(ot_storage **out, ot_storage_registry *registry,
+                                  const char *uri, ot_error *err);
+
+OT_END_DECLS
+
 #endif /* ORDERTRACK_SYS_STORAGE_H */

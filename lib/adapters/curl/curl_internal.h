@@ -8,6 +8,6 @@
 __attribute__((format(printf, 4, 5)))
 #endif
 /* Fill `err` (may be NULL) with `code`, `field` (may be NULL) and a message; returns code. */
-int ot__curl_fail(ot_error *err, int code, const char *field, const char *fmt, ...);
+int ot_curl__fail(ot_error *err, int code, const char *field, const char *fmt, ...);
 
 #endif

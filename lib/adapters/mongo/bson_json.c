@@ -6,7 +6,7 @@
 
 #include "mongo_internal.h"
 
-int mg_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+int ot_mongo__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -17,11 +17,11 @@ int mg_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
     return code;
 }
 
-int mg_error(ot_error *err, const bson_error_t *error, const char *what)
+int ot_mongo__error(ot_error *err, const bson_error_t *error, const char *what)
 {
-    return mg_fail(err, OT_ESTORAGE, NULL, "mongodb: %s: %s (domain %u, code %u)", what,
-                   error->message[0] ? error->message : "unknown error", error->domain,
-                   error->code);
+    return ot_mongo__fail(err, OT_ESTORAGE, NULL, "mongodb: %s: %s (domain %u, code %u)", what,
+                          error->message[0] ? error->message : "unknown error", error->domain,
+                          error->code);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
@@ -118,7 +118,7 @@ static bool convert(bson_t *dst, bson_iter_t *it)
     return true;
 }
 
-int mg_json_to_bson(bson_t *out, const char *json, size_t len, ot_error *err)
+int ot_mongo__json_to_bson(bson_t *out, const char *json, size_t len, ot_error *err)
 {
     bson_error_t error;
     bson_t raw;
@@ -126,14 +126,14 @@ int mg_json_to_bson(bson_t *out, const char *json, size_t len, ot_error *err)
     bool ok;
     bson_init(out);
     if (!bson_init_from_json(&raw, json, (ssize_t)len, &error))
-        return mg_fail(err, OT_EINVAL, "record", "record JSON does not convert to BSON: %s",
-                       error.message);
+        return ot_mongo__fail(err, OT_EINVAL, "record", "record JSON does not convert to BSON: %s",
+                              error.message);
     ok = bson_iter_init(&it, &raw) && convert(out, &it);
     bson_destroy(&raw);
     if (!ok) {
         bson_destroy(out);
         bson_init(out);
-        return mg_fail(err, OT_ELIMIT, "record", "record too large for a BSON document");
+        return ot_mongo__fail(err, OT_ELIMIT, "record", "record too large for a BSON document");
     }
     return 0;
 }
@@ -268,21 +268,21 @@ static void write_value(struct buf *b, bson_iter_t *it)
     }
 }
 
-int mg_bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err)
+int ot_mongo__bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err)
 {
     struct buf b = {NULL, 0, 0, 0};
     bson_iter_t it;
     *json = NULL;
     if (!bson_iter_init(&it, doc))
-        return mg_fail(err, OT_ESTORAGE, NULL, "mongodb: a stored document is corrupt");
+        return ot_mongo__fail(err, OT_ESTORAGE, NULL, "mongodb: a stored document is corrupt");
     write_container(&b, &it, 0, 1);
     if (b.bad) {
         ot_free(b.p);
         return b.bad == OT_ENOMEM
-                   ? mg_fail(err, OT_ENOMEM, NULL, "out of memory converting a document")
-                   : mg_fail(err, OT_ESTORAGE, NULL,
-                             "mongodb: a stored document holds a BSON type the order "
-                             "codec does not know");
+                   ? ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory converting a document")
+                   : ot_mongo__fail(err, OT_ESTORAGE, NULL,
+                                    "mongodb: a stored document holds a BSON type the order "
+                                    "codec does not know");
     }
     *json = b.p;
     if (len)
@@ -290,11 +290,11 @@ int mg_bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err)
     return 0;
 }
 
-int mg_bson_to_order(ot_order **out, const bson_t *doc, ot_error *err)
+int ot_mongo__bson_to_order(ot_order **out, const bson_t *doc, ot_error *err)
 {
     char *json;
     size_t len;
-    int rc = mg_bson_to_json(&json, &len, doc, err);
+    int rc = ot_mongo__bson_to_json(&json, &len, doc, err);
     if (rc)
         return rc;
     rc = ot_order_from_json(out, json, len, err);

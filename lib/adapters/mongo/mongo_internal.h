@@ -36,19 +36,19 @@ struct store {
 #define MG_PENDING_LEASE_MS 30000
 
 /* Fill `err` with a formatted message; returns `code`. */
-int mg_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+int ot_mongo__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Report a libmongoc/server error as OT_ESTORAGE with its message. */
-int mg_error(ot_error *err, const bson_error_t *error, const char *what);
+int ot_mongo__error(ot_error *err, const bson_error_t *error, const char *what);
 
 /* The record's canonical JSON as a BSON document: strings holding an RFC 3339 UTC time with
  * milliseconds ("2026-11-23T06:00:00.000Z") become BSON datetimes. */
-int mg_json_to_bson(bson_t *out, const char *json, size_t len, ot_error *err);
+int ot_mongo__json_to_bson(bson_t *out, const char *json, size_t len, ot_error *err);
 /* A stored document back to JSON (ot_free): datetimes as RFC 3339 ms strings; the top-level
  * keys `_id` and `_ot` (the adapter's own) are left out. */
-int mg_bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err);
+int ot_mongo__bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error *err);
 /* Decode a stored document into an order. */
-int mg_bson_to_order(ot_order **out, const bson_t *doc, ot_error *err);
+int ot_mongo__bson_to_order(ot_order **out, const bson_t *doc, ot_error *err);
 
 /* A connection string with the adapter's own `ot.*` options taken out (uri.c). */
 struct mg_uri {

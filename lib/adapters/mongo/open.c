@@ -9,11 +9,11 @@ int ot_mongo_options_init(ot_mongo_options *options, unsigned version, ot_error 
 {
     static const ot_mongo_options defaults = OT_MONGO_OPTIONS_INIT;
     if (!options)
-        return mg_fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_mongo__fail(err, OT_EINVAL, "options", "options is NULL");
     if (version == 0 || version > OT_MONGO_OPTIONS_VERSION)
-        return mg_fail(err, OT_EVERSION, "version",
-                       "mongo options version %u not supported (this library knows 1..%d)",
-                       version, OT_MONGO_OPTIONS_VERSION);
+        return ot_mongo__fail(err, OT_EVERSION, "version",
+                              "mongo options version %u not supported (this library knows 1..%d)",
+                              version, OT_MONGO_OPTIONS_VERSION);
     *options = defaults;
     options->version = version;
     return 0;
@@ -126,18 +126,18 @@ static int check_unique_present(mongoc_collection_t *c, const char *coll, const 
     }
     if (mongoc_cursor_error(cursor, &error)) {
         mongoc_cursor_destroy(cursor);
-        return mg_error(err, &error, "listing indexes");
+        return ot_mongo__error(err, &error, "listing indexes");
     }
     mongoc_cursor_destroy(cursor);
     if (found)
         return 0;
     bson_iter_init_find(&it, spec, "name");
-    return mg_fail(err, OT_ESTORAGE, "indexes",
-                   "mongodb: collection %s has an index %s on the keys of %s that is not "
-                   "unique, and MongoDB does not change an existing index: drop it "
-                   "(db.%s.dropIndex(\"%s\")) and open again, which creates it unique (see "
-                   "docs/mongo.md, Indexes)", coll, name[0] ? name : "(unnamed)",
-                   bson_iter_utf8(&it, NULL), coll, name[0] ? name : "...");
+    return ot_mongo__fail(err, OT_ESTORAGE, "indexes",
+                          "mongodb: collection %s has an index %s on the keys of %s that is not "
+                          "unique, and MongoDB does not change an existing index: drop it "
+                          "(db.%s.dropIndex(\"%s\")) and open again, which creates it unique (see "
+                          "docs/mongo.md, Indexes)", coll, name[0] ? name : "(unnamed)",
+                          bson_iter_utf8(&it, NULL), coll, name[0] ? name : "...");
 }
 
 /* Each index in its own createIndexes command (idempotent: an existing identical index is not
@@ -160,7 +160,7 @@ static int create_indexes(mongoc_client_t *client, const char *db, const char *c
                 if (no_ttl && ttl_not_implemented(&error))
                     *no_ttl = 1;
                 else if (!index_exists_otherwise(&error))
-                    rc = mg_error(err, &error, "creating indexes");
+                    rc = ot_mongo__error(err, &error, "creating indexes");
             }
             /* MongoDB refuses a unique index over an existing one (kept above), FerretDB
              * accepts it and keeps the old one: either way, look */
@@ -188,7 +188,7 @@ static int setup(struct store *s, ot_error *err)
     bson_error_t error;
     int rc = 0;
     if (!mongoc_client_command_simple(client, s->database, ping, NULL, &reply, &error))
-        rc = mg_error(err, &error, "connecting");
+        rc = ot_mongo__error(err, &error, "connecting");
     bson_destroy(&reply);
     bson_destroy(ping);
     if (rc == 0) {
@@ -197,7 +197,7 @@ static int setup(struct store *s, ot_error *err)
         bson_t *info = BCON_NEW("buildInfo", BCON_INT32(1));
         bson_iter_t it;
         if (!mongoc_client_command_simple(client, "admin", info, NULL, &reply, &error))
-            rc = mg_error(err, &error, "connecting");
+            rc = ot_mongo__error(err, &error, "connecting");
         else if (bson_iter_init_find(&it, &reply, "ferretdbVersion"))
             s->lock_writes = 1;
         bson_destroy(&reply);
@@ -255,15 +255,15 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     int rc, oom = 0;
 
     if (!out)
-        return mg_fail(err, OT_EINVAL, "out", "output pointer is NULL");
+        return ot_mongo__fail(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
     if (!uri_string || !uri_string[0])
-        return mg_fail(err, OT_EINVAL, "uri", "connection string is empty");
+        return ot_mongo__fail(err, OT_EINVAL, "uri", "connection string is empty");
     if (!options)
         options = &defaults;
     if (options->version == 0 || options->version > OT_MONGO_OPTIONS_VERSION)
-        return mg_fail(err, OT_EVERSION, "options.version",
-                       "mongo options version %u not supported", options->version);
+        return ot_mongo__fail(err, OT_EVERSION, "options.version",
+                              "mongo options version %u not supported", options->version);
     if ((rc = ot_mongo__uri_parse(&parsed, uri_string, options, err)) != 0)
         return rc;
     options = &parsed.options;
@@ -271,12 +271,13 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     uri = mongoc_uri_new_with_error(parsed.uri, &error);
     if (!uri) {
         ot_mongo__uri_release(&parsed);
-        return mg_fail(err, OT_EINVAL, "uri", "invalid connection string: %s", error.message);
+        return ot_mongo__fail(err, OT_EINVAL, "uri", "invalid connection string: %s",
+                              error.message);
     }
     if (!(s = ot_malloc(sizeof *s))) {
         mongoc_uri_destroy(uri);
         ot_mongo__uri_release(&parsed);
-        return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
+        return ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->sweep_lock, NULL);
@@ -295,7 +296,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     if (oom) {
         mongoc_uri_destroy(uri);
         store_close(s);
-        return mg_fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
+        return ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
     {
         const struct { const char *value, *name; } names[] = {
@@ -307,8 +308,8 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
         };
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             if (!valid_name(names[i].value)) {
-                rc = mg_fail(err, OT_EINVAL, "options", "invalid %s name \"%.64s\"",
-                             names[i].name, names[i].value);
+                rc = ot_mongo__fail(err, OT_EINVAL, "options", "invalid %s name \"%.64s\"",
+                                    names[i].name, names[i].value);
                 mongoc_uri_destroy(uri);
                 store_close(s);
                 return rc;
@@ -319,7 +320,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     mongoc_uri_destroy(uri);
     if (!s->pool) {
         store_close(s);
-        return mg_fail(err, OT_EINVAL, "uri", "libmongoc refused the connection string");
+        return ot_mongo__fail(err, OT_EINVAL, "uri", "libmongoc refused the connection string");
     }
     mongoc_client_pool_set_error_api(s->pool, MONGOC_ERROR_API_VERSION_2);
     mongoc_client_pool_set_appname(s->pool, "libordertrack-mongo");
@@ -338,4 +339,22 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     }
     *out = &s->vtable;
     return 0;
+}
+
+/* The schemes of libmongoc's connection strings; the whole URI is the connection string. */
+static int scheme_open(ot_storage **out, const char *uri, ot_error *err)
+{
+    return ot_storage_mongo_open(out, uri, NULL, err);
+}
+
+int ot_storage_mongo_register(ot_storage_registry *registry, ot_error *err)
+{
+    static const ot_storage_scheme schemes[] = {
+        {OT_STORAGE_SCHEME_VERSION, "mongodb", scheme_open},
+        {OT_STORAGE_SCHEME_VERSION, "mongodb+srv", scheme_open},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof schemes / sizeof schemes[0]; i++)
+        rc = ot_storage_scheme_register(registry, &schemes[i], err);
+    return rc;
 }

@@ -104,7 +104,7 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (ok)
             return 0;
         if (!is_duplicate(&error))
-            return mg_error(err, &error, "locking the order");
+            return ot_mongo__error(err, &error, "locking the order");
         bson_init(&filter);
         append_lock_id(&filter, order_id);
         bson_append_document_begin(&filter, "at", -1, &lt);
@@ -117,8 +117,8 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (ok)
             continue;   /* taken over from a dead holder */
         if (now - start >= MG_LOCK_WAIT_MS)
-            return mg_fail(err, OT_ECONFLICT, "order_id",
-                           "order %.64s is being written by another writer", order_id);
+            return ot_mongo__fail(err, OT_ECONFLICT, "order_id",
+                                  "order %.64s is being written by another writer", order_id);
         nanosleep(&pause, NULL);
     }
 }
@@ -169,7 +169,7 @@ static int order_state(struct session *x, const char *order_id, const char *nonc
                     *has_nonce = 1;
         }
     } else if (mongoc_cursor_error(cur, &error)) {
-        rc = mg_error(err, &error, "reading the stored version");
+        rc = ot_mongo__error(err, &error, "reading the stored version");
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
@@ -188,13 +188,13 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return mg_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        return ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     if (mine)
         return 0;
     if (expected == 0)
-        return mg_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
-    return mg_fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
-                   order_id, (long long)version, (long long)expected);
+        return ot_mongo__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
+    return ot_mongo__fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
+                          order_id, (long long)version, (long long)expected);
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
@@ -263,7 +263,7 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
     int rc;
 
     *unknown = 0;
-    if ((rc = mg_json_to_bson(&doc, rec->json, rec->json_len, err)) != 0)
+    if ((rc = ot_mongo__json_to_bson(&doc, rec->json, rec->json_len, err)) != 0)
         return rc;
     bson_init(&filter);
     if (expected == 0) {
@@ -305,11 +305,11 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
         else
             rc = order_outcome(x, rec->order_id, nonce, expected, err);
     } else if (is_duplicate(&error)) {
-        rc = expected == 0 ? mg_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                                     rec->order_id)
-                           : mg_error(err, &error, "updating the order");
+        rc = expected == 0 ? ot_mongo__fail(err, OT_EEXISTS, "order_id",
+                                            "order %.64s already exists", rec->order_id)
+                           : ot_mongo__error(err, &error, "updating the order");
     } else if (refused_by_server(&error)) {
-        rc = mg_error(err, &error, expected ? "updating the order" : "inserting the order");
+        rc = ot_mongo__error(err, &error, expected ? "updating the order" : "inserting the order");
     } else {
         /* network failure or timeout: the write may or may not have applied; look, do not
          * resend (a resent write could apply twice) */
@@ -317,7 +317,8 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
         rc = order_outcome(x, rec->order_id, nonce, expected, NULL);
         if (rc != 0) {
             *unknown = 1;
-            rc = mg_error(err, &first, expected ? "updating the order" : "inserting the order");
+            rc = ot_mongo__error(err, &first,
+                                 expected ? "updating the order" : "inserting the order");
         }
     }
     if (expected != 0)
@@ -377,7 +378,7 @@ static void legacy_write(struct session *x, const ot_storage_record *rec)
     bson_destroy(&filter);
     bson_destroy(&update);
 
-    if (rec->events_json && mg_json_to_bson(&doc, rec->json, rec->json_len, NULL) == 0) {
+    if (rec->events_json && ot_mongo__json_to_bson(&doc, rec->json, rec->json_len, NULL) == 0) {
         if (bson_iter_init_find(&h, &doc, "status_history") && bson_iter_recurse(&h, &it)) {
             while (bson_iter_next(&it)) {
                 bson_t entry, ins, empty;
@@ -436,7 +437,7 @@ static int key_purge(struct session *x, const char *key, int64_t now, ot_error *
     append_date(&lte, "$lte", now);
     bson_append_document_end(&filter, &lte);
     if (!mongoc_collection_delete_one(x->keys, &filter, NULL, NULL, &error))
-        rc = mg_error(err, &error, "forgetting an expired key");
+        rc = ot_mongo__error(err, &error, "forgetting an expired key");
     bson_destroy(&filter);
     return rc;
 }
@@ -507,9 +508,9 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
     if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
         rc = 0;
     else if (is_duplicate(&error))
-        rc = mg_fail(err, dup_code, "idempotency_key", "idempotency key is already in use");
+        rc = ot_mongo__fail(err, dup_code, "idempotency_key", "idempotency key is already in use");
     else
-        rc = mg_error(err, &error, "storing an idempotency key");
+        rc = ot_mongo__error(err, &error, "storing an idempotency key");
     bson_destroy(&doc);
     return rc;
 }
@@ -573,7 +574,7 @@ int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_
                      const ot_idempotency_record *idem, ot_error *err)
 {
     if (expected_version < 1)
-        return mg_fail(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
+        return ot_mongo__fail(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
     return write_record(userdata, expected_version, rec, idem, err);
 }
 
@@ -589,7 +590,7 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     int rc;
 
     if (!out || !order_id)
-        return mg_fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_mongo__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
     session_open(&x, userdata);
     filter = BCON_NEW("order_id", BCON_UTF8(order_id));
@@ -597,11 +598,11 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
                     "limit", BCON_INT64(1));
     cur = mongoc_collection_find_with_opts(x.orders, filter, opts, NULL);
     if (mongoc_cursor_next(cur, &doc))
-        rc = mg_bson_to_order(out, doc, err);
+        rc = ot_mongo__bson_to_order(out, doc, err);
     else if (mongoc_cursor_error(cur, &error))
-        rc = mg_error(err, &error, "loading an order");
+        rc = ot_mongo__error(err, &error, "loading an order");
     else
-        rc = mg_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
     bson_destroy(opts);
@@ -697,12 +698,12 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
             more = 1;
             break;
         }
-        if ((rc = mg_bson_to_order(&o, doc, err)) != 0)
+        if ((rc = ot_mongo__bson_to_order(&o, doc, err)) != 0)
             break;
         id = ot_order_order_id(o);
         if (strlen(id) >= cursor_size) {
             ot_order_free(o);
-            rc = mg_fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_mongo__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         strcpy(next_cursor, id);
@@ -711,7 +712,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
             break;
     }
     if (rc == 0 && mongoc_cursor_error(cur, &error))
-        rc = mg_error(err, &error, "reading a query page");
+        rc = ot_mongo__error(err, &error, "reading a query page");
     if (rc != 0 || !more)
         next_cursor[0] = '\0';
     mongoc_cursor_destroy(cur);
@@ -737,7 +738,8 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
         return 1;
     if (rc == 1 && (stored >= version || fenced))
         return 0;
-    return mg_fail(err, OT_ECONFLICT, "idempotency_key", "a request with this key is in progress");
+    return ot_mongo__fail(err, OT_ECONFLICT, "idempotency_key",
+                          "a request with this key is in progress");
 }
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
@@ -756,7 +758,7 @@ static int pending_fence(struct session *x, const char *order_id, int64_t versio
     bson_oid_to_string(&oid, mine);
     if ((rc = order_lock(x, order_id, mine, err)) == 0) {
         if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
-            rc = mg_error(err, &error, "fencing off a stale pending write");
+            rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
         order_unlock(x, order_id, mine);
     }
     bson_destroy(filter);
@@ -790,7 +792,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return mg_fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+        return ot_mongo__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
     session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
@@ -812,7 +814,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             if (rc >= 0)
                 key_settle(&x, key, nonce, rc == 1);
             if (rc == 0)
-                rc = mg_fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+                rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
         }
         if (rc == 1) {
             ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
@@ -829,13 +831,13 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.created_at_ms = doc_int(doc, "created_at");
             rec.expires_at_ms = doc_int(doc, "expires_at");
             rc = rec.request_hash ? found(ctx, &rec, err)
-                                  : mg_fail(err, OT_ESTORAGE, NULL,
-                                            "mongodb: a stored key has no request hash");
+                                  : ot_mongo__fail(err, OT_ESTORAGE, NULL,
+                                                   "mongodb: a stored key has no request hash");
         }
     } else if (mongoc_cursor_error(cur, &error)) {
-        rc = mg_error(err, &error, "looking up a key");
+        rc = ot_mongo__error(err, &error, "looking up a key");
     } else {
-        rc = mg_fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
@@ -848,7 +850,7 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
     struct session x;
     int rc;
     if (!rec)
-        return mg_fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_mongo__fail(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
     session_open(&x, userdata);

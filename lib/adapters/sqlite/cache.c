@@ -44,7 +44,7 @@ static void free_list(struct cache_entry *e)
     }
 }
 
-int cache_init(struct cache *c, size_t capacity, ot_error *err)
+int ot_sqlite__cache_init(struct cache *c, size_t capacity, ot_error *err)
 {
     memset(c, 0, sizeof *c);
     pthread_mutex_init(&c->lock, NULL);
@@ -55,15 +55,15 @@ int cache_init(struct cache *c, size_t capacity, ot_error *err)
         c->nbuckets *= 2;
     if (!(c->buckets = ot_malloc(c->nbuckets * sizeof *c->buckets))) {
         pthread_mutex_destroy(&c->lock);
-        return sq_fail(err, OT_ENOMEM, NULL, "out of memory for a cache of %zu records",
-                       capacity);
+        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory for a cache of %zu records",
+                               capacity);
     }
     memset(c->buckets, 0, c->nbuckets * sizeof *c->buckets);
     c->capacity = capacity;
     return 0;
 }
 
-void cache_destroy(struct cache *c)
+void ot_sqlite__cache_destroy(struct cache *c)
 {
     struct cache_entry *e = c->head;
     while (e) {
@@ -76,7 +76,7 @@ void cache_destroy(struct cache *c)
     memset(c, 0, sizeof *c);
 }
 
-int cache_enabled(const struct cache *c)
+int ot_sqlite__cache_enabled(const struct cache *c)
 {
     return c->capacity > 0;
 }
@@ -142,8 +142,8 @@ static void insert_entry(struct cache *c, struct cache_entry *e)
     c->count++;
 }
 
-int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t updated_at_ms,
-              int take, ot_order **out, ot_error *err)
+int ot_sqlite__cache_get(struct cache *c, const char *order_id, int64_t version,
+                         int64_t updated_at_ms, int take, ot_order **out, ot_error *err)
 {
     struct cache_entry *e, *dead = NULL;
     uint64_t h;
@@ -192,8 +192,8 @@ int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t up
     return rc ? rc : 1;
 }
 
-void cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t version,
-                int64_t updated_at_ms, int committed)
+void ot_sqlite__cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t version,
+                           int64_t updated_at_ms, int committed)
 {
     struct cache_entry *e, *old, *dead = NULL;
     size_t len;
@@ -204,7 +204,7 @@ void cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t 
     }
     len = strlen(order_id);
     if (!(e = ot_malloc(sizeof *e + len + 1))) {
-        cache_forget(c, order_id); /* never leave the previous version behind */
+        ot_sqlite__cache_forget(c, order_id); /* never leave the previous version behind */
         ot_order_free(order);      /* last: `order_id` may be the order's own */
         return;
     }
@@ -232,20 +232,20 @@ void cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t 
     free_list(dead);
 }
 
-void cache_put(struct cache *c, const char *order_id, const ot_order *order, int64_t version,
-               int64_t updated_at_ms, int committed)
+void ot_sqlite__cache_put(struct cache *c, const char *order_id, const ot_order *order,
+                          int64_t version, int64_t updated_at_ms, int committed)
 {
     ot_order *copy = NULL;
     if (!c->capacity)
         return;
     if (!order || ot_order_clone(&copy, order, NULL) != 0) {
-        cache_forget(c, order_id); /* never leave the previous version behind */
+        ot_sqlite__cache_forget(c, order_id); /* never leave the previous version behind */
         return;
     }
-    cache_keep(c, order_id, copy, version, updated_at_ms, committed);
+    ot_sqlite__cache_keep(c, order_id, copy, version, updated_at_ms, committed);
 }
 
-void cache_forget(struct cache *c, const char *order_id)
+void ot_sqlite__cache_forget(struct cache *c, const char *order_id)
 {
     struct cache_entry *e, *dead = NULL;
     uint64_t h;

@@ -9,7 +9,7 @@
  * with `take` the record itself, which the caller frees with ot_order_free(). Allocation
  * failures are absorbed by not caching.
  * Thread safety: every function may be called from several threads at once (one mutex; the
- * clones are made outside it), except cache_init and cache_destroy. */
+ * clones are made outside it), except ot_sqlite__cache_init and ot_sqlite__cache_destroy. */
 #ifndef OT_SQLITE_CACHE_H
 #define OT_SQLITE_CACHE_H
 
@@ -31,12 +31,12 @@ struct cache {
 };
 
 /* Set up a cache of at most `capacity` records (0 disables it). 0 or OT_ENOMEM. */
-int cache_init(struct cache *c, size_t capacity, ot_error *err);
+int ot_sqlite__cache_init(struct cache *c, size_t capacity, ot_error *err);
 /* Free every entry; nothing else may use the cache any more. */
-void cache_destroy(struct cache *c);
+void ot_sqlite__cache_destroy(struct cache *c);
 
 /* 1 when the cache holds records (capacity > 0). */
-int cache_enabled(const struct cache *c);
+int ot_sqlite__cache_enabled(const struct cache *c);
 
 /* Look `order_id` up for the row (`version`, `updated_at_ms`). A matching entry: 1 with a
  * clone in `*out` (caller frees) or, with `take`, the cached record itself, which leaves the
@@ -44,22 +44,22 @@ int cache_enabled(const struct cache *c);
  * record; taking saves a copy and a free per write; a clone all the same when another lookup
  * is cloning the entry at that moment). No entry, or a stale one (dropped): 0. A clone that
  * fails: the negative code (OT_ENOMEM), `*out` NULL. */
-int cache_get(struct cache *c, const char *order_id, int64_t version, int64_t updated_at_ms,
-              int take, ot_order **out, ot_error *err);
+int ot_sqlite__cache_get(struct cache *c, const char *order_id, int64_t version,
+                         int64_t updated_at_ms, int take, ot_order **out, ot_error *err);
 
 /* Remember a copy of `order`, stored as row (`version`, `updated_at_ms`). `committed`: the
  * caller just wrote that row, so it replaces any entry; otherwise (a load) an entry of a
  * newer version is kept. Evicts the least recently used entries beyond the bound. On
  * allocation failure the order id is forgotten instead (never a wrong entry). */
-void cache_put(struct cache *c, const char *order_id, const ot_order *order, int64_t version,
-               int64_t updated_at_ms, int committed);
+void ot_sqlite__cache_put(struct cache *c, const char *order_id, const ot_order *order,
+                          int64_t version, int64_t updated_at_ms, int committed);
 
-/* cache_put of a record the caller hands over (the cache owns `order`, freeing it when it
- * does not keep it): no copy. */
-void cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t version,
-                int64_t updated_at_ms, int committed);
+/* ot_sqlite__cache_put of a record the caller hands over (the cache owns `order`, freeing it
+ * when it does not keep it): no copy. */
+void ot_sqlite__cache_keep(struct cache *c, const char *order_id, ot_order *order, int64_t version,
+                           int64_t updated_at_ms, int committed);
 
 /* Forget `order_id` (a write failed or found another version). */
-void cache_forget(struct cache *c, const char *order_id);
+void ot_sqlite__cache_forget(struct cache *c, const char *order_id);
 
 #endif

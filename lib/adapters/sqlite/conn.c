@@ -5,7 +5,7 @@
 
 #include "sqlite_internal.h"
 
-int sq_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+int ot_sqlite__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
 {
     char msg[OT_ERROR_MESSAGE_SIZE];
     va_list ap;
@@ -15,7 +15,7 @@ int sq_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
     return ot_error_set(err, code, field, msg);
 }
 
-int sq_error(ot_error *err, sqlite3 *db, int rc, const char *what)
+int ot_sqlite__error(ot_error *err, sqlite3 *db, int rc, const char *what)
 {
     int code;
     switch (rc & 0xff) {
@@ -25,23 +25,23 @@ int sq_error(ot_error *err, sqlite3 *db, int rc, const char *what)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         code = OT_ESTORAGE;
-        return sq_fail(err, code, "sqlite",
-                       "sqlite: %s: the database stayed locked by another writer (%s)", what,
-                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        return ot_sqlite__fail(err, code, "sqlite",
+                               "sqlite: %s: the database stayed locked by another writer (%s)",
+                               what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         /* Not a passing failure a retry mends: the file needs restoring (docs/sqlite.md). */
-        return sq_fail(err, OT_EINTEGRITY, "sqlite",
-                       "sqlite: %s: the database file is corrupt (%s)", what,
-                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        return ot_sqlite__fail(err, OT_EINTEGRITY, "sqlite",
+                               "sqlite: %s: the database file is corrupt (%s)", what,
+                               db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     default:
         code = OT_ESTORAGE; /* SQLITE_FULL, SQLITE_IOERR, ...: 503 in ordertrackd */
     }
-    return sq_fail(err, code, "sqlite", "sqlite: %s: %s", what,
-                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    return ot_sqlite__fail(err, code, "sqlite", "sqlite: %s: %s", what,
+                           db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
-int conn_open(struct conn **out, const struct store *s, ot_error *err)
+int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err)
 {
     static const char *const sync_names[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
     struct conn *c;
@@ -51,19 +51,19 @@ int conn_open(struct conn **out, const struct store *s, ot_error *err)
 
     *out = NULL;
     if (!(c = ot_malloc(sizeof *c)))
-        return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
+        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
     memset(c, 0, sizeof *c);
     if (!(c->stmts = ot_malloc(ST_COUNT * sizeof *c->stmts))) {
         ot_free(c);
-        return sq_fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
+        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
     }
     memset(c->stmts, 0, ST_COUNT * sizeof *c->stmts);
     rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
-        rc = sq_fail(err, rc == SQLITE_NOMEM ? OT_ENOMEM : OT_ESTORAGE, "path",
-                     "sqlite: cannot open %s: %s", s->path,
-                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-        conn_close(c);
+        rc = ot_sqlite__fail(err, rc == SQLITE_NOMEM ? OT_ENOMEM : OT_ESTORAGE, "path",
+                             "sqlite: cannot open %s: %s", s->path,
+                             c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        ot_sqlite__conn_close(c);
         return rc;
     }
     sqlite3_extended_result_codes(c->db, 1);
@@ -77,15 +77,15 @@ int conn_open(struct conn **out, const struct store *s, ot_error *err)
         rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK) {
-        rc = sq_error(err, c->db, rc, "configuring the connection");
-        conn_close(c);
+        rc = ot_sqlite__error(err, c->db, rc, "configuring the connection");
+        ot_sqlite__conn_close(c);
         return rc;
     }
     *out = c;
     return 0;
 }
 
-void conn_close(struct conn *c)
+void ot_sqlite__conn_close(struct conn *c)
 {
     int i;
     if (!c)
@@ -98,7 +98,7 @@ void conn_close(struct conn *c)
     ot_free(c);
 }
 
-int conn_acquire(struct conn **out, struct store *s, ot_error *err)
+int ot_sqlite__conn_acquire(struct conn **out, struct store *s, ot_error *err)
 {
     pthread_mutex_lock(&s->lock);
     *out = s->idle;
@@ -107,14 +107,14 @@ int conn_acquire(struct conn **out, struct store *s, ot_error *err)
     pthread_mutex_unlock(&s->lock);
     if (*out)
         return 0;
-    return conn_open(out, s, err);
+    return ot_sqlite__conn_open(out, s, err);
 }
 
-void conn_release(struct store *s, struct conn *c)
+void ot_sqlite__conn_release(struct store *s, struct conn *c)
 {
     /* A connection left inside a transaction (a failed ROLLBACK) is not reused. */
     if (!sqlite3_get_autocommit(c->db)) {
-        conn_close(c);
+        ot_sqlite__conn_close(c);
         return;
     }
     pthread_mutex_lock(&s->lock);

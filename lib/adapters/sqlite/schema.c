@@ -45,7 +45,7 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "CREATE INDEX orders_tracking ON orders(delivery_tracking_id);",
 };
 
-int schema_version(int *version, sqlite3 *db, ot_error *err)
+int ot_sqlite__schema_version(int *version, sqlite3 *db, ot_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
@@ -54,39 +54,39 @@ int schema_version(int *version, sqlite3 *db, ot_error *err)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? 0 : sq_error(err, db, rc, "reading the schema version");
+    return rc == SQLITE_OK ? 0 : ot_sqlite__error(err, db, rc, "reading the schema version");
 }
 
-int schema_migrate(sqlite3 *db, ot_error *err)
+int ot_sqlite__schema_migrate(sqlite3 *db, ot_error *err)
 {
     char sql[64];
     int version = 0, rc, v;
 
-    if ((rc = schema_version(&version, db, err)) != 0)
+    if ((rc = ot_sqlite__schema_version(&version, db, err)) != 0)
         return rc;
     if (version == OT_SQLITE_SCHEMA_VERSION)
         return 0;
     /* Another process may migrate at the same moment: decide inside the write lock. */
     if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
-        return sq_error(err, db, rc, "locking the database to migrate its schema");
-    if ((rc = schema_version(&version, db, err)) != 0)
+        return ot_sqlite__error(err, db, rc, "locking the database to migrate its schema");
+    if ((rc = ot_sqlite__schema_version(&version, db, err)) != 0)
         goto fail;
     if (version > OT_SQLITE_SCHEMA_VERSION) {
-        rc = sq_fail(err, OT_EVERSION, "schema",
-                     "database schema version %d is newer than this library's (%d)", version,
-                     OT_SQLITE_SCHEMA_VERSION);
+        rc = ot_sqlite__fail(err, OT_EVERSION, "schema",
+                             "database schema version %d is newer than this library's (%d)",
+                             version, OT_SQLITE_SCHEMA_VERSION);
         goto fail;
     }
     for (v = version + 1; v <= OT_SQLITE_SCHEMA_VERSION; v++) {
         if ((rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK) {
-            rc = sq_error(err, db, rc, "migrating the schema");
+            rc = ot_sqlite__error(err, db, rc, "migrating the schema");
             goto fail;
         }
     }
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", OT_SQLITE_SCHEMA_VERSION);
     if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
         (rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
-        rc = sq_error(err, db, rc, "recording the schema version");
+        rc = ot_sqlite__error(err, db, rc, "recording the schema version");
         goto fail;
     }
     return 0;

@@ -26,22 +26,22 @@ struct store {
 };
 
 /* Report `rc` from SQLite (with its message) as an ot_error; returns the OT_E code. */
-int sq_error(ot_error *err, sqlite3 *db, int rc, const char *what);
+int ot_sqlite__error(ot_error *err, sqlite3 *db, int rc, const char *what);
 /* Fill `err` with a formatted message; returns `code`. */
-int sq_fail(ot_error *err, int code, const char *field, const char *fmt, ...)
+int ot_sqlite__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Open a connection with the store's pragmas. */
-int conn_open(struct conn **out, const struct store *s, ot_error *err);
-void conn_close(struct conn *c);
+int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err);
+void ot_sqlite__conn_close(struct conn *c);
 /* Take an idle connection (or open one) / give it back. */
-int conn_acquire(struct conn **out, struct store *s, ot_error *err);
-void conn_release(struct store *s, struct conn *c);
+int ot_sqlite__conn_acquire(struct conn **out, struct store *s, ot_error *err);
+void ot_sqlite__conn_release(struct store *s, struct conn *c);
 
 /* Bring the schema to OT_SQLITE_SCHEMA_VERSION (in one transaction). */
-int schema_migrate(sqlite3 *db, ot_error *err);
+int ot_sqlite__schema_migrate(sqlite3 *db, ot_error *err);
 /* The schema version of a connection's database. */
-int schema_version(int *version, sqlite3 *db, ot_error *err);
+int ot_sqlite__schema_version(int *version, sqlite3 *db, ot_error *err);
 
 /* The vtable members (store.c). */
 int ot_sqlite__create(void *userdata, const ot_storage_record *rec,
@@ -78,6 +78,6 @@ enum stmt_id {
 };
 
 /* The prepared statement `id` of `c`, reset and unbound; NULL with `err` filled. */
-sqlite3_stmt *conn_stmt(struct conn *c, enum stmt_id id, ot_error *err);
+sqlite3_stmt *ot_sqlite__conn_stmt(struct conn *c, enum stmt_id id, ot_error *err);
 
 #endif

@@ -35,7 +35,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
-sqlite3_stmt *conn_stmt(struct conn *c, enum stmt_id id, ot_error *err)
+sqlite3_stmt *ot_sqlite__conn_stmt(struct conn *c, enum stmt_id id, ot_error *err)
 {
     sqlite3_stmt *st = c->stmts[id];
     int rc;
@@ -46,7 +46,7 @@ sqlite3_stmt *conn_stmt(struct conn *c, enum stmt_id id, ot_error *err)
     }
     rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
-        sq_error(err, c->db, rc, "preparing a statement");
+        ot_sqlite__error(err, c->db, rc, "preparing a statement");
         return NULL;
     }
     return c->stmts[id] = st;
@@ -57,18 +57,18 @@ static int run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : sq_error(err, c->db, rc, what);
+    return rc == SQLITE_DONE ? 0 : ot_sqlite__error(err, c->db, rc, what);
 }
 
 static int exec_id(struct conn *c, enum stmt_id id, const char *what, ot_error *err)
 {
-    sqlite3_stmt *st = conn_stmt(c, id, err);
+    sqlite3_stmt *st = ot_sqlite__conn_stmt(c, id, err);
     return st ? run(c, st, what, err) : OT_ESTORAGE;
 }
 
 static void rollback(struct conn *c)
 {
-    sqlite3_stmt *st = conn_stmt(c, ST_ROLLBACK, NULL);
+    sqlite3_stmt *st = ot_sqlite__conn_stmt(c, ST_ROLLBACK, NULL);
     if (st)
         run(c, st, "rolling back", NULL);
     if (!sqlite3_get_autocommit(c->db))
@@ -154,9 +154,9 @@ static int insert_events(struct conn *c, const ot_storage_record *rec, ot_error 
     while (p < end && is_space(*p))
         p++;
     if (p == end || *p++ != '[')
-        return sq_fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
+        return ot_sqlite__fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
     while ((more = array_next(&p, end, &elem, &len)) == 1) {
-        if (!(st = conn_stmt(c, ST_INSERT_EVENT, err)))
+        if (!(st = ot_sqlite__conn_stmt(c, ST_INSERT_EVENT, err)))
             return OT_ESTORAGE;
         sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)seq++);
@@ -164,14 +164,15 @@ static int insert_events(struct conn *c, const ot_storage_record *rec, ot_error 
         if ((rc = run(c, st, "appending history events", err)) != 0)
             return rc;
     }
-    return more < 0 ? sq_fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array")
+    return more < 0 ? ot_sqlite__fail(err, OT_EINVAL, "events_json",
+                                      "events_json is not a JSON array")
                     : 0;
 }
 
 /* 1 if a live key `key` exists at `now`, 0 if not, or a negative code. */
 static int key_live(struct conn *c, const char *key, int64_t now, ot_error *err)
 {
-    sqlite3_stmt *st = conn_stmt(c, ST_KEY_LIVE, err);
+    sqlite3_stmt *st = ot_sqlite__conn_stmt(c, ST_KEY_LIVE, err);
     int rc;
     if (!st)
         return OT_ESTORAGE;
@@ -181,7 +182,7 @@ static int key_live(struct conn *c, const char *key, int64_t now, ot_error *err)
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : sq_error(err, c->db, rc, "looking up a key");
+    return rc == SQLITE_DONE ? 0 : ot_sqlite__error(err, c->db, rc, "looking up a key");
 }
 
 /* Forget expired keys, then store `idem`. Inside a transaction. */
@@ -189,12 +190,12 @@ static int key_store(struct conn *c, const ot_idempotency_record *idem, ot_error
 {
     sqlite3_stmt *st;
     int rc;
-    if (!(st = conn_stmt(c, ST_KEY_PURGE, err)))
+    if (!(st = ot_sqlite__conn_stmt(c, ST_KEY_PURGE, err)))
         return OT_ESTORAGE;
     sqlite3_bind_int64(st, 1, idem->created_at_ms);
     if ((rc = run(c, st, "forgetting expired keys", err)) != 0)
         return rc;
-    if (!(st = conn_stmt(c, ST_KEY_INSERT, err)))
+    if (!(st = ot_sqlite__conn_stmt(c, ST_KEY_INSERT, err)))
         return OT_ESTORAGE;
     sqlite3_bind_text(st, 1, idem->key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, idem->request_hash, -1, SQLITE_STATIC);
@@ -217,10 +218,10 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         if ((rc = key_live(c, idem->key, idem->created_at_ms, err)) < 0)
             return rc;
         if (rc == 1)
-            return sq_fail(err, OT_ECONFLICT, "idempotency_key",
-                           "idempotency key is already in use");
+            return ot_sqlite__fail(err, OT_ECONFLICT, "idempotency_key",
+                                   "idempotency key is already in use");
     }
-    if (!(st = conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
+    if (!(st = ot_sqlite__conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
         return OT_ESTORAGE;
     bind_record(st, rec);
     if (!create)
@@ -229,20 +230,20 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         return rc;
     if (sqlite3_changes(c->db) == 0) {
         if (create)
-            return sq_fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                           rec->order_id);
-        if (!(st = conn_stmt(c, ST_ORDER_VERSION, err)))
+            return ot_sqlite__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                   rec->order_id);
+        if (!(st = ot_sqlite__conn_stmt(c, ST_ORDER_VERSION, err)))
             return OT_ESTORAGE;
         sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW)
-            rc = sq_fail(err, OT_ECONFLICT, "version",
-                         "order %.64s is at version %lld, not %lld", rec->order_id,
-                         (long long)sqlite3_column_int64(st, 0), (long long)expected);
+            rc = ot_sqlite__fail(err, OT_ECONFLICT, "version",
+                                 "order %.64s is at version %lld, not %lld", rec->order_id,
+                                 (long long)sqlite3_column_int64(st, 0), (long long)expected);
         else if (rc == SQLITE_DONE)
-            rc = sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
+            rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
         else
-            rc = sq_error(err, c->db, rc, "reading the stored version");
+            rc = ot_sqlite__error(err, c->db, rc, "reading the stored version");
         sqlite3_reset(st);
         return rc;
     }
@@ -260,7 +261,7 @@ static int write_record(struct store *s, int create, int64_t expected,
 
     if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if ((rc = conn_acquire(&c, s, err)) != 0)
+    if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     if ((rc = exec_id(c, ST_BEGIN, "starting a transaction", err)) == 0) {
         rc = write_tx(c, create, expected, rec, idem, err);
@@ -269,10 +270,10 @@ static int write_record(struct store *s, int create, int64_t expected,
         if (rc != 0)
             rollback(c);
     }
-    conn_release(s, c);
+    ot_sqlite__conn_release(s, c);
     /* Whatever the cache held for the order is an older version now (or the write failed):
      * the tracker hands the record it wrote to ot_sqlite__adopt. */
-    cache_forget(&s->cache, rec->order_id);
+    ot_sqlite__cache_forget(&s->cache, rec->order_id);
     return rc;
 }
 
@@ -286,7 +287,7 @@ void ot_sqlite__adopt(void *userdata, ot_order *order)
         return;
     }
     /* as a load's: a newer entry (another thread's later commit) is kept */
-    cache_keep(&s->cache, id, order, ot_order_version(order), updated_at, 0);
+    ot_sqlite__cache_keep(&s->cache, id, order, ot_order_version(order), updated_at, 0);
 }
 
 int ot_sqlite__create(void *userdata, const ot_storage_record *rec,
@@ -306,7 +307,7 @@ int ot_sqlite__commit(void *userdata, int64_t expected_version, const ot_storage
 static int load_cached(struct store *s, struct conn *c, const char *order_id, ot_order **out,
                        ot_error *err)
 {
-    sqlite3_stmt *st = conn_stmt(c, ST_LOAD_HEAD, err);
+    sqlite3_stmt *st = ot_sqlite__conn_stmt(c, ST_LOAD_HEAD, err);
     int64_t version, updated_at;
     int rc;
 
@@ -315,15 +316,16 @@ static int load_cached(struct store *s, struct conn *c, const char *order_id, ot
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE ? sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id)
-                               : sq_error(err, c->db, rc, "loading an order");
+        rc = rc == SQLITE_DONE ? ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s",
+                                                 order_id)
+                               : ot_sqlite__error(err, c->db, rc, "loading an order");
         sqlite3_reset(st);
         return rc;
     }
     version = sqlite3_column_int64(st, 0);
     updated_at = sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
-    return cache_get(&s->cache, order_id, version, updated_at, 1, out, err);
+    return ot_sqlite__cache_get(&s->cache, order_id, version, updated_at, 1, out, err);
 }
 
 int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
@@ -335,24 +337,24 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
     int rc;
 
     if (!out || !order_id)
-        return sq_fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_sqlite__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
-    if ((rc = conn_acquire(&c, s, err)) != 0)
+    if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
-    if (cache_enabled(&s->cache)) {
+    if (ot_sqlite__cache_enabled(&s->cache)) {
         /* The row's version and updated_at first: a cached record with both is current
          * (every write advances the version), and the record text is not read at all. */
         rc = load_cached(s, c, order_id, out, err);
         if (rc != 0) {
-            conn_release(s, c);
+            ot_sqlite__conn_release(s, c);
             if (rc == OT_ENOTFOUND)
-                cache_forget(&s->cache, order_id);
+                ot_sqlite__cache_forget(&s->cache, order_id);
             return rc > 0 ? 0 : rc;
         }
     }
     /* A miss: the row again, whole (it may have moved on since), decoded. */
-    if (!(st = conn_stmt(c, ST_LOAD, err))) {
-        conn_release(s, c);
+    if (!(st = ot_sqlite__conn_stmt(c, ST_LOAD, err))) {
+        ot_sqlite__conn_release(s, c);
         return OT_ESTORAGE;
     }
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
@@ -363,16 +365,16 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
         rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 2),
                                 (size_t)sqlite3_column_bytes(st, 2), err);
     } else if (rc == SQLITE_DONE) {
-        rc = sq_fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     } else {
-        rc = sq_error(err, c->db, rc, "loading an order");
+        rc = ot_sqlite__error(err, c->db, rc, "loading an order");
     }
     sqlite3_reset(st);
-    conn_release(s, c);
+    ot_sqlite__conn_release(s, c);
     if (rc == 0)
-        cache_put(&s->cache, order_id, *out, version, updated_at, 0);
+        ot_sqlite__cache_put(&s->cache, order_id, *out, version, updated_at, 0);
     else if (rc == OT_ENOTFOUND)
-        cache_forget(&s->cache, order_id);
+        ot_sqlite__cache_forget(&s->cache, order_id);
     return rc;
 }
 
@@ -452,13 +454,13 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         return rc;
     next_cursor[0] = '\0';
     if (query_sql(sql, sizeof sql, q) != 0)
-        return sq_fail(err, OT_ELIMIT, "query", "query too complex");
-    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return ot_sqlite__fail(err, OT_ELIMIT, "query", "query too complex");
+    if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        rc = sq_error(err, c->db, rc, "preparing a query");
-        conn_release(s, c);
+        rc = ot_sqlite__error(err, c->db, rc, "preparing a query");
+        ot_sqlite__conn_release(s, c);
         return rc;
     }
     bind_named_text(st, ":store", q->store_id);
@@ -481,7 +483,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         if (step == SQLITE_DONE)
             break;
         if (step != SQLITE_ROW) {
-            rc = sq_error(err, c->db, step, "reading a query page");
+            rc = ot_sqlite__error(err, c->db, step, "reading a query page");
             break;
         }
         if (n == q->limit) {
@@ -490,13 +492,13 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         }
         id = (const char *)sqlite3_column_text(st, 0);
         if (!id || strlen(id) >= cursor_size) {
-            rc = sq_fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_sqlite__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         /* A record cached at this row's version is used as is; the others are decoded (and
          * not cached: a page of a listing would evict the records being written). */
-        rc = cache_get(&s->cache, id, sqlite3_column_int64(st, 1),
-                       sqlite3_column_int64(st, 2), 0, &o, err);
+        rc = ot_sqlite__cache_get(&s->cache, id, sqlite3_column_int64(st, 1),
+                                  sqlite3_column_int64(st, 2), 0, &o, err);
         if (rc == 0)
             rc = ot_order_from_json(&o, (const char *)sqlite3_column_text(st, 3),
                                     (size_t)sqlite3_column_bytes(st, 3), err);
@@ -512,7 +514,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
     if (rc != 0 || !more)
         next_cursor[0] = '\0';
     sqlite3_finalize(st);
-    conn_release(s, c);
+    ot_sqlite__conn_release(s, c);
     return rc;
 }
 
@@ -526,11 +528,11 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return sq_fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
-    if ((rc = conn_acquire(&c, s, err)) != 0)
+        return ot_sqlite__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+    if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
-    if (!(st = conn_stmt(c, ST_KEY_GET, err))) {
-        conn_release(s, c);
+    if (!(st = ot_sqlite__conn_stmt(c, ST_KEY_GET, err))) {
+        ot_sqlite__conn_release(s, c);
         return OT_ESTORAGE;
     }
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -547,12 +549,12 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.response = "";
         rc = found(ctx, &rec, err);
     } else if (rc == SQLITE_DONE) {
-        rc = sq_fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     } else {
-        rc = sq_error(err, c->db, rc, "looking up a key");
+        rc = ot_sqlite__error(err, c->db, rc, "looking up a key");
     }
     sqlite3_reset(st);
-    conn_release(s, c);
+    ot_sqlite__conn_release(s, c);
     return rc;
 }
 
@@ -563,15 +565,15 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     int rc;
 
     if (!rec)
-        return sq_fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_sqlite__fail(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
-    if ((rc = conn_acquire(&c, s, err)) != 0)
+    if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     if ((rc = exec_id(c, ST_BEGIN, "starting a transaction", err)) == 0) {
         rc = key_live(c, rec->key, rec->created_at_ms, err);
         if (rc == 1)
-            rc = sq_fail(err, OT_EEXISTS, "idempotency_key", "key is already in use");
+            rc = ot_sqlite__fail(err, OT_EEXISTS, "idempotency_key", "key is already in use");
         else if (rc == 0)
             rc = key_store(c, rec, err);
         if (rc == 0)
@@ -579,6 +581,6 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
         if (rc != 0)
             rollback(c);
     }
-    conn_release(s, c);
+    ot_sqlite__conn_release(s, c);
     return rc;
 }

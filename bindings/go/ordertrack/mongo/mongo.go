@@ -44,3 +44,14 @@ func Open(uri string, opts *ordertrack.Options) (*ordertrack.Tracker, error) {
 	}
 	return ordertrack.New(s, opts)
 }
+
+// Register adds the schemes "mongodb://" and "mongodb+srv://" to reg, for reg.Open and
+// reg.OpenStorage: the whole URI is the connection string, its ot. options included.
+// Registering twice is an error matching ordertrack.ErrExists.
+func Register(reg *ordertrack.Registry) error {
+	return reg.RegisterC(func(cRegistry unsafe.Pointer) error {
+		var report C.ot_error
+		rc := C.ot_storage_mongo_register((*C.ot_storage_registry)(cRegistry), &report)
+		return ordertrack.ErrorFromC(int(rc), unsafe.Pointer(&report))
+	})
+}

@@ -25,3 +25,25 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatalf("empty uri: %v", err)
 	}
 }
+
+func TestRegister(t *testing.T) {
+	reg, err := ordertrack.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if err = mongo.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	if err = mongo.Register(reg); !errors.Is(err, ordertrack.ErrExists) {
+		t.Fatalf("registered twice: %v", err)
+	}
+	// both schemes reach the adapter with the whole URI: its ot. options are read
+	for _, uri := range []string{"mongodb://127.0.0.1:1/orders?ot.legacyOrdes=true",
+		"mongodb+srv://cluster.invalid/orders?ot.legacyOrdes=true"} {
+		if _, err = reg.Open(uri, nil); !errors.Is(err, ordertrack.ErrInvalid) ||
+			!strings.Contains(err.Error(), "ot.legacyOrdes") {
+			t.Fatalf("%s: %v", uri, err)
+		}
+	}
+}

@@ -42,3 +42,13 @@ func Open(path string, opts *ordertrack.Options) (*ordertrack.Tracker, error) {
 	}
 	return ordertrack.New(s, opts)
 }
+
+// Register adds the scheme "sqlite:PATH" to reg, for reg.Open and reg.OpenStorage: the path
+// is everything after the colon. Registering twice is an error matching ordertrack.ErrExists.
+func Register(reg *ordertrack.Registry) error {
+	return reg.RegisterC(func(cRegistry unsafe.Pointer) error {
+		var report C.ot_error
+		rc := C.ot_storage_sqlite_register((*C.ot_storage_registry)(cRegistry), &report)
+		return ordertrack.ErrorFromC(int(rc), unsafe.Pointer(&report))
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,5 +94,46 @@ func TestOpenErrors(t *testing.T) {
 	_, err := sqlite.Open(filepath.Join(t.TempDir(), "no-such-dir", "orders.db"), nil)
 	if !errors.As(err, &e) || e.Code != ordertrack.CodeStorage || e.Message == "" {
 		t.Fatalf("unopenable file: %v", err)
+	}
+}
+
+func TestRegistryOpensSQLiteURIs(t *testing.T) {
+	ctx := context.Background()
+	reg, err := ordertrack.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	uri := "sqlite:" + filepath.Join(t.TempDir(), "orders.db")
+	if _, err = reg.Open(uri, nil); !errors.Is(err, ordertrack.ErrUnsupported) ||
+		!strings.Contains(err.Error(), "registered: memory)") {
+		t.Fatalf("before Register: %v", err)
+	}
+	if err = sqlite.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	if err = sqlite.Register(reg); !errors.Is(err, ordertrack.ErrExists) {
+		t.Fatalf("registered twice: %v", err)
+	}
+	tr, err := reg.Open(uri, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOrder(t)(tr.InitOrder(ctx, hyperlocal("o-1"), nil))
+	tr.Close()
+	tr, err = sqlite.Open(uri[len("sqlite:"):], nil) // the same file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if o := mustOrder(t)(tr.Get(ctx, "o-1")); o.Version != 1 {
+		t.Fatalf("version %d", o.Version)
+	}
+	if _, err = reg.Open("sqlite:", nil); !errors.Is(err, ordertrack.ErrInvalid) {
+		t.Fatalf("empty path: %v", err)
+	}
+	reg.Close()
+	if err = sqlite.Register(reg); !errors.Is(err, ordertrack.ErrState) {
+		t.Fatalf("closed registry: %v", err)
 	}
 }
