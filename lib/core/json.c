@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "ordertrack/error.h"
-#include "alloc_internal.h"
+#include "common.h"
 #include "json_glue_internal.h"
 
 static pthread_once_t json_once = PTHREAD_ONCE_INIT;

@@ -1,6 +1,6 @@
 /* The status vocabularies, providers, substitution statuses and severities as data. */
 #include "ordertrack/status.h"
-#include "error_internal.h"
+#include "common.h"
 #include "vocab_internal.h"
 
 static const char *const status_names[OT_STATUS_COUNT] = {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "ordertrack/update.h"
-#include "error_internal.h"
+#include "common.h"
 
 int ot_update_init(ot_update *update, unsigned version, ot_error *err)
 {

@@ -18,7 +18,7 @@
 
 #include "ordertrack/ordertrack.h"
 #include "ordertrack/adapters/memory.h"
-#include "alloc_internal.h"
+#include "base/alloc_internal.h"
 #include "json_glue_internal.h"
 
 static const size_t flag_sets[] = {

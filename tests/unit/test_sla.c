@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 #include "sla_internal.h"
 #include "alloc_sweep.h"
 

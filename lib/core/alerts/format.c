@@ -4,11 +4,11 @@
 
 #include <jansson.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 #include "alerts_internal.h"
 #include "order/order_internal.h"
 #include "ordertrack/status.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 
 struct kind_info {
     const char *name;   /* wire name */

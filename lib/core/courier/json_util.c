@@ -2,11 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 #include "json_glue_internal.h"
 #include "courier_internal.h"
-#include "time_internal.h"
-#include "error_internal.h"
+#include "base/time_internal.h"
 #include "json_internal.h"
 
 int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what,

@@ -3,9 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 #include "courier_internal.h"
-#include "error_internal.h"
 #include "json_internal.h"
 
 /* Most rows one file may hold. */

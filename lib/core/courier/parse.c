@@ -2,9 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 
-#include "error_internal.h"
 #include "parse_internal.h"
 
 ot_update *ot__parse_push(struct ot__parse *p, int provider)

@@ -1,7 +1,7 @@
 /* The update list: an array of updates plus an arena owning their strings. */
 #include <string.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 #include "courier_internal.h"
 
 struct chunk {

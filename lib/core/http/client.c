@@ -7,9 +7,8 @@
 #include <time.h>
 
 #include "ordertrack/sys/http.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "http_internal.h"
+#include "common.h"
+#include "http/http_internal.h"
 
 /* Hosts with a breaker per client; requests to further hosts pass without one. */
 #define MAX_BREAKERS 256

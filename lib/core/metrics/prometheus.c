@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "metrics_internal.h"
 
 struct buf {

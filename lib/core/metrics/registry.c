@@ -1,8 +1,7 @@
 /* The metrics registry: families, series, the library's own metrics. */
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "metrics_internal.h"
 #include "sla_internal.h"
 #include "ordertrack/status.h"

@@ -2,9 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "hash_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
 #include "order_internal.h"
 #include "vocab_internal.h"
 

@@ -1,11 +1,10 @@
 /* The order record: construction, accessors, JSON helpers shared by the model. */
 #include <string.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 #include "json_glue_internal.h"
-#include "error_internal.h"
 #include "order_internal.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 #include "vocab_internal.h"
 
 int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,

@@ -1,7 +1,7 @@
 /* The projection: every field but the history is derived by applying events in order. */
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "order_internal.h"
 #include "vocab_internal.h"
 #include "ordertrack/status.h"

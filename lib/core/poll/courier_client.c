@@ -6,8 +6,7 @@
 
 #include <jansson.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "order/order_internal.h"
 #include "poll_internal.h"
 #include "ordertrack/status.h"

@@ -9,8 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "poll_internal.h"
 #include "tracker/tracker_internal.h"
 

@@ -1,7 +1,7 @@
 /* The SLA times of an order record: its time fields and what its history says. */
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
 #include "order/order_internal.h"
 #include "ordertrack/status.h"

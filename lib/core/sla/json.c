@@ -4,11 +4,10 @@
 
 #include <jansson.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 #include "json_glue_internal.h"
-#include "error_internal.h"
 #include "sla_internal.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 
 #define PATH_MAX_LEN 320
 

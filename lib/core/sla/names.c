@@ -1,5 +1,5 @@
 /* Wire names of SLA stages and states. */
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
 
 static const char *const stage_names[OT_SLA_STAGE_COUNT] = {

@@ -2,10 +2,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
-#include "sorted_internal.h"
+#include "base/sorted_internal.h"
 
 #define STORE_ID_MAX 255
 

@@ -1,7 +1,7 @@
 /* The SLA report of one order at one time, and the ETA error. */
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
 #include "ordertrack/status.h"
 

@@ -1,6 +1,5 @@
 /* One-pass SLA statistics over many orders, in fixed memory. */
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
 
 struct ot_sla_stats {

@@ -2,8 +2,7 @@
 #include <string.h>
 
 #include "ordertrack/sys/storage.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "order/order_internal.h"
 #include "storage_internal.h"
 

@@ -2,9 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "hash_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
 #include "tracker_internal.h"
 
 #define OT__IDEM_SCOPE_MAX 128

@@ -1,7 +1,7 @@
 /* Applying a mapped courier update (parcel poll or webhook, hyperlocal partner webhook). */
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "metrics_internal.h"
 #include "tracker_internal.h"
 #include "vocab_internal.h"

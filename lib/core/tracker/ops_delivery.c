@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "json_glue_internal.h"
 #include "tracker_internal.h"
 

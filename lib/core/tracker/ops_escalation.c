@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "tracker_internal.h"
 
 #define STORE_ACK_RULE "store_ack_timeout"

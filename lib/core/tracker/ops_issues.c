@@ -1,5 +1,5 @@
 /* Issues: raise and resolve. */
-#include "error_internal.h"
+#include "common.h"
 #include "tracker_internal.h"
 #include "vocab_internal.h"
 

@@ -4,7 +4,7 @@
 
 #include <openssl/rand.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "tracker_internal.h"
 #include "vocab_internal.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
 #include "tracker_internal.h"
 

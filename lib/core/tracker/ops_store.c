@@ -1,7 +1,7 @@
 /* Store operations: acknowledge or reject (and reassign), picking, substitutions, ready. */
 #include <string.h>
 
-#include "error_internal.h"
+#include "common.h"
 #include "tracker_internal.h"
 
 static int build_acknowledge(struct ot__write *w, ot_order *o, ot_error *err)

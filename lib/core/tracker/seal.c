@@ -9,8 +9,7 @@
 
 #include <openssl/crypto.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "json_glue_internal.h"
 #include "tracker_internal.h"
 #include "storage/storage_internal.h"

@@ -4,11 +4,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "sla_internal.h"
 #include "tracker_internal.h"
-#include "utf8_internal.h"
+#include "base/utf8_internal.h"
 #include "vocab_internal.h"
 #include "storage/storage_internal.h"
 

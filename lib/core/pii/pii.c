@@ -6,9 +6,8 @@
 #include <openssl/rand.h>
 
 #include "ordertrack/pii.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "hash_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
 
 #define PREFIX "otpii:v1:"
 #define NONCE_SIZE 12

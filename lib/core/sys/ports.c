@@ -6,16 +6,8 @@
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "ordertrack/sys/storage.h"
-#include "error_internal.h"
+#include "common.h"
 #include "storage/storage_internal.h"
-
-int ot__check_struct(const void *p, unsigned version, unsigned known, const char *what,
-                     ot_error *err)
-{
-    if (!p)
-        return ot__error_field(err, OT_EINVAL, what, "%s is NULL", what);
-    return ot__check_version(version, known, what, err);
-}
 
 size_t ot__storage_size(unsigned version)
 {
@@ -63,14 +55,5 @@ int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err)
         return rc;
     *sink = defaults;
     sink->version = version;
-    return 0;
-}
-
-int ot__check_version(unsigned version, unsigned known, const char *what, ot_error *err)
-{
-    if (version == 0 || version > known)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "%s version %u not supported (this library knows 1..%u)", what,
-                               version, known);
     return 0;
 }

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "ordertrack/alloc.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "base/alloc_internal.h"
+#include "base/error_internal.h"
 
 static void *default_malloc(size_t size, void *userdata)
 {
