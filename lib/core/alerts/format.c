@@ -6,7 +6,7 @@
 
 #include "common.h"
 #include "alerts_internal.h"
-#include "order/order_internal.h"
+#include "json/json_internal.h"
 #include "ordertrack/status.h"
 #include "base/time_internal.h"
 

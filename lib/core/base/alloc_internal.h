@@ -16,7 +16,7 @@ char *ot__strdup(const char *s);
 /* Copy of the first n bytes plus a NUL, or NULL on failure. */
 char *ot__strndup(const char *s, size_t n);
 
-/* Route jansson's allocations through the hooks (once; json.c). Called by every entry point
+/* Route jansson's allocations through the hooks (once; json/glue.c). Called by every entry point
  * that uses jansson and by ot_allocator_set. */
 void ot__json_init(void);
 

@@ -132,7 +132,7 @@ int ot_courier_parse(ot_update_list **list, const ot_courier_tables *tables, int
     if (len > OT_COURIER_PAYLOAD_MAX)
         return ot__error_field(err, OT_ELIMIT, "bytes", "payload of %zu bytes exceeds %u",
                                len, OT_COURIER_PAYLOAD_MAX);
-    rc = ot__json_load(&root, bytes, len, "payload", err);
+    rc = ot__json_load(&root, bytes, len, "payload", "", err);
     if (rc)
         return rc;
     if (!json_is_object(root)) {

@@ -7,8 +7,8 @@
 #include <jansson.h>
 
 #include "common.h"
-#include "order/order_internal.h"
-#include "poll_internal.h"
+#include "json/json_internal.h"
+#include "poll/poll_internal.h"
 #include "ordertrack/status.h"
 #include "ordertrack/sys/clock.h"
 
@@ -360,7 +360,7 @@ static int login(ot_courier_client *c, ot_http_client *http, ot_error *err)
     } else {
         const char *text = ot_http_response_body(resp, &len);
         const char *found = NULL;
-        rc = ot__json_parse(&answer, text, len, "login answer", err);
+        rc = ot__json_load(&answer, text, len, "login answer", "login answer", err);
         if (rc == 0 && !(found = find_token(answer)))
             rc = ot__error_field(err, OT_EPARSE, "token", "%s login answer holds no token",
                                  c->spec->name);

@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "poll_internal.h"
+#include "poll/poll_internal.h"
+#include "order/order_internal.h"
 #include "tracker/tracker_internal.h"
 
 #define MAX_WORKERS 1024u
@@ -72,25 +73,6 @@ int ot_poll_summary_init(ot_poll_summary *summary, unsigned version, ot_error *e
     return 0;
 }
 
-/* The newest courier event time in the order's history no later than `latest` (now + the
- * tracker's clock skew; 0 when none): a time past it, stored before the tracker clamped
- * them, must not make every real scan look old. */
-static int64_t last_courier_time(const ot_order *o, int64_t latest)
-{
-    const json_t *history = json_object_get(o->doc, "status_history");
-    const char *name = ot__event_name(OT__EV_COURIER_UPDATE);
-    int64_t last = 0, t;
-    size_t i;
-    for (i = 0; i < json_array_size(history); i++) {
-        const json_t *ot = ot__entry_ot(json_array_get(history, i));
-        const char *ev = ot__jstr(ot, "event");
-        if (ev && name && strcmp(ev, name) == 0 &&
-            (t = ot__jtime(json_object_get(ot, "data"), "time")) > last && t <= latest)
-            last = t;
-    }
-    return last;
-}
-
 /* 1 if the order already holds an unmapped_status issue for `raw`. */
 static int has_unmapped_issue(const ot_order *o, const char *raw)
 {
@@ -125,7 +107,7 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
         ot_order_free(order);
         return 0;
     }
-    last = last_courier_time(order, p->latest);
+    last = ot__order_last_event_time(order, OT__EV_COURIER_UPDATE, p->latest);
     if (p->quiet_only) {               /* the fallback tracker: orders gone quiet only */
         int64_t since = last;
         if (!since && ot_order_time(&since, order, OT_TIME_CREATED, NULL) != 0)

@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include "common.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 #include "sla_internal.h"
 #include "base/time_internal.h"
 
@@ -90,7 +90,6 @@ static int load(ot_sla_policies **out, json_t *root, ot_error *err)
 int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size_t len,
                               ot_error *err)
 {
-    json_error_t jerr;
     json_t *root;
     int rc;
 
@@ -99,12 +98,8 @@ int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size
     *policies = NULL;
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
-    rc = ot__json_loadb(&root, json, len, &jerr);
-    if (rc == OT_ENOMEM)
-        return ot__error_field(err, OT_ENOMEM, "sla", "out of memory parsing the sla block");
-    if (rc != 0)
-        return ot__error_field(err, OT_EPARSE, "sla", "sla block: %s at line %d, column %d",
-                               jerr.text, jerr.line, jerr.column);
+    if ((rc = ot__json_load(&root, json, len, "sla block", "sla", err)) != 0)
+        return rc;
     rc = load(policies, root, err);
     json_decref(root);
     return rc;

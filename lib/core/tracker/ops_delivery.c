@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "common.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 #include "tracker_internal.h"
 
 static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)

@@ -10,7 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "common.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 #include "tracker_internal.h"
 #include "storage/storage_internal.h"
 
@@ -81,7 +81,7 @@ static int open_json(json_t **out, const char *key, const char *s, const char *p
         rc = OT_EINTEGRITY;
     if (rc)
         return ot__error_field(err, rc, path, "cannot open %s: %.160s", path, inner.message);
-    rc = ot__json_parse(&v, text, n, path, err);
+    rc = ot__json_load(&v, text, n, path, path, err);
     OPENSSL_cleanse(text, n);
     ot__free(text);
     if (rc)

@@ -242,7 +242,7 @@ int ot__parse_object(json_t **out, const char *json, const char *field, ot_error
     *out = NULL;
     if (!json)
         return 0;
-    rc = ot__json_parse(out, json, strlen(json), field, &perr);
+    rc = ot__json_load(out, json, strlen(json), field, field, &perr);
     if (rc == OT_EPARSE)
         return ot__error_field(err, OT_EINVAL, field, "%s is not valid JSON (%.160s)", field,
                                perr.message);

@@ -37,7 +37,7 @@
 
 #include "ordertrack/error.h"
 #include "common.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 #include "base/utf8_internal.h"
 
 #define MAX_DEPTH JSON_PARSER_MAX_DEPTH

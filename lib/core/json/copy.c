@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include "common.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 
 #define MAX_DEPTH 2048
 
