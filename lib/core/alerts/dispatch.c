@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "common.h"
-#include "alerts_internal.h"
+#include "alerts/alerts_internal.h"
 #include "base/hash_internal.h"
 #include "base/time_internal.h"
 

@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 
 #include "common.h"
-#include "alerts_internal.h"
+#include "alerts/alerts_internal.h"
 #include "base/hash_internal.h"
 #include "base/time_internal.h"
 

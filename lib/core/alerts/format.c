@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include "common.h"
-#include "alerts_internal.h"
+#include "alerts/alerts_internal.h"
 #include "json/json_internal.h"
 #include "ordertrack/status.h"
 #include "base/time_internal.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "alerts_internal.h"
+#include "alerts/alerts_internal.h"
 #include "http/http_internal.h"
 
 static int sb_reserve(ot__strbuf *sb, size_t extra)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 const struct ot__courier_table *ot__courier_builtin(int provider)
 {

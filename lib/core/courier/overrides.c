@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 #include "json/json_internal.h"
 
 /* Most rows one file may hold. */

@@ -4,7 +4,7 @@
 
 #include "common.h"
 
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 ot_update *ot__parse_push(struct ot__parse *p, int provider)
 {

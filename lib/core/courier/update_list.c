@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 struct chunk {
     struct chunk *next;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "metrics_internal.h"
+#include "metrics/metrics_internal.h"
 
 struct buf {
     char *data;

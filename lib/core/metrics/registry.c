@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "common.h"
-#include "metrics_internal.h"
-#include "sla_internal.h"
+#include "metrics/metrics_internal.h"
+#include "sla/sla_internal.h"
 #include "ordertrack/status.h"
 
 #define PREFIX "ordertrack_"

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "common.h"
-#include "order_internal.h"
+#include "order/order_internal.h"
 #include "base/time_internal.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 #include "pii/pii_internal.h"
 #include "ordertrack/status.h"
 #include "ordertrack/tracker.h"

@@ -4,8 +4,8 @@
 
 #include "common.h"
 #include "base/hash_internal.h"
-#include "order_internal.h"
-#include "vocab_internal.h"
+#include "order/order_internal.h"
+#include "rules/vocab_internal.h"
 
 static const char zero_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";

@@ -3,9 +3,9 @@
 
 #include "common.h"
 #include "json/json_internal.h"
-#include "order_internal.h"
+#include "order/order_internal.h"
 #include "base/time_internal.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 
 int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err)
 {

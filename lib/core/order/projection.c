@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "common.h"
-#include "order_internal.h"
-#include "vocab_internal.h"
+#include "order/order_internal.h"
+#include "rules/vocab_internal.h"
 #include "ordertrack/status.h"
 
 /* The time a status sets when the order first reaches it. */

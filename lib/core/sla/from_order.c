@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 #include "order/order_internal.h"
 #include "ordertrack/status.h"
 

@@ -6,7 +6,7 @@
 
 #include "common.h"
 #include "json/json_internal.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 #include "base/time_internal.h"
 
 #define PATH_MAX_LEN 320

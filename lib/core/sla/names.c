@@ -1,6 +1,6 @@
 /* Wire names of SLA stages and states. */
 #include "common.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 
 static const char *const stage_names[OT_SLA_STAGE_COUNT] = {
     [OT_SLA_STAGE_STORE_ACKNOWLEDGMENT] = "store_acknowledgment",

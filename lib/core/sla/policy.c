@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 #include "base/sorted_internal.h"
 
 #define STORE_ID_MAX 255

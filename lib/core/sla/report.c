@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 #include "ordertrack/status.h"
 
 /* The kinds of order a stage is monitored for (docs/sla.md, "Stages by order kind"). */

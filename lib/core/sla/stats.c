@@ -1,6 +1,6 @@
 /* One-pass SLA statistics over many orders, in fixed memory. */
 #include "common.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 
 struct ot_sla_stats {
     struct ot__histogram stage[OT_SLA_STAGE_COUNT]; /* [0] unused */

@@ -14,7 +14,7 @@
 #include "common.h"
 #include "base/sorted_internal.h"
 #include "order/order_internal.h"
-#include "storage_internal.h"
+#include "storage/storage_internal.h"
 
 struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;

@@ -4,7 +4,7 @@
 #include "ordertrack/sys/storage.h"
 #include "common.h"
 #include "order/order_internal.h"
-#include "storage_internal.h"
+#include "storage/storage_internal.h"
 
 int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
                            size_t first_event, ot_error *err)

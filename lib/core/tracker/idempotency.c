@@ -4,7 +4,7 @@
 
 #include "common.h"
 #include "base/hash_internal.h"
-#include "tracker_internal.h"
+#include "tracker/tracker_internal.h"
 
 #define OT__IDEM_SCOPE_MAX 128
 #define OT__IDEM_KEY_MAX 255

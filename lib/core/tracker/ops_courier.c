@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "common.h"
-#include "metrics_internal.h"
-#include "tracker_internal.h"
-#include "vocab_internal.h"
+#include "metrics/metrics_internal.h"
+#include "tracker/tracker_internal.h"
+#include "rules/vocab_internal.h"
 
 static int set_opt_str(json_t *obj, const char *key, const char *value)
 {

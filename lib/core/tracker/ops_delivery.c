@@ -5,7 +5,7 @@
 
 #include "common.h"
 #include "json/json_internal.h"
-#include "tracker_internal.h"
+#include "tracker/tracker_internal.h"
 
 static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "tracker_internal.h"
+#include "tracker/tracker_internal.h"
 
 #define STORE_ACK_RULE "store_ack_timeout"
 

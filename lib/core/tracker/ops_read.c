@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "tracker_internal.h"
+#include "tracker/tracker_internal.h"
 
 int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "tracker_internal.h"
+#include "tracker/tracker_internal.h"
 
 static int build_acknowledge(struct ot__write *w, ot_order *o, ot_error *err)
 {

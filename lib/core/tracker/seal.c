@@ -11,7 +11,7 @@
 
 #include "common.h"
 #include "json/json_internal.h"
-#include "tracker_internal.h"
+#include "tracker/tracker_internal.h"
 #include "storage/storage_internal.h"
 
 /* Seal or open the string `obj[key]` (field name `field` as associated data; `path` names it

@@ -5,10 +5,10 @@
 #include <time.h>
 
 #include "common.h"
-#include "sla_internal.h"
-#include "tracker_internal.h"
+#include "sla/sla_internal.h"
+#include "tracker/tracker_internal.h"
 #include "base/utf8_internal.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 #include "storage/storage_internal.h"
 
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */

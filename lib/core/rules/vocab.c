@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 
 int ot__vocab_valid(const struct ot__vocab *vocab, int value)
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "ordertrack/sla.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 
 extern const struct ot__vocab ot__sla_stage_vocab;
 extern const struct ot__vocab ot__sla_state_vocab;
