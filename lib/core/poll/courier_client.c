@@ -62,15 +62,8 @@ struct ot_courier_client {
 
 int ot_courier_config_init(ot_courier_config *config, unsigned version, ot_error *err)
 {
-    static const ot_courier_config defaults = OT_COURIER_CONFIG_INIT;
-    int rc;
-    if (!config)
-        return ot__error_field(err, OT_EINVAL, "config", "config is NULL");
-    if ((rc = ot__check_version(version, OT_COURIER_CONFIG_VERSION, "courier config", err)))
-        return rc;
-    *config = defaults;
-    config->version = version;
-    return 0;
+    static const ot_courier_config tpl = OT_COURIER_CONFIG_INIT;
+    return ot__struct_init(config, version, &tpl, sizeof tpl, "config", "courier config", err);
 }
 
 static int64_t now_ms(const ot_courier_client *c)

@@ -45,32 +45,25 @@ struct run {
     size_t batch;               /* AWBs per request */
 };
 
+/* Bytes of an ot_poll_config of `version` (an older caller's struct ends earlier). */
+static size_t config_size(unsigned version)
+{
+    return version >= 3   ? sizeof(ot_poll_config)
+           : version == 2 ? offsetof(ot_poll_config, stale_after_ms)
+                          : offsetof(ot_poll_config, apply_on_caller);
+}
+
 int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err)
 {
-    static const ot_poll_config defaults = OT_POLL_CONFIG_INIT;
-    int rc;
-    if (!config)
-        return ot__error_field(err, OT_EINVAL, "config", "config is NULL");
-    if ((rc = ot__check_version(version, OT_POLL_CONFIG_VERSION, "poll config", err)))
-        return rc;
-    memcpy(config, &defaults, version >= 3   ? sizeof *config
-                              : version == 2 ? offsetof(ot_poll_config, stale_after_ms)
-                                             : offsetof(ot_poll_config, apply_on_caller));
-    config->version = version;
-    return 0;
+    static const ot_poll_config tpl = OT_POLL_CONFIG_INIT;
+    return ot__struct_init(config, version, &tpl, config_size(version), "config", "poll config",
+                           err);
 }
 
 int ot_poll_summary_init(ot_poll_summary *summary, unsigned version, ot_error *err)
 {
-    static const ot_poll_summary defaults = OT_POLL_SUMMARY_INIT;
-    int rc;
-    if (!summary)
-        return ot__error_field(err, OT_EINVAL, "summary", "summary is NULL");
-    if ((rc = ot__check_version(version, OT_POLL_SUMMARY_VERSION, "poll summary", err)))
-        return rc;
-    *summary = defaults;
-    summary->version = version;
-    return 0;
+    static const ot_poll_summary tpl = OT_POLL_SUMMARY_INIT;
+    return ot__struct_init(summary, version, &tpl, sizeof tpl, "summary", "poll summary", err);
 }
 
 /* 1 if the order already holds an unmapped_status issue for `raw`. */

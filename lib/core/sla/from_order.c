@@ -40,7 +40,7 @@ int ot_sla_times_from_order(ot_sla_times *times, const ot_order *order, ot_error
 
     if (!times)
         return ot__error_field(err, OT_EINVAL, "times", "times is NULL");
-    if ((rc = ot__sla_check_version(times->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
+    if ((rc = ot__check_version(times->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
         return rc;
     if (!order)
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");

@@ -132,7 +132,7 @@ static int check_report(const ot_sla_report *r, ot_error *err)
     int rc;
     if (!r)
         return ot__error_field(err, OT_EINVAL, "report", "report is NULL");
-    if ((rc = ot__sla_check_version(r->version, OT_SLA_REPORT_VERSION, "SLA report", err)) < 0)
+    if ((rc = ot__check_version(r->version, OT_SLA_REPORT_VERSION, "SLA report", err)) < 0)
         return rc;
     if (r->stage_count > OT_SLA_REPORT_MAX_STAGES)
         return ot__error_field(err, OT_EINVAL, "stage_count",

@@ -49,12 +49,3 @@ int ot_sla_state_from_string(ot_sla_state *state, const char *name, ot_error *er
     *state = (ot_sla_state)v;
     return 0;
 }
-
-int ot__sla_check_version(unsigned version, unsigned max, const char *what, ot_error *err)
-{
-    if (version == 0 || version > max)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "%s version %u not supported (this library knows 1..%u)", what,
-                               version, max);
-    return 0;
-}

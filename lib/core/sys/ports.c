@@ -16,44 +16,25 @@ size_t ot__storage_size(unsigned version)
 
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
 {
-    static const ot_storage defaults = OT_STORAGE_INIT;
-    int rc = ot__check_struct(storage, version, OT_STORAGE_VERSION, "storage", err);
-    if (rc)
-        return rc;
-    memcpy(storage, &defaults, ot__storage_size(version));
-    storage->version = version;
-    return 0;
+    static const ot_storage tpl = OT_STORAGE_INIT;
+    return ot__struct_init(storage, version, &tpl, ot__storage_size(version), "storage", "storage",
+                           err);
 }
 
 int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *err)
 {
-    static const ot_storage_query defaults = OT_STORAGE_QUERY_INIT;
-    int rc = ot__check_struct(query, version, OT_STORAGE_QUERY_VERSION, "query", err);
-    if (rc)
-        return rc;
-    *query = defaults;
-    query->version = version;
-    return 0;
+    static const ot_storage_query tpl = OT_STORAGE_QUERY_INIT;
+    return ot__struct_init(query, version, &tpl, sizeof tpl, "query", "query", err);
 }
 
 int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err)
 {
-    static const ot_clock defaults = OT_CLOCK_INIT;
-    int rc = ot__check_struct(clock, version, OT_CLOCK_VERSION, "clock", err);
-    if (rc)
-        return rc;
-    *clock = defaults;
-    clock->version = version;
-    return 0;
+    static const ot_clock tpl = OT_CLOCK_INIT;
+    return ot__struct_init(clock, version, &tpl, sizeof tpl, "clock", "clock", err);
 }
 
 int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err)
 {
-    static const ot_notice_sink defaults = OT_NOTICE_SINK_INIT;
-    int rc = ot__check_struct(sink, version, OT_NOTICE_SINK_VERSION, "sink", err);
-    if (rc)
-        return rc;
-    *sink = defaults;
-    sink->version = version;
-    return 0;
+    static const ot_notice_sink tpl = OT_NOTICE_SINK_INIT;
+    return ot__struct_init(sink, version, &tpl, sizeof tpl, "sink", "sink", err);
 }

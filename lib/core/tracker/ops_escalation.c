@@ -14,26 +14,15 @@ static const char *const level_severity[] = {NULL, "high", "critical"};
 
 int ot_escalation_policy_init(ot_escalation_policy *policy, unsigned version, ot_error *err)
 {
-    static const ot_escalation_policy defaults = OT_ESCALATION_POLICY_INIT;
-    int rc = ot__check_struct(policy, version, OT_ESCALATION_POLICY_VERSION, "policy", err);
-    if (rc)
-        return rc;
-    *policy = defaults;
-    policy->version = version;
-    return 0;
+    static const ot_escalation_policy tpl = OT_ESCALATION_POLICY_INIT;
+    return ot__struct_init(policy, version, &tpl, sizeof tpl, "policy", "policy", err);
 }
 
 int ot_escalation_sweep_result_init(ot_escalation_sweep_result *result, unsigned version,
                                     ot_error *err)
 {
-    static const ot_escalation_sweep_result defaults = OT_ESCALATION_SWEEP_RESULT_INIT;
-    int rc = ot__check_struct(result, version, OT_ESCALATION_SWEEP_RESULT_VERSION, "result",
-                              err);
-    if (rc)
-        return rc;
-    *result = defaults;
-    result->version = version;
-    return 0;
+    static const ot_escalation_sweep_result tpl = OT_ESCALATION_SWEEP_RESULT_INIT;
+    return ot__struct_init(result, version, &tpl, sizeof tpl, "result", "result", err);
 }
 
 int ot__escalation_load(ot_escalation_policy *dst, const ot_escalation_policy *src,
