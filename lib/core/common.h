@@ -1,4 +1,4 @@
-/* Internal: what every module of lib/core needs, included first by its files (the shape of
+/* Internal: what every module of lib/core needs, included by its files (the shape of
  * libgit2's src/libgit2/common.h): the standard headers used everywhere, the allocator
  * (every allocation of the library goes through it), errors, and the checks of caller-filled
  * versioned structs. Base pieces a module needs beyond these (hash, time, UTF-8, sorted

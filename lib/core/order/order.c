@@ -1,4 +1,4 @@
-/* The order record: construction, accessors, JSON helpers shared by the model. */
+/* The order record: construction and accessors. */
 #include <string.h>
 
 #include "common.h"

@@ -19,9 +19,6 @@ struct ot__sla_duration {
 #define OT__SLA_DURATION_COUNT 7
 extern const struct ot__sla_duration ot__sla_durations[OT__SLA_DURATION_COUNT];
 
-/* Format `ms` (>= 0, before year 10000) as "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf (>= 25 bytes).
- * Returns 0, or OT_EINVAL when out of range. */
-
 /*
  * Log-linear histogram of int64 values with bounded relative error (see docs/sla.md):
  * values below 2^OT__HIST_SUB_BITS fall in buckets of width 1; above, every power-of-two

@@ -1,12 +1,8 @@
-/* Defaults of the caller-filled port structs, for bindings that cannot use the macros, and
- * the version check every versioned struct goes through. */
-#include <stddef.h>
-#include <string.h>
-
+/* Defaults of the caller-filled port structs, for bindings that cannot use the macros. */
+#include "common.h"
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "ordertrack/sys/storage.h"
-#include "common.h"
 #include "storage/storage_internal.h"
 
 size_t ot__storage_size(unsigned version)

@@ -208,8 +208,9 @@ int ot_tracker_store_ack_sweep(ot_escalation_sweep_result *out, ot_tracker *trac
     size_t len;
     int rc;
 
-    if ((rc = ot__check_struct(out, out ? out->version : 0, OT_ESCALATION_SWEEP_RESULT_VERSION,
-                               "out", err)))
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "out is NULL");
+    if ((rc = ot__check_version(out->version, OT_ESCALATION_SWEEP_RESULT_VERSION, "out", err)))
         return rc;
     len = strnlen(out->resume, sizeof out->resume);
     if (len >= sizeof cursor)
