@@ -2,7 +2,7 @@
  * the same verdict, the same document when both accept (types, values bit for bit, key
  * order), the same json_error_t when both refuse (text, line, column, position, code); trap
  * otherwise. An input with a NUL byte must be refused (jansson lets one through after a
- * number or a literal: the one deliberate difference, lib/core/json_read.c). */
+ * number or a literal: the one deliberate difference, lib/core/json/read.c). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include "json_same.h"
 
 #include "ordertrack/ordertrack.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

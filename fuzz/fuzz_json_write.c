@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "ordertrack/ordertrack.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

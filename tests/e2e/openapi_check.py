@@ -213,7 +213,7 @@ class SpecMatchesService(unittest.TestCase):
         self.assertEqual(set(self.doc["components"]["schemas"]["ErrorCode"]["enum"]), codes)
 
     def vocabulary(self, array):
-        src = read("lib/core/status.c")
+        src = read("lib/core/rules/status.c")
         body = re.search(array + r"\[\w+\] = {(.*?)};", src, re.S).group(1)
         return set(re.findall(r'= "([^"]+)"', body))
 

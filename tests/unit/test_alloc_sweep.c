@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
-#include "alloc_internal.h"
+#include "base/alloc_internal.h"
 #include "alloc_sweep.h"
 
 /* Three allocations, all released on every path. */

@@ -5,7 +5,7 @@
 
 #include "test_util.h"
 #include "courier/courier_internal.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 
 static const struct ot__courier_table *const tables[] = {
     &ot__courier_delhivery, &ot__courier_delhivery_b2b, &ot__courier_shiprocket,

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
-#include "alloc_internal.h"
+#include "base/alloc_internal.h"
 
 static void test_every_code_has_text_and_name(void **state)
 {

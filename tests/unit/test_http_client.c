@@ -5,8 +5,8 @@
 
 #include "test_util.h"
 #include <ordertrack/sys/http.h>
-#include "alloc_internal.h"
-#include "http_internal.h"
+#include "base/alloc_internal.h"
+#include "http/http_internal.h"
 
 #define T0 1795435200000LL /* 2026-11-23T12:00:00Z */
 #define MAX_RULES 8

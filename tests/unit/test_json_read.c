@@ -23,9 +23,9 @@
 #include "json_same.h"
 
 #include "ordertrack/ordertrack.h"
-#include "alloc_internal.h"
+#include "base/alloc_internal.h"
 #include "alloc_sweep.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 
 static unsigned long compared;
 

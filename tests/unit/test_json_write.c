@@ -18,8 +18,8 @@
 
 #include "ordertrack/ordertrack.h"
 #include "ordertrack/adapters/memory.h"
-#include "alloc_internal.h"
-#include "json_glue_internal.h"
+#include "base/alloc_internal.h"
+#include "json/json_internal.h"
 
 static const size_t flag_sets[] = {
     JSON_COMPACT | JSON_REAL_PRECISION(17),

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "test_util.h"
-#include "time_internal.h"
-#include "sla_internal.h"
+#include "base/time_internal.h"
+#include "sla/sla_internal.h"
 #include "alloc_sweep.h"
 
 #define T0 INT64_C(1795416001123) /* 2026-11-23T06:40:01.123Z */

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 
 static double dabs(double x) { return x < 0 ? -x : x; }
 static int64_t iabs(int64_t x) { return x < 0 ? -x : x; }

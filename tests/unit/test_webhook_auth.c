@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "hash_internal.h"
+#include "base/hash_internal.h"
 
 /* RFC 4231 test case 2. */
 static const char rfc_key[] = "Jefe";

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "ordertrack/alerts.h"
-#include "error_internal.h"
+#include "common.h"
 
 /* Longest string member of an alert, in bytes. */
 #define OT__ALERT_STRING_MAX 256

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc_internal.h"
-#include "alerts_internal.h"
-#include "hash_internal.h"
-#include "time_internal.h"
+#include "common.h"
+#include "alerts/alerts_internal.h"
+#include "base/hash_internal.h"
+#include "base/time_internal.h"
 
 #define MAX_CAPACITY 1000000u
 #define MAX_INTEGRATIONS 1024

@@ -5,10 +5,10 @@
 
 #include <openssl/evp.h>
 
-#include "alloc_internal.h"
-#include "alerts_internal.h"
-#include "hash_internal.h"
-#include "time_internal.h"
+#include "common.h"
+#include "alerts/alerts_internal.h"
+#include "base/hash_internal.h"
+#include "base/time_internal.h"
 
 #define MAX_RECIPIENTS 100
 #define MAX_SUBJECT 200

@@ -4,11 +4,11 @@
 
 #include <jansson.h>
 
-#include "alloc_internal.h"
-#include "alerts_internal.h"
-#include "order/order_internal.h"
+#include "common.h"
+#include "alerts/alerts_internal.h"
+#include "json/json_internal.h"
 #include "ordertrack/status.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 
 struct kind_info {
     const char *name;   /* wire name */
@@ -39,46 +39,27 @@ size_t ot__alert_size(unsigned version)
 
 int ot_alert_init(ot_alert *alert, unsigned version, ot_error *err)
 {
-    static const ot_alert defaults = OT_ALERT_INIT;
-    int rc = ot__check_struct(alert, version, OT_ALERT_VERSION, "alert", err);
-    if (rc)
-        return rc;
-    memcpy(alert, &defaults, ot__alert_size(version));
-    alert->version = version;
-    return 0;
+    static const ot_alert tpl = OT_ALERT_INIT;
+    return ot__struct_init(alert, version, &tpl, ot__alert_size(version), "alert", "alert",
+                           err);
 }
 
 int ot_alerts_config_init(ot_alerts_config *config, unsigned version, ot_error *err)
 {
-    static const ot_alerts_config defaults = OT_ALERTS_CONFIG_INIT;
-    int rc = ot__check_struct(config, version, OT_ALERTS_CONFIG_VERSION, "config", err);
-    if (rc)
-        return rc;
-    *config = defaults;
-    config->version = version;
-    return 0;
+    static const ot_alerts_config tpl = OT_ALERTS_CONFIG_INIT;
+    return ot__struct_init(config, version, &tpl, sizeof tpl, "config", "config", err);
 }
 
 int ot_alerts_stats_init(ot_alerts_stats *stats, unsigned version, ot_error *err)
 {
-    static const ot_alerts_stats defaults = OT_ALERTS_STATS_INIT;
-    int rc = ot__check_struct(stats, version, OT_ALERTS_STATS_VERSION, "stats", err);
-    if (rc)
-        return rc;
-    *stats = defaults;
-    stats->version = version;
-    return 0;
+    static const ot_alerts_stats tpl = OT_ALERTS_STATS_INIT;
+    return ot__struct_init(stats, version, &tpl, sizeof tpl, "stats", "stats", err);
 }
 
 int ot_alerts_email_init(ot_alerts_email *email, unsigned version, ot_error *err)
 {
-    static const ot_alerts_email defaults = OT_ALERTS_EMAIL_INIT;
-    int rc = ot__check_struct(email, version, OT_ALERTS_EMAIL_VERSION, "email", err);
-    if (rc)
-        return rc;
-    *email = defaults;
-    email->version = version;
-    return 0;
+    static const ot_alerts_email tpl = OT_ALERTS_EMAIL_INIT;
+    return ot__struct_init(email, version, &tpl, sizeof tpl, "email", "email", err);
 }
 
 int ot_alert_kind_to_string(const char **name, int kind, ot_error *err)

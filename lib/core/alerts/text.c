@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "alerts_internal.h"
-#include "http_internal.h"
+#include "common.h"
+#include "alerts/alerts_internal.h"
+#include "http/http_internal.h"
 
 static int sb_reserve(ot__strbuf *sb, size_t extra)
 {

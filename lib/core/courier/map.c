@@ -6,9 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "courier_internal.h"
-#include "error_internal.h"
+#include "common.h"
+#include "courier/courier_internal.h"
 
 const struct ot__courier_table *ot__courier_builtin(int provider)
 {

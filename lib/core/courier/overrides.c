@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "courier_internal.h"
-#include "error_internal.h"
-#include "json_internal.h"
+#include "common.h"
+#include "courier/courier_internal.h"
+#include "json/json_internal.h"
 
 /* Most rows one file may hold. */
 #define MAX_ROWS 10000
@@ -206,7 +205,7 @@ static int load(ot_courier_tables *t, const char *json, size_t len, const char *
     if (len > OT_COURIER_OVERRIDES_MAX)
         return ot__error_field(err, OT_ELIMIT, "", "%.120s: %zu bytes exceed the limit of %u",
                                what, len, OT_COURIER_OVERRIDES_MAX);
-    if ((rc = ot__json_load(&root, json, len, what, err)) != 0)
+    if ((rc = ot__json_load(&root, json, len, what, "", err)) != 0)
         return rc;
     rc = 0;
     if (!json_is_object(root)) {

@@ -2,10 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
+#include "common.h"
 
-#include "error_internal.h"
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 ot_update *ot__parse_push(struct ot__parse *p, int provider)
 {
@@ -133,7 +132,7 @@ int ot_courier_parse(ot_update_list **list, const ot_courier_tables *tables, int
     if (len > OT_COURIER_PAYLOAD_MAX)
         return ot__error_field(err, OT_ELIMIT, "bytes", "payload of %zu bytes exceeds %u",
                                len, OT_COURIER_PAYLOAD_MAX);
-    rc = ot__json_load(&root, bytes, len, "payload", err);
+    rc = ot__json_load(&root, bytes, len, "payload", "", err);
     if (rc)
         return rc;
     if (!json_is_object(root)) {

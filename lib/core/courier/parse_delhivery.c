@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 /* Common members of one Delhivery status record (Status or ScanDetail). */
 struct record {

@@ -1,6 +1,6 @@
 /* DoorDash Drive webhooks: keyed on event_name (upper snake case), delivery_status as a
  * fallback when event_name is absent. Times are ISO-8601 UTC. */
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 int ot__parse_doordash(struct ot__parse *p, const json_t *root)
 {

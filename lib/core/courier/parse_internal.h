@@ -2,8 +2,8 @@
 #ifndef OT_COURIER_PARSE_INTERNAL_H
 #define OT_COURIER_PARSE_INTERNAL_H
 
-#include "courier_internal.h"
-#include "json_internal.h"
+#include "courier/courier_internal.h"
+#include "json/json_internal.h"
 
 /* Longest JSON path the parsers build for messages. */
 #define OT__PATH_MAX 160

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 /* The first of two status keys that is present and not blank (the id before the words), or
  * NULL. */

@@ -2,7 +2,7 @@
  * (refund_request, shopping_progress...) carry no tracking state: empty list. */
 #include <string.h>
 
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 /* Uber names no courier id: the driver is `uber:<delivery id>`, one per delivery (stable
  * over every event of it; a courier swap shows as a new name under the same id). No personal

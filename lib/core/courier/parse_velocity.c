@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parse_internal.h"
+#include "courier/parse_internal.h"
 
 static int tracking_data(struct ot__parse *p, const json_t *td, const char *awb,
                          const char *path)

@@ -1,7 +1,7 @@
 /* Delhivery B2C (StatusType + Status, NDR StatusCode) and Delhivery B2B (LR) status tables.
  * Keys are written normalised (lower case, '_' as a space: B2B's NOT_PICKED is "not picked").
  * Choices are documented in docs/couriers-mapping.md. */
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 #define P OT_SHIPMENT_PENDING
 #define IT OT_SHIPMENT_IN_TRANSIT

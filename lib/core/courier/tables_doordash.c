@@ -2,7 +2,7 @@
  * delivery_status values (lower case) share it, since matching folds case. Keys are written
  * normalised ('_' as a space: DASHER_PICKED_UP is "dasher picked up" here).
  * Choices are documented in docs/couriers-mapping.md. */
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 #define ASSIGNED OT_STATUS_DRIVER_ASSIGNED
 #define PICKED OT_STATUS_DRIVER_PICKUP_COMPLETE

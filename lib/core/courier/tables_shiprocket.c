@@ -3,7 +3,7 @@
  * sr-status-label: "DELIVERED", "Out For Delivery", "RTO_OFD"...). Each id and its name share
  * one line so they cannot drift apart; words are stored normalised (lower case, '_' as a
  * space; see ot__courier_normalise). Choices are documented in docs/couriers-mapping.md. */
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 #define P OT_SHIPMENT_PENDING
 #define IT OT_SHIPMENT_IN_TRANSIT

@@ -1,7 +1,7 @@
 /* Uber Direct status table (order lifecycle). courier_imminent does not change the result:
  * both pickup/false and pickup/true mean a courier is assigned and heading to the store.
  * Choices are documented in docs/couriers-mapping.md. */
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 static const struct ot__courier_row uber_rows[] = {
     OT__ROW("pending", OT_STATUS_DRIVER_ASSIGNED),

@@ -1,7 +1,7 @@
 /* Velocity status table. Keys are written normalised ('_' as a space: the partner's
  * out_for_delivery is "out for delivery" here). Choices are documented in
  * docs/couriers-mapping.md. */
-#include "courier_internal.h"
+#include "courier/courier_internal.h"
 
 #define P OT_SHIPMENT_PENDING
 #define RET OT_UPDATE_CUSTOMER_RETURN

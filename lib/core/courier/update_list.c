@@ -1,8 +1,8 @@
 /* The update list: an array of updates plus an arena owning their strings. */
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "courier_internal.h"
+#include "common.h"
+#include "courier/courier_internal.h"
 
 struct chunk {
     struct chunk *next;

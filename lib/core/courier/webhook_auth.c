@@ -9,8 +9,8 @@
 
 #include "ordertrack/courier.h"
 #include "ordertrack/status.h"
-#include "error_internal.h"
-#include "hash_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
 
 #define DIGEST_LEN 32
 

@@ -7,9 +7,8 @@
 #include <time.h>
 
 #include "ordertrack/sys/http.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "http_internal.h"
+#include "common.h"
+#include "http/http_internal.h"
 
 /* Hosts with a breaker per client; requests to further hosts pass without one. */
 #define MAX_BREAKERS 256
@@ -51,62 +50,28 @@ struct slot {
     int64_t due;                     /* next attempt */
 };
 
-static int check_version(ot_error *err, const char *what, unsigned version, unsigned known)
-{
-    if (version == 0 || version > known)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "%s version %u not supported (this library knows 1..%u)", what,
-                               version, known);
-    return 0;
-}
-
 int ot_http_init(ot_http *http, unsigned version, ot_error *err)
 {
-    int rc;
-    if (!http)
-        return ot__error_field(err, OT_EINVAL, "http", "http port is NULL");
-    if ((rc = check_version(err, "http port", version, OT_HTTP_VERSION)) != 0)
-        return rc;
-    memset(http, 0, sizeof *http);
-    http->version = version;
-    return 0;
+    static const ot_http tpl = OT_HTTP_INIT;
+    return ot__struct_init(http, version, &tpl, sizeof tpl, "http", "http port", err);
 }
 
 int ot_http_request_init(ot_http_request *request, unsigned version, ot_error *err)
 {
-    int rc;
-    if (!request)
-        return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if ((rc = check_version(err, "http request", version, OT_HTTP_REQUEST_VERSION)) != 0)
-        return rc;
-    memset(request, 0, sizeof *request);
-    request->version = version;
-    return 0;
+    static const ot_http_request tpl = OT_HTTP_REQUEST_INIT;
+    return ot__struct_init(request, version, &tpl, sizeof tpl, "request", "http request", err);
 }
 
 int ot_http_policy_init(ot_http_policy *policy, unsigned version, ot_error *err)
 {
-    static const ot_http_policy defaults = OT_HTTP_POLICY_INIT;
-    int rc;
-    if (!policy)
-        return ot__error_field(err, OT_EINVAL, "policy", "policy is NULL");
-    if ((rc = check_version(err, "http policy", version, OT_HTTP_POLICY_VERSION)) != 0)
-        return rc;
-    *policy = defaults;
-    policy->version = version;
-    return 0;
+    static const ot_http_policy tpl = OT_HTTP_POLICY_INIT;
+    return ot__struct_init(policy, version, &tpl, sizeof tpl, "policy", "http policy", err);
 }
 
 int ot_http_hooks_init(ot_http_hooks *hooks, unsigned version, ot_error *err)
 {
-    int rc;
-    if (!hooks)
-        return ot__error_field(err, OT_EINVAL, "hooks", "hooks is NULL");
-    if ((rc = check_version(err, "http hooks", version, OT_HTTP_HOOKS_VERSION)) != 0)
-        return rc;
-    memset(hooks, 0, sizeof *hooks);
-    hooks->version = version;
-    return 0;
+    static const ot_http_hooks tpl = OT_HTTP_HOOKS_INIT;
+    return ot__struct_init(hooks, version, &tpl, sizeof tpl, "hooks", "http hooks", err);
 }
 
 static int64_t default_now(void *userdata)
@@ -154,7 +119,7 @@ static int check_ms(ot_error *err, const char *field, int64_t value)
 static int check_policy(const ot_http_policy *p, ot_error *err)
 {
     int rc;
-    if ((rc = check_version(err, "http policy", p->version, OT_HTTP_POLICY_VERSION)) != 0)
+    if ((rc = ot__check_version(p->version, OT_HTTP_POLICY_VERSION, "http policy", err)) != 0)
         return rc;
     if (p->max_attempts < 1 || p->max_attempts > MAX_ATTEMPTS)
         return ot__error_field(err, OT_EINVAL, "max_attempts",
@@ -173,7 +138,7 @@ static int check_hooks(const ot_http_hooks *h, ot_error *err)
 {
     int rc;
     const char *missing;
-    if ((rc = check_version(err, "http hooks", h->version, OT_HTTP_HOOKS_VERSION)) != 0)
+    if ((rc = ot__check_version(h->version, OT_HTTP_HOOKS_VERSION, "http hooks", err)) != 0)
         return rc;
     missing = !h->now_ms ? "now_ms" : !h->sleep_ms ? "sleep_ms" : !h->random ? "random" : NULL;
     if (missing)
@@ -193,7 +158,7 @@ int ot_http_client_new(ot_http_client **client, const ot_http *port,
     *client = NULL;
     if (!port)
         return ot__error_field(err, OT_EINVAL, "port", "http port is NULL");
-    if ((rc = check_version(err, "http port", port->version, OT_HTTP_VERSION)) != 0)
+    if ((rc = ot__check_version(port->version, OT_HTTP_VERSION, "http port", err)) != 0)
         return rc;
     if (!port->send_batch)
         return ot__error_field(err, OT_EINVAL, "send_batch", "http port has no send_batch");
@@ -340,17 +305,16 @@ int ot_http_client_breaker_state(ot_http_client *client, const char *url, ot_err
 static int check_request(const ot_http_request *r, size_t index, const char *which,
                          ot_error *err)
 {
-    char host[OT__HTTP_HOST_KEY_SIZE];
+    char host[OT__HTTP_HOST_KEY_SIZE], what[64];
     size_t i;
     const char *bad = NULL;
+    int rc;
 
     if (!r)
         return ot__error_field(err, OT_EINVAL, which, "requests[%zu] is NULL", index);
-    if (r->version == 0 || r->version > OT_HTTP_REQUEST_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "requests[%zu] %s version %u not supported (this library "
-                               "knows 1..%d)", index, which, r->version,
-                               OT_HTTP_REQUEST_VERSION);
+    snprintf(what, sizeof what, "requests[%zu] %s", index, which);
+    if ((rc = ot__check_version(r->version, OT_HTTP_REQUEST_VERSION, what, err)) != 0)
+        return rc;
     if (ot__http_host_key(host, sizeof host, r->url) != 0)
         bad = "url";
     else if (r->method && (r->method[0] == '\0' || strpbrk(r->method, " \t\r\n")))

@@ -2,9 +2,8 @@
 #include <string.h>
 
 #include "ordertrack/sys/http.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "http_internal.h"
+#include "common.h"
+#include "http/http_internal.h"
 
 struct header {
     char *name;

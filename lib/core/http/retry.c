@@ -1,8 +1,8 @@
 /* Retry arithmetic of the HTTP client: backoff with full jitter, Retry-After, host keys. */
 #include <string.h>
 
-#include "http_internal.h"
-#include "time_internal.h"
+#include "http/http_internal.h"
+#include "base/time_internal.h"
 
 static int lower(int c)
 {

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "metrics_internal.h"
+#include "common.h"
+#include "metrics/metrics_internal.h"
 
 struct buf {
     char *data;

@@ -1,10 +1,9 @@
 /* The metrics registry: families, series, the library's own metrics. */
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "metrics_internal.h"
-#include "sla_internal.h"
+#include "common.h"
+#include "metrics/metrics_internal.h"
+#include "sla/sla_internal.h"
 #include "ordertrack/status.h"
 
 #define PREFIX "ordertrack_"

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_internal.h"
-#include "order_internal.h"
-#include "time_internal.h"
-#include "vocab_internal.h"
-#include "pii_internal.h"
+#include "common.h"
+#include "order/order_internal.h"
+#include "base/time_internal.h"
+#include "rules/vocab_internal.h"
+#include "pii/pii_internal.h"
 #include "ordertrack/status.h"
 #include "ordertrack/tracker.h"
 

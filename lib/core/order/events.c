@@ -1,7 +1,7 @@
 /* Event type names (the wire form stored in each history entry's metadata.ot.event). */
 #include <string.h>
 
-#include "order_internal.h"
+#include "order/order_internal.h"
 
 static const char *const event_names[OT__EV_COUNT] = {
     NULL, "created", "status_changed", "store_acknowledged", "store_rejected",

@@ -2,11 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "hash_internal.h"
-#include "order_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
+#include "order/order_internal.h"
+#include "rules/vocab_internal.h"
 
 static const char zero_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -149,6 +148,22 @@ size_t ot__order_count_events(const ot_order *order, int event, const char *even
             count++;
     }
     return count;
+}
+
+int64_t ot__order_last_event_time(const ot_order *order, int event, int64_t latest)
+{
+    const json_t *history = json_object_get(order->doc, "status_history");
+    const char *name = ot__event_name(event);
+    int64_t last = 0, t;
+    size_t i;
+    for (i = 0; i < json_array_size(history); i++) {
+        const json_t *ot = ot__entry_ot(json_array_get(history, i));
+        const char *ev = ot__jstr(ot, "event");
+        if (ev && name && strcmp(ev, name) == 0 &&
+            (t = ot__jtime(json_object_get(ot, "data"), "time")) > last && t <= latest)
+            last = t;
+    }
+    return last;
 }
 
 int ot__order_check_head(const ot_order *order, ot_error *err)

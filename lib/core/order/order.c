@@ -1,26 +1,11 @@
-/* The order record: construction, accessors, JSON helpers shared by the model. */
+/* The order record: construction and accessors. */
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "json_glue_internal.h"
-#include "error_internal.h"
-#include "order_internal.h"
-#include "time_internal.h"
-#include "vocab_internal.h"
-
-int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
-                   ot_error *err)
-{
-    json_error_t jerr;
-    int rc = ot__json_read(out, json, len, &jerr);
-
-    if (rc == 0)
-        return 0;
-    if (rc == OT_ENOMEM)
-        return ot__error_field(err, OT_ENOMEM, what, "out of memory parsing %s", what);
-    return ot__error_field(err, OT_EPARSE, what, "%s: %s at line %d column %d", what,
-                           jerr.text, jerr.line, jerr.column);
-}
+#include "common.h"
+#include "json/json_internal.h"
+#include "order/order_internal.h"
+#include "base/time_internal.h"
+#include "rules/vocab_internal.h"
 
 int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err)
 {
@@ -75,37 +60,6 @@ json_t *ot__order_skeleton(void)
     return doc;
 }
 
-const char *ot__jstr(const json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-int64_t ot__jtime(const json_t *obj, const char *key)
-{
-    int64_t ms;
-    const char *s = ot__jstr(obj, key);
-    return s && ot__time_parse(&ms, s) == 0 ? ms : 0;
-}
-
-json_t *ot__jtime_new(int64_t ms)
-{
-    char buf[OT__TIME_SIZE];
-    ot__time_format(buf, ms);
-    return json_string(buf);
-}
-
-int ot__jset_str(json_t *obj, const char *key, const char *value)
-{
-    return json_object_set_new(obj, key, value ? json_string(value) : json_null()) == 0
-               ? 0 : OT_ENOMEM;
-}
-
-int ot__jset_time(json_t *obj, const char *key, int64_t ms)
-{
-    return json_object_set_new(obj, key, ms > 0 ? ot__jtime_new(ms) : json_null()) == 0
-               ? 0 : OT_ENOMEM;
-}
-
 void ot_order_free(ot_order *order)
 {
     if (!order)
@@ -124,7 +78,7 @@ int ot_order_from_json(ot_order **out, const char *json, size_t len, ot_error *e
     *out = NULL;
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
-    rc = ot__json_parse(&in, json, len, "order", err);
+    rc = ot__json_load(&in, json, len, "order", "order", err);
     if (rc)
         return rc;
     rc = ot__order_validate(&canon, in, err);
@@ -137,7 +91,7 @@ int ot_order_from_json(ot_order **out, const char *json, size_t len, ot_error *e
 int ot__order_from_own_json(ot_order **out, const char *json, size_t len, ot_error *err)
 {
     json_t *doc;
-    int rc = ot__json_parse(&doc, json, len, "order", err);
+    int rc = ot__json_load(&doc, json, len, "order", "order", err);
     if (rc)
         return rc;
     return ot__order_wrap(out, doc, err);

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "ordertrack/order.h"
-#include "json_glue_internal.h"
+#include "json/json_internal.h"
 
 struct ot_order {
     json_t *doc;    /* owned; always a complete, canonical document */
@@ -45,10 +45,6 @@ int ot__event_from_name(const char *name);
 int ot__event_is_bookkeeping(int event);
 
 
-/* Parse `len` bytes of JSON (OT_EPARSE with position on failure); `what` names the input. */
-int ot__json_parse(json_t **out, const char *json, size_t len, const char *what,
-                   ot_error *err);
-
 /* A record from text this library encoded from a record, kept in this process (the memory
  * store's copy): parsed, but not validated again like untrusted text. Never for bytes that
  * come from outside the process (files, databases, the network). */
@@ -67,15 +63,6 @@ int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err);
 /* Deep copy: nothing is shared with `order` (jansson's reference counts are not meant for
  * values shared between threads). */
 int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err);
-
-/* Field helpers on a document or sub-object: absent or null gives NULL / 0. */
-const char *ot__jstr(const json_t *obj, const char *key);
-int64_t ot__jtime(const json_t *obj, const char *key);
-/* Set `key` to a string / RFC 3339 time / enum wire name, or null for NULL / 0. */
-int ot__jset_str(json_t *obj, const char *key, const char *value);
-int ot__jset_time(json_t *obj, const char *key, int64_t ms);
-/* New JSON string of a time, or NULL on allocation failure. */
-json_t *ot__jtime_new(int64_t ms);
 
 /* Append one event to the history: builds the entry (status after the event, time, author,
  * notes, the caller's metadata object or NULL, the event's data object - stolen), chains
@@ -108,6 +95,12 @@ int ot__order_projection_matches(const ot_order *order, ot_error *err);
 /* Number of history entries whose event is `event` (and, with `event_id`, whose data carries
  * that partner event id). */
 size_t ot__order_count_events(const ot_order *order, int event, const char *event_id);
+
+/* The newest partner time (data.time) of the history's `event` entries no later than
+ * `latest`, or 0 when none. The poller passes OT__EV_COURIER_UPDATE and now + the tracker's
+ * clock skew: a time past it, stored before the tracker clamped them, must not make every
+ * real scan look old. */
+int64_t ot__order_last_event_time(const ot_order *order, int event, int64_t latest);
 
 /* Fresh empty document with every field null/[]/{} in canonical order (order.c). */
 json_t *ot__order_skeleton(void);

@@ -1,9 +1,9 @@
 /* The projection: every field but the history is derived by applying events in order. */
 #include <string.h>
 
-#include "error_internal.h"
-#include "order_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "order/order_internal.h"
+#include "rules/vocab_internal.h"
 #include "ordertrack/status.h"
 
 /* The time a status sets when the order first reaches it. */

@@ -6,10 +6,9 @@
 
 #include <jansson.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "order/order_internal.h"
-#include "poll_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
+#include "poll/poll_internal.h"
 #include "ordertrack/status.h"
 #include "ordertrack/sys/clock.h"
 
@@ -63,15 +62,8 @@ struct ot_courier_client {
 
 int ot_courier_config_init(ot_courier_config *config, unsigned version, ot_error *err)
 {
-    static const ot_courier_config defaults = OT_COURIER_CONFIG_INIT;
-    int rc;
-    if (!config)
-        return ot__error_field(err, OT_EINVAL, "config", "config is NULL");
-    if ((rc = ot__check_version(version, OT_COURIER_CONFIG_VERSION, "courier config", err)))
-        return rc;
-    *config = defaults;
-    config->version = version;
-    return 0;
+    static const ot_courier_config tpl = OT_COURIER_CONFIG_INIT;
+    return ot__struct_init(config, version, &tpl, sizeof tpl, "config", "courier config", err);
 }
 
 static int64_t now_ms(const ot_courier_client *c)
@@ -361,7 +353,7 @@ static int login(ot_courier_client *c, ot_http_client *http, ot_error *err)
     } else {
         const char *text = ot_http_response_body(resp, &len);
         const char *found = NULL;
-        rc = ot__json_parse(&answer, text, len, "login answer", err);
+        rc = ot__json_load(&answer, text, len, "login answer", "login answer", err);
         if (rc == 0 && !(found = find_token(answer)))
             rc = ot__error_field(err, OT_EPARSE, "token", "%s login answer holds no token",
                                  c->spec->name);

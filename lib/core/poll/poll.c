@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "poll_internal.h"
+#include "common.h"
+#include "poll/poll_internal.h"
+#include "order/order_internal.h"
 #include "tracker/tracker_internal.h"
 
 #define MAX_WORKERS 1024u
@@ -45,51 +45,25 @@ struct run {
     size_t batch;               /* AWBs per request */
 };
 
+/* Bytes of an ot_poll_config of `version` (an older caller's struct ends earlier). */
+static size_t config_size(unsigned version)
+{
+    return version >= 3   ? sizeof(ot_poll_config)
+           : version == 2 ? offsetof(ot_poll_config, stale_after_ms)
+                          : offsetof(ot_poll_config, apply_on_caller);
+}
+
 int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err)
 {
-    static const ot_poll_config defaults = OT_POLL_CONFIG_INIT;
-    int rc;
-    if (!config)
-        return ot__error_field(err, OT_EINVAL, "config", "config is NULL");
-    if ((rc = ot__check_version(version, OT_POLL_CONFIG_VERSION, "poll config", err)))
-        return rc;
-    memcpy(config, &defaults, version >= 3   ? sizeof *config
-                              : version == 2 ? offsetof(ot_poll_config, stale_after_ms)
-                                             : offsetof(ot_poll_config, apply_on_caller));
-    config->version = version;
-    return 0;
+    static const ot_poll_config tpl = OT_POLL_CONFIG_INIT;
+    return ot__struct_init(config, version, &tpl, config_size(version), "config", "poll config",
+                           err);
 }
 
 int ot_poll_summary_init(ot_poll_summary *summary, unsigned version, ot_error *err)
 {
-    static const ot_poll_summary defaults = OT_POLL_SUMMARY_INIT;
-    int rc;
-    if (!summary)
-        return ot__error_field(err, OT_EINVAL, "summary", "summary is NULL");
-    if ((rc = ot__check_version(version, OT_POLL_SUMMARY_VERSION, "poll summary", err)))
-        return rc;
-    *summary = defaults;
-    summary->version = version;
-    return 0;
-}
-
-/* The newest courier event time in the order's history no later than `latest` (now + the
- * tracker's clock skew; 0 when none): a time past it, stored before the tracker clamped
- * them, must not make every real scan look old. */
-static int64_t last_courier_time(const ot_order *o, int64_t latest)
-{
-    const json_t *history = json_object_get(o->doc, "status_history");
-    const char *name = ot__event_name(OT__EV_COURIER_UPDATE);
-    int64_t last = 0, t;
-    size_t i;
-    for (i = 0; i < json_array_size(history); i++) {
-        const json_t *ot = ot__entry_ot(json_array_get(history, i));
-        const char *ev = ot__jstr(ot, "event");
-        if (ev && name && strcmp(ev, name) == 0 &&
-            (t = ot__jtime(json_object_get(ot, "data"), "time")) > last && t <= latest)
-            last = t;
-    }
-    return last;
+    static const ot_poll_summary tpl = OT_POLL_SUMMARY_INIT;
+    return ot__struct_init(summary, version, &tpl, sizeof tpl, "summary", "poll summary", err);
 }
 
 /* 1 if the order already holds an unmapped_status issue for `raw`. */
@@ -126,7 +100,7 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
         ot_order_free(order);
         return 0;
     }
-    last = last_courier_time(order, p->latest);
+    last = ot__order_last_event_time(order, OT__EV_COURIER_UPDATE, p->latest);
     if (p->quiet_only) {               /* the fallback tracker: orders gone quiet only */
         int64_t since = last;
         if (!since && ot_order_time(&since, order, OT_TIME_CREATED, NULL) != 0)

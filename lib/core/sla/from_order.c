@@ -1,8 +1,8 @@
 /* The SLA times of an order record: its time fields and what its history says. */
 #include <string.h>
 
-#include "error_internal.h"
-#include "sla_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
 #include "order/order_internal.h"
 #include "ordertrack/status.h"
 
@@ -40,7 +40,7 @@ int ot_sla_times_from_order(ot_sla_times *times, const ot_order *order, ot_error
 
     if (!times)
         return ot__error_field(err, OT_EINVAL, "times", "times is NULL");
-    if ((rc = ot__sla_check_version(times->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
+    if ((rc = ot__check_version(times->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
         return rc;
     if (!order)
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");

@@ -1,7 +1,7 @@
 /* Log-linear histogram with bounded relative error; fixed memory (see sla_internal.h). */
 #include <string.h>
 
-#include "sla_internal.h"
+#include "sla/sla_internal.h"
 
 #define SUB (1 << OT__HIST_SUB_BITS)        /* exact buckets below this value */
 #define HALF (1 << (OT__HIST_SUB_BITS - 1)) /* buckets per power of two above it */

@@ -4,11 +4,10 @@
 
 #include <jansson.h>
 
-#include "alloc_internal.h"
-#include "json_glue_internal.h"
-#include "error_internal.h"
-#include "sla_internal.h"
-#include "time_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
+#include "sla/sla_internal.h"
+#include "base/time_internal.h"
 
 #define PATH_MAX_LEN 320
 
@@ -91,7 +90,6 @@ static int load(ot_sla_policies **out, json_t *root, ot_error *err)
 int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size_t len,
                               ot_error *err)
 {
-    json_error_t jerr;
     json_t *root;
     int rc;
 
@@ -100,12 +98,8 @@ int ot_sla_policies_from_json(ot_sla_policies **policies, const char *json, size
     *policies = NULL;
     if (!json)
         return ot__error_field(err, OT_EINVAL, "json", "json is NULL");
-    rc = ot__json_read(&root, json, len, &jerr);
-    if (rc == OT_ENOMEM)
-        return ot__error_field(err, OT_ENOMEM, "sla", "out of memory parsing the sla block");
-    if (rc != 0)
-        return ot__error_field(err, OT_EPARSE, "sla", "sla block: %s at line %d, column %d",
-                               jerr.text, jerr.line, jerr.column);
+    if ((rc = ot__json_load(&root, json, len, "sla block", "sla", err)) != 0)
+        return rc;
     rc = load(policies, root, err);
     json_decref(root);
     return rc;
@@ -138,7 +132,7 @@ static int check_report(const ot_sla_report *r, ot_error *err)
     int rc;
     if (!r)
         return ot__error_field(err, OT_EINVAL, "report", "report is NULL");
-    if ((rc = ot__sla_check_version(r->version, OT_SLA_REPORT_VERSION, "SLA report", err)) < 0)
+    if ((rc = ot__check_version(r->version, OT_SLA_REPORT_VERSION, "SLA report", err)) < 0)
         return rc;
     if (r->stage_count > OT_SLA_REPORT_MAX_STAGES)
         return ot__error_field(err, OT_EINVAL, "stage_count",

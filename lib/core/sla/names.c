@@ -1,6 +1,6 @@
 /* Wire names of SLA stages and states. */
-#include "error_internal.h"
-#include "sla_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
 
 static const char *const stage_names[OT_SLA_STAGE_COUNT] = {
     [OT_SLA_STAGE_STORE_ACKNOWLEDGMENT] = "store_acknowledgment",
@@ -47,14 +47,5 @@ int ot_sla_state_from_string(ot_sla_state *state, const char *name, ot_error *er
     if (v < 0)
         return v;
     *state = (ot_sla_state)v;
-    return 0;
-}
-
-int ot__sla_check_version(unsigned version, unsigned max, const char *what, ot_error *err)
-{
-    if (version == 0 || version > max)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "%s version %u not supported (this library knows 1..%u)", what,
-                               version, max);
     return 0;
 }

@@ -2,10 +2,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "sla_internal.h"
-#include "sorted_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
+#include "base/sorted_internal.h"
 
 #define STORE_ID_MAX 255
 
@@ -24,15 +23,8 @@ struct ot_sla_policies {
 
 int ot_sla_policy_init(ot_sla_policy *policy, unsigned version, ot_error *err)
 {
-    static const ot_sla_policy defaults = OT_SLA_POLICY_INIT;
-    int rc;
-    if (!policy)
-        return ot__error_field(err, OT_EINVAL, "policy", "policy is NULL");
-    if ((rc = ot__sla_check_version(version, OT_SLA_POLICY_VERSION, "SLA policy", err)) < 0)
-        return rc;
-    *policy = defaults;
-    policy->version = version;
-    return 0;
+    static const ot_sla_policy tpl = OT_SLA_POLICY_INIT;
+    return ot__struct_init(policy, version, &tpl, sizeof tpl, "policy", "SLA policy", err);
 }
 
 const struct ot__sla_duration ot__sla_durations[OT__SLA_DURATION_COUNT] = {
@@ -52,7 +44,7 @@ int ot_sla_policy_check(const ot_sla_policy *policy, ot_error *err)
 
     if (!policy)
         return ot__error_field(err, OT_EINVAL, "policy", "policy is NULL");
-    if ((rc = ot__sla_check_version(policy->version, OT_SLA_POLICY_VERSION, "SLA policy",
+    if ((rc = ot__check_version(policy->version, OT_SLA_POLICY_VERSION, "SLA policy",
                                     err)) < 0)
         return rc;
     for (i = 0; i < OT__SLA_DURATION_COUNT; i++) {
@@ -73,39 +65,20 @@ int ot_sla_policy_check(const ot_sla_policy *policy, ot_error *err)
 
 int ot_sla_times_init(ot_sla_times *times, unsigned version, ot_error *err)
 {
-    static const ot_sla_times defaults = OT_SLA_TIMES_INIT;
-    int rc;
-    if (!times)
-        return ot__error_field(err, OT_EINVAL, "times", "times is NULL");
-    if ((rc = ot__sla_check_version(version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
-        return rc;
-    *times = defaults;
-    times->version = version;
-    return 0;
+    static const ot_sla_times tpl = OT_SLA_TIMES_INIT;
+    return ot__struct_init(times, version, &tpl, sizeof tpl, "times", "SLA times", err);
 }
 
 int ot_sla_report_init(ot_sla_report *report, unsigned version, ot_error *err)
 {
-    int rc;
-    if (!report)
-        return ot__error_field(err, OT_EINVAL, "report", "report is NULL");
-    if ((rc = ot__sla_check_version(version, OT_SLA_REPORT_VERSION, "SLA report", err)) < 0)
-        return rc;
-    memset(report, 0, sizeof *report);
-    report->version = version;
-    return 0;
+    static const ot_sla_report tpl = OT_SLA_REPORT_INIT;
+    return ot__struct_init(report, version, &tpl, sizeof tpl, "report", "SLA report", err);
 }
 
 int ot_sla_summary_init(ot_sla_summary *summary, unsigned version, ot_error *err)
 {
-    int rc;
-    if (!summary)
-        return ot__error_field(err, OT_EINVAL, "summary", "summary is NULL");
-    if ((rc = ot__sla_check_version(version, OT_SLA_SUMMARY_VERSION, "SLA summary", err)) < 0)
-        return rc;
-    memset(summary, 0, sizeof *summary);
-    summary->version = version;
-    return 0;
+    static const ot_sla_summary tpl = OT_SLA_SUMMARY_INIT;
+    return ot__struct_init(summary, version, &tpl, sizeof tpl, "summary", "SLA summary", err);
 }
 
 static int check_store_id(const char *store_id, ot_error *err)

@@ -1,8 +1,8 @@
 /* The SLA report of one order at one time, and the ETA error. */
 #include <string.h>
 
-#include "error_internal.h"
-#include "sla_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
 #include "ordertrack/status.h"
 
 /* The kinds of order a stage is monitored for (docs/sla.md, "Stages by order kind"). */
@@ -70,7 +70,7 @@ static int check_times(const ot_sla_times *t, ot_error *err)
     int rc;
     if (!t)
         return ot__error_field(err, OT_EINVAL, "times", "times is NULL");
-    if ((rc = ot__sla_check_version(t->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
+    if ((rc = ot__check_version(t->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
         return rc;
     if (t->provider < 0 || t->provider >= OT_PROVIDER_COUNT)
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a valid provider value",
@@ -135,7 +135,7 @@ int ot_sla_evaluate_policy(ot_sla_report *report, const ot_sla_policy *policy,
 
     if (!report)
         return ot__error_field(err, OT_EINVAL, "report", "report is NULL");
-    if ((rc = ot__sla_check_version(report->version, OT_SLA_REPORT_VERSION, "SLA report",
+    if ((rc = ot__check_version(report->version, OT_SLA_REPORT_VERSION, "SLA report",
                                     err)) < 0)
         return rc;
     if ((rc = ot_sla_policy_check(policy, err)) < 0 || (rc = check_times(times, err)) < 0)

@@ -1,7 +1,6 @@
 /* One-pass SLA statistics over many orders, in fixed memory. */
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "sla_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
 
 struct ot_sla_stats {
     struct ot__histogram stage[OT_SLA_STAGE_COUNT]; /* [0] unused */
@@ -74,7 +73,7 @@ int ot_sla_stats_add(ot_sla_stats *stats, const ot_sla_report *report, ot_error 
         return ot__error_field(err, OT_EINVAL, "stats", "stats is NULL");
     if (!report)
         return ot__error_field(err, OT_EINVAL, "report", "report is NULL");
-    if ((rc = ot__sla_check_version(report->version, OT_SLA_REPORT_VERSION, "SLA report",
+    if ((rc = ot__check_version(report->version, OT_SLA_REPORT_VERSION, "SLA report",
                                     err)) < 0)
         return rc;
     n = report->stage_count < OT_SLA_STAGE_COUNT ? report->stage_count : OT_SLA_STAGE_COUNT;
@@ -120,7 +119,7 @@ static int summarize(ot_sla_summary *out, const struct ot__histogram *h, ot_erro
     int rc;
     if (!out)
         return ot__error_field(err, OT_EINVAL, "summary", "summary is NULL");
-    if ((rc = ot__sla_check_version(out->version, OT_SLA_SUMMARY_VERSION, "SLA summary",
+    if ((rc = ot__check_version(out->version, OT_SLA_SUMMARY_VERSION, "SLA summary",
                                     err)) < 0)
         return rc;
     out->count = h->count;

@@ -11,11 +11,10 @@
 
 #include "ordertrack/adapters/memory.h"
 #include "ordertrack/status.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "sorted_internal.h"
+#include "common.h"
+#include "base/sorted_internal.h"
 #include "order/order_internal.h"
-#include "storage_internal.h"
+#include "storage/storage_internal.h"
 
 struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;

@@ -2,10 +2,9 @@
 #include <string.h>
 
 #include "ordertrack/sys/storage.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 #include "order/order_internal.h"
-#include "storage_internal.h"
+#include "storage/storage_internal.h"
 
 int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
                            size_t first_event, ot_error *err)

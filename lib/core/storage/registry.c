@@ -7,8 +7,7 @@
 
 #include "ordertrack/adapters/memory.h"
 #include "ordertrack/sys/storage.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "common.h"
 
 struct scheme_entry {
     char name[OT_STORAGE_SCHEME_MAX + 1];   /* lower case */
@@ -102,8 +101,9 @@ int ot_storage_scheme_register(ot_storage_registry *registry, const ot_storage_s
 
     if (!registry)
         return ot__error_field(err, OT_EINVAL, "registry", "registry is NULL");
-    if ((rc = ot__check_struct(scheme, scheme ? scheme->version : 0, OT_STORAGE_SCHEME_VERSION,
-                               "scheme", err)) != 0)
+    if (!scheme)
+        return ot__error_field(err, OT_EINVAL, "scheme", "scheme is NULL");
+    if ((rc = ot__check_version(scheme->version, OT_STORAGE_SCHEME_VERSION, "scheme", err)))
         return rc;
     if (!scheme->name || !scheme_copy(e.name, scheme->name, '\0'))
         return ot__error_field(err, OT_EINVAL, "name",

@@ -2,10 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "hash_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
+#include "tracker/tracker_internal.h"
 
 #define OT__IDEM_SCOPE_MAX 128
 #define OT__IDEM_KEY_MAX 255
@@ -187,8 +186,8 @@ static int found_copy(void *ctx, const ot_idempotency_record *rec, ot_error *err
     f->same = rec->request_hash && strcmp(rec->request_hash, f->hash) == 0;
     if (!f->same)
         return 0;
-    return ot__json_parse(&f->response, rec->response, rec->response_len,
-                          "idempotency response", err);
+    return ot__json_load(&f->response, rec->response, rec->response_len,
+                         "idempotency response", "idempotency response", err);
 }
 
 int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,

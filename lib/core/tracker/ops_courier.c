@@ -1,10 +1,10 @@
 /* Applying a mapped courier update (parcel poll or webhook, hyperlocal partner webhook). */
 #include <string.h>
 
-#include "error_internal.h"
-#include "metrics_internal.h"
-#include "tracker_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "metrics/metrics_internal.h"
+#include "tracker/tracker_internal.h"
+#include "rules/vocab_internal.h"
 
 static int set_opt_str(json_t *obj, const char *key, const char *value)
 {

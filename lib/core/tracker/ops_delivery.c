@@ -3,9 +3,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "error_internal.h"
-#include "json_glue_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
+#include "tracker/tracker_internal.h"
 
 static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
 {

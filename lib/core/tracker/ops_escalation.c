@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "tracker/tracker_internal.h"
 
 #define STORE_ACK_RULE "store_ack_timeout"
 
@@ -14,26 +14,15 @@ static const char *const level_severity[] = {NULL, "high", "critical"};
 
 int ot_escalation_policy_init(ot_escalation_policy *policy, unsigned version, ot_error *err)
 {
-    static const ot_escalation_policy defaults = OT_ESCALATION_POLICY_INIT;
-    int rc = ot__check_struct(policy, version, OT_ESCALATION_POLICY_VERSION, "policy", err);
-    if (rc)
-        return rc;
-    *policy = defaults;
-    policy->version = version;
-    return 0;
+    static const ot_escalation_policy tpl = OT_ESCALATION_POLICY_INIT;
+    return ot__struct_init(policy, version, &tpl, sizeof tpl, "policy", "policy", err);
 }
 
 int ot_escalation_sweep_result_init(ot_escalation_sweep_result *result, unsigned version,
                                     ot_error *err)
 {
-    static const ot_escalation_sweep_result defaults = OT_ESCALATION_SWEEP_RESULT_INIT;
-    int rc = ot__check_struct(result, version, OT_ESCALATION_SWEEP_RESULT_VERSION, "result",
-                              err);
-    if (rc)
-        return rc;
-    *result = defaults;
-    result->version = version;
-    return 0;
+    static const ot_escalation_sweep_result tpl = OT_ESCALATION_SWEEP_RESULT_INIT;
+    return ot__struct_init(result, version, &tpl, sizeof tpl, "result", "result", err);
 }
 
 int ot__escalation_load(ot_escalation_policy *dst, const ot_escalation_policy *src,
@@ -219,8 +208,9 @@ int ot_tracker_store_ack_sweep(ot_escalation_sweep_result *out, ot_tracker *trac
     size_t len;
     int rc;
 
-    if ((rc = ot__check_struct(out, out ? out->version : 0, OT_ESCALATION_SWEEP_RESULT_VERSION,
-                               "out", err)))
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "out is NULL");
+    if ((rc = ot__check_version(out->version, OT_ESCALATION_SWEEP_RESULT_VERSION, "out", err)))
         return rc;
     len = strnlen(out->resume, sizeof out->resume);
     if (len >= sizeof cursor)

@@ -1,7 +1,7 @@
 /* Issues: raise and resolve. */
-#include "error_internal.h"
-#include "tracker_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "tracker/tracker_internal.h"
+#include "rules/vocab_internal.h"
 
 static int build_raise(struct ot__write *w, ot_order *o, ot_error *err)
 {

@@ -4,9 +4,9 @@
 
 #include <openssl/rand.h>
 
-#include "error_internal.h"
-#include "tracker_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "tracker/tracker_internal.h"
+#include "rules/vocab_internal.h"
 
 /* A record id like a MongoDB ObjectId: 4 bytes of seconds, 8 random bytes, in hex. */
 static int new_record_id(char id[25], int64_t now_ms, ot_error *err)

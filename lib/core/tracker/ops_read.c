@@ -1,8 +1,8 @@
 /* Reads: one order, its history, its live location, and lists. */
 #include <string.h>
 
-#include "error_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "tracker/tracker_internal.h"
 
 int ot__tracker_load(ot_order **out, ot_tracker *t, const char *order_id, ot_error *err)
 {

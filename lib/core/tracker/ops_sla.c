@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_internal.h"
-#include "sla_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
+#include "tracker/tracker_internal.h"
 
 int ot__tracker_sla_evaluate(ot_sla_report *report, ot_sla_times *times, const ot_tracker *t,
                              const ot_order *order, int64_t now_ms, ot_error *err)

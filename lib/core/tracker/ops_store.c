@@ -1,8 +1,8 @@
 /* Store operations: acknowledge or reject (and reassign), picking, substitutions, ready. */
 #include <string.h>
 
-#include "error_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "tracker/tracker_internal.h"
 
 static int build_acknowledge(struct ot__write *w, ot_order *o, ot_error *err)
 {

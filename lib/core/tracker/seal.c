@@ -9,10 +9,9 @@
 
 #include <openssl/crypto.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "json_glue_internal.h"
-#include "tracker_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
+#include "tracker/tracker_internal.h"
 #include "storage/storage_internal.h"
 
 /* Seal or open the string `obj[key]` (field name `field` as associated data; `path` names it
@@ -82,7 +81,7 @@ static int open_json(json_t **out, const char *key, const char *s, const char *p
         rc = OT_EINTEGRITY;
     if (rc)
         return ot__error_field(err, rc, path, "cannot open %s: %.160s", path, inner.message);
-    rc = ot__json_parse(&v, text, n, path, err);
+    rc = ot__json_load(&v, text, n, path, path, err);
     OPENSSL_cleanse(text, n);
     ot__free(text);
     if (rc)

@@ -4,12 +4,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "sla_internal.h"
-#include "tracker_internal.h"
-#include "utf8_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "sla/sla_internal.h"
+#include "tracker/tracker_internal.h"
+#include "base/utf8_internal.h"
+#include "rules/vocab_internal.h"
 #include "storage/storage_internal.h"
 
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
@@ -24,54 +23,27 @@ static size_t options_size(unsigned version)
 
 int ot_tracker_options_init(ot_tracker_options *options, unsigned version, ot_error *err)
 {
-    static const ot_tracker_options defaults = OT_TRACKER_OPTIONS_INIT;
-    int rc;
-    if (!options)
-        return ot__error_field(err, OT_EINVAL, "options", "options is NULL");
-    if ((rc = ot__check_version(version, OT_TRACKER_OPTIONS_VERSION, "options", err)))
-        return rc;
-    memcpy(options, &defaults, options_size(version));
-    options->version = version;
-    return 0;
+    static const ot_tracker_options tpl = OT_TRACKER_OPTIONS_INIT;
+    return ot__struct_init(options, version, &tpl, options_size(version), "options", "options",
+                           err);
 }
 
 int ot_sla_sweep_result_init(ot_sla_sweep_result *result, unsigned version, ot_error *err)
 {
-    static const ot_sla_sweep_result defaults = OT_SLA_SWEEP_RESULT_INIT;
-    int rc;
-    if (!result)
-        return ot__error_field(err, OT_EINVAL, "result", "result is NULL");
-    if ((rc = ot__check_version(version, OT_SLA_SWEEP_RESULT_VERSION, "sweep result", err)))
-        return rc;
-    *result = defaults;
-    result->version = version;
-    return 0;
+    static const ot_sla_sweep_result tpl = OT_SLA_SWEEP_RESULT_INIT;
+    return ot__struct_init(result, version, &tpl, sizeof tpl, "result", "sweep result", err);
 }
 
 int ot_request_init(ot_request *request, unsigned version, ot_error *err)
 {
-    static const ot_request defaults = OT_REQUEST_INIT;
-    int rc;
-    if (!request)
-        return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if ((rc = ot__check_version(version, OT_REQUEST_VERSION, "request", err)))
-        return rc;
-    *request = defaults;
-    request->version = version;
-    return 0;
+    static const ot_request tpl = OT_REQUEST_INIT;
+    return ot__struct_init(request, version, &tpl, sizeof tpl, "request", "request", err);
 }
 
 int ot_list_request_init(ot_list_request *request, unsigned version, ot_error *err)
 {
-    static const ot_list_request defaults = OT_LIST_REQUEST_INIT;
-    int rc;
-    if (!request)
-        return ot__error_field(err, OT_EINVAL, "request", "request is NULL");
-    if ((rc = ot__check_version(version, OT_LIST_REQUEST_VERSION, "list request", err)))
-        return rc;
-    *request = defaults;
-    request->version = version;
-    return 0;
+    static const ot_list_request tpl = OT_LIST_REQUEST_INIT;
+    return ot__struct_init(request, version, &tpl, sizeof tpl, "request", "list request", err);
 }
 
 /* The per-order limits of a version 5 struct: each within its documented range. */
@@ -242,7 +214,7 @@ int ot__parse_object(json_t **out, const char *json, const char *field, ot_error
     *out = NULL;
     if (!json)
         return 0;
-    rc = ot__json_parse(out, json, strlen(json), field, &perr);
+    rc = ot__json_load(out, json, strlen(json), field, field, &perr);
     if (rc == OT_EPARSE)
         return ot__error_field(err, OT_EINVAL, field, "%s is not valid JSON (%.160s)", field,
                                perr.message);

@@ -1,7 +1,7 @@
 /* The status vocabularies, providers, substitution statuses and severities as data. */
 #include "ordertrack/status.h"
-#include "error_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "rules/vocab_internal.h"
 
 static const char *const status_names[OT_STATUS_COUNT] = {
     [OT_STATUS_SUBMITTED] = "submitted",

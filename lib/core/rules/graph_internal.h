@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "ordertrack/error.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 
 #define OT__BIT(s) ((uint32_t)1u << (s))
 

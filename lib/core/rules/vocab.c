@@ -1,8 +1,8 @@
 /* Generic wire-name codec over the vocabulary tables. */
 #include <string.h>
 
-#include "error_internal.h"
-#include "vocab_internal.h"
+#include "common.h"
+#include "rules/vocab_internal.h"
 
 int ot__vocab_valid(const struct ot__vocab *vocab, int value)
 {

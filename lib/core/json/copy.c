@@ -4,8 +4,8 @@
  * The library's values have no cycles; a depth bound stops a malformed one all the same. */
 #include <jansson.h>
 
-#include "alloc_internal.h"
-#include "json_glue_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
 
 #define MAX_DEPTH 2048
 

@@ -6,9 +6,8 @@
 #include <openssl/rand.h>
 
 #include "ordertrack/pii.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "hash_internal.h"
+#include "common.h"
+#include "base/hash_internal.h"
 
 #define PREFIX "otpii:v1:"
 #define NONCE_SIZE 12
@@ -50,29 +49,23 @@ static int static_get_key(unsigned char key[OT_PII_KEY_SIZE], char id_out[OT_PII
 
 int ot_pii_key_provider_init(ot_pii_key_provider *provider, unsigned version, ot_error *err)
 {
-    if (!provider)
-        return ot__error_field(err, OT_EINVAL, "provider", "key provider is NULL");
-    if (version == 0 || version > OT_PII_KEY_PROVIDER_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "key provider version %u not supported (this library knows 1..%d)",
-                               version, OT_PII_KEY_PROVIDER_VERSION);
-    memset(provider, 0, sizeof *provider);
-    provider->version = version;
-    return 0;
+    static const ot_pii_key_provider tpl = OT_PII_KEY_PROVIDER_INIT;
+    return ot__struct_init(provider, version, &tpl, sizeof tpl, "provider", "key provider",
+                           err);
 }
 
 int ot_pii_new(ot_pii **out, const ot_pii_key_provider *provider, ot_error *err)
 {
     struct ot_pii *p;
+    int rc;
     if (!out)
         return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
     if (!provider)
         return ot__error_field(err, OT_EINVAL, "provider", "key provider is NULL");
-    if (provider->version == 0 || provider->version > OT_PII_KEY_PROVIDER_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "key provider version %u not supported (this library knows 1..%d)",
-                               provider->version, OT_PII_KEY_PROVIDER_VERSION);
+    if ((rc = ot__check_version(provider->version, OT_PII_KEY_PROVIDER_VERSION, "key provider",
+                                err)) != 0)
+        return rc;
     if (!provider->get_key)
         return ot__error_field(err, OT_EINVAL, "get_key", "key provider has no get_key");
     if (!(p = ot__calloc(1, sizeof *p)))

@@ -1,27 +1,11 @@
-/* jansson set-up and typed member access. */
+/* Typed member access that names the field on error, and the field helpers of the library's
+ * own documents. */
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_internal.h"
-#include "json_glue_internal.h"
-#include "courier_internal.h"
-#include "time_internal.h"
-#include "error_internal.h"
-#include "json_internal.h"
-
-int ot__json_load(json_t **root, const void *bytes, size_t len, const char *what,
-                  ot_error *err)
-{
-    json_error_t jerr;
-    int rc = ot__json_read(root, bytes, len, &jerr);
-
-    if (rc == 0)
-        return 0;
-    if (rc == OT_ENOMEM)
-        return ot__error_set(err, OT_ENOMEM, "out of memory decoding %s", what);
-    return ot__error_field(err, OT_EPARSE, "", "%.128s:%d:%d: %.100s", what, jerr.line,
-                           jerr.column, jerr.text);
-}
+#include "common.h"
+#include "base/time_internal.h"
+#include "json/json_internal.h"
 
 int ot__json_field_error(ot_error *err, int code, const char *path, const char *key,
                          const char *reason)
@@ -180,4 +164,35 @@ int ot__json_opt_time(int64_t *ms, const json_t *obj, const char *key, int defau
     if (ot__time_parse_partner(ms, s, default_offset_min) != 0)
         return ot__json_field_error(err, OT_EPARSE, path, key, "not a date and time");
     return 0;
+}
+
+const char *ot__jstr(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int64_t ot__jtime(const json_t *obj, const char *key)
+{
+    int64_t ms;
+    const char *s = ot__jstr(obj, key);
+    return s && ot__time_parse(&ms, s) == 0 ? ms : 0;
+}
+
+json_t *ot__jtime_new(int64_t ms)
+{
+    char buf[OT__TIME_SIZE];
+    ot__time_format(buf, ms);
+    return json_string(buf);
+}
+
+int ot__jset_str(json_t *obj, const char *key, const char *value)
+{
+    return json_object_set_new(obj, key, value ? json_string(value) : json_null()) == 0
+               ? 0 : OT_ENOMEM;
+}
+
+int ot__jset_time(json_t *obj, const char *key, int64_t ms)
+{
+    return json_object_set_new(obj, key, ms > 0 ? ot__jtime_new(ms) : json_null()) == 0
+               ? 0 : OT_ENOMEM;
 }

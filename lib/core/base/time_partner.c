@@ -2,8 +2,7 @@
  * pure arithmetic (days from the civil date), so it is thread-safe and locale-free. */
 #include <string.h>
 
-#include "courier_internal.h"
-#include "time_internal.h"
+#include "base/time_internal.h"
 
 /* Read exactly n digits at *p; -1 if not. */
 static int digits(const char **p, int n)

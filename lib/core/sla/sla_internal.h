@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "ordertrack/sla.h"
-#include "vocab_internal.h"
+#include "rules/vocab_internal.h"
 
 extern const struct ot__vocab ot__sla_stage_vocab;
 extern const struct ot__vocab ot__sla_state_vocab;
@@ -18,12 +18,6 @@ struct ot__sla_duration {
 };
 #define OT__SLA_DURATION_COUNT 7
 extern const struct ot__sla_duration ot__sla_durations[OT__SLA_DURATION_COUNT];
-
-/* Check that a caller-filled struct's version is 1..max; OT_EVERSION naming `what`. */
-int ot__sla_check_version(unsigned version, unsigned max, const char *what, ot_error *err);
-
-/* Format `ms` (>= 0, before year 10000) as "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf (>= 25 bytes).
- * Returns 0, or OT_EINVAL when out of range. */
 
 /*
  * Log-linear histogram of int64 values with bounded relative error (see docs/sla.md):

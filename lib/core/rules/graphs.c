@@ -1,7 +1,7 @@
 /* The two status graphs, as data. Cancelled and failed (lifecycle) and lost and destroy
  * (shipment) are reachable from every non-terminal state. */
 #include "ordertrack/status.h"
-#include "graph_internal.h"
+#include "rules/graph_internal.h"
 
 #define S(x) OT__BIT(OT_STATUS_##x)
 #define ABORT_LIFECYCLE (S(CANCELLED) | S(FAILED))

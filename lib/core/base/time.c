@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "ordertrack/timestamp.h"
-#include "error_internal.h"
-#include "time_internal.h"
+#include "base/error_internal.h"
+#include "base/time_internal.h"
 
 #define MS_PER_DAY 86400000LL
 #define MAX_MS 253402300799999LL /* 9999-12-31T23:59:59.999Z */

@@ -14,7 +14,7 @@ int ot__time_parse(int64_t *ms, const char *text);
 /* Partner timestamps, more lenient: RFC 3339 or ISO 8601 with or without seconds, fraction
  * or offset ("2026-01-05T10:20:30.123", "2026-01-05 10:20"), a bare date, or Shiprocket's
  * "DD MM YYYY HH:MM:SS"; a time without an offset is at `default_offset_min` minutes east of
- * UTC. Returns 0 and sets *ms, or -1. (courier/timeparse.c) */
+ * UTC. Returns 0 and sets *ms, or -1. (time_partner.c) */
 int ot__time_parse_partner(int64_t *ms, const char *text, int default_offset_min);
 
 /* 1 if `ms` is a time RFC 3339 can show with four year digits (1970..9999), else 0. */

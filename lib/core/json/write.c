@@ -17,10 +17,9 @@
 #include <string.h>
 
 #include "ordertrack/error.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "json_glue_internal.h"
-#include "utf8_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
+#include "base/utf8_internal.h"
 
 #define MAX_DEPTH 2048
 /* The flags this encoder implements (JSON_INDENT and JSON_EMBED are refused). */

@@ -36,10 +36,9 @@
 #include <jansson.h>
 
 #include "ordertrack/error.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
-#include "json_glue_internal.h"
-#include "utf8_internal.h"
+#include "common.h"
+#include "json/json_internal.h"
+#include "base/utf8_internal.h"
 
 #define MAX_DEPTH JSON_PARSER_MAX_DEPTH
 #define CONTEXT_MAX 20 /* jansson quotes the token text only up to this many bytes */

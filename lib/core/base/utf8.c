@@ -1,5 +1,5 @@
 /* UTF-8, the one decoder of the library (JSON reading and writing, request strings). */
-#include "utf8_internal.h"
+#include "base/utf8_internal.h"
 
 size_t ot__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {

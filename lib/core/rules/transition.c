@@ -1,7 +1,7 @@
 /* The transition validator over the graph tables. */
 #include "ordertrack/transition.h"
-#include "error_internal.h"
-#include "graph_internal.h"
+#include "common.h"
+#include "rules/graph_internal.h"
 
 static const char *const source_names[OT_SOURCE_COUNT] = {
     [OT_SOURCE_API] = "api",

@@ -1,7 +1,7 @@
 /* Binary search in arrays sorted by a string member. */
 #include <string.h>
 
-#include "sorted_internal.h"
+#include "base/sorted_internal.h"
 
 size_t ot__sorted_find(const void *base, size_t count, size_t stride, size_t key_offset,
                        const char *key, int *found)

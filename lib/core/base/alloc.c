@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "ordertrack/alloc.h"
-#include "alloc_internal.h"
-#include "error_internal.h"
+#include "base/alloc_internal.h"
+#include "base/error_internal.h"
 
 static void *default_malloc(size_t size, void *userdata)
 {
@@ -34,29 +34,22 @@ static ot_allocator current = {
 
 int ot_allocator_init(ot_allocator *allocator, unsigned version, ot_error *err)
 {
-    if (!allocator)
-        return ot__error_field(err, OT_EINVAL, "allocator", "allocator is NULL");
-    if (version == 0 || version > OT_ALLOCATOR_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "allocator version %u not supported (this library knows 1..%d)",
-                               version, OT_ALLOCATOR_VERSION);
-    memset(allocator, 0, sizeof *allocator);
-    allocator->version = version;
-    return 0;
+    static const ot_allocator tpl = OT_ALLOCATOR_INIT;
+    return ot__struct_init(allocator, version, &tpl, sizeof tpl, "allocator", "allocator", err);
 }
 
 int ot_allocator_set(const ot_allocator *allocator, ot_error *err)
 {
     const char *missing;
+    int rc;
 
     if (!allocator) {
         current = default_allocator;
         return 0;
     }
-    if (allocator->version == 0 || allocator->version > OT_ALLOCATOR_VERSION)
-        return ot__error_field(err, OT_EVERSION, "version",
-                               "allocator version %u not supported (this library knows 1..%d)",
-                               allocator->version, OT_ALLOCATOR_VERSION);
+    if ((rc = ot__check_version(allocator->version, OT_ALLOCATOR_VERSION, "allocator",
+                                err)) != 0)
+        return rc;
     missing = !allocator->malloc ? "malloc" : !allocator->realloc ? "realloc"
             : !allocator->free ? "free" : NULL;
     if (missing)

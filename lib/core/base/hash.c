@@ -5,8 +5,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "error_internal.h"
-#include "hash_internal.h"
+#include "base/error_internal.h"
+#include "base/hash_internal.h"
 
 /* OpenSSL 3 looks the algorithm up in its providers on every EVP_Digest with EVP_sha256();
  * fetching it once (one-time init, never freed: it lives as long as the process) skips that

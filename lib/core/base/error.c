@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_internal.h"
+#include "base/error_internal.h"
 
 struct code_entry {
     int code;

@@ -1,0 +1,36 @@
+/* Defaults of the caller-filled port structs, for bindings that cannot use the macros. */
+#include "common.h"
+#include "ordertrack/sys/clock.h"
+#include "ordertrack/sys/notice.h"
+#include "ordertrack/sys/storage.h"
+#include "storage/storage_internal.h"
+
+size_t ot__storage_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_storage) : offsetof(ot_storage, flags);
+}
+
+int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
+{
+    static const ot_storage tpl = OT_STORAGE_INIT;
+    return ot__struct_init(storage, version, &tpl, ot__storage_size(version), "storage", "storage",
+                           err);
+}
+
+int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *err)
+{
+    static const ot_storage_query tpl = OT_STORAGE_QUERY_INIT;
+    return ot__struct_init(query, version, &tpl, sizeof tpl, "query", "query", err);
+}
+
+int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err)
+{
+    static const ot_clock tpl = OT_CLOCK_INIT;
+    return ot__struct_init(clock, version, &tpl, sizeof tpl, "clock", "clock", err);
+}
+
+int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err)
+{
+    static const ot_notice_sink tpl = OT_NOTICE_SINK_INIT;
+    return ot__struct_init(sink, version, &tpl, sizeof tpl, "sink", "sink", err);
+}
