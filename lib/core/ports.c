@@ -6,6 +6,7 @@
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "ordertrack/sys/storage.h"
+#include "clock_internal.h"
 #include "error_internal.h"
 #include "storage/storage_internal.h"
 
@@ -50,7 +51,7 @@ int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err)
     int rc = ot__check_struct(clock, version, OT_CLOCK_VERSION, "clock", err);
     if (rc)
         return rc;
-    *clock = defaults;
+    memcpy(clock, &defaults, ot__clock_size(version)); /* a version 1 struct is shorter */
     clock->version = version;
     return 0;
 }

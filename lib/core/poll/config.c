@@ -1,8 +1,10 @@
 /* The poll run's caller-filled structs: defaults and the check of the arguments. */
 #include <string.h>
 
+#include "clock_internal.h"
 #include "error_internal.h"
 #include "run_internal.h"
+#include "tracker/tracker_internal.h"
 
 int ot_poll_config_init(ot_poll_config *config, unsigned version, ot_error *err)
 {
@@ -59,6 +61,10 @@ int ot__poll_check_args(ot_poll_summary *sum, ot_tracker *tracker, ot_http_clien
     if (cfg->workers > MAX_WORKERS)
         return ot__error_field(err, OT_EINVAL, "workers", "workers must be 0..%u, not %u",
                                MAX_WORKERS, cfg->workers);
+    if (cfg->sleep_ms && ot__clock_sleeps(ot__tracker_clock(tracker)))
+        return ot__error_field(err, OT_EINVAL, "sleep_ms",
+                               "config.sleep_ms is given but the tracker's clock sleeps "
+                               "(ot_clock.sleep_ms): leave config.sleep_ms NULL");
     if (cfg->delay_ms < 0 || cfg->delay_ms > 86400000)
         return ot__error_field(err, OT_EINVAL, "delay_ms", "delay_ms must be 0..86400000");
     if (cfg->version >= 3 && (cfg->stale_after_ms < 0 || cfg->stale_after_ms > STALE_MAX_MS))

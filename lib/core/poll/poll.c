@@ -2,22 +2,11 @@
  * the applying overlapped with the next requests (pipeline.c). This file is the run loop and
  * the sending of each round; the rest of the run is in the files run_internal.h names. */
 #include <string.h>
-#include <time.h>
 
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "run_internal.h"
 #include "tracker/tracker_internal.h"
-
-static void default_sleep(int64_t ms, void *userdata)
-{
-    struct timespec ts;
-    (void)userdata;
-    ts.tv_sec = (time_t)(ms / 1000);
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
 
 /* Merge an applied round into the summary, in request order, and free its orders. */
 static void round_finish(ot_poll_summary *sum, struct round *rd)
@@ -215,8 +204,10 @@ int ot_poll_run(ot_poll_summary *sum, ot_tracker *tracker, ot_http_client *http,
                              err)))
             break;
         ot__poll_pipe_fetch(&pipe); /* the next round's pages, while this one is sent */
-        if (!first_round && cfg->delay_ms > 0)
-            (cfg->sleep_ms ? cfg->sleep_ms : default_sleep)(cfg->delay_ms, cfg->userdata);
+        if (!first_round && cfg->delay_ms > 0 && cfg->sleep_ms)
+            cfg->sleep_ms(cfg->delay_ms, cfg->userdata);
+        else if (!first_round && cfg->delay_ms > 0)
+            ot_clock_sleep_ms(ot__tracker_clock(tracker), cfg->delay_ms);
         first_round = 0;
         rc = round_send(&r, rd, reqs, resp, err);
         if (rc == 0)

@@ -2,9 +2,9 @@
  * notices) and the request checks shared by the operations. */
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc_internal.h"
+#include "clock_internal.h"
 #include "error_internal.h"
 #include "sla_internal.h"
 #include "tracker_internal.h"
@@ -178,8 +178,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         return rc;
     }
     memcpy(&t->storage, s, ot__storage_size(s->version)); /* a version 1 struct is shorter */
-    if (o->clock)
-        t->clock = *o->clock;
+    ot__clock_copy(&t->clock, o->clock); /* a version 1 clock is shorter */
     if (o->notices)
         t->notices = *o->notices;
     memcpy(&t->options, o, options_size(o->version)); /* later members stay NULL */
@@ -209,11 +208,12 @@ void ot_tracker_free(ot_tracker *tracker)
 
 int64_t ot__tracker_now(const ot_tracker *t)
 {
-    struct timespec ts;
-    if (t->clock.now_ms)
-        return t->clock.now_ms(t->clock.userdata);
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ot_clock_now_ms(&t->clock);
+}
+
+const ot_clock *ot__tracker_clock(const ot_tracker *t)
+{
+    return &t->clock;
 }
 
 int64_t ot__tracker_latest(const ot_tracker *t, int64_t now)
