@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ordertrack/metrics.h>
+
 #include "http_errors.h"
 
 int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx)
@@ -20,8 +22,9 @@ int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *
                                            cfg->auth_failures_per_minute,
                                            cfg->auth_failure_burst,
                                            clock ? clock : otd_clock_monotonic_ms, clock_ctx);
-    app->metrics = otd_metrics_new();
-    if (!app->auth || !app->ratelimit || !app->auth_failures || !app->metrics) {
+    if (ot_metrics_new(&app->metrics, NULL) != 0 ||
+        otd_metrics_register(app->metrics, NULL) != 0 || !app->auth || !app->ratelimit ||
+        !app->auth_failures) {
         otd_app_cleanup(app);
         return -1;
     }
@@ -33,7 +36,7 @@ void otd_app_cleanup(otd_app *app)
     otd_auth_free(app->auth);
     otd_ratelimit_free(app->ratelimit);
     otd_addrlimit_free(app->auth_failures);
-    otd_metrics_free(app->metrics);
+    ot_metrics_free(app->metrics);
     memset(app, 0, sizeof *app);
 }
 

@@ -117,7 +117,6 @@ struct host {
     otd_app app;
     ot_storage *storage;
     ot_tracker *tracker;
-    ot_metrics *metrics;
     ot_sla_policies *sla;
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
@@ -376,7 +375,7 @@ static int alerts_open(struct host *h, const otc_alerts *a)
 #endif
 }
 
-/* Storage, SLA policies, metrics, alerts, tracker, event hub, housekeeping thread. 0, or an
+/* Storage, SLA policies, alerts, tracker, event hub, housekeeping thread. 0, or an
  * exit status. */
 static int host_open(struct host *h, const otd_config *cfg)
 {
@@ -435,14 +434,10 @@ static int host_open(struct host *h, const otd_config *cfg)
     }
     sink.userdata = h;
     sink.notify = on_notice;
-    if (ot_metrics_new(&h->metrics, &e) != 0) {
-        fprintf(stderr, "ordertrackd: %s\n", e.message);
-        return 1;
-    }
     opt.storage = h->storage;
     opt.notices = &sink;
     opt.sla = h->sla;
-    opt.metrics = h->metrics;
+    opt.metrics = h->app.metrics; /* one registry: the daemon's and the tracker's metrics */
     opt.escalation = &cfg->escalation;
     opt.location_trail = cfg->location_trail;
     opt.clock_skew_ms = cfg->clock_skew_ms;
@@ -457,7 +452,6 @@ static int host_open(struct host *h, const otd_config *cfg)
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
-    h->app.lib_metrics = h->metrics;
     h->events = otd_events_new(&h->app, cfg->max_event_streams,
                                cfg->max_event_streams_per_key, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);
@@ -485,7 +479,6 @@ static void host_close(struct host *h)
     ot_http_client_free(h->http);
     ot_pii_free(h->pii);
     ot_sla_policies_free(h->sla);
-    ot_metrics_free(h->metrics);
     ot_storage_close(h->storage);
     if (h->sync_ready) {
         pthread_cond_destroy(&h->cond);

@@ -17,7 +17,8 @@
  *   - ordertrack_eta_error_seconds                    histogram of delivered minus estimated
  * Every series of these with a known label value is present (at 0) from the start.
  * A host registers its own counters and histograms (requests by route and code, request
- * latency...) with ot_metrics_register; their names get the `ordertrack_` prefix too.
+ * latency...) with ot_metrics_register (their names get the `ordertrack_` prefix too) or, in
+ * a namespace of its own, ot_metrics_register_unprefixed.
  * See docs/sla.md for buckets and names.
  *
  * Thread safety: an ot_metrics may be shared by any number of threads; every function
@@ -70,27 +71,42 @@ OT_EXTERN int ot_metrics_new(ot_metrics **metrics, ot_error *err);
 /** Free a registry. Accepts NULL. No other thread may be using it. */
 OT_EXTERN void ot_metrics_free(ot_metrics *metrics);
 
+/*
+ * The library's own instrumentation: the tracker calls these (ot_tracker_options.metrics).
+ * Deprecated, not for hosts: they stay exported for the ABI and work as documented; a host
+ * counts its own metrics with ot_metrics_register / ot_metrics_add / ot_metrics_observe,
+ * which also reach these metrics by name ("webhook_verifications_failed_total").
+ */
 /** Count one applied lifecycle transition into `status` (an ot_status). */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_transition(ot_metrics *metrics, int status, ot_error *err);
 /** Count one applied shipment transition into `status` (an ot_shipment_status). */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_shipment_transition(ot_metrics *metrics, int status,
                                                    ot_error *err);
 /** Count a stage entering `state`: OT_SLA_STATE_WARNING or OT_SLA_STATE_BREACHED. */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_sla(ot_metrics *metrics, int stage, int state, ot_error *err);
 /** Count one optimistic-lock conflict of the storage. */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_storage_conflict(ot_metrics *metrics, ot_error *err);
 /** Count one retried storage operation. */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_storage_retry(ot_metrics *metrics, ot_error *err);
 /** Count one failed webhook verification (bad signature...) of `provider` (ot_provider). */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_webhook_failure(ot_metrics *metrics, int provider,
                                                ot_error *err);
 /** Count one courier update of `provider` (ot_provider) with `result` (ot_courier_result). */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_courier_update(ot_metrics *metrics, int provider, int result,
                                               ot_error *err);
 /** Observe the duration (ms, >= 0) of a finished SLA `stage` (ot_sla_stage). */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_observe_stage_duration(ot_metrics *metrics, int stage,
                                                 int64_t duration_ms, ot_error *err);
 /** Observe the ETA error (signed ms, as ot_sla_eta_error gives it) of a delivered order. */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms,
                                            ot_error *err);
 
@@ -108,6 +124,16 @@ OT_EXTERN int ot_metrics_register(ot_metrics *metrics, int kind, const char *nam
                                   const char *help, const char *const *label_names,
                                   size_t label_count, const double *buckets,
                                   size_t bucket_count, ot_error *err);
+/**
+ * Register a host metric as ot_metrics_register does, but under `name` exactly as given,
+ * without the `ordertrack_` prefix: a host's own namespace ("ordertrackd_http_requests_total").
+ * OT_EEXISTS also when the name, with or without the prefix, names a metric already there
+ * (ot_metrics_add finds a metric by either).
+ */
+OT_EXTERN int ot_metrics_register_unprefixed(ot_metrics *metrics, int kind, const char *name,
+                                             const char *help, const char *const *label_names,
+                                             size_t label_count, const double *buckets,
+                                             size_t bucket_count, ot_error *err);
 /**
  * Add `value` (finite, >= 0) to the series of counter `name` with `label_values` (one UTF-8
  * string per label, in registration order). A new series is created on first use.
