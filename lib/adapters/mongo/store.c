@@ -2,7 +2,6 @@
  * {order_id, version}; idempotency keys written first as "pending" (see docs/mongo.md). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "ordertrack/status.h"
 #include "ordertrack/sys/clock.h"
