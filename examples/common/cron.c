@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <ordertrack/timestamp.h>
+
 struct field_spec {
     const char *name;
     int min, max;               /* accepted values (day-of-week accepts 7 for Sunday) */
@@ -189,45 +191,9 @@ int cron_parse(cron_expr *out, const char *text, char *errbuf, size_t errlen)
     return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    int64_t era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-    return m == 2 ? 28 + leap : len[m - 1];
 }
 
 static int day_matches(const cron_expr *e, int64_t days, int d)
@@ -246,9 +212,8 @@ int cron_matches(const cron_expr *e, int64_t t)
     int64_t sec = t - days * 86400;
     int m, d;
 
-    if (!e)
+    if (!e || ot_date_from_days(&y, &m, &d, days, NULL) != 0)
         return 0;
-    civil_from_days(days, &y, &m, &d);
     return ((e->months >> m) & 1) && day_matches(e, days, d) &&
            ((e->hours >> (sec / 3600)) & 1) && ((e->minutes >> ((sec / 60) % 60)) & 1);
 }
@@ -260,18 +225,18 @@ int cron_next(const cron_expr *e, int64_t after, int64_t *next)
     int64_t sec = start - days * 86400;
     int m, d, hour = (int)(sec / 3600), minute = (int)(sec / 60 % 60);
 
-    if (!e || !next)
+    if (!e || !next || ot_date_from_days(&y, &m, &d, days, NULL) != 0)
         return -1;
-    civil_from_days(days, &y, &m, &d);
     last_year = y + 30; /* Feb 29 on a given weekday recurs within 28 years */
     while (y <= last_year) {
-        if (!((e->months >> m) & 1) || d > days_in_month(y, m)) {
+        /* the library's civil date: a day past the month's end is no date */
+        if (!((e->months >> m) & 1) || ot_date_to_days(&days, y, m, d, NULL) != 0) {
             d = 1, hour = 0, minute = 0;
             if (++m > 12)
                 m = 1, y++;
             continue;
         }
-        if (!day_matches(e, days_from_civil(y, m, d), d)) {
+        if (!day_matches(e, days, d)) {
             d++, hour = 0, minute = 0;
             continue;
         }
@@ -289,7 +254,7 @@ int cron_next(const cron_expr *e, int64_t after, int64_t *next)
             }
             continue;
         }
-        *next = days_from_civil(y, m, d) * 86400 + hour * 3600 + minute * 60;
+        *next = days * 86400 + hour * 3600 + minute * 60;
         return 0;
     }
     return -1;

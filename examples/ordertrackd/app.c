@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ordertrack/metrics.h>
+
 #include "http_errors.h"
 
 /* The parts built over cfg: authentication and the rate limits. */
@@ -27,9 +29,10 @@ static int build_limits(otd_app *app, const otd_config *cfg, otd_clock_fn clock,
 int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx)
 {
     memset(app, 0, sizeof *app);
-    app->metrics = otd_metrics_new();
     app->owns_metrics = 1;
-    if (!app->metrics || build_limits(app, cfg, clock, clock_ctx) != 0) {
+    if (ot_metrics_new(&app->metrics, NULL) != 0 ||
+        otd_metrics_register(app->metrics, NULL) != 0 ||
+        build_limits(app, cfg, clock, clock_ctx) != 0) {
         otd_app_cleanup(app);
         return -1;
     }
@@ -57,7 +60,7 @@ void otd_app_cleanup(otd_app *app)
     otd_ratelimit_free(app->ratelimit);
     otd_addrlimit_free(app->auth_failures);
     if (app->owns_metrics)
-        otd_metrics_free(app->metrics);
+        ot_metrics_free(app->metrics);
     memset(app, 0, sizeof *app);
 }
 

@@ -18,7 +18,6 @@
 
 /* Library types; their headers define them (a repeated typedef is valid C11). */
 typedef struct ot_tracker ot_tracker;
-typedef struct ot_metrics ot_metrics;
 typedef struct ot_storage ot_storage;
 
 #define OTD_IDEMPOTENCY_KEY_MAX 255
@@ -40,11 +39,11 @@ typedef struct otd_app {
     otd_auth *auth;
     otd_ratelimit *ratelimit;
     otd_addrlimit *auth_failures; /* failed authentications per source address */
-    otd_metrics *metrics;
+    ot_metrics *metrics;          /* the library's registry with ordertrackd's metrics
+                                     (metrics.h): the tracker counts into it too */
     ot_tracker *tracker;       /* NULL: the tracker routes answer 501 (unit tests) */
     otd_probe_fn storage_probe;
     void *probe_ctx;
-    ot_metrics *lib_metrics;     /* the library's registry, appended to /metrics; or NULL */
     void *events;                /* the SSE hub (events.h), owned by the host; or NULL */
     const otc_log *log;          /* where log lines go; NULL: text at info on stderr */
     struct otd_live *live;       /* the server's: the current generation (live.h); NULL:
@@ -94,7 +93,8 @@ typedef struct otd_response {
 /* A route's handler: fills res. The tracker is app->tracker. */
 typedef void (*otd_handler_fn)(otd_app *app, const otd_request *req, otd_response *res);
 
-/* Build the shared state over cfg (which must outlive it). 0, or -1 when out of memory. */
+/* Build the shared state over cfg (which must outlive it), with a new metrics registry.
+ * 0, or -1 when out of memory. */
 int otd_app_init(otd_app *app, const otd_config *cfg, otd_clock_fn clock, void *clock_ctx);
 void otd_app_cleanup(otd_app *app);
 

@@ -700,20 +700,15 @@ static void healthz(otd_app *app, const otd_request *req, otd_response *res)
 
 static void metrics(otd_app *app, const otd_request *req, otd_response *res)
 {
-    size_t len = 0, lib_len = 0;
-    char *text = otd_metrics_render(app->metrics, &len), *lib = NULL, *both;
+    size_t len = 0;
+    char *lib = NULL, *text = NULL;
 
     (void)req;
-    if (text && app->lib_metrics &&
-        ot_metrics_write_prometheus(&lib, &lib_len, app->lib_metrics, NULL) == 0) {
-        both = realloc(text, len + lib_len + 1);
-        if (both) {
-            memcpy(both + len, lib, lib_len + 1);
-            text = both;
-            len += lib_len;
-        }
-        ot_free(lib);
-    }
+    /* the body is the response's (free), the text the library's (ot_free) */
+    if (ot_metrics_write_prometheus(&lib, &len, app->metrics, NULL) == 0 &&
+        (text = malloc(len + 1)) != NULL)
+        memcpy(text, lib, len + 1);
+    ot_free(lib);
     if (!text) {
         otd_respond_error(res, OTD_ERR_INTERNAL, "out of memory", NULL);
         return;

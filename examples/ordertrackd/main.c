@@ -132,7 +132,6 @@ struct host {
     otc_log *log;
     ot_storage *storage;
     ot_tracker *tracker;       /* the start-up options: reads of event streams and alerts */
-    ot_metrics *metrics;
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
     ot_http_client *http;      /* alerts only */
@@ -466,7 +465,7 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.storage = h->storage;
     opt.notices = sink;
     opt.sla = sla;
-    opt.metrics = h->metrics;
+    opt.metrics = h->app.metrics; /* one registry: the daemon's and the tracker's metrics */
     opt.pii = h->pii;
     opt.escalation = &cfg->escalation;
     opt.location_trail = cfg->location_trail;
@@ -568,10 +567,6 @@ static int host_open(struct host *h, otd_config *cfg)
             return OTD_EXIT_CONFIG;
         }
     }
-    if (ot_metrics_new(&h->metrics, &e) != 0) {
-        otc_logf(h->log, OTC_LOG_ERROR, "%s", e.message);
-        return 1;
-    }
     sink.userdata = h;
     sink.notify = on_notice;
     if ((rc = tracker_make(h, cfg, NULL, &sink, &h->tracker)) != 0)
@@ -579,7 +574,6 @@ static int host_open(struct host *h, otd_config *cfg)
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
-    h->app.lib_metrics = h->metrics;
     h->app.openapi_json = otd_openapi_json;
     h->app.openapi_json_len = otd_openapi_json_len;
     h->events = otd_events_new(&h->app, cfg->max_event_streams,
@@ -622,7 +616,6 @@ static void host_close(struct host *h)
     ot_alerts_free(h->alerts); /* after the trackers that held its sink */
     ot_http_client_free(h->http);
     ot_pii_free(h->pii);
-    ot_metrics_free(h->metrics);
     ot_storage_close(h->storage);
     if (h->sync_ready) {
         pthread_cond_destroy(&h->cond);

@@ -1,20 +1,23 @@
-/* ordertrackd's own metrics: requests by route and status code, latency histogram per
- * route, rendered as Prometheus text. The library's metrics are appended by the host. */
+/* ordertrackd's own metrics, kept in the library's registry (ot_metrics) under their own
+ * names (ordertrackd_...): requests by route and status code, a latency histogram per route,
+ * failed authentications, config reloads. /metrics writes the registry whole (ot_metrics_write_prometheus). */
 #ifndef OTD_METRICS_H
 #define OTD_METRICS_H
 
-#include <stddef.h>
+#include <ordertrack/error.h>
 
 #include "router.h"
 
-typedef struct otd_metrics otd_metrics;
+/* Library type; its header defines it (a repeated typedef is valid C11). */
+typedef struct ot_metrics ot_metrics;
 
-otd_metrics *otd_metrics_new(void);
-void otd_metrics_free(otd_metrics *m);
+/* Register ordertrackd's metrics in `m` (the failed-authentication series at 0). 0, or the
+ * library's error code with `err` filled. */
+int otd_metrics_register(ot_metrics *m, ot_error *err);
 
 /* Count one finished request. `route` may be NULL (no route matched: label "unmatched").
- * Thread-safe. */
-void otd_metrics_observe(otd_metrics *m, const otd_route *route, unsigned status,
+ * `m` NULL: nothing. Thread-safe. */
+void otd_metrics_observe(ot_metrics *m, const otd_route *route, unsigned status,
                          double seconds);
 
 /* What a failed authentication presented. */
@@ -22,14 +25,10 @@ enum otd_credential { OTD_CREDENTIAL_API_KEY, OTD_CREDENTIAL_WEBHOOK, OTD_CREDEN
 
 /* Count one failed authentication: answered 429 when `limited`, else 401; `evicted` when the
  * address table forgot a source to make room for it. Thread-safe. */
-void otd_metrics_count_auth_failure(otd_metrics *m, int credential, int limited, int evicted);
+void otd_metrics_count_auth_failure(ot_metrics *m, int credential, int limited, int evicted);
 
 /* Count one config reload (SIGHUP): `ok` when the new config was applied, else refused.
  * Thread-safe. */
-void otd_metrics_count_reload(otd_metrics *m, int ok);
-
-/* Prometheus text exposition (format 0.0.4), malloc'd (free with free); *len its length.
- * NULL when out of memory. Thread-safe. */
-char *otd_metrics_render(otd_metrics *m, size_t *len);
+void otd_metrics_count_reload(ot_metrics *m, int ok);
 
 #endif

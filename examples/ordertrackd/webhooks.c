@@ -92,8 +92,10 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
         return;
     }
     if (verify(app, p, req) != 0) {
-        if (app->lib_metrics)
-            ot_metrics_count_webhook_failure(app->lib_metrics, p->provider, NULL);
+        const char *provider = partner_name(p);
+        /* the library's metric, by name: ot_metrics_count_* are its own instrumentation */
+        ot_metrics_add(app->metrics, "webhook_verifications_failed_total", &provider, 1, 1,
+                       NULL);
         otd_respond_auth_failure(app, req, res, OTD_CREDENTIAL_WEBHOOK,
                                  p->hmac ? "missing or bad webhook signature"
                                          : "missing or bad webhook credential",

@@ -2,7 +2,7 @@
  * @file alerts.h
  * @brief Outbound alerts: Slack messages, the CRM's RTO webhook and e-mail summary reports.
  *
- * An `ot_alerts` dispatcher turns notices (ordertrack/sys/notice.h) into messages and sends
+ * An `ot_alerts` dispatcher turns notices (ordertrack/notice.h) into messages and sends
  * them through an `ot_http_client` (ordertrack/http.h), whose policy retries them. Its
  * notice sink only copies the notice into a bounded queue, so the writer's thread never
  * blocks on the network and never fails; the host delivers the queue with
@@ -31,7 +31,7 @@
 #include "sys/notice.h"
 
 /**
- * Alert kinds beyond the notice kinds (ot_notice_kind 1..7 and 10, 11, sys/notice.h, which
+ * Alert kinds beyond the notice kinds (ot_notice_kind 1..7 and 10, 11, notice.h, which
  * keeps 8 and 9 for these): raised by ot_alerts_integration(), never by the tracker. Values
  * are never renumbered.
  */

@@ -21,6 +21,17 @@
 #  define OT_EXTERN
 #endif
 
+/* OT_DEPRECATED marks a function kept for the ABI and not for new code: calling it warns
+ * (-Wdeprecated-declarations). The library's own sources (OT_BUILDING_LIBRARY) and code that
+ * defines OT_ALLOW_DEPRECATED (the tests of those functions) see no warning. */
+#if defined(OT_BUILDING_LIBRARY) || defined(OT_ALLOW_DEPRECATED)
+#  define OT_DEPRECATED
+#elif defined(__GNUC__) && (__GNUC__ > 4 || (__GNUC__ == 4 && __GNUC_MINOR__ >= 5))
+#  define OT_DEPRECATED __attribute__((deprecated))
+#else
+#  define OT_DEPRECATED
+#endif
+
 #ifdef __cplusplus
 #  define OT_BEGIN_DECLS extern "C" {
 #  define OT_END_DECLS }

@@ -11,8 +11,8 @@
  *     failures, fail fast with OT_EUNAVAILABLE while open, let a single probe through after
  *     a cool-down (half-open), close on its success;
  *   - fallback to a secondary request (another endpoint or provider) when the primary fails.
- * The clock, the sleep and the random source are injectable (`ot_http_hooks`), so tests
- * never sleep. The breaker state lives in the client; there is no global state.
+ * The clock (with its sleep) and the random source are injectable (`ot_http_hooks`), so
+ * tests never sleep. The breaker state lives in the client; there is no global state.
  * docs/http.md describes the policy in full.
  */
 #ifndef ORDERTRACK_HTTP_H
@@ -100,24 +100,31 @@ typedef struct ot_http_policy {
 #define OT_HTTP_POLICY_INIT { OT_HTTP_POLICY_VERSION, 3u, 100, 10000, 30000, 60000, 5u, 30000 }
 
 /** Newest version of `ot_http_hooks` this header describes (its `version` member). */
-#define OT_HTTP_HOOKS_VERSION 1
+#define OT_HTTP_HOOKS_VERSION 2
+
+struct ot_clock;
 
 /**
- * Clock, sleep and random source of a client. Set all three or none (NULL hooks): the
- * defaults are the real-time clock, nanosleep() and a per-client xorshift generator.
- * Called from the thread that calls ot_http_client_send(); must be thread-safe if the
- * client is shared.
+ * Time and random source of a client (NULL hooks: the system's clock and sleep and a
+ * per-client xorshift generator). Version 2: give `clock` (the clock port, sys/clock.h:
+ * now_ms and sleep_ms) and leave now_ms and sleep_ms NULL (both given: OT_EINVAL naming
+ * them); `random` is then optional. Without a clock (version 1): set now_ms, sleep_ms and
+ * random, all three. Called from the thread that calls ot_http_client_send(); must be
+ * thread-safe if the client is shared.
  */
 typedef struct ot_http_hooks {
     unsigned version;                            /**< OT_HTTP_HOOKS_VERSION */
     void *userdata;                              /**< passed to every hook */
-    int64_t (*now_ms)(void *userdata);           /**< ms since the epoch, UTC */
-    void (*sleep_ms)(int64_t ms, void *userdata);/**< wait ms (> 0) milliseconds */
-    uint32_t (*random)(void *userdata);          /**< uniform over 0..UINT32_MAX */
+    int64_t (*now_ms)(void *userdata);           /**< ms since the epoch, UTC (no clock) */
+    void (*sleep_ms)(int64_t ms, void *userdata);/**< wait ms (> 0) milliseconds (no clock) */
+    uint32_t (*random)(void *userdata);          /**< uniform over 0..UINT32_MAX; NULL with
+                                                      a clock: the default generator */
+    const struct ot_clock *clock;                /**< (since 2) the client's time and sleep;
+                                                      copied; NULL: now_ms and sleep_ms */
 } ot_http_hooks;
 
 /** Initialiser of `ot_http_hooks` with its defaults at OT_HTTP_HOOKS_VERSION. */
-#define OT_HTTP_HOOKS_INIT { OT_HTTP_HOOKS_VERSION, NULL, NULL, NULL, NULL }
+#define OT_HTTP_HOOKS_INIT { OT_HTTP_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL }
 
 /** The resilient client: an opaque handle; thread-safe (breakers are behind a mutex). */
 typedef struct ot_http_client ot_http_client;

@@ -17,7 +17,8 @@
  *   - ordertrack_eta_error_seconds                    histogram of delivered minus estimated
  * Every series of these with a known label value is present (at 0) from the start.
  * A host registers its own counters and histograms (requests by route and code, request
- * latency...) with ot_metrics_register; their names get the `ordertrack_` prefix too.
+ * latency...) with ot_metrics_register (their names get the `ordertrack_` prefix too) or, in
+ * a namespace of its own, ot_metrics_register_unprefixed.
  * See docs/sla.md for buckets and names.
  *
  * Thread safety: an ot_metrics may be shared by any number of threads; every function
@@ -80,13 +81,21 @@ OT_EXTERN int ot_metrics_new(ot_metrics **metrics, ot_error *err);
  */
 OT_EXTERN void ot_metrics_free(ot_metrics *metrics);
 
+/*
+ * The library's own instrumentation: the tracker calls these (ot_tracker_options.metrics).
+ * Deprecated, not for hosts: they stay exported for the ABI and work as documented; a host
+ * counts its own metrics with ot_metrics_register / ot_metrics_add / ot_metrics_observe,
+ * which also reach these metrics by name ("webhook_verifications_failed_total").
+ */
 /**
  * Count one applied lifecycle transition into `status` (an ot_status).
  * @param metrics the registry
  * @param status the status entered (ot_status)
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_transition(ot_metrics *metrics, int status, ot_error *err);
 /**
  * Count one applied shipment transition into `status` (an ot_shipment_status).
@@ -94,7 +103,9 @@ OT_EXTERN int ot_metrics_count_transition(ot_metrics *metrics, int status, ot_er
  * @param status the shipment status entered (ot_shipment_status)
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_shipment_transition(ot_metrics *metrics, int status,
                                                    ot_error *err);
 /**
@@ -104,21 +115,27 @@ OT_EXTERN int ot_metrics_count_shipment_transition(ot_metrics *metrics, int stat
  * @param state OT_SLA_STATE_WARNING or OT_SLA_STATE_BREACHED
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_sla(ot_metrics *metrics, int stage, int state, ot_error *err);
 /**
  * Count one optimistic-lock conflict of the storage.
  * @param metrics the registry
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_storage_conflict(ot_metrics *metrics, ot_error *err);
 /**
  * Count one retried storage operation.
  * @param metrics the registry
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_storage_retry(ot_metrics *metrics, ot_error *err);
 /**
  * Count one failed webhook verification (bad signature...) of `provider` (ot_provider).
@@ -126,7 +143,9 @@ OT_EXTERN int ot_metrics_count_storage_retry(ot_metrics *metrics, ot_error *err)
  * @param provider the partner (ot_provider)
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_webhook_failure(ot_metrics *metrics, int provider,
                                                ot_error *err);
 /**
@@ -136,7 +155,9 @@ OT_EXTERN int ot_metrics_count_webhook_failure(ot_metrics *metrics, int provider
  * @param result what became of the update (ot_courier_result)
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_count_courier_update(ot_metrics *metrics, int provider, int result,
                                               ot_error *err);
 /**
@@ -146,7 +167,9 @@ OT_EXTERN int ot_metrics_count_courier_update(ot_metrics *metrics, int provider,
  * @param duration_ms its duration in ms (>= 0)
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
+ * @deprecated The library's own instrumentation, not for hosts.
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_observe_stage_duration(ot_metrics *metrics, int stage,
                                                 int64_t duration_ms, ot_error *err);
 /**
@@ -156,6 +179,7 @@ OT_EXTERN int ot_metrics_observe_stage_duration(ot_metrics *metrics, int stage,
  * @param err receives the code, the offending field and a message on failure; may be NULL
  * @return 0 on success, or a negative OT_E... code described in `err`
  */
+OT_DEPRECATED
 OT_EXTERN int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms,
                                            ot_error *err);
 
@@ -183,6 +207,26 @@ OT_EXTERN int ot_metrics_register(ot_metrics *metrics, int kind, const char *nam
                                   const char *help, const char *const *label_names,
                                   size_t label_count, const double *buckets,
                                   size_t bucket_count, ot_error *err);
+/**
+ * Register a host metric as ot_metrics_register does, but under `name` exactly as given,
+ * without the `ordertrack_` prefix: a host's own namespace ("ordertrackd_http_requests_total").
+ * OT_EEXISTS also when the name, with or without the prefix, names a metric already there
+ * (ot_metrics_add finds a metric by either).
+ * @param metrics the registry
+ * @param kind OT_METRIC_COUNTER or OT_METRIC_HISTOGRAM
+ * @param name the metric's whole name (copied)
+ * @param help the help text (copied), or NULL
+ * @param label_names `label_count` label names (copied); may be NULL when there are none
+ * @param label_count number of labels, at most OT_METRICS_MAX_LABELS
+ * @param buckets histogram upper bounds, or NULL for the latency buckets; NULL for counters
+ * @param bucket_count number of `buckets`
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, or a negative OT_E... code described in `err`
+ */
+OT_EXTERN int ot_metrics_register_unprefixed(ot_metrics *metrics, int kind, const char *name,
+                                             const char *help, const char *const *label_names,
+                                             size_t label_count, const double *buckets,
+                                             size_t bucket_count, ot_error *err);
 /**
  * Add `value` (finite, >= 0) to the series of counter `name` with `label_values` (one UTF-8
  * string per label, in registration order). A new series is created on first use.

@@ -89,7 +89,9 @@ typedef struct ot_poll_config {
     unsigned workers;                   /**< requests sent at once (1..1024); 0: 1 */
     int64_t delay_ms;                   /**< wait between two rounds of `workers`
                                              requests (the Delhivery fallback); 0: none */
-    /** Sleep for `delay_ms` (NULL: nanosleep); tests inject one that never sleeps. */
+    /** Sleep for `delay_ms`. NULL (preferred): the sleep_ms of the tracker's clock
+     *  (sys/clock.h), or the system's sleep for a clock without one. Kept for callers of
+     *  before clock version 2: refused (OT_EINVAL) when the tracker's clock has sleep_ms. */
     void (*sleep_ms)(int64_t ms, void *userdata);
     void *userdata;                     /**< passed to sleep_ms */
     int apply_on_caller;                /**< (since 2) 1: apply every answer on the calling

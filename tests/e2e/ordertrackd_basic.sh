@@ -75,6 +75,19 @@ expect 200 metrics -H "$admin" "$base/metrics"
 body_has 'ordertrackd_http_requests_total{route="/healthz",method="GET",code="200"} 1' metrics
 body_has 'ordertrackd_http_requests_total{route="/tracking/orders/{order_id}",method="GET",code="429"} 1' metrics
 body_has 'ordertrackd_http_request_duration_seconds_bucket{route="/healthz",method="GET",le="+Inf"} 1' metrics
+# One registry (the library's) holds the daemon's metrics under their own names and the
+# tracker's: each family's # TYPE line exactly once, the failed-authentication series at 0.
+for family in 'ordertrackd_http_requests_total counter' \
+              'ordertrackd_http_request_duration_seconds histogram' \
+              'ordertrackd_auth_failures_total counter' \
+              'ordertrackd_auth_failure_sources_evicted_total counter' \
+              'ordertrack_transitions_total counter'; do
+  n=$(grep -c "^# TYPE $family\$" "$tmp/b")
+  if [ "$n" = 1 ]; then ok; else bad "metrics: '# TYPE $family' found $n times"; fi
+done
+body_has '^ordertrackd_auth_failures_total{credential="webhook",answer="rate_limited"} 0$' metrics
+body_has '^ordertrackd_auth_failure_sources_evicted_total 0$' metrics
+if grep -q '^ordertrack_ordertrackd_' "$tmp/b"; then bad "metrics: a daemon metric got the library's prefix"; else ok; fi
 
 # The access log: one JSON line per request (--log-format json: time, level, msg, fields),
 # with the key id and never the key; every line on stderr is such an object.

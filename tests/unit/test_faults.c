@@ -31,7 +31,7 @@ static int64_t fixed_clock(void *ud)
     return 1763900000000;
 }
 
-static const ot_clock clock_port = {OT_CLOCK_VERSION, NULL, fixed_clock};
+static const ot_clock clock_port = {OT_CLOCK_VERSION, NULL, fixed_clock, NULL};
 
 static int use_sqlite; /* the storage under the faulty wrapper: memory, or SQLite */
 

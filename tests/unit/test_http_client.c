@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
+#include <ordertrack/sys/clock.h>
 #include <ordertrack/sys/http.h>
 #include "base/alloc_internal.h"
 #include "http/http_internal.h"
@@ -676,6 +677,72 @@ static void test_response_object(void **state)
     ot_http_response_reset(NULL);
 }
 
+/* Hooks of version 2 take the clock port: the retry waits go through its sleep_ms, the
+ * random source may be left to the default; now_ms or sleep_ms beside a clock is refused. */
+static void clock_sleep(void *userdata, int64_t ms)
+{
+    fake_sleep(ms, userdata);
+}
+
+static void test_clock_port_hooks(void **state)
+{
+    struct fake f = {0};
+    const struct step steps[] = {{503, 0, NULL}, {503, 0, NULL}, {200, 0, NULL}};
+    ot_http port = OT_HTTP_INIT;
+    ot_http_policy p = policy_default();
+    ot_http_hooks hooks = OT_HTTP_HOOKS_INIT;
+    ot_clock clock = OT_CLOCK_INIT;
+    ot_http_request req = get("http://a.example/track");
+    ot_http_client *client = NULL;
+    ot_http_response *resp;
+    ot_error err;
+    (void)state;
+
+    rule(&f, "http://a.example/", steps, 3);
+    f.now = T0;
+    port.userdata = &f;
+    port.send_batch = fake_send;
+    port.close = fake_close;
+    clock.userdata = &f;
+    clock.now_ms = fake_now;
+    clock.sleep_ms = clock_sleep;
+    hooks.clock = &clock;
+    assert_int_equal(ot_http_client_new(&client, &port, &p, &hooks, &err), 0);
+    clock.now_ms = NULL; /* copied: the client keeps its own */
+    resp = send_one(client, &req);
+    assert_int_equal(ot_http_response_status(resp), 200);
+    assert_int_equal(ot_http_response_attempts(resp), 3);
+    assert_int_equal(f.sleep_count, 2); /* both waits on the clock, none on the system */
+    assert_true(f.sleeps[0] > 0 && f.sleeps[0] <= 100);
+    assert_true(f.sleeps[1] > 0 && f.sleeps[1] <= 200);
+    assert_true(f.now >= T0 + f.sleeps[0] + f.sleeps[1]);
+    ot_http_response_free(resp);
+    ot_http_client_free(client);
+
+    clock.now_ms = fake_now;
+    hooks.now_ms = fake_now;
+    assert_ot_error(ot_http_client_new(&client, &port, &p, &hooks, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "now_ms");
+    hooks.now_ms = NULL;
+    hooks.sleep_ms = fake_sleep;
+    assert_ot_error(ot_http_client_new(&client, &port, &p, &hooks, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "sleep_ms");
+    hooks.sleep_ms = NULL;
+    clock.now_ms = NULL;
+    assert_ot_error(ot_http_client_new(&client, &port, &p, &hooks, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "clock");
+    clock.now_ms = fake_now;
+    clock.version = OT_CLOCK_VERSION + 1;
+    assert_ot_error(ot_http_client_new(&client, &port, &p, &hooks, &err), OT_EVERSION, err);
+    /* version 1 hooks know no clock member: the three hooks are still required */
+    clock.version = OT_CLOCK_VERSION;
+    hooks.version = 1;
+    assert_ot_error(ot_http_client_new(&client, &port, &p, &hooks, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "now_ms");
+    assert_null(client);
+    assert_int_equal(f.closed, 1);
+}
+
 static void test_init_functions(void **state)
 {
     ot_http_policy policy, expect = OT_HTTP_POLICY_INIT;
@@ -710,7 +777,7 @@ static void test_init_functions(void **state)
     assert_ot_error(ot_http_request_init(&request, 2, &err), OT_EVERSION, err);
     assert_ot_error(ot_http_hooks_init(NULL, 1, &err), OT_EINVAL, err);
     assert_ot_error(ot_http_hooks_init(&hooks, 0, &err), OT_EVERSION, err);
-    assert_ot_error(ot_http_hooks_init(&hooks, 2, &err), OT_EVERSION, err);
+    assert_ot_error(ot_http_hooks_init(&hooks, OT_HTTP_HOOKS_VERSION + 1, &err), OT_EVERSION, err);
     assert_ot_error(ot_http_init(NULL, 1, &err), OT_EINVAL, err);
     assert_ot_error(ot_http_init(&port, 0, &err), OT_EVERSION, err);
     assert_ot_error(ot_http_init(&port, OT_HTTP_VERSION + 1, &err), OT_EVERSION, err);
@@ -939,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_open_circuit_keeps_last_answer),
         cmocka_unit_test(test_fallback),
         cmocka_unit_test(test_response_object),
+        cmocka_unit_test(test_clock_port_hooks),
         cmocka_unit_test(test_init_functions),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_failures),

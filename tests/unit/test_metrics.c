@@ -378,6 +378,65 @@ static void test_host_metrics_and_escaping(void **state)
     ot_metrics_free(m);
 }
 
+/* A host's own namespace: registered without the prefix, found by that name only, and no
+ * name that ot_metrics_add could take for another metric's. */
+static void test_unprefixed_host_metrics(void **state)
+{
+    static const char *const labels[] = {"route", "method", "code"};
+    static const double bounds[] = {0.001, 0.0025, 10};
+    const char *v[] = {"unmatched", "", "other"};
+    const char *lat[] = {"/healthz", "GET"};
+    static const char *const lines[] = {
+        "# TYPE ordertrackd_http_requests_total counter\n",
+        "ordertrackd_http_requests_total{route=\"unmatched\",method=\"\",code=\"other\"} 2\n",
+        "# TYPE host_latency histogram\n",
+        "host_latency_bucket{route=\"/healthz\",method=\"GET\",le=\"0.001\"} 0\n",
+        "host_latency_bucket{route=\"/healthz\",method=\"GET\",le=\"0.0025\"} 1\n",
+        "host_latency_count{route=\"/healthz\",method=\"GET\"} 1\n",
+    };
+    ot_metrics *m = NULL;
+    char *text = NULL;
+    size_t i;
+    ot_error err;
+    (void)state;
+
+    assert_int_equal(ot_metrics_new(&m, &err), 0);
+    assert_int_equal(ot_metrics_register_unprefixed(m, OT_METRIC_COUNTER,
+                                                    "ordertrackd_http_requests_total",
+                                                    "Requests.", labels, 3, NULL, 0, &err),
+                     0);
+    assert_int_equal(ot_metrics_register_unprefixed(m, OT_METRIC_HISTOGRAM, "host_latency",
+                                                    NULL, labels, 2, bounds, 3, &err),
+                     0);
+    assert_int_equal(ot_metrics_add(m, "ordertrackd_http_requests_total", v, 3, 2, &err), 0);
+    assert_int_equal(ot_metrics_observe(m, "host_latency", lat, 2, 0.002, &err), 0);
+    assert_ot_error(ot_metrics_add(m, "ordertrack_ordertrackd_http_requests_total", v, 3, 1,
+                                   &err), OT_ENOTFOUND, err);
+    assert_ot_error(ot_metrics_observe(m, "ordertrack_host_latency", lat, 2, 1, &err),
+                    OT_ENOTFOUND, err);
+    /* taken, with or without the prefix, either way round */
+    assert_ot_error(ot_metrics_register_unprefixed(m, OT_METRIC_COUNTER, "transitions_total",
+                                                   NULL, NULL, 0, NULL, 0, &err),
+                    OT_EEXISTS, err);
+    assert_ot_error(ot_metrics_register(m, OT_METRIC_COUNTER, "host_latency", NULL, NULL, 0,
+                                        NULL, 0, &err), OT_EEXISTS, err);
+    assert_ot_error(ot_metrics_register_unprefixed(m, OT_METRIC_COUNTER, "9bad", NULL, NULL, 0,
+                                                   NULL, 0, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "name");
+    assert_ot_error(ot_metrics_register_unprefixed(NULL, OT_METRIC_COUNTER, "a", NULL, NULL, 0,
+                                                   NULL, 0, &err), OT_EINVAL, err);
+
+    /* scrape() holds every name to the prefix: read these lines as text */
+    assert_int_equal(ot_metrics_write_prometheus(&text, NULL, m, &err), 0);
+    for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (!strstr(text, lines[i]))
+            fail_msg("missing: %s\nin:\n%s", lines[i], text);
+    assert_null(strstr(text, "ordertrack_ordertrackd_"));
+    assert_null(strstr(text, "ordertrack_host_latency"));
+    ot_free(text);
+    ot_metrics_free(m);
+}
+
 struct worker {
     ot_metrics *m;
     int rc;
@@ -815,6 +874,7 @@ int main(void)
         cmocka_unit_test(test_builtins_start_at_zero),
         cmocka_unit_test(test_builtins_count),
         cmocka_unit_test(test_host_metrics_and_escaping),
+        cmocka_unit_test(test_unprefixed_host_metrics),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_series_limit),

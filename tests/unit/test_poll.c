@@ -574,6 +574,61 @@ static void test_fallback_delay(void **state)
     fx_free(f);
 }
 
+static void clock_sleep(void *userdata, int64_t ms)
+{
+    fake_sleep(ms, userdata);
+}
+
+/* The delay between rounds waits on the tracker's clock (version 2, sleep_ms) when the
+ * config gives no sleep_ms; a config.sleep_ms beside such a clock is refused. */
+static void test_delay_on_tracker_clock(void **state)
+{
+    struct fx *f = fx_new(NULL);
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_clock clock = OT_CLOCK_INIT;
+    ot_poll_summary s = OT_POLL_SUMMARY_INIT;
+    ot_poll_config c = OT_POLL_CONFIG_INIT;
+    ot_error err;
+    char awb[16], id[16];
+    int i;
+    (void)state;
+
+    clock.now_ms = fake_now;
+    clock.sleep_ms = clock_sleep;
+    clock.userdata = f;
+    o.clock_skew_ms = OT_TRACKER_CLOCK_SKEW_MAX_MS;
+    o.storage = f->storage;
+    o.clock = &clock;
+    ot_tracker_free(f->tracker);
+    must(ot_tracker_new(&f->tracker, &o, &err), &err, "tracker");
+    for (i = 0; i < 3; i++) {
+        char body[128];
+        snprintf(awb, sizeof awb, "C%d", i);
+        snprintf(id, sizeof id, "ord-%d", i);
+        order_new(f, id, OT_PROVIDER_DELHIVERY, awb);
+        snprintf(body, sizeof body, "{\"%s\": {\"courier\": \"delhivery\", \"steps\": "
+                 "[\"UD/Dispatched\"]}}", awb);
+        sim(f, "POST", "/_sim/awbs", body);
+    }
+    courier_new(f, OT_PROVIDER_DELHIVERY, 0, 0);
+    c.courier = f->courier;
+    c.batch_size = 1;
+    c.workers = 1;
+    c.delay_ms = 700;
+    c.sleep_ms = fake_sleep;
+    c.userdata = f;
+    assert_ot_error(ot_poll_run(&s, f->tracker, f->http, &c, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "sleep_ms");
+    assert_int_equal(f->sleeps, 0);
+    c.sleep_ms = NULL;
+    c.userdata = NULL;
+    must(ot_poll_run(&s, f->tracker, f->http, &c, &err), &err, "poll");
+    expect_summary(&s, 3, 3, 3, 0);
+    assert_int_equal(f->sleeps, 2);          /* rounds of 1, 1, 1 */
+    assert_int_equal(f->slept, 1400);
+    fx_free(f);
+}
+
 /* A second host: the HTTP client switches to it when the first cannot be reached. */
 static void test_fallback_host(void **state)
 {
@@ -919,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_faults_retried),
         cmocka_unit_test(test_breaker_and_failed_batches),
         cmocka_unit_test(test_fallback_delay),
+        cmocka_unit_test(test_delay_on_tracker_clock),
         cmocka_unit_test(test_fallback_host),
         cmocka_unit_test(test_shiprocket_token_refresh),
         cmocka_unit_test(test_velocity_token_refresh),

@@ -75,7 +75,7 @@ static void test_port_inits(void **state)
     assert_int_equal(ot_notice_sink_init(&n, OT_NOTICE_SINK_VERSION, &err), 0);
     assert_ot_error(ot_storage_init(NULL, 1, &err), OT_EINVAL, err);
     assert_ot_error(ot_storage_query_init(&q, 0, &err), OT_EVERSION, err);
-    assert_ot_error(ot_clock_init(&c, 2, &err), OT_EVERSION, err);
+    assert_ot_error(ot_clock_init(&c, OT_CLOCK_VERSION + 1, &err), OT_EVERSION, err);
     assert_ot_error(ot_notice_sink_init(NULL, 1, &err), OT_EINVAL, err);
 }
 

@@ -301,7 +301,7 @@ static void must(int rc, const char *what, const ot_error *err)
 /* The store (SQLite: on the existing file, or a fresh one when `fresh`) and its tracker. */
 static void open_env(struct env *e, const struct ctx *x, int fresh)
 {
-    static const ot_clock clock = {OT_CLOCK_VERSION, NULL, fixed_clock};
+    static const ot_clock clock = {OT_CLOCK_VERSION, NULL, fixed_clock, NULL};
     ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
     ot_error err;
 

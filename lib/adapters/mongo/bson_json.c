@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "mongo_internal.h"
+#include "ordertrack/timestamp.h"
 
 int ot_mongo__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
 {
@@ -24,19 +25,6 @@ int ot_mongo__error(ot_error *err, const bson_error_t *error, const char *what)
                           error->code);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static void format_ms(char out[64], int64_t ms)
 {
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
@@ -54,6 +42,7 @@ static int parse_time(const char *s, uint32_t n, int64_t *ms)
 {
     static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
     int v[7], i;
+    int64_t days;
     char back[64];
     if (n != sizeof shape - 1)
         return 0;
@@ -62,10 +51,9 @@ static int parse_time(const char *s, uint32_t n, int64_t *ms)
             return 0;
     }
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-               &v[6]) != 7 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
+               &v[6]) != 7 || ot_date_to_days(&days, v[0], v[1], v[2], NULL) != 0)
         return 0;
-    *ms = ((days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 24 + v[3]) * 60 + v[4]) *
-              60000 + (int64_t)v[5] * 1000 + v[6];
+    *ms = ((days * 24 + v[3]) * 60 + v[4]) * 60000 + (int64_t)v[5] * 1000 + v[6];
     format_ms(back, *ms);
     return memcmp(back, s, n) == 0;
 }

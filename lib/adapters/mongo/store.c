@@ -2,9 +2,9 @@
  * {order_id, version}; idempotency keys written first as "pending" (see docs/mongo.md). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "ordertrack/status.h"
+#include "ordertrack/sys/clock.h"
 #include "mongo_internal.h"
 
 /* ---- plumbing ----------------------------------------------------------------------- */
@@ -61,13 +61,6 @@ static void append_date(bson_t *doc, const char *key, int64_t ms)
 
 /* ---- the order's write lock (servers without atomic updates) ------------------------- */
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* {_id: {lock: order_id}} in the keys collection: an idempotency key's _id is a string, so
  * the two never meet. */
 static void append_lock_id(bson_t *doc, const char *order_id)
@@ -85,15 +78,14 @@ static void append_lock_id(bson_t *doc, const char *order_id)
  * over (its holder died). 0, OT_ECONFLICT (still held) or OT_ESTORAGE (nothing locked). */
 static int order_lock(struct session *x, const char *order_id, const char *nonce, ot_error *err)
 {
-    int64_t start = wall_ms(), now;
+    int64_t start = ot_clock_now_ms(NULL), now;
     if (!x->s->lock_writes)
         return 0;
     for (;;) {
-        const struct timespec pause = {0, 2 * 1000000};
         bson_t doc, filter, lt, reply;
         bson_error_t error;
         bool ok;
-        now = wall_ms();
+        now = ot_clock_now_ms(NULL);
         bson_init(&doc);
         append_lock_id(&doc, order_id);
         BSON_APPEND_UTF8(&doc, "w", nonce);
@@ -119,7 +111,7 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (now - start >= MG_LOCK_WAIT_MS)
             return ot_mongo__fail(err, OT_ECONFLICT, "order_id",
                                   "order %.64s is being written by another writer", order_id);
-        nanosleep(&pause, NULL);
+        ot_clock_sleep_ms(NULL, 2);
     }
 }
 
@@ -495,7 +487,7 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
      * tracker's clock, which may be a test clock far in the past). The TTL only collects
      * garbage: idem_get compares expires_at with the tracker's clock, so the grace keeps a
      * short-lived key from vanishing under a slow caller without keeping it alive longer. */
-    wall = (int64_t)time(NULL) * 1000;
+    wall = ot_clock_now_ms(NULL) / 1000 * 1000;
     ttl = wall + (idem->expires_at_ms - idem->created_at_ms) + MG_TTL_GRACE_MS;
     append_date(&doc, "ttl_at", ttl > idem->expires_at_ms ? ttl : idem->expires_at_ms);
     BSON_APPEND_UTF8(&doc, "state", state);

@@ -2,12 +2,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "common.h"
 #include "alerts/alerts_internal.h"
 #include "base/hash_internal.h"
 #include "base/time_internal.h"
+#include "ordertrack/sys/clock.h"
 
 #define MAX_CAPACITY 1000000u
 #define MAX_INTEGRATIONS 1024
@@ -316,13 +316,6 @@ int ot_alerts_push(ot_alerts *a, const ot_alert *alert, ot_error *err)
     return enqueue_checked(a, &copy, err);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* `reason` as alert text: control characters become spaces, cut at a character boundary
  * within OT__ALERT_STRING_MAX bytes; a malformed byte becomes '?'. */
 static void reason_text(char *out, const char *reason)
@@ -388,7 +381,7 @@ int ot_alerts_integration(ot_alerts *a, const char *integration, int ok, const c
                                "integration must be UTF-8 text of 1..%d bytes without control "
                                "characters", OT__ALERT_STRING_MAX);
     if (time_ms == 0)
-        time_ms = now_ms();
+        time_ms = ot_clock_now_ms(NULL);
     if (!ot__time_representable(time_ms))
         return ot__error_field(err, OT_EINVAL, "time_ms", "time_ms %lld is out of range",
                                (long long)time_ms);
@@ -714,7 +707,7 @@ static int report(char **message, size_t *len, ot_alerts *a, const ot_alerts_ema
         return rc;
     e = *email;
     if (e.date_ms == 0)
-        e.date_ms = now_ms();
+        e.date_ms = ot_clock_now_ms(NULL);
     pthread_mutex_lock(&a->lock);
     n = a->report_count;
     if (if_any && n == 0 && a->report_omitted == 0) {

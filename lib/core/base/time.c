@@ -8,6 +8,8 @@
 
 #define MS_PER_DAY 86400000LL
 #define MAX_MS 253402300799999LL /* 9999-12-31T23:59:59.999Z */
+#define MIN_DAYS (-719528LL)     /* 0000-01-01 */
+#define MAX_DAYS 2932896LL       /* 9999-12-31 */
 
 int64_t ot__days_from_civil(int64_t y, int m, int d)
 {
@@ -163,5 +165,35 @@ int ot_time_format(char buf[OT_TIME_SIZE], int64_t ms, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "ms", "%lld is not a time in 1970..9999",
                                (long long)ms);
     ot__time_format(buf, ms);
+    return 0;
+}
+
+int ot_date_to_days(int64_t *days, int64_t year, int month, int day, ot_error *err)
+{
+    if (!days)
+        return ot__error_field(err, OT_EINVAL, "days", "output pointer is NULL");
+    if (year < 0 || year > 9999)
+        return ot__error_field(err, OT_EINVAL, "year", "year %lld is outside 0..9999",
+                               (long long)year);
+    if (month < 1 || month > 12)
+        return ot__error_field(err, OT_EINVAL, "month", "month %d is outside 1..12", month);
+    if (day < 1 || day > ot__days_in_month((int)year, month))
+        return ot__error_field(err, OT_EINVAL, "day", "day %d is not in %04lld-%02d", day,
+                               (long long)year, month);
+    *days = ot__days_from_civil(year, month, day);
+    return 0;
+}
+
+int ot_date_from_days(int64_t *year, int *month, int *day, int64_t days, ot_error *err)
+{
+    int y;
+    if (!year || !month || !day)
+        return ot__error_field(err, OT_EINVAL, !year ? "year" : !month ? "month" : "day",
+                               "output pointer is NULL");
+    if (days < MIN_DAYS || days > MAX_DAYS)
+        return ot__error_field(err, OT_EINVAL, "days",
+                               "day %lld is outside the years 0..9999", (long long)days);
+    civil_from_days(days, &y, month, day);
+    *year = y;
     return 0;
 }

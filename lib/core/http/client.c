@@ -1,14 +1,14 @@
 /* The resilient HTTP client: retries with backoff, circuit breakers per host, fallbacks. */
-#include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "ordertrack/sys/http.h"
 #include "common.h"
 #include "http/http_internal.h"
+#include "base/clock_internal.h"
 
 /* Hosts with a breaker per client; requests to further hosts pass without one. */
 #define MAX_BREAKERS 256
@@ -26,7 +26,8 @@ struct breaker {
 struct ot_http_client {
     ot_http port;
     ot_http_policy policy;
-    ot_http_hooks hooks;
+    ot_http_hooks hooks;    /* random (now_ms and sleep_ms: through `clock`) */
+    ot_clock clock;         /* the given clock, the hooks' now_ms and sleep_ms, or the system */
     pthread_mutex_t lock;   /* guards breakers and rng */
     struct breaker *breakers;
     size_t breaker_count;
@@ -68,28 +69,30 @@ int ot_http_policy_init(ot_http_policy *policy, unsigned version, ot_error *err)
     return ot__struct_init(policy, version, &tpl, sizeof tpl, "policy", "http policy", err);
 }
 
+/* Size of the members hooks of `version` have. */
+static size_t hooks_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_http_hooks) : offsetof(ot_http_hooks, clock);
+}
+
 int ot_http_hooks_init(ot_http_hooks *hooks, unsigned version, ot_error *err)
 {
     static const ot_http_hooks tpl = OT_HTTP_HOOKS_INIT;
-    return ot__struct_init(hooks, version, &tpl, sizeof tpl, "hooks", "http hooks", err);
+    return ot__struct_init(hooks, version, &tpl, hooks_size(version), "hooks", "http hooks",
+                           err);
 }
 
-static int64_t default_now(void *userdata)
+/* The now_ms and sleep_ms of version 1 hooks, as the client's clock. */
+static int64_t hooks_now(void *userdata)
 {
-    struct timespec ts;
-    (void)userdata;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    const ot_http_client *c = userdata;
+    return c->hooks.now_ms(c->hooks.userdata);
 }
 
-static void default_sleep(int64_t ms, void *userdata)
+static void hooks_sleep(void *userdata, int64_t ms)
 {
-    struct timespec ts;
-    (void)userdata;
-    ts.tv_sec = (time_t)(ms / 1000);
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
+    const ot_http_client *c = userdata;
+    c->hooks.sleep_ms(ms, c->hooks.userdata);
 }
 
 /* xorshift64* on the client's own state: enough for jitter, never for secrets. */
@@ -140,6 +143,18 @@ static int check_hooks(const ot_http_hooks *h, ot_error *err)
     const char *missing;
     if ((rc = ot__check_version(h->version, OT_HTTP_HOOKS_VERSION, "http hooks", err)) != 0)
         return rc;
+    if (h->version >= 2 && h->clock) {
+        if ((rc = ot__check_version(h->clock->version, OT_CLOCK_VERSION, "clock", err)) != 0)
+            return rc;
+        if (!h->clock->now_ms)
+            return ot__error_field(err, OT_EINVAL, "clock", "the hooks' clock has no now_ms");
+        missing = h->now_ms ? "now_ms" : h->sleep_ms ? "sleep_ms" : NULL;
+        if (missing)
+            return ot__error_field(err, OT_EINVAL, missing,
+                                   "http hooks take a clock or now_ms and sleep_ms, not both: "
+                                   "%s is set beside the clock", missing);
+        return 0;
+    }
     missing = !h->now_ms ? "now_ms" : !h->sleep_ms ? "sleep_ms" : !h->random ? "random" : NULL;
     if (missing)
         return ot__error_field(err, OT_EINVAL, missing, "http hooks are missing %s", missing);
@@ -178,16 +193,24 @@ int ot_http_client_new(ot_http_client **client, const ot_http *port,
     }
     c->port = *port;
     c->policy = *policy;
-    if (hooks) {
-        c->hooks = *hooks;
+    if (hooks)
+        memcpy(&c->hooks, hooks, hooks_size(hooks->version)); /* version 1 is shorter */
+    c->hooks.version = OT_HTTP_HOOKS_VERSION;
+    if (hooks && !(hooks->version >= 2 && hooks->clock)) {
+        c->clock.version = OT_CLOCK_VERSION;
+        c->clock.userdata = c;
+        c->clock.now_ms = hooks_now;
+        c->clock.sleep_ms = hooks_sleep;
     } else {
-        c->hooks.version = OT_HTTP_HOOKS_VERSION;
+        ot__clock_copy(&c->clock, hooks ? hooks->clock : NULL);
+    }
+    c->hooks.clock = NULL;  /* copied into c->clock */
+    if (!c->hooks.random) {
         c->hooks.userdata = c;
-        c->hooks.now_ms = default_now;
-        c->hooks.sleep_ms = default_sleep;
         c->hooks.random = default_random;
     }
-    c->rng = ((uint64_t)default_now(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^ 0x9E3779B97F4A7C15ULL;
+    c->rng = ((uint64_t)ot_clock_now_ms(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^
+             0x9E3779B97F4A7C15ULL;
     if (c->rng == 0)
         c->rng = 1;
     *client = c;
@@ -513,7 +536,7 @@ int ot_http_client_send(ot_http_client *client, const ot_http_request *const *re
         goto out;
     }
 
-    now = client->hooks.now_ms(client->hooks.userdata);
+    now = ot_clock_now_ms(&client->clock);
     for (i = 0; i < n; i++)
         slot_start(&slots[i], requests[i], now);
 
@@ -542,15 +565,15 @@ int ot_http_client_send(ot_http_client *client, const ot_http_request *const *re
         }
         if (count == 0) {
             if (remaining > 0 && next_due > now)
-                client->hooks.sleep_ms(next_due - now, client->hooks.userdata);
-            now = client->hooks.now_ms(client->hooks.userdata);
+                ot_clock_sleep_ms(&client->clock, next_due - now);
+            now = ot_clock_now_ms(&client->clock);
             continue;
         }
 
         ot_error_clear(&port_err);
         rc = client->port.send_batch(client->port.userdata, batch, count, batch_responses,
                                      &port_err);
-        now = client->hooks.now_ms(client->hooks.userdata);
+        now = ot_clock_now_ms(&client->clock);
         for (k = 0; k < count; k++) {
             ot_http_response *r = batch_responses[k];
             if (ot_http_response_status(r) == 0 && ot_http_response_error_code(r) == 0) {

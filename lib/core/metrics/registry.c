@@ -174,11 +174,12 @@ static void family_clear(struct ot__family *f)
     ot__free(f->help);
 }
 
-static char *full_name(const char *name)
+/* `name` with the prefix, unless it has it or is registered `verbatim`. */
+static char *full_name(const char *name, int verbatim)
 {
     size_t p = strlen(PREFIX), n = strlen(name);
     char *s;
-    if (strncmp(name, PREFIX, p) == 0)
+    if (verbatim || strncmp(name, PREFIX, p) == 0)
         return ot__strdup(name);
     s = ot__malloc(p + n + 1);
     if (s) {
@@ -188,13 +189,14 @@ static char *full_name(const char *name)
     return s;
 }
 
+/* The metric `name` names: its full name, or a prefixed one without the prefix. */
 static struct ot__family *family_find(const ot_metrics *m, const char *name)
 {
     size_t i, p = strlen(PREFIX);
-    int prefixed = strncmp(name, PREFIX, p) == 0;
     for (i = 0; i < m->family_count; i++) {
         const char *have = m->families[i].name;
-        if (strcmp(prefixed ? have : have + p, name) == 0)
+        if (strcmp(have, name) == 0 ||
+            (strncmp(have, PREFIX, p) == 0 && strcmp(have + p, name) == 0))
             return &m->families[i];
     }
     return NULL;
@@ -249,9 +251,9 @@ static int check_definition(const ot_metrics *m, int kind, const char *name,
 }
 
 /* Register after checking; on failure nothing changes. Caller holds the lock. */
-static int family_add(ot_metrics *m, int kind, const char *name, const char *help,
-                      const char *const *labels, size_t label_count, const double *buckets,
-                      size_t bucket_count, ot_error *err)
+static int family_add(ot_metrics *m, int kind, const char *name, int verbatim,
+                      const char *help, const char *const *labels, size_t label_count,
+                      const double *buckets, size_t bucket_count, ot_error *err)
 {
     struct ot__family f;
     size_t i;
@@ -268,7 +270,7 @@ static int family_add(ot_metrics *m, int kind, const char *name, const char *hel
     f.kind = kind;
     f.label_count = label_count;
     f.bucket_count = bucket_count;
-    f.name = full_name(name);
+    f.name = full_name(name, verbatim);
     f.help = ot__strdup(help ? help : "");
     f.label_names = label_count ? ot__calloc(label_count, sizeof *f.label_names) : NULL;
     f.bounds = bucket_count ? ot__calloc(bucket_count, sizeof *f.bounds) : NULL;
@@ -397,7 +399,7 @@ int ot_metrics_new(ot_metrics **metrics, ot_error *err)
         return ot__error_set(err, OT_ENOMEM, "could not create the metrics registry's lock");
     }
     for (b = 0; b < B_COUNT; b++) {
-        if ((rc = family_add(m, builtins[b].kind, builtins[b].name, builtins[b].help,
+        if ((rc = family_add(m, builtins[b].kind, builtins[b].name, 0, builtins[b].help,
                              builtins[b].labels, builtins[b].label_count, builtins[b].buckets,
                              builtins[b].bucket_count, err)) < 0 ||
             (rc = builtin_series(&m->families[b], b, err)) < 0) {
@@ -421,18 +423,35 @@ void ot_metrics_free(ot_metrics *metrics)
     ot__free(metrics);
 }
 
-int ot_metrics_register(ot_metrics *metrics, int kind, const char *name, const char *help,
-                        const char *const *label_names, size_t label_count,
-                        const double *buckets, size_t bucket_count, ot_error *err)
+static int registered(ot_metrics *metrics, int kind, const char *name, int verbatim,
+                      const char *help, const char *const *label_names, size_t label_count,
+                      const double *buckets, size_t bucket_count, ot_error *err)
 {
     int rc;
     if (!metrics)
         return ot__error_field(err, OT_EINVAL, "metrics", "metrics is NULL");
     pthread_mutex_lock(&metrics->lock);
-    rc = family_add(metrics, kind, name, help, label_names, label_count, buckets, bucket_count,
-                    err);
+    rc = family_add(metrics, kind, name, verbatim, help, label_names, label_count, buckets,
+                    bucket_count, err);
     pthread_mutex_unlock(&metrics->lock);
     return rc;
+}
+
+int ot_metrics_register(ot_metrics *metrics, int kind, const char *name, const char *help,
+                        const char *const *label_names, size_t label_count,
+                        const double *buckets, size_t bucket_count, ot_error *err)
+{
+    return registered(metrics, kind, name, 0, help, label_names, label_count, buckets,
+                      bucket_count, err);
+}
+
+int ot_metrics_register_unprefixed(ot_metrics *metrics, int kind, const char *name,
+                                   const char *help, const char *const *label_names,
+                                   size_t label_count, const double *buckets,
+                                   size_t bucket_count, ot_error *err)
+{
+    return registered(metrics, kind, name, 1, help, label_names, label_count, buckets,
+                      bucket_count, err);
 }
 
 /* Record `value` in the series `values` of the family at `index` (by name when < 0). */

@@ -2,15 +2,14 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "common.h"
 #include "json/json_internal.h"
 #include "poll/poll_internal.h"
+#include "base/clock_internal.h"
 #include "ordertrack/status.h"
-#include "ordertrack/sys/clock.h"
 
 #define HOUR_MS (3600 * 1000LL)
 #define DAY_MS (24 * HOUR_MS)
@@ -68,11 +67,7 @@ int ot_courier_config_init(ot_courier_config *config, unsigned version, ot_error
 
 static int64_t now_ms(const ot_courier_client *c)
 {
-    struct timespec ts;
-    if (c->clock.now_ms)
-        return c->clock.now_ms(c->clock.userdata);
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ot_clock_now_ms(&c->clock);
 }
 
 static int check_base(const char *url, const char *field, const char *courier, ot_error *err)
@@ -224,8 +219,7 @@ int ot_courier_client_new(ot_courier_client **out, const ot_courier_config *cfg,
     c->refresh_ms = cfg->token_refresh_ms ? cfg->token_refresh_ms : spec->refresh_ms;
     if (c->refresh_ms >= c->ttl_ms && spec->login_path)
         c->refresh_ms = c->ttl_ms / 10;
-    if (clock)
-        c->clock = *clock;
+    ot__clock_copy(&c->clock, clock); /* a version 1 clock is shorter */
     *out = c;
     return 0;
 }

@@ -1,5 +1,6 @@
 /* Defaults of the caller-filled port structs, for bindings that cannot use the macros. */
 #include "common.h"
+#include "base/clock_internal.h"
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "ordertrack/sys/storage.h"
@@ -26,7 +27,8 @@ int ot_storage_query_init(ot_storage_query *query, unsigned version, ot_error *e
 int ot_clock_init(ot_clock *clock, unsigned version, ot_error *err)
 {
     static const ot_clock tpl = OT_CLOCK_INIT;
-    return ot__struct_init(clock, version, &tpl, sizeof tpl, "clock", "clock", err);
+    /* a version 1 struct is shorter */
+    return ot__struct_init(clock, version, &tpl, ot__clock_size(version), "clock", "clock", err);
 }
 
 int ot_notice_sink_init(ot_notice_sink *sink, unsigned version, ot_error *err)

@@ -2,13 +2,13 @@
  * notices) and the request checks shared by the operations. */
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 
 #include "common.h"
 #include "sla/sla_internal.h"
 #include "tracker/tracker_internal.h"
 #include "base/utf8_internal.h"
 #include "rules/vocab_internal.h"
+#include "base/clock_internal.h"
 #include "storage/storage_internal.h"
 
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
@@ -150,8 +150,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
         return rc;
     }
     memcpy(&t->storage, s, ot__storage_size(s->version)); /* a version 1 struct is shorter */
-    if (o->clock)
-        t->clock = *o->clock;
+    ot__clock_copy(&t->clock, o->clock); /* a version 1 clock is shorter */
     if (o->notices)
         t->notices = *o->notices;
     memcpy(&t->options, o, options_size(o->version)); /* later members stay NULL */
@@ -180,11 +179,12 @@ void ot_tracker_free(ot_tracker *tracker)
 
 int64_t ot__tracker_now(const ot_tracker *t)
 {
-    struct timespec ts;
-    if (t->clock.now_ms)
-        return t->clock.now_ms(t->clock.userdata);
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ot_clock_now_ms(&t->clock);
+}
+
+const ot_clock *ot__tracker_clock(const ot_tracker *t)
+{
+    return &t->clock;
 }
 
 int64_t ot__tracker_latest(const ot_tracker *t, int64_t now)

@@ -57,6 +57,8 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
 
 /* Now, from the tracker's clock. */
 int64_t ot__tracker_now(const ot_tracker *t);
+/* The tracker's clock (its sleep_ms waits between poll rounds). */
+const ot_clock *ot__tracker_clock(const ot_tracker *t);
 /* The latest time the tracker believes at `now`: now + options.clock_skew_ms. A later time
  * (a partner's clock, a caller's typo) is clamped or refused, and a stored one is not trusted
  * when judging staleness. */
