@@ -25,7 +25,8 @@ Control (no authentication):
                                id, "status": "pickup"|..., "courier": {...}}: the simulator
                                sends that status webhook to the configured target
   POST /_sim/dispatch/config   {"webhook_url": ..., "uber_signing_key": ...,
-                               "doordash_authorization": ..., "uber_token_ttl_s": N}
+                               "doordash_authorization": ..., "uber_token_ttl_s": N,
+                               "doordash_refuse_next": N (the next N JWTs refused, 401)}
   POST /_sim/dispatch/tokens/expire   every Uber token stops working
   GET  /_sim/dispatch/state    {"deliveries": {...}, "tokens_issued": N}
 Faults (5xx, time-outs, slow answers) are the simulator's path faults (/_sim/faults).
@@ -98,7 +99,13 @@ class Partners:
 
     def doordash_auth_error(self, auth):
         c = self.creds["doordash"]
+        with self.lock:
+            refuse = self.config.get("doordash_refuse_next", 0)
+            if refuse:
+                self.config["doordash_refuse_next"] = refuse - 1
         try:
+            if refuse:
+                raise ValueError("the key was revoked")
             if not auth or not auth.startswith("Bearer "):
                 raise ValueError("no bearer token")
             head64, body64, sig64 = auth[7:].split(".")
