@@ -192,11 +192,8 @@ crash)
   for _ in $(seq 1 100); do simlog; [ "$(simcount "$DD_CREATE")" -ge 1 ] && break; sleep 0.05; done
   kill -KILL "$pid"; wait "$pid" 2>/dev/null; pid=
   is "$(simcount "$DD_CREATE")" 1 "the request was in flight at the kill"
-  # the partner finishes the delivery it was asked for
-  for _ in $(seq 1 100); do
-    simlog; [ "$(jq "[.[] | select($DD_CREATE) | .status][0]" "$tmp/simlog")" = 200 ] && break
-    sleep 0.05
-  done
+  # restarted within the request's lease (1.5 s): nobody resends it before it runs out, and
+  # by then the partner has made the delivery it was asked for (0.8 s)
   start again --config "$tmp/config.json"
   is "$(events k-1)" dispatch_requested "after the crash: requested, not recorded"
   wait_events k-1 dispatch_requested,dispatch_requested,dispatch_recorded
@@ -276,13 +273,15 @@ PY
   simpost /_sim/dispatch/config '{"uber_token_ttl_s": 3600}' > /dev/null
   order a-3 store-u uber
   wait_events a-3 dispatch_requested,dispatch_recorded
+  simlog
+  tokens=$(simcount "$TOKEN")
   simpost /_sim/dispatch/tokens/expire '{}' > /dev/null
   order a-4 store-u uber
   wait_events a-4 dispatch_requested,dispatch_recorded
   simlog
   is "$(jq -r "[.[] | select($UBER_CREATE) | .status] | join(\",\")" "$tmp/simlog")" \
     "401,200,200,200,401,200" "the revoked token refused once"
-  is "$(simcount "$TOKEN")" 4 "a token after the refusal"
+  is "$(simcount "$TOKEN")" $((tokens + 1)) "one new token after the refusal"
   # DoorDash: a refused JWT, a new one minted, the request again
   simpost /_sim/dispatch/config '{"doordash_refuse_next": 1}' > /dev/null
   order a-5 store-d doordash

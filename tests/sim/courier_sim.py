@@ -286,6 +286,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.sim
 
     def reply(self, status, obj, headers=None):
+        self.entry["status"] = status   # also when the client is gone before the answer
         body = json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

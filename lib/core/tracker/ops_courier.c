@@ -320,6 +320,22 @@ static int keep_first(void *ctx, ot_order *order, ot_error *err)
 static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker *tracker,
                         const ot_update *u, const char *idempotency_key, ot_error *err);
 
+/* The order id of a dispatch's external id "<order_id>~<attempt>" (docs/couriers-dispatch.md;
+ * '~' is in no order id) into `out`: 1, or 0 when `id` has not that shape. A delivery the
+ * dispatch cancelled is no longer the order's delivery id: its late webhooks find the order
+ * this way, and are stale there. */
+static int dispatch_order_id(char *out, size_t size, const char *id)
+{
+    const char *tilde = strrchr(id, '~');
+    size_t n = tilde ? (size_t)(tilde - id) : 0;
+
+    if (!n || n >= size || !tilde[1] || strspn(tilde + 1, "0123456789") != strlen(tilde + 1))
+        return 0;
+    memcpy(out, id, n);
+    out[n] = '\0';
+    return 1;
+}
+
 /* Apply, then count the update by provider and result (a replayed idempotent answer is a
  * duplicate: stale; a refused one is rejected, and counted by reason too). */
 int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
@@ -363,15 +379,7 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
                                u->provider);
     if (u->order_id && *u->order_id) {
-        /* a dispatch's external id, "<order_id>~<attempt>" ('~' is in no order id) */
-        const char *tilde = strrchr(u->order_id, '~');
-        if (tilde && (size_t)(tilde - u->order_id) < sizeof f.id) {
-            memcpy(f.id, u->order_id, (size_t)(tilde - u->order_id));
-            f.id[tilde - u->order_id] = '\0';
-            req.order_id = f.id;
-        } else {
-            req.order_id = u->order_id;
-        }
+        req.order_id = dispatch_order_id(f.id, sizeof f.id, u->order_id) ? f.id : u->order_id;
     } else if (u->tracking_id && *u->tracking_id) {
         ot_storage_query q = OT_STORAGE_QUERY_INIT;
         char cursor[OT_STORAGE_CURSOR_SIZE];
@@ -382,7 +390,7 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
         rc = ot__tracker_query(tracker, &q, keep_first, &f, cursor, sizeof cursor, err);
         if (rc)
             return rc;
-        if (!f.found)
+        if (!f.found && !dispatch_order_id(f.id, sizeof f.id, u->tracking_id))
             return ot__error_field(err, OT_ENOTFOUND, "tracking_id",
                                    "no order has tracking id %.64s", u->tracking_id);
         req.order_id = f.id;
