@@ -115,6 +115,27 @@ simpost /_sim/dispatch/config "{\"webhook_url\":\"$base\",\"uber_signing_key\":\
 
 case $scenario in
 normal)
+  # every member is honoured or refused naming it
+  for bad in '"stores": {"store-u": {"primary": "uber", "tertiary": "x"}}|dispatch.stores.store-u.tertiary' \
+             '"stores": {"store-u": {"primary": "lyft"}}|dispatch.stores.store-u.primary' \
+             '"stores": {}, "max_no_driver_attempts": 0|dispatch.max_no_driver_attempts' \
+             '"stores": {}, "uber": {"base_url": "http://x"}|dispatch.uber.token_url'; do
+    printf '{"listen": "127.0.0.1:0", "storage": "memory:", "api_keys": [{"key":
+      "admin-key-012345", "role": "admin"}], "dispatch": {"doordash": {"base_url": "%s",
+      "developer_id": "d", "key_id": "k", "signing_secret": "%s"}, %s}}' "$sim" "$dd_secret" \
+      "${bad%%|*}" > "$tmp/bad.json"
+    if timeout 10 "$bin" --config "$tmp/bad.json" > /dev/null 2> "$tmp/bad.log"; then
+      bad "config accepted: ${bad%%|*}"
+    elif grep -q -- "${bad#*|}" "$tmp/bad.log"; then ok
+    else bad "refusal does not name ${bad#*|}: $(cat "$tmp/bad.log")"; fi
+  done
+  printf '{"listen": "127.0.0.1:0", "storage": "memory:", "api_keys": [{"key":
+    "admin-key-012345", "role": "admin"}], "dispatch": {"doordash": {"base_url": "%s",
+    "developer_id": "d", "key_id": "k", "signing_secret": "not base64!"},
+    "stores": {}}}' "$sim" > "$tmp/bad.json"
+  if timeout 10 "$bin" --config "$tmp/bad.json" > /dev/null 2> "$tmp/bad.log"; then bad "bad secret accepted"
+  elif grep -q "signing_secret" "$tmp/bad.log"; then ok
+  else bad "refusal does not name signing_secret: $(cat "$tmp/bad.log")"; fi
   order n-1 store-u uber
   wait_events n-1 dispatch_requested,dispatch_recorded
   is "$(data n-1 dispatch_requested .external_id)" "n-1~1" "external id of attempt 1"

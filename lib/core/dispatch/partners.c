@@ -29,7 +29,9 @@ static const struct {
     {OT_PROVIDER_DOORDASH, "external_delivery_id", "tracking_url", "delivery_status"},
 };
 
-/* Error answers that mean "no courier now": the partner's HTTP status and error `code`. */
+/* Error answers that mean "no courier now": the partner's HTTP status and error `code`.
+ * Neither row is in the partners' stored documentation (docs/couriers-dispatch.md, "Not
+ * confirmed"); the simulator answers so. */
 static const struct {
     int provider;
     int status;
@@ -103,6 +105,8 @@ json_t *ot__partner_create_body(int provider, const ot_order *order,
     const char *daddr = meta(order, "dropoff_address", "");
     const char *dphone = meta(order, "dropoff_phone", "");
 
+    /* Uber's idempotency_key: not confirmed in its stored documentation (see
+     * docs/couriers-dispatch.md); external_id is how its webhooks name our order */
     if (provider == OT_PROVIDER_UBER)
         return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:i}], s:s, s:s}",
                          "pickup_name", pname, "pickup_address", paddr,
