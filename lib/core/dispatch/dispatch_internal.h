@@ -44,6 +44,7 @@ struct ot__dispatch_answer {
 struct ot__partner {
     ot_dispatch_partner cfg;     /* strings point into `strings` */
     char *strings;               /* one allocation holding every copied string */
+    size_t strings_size;         /* its size, to wipe it */
     unsigned char key[64];       /* DoorDash: the decoded signing secret */
     size_t key_len;
     pthread_mutex_t lock;        /* Uber: token, token_expiry_ms */

@@ -107,6 +107,7 @@ static int partner_copy(struct ot__partner *dst, const ot_dispatch_partner *src,
     dst->cfg = *src;
     if (!(dst->strings = ot__malloc(total ? total : 1)))
         return ot__error_set(err, OT_ENOMEM, "out of memory copying the partners");
+    dst->strings_size = total;
     for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         const char *v = MEMBER(src, i);
         const char **slot = (const char **)((char *)&dst->cfg + strings[i].offset);
@@ -142,7 +143,7 @@ void ot_dispatch_free(ot_dispatch *d)
         struct ot__partner *p = &d->partners[i];
         pthread_mutex_destroy(&p->lock);
         if (p->strings)
-            memset(p->strings, 0, strlen(p->strings));
+            memset(p->strings, 0, p->strings_size);   /* the secrets among them */
         ot__free(p->strings);
     }
     memset(d, 0, sizeof *d);
