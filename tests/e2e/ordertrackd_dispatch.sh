@@ -13,6 +13,8 @@
 #             DoorDash webhook is stale and changes nothing
 #   auth      an expired Uber token, a revoked one and a refused DoorDash JWT are refused as
 #             documented (401 unauthorized / authentication_error) and the client recovers
+#   twins     two ordertrackd on one database dispatch each order once; a reload that
+#             changes the block says it needs a restart
 # Each asserts the order's history and the requests the simulator received.
 set -u
 bin=$1
@@ -312,6 +314,27 @@ PY
        and (.authorization | test(\"^Bearer [A-Za-z0-9_-]+\\\\.[A-Za-z0-9_-]+\\\\.[A-Za-z0-9_-]+$\")))
        | .status] | join(\",\")" "$tmp/simlog")" "401,401,401,200" \
     "documented refusals, then the client's JWT accepted"
+  ;;
+twins)
+  # a second ordertrackd on the same database dispatches too: each order once
+  main_pid=$pid
+  start twin --config "$tmp/config.json"
+  twin_pid=$pid pid=$main_pid log=$tmp/main.log
+  trap 'kill -KILL "$twin_pid" 2>/dev/null; stop_sim; cleanup' EXIT
+  for i in 1 2 3 4 5 6; do order t-$i store-u uber; done
+  for i in 1 2 3 4 5 6; do wait_events t-$i dispatch_requested,dispatch_recorded; done
+  simlog
+  is "$(simcount "$UBER_CREATE")" 6 "one create per order across the two instances"
+  is "$(jq -r "[.[] | select($UBER_CREATE) | .body | fromjson | .idempotency_key] | unique
+       | length" "$tmp/simlog")" 6 "six distinct keys"
+  kill -TERM "$twin_pid"; wait "$twin_pid" 2>/dev/null
+  # the block needs a restart: a reload that changes it keeps the running one
+  sed 's/"sweep_ms": 100/"sweep_ms": 200/' "$tmp/config.json" > "$tmp/config2.json"
+  mv "$tmp/config2.json" "$tmp/config.json"
+  kill -HUP "$pid"
+  for _ in $(seq 1 100); do grep -q 'needs restart' "$log" && break; sleep 0.05; done
+  if grep 'needs restart' "$log" | grep -q dispatch; then ok
+  else bad "reload did not say dispatch needs a restart: $(cat "$log")"; fi
   ;;
 *)
   echo "unknown scenario $scenario" >&2; exit 2 ;;
