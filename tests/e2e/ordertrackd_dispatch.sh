@@ -59,7 +59,7 @@ cat > "$tmp/config.json" <<JSON
                   "pickup_address": "2 Main St, Springfield", "pickup_phone": "+15550000002"}
     },
     "max_no_driver_attempts": 2, "retry_base_ms": 400, "retry_cap_ms": 1000,
-    "lease_ms": 1500, "sweep_ms": 100, "http_max_attempts": 2, "breaker_threshold": 0
+    "lease_ms": 3000, "sweep_ms": 100, "http_max_attempts": 2, "breaker_threshold": 0
   }
 }
 JSON
@@ -209,14 +209,14 @@ failover)
   jq_is .current_status driver_assigned "courier assigned"
   ;;
 crash)
-  simpost /_sim/faults '[{"path": "/drive/v2/deliveries", "times": 1, "delay_ms": 800}]' \
+  simpost /_sim/faults '[{"path": "/drive/v2/deliveries", "times": 1, "delay_ms": 1000}]' \
     > /dev/null
   order k-1 store-d doordash
   for _ in $(seq 1 100); do simlog; [ "$(simcount "$DD_CREATE")" -ge 1 ] && break; sleep 0.05; done
   kill -KILL "$pid"; wait "$pid" 2>/dev/null; pid=
   is "$(simcount "$DD_CREATE")" 1 "the request was in flight at the kill"
-  # restarted within the request's lease (1.5 s): nobody resends it before it runs out, and
-  # by then the partner has made the delivery it was asked for (0.8 s)
+  # restarted within the request's lease (3 s): nobody resends it before it runs out, and
+  # by then the partner has made the delivery it was asked for (1 s)
   start again --config "$tmp/config.json"
   is "$(events k-1)" dispatch_requested "after the crash: requested, not recorded"
   wait_events k-1 dispatch_requested,dispatch_requested,dispatch_recorded
