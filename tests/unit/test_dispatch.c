@@ -29,6 +29,18 @@ static void test_b64url(void **state)
     assert_int_equal(ot__b64url_encode(out, 4, "foo", 3), -1);
 }
 
+static void test_url_encode(void **state)
+{
+    char out[32] = "x=";
+    size_t n = 2;
+    (void)state;
+    assert_int_equal(ot__url_encode_append(out, sizeof out, &n, "a b&c~_.-/\xc3\xa9"), 0);
+    assert_string_equal(out, "x=a%20b%26c~_.-%2F%C3%A9");
+    assert_int_equal(n, strlen(out));
+    n = 0;
+    assert_int_equal(ot__url_encode_append(out, 6, &n, "&&"), -1);
+}
+
 static void test_jwt(void **state)
 {
     /* python: HS256 over the header and claims below with the key 0x01..0x20 */
@@ -119,6 +131,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_b64url),
+        cmocka_unit_test(test_url_encode),
         cmocka_unit_test(test_jwt),
         cmocka_unit_test(test_options),
     };

@@ -18,32 +18,15 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* application/x-www-form-urlencoded value of `s` appended at out[*n]. */
+/* `name=value` (percent-encoded), after a '&' unless first, appended at out[*n]. */
 static int form_append(char *out, size_t size, size_t *n, const char *name, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = *n;
-    int len = snprintf(out + o, size - o, "%s%s=", o ? "&" : "", name);
+    int len = snprintf(out + *n, size - *n, "%s%s=", *n ? "&" : "", name);
 
-    if (len < 0 || (size_t)len >= size - o)
+    if (len < 0 || (size_t)len >= size - *n)
         return -1;
-    o += (size_t)len;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (o + 4 > size)
-            return -1;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            out[o++] = (char)c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
-    }
-    out[o] = '\0';
-    *n = o;
-    return 0;
+    *n += (size_t)len;
+    return ot__url_encode_append(out, size, n, s);
 }
 
 /* POST the client credentials to the token endpoint; on success p->token holds the new

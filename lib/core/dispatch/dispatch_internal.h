@@ -90,6 +90,10 @@ json_t *ot__partner_create_body(int provider, const ot_order *order,
 int ot__partner_auth(char *out, size_t size, ot_dispatch *d, struct ot__partner *p, int stale,
                      ot_error *err);
 
+/* Append `s` percent-encoded (all but the unreserved bytes) at out[*n], NUL-terminated;
+ * -1 when it does not fit. urlenc.c */
+int ot__url_encode_append(char *out, size_t size, size_t *n, const char *s);
+
 /* base64url without padding (RFC 4648 §5). b64url.c */
 int ot__b64url_encode(char *out, size_t size, const void *data, size_t len);
 /* Decode base64url (padding and standard-alphabet bytes accepted); -1 when malformed or

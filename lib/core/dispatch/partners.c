@@ -41,12 +41,11 @@ static const struct {
     {OT_PROVIDER_DOORDASH, 422, "no_available_dashers"},
 };
 
-/* The row's path with {customer} and {id} replaced (each percent-encoded but for the
- * unreserved bytes). -1 when it does not fit. */
+/* The row's path with {customer} and {id} replaced, each percent-encoded. -1 when it does
+ * not fit. */
 static int expand_path(char *out, size_t size, const char *tmpl, const char *customer,
                        const char *id)
 {
-    static const char hex[] = "0123456789ABCDEF";
     size_t o = 0;
 
     while (*tmpl) {
@@ -55,25 +54,10 @@ static int expand_path(char *out, size_t size, const char *tmpl, const char *cus
             v = customer ? customer : "", tmpl += 10;
         else if (strncmp(tmpl, "{id}", 4) == 0)
             v = id ? id : "", tmpl += 4;
-        if (!v) {
-            if (o + 1 >= size)
-                return -1;
+        if (v ? ot__url_encode_append(out, size, &o, v) : o + 1 >= size)
+            return -1;
+        if (!v)
             out[o++] = *tmpl++;
-            continue;
-        }
-        for (; *v; v++) {
-            unsigned char c = (unsigned char)*v;
-            if (o + 4 >= size)
-                return -1;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '.' || c == '_' || c == '~') {
-                out[o++] = (char)c;
-            } else {
-                out[o++] = '%';
-                out[o++] = hex[c >> 4];
-                out[o++] = hex[c & 15];
-            }
-        }
     }
     out[o] = '\0';
     return 0;
