@@ -34,7 +34,8 @@ static const struct {
 };
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
-                                         "limits", "sla", "alerts", "pii", NULL};
+                                         "limits", "sla", "alerts", "pii", "dispatch",
+                                         NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -106,6 +107,7 @@ void otd_config_free(otd_config *cfg)
     free(cfg->keys);
     json_decref(cfg->webhooks);
     json_decref(cfg->sla);
+    otd_dispatchconf_free(&cfg->dispatch);
     otc_alerts_free(&cfg->alerts);
     if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
@@ -555,6 +557,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
         return -1;
     if ((v = json_object_get(root, "limits")) && load_limits(c, cfg, v) != 0)
         return -1;
+    if ((v = json_object_get(root, "dispatch"))) {
+        const jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_dispatchconf_load(&cfg->dispatch, &jc, v) != 0)
+            return -1;
+    }
     if ((v = json_object_get(root, "sla"))) {
         if (!json_is_object(v))
             return bad(c, "sla", "must be an object");
@@ -767,6 +774,10 @@ size_t otd_config_restart_diff(const otd_config *running, const otd_config *next
             last = m->name;
             n++;
         }
+    }
+    if (otd_dispatchconf_differs(&running->dispatch, &next->dispatch)) {
+        changed(ctx, "dispatch");
+        n++;
     }
     if (pii_differs(&running->pii, &next->pii)) {
         changed(ctx, "pii");

@@ -11,6 +11,7 @@
 
 #include "alertsconf.h"
 #include "cmdline.h"
+#include "dispatchconf.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "piiconf.h"
@@ -84,6 +85,8 @@ typedef struct otd_config {
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
                                     wiped on free */
+    otd_dispatchconf dispatch;   /* the `dispatch` block (dispatchconf.h): present 0 when
+                                    absent; restart-only */
     otc_log_level log_level;     /* --log-level, default info */
     otc_log_format log_format;   /* --log-format, default text */
 } otd_config;

@@ -4,6 +4,7 @@ set(OTD_CORE_SOURCES
   app.c
   auth.c
   config.c
+  dispatchconf.c
   handlers.c
   http_errors.c
   live.c

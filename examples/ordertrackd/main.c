@@ -24,6 +24,9 @@
 
 #include "app.h"
 #include "config.h"
+#ifdef OTD_HAVE_CURL
+#include "dispatcher.h"
+#endif
 #include "events.h"
 #include "live.h"
 #include "log_mongoc.h"
@@ -142,6 +145,9 @@ struct host {
     ot_sla_sweep_result sla_round; /* kept between chunks of one SLA sweep */
     ot_escalation_sweep_result ack_round; /* and of one store-acknowledgment sweep */
     pthread_t housekeeper;
+#ifdef OTD_HAVE_CURL
+    otd_dispatcher *dispatcher; /* the `dispatch` block's thread, or NULL */
+#endif
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int housekeeper_started, sync_ready, live_ready, stopping, alerts_due, reloaded;
@@ -597,11 +603,24 @@ static int host_open(struct host *h, otd_config *cfg)
         return 1;
     }
     h->housekeeper_started = 1;
+    if (cfg->dispatch.present) {
+#ifdef OTD_HAVE_CURL
+        if ((rc = otd_dispatcher_start(&h->dispatcher, &cfg->dispatch, &h->live, h->log)))
+            return rc;
+#else
+        otc_logf(h->log, OTC_LOG_ERROR, "dispatch: this build has no HTTP client "
+                                        "(OT_WITH_CURL=OFF)");
+        return OTD_EXIT_CONFIG;
+#endif
+    }
     return 0;
 }
 
 static void host_close(struct host *h)
 {
+#ifdef OTD_HAVE_CURL
+    otd_dispatcher_stop(h->dispatcher);
+#endif
     if (h->housekeeper_started) {
         pthread_mutex_lock(&h->lock);
         h->stopping = 1;

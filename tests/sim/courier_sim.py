@@ -42,6 +42,9 @@ Steps: Delhivery "TYPE/Status[/StatusCode]" ("UD/Pending/EOD-74"); Delhivery B2B
 ("OFD"); Shiprocket the shipment status id (18); Velocity its status ("in_transit").
 Step i happened at base_time + i hours (IST, no offset, as the couriers write it).
 
+Uber Direct and DoorDash Drive (token, JWT check, quote, create, get, cancel, scripted
+no-driver answers, status webhooks back to the tracker): tests/sim/dispatch_sim.py.
+
 Options: --latency-ms N (every tracking answer waits N ms), --scenario FILE.
 Stops when stdin closes or on SIGTERM / SIGINT.
 """
@@ -58,6 +61,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dispatch_sim  # noqa: E402  (next to this file)
 
 BATCH = {"delhivery": 50, "delhivery_b2b": 1, "shiprocket": 50, "velocity": 45}
 DEFAULT_CREDENTIALS = {
@@ -94,6 +100,7 @@ class Sim:
         self.base_time = datetime.datetime.fromisoformat(base)
         self.add_awbs(scenario.get("awbs", {}))
         self.add_faults(scenario.get("faults", []))
+        self.partners = dispatch_sim.Partners(scenario)
 
     def add_awbs(self, awbs):
         with self.lock:
@@ -279,6 +286,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.sim
 
     def reply(self, status, obj, headers=None):
+        self.entry["status"] = status   # also when the client is gone before the answer
         body = json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -298,6 +306,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.handle_any("POST")
+
+    def do_PUT(self):
+        self.handle_any("PUT")
 
     def handle_any(self, method):
         url = urlsplit(self.path)
@@ -336,6 +347,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def route(self, method, url, body, advance):
         path, query = url.path, parse_qs(url.query)
+        try:
+            partner = dispatch_sim.route(self, self.sim.partners, method, path, body)
+        except ValueError:
+            return self.reply(400, {"code": "invalid_params", "message": "malformed JSON"})
+        if partner is not None:
+            return self.reply(partner[0], partner[1])
         try:
             payload = json.loads(body) if body else {}
         except ValueError:
@@ -425,6 +442,9 @@ class Handler(BaseHTTPRequestHandler):
             if url.path == "/_sim/tokens/expire" and method == "POST":
                 self.sim.expire_tokens()
                 return self.reply(200, {"ok": True})
+            answer = dispatch_sim.control(self.sim.partners, method, url.path, payload)
+            if answer is not None:
+                return self.reply(answer[0], answer[1])
             if url.path == "/_sim/state" and method == "GET":
                 with self.sim.lock:
                     state = {"awbs": {a: v["index"] for a, v in self.sim.awbs.items()},

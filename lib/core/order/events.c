@@ -7,7 +7,9 @@ static const char *const event_names[OT__EV_COUNT] = {
     NULL, "created", "status_changed", "store_acknowledged", "store_rejected",
     "picking_started", "substitution_added", "substitution_responded", "inventory_adjusted",
     "ready", "driver_assigned", "no_driver", "picked_up", "delivered", "issue_raised",
-    "issue_resolved", "courier_update", "sla_notified",
+    "issue_resolved", "courier_update", "sla_notified", "dispatch_requested",
+    "dispatch_recorded", "dispatch_failed", "dispatch_cancelled", "dispatch_switched",
+    "dispatch_exhausted",
 };
 
 /* Bookkeeping events: they record what the library did (an SLA notice sent), not a change a

@@ -34,6 +34,12 @@ enum ot__event {
     OT__EV_ISSUE_RESOLVED,
     OT__EV_COURIER_UPDATE,
     OT__EV_SLA_NOTIFIED,      /* internal: an SLA warning/breach was notified */
+    OT__EV_DISPATCH_REQUESTED, /* dispatch (lib/core/dispatch): a request about to be sent */
+    OT__EV_DISPATCH_RECORDED, /* the partner accepted it: delivery id and tracking page */
+    OT__EV_DISPATCH_FAILED,   /* the partner failed (error answer, time-out, open breaker) */
+    OT__EV_DISPATCH_CANCELLED, /* the delivery was cancelled with that partner */
+    OT__EV_DISPATCH_SWITCHED, /* the order moved to the secondary provider */
+    OT__EV_DISPATCH_EXHAUSTED, /* every provider failed: issue dispatch_failed */
     OT__EV_COUNT
 };
 

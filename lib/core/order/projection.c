@@ -108,6 +108,19 @@ static int apply_event(json_t *doc, int event, const json_t *data, const json_t 
         for (i = 0; !rc && i < sizeof assigned_fields / sizeof assigned_fields[0]; i++)
             rc = copy_field(doc, data, assigned_fields[i]);
         return rc;
+    case OT__EV_DISPATCH_RECORDED:
+        rc = ot__jset_str(doc, "delivery_tracking_id", ot__jstr(data, "delivery_id"));
+        return rc ? rc : copy_field(doc, data, "delivery_tracking_url");
+    case OT__EV_DISPATCH_SWITCHED:
+        /* the new provider's delivery has no id yet; the old one's webhooks are stale */
+        if (json_object_set_new(doc, "delivery_provider", json_string(ot__jstr(data, "to"))) ||
+            json_object_set_new(doc, "delivery_tracking_id", json_null()) ||
+            json_object_set_new(doc, "delivery_tracking_url", json_null()))
+            return OT_ENOMEM;
+        return 0;
+    case OT__EV_DISPATCH_EXHAUSTED:
+        return add_issue(doc, "dispatch_failed", "no provider could take the delivery",
+                         "high", ts);
     case OT__EV_NO_DRIVER:
         return add_issue(doc, "no_drivers", "no driver available; assignment will be retried",
                          "medium", ts);

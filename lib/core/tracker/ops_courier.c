@@ -224,6 +224,27 @@ static int binding_refusal(const ot_order *o, const ot_update *u)
     return OT__REFUSED_NONE;
 }
 
+/* 1 when the dispatch moved the order away from `provider` (a dispatch_switched event whose
+ * `from` is it) and the order is no longer that provider's. */
+static int switched_away(const ot_order *o, int provider)
+{
+    const json_t *entry;
+    const char *name = NULL;
+    size_t i;
+
+    if (ot_order_provider(o) == provider ||
+        ot__vocab_name(&ot__provider_vocab, &name, provider, NULL))
+        return 0;
+    json_array_foreach(json_object_get(o->doc, "status_history"), i, entry) {
+        const json_t *ot = ot__entry_ot(entry);
+        const char *from = ot__jstr(json_object_get(ot, "data"), "from");
+        if (ot__event_from_name(ot__jstr(ot, "event")) == OT__EV_DISPATCH_SWITCHED && from &&
+            strcmp(from, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_update *u = w->update;
@@ -233,6 +254,10 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     int rc;
     if ((rc = check_update_strings(u, err)))
         return rc;
+    if (switched_away(o, u->provider)) {
+        w->result = OT_ESTALE;   /* a late report of a provider the dispatch cancelled */
+        return 0;
+    }
     if ((*refusal = binding_refusal(o, u)) == OT__REFUSED_PROVIDER)
         return ot__error_field(err, OT_EAUTH, "provider",
                                "a %s update cannot change order %.64s of another partner",
@@ -295,6 +320,22 @@ static int keep_first(void *ctx, ot_order *order, ot_error *err)
 static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker *tracker,
                         const ot_update *u, const char *idempotency_key, ot_error *err);
 
+/* The order id of a dispatch's external id "<order_id>~<attempt>" (docs/couriers-dispatch.md;
+ * '~' is in no order id) into `out`: 1, or 0 when `id` has not that shape. A delivery the
+ * dispatch cancelled is no longer the order's delivery id: its late webhooks find the order
+ * this way, and are stale there. */
+static int dispatch_order_id(char *out, size_t size, const char *id)
+{
+    const char *tilde = strrchr(id, '~');
+    size_t n = tilde ? (size_t)(tilde - id) : 0;
+
+    if (!n || n >= size || !tilde[1] || strspn(tilde + 1, "0123456789") != strlen(tilde + 1))
+        return 0;
+    memcpy(out, id, n);
+    out[n] = '\0';
+    return 1;
+}
+
 /* Apply, then count the update by provider and result (a replayed idempotent answer is a
  * duplicate: stale; a refused one is rejected, and counted by reason too). */
 int ot_tracker_apply_update(ot_order **out, ot_tracker *tracker, const ot_update *u,
@@ -338,7 +379,7 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
                                u->provider);
     if (u->order_id && *u->order_id) {
-        req.order_id = u->order_id;
+        req.order_id = dispatch_order_id(f.id, sizeof f.id, u->order_id) ? f.id : u->order_id;
     } else if (u->tracking_id && *u->tracking_id) {
         ot_storage_query q = OT_STORAGE_QUERY_INIT;
         char cursor[OT_STORAGE_CURSOR_SIZE];
@@ -349,7 +390,7 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
         rc = ot__tracker_query(tracker, &q, keep_first, &f, cursor, sizeof cursor, err);
         if (rc)
             return rc;
-        if (!f.found)
+        if (!f.found && !dispatch_order_id(f.id, sizeof f.id, u->tracking_id))
             return ot__error_field(err, OT_ENOTFOUND, "tracking_id",
                                    "no order has tracking id %.64s", u->tracking_id);
         req.order_id = f.id;
