@@ -1,4 +1,4 @@
-/* The allocation-failure sweep of issue 10, every scenario in one program: the order codec
+/* Out of memory, every scenario in one program: the order codec
  * (decode, encode), every tracker operation over each storage adapter's commit
  * (test_tracker_alloc.c), the parser of each partner payload and the override loader, the
  * SLA report, and the HTTP adapter's batch (libcurl against a server on 127.0.0.1) through
@@ -16,29 +16,8 @@
 #endif
 
 #include "alloc_sweep.h"
+#include "test_files.h"
 #include "test_sweeps.h"
-
-static char *read_file(const char *dir, const char *name, size_t *len)
-{
-    char path[512];
-    FILE *f;
-    char *buf;
-    long n;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 /* Every injected failure must surface as OT_ENOMEM (or be absorbed). */
 static int enomem_only(void *ctx, int rc)
@@ -82,7 +61,7 @@ static void test_codec(void **state)
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         struct bytes b = {NULL, 0, 0};
         char name[96];
-        char *buf = read_file(OT_TEST_ORDER_CORPUS, docs[i], &b.len);
+        char *buf = test_read_file(OT_TEST_ORDER_CORPUS, docs[i], &b.len);
         b.data = buf;
         snprintf(name, sizeof name, "codec %s", docs[i]);
         assert_int_equal(alloc_sweep_run(name, codec_round_trip, &b, enomem_only, NULL), 0);
@@ -137,14 +116,14 @@ static void test_courier(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
         char name[96];
-        buf = read_file(OT_TEST_COURIER_DATA, payloads[i].file, &b.len);
+        buf = test_read_file(OT_TEST_COURIER_DATA, payloads[i].file, &b.len);
         b.data = buf;
         b.kind = payloads[i].kind;
         snprintf(name, sizeof name, "parse %s", payloads[i].file);
         assert_int_equal(alloc_sweep_run(name, parse_payload, &b, enomem_only, NULL), 0);
         free(buf);
     }
-    buf = read_file(OT_TEST_COURIER_DATA, "overrides_example.json", &b.len);
+    buf = test_read_file(OT_TEST_COURIER_DATA, "overrides_example.json", &b.len);
     b.data = buf;
     assert_int_equal(alloc_sweep_run("overrides", load_overrides, &b, enomem_only, NULL), 0);
     free(buf);
