@@ -25,5 +25,7 @@
 #include "courier.h"
 #include "alerts.h"
 #include "poll.h"
+#include "outbox.h"
+#include "webhook_sink.h"
 
 #endif /* ORDERTRACK_H */

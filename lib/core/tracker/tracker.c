@@ -11,11 +11,13 @@
 #include "utf8_internal.h"
 #include "vocab_internal.h"
 #include "storage/storage_internal.h"
+#include "outbox/outbox_internal.h"
 
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
 {
-    return version >= 5   ? sizeof(ot_tracker_options)
+    return version >= 6   ? sizeof(ot_tracker_options)
+           : version == 5 ? offsetof(ot_tracker_options, outbox)
            : version == 4 ? offsetof(ot_tracker_options, clock_skew_ms)
            : version == 3 ? offsetof(ot_tracker_options, escalation)
            : version == 2 ? offsetof(ot_tracker_options, pii)
@@ -168,6 +170,10 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
                                "clock_skew_ms %lld is outside 0..%d", (long long)o->clock_skew_ms,
                                OT_TRACKER_CLOCK_SKEW_MAX_MS);
     if (o->version >= 5 && (rc = check_limits(o, err)))
+        return rc;
+    if (o->version >= 6 && o->outbox != 0 && o->outbox != 1)
+        return ot__error_field(err, OT_EINVAL, "outbox", "outbox %d is not 0 or 1", o->outbox);
+    if (o->version >= 6 && o->outbox && (rc = ot__outbox_require(s, err)))
         return rc;
     t = ot__calloc(1, sizeof *t);
     if (!t)
