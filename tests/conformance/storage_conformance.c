@@ -228,7 +228,7 @@ static void check_cursor(struct suite *s, ot_storage *st)
         pages++;
     } while (cursor[0] && pages < 10);
     EXPECT(s, pages == 3);
-    EXPECT(s, c.n == 4);
+    EXPECT(s, c.n == 5);
     for (i = 0; i < 5; i++) {
         char want[8];
         snprintf(want, sizeof want, "o-%d", (int)i + 1);
