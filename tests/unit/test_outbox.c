@@ -327,6 +327,61 @@ static void test_event_types(void **state)
     all_free(&a);
 }
 
+/* With a PII key, positions are personal data at rest and sinks hold no key: a location
+ * event carries the time only, and no event carries a sealed token. */
+static void test_pii_positions(void **state)
+{
+    struct fixture *f = *state;
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    unsigned char key[OT_PII_KEY_SIZE];
+    ot_pii *pii = NULL;
+    ot_tracker *t = NULL;
+    ot_request r = order_req("o-p");
+    struct all a;
+    ot_error err;
+    int64_t retry = 0;
+    int i, found = 0;
+
+    memset(key, 0x42, sizeof key);
+    ok(ot_pii_new_static(&pii, "k1", key, sizeof key, &err), &err, "pii");
+    o.storage = f->st;
+    o.clock = &f->clock;
+    o.outbox = 1;
+    o.pii = pii;
+    ok(ot_tracker_new(&t, &o, &err), &err, "tracker");
+    ok(ot_tracker_init_order(NULL, t, &r, &err), &err, "init");
+    ok(ot_tracker_store_acknowledge(NULL, t, &r, &err), &err, "ack");
+    ok(ot_tracker_start_picking(NULL, t, &r, &err), &err, "pick");
+    ok(ot_tracker_ready(NULL, t, &r, &err), &err, "ready");
+    r.driver_id = "d-1";
+    r.driver_name = "Asha";
+    r.driver_phone = "+15550100";
+    r.vehicle_type = "bike";
+    ok(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "assign");
+    r.latitude = 12.5;
+    r.longitude = 77.25;
+    r.time_ms = f->now;
+    ok(ot_tracker_update_location(NULL, t, &r, &err), &err, "location");
+    ot_tracker_free(t);
+    ot_pii_free(pii);
+    all_read(&a, f->st, "o-p");
+    for (i = 0; i < a.n; i++) {
+        json_t *data = json_object_get(a.docs[i], "data");
+        char *text = json_dumps(a.docs[i], 0);
+        assert_null(strstr(text, "otpii:"));
+        assert_null(strstr(text, "cust-1"));
+        free(text);
+        if (strcmp(type_of(&a, i), "order.location_updated") == 0) {
+            found = 1;
+            assert_null(json_object_get(data, "latitude"));
+            assert_null(json_object_get(data, "longitude"));
+            assert_non_null(json_object_get(data, "timestamp"));
+        }
+    }
+    assert_true(found);
+    all_free(&a);
+}
+
 /* Writes that commit nothing record nothing; a tracker without the option records nothing. */
 static void test_never_without_commit(void **state)
 {
@@ -768,6 +823,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_event_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_never_without_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pii_positions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_and_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dead_letter_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redelivery_after_lost_mark, setup, teardown),
