@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "test_util.h"
+#include "alloc_sweep.h"
 #include "faulty_storage.h"
 #include <ordertrack/adapters/memory.h>
 #include <ordertrack/sys/clock.h>
@@ -818,6 +819,104 @@ static void test_bad_input(void **state)
     ot_sink_close(NULL);
 }
 
+/* Allocation failures, each allocation of a write and of a relay round failing in turn:
+ * a write that fails records no event and one that succeeds its events; a failed round
+ * leaves every event to a later round, none marked delivered without its delivery. */
+struct oom {
+    int wrong;
+    int relay;          /* 0: sweep the write; 1: the relay's round */
+};
+
+static int oom_scenario(void *ctx)
+{
+    struct oom *o = ctx;
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_relay_options ro = OT_RELAY_OPTIONS_INIT;
+    ot_request r = order_req("w");
+    ot_storage *st = NULL;
+    ot_tracker *t = NULL;
+    ot_relay *relay = NULL;
+    struct rec_sink sink;
+    ot_sink *sinks[1] = {&sink.vtable};
+    struct all a;
+    int rc, i, j, n;
+
+    alloc_sweep_pause();
+    rec_init(&sink, "hook");
+    if (ot_storage_memory_new(&st, NULL))
+        return OT_ENOMEM;
+    to.storage = st;
+    to.outbox = 1;
+    ot_tracker_new(&t, &to, NULL);
+    ot_tracker_init_order(NULL, t, &r, NULL);
+    if (o->relay)
+        ot_tracker_store_acknowledge(NULL, t, &r, NULL);
+    ro.storage = st;
+    ro.sinks = sinks;
+    ro.sink_count = 1;
+    alloc_sweep_resume();
+    if (!o->relay) {
+        rc = ot_tracker_store_acknowledge(NULL, t, &r, NULL);
+    } else {
+        rc = ot_relay_new(&relay, &ro, NULL);
+        if (!rc)
+            rc = ot_relay_run_once(relay, NULL, NULL);
+        ot_relay_free(relay);
+        relay = NULL;
+    }
+    alloc_sweep_pause();
+    all_read(&a, st, "w");
+    n = a.n;
+    all_free(&a);
+    if (!o->relay) {
+        o->wrong |= rc == 0 ? n != 2 : n != 1;
+    } else {
+        /* what the storage calls delivered was delivered; a clean round delivers the rest */
+        ot_outbox_query q = OT_OUTBOX_QUERY_INIT;
+        struct all done;
+        q.sink = "hook";
+        q.state = OT_OUTBOX_DELIVERED;
+        memset(&done, 0, sizeof done);
+        ot_outbox_query_run(NULL, st, &q, all_emit, &done, NULL);
+        for (i = 0; i < done.n; i++) {
+            const char *id = json_string_value(json_object_get(done.docs[i], "event_id"));
+            for (j = 0; j < sink.n && strcmp(sink.ids[j], id) != 0; j++)
+                ;
+            o->wrong |= j == sink.n;
+        }
+        all_free(&done);
+        ot_relay_new(&relay, &ro, NULL);
+        ot_relay_run_once(relay, NULL, NULL);
+        ot_relay_run_once(relay, NULL, NULL);
+        ot_relay_free(relay);
+        o->wrong |= n != 2 || count_of(&sink, "w") < 2;
+        assert_in_order(&sink);
+    }
+    ot_tracker_free(t);
+    ot_storage_close(st);
+    return rc;
+}
+
+static int oom_check(void *ctx, int rc)
+{
+    struct oom *o = ctx;
+    (void)rc;
+    return o->wrong ? -1 : 0;
+}
+
+static void test_allocation_failures(void **state)
+{
+    struct oom o = {0, 0};
+    struct alloc_sweep_stats st;
+    (void)state;
+    assert_int_equal(alloc_sweep_run("outbox write", oom_scenario, &o, oom_check, &st), 0);
+    assert_true(st.runs > 10);
+    o.relay = 1;
+    assert_int_equal(alloc_sweep_run("relay round", oom_scenario, &o, oom_check, &st), 0);
+    assert_true(st.runs > 10);
+    alloc_sweep_uninstall();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -831,6 +930,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_and_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

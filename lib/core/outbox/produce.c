@@ -39,6 +39,30 @@ static json_t *jname_or_null(const struct ot__vocab *vocab, int value)
     return ot__vocab_valid(vocab, value) ? json_string(vocab->names[value]) : json_null();
 }
 
+/* A string value, or null for NULL (NULL only when an allocation failed). */
+static json_t *jstr_or_null(const char *v)
+{
+    return v ? json_string(v) : json_null();
+}
+
+/* An object of up to four members, each value stolen (a NULL value: an allocation failed);
+ * NULL when anything failed, with every value released. json_pack's "o" is not used: with
+ * a NULL value it reports an error but does not release what it already took. */
+static json_t *members(const char *k1, json_t *v1, const char *k2, json_t *v2, const char *k3,
+                       json_t *v3, const char *k4, json_t *v4)
+{
+    json_t *d = json_object();
+    int bad = json_object_set_new(d, k1, v1) != 0;
+    bad |= k2 && json_object_set_new(d, k2, v2) != 0;
+    bad |= k3 && json_object_set_new(d, k3, v3) != 0;
+    bad |= k4 && json_object_set_new(d, k4, v4) != 0;
+    if (bad) {
+        json_decref(d);
+        return NULL;
+    }
+    return d;
+}
+
 /* Append the event `type` with `data` (stolen). */
 static int add(struct builder *x, int type, json_t *data, ot_error *err)
 {
@@ -71,14 +95,16 @@ static int add(struct builder *x, int type, json_t *data, ot_error *err)
     }
     snprintf(b->ids[b->n], sizeof b->ids[b->n], "evt_%.32s", hex);
     e->event_id = b->ids[b->n];
-    doc = json_object();
-    if (!doc || json_object_set_new(doc, "event_id", json_string(e->event_id)) ||
-        json_object_set_new(doc, "type", json_string(ot__event_type_vocab.names[type])) ||
-        json_object_set_new(doc, "order_id", json_string(x->order_id)) ||
-        json_object_set_new(doc, "store_id", json_string(x->store_id)) ||
-        json_object_set_new(doc, "sequence", json_integer(e->sequence)) ||
-        json_object_set_new(doc, "occurred_at", ot__jtime_new(x->time)) ||
-        json_object_set_new(doc, "data", data) || json_object_set(doc, "order", x->state)) {
+    /* every member set (or its value released) whatever failed before it */
+    doc = members("event_id", json_string(e->event_id), "type",
+                  json_string(ot__event_type_vocab.names[type]), "order_id",
+                  json_string(x->order_id), "store_id", json_string(x->store_id));
+    if (!doc || json_object_set_new(doc, "sequence", json_integer(e->sequence)) |
+                    json_object_set_new(doc, "occurred_at", ot__jtime_new(x->time)) |
+                    json_object_set_new(doc, "data", data) |
+                    json_object_set(doc, "order", x->state)) {
+        if (!doc)
+            json_decref(data);
         json_decref(doc);
         return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
     }
@@ -97,8 +123,8 @@ static int from_to(struct builder *x, int type, const struct ot__vocab *vocab, i
                    ot_error *err)
 {
     return add(x, type,
-               json_pack("{s:o,s:o}", "from", jname_or_null(vocab, from), "to",
-                         jname_or_null(vocab, to)),
+               members("from", jname_or_null(vocab, from), "to", jname_or_null(vocab, to), NULL,
+                       NULL, NULL, NULL),
                err);
 }
 
@@ -111,9 +137,9 @@ static int issues(struct builder *x, size_t first, ot_error *err)
         if (ot_order_issue_at(&v, x->o, i, NULL) != 0)
             continue;
         rc = add(x, OT_EVENT_ISSUE_RAISED,
-                 json_pack("{s:s?,s:o,s:s?}", "issue_type", v.issue_type, "severity",
-                           jname_or_null(&ot__severity_vocab, v.severity), "description",
-                           v.description),
+                 members("issue_type", jstr_or_null(v.issue_type), "severity",
+                         jname_or_null(&ot__severity_vocab, v.severity), "description",
+                         jstr_or_null(v.description), NULL, NULL),
                  err);
     }
     return rc;
@@ -131,8 +157,8 @@ static int sla_breaches(struct builder *x, size_t first, ot_error *err)
             !ot__jstr(data, "state") || strcmp(ot__jstr(data, "state"), "breached") != 0)
             continue;
         rc = add(x, OT_EVENT_SLA_BREACHED,
-                 json_pack("{s:s?,s:O?}", "stage", ot__jstr(data, "stage"), "started_at",
-                           json_object_get(data, "started_at")),
+                 members("stage", jstr_or_null(ot__jstr(data, "stage")), "started_at",
+                         jstr_or_null(ot__jstr(data, "started_at")), NULL, NULL, NULL, NULL),
                  err);
     }
     return rc;
@@ -147,11 +173,12 @@ static int location(struct builder *x, const ot_location_view *before, int hide,
         (now.timestamp_ms == before->timestamp_ms && now.latitude == before->latitude &&
          now.longitude == before->longitude))
         return 0;
-    data = hide ? json_pack("{s:o}", "timestamp", ot__jtime_new(now.timestamp_ms))
-                : json_pack("{s:f,s:f,s:o,s:o}", "latitude", now.latitude, "longitude",
-                            now.longitude, "accuracy",
-                            now.has_accuracy ? json_real(now.accuracy) : json_null(),
-                            "timestamp", ot__jtime_new(now.timestamp_ms));
+    data = hide ? members("timestamp", ot__jtime_new(now.timestamp_ms), NULL, NULL, NULL, NULL,
+                          NULL, NULL)
+                : members("latitude", json_real(now.latitude), "longitude",
+                          json_real(now.longitude), "accuracy",
+                          now.has_accuracy ? json_real(now.accuracy) : json_null(), "timestamp",
+                          ot__jtime_new(now.timestamp_ms));
     return add(x, OT_EVENT_LOCATION_UPDATED, data, err);
 }
 
@@ -191,8 +218,8 @@ int ot__outbox_build(struct ot__outbox_batch *b, const struct ot__outbox_before 
                      shipment, err);
     if (!rc && eta != before->eta_ms)
         rc = add(&x, OT_EVENT_ETA_CHANGED,
-                 json_pack("{s:o,s:o}", "from", jtime_or_null(before->eta_ms), "to",
-                           jtime_or_null(eta)),
+                 members("from", jtime_or_null(before->eta_ms), "to", jtime_or_null(eta), NULL,
+                         NULL, NULL, NULL),
                  err);
     if (!rc)
         rc = issues(&x, before->issues, err);

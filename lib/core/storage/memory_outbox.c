@@ -60,6 +60,7 @@ static void mev_clear(struct mev *e)
     ot__free(e->order_id);
     ot__free(e->store_id);
     ot__free(e->json);
+    memset(e, 0, sizeof *e); /* cleared twice is harmless */
 }
 
 void ot__mem_outbox_free(struct ot__mem_outbox *ob)
