@@ -677,6 +677,20 @@ static void test_retention(void **state)
     ot_relay_free(r);
 }
 
+static int delivered_count(ot_storage *st, const char *sink)
+{
+    ot_outbox_query q = OT_OUTBOX_QUERY_INIT;
+    struct all done;
+    int n;
+    q.sink = sink;
+    q.state = OT_OUTBOX_DELIVERED;
+    memset(&done, 0, sizeof done);
+    assert_int_equal(ot_outbox_query_run(NULL, st, &q, all_emit, &done, NULL), 0);
+    n = done.n;
+    all_free(&done);
+    return n;
+}
+
 static void *run_thread(void *arg)
 {
     ot_relay *r = arg;
@@ -702,7 +716,8 @@ static void test_run_and_stop(void **state)
     o.poll_interval_ms = 5;
     assert_int_equal(ot_relay_new(&r, &o, NULL), 0);
     assert_int_equal(pthread_create(&th, NULL, run_thread, r), 0);
-    for (i = 0; i < 200 && __atomic_load_n(&s.n, __ATOMIC_SEQ_CST) < 3; i++) {
+    /* wait for the storage to say delivered (its lock orders it with the sink's writes) */
+    for (i = 0; i < 400 && delivered_count(f->st, "hook") < 3; i++) {
         struct timespec ts = {0, 5000000};
         nanosleep(&ts, NULL);
     }
