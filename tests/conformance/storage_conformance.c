@@ -476,6 +476,20 @@ static void check_outbox_commit(struct suite *s, ot_storage *st)
     EXPECT(s, c.n == 1 && strcmp(c.ids[0], "evt_o-1_4000") == 0 && c.positions[0] > last);
     /* by order */
     EXPECT(s, read_outbox(st, &c, 0, NULL, 0, "o-1", 100, NULL) == 0 && c.n == 4);
+    /* incomplete events are refused, and nothing is written */
+    {
+        ot_order *o;
+        ot_storage_record rec;
+        ot_error err;
+        v2.version = 5;
+        o = make_order(&v2);
+        EXPECT(s, o && ot_storage_record_init(&rec, o, 0, NULL) == 0);
+        rec.event_count = 1;
+        EXPECT(s, st->commit(st->userdata, 4, &rec, NULL, &err) == OT_EINVAL);
+        ot_storage_record_release(&rec);
+        ot_order_free(o);
+        EXPECT(s, read_outbox(st, &c, 0, NULL, 0, "o-1", 100, NULL) == 0 && c.n == 4);
+    }
 }
 
 static void check_outbox_states(struct suite *s, ot_storage *st)
