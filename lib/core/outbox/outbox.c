@@ -2,6 +2,7 @@
  * the replay of dead letters. */
 #include <string.h>
 
+#include "ordertrack/sys/clock.h"
 #include "alloc_internal.h"
 #include "error_internal.h"
 #include "outbox_internal.h"
@@ -48,6 +49,18 @@ int ot__outbox_require(const ot_storage *storage, ot_error *err)
                                "this storage keeps no outbox (storage version %u; the outbox "
                                "needs version 3 with outbox_query and outbox_mark)",
                                storage->version);
+    return 0;
+}
+
+int ot__outbox_clock_check(const ot_clock *clock, ot_error *err)
+{
+    int rc;
+    if (!clock)
+        return 0;
+    if ((rc = ot__check_version(clock->version, OT_CLOCK_VERSION, "clock", err)))
+        return rc;
+    if (!clock->now_ms)
+        return ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms");
     return 0;
 }
 

@@ -77,10 +77,7 @@ static int check_options(const ot_relay_options *o, ot_error *err)
                 return ot__error_field(err, OT_EINVAL, "sinks", "two sinks are named %s",
                                        o->sinks[i]->name);
     }
-    if (o->clock && ((rc = ot__check_version(o->clock->version, OT_CLOCK_VERSION, "clock",
-                                             err)) ||
-                     (!o->clock->now_ms &&
-                      (rc = ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms")))))
+    if ((rc = ot__outbox_clock_check(o->clock, err)))
         return rc;
     if (o->notices &&
         ((rc = ot__check_version(o->notices->version, OT_NOTICE_SINK_VERSION, "notice sink",

@@ -306,10 +306,7 @@ int ot_webhook_sink_new(ot_sink **out, const ot_webhook_sink_options *o, ot_erro
     for (i = 0; i < o->subscription_count; i++)
         if ((rc = check_subscription(&o->subscriptions[i], i, err)))
             return rc;
-    if (o->clock && ((rc = ot__check_version(o->clock->version, OT_CLOCK_VERSION, "clock",
-                                             err)) ||
-                     (!o->clock->now_ms &&
-                      (rc = ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms")))))
+    if ((rc = ot__outbox_clock_check(o->clock, err)))
         return rc;
     w = ot__calloc(1, sizeof *w);
     if (!w)
