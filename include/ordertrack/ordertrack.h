@@ -27,5 +27,7 @@
 #include "dispatch.h"
 #include "alerts.h"
 #include "poll.h"
+#include "outbox.h"
+#include "webhook_sink.h"
 
 #endif /* ORDERTRACK_H */

@@ -56,7 +56,7 @@ struct ot_pii;
 struct ot_escalation_policy;
 
 /** Newest version of `ot_tracker_options` this header describes (its `version` member). */
-#define OT_TRACKER_OPTIONS_VERSION 5
+#define OT_TRACKER_OPTIONS_VERSION 6
 
 /** Default of ot_tracker_options.location_trail: positions kept in `location_trail`. */
 #define OT_TRACKER_LOCATION_TRAIL_DEFAULT 20
@@ -87,7 +87,7 @@ struct ot_escalation_policy;
  * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds
  * `escalation` and `location_trail`; version 5 adds `clock_skew_ms` and the per-order limits
  * `max_issues`, `max_substitutions`, `max_metadata_bytes` and `max_record_bytes` (a tracker made from an
- * older struct keeps their defaults). */
+ * older struct keeps their defaults); version 6 adds `outbox`. */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -144,6 +144,12 @@ typedef struct ot_tracker_options {
                                                  OT_TRACKER_MAX_BYTES_LIMIT); the library's
                                                  own bookkeeping (SLA and escalation sweeps)
                                                  is not refused */
+    int outbox;                             /**< (since 6) 1: every committed write records
+                                                 its outbound events (outbox.h) in the
+                                                 storage's outbox in the same transaction;
+                                                 ot_tracker_new refuses a storage without the
+                                                 outbox members (OT_EUNSUPPORTED naming
+                                                 `outbox`). 0 (the default): no events */
 } ot_tracker_options;
 
 /** Initialiser of `ot_tracker_options` with its defaults at OT_TRACKER_OPTIONS_VERSION. */
@@ -151,7 +157,7 @@ typedef struct ot_tracker_options {
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
       NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT, OT_TRACKER_CLOCK_SKEW_DEFAULT_MS, \
       OT_TRACKER_MAX_ISSUES_DEFAULT, OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT, \
-      OT_TRACKER_MAX_METADATA_BYTES_DEFAULT, OT_TRACKER_MAX_RECORD_BYTES_DEFAULT }
+      OT_TRACKER_MAX_METADATA_BYTES_DEFAULT, OT_TRACKER_MAX_RECORD_BYTES_DEFAULT, 0 }
 
 /** Newest version of `ot_request` this header describes (its `version` member). */
 #define OT_REQUEST_VERSION 2

@@ -101,10 +101,24 @@ int ot_storage_record_check(const ot_storage_record *rec, ot_error *err)
 
 int ot__storage_record_check(const ot_storage_record *rec, int need_json, ot_error *err)
 {
+    size_t i;
+    int rc;
     if (!rec || (need_json ? !rec->json : !rec->order) || !rec->order_id || !rec->store_id ||
         !rec->customer_id)
         return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
-    return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
+    if ((rc = ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err)))
+        return rc;
+    /* version 2: the outbound events, each complete */
+    if (rec->version >= 2 && rec->event_count && !rec->events)
+        return ot__error_field(err, OT_EINVAL, "events", "event_count %zu without events",
+                               rec->event_count);
+    for (i = 0; rec->version >= 2 && i < rec->event_count; i++) {
+        const ot_event *e = &rec->events[i];
+        if (!e->event_id || !e->order_id || !e->store_id || !e->json ||
+            e->type < 1 || e->type > OT_EVENT_TYPE_MAX)
+            return ot__error_field(err, OT_EINVAL, "events", "events[%zu] is incomplete", i);
+    }
+    return 0;
 }
 
 int ot_idempotency_record_check(const ot_idempotency_record *idem, ot_error *err)

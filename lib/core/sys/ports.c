@@ -8,7 +8,9 @@
 
 size_t ot__storage_size(unsigned version)
 {
-    return version >= 2 ? sizeof(ot_storage) : offsetof(ot_storage, flags);
+    return version >= 3   ? sizeof(ot_storage)
+           : version == 2 ? offsetof(ot_storage, outbox_query)
+                          : offsetof(ot_storage, flags);
 }
 
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
