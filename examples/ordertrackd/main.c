@@ -29,6 +29,7 @@
 #include "log_mongoc.h"
 #include "openapi_json.h"
 #include "server.h"
+#include "outbound.h"
 #include "storage_open.h"
 #include "storage_probe.h"
 
@@ -135,6 +136,8 @@ struct host {
     ot_metrics *metrics;
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
+    otd_outbound *outbound;    /* relay and outbox tail (outbound.h); NULL: no outbox */
+    ot_notice_sink relay_notices; /* the relay's dead letters, into on_notice */
     ot_http_client *http;      /* alerts only */
     ot_alerts *alerts;         /* NULL without an `alerts` block; swapped by a reload under
                                   lock, used for delivery under delivery */
@@ -475,8 +478,10 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.max_substitutions = cfg->max_substitutions;
     opt.max_metadata_bytes = cfg->max_metadata_bytes;
     opt.max_record_bytes = cfg->max_record_bytes;
+    opt.outbox = cfg->outbox.enabled;
     if (ot_tracker_new(out, &opt, &e) != 0) {
-        otc_logf(h->log, OTC_LOG_ERROR, "%s", e.message);
+        otc_logf(h->log, OTC_LOG_ERROR, "%s%s%s", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
+                 e.message);
         return 1;
     }
     return 0;
@@ -590,6 +595,10 @@ static int host_open(struct host *h, otd_config *cfg)
         otc_logf(h->log, OTC_LOG_ERROR, "cannot start the event streams");
         return 1;
     }
+    h->relay_notices = sink;
+    if ((rc = otd_outbound_start(&h->outbound, cfg, h->storage, h->events, h->log,
+                                 &h->relay_notices)) != 0)
+        return rc;
     if ((rc = generation_make(h, cfg, 0, &first)) != 0)
         return rc;
     if (otd_live_init(&h->live, first) != 0) {
@@ -615,6 +624,7 @@ static void host_close(struct host *h)
         pthread_mutex_unlock(&h->lock);
         pthread_join(h->housekeeper, NULL);
     }
+    otd_outbound_stop(h->outbound);
     otd_events_free(h->events);
     if (h->live_ready)
         otd_live_destroy(&h->live);
