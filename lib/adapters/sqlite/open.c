@@ -92,6 +92,9 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
     s->vtable.idem_put = ot_sqlite__idem_put;
     s->vtable.close = store_close;
     s->vtable.adopt = ot_sqlite__adopt;
+    s->vtable.outbox_query = ot_sqlite__outbox_query;
+    s->vtable.outbox_mark = ot_sqlite__outbox_mark;
+    s->vtable.outbox_prune = ot_sqlite__outbox_prune;
 
     if ((rc = conn_open(&c, s, err)) != 0 || (rc = schema_migrate(c->db, err)) != 0) {
         conn_close(c);

@@ -43,6 +43,27 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "  FROM orders AS o, json_each(o.record, '$.status_history') AS h;"
         "CREATE INDEX orders_poll ON orders(delivery_provider, shipment_status);"
         "CREATE INDEX orders_tracking ON orders(delivery_tracking_id);",
+    /* 3: the transactional outbox (docs/events.md): events written in the transaction of
+     * their commit, and their delivery state per sink. */
+    [3] =
+        "CREATE TABLE ot_outbox ("
+        "  position INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  event_id TEXT NOT NULL UNIQUE,"
+        "  order_id TEXT NOT NULL,"
+        "  store_id TEXT NOT NULL,"
+        "  sequence INTEGER NOT NULL,"
+        "  type INTEGER NOT NULL,"
+        "  time_ms INTEGER NOT NULL,"
+        "  event TEXT NOT NULL);"
+        "CREATE INDEX ot_outbox_order ON ot_outbox(order_id);"
+        "CREATE TABLE ot_outbox_delivery ("
+        "  sink TEXT NOT NULL,"
+        "  position INTEGER NOT NULL,"
+        "  state INTEGER NOT NULL,"
+        "  attempts INTEGER NOT NULL,"
+        "  next_attempt_ms INTEGER NOT NULL,"
+        "  last_error TEXT,"
+        "  PRIMARY KEY (sink, position)) WITHOUT ROWID;",
 };
 
 int schema_version(int *version, sqlite3 *db, ot_error *err)

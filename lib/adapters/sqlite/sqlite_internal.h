@@ -56,6 +56,16 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
 int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
 void ot_sqlite__adopt(void *userdata, ot_order *order);
 
+/* The outbox (outbox.c): the events of a write, inside its transaction; the members. */
+int ot_sqlite__outbox_insert(struct conn *c, const ot_storage_record *rec, ot_error *err);
+int ot_sqlite__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
+                            void *ctx, int64_t *next_after, ot_error *err);
+int ot_sqlite__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err);
+int ot_sqlite__outbox_prune(void *userdata, const char *const *sinks, size_t n,
+                            int64_t before_ms, size_t *removed, ot_error *err);
+/* Run a statement that returns no row; 0 or the OT_E code (store.c). */
+int ot_sqlite__run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err);
+
 /* Test hook: the SQL of migration `version` (to build an older database); not exported. */
 const char *ot_sqlite__migration_sql(int version);
 
@@ -74,6 +84,11 @@ enum stmt_id {
     ST_KEY_GET,
     ST_KEY_PURGE,
     ST_KEY_INSERT,
+    ST_OUTBOX_INSERT,
+    ST_OUTBOX_QUERY,
+    ST_OUTBOX_MARK,
+    ST_OUTBOX_PRUNE,
+    ST_OUTBOX_PRUNE_STATES,
     ST_COUNT
 };
 

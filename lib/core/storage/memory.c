@@ -16,6 +16,7 @@
 #include "sorted_internal.h"
 #include "order/order_internal.h"
 #include "storage_internal.h"
+#include "memory_outbox.h"
 
 struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
@@ -37,6 +38,7 @@ struct memory {
     size_t nrows, cap_rows;
     struct key *keys;
     size_t nkeys, cap_keys;
+    struct ot__mem_outbox *outbox; /* its own lock, taken inside this one */
 };
 
 /* A record's text, immutable once made: a load takes a reference under the lock and parses
@@ -181,9 +183,11 @@ static int key_store(struct memory *m, const ot_idempotency_record *rec)
     return 0;
 }
 
-/* Write `row` at `pos` (insert or replace) and `idem`, or nothing. Caller holds the lock. */
+/* Write `row` at `pos` (insert or replace), `idem` and the events `ev` (taken on success),
+ * or nothing. Caller holds the lock. */
 static int write_locked(struct memory *m, struct row *row, size_t pos, int replace,
-                        const ot_idempotency_record *idem, ot_error *err)
+                        const ot_idempotency_record *idem, struct ot__mem_pending *ev,
+                        ot_error *err)
 {
     if (idem && key_find(m, idem->key, idem->created_at_ms))
         return ot__error_field(err, OT_ECONFLICT, "idempotency_key",
@@ -198,6 +202,8 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
         m->rows = rows;
         m->cap_rows = cap;
     }
+    if (ot__mem_outbox_reserve(m->outbox, ev))
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing events");
     if (idem && key_store(m, idem))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
     if (replace) {
@@ -207,6 +213,7 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
         m->nrows++;
     }
     m->rows[pos] = *row;
+    ot__mem_outbox_append(m->outbox, ev);
     return 0;
 }
 
@@ -215,22 +222,29 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
 {
     struct memory *m = userdata;
     struct row row;
+    struct ot__mem_pending *ev = NULL;
     size_t pos;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
         (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0)
+    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
+    if ((rc = row_fill(&row, rec, err)) != 0) {
+        ot__mem_pending_free(ev);
+        return rc;
+    }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
                                  rec->order_id)
-               : write_locked(m, &row, pos, 0, idem, err);
+               : write_locked(m, &row, pos, 0, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
-    if (rc)
+    if (rc) {
         row_clear(&row);
+        ot__mem_pending_free(ev);
+    }
     return rc;
 }
 
@@ -239,14 +253,19 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
 {
     struct memory *m = userdata;
     struct row row;
+    struct ot__mem_pending *ev = NULL;
     size_t pos;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
         (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0)
+    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
+    if ((rc = row_fill(&row, rec, err)) != 0) {
+        ot__mem_pending_free(ev);
+        return rc;
+    }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     if (!found)
@@ -256,10 +275,12 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
                              "order %.64s is at version %lld, not %lld", rec->order_id,
                              (long long)m->rows[pos].version, (long long)expected_version);
     else
-        rc = write_locked(m, &row, pos, 1, idem, err);
+        rc = write_locked(m, &row, pos, 1, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
-    if (rc)
+    if (rc) {
         row_clear(&row);
+        ot__mem_pending_free(ev);
+    }
     return rc;
 }
 
@@ -395,6 +416,25 @@ static int mem_idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     return rc;
 }
 
+static int mem_outbox_query(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
+                            void *ctx, int64_t *next_after, ot_error *err)
+{
+    return ot__mem_outbox_query(((struct memory *)userdata)->outbox, q, emit, ctx, next_after,
+                                err);
+}
+
+static int mem_outbox_mark(void *userdata, const ot_outbox_mark *mark, ot_error *err)
+{
+    return ot__mem_outbox_mark(((struct memory *)userdata)->outbox, mark, err);
+}
+
+static int mem_outbox_prune(void *userdata, const char *const *sinks, size_t n,
+                            int64_t before_ms, size_t *removed, ot_error *err)
+{
+    return ot__mem_outbox_prune(((struct memory *)userdata)->outbox, sinks, n, before_ms,
+                                removed, err);
+}
+
 static void mem_close(void *userdata)
 {
     struct memory *m = userdata;
@@ -405,6 +445,7 @@ static void mem_close(void *userdata)
         key_clear(&m->keys[i]);
     ot__free(m->rows);
     ot__free(m->keys);
+    ot__mem_outbox_free(m->outbox);
     pthread_mutex_destroy(&m->lock);
     ot__free(m);
 }
@@ -412,13 +453,19 @@ static void mem_close(void *userdata)
 int ot_storage_memory_new(ot_storage **out, ot_error *err)
 {
     struct memory *m;
+    int rc;
     if (!out)
         return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
     m = ot__calloc(1, sizeof *m);
     if (!m)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a memory storage");
+    if ((rc = ot__mem_outbox_new(&m->outbox, err)) != 0) {
+        ot__free(m);
+        return rc;
+    }
     if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        ot__mem_outbox_free(m->outbox);
         ot__free(m);
         return ot__error_set(err, OT_ESTORAGE, "cannot create a mutex");
     }
@@ -432,6 +479,9 @@ int ot_storage_memory_new(ot_storage **out, ot_error *err)
     m->vtable.idem_put = mem_idem_put;
     m->vtable.close = mem_close;
     m->vtable.flags = OT_STORAGE_F_NO_JSON;
+    m->vtable.outbox_query = mem_outbox_query;
+    m->vtable.outbox_mark = mem_outbox_mark;
+    m->vtable.outbox_prune = mem_outbox_prune;
     *out = &m->vtable;
     return 0;
 }

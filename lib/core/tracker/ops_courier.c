@@ -90,6 +90,18 @@ static json_t *base_data(const ot_update *u, int64_t clamped_from)
     return data;
 }
 
+/* A revised ETA (news on its own, docs/events.md "Courier updates"): a time the partner
+ * gives that differs from the record's, on an order not yet final. */
+static int eta_news(const ot_order *o, const ot_update *u)
+{
+    int64_t stored = 0;
+    if (u->eta_ms <= 0 || ot_status_is_terminal(ot_order_status(o), NULL) == 1)
+        return 0;
+    if (ot_order_time(&stored, o, OT_TIME_ESTIMATED_DELIVERY, NULL) != 0)
+        stored = 0;
+    return stored != u->eta_ms;
+}
+
 static int build_unmapped(struct ot__write *w, ot_order *o, const ot_update *u, ot_error *err)
 {
     json_t *data = json_pack("{s:s, s:s, s:s, s:s?}", "issue_type", "unmapped_status",
@@ -113,6 +125,13 @@ static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u,
                                "%d is not a shipment status", u->shipment_status);
     rc = ot_shipment_transition_check(ot_order_shipment_status(o), u->shipment_status,
                                       OT_SOURCE_COURIER, err);
+    if (rc == OT_ESTALE && eta_news(o, u)) {
+        /* no shipment news, a revised ETA: recorded, statuses unchanged */
+        data = base_data(u, clamped_from);
+        if (!data)
+            return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+        return ot__append(w, o, OT__EV_COURIER_UPDATE, cur, data, err);
+    }
     if (rc == OT_ESTALE) {
         w->result = OT_ESTALE;
         return 0;
@@ -165,8 +184,8 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
         json_decref(driver);   /* nothing new about the driver */
         driver = NULL;
     }
-    if (rc == OT_ESTALE && !driver) {
-        /* no status or driver news: a position report at most; one that comes before a
+    if (rc == OT_ESTALE && !driver && !eta_news(o, u)) {
+        /* no status, driver or ETA news: a position report at most; one that comes before a
          * driver holds the order or after the delivery (Uber's courier_update events run
          * every 20 s, a late one is common) is late, not wrong */
         if (has_pos && ot__driver_active(ot_order_status(o)))

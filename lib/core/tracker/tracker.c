@@ -358,6 +358,7 @@ struct snapshot {
     size_t history, issues;
     int64_t version;
     ot_location_view location; /* timestamp_ms 0: no driver_location */
+    int64_t eta;               /* 0: no estimated_delivery_time */
 };
 
 static void snap(struct snapshot *s, const ot_order *o)
@@ -372,6 +373,25 @@ static void snap(struct snapshot *s, const ot_order *o)
     s->location = none;
     if (ot_order_driver_location(&s->location, o, NULL) != 0)
         s->location = none;
+    if (ot_order_time(&s->eta, o, OT_TIME_ESTIMATED_DELIVERY, NULL) != 0)
+        s->eta = 0;
+}
+
+/* The outbound events of the write (docs/events.md), with the tracker's outbox on. */
+static int outbox_build(struct ot__outbox_batch *b, const ot_tracker *t,
+                        const struct snapshot *before, const ot_order *o, ot_error *err)
+{
+    struct ot__outbox_before ob;
+    b->n = 0;
+    if (!t->options.outbox)
+        return 0;
+    ob.status = before->status;
+    ob.shipment = before->shipment;
+    ob.history = before->history;
+    ob.issues = before->issues;
+    ob.eta_ms = before->eta;
+    ob.location = before->location;
+    return ot__outbox_build(b, &ob, o, t->options.pii != NULL, err);
 }
 
 /* Did the write move driver_location (a newer report, or a first one)? */
@@ -525,6 +545,7 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
 {
     const ot_tracker *t = w->tracker;
     struct ot__sealed sealed;
+    struct ot__outbox_batch *events = NULL;
     ot_idempotency_record idem;
     char *response = NULL;
     int rc;
@@ -536,7 +557,16 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
     rc = ot__seal_record(&sealed, t, o, before->history, err);
     if (rc)
         return rc;
-    if (w->req->idempotency_key) {
+    if (t->options.outbox) {
+        events = ot__malloc(sizeof *events);
+        rc = events ? outbox_build(events, t, before, o, err)
+                    : ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+        if (!rc) {
+            sealed.rec.events = events->n ? events->events : NULL;
+            sealed.rec.event_count = events->n;
+        }
+    }
+    if (!rc && w->req->idempotency_key) {
         /* the response is the record's JSON, which a decoded storage was not given */
         char *json = NULL;
         if (!sealed.rec.json)
@@ -552,6 +582,10 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
                        : t->storage.commit(t->storage.userdata, before->version, &sealed.rec,
                                            response ? &idem : NULL, err);
     ot__free(response);
+    if (events) {
+        ot__outbox_release(events);
+        ot__free(events);
+    }
     if (rc == 0) {
         *sealed_copy = sealed.copy;
         sealed.copy = NULL;
