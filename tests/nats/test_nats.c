@@ -393,6 +393,149 @@ static void cluster_leader_killed(void **state)
     ot_nats_test_stop(&servers);
 }
 
+/* --- the real relay over an SQLite outbox, the cluster's stream leader killed ----------- */
+
+#define RELAY_ORDERS 400
+
+struct relay_run {
+    ot_relay *relay;
+    ot_relay_stats stats;
+};
+
+static void *relay_main(void *arg)
+{
+    struct relay_run *r = arg;
+    ot_error err;
+    assert_int_equal(ot_relay_run(r->relay, &r->stats, &err), 0);
+    return NULL;
+}
+
+struct collect {
+    char (*ids)[40];
+    size_t n, max;
+};
+
+static int collect_id(void *ctx, const ot_event *e, ot_error *err)
+{
+    struct collect *c = ctx;
+    (void)err;
+    if (c->n == c->max)
+        return OT_ELIMIT;
+    snprintf(c->ids[c->n++], 40, "%s", e->event_id);
+    return 0;
+}
+
+/* Events of the outbox matching `state` for sink "nats" (OT_OUTBOX_ANY: all), into c. */
+static void outbox_ids(const ot_storage *storage, int state, struct collect *c)
+{
+    ot_outbox_query q = OT_OUTBOX_QUERY_INIT;
+    int64_t next = 0;
+    ot_error err;
+    c->n = 0;
+    q.limit = OT_OUTBOX_QUERY_MAX;
+    q.sink = "nats";
+    q.state = state;
+    do {
+        q.after = next;
+        assert_int_equal(ot_outbox_query_run(&next, storage, &q, collect_id, c, &err), 0);
+    } while (next != q.after);
+}
+
+static void relay_cluster_leader_killed(void **state)
+{
+    static char ids[RELAY_ORDERS * 4][40], pending_ids[RELAY_ORDERS * 4][40];
+    static unsigned seen[RELAY_ORDERS * 4];
+    ot_nats_test_servers servers;
+    ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_relay_options ro = OT_RELAY_OPTIONS_INIT;
+    struct collect all = {ids, 0, RELAY_ORDERS * 4}, pending = {pending_ids, 0, RELAY_ORDERS * 4};
+    ot_storage *writer = NULL, *reader_store = NULL;
+    ot_tracker *tracker = NULL;
+    struct relay_run run;
+    struct reader r;
+    pthread_t th;
+    ot_sink *sink;
+    ot_error err;
+    char path[300], leader[16], order[32];
+    int i, victim;
+    int64_t deadline;
+    (void)state;
+    assert_int_equal(ot_nats_test_start(&servers, 3), 0);
+    snprintf(path, sizeof path, "%s/outbox.db", servers.dir);
+    so.synchronous = OT_SQLITE_SYNC_NORMAL;
+    assert_int_equal(ot_storage_sqlite_open(&writer, path, &so, &err), 0);
+    assert_int_equal(ot_storage_sqlite_open(&reader_store, path, &so, &err), 0);
+    to.storage = writer;
+    to.outbox = 1;
+    assert_int_equal(ot_tracker_new(&tracker, &to, &err), 0);
+
+    sink = sink_open(&servers, "RELAYED", 3);
+    reader_open(&r, &servers);
+    stream_msgs(&r, "RELAYED", leader, sizeof leader);
+    victim = leader[1] - '1';
+    ro.storage = reader_store;
+    ro.sinks = &sink;
+    ro.sink_count = 1;
+    ro.max_attempts = 1000;
+    ro.backoff_base_ms = 50;
+    ro.backoff_max_ms = 500;
+    ro.poll_interval_ms = 10;
+    memset(&run, 0, sizeof run);
+    run.stats.version = OT_RELAY_STATS_VERSION;
+    if (ot_relay_new(&run.relay, &ro, &err) != 0)
+        fail_msg("ot_relay_new: %s", err.message);
+    assert_int_equal(pthread_create(&th, NULL, relay_main, &run), 0);
+
+    for (i = 0; i < RELAY_ORDERS; i++) {
+        ot_request req = OT_REQUEST_INIT;
+        snprintf(order, sizeof order, "o-%d", i);
+        req.order_id = order;
+        req.store_id = i % 2 ? "store.east" : "store-west";
+        req.customer_id = "c-1";
+        req.provider = OT_PROVIDER_UBER;
+        if (ot_tracker_init_order(NULL, tracker, &req, &err) != 0)
+            fail_msg("init %s: %s", order, err.message);
+        if (i == RELAY_ORDERS / 3) {
+            ot_nats_test_node_kill(&servers, victim); /* the relay is delivering */
+            print_message("killed the stream leader n%d at order %d\n", victim + 1, i);
+        }
+        if (i == RELAY_ORDERS * 2 / 3) {
+            assert_int_equal(ot_nats_test_node_start(&servers, victim), 0);
+            print_message("restarted n%d at order %d\n", victim + 1, i);
+        }
+    }
+    deadline = now_ms() + 90000;
+    do {
+        sleep_ms(100);
+        outbox_ids(reader_store, OT_OUTBOX_PENDING, &pending);
+    } while (pending.n > 0 && now_ms() < deadline);
+    ot_relay_stop(run.relay);
+    pthread_join(th, NULL);
+    print_message("relay: %llu delivered, %llu failed, %llu dead\n",
+                  (unsigned long long)run.stats.delivered, (unsigned long long)run.stats.failed,
+                  (unsigned long long)run.stats.dead);
+    assert_int_equal(pending.n, 0);
+    assert_int_equal(run.stats.dead, 0);
+    outbox_ids(reader_store, OT_OUTBOX_ANY, &all);
+    assert_true(all.n >= RELAY_ORDERS);
+    outbox_ids(reader_store, OT_OUTBOX_DELIVERED, &pending);
+    assert_int_equal(pending.n, all.n);
+    /* Every committed event is in the stream exactly once. */
+    assert_int_equal(stream_msgs(&r, "RELAYED", NULL, 0), all.n);
+    stream_replay(&r, "RELAYED", ids, all.n, seen);
+    for (i = 0; i < (int)all.n; i++)
+        if (seen[i] != 1)
+            fail_msg("event %s is in the stream %u times", ids[i], seen[i]);
+    ot_relay_free(run.relay);
+    ot_tracker_free(tracker);
+    ot_storage_close(writer);
+    ot_storage_close(reader_store);
+    reader_close(&r);
+    ot_sink_close(sink);
+    ot_nats_test_stop(&servers);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +543,7 @@ int main(void)
         cmocka_unit_test(options_refused),
         cmocka_unit_test(single_server),
         cmocka_unit_test(cluster_leader_killed),
+        cmocka_unit_test(relay_cluster_leader_killed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
