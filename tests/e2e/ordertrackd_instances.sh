@@ -4,8 +4,12 @@
 # instance A within a bounded delay (B's outbox tail, outbox.tail_ms, not its heartbeat);
 # both instances' relays deliver to NATS JetStream (a real nats-server started here), where
 # each committed event is stored once, whatever the two relays did (message id = event id).
+# A webhook subscription nobody answers parks every event as a dead letter (max_attempts 1),
+# which `ordertrack events dead-letters` lists and `ordertrack events replay` re-queues;
+# `ordertrack events tail` reads the same outbox.
 set -u
 bin=$1
+cli=$2
 tmp=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +35,10 @@ cat > "$tmp/config.json" <<JSON
   "storage": "sqlite:$tmp/ot.db",
   "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
   "limits": {"event_heartbeat_ms": 15000},
-  "outbox": {"tail_ms": 100, "backoff_base_ms": 100, "poll_interval_ms": 50},
+  "outbox": {"tail_ms": 100, "backoff_base_ms": 100, "poll_interval_ms": 50,
+             "max_attempts": 1},
+  "subscriptions": [{"url": "http://127.0.0.1:1/hook", "secret": "0123456789abcdef-secret",
+                     "event_types": ["order.status_changed"], "timeout_ms": 1000}],
   "nats": {"url": "nats://127.0.0.1:$nport", "stream": "E2E", "subject_prefix": "ot"}
 }
 JSON
@@ -102,6 +109,26 @@ subjects=$(curl -s "http://127.0.0.1:$mport/jsz?streams=true&config=true" |
            jq -r '.account_details[].stream_detail[] | select(.name=="E2E") | .config.subjects[0]')
 [ "$subjects" = "ot.>" ] && ok || bad "stream E2E subjects: $subjects"
 
+# The CLI over the same outbox.
+lines=$("$cli" events tail "sqlite:$tmp/ot.db" --limit 3 | wc -l)
+[ "$lines" = "$events" ] && ok || bad "events tail: $lines lines for $events events"
+"$cli" events tail "sqlite:$tmp/ot.db" --order o-1 > "$tmp/tail"
+[ "$(wc -l < "$tmp/tail")" = 2 ] && ok || bad "events tail --order o-1: $(cat "$tmp/tail")"
+jq -e 'select(.event.order_id != "o-1")' "$tmp/tail" > /dev/null && bad "tail --order: other orders" || ok
+jq -e '.position > 0 and (.event.event_id | startswith("evt_"))' "$tmp/tail" > /dev/null && ok ||
+  bad "events tail: $(cat "$tmp/tail")"
+dead=
+for _ in $(seq 1 100); do
+  dead=$("$cli" events dead-letters "sqlite:$tmp/ot.db" --sink webhook | wc -l)
+  [ "$dead" = "$events" ] && break
+  sleep 0.1
+done
+[ "$dead" = "$events" ] && ok || bad "dead-letters --sink webhook: $dead of $events"
+"$cli" events dead-letters "sqlite:$tmp/ot.db" --sink webhook --limit 1 | head -1 > "$tmp/dead"
+jq -e '.state == "dead" and .attempts == 1 and (.last_error | length > 0)' "$tmp/dead"   > /dev/null && ok || bad "a dead letter: $(cat "$tmp/dead")"
+[ "$("$cli" events dead-letters "sqlite:$tmp/ot.db" --sink nats | wc -l)" = 0 ] && ok ||
+  bad "dead letters of nats"
+pos=$(jq -r .position "$tmp/dead")
 kill -TERM "$bpid"; wait "$bpid"; brc=$?; bpid=
 [ "$brc" -eq 0 ] && ok || { bad "B: exit $brc"; cat "$tmp/b.log" >&2; }
 kill -TERM "$bproxy"; wait "$bproxy"; bproxy=
@@ -109,6 +136,16 @@ if [ -s "$tmp/openapi-b.jsonl" ]; then
   while IFS= read -r line; do bad "openapi (B): $line"; done < "$tmp/openapi-b.jsonl"
 fi
 stop
+out=$("$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --position "$pos")
+[ "$out" = "replayed 1" ] && ok || bad "replay --position: $out"
+out=$("$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --all 2>&1)
+[ "$out" = "replayed $((events - 1))" ] && ok || bad "replay --all: $out"
+"$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --position "$pos" 2> "$tmp/err"
+[ $? -eq 65 ] && ok || bad "replay of a pending event: want exit 65"
+"$cli" events tail "sqlite:$tmp/ot.db" --position 3 2> "$tmp/err"
+[ $? -eq 64 ] && grep -q -- "--position" "$tmp/err" && ok || bad "tail --position: $(cat "$tmp/err")"
+[ "$("$cli" events dead-letters "sqlite:$tmp/ot.db" --sink webhook | wc -l)" = 0 ] && ok ||
+  bad "dead letters after replay"
 
 echo "ordertrackd_instances: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
