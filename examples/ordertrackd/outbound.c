@@ -14,6 +14,8 @@
 #include <ordertrack/adapters/curl.h>
 #endif
 #ifdef OTD_HAVE_NATS
+#include <jansson.h>
+#include <nats/nats.h>
 #include <ordertrack/adapters/nats.h>
 #endif
 
@@ -27,6 +29,11 @@ struct otd_outbound {
     size_t n_sinks;
     ot_http http;                   /* the webhook sink's port (version 0: none) */
     ot_relay *relay;
+#ifdef OTD_HAVE_NATS
+    natsConnection *watch;          /* with `nats`: the streams are woken from JetStream's
+                                       subjects instead of the outbox tail */
+    natsSubscription *watch_sub;
+#endif
     pthread_t relay_thread, tail_thread;
     int relay_started, tail_started;
     pthread_mutex_t lock;
@@ -162,6 +169,56 @@ static int webhook_sink_make(otd_outbound *ob, const otd_outboxconf *oc)
 #endif
 
 #ifdef OTD_HAVE_NATS
+/* A message of the stream's subjects (whichever instance's relay published it): wake the
+ * streams of its order. Runs on libnats' thread. */
+static void watch_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
+                          void *closure)
+{
+    otd_outbound *ob = closure;
+    json_t *doc = json_loadb(natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg), 0, NULL);
+    const char *order_id = json_string_value(json_object_get(doc, "order_id"));
+    const char *type = json_string_value(json_object_get(doc, "type"));
+    int t = OT_EVENT_UNKNOWN;
+    (void)nc;
+    (void)sub;
+    if (order_id) {
+        if (type && ot_event_type_from_string(&t, type, NULL) == 0 &&
+            t == OT_EVENT_LOCATION_UPDATED)
+            otd_events_notify_location(ob->hub, order_id);
+        else
+            otd_events_notify(ob->hub, order_id);
+    }
+    json_decref(doc);
+    natsMsg_Destroy(msg);
+}
+
+/* Subscribe (core NATS, no consumer state) to `<subject_prefix>.>`. 0, or 1 logged. */
+static int watch_start(otd_outbound *ob, const otd_outboxconf *oc)
+{
+    char subject[80];
+    natsOptions *no = NULL;
+    natsStatus st = natsOptions_Create(&no);
+    snprintf(subject, sizeof subject, "%s.>", oc->nats_prefix ? oc->nats_prefix : "ordertrack");
+    if (st == NATS_OK)
+        st = natsOptions_SetServers(no, (const char **)oc->nats_servers,
+                                    (int)oc->n_nats_servers);
+    if (st == NATS_OK)
+        st = natsOptions_SetMaxReconnect(no, -1);
+    if (st == NATS_OK)
+        st = natsOptions_SetTimeout(no, oc->nats_timeout_ms);
+    if (st == NATS_OK)
+        st = natsConnection_Connect(&ob->watch, no);
+    if (st == NATS_OK)
+        st = natsConnection_Subscribe(&ob->watch_sub, ob->watch, subject, watch_message, ob);
+    natsOptions_Destroy(no);
+    if (st != NATS_OK) {
+        otc_logf(ob->log, OTC_LOG_ERROR, "nats: cannot subscribe to %s: %s", subject,
+                 natsStatus_GetText(st));
+        return 1;
+    }
+    return 0;
+}
+
 static int nats_sink_make(otd_outbound *ob, const otd_outboxconf *oc)
 {
     ot_nats_sink_options no = OT_NATS_SINK_OPTIONS_INIT;
@@ -241,11 +298,19 @@ int otd_outbound_start(otd_outbound **out, const otd_config *cfg, const ot_stora
         otc_logf(log, OTC_LOG_ERROR, "outbox: %s", e.message);
         return 1;
     }
-    if (pthread_create(&ob->tail_thread, NULL, tail_main, ob) != 0)
-        return 1;
-    ob->tail_started = 1;
     if ((rc = sinks_make(ob, oc)) != 0)
         return rc;
+#ifdef OTD_HAVE_NATS
+    if (oc->n_nats_servers) {
+        if (watch_start(ob, oc) != 0)
+            return 1;
+    } else
+#endif
+    {
+        if (pthread_create(&ob->tail_thread, NULL, tail_main, ob) != 0)
+            return 1;
+        ob->tail_started = 1;
+    }
     if (ob->n_sinks) {
         ot_relay_options ro = OT_RELAY_OPTIONS_INIT;
         ro.storage = storage;
@@ -280,6 +345,16 @@ void otd_outbound_stop(otd_outbound *ob)
     pthread_mutex_unlock(&ob->lock);
     if (ob->tail_started)
         pthread_join(ob->tail_thread, NULL);
+#ifdef OTD_HAVE_NATS
+    if (ob->watch_sub) {
+        natsSubscription_Unsubscribe(ob->watch_sub);
+        natsSubscription_Destroy(ob->watch_sub);
+    }
+    if (ob->watch) {
+        natsConnection_Close(ob->watch);
+        natsConnection_Destroy(ob->watch);
+    }
+#endif
     if (ob->relay_started) {
         ot_relay_stop(ob->relay);
         pthread_join(ob->relay_thread, NULL);

@@ -1,9 +1,10 @@
 #!/bin/sh
 # ordertrackd end to end, issue 20: two instances on one store (an SQLite file) with the
-# outbox on. A client streaming an order's events from instance B sees a write made on
-# instance A within a bounded delay (B's outbox tail, outbox.tail_ms, not its heartbeat);
-# both instances' relays deliver to NATS JetStream (a real nats-server started here), where
-# each committed event is stored once, whatever the two relays did (message id = event id).
+# outbox on. A has the `nats` and `subscriptions` blocks (its relay delivers to a real
+# nats-server started here, and its streams are woken from the stream's subjects); B has
+# only `outbox` (its streams are woken by its outbox tail). A client streaming an order from
+# B sees a write made on A, and one streaming from A a write made on B, each within a
+# bounded delay (not the 15 s heartbeat); every committed event is in JetStream once.
 # A webhook subscription nobody answers parks every event as a dead letter (max_attempts 1),
 # which `ordertrack events dead-letters` lists and `ordertrack events replay` re-queues;
 # `ordertrack events tail` reads the same outbox.
@@ -42,11 +43,12 @@ cat > "$tmp/config.json" <<JSON
   "nats": {"url": "nats://127.0.0.1:$nport", "stream": "E2E", "subject_prefix": "ot"}
 }
 JSON
+jq 'del(.nats, .subscriptions)' "$tmp/config.json" > "$tmp/config-b.json"
 A="Authorization: Bearer admin-key-012345"
 J="Content-Type: application/json"
 
 # Instance B by hand, behind a validating proxy of its own.
-"$bin" --config "$tmp/config.json" > "$tmp/b.out" 2> "$tmp/b.log" &
+"$bin" --config "$tmp/config-b.json" > "$tmp/b.out" 2> "$tmp/b.log" &
 bpid=$!
 bport=
 for _ in $(seq 1 200); do
@@ -86,6 +88,23 @@ else bad "B streamed A's write after $took ms (want < 2000): $(cat "$tmp/sse")";
 grep -q '^id: 1$' "$tmp/sse" && ok || bad "B's stream: no 'id: 1': $(cat "$tmp/sse")"
 kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 
+# The other way: a write on B streams on A, woken through JetStream.
+curl -s -N --max-time 20 -H "$A" "$base/tracking/orders/o-1/events" > "$tmp/sse-a" &
+spid=$!
+sleep 0.5
+t0=$(date +%s%N)
+expect 200 "acknowledge on B" -X PUT -H "$A" -H "$J" \
+  -d '{"status":"store_acknowledged","updated_by":"e2e"}' "$bbase/tracking/orders/o-1/status"
+seen=
+for _ in $(seq 1 40); do
+  if grep -q '"status":"store_acknowledged"' "$tmp/sse-a"; then seen=1; break; fi
+  sleep 0.05
+done
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ -n "$seen" ] && [ "$took" -lt 2000 ]; then ok
+else bad "A streamed B's write after $took ms (want < 2000): $(cat "$tmp/sse-a")"; fi
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+
 # More writes on both instances; then every outbox event is in the stream exactly once.
 for i in 2 3 4 5; do
   expect 201 "init o-$i on A" -X POST -H "$A" -H "$J" \
@@ -113,7 +132,7 @@ subjects=$(curl -s "http://127.0.0.1:$mport/jsz?streams=true&config=true" |
 lines=$("$cli" events tail "sqlite:$tmp/ot.db" --limit 3 | wc -l)
 [ "$lines" = "$events" ] && ok || bad "events tail: $lines lines for $events events"
 "$cli" events tail "sqlite:$tmp/ot.db" --order o-1 > "$tmp/tail"
-[ "$(wc -l < "$tmp/tail")" = 2 ] && ok || bad "events tail --order o-1: $(cat "$tmp/tail")"
+[ "$(wc -l < "$tmp/tail")" = 3 ] && ok || bad "events tail --order o-1: $(cat "$tmp/tail")"
 jq -e 'select(.event.order_id != "o-1")' "$tmp/tail" > /dev/null && bad "tail --order: other orders" || ok
 jq -e '.position > 0 and (.event.event_id | startswith("evt_"))' "$tmp/tail" > /dev/null && ok ||
   bad "events tail: $(cat "$tmp/tail")"
