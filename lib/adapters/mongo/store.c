@@ -217,6 +217,8 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
         bson_append_iter(&set, bson_iter_key(&it), -1, &it);
     }
     BSON_APPEND_UTF8(&set, "_ot.w", nonce);
+    if (ot_mongo__outbox_has(rec))
+        BSON_APPEND_BOOL(&set, "_ot.pending", true);
     bson_append_document_end(update, &set);
 
     bson_init(&entries);
@@ -230,8 +232,16 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
             bson_append_iter(&entries, k, -1, &it);
         }
     }
-    if (n || keyed) {
+    if (n || keyed || ot_mongo__outbox_has(rec)) {
         bson_append_document_begin(update, "$push", -1, &push);
+        if (ot_mongo__outbox_has(rec)) {   /* the events, by the same compare-and-set */
+            bson_t events, ev_each;
+            bson_append_document_begin(&push, "_ot.outbox", -1, &ev_each);
+            bson_append_array_begin(&ev_each, "$each", -1, &events);
+            ot_mongo__outbox_append(&events, rec);
+            bson_append_array_end(&ev_each, &events);
+            bson_append_document_end(&push, &ev_each);
+        }
         if (n) {
             bson_append_document_begin(&push, "status_history", -1, &each);
             bson_append_array(&each, "$each", -1, &entries);
@@ -274,6 +284,13 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
         bson_concat(&write, &doc);
         bson_append_document_begin(&write, "_ot", -1, &ot);
         BSON_APPEND_UTF8(&ot, "w", nonce);
+        if (ot_mongo__outbox_has(rec)) {   /* the events, written with the record */
+            bson_t events;
+            bson_append_array_begin(&ot, "outbox", -1, &events);
+            ot_mongo__outbox_append(&events, rec);
+            bson_append_array_end(&ot, &events);
+            BSON_APPEND_BOOL(&ot, "pending", true);
+        }
         if (keyed) {
             bson_append_array_begin(&ot, "keys", -1, &keys);
             BSON_APPEND_UTF8(&keys, "0", nonce);
@@ -326,6 +343,27 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
     bson_destroy(&filter);
     bson_destroy(&write);
     bson_destroy(&doc);
+    return rc;
+}
+
+int ot_mongo__order_update(struct store *s, const char *order_id, const bson_t *filter,
+                           const bson_t *update, ot_error *err)
+{
+    struct session x;
+    bson_error_t error;
+    bson_oid_t oid;
+    char nonce[25];
+    int rc;
+
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
+    session_open(&x, s);
+    if ((rc = order_lock(&x, order_id, nonce, err)) == 0) {
+        if (!mongoc_collection_update_one(x.orders, filter, update, NULL, NULL, &error))
+            rc = mg_error(err, &error, "updating the order's outbox");
+        order_unlock(&x, order_id, nonce);
+    }
+    session_close(&x);
     return rc;
 }
 

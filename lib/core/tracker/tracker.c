@@ -361,7 +361,8 @@ struct snapshot {
     int64_t eta;               /* 0: no estimated_delivery_time */
 };
 
-static void snap(struct snapshot *s, const ot_order *o)
+/* `eta`: also the ETA (only the outbox needs it: parsing it costs every write). */
+static void snap(struct snapshot *s, const ot_order *o, int eta)
 {
     const ot_location_view none = OT_LOCATION_VIEW_INIT;
 
@@ -373,7 +374,7 @@ static void snap(struct snapshot *s, const ot_order *o)
     s->location = none;
     if (ot_order_driver_location(&s->location, o, NULL) != 0)
         s->location = none;
-    if (ot_order_time(&s->eta, o, OT_TIME_ESTIMATED_DELIVERY, NULL) != 0)
+    if (!eta || ot_order_time(&s->eta, o, OT_TIME_ESTIMATED_DELIVERY, NULL) != 0)
         s->eta = 0;
 }
 
@@ -729,7 +730,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         }
         if ((rc = load(w, &o, err)))
             return rc;
-        snap(&before, o);
+        snap(&before, o, t->options.outbox);
         w->result = 0;
         w->retry_after_ms = 0;
         w->projection_only = 0;
