@@ -28,8 +28,8 @@
 #include "live.h"
 #include "log_mongoc.h"
 #include "openapi_json.h"
-#include "server.h"
 #include "outbound.h"
+#include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
 
@@ -136,7 +136,7 @@ struct host {
     ot_metrics *metrics;
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
-    otd_outbound *outbound;    /* relay and outbox tail (outbound.h); NULL: no outbox */
+    otd_outbound *outbound;    /* relay and streams' wake-ups (outbound.h); NULL: no outbox */
     ot_notice_sink relay_notices; /* the relay's dead letters, into on_notice */
     ot_http_client *http;      /* alerts only */
     ot_alerts *alerts;         /* NULL without an `alerts` block; swapped by a reload under
@@ -478,10 +478,9 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.max_substitutions = cfg->max_substitutions;
     opt.max_metadata_bytes = cfg->max_metadata_bytes;
     opt.max_record_bytes = cfg->max_record_bytes;
-    opt.outbox = cfg->outbox.enabled;
+    opt.outbox = h->app.cfg->outbox.enabled; /* restart-only: the start-up config's */
     if (ot_tracker_new(out, &opt, &e) != 0) {
-        otc_logf(h->log, OTC_LOG_ERROR, "%s%s%s", e.field[0] ? e.field : "", e.field[0] ? ": " : "",
-                 e.message);
+        otc_logf(h->log, OTC_LOG_ERROR, "%s%s%s", e.field, e.field[0] ? ": " : "", e.message);
         return 1;
     }
     return 0;
