@@ -5,7 +5,7 @@
  *
  * Link with `pkg-config ordertrack-nats` or the CMake target `ordertrack::nats` (package
  * component `nats`). Each event is published to the subject
- * `<subject_prefix>.<store token>.<event type wire name>`, for instance
+ * SUBJECT_PREFIX.STORE.TYPE (the prefix, the store token, the event type's wire name), e.g.
  * `ordertrack.store-7.order.status_changed`, where the store token is the store id with
  * every byte outside `[A-Za-z0-9_-]` written as `%` and two uppercase hex digits (a store id
  * `eu.north 1` becomes `eu%2Enorth%201`; an empty one `%00`), so a store is always exactly
@@ -19,7 +19,7 @@
  * (on a majority of its replicas). The events of one batch (at most one per order) are
  * published asynchronously and their acknowledgments awaited together, each event getting
  * its own outcome. ot_nats_sink_new connects, then looks the stream up: a missing stream is
- * created (subjects `<subject_prefix>.>`, `replicas`, `duplicate_window_ms`, file storage);
+ * created (subjects `SUBJECT_PREFIX.>`, `replicas`, `duplicate_window_ms`, file storage);
  * an existing one must hold that subject filter and that replica count, or the call fails
  * naming `stream` or `replicas`. Reconnection is libnats's: the sink keeps reconnecting to
  * any of its servers (and the servers the cluster announces) for ever; while no server is
@@ -102,8 +102,8 @@ OT_EXTERN int ot_nats_sink_new(struct ot_sink **sink, const ot_nats_sink_options
                                ot_error *err);
 
 /**
- * The subject an event is published to: `<prefix>.<store token>.<type wire name>` (the store
- * token as described above). Pure; thread-safe.
+ * The subject an event is published to: PREFIX.STORE.TYPE, the prefix, the store token and
+ * the event type's wire name (the store token as described above). Pure; thread-safe.
  * @param out receives the subject, NUL-terminated
  * @param out_size size of `out` (OT_NATS_SUBJECT_MAX is always enough for a prefix of at
  *        most 64 bytes and a store id of at most 128)
