@@ -157,6 +157,30 @@ static void stream_replay(struct reader *r, const char *stream, char (*ids)[40],
     }
 }
 
+#define SINGLE_EVENTS 40
+
+/* docs/events.md's C consumer: an ephemeral JetStream consumer from the first message reads
+ * every event again, in order, each once. */
+static void consumer_replay(struct reader *r, char (*ids)[40])
+{
+    natsSubscription *sub = NULL;
+    natsMsg *m = NULL;
+    int n = 0;
+    assert_int_equal(js_SubscribeSync(&sub, r->js, "ordertrack.>", NULL, NULL, NULL), NATS_OK);
+    while (natsSubscription_NextMsg(&m, sub, 1000) == NATS_OK) {
+        const char *id = NULL;
+        assert_int_equal(natsMsgHeader_Get(m, "Nats-Msg-Id", &id), NATS_OK);
+        assert_true(n < SINGLE_EVENTS);
+        assert_string_equal(id, ids[n]);
+        n++;
+        natsMsg_Ack(m, NULL);
+        natsMsg_Destroy(m);
+    }
+    assert_int_equal(n, SINGLE_EVENTS);
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+}
+
 static void subjects(void **state)
 {
     char out[OT_NATS_SUBJECT_MAX], tiny[12];
@@ -226,8 +250,6 @@ static void options_refused(void **state)
     expect_refused(&o, OT_EUNAVAILABLE, "servers"); /* nothing listens on port 1 */
 }
 
-#define SINGLE_EVENTS 40
-
 static void single_server(void **state)
 {
     static struct fake_event ev[SINGLE_EVENTS];
@@ -274,6 +296,7 @@ static void single_server(void **state)
     assert_string_equal(natsMsg_GetSubject(m), "ordertrack.store%2E1.order.status_changed");
     assert_memory_equal(natsMsg_GetData(m), ev[37].json, strlen(ev[37].json));
     natsMsg_Destroy(m);
+    consumer_replay(&r, ids);
 
     /* The existing stream is checked: other replicas, or another subject filter, refused. */
     urls[0] = servers.nodes[0].url;
