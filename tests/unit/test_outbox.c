@@ -751,6 +751,10 @@ static void test_bad_input(void **state)
     assert_ot_error(ot_event_type_from_string(&type, "order.nope", &err), OT_EINVAL, err);
     assert_ot_error(ot_event_type_to_string(&name, 0, &err), OT_EINVAL, err);
     assert_ot_error(ot_event_type_to_string(&name, OT_EVENT_TYPE_MAX + 1, &err), OT_EINVAL, err);
+    /* the alerts dispatcher knows the dead letter notice */
+    assert_int_equal(ot_alert_kind_to_string(&name, OT_NOTICE_DEAD_LETTER, NULL), 0);
+    assert_string_equal(name, "dead_letter");
+    assert_true(OT_ALERTS_SLACK_KINDS_DEFAULT & OT_ALERTS_KIND_BIT(OT_NOTICE_DEAD_LETTER));
     assert_ot_error(ot_relay_run_once(NULL, NULL, &err), OT_EINVAL, err);
     assert_ot_error(ot_sink_init(NULL, 1, &err), OT_EINVAL, err);
     assert_ot_error(ot_relay_options_init(&o, 99, &err), OT_EVERSION, err);

@@ -212,10 +212,11 @@ typedef struct ot_storage {
      * `outbox`) Emit up to `q->limit` events with position > `q->after` matching its
      * filters, by position; with `q->sink`, each with its delivery state for that sink (an
      * event with no state yet is PENDING, attempts 0); write the last emitted position to
-     * `*next_after` (`q->after` when none). Positions increase in commit order: an event
-     * committed after another has a greater position, so a tail resuming after a position
-     * misses nothing (see docs/storage-port.md for the MongoDB caveat). Called with a
-     * query checked by ot_outbox_query_run. */
+     * `*next_after` (`q->after` when none). Positions only grow: an event becomes visible
+     * with a position above every position visible before it (so a tail resuming after a
+     * position misses nothing), and an order's events are numbered in their commit order
+     * (events of different orders may be numbered in another order than they committed:
+     * docs/storage-port.md). Called with a checked query. */
     int (*outbox_query)(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
                         void *ctx, int64_t *next_after, ot_error *err);
 
