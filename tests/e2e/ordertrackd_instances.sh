@@ -2,12 +2,13 @@
 # ordertrackd end to end, issue 20: two instances on one store (an SQLite file) with the
 # outbox on. A has the `nats` and `subscriptions` blocks (its relay delivers to a real
 # nats-server started here, and its streams are woken from the stream's subjects); B has
-# only `outbox` (its streams are woken by its outbox tail). A client streaming an order from
-# B sees a write made on A, and one streaming from A a write made on B, each within a
-# bounded delay (not the 15 s heartbeat); every committed event is in JetStream once.
-# A webhook subscription nobody answers parks every event as a dead letter (max_attempts 1),
-# which `ordertrack events dead-letters` lists and `ordertrack events replay` re-queues;
-# `ordertrack events tail` reads the same outbox.
+# `subscriptions` only (its relay competes with A's for the webhook sink's events, and its
+# streams are woken by its outbox tail). A client streaming an order from B sees a write
+# made on A, and one streaming from A a write made on B, each within a bounded delay (not
+# the 15 s heartbeat); every committed event is in JetStream once. The webhook subscription
+# nobody answers parks every event as a dead letter (max_attempts 1, whichever relay tried
+# it), which `ordertrack events dead-letters` lists and `ordertrack events replay`
+# re-queues; `ordertrack events tail` reads the same outbox.
 set -u
 bin=$1
 cli=$2
@@ -43,7 +44,7 @@ cat > "$tmp/config.json" <<JSON
   "nats": {"url": "nats://127.0.0.1:$nport", "stream": "E2E", "subject_prefix": "ot"}
 }
 JSON
-jq 'del(.nats, .subscriptions)' "$tmp/config.json" > "$tmp/config-b.json"
+jq 'del(.nats)' "$tmp/config.json" > "$tmp/config-b.json"
 A="Authorization: Bearer admin-key-012345"
 J="Content-Type: application/json"
 
