@@ -293,11 +293,6 @@ int otd_outbound_start(otd_outbound **out, const otd_config *cfg, const ot_stora
     pthread_cond_init(&ob->cond, &attr);
     pthread_condattr_destroy(&attr);
     *out = ob;
-    /* The tail starts at the end: older events have no stream waiting for them. */
-    if (tail_read(ob, emit_nothing, &e) != 0) {
-        otc_logf(log, OTC_LOG_ERROR, "outbox: %s", e.message);
-        return 1;
-    }
     if ((rc = sinks_make(ob, oc)) != 0)
         return rc;
 #ifdef OTD_HAVE_NATS
@@ -307,6 +302,12 @@ int otd_outbound_start(otd_outbound **out, const otd_config *cfg, const ot_stora
     } else
 #endif
     {
+        /* The tail starts at the end (one pass over the retained events): older events
+         * have no stream waiting for them. */
+        if (tail_read(ob, emit_nothing, &e) != 0) {
+            otc_logf(log, OTC_LOG_ERROR, "outbox: %s", e.message);
+            return 1;
+        }
         if (pthread_create(&ob->tail_thread, NULL, tail_main, ob) != 0)
             return 1;
         ob->tail_started = 1;
