@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <ordertrack/outbox.h>
+#include <ordertrack/sys/http.h>
 #include <ordertrack/sys/sink.h>
 #include <ordertrack/webhook_sink.h>
 #ifdef OTD_HAVE_CURL
