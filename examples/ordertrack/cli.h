@@ -17,8 +17,8 @@ enum {
 /* Print "ordertrack: WHY (try --help)" (one line) to stderr and return CLI_EXIT_USAGE. */
 int cli_usage(const char *why);
 
-/* A command's arguments: its n `options` (values[k] set for the ones given, else left
- * alone) and at most max_pos positional arguments into pos[] (*n_pos of them). 0, or
+/* A command's arguments: its n `options` (values[k] set for the ones given, "" for a flag,
+ * else left alone) and at most max_pos positional arguments into pos[] (*n_pos of them). 0, or
  * CLI_EXIT_USAGE after a one-line error naming the argument and `command`. */
 int cli_args(const char *command, const otc_option *options, size_t n, int argc, char **argv,
              const char **values, const char **pos, int max_pos, int *n_pos);
@@ -31,5 +31,11 @@ int cli_map(int argc, char **argv);
 
 /* `ordertrack sla FILE [--now RFC3339]`: the SLA report of an order document. */
 int cli_sla(int argc, char **argv);
+
+/* `ordertrack events tail|replay|dead-letters STORAGE_URI [options]`: the outbox. */
+int cli_events(int argc, char **argv);
+/* Its options, as data (--help prints them). */
+extern const otc_option cli_events_options[];
+extern const size_t cli_events_n_options;
 
 #endif

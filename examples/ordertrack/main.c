@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"check", cli_check},
     {"map", cli_map},
     {"sla", cli_sla},
+    {"events", cli_events},
 };
 
 int cli_usage(const char *why)
@@ -45,7 +46,7 @@ int cli_args(const char *command, const otc_option *options, size_t n, int argc,
             fprintf(stderr, "ordertrack %s: %s (try --help)\n", command, why);
             return CLI_EXIT_USAGE;
         }
-        values[k] = value;
+        values[k] = value ? value : ""; /* a flag: set, without a value */
     }
     return 0;
 }
@@ -56,6 +57,7 @@ static void help(void)
           "       ordertrack map PROVIDER RAW_STATUS [--type TYPE] [--code CODE]\n"
           "                      [--overrides FILE]\n"
           "       ordertrack sla FILE [--now RFC3339]\n"
+          "       ordertrack events tail|replay|dead-letters STORAGE_URI [options]\n"
           "       ordertrack --help | --version\n"
           "\n"
           "  check   is the step FROM -> TO legal? prints legal (exit 0), illegal (exit 1)\n"
@@ -72,12 +74,20 @@ static void help(void)
           "  sla     the SLA report (JSON) of an order document as the API returns it,\n"
           "          at --now (default: the current time) under the default policy;\n"
           "          exit 65 naming the file and field when the file is refused.\n"
-          "\n"
+          "  events  the outbound events of a store's outbox (memory:, sqlite:PATH,\n"
+          "          mongodb://...): tail prints them as JSON lines from --after (with\n"
+          "          --follow, new ones as they commit); dead-letters lists a sink's parked\n"
+          "          events; replay puts one (--position) or all (--all) back in the\n"
+          "          sink's queue. Options:\n",
+          stdout);
+    otc_options_print(stdout, cli_events_options, cli_events_n_options);
+    fputs("\n"
           "  -h, --help  print this help and exit\n"
           "  --version   print the version and exit\n"
           "\n"
-          "Exit status: 0 yes/done, 1 illegal, 2 stale, 3 unknown (map), 64 usage error,\n"
-          "65 input file refused. See ordertrack(1).\n",
+          "Exit status: 0 yes/done, 1 illegal (events: a storage failure), 2 stale,\n"
+          "3 unknown (map), 64 usage error, 65 input file or value refused. See\n"
+          "ordertrack(1).\n",
           stdout);
 }
 
@@ -86,7 +96,7 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 2)
-        return cli_usage("a command is required: check, map or sla");
+        return cli_usage("a command is required: check, map, sla or events");
     if (strcmp(argv[1], "--version") == 0) {
         printf("ordertrack %s\n", ot_version_string());
         return CLI_EXIT_OK;
@@ -99,7 +109,7 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "ordertrack: unknown command '%s': check, map or sla (try --help)\n",
+    fprintf(stderr, "ordertrack: unknown command '%s': check, map, sla or events (try --help)\n",
             argv[1]);
     return CLI_EXIT_USAGE;
 }

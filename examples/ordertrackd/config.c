@@ -35,7 +35,7 @@ static const struct {
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", "dispatch",
-                                         NULL};
+                                         "outbox", "subscriptions", "nats", NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -113,6 +113,7 @@ void otd_config_free(otd_config *cfg)
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
     free(cfg->generated_admin_key);
     piiconf_wipe(&cfg->pii);
+    otd_outboxconf_free(&cfg->outbox);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -150,6 +151,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
     cfg->log_level = OTC_LOG_INFO;
     cfg->log_format = OTC_LOG_TEXT;
+    otd_outboxconf_defaults(&cfg->outbox);
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -575,6 +577,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
         if (piiconf_load(&cfg->pii, &jc, v) != 0)
             return -1;
     }
+    {
+        jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_outboxconf_load(&cfg->outbox, root, &jc) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -782,6 +789,13 @@ size_t otd_config_restart_diff(const otd_config *running, const otd_config *next
     if (pii_differs(&running->pii, &next->pii)) {
         changed(ctx, "pii");
         n++;
+    }
+    for (size_t i = 0; i < 3; i++) { /* outbox, subscriptions, nats: whole blocks */
+        if (!json_equal(running->outbox.raw[i], next->outbox.raw[i]) &&
+            (running->outbox.raw[i] || next->outbox.raw[i])) {
+            changed(ctx, otd_outboxconf_blocks[i]);
+            n++;
+        }
     }
     return n;
 }

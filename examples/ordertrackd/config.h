@@ -14,6 +14,7 @@
 #include "dispatchconf.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "outboxconf.h"
 #include "piiconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
@@ -89,6 +90,8 @@ typedef struct otd_config {
                                     absent; restart-only */
     otc_log_level log_level;     /* --log-level, default info */
     otc_log_format log_format;   /* --log-format, default text */
+    otd_outboxconf outbox;       /* the `outbox`, `subscriptions` and `nats` blocks
+                                    (outboxconf.h); restart-only */
 } otd_config;
 
 /* Exit statuses of start-up failures (the shared table, exitcodes.h). */
@@ -130,7 +133,7 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
 
 /* Call `changed(ctx, member)` for each member that differs between `running` and `next`
  * and takes effect only at a restart (listen, storage, pii, the limits read when the server
- * starts: threads, connections, timeouts and event streams). Returns how many differ. */
+ * starts: threads, connections, timeouts and event streams; outbox, subscriptions, nats). Returns how many differ. */
 size_t otd_config_restart_diff(const otd_config *running, const otd_config *next,
                                void (*changed)(void *ctx, const char *member), void *ctx);
 

@@ -9,6 +9,7 @@ set(OTD_CORE_SOURCES
   http_errors.c
   live.c
   metrics.c
+  outboxconf.c
   ratelimit.c
   router.c
   body.c

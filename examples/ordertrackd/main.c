@@ -31,6 +31,7 @@
 #include "live.h"
 #include "log_mongoc.h"
 #include "openapi_json.h"
+#include "outbound.h"
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
@@ -137,6 +138,8 @@ struct host {
     ot_tracker *tracker;       /* the start-up options: reads of event streams and alerts */
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
+    otd_outbound *outbound;    /* relay and streams' wake-ups (outbound.h); NULL: no outbox */
+    ot_notice_sink relay_notices; /* the relay's dead letters, into on_notice */
     ot_http_client *http;      /* alerts only */
     ot_alerts *alerts;         /* NULL without an `alerts` block; swapped by a reload under
                                   lock, used for delivery under delivery */
@@ -480,8 +483,9 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.max_substitutions = cfg->max_substitutions;
     opt.max_metadata_bytes = cfg->max_metadata_bytes;
     opt.max_record_bytes = cfg->max_record_bytes;
+    opt.outbox = h->app.cfg->outbox.enabled; /* restart-only: the start-up config's */
     if (ot_tracker_new(out, &opt, &e) != 0) {
-        otc_logf(h->log, OTC_LOG_ERROR, "%s", e.message);
+        otc_logf(h->log, OTC_LOG_ERROR, "%s%s%s", e.field, e.field[0] ? ": " : "", e.message);
         return 1;
     }
     return 0;
@@ -590,6 +594,10 @@ static int host_open(struct host *h, otd_config *cfg)
         otc_logf(h->log, OTC_LOG_ERROR, "cannot start the event streams");
         return 1;
     }
+    h->relay_notices = sink;
+    if ((rc = otd_outbound_start(&h->outbound, cfg, h->storage, h->events, h->log,
+                                 &h->relay_notices)) != 0)
+        return rc;
     if ((rc = generation_make(h, cfg, 0, &first)) != 0)
         return rc;
     if (otd_live_init(&h->live, first) != 0) {
@@ -628,6 +636,7 @@ static void host_close(struct host *h)
         pthread_mutex_unlock(&h->lock);
         pthread_join(h->housekeeper, NULL);
     }
+    otd_outbound_stop(h->outbound);
     otd_events_free(h->events);
     if (h->live_ready)
         otd_live_destroy(&h->live);
