@@ -443,6 +443,20 @@ def run(binary, outdir, axe_js, tmp, procs):
     check(not [s for s in SECRETS if s in html], "live: no personal data arrived")
     cdp.ws.close()
 
+    # ---- SIGHUP: the block reloads; dropping the old key ends its links ---------------
+    cfg["tracking_page"]["keys"] = [{"id": NEW_KEY[0], "secret": NEW_KEY[1]}]
+    with open(os.path.join(tmp, "config.json"), "w") as f:
+        json.dump(cfg, f)
+    daemon.send_signal(signal.SIGHUP)
+    end = time.time() + 10
+    while time.time() < end and "config reloaded" not in open(log).read():
+        time.sleep(0.05)
+    check("needs restart" not in open(log).read(), "tracking_page reloads without a restart")
+    check(api.call("GET", "/t/" + rotated, auth=False)[0] == 404,
+          "after the reload a link of the dropped key is refused")
+    check(api.call("GET", "/t/" + token, auth=False)[0] == 200,
+          "after the reload a link of the kept key still opens")
+
 
 def devtools_url(user_dir):
     try:
