@@ -5,6 +5,7 @@
 #define OTD_APP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <ordertrack/error.h>
@@ -91,6 +92,7 @@ typedef struct otd_response {
                                        view; body unused */
     unsigned long stream_from;
     char stream_order_id[OTD_CAPTURE_MAX];
+    int64_t stream_until_s;         /* OTD_STREAM_CUSTOMER: the link's expiry (Unix s) */
     const char *const *headers;     /* more headers: name, value, ..., NULL (static) */
     char alert[OT_ERROR_MESSAGE_SIZE + 96]; /* logged as an error by the pipeline when
                                                non-empty (an integrity_error) */

@@ -34,6 +34,7 @@ struct stream {
     char *loc_last;             /* its driver_location, not to send one position twice */
     int customer;               /* a tracking page's stream: `view` events (custview.h) */
     char *last_view;            /* customer: the view sent last, not to send it twice */
+    int64_t until_s;            /* customer: the link's expiry; the stream ends after it */
 };
 
 struct otd_events {
@@ -306,6 +307,12 @@ static void refresh_customer(struct stream *s)
     json_t *doc = NULL, *view = NULL;
     int end;
 
+    if ((int64_t)time(NULL) >= s->until_s) {
+        pthread_mutex_lock(&hub->lock);
+        s->done = 1; /* the link expired: nothing more */
+        pthread_mutex_unlock(&hub->lock);
+        return;
+    }
     if (ot_tracker_get(&order, hub->app->tracker, s->order_id, NULL) == 0 &&
         ot_order_to_json(&json, &len, order, NULL) == 0)
         doc = json_loadb(json, len, 0, NULL);
@@ -509,7 +516,7 @@ static struct MHD_Connection **reap_gone(otd_events *hub, size_t *n)
 
 static struct MHD_Response *open_stream(otd_events *hub, struct MHD_Connection *c,
                                          const char *order_id, const otd_api_key *key,
-                                         unsigned long from, int customer)
+                                         unsigned long from, int customer, int64_t until_s)
 {
     struct stream *s = calloc(1, sizeof *s);
     struct MHD_Response *r;
@@ -523,6 +530,7 @@ static struct MHD_Response *open_stream(otd_events *hub, struct MHD_Connection *
     snprintf(s->order_id, sizeof s->order_id, "%s", order_id);
     s->key = key;
     s->customer = customer;
+    s->until_s = until_s;
     s->next_index = from;
     s->dirty = 1;
     s->last_out_ms = otd_clock_monotonic_ms(NULL);
@@ -560,11 +568,11 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
                                          const char *order_id, const otd_api_key *key,
                                          unsigned long from)
 {
-    return open_stream(hub, c, order_id, key, from, 0);
+    return open_stream(hub, c, order_id, key, from, 0, 0);
 }
 
 struct MHD_Response *otd_events_customer_response(otd_events *hub, struct MHD_Connection *c,
-                                                  const char *order_id)
+                                                  const char *order_id, int64_t until_s)
 {
-    return open_stream(hub, c, order_id, NULL, 0, 1);
+    return open_stream(hub, c, order_id, NULL, 0, 1, until_s);
 }

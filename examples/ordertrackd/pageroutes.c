@@ -17,7 +17,9 @@
 #define CACHE_ORDER "public, max-age=5"
 #define CACHE_ASSET "public, max-age=31536000, immutable"
 
-const char *const otd_page_headers[] = {
+/* The page's headers: a strict Content-Security-Policy (no third-party origin), no Referer
+ * (the URL is the credential), Vary: Accept-Language. */
+static const char *const page_headers[] = {
     "Content-Security-Policy",
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -67,7 +69,7 @@ static void refuse(otd_app *app, const otd_request *req, otd_response *res, int 
     }
     take_body(res, 404, page, len, "text/html; charset=utf-8");
     res->cache_control = "no-store";
-    res->headers = otd_page_headers;
+    res->headers = page_headers;
 }
 
 /* The page routes exist only with the `tracking_page` block. */
@@ -79,16 +81,16 @@ static int configured(otd_app *app, otd_response *res)
     return 0;
 }
 
-/* The order of req's token, read: NULL with res holding the refusal or the error. */
+/* The order of req's token, read, and the token's expiry in *expires: NULL with res holding
+ * the refusal or the error. */
 static ot_order *order_of_token(otd_app *app, const otd_request *req, otd_response *res,
-                                int html)
+                                int html, int64_t *expires)
 {
     char order_id[OT_ORDER_ID_MAX + 1];
-    int64_t expires = 0;
     ot_order *order = NULL;
     ot_error e;
     int rc = otd_link_verify(&app->cfg->tracking_page, req->match.token, (int64_t)time(NULL),
-                             order_id, sizeof order_id, &expires);
+                             order_id, sizeof order_id, expires);
 
     if (rc != OTD_LINK_OK) {
         otc_logf(app->log, OTC_LOG_INFO, "tracking link refused: %s", otd_link_result_name(rc));
@@ -128,6 +130,7 @@ void otd_page_view(otd_app *app, const otd_request *req, otd_response *res)
     json_t *view;
     size_t len = 0, lang;
     char *page = NULL;
+    int64_t expires;
 
     if (!configured(app, res))
         return;
@@ -136,7 +139,7 @@ void otd_page_view(otd_app *app, const otd_request *req, otd_response *res)
                           NULL);
         return;
     }
-    if (!(order = order_of_token(app, req, res, 1)))
+    if (!(order = order_of_token(app, req, res, 1, &expires)))
         return;
     view = view_of(order);
     ot_order_free(order);
@@ -151,12 +154,13 @@ void otd_page_view(otd_app *app, const otd_request *req, otd_response *res)
     }
     take_body(res, 200, page, len, "text/html; charset=utf-8");
     res->cache_control = CACHE_ORDER;
-    res->headers = otd_page_headers;
+    res->headers = page_headers;
 }
 
 void otd_page_events(otd_app *app, const otd_request *req, otd_response *res)
 {
     ot_order *order;
+    int64_t expires;
 
     if (!configured(app, res))
         return;
@@ -165,8 +169,9 @@ void otd_page_events(otd_app *app, const otd_request *req, otd_response *res)
                           NULL);
         return;
     }
-    if (!(order = order_of_token(app, req, res, 0)))
+    if (!(order = order_of_token(app, req, res, 0, &expires)))
         return;
+    res->stream_until_s = expires;
     snprintf(res->stream_order_id, sizeof res->stream_order_id, "%s",
              ot_order_order_id(order));
     ot_order_free(order);

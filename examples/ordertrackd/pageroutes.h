@@ -11,9 +11,4 @@ void otd_page_view(otd_app *app, const otd_request *req, otd_response *res);
 void otd_page_events(otd_app *app, const otd_request *req, otd_response *res);
 void otd_page_static(otd_app *app, const otd_request *req, otd_response *res);
 
-/* Answer headers of the page: a strict Content-Security-Policy (no third-party origin),
- * no Referer (the URL is the credential), Vary: Accept-Language. Name/value pairs, NULL
- * after the last. */
-extern const char *const otd_page_headers[];
-
 #endif

@@ -121,7 +121,8 @@ static enum MHD_Result queue_stream(otd_server *s, struct MHD_Connection *c,
 {
     struct MHD_Response *r =
         res->stream == OTD_STREAM_CUSTOMER
-            ? otd_events_customer_response(s->app->events, c, res->stream_order_id)
+            ? otd_events_customer_response(s->app->events, c, res->stream_order_id,
+                                           res->stream_until_s)
             : otd_events_response(s->app->events, c, req->match.order_id, req->key,
                                   res->stream_from);
     enum MHD_Result rc;

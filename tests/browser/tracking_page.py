@@ -263,7 +263,7 @@ def main():
 def run(binary, outdir, axe_js, tmp, procs):
     cfg = {"listen": "127.0.0.1:0", "storage": "sqlite:%s/orders.db" % tmp,
            "api_keys": [{"id": "admin", "key": ADMIN, "role": "admin"}],
-           "limits": {"location_event_ms": 200},
+           "limits": {"location_event_ms": 200, "event_heartbeat_ms": 1000},
            "pii": {"key_id": "p1", "key_hex": PII_HEX},
            "tracking_page": {"keys": [{"id": k, "secret": s} for k, s in (NEW_KEY, OLD_KEY)],
                              "link_ttl_s": 3600,
@@ -337,6 +337,13 @@ def run(binary, outdir, axe_js, tmp, procs):
               (name, leaked))
         status, _, body = api.call("GET", "/t/%s/events" % bad, auth=False)
         check(status == 404 and b"o-progress" not in body, "its event stream is refused too")
+    short = make_token(NEW_KEY, "o-progress", int(time.time()) + 2)
+    started = time.time()
+    with urllib.request.urlopen(base + "/t/%s/events" % short, timeout=10) as r:
+        stream = r.read().decode()
+    check(stream.startswith("event: view\n") and time.time() - started < 8 and
+          "cust-secret-42" not in stream,
+          "a stream sends the customer view and ends once its link expires")
     rotated = make_token(OLD_KEY, "o-progress", int(time.time()) + 600)
     check(api.call("GET", "/t/" + rotated, auth=False)[0] == 200,
           "a link of the rotated (older) key stays valid until it expires")
