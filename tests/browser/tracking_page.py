@@ -392,6 +392,8 @@ def run(binary, outdir, axe_js, tmp, procs):
             check(page.eval("document.getElementById('driver').hidden && "
                             "document.getElementById('where').hidden"),
                   "%s: no driver or position once the order is over" % state)
+            check(page.eval("document.getElementById('eta').hidden") == (state == "failed"),
+                  "%s: an arrival time only for an order that arrives" % state)
         page.eval(axe)
         found = json.loads(page.eval(
             "axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify("

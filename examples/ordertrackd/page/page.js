@@ -36,6 +36,8 @@
   function renderEta(v) {
     var box = el('eta-revisions');
     box.textContent = '';
+    /* an order that will not arrive has no arrival time to show */
+    el('eta').hidden = v.stage === 'failed' || v.stage === 'cancelled';
     if (v.stage === 'delivered' && v.delivered_at) {
       el('eta-h').textContent = t('delivered_at');
       el('eta-value').textContent = when(v.delivered_at);
