@@ -694,6 +694,7 @@ static void tracking_link(otd_app *app, const otd_request *req, otd_response *re
 {
     const otd_pageconf *p = &app->cfg->tracking_page;
     char token[OTD_LINK_TOKEN_MAX + 1], at[32], *url;
+    size_t url_size;
     double ttl = (double)p->link_ttl_s;
     json_t *doc = NULL, *v;
     const char *name;
@@ -711,9 +712,10 @@ static void tracking_link(otd_app *app, const otd_request *req, otd_response *re
         return;
     json_object_foreach(doc, name, v) {
         if (strcmp(name, "ttl_s") != 0) {
-            json_decref(doc);
+            /* the name is doc's: answer before letting it go */
             otd_respond_error(res, OTD_ERR_INVALID_REQUEST, "unknown member (ttl_s only)",
                               json_pack("{ss}", "field", name));
+            json_decref(doc);
             return;
         }
     }
@@ -733,13 +735,13 @@ static void tracking_link(otd_app *app, const otd_request *req, otd_response *re
     expires = time(NULL) + (time_t)ttl;
     if (otd_link_sign(token, sizeof token, p, req->match.order_id, (int64_t)expires) != 0 ||
         !gmtime_r(&expires, &tm) || !strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm) ||
-        !(url = malloc(strlen(p->public_base_url) + strlen(token) + 4))) {
+        !(url = malloc(url_size = strlen(p->public_base_url) + strlen(token) + 4))) {
         otd_respond_error(res, OTD_ERR_INTERNAL, "cannot sign the link", NULL);
         return;
     }
-    sprintf(url, "%s/t/%s", p->public_base_url, token);
-    otd_respond_json(res, 201, json_pack("{ss% ss ss ss}", "url", url, strlen(url), "token",
-                                         token, "expires_at", at, "key_id", p->keys[0].id));
+    snprintf(url, url_size, "%s/t/%s", p->public_base_url, token);
+    otd_respond_json(res, 201, json_pack("{ss ss ss ss}", "url", url, "token", token,
+                                         "expires_at", at, "key_id", p->keys[0].id));
     free(url);
     res->cache_control = "no-store";
 }
