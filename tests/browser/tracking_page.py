@@ -394,20 +394,14 @@ def run(binary, outdir, axe_js, tmp, procs):
                   "%s: no driver or position once the order is over" % state)
             check(page.eval("document.getElementById('eta').hidden") == (state == "failed"),
                   "%s: an arrival time only for an order that arrives" % state)
-        page.eval(axe)
-        found = json.loads(page.eval(
-            "axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify("
-            "r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))))",
-            wait=True))
-        serious = [v for v in found if v["impact"] in ("serious", "critical")]
-        check(not serious, "%s: axe-core finds no serious or critical violation %s" %
-              (state, serious))
+        check_axe(page, axe, state)
     # the refused page, for the record
     page.viewport("phone")
     page.open(base + "/t/" + forged)
     check(page.eval("document.querySelector('h2').textContent") ==
           "This tracking link is not valid", "the browser shows the refusal")
     page.screenshot(os.path.join(outdir, "tracking-page-refused-phone.png"))
+    check_axe(page, axe, "the refusal")
     page.open(base + "/t/%s?lang=es" % link(api, states["out-for-delivery"]))
     page.until("document.getElementById('stage').textContent === 'En reparto'",
                "?lang=es shows the Spanish catalogue")
@@ -465,6 +459,18 @@ def run(binary, outdir, axe_js, tmp, procs):
           "after the reload a link of the dropped key is refused")
     check(api.call("GET", "/t/" + token, auth=False)[0] == 200,
           "after the reload a link of the kept key still opens")
+
+
+def check_axe(page, axe, what):
+    """axe-core over the page open in `page`: no serious or critical violation."""
+    page.eval(axe)
+    found = json.loads(page.eval(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify("
+        "r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))))",
+        wait=True))
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    check(not serious, "%s: axe-core finds no serious or critical violation %s" %
+          (what, serious))
 
 
 def devtools_url(user_dir):
