@@ -5,6 +5,7 @@
 #define OTD_APP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <ordertrack/error.h>
@@ -52,6 +53,8 @@ typedef struct otd_app {
     const char *openapi_json;    /* served at GET /openapi.json (openapi_json.h), static; or
                                     NULL: that route answers 501 */
     size_t openapi_json_len;
+    const struct otd_page_bundle *page; /* the tracking page's files (page_assets.h),
+                                           static; or NULL: the page answers 501 */
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */
@@ -83,12 +86,19 @@ typedef struct otd_response {
     unsigned retry_after;           /* seconds, sent as Retry-After when non-zero */
     const char *cache_control;      /* static string sent as Cache-Control, or NULL */
     char allow[64];                 /* sent as Allow when non-empty */
-    int stream;                     /* 1: serve req's order as Server-Sent Events (events.h)
-                                       from history index stream_from; body unused */
+    int stream;                     /* OTD_STREAM_API: serve req's order as Server-Sent Events
+                                       (events.h) from history index stream_from;
+                                       OTD_STREAM_CUSTOMER: stream_order_id's customer
+                                       view; body unused */
     unsigned long stream_from;
+    char stream_order_id[OTD_CAPTURE_MAX];
+    int64_t stream_until_s;         /* OTD_STREAM_CUSTOMER: the link's expiry (Unix s) */
+    const char *const *headers;     /* more headers: name, value, ..., NULL (static) */
     char alert[OT_ERROR_MESSAGE_SIZE + 96]; /* logged as an error by the pipeline when
                                                non-empty (an integrity_error) */
 } otd_response;
+
+enum otd_stream_kind { OTD_STREAM_NONE, OTD_STREAM_API, OTD_STREAM_CUSTOMER };
 
 /* A route's handler: fills res. The tracker is app->tracker. */
 typedef void (*otd_handler_fn)(otd_app *app, const otd_request *req, otd_response *res);

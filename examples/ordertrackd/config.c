@@ -35,7 +35,8 @@ static const struct {
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", "dispatch",
-                                         "outbox", "subscriptions", "nats", NULL};
+                                         "outbox", "subscriptions", "nats", "tracking_page",
+                                         NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -108,6 +109,7 @@ void otd_config_free(otd_config *cfg)
     json_decref(cfg->webhooks);
     json_decref(cfg->sla);
     otd_dispatchconf_free(&cfg->dispatch);
+    otd_pageconf_free(&cfg->tracking_page);
     otc_alerts_free(&cfg->alerts);
     if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
@@ -562,6 +564,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     if ((v = json_object_get(root, "dispatch"))) {
         const jsonconf jc = {c->name, c->err, c->errlen};
         if (otd_dispatchconf_load(&cfg->dispatch, &jc, v) != 0)
+            return -1;
+    }
+    if ((v = json_object_get(root, "tracking_page"))) {
+        const jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_pageconf_load(&cfg->tracking_page, &jc, v) != 0)
             return -1;
     }
     if ((v = json_object_get(root, "sla"))) {

@@ -15,6 +15,7 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "outboxconf.h"
+#include "pageconf.h"
 #include "piiconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
@@ -88,6 +89,8 @@ typedef struct otd_config {
                                     wiped on free */
     otd_dispatchconf dispatch;   /* the `dispatch` block (dispatchconf.h): present 0 when
                                     absent; restart-only */
+    otd_pageconf tracking_page;  /* the `tracking_page` block (pageconf.h): present 0 when
+                                    absent; reloads */
     otc_log_level log_level;     /* --log-level, default info */
     otc_log_format log_format;   /* --log-format, default text */
     otd_outboxconf outbox;       /* the `outbox`, `subscriptions` and `nats` blocks

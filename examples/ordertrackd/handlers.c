@@ -4,13 +4,16 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ordertrack/ordertrack.h>
 
 #include "app.h"
 #include "body.h"
 #include "http_errors.h"
+#include "pageroutes.h"
 #include "storage_probe.h"
+#include "tracklink.h"
 #include "webhooks.h"
 
 /* Longest id, name or free-text member accepted in a body. */
@@ -679,9 +682,68 @@ static void order_events(otd_app *app, const otd_request *req, otd_response *res
         }
         res->stream_from = id + 1;
     }
-    res->stream = 1;
+    res->stream = OTD_STREAM_API;
     res->status = 200;
     res->content_type = "text/event-stream";
+}
+
+/* ---- the customer tracking page ------------------------------------------------------- */
+
+/* POST .../tracking-link: a signed link to the order's page, body {} or {"ttl_s": n}. */
+static void tracking_link(otd_app *app, const otd_request *req, otd_response *res)
+{
+    const otd_pageconf *p = &app->cfg->tracking_page;
+    char token[OTD_LINK_TOKEN_MAX + 1], at[32], *url;
+    size_t url_size;
+    double ttl = (double)p->link_ttl_s;
+    json_t *doc = NULL, *v;
+    const char *name;
+    ot_order *order;
+    struct tm tm;
+    time_t expires;
+    int rc;
+
+    if (!p->present) {
+        otd_respond_error(res, OTD_ERR_NOT_IMPLEMENTED,
+                          "tracking links need the tracking_page block in the config", NULL);
+        return;
+    }
+    if (req->body_len && otd_body_object(req, &doc, res) != 0)
+        return;
+    json_object_foreach(doc, name, v) {
+        if (strcmp(name, "ttl_s") != 0) {
+            /* the name is doc's: answer before letting it go */
+            otd_respond_error(res, OTD_ERR_INVALID_REQUEST, "unknown member (ttl_s only)",
+                              json_pack("{ss}", "field", name));
+            json_decref(doc);
+            return;
+        }
+    }
+    rc = otd_body_number(doc, "ttl_s", 0, 60, (double)p->link_ttl_s, &ttl, res);
+    json_decref(doc);
+    if (rc < 0)
+        return;
+    if (ttl != (double)(long long)ttl) {
+        otd_respond_error(res, OTD_ERR_INVALID_REQUEST, "must be whole seconds",
+                          json_pack("{ss}", "field", "ttl_s"));
+        return;
+    }
+    order = load_scoped(app, req, req->match.order_id, 0, res);
+    if (!order)
+        return;
+    ot_order_free(order);
+    expires = time(NULL) + (time_t)ttl;
+    if (otd_link_sign(token, sizeof token, p, req->match.order_id, (int64_t)expires) != 0 ||
+        !gmtime_r(&expires, &tm) || !strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm) ||
+        !(url = malloc(url_size = strlen(p->public_base_url) + strlen(token) + 4))) {
+        otd_respond_error(res, OTD_ERR_INTERNAL, "cannot sign the link", NULL);
+        return;
+    }
+    snprintf(url, url_size, "%s/t/%s", p->public_base_url, token);
+    otd_respond_json(res, 201, json_pack("{ss ss ss ss}", "url", url, "token", token,
+                                         "expires_at", at, "key_id", p->keys[0].id));
+    free(url);
+    res->cache_control = "no-store";
 }
 
 /* ---- operations -------------------------------------------------------------------------- */
@@ -763,6 +825,10 @@ static const otd_handler_fn handlers[OTD_ROUTE_COUNT] = {
     [OTD_ROUTE_HEALTHZ] = healthz,
     [OTD_ROUTE_METRICS] = metrics,
     [OTD_ROUTE_OPENAPI] = openapi,
+    [OTD_ROUTE_TRACKING_LINK] = tracking_link,
+    [OTD_ROUTE_PAGE_STATIC] = otd_page_static,
+    [OTD_ROUTE_PAGE] = otd_page_view,
+    [OTD_ROUTE_PAGE_EVENTS] = otd_page_events,
 };
 
 otd_handler_fn otd_route_handler(otd_route_id id)

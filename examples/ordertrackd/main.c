@@ -32,6 +32,7 @@
 #include "log_mongoc.h"
 #include "openapi_json.h"
 #include "outbound.h"
+#include "page_assets.h"
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
@@ -586,6 +587,7 @@ static int host_open(struct host *h, otd_config *cfg)
     h->app.probe_ctx = h->storage;
     h->app.openapi_json = otd_openapi_json;
     h->app.openapi_json_len = otd_openapi_json_len;
+    h->app.page = &otd_page_bundle_embedded;
     h->events = otd_events_new(&h->app, cfg->max_event_streams,
                                cfg->max_event_streams_per_key, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);
