@@ -48,6 +48,7 @@ static const otd_route routes[OTD_ROUTE_COUNT] = {
     {OTD_ROUTE_METRICS, "GET", "/metrics", KEY, OTD_ROLE_ADMIN},
     {OTD_ROUTE_ORDER_EVENTS, "GET", "/tracking/orders/{order_id}/events", KEY, ALL_ROLES},
     {OTD_ROUTE_OPENAPI, "GET", "/openapi.json", OTD_ROUTE_AUTH_NONE, 0},
+    {OTD_ROUTE_WEBHOOK_COURIER, "POST", "/tracking/webhooks/couriers/{courier}", PARTNER, 0},
 };
 
 const otd_route *otd_routes(void)
@@ -88,6 +89,9 @@ static int path_matches(const char *pattern, const char *path, otd_match *m)
                     return 0;
             } else if (n == 10 && strncmp(p, "{store_id}", n) == 0) {
                 if (!capture(m->store_id, s, se))
+                    return 0;
+            } else if (n == 9 && strncmp(p, "{courier}", n) == 0) {
+                if (!capture(m->courier, s, se))
                     return 0;
             } else { /* {index} */
                 char digits[24], *end;

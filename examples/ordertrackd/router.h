@@ -1,4 +1,5 @@
-/* Table-driven router: method + path pattern with {order_id}, {store_id}, {index} captures. */
+/* Table-driven router: method + path pattern with {order_id}, {store_id}, {courier},
+ * {index} captures. */
 #ifndef OTD_ROUTER_H
 #define OTD_ROUTER_H
 
@@ -32,6 +33,7 @@ typedef enum otd_route_id {
     OTD_ROUTE_METRICS,
     OTD_ROUTE_ORDER_EVENTS,
     OTD_ROUTE_OPENAPI,
+    OTD_ROUTE_WEBHOOK_COURIER,
     OTD_ROUTE_COUNT
 } otd_route_id;
 
@@ -56,6 +58,7 @@ typedef struct otd_match {
     const otd_route *route;            /* NULL unless matched */
     char order_id[OTD_CAPTURE_MAX];    /* "" when the pattern has no such capture */
     char store_id[OTD_CAPTURE_MAX];
+    char courier[OTD_CAPTURE_MAX];     /* {courier}: a courier of courier_definitions */
     unsigned long index;               /* {index}, decimal */
     int has_index;
     char allow[64];                    /* on 405: the methods the path accepts, "GET, POST" */
