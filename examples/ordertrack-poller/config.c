@@ -118,8 +118,12 @@ static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json
         goto fail;
     }
     /* the fallback tracker asks about one AWB per request unless told otherwise */
+    /* a courier of courier_definitions: its definition's batch_size unless told (0 asks
+     * the courier client for it; a larger one is refused when the client is made) */
     if (jc_int(c, obj, path, "batch_size", 1, t->courier->max_batch,
-               t->fallback ? 1 : t->courier->max_batch, &v) != 0)
+               t->fallback ? 1 : t->courier->provider >= OT_COURIER_ID_MIN ? 0
+                                                                 : t->courier->max_batch,
+               &v) != 0)
         goto fail;
     t->batch_size = (unsigned)v;
     if (jc_int(c, obj, path, "max_orders", 1, 10000000, 0, &v) != 0)

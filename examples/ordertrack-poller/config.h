@@ -30,7 +30,8 @@ typedef struct otp_tracker {
     const otp_courier *courier;
     char *schedule_text;
     cron_expr schedule;
-    unsigned batch_size;       /* AWBs per request, 1..the courier's maximum */
+    unsigned batch_size;       /* AWBs per request, 1..the courier's maximum; 0: the courier
+                                  client's (a courier of courier_definitions by default) */
     unsigned long max_orders;  /* 0: all */
     unsigned workers;          /* requests in flight */
     unsigned delay_ms;         /* pause between rounds of `workers` requests */

@@ -172,7 +172,7 @@ void otd_webhook_courier(otd_app *app, const otd_request *req, otd_response *res
     id = app->couriers ? ot_courier_registry_lookup(app->couriers, name, NULL) : OT_ENOTFOUND;
     if (id < OT_COURIER_ID_MIN) {
         otd_respond_error(res, OTD_ERR_NOT_FOUND, "no such courier in courier_definitions",
-                          json_pack("{ss}", "courier", name));
+                          json_pack("{ss}", "field", "courier"));
         return;
     }
     header = json_string_value(json_object_get(entry, "header"));
