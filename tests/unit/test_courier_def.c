@@ -153,6 +153,9 @@ static void test_validation(void **state)
          "[{\"pattern\": \"([0-9\"}]}", "tracking_numbers[0].pattern", "regular expression",
          OT_EPARSE},
         {"{\"format\": 1, \"name\": \"x\", \"statuses\": [], \"tracking_numbers\": "
+         "[{\"pattern\": \"((a{64}){64}){64}\"}]}", "tracking_numbers[0].pattern",
+         "beyond 4096", OT_ELIMIT},
+        {"{\"format\": 1, \"name\": \"x\", \"statuses\": [], \"tracking_numbers\": "
          "[{\"pattern\": \"^1$\", \"check\": \"crc\"}]}", "tracking_numbers[0].check",
          "s10, mod7, luhn", OT_EPARSE},
         {"{\"format\": 1, \"name\": \"x\", \"statuses\": [], \"tracking_numbers\": "

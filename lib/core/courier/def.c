@@ -271,6 +271,33 @@ static int count_status_rows(const json_t *arr, size_t *n)
     return 0;
 }
 
+/* 1 when the bounded repetitions of `re` ({m}, {m,n}) multiply to more than
+ * PATTERN_REPEAT_MAX: nested bounds make regcomp's automaton grow as their product. */
+#define PATTERN_REPEAT_MAX 4096
+static int repeats_too_large(const char *re)
+{
+    unsigned long product = 1;
+    for (; *re; re++) {
+        unsigned long m = 0, n;
+        if (*re == '\\' && re[1]) {
+            re++;
+            continue;
+        }
+        if (*re != '{')
+            continue;
+        for (re++; *re >= '0' && *re <= '9' && m <= PATTERN_REPEAT_MAX; re++)
+            m = m * 10 + (unsigned long)(*re - '0');
+        n = m;
+        if (*re == ',')
+            for (n = 0, re++; *re >= '0' && *re <= '9' && n <= PATTERN_REPEAT_MAX; re++)
+                n = n * 10 + (unsigned long)(*re - '0');
+        product *= (n > m ? n : m) + 1;
+        if (product > PATTERN_REPEAT_MAX || !*re)
+            return product > PATTERN_REPEAT_MAX;
+    }
+    return 0;
+}
+
 static int parse_pattern(struct loader *ld, struct ot__cdef *d, const json_t *e, size_t index)
 {
     static const char *const members[] = {"pattern", "confidence", "check", "example", NULL};
@@ -310,6 +337,8 @@ static int parse_pattern(struct loader *ld, struct ot__cdef *d, const json_t *e,
     s = json_string_value(json_object_get(e, "pattern"));
     if (!s || !*s || strlen(s) > PATTERN_MAX)
         return fail(ld, OT_EPARSE, field, "missing, empty or longer than 256 bytes");
+    if (repeats_too_large(s))
+        return fail(ld, OT_ELIMIT, field, "its {m,n} repetitions multiply beyond 4096");
     if ((rc = regcomp(&p->re, s, REG_EXTENDED | REG_NOSUB)) != 0) {
         char why[96], msg[160];
         regerror(rc, &p->re, why, sizeof why);
