@@ -387,6 +387,51 @@ static void test_tracker_run_time_courier(void **state)
     ot_courier_registry_free(r);
 }
 
+/* The courier client of a run-time courier: needs config version 2 with the registry, and a
+ * definition with an api; a version 1 config is still taken for the built-in couriers. */
+static void test_courier_client(void **state)
+{
+    static const char no_api[] = "{\"format\": 1, \"name\": \"no_api\", \"statuses\": "
+                                 "[{\"status\": \"delivered\", \"words\": [\"x\"]}]}";
+    const char *const files[] = {ACME, NULL};
+    ot_courier_registry *r = registry_with(files);
+    ot_courier_config cc = OT_COURIER_CONFIG_INIT;
+    ot_courier_client *c = NULL;
+    ot_error err;
+    int bare;
+    (void)state;
+    bare = ot_courier_registry_load_json(r, no_api, sizeof no_api - 1, NULL, &err);
+    assert_true(bare >= OT_COURIER_ID_MIN);
+    cc.provider = ot_courier_registry_lookup(r, "acme_express", NULL);
+    cc.base_url = "http://127.0.0.1:1";
+    cc.token = "k";
+    assert_ot_error(ot_courier_client_new(&c, &cc, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "couriers");
+    cc.couriers = r;
+    cc.batch_size = 21;
+    assert_ot_error(ot_courier_client_new(&c, &cc, NULL, &err), OT_EINVAL, err);
+    assert_string_equal(err.field, "batch_size");
+    cc.batch_size = 0;
+    assert_int_equal(ot_courier_client_new(&c, &cc, NULL, &err), 0);
+    assert_int_equal(ot_courier_client_provider(c, &err), cc.provider);
+    ot_courier_client_free(c);
+    cc.provider = bare;
+    assert_ot_error(ot_courier_client_new(&c, &cc, NULL, &err), OT_EINVAL, err);
+    assert_non_null(strstr(err.message, "no tracking api"));
+    /* version 1: the struct ends before `couriers`; built-in couriers as before */
+    cc.couriers = NULL;
+    assert_int_equal(ot_courier_config_init(&cc, 1, &err), 0);
+    assert_int_equal(cc.version, 1);
+    assert_null(cc.couriers); /* not written: a version 1 caller's struct ends before it */
+    cc.couriers = r;          /* and not read */
+    cc.provider = OT_PROVIDER_DELHIVERY;
+    cc.base_url = "http://127.0.0.1:1";
+    cc.token = "k";
+    assert_int_equal(ot_courier_client_new(&c, &cc, NULL, &err), 0);
+    ot_courier_client_free(c);
+    ot_courier_registry_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_builtin_files_match_c_tables),
         cmocka_unit_test(test_detect_table),
         cmocka_unit_test(test_tracker_run_time_courier),
+        cmocka_unit_test(test_courier_client),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,7 +70,10 @@ struct ot_courier_client {
 int ot_courier_config_init(ot_courier_config *config, unsigned version, ot_error *err)
 {
     static const ot_courier_config tpl = OT_COURIER_CONFIG_INIT;
-    return ot__struct_init(config, version, &tpl, sizeof tpl, "config", "courier config", err);
+    /* a version 1 struct ends before `couriers` */
+    return ot__struct_init(config, version, &tpl,
+                           version == 1 ? offsetof(ot_courier_config, couriers) : sizeof tpl,
+                           "config", "courier config", err);
 }
 
 static int64_t now_ms(const ot_courier_client *c)
