@@ -42,6 +42,7 @@ static const struct {
     {"GET", "/metrics", OTD_ROUTE_METRICS, "", ""},
     {"GET", "/tracking/orders/o-1/events", OTD_ROUTE_ORDER_EVENTS, "o-1", ""},
     {"GET", "/openapi.json", OTD_ROUTE_OPENAPI, "", ""},
+    {"POST", "/tracking/webhooks/couriers/acme_express", OTD_ROUTE_WEBHOOK_COURIER, "", ""},
 };
 
 static void test_every_route(void **state)
@@ -64,6 +65,16 @@ static void test_every_route(void **state)
         assert_int_equal(otd_routes()[id].id, id);
         assert_true(seen[id]);
     }
+}
+
+static void test_courier_capture(void **state)
+{
+    otd_match m;
+    (void)state;
+    assert_int_equal(otd_route_match("POST", "/tracking/webhooks/couriers/acme_express", &m), 200);
+    assert_string_equal(m.courier, "acme_express");
+    assert_int_equal(otd_route_match("POST", "/tracking/webhooks/couriers/", &m), 404);
+    assert_int_equal(otd_route_match("GET", "/tracking/webhooks/couriers/x", &m), 405);
 }
 
 static void test_index_capture(void **state)
@@ -164,6 +175,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_route),
+        cmocka_unit_test(test_courier_capture),
         cmocka_unit_test(test_index_capture),
         cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_method_not_allowed),
