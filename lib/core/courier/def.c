@@ -382,6 +382,13 @@ static int parse_payload(struct loader *ld, struct ot__cdef *d, const json_t *pl
     return 0;
 }
 
+/* Member `key` of `obj`: `dflt` when absent, NULL when not a string. */
+static const char *string_or(const json_t *obj, const char *key, const char *dflt)
+{
+    const json_t *v = json_object_get(obj, key);
+    return v ? json_string_value(v) : dflt;
+}
+
 static int parse_api(struct loader *ld, struct ot__cdef *d, const json_t *api)
 {
     static const char *const members[] = {"path", "auth_header", "auth_prefix", "batch_size",
@@ -400,8 +407,7 @@ static int parse_api(struct loader *ld, struct ot__cdef *d, const json_t *api)
         strpbrk(path, " \r\n\t#"))
         return fail(ld, OT_EPARSE, "api.path",
                     "expected a path starting with '/' holding {awbs}, without spaces or '#'");
-    hdr = json_object_get(api, "auth_header") ? json_string_value(json_object_get(api, "auth_header"))
-                                              : "Authorization";
+    hdr = string_or(api, "auth_header", "Authorization");
     if (!hdr || !*hdr || strlen(hdr) > 64)
         return fail(ld, OT_EPARSE, "api.auth_header", "expected a header name (1..64 bytes)");
     for (c = hdr; *c; c++)
@@ -409,8 +415,7 @@ static int parse_api(struct loader *ld, struct ot__cdef *d, const json_t *api)
               *c == '-' || *c == '_'))
             return fail(ld, OT_EPARSE, "api.auth_header",
                         "a header name is letters, digits, '-' and '_'");
-    prefix = json_object_get(api, "auth_prefix") ? json_string_value(json_object_get(api, "auth_prefix"))
-                                                 : "";
+    prefix = string_or(api, "auth_prefix", "");
     if (!prefix || strlen(prefix) > 32 || strpbrk(prefix, "\r\n"))
         return fail(ld, OT_EPARSE, "api.auth_prefix", "expected a string of at most 32 bytes");
     b = json_object_get(api, "batch_size");
