@@ -39,6 +39,9 @@ static void test_identity(void **state)
     assert_int_equal(ot_courier_registry_is_generic(r, id, &err), 1);
     assert_int_equal(ot_courier_registry_is_generic(r, OT_PROVIDER_DELHIVERY, &err), 0);
     assert_ot_error(ot_courier_registry_lookup(r, "fedex", &err), OT_ENOTFOUND, err);
+    assert_ot_error(ot_courier_registry_load(r, OT_TEST_DATA, &err), OT_EIO, err);
+    assert_non_null(strstr(err.message, "not a regular file"));
+    assert_ot_error(ot_courier_registry_load(r, OT_TEST_DATA "/nope.json", &err), OT_EIO, err);
     assert_ot_error(ot_courier_registry_name(&name, r, 9999, &err), OT_ENOTFOUND, err);
     /* loading it again: the name is taken */
     assert_ot_error(ot_courier_registry_load(r, ACME, &err), OT_EEXISTS, err);

@@ -1,9 +1,9 @@
 /* Couriers as data: the definition loader and the registry (docs/couriers-as-data.md). */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common.h"
 #include "courier/courier_internal.h"
@@ -50,8 +50,8 @@ static int fail(struct loader *ld, int code, const char *field, const char *reas
 
 void ot__cdef_free(struct ot__cdef *d)
 {
+    struct ot__cdef_payload *p;
     size_t i;
-    char **p;
     if (!d)
         return;
     for (i = 0; i < d->status_count; i++) {
@@ -61,8 +61,17 @@ void ot__cdef_free(struct ot__cdef *d)
     }
     for (i = 0; i < d->pattern_count; i++)
         regfree(&d->patterns[i].re);
-    for (p = &d->payload.shipments; p <= &d->payload.notes; p++)
-        ot__free(*p);
+    p = &d->payload;
+    ot__free(p->shipments);
+    ot__free(p->webhook_shipments);
+    ot__free(p->awb);
+    ot__free(p->status);
+    ot__free(p->type);
+    ot__free(p->time);
+    ot__free(p->location);
+    ot__free(p->order_id);
+    ot__free(p->event_id);
+    ot__free(p->notes);
     ot__free(d->api.path);
     ot__free(d->api.auth_header);
     ot__free(d->api.auth_prefix);
@@ -609,6 +618,7 @@ int ot_courier_registry_load_json(ot_courier_registry *reg, const char *json, si
 
 int ot_courier_registry_load(ot_courier_registry *reg, const char *path, ot_error *err)
 {
+    struct stat st;
     FILE *f;
     char *buf;
     size_t len;
@@ -621,6 +631,10 @@ int ot_courier_registry_load(ot_courier_registry *reg, const char *path, ot_erro
     f = fopen(path, "rb");
     if (!f)
         return ot__error_field(err, OT_EIO, "path", "%.180s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) { /* no FIFO, device, folder */
+        fclose(f);
+        return ot__error_field(err, OT_EIO, "path", "%.180s: not a regular file", path);
+    }
     buf = ot__malloc(OT_COURIER_DEF_MAX + 1);
     if (!buf) {
         fclose(f);
