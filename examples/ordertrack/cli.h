@@ -26,8 +26,17 @@ int cli_args(const char *command, const otc_option *options, size_t n, int argc,
 /* `ordertrack check FROM TO [--source api|courier]`; argv[0] is "check". */
 int cli_check(int argc, char **argv);
 
-/* `ordertrack map PROVIDER RAW_STATUS [--type T] [--code C] [--overrides FILE]`. */
+/* `ordertrack map PROVIDER RAW_STATUS [--type T] [--code C] [--overrides FILE]
+ * [--courier-file FILE]`. */
 int cli_map(int argc, char **argv);
+
+/* `ordertrack detect TRACKING_NUMBER [--courier-file FILE]`: the candidate couriers. */
+int cli_detect(int argc, char **argv);
+
+/* The built-in couriers plus the definition `file` (NULL: none) in *out. 0, or
+ * CLI_EXIT_DATAERR after printing why the file was refused. */
+struct ot_courier_registry;
+int cli_registry(struct ot_courier_registry **out, const char *file);
 
 /* `ordertrack sla FILE [--now RFC3339]`: the SLA report of an order document. */
 int cli_sla(int argc, char **argv);

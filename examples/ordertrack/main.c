@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
     {"check", cli_check},
+    {"detect", cli_detect},
     {"map", cli_map},
     {"sla", cli_sla},
     {"events", cli_events},
@@ -55,7 +56,8 @@ static void help(void)
 {
     fputs("usage: ordertrack check FROM TO [--source api|courier]\n"
           "       ordertrack map PROVIDER RAW_STATUS [--type TYPE] [--code CODE]\n"
-          "                      [--overrides FILE]\n"
+          "                      [--overrides FILE] [--courier-file FILE]\n"
+          "       ordertrack detect TRACKING_NUMBER [--courier-file FILE]\n"
           "       ordertrack sla FILE [--now RFC3339]\n"
           "       ordertrack events tail|replay|dead-letters STORAGE_URI [options]\n"
           "       ordertrack --help | --version\n"
@@ -70,7 +72,11 @@ static void help(void)
           "          delhivery, delhivery_b2b, shiprocket, velocity, uber or doordash.\n"
           "          --type is Delhivery's StatusType (UD, DL, RT, PP, PU, CN), --code its\n"
           "          NDR StatusCode (EOD-74); --overrides loads an override file (exit 65\n"
-          "          if it is refused).\n"
+          "          if it is refused); --courier-file a courier definition, whose courier\n"
+          "          PROVIDER may then be (docs/couriers-as-data.md).\n"
+          "  detect  the couriers a tracking number may belong to, best first, one\n"
+          "          \"NAME CONFIDENCE\" line each (exit 0); unknown and exit 3 when none;\n"
+          "          --courier-file adds a courier definition's patterns.\n"
           "  sla     the SLA report (JSON) of an order document as the API returns it,\n"
           "          at --now (default: the current time) under the default policy;\n"
           "          exit 65 naming the file and field when the file is refused.\n"
@@ -96,7 +102,7 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 2)
-        return cli_usage("a command is required: check, map, sla or events");
+        return cli_usage("a command is required: check, detect, map, sla or events");
     if (strcmp(argv[1], "--version") == 0) {
         printf("ordertrack %s\n", ot_version_string());
         return CLI_EXIT_OK;
@@ -109,7 +115,7 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "ordertrack: unknown command '%s': check, map, sla or events (try --help)\n",
+    fprintf(stderr, "ordertrack: unknown command '%s': check, detect, map, sla or events (try --help)\n",
             argv[1]);
     return CLI_EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <ordertrack/courier_def.h>
 #include <ordertrack/error.h>
 
 #include "auth.h"
@@ -50,6 +51,8 @@ typedef struct otd_app {
     struct otd_live *live;       /* the server's: the current generation (live.h); NULL:
                                     every request runs on this app */
     int owns_metrics;            /* metrics is freed with the app */
+    const ot_courier_registry *couriers; /* the start-up config's couriers (courier_def.h):
+                                    built-in plus courier_definitions; NULL: built-in only */
     const char *openapi_json;    /* served at GET /openapi.json (openapi_json.h), static; or
                                     NULL: that route answers 501 */
     size_t openapi_json_len;

@@ -1,6 +1,7 @@
 /* ordertrackd configuration: JSON file, flags, defaults; every error names the field. */
 #include "config.h"
 #include "webhooks.h"
+#include "courierdefs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,7 +37,7 @@ static const struct {
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", "dispatch",
                                          "outbox", "subscriptions", "nats", "tracking_page",
-                                         NULL};
+                                         "courier_definitions", NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -107,6 +108,8 @@ void otd_config_free(otd_config *cfg)
         free_key(&cfg->keys[i]);
     free(cfg->keys);
     json_decref(cfg->webhooks);
+    json_decref(cfg->courier_definitions);
+    ot_courier_registry_free(cfg->couriers);
     json_decref(cfg->sla);
     otd_dispatchconf_free(&cfg->dispatch);
     otd_pageconf_free(&cfg->tracking_page);
@@ -414,18 +417,26 @@ static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
     if (!json_is_object(hooks))
         return bad(c, "webhooks", "must be an object keyed by partner");
     json_object_foreach(hooks, partner, entry) {
+        int id = 0, run_time;
         snprintf(where, sizeof where, "webhooks.%s", partner);
-        if (!in_list(webhook_partners, partner))
-            return bad(c, where,
-                       "unknown partner (uber, doordash, shiprocket, velocity, delhivery)");
+        run_time = !in_list(webhook_partners, partner) &&
+                   (id = ot_courier_registry_lookup(cfg->couriers, partner, NULL)) >=
+                       OT_COURIER_ID_MIN;
+        if (!in_list(webhook_partners, partner) && !run_time)
+            return bad(c, where, "unknown partner (uber, doordash, shiprocket, velocity, "
+                                 "delhivery, or a courier of courier_definitions)");
         if (!json_is_object(entry))
             return bad(c, where, "must be an object of strings");
+        if (run_time && (!json_object_get(entry, "header") || !json_object_get(entry, "secret")))
+            return bad(c, where, "a courier of courier_definitions takes \"header\" (the "
+                                 "header carrying the secret) and \"secret\"");
         json_object_foreach(entry, field, v) {
-            const char *member = otd_webhook_secret_member(partner);
+            const char *member = run_time ? (strcmp(field, "header") == 0 ? "header" : "secret")
+                                          : otd_webhook_secret_member(partner);
             snprintf(where, sizeof where, "webhooks.%s.%s", partner, field);
             if (!member || strcmp(field, member) != 0)
                 return bad(c, where, "unknown field (%s takes \"%s\")", partner,
-                           member ? member : "?");
+                           run_time ? "header\" and \"secret" : member ? member : "?");
             if (!json_is_string(v) || json_string_length(v) == 0)
                 return bad(c, where, "must be a non-empty string");
         }
@@ -557,6 +568,10 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     }
     if (load_keys(c, cfg, json_object_get(root, "api_keys")) != 0)
         return -1;
+    v = json_object_get(root, "courier_definitions");
+    if (courierdefs_load(v, c->name, &cfg->couriers, c->err, c->errlen) != 0)
+        return -1;
+    cfg->courier_definitions = v ? json_incref(v) : NULL;
     if ((v = json_object_get(root, "webhooks")) && load_webhooks(c, cfg, v) != 0)
         return -1;
     if ((v = json_object_get(root, "limits")) && load_limits(c, cfg, v) != 0)
@@ -791,6 +806,11 @@ size_t otd_config_restart_diff(const otd_config *running, const otd_config *next
     }
     if (otd_dispatchconf_differs(&running->dispatch, &next->dispatch)) {
         changed(ctx, "dispatch");
+        n++;
+    }
+    if (!json_equal(running->courier_definitions ? running->courier_definitions : json_null(),
+                    next->courier_definitions ? next->courier_definitions : json_null())) {
+        changed(ctx, "courier_definitions");
         n++;
     }
     if (pii_differs(&running->pii, &next->pii)) {

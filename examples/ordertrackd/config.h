@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include <ordertrack/courier_def.h>
 #include <ordertrack/escalation.h>
 
 #include "alertsconf.h"
@@ -45,7 +46,11 @@ typedef struct otd_config {
     char *storage;               /* storage URI: memory:, sqlite:PATH, mongodb://... */
     otd_api_key *keys;
     size_t n_keys;
-    json_t *webhooks;            /* partner -> {name: secret} object, owned; NULL if absent */
+    json_t *webhooks;            /* partner -> {name: secret} object, owned; NULL if absent;
+                                    a run-time courier's entry is {header, secret} */
+    json_t *courier_definitions; /* the member as written (owned), or NULL; restart-only */
+    ot_courier_registry *couriers; /* the built-in couriers plus courier_definitions (owned;
+                                    the start-up config's serves every generation) */
     json_t *sla;                 /* raw "sla" object for the library's SLA loader; or NULL */
     size_t max_body_bytes;       /* limits.max_body_bytes, default 65536 */
     size_t max_uri_bytes;        /* limits.max_uri_bytes: the raw request target, default 8192 */

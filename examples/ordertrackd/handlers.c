@@ -268,20 +268,64 @@ static int parse_status(int *out, const char *s)
     return rc;
 }
 
-static int parse_provider(int *out, const char *s)
-{
-    ot_provider v;
-    int rc = ot_provider_from_string(&v, s, NULL);
-    *out = (int)v;
-    return rc;
-}
-
 static int parse_severity(int *out, const char *s)
 {
     ot_severity v;
     int rc = ot_severity_from_string(&v, s, NULL);
     *out = (int)v;
     return rc;
+}
+
+/* The courier of an init: `delivery_provider` named (built-in or a courier of
+ * courier_definitions), or else detected from `delivery_tracking_id` (ot_courier_detect: the
+ * one best candidate; none or a tie is refused, naming the candidates). 0 or -1 (answered). */
+static int init_provider(const otd_app *app, json_t *doc, const char *tracking_id, int *out,
+                         otd_response *res)
+{
+    ot_courier_candidate c[4];
+    char message[256];
+    const char *name = NULL;
+    size_t n = 0, i;
+    ot_provider builtin;
+    int rc = otd_body_string(doc, "delivery_provider", 0, 64, &name, res);
+
+    if (rc < 0)
+        return -1;
+    if (name) {
+        if (ot_provider_from_string(&builtin, name, NULL) == 0) {
+            *out = (int)builtin;
+            return 0;
+        }
+        if (app->couriers && (*out = ot_courier_registry_lookup(app->couriers, name, NULL)) > 0)
+            return 0;
+        snprintf(message, sizeof message, "delivery_provider: unknown value \"%.64s\"", name);
+        otd_respond_error(res, OTD_ERR_INVALID_REQUEST, message,
+                          json_pack("{ss}", "field", "delivery_provider"));
+        return -1;
+    }
+    if (!tracking_id) {
+        otd_respond_error(res, OTD_ERR_INVALID_REQUEST,
+                          "delivery_provider: required, unless delivery_tracking_id names "
+                          "a courier to detect", json_pack("{ss}", "field", "delivery_provider"));
+        return -1;
+    }
+    for (i = 0; i < 4; i++)
+        ot_courier_candidate_init(&c[i], OT_COURIER_CANDIDATE_VERSION, NULL);
+    if (ot_courier_detect(app->couriers, tracking_id, c, 4, &n, NULL) != 0)
+        n = 0;
+    if (n == 1 || (n > 1 && c[0].confidence > c[1].confidence)) {
+        *out = c[0].provider;
+        return 0;
+    }
+    if (n == 0)
+        snprintf(message, sizeof message, "delivery_provider: no courier's tracking numbers "
+                 "look like \"%.64s\": name the courier", tracking_id);
+    else
+        snprintf(message, sizeof message, "delivery_provider: \"%.64s\" may be %s or %s "
+                 "(as likely): name the courier", tracking_id, c[0].name, c[1].name);
+    otd_respond_error(res, OTD_ERR_INVALID_REQUEST, message,
+                      json_pack("{ss}", "field", "delivery_provider"));
+    return -1;
 }
 
 /* ---- order tracking management ------------------------------------------------------- */
@@ -296,8 +340,8 @@ static void order_init(otd_app *app, const otd_request *req, otd_response *res)
         goto out;
     if (otd_body_string(doc, "store_id", 1, ID_MAX, &r.store_id, res) != 0 ||
         otd_body_string(doc, "customer_id", 1, ID_MAX, &r.customer_id, res) != 0 ||
-        enum_member(doc, "delivery_provider", 1, parse_provider, &r.provider, res) != 0 ||
         otd_body_string(doc, "delivery_tracking_id", 0, ID_MAX, &r.tracking_id, res) < 0 ||
+        init_provider(app, doc, r.tracking_id, &r.provider, res) != 0 ||
         otd_body_string(doc, "delivery_tracking_url", 0, TEXT_MAX, &r.tracking_url, res) < 0 ||
         otd_body_time(doc, "estimated_delivery_time", 0, &r.estimated_delivery_ms, res) < 0 ||
         author_members(doc, &r, res) != 0 || metadata_member(doc, &meta, res) != 0)
@@ -821,6 +865,7 @@ static const otd_handler_fn handlers[OTD_ROUTE_COUNT] = {
     [OTD_ROUTE_WEBHOOK_SHIPROCKET] = otd_webhook,
     [OTD_ROUTE_WEBHOOK_VELOCITY] = otd_webhook,
     [OTD_ROUTE_WEBHOOK_DELHIVERY] = otd_webhook,
+    [OTD_ROUTE_WEBHOOK_COURIER] = otd_webhook_courier,
     [OTD_ROUTE_ORDER_EVENTS] = order_events,
     [OTD_ROUTE_HEALTHZ] = healthz,
     [OTD_ROUTE_METRICS] = metrics,

@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "courierdefs.h"
 #ifdef OTD_HAVE_CURL
 #include "dispatcher.h"
 #endif
@@ -194,8 +195,9 @@ static void alert_lookup(void *userdata, const char *store_id, const char *order
     (void)store_id;
     if (ot_tracker_get(&order, h->tracker, order_id, NULL) != 0)
         return;
-    if (ot_provider_is_parcel(ot_order_provider(order), NULL) == 1 &&
-        ot_provider_to_string(&name, ot_order_provider(order), NULL) == 0)
+    name = courierdefs_name(h->app.couriers, ot_order_provider(order));
+    /* parcel couriers only: a run-time courier is one (ot_provider_is_parcel: OT_EINVAL) */
+    if (strcmp(name, "?") != 0 && ot_provider_is_parcel(ot_order_provider(order), NULL) != 0)
         snprintf(courier, courier_size, "%s", name);
     if ((tracking = ot_order_tracking_id(order)) != NULL)
         snprintf(awb, awb_size, "%s", tracking);
@@ -485,7 +487,8 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.max_metadata_bytes = cfg->max_metadata_bytes;
     opt.max_record_bytes = cfg->max_record_bytes;
     opt.outbox = h->app.cfg->outbox.enabled; /* restart-only: the start-up config's */
-    if (ot_tracker_new(out, &opt, &e) != 0) {
+    if (ot_tracker_new(out, &opt, &e) != 0 ||
+        ot_tracker_set_couriers(*out, h->app.couriers, &e) != 0) {
         otc_logf(h->log, OTC_LOG_ERROR, "%s%s%s", e.field, e.field[0] ? ": " : "", e.message);
         return 1;
     }
@@ -580,6 +583,7 @@ static int host_open(struct host *h, otd_config *cfg)
     }
     sink.userdata = h;
     sink.notify = on_notice;
+    h->app.couriers = cfg->couriers; /* the start-up config outlives the host */
     if ((rc = tracker_make(h, cfg, NULL, &sink, &h->tracker)) != 0)
         return rc;
     h->app.tracker = h->tracker;

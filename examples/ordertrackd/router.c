@@ -53,6 +53,7 @@ static const otd_route routes[OTD_ROUTE_COUNT] = {
     {OTD_ROUTE_PAGE_STATIC, "GET", "/t/static/{asset}", OTD_ROUTE_AUTH_NONE, 0},
     {OTD_ROUTE_PAGE, "GET", "/t/{token}", OTD_ROUTE_AUTH_NONE, 0},
     {OTD_ROUTE_PAGE_EVENTS, "GET", "/t/{token}/events", OTD_ROUTE_AUTH_NONE, 0},
+    {OTD_ROUTE_WEBHOOK_COURIER, "POST", "/tracking/webhooks/couriers/{courier}", PARTNER, 0},
 };
 
 const otd_route *otd_routes(void)
@@ -104,6 +105,9 @@ static int path_matches(const char *pattern, const char *path, otd_match *m)
                     return 0;
             } else if (n == 7 && strncmp(p, "{asset}", n) == 0) {
                 if (!capture(m->asset, s, se))
+                    return 0;
+            } else if (n == 9 && strncmp(p, "{courier}", n) == 0) {
+                if (!capture(m->courier, s, se))
                     return 0;
             } else { /* {index} */
                 char digits[24], *end;

@@ -1,5 +1,5 @@
-/* Table-driven router: method + path pattern with {order_id}, {store_id}, {index}, {token} and
- * {asset} captures. */
+/* Table-driven router: method + path pattern with {order_id}, {store_id}, {courier},
+ * {index}, {token} and {asset} captures. */
 #ifndef OTD_ROUTER_H
 #define OTD_ROUTER_H
 
@@ -37,6 +37,7 @@ typedef enum otd_route_id {
     OTD_ROUTE_PAGE_STATIC,   /* before OTD_ROUTE_PAGE: "static" is no token */
     OTD_ROUTE_PAGE,
     OTD_ROUTE_PAGE_EVENTS,
+    OTD_ROUTE_WEBHOOK_COURIER,
     OTD_ROUTE_COUNT
 } otd_route_id;
 
@@ -65,6 +66,7 @@ typedef struct otd_match {
     char store_id[OTD_CAPTURE_MAX];
     char token[OTD_TOKEN_CAPTURE_MAX]; /* {token}: a tracking link's (tracklink.h) */
     char asset[OTD_CAPTURE_MAX];       /* {asset}: a page file's hashed name */
+    char courier[OTD_CAPTURE_MAX];     /* {courier}: a courier of courier_definitions */
     unsigned long index;               /* {index}, decimal */
     int has_index;
     char allow[64];                    /* on 405: the methods the path accepts, "GET, POST" */

@@ -24,6 +24,7 @@
 #include "escalation.h"
 #include "metrics.h"
 #include "courier.h"
+#include "courier_def.h"
 #include "dispatch.h"
 #include "alerts.h"
 #include "poll.h"

@@ -46,6 +46,7 @@ static const struct {
     {"GET", "/t/static/page.0123456789ab.css", OTD_ROUTE_PAGE_STATIC, "", ""},
     {"GET", "/t/abc.def", OTD_ROUTE_PAGE, "", ""},
     {"GET", "/t/abc.def/events", OTD_ROUTE_PAGE_EVENTS, "", ""},
+    {"POST", "/tracking/webhooks/couriers/acme_express", OTD_ROUTE_WEBHOOK_COURIER, "", ""},
 };
 
 static void test_every_route(void **state)
@@ -91,6 +92,16 @@ static void test_page_captures(void **state)
     assert_int_equal(m.route->id, OTD_ROUTE_PAGE);
     assert_int_equal(otd_route_match("POST", "/t/abc", &m), 405);
     assert_string_equal(m.allow, "GET");
+}
+
+static void test_courier_capture(void **state)
+{
+    otd_match m;
+    (void)state;
+    assert_int_equal(otd_route_match("POST", "/tracking/webhooks/couriers/acme_express", &m), 200);
+    assert_string_equal(m.courier, "acme_express");
+    assert_int_equal(otd_route_match("POST", "/tracking/webhooks/couriers/", &m), 404);
+    assert_int_equal(otd_route_match("GET", "/tracking/webhooks/couriers/x", &m), 405);
 }
 
 static void test_index_capture(void **state)
@@ -191,6 +202,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_route),
+        cmocka_unit_test(test_courier_capture),
         cmocka_unit_test(test_index_capture),
         cmocka_unit_test(test_page_captures),
         cmocka_unit_test(test_not_found),

@@ -245,14 +245,13 @@ static int binding_refusal(const ot_order *o, const ot_update *u)
 
 /* 1 when the dispatch moved the order away from `provider` (a dispatch_switched event whose
  * `from` is it) and the order is no longer that provider's. */
-static int switched_away(const ot_order *o, int provider)
+static int switched_away(const ot_tracker *t, const ot_order *o, int provider)
 {
     const json_t *entry;
     const char *name = NULL;
     size_t i;
 
-    if (ot_order_provider(o) == provider ||
-        ot__vocab_name(&ot__provider_vocab, &name, provider, NULL))
+    if (ot_order_provider(o) == provider || ot__tracker_provider_name(t, &name, provider, NULL))
         return 0;
     json_array_foreach(json_object_get(o->doc, "status_history"), i, entry) {
         const json_t *ot = ot__entry_ot(entry);
@@ -273,7 +272,7 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     int rc;
     if ((rc = check_update_strings(u, err)))
         return rc;
-    if (switched_away(o, u->provider)) {
+    if (switched_away(w->tracker, o, u->provider)) {
         w->result = OT_ESTALE;   /* a late report of a provider the dispatch cancelled */
         return 0;
     }
@@ -301,7 +300,7 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     }
     if (u->flags & OT_UPDATE_UNMAPPED)
         return build_unmapped(w, o, u, err);
-    if (ot_provider_is_parcel(ot_order_provider(o), NULL) == 1) {
+    if (ot__provider_parcel(ot_order_provider(o))) {
         if (u->flags & OT_UPDATE_LOCATION_ONLY) {
             w->result = OT_ESTALE;   /* a scan without status news: nothing to record */
             return 0;
@@ -394,9 +393,8 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
         return ot__error_field(err, OT_EINVAL, "update", "update is NULL");
     if ((rc = ot__check_version(u->version, OT_UPDATE_VERSION, "update", err)))
         return rc;
-    if (ot__vocab_name(&ot__provider_vocab, &provider, u->provider, NULL))
-        return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
-                               u->provider);
+    if ((rc = ot__tracker_provider_name(tracker, &provider, u->provider, err)))
+        return rc;
     if (u->order_id && *u->order_id) {
         req.order_id = dispatch_order_id(f.id, sizeof f.id, u->order_id) ? f.id : u->order_id;
     } else if (u->tracking_id && *u->tracking_id) {

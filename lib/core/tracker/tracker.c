@@ -747,3 +747,24 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
     return ot__error_set(err, OT_ECONFLICT, "gave up after %u retries on version conflicts",
                          t->options.max_retries);
 }
+
+int ot_tracker_set_couriers(ot_tracker *tracker, const ot_courier_registry *couriers,
+                            ot_error *err)
+{
+    if (!tracker)
+        return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
+    tracker->couriers = couriers;
+    return 0;
+}
+
+int ot__tracker_provider_name(const ot_tracker *t, const char **name, int provider,
+                              ot_error *err)
+{
+    if (ot__vocab_name(&ot__provider_vocab, name, provider, NULL) == 0)
+        return 0;
+    if (t->couriers && ot_courier_registry_name(name, t->couriers, provider, NULL) == 0)
+        return 0;
+    return ot__error_field(err, OT_EINVAL, "provider",
+                           "%d is not a delivery provider (built-in, or a courier of the "
+                           "tracker's registry)", provider);
+}
