@@ -185,11 +185,9 @@ static int harvest_doc(struct conn *c, const char *order_id, const bson_value_t 
                        const bson_t *events, ot_error *err)
 {
     bson_iter_t it;
-    bson_t ids, *pull, *filter, *done, size0;
+    bson_t *filter, *done;
     bson_error_t error;
     int64_t n = 0, last = 0, pos;
-    char idx[16];
-    const char *k;
     int rc = 0;
 
     if (bson_iter_init(&it, events))
@@ -198,9 +196,7 @@ static int harvest_doc(struct conn *c, const char *order_id, const bson_value_t 
     if (n && (rc = reserve(c, n, &last, err)))
         return rc;
     pos = last - n + 1;
-    bson_init(&ids);
     if (bson_iter_init(&it, events)) {
-        uint32_t i = 0;
         while (!rc && bson_iter_next(&it)) {
             bson_t ev, *sel, *upd, *opts;
             const uint8_t *data;
@@ -211,8 +207,6 @@ static int harvest_doc(struct conn *c, const char *order_id, const bson_value_t 
             bson_iter_document(&it, &len, &data);
             if (!bson_init_static(&ev, data, len) || !(eid = str_of(&ev, "i", NULL)))
                 continue;
-            bson_uint32_to_string(i++, &k, idx, sizeof idx);
-            BSON_APPEND_UTF8(&ids, k, eid);
             sel = BCON_NEW("_id", BCON_UTF8(eid));
             upd = BCON_NEW("$setOnInsert", "{", "p", BCON_INT64(pos), "o",
                            BCON_UTF8(str_of(&ev, "o", NULL) ? str_of(&ev, "o", NULL) : order_id),
@@ -230,28 +224,18 @@ static int harvest_doc(struct conn *c, const char *order_id, const bson_value_t 
             bson_destroy(opts);
         }
     }
-    if (rc) {
-        bson_destroy(&ids);
+    if (rc)
         return rc;
-    }
-    /* the harvested events leave the document (under the order's write lock where updates
-     * are not atomic: a commit racing the pull would otherwise lose one of the two) */
+    /* the harvested events leave the document: the array is emptied only while it is still
+     * the one harvested (a commit meanwhile pushed more: it stays pending and the next
+     * harvest takes them all again; the upserts above insert nothing twice). Not a $pull
+     * with a condition: FerretDB acknowledges it and changes nothing (docs/mongo.md). */
     filter = bson_new();
     BSON_APPEND_VALUE(filter, "_id", id);
-    pull = BCON_NEW("$pull", "{", "_ot.outbox", "{", "i", "{", "$in", BCON_ARRAY(&ids), "}", "}",
-                    "}");
-    rc = ot_mongo__order_update(c->s, order_id, filter, pull, err);
-    bson_destroy(pull);
-    bson_destroy(&ids);
-    if (!rc) {
-        /* nothing left: no longer pending (a commit meanwhile pushed more: still pending) */
-        bson_append_document_begin(filter, "_ot.outbox", -1, &size0);
-        BSON_APPEND_INT32(&size0, "$size", 0);
-        bson_append_document_end(filter, &size0);
-        done = BCON_NEW("$set", "{", "_ot.pending", BCON_BOOL(false), "}");
-        rc = ot_mongo__order_update(c->s, order_id, filter, done, err);
-        bson_destroy(done);
-    }
+    BSON_APPEND_ARRAY(filter, "_ot.outbox", events);
+    done = BCON_NEW("$set", "{", "_ot.outbox", "[", "]", "_ot.pending", BCON_BOOL(false), "}");
+    rc = ot_mongo__order_update(c->s, order_id, filter, done, err);
+    bson_destroy(done);
     bson_destroy(filter);
     return rc;
 }
