@@ -87,6 +87,13 @@ static void w_adopt(void *ud, ot_order *order)
     w->inner->adopt(w->inner->userdata, order);
 }
 
+static int w_tombstone_get(void *ud, const char *order_id, char *out, size_t out_size,
+                           ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size, err);
+}
+
 static void w_close(void *ud)
 {
     struct otd_storage_watch *w = ud;
@@ -112,6 +119,11 @@ ot_storage *otd_storage_watch_new(ot_storage *inner)
     w->port.idem_put = inner->idem_put ? w_idem_put : NULL;
     w->port.adopt = inner->adopt ? w_adopt : NULL;
     w->port.close = w_close;
+    /* the daemon reads tombstones (410 for an archived order); it never archives */
+    w->port.archive_remove = NULL;
+    w->port.restore = NULL;
+    w->port.tombstone_get = inner->version >= 4 && inner->tombstone_get ? w_tombstone_get
+                                                                          : NULL;
     return &w->port;
 }
 

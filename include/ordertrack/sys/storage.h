@@ -113,7 +113,12 @@ typedef int (*ot_idempotency_found)(void *ctx, const ot_idempotency_record *reco
                                     ot_error *err);
 
 /** Newest version of `ot_storage` this header describes (its `version` member). */
-#define OT_STORAGE_VERSION 2
+/* Version 3 is issue 20's outbox (outbox_query, outbox_mark, outbox_prune: reserved_v3 below
+ * holds their place until the branches merge); version 4 adds archival. */
+#define OT_STORAGE_VERSION 4
+
+/** Longest `archived_to` of a tombstone (archive_remove), in bytes, NUL excluded. */
+#define OT_STORAGE_TOMBSTONE_MAX 1023
 
 /**
  * Storage flag: the adapter builds what it stores from the record itself. Its create and
@@ -175,17 +180,47 @@ typedef struct ot_storage {
      * writer has already moved the row on, so a cached record still needs checking against
      * the row. Returns nothing: keeping is best effort. */
     void (*adopt)(void *userdata, ot_order *order);
+
+    /** (since 3) The transactional outbox's three members (issue 20), in this order:
+     * outbox_query, outbox_mark, outbox_prune. Placeholders on this branch: left NULL. */
+    void (*reserved_v3[3])(void);
+
+    /* Archival (since 4). Listing what to archive is `query` with `current_status` and
+     * `updated_before_ms` (by age and status). The three members are optional together: all
+     * NULL means the storage cannot archive (ordertrack archive refuses it naming
+     * `archive_remove`). */
+
+    /** (since 4, optional) Atomically, only if the stored version equals
+     * `expected_version`: delete the record and its events, and leave a tombstone for
+     * `order_id` saying where it went (`archived_to`, 1..OT_STORAGE_TOMBSTONE_MAX bytes,
+     * replacing an older tombstone). OT_ENOTFOUND (no record), OT_ECONFLICT (another
+     * version), OT_EINVAL naming the argument. */
+    int (*archive_remove)(void *userdata, const char *order_id, int64_t expected_version,
+                          const char *archived_to, ot_error *err);
+
+    /** (since 4, optional with archive_remove) Copy the tombstone of `order_id` (its
+     * `archived_to`, NUL-terminated, truncated to `out_size` - 1 bytes) into `out`.
+     * OT_ENOTFOUND when the order has no tombstone. */
+    int (*tombstone_get)(void *userdata, const char *order_id, char *out, size_t out_size,
+                         ot_error *err);
+
+    /** (since 4, optional with archive_remove) Put an archived record back as it was: its
+     * own version (`record->record_version` is the record's version, not 1) and its whole
+     * history (`first_event` 0), and drop its tombstone, atomically. OT_EEXISTS when the
+     * order id exists (nothing changes). */
+    int (*restore)(void *userdata, const ot_storage_record *record, ot_error *err);
 } ot_storage;
 
 /** Initialiser of `ot_storage` with its defaults at OT_STORAGE_VERSION. */
 #define OT_STORAGE_INIT \
-    { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+    { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
+      { NULL, NULL, NULL }, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
 /**
  * Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
- * a version 1 struct is written only up to `close`.
+ * a version 1 struct is written only up to `close`, a version 2 or 3 one up to `adopt`.
  * @param storage the struct to fill (caller-owned)
  * @param version the struct version to fill, 1 to OT_STORAGE_VERSION
  * @param err receives the code, the offending field and a message on failure; may be NULL

@@ -333,6 +333,9 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     s->vtable.idem_get = ot_mongo__idem_get;
     s->vtable.idem_put = ot_mongo__idem_put;
     s->vtable.close = store_close;
+    s->vtable.archive_remove = ot_mongo__archive_remove;
+    s->vtable.tombstone_get = ot_mongo__tombstone_get;
+    s->vtable.restore = ot_mongo__restore;
     if ((rc = setup(s, err)) != 0) {
         store_close(s);
         return rc;

@@ -8,7 +8,9 @@
 
 size_t ot__storage_size(unsigned version)
 {
-    return version >= 2 ? sizeof(ot_storage) : offsetof(ot_storage, flags);
+    if (version >= 4)
+        return sizeof(ot_storage);
+    return version >= 2 ? offsetof(ot_storage, reserved_v3) : offsetof(ot_storage, flags);
 }
 
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)
