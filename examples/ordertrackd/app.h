@@ -52,6 +52,8 @@ typedef struct otd_app {
     const char *openapi_json;    /* served at GET /openapi.json (openapi_json.h), static; or
                                     NULL: that route answers 501 */
     size_t openapi_json_len;
+    const ot_storage *storage;   /* the tracker's storage, for tombstones (GET of an archived
+                                    order answers 410 with where it went); or NULL */
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */

@@ -580,6 +580,7 @@ static int host_open(struct host *h, otd_config *cfg)
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
+    h->app.storage = h->storage;
     h->app.openapi_json = otd_openapi_json;
     h->app.openapi_json_len = otd_openapi_json_len;
     h->events = otd_events_new(&h->app, cfg->max_event_streams,
