@@ -37,6 +37,9 @@ int cli_count_arg(size_t *out, const char *command, const char *name, const char
 /* `ordertrack verify STORAGE_URI [--page N]`: every record's chain, projection and steps. */
 int cli_verify(int argc, char **argv);
 
+/* `ordertrack reconcile STORAGE_URI [--export FILE] [--now T] [--repair] [--metrics-file F]`. */
+int cli_reconcile(int argc, char **argv);
+
 /* `ordertrack archive STORAGE_URI --before DATE --to DIR [--batch N]`. */
 int cli_archive(int argc, char **argv);
 

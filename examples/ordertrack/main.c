@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"map", cli_map},
     {"sla", cli_sla},
     {"verify", cli_verify},
+    {"reconcile", cli_reconcile},
     {"archive", cli_archive},
     {"restore", cli_restore},
 #ifdef OT_HAVE_SQLITE
@@ -64,6 +65,8 @@ static void help(void)
           "                      [--overrides FILE]\n"
           "       ordertrack sla FILE [--now RFC3339]\n"
           "       ordertrack verify STORAGE_URI [--page N]\n"
+          "       ordertrack reconcile STORAGE_URI [--export FILE] [--now RFC3339]\n"
+          "                            [--repair] [--metrics-file FILE] [--page N]\n"
           "       ordertrack archive STORAGE_URI --before DATE --to DIR [--batch N]\n"
           "                          [--level N]\n"
           "       ordertrack restore STORAGE_URI FILE\n"
@@ -88,6 +91,13 @@ static void help(void)
           "  verify  checks every order of a store (hash chain, projection, status steps\n"
           "          against the graphs), page by page; prints each finding and a summary;\n"
           "          exit 4 on any finding. --page: orders per query (1..1000, 500).\n"
+          "  reconcile  data inconsistencies: orders stuck past their SLA budgets,\n"
+          "          lifecycle and shipment disagreeing, orders missing from this store or\n"
+          "          from --export (JSON Lines: order_id, store_id, status) or with another\n"
+          "          status there; each a finding line and an ALERT data_inconsistency\n"
+          "          line on stderr; --metrics-file writes the counts (Prometheus text);\n"
+          "          --repair applies a terminal shipment's lifecycle; exit 4 if any\n"
+          "          finding is left.\n"
           "  archive moves terminal orders (delivered, cancelled, failed) last updated\n"
           "          before --before DATE (2026-01-31 or RFC 3339) into zstd JSON Lines\n"
           "          chunks under --to DIR with a MANIFEST of checksums, leaving a\n"
@@ -104,7 +114,7 @@ static void help(void)
           "  --version   print the version and exit\n"
           "\n"
           "Exit status: 0 yes/done, 1 illegal (check) or a runtime failure, 2 stale (check) or\n"
-          "a storage scheme not built, 3 unknown (map), 4 findings (verify, restore),\n"
+          "a storage scheme not built, 3 unknown (map), 4 findings (verify, reconcile, restore),\n"
           "64 usage error, 65 input file refused. See ordertrack(1).\n",
           stdout);
 }
@@ -114,7 +124,7 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 2)
-        return cli_usage("a command is required: check, map, sla, verify, archive, restore, backup or restore-backup");
+        return cli_usage("a command is required: check, map, sla, verify, reconcile, archive, restore, backup or restore-backup");
     if (strcmp(argv[1], "--version") == 0) {
         printf("ordertrack %s\n", ot_version_string());
         return CLI_EXIT_OK;

@@ -7,7 +7,10 @@
  * 2026-01-01T00:00:00Z) and moving one second per write. MIX "full" (default): i % 3 == 0
  * walks every step to delivered, i % 3 == 1 is cancelled, i % 3 == 2 stays live in
  * picking_in_progress; MIX "short": every order is submitted then cancelled (two writes, for
- * large stores). Prints the count made; exit 1 on any failure. */
+ * large stores); MIX "parcel": Delhivery orders (AWB-i) the courier reports in transit, then
+ * even ones cancelled by an operator (their shipment still moving: a status mismatch) and odd
+ * ones reported lost without a lifecycle status. Prints the count made; exit 1 on any
+ * failure. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,20 @@ static int64_t fake_now(void *ud)
 {
     int64_t *t = ud;
     return *t += 1000;
+}
+
+static int courier(ot_tracker *t, const char *id, const char *awb, int shipment, int status,
+                   const char *event, ot_error *err)
+{
+    ot_update u = OT_UPDATE_INIT;
+    u.provider = OT_PROVIDER_DELHIVERY;
+    u.order_id = id;
+    u.tracking_id = awb;
+    u.event_id = event;
+    u.raw_status = "seed";
+    u.status = status;
+    u.shipment_status = shipment;
+    return ot_tracker_apply_update(NULL, t, &u, NULL, err);
 }
 
 static int step(ot_tracker *t, const char *id, int status, ot_error *err)
@@ -47,6 +64,7 @@ int main(int argc, char **argv)
     const char *prefix = argc > 3 ? argv[3] : "o";
     int64_t now = argc > 4 ? strtoll(argv[4], NULL, 10) : 1767225600000LL;
     int shortmix = argc > 5 && strcmp(argv[5], "short") == 0;
+    int parcel = argc > 5 && strcmp(argv[5], "parcel") == 0;
     long count, i;
     ot_error err;
     int rc = 0;
@@ -66,15 +84,25 @@ int main(int argc, char **argv)
         goto fail;
     for (i = 0; i < count && rc == 0; i++) {
         ot_request r = OT_REQUEST_INIT;
-        char id[128];
+        char id[128], awb[64], ev[160];
         snprintf(id, sizeof id, "%s-%07ld", prefix, i);
+        snprintf(awb, sizeof awb, "AWB-%ld", i);
         r.order_id = id;
         r.store_id = "store-1";
         r.customer_id = "cust-1";
-        r.provider = OT_PROVIDER_INTERNAL;
+        r.provider = parcel ? OT_PROVIDER_DELHIVERY : OT_PROVIDER_INTERNAL;
+        r.tracking_id = parcel ? awb : NULL;
         if ((rc = ot_tracker_init_order(NULL, t, &r, &err)) != 0)
             break;
-        if (shortmix || i % 3 == 1) {
+        if (parcel) {
+            snprintf(ev, sizeof ev, "%s/1", id);
+            rc = courier(t, id, awb, OT_SHIPMENT_IN_TRANSIT, OT_STATUS_IN_TRANSIT, ev, &err);
+            snprintf(ev, sizeof ev, "%s/2", id);
+            if (rc == 0 && i % 2 == 0)
+                rc = step(t, id, OT_STATUS_CANCELLED, &err);
+            else if (rc == 0)
+                rc = courier(t, id, awb, OT_SHIPMENT_LOST, 0, ev, &err);
+        } else if (shortmix || i % 3 == 1) {
             rc = step(t, id, OT_STATUS_CANCELLED, &err);
         } else {
             size_t n = i % 3 == 0 ? sizeof full / sizeof full[0] : 2;
