@@ -7,8 +7,9 @@
  * "done NAME". One batch:
  *   1. the chunk is written to NAME.tmp, fsynced, renamed to NAME, the directory fsynced;
  *   2. "written NAME COUNT SHA256" is appended to MANIFEST and fsynced;
- *   3. each order is deleted from the store with a tombstone naming the chunk
- *      (archive_remove, compare-and-set on the version the chunk holds);
+ *   3. its orders are deleted from the store, each with a tombstone naming the chunk
+ *      (archive_remove, one call per chunk: one transaction on SQLite; a compare-and-set on
+ *      the version the chunk holds);
  *   4. "done NAME" is appended and fsynced.
  * A run first finishes what a killed run left: *.tmp files and chunk files MANIFEST does not
  * name are removed (their orders are still in the store), and every "written" chunk without
@@ -235,7 +236,7 @@ static char *chunk_load(const char *path, const char *sha, size_t *len, char *wh
 /* Call fn for each decoded order of a chunk text (lines); counts lines that fail to decode
  * in *bad (reported). Stops on fn's non-zero return. */
 static int chunk_each(char *text, const char *name, int (*fn)(void *, ot_order *), void *ctx,
-                      unsigned long *bad)
+                      unsigned long *bad, unsigned long max)
 {
     char *line, *save = NULL;
     unsigned long n = 0;
@@ -243,7 +244,11 @@ static int chunk_each(char *text, const char *name, int (*fn)(void *, ot_order *
     for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         ot_order *o = NULL;
         ot_error err;
-        n++;
+        if (++n > max) {
+            printf("finding: %s holds more than the %lu orders its MANIFEST says\n", name, max);
+            (*bad)++;
+            break;
+        }
         if (ot_order_from_json(&o, line, strlen(line), &err) != 0) {
             printf("finding: %s line %lu: %s\n", name, n, err.message);
             (*bad)++;
@@ -266,26 +271,48 @@ struct run {
     unsigned long removed, gone, changed;
 };
 
-/* Step 3 for one order of a chunk: delete it with its tombstone. */
-static int remove_one(void *ctx, ot_order *o)
+/* Step 3 gathers a chunk's ids and versions, then removes them in one archive_remove. */
+struct removal {
+    char **ids;
+    int64_t *versions;
+    size_t n;
+};
+
+static int removal_add(void *ctx, ot_order *o)
 {
-    struct run *r = ctx;
-    ot_error err;
-    int rc = r->storage->archive_remove(r->storage->userdata, ot_order_order_id(o),
-                                        ot_order_version(o), r->where, &err);
-    if (rc == 0)
-        r->removed++;
-    else if (rc == OT_ENOTFOUND)
-        r->gone++; /* a resumed chunk: deleted before the crash */
-    else if (rc == OT_ECONFLICT) {
-        /* written to after it was archived: it stays live, its archived copy is stale */
-        printf("kept: order %s changed after it was archived; it stays in the store\n",
-               ot_order_order_id(o));
-        r->changed++;
-    } else {
-        fprintf(stderr, "ordertrack archive: deleting order %s: %s\n", ot_order_order_id(o),
-                err.message);
+    struct removal *m = ctx;
+    char *id = strdup(ot_order_order_id(o));
+    if (!id)
         return OTC_EXIT_FAILURE;
+    m->ids[m->n] = id;
+    m->versions[m->n++] = ot_order_version(o);
+    return 0;
+}
+
+/* Step 3 for one chunk's orders: delete them with their tombstones. */
+static int remove_all(struct run *r, struct removal *m)
+{
+    int results[OT_STORAGE_QUERY_MAX];
+    ot_error err;
+    for (size_t i = 0; i < m->n; i += OT_STORAGE_QUERY_MAX) {
+        size_t k = m->n - i < OT_STORAGE_QUERY_MAX ? m->n - i : OT_STORAGE_QUERY_MAX;
+        if (r->storage->archive_remove(r->storage->userdata, (const char *const *)m->ids + i,
+                                       m->versions + i, k, r->where, results, &err) != 0) {
+            fprintf(stderr, "ordertrack archive: deleting archived orders: %s\n", err.message);
+            return OTC_EXIT_FAILURE;
+        }
+        for (size_t j = 0; j < k; j++) {
+            if (results[j] == 0)
+                r->removed++;
+            else if (results[j] == OT_ENOTFOUND)
+                r->gone++; /* a resumed chunk: deleted before the crash */
+            else {
+                /* written to after it was archived: it stays live, its copy here is stale */
+                printf("kept: order %s changed after it was archived; it stays in the store\n",
+                       m->ids[i + j]);
+                r->changed++;
+            }
+        }
     }
     return 0;
 }
@@ -294,6 +321,7 @@ static int remove_one(void *ctx, ot_order *o)
 static int chunk_finish(struct run *r, const struct chunk *c)
 {
     char path[PATH_SIZE], why[512], line[128], *text;
+    struct removal m = {NULL, NULL, 0};
     unsigned long bad = 0;
     size_t len;
     int rc;
@@ -303,12 +331,21 @@ static int chunk_finish(struct run *r, const struct chunk *c)
         return OTC_EXIT_FAILURE;
     }
     snprintf(r->where, sizeof r->where, "%s", path);
-    rc = chunk_each(text, c->name, remove_one, r, &bad);
+    m.ids = calloc(c->count ? c->count : 1, sizeof *m.ids);
+    m.versions = calloc(c->count ? c->count : 1, sizeof *m.versions);
+    rc = m.ids && m.versions ? chunk_each(text, c->name, removal_add, &m, &bad, c->count)
+                             : OTC_EXIT_FAILURE;
     free(text);
     if (rc == 0 && bad) {
         fprintf(stderr, "ordertrack archive: %s holds %lu undecodable lines\n", c->name, bad);
         rc = OTC_EXIT_FAILURE;
     }
+    if (rc == 0)
+        rc = remove_all(r, &m);
+    for (size_t i = 0; m.ids && i < m.n; i++)
+        free(m.ids[i]);
+    free(m.ids);
+    free(m.versions);
     snprintf(line, sizeof line, "done %s\n", c->name);
     if (rc == 0 && manifest_append(r->dir, line) != 0) {
         fprintf(stderr, "ordertrack archive: appending to %s/" MANIFEST ": %s\n", r->dir,
@@ -554,7 +591,7 @@ int cli_restore(int argc, char **argv)
     struct restore r = {NULL, 0, 0, 0, 0};
     const struct chunk *c = NULL;
     const char *base;
-    unsigned long bad = 0;
+    unsigned long bad = 0, count;
     size_t len;
     int n, rc;
 
@@ -573,6 +610,7 @@ int cli_restore(int argc, char **argv)
     if (manifest_read(&m, dir) != 0 || !(c = manifest_find(&m, base)))
         printf("note: no " MANIFEST " entry for %s: its checksum is not checked\n", base);
     text = chunk_load(pos[1], c ? c->sha : NULL, &len, why, sizeof why);
+    count = c ? c->count : (unsigned long)-1;
     free(m.chunks);
     if (!text) {
         fprintf(stderr, "ordertrack restore: %s\n", why);
@@ -589,7 +627,7 @@ int cli_restore(int argc, char **argv)
         free(text);
         return OTC_EXIT_CONFIG;
     }
-    chunk_each(text, base, restore_one, &r, &bad);
+    chunk_each(text, base, restore_one, &r, &bad, count);
     free(text);
     ot_storage_close(r.storage);
     if (r.failed)

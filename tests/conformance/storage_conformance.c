@@ -330,6 +330,9 @@ static void check_archive(struct suite *s, ot_storage *st)
     ot_storage_query q = OT_STORAGE_QUERY_INIT;
     ot_order *o = NULL;
     ot_storage_record rec;
+    static const char *const ids[2] = {"a-1", "a-9"};
+    static const int64_t stale[2] = {2, 1}, versions[2] = {1, 1};
+    int results[2] = {1, 1};
     char where[64];
     int rc;
 
@@ -351,11 +354,15 @@ static void check_archive(struct suite *s, ot_storage *st)
     EXPECT(s, count(st, &q) == 1);
     EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) ==
                   OT_ENOTFOUND);
-    EXPECT(s, st->archive_remove(st->userdata, "a-1", 2, "f.jsonl.zst", NULL) == OT_ECONFLICT);
-    EXPECT(s, st->archive_remove(st->userdata, "a-9", 1, "f.jsonl.zst", NULL) == OT_ENOTFOUND);
-    EXPECT(s, st->archive_remove(st->userdata, "a-1", 1, "", NULL) == OT_EINVAL);
+    /* a batch: a stale version, an unknown order, a missing tombstone target */
+    EXPECT(s, st->archive_remove(st->userdata, ids, stale, 2, "f.jsonl.zst", results, NULL) == 0);
+    EXPECT(s, results[0] == OT_ECONFLICT && results[1] == OT_ENOTFOUND);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 1, "", results, NULL) == OT_EINVAL);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 0, "f", results, NULL) == OT_EINVAL);
     EXPECT(s, same_as(st, &old_done));
-    EXPECT(s, st->archive_remove(st->userdata, "a-1", 1, "archive/f.jsonl.zst", NULL) == 0);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 2, "archive/f.jsonl.zst", results,
+                                 NULL) == 0);
+    EXPECT(s, results[0] == 0 && results[1] == OT_ENOTFOUND);
     EXPECT(s, st->load(st->userdata, "a-1", &o, NULL) == OT_ENOTFOUND);
     EXPECT(s, count(st, &q) == 0);
     EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) == 0);

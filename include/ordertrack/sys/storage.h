@@ -190,13 +190,18 @@ typedef struct ot_storage {
      * NULL means the storage cannot archive (ordertrack archive refuses it naming
      * `archive_remove`). */
 
-    /** (since 4, optional) Atomically, only if the stored version equals
-     * `expected_version`: delete the record and its events, and leave a tombstone for
-     * `order_id` saying where it went (`archived_to`, 1..OT_STORAGE_TOMBSTONE_MAX bytes,
-     * replacing an older tombstone). OT_ENOTFOUND (no record), OT_ECONFLICT (another
-     * version), OT_EINVAL naming the argument. */
-    int (*archive_remove)(void *userdata, const char *order_id, int64_t expected_version,
-                          const char *archived_to, ot_error *err);
+    /** (since 4, optional) For each of the `n` orders (1..OT_STORAGE_QUERY_MAX), only if
+     * its stored version equals `expected_versions[i]`: delete the record and its events and
+     * leave a tombstone for it saying where it went (`archived_to`, 1..
+     * OT_STORAGE_TOMBSTONE_MAX bytes, replacing an older tombstone), atomically per order;
+     * `results[i]` receives 0, OT_ENOTFOUND (no record) or OT_ECONFLICT (another version).
+     * A backend that can (SQLite) does the whole batch in one transaction. Returns 0 when
+     * every order has its result, OT_EINVAL naming the argument, or OT_ESTORAGE (the results
+     * of a failed call are not meaningful: orders may or may not have been removed, and a
+     * caller retries with the same versions). */
+    int (*archive_remove)(void *userdata, const char *const *order_ids,
+                          const int64_t *expected_versions, size_t n, const char *archived_to,
+                          int *results, ot_error *err);
 
     /** (since 4, optional with archive_remove) Copy the tombstone of `order_id` (its
      * `archived_to`, NUL-terminated, truncated to `out_size` - 1 bytes) into `out`.
@@ -288,6 +293,22 @@ OT_EXTERN int ot_idempotency_record_check(const ot_idempotency_record *record, o
 OT_EXTERN int ot_storage_query_check(const ot_storage_query *query, ot_storage_emit emit,
                                      const char *next_cursor, size_t cursor_size,
                                      ot_error *err);
+/**
+ * See ot_storage_record_check(): the arguments of archive_remove (since 1.8): the arrays
+ * not NULL, `n` 1..OT_STORAGE_QUERY_MAX, every order id non-empty, `archived_to`
+ * 1..OT_STORAGE_TOMBSTONE_MAX bytes.
+ * @param order_ids the order ids
+ * @param expected_versions their versions
+ * @param n how many
+ * @param archived_to where they went
+ * @param results the caller's result array
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 or OT_EINVAL naming the argument
+ */
+OT_EXTERN int ot_storage_archive_check(const char *const *order_ids,
+                                       const int64_t *expected_versions, size_t n,
+                                       const char *archived_to, const int *results,
+                                       ot_error *err);
 
 /**
  * Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.

@@ -875,21 +875,15 @@ static void tomb_drop(struct session *x, const char *order_id)
     bson_destroy(&filter);
 }
 
-int ot_mongo__archive_remove(void *userdata, const char *order_id, int64_t expected_version,
-                             const char *archived_to, ot_error *err)
+/* One order: 0, OT_ENOTFOUND, OT_ECONFLICT, or OT_ESTORAGE (err filled). */
+static int archive_one(struct session *x, const char *order_id, int64_t expected,
+                       const char *archived_to, ot_error *err)
 {
-    struct session x;
     bson_t filter, doc, set, opts, reply;
     bson_error_t error;
     int64_t version = 0;
     int rc = 0, mine;
 
-    if (!order_id || !archived_to || !*archived_to ||
-        strlen(archived_to) > OT_STORAGE_TOMBSTONE_MAX)
-        return ot_mongo__fail(err, OT_EINVAL, order_id ? "archived_to" : "order_id",
-                              "order_id and archived_to (1..%d bytes) are required",
-                              OT_STORAGE_TOMBSTONE_MAX);
-    session_open(&x, userdata);
     bson_init(&filter);
     append_tomb_id(&filter, order_id);
     bson_init(&doc);
@@ -898,30 +892,44 @@ int ot_mongo__archive_remove(void *userdata, const char *order_id, int64_t expec
     bson_append_document_end(&doc, &set);
     bson_init(&opts);
     BSON_APPEND_BOOL(&opts, "upsert", true);
-    if (!mongoc_collection_update_one(x.keys, &filter, &doc, &opts, NULL, &error))
+    if (!mongoc_collection_update_one(x->keys, &filter, &doc, &opts, NULL, &error))
         rc = ot_mongo__error(err, &error, "storing a tombstone");
     bson_destroy(&filter);
     bson_destroy(&doc);
     bson_destroy(&opts);
-    if (rc == 0) {
-        bson_init(&filter);
-        BSON_APPEND_UTF8(&filter, "order_id", order_id);
-        BSON_APPEND_INT64(&filter, "version", expected_version);
-        if (!mongoc_collection_delete_one(x.orders, &filter, NULL, &reply, &error))
-            rc = ot_mongo__error(err, &error, "deleting an archived order");
-        else if (reply_count(&reply, "deletedCount") != 1) {
-            rc = order_state(&x, order_id, "", &version, &mine, err);
-            if (rc == 0)
-                rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-            else if (rc == 1)
-                rc = ot_mongo__fail(err, OT_ECONFLICT, "version",
-                                    "order %.64s is at version %lld, not %lld", order_id,
-                                    (long long)version, (long long)expected_version);
-            if (rc == OT_ECONFLICT)
-                tomb_drop(&x, order_id);
-        }
-        bson_destroy(&reply);
-        bson_destroy(&filter);
+    if (rc != 0)
+        return rc;
+    bson_init(&filter);
+    BSON_APPEND_UTF8(&filter, "order_id", order_id);
+    BSON_APPEND_INT64(&filter, "version", expected);
+    if (!mongoc_collection_delete_one(x->orders, &filter, NULL, &reply, &error))
+        rc = ot_mongo__error(err, &error, "deleting an archived order");
+    else if (reply_count(&reply, "deletedCount") != 1) {
+        rc = order_state(x, order_id, "", &version, &mine, err);
+        rc = rc == 0 ? OT_ENOTFOUND : rc == 1 ? OT_ECONFLICT : rc;
+        if (rc == OT_ECONFLICT)
+            tomb_drop(x, order_id); /* the order stays live: no tombstone beside it */
+    }
+    bson_destroy(&reply);
+    bson_destroy(&filter);
+    return rc;
+}
+
+int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
+                             const int64_t *expected_versions, size_t n,
+                             const char *archived_to, int *results, ot_error *err)
+{
+    struct session x;
+    int rc;
+
+    if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
+                                       err)) != 0)
+        return rc;
+    session_open(&x, userdata);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        results[i] = archive_one(&x, order_ids[i], expected_versions[i], archived_to, err);
+        if (results[i] != 0 && results[i] != OT_ENOTFOUND && results[i] != OT_ECONFLICT)
+            rc = results[i];
     }
     session_close(&x);
     return rc;

@@ -49,8 +49,10 @@ static int exec_texts(sqlite3 *db, const char *sql, const char *const *texts, in
     return 0;
 }
 
+/* One order of a batch, inside the transaction: 0, OT_ENOTFOUND or OT_ECONFLICT as its
+ * result, or a negative OT_ESTORAGE that fails the batch (returned through *failed). */
 static int tx_remove(sqlite3 *db, const char *order_id, int64_t expected,
-                     const char *archived_to, ot_error *err)
+                     const char *archived_to, int *failed, ot_error *err)
 {
     const char *const id[1] = {order_id};
     const char *const both[2] = {order_id, archived_to};
@@ -59,33 +61,29 @@ static int tx_remove(sqlite3 *db, const char *order_id, int64_t expected,
 
     if ((rc = exec_texts(db, "DELETE FROM orders WHERE order_id = ?1 AND version = ?2", id, 1,
                          expected, &changes, "deleting an archived order", err)) != 0)
-        return rc;
+        return *failed = rc;
     if (changes == 0) {
-        rc = sqlite3_prepare_v2(db, "SELECT version FROM orders WHERE order_id = ?1", -1, &st,
-                                NULL);
+        rc = sqlite3_prepare_v2(db, "SELECT 1 FROM orders WHERE order_id = ?1", -1, &st, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
             rc = sqlite3_step(st);
         }
-        if (rc == SQLITE_ROW)
-            rc = ot_sqlite__fail(err, OT_ECONFLICT, "version",
-                                 "order %.64s is at version %lld, not %lld", order_id,
-                                 (long long)sqlite3_column_int64(st, 0), (long long)expected);
-        else if (rc == SQLITE_DONE)
-            rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-        else
-            rc = ot_sqlite__error(err, db, rc, "reading the stored version");
         sqlite3_finalize(st);
-        return rc;
+        if (rc == SQLITE_ROW)
+            return OT_ECONFLICT;
+        if (rc == SQLITE_DONE)
+            return OT_ENOTFOUND;
+        return *failed = ot_sqlite__error(err, db, rc, "reading the stored version");
     }
     if ((rc = exec_texts(db, "DELETE FROM events WHERE order_id = ?1", id, 1, 0, NULL,
                          "deleting an archived order's events", err)) != 0 ||
-        (rc = sqlite3_exec(db, create_sql, NULL, NULL, NULL)) != SQLITE_OK)
-        return rc < 0 ? rc : ot_sqlite__error(err, db, rc, "creating the tombstone table");
-    return exec_texts(db,
-                      "INSERT INTO archived (order_id, archived_to) VALUES (?1, ?2)"
-                      " ON CONFLICT (order_id) DO UPDATE SET archived_to = excluded.archived_to",
-                      both, 2, 0, NULL, "storing a tombstone", err);
+        (rc = exec_texts(db,
+                         "INSERT INTO archived (order_id, archived_to) VALUES (?1, ?2)"
+                         " ON CONFLICT (order_id) DO UPDATE SET archived_to ="
+                         " excluded.archived_to", both, 2, 0, NULL, "storing a tombstone",
+                         err)) != 0)
+        return *failed = rc;
+    return 0;
 }
 
 /* Run body(db, ...) inside BEGIN IMMEDIATE .. COMMIT on a pooled connection. */
@@ -111,30 +109,39 @@ static int in_tx(struct store *s, int (*body)(struct conn *, const void *, ot_er
 }
 
 struct remove_args {
-    const char *order_id, *archived_to;
-    int64_t expected;
+    const char *const *order_ids;
+    const int64_t *expected;
+    size_t n;
+    const char *archived_to;
+    int *results;
 };
 
 static int remove_body(struct conn *c, const void *arg, ot_error *err)
 {
     const struct remove_args *a = arg;
-    return tx_remove(c->db, a->order_id, a->expected, a->archived_to, err);
+    int failed = 0, rc;
+    if ((rc = sqlite3_exec(c->db, create_sql, NULL, NULL, NULL)) != SQLITE_OK)
+        return ot_sqlite__error(err, c->db, rc, "creating the tombstone table");
+    for (size_t i = 0; i < a->n && !failed; i++)
+        a->results[i] = tx_remove(c->db, a->order_ids[i], a->expected[i], a->archived_to,
+                                  &failed, err);
+    return failed;
 }
 
-int ot_sqlite__archive_remove(void *userdata, const char *order_id, int64_t expected_version,
-                              const char *archived_to, ot_error *err)
+int ot_sqlite__archive_remove(void *userdata, const char *const *order_ids,
+                              const int64_t *expected_versions, size_t n,
+                              const char *archived_to, int *results, ot_error *err)
 {
     struct store *s = userdata;
-    struct remove_args a = {order_id, archived_to, expected_version};
+    struct remove_args a = {order_ids, expected_versions, n, archived_to, results};
     int rc;
 
-    if (!order_id || !archived_to || !*archived_to ||
-        strlen(archived_to) > OT_STORAGE_TOMBSTONE_MAX)
-        return ot_sqlite__fail(err, OT_EINVAL, order_id ? "archived_to" : "order_id",
-                               "order_id and archived_to (1..%d bytes) are required",
-                               OT_STORAGE_TOMBSTONE_MAX);
+    if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
+                                       err)) != 0)
+        return rc;
     rc = in_tx(s, remove_body, &a, err);
-    ot_sqlite__cache_forget(&s->cache, order_id);
+    for (size_t i = 0; i < n; i++)
+        ot_sqlite__cache_forget(&s->cache, order_ids[i]);
     return rc;
 }
 

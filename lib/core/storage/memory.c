@@ -421,57 +421,63 @@ static void tomb_drop_locked(struct memory *m, const char *order_id)
     m->ntombs--;
 }
 
-static int mem_archive_remove(void *userdata, const char *order_id, int64_t expected_version,
-                              const char *archived_to, ot_error *err)
+/* Archive one order (caller holds the lock): 0, OT_ENOTFOUND, OT_ECONFLICT or OT_ENOMEM. */
+static int archive_one_locked(struct memory *m, const char *order_id, int64_t expected,
+                              const char *archived_to)
 {
-    struct memory *m = userdata;
     struct tomb t;
     size_t pos, tpos;
-    int found, tfound, rc = 0;
+    int found, tfound;
 
-    if (!order_id || !archived_to || !*archived_to ||
-        strlen(archived_to) > OT_STORAGE_TOMBSTONE_MAX)
-        return ot__error_field(err, OT_EINVAL, order_id ? "archived_to" : "order_id",
-                               "order_id and archived_to (1..%d bytes) are required",
-                               OT_STORAGE_TOMBSTONE_MAX);
-    t.order_id = ot__strdup(order_id);
-    t.archived_to = ot__strdup(archived_to);
-    pthread_mutex_lock(&m->lock);
     pos = row_find(m, order_id, &found);
-    if (!t.order_id || !t.archived_to)
-        rc = ot__error_set(err, OT_ENOMEM, "out of memory storing a tombstone");
-    else if (!found)
-        rc = ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    else if (m->rows[pos].version != expected_version)
-        rc = ot__error_field(err, OT_ECONFLICT, "version",
-                             "order %.64s is at version %lld, not %lld", order_id,
-                             (long long)m->rows[pos].version, (long long)expected_version);
-    else if (m->ntombs == m->cap_tombs) {
+    if (!found)
+        return OT_ENOTFOUND;
+    if (m->rows[pos].version != expected)
+        return OT_ECONFLICT;
+    if (m->ntombs == m->cap_tombs) {
         size_t cap = m->cap_tombs ? m->cap_tombs * 2 : 16;
         struct tomb *tombs = ot__realloc(m->tombs, cap * sizeof *tombs);
         if (!tombs)
-            rc = ot__error_set(err, OT_ENOMEM, "out of memory storing a tombstone");
-        else {
-            m->tombs = tombs;
-            m->cap_tombs = cap;
-        }
+            return OT_ENOMEM;
+        m->tombs = tombs;
+        m->cap_tombs = cap;
     }
-    if (rc == 0) {
-        tomb_drop_locked(m, order_id);
-        tpos = tomb_find(m, order_id, &tfound);
-        memmove(&m->tombs[tpos + 1], &m->tombs[tpos], (m->ntombs - tpos) * sizeof *m->tombs);
-        m->tombs[tpos] = t;
-        m->ntombs++;
-        row_clear(&m->rows[pos]);
-        memmove(&m->rows[pos], &m->rows[pos + 1], (m->nrows - pos - 1) * sizeof *m->rows);
-        m->nrows--;
-    }
-    pthread_mutex_unlock(&m->lock);
-    if (rc) {
+    t.order_id = ot__strdup(order_id);
+    t.archived_to = ot__strdup(archived_to);
+    if (!t.order_id || !t.archived_to) {
         ot__free(t.order_id);
         ot__free(t.archived_to);
+        return OT_ENOMEM;
     }
-    return rc;
+    tomb_drop_locked(m, order_id);
+    tpos = tomb_find(m, order_id, &tfound);
+    memmove(&m->tombs[tpos + 1], &m->tombs[tpos], (m->ntombs - tpos) * sizeof *m->tombs);
+    m->tombs[tpos] = t;
+    m->ntombs++;
+    row_clear(&m->rows[pos]);
+    memmove(&m->rows[pos], &m->rows[pos + 1], (m->nrows - pos - 1) * sizeof *m->rows);
+    m->nrows--;
+    return 0;
+}
+
+static int mem_archive_remove(void *userdata, const char *const *order_ids,
+                              const int64_t *expected_versions, size_t n,
+                              const char *archived_to, int *results, ot_error *err)
+{
+    struct memory *m = userdata;
+    int rc;
+
+    if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
+                                       err)) != 0)
+        return rc;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < n; i++)
+        results[i] = archive_one_locked(m, order_ids[i], expected_versions[i], archived_to);
+    pthread_mutex_unlock(&m->lock);
+    for (size_t i = 0; i < n; i++)
+        if (results[i] == OT_ENOMEM)
+            return ot__error_set(err, OT_ENOMEM, "out of memory storing a tombstone");
+    return 0;
 }
 
 static int mem_tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
