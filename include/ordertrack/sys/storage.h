@@ -192,8 +192,9 @@ typedef struct ot_storage {
 
     /** (since 4, optional) For each of the `n` orders (1..OT_STORAGE_QUERY_MAX), only if
      * its stored version equals `expected_versions[i]`: delete the record and its events and
-     * leave a tombstone for it saying where it went (`archived_to`, 1..
-     * OT_STORAGE_TOMBSTONE_MAX bytes, replacing an older tombstone), atomically per order;
+     * leave a tombstone for it saying where it went (`archived_to`, at most
+     * OT_STORAGE_TOMBSTONE_MAX bytes, not empty; it replaces an older tombstone), atomically
+     * per order;
      * `results[i]` receives 0, OT_ENOTFOUND (no record) or OT_ECONFLICT (another version).
      * A backend that can (SQLite) does the whole batch in one transaction. Returns 0 when
      * every order has its result, OT_EINVAL naming the argument, or OT_ESTORAGE (the results
