@@ -185,8 +185,8 @@ typedef struct ot_storage {
      * outbox_query, outbox_mark, outbox_prune. Placeholders on this branch: left NULL. */
     void (*reserved_v3[3])(void);
 
-    /* Archival (since 4). Listing what to archive is `query` with `current_status` and
-     * `updated_before_ms` (by age and status). The three members are optional together: all
+    /* Archival (since 4). Listing what to archive is `query` with `updated_before_ms` (by
+     * age; `current_status` for one status). The three members are optional together: all
      * NULL means the storage cannot archive (ordertrack archive refuses it naming
      * `archive_remove`). */
 
