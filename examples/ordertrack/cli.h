@@ -10,6 +10,7 @@
 /* Exit statuses shared by every command (the programs' table, exitcodes.h). */
 enum {
     CLI_EXIT_OK = OTC_EXIT_OK,
+    CLI_EXIT_FINDINGS = OTC_EXIT_FINDINGS, /* verify, restore: records failed their checks */
     CLI_EXIT_USAGE = OTC_EXIT_USAGE,
     CLI_EXIT_DATAERR = OTC_EXIT_DATAERR /* an input file was refused */
 };
@@ -22,6 +23,32 @@ int cli_usage(const char *why);
  * CLI_EXIT_USAGE after a one-line error naming the argument and `command`. */
 int cli_args(const char *command, const otc_option *options, size_t n, int argc, char **argv,
              const char **values, const char **pos, int max_pos, int *n_pos);
+
+/* Open the storage `uri` names into *out: 0, or the exit status after a one-line error
+ * naming `command` (2: a scheme this build lacks; 1: the adapter failed). */
+struct ot_storage;
+int cli_open_storage(struct ot_storage **out, const char *command, const char *uri);
+
+/* A count option's value (1..max) into *out when `text` is not NULL: 0, or CLI_EXIT_USAGE
+ * after a one-line error naming `name`. */
+int cli_count_arg(size_t *out, const char *command, const char *name, const char *text,
+                  size_t max);
+
+/* `ordertrack verify STORAGE_URI [--page N]`: every record's chain, projection and steps. */
+int cli_verify(int argc, char **argv);
+
+/* `ordertrack reconcile STORAGE_URI [--export FILE] [--now T] [--repair] [--metrics-file F]`. */
+int cli_reconcile(int argc, char **argv);
+
+/* `ordertrack archive STORAGE_URI --before DATE --to DIR [--batch N]`. */
+int cli_archive(int argc, char **argv);
+
+/* `ordertrack restore STORAGE_URI FILE`: put an archive chunk's orders back, verified. */
+int cli_restore(int argc, char **argv);
+
+/* `ordertrack backup SQLITE_URI FILE` and `ordertrack restore-backup FILE SQLITE_URI`. */
+int cli_backup(int argc, char **argv);
+int cli_restore_backup(int argc, char **argv);
 
 /* `ordertrack check FROM TO [--source api|courier]`; argv[0] is "check". */
 int cli_check(int argc, char **argv);

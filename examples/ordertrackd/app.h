@@ -58,6 +58,8 @@ typedef struct otd_app {
     size_t openapi_json_len;
     const struct otd_page_bundle *page; /* the tracking page's files (page_assets.h),
                                            static; or NULL: the page answers 501 */
+    const ot_storage *storage;   /* the tracker's storage, for tombstones (GET of an archived
+                                    order answers 410 with where it went); or NULL */
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */

@@ -463,6 +463,7 @@ static const struct limit {
     L("threads", 1, 256, LIMIT_UNSIGNED, threads),
     L("store_ack_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, store_ack_sweep_ms),
     L("sla_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, sla_sweep_ms),
+    L("gps_gap_ms", 0, 86400000, LIMIT_UNSIGNED, gps_gap_ms),
     L("max_event_streams", 0, 10000, LIMIT_UNSIGNED, max_event_streams),
     L("event_heartbeat_ms", 100, 3600000, LIMIT_UNSIGNED, event_heartbeat_ms),
     L("store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, LIMIT_INT64,
@@ -535,6 +536,9 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         return bad(c, "limits.max_connections_per_address",
                    "%u is over limits.max_connections (%u)", cfg->max_connections_per_address,
                    cfg->max_connections);
+    if (cfg->gps_gap_ms && cfg->gps_gap_ms < 1000)
+        return bad(c, "limits.gps_gap_ms", "must be 0 (off) or at least 1000, not %u",
+                   cfg->gps_gap_ms);
     return 0;
 }
 

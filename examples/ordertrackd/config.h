@@ -63,6 +63,9 @@ typedef struct otd_config {
                                         limits.no_driver_escalation_attempts (the library's
                                         defaults: 600000, 3) */
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
+    unsigned gps_gap_ms;         /* limits.gps_gap_ms: the GPS-gap sweep (ot_tracker_gps_sweep)
+                                    after each SLA sweep with this gap; 0: off (default).
+                                    Reloads */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
     unsigned location_event_ms;  /* limits.location_event_ms: at most one location event per

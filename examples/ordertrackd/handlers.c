@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <ordertrack/ordertrack.h>
+#include <ordertrack/sys/storage.h>
 
 #include "app.h"
 #include "body.h"
@@ -375,12 +376,32 @@ out:
     json_decref(doc);
 }
 
+/* A 404 of an order `ordertrack archive` moved out: 410 with where it went (its tombstone),
+ * for keys not limited to stores, providers or a driver (a tombstone does not say whose the
+ * order was: a limited key keeps its 404). */
+static void respond_if_archived(otd_app *app, const otd_request *req, otd_response *res)
+{
+    const ot_storage *s = app->storage;
+    char where[OT_STORAGE_TOMBSTONE_MAX + 1], message[128];
+
+    if (res->status != 404 || !s || s->version < 4 || !s->tombstone_get ||
+        (req->key && otd_auth_order_scoped(req->key)) ||
+        s->tombstone_get(s->userdata, req->match.order_id, where, sizeof where, NULL) != 0)
+        return;
+    snprintf(message, sizeof message, "order %.64s was archived", req->match.order_id);
+    otd_response_clear(res);
+    otd_respond_error(res, OTD_ERR_GONE, message,
+                      json_pack("{ssss}", "field", "order_id", "archived_to", where));
+}
+
 static void order_get(otd_app *app, const otd_request *req, otd_response *res)
 {
     ot_order *order = load_scoped(app, req, req->match.order_id, 0, res);
 
     if (order)
         respond_order(res, 200, order);
+    else
+        respond_if_archived(app, req, res);
     ot_order_free(order);
 }
 

@@ -238,6 +238,20 @@ static void sla_sweep(struct host *h, ot_tracker *tracker)
     } while (!r->complete && !host_stopping(h));
 }
 
+/* One GPS-gap round (limits.gps_gap_ms; 0: off): gps_gap issues raised and cleared. */
+static void gps_sweep(struct host *h, ot_tracker *tracker, unsigned gap_ms)
+{
+    ot_gps_sweep_result r = OT_GPS_SWEEP_RESULT_INIT;
+    ot_error e;
+
+    memset(&e, 0, sizeof e);
+    if (gap_ms && ot_tracker_gps_sweep(&r, tracker, 0, gap_ms, &e) != 0)
+        otc_logf(h->log, OTC_LOG_ERROR, "GPS-gap sweep: %s", e.message);
+    else if (r.raised || r.cleared)
+        otc_logf(h->log, OTC_LOG_INFO, "GPS-gap sweep: %zu gaps raised, %zu cleared", r.raised,
+                 r.cleared);
+}
+
 /* One store-acknowledgment round (the library's escalation ladder), in chunks likewise. */
 static void store_ack_sweep(struct host *h, ot_tracker *tracker)
 {
@@ -385,6 +399,7 @@ static void *housekeeper_main(void *arg)
         swept = now >= next_sla;
         if (swept) {
             sla_sweep(h, g->tracker);
+            gps_sweep(h, g->tracker, cfg->gps_gap_ms);
             next_sla = monotonic_ms() + cfg->sla_sweep_ms;
         }
         alerts = delivery_begin(h);
@@ -589,6 +604,7 @@ static int host_open(struct host *h, otd_config *cfg)
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
+    h->app.storage = h->storage;
     h->app.openapi_json = otd_openapi_json;
     h->app.openapi_json_len = otd_openapi_json_len;
     h->app.page = &otd_page_bundle_embedded;

@@ -109,6 +109,13 @@ static int w_outbox_prune(void *ud, const char *const *sinks, size_t n, int64_t 
                                                  removed, err));
 }
 
+static int w_tombstone_get(void *ud, const char *order_id, char *out, size_t out_size,
+                           ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size, err);
+}
+
 static void w_close(void *ud)
 {
     struct otd_storage_watch *w = ud;
@@ -139,6 +146,11 @@ ot_storage *otd_storage_watch_new(ot_storage *inner)
         w->port.outbox_mark = inner->outbox_mark ? w_outbox_mark : NULL;
         w->port.outbox_prune = inner->outbox_prune ? w_outbox_prune : NULL;
     }
+    /* the daemon reads tombstones (410 for an archived order); it never archives */
+    w->port.archive_remove = NULL;
+    w->port.restore = NULL;
+    w->port.tombstone_get = inner->version >= 4 && inner->tombstone_get ? w_tombstone_get
+                                                                          : NULL;
     return &w->port;
 }
 

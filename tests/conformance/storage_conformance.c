@@ -582,6 +582,74 @@ static void check_outbox_tracker(struct suite *s, ot_storage *st)
     EXPECT(s, strncmp(c.ids[0], "evt_", 4) == 0 && strlen(c.ids[0]) == 36);
 }
 
+/* Archival (storage version 4): list by age and status through query, archive_remove leaves
+ * a tombstone (compare-and-set on the version), restore puts the record back as it was. */
+static void check_archive(struct suite *s, ot_storage *st)
+{
+    struct spec old_done = base, new_done = base, old_live = base, v7 = base;
+    ot_storage_query q = OT_STORAGE_QUERY_INIT;
+    ot_order *o = NULL;
+    ot_storage_record rec;
+    static const char *const ids[2] = {"a-1", "a-9"};
+    static const int64_t stale[2] = {2, 1}, versions[2] = {1, 1};
+    int results[2] = {1, 1};
+    char where[64];
+    int rc;
+
+    EXPECT(s, st->version >= 4 && st->archive_remove && st->tombstone_get && st->restore);
+    old_done.order_id = "a-1";
+    old_done.status = "delivered";
+    old_done.updated_minute = 1;
+    new_done = old_done;
+    new_done.order_id = "a-2";
+    new_done.updated_minute = 30;
+    old_live = old_done;
+    old_live.order_id = "a-3";
+    old_live.status = "in_transit";
+    EXPECT(s, put(st, &old_done, 1, 0, NULL) == 0 && put(st, &new_done, 1, 0, NULL) == 0 &&
+                  put(st, &old_live, 1, 0, NULL) == 0);
+    /* delivered before 06:10: a-1 only */
+    q.current_status = OT_STATUS_DELIVERED;
+    q.updated_before_ms = 1795414200000LL; /* 2026-11-23T06:10:00Z */
+    EXPECT(s, count(st, &q) == 1);
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) ==
+                  OT_ENOTFOUND);
+    /* a batch: a stale version, an unknown order, a missing tombstone target */
+    EXPECT(s, st->archive_remove(st->userdata, ids, stale, 2, "f.jsonl.zst", results, NULL) == 0);
+    EXPECT(s, results[0] == OT_ECONFLICT && results[1] == OT_ENOTFOUND);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 1, "", results, NULL) == OT_EINVAL);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 0, "f", results, NULL) == OT_EINVAL);
+    EXPECT(s, same_as(st, &old_done));
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 2, "archive/f.jsonl.zst", results,
+                                 NULL) == 0);
+    EXPECT(s, results[0] == 0 && results[1] == OT_ENOTFOUND);
+    EXPECT(s, st->load(st->userdata, "a-1", &o, NULL) == OT_ENOTFOUND);
+    EXPECT(s, count(st, &q) == 0);
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) == 0);
+    EXPECT(s, strcmp(where, "archive/f.jsonl.zst") == 0);
+    /* truncated to the buffer */
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, 8, NULL) == 0 &&
+                  strcmp(where, "archive") == 0);
+    /* restore: the record at its own version, the tombstone gone; a second one refused */
+    v7 = old_done;
+    v7.version = 7;
+    o = make_order(&v7);
+    EXPECT(s, o != NULL);
+    EXPECT(s, ot_storage_record_init(&rec, o, 0, NULL) == 0);
+    rc = st->restore(st->userdata, &rec, NULL);
+    if (rc == 0)
+        rc = st->restore(st->userdata, &rec, NULL) == OT_EEXISTS ? 0 : -1;
+    ot_storage_record_release(&rec);
+    ot_order_free(o);
+    EXPECT(s, rc == 0);
+    EXPECT(s, same_as(st, &v7));
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) ==
+                  OT_ENOTFOUND);
+    /* and it is a live record again: a commit at version 7 applies */
+    v7.version = 8;
+    EXPECT(s, put(st, &v7, 0, 7, NULL) == 0);
+}
+
 int ot_storage_conformance_run(ot_conformance_factory factory, void *ctx, FILE *log)
 {
     static const struct {
@@ -598,6 +666,7 @@ int ot_storage_conformance_run(ot_conformance_factory factory, void *ctx, FILE *
         {"outbox_states", check_outbox_states},
         {"outbox_prune", check_outbox_prune},
         {"outbox_tracker", check_outbox_tracker},
+        {"archive", check_archive},
     };
     struct suite s = {log, 0, NULL};
     size_t i;

@@ -332,7 +332,7 @@ class HandcraftedAnswers(unittest.TestCase):
             "not JSON": (200, {**self.JSON, "ETag": '"1"'}, b"{"),
             "429 without Retry-After": (429, self.JSON,
                                         {"error": {"code": "rate_limited", "message": "m"}}),
-            "unknown error code": (404, self.JSON, {"error": {"code": "gone", "message": "m"}}),
+            "unknown error code": (404, self.JSON, {"error": {"code": "teapot", "message": "m"}}),
             "undocumented status": (418, self.JSON, {}),
         }
         for name, (status, headers, body) in cases.items():

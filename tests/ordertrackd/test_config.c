@@ -119,7 +119,8 @@ static void test_alerts_and_sla_sweep(void **state)
     if (otd_config_load_string(
             &cfg,
             "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}],\n"
-            " \"limits\": {\"sla_sweep_ms\": 250, \"store_ack_sweep_ms\": 100},\n"
+            " \"limits\": {\"sla_sweep_ms\": 250, \"store_ack_sweep_ms\": 100,\n"
+            "            \"gps_gap_ms\": 300000},\n"
             " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.com/services/T/B/x\",\n"
             "            \"rto_webhook_url\": \"http://127.0.0.1:9/rto\",\n"
             "            \"email\": {\"smtp_url\": \"smtp://mail:587\", \"from\": \"a@b.c\",\n"
@@ -128,6 +129,7 @@ static void test_alerts_and_sla_sweep(void **state)
         fail_msg("%s", err);
     assert_int_equal(cfg.sla_sweep_ms, 250);
     assert_int_equal(cfg.store_ack_sweep_ms, 100);
+    assert_int_equal(cfg.gps_gap_ms, 300000);
     assert_true(cfg.alerts.present);
     assert_string_equal(cfg.alerts.slack_webhook_url, "https://hooks.slack.com/services/T/B/x");
     assert_string_equal(cfg.alerts.rto_webhook_url, "http://127.0.0.1:9/rto");
@@ -370,6 +372,9 @@ static const struct {
     {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"sla_sweep_ms\": 5}}",
      "bad.json: limits.sla_sweep_ms: 5 is out of range"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
+     "{\"gps_gap_ms\": 500}}",
+     "bad.json: limits.gps_gap_ms: must be 0 (off) or at least 1000, not 500"},
     {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"sla_sweep_ms\": \"1s\"}}",
      "bad.json: limits.sla_sweep_ms: must be an integer"},

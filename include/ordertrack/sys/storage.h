@@ -144,7 +144,11 @@ typedef struct ot_outbox_mark {
 #define OT_OUTBOX_MARK_INIT { OT_OUTBOX_MARK_VERSION, NULL, 0, 0, 0, 0, NULL, 0 }
 
 /** Newest version of `ot_storage` this header describes (its `version` member). */
-#define OT_STORAGE_VERSION 3
+/* Version 3 adds the outbox (outbox_query, outbox_mark, outbox_prune); version 4 archival. */
+#define OT_STORAGE_VERSION 4
+
+/** Longest `archived_to` of a tombstone (archive_remove), in bytes, NUL excluded. */
+#define OT_STORAGE_TOMBSTONE_MAX 1023
 
 /**
  * Storage flag: the adapter builds what it stores from the record itself. Its create and
@@ -229,18 +233,50 @@ typedef struct ot_storage {
      * every one of `sinks[0..n-1]` (n >= 1), with their states; count them in `*removed`. */
     int (*outbox_prune)(void *userdata, const char *const *sinks, size_t n, int64_t before_ms,
                         size_t *removed, ot_error *err);
+
+    /* Archival (since 4). Listing what to archive is `query` with `updated_before_ms` (by
+     * age; `current_status` for one status). The three members are optional together: all
+     * NULL means the storage cannot archive (ordertrack archive refuses it naming
+     * `archive_remove`). */
+
+    /** (since 4, optional) For each of the `n` orders (1..OT_STORAGE_QUERY_MAX), only if
+     * its stored version equals `expected_versions[i]`: delete the record and its events and
+     * leave a tombstone for it saying where it went (`archived_to`, at most
+     * OT_STORAGE_TOMBSTONE_MAX bytes, not empty; it replaces an older tombstone), atomically
+     * per order;
+     * `results[i]` receives 0, OT_ENOTFOUND (no record) or OT_ECONFLICT (another version).
+     * A backend that can (SQLite) does the whole batch in one transaction. Returns 0 when
+     * every order has its result, OT_EINVAL naming the argument, or OT_ESTORAGE (the results
+     * of a failed call are not meaningful: orders may or may not have been removed, and a
+     * caller retries with the same versions). */
+    int (*archive_remove)(void *userdata, const char *const *order_ids,
+                          const int64_t *expected_versions, size_t n, const char *archived_to,
+                          int *results, ot_error *err);
+
+    /** (since 4, optional with archive_remove) Copy the tombstone of `order_id` (its
+     * `archived_to`, NUL-terminated, truncated to `out_size` - 1 bytes) into `out`.
+     * OT_ENOTFOUND when the order has no tombstone. */
+    int (*tombstone_get)(void *userdata, const char *order_id, char *out, size_t out_size,
+                         ot_error *err);
+
+    /** (since 4, optional with archive_remove) Put an archived record back as it was: its
+     * own version (`record->record_version` is the record's version, not 1) and its whole
+     * history (`first_event` 0), and drop its tombstone, atomically. OT_EEXISTS when the
+     * order id exists (nothing changes). */
+    int (*restore)(void *userdata, const ot_storage_record *record, ot_error *err);
 } ot_storage;
 
 /** Initialiser of `ot_storage` with its defaults at OT_STORAGE_VERSION. */
 #define OT_STORAGE_INIT \
     { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, \
-      NULL }
+      NULL, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
 /**
  * Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
- * a version 1 struct is written only up to `close`, a version 2 one up to `adopt`.
+ * a version 1 struct is written only up to `close`, a version 2 one up to `adopt`, a version
+ * 3 one up to `outbox_prune`.
  * @param storage the struct to fill (caller-owned)
  * @param version the struct version to fill, 1 to OT_STORAGE_VERSION
  * @param err receives the code, the offending field and a message on failure; may be NULL
@@ -308,6 +344,22 @@ OT_EXTERN int ot_idempotency_record_check(const ot_idempotency_record *record, o
 OT_EXTERN int ot_storage_query_check(const ot_storage_query *query, ot_storage_emit emit,
                                      const char *next_cursor, size_t cursor_size,
                                      ot_error *err);
+/**
+ * See ot_storage_record_check(): the arguments of archive_remove (since 1.8): the arrays
+ * not NULL, `n` 1..OT_STORAGE_QUERY_MAX, every order id non-empty, `archived_to`
+ * 1..OT_STORAGE_TOMBSTONE_MAX bytes.
+ * @param order_ids the order ids
+ * @param expected_versions their versions
+ * @param n how many
+ * @param archived_to where they went
+ * @param results the caller's result array
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 or OT_EINVAL naming the argument
+ */
+OT_EXTERN int ot_storage_archive_check(const char *const *order_ids,
+                                       const int64_t *expected_versions, size_t n,
+                                       const char *archived_to, const int *results,
+                                       ot_error *err);
 
 /**
  * Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.

@@ -78,6 +78,13 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
 int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
                        ot_idempotency_found found, void *ctx, ot_error *err);
 int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
+/* Archival, storage version 4 (store.c). */
+int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
+                             const int64_t *expected_versions, size_t n,
+                             const char *archived_to, int *results, ot_error *err);
+int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                            ot_error *err);
+int ot_mongo__restore(void *userdata, const ot_storage_record *rec, ot_error *err);
 
 /* An update of one order's document outside a commit (the outbox harvest's), under the
  * order's write lock where the server's updates are not atomic (store.c). */

@@ -355,6 +355,9 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     s->vtable.outbox_query = ot_mongo__outbox_query;
     s->vtable.outbox_mark = ot_mongo__outbox_mark;
     s->vtable.outbox_prune = ot_mongo__outbox_prune;
+    s->vtable.archive_remove = ot_mongo__archive_remove;
+    s->vtable.tombstone_get = ot_mongo__tombstone_get;
+    s->vtable.restore = ot_mongo__restore;
     if ((rc = setup(s, err)) != 0) {
         store_close(s);
         return rc;

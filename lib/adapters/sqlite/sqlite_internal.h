@@ -55,6 +55,17 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
                         ot_idempotency_found found, void *ctx, ot_error *err);
 int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
 void ot_sqlite__adopt(void *userdata, ot_order *order);
+/* Archival, storage version 4 (archive.c). */
+int ot_sqlite__archive_remove(void *userdata, const char *const *order_ids,
+                              const int64_t *expected_versions, size_t n,
+                              const char *archived_to, int *results, ot_error *err);
+int ot_sqlite__tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                             ot_error *err);
+int ot_sqlite__restore(void *userdata, const ot_storage_record *rec, ot_error *err);
+/* store.c, for archive.c: the order row's columns ?1..?10; one events row per entry of
+ * rec->events_json from rec->first_event on. */
+void ot_sqlite__bind_record(sqlite3_stmt *st, const ot_storage_record *rec);
+int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err);
 
 /* The outbox (outbox.c): the events of a write, inside its transaction; the members. */
 int ot_sqlite__outbox_insert(struct conn *c, const ot_storage_record *rec, ot_error *err);

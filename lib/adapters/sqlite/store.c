@@ -111,7 +111,7 @@ static void rollback(struct conn *c)
 }
 
 /* The order row columns ?1..?10 of INSERT and UPDATE. */
-static void bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
+void ot_sqlite__bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
 {
     sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, rec->store_id, -1, SQLITE_STATIC);
@@ -175,7 +175,7 @@ static int array_next(const char **p, const char *end, const char **elem, size_t
 
 /* One row per new history entry, its text as the record's encoder wrote it (bound as is:
  * no JSON parsing or re-rendering in SQLite). */
-static int insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
+int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
 {
     const char *p, *end, *elem;
     size_t len, seq = rec->first_event;
@@ -258,7 +258,7 @@ static int write_tx(struct conn *c, int create, int64_t expected,
     }
     if (!(st = ot_sqlite__conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
         return OT_ESTORAGE;
-    bind_record(st, rec);
+    ot_sqlite__bind_record(st, rec);
     if (!create)
         sqlite3_bind_int64(st, 11, expected);
     if ((rc = run(c, st, create ? "inserting the order" : "updating the order", err)) != 0)
@@ -282,7 +282,7 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         sqlite3_reset(st);
         return rc;
     }
-    if ((rc = insert_events(c, rec, err)) != 0 ||
+    if ((rc = ot_sqlite__insert_events(c, rec, err)) != 0 ||
         (rc = ot_sqlite__outbox_insert(c, rec, err)) != 0)
         return rc;
     return idem ? key_store(c, idem, err) : 0;

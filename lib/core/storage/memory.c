@@ -30,9 +30,16 @@ struct key {
     int64_t created_at, expires_at;
 };
 
+/* An archived order's tombstone: where it went (archive_remove). */
+struct tomb {
+    char *order_id, *archived_to;
+};
+
 struct memory {
     ot_storage vtable;      /* first: the handle the caller holds */
     pthread_mutex_t lock;
+    struct tomb *tombs;     /* sorted by order_id */
+    size_t ntombs, cap_tombs;
     struct row *rows;       /* sorted by order_id */
     size_t nrows, cap_rows;
     struct key *keys;
@@ -434,10 +441,137 @@ static int mem_outbox_prune(void *userdata, const char *const *sinks, size_t n,
                                 removed, err);
 }
 
+/* ---- archival (storage version 4) ---- */
+
+static size_t tomb_find(const struct memory *m, const char *order_id, int *found)
+{
+    return ot__sorted_find(m->tombs, m->ntombs, sizeof *m->tombs,
+                           offsetof(struct tomb, order_id), order_id, found);
+}
+
+static void tomb_drop_locked(struct memory *m, const char *order_id)
+{
+    int found;
+    size_t pos = tomb_find(m, order_id, &found);
+    if (!found)
+        return;
+    ot__free(m->tombs[pos].order_id);
+    ot__free(m->tombs[pos].archived_to);
+    memmove(&m->tombs[pos], &m->tombs[pos + 1], (m->ntombs - pos - 1) * sizeof *m->tombs);
+    m->ntombs--;
+}
+
+/* Archive one order (caller holds the lock): 0, OT_ENOTFOUND, OT_ECONFLICT or OT_ENOMEM. */
+static int archive_one_locked(struct memory *m, const char *order_id, int64_t expected,
+                              const char *archived_to)
+{
+    struct tomb t;
+    size_t pos, tpos;
+    int found, tfound;
+
+    pos = row_find(m, order_id, &found);
+    if (!found)
+        return OT_ENOTFOUND;
+    if (m->rows[pos].version != expected)
+        return OT_ECONFLICT;
+    if (m->ntombs == m->cap_tombs) {
+        size_t cap = m->cap_tombs ? m->cap_tombs * 2 : 16;
+        struct tomb *tombs = ot__realloc(m->tombs, cap * sizeof *tombs);
+        if (!tombs)
+            return OT_ENOMEM;
+        m->tombs = tombs;
+        m->cap_tombs = cap;
+    }
+    t.order_id = ot__strdup(order_id);
+    t.archived_to = ot__strdup(archived_to);
+    if (!t.order_id || !t.archived_to) {
+        ot__free(t.order_id);
+        ot__free(t.archived_to);
+        return OT_ENOMEM;
+    }
+    tomb_drop_locked(m, order_id);
+    tpos = tomb_find(m, order_id, &tfound);
+    memmove(&m->tombs[tpos + 1], &m->tombs[tpos], (m->ntombs - tpos) * sizeof *m->tombs);
+    m->tombs[tpos] = t;
+    m->ntombs++;
+    row_clear(&m->rows[pos]);
+    memmove(&m->rows[pos], &m->rows[pos + 1], (m->nrows - pos - 1) * sizeof *m->rows);
+    m->nrows--;
+    return 0;
+}
+
+static int mem_archive_remove(void *userdata, const char *const *order_ids,
+                              const int64_t *expected_versions, size_t n,
+                              const char *archived_to, int *results, ot_error *err)
+{
+    struct memory *m = userdata;
+    int rc;
+
+    if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
+                                       err)) != 0)
+        return rc;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < n; i++)
+        results[i] = archive_one_locked(m, order_ids[i], expected_versions[i], archived_to);
+    pthread_mutex_unlock(&m->lock);
+    for (size_t i = 0; i < n; i++)
+        if (results[i] == OT_ENOMEM)
+            return ot__error_set(err, OT_ENOMEM, "out of memory storing a tombstone");
+    return 0;
+}
+
+static int mem_tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                             ot_error *err)
+{
+    struct memory *m = userdata;
+    size_t pos;
+    int found;
+
+    if (!order_id || !out || out_size == 0)
+        return ot__error_field(err, OT_EINVAL, order_id ? "out" : "order_id",
+                               "argument is NULL or empty");
+    pthread_mutex_lock(&m->lock);
+    pos = tomb_find(m, order_id, &found);
+    if (found)
+        snprintf(out, out_size, "%s", m->tombs[pos].archived_to);
+    pthread_mutex_unlock(&m->lock);
+    return found ? 0 : ot__error_field(err, OT_ENOTFOUND, "order_id",
+                                       "order %.64s has no tombstone", order_id);
+}
+
+static int mem_restore(void *userdata, const ot_storage_record *rec, ot_error *err)
+{
+    struct memory *m = userdata;
+    struct row row;
+    size_t pos;
+    int found, rc;
+
+    if ((rc = ot__storage_record_check(rec, 0, err)) != 0)
+        return rc;
+    if ((rc = row_fill(&row, rec, err)) != 0)
+        return rc;
+    pthread_mutex_lock(&m->lock);
+    pos = row_find(m, rec->order_id, &found);
+    rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                 rec->order_id)
+               : write_locked(m, &row, pos, 0, NULL, NULL, err);
+    if (rc == 0)
+        tomb_drop_locked(m, rec->order_id);
+    pthread_mutex_unlock(&m->lock);
+    if (rc)
+        row_clear(&row);
+    return rc;
+}
+
 static void mem_close(void *userdata)
 {
     struct memory *m = userdata;
     size_t i;
+    for (i = 0; i < m->ntombs; i++) {
+        ot__free(m->tombs[i].order_id);
+        ot__free(m->tombs[i].archived_to);
+    }
+    ot__free(m->tombs);
     for (i = 0; i < m->nrows; i++)
         row_clear(&m->rows[i]);
     for (i = 0; i < m->nkeys; i++)
@@ -477,6 +611,9 @@ int ot_storage_memory_new(ot_storage **out, ot_error *err)
     m->vtable.idem_get = mem_idem_get;
     m->vtable.idem_put = mem_idem_put;
     m->vtable.close = mem_close;
+    m->vtable.archive_remove = mem_archive_remove;
+    m->vtable.tombstone_get = mem_tombstone_get;
+    m->vtable.restore = mem_restore;
     m->vtable.flags = OT_STORAGE_F_NO_JSON;
     m->vtable.outbox_query = mem_outbox_query;
     m->vtable.outbox_mark = mem_outbox_mark;

@@ -147,3 +147,26 @@ int ot_storage_query_check(const ot_storage_query *q, ot_storage_emit emit,
         return ot__error_field(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
     return 0;
 }
+
+int ot_storage_archive_check(const char *const *order_ids, const int64_t *expected_versions,
+                             size_t n, const char *archived_to, const int *results,
+                             ot_error *err)
+{
+    size_t len;
+    if (!order_ids || !expected_versions || !results)
+        return ot__error_field(err, OT_EINVAL, !order_ids ? "order_ids"
+                                               : !expected_versions ? "expected_versions"
+                                                                    : "results",
+                               "argument is NULL");
+    if (n < 1 || n > OT_STORAGE_QUERY_MAX)
+        return ot__error_field(err, OT_EINVAL, "n", "n must be 1..%d, got %zu",
+                               OT_STORAGE_QUERY_MAX, n);
+    len = archived_to ? strlen(archived_to) : 0;
+    if (len < 1 || len > OT_STORAGE_TOMBSTONE_MAX)
+        return ot__error_field(err, OT_EINVAL, "archived_to",
+                               "archived_to must be 1..%d bytes", OT_STORAGE_TOMBSTONE_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (!order_ids[i] || !order_ids[i][0])
+            return ot__error_field(err, OT_EINVAL, "order_ids", "order_ids[%zu] is empty", i);
+    return 0;
+}
