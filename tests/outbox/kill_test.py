@@ -250,7 +250,7 @@ def main():
     relay_kill(relay)
     relay = relay_start(chaos=False)
     con = sqlite3.connect(db)
-    end = time.time() + 60
+    end = time.time() + 90
     while time.time() < end:
         total, = con.execute("SELECT count(*) FROM ot_outbox").fetchone()
         done = [con.execute("SELECT count(*) FROM ot_outbox_delivery WHERE sink = ?"
