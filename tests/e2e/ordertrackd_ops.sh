@@ -29,11 +29,12 @@ J="Content-Type: application/json"
 start main --config "$tmp/config.json"
 direct="http://127.0.0.1:$port"
 
-# writer N: orders w-N-k created and walked to delivered, bounded (60 orders, 30 s)
+# writer N: orders w-N-k created and walked to delivered until killed, bounded (600 orders,
+# 60 s): still writing through every backup, however fast the machine
 writer() {
-  end=$(( $(date +%s) + 30 ))
+  end=$(( $(date +%s) + 60 ))
   k=0
-  while [ $k -lt 60 ] && [ "$(date +%s)" -lt "$end" ]; do
+  while [ $k -lt 600 ] && [ "$(date +%s)" -lt "$end" ]; do
     id=w-$1-$k
     curl -s -o /dev/null -X POST -H "$A" -H "$J" \
       -d '{"store_id":"store-1","customer_id":"c-1","delivery_provider":"internal"}' \
@@ -63,7 +64,8 @@ for n in 1 2 3; do
   sleep 1
 done
 kill -0 "$w1" 2>/dev/null && ok || bad "the writers stopped before the last backup"
-wait "$w1" "$w2"
+kill "$w1" "$w2" 2>/dev/null
+wait "$w1" "$w2" 2>/dev/null
 # the backup file is the snapshot alone: no -wal beside it
 [ ! -e "$tmp/backup-3.db-wal" ] && ok || bad "a -wal file beside the backup"
 "$cli" restore-backup "$tmp/backup-3.db" "sqlite:$tmp/live.db" > /dev/null 2>&1 \

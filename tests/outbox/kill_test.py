@@ -217,6 +217,14 @@ def main():
     writer = start([proc, "write", db, str(ORDERS), str(WRITES)], log)
     relay = relay_start()
     kills = {"writer": 0, "relay": 0, "relay died": 0}
+    # one writer kill for sure, early, while it is surely writing (on a fast or a loaded
+    # machine the random kills below may all miss it)
+    time.sleep(0.1)
+    if writer.poll() is None:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        kills["writer"] += 1
+        writer = start([proc, "write", db, str(ORDERS), str(WRITES)], log)
     deadline = time.time() + seconds
     while time.time() < deadline:
         time.sleep(random.uniform(0.02, 0.15))
