@@ -158,8 +158,10 @@ fi
 stop
 out=$("$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --position "$pos")
 [ "$out" = "replayed 1" ] && ok || bad "replay --position: $out"
-out=$("$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --all 2>&1)
-[ "$out" = "replayed $((events - 1))" ] && ok || bad "replay --all: $out"
+# stdout only: libmongoc, loaded with the CLI, initialises itself before main and may warn
+# on stderr (no shared memory for its counters on some CI hosts)
+out=$("$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --all 2> "$tmp/err")
+[ "$out" = "replayed $((events - 1))" ] && ok || bad "replay --all: $out $(cat "$tmp/err")"
 "$cli" events replay "sqlite:$tmp/ot.db" --sink webhook --position "$pos" 2> "$tmp/err"
 [ $? -eq 65 ] && ok || bad "replay of a pending event: want exit 65"
 "$cli" events tail "sqlite:$tmp/ot.db" --position 3 2> "$tmp/err"
