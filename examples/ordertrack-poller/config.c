@@ -26,7 +26,8 @@ static const struct courier_kind {
 };
 
 static const char *const top_fields[] = {"storage", "courier_definitions", "couriers",
-                                         "trackers", "alerts", "pii", NULL};
+                                         "trackers", "alerts", "pii", "outbox", NULL};
+static const char *const outbox_fields[] = {NULL};
 /* A courier of courier_definitions polled through the generic client: an API key. */
 static const struct courier_kind generic_kind = {"", 0, 100, 1, 0, 0, 0};
 static const char *const courier_fields[] = {"base_url", "token", "username", "email",
@@ -159,6 +160,16 @@ static int load(const jsonconf *c, otp_config *cfg, json_t *root)
     if (jc_check_fields(c, root, "", top_fields) != 0 ||
         jc_string(c, root, "", "storage", 1, MAX_TEXT, &cfg->storage) != 0)
         return -1;
+    /* "outbox": {}, as in ordertrackd, turns the outbox on: over a store whose ordertrackd
+     * has it, the poller's writes record their outbound events too (its relay sends them);
+     * the relay's settings are ordertrackd's, none is taken here */
+    if ((v = json_object_get(root, "outbox"))) {
+        if (!json_is_object(v))
+            return jc_bad(c, "outbox", "must be an object");
+        if (jc_check_fields(c, v, "outbox", outbox_fields) != 0)
+            return -1;
+        cfg->outbox = 1;
+    }
     if (courierdefs_load(json_object_get(root, "courier_definitions"), c->name, &cfg->registry,
                          c->err, c->errlen) != 0)
         return -1;

@@ -51,6 +51,7 @@ typedef struct otp_config {
     ot_courier_registry *registry; /* the built-in couriers plus courier_definitions */
     otc_alerts alerts;         /* the `alerts` block (examples/common/alertsconf.h) */
     piiconf pii;               /* the "pii" block, as ordertrackd's; n_keys 0 without */
+    int outbox;                /* an "outbox" block: writes record outbound events */
 } otp_config;
 
 /* Exit status of a refused configuration. */

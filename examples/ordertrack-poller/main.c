@@ -306,6 +306,7 @@ static int poller_open(struct poller *p, const char *config_path)
         }
         to.notices = &sink;
     }
+    to.outbox = p->cfg.outbox;
     if (ot_tracker_new(&p->tracker, &to, &err) != 0 ||
         ot_tracker_set_couriers(p->tracker, p->cfg.registry, &err) != 0) {
         otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);

@@ -113,7 +113,8 @@ static int w_tombstone_get(void *ud, const char *order_id, char *out, size_t out
                            ot_error *err)
 {
     struct otd_storage_watch *w = ud;
-    return w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size, err);
+    return after_read(w, w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size,
+                                                 err));
 }
 
 static void w_close(void *ud)

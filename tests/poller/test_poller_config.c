@@ -114,6 +114,16 @@ static void test_fallback_defaults(void **state)
     assert_int_equal(t->fallback_after_minutes, 240);
     assert_int_equal(otp_config_tracker(&cfg, "b2c")->batch_size, 50);
     assert_int_equal(cfg.pii.n_keys, 0);
+    assert_int_equal(cfg.outbox, 0);
+    otp_config_free(&cfg);
+    /* an "outbox" block (as ordertrackd's): the poller's writes record outbound events */
+    if (load_text(&cfg,
+                  "{\"storage\": \"memory:\", \"outbox\": {}, \"couriers\":"
+                  " {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}}, \"trackers\":"
+                  " [{\"name\": \"b2c\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}]}",
+                  err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.outbox, 1);
     otp_config_free(&cfg);
 }
 
@@ -127,6 +137,9 @@ static void test_refused_files_name_the_field(void **state)
         {"{\"couriers\": {}, \"trackers\": []}", "storage: is required"},
         {"{\"storage\": \"memory:\", \"couriers\": {}}", "couriers: must be an object with"},
         {"{\"storage\": \"memory:\", \"extra\": 1}", "extra: unknown field"},
+        {"{\"storage\": \"memory:\", \"outbox\": true}", "outbox: must be an object"},
+        {"{\"storage\": \"memory:\", \"outbox\": {\"max_attempts\": 3}}",
+         "outbox.max_attempts: unknown field"},
         {"{\"storage\": \"memory:\", \"couriers\": {\"fedex\": {}}}", "couriers.fedex: unknown courier"},
         {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\"}}}",
          "couriers.delhivery.token: is required"},
