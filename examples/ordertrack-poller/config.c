@@ -9,6 +9,7 @@
 
 #include "courierdefs.h"
 #include "jsonconf.h"
+#include "trackerconf.h"
 
 #define MAX_TEXT 2048
 
@@ -26,7 +27,7 @@ static const struct courier_kind {
 };
 
 static const char *const top_fields[] = {"storage", "courier_definitions", "couriers",
-                                         "trackers", "alerts", "pii", "outbox", NULL};
+                                         "trackers", "alerts", "pii", "outbox", "limits", NULL};
 static const char *const outbox_fields[] = {NULL};
 /* A courier of courier_definitions polled through the generic client: an API key. */
 static const struct courier_kind generic_kind = {"", 0, 100, 1, 0, 0, 0};
@@ -153,7 +154,7 @@ fail:
 
 static int load(const jsonconf *c, otp_config *cfg, json_t *root)
 {
-    json_t *couriers, *trackers, *v;
+    json_t *couriers, *trackers, *v, *lv;
     const char *name;
     size_t i;
 
@@ -168,7 +169,24 @@ static int load(const jsonconf *c, otp_config *cfg, json_t *root)
             return jc_bad(c, "outbox", "must be an object");
         if (jc_check_fields(c, v, "outbox", outbox_fields) != 0)
             return -1;
-        cfg->outbox = 1;
+        cfg->rules.outbox = 1;
+    }
+    /* "limits": the store's rules only, as in ordertrackd's limits (the daemon's HTTP limits
+     * are not the poller's: refused by name) */
+    if ((v = json_object_get(root, "limits"))) {
+        if (!json_is_object(v))
+            return jc_bad(c, "limits", "must be an object");
+        json_object_foreach(v, name, lv) {
+            if (!otc_tracker_rule_is(name)) {
+                char where[96];
+                return jc_bad(c, jc_path(where, sizeof where, "limits", name),
+                              "not a poller setting (the poller takes the store's rules: "
+                              "location_trail, clock_skew_ms, max_issues, max_substitutions, "
+                              "max_metadata_bytes, max_record_bytes)");
+            }
+            if (otc_tracker_rule_load(c, "limits", name, lv, &cfg->rules) != 0)
+                return -1;
+        }
     }
     if (courierdefs_load(json_object_get(root, "courier_definitions"), c->name, &cfg->registry,
                          c->err, c->errlen) != 0)
@@ -209,6 +227,7 @@ int otp_config_load_file(otp_config *cfg, const char *path, char *err, size_t er
     int rc;
 
     memset(cfg, 0, sizeof *cfg);
+    cfg->rules = (ot_tracker_options)OT_TRACKER_OPTIONS_INIT;
     if (jc_load_file(&c, path, &root) != 0)
         return -1;
     rc = load(&c, cfg, root);

@@ -6,6 +6,8 @@
 
 #include <ordertrack/courier_def.h>
 
+#include <ordertrack/tracker.h>
+
 #include "alertsconf.h"
 #include "exitcodes.h"
 #include "cron.h"
@@ -51,7 +53,9 @@ typedef struct otp_config {
     ot_courier_registry *registry; /* the built-in couriers plus courier_definitions */
     otc_alerts alerts;         /* the `alerts` block (examples/common/alertsconf.h) */
     piiconf pii;               /* the "pii" block, as ordertrackd's; n_keys 0 without */
-    int outbox;                /* an "outbox" block: writes record outbound events */
+    ot_tracker_options rules;  /* the store's rules, as ordertrackd's: the `limits` block
+                                  (examples/common/trackerconf.h) and `outbox` ({} sets
+                                  rules.outbox); only those members are set */
 } otp_config;
 
 /* Exit status of a refused configuration. */

@@ -263,6 +263,7 @@ static int poller_open(struct poller *p, const char *config_path)
         otc_logf(p->log, OTC_LOG_ERROR, "%s: storage: %s", config_path, msg);
         return rc == STORAGE_OPEN_UNSUPPORTED ? OTP_EXIT_CONFIG : 1;
     }
+    to = p->cfg.rules;            /* the store's rules: limits and outbox, as ordertrackd's */
     to.storage = p->storage;
     if (p->cfg.pii.n_keys) {      /* records sealed as ordertrackd seals them */
         ot_pii_key_provider keys;
@@ -306,7 +307,6 @@ static int poller_open(struct poller *p, const char *config_path)
         }
         to.notices = &sink;
     }
-    to.outbox = p->cfg.outbox;
     if (ot_tracker_new(&p->tracker, &to, &err) != 0 ||
         ot_tracker_set_couriers(p->tracker, p->cfg.registry, &err) != 0) {
         otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);

@@ -495,12 +495,13 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.metrics = h->app.metrics; /* one registry: the daemon's and the tracker's metrics */
     opt.pii = h->pii;
     opt.escalation = &cfg->escalation;
-    opt.location_trail = cfg->location_trail;
-    opt.clock_skew_ms = cfg->clock_skew_ms;
-    opt.max_issues = cfg->max_issues;
-    opt.max_substitutions = cfg->max_substitutions;
-    opt.max_metadata_bytes = cfg->max_metadata_bytes;
-    opt.max_record_bytes = cfg->max_record_bytes;
+    /* the store's rules (limits.location_trail, clock_skew_ms, max_*) */
+    opt.location_trail = cfg->rules.location_trail;
+    opt.clock_skew_ms = cfg->rules.clock_skew_ms;
+    opt.max_issues = cfg->rules.max_issues;
+    opt.max_substitutions = cfg->rules.max_substitutions;
+    opt.max_metadata_bytes = cfg->rules.max_metadata_bytes;
+    opt.max_record_bytes = cfg->rules.max_record_bytes;
     opt.outbox = h->app.cfg->outbox.enabled; /* restart-only: the start-up config's */
     if (ot_tracker_new(out, &opt, &e) != 0 ||
         ot_tracker_set_couriers(*out, h->app.couriers, &e) != 0) {

@@ -114,7 +114,8 @@ static void test_fallback_defaults(void **state)
     assert_int_equal(t->fallback_after_minutes, 240);
     assert_int_equal(otp_config_tracker(&cfg, "b2c")->batch_size, 50);
     assert_int_equal(cfg.pii.n_keys, 0);
-    assert_int_equal(cfg.outbox, 0);
+    assert_int_equal(cfg.rules.outbox, 0);
+    assert_int_equal(cfg.rules.location_trail, OT_TRACKER_LOCATION_TRAIL_DEFAULT);
     otp_config_free(&cfg);
     /* an "outbox" block (as ordertrackd's): the poller's writes record outbound events */
     if (load_text(&cfg,
@@ -123,7 +124,24 @@ static void test_fallback_defaults(void **state)
                   " [{\"name\": \"b2c\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}]}",
                   err, sizeof err) != 0)
         fail_msg("%s", err);
-    assert_int_equal(cfg.outbox, 1);
+    assert_int_equal(cfg.rules.outbox, 1);
+    otp_config_free(&cfg);
+    /* "limits": the store's rules as ordertrackd takes them, into the tracker's options */
+    if (load_text(&cfg,
+                  "{\"storage\": \"memory:\", \"limits\": {\"location_trail\": 3,"
+                  " \"clock_skew_ms\": 60000, \"max_issues\": 5, \"max_substitutions\": 6,"
+                  " \"max_metadata_bytes\": 100, \"max_record_bytes\": 8192}, \"couriers\":"
+                  " {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}}, \"trackers\":"
+                  " [{\"name\": \"b2c\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}]}",
+                  err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.rules.location_trail, 3);
+    assert_true(cfg.rules.clock_skew_ms == 60000);
+    assert_int_equal(cfg.rules.max_issues, 5);
+    assert_int_equal(cfg.rules.max_substitutions, 6);
+    assert_int_equal(cfg.rules.max_metadata_bytes, 100);
+    assert_int_equal(cfg.rules.max_record_bytes, 8192);
+    assert_int_equal(cfg.rules.outbox, 0);
     otp_config_free(&cfg);
 }
 
@@ -140,6 +158,13 @@ static void test_refused_files_name_the_field(void **state)
         {"{\"storage\": \"memory:\", \"outbox\": true}", "outbox: must be an object"},
         {"{\"storage\": \"memory:\", \"outbox\": {\"max_attempts\": 3}}",
          "outbox.max_attempts: unknown field"},
+        {"{\"storage\": \"memory:\", \"limits\": []}", "limits: must be an object"},
+        {"{\"storage\": \"memory:\", \"limits\": {\"max_body_bytes\": 10}}",
+         "limits.max_body_bytes: not a poller setting"},
+        {"{\"storage\": \"memory:\", \"limits\": {\"location_trail\": 1001}}",
+         "limits.location_trail: 1001 is out of range 0-1000"},
+        {"{\"storage\": \"memory:\", \"limits\": {\"clock_skew_ms\": \"5\"}}",
+         "limits.clock_skew_ms: must be an integer"},
         {"{\"storage\": \"memory:\", \"couriers\": {\"fedex\": {}}}", "couriers.fedex: unknown courier"},
         {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\"}}}",
          "couriers.delhivery.token: is required"},
