@@ -266,7 +266,7 @@ int cli_reconcile(int argc, char **argv)
         r.now = (int64_t)time(NULL) * 1000;
     if (values[0] && (rc = export_load(&r, values[0])) != 0)
         goto out;
-    if ((rc = cli_open_storage(&storage, "reconcile", uri)) != 0)
+    if ((rc = cli_open_storage(&storage, "reconcile", uri, 1)) != 0)
         goto out;
     to.storage = storage;
     if (ot_tracker_new(&r.tracker, &to, &err) != 0) {
