@@ -261,7 +261,7 @@ static int poller_open(struct poller *p, const char *config_path)
     }
     if ((rc = storage_open_uri(&p->storage, p->cfg.storage, msg, sizeof msg)) != 0) {
         otc_logf(p->log, OTC_LOG_ERROR, "%s: storage: %s", config_path, msg);
-        return rc == STORAGE_OPEN_UNSUPPORTED ? OTP_EXIT_CONFIG : 1;
+        return rc == STORAGE_OPEN_REFUSED ? OTP_EXIT_CONFIG : 1;
     }
     to = p->cfg.rules;            /* the store's rules: limits and outbox, as ordertrackd's */
     to.storage = p->storage;

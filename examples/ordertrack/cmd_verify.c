@@ -51,7 +51,7 @@ int cli_open_storage(ot_storage **out, const char *command, const char *uri, int
         return 0;
     fprintf(stderr, "ordertrack %s: %s: %s\n", command,
             storage_uri_shown(shown, sizeof shown, uri), why);
-    return rc == STORAGE_OPEN_UNSUPPORTED ? OTC_EXIT_CONFIG : OTC_EXIT_FAILURE;
+    return rc == STORAGE_OPEN_REFUSED ? OTC_EXIT_CONFIG : OTC_EXIT_FAILURE;
 }
 
 int cli_count_arg(size_t *out, const char *command, const char *name, const char *text,
