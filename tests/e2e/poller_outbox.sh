@@ -28,13 +28,7 @@ cat > "$tmp/scenario.json" <<JSON
 {"credentials": {"delhivery": {"token": "dl-key"}}, "base_time": "$ahead",
  "awbs": {"AWB-1": {"courier": "delhivery", "steps": ["UD/In Transit", "UD/Dispatched"]}}}
 JSON
-mkfifo "$tmp/sim.in"
-/usr/bin/python3 "$sim" --scenario "$tmp/scenario.json" < "$tmp/sim.in" > "$tmp/sim.out" \
-  2> "$tmp/sim.log" &
-sim_pid=$!
-exec 3> "$tmp/sim.in"
-for _ in $(seq 1 100); do [ -s "$tmp/sim.out" ] && break; sleep 0.05; done
-sim_port=$(head -n 1 "$tmp/sim.out")
+start_sim "$sim" "$tmp/scenario.json"
 
 /usr/bin/python3 "$(dirname "$0")/receiver.py" "$tmp/rport" "$tmp/received" &
 rpid=$!
