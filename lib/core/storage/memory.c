@@ -223,10 +223,12 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
     return 0;
 }
 
-static int mem_create(void *userdata, const ot_storage_record *rec,
-                      const ot_idempotency_record *idem, ot_error *err)
+/* create (`create`: the order must not exist) and commit (its stored version must be
+ * expected_version): the record, its key and its events, all or nothing. */
+static int mem_write(struct memory *m, int create, int64_t expected_version,
+                     const ot_storage_record *rec, const ot_idempotency_record *idem,
+                     ot_error *err)
 {
-    struct memory *m = userdata;
     struct row row;
     struct ot__mem_pending *ev = NULL;
     size_t pos;
@@ -243,38 +245,11 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
-    rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                                 rec->order_id)
-               : write_locked(m, &row, pos, 0, idem, ev, err);
-    pthread_mutex_unlock(&m->lock);
-    if (rc) {
-        row_clear(&row);
-        ot__mem_pending_free(ev);
-    }
-    return rc;
-}
-
-static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
-                      const ot_idempotency_record *idem, ot_error *err)
-{
-    struct memory *m = userdata;
-    struct row row;
-    struct ot__mem_pending *ev = NULL;
-    size_t pos;
-    int found, rc;
-
-    if ((rc = ot__storage_record_check(rec, 0, err)) ||
-        (rc = ot_idempotency_record_check(idem, err)))
-        return rc;
-    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
-        return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0) {
-        ot__mem_pending_free(ev);
-        return rc;
-    }
-    pthread_mutex_lock(&m->lock);
-    pos = row_find(m, rec->order_id, &found);
-    if (!found)
+    if (create)
+        rc = found ? ot__error_field(err, OT_EEXISTS, "order_id",
+                                     "order %.64s already exists", rec->order_id)
+                   : write_locked(m, &row, pos, 0, idem, ev, err);
+    else if (!found)
         rc = ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
     else if (m->rows[pos].version != expected_version)
         rc = ot__error_field(err, OT_ECONFLICT, "version",
@@ -288,6 +263,18 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
         ot__mem_pending_free(ev);
     }
     return rc;
+}
+
+static int mem_create(void *userdata, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    return mem_write(userdata, 1, 0, rec, idem, err);
+}
+
+static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    return mem_write(userdata, 0, expected_version, rec, idem, err);
 }
 
 static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
