@@ -119,6 +119,12 @@ typedef int (*ot__sweep_fn)(void *ctx, ot_tracker *t, const ot_order *o, int64_t
 int ot__sweep_status(ot_tracker *t, int status, int64_t now, const size_t *examined,
                      size_t max_orders, char cursor[OT_STORAGE_CURSOR_SIZE], ot__sweep_fn each,
                      void *ctx, ot_error *err);
+/* A sweep's bookkeeping write `op` on order `o` (built by `build` with `ctx`), authored by
+ * `monitor`; the commits it lost are added to *conflicts. 1 when applied; 0 when there was
+ * nothing to do (recorded meanwhile by another sweeper, the order gone, or still contended:
+ * the next sweep looks again); else the failure that stops the sweep. */
+int ot__sweep_write(ot_tracker *t, const ot_order *o, const char *op, ot__build_fn build,
+                    const char *monitor, void *ctx, size_t *conflicts, ot_error *err);
 
 /* The escalation ladder (ops_escalation.c). Check the caller's policy (NULL: the defaults)
  * and copy it to `dst`; OT_EINVAL / OT_EVERSION name the member. */
