@@ -36,9 +36,6 @@ struct store {
 /* How long (tracker clock) a pending key's write may take before idem_get fences it off. */
 #define MG_PENDING_LEASE_MS 30000
 
-/* Fill `err` with a formatted message; returns `code`. */
-int ot_mongo__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 /* Report a libmongoc/server error as OT_ESTORAGE with its message. */
 int ot_mongo__error(ot_error *err, const bson_error_t *error, const char *what);
 

@@ -158,7 +158,7 @@ static int reserve(struct conn *c, int64_t n, int64_t *last, ot_error *err)
              bson_iter_recurse(&it, &it) && bson_iter_find(&it, "n"))
         *last = bson_iter_as_int64(&it);
     else
-        rc = ot_mongo__fail(err, OT_ESTORAGE, "outbox", "the position counter answered no value");
+        rc = ot_error_setf(err, OT_ESTORAGE, "outbox", "the position counter answered no value");
     bson_destroy(&reply);
     bson_destroy(query);
     bson_destroy(update);
@@ -358,8 +358,8 @@ int ot_mongo__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_em
         ev.json = str_of(doc, "j", &len);
         ev.json_len = len;
         if (!ev.event_id || !ev.order_id || !ev.store_id || !ev.json) {
-            rc = ot_mongo__fail(err, OT_ESTORAGE, "outbox", "outbox entry %lld lacks a member",
-                         (long long)ev.position);
+            rc = ot_error_setf(err, OT_ESTORAGE, "outbox", "outbox entry %lld lacks a member",
+                        (long long)ev.position);
             break;
         }
         if (q->sink) {
@@ -401,7 +401,7 @@ int ot_mongo__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err
     int rc = 0;
 
     if (!m || !m->sink)
-        return ot_mongo__fail(err, OT_EINVAL, m ? "sink" : "mark", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, m ? "sink" : "mark", "argument is NULL");
     conn_open(&c, s);
     bson_init(&filter);
     BSON_APPEND_INT64(&filter, "p", m->position);
@@ -421,8 +421,8 @@ int ot_mongo__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err
     if (!mongoc_collection_update_one(c.outbox, &filter, &update, NULL, &reply, &error))
         rc = ot_mongo__error(err, &error, "marking an outbound event");
     else if (!bson_iter_init_find(&it, &reply, "matchedCount") || bson_iter_as_int64(&it) != 1)
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "position", "no event %lld in state %d for sink %s",
-                     (long long)m->position, m->require_state, m->sink);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "position", "no event %lld in state %d for sink %s",
+                    (long long)m->position, m->require_state, m->sink);
     bson_destroy(&reply); /* always initialised by libmongoc */
     bson_destroy(&filter);
     bson_destroy(&update);
@@ -442,7 +442,7 @@ int ot_mongo__outbox_prune(void *userdata, const char *const *sinks, size_t n,
     int rc = 0;
 
     if (!sinks || n < 1)
-        return ot_mongo__fail(err, OT_EINVAL, "sinks", "prune needs at least one sink name");
+        return ot_error_setf(err, OT_EINVAL, "sinks", "prune needs at least one sink name");
     conn_open(&c, s);
     bson_init(&filter);
     bson_append_document_begin(&filter, "t", -1, &lt);

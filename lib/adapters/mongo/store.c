@@ -109,8 +109,8 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (ok)
             continue;   /* taken over from a dead holder */
         if (now - start >= MG_LOCK_WAIT_MS)
-            return ot_mongo__fail(err, OT_ECONFLICT, "order_id",
-                                  "order %.64s is being written by another writer", order_id);
+            return ot_error_setf(err, OT_ECONFLICT, "order_id",
+                                 "order %.64s is being written by another writer", order_id);
         ot_clock_sleep_ms(NULL, 2);
     }
 }
@@ -180,13 +180,13 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        return ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     if (mine)
         return 0;
     if (expected == 0)
-        return ot_mongo__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
-    return ot_mongo__fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
-                          order_id, (long long)version, (long long)expected);
+        return ot_error_setf(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
+    return ot_error_setf(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
+                         order_id, (long long)version, (long long)expected);
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
@@ -314,8 +314,8 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
         else
             rc = order_outcome(x, rec->order_id, nonce, expected, err);
     } else if (is_duplicate(&error)) {
-        rc = expected == 0 ? ot_mongo__fail(err, OT_EEXISTS, "order_id",
-                                            "order %.64s already exists", rec->order_id)
+        rc = expected == 0 ? ot_error_setf(err, OT_EEXISTS, "order_id",
+                                           "order %.64s already exists", rec->order_id)
                            : ot_mongo__error(err, &error, "updating the order");
     } else if (refused_by_server(&error)) {
         rc = ot_mongo__error(err, &error, expected ? "updating the order" : "inserting the order");
@@ -538,7 +538,7 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
     if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
         rc = 0;
     else if (is_duplicate(&error))
-        rc = ot_mongo__fail(err, dup_code, "idempotency_key", "idempotency key is already in use");
+        rc = ot_error_setf(err, dup_code, "idempotency_key", "idempotency key is already in use");
     else
         rc = ot_mongo__error(err, &error, "storing an idempotency key");
     bson_destroy(&doc);
@@ -604,7 +604,7 @@ int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_
                      const ot_idempotency_record *idem, ot_error *err)
 {
     if (expected_version < 1)
-        return ot_mongo__fail(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
+        return ot_error_setf(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
     return write_record(userdata, expected_version, rec, idem, err);
 }
 
@@ -620,7 +620,7 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     int rc;
 
     if (!out || !order_id)
-        return ot_mongo__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
     session_open(&x, userdata);
     filter = BCON_NEW("order_id", BCON_UTF8(order_id));
@@ -632,7 +632,7 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     else if (mongoc_cursor_error(cur, &error))
         rc = ot_mongo__error(err, &error, "loading an order");
     else
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
     bson_destroy(opts);
@@ -733,7 +733,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
         id = ot_order_order_id(o);
         if (strlen(id) >= cursor_size) {
             ot_order_free(o);
-            rc = ot_mongo__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_error_setf(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         strcpy(next_cursor, id);
@@ -768,8 +768,8 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
         return 1;
     if (rc == 1 && (stored >= version || fenced))
         return 0;
-    return ot_mongo__fail(err, OT_ECONFLICT, "idempotency_key",
-                          "a request with this key is in progress");
+    return ot_error_setf(err, OT_ECONFLICT, "idempotency_key",
+                         "a request with this key is in progress");
 }
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
@@ -822,7 +822,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return ot_mongo__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
     session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
@@ -844,7 +844,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             if (rc >= 0)
                 key_settle(&x, key, nonce, rc == 1);
             if (rc == 0)
-                rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+                rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
         }
         if (rc == 1) {
             ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
@@ -861,13 +861,13 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.created_at_ms = doc_int(doc, "created_at");
             rec.expires_at_ms = doc_int(doc, "expires_at");
             rc = rec.request_hash ? found(ctx, &rec, err)
-                                  : ot_mongo__fail(err, OT_ESTORAGE, NULL,
-                                                   "mongodb: a stored key has no request hash");
+                                  : ot_error_setf(err, OT_ESTORAGE, NULL,
+                                                  "mongodb: a stored key has no request hash");
         }
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = ot_mongo__error(err, &error, "looking up a key");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
@@ -880,7 +880,7 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
     struct session x;
     int rc;
     if (!rec)
-        return ot_mongo__fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_error_setf(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
     session_open(&x, userdata);
@@ -985,8 +985,8 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     int rc;
 
     if (!order_id || !out || out_size == 0)
-        return ot_mongo__fail(err, OT_EINVAL, order_id ? "out" : "order_id",
-                              "argument is NULL or empty");
+        return ot_error_setf(err, OT_EINVAL, order_id ? "out" : "order_id",
+                             "argument is NULL or empty");
     session_open(&x, userdata);
     bson_init(&filter);
     append_tomb_id(&filter, order_id);
@@ -998,8 +998,8 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = ot_mongo__error(err, &error, "reading a tombstone");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
-                            order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
+                           order_id);
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);

@@ -109,6 +109,17 @@ int ot__error_set(ot_error *err, int code, const char *fmt, ...)
     return code;
 }
 
+int ot_error_setf(ot_error *err, int code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err)
+        return code;
+    va_start(ap, fmt);
+    error_vset(err, code, field, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
 int ot__error_field(ot_error *err, int code, const char *field, const char *fmt, ...)
 {
     va_list ap;
