@@ -120,17 +120,6 @@ int ot_error_setf(ot_error *err, int code, const char *field, const char *fmt, .
     return code;
 }
 
-int ot__error_field(ot_error *err, int code, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err)
-        return code;
-    va_start(ap, fmt);
-    error_vset(err, code, field, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 void ot__error_states(ot_error *err, const char *from, const char *to)
 {
     if (!err)
