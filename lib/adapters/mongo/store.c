@@ -9,25 +9,28 @@
 
 /* ---- plumbing ----------------------------------------------------------------------- */
 
-struct session {
-    struct store *s;
-    mongoc_client_t *client;
-    mongoc_collection_t *orders, *keys;
-};
-
-static void session_open(struct session *x, struct store *s)
+void ot_mongo__session_open(struct session *x, struct store *s)
 {
     x->s = s;
     x->client = mongoc_client_pool_pop(s->pool);
     x->orders = mongoc_client_get_collection(x->client, s->database, s->collection);
+    x->outbox = mongoc_client_get_collection(x->client, s->database, s->outbox_collection);
     x->keys = mongoc_client_get_collection(x->client, s->database, s->idem_collection);
 }
 
-static void session_close(struct session *x)
+void ot_mongo__session_close(struct session *x)
 {
     mongoc_collection_destroy(x->orders);
+    mongoc_collection_destroy(x->outbox);
     mongoc_collection_destroy(x->keys);
     mongoc_client_pool_push(x->s->pool, x->client);
+}
+
+void ot_mongo__nonce(char nonce[25])
+{
+    bson_oid_t oid;
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
 }
 
 static int64_t reply_count(const bson_t *reply, const char *name)
@@ -38,8 +41,7 @@ static int64_t reply_count(const bson_t *reply, const char *name)
     return 0;
 }
 
-/* A server-side duplicate key (E11000), as opposed to a failure. */
-static int is_duplicate(const bson_error_t *e)
+int ot_mongo__is_duplicate(const bson_error_t *e)
 {
     return e->code == 11000 || e->code == 11001 || strstr(e->message, "E11000") != NULL ||
            strstr(e->message, "uplicate key") != NULL;
@@ -95,7 +97,7 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         bson_destroy(&doc);
         if (ok)
             return 0;
-        if (!is_duplicate(&error))
+        if (!ot_mongo__is_duplicate(&error))
             return ot_mongo__error(err, &error, "locking the order");
         bson_init(&filter);
         append_lock_id(&filter, order_id);
@@ -313,7 +315,7 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             rc = 0;
         else
             rc = order_outcome(x, rec->order_id, nonce, expected, err);
-    } else if (is_duplicate(&error)) {
+    } else if (ot_mongo__is_duplicate(&error)) {
         rc = expected == 0 ? ot_error_setf(err, OT_EEXISTS, "order_id",
                                            "order %.64s already exists", rec->order_id)
                            : ot_mongo__error(err, &error, "updating the order");
@@ -344,19 +346,17 @@ int ot_mongo__order_update(struct store *s, const char *order_id, const bson_t *
 {
     struct session x;
     bson_error_t error;
-    bson_oid_t oid;
     char nonce[25];
     int rc;
 
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
-    session_open(&x, s);
+    ot_mongo__nonce(nonce);
+    ot_mongo__session_open(&x, s);
     if ((rc = order_lock(&x, order_id, nonce, err)) == 0) {
         if (!mongoc_collection_update_one(x.orders, filter, update, NULL, NULL, &error))
             rc = ot_mongo__error(err, &error, "updating the order's outbox");
         order_unlock(&x, order_id, nonce);
     }
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -537,7 +537,7 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
     keys_sweep(x, wall);
     if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
         rc = 0;
-    else if (is_duplicate(&error))
+    else if (ot_mongo__is_duplicate(&error))
         rc = ot_error_setf(err, dup_code, "idempotency_key", "idempotency key is already in use");
     else
         rc = ot_mongo__error(err, &error, "storing an idempotency key");
@@ -571,18 +571,16 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
                         const ot_idempotency_record *idem, ot_error *err)
 {
     struct session x;
-    bson_oid_t oid;
     char nonce[25];
     int rc, unknown;
 
     if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
-    session_open(&x, s);
+    ot_mongo__nonce(nonce);
+    ot_mongo__session_open(&x, s);
     if (idem && (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
                                  nonce, OT_ECONFLICT, err)) != 0) {
-        session_close(&x);
+        ot_mongo__session_close(&x);
         return rc;
     }
     rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
@@ -590,7 +588,7 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
         key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
     if (rc == 0)
         legacy_write(&x, rec);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -622,7 +620,7 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     if (!out || !order_id)
         return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "limit", BCON_INT64(1));
@@ -636,7 +634,7 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
     bson_destroy(opts);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -719,7 +717,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "sort", "{", "order_id", BCON_INT32(1), "}",
                     "limit", BCON_INT64((int64_t)q->limit + 1));
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     cur = mongoc_collection_find_with_opts(x.orders, &filter, opts, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         ot_order *o = NULL;
@@ -746,7 +744,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     if (rc != 0 || !more)
         next_cursor[0] = '\0';
     mongoc_cursor_destroy(cur);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     bson_destroy(&filter);
     bson_destroy(opts);
     return rc;
@@ -781,11 +779,9 @@ static int pending_fence(struct session *x, const char *order_id, int64_t versio
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
     bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
     bson_error_t error;
-    bson_oid_t oid;
     char mine[25];
     int rc;
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, mine);
+    ot_mongo__nonce(mine);
     if ((rc = order_lock(x, order_id, mine, err)) == 0) {
         if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
             rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
@@ -823,7 +819,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
 
     if (!key || !found)
         return ot_error_setf(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
     bson_append_document_begin(&filter, "expires_at", -1, &gt);
@@ -871,7 +867,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -883,9 +879,9 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
         return ot_error_setf(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     rc = key_insert(&x, rec, "done", NULL, 0, NULL, OT_EEXISTS, err);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -963,13 +959,13 @@ int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
     if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
                                        err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     for (size_t i = 0; i < n && rc == 0; i++) {
         results[i] = archive_one(&x, order_ids[i], expected_versions[i], archived_to, err);
         if (results[i] != 0 && results[i] != OT_ENOTFOUND && results[i] != OT_ECONFLICT)
             rc = results[i];
     }
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -987,7 +983,7 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     if (!order_id || !out || out_size == 0)
         return ot_error_setf(err, OT_EINVAL, order_id ? "out" : "order_id",
                              "argument is NULL or empty");
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     append_tomb_id(&filter, order_id);
     cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
@@ -1003,7 +999,7 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -1015,8 +1011,8 @@ int ot_mongo__restore(void *userdata, const ot_storage_record *rec, ot_error *er
     /* an insert of the whole document (its own version and history), as a create */
     if ((rc = write_record(userdata, 0, rec, NULL, err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     tomb_drop(&x, rec->order_id);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return 0;
 }
