@@ -7,4 +7,5 @@ set(OT_EXAMPLES_COMMON_SOURCES
   jsonconf.c
   log.c
   piiconf.c
+  worker.c
 )

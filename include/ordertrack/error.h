@@ -97,6 +97,14 @@ OT_EXTERN void ot_error_clear(ot_error *err);
  */
 OT_EXTERN int ot_error_set(ot_error *err, int code, const char *field, const char *message);
 
+/** OT_PRINTF(f, a): the function's argument `f` is a printf format whose arguments start at
+ *  argument `a` (the compiler checks the calls). */
+#if defined(__GNUC__)
+#  define OT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define OT_PRINTF(f, a)
+#endif
+
 /**
  * ot_error_set() with the message formatted as printf does (since 1.12); the message is
  * truncated to fit. Thread-safe on distinct objects.

@@ -40,12 +40,4 @@
 #  define OT_END_DECLS
 #endif
 
-/* OT_PRINTF(f, a): the function's argument `f` is a printf format whose arguments start at
- * argument `a` (the compiler checks calls). */
-#if defined(__GNUC__)
-#  define OT_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#  define OT_PRINTF(f, a)
-#endif
-
 #endif /* ORDERTRACK_EXPORT_H */
