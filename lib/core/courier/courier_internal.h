@@ -78,11 +78,8 @@ unsigned ot__courier_flag(const char *name);
 #define OT__COURIER_FLAGS_HINT                                                              \
     "unknown flag (partial, damaged, reverse_pickup, customer_return, left_at_door, returned)"
 
-/* Timestamps. Parse `s` into ms since the epoch UTC. Accepted: ISO-8601 / RFC 3339
- * "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+HH:MM|+HHMM|+HH]", a bare "YYYY-MM-DD", and
- * Shiprocket's "DD MM YYYY HH:MM:SS". Without an offset the time is taken at
- * `default_offset_min` minutes east of UTC. Returns 0 or -1 if malformed. */
-/* India Standard Time, the default of the Indian couriers' offset-less times. */
+/* India Standard Time: the offset of the Indian couriers' times that carry none
+ * (ot__time_parse_partner, base/time_internal.h). */
 #define OT__IST_OFFSET_MIN 330
 
 /* Update lists (update_list.c). */

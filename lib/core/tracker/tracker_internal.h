@@ -142,7 +142,8 @@ int ot__check_string(const char *value, const char *field, int required, size_t 
                      ot_error *err);
 /* Parse an optional JSON object (NULL gives NULL). */
 int ot__parse_object(json_t **out, const char *json, const char *field, ot_error *err);
-/* The common checks of a request; `store_check` also requires store_id. */
+/* The checks every write makes of its request (version, order_id, author, notes,
+ * idempotency key and scope, expected_version); each names the field. */
 int ot__check_request(const ot_request *req, ot_error *err);
 /* store_id must be the order's store (else OT_ENOTFOUND, as the REST contract says). */
 int ot__check_store(const ot_request *req, const ot_order *order, ot_error *err);
@@ -168,8 +169,6 @@ int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
  * *response owns the record's response text and its stored key (ot_free). */
 int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
                     const char *hash, const char *order_json, ot_error *err);
-
-
 
 /* OT_ESTATE while a substitution is pending (ready_for_pickup is refused then). */
 int ot__refuse_ready_if_pending(const ot_order *order, ot_error *err);
