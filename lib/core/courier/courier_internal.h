@@ -56,6 +56,10 @@ const struct ot__courier_table *ot__courier_builtin(int provider);
  * "") when the result would be longer than OT_COURIER_KEY_MAX. */
 int ot__courier_normalise(char *dst, const char *src);
 
+/* A mapping of `value` with `flags`: for a parcel courier `value` is the shipment status and
+ * the lifecycle status is the one it implies; else `value` is the lifecycle status. */
+void ot__courier_fill(ot_courier_mapping *out, int parcel, int value, unsigned flags);
+
 /* An override row (strings normalised and owned by the tables). */
 struct ot__override_row {
     int provider;
