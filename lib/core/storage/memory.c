@@ -151,6 +151,7 @@ static struct key *key_find(struct memory *m, const char *key, int64_t now_ms)
 /* Reserve room for one more key, dropping expired ones first. Caller holds the lock. */
 static int key_reserve(struct memory *m, int64_t now_ms)
 {
+    struct key *k;
     size_t i, j = 0;
     for (i = 0; i < m->nkeys; i++) {
         if (m->keys[i].expires_at > now_ms)
@@ -159,14 +160,9 @@ static int key_reserve(struct memory *m, int64_t now_ms)
             key_clear(&m->keys[i]);
     }
     m->nkeys = j;
-    if (m->nkeys == m->cap_keys) {
-        size_t cap = m->cap_keys ? m->cap_keys * 2 : 16;
-        struct key *k = ot__realloc(m->keys, cap * sizeof *k);
-        if (!k)
-            return OT_ENOMEM;
-        m->keys = k;
-        m->cap_keys = cap;
-    }
+    if (!(k = ot__grow(m->keys, &m->cap_keys, m->nkeys, sizeof *k, 16)))
+        return OT_ENOMEM;
+    m->keys = k;
     return 0;
 }
 
@@ -200,13 +196,11 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
                                "idempotency key is already in use");
     if (idem && key_reserve(m, idem->created_at_ms))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
-    if (!replace && m->nrows == m->cap_rows) {
-        size_t cap = m->cap_rows ? m->cap_rows * 2 : 16;
-        struct row *rows = ot__realloc(m->rows, cap * sizeof *rows);
+    if (!replace) {
+        struct row *rows = ot__grow(m->rows, &m->cap_rows, m->nrows, sizeof *rows, 16);
         if (!rows)
             return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
         m->rows = rows;
-        m->cap_rows = cap;
     }
     if (ot__mem_outbox_reserve(m->outbox, ev))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing events");
@@ -452,7 +446,7 @@ static void tomb_drop_locked(struct memory *m, const char *order_id)
 static int archive_one_locked(struct memory *m, const char *order_id, int64_t expected,
                               const char *archived_to)
 {
-    struct tomb t;
+    struct tomb t, *tombs;
     size_t pos, tpos;
     int found, tfound;
 
@@ -461,14 +455,9 @@ static int archive_one_locked(struct memory *m, const char *order_id, int64_t ex
         return OT_ENOTFOUND;
     if (m->rows[pos].version != expected)
         return OT_ECONFLICT;
-    if (m->ntombs == m->cap_tombs) {
-        size_t cap = m->cap_tombs ? m->cap_tombs * 2 : 16;
-        struct tomb *tombs = ot__realloc(m->tombs, cap * sizeof *tombs);
-        if (!tombs)
-            return OT_ENOMEM;
-        m->tombs = tombs;
-        m->cap_tombs = cap;
-    }
+    if (!(tombs = ot__grow(m->tombs, &m->cap_tombs, m->ntombs, sizeof *tombs, 16)))
+        return OT_ENOMEM;
+    m->tombs = tombs;
     t.order_id = ot__strdup(order_id);
     t.archived_to = ot__strdup(archived_to);
     if (!t.order_id || !t.archived_to) {
