@@ -8,4 +8,5 @@ set(OT_EXAMPLES_COMMON_SOURCES
   log.c
   piiconf.c
   trackerconf.c
+  worker.c
 )

@@ -37,6 +37,7 @@
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
+#include "worker.h"
 
 /* How long a stop waits for requests in flight. */
 #define DRAIN_MS 10000u
@@ -375,12 +376,7 @@ static void *housekeeper_main(void *arg)
         while (!h->stopping && !h->alerts_due && !h->reloaded &&
                (now = monotonic_ms()) < until) {
             struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            int64_t wait = until - now;
-            ts.tv_sec += (time_t)(wait / 1000);
-            ts.tv_nsec += (long)(wait % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L)
-                ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+            otc_deadline(&ts, until - now);
             pthread_cond_timedwait(&h->cond, &h->lock, &ts);
         }
         if (h->stopping)
@@ -554,7 +550,6 @@ static int host_open(struct host *h, otd_config *cfg)
     ot_notice_sink sink = OT_NOTICE_SINK_INIT;
     ot_sla_sweep_result round = OT_SLA_SWEEP_RESULT_INIT;
     ot_escalation_sweep_result ack_round = OT_ESCALATION_SWEEP_RESULT_INIT;
-    pthread_condattr_t attr;
     otd_generation *first;
     char err[512];
     ot_error e;
@@ -564,14 +559,11 @@ static int host_open(struct host *h, otd_config *cfg)
     memset(&e, 0, sizeof e);
     h->sla_round = round;
     h->ack_round = ack_round;
-    if (pthread_condattr_init(&attr) != 0 ||
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
-        pthread_cond_init(&h->cond, &attr) != 0 || pthread_mutex_init(&h->lock, NULL) != 0 ||
+    if (otc_cond_init_monotonic(&h->cond) != 0 || pthread_mutex_init(&h->lock, NULL) != 0 ||
         pthread_mutex_init(&h->delivery, NULL) != 0) {
         otc_logf(h->log, OTC_LOG_ERROR, "cannot set up the housekeeping thread");
         return 1;
     }
-    pthread_condattr_destroy(&attr);
     h->sync_ready = 1;
 
     otc_log_route_mongoc(h->log); /* before libmongoc says anything */
@@ -653,10 +645,7 @@ static void host_close(struct host *h)
     otd_dispatcher_stop(h->dispatcher);
 #endif
     if (h->housekeeper_started) {
-        pthread_mutex_lock(&h->lock);
-        h->stopping = 1;
-        pthread_cond_signal(&h->cond);
-        pthread_mutex_unlock(&h->lock);
+        otc_signal_stop(&h->lock, &h->cond, &h->stopping);
         pthread_join(h->housekeeper, NULL);
     }
     otd_outbound_stop(h->outbound);

@@ -15,6 +15,7 @@
 #include "timestamp.h"
 #include "order.h"
 #include "tracker.h"
+#include "tracker_requests.h"
 #include "notice.h"
 #include "transition.h"
 #include "update.h"

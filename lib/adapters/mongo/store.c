@@ -9,25 +9,28 @@
 
 /* ---- plumbing ----------------------------------------------------------------------- */
 
-struct session {
-    struct store *s;
-    mongoc_client_t *client;
-    mongoc_collection_t *orders, *keys;
-};
-
-static void session_open(struct session *x, struct store *s)
+void ot_mongo__session_open(struct session *x, struct store *s)
 {
     x->s = s;
     x->client = mongoc_client_pool_pop(s->pool);
     x->orders = mongoc_client_get_collection(x->client, s->database, s->collection);
+    x->outbox = mongoc_client_get_collection(x->client, s->database, s->outbox_collection);
     x->keys = mongoc_client_get_collection(x->client, s->database, s->idem_collection);
 }
 
-static void session_close(struct session *x)
+void ot_mongo__session_close(struct session *x)
 {
     mongoc_collection_destroy(x->orders);
+    mongoc_collection_destroy(x->outbox);
     mongoc_collection_destroy(x->keys);
     mongoc_client_pool_push(x->s->pool, x->client);
+}
+
+void ot_mongo__nonce(char nonce[25])
+{
+    bson_oid_t oid;
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
 }
 
 static int64_t reply_count(const bson_t *reply, const char *name)
@@ -38,8 +41,7 @@ static int64_t reply_count(const bson_t *reply, const char *name)
     return 0;
 }
 
-/* A server-side duplicate key (E11000), as opposed to a failure. */
-static int is_duplicate(const bson_error_t *e)
+int ot_mongo__is_duplicate(const bson_error_t *e)
 {
     return e->code == 11000 || e->code == 11001 || strstr(e->message, "E11000") != NULL ||
            strstr(e->message, "uplicate key") != NULL;
@@ -95,7 +97,7 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         bson_destroy(&doc);
         if (ok)
             return 0;
-        if (!is_duplicate(&error))
+        if (!ot_mongo__is_duplicate(&error))
             return ot_mongo__error(err, &error, "locking the order");
         bson_init(&filter);
         append_lock_id(&filter, order_id);
@@ -109,8 +111,8 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (ok)
             continue;   /* taken over from a dead holder */
         if (now - start >= MG_LOCK_WAIT_MS)
-            return ot_mongo__fail(err, OT_ECONFLICT, "order_id",
-                                  "order %.64s is being written by another writer", order_id);
+            return ot_error_setf(err, OT_ECONFLICT, "order_id",
+                                 "order %.64s is being written by another writer", order_id);
         ot_clock_sleep_ms(NULL, 2);
     }
 }
@@ -180,13 +182,13 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        return ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     if (mine)
         return 0;
     if (expected == 0)
-        return ot_mongo__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
-    return ot_mongo__fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
-                          order_id, (long long)version, (long long)expected);
+        return ot_error_setf(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
+    return ot_error_setf(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
+                         order_id, (long long)version, (long long)expected);
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
@@ -313,9 +315,9 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             rc = 0;
         else
             rc = order_outcome(x, rec->order_id, nonce, expected, err);
-    } else if (is_duplicate(&error)) {
-        rc = expected == 0 ? ot_mongo__fail(err, OT_EEXISTS, "order_id",
-                                            "order %.64s already exists", rec->order_id)
+    } else if (ot_mongo__is_duplicate(&error)) {
+        rc = expected == 0 ? ot_error_setf(err, OT_EEXISTS, "order_id",
+                                           "order %.64s already exists", rec->order_id)
                            : ot_mongo__error(err, &error, "updating the order");
     } else if (refused_by_server(&error)) {
         rc = ot_mongo__error(err, &error, expected ? "updating the order" : "inserting the order");
@@ -344,19 +346,17 @@ int ot_mongo__order_update(struct store *s, const char *order_id, const bson_t *
 {
     struct session x;
     bson_error_t error;
-    bson_oid_t oid;
     char nonce[25];
     int rc;
 
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
-    session_open(&x, s);
+    ot_mongo__nonce(nonce);
+    ot_mongo__session_open(&x, s);
     if ((rc = order_lock(&x, order_id, nonce, err)) == 0) {
         if (!mongoc_collection_update_one(x.orders, filter, update, NULL, NULL, &error))
             rc = ot_mongo__error(err, &error, "updating the order's outbox");
         order_unlock(&x, order_id, nonce);
     }
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -537,8 +537,8 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
     keys_sweep(x, wall);
     if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
         rc = 0;
-    else if (is_duplicate(&error))
-        rc = ot_mongo__fail(err, dup_code, "idempotency_key", "idempotency key is already in use");
+    else if (ot_mongo__is_duplicate(&error))
+        rc = ot_error_setf(err, dup_code, "idempotency_key", "idempotency key is already in use");
     else
         rc = ot_mongo__error(err, &error, "storing an idempotency key");
     bson_destroy(&doc);
@@ -571,18 +571,16 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
                         const ot_idempotency_record *idem, ot_error *err)
 {
     struct session x;
-    bson_oid_t oid;
     char nonce[25];
     int rc, unknown;
 
     if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
-    session_open(&x, s);
+    ot_mongo__nonce(nonce);
+    ot_mongo__session_open(&x, s);
     if (idem && (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
                                  nonce, OT_ECONFLICT, err)) != 0) {
-        session_close(&x);
+        ot_mongo__session_close(&x);
         return rc;
     }
     rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
@@ -590,7 +588,7 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
         key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
     if (rc == 0)
         legacy_write(&x, rec);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -604,7 +602,7 @@ int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_
                      const ot_idempotency_record *idem, ot_error *err)
 {
     if (expected_version < 1)
-        return ot_mongo__fail(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
+        return ot_error_setf(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
     return write_record(userdata, expected_version, rec, idem, err);
 }
 
@@ -620,9 +618,9 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     int rc;
 
     if (!out || !order_id)
-        return ot_mongo__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "limit", BCON_INT64(1));
@@ -632,11 +630,11 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     else if (mongoc_cursor_error(cur, &error))
         rc = ot_mongo__error(err, &error, "loading an order");
     else
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     mongoc_cursor_destroy(cur);
     bson_destroy(filter);
     bson_destroy(opts);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -719,7 +717,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "sort", "{", "order_id", BCON_INT32(1), "}",
                     "limit", BCON_INT64((int64_t)q->limit + 1));
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     cur = mongoc_collection_find_with_opts(x.orders, &filter, opts, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         ot_order *o = NULL;
@@ -733,7 +731,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
         id = ot_order_order_id(o);
         if (strlen(id) >= cursor_size) {
             ot_order_free(o);
-            rc = ot_mongo__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_error_setf(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         strcpy(next_cursor, id);
@@ -746,7 +744,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     if (rc != 0 || !more)
         next_cursor[0] = '\0';
     mongoc_cursor_destroy(cur);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     bson_destroy(&filter);
     bson_destroy(opts);
     return rc;
@@ -768,8 +766,8 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
         return 1;
     if (rc == 1 && (stored >= version || fenced))
         return 0;
-    return ot_mongo__fail(err, OT_ECONFLICT, "idempotency_key",
-                          "a request with this key is in progress");
+    return ot_error_setf(err, OT_ECONFLICT, "idempotency_key",
+                         "a request with this key is in progress");
 }
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
@@ -781,11 +779,9 @@ static int pending_fence(struct session *x, const char *order_id, int64_t versio
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
     bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
     bson_error_t error;
-    bson_oid_t oid;
     char mine[25];
     int rc;
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, mine);
+    ot_mongo__nonce(mine);
     if ((rc = order_lock(x, order_id, mine, err)) == 0) {
         if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
             rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
@@ -822,8 +818,8 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return ot_mongo__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
-    session_open(&x, userdata);
+        return ot_error_setf(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+    ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
     bson_append_document_begin(&filter, "expires_at", -1, &gt);
@@ -844,7 +840,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             if (rc >= 0)
                 key_settle(&x, key, nonce, rc == 1);
             if (rc == 0)
-                rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+                rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
         }
         if (rc == 1) {
             ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
@@ -861,17 +857,17 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.created_at_ms = doc_int(doc, "created_at");
             rec.expires_at_ms = doc_int(doc, "expires_at");
             rc = rec.request_hash ? found(ctx, &rec, err)
-                                  : ot_mongo__fail(err, OT_ESTORAGE, NULL,
-                                                   "mongodb: a stored key has no request hash");
+                                  : ot_error_setf(err, OT_ESTORAGE, NULL,
+                                                  "mongodb: a stored key has no request hash");
         }
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = ot_mongo__error(err, &error, "looking up a key");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -880,12 +876,12 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
     struct session x;
     int rc;
     if (!rec)
-        return ot_mongo__fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_error_setf(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     rc = key_insert(&x, rec, "done", NULL, 0, NULL, OT_EEXISTS, err);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -963,13 +959,13 @@ int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
     if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
                                        err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     for (size_t i = 0; i < n && rc == 0; i++) {
         results[i] = archive_one(&x, order_ids[i], expected_versions[i], archived_to, err);
         if (results[i] != 0 && results[i] != OT_ENOTFOUND && results[i] != OT_ECONFLICT)
             rc = results[i];
     }
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -985,9 +981,9 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     int rc;
 
     if (!order_id || !out || out_size == 0)
-        return ot_mongo__fail(err, OT_EINVAL, order_id ? "out" : "order_id",
-                              "argument is NULL or empty");
-    session_open(&x, userdata);
+        return ot_error_setf(err, OT_EINVAL, order_id ? "out" : "order_id",
+                             "argument is NULL or empty");
+    ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     append_tomb_id(&filter, order_id);
     cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
@@ -998,12 +994,12 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = ot_mongo__error(err, &error, "reading a tombstone");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
-                            order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
+                           order_id);
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -1015,8 +1011,8 @@ int ot_mongo__restore(void *userdata, const ot_storage_record *rec, ot_error *er
     /* an insert of the whole document (its own version and history), as a create */
     if ((rc = write_record(userdata, 0, rec, NULL, err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     tomb_drop(&x, rec->order_id);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return 0;
 }

@@ -93,9 +93,9 @@ int ot_sqlite__schema_migrate(sqlite3 *db, ot_error *err)
     if ((rc = ot_sqlite__schema_version(&version, db, err)) != 0)
         goto fail;
     if (version > OT_SQLITE_SCHEMA_VERSION) {
-        rc = ot_sqlite__fail(err, OT_EVERSION, "schema",
-                             "database schema version %d is newer than this library's (%d)",
-                             version, OT_SQLITE_SCHEMA_VERSION);
+        rc = ot_error_setf(err, OT_EVERSION, "schema",
+                           "database schema version %d is newer than this library's (%d)",
+                           version, OT_SQLITE_SCHEMA_VERSION);
         goto fail;
     }
     for (v = version + 1; v <= OT_SQLITE_SCHEMA_VERSION; v++) {

@@ -27,9 +27,6 @@ struct store {
 
 /* Report `rc` from SQLite (with its message) as an ot_error; returns the OT_E code. */
 int ot_sqlite__error(ot_error *err, sqlite3 *db, int rc, const char *what);
-/* Fill `err` with a formatted message; returns `code`. */
-int ot_sqlite__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Open a connection with the store's pragmas. */
 int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err);

@@ -189,7 +189,7 @@ int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_er
     while (p < end && is_space(*p))
         p++;
     if (p == end || *p++ != '[')
-        return ot_sqlite__fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
+        return ot_error_setf(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
     while ((more = array_next(&p, end, &elem, &len)) == 1) {
         if (!(st = ot_sqlite__conn_stmt(c, ST_INSERT_EVENT, err)))
             return OT_ESTORAGE;
@@ -199,8 +199,8 @@ int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_er
         if ((rc = run(c, st, "appending history events", err)) != 0)
             return rc;
     }
-    return more < 0 ? ot_sqlite__fail(err, OT_EINVAL, "events_json",
-                                      "events_json is not a JSON array")
+    return more < 0 ? ot_error_setf(err, OT_EINVAL, "events_json",
+                                    "events_json is not a JSON array")
                     : 0;
 }
 
@@ -253,8 +253,8 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         if ((rc = key_live(c, idem->key, idem->created_at_ms, err)) < 0)
             return rc;
         if (rc == 1)
-            return ot_sqlite__fail(err, OT_ECONFLICT, "idempotency_key",
-                                   "idempotency key is already in use");
+            return ot_error_setf(err, OT_ECONFLICT, "idempotency_key",
+                                 "idempotency key is already in use");
     }
     if (!(st = ot_sqlite__conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
         return OT_ESTORAGE;
@@ -265,18 +265,18 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         return rc;
     if (sqlite3_changes(c->db) == 0) {
         if (create)
-            return ot_sqlite__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                                   rec->order_id);
+            return ot_error_setf(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                 rec->order_id);
         if (!(st = ot_sqlite__conn_stmt(c, ST_ORDER_VERSION, err)))
             return OT_ESTORAGE;
         sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW)
-            rc = ot_sqlite__fail(err, OT_ECONFLICT, "version",
-                                 "order %.64s is at version %lld, not %lld", rec->order_id,
-                                 (long long)sqlite3_column_int64(st, 0), (long long)expected);
+            rc = ot_error_setf(err, OT_ECONFLICT, "version",
+                               "order %.64s is at version %lld, not %lld", rec->order_id,
+                               (long long)sqlite3_column_int64(st, 0), (long long)expected);
         else if (rc == SQLITE_DONE)
-            rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
+            rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
         else
             rc = ot_sqlite__error(err, c->db, rc, "reading the stored version");
         sqlite3_reset(st);
@@ -352,8 +352,8 @@ static int load_cached(struct store *s, struct conn *c, const char *order_id, ot
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE ? ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s",
-                                                 order_id)
+        rc = rc == SQLITE_DONE ? ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s",
+                                               order_id)
                                : ot_sqlite__error(err, c->db, rc, "loading an order");
         sqlite3_reset(st);
         return rc;
@@ -373,7 +373,7 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
     int rc;
 
     if (!out || !order_id)
-        return ot_sqlite__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
@@ -401,7 +401,7 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
         rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 2),
                                 (size_t)sqlite3_column_bytes(st, 2), err);
     } else if (rc == SQLITE_DONE) {
-        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     } else {
         rc = ot_sqlite__error(err, c->db, rc, "loading an order");
     }
@@ -490,7 +490,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         return rc;
     next_cursor[0] = '\0';
     if (query_sql(sql, sizeof sql, q) != 0)
-        return ot_sqlite__fail(err, OT_ELIMIT, "query", "query too complex");
+        return ot_error_setf(err, OT_ELIMIT, "query", "query too complex");
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
@@ -528,7 +528,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         }
         id = (const char *)sqlite3_column_text(st, 0);
         if (!id || strlen(id) >= cursor_size) {
-            rc = ot_sqlite__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_error_setf(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         /* A record cached at this row's version is used as is; the others are decoded (and
@@ -564,7 +564,7 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return ot_sqlite__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     if (!(st = ot_sqlite__conn_stmt(c, ST_KEY_GET, err))) {
@@ -585,7 +585,7 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.response = "";
         rc = found(ctx, &rec, err);
     } else if (rc == SQLITE_DONE) {
-        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     } else {
         rc = ot_sqlite__error(err, c->db, rc, "looking up a key");
     }
@@ -601,7 +601,7 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     int rc;
 
     if (!rec)
-        return ot_sqlite__fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_error_setf(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
@@ -609,7 +609,7 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     if ((rc = exec_id(c, ST_BEGIN, "starting a transaction", err)) == 0) {
         rc = key_live(c, rec->key, rec->created_at_ms, err);
         if (rc == 1)
-            rc = ot_sqlite__fail(err, OT_EEXISTS, "idempotency_key", "key is already in use");
+            rc = ot_error_setf(err, OT_EEXISTS, "idempotency_key", "key is already in use");
         else if (rc == 0)
             rc = key_store(c, rec, err);
         if (rc == 0)

@@ -255,7 +255,7 @@ static int family_add(ot_metrics *m, int kind, const char *name, int verbatim,
                       const char *help, const char *const *labels, size_t label_count,
                       const double *buckets, size_t bucket_count, ot_error *err)
 {
-    struct ot__family f;
+    struct ot__family f, *grown;
     size_t i;
     int rc;
 
@@ -281,14 +281,10 @@ static int family_add(ot_metrics *m, int kind, const char *name, int verbatim,
             goto nomem;
     if (bucket_count)
         memcpy(f.bounds, buckets, bucket_count * sizeof *f.bounds);
-    if (m->family_count == m->family_capacity) {
-        size_t cap = m->family_capacity ? m->family_capacity * 2 : 16;
-        struct ot__family *grown = ot__realloc(m->families, cap * sizeof *grown);
-        if (!grown)
-            goto nomem;
-        m->families = grown;
-        m->family_capacity = cap;
-    }
+    if (!(grown = ot__grow(m->families, &m->family_capacity, m->family_count, sizeof *grown,
+                           16)))
+        goto nomem;
+    m->families = grown;
     m->families[m->family_count++] = f;
     return 0;
 nomem:
@@ -300,7 +296,7 @@ nomem:
 static int series_get(struct ot__series **out, struct ot__family *f, const char *const *values,
                       size_t count, ot_error *err)
 {
-    struct ot__series s;
+    struct ot__series s, *grown;
     size_t i, j;
 
     if (count != f->label_count || (count && !values))
@@ -333,14 +329,9 @@ static int series_get(struct ot__series **out, struct ot__family *f, const char 
     for (i = 0; i < count; i++)
         if (!(s.label_values[i] = ot__strdup(values[i])))
             goto nomem;
-    if (f->series_count == f->series_capacity) {
-        size_t cap = f->series_capacity ? f->series_capacity * 2 : 8;
-        struct ot__series *grown = ot__realloc(f->series, cap * sizeof *grown);
-        if (!grown)
-            goto nomem;
-        f->series = grown;
-        f->series_capacity = cap;
-    }
+    if (!(grown = ot__grow(f->series, &f->series_capacity, f->series_count, sizeof *grown, 8)))
+        goto nomem;
+    f->series = grown;
     f->series[f->series_count] = s;
     *out = &f->series[f->series_count++];
     return 0;

@@ -151,6 +151,7 @@ static struct key *key_find(struct memory *m, const char *key, int64_t now_ms)
 /* Reserve room for one more key, dropping expired ones first. Caller holds the lock. */
 static int key_reserve(struct memory *m, int64_t now_ms)
 {
+    struct key *k;
     size_t i, j = 0;
     for (i = 0; i < m->nkeys; i++) {
         if (m->keys[i].expires_at > now_ms)
@@ -159,14 +160,9 @@ static int key_reserve(struct memory *m, int64_t now_ms)
             key_clear(&m->keys[i]);
     }
     m->nkeys = j;
-    if (m->nkeys == m->cap_keys) {
-        size_t cap = m->cap_keys ? m->cap_keys * 2 : 16;
-        struct key *k = ot__realloc(m->keys, cap * sizeof *k);
-        if (!k)
-            return OT_ENOMEM;
-        m->keys = k;
-        m->cap_keys = cap;
-    }
+    if (!(k = ot__grow(m->keys, &m->cap_keys, m->nkeys, sizeof *k, 16)))
+        return OT_ENOMEM;
+    m->keys = k;
     return 0;
 }
 
@@ -200,13 +196,11 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
                                "idempotency key is already in use");
     if (idem && key_reserve(m, idem->created_at_ms))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
-    if (!replace && m->nrows == m->cap_rows) {
-        size_t cap = m->cap_rows ? m->cap_rows * 2 : 16;
-        struct row *rows = ot__realloc(m->rows, cap * sizeof *rows);
+    if (!replace) {
+        struct row *rows = ot__grow(m->rows, &m->cap_rows, m->nrows, sizeof *rows, 16);
         if (!rows)
             return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
         m->rows = rows;
-        m->cap_rows = cap;
     }
     if (ot__mem_outbox_reserve(m->outbox, ev))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing events");
@@ -223,10 +217,12 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
     return 0;
 }
 
-static int mem_create(void *userdata, const ot_storage_record *rec,
-                      const ot_idempotency_record *idem, ot_error *err)
+/* create (`create`: the order must not exist) and commit (its stored version must be
+ * expected_version): the record, its key and its events, all or nothing. */
+static int mem_write(struct memory *m, int create, int64_t expected_version,
+                     const ot_storage_record *rec, const ot_idempotency_record *idem,
+                     ot_error *err)
 {
-    struct memory *m = userdata;
     struct row row;
     struct ot__mem_pending *ev = NULL;
     size_t pos;
@@ -243,38 +239,11 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
-    rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                                 rec->order_id)
-               : write_locked(m, &row, pos, 0, idem, ev, err);
-    pthread_mutex_unlock(&m->lock);
-    if (rc) {
-        row_clear(&row);
-        ot__mem_pending_free(ev);
-    }
-    return rc;
-}
-
-static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
-                      const ot_idempotency_record *idem, ot_error *err)
-{
-    struct memory *m = userdata;
-    struct row row;
-    struct ot__mem_pending *ev = NULL;
-    size_t pos;
-    int found, rc;
-
-    if ((rc = ot__storage_record_check(rec, 0, err)) ||
-        (rc = ot_idempotency_record_check(idem, err)))
-        return rc;
-    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
-        return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0) {
-        ot__mem_pending_free(ev);
-        return rc;
-    }
-    pthread_mutex_lock(&m->lock);
-    pos = row_find(m, rec->order_id, &found);
-    if (!found)
+    if (create)
+        rc = found ? ot__error_field(err, OT_EEXISTS, "order_id",
+                                     "order %.64s already exists", rec->order_id)
+                   : write_locked(m, &row, pos, 0, idem, ev, err);
+    else if (!found)
         rc = ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
     else if (m->rows[pos].version != expected_version)
         rc = ot__error_field(err, OT_ECONFLICT, "version",
@@ -288,6 +257,18 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
         ot__mem_pending_free(ev);
     }
     return rc;
+}
+
+static int mem_create(void *userdata, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    return mem_write(userdata, 1, 0, rec, idem, err);
+}
+
+static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    return mem_write(userdata, 0, expected_version, rec, idem, err);
 }
 
 static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
@@ -465,7 +446,7 @@ static void tomb_drop_locked(struct memory *m, const char *order_id)
 static int archive_one_locked(struct memory *m, const char *order_id, int64_t expected,
                               const char *archived_to)
 {
-    struct tomb t;
+    struct tomb t, *tombs;
     size_t pos, tpos;
     int found, tfound;
 
@@ -474,14 +455,9 @@ static int archive_one_locked(struct memory *m, const char *order_id, int64_t ex
         return OT_ENOTFOUND;
     if (m->rows[pos].version != expected)
         return OT_ECONFLICT;
-    if (m->ntombs == m->cap_tombs) {
-        size_t cap = m->cap_tombs ? m->cap_tombs * 2 : 16;
-        struct tomb *tombs = ot__realloc(m->tombs, cap * sizeof *tombs);
-        if (!tombs)
-            return OT_ENOMEM;
-        m->tombs = tombs;
-        m->cap_tombs = cap;
-    }
+    if (!(tombs = ot__grow(m->tombs, &m->cap_tombs, m->ntombs, sizeof *tombs, 16)))
+        return OT_ENOMEM;
+    m->tombs = tombs;
     t.order_id = ot__strdup(order_id);
     t.archived_to = ot__strdup(archived_to);
     if (!t.order_id || !t.archived_to) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "sys/sys_internal.h"
 #include "sla/sla_internal.h"
 #include "tracker/tracker_internal.h"
 #include "base/utf8_internal.h"
@@ -112,16 +113,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     if (!s->idem_get != !s->idem_put)
         return ot__error_field(err, OT_EINVAL, "storage",
                                "storage must have both idem_get and idem_put, or neither");
-    if (o->clock && ((rc = ot__check_version(o->clock->version, OT_CLOCK_VERSION, "clock",
-                                             err)) ||
-                     (!o->clock->now_ms &&
-                      (rc = ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms")))))
-        return rc;
-    if (o->notices &&
-        ((rc = ot__check_version(o->notices->version, OT_NOTICE_SINK_VERSION, "notice sink",
-                                 err)) ||
-         (!o->notices->notify &&
-          (rc = ot__error_field(err, OT_EINVAL, "notices", "notice sink has no notify")))))
+    if ((rc = ot__clock_check(o->clock, err)) || (rc = ot__notice_sink_check(o->notices, err)))
         return rc;
     if (o->max_retries > 100)
         return ot__error_field(err, OT_EINVAL, "max_retries", "max_retries %u is over 100",

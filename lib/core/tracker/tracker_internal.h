@@ -119,6 +119,12 @@ typedef int (*ot__sweep_fn)(void *ctx, ot_tracker *t, const ot_order *o, int64_t
 int ot__sweep_status(ot_tracker *t, int status, int64_t now, const size_t *examined,
                      size_t max_orders, char cursor[OT_STORAGE_CURSOR_SIZE], ot__sweep_fn each,
                      void *ctx, ot_error *err);
+/* A sweep's bookkeeping write `op` on order `o` (built by `build` with `ctx`), authored by
+ * `monitor`; the commits it lost are added to *conflicts. 1 when applied; 0 when there was
+ * nothing to do (recorded meanwhile by another sweeper, the order gone, or still contended:
+ * the next sweep looks again); else the failure that stops the sweep. */
+int ot__sweep_write(ot_tracker *t, const ot_order *o, const char *op, ot__build_fn build,
+                    const char *monitor, void *ctx, size_t *conflicts, ot_error *err);
 
 /* The escalation ladder (ops_escalation.c). Check the caller's policy (NULL: the defaults)
  * and copy it to `dst`; OT_EINVAL / OT_EVERSION name the member. */
@@ -136,7 +142,8 @@ int ot__check_string(const char *value, const char *field, int required, size_t 
                      ot_error *err);
 /* Parse an optional JSON object (NULL gives NULL). */
 int ot__parse_object(json_t **out, const char *json, const char *field, ot_error *err);
-/* The common checks of a request; `store_check` also requires store_id. */
+/* The checks every write makes of its request (version, order_id, author, notes,
+ * idempotency key and scope, expected_version); each names the field. */
 int ot__check_request(const ot_request *req, ot_error *err);
 /* store_id must be the order's store (else OT_ENOTFOUND, as the REST contract says). */
 int ot__check_store(const ot_request *req, const ot_order *order, ot_error *err);
@@ -162,8 +169,6 @@ int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
  * *response owns the record's response text and its stored key (ot_free). */
 int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
                     const char *hash, const char *order_json, ot_error *err);
-
-
 
 /* OT_ESTATE while a substitution is pending (ready_for_pickup is refused then). */
 int ot__refuse_ready_if_pending(const ot_order *order, ot_error *err);
