@@ -99,7 +99,7 @@ static void print_finding(void *userdata, const ot_reconcile_finding *f)
     printf("finding: %s: order %s: %s\n", cls, f->order_id, f->detail);
     if (f->repaired)
         printf("repaired: order %s\n", f->order_id);
-    else
+    if (f->alert)
         fprintf(stderr, "ALERT data_inconsistency: %s: order %s: %s\n", cls, f->order_id,
                 f->detail);
 }

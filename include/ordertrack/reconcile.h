@@ -66,16 +66,22 @@ typedef struct ot_reconcile_finding {
     int finding_class;       /**< ot_reconcile_class */
     const char *order_id;    /**< the order */
     const char *store_id;    /**< its store, NULL when unknown */
+    const char *courier;     /**< courier_differs: the courier's name; else NULL */
+    const char *awb;         /**< the order's AWB where the class concerns the shipment; NULL */
     const char *detail;      /**< what is wrong, UTF-8 ("lifecycle in_transit but shipment
                                   delivered") */
     int repaired;            /**< 1: repaired by this run */
-    int alerted;             /**< 1: a data_inconsistency alert was queued (options.alerts) */
-    int noted;               /**< 1: already recorded by an open issue (options.once), so not
-                                  alerted again */
+    int alert;               /**< 1: the finding calls for a data_inconsistency alert (not
+                                  repaired; with `once`, newly recorded in its order; never
+                                  missing_here with `once`); queued on options.alerts when
+                                  given, else the caller's to send */
+    int noted;               /**< 1: already recorded by an open issue (options.once), so no
+                                  alert again */
 } ot_reconcile_finding;
 
 /** Initialiser of `ot_reconcile_finding` at OT_RECONCILE_FINDING_VERSION. */
-#define OT_RECONCILE_FINDING_INIT { OT_RECONCILE_FINDING_VERSION, 0, NULL, NULL, NULL, 0, 0, 0 }
+#define OT_RECONCILE_FINDING_INIT \
+    { OT_RECONCILE_FINDING_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
 
 /** Called for each finding on the calling thread; must not call into the same run. */
 typedef void (*ot_reconcile_finding_fn)(void *userdata, const ot_reconcile_finding *finding);
@@ -102,8 +108,10 @@ typedef struct ot_reconcile_options {
                                         orders (courier_differs); NULL: none */
     size_t courier_count;          /**< entries of `couriers` (at most 64) */
     ot_http_client *http;          /**< required with couriers: the requests go through it */
-    struct ot_alerts *alerts;      /**< NULL: no alerts; else each finding not repaired is
-                                        queued as OT_ALERT_DATA_INCONSISTENCY */
+    struct ot_alerts *alerts;      /**< NULL: none (the callback sees which findings call
+                                        for an alert); else each one is queued as
+                                        OT_ALERT_DATA_INCONSISTENCY, detail "<class>:
+                                        <detail>" */
     struct ot_metrics *metrics;    /**< NULL: none; else counted in
                                         ordertrack_reconcile_findings_total{class} */
     ot_reconcile_finding_fn on_finding; /**< NULL: none */
@@ -124,7 +132,7 @@ typedef struct ot_reconcile_summary {
     uint64_t findings[OT_RECONCILE_CLASS_COUNT]; /**< by class (index 0 unused) */
     uint64_t total;          /**< all findings */
     uint64_t repaired;       /**< findings repaired */
-    uint64_t alerted;        /**< alerts queued */
+    uint64_t alerts;         /**< findings that called for an alert (finding.alert) */
     uint64_t courier_asked;  /**< orders asked about at their couriers */
     uint64_t courier_failed; /**< of those, without a usable answer (failed request,
                                   unreadable answer, AWB not in the answer) */

@@ -265,7 +265,7 @@ int ot__reconcile_report(struct ot__reconcile *r, int cls, const char *order_id,
     const ot_reconcile_options *o = r->opts;
     ot_reconcile_finding f = OT_RECONCILE_FINDING_INIT;
     char text[OT__ALERT_STRING_MAX];
-    int fresh = 1;
+    int fresh = !repaired;
 
     r->sum->findings[cls]++;
     r->sum->total++;
@@ -281,7 +281,10 @@ int ot__reconcile_report(struct ot__reconcile *r, int cls, const char *order_id,
             return fresh;
         f.noted = cls != OT_RECONCILE_MISSING_HERE && !fresh;
     }
-    if (!repaired && fresh && o->alerts) {
+    f.alert = fresh;
+    if (fresh)
+        r->sum->alerts++;
+    if (fresh && o->alerts) {
         ot_alert a = OT_ALERT_INIT;
         ot_error e;
         a.kind = OT_ALERT_DATA_INCONSISTENCY;
@@ -291,17 +294,15 @@ int ot__reconcile_report(struct ot__reconcile *r, int cls, const char *order_id,
         a.awb = awb;
         a.time_ms = r->now;
         a.detail = text;
-        if (ot_alerts_push(o->alerts, &a, &e) == 0) {
-            f.alerted = 1;
-            r->sum->alerted++;
-        } else {
+        if (ot_alerts_push(o->alerts, &a, &e) != 0)
             ot__reconcile_note(r, &e);
-        }
     }
     if (o->on_finding) {
         f.finding_class = cls;
         f.order_id = order_id;
         f.store_id = store_id;
+        f.courier = courier;
+        f.awb = awb;
         f.detail = detail;
         f.repaired = repaired;
         o->on_finding(o->userdata, &f);
