@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "alerts/alerts_internal.h"
+#include "base/utf8_internal.h"
 #include "metrics/metrics_internal.h"
 #include "ops/reconcile_internal.h"
 #include "poll/poll_internal.h"
@@ -182,6 +183,20 @@ static int export_load(struct ot__reconcile_export **out, const char *path, ot_e
 
 /* ---- reporting */
 
+void ot__reconcile_clip(char *dst, size_t size, const char *src)
+{
+    size_t n = 0, k;
+    /* whole sequences only, control characters as spaces: text for an issue and an alert */
+    while (src[n] && (k = ot__utf8_decode((const unsigned char *)src + n, strlen(src + n),
+                                          NULL)) > 0 && n + k < size) {
+        memcpy(dst + n, src + n, k);
+        if (k == 1 && (unsigned char)dst[n] < 0x20)
+            dst[n] = ' ';
+        n += k;
+    }
+    dst[n] = '\0';
+}
+
 void ot__reconcile_note(struct ot__reconcile *r, const ot_error *e)
 {
     if (r->sum->first_failure.code == 0 && e && e->code)
@@ -264,7 +279,7 @@ int ot__reconcile_report(struct ot__reconcile *r, int cls, const char *order_id,
 {
     const ot_reconcile_options *o = r->opts;
     ot_reconcile_finding f = OT_RECONCILE_FINDING_INIT;
-    char text[OT__ALERT_STRING_MAX];
+    char text[OT__ALERT_STRING_MAX], raw[OT__ALERT_STRING_MAX];
     int fresh = !repaired;
 
     r->sum->findings[cls]++;
@@ -273,7 +288,8 @@ int ot__reconcile_report(struct ot__reconcile *r, int cls, const char *order_id,
         r->sum->repaired++;
     if (o->metrics)
         ot__metrics_count_reconcile(o->metrics, cls, NULL);
-    snprintf(text, sizeof text, "%s: %s", class_names[cls], detail);
+    snprintf(raw, sizeof raw, "%s: %s", class_names[cls], detail);
+    ot__reconcile_clip(text, sizeof text, raw);
     if (!repaired && o->once) {
         /* no order holds the mark of an order missing here: not alerted, only reported */
         fresh = cls == OT_RECONCILE_MISSING_HERE ? 0 : mark_order(r, order_id, cls, text, err);

@@ -102,7 +102,7 @@ static int compare(struct ot__reconcile *r, const struct ot__reconcile_batch *b,
         const struct ot__reconcile_ask *a = &b->asks[i];
         const ot_update *u = newest_for(list, a->awb);
         const char *here = "none", *there = "?";
-        char detail[200];
+        char detail[200], awb[48], status[48];
         int want, repaired = 0;
         if (!u) {
             ot_error e;
@@ -120,8 +120,10 @@ static int compare(struct ot__reconcile *r, const struct ot__reconcile_batch *b,
         ot_shipment_to_string(&there, want, NULL);
         if (r->opts->repair)
             repaired = repair_courier(r, a, list, want);
-        snprintf(detail, sizeof detail, "shipment %s here, %s at %s (AWB %.40s, \"%.40s\")",
-                 here, there, courier, a->awb, u->raw_status ? u->raw_status : "");
+        ot__reconcile_clip(awb, sizeof awb, a->awb);
+        ot__reconcile_clip(status, sizeof status, u->raw_status ? u->raw_status : "");
+        snprintf(detail, sizeof detail, "shipment %s here, %s at %s (AWB %s, \"%s\")", here,
+                 there, courier, awb, status);
         if ((rc = ot__reconcile_report(r, OT_RECONCILE_COURIER_DIFFERS, a->order_id,
                                        a->store_id, courier, a->awb, repaired, detail, err)))
             return rc;

@@ -49,6 +49,10 @@ int ot__reconcile_report(struct ot__reconcile *r, int cls, const char *order_id,
                          const char *store_id, const char *courier, const char *awb,
                          int repaired, const char *detail, ot_error *err);
 
+/* `src` into `dst` (`size` bytes, NUL included): whole UTF-8 sequences only (cut at the first
+ * invalid or the last that fits), control characters as spaces. */
+void ot__reconcile_clip(char *dst, size_t size, const char *src);
+
 /* Keep the first failure of the run in the summary. */
 void ot__reconcile_note(struct ot__reconcile *r, const ot_error *e);
 
