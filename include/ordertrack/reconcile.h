@@ -70,7 +70,8 @@ typedef struct ot_reconcile_finding {
     const char *awb;         /**< the order's AWB where the class concerns the shipment; NULL */
     const char *detail;      /**< what is wrong, UTF-8 ("lifecycle in_transit but shipment
                                   delivered") */
-    int repaired;            /**< 1: repaired by this run */
+    int repaired;            /**< 1: repaired by this run (a status_mismatch whose write lost
+                                  the race to another run's repair counts too) */
     int alert;               /**< 1: the finding calls for a data_inconsistency alert (not
                                   repaired; with `once`, newly recorded in its order; never
                                   missing_here with `once`); queued on options.alerts when

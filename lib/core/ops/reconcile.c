@@ -342,6 +342,14 @@ static int repair_mismatch(struct ot__reconcile *r, const ot_order *o, int impli
     req.expected_version = ot_order_version(o);
     if (ot_tracker_set_status(NULL, r->tracker, &req, &e) == 0)
         return 1;
+    if (e.code == OT_ECONFLICT) {   /* another instance's run may have repaired it first */
+        ot_order *now = NULL;
+        int done = ot_tracker_get(&now, r->tracker, req.order_id, NULL) == 0 &&
+                   ot_order_status(now) == implied;
+        ot_order_free(now);
+        if (done)
+            return 1;
+    }
     ot__reconcile_note(r, &e);
     return 0;
 }
