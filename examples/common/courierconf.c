@@ -102,6 +102,14 @@ int otc_courier_client_new(ot_courier_client **out, const otc_courier *k,
     return ot_courier_client_new(out, &cc, NULL, err);
 }
 
+/* Free a secret, its bytes wiped first. */
+static void wipe(char *secret)
+{
+    if (secret)
+        memset(secret, 0, strlen(secret));
+    free(secret);
+}
+
 void otc_couriers_free(otc_couriers *couriers)
 {
     size_t i;
@@ -109,10 +117,10 @@ void otc_couriers_free(otc_couriers *couriers)
         otc_courier *k = &couriers->list[i];
         free(k->name);
         free(k->base_url);
-        free(k->token);
+        wipe(k->token);
         free(k->username);
         free(k->email);
-        free(k->password);
+        wipe(k->password);
     }
     memset(couriers, 0, sizeof *couriers);
 }

@@ -1,5 +1,6 @@
 /* The "couriers" block of the host programs' configs (ordertrack-poller's top level,
- * ordertrackd's and `ordertrack reconcile`'s reconcile.couriers): one courier account per
+ * ordertrackd's reconcile.couriers, the file of `ordertrack reconcile --couriers`): one
+ * courier account per
  * member, {"base_url", and the courier's credentials}, read by one function and turned into
  * the library's courier clients (poll.h) by another. */
 #ifndef OT_EXAMPLES_COURIERCONF_H
@@ -45,6 +46,7 @@ int otc_couriers_load(const jsonconf *c, otc_couriers *out, json_t *obj, const c
 int otc_courier_client_new(ot_courier_client **out, const otc_courier *k,
                            const ot_courier_registry *registry, ot_error *err);
 
+/* Free what `couriers` holds, the secrets wiped. Accepts a zeroed struct. */
 void otc_couriers_free(otc_couriers *couriers);
 
 #endif
