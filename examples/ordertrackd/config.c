@@ -38,7 +38,7 @@ static const struct {
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", "dispatch",
                                          "outbox", "subscriptions", "nats", "tracking_page",
-                                         "courier_definitions", NULL};
+                                         "courier_definitions", "reconcile", NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -120,6 +120,7 @@ void otd_config_free(otd_config *cfg)
     free(cfg->generated_admin_key);
     piiconf_wipe(&cfg->pii);
     otd_outboxconf_free(&cfg->outbox);
+    otd_reconcileconf_free(&cfg->reconcile);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -542,6 +543,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
         if (otd_dispatchconf_load(&cfg->dispatch, &jc, v) != 0)
             return -1;
     }
+    if ((v = json_object_get(root, "reconcile"))) {
+        const jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_reconcileconf_load(&cfg->reconcile, &jc, v, cfg->couriers) != 0)
+            return -1;
+    }
     if ((v = json_object_get(root, "tracking_page"))) {
         const jsonconf jc = {c->name, c->err, c->errlen};
         if (otd_pageconf_load(&cfg->tracking_page, &jc, v) != 0)
@@ -767,6 +773,10 @@ size_t otd_config_restart_diff(const otd_config *running, const otd_config *next
     }
     if (otd_dispatchconf_differs(&running->dispatch, &next->dispatch)) {
         changed(ctx, "dispatch");
+        n++;
+    }
+    if (otd_reconcileconf_differs(&running->reconcile, &next->reconcile)) {
+        changed(ctx, "reconcile");
         n++;
     }
     if (!json_equal(running->courier_definitions ? running->courier_definitions : json_null(),

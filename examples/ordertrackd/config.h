@@ -19,6 +19,7 @@
 #include "outboxconf.h"
 #include "pageconf.h"
 #include "piiconf.h"
+#include "reconcileconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
  * for a request's head is sized from them (server.c), so that the service, not the HTTP
@@ -101,6 +102,8 @@ typedef struct otd_config {
     otc_log_format log_format;   /* --log-format, default text */
     otd_outboxconf outbox;       /* the `outbox`, `subscriptions` and `nats` blocks
                                     (outboxconf.h); restart-only */
+    otd_reconcileconf reconcile; /* the `reconcile` block (reconcileconf.h): present 0 when
+                                    absent; restart-only */
 } otd_config;
 
 /* Exit statuses of start-up failures (the shared table, exitcodes.h). */

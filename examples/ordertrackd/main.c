@@ -27,6 +27,7 @@
 #include "courierdefs.h"
 #ifdef OTD_HAVE_CURL
 #include "dispatcher.h"
+#include "reconciler.h"
 #endif
 #include "events.h"
 #include "live.h"
@@ -153,6 +154,7 @@ struct host {
     pthread_t housekeeper;
 #ifdef OTD_HAVE_CURL
     otd_dispatcher *dispatcher; /* the `dispatch` block's thread, or NULL */
+    otd_reconciler *reconciler; /* the `reconcile` block's thread, or NULL */
 #endif
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -185,6 +187,20 @@ static void on_notice(void *userdata, const ot_notice *n)
 }
 
 #ifdef OTD_HAVE_CURL
+/* A reconcile finding's alert into the current dispatcher, as on_notice queues a notice
+ * (without an `alerts` block the finding is logged and counted only). */
+static void reconcile_alert(void *ctx, const ot_alert *alert)
+{
+    struct host *h = ctx;
+
+    pthread_mutex_lock(&h->lock);
+    if (h->alerts && ot_alerts_push(h->alerts, alert, NULL) == 0) {
+        h->alerts_due = 1;
+        pthread_cond_signal(&h->cond);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
 /* The alert dispatcher's lookup: the courier and AWB of the order, which notices lack. */
 static void alert_lookup(void *userdata, const char *store_id, const char *order_id,
                          char *courier, size_t courier_size, char *awb, size_t awb_size)
@@ -636,12 +652,24 @@ static int host_open(struct host *h, otd_config *cfg)
         return OTD_EXIT_CONFIG;
 #endif
     }
+    if (cfg->reconcile.present) {
+#ifdef OTD_HAVE_CURL
+        if ((rc = otd_reconciler_start(&h->reconciler, &cfg->reconcile, h->app.couriers,
+                                       h->app.metrics, &h->live, h->log, reconcile_alert, h)))
+            return rc;
+#else
+        otc_logf(h->log, OTC_LOG_ERROR, "reconcile: this build has no HTTP client "
+                                        "(OT_WITH_CURL=OFF)");
+        return OTD_EXIT_CONFIG;
+#endif
+    }
     return 0;
 }
 
 static void host_close(struct host *h)
 {
 #ifdef OTD_HAVE_CURL
+    otd_reconciler_stop(h->reconciler);
     otd_dispatcher_stop(h->dispatcher);
 #endif
     if (h->housekeeper_started) {

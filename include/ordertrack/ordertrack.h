@@ -31,5 +31,6 @@
 #include "poll.h"
 #include "outbox.h"
 #include "webhook_sink.h"
+#include "reconcile.h"
 
 #endif /* ORDERTRACK_H */

@@ -63,7 +63,7 @@ static void test_example_loads(void **state)
     if (load_text(&cfg, example, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_string_equal(cfg.storage, "sqlite:./ordertrack.db");
-    assert_int_equal(cfg.n_couriers, 4);
+    assert_int_equal(cfg.couriers.n, 4);
     assert_int_equal(cfg.n_trackers, 5);
     t = otp_config_tracker(&cfg, "delhivery_fallback");
     assert_non_null(t);

@@ -23,6 +23,7 @@ enum builtin {
     B_STAGE_DURATION,
     B_ETA_ERROR,
     B_UPDATES_REFUSED,
+    B_RECONCILE_FINDINGS,
     B_COUNT
 };
 
@@ -55,6 +56,7 @@ static const char *const label_stage[] = {"stage"};
 static const char *const label_provider[] = {"provider"};
 static const char *const label_provider_result[] = {"provider", "result"};
 static const char *const label_provider_reason[] = {"provider", "reason"};
+static const char *const label_class[] = {"class"};
 
 static const struct {
     int kind;
@@ -104,6 +106,9 @@ static const struct {
                            "partner's order or delivery id), by provider and reason.",
                            label_provider_reason, 2, {&ot__provider_vocab, &refusal_vocab},
                            NULL, 0},
+    [B_RECONCILE_FINDINGS] = {OT_METRIC_COUNTER, "reconcile_findings_total",
+                              "Data inconsistencies found by reconcile runs, by class.",
+                              label_class, 1, {&ot__reconcile_class_vocab, NULL}, NULL, 0},
 };
 
 static int is_name_char(char c, int first, int colon)
@@ -564,4 +569,9 @@ int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms, ot_error
 int ot__metrics_count_refused(ot_metrics *metrics, int provider, int reason, ot_error *err)
 {
     return builtin(metrics, B_UPDATES_REFUSED, provider, reason, 1, err);
+}
+
+int ot__metrics_count_reconcile(ot_metrics *metrics, int finding_class, ot_error *err)
+{
+    return builtin(metrics, B_RECONCILE_FINDINGS, finding_class, 0, 1, err);
 }
