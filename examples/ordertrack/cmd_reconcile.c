@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "courierconf.h"
 #include "courierdefs.h"
+#include "trackerconf.h"
 
 /* The --couriers file: the accounts, their run-time definitions and the clients. */
 struct couriers {
@@ -144,6 +145,8 @@ int cli_reconcile(int argc, char **argv)
         {"--page", "N", "orders read per storage query (1..1000, default 500)"},
         {"--couriers", "FILE", "courier accounts to ask once about their orders: "
                                "{\"couriers\": {...}} as ordertrack-poller's"},
+        {"--store-rules", "FILE", "the config file of ordertrackd or ordertrack-poller over "
+                                  "this store: repairs keep its outbox, limits and pii keys"},
     };
     enum { N_OPTIONS = sizeof options / sizeof options[0] };
     const char *values[N_OPTIONS] = {NULL}, *uri = NULL, *name;
@@ -152,12 +155,15 @@ int cli_reconcile(int argc, char **argv)
     ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
     ot_tracker *tracker = NULL;
     ot_storage *storage = NULL;
+    ot_pii *pii = NULL;
+    otc_store_rules store_rules;
     struct couriers couriers;
     size_t page = 0;
     ot_error err;
     int n, rc;
 
     memset(&couriers, 0, sizeof couriers);
+    memset(&store_rules, 0, sizeof store_rules);
     if ((rc = cli_args("reconcile", options, N_OPTIONS, argc, argv, values, &uri, 1, &n)) != 0)
         return rc;
     if (n != 1)
@@ -177,6 +183,27 @@ int cli_reconcile(int argc, char **argv)
     ro.couriers = couriers.clients;
     ro.courier_count = couriers.conf.n;
     ro.http = couriers.http;
+    /* repairs are writes: with the rules every other writer to the store has */
+    if (values[6]) {
+        char why[512];
+        if (otc_store_rules_load_file(&store_rules, values[6], why, sizeof why) != 0) {
+            fprintf(stderr, "ordertrack reconcile: --store-rules %s\n", why);
+            rc = OTC_EXIT_CONFIG;
+            goto out;
+        }
+        to = store_rules.rules;
+    }
+    if (store_rules.pii.n_keys) {
+        ot_pii_key_provider keys;
+        piiconf_provider(&keys, &store_rules.pii);
+        if (ot_pii_new(&pii, &keys, &err) != 0) {
+            fprintf(stderr, "ordertrack reconcile: --store-rules %s: pii: %s\n", values[6],
+                    err.message);
+            rc = OTC_EXIT_CONFIG;
+            goto out;
+        }
+        to.pii = pii;
+    }
     if ((rc = cli_open_storage(&storage, "reconcile", uri, 1)) != 0)
         goto out;
     to.storage = storage;
@@ -214,6 +241,8 @@ int cli_reconcile(int argc, char **argv)
     rc = sum.total > sum.repaired ? OTC_EXIT_FINDINGS : OTC_EXIT_OK;
 out:
     ot_tracker_free(tracker);
+    ot_pii_free(pii);
+    piiconf_wipe(&store_rules.pii);
     ot_storage_close(storage);
     couriers_free(&couriers);
     return rc;

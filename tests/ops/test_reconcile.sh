@@ -114,8 +114,24 @@ check "courier: unknown AWB reported" contains "$(cat "$tmp/err")" "CAWB-3"
 check "courier: alerts" [ "$(grep -c '^ALERT data_inconsistency: ' "$tmp/err")" -eq 2 ]
 check "courier: nothing changed" [ "$(status_of c-0000000)" = "in_transit in transit" ]
 
-out=$("$cli" reconcile "sqlite:$cdb" --now 2026-01-01T00:01:00Z --couriers "$tmp/couriers.json" --repair 2>"$tmp/err"); rc=$?
+# the repairs are writes with the store's rules, from ordertrackd's config file: its outbox
+# (a subscription turns it on) records their outbound events; its HTTP limits are skipped
+cat > "$tmp/ordertrackd.json" <<'EOF2'
+{"storage": "sqlite:/elsewhere.db", "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
+ "limits": {"max_body_bytes": 65536, "clock_skew_ms": 60000},
+ "subscriptions": [{"url": "http://127.0.0.1:1/hook", "secret": "0123456789abcdef-secret"}]}
+EOF2
+outbox_of() { /usr/bin/python3 -c 'import sqlite3,sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM ot_outbox WHERE order_id = ?", (sys.argv[2],)).fetchone()[0])' "$cdb" "$1"; }
+printf '{"limits": {"clock_skew_ms": "soon"}}\n' > "$tmp/badrules.json"
+"$cli" reconcile "sqlite:$cdb" --store-rules "$tmp/badrules.json" > /dev/null 2> "$tmp/err"; rc=$?
+check "bad --store-rules: exit 2" [ "$rc" -eq 2 ]
+check "bad --store-rules named" contains "$(cat "$tmp/err")" "limits.clock_skew_ms: must be an integer"
+out=$("$cli" reconcile "sqlite:$cdb" --now 2026-01-01T00:01:00Z --couriers "$tmp/couriers.json" --repair --store-rules "$tmp/ordertrackd.json" 2>"$tmp/err"); rc=$?
 check "repair: exit 0" [ "$rc" -eq 0 ]
+check "repair: outbound events recorded (the store's outbox)" [ "$(outbox_of c-0000000)" -gt 0 ]
+check "repair: outbound events of the mismatch" [ "$(outbox_of c-0000002)" -gt 0 ]
 check "repair: both repaired" contains "$out" "2 findings (stuck 0, status_mismatch 1, missing_here 0, missing_there 0, status_differs 0, courier_differs 1), 2 repaired"
 check "repair: lines" contains "$out" "repaired: order c-0000000"
 check "repair: no alerts" [ "$(grep -c '^ALERT' "$tmp/err")" -eq 0 ]
