@@ -549,9 +549,10 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
         }
     }
     if (!rc && w->req->idempotency_key) {
-        /* the response is the record's JSON, which a decoded storage was not given */
+        /* the response is the whole record's JSON, which a decoded storage was not given
+         * and a storage keeping the history apart was given cut to its head */
         char *json = NULL;
-        if (!sealed.rec.json)
+        if (!sealed.rec.json || (ot__storage_fill_mode(&t->storage) & OT__FILL_HEAD))
             rc = ot_order_to_json(&json, NULL, sealed.rec.order, err);
         if (!rc)
             rc = ot__idem_record(&idem, &response, w, hash, json ? json : sealed.rec.json,
