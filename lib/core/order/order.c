@@ -111,7 +111,8 @@ int ot_order_to_json(char **json, size_t *len, const ot_order *order, ot_error *
     return ot__json_write(json, len, order->doc, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
 }
 
-int ot__order_stored_json(char **json, size_t *len, const ot_order *order, ot_error *err)
+int ot__order_stored_json(char **json, size_t *len, const ot_order *order, int with_head,
+                          ot_error *err)
 {
     const json_t *history = json_object_get(order->doc, "status_history");
     size_t n = json_array_size(history);
@@ -120,7 +121,7 @@ int ot__order_stored_json(char **json, size_t *len, const ot_order *order, ot_er
 
     /* a shallow copy of the top object: the history array is replaced, the rest shared */
     if (!top || !head || json_object_size(top) != json_object_size(order->doc) ||
-        (n && json_array_append(head, json_array_get(history, n - 1))) ||
+        (with_head && n && json_array_append(head, json_array_get(history, n - 1))) ||
         json_object_set(top, "status_history", head))
         rc = ot__error_set(err, OT_ENOMEM, "out of memory encoding a record");
     else

@@ -93,8 +93,10 @@ int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err);
 int ot__order_check_head(const ot_order *order, ot_error *err);
 
 /* A record as a storage of version 5 keeps it (docs/storage-port.md): `order` with its
- * status_history cut to the last entry, the chain head. */
-int ot__order_stored_json(char **json, size_t *len, const ot_order *order, ot_error *err);
+ * status_history cut to the last entry, the chain head (`with_head`), or emptied (the memory
+ * store, which keeps that entry in its list). */
+int ot__order_stored_json(char **json, size_t *len, const ot_order *order, int with_head,
+                          ot_error *err);
 /* Put the history `entries` (a JSON array, every entry in order) into `doc`, a record as
  * stored (its status_history ending in the chain head); the head stays the record's own copy
  * (in place of the entry of its seq, or after the entries when they end before it: the chain

@@ -1,8 +1,10 @@
 /* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
  * mutex. Each record is kept as its JSON text cut to its chain head (compact: about the size
  * of the text), encoded here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker
- * encodes nothing for it), and its history apart, one text per entry
- * (OT_STORAGE_F_HISTORY_APART): a commit appends its entries and rewrites no older one. Text
+ * encodes nothing for it), and its history apart, one text per entry as the tracker encoded
+ * it (OT_STORAGE_F_HISTORY_APART): a commit appends its entries and rewrites no older one;
+ * a load by the head reads the record's text and the last entry, a whole load every
+ * entry. Text
  * this store encoded itself, in this process, from a record is decoded on load without the
  * schema validation that untrusted text gets. */
 #include <pthread.h>
@@ -29,7 +31,7 @@ struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
     int status, shipment, provider;
     int64_t updated_at, version;
-    struct text *json;      /* the record's JSON cut to its head, shared with loads */
+    struct text *json;      /* the record's JSON without its history, shared with loads */
     struct hist hist;       /* every entry; a row being written: the write's new ones */
 };
 
@@ -89,7 +91,7 @@ static int text_encode(struct text **out, const ot_order *order, ot_error *err)
     *out = NULL;
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
-    if ((rc = ot__order_stored_json(&t->bytes, &t->len, order, err)) != 0) {
+    if ((rc = ot__order_stored_json(&t->bytes, &t->len, order, 0, err)) != 0) {
         ot__free(t);
         return rc;
     }
@@ -138,22 +140,29 @@ static int hist_reserve(struct hist *h, size_t n)
     return 0;
 }
 
-/* The entries a write adds, from rec->entries (a version 3 record) or else encoded from the
- * record's order. */
-static int hist_fill(struct hist *h, const ot_storage_record *rec, ot_error *err)
+/* The entries a write adds, numbered from `*first`: rec->entries (a version 3 record), else
+ * encoded from the record's order; and when the write adds none, the record's own copy of
+ * its head (what was handed over is what is kept, an edit of it included). */
+static int hist_fill(struct hist *h, size_t *first, const ot_storage_record *rec,
+                     ot_error *err)
 {
     ot_storage_record own;
     const ot_storage_record *r = rec;
-    size_t i;
+    size_t i, base, count = 0;
     int rc = 0;
 
     memset(h, 0, sizeof *h);
-    if (rec->version < 3 &&
-        (rc = ot__storage_record_fill(&own, rec->order, rec->first_event, OT__FILL_ENTRIES,
-                                      err)) != 0)
-        return rc;
-    if (rec->version < 3)
+    count = json_array_size(ot__order_entries(rec->order, &base));
+    count += base;
+    *first = rec->first_event;
+    if (count && rec->first_event >= count &&
+        (rec->version < 3 || rec->entry_count == 0))
+        *first = count - 1; /* no new entry: the head as the record holds it */
+    if (rec->version < 3 || *first != rec->first_event) {
+        if ((rc = ot__storage_record_fill(&own, rec->order, *first, OT__FILL_ENTRIES, err)))
+            return rc;
         r = &own;
+    }
     if (hist_reserve(h, r->entry_count))
         rc = OT_ENOMEM;
     for (i = 0; !rc && i < r->entry_count; i++) {
@@ -196,14 +205,15 @@ static size_t row_find(const struct memory *m, const char *order_id, int *found)
                            order_id, found);
 }
 
-/* A row holding copies of everything in `rec`: 0, or the error (with its message). */
-static int row_fill(struct row *r, const ot_storage_record *rec, ot_error *err)
+/* A row holding copies of everything in `rec`, its entries numbered from `*first`: 0, or
+ * the error (with its message). */
+static int row_fill(struct row *r, size_t *first, const ot_storage_record *rec, ot_error *err)
 {
     int rc;
     memset(r, 0, sizeof *r);
     if ((rc = text_encode(&r->json, rec->order, err)) != 0)
         return rc;
-    if ((rc = hist_fill(&r->hist, rec, err)) != 0) {
+    if ((rc = hist_fill(&r->hist, first, rec, err)) != 0) {
         text_release(r->json);
         r->json = NULL;
         return rc;
@@ -338,7 +348,7 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     struct memory *m = userdata;
     struct row row;
     struct ot__mem_pending *ev = NULL;
-    size_t pos;
+    size_t pos, first;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
@@ -346,7 +356,7 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
         return rc;
     if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0) {
+    if ((rc = row_fill(&row, &first, rec, err)) != 0) {
         ot__mem_pending_free(ev);
         return rc;
     }
@@ -354,7 +364,7 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
     pos = row_find(m, rec->order_id, &found);
     rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
                                  rec->order_id)
-               : write_locked(m, &row, pos, 0, rec->first_event, idem, ev, err);
+               : write_locked(m, &row, pos, 0, first, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
     if (rc) {
         row_clear(&row);
@@ -369,7 +379,7 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     struct memory *m = userdata;
     struct row row;
     struct ot__mem_pending *ev = NULL;
-    size_t pos;
+    size_t pos, first;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
@@ -377,7 +387,7 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
         return rc;
     if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0) {
+    if ((rc = row_fill(&row, &first, rec, err)) != 0) {
         ot__mem_pending_free(ev);
         return rc;
     }
@@ -390,7 +400,7 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
                              "order %.64s is at version %lld, not %lld", rec->order_id,
                              (long long)m->rows[pos].version, (long long)expected_version);
     else
-        rc = write_locked(m, &row, pos, 1, rec->first_event, idem, ev, err);
+        rc = write_locked(m, &row, pos, 1, first, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
     if (rc) {
         row_clear(&row);
@@ -406,17 +416,17 @@ struct row_ref {
     size_t n;
 };
 
-/* Reference `r` (its history too when `whole`); 0 or OT_ENOMEM. Caller holds the lock. */
+/* Reference `r` with its entries (the last only, its head, unless `whole`); 0 or
+ * OT_ENOMEM. Caller holds the lock. */
 static int row_ref_take(struct row_ref *ref, const struct row *r, int whole)
 {
-    size_t i;
+    size_t i, from = whole || !r->hist.n ? 0 : r->hist.n - 1;
     memset(ref, 0, sizeof *ref);
-    if (whole && r->hist.n) {
-        if (!(ref->items = ot__malloc(r->hist.n * sizeof *ref->items)))
+    if (r->hist.n) {
+        if (!(ref->items = ot__malloc((r->hist.n - from) * sizeof *ref->items)))
             return OT_ENOMEM;
-        for (i = 0; i < r->hist.n; i++)
-            ref->items[i] = text_ref(r->hist.items[i]);
-        ref->n = r->hist.n;
+        for (i = from; i < r->hist.n; i++)
+            ref->items[ref->n++] = text_ref(r->hist.items[i]);
     }
     ref->json = text_ref(r->json);
     return 0;
@@ -431,26 +441,22 @@ static void row_ref_release(struct row_ref *ref)
     text_release(ref->json);
 }
 
-/* Decode a referenced row: the record by its head, or whole with its history spliced in. */
-static int row_ref_decode(ot_order **out, const struct row_ref *ref, int whole, ot_error *err)
+/* Decode a referenced row: the record with the entries referenced as its history. */
+static int row_ref_decode(ot_order **out, const struct row_ref *ref, ot_error *err)
 {
-    json_t *entries, *e;
+    json_t *history, *e;
     size_t i;
     int rc = ot__order_from_own_json(out, ref->json->bytes, ref->json->len, err);
 
-    if (rc || !whole)
+    if (rc)
         return rc;
-    if (!(entries = json_array()))
-        rc = ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    history = json_object_get((*out)->doc, "status_history");
     for (i = 0; !rc && i < ref->n; i++) {
         rc = ot__json_load(&e, ref->items[i]->bytes, ref->items[i]->len, "history",
                            "history", err);
-        if (!rc && json_array_append_new(entries, e))
+        if (!rc && json_array_append_new(history, e))
             rc = ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
     }
-    if (!rc)
-        rc = ot__order_splice_history((*out)->doc, entries, err);
-    json_decref(entries);
     if (rc) {
         ot_order_free(*out);
         *out = NULL;
@@ -477,7 +483,7 @@ static int load_as(struct memory *m, const char *order_id, int whole, ot_order *
         return ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     if (rc)
         return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
-    rc = row_ref_decode(out, &ref, whole, err);
+    rc = row_ref_decode(out, &ref, err);
     row_ref_release(&ref);
     return rc;
 }
@@ -551,7 +557,7 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         rc = ot__error_set(err, OT_ENOMEM, "out of memory querying");
     for (i = 0; i < n; i++) {
         ot_order *o = NULL;
-        if (!rc && !(rc = row_ref_decode(&o, &page[i], 1, err)))
+        if (!rc && !(rc = row_ref_decode(&o, &page[i], err)))
             rc = emit(ctx, o, err);
         row_ref_release(&page[i]);
     }
@@ -728,18 +734,18 @@ static int mem_restore(void *userdata, const ot_storage_record *rec, ot_error *e
 {
     struct memory *m = userdata;
     struct row row;
-    size_t pos;
+    size_t pos, first;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) != 0)
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0)
+    if ((rc = row_fill(&row, &first, rec, err)) != 0)
         return rc;
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
                                  rec->order_id)
-               : write_locked(m, &row, pos, 0, rec->first_event, NULL, NULL, err);
+               : write_locked(m, &row, pos, 0, first, NULL, NULL, err);
     if (rc == 0)
         tomb_drop_locked(m, rec->order_id);
     pthread_mutex_unlock(&m->lock);

@@ -94,7 +94,7 @@ int ot__storage_record_fill(ot_storage_record *record, const ot_order *order,
     if (!rc && (mode & OT__FILL_JSON) && !(mode & OT__FILL_HEAD))
         rc = events_encode(&events_json, &events_len, history, from, err);
     if (!rc && (mode & OT__FILL_JSON))
-        rc = mode & OT__FILL_HEAD ? ot__order_stored_json(&json, &len, order, err)
+        rc = mode & OT__FILL_HEAD ? ot__order_stored_json(&json, &len, order, 1, err)
                                   : ot_order_to_json(&json, &len, order, err);
     if (rc) {
         ot__free(events_json);
