@@ -83,11 +83,13 @@ int ot__storage_record_fill(ot_storage_record *record, const ot_order *order,
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
     history = ot__order_entries(order, &base);
     n = json_array_size(history);
-    if (first_event > base + n || first_event < base ||
-        (base && !(mode & OT__FILL_HEAD) && (mode & OT__FILL_JSON)))
+    if (first_event > base + n || first_event < base)
         return ot__error_field(err, OT_EINVAL, "first_event",
                                "first_event %zu is not in the entries held (%zu..%zu)",
                                first_event, base, base + n);
+    if (base && (mode & OT__FILL_JSON) && !(mode & OT__FILL_HEAD))
+        return ot__error_field(err, OT_EINVAL, "order",
+                               "a record read by its chain head has no whole JSON");
     from = first_event - base;
     if (mode & OT__FILL_ENTRIES)
         rc = entries_encode(&entries, history, from, first_event, err);
