@@ -1,12 +1,11 @@
 /* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
- * mutex. Each record is kept as its JSON text cut to its chain head (compact: about the size
+ * mutex. Each record is kept as its JSON text without the history (compact: about the size
  * of the text), encoded here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker
  * encodes nothing for it), and its history apart, one text per entry as the tracker encoded
- * it (OT_STORAGE_F_HISTORY_APART): a commit appends its entries and rewrites no older one;
- * a load by the head reads the record's text and the last entry, a whole load every
- * entry. Text
- * this store encoded itself, in this process, from a record is decoded on load without the
- * schema validation that untrusted text gets. */
+ * it (OT_STORAGE_F_HISTORY_APART): a commit appends its entries and rewrites no older one; a
+ * load by the head reads the record's text and the last entry, a whole load every entry.
+ * Text this store encoded itself, in this process, is decoded on load without the schema
+ * validation that untrusted text gets. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -412,7 +411,7 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
 /* A row's texts, referenced under the lock for a decode outside it. */
 struct row_ref {
     struct text *json;
-    struct text **items;    /* NULL for the head only */
+    struct text **items;    /* the entries referenced: all, or the last (the head) */
     size_t n;
 };
 
