@@ -63,7 +63,8 @@ struct memory {
 struct text {
     atomic_size_t refs;
     size_t len;
-    char *bytes;            /* NUL-terminated, from the encoder, shrunk to fit */
+    char *bytes;            /* NUL-terminated: from the encoder, shrunk to fit, or `own` */
+    char own[];             /* a copy's bytes, in the same allocation (text_copy) */
 };
 
 static struct text *text_ref(struct text *t)
@@ -75,7 +76,8 @@ static struct text *text_ref(struct text *t)
 static void text_release(struct text *t)
 {
     if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
-        ot__free(t->bytes);
+        if (t->bytes != t->own)
+            ot__free(t->bytes);
         ot__free(t);
     }
 }
@@ -101,14 +103,15 @@ static int text_encode(struct text **out, const ot_order *order, ot_error *err)
     return 0;
 }
 
-/* A text holding a copy of `len` bytes. */
+/* A text holding a copy of `len` bytes, in one allocation (one per history entry). */
 static struct text *text_copy(const char *bytes, size_t len)
 {
-    struct text *t = ot__malloc(sizeof *t);
-    if (!t || !(t->bytes = ot__strndup(bytes, len))) {
-        ot__free(t);
+    struct text *t = ot__malloc(sizeof *t + len + 1);
+    if (!t)
         return NULL;
-    }
+    t->bytes = t->own;
+    memcpy(t->own, bytes, len);
+    t->own[len] = '\0';
     t->len = len;
     atomic_init(&t->refs, 1);
     return t;
