@@ -10,11 +10,12 @@
  * What a backend persists: the record's canonical JSON (ot_order_to_json), which it hands
  * back on load through ot_order_from_json(); the new history entries of each write (a JSON
  * array, for adapters that keep an event table); and the indexed columns, copied out of the
- * record in ot_storage_record so that no adapter needs to parse JSON to index it. From
- * storage version 5 the record a backend keeps is the projection with its chain head only
- * (status_history cut to its last entry) and the history lives in the entries it is handed
- * write by write (ot_storage_entry): a write costs the same at the 1,000th entry as at the
- * first, and `load` puts the record back together (ot_order_from_stored()). A backend
+ * record in ot_storage_record so that no adapter needs to parse JSON to index it. A
+ * backend of storage version 5 that declares OT_STORAGE_F_HISTORY_APART keeps the record as
+ * the projection with its chain head only (status_history cut to its last entry) and the
+ * history in the entries it is handed write by write (ot_storage_entry): a write costs the
+ * same at the 1,000th entry as at the first, and `load` puts the record back together
+ * (ot_order_from_stored()). A backend
  * that stores native documents (BSON) may convert the JSON, or read the record through the
  * accessors of order.h. A backend that builds what it stores from the record itself (the
  * memory store) declares OT_STORAGE_F_NO_JSON and is handed no JSON at all.
@@ -185,8 +186,8 @@ typedef struct ot_outbox_mark {
 
 /**
  * Storage flag (since storage version 5): the adapter keeps the history apart from the
- * record (an event table, a list per order). The tracker then hands its create, commit and
- * restore the record with its chain head only (ot_storage_record.json, and .order with
+ * record (an event table, a list per order). The tracker then hands its create and commit
+ * the record with its chain head only (ot_storage_record.json, and .order with
  * OT_STORAGE_F_NO_JSON: status_history holding the last entry) and the new entries in
  * `entries`, and its writes use `load_head`. Without it a storage is handed whole records.
  * A wrapper that forwards to an adapter copies this flag only when it forwards `load_head`
