@@ -99,6 +99,8 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
     s->vtable.archive_remove = ot_sqlite__archive_remove;
     s->vtable.tombstone_get = ot_sqlite__tombstone_get;
     s->vtable.restore = ot_sqlite__restore;
+    s->vtable.flags = OT_STORAGE_F_HISTORY_APART;
+    s->vtable.load_head = ot_sqlite__load_head;
 
     if ((rc = ot_sqlite__conn_open(&c, s, err)) != 0 ||
         (rc = ot_sqlite__schema_migrate(c->db, err)) != 0) {

@@ -64,6 +64,17 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "  next_attempt_ms INTEGER NOT NULL,"
         "  last_error TEXT,"
         "  PRIMARY KEY (sink, position)) WITHOUT ROWID;",
+    /* 4, from the previous schema: the history out of the record (storage port version 5).
+     * Every entry a record holds is in the events table (kept since 2; the backfill only
+     * adds what a file lacks), and each record keeps its chain head alone: a commit writes
+     * the projection and its new entries, whatever the history's length. */
+    [4] =
+        "INSERT OR IGNORE INTO events (order_id, seq, entry)"
+        "  SELECT o.order_id, h.key, h.value"
+        "  FROM orders AS o, json_each(o.record, '$.status_history') AS h;"
+        "UPDATE orders SET record = json_set(record, '$.status_history',"
+        "  json('[' || json_extract(record, '$.status_history[#-1]') || ']'))"
+        "  WHERE json_array_length(record, '$.status_history') > 1;",
 };
 
 int ot_sqlite__schema_version(int *version, sqlite3 *db, ot_error *err)

@@ -9,7 +9,8 @@
 
 size_t ot__storage_size(unsigned version)
 {
-    return version >= 4   ? sizeof(ot_storage)
+    return version >= 5   ? sizeof(ot_storage)
+           : version == 4 ? offsetof(ot_storage, load_head)
            : version == 3 ? offsetof(ot_storage, archive_remove)
            : version == 2 ? offsetof(ot_storage, outbox_query)
                           : offsetof(ot_storage, flags);

@@ -54,10 +54,14 @@ struct ot__write {
     int replayed;               /* 1: the answer is a stored idempotent result (pipeline) */
     int bookkeeping;            /* 1: the library's own sweep write, not refused by
                                    max_record_bytes */
+    int head_only;              /* 1: build reads no more of the history than its chain
+                                   head, so the pipeline may load the record by its head
+                                   (storage load_head): the write's cost does not grow with
+                                   the history */
 };
 
 /* The write of an operation `op` built by `fn`, for `request` on `tracker` (in scope). */
-#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0, 0 }
+#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0, 0, 0 }
 
 /* Run a write: idempotency, load, build, commit with retry, notices. */
 int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
@@ -93,6 +97,14 @@ int ot__open_order(const ot_tracker *t, ot_order *order, ot_error *err);
 /* storage.load, then ot__open_order. */
 int ot__tracker_storage_load(const ot_tracker *t, const char *order_id, ot_order **out,
                              ot_error *err);
+/* The same with storage.load_head when `head` (the record by its chain head: history_base
+ * set, ot__tracker_can_load_head true). */
+int ot__tracker_storage_load_as(const ot_tracker *t, const char *order_id, int head,
+                                ot_order **out, ot_error *err);
+/* 1 when the storage keeps the history apart and loads records by their head. */
+int ot__tracker_can_load_head(const ot_tracker *t);
+/* The OT__FILL_* mode of the records handed to storage `s`. */
+unsigned ot__storage_fill_mode(const ot_storage *s);
 /* storage.query with the customer_id filter turned into its blind index and every emitted
  * record opened before `emit` sees it. */
 int ot__tracker_query(const ot_tracker *t, const ot_storage_query *q, ot_storage_emit emit,
