@@ -235,7 +235,7 @@ int ot__sweep_write(ot_tracker *t, const ot_order *o, const char *op, ot__build_
                     const char *monitor, void *ctx, size_t *conflicts, ot_error *err)
 {
     ot_request req = OT_REQUEST_INIT;
-    struct ot__write w = {op, &req, NULL, 0, 0, build, t, 0, 0, 0, 0, ctx, 0, 1};
+    struct ot__write w = {op, &req, NULL, 0, 0, build, t, 0, 0, 0, 0, ctx, 0, 1, 0};
     int rc;
 
     req.order_id = ot_order_order_id(o);
