@@ -6,9 +6,19 @@
 # check is stable on a shared machine; they do depend on the compiler and the libraries
 # (jansson, OpenSSL), so refresh the baseline (--update) when those change, with a line in
 # the commit saying why.
-# Usage: callgrind_check.sh BENCH_CORE BENCH_WEBHOOK BASELINE [--update]
+# With --otd=BENCH_OTD it also counts ordertrackd's request path (bench_otd: a GET and a PUT
+# through the daemon's pipeline, per request).
+# Usage: callgrind_check.sh BENCH_CORE BENCH_WEBHOOK BASELINE [--otd=BENCH_OTD] [--update]
 set -eu
-core=$1 webhook=$2 baseline=$3 update=${4:-}
+core=$1 webhook=$2 baseline=$3 update= otd=
+shift 3
+for a in "$@"; do
+  case $a in
+    --update) update=--update ;;
+    --otd=*) otd=${a#--otd=} ;;
+    *) echo "callgrind_check: unknown argument $a" >&2; exit 2 ;;
+  esac
+done
 tol=10   # percent
 
 command -v valgrind >/dev/null 2>&1 || { echo "callgrind_check: valgrind not installed" >&2; exit 1; }
@@ -36,6 +46,15 @@ webhook_ir=$(count webhook cg_webhook_ingest "$webhook" --iterations "$webhook_n
   || { echo "callgrind_check: no counts" >&2; exit 1; }
 core_per=$((core_ir / core_rounds))
 webhook_per=$((webhook_ir / webhook_n))
+# ordertrackd: 200 orders created (not counted), then 200 GETs and 200 PUTs
+otd_n=200
+if [ -n "$otd" ]; then
+  otd_get_ir=$(count otd_get cg_otd_get "$otd" --iterations "$otd_n")
+  otd_put_ir=$(count otd_put cg_otd_put "$otd" --iterations "$otd_n")
+  [ -n "$otd_get_ir" ] && [ -n "$otd_put_ir" ] || { echo "callgrind_check: no otd counts" >&2; exit 1; }
+  otd_get_per=$((otd_get_ir / otd_n))
+  otd_put_per=$((otd_put_ir / otd_n))
+fi
 
 if [ "$update" = "--update" ]; then
   cat > "$baseline" <<TXT
@@ -46,7 +65,11 @@ if [ "$update" = "--update" ]; then
 core_ir_per_round $core_per
 webhook_ingest_ir_per_op $webhook_per
 TXT
-  echo "callgrind_check: baseline written: core $core_per Ir/round ($core_ops ops in $core_rounds rounds), webhook ingest $webhook_per Ir/op"
+  if [ -n "$otd" ]; then
+    echo "otd_get_ir_per_request $otd_get_per" >> "$baseline"
+    echo "otd_put_ir_per_request $otd_put_per" >> "$baseline"
+  fi
+  echo "callgrind_check: baseline written: core $core_per Ir/round ($core_ops ops in $core_rounds rounds), webhook ingest $webhook_per Ir/op${otd:+, ordertrackd GET $otd_get_per and PUT $otd_put_per Ir/request}"
   exit 0
 fi
 
@@ -66,4 +89,8 @@ check() {
 }
 check core_ir_per_round "$core_per"
 check webhook_ingest_ir_per_op "$webhook_per"
+if [ -n "$otd" ]; then
+  check otd_get_ir_per_request "$otd_get_per"
+  check otd_put_ir_per_request "$otd_put_per"
+fi
 exit $fail

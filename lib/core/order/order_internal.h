@@ -12,7 +12,15 @@
 
 struct ot_order {
     json_t *doc;    /* owned; always a complete, canonical document */
+    /* The chain head is known to match (the last entry's hash is of this content):
+     * OT__HEAD_COMMITTED on the record the tracker commits, for the duration of the storage
+     * call; OT__HEAD_VOUCHED on a record the memory store loads from such a commit (a store
+     * that encodes an order never trusts VOUCHED: a caller could have changed it since). The
+     * tracker skips the chain-head check of a VOUCHED load and clears it. 0 otherwise. */
+    unsigned head_trusted;
 };
+#define OT__HEAD_COMMITTED 1u
+#define OT__HEAD_VOUCHED 2u
 
 /* Event types (docs/events.md). Values are internal; the wire form is the name. */
 enum ot__event {

@@ -52,6 +52,7 @@ struct memory {
  * copied to parse). */
 struct text {
     atomic_size_t refs;
+    unsigned head_trusted;  /* encoded from a record the tracker committed (order_internal.h) */
     size_t len;
     char *bytes;            /* NUL-terminated, from the encoder, shrunk to fit */
 };
@@ -87,6 +88,7 @@ static int text_encode(struct text **out, const ot_order *order, ot_error *err)
     if ((fit = ot__realloc(t->bytes, t->len + 1)) != NULL) /* kept long: no spare capacity */
         t->bytes = fit;
     atomic_init(&t->refs, 1);
+    t->head_trusted = order->head_trusted == OT__HEAD_COMMITTED;
     *out = t;
     return 0;
 }
@@ -307,6 +309,8 @@ static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_err
     if (!found)
         return ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     rc = ot__order_from_own_json(out, json->bytes, json->len, err);
+    if (rc == 0)
+        (*out)->head_trusted = json->head_trusted ? OT__HEAD_VOUCHED : 0;
     text_release(json);
     return rc;
 }
