@@ -734,41 +734,9 @@ static void stream_done(void *ctx, const ot_http_request *request, ot_http_respo
     sr->retries = ss;
 }
 
-/* Batches for a port without send_stream: the stream's requests until it waits, sent with
- * ot_http_client_send, each reported as its batch ends. */
-static int stream_in_batches(ot_http_client *c, const ot_http_stream *stream, ot_error *err)
+int ot__http_client_can_stream(const ot_http_client *client)
 {
-    const ot_http_request *reqs[64];
-    ot_http_response *given[64], *got[64];
-    int rc = 0;
-
-    for (;;) {
-        size_t n = 0, i;
-        long long wait = -1;
-        int next = OT_HTTP_NEXT_SEND;
-        while (n < 64 &&
-               (next = stream->next(stream->ctx, &reqs[n], &given[n], &wait)) ==
-                   OT_HTTP_NEXT_SEND)
-            n++;
-        if (n == 0 && next == OT_HTTP_NEXT_END)
-            return rc;
-        if (n == 0) {
-            ot_clock_sleep_ms(&c->clock, wait > 0 ? wait : 1);
-            continue;
-        }
-        if ((rc = ot_http_client_send(c, reqs, n, got, err)) != 0) {
-            for (i = 0; i < n; i++) {
-                ot_http_response_set_error(given[i], rc, err ? err->message : NULL, NULL);
-                stream->done(stream->ctx, reqs[i], given[i]);
-            }
-            return rc;
-        }
-        for (i = 0; i < n; i++) {
-            ot__http_response_move(given[i], got[i]);
-            ot_http_response_free(got[i]);
-            stream->done(stream->ctx, reqs[i], given[i]);
-        }
-    }
+    return client && client->port.version >= 2 && client->port.send_stream != NULL;
 }
 
 int ot__http_client_send_stream(ot_http_client *client, const ot_http_stream *stream,
@@ -781,8 +749,9 @@ int ot__http_client_send_stream(ot_http_client *client, const ot_http_stream *st
     if (!client || !stream || !stream->next || !stream->done)
         return ot__error_field(err, OT_EINVAL, !client ? "client" : "stream",
                                "client or stream is NULL");
-    if (client->port.version < 2 || !client->port.send_stream)
-        return stream_in_batches(client, stream, err);
+    if (!ot__http_client_can_stream(client))
+        return ot__error_field(err, OT_EINVAL, "send_stream",
+                               "the HTTP port does not send streams");
     memset(&sr, 0, sizeof sr);
     sr.c = client;
     sr.user = stream;
@@ -797,9 +766,4 @@ int ot__http_client_send_stream(ot_http_client *client, const ot_http_stream *st
         stream_finish(&sr, ss);
     }
     return rc;
-}
-
-int ot__http_client_can_stream(const ot_http_client *client)
-{
-    return client && client->port.version >= 2 && client->port.send_stream != NULL;
 }

@@ -33,14 +33,11 @@ int ot__http_casecmp_n(const char *a, const char *b, size_t n);
 void ot__http_response_set_trace(ot_http_response *response, unsigned attempts, int fallback);
 
 /* Send the requests of `stream` through the client (retries, breakers and fallbacks per
- * request, as ot_http_client_send), each reported to stream->done as soon as it is final.
- * Over a port with send_stream (version 2) a finished request's place is refilled at once;
- * over another, the stream's requests go in batches of what it gives before it waits. */
+ * request, as ot_http_client_send), each reported to stream->done as soon as it is final,
+ * over the port's send_stream (OT_EINVAL for a port without: ot__http_client_can_stream). */
 int ot__http_client_send_stream(ot_http_client *client, const ot_http_stream *stream,
                                 ot_error *err);
 /* Does the client's port send streams itself (send_stream)? */
 int ot__http_client_can_stream(const ot_http_client *client);
-/* Move the status, error, headers and body of `from` into `to` (emptied first). */
-void ot__http_response_move(ot_http_response *to, ot_http_response *from);
 
 #endif

@@ -209,11 +209,3 @@ void ot__http_response_set_trace(ot_http_response *response, unsigned attempts, 
     response->attempts = attempts;
     response->fallback_used = fallback;
 }
-
-void ot__http_response_move(ot_http_response *to, ot_http_response *from)
-{
-    struct ot_http_response t = *to;
-    *to = *from;
-    *from = t;
-    ot_http_response_reset(from);
-}
