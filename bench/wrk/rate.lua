@@ -1,8 +1,9 @@
 -- wrk at a fixed rate (wrk has none of its own): each connection waits before its next
 -- request, so that args[3] requests per second go out over args[4] connections (a little
--- fewer: the answers' own time adds to each wait). args[1]: "get" (GET /tracking/orders/ord-N)
--- or a status to PUT (PUT /tracking/orders/ord-N/status); args[2]: orders ord-0000001..N to
--- cycle over. scripts/bench measures the latency at half the peak rate with it.
+-- fewer: the answers' own time adds to each wait). args[1]: "get" (GET /tracking/orders/ord-N),
+-- a status to PUT (PUT /tracking/orders/ord-N/status) or a path starting with "/" (GET it,
+-- for nginx's file); args[2]: orders ord-0000001..N to cycle over. scripts/bench measures
+-- the latency at half the peak rate with it.
 local n, count, kind, wait_ms = 0, 1, "get", 0
 function init(args)
   kind = args[1] or "get"
@@ -16,6 +17,9 @@ function delay() return wait_ms end
 function request()
   local id = string.format("ord-%07d", n % count + 1)
   n = n + 1
+  if kind:sub(1, 1) == "/" then
+    return wrk.format("GET", kind)
+  end
   if kind == "get" then
     return wrk.format("GET", "/tracking/orders/" .. id)
   end
