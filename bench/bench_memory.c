@@ -12,6 +12,11 @@
 #include <ordertrack/adapters/memory.h>
 #include <ordertrack/sys/storage.h>
 #include "bench_util.h"
+#ifdef OT_BENCH_WITH_SQLITE
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ordertrack/adapters/sqlite.h>
+#endif
 
 static void must(int rc, const ot_error *err, const char *what)
 {
@@ -122,5 +127,44 @@ int main(int argc, char **argv)
     ot_order_free(order);
     ot_tracker_free(tracker);
     ot_storage_close(storage);
+#ifdef OT_BENCH_WITH_SQLITE
+    {   /* the same orders in an SQLite file (synchronous OFF: only the bytes count here) */
+        ot_sqlite_options so = OT_SQLITE_OPTIONS_INIT;
+        ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+        char path[] = "/tmp/ot-bench-memory-XXXXXX", db[64], side[80];
+        long m = n < 500 ? n : 500;
+        struct stat st;
+        double bytes = 0;
+        int fd = mkstemp(path);
+        if (fd < 0) {
+            perror("mkstemp");
+            return 1;
+        }
+        close(fd);
+        unlink(path);
+        snprintf(db, sizeof db, "%s.db", path);
+        so.synchronous = OT_SQLITE_SYNC_OFF;
+        must(ot_storage_sqlite_open(&storage, db, &so, &err), &err, "sqlite");
+        to.storage = storage;
+        must(ot_tracker_new(&tracker, &to, &err), &err, "tracker");
+        for (i = 0; i < m; i++) {
+            snprintf(id, sizeof id, "ord-%07ld", i);
+            make_order(tracker, id, &err);
+        }
+        ot_tracker_free(tracker);
+        ot_storage_close(storage);  /* checkpoints the WAL into the file */
+        if (stat(db, &st) == 0)
+            bytes += (double)st.st_size;
+        snprintf(side, sizeof side, "%s-wal", db);
+        if (stat(side, &st) == 0)
+            bytes += (double)st.st_size;
+        bench_result("memory.sqlite_orders", (double)m);
+        bench_result("memory.sqlite_bytes_per_order", bytes / (double)m);
+        unlink(db);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", db);
+        unlink(side);
+    }
+#endif
     return 0;
 }

@@ -7,17 +7,20 @@
 # (jansson, OpenSSL), so refresh the baseline (--update) when those change, with a line in
 # the commit saying why.
 # Usage: callgrind_check.sh BENCH_CORE BENCH_WEBHOOK BASELINE [--history BENCH_HISTORY]
-#        [--update]
+#        [--otd=BENCH_OTD] [--update]
 #   --history: also one status commit on an order of 1,000 history entries (bench_history
 #   --callgrind), whose count must not grow with the history (issue 24)
+#   --otd: also ordertrackd's request path (bench_otd: a GET and a PUT through the daemon's
+#   pipeline, per request)
 set -eu
 core=$1 webhook=$2 baseline=$3
 shift 3
-update= history=
+update= history= otd=
 while [ $# -gt 0 ]; do
   case $1 in
     --update) update=--update ;;
     --history) history=${2:?--history needs the bench_history program}; shift ;;
+    --otd=*) otd=${1#--otd=} ;;
     *) echo "callgrind_check: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -54,6 +57,15 @@ if [ -n "$history" ]; then
   history_ir=$(count history cg_history_commit "$history" --callgrind)
   [ -n "$history_ir" ] || { echo "callgrind_check: no history count" >&2; exit 1; }
 fi
+# ordertrackd: 200 orders created (not counted), then 200 GETs and 200 PUTs
+otd_n=200
+if [ -n "$otd" ]; then
+  otd_get_ir=$(count otd_get cg_otd_get "$otd" --iterations "$otd_n")
+  otd_put_ir=$(count otd_put cg_otd_put "$otd" --iterations "$otd_n")
+  [ -n "$otd_get_ir" ] && [ -n "$otd_put_ir" ] || { echo "callgrind_check: no otd counts" >&2; exit 1; }
+  otd_get_per=$((otd_get_ir / otd_n))
+  otd_put_per=$((otd_put_ir / otd_n))
+fi
 
 if [ "$update" = "--update" ]; then
   cat > "$baseline" <<TXT
@@ -68,7 +80,11 @@ TXT
     "# One status commit (ot_tracker_set_status, memory store) on an order of 1,000 history" \
     "# entries, after a first one (bench_history --callgrind)." \
     "history_commit_1000_ir $history_ir" >> "$baseline"
-  echo "callgrind_check: baseline written: core $core_per Ir/round ($core_ops ops in $core_rounds rounds), webhook ingest $webhook_per Ir/op"
+  if [ -n "$otd" ]; then
+    echo "otd_get_ir_per_request $otd_get_per" >> "$baseline"
+    echo "otd_put_ir_per_request $otd_put_per" >> "$baseline"
+  fi
+  echo "callgrind_check: baseline written: core $core_per Ir/round ($core_ops ops in $core_rounds rounds), webhook ingest $webhook_per Ir/op${otd:+, ordertrackd GET $otd_get_per and PUT $otd_put_per Ir/request}"
   exit 0
 fi
 
@@ -89,4 +105,8 @@ check() {
 check core_ir_per_round "$core_per"
 check webhook_ingest_ir_per_op "$webhook_per"
 [ -z "$history_ir" ] || check history_commit_1000_ir "$history_ir"
+if [ -n "$otd" ]; then
+  check otd_get_ir_per_request "$otd_get_per"
+  check otd_put_ir_per_request "$otd_put_per"
+fi
 exit $fail

@@ -156,6 +156,15 @@ int main(int argc, char **argv)
     if (s0 >= 0 && s1 >= 0)
         bench_result("poll.sim_cpu_s", s1 - s0);
     rc = s.failed_requests || s.changed != (size_t)orders;
+    if (getenv("OT_BENCH_SIM_LOG")) { /* where the requests went: the simulator's log */
+        char *log = NULL;
+        FILE *f = fopen(getenv("OT_BENCH_SIM_LOG"), "w");
+        if (f && ot_sim_call(&sim, "GET", "/_sim/log", NULL, &log) == 200 && log)
+            fputs(log, f);
+        if (f)
+            fclose(f);
+        free(log);
+    }
 out:
     ot_courier_client_free(courier);
     ot_http_client_free(http);

@@ -396,6 +396,90 @@ static void test_client_shared_by_threads(void **state)
     f->port.close = NULL;
 }
 
+/* send_stream: a finished request's place is taken at once (the fast requests all finish
+ * while the slow one is in flight, which rounds of max_in_flight would not allow), each
+ * request is reported once, and a callback may send a batch through the same port. */
+#define STREAM_N 12
+struct stream_fx {
+    struct fixture *f;
+    ot_http_request reqs[STREAM_N];
+    ot_http_response *resp[STREAM_N];
+    char slow[96], fast[96];
+    size_t given, in_flight, done_count, fast_before_slow;
+    int done_of[STREAM_N], nested_status;
+};
+
+static int stream_next(void *ctx, const ot_http_request **request, ot_http_response **response,
+                       long long *wait_ms)
+{
+    struct stream_fx *s = ctx;
+    if (s->given == STREAM_N)
+        return s->in_flight ? OT_HTTP_NEXT_WAIT : OT_HTTP_NEXT_END;
+    *wait_ms = -1;
+    *request = &s->reqs[s->given];
+    *response = s->resp[s->given];
+    s->given++;
+    s->in_flight++;
+    return OT_HTTP_NEXT_SEND;
+}
+
+static void stream_done(void *ctx, const ot_http_request *request, ot_http_response *response)
+{
+    struct stream_fx *s = ctx;
+    size_t i = (size_t)(request - s->reqs);
+    assert_true(i < STREAM_N);
+    assert_ptr_equal(response, s->resp[i]);
+    s->done_of[i]++;
+    s->in_flight--;
+    s->done_count++;
+    if (i == 0)
+        s->fast_before_slow = s->done_count - 1;
+    if (i == 1) {   /* a batch from inside the callback, on the same port */
+        ot_http_request req = OT_HTTP_REQUEST_INIT;
+        const ot_http_request *reqs[1] = {&req};
+        ot_http_response *r = NULL;
+        req.url = s->fast;
+        send_batch(s->f, reqs, 1, &r);
+        s->nested_status = ot_http_response_status(r);
+        ot_http_response_free(r);
+    }
+}
+
+static void test_stream_refills_at_once(void **state)
+{
+    struct fixture *f = *state;
+    ot_http_stream stream = OT_HTTP_STREAM_INIT;
+    struct stream_fx s;
+    ot_error err;
+    size_t i;
+
+    memset(&s, 0, sizeof s);
+    s.f = f;
+    assert_int_equal(f->port.version, 2);
+    assert_non_null(f->port.send_stream);
+    ot_test_server_url(f->server, "/slow", s.slow, sizeof s.slow);
+    ot_test_server_url(f->server, "/fast", s.fast, sizeof s.fast);
+    for (i = 0; i < STREAM_N; i++) {
+        ot_http_request r = OT_HTTP_REQUEST_INIT;
+        r.url = i == 0 ? s.slow : s.fast;
+        s.reqs[i] = r;
+        assert_int_equal(ot_http_response_new(&s.resp[i], NULL), 0);
+    }
+    stream.ctx = &s;
+    stream.next = stream_next;
+    stream.done = stream_done;
+    assert_int_equal(f->port.send_stream(f->port.userdata, &stream, &err), 0);
+    for (i = 0; i < STREAM_N; i++) {
+        assert_int_equal(s.done_of[i], 1);
+        assert_int_equal(ot_http_response_status(s.resp[i]), 200);
+        ot_http_response_free(s.resp[i]);
+    }
+    assert_int_equal(s.nested_status, 200);
+    assert_int_equal(s.fast_before_slow, STREAM_N - 1); /* the slow one (100 ms) last */
+    assert_true(ot_test_server_max_active(f->server) <= 4);
+    assert_ot_error(f->port.send_stream(f->port.userdata, NULL, &err), OT_EINVAL, err);
+}
+
 static void test_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -483,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transport_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_retries_over_curl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_shared_by_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_refills_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,8 +89,12 @@ OT_BEGIN_DECLS
 OT_EXTERN int ot_curl_options_init(ot_curl_options *options, unsigned version, ot_error *err);
 
 /**
- * Fill `port` with a new curl port (`options` NULL: the defaults). Hand the port to
- * ot_http_client_new(), which closes it, or call `port->close(port->userdata)` yourself.
+ * Fill `port` with a new curl port (`options` NULL: the defaults) of OT_HTTP_VERSION. Since
+ * 1.14 that is version 2, with send_stream: up to `max_in_flight` requests of a stream in
+ * flight on a libcurl multi handle of its own, each reported as it completes (sys/http.h);
+ * the port struct is therefore 8 bytes longer than a 1.0 header declared it.
+ * Hand the port to ot_http_client_new(), which closes it, or call
+ * `port->close(port->userdata)` yourself.
  * OT_EINVAL names a bad option, OT_EVERSION an unknown options version, OT_EHTTP a libcurl
  * initialisation failure. Initialises libcurl globally (thread-safe in libcurl >= 7.84).
  * @param port the port struct to fill (caller-owned); hand it to ot_http_client_new()

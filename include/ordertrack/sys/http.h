@@ -19,7 +19,45 @@
 #include "../http.h"
 
 /** Newest version of `ot_http` this header describes (its `version` member). */
-#define OT_HTTP_VERSION 1
+#define OT_HTTP_VERSION 2
+
+/** What ot_http_stream.next answers. */
+typedef enum ot_http_next {
+    OT_HTTP_NEXT_SEND = 0,  /**< `*request` and `*response` are set: send it now */
+    OT_HTTP_NEXT_WAIT = 1,  /**< nothing to send now: ask again after the next completion,
+                                 or after `*wait_ms` when it is >= 0 */
+    OT_HTTP_NEXT_END = 2    /**< nothing more: finish the requests in flight and return */
+} ot_http_next;
+
+/** Newest version of `ot_http_stream` this header describes (its `version` member). */
+#define OT_HTTP_STREAM_VERSION 1
+
+/**
+ * A stream of requests for ot_http.send_stream, filled by its caller (the HTTP client): the
+ * port asks for the next request whenever it can send one and reports each request as soon
+ * as its response is filled, so a finished request's place is taken at once instead of at
+ * the end of a batch. Both callbacks run on the thread that called send_stream, never at
+ * the same time; they may call the HTTP client for other requests (a login).
+ */
+typedef struct ot_http_stream {
+    unsigned version;       /**< OT_HTTP_STREAM_VERSION */
+    void *ctx;              /**< passed to both callbacks */
+    /**
+     * The next request: set `*request` (borrowed until its `done`) and `*response` (empty,
+     * created by libordertrack, to fill as send_batch fills one) and answer
+     * OT_HTTP_NEXT_SEND; or answer OT_HTTP_NEXT_WAIT (set `*wait_ms`, -1 for "after the next
+     * completion", which needs a request in flight) or OT_HTTP_NEXT_END. The caller decides
+     * how many requests are in flight at once by answering WAIT.
+     */
+    int (*next)(void *ctx, const ot_http_request **request, ot_http_response **response,
+                long long *wait_ms);
+    /** `request`'s `response` is filled (a status, or a transport error as send_batch
+        sets one): called once for every request `next` gave, also when the stream fails. */
+    void (*done)(void *ctx, const ot_http_request *request, ot_http_response *response);
+} ot_http_stream;
+
+/** Initialiser of `ot_http_stream` at OT_HTTP_STREAM_VERSION (callbacks to set). */
+#define OT_HTTP_STREAM_INIT { OT_HTTP_STREAM_VERSION, NULL, NULL, NULL }
 
 /**
  * The HTTP port. Members are only appended; each says since which version it is valid.
@@ -43,10 +81,21 @@ typedef struct ot_http {
                       ot_http_response *const *responses, ot_error *err);
     /** Valid since version 1; may be NULL. Release the adapter; called once, last. */
     void (*close)(void *userdata);
+    /**
+     * Valid since version 2; may be NULL (the client then sends in batches). Send the
+     * requests `stream->next` gives, as many at once as the adapter allows and the stream
+     * asks, calling `stream->done` for each as soon as its response is filled, and return
+     * when `next` answered OT_HTTP_NEXT_END and nothing is in flight. A negative code (with
+     * `err`) only when the stream as a whole failed: every request in flight then gets a
+     * transport error and its `done` before the return. Must not hold anything that a
+     * send_batch called from a callback (on another client of the same port) would wait
+     * for.
+     */
+    int (*send_stream)(void *userdata, const ot_http_stream *stream, ot_error *err);
 } ot_http;
 
 /** Initialiser of `ot_http` with its defaults at OT_HTTP_VERSION. */
-#define OT_HTTP_INIT { OT_HTTP_VERSION, NULL, NULL, NULL }
+#define OT_HTTP_INIT { OT_HTTP_VERSION, NULL, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 

@@ -463,6 +463,137 @@ static int adapter_send_batch(void *userdata, const ot_http_request *const *requ
     return rc;
 }
 
+/* A transfer of a stream that ended: its easy handle off `multi`, freed, reported. */
+static void stream_transfer_end(CURLM *multi, struct transfer **live, size_t *active,
+                                size_t at, const ot_http_stream *stream)
+{
+    struct transfer *t = live[at];
+    curl_multi_remove_handle(multi, t->easy);
+    transfer_cleanup(t);
+    live[at] = live[--*active];
+    stream->done(stream->ctx, t->request, t->response);
+    free(t);
+}
+
+/* The next request of `stream` on `multi`: 1 when one was added, 0 when the stream waits
+ * (*wait_ms) or ended (*ended); a request that cannot be started is reported at once. */
+static int stream_add(struct adapter *a, CURLM *multi, const ot_http_stream *stream,
+                      struct transfer **live, size_t *active, long long *wait_ms, int *ended)
+{
+    for (;;) {
+        const ot_http_request *req = NULL;
+        ot_http_response *resp = NULL;
+        struct transfer *t;
+        int next = stream->next(stream->ctx, &req, &resp, wait_ms);
+
+        if (next == OT_HTTP_NEXT_END)
+            *ended = 1;
+        if (next != OT_HTTP_NEXT_SEND)
+            return 0;
+        if (!(t = calloc(1, sizeof *t))) {
+            ot_http_response_set_error(resp, OT_ENOMEM, "out of memory for a transfer", NULL);
+            stream->done(stream->ctx, req, resp);
+            continue;
+        }
+        t->adapter = a;
+        t->request = req;
+        t->response = resp;
+        ot_http_response_reset(resp);
+        if (transfer_setup(a, t) == 0) {
+            /* the share handle belongs to the batches, behind the adapter's lock */
+            curl_easy_setopt(t->easy, CURLOPT_SHARE, NULL);
+            if (curl_multi_add_handle(multi, t->easy) == CURLM_OK) {
+                live[(*active)++] = t;
+                return 1;
+            }
+            transfer_error(t, OT_EHTTP, "curl_multi_add_handle failed", NULL);
+        }
+        transfer_cleanup(t);
+        stream->done(stream->ctx, req, resp);
+        free(t);
+    }
+}
+
+/* send_stream: a multi handle of its own (not the batches' one, nor their lock, so that a
+ * callback may send a batch through the same port), up to max_in_flight transfers, each
+ * reported as it completes and its place offered to the stream at once. */
+static int adapter_send_stream(void *userdata, const ot_http_stream *stream, ot_error *err)
+{
+    struct adapter *a = userdata;
+    struct transfer **live;
+    size_t active = 0;
+    int ended = 0, rc = 0;
+    CURLM *multi;
+
+    if (!a)
+        return ot_curl__fail(err, OT_EINVAL, "userdata", "curl port userdata is NULL");
+    if (!stream || !stream->next || !stream->done)
+        return ot_curl__fail(err, OT_EINVAL, "stream", "stream or its callbacks are NULL");
+    live = calloc(a->max_in_flight, sizeof *live);
+    multi = live ? curl_multi_init() : NULL;
+    if (!multi) {
+        free(live);
+        return ot_curl__fail(err, OT_ENOMEM, NULL, "out of memory for a stream");
+    }
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS,
+                      (long)(a->max_in_flight > 8 ? a->max_in_flight : 8));
+    for (;;) {
+        long long wait = -1;
+        int running = 0, queued, completed = 0, timeout = 100;
+        CURLMcode mc;
+        CURLMsg *msg;
+
+        while (!ended && active < a->max_in_flight &&
+               stream_add(a, multi, stream, live, &active, &wait, &ended))
+            ;
+        if (ended && active == 0)
+            break;
+        if (wait >= 0 && wait < timeout)
+            timeout = (int)wait;
+        if (active == 0) {  /* the stream waits with nothing in flight */
+            curl_multi_poll(multi, NULL, 0, timeout > 0 ? timeout : 1, NULL);
+            continue;
+        }
+        mc = curl_multi_perform(multi, &running);
+        if (mc != CURLM_OK) {
+            rc = ot_curl__fail(err, OT_EHTTP, NULL, "curl_multi_perform: %s",
+                               curl_multi_strerror(mc));
+            break;
+        }
+        while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
+            char *private_data = NULL;
+            size_t at;
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &private_data);
+            for (at = 0; at < active && live[at] != (struct transfer *)(void *)private_data; at++)
+                ;
+            if (at == active)
+                continue;
+            transfer_finish(live[at], msg->data.result);
+            stream_transfer_end(multi, live, &active, at, stream);
+            completed++;
+        }
+        if (!completed && active > 0) {
+            mc = curl_multi_poll(multi, NULL, 0, timeout, NULL);
+            if (mc != CURLM_OK) {
+                rc = ot_curl__fail(err, OT_EHTTP, NULL, "curl_multi_poll: %s",
+                                   curl_multi_strerror(mc));
+                break;
+            }
+        }
+    }
+    /* After a multi failure: every transfer still attached fails with the stream. */
+    while (active > 0) {
+        transfer_error(live[active - 1], OT_EHTTP, "the stream failed",
+                       err ? err->message : NULL);
+        stream_transfer_end(multi, live, &active, active - 1, stream);
+    }
+    curl_multi_cleanup(multi);
+    free(live);
+    return rc;
+}
+
 int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *err)
 {
     static const ot_curl_options defaults = OT_CURL_OPTIONS_INIT;
@@ -504,10 +635,13 @@ int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *er
     curl_multi_setopt(a->multi, CURLMOPT_MAXCONNECTS,
                       (long)(a->max_in_flight > 8 ? a->max_in_flight : 8));
 
+    /* OT_HTTP_VERSION 2 (1.14): a caller built against an older header has a shorter
+     * struct (docs/http.md, "Streams") */
     memset(port, 0, sizeof *port);
     port->version = OT_HTTP_VERSION;
     port->userdata = a;
     port->send_batch = adapter_send_batch;
     port->close = adapter_close;
+    port->send_stream = adapter_send_stream;
     return 0;
 }

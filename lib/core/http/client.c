@@ -51,10 +51,16 @@ struct slot {
     int64_t due;                     /* next attempt */
 };
 
+/* Size of the members a port of `version` has (version 1 ends after `close`). */
+static size_t port_size(unsigned version)
+{
+    return version >= 2 ? sizeof(ot_http) : offsetof(ot_http, send_stream);
+}
+
 int ot_http_init(ot_http *http, unsigned version, ot_error *err)
 {
     static const ot_http tpl = OT_HTTP_INIT;
-    return ot__struct_init(http, version, &tpl, sizeof tpl, "http", "http port", err);
+    return ot__struct_init(http, version, &tpl, port_size(version), "http", "http port", err);
 }
 
 int ot_http_request_init(ot_http_request *request, unsigned version, ot_error *err)
@@ -191,7 +197,7 @@ int ot_http_client_new(ot_http_client **client, const ot_http *port,
         ot__free(c);
         return ot__error_set(err, OT_ENOMEM, "could not create the HTTP client's mutex");
     }
-    c->port = *port;
+    memcpy(&c->port, port, port_size(port->version)); /* version 1 is shorter */
     c->policy = *policy;
     if (hooks)
         memcpy(&c->hooks, hooks, hooks_size(hooks->version)); /* version 1 is shorter */
@@ -591,5 +597,173 @@ out:
     ot__free(batch);
     ot__free(batch_responses);
     ot__free(batch_index);
+    return rc;
+}
+
+
+/* --- streams (ot__http_client_send_stream) ------------------------------------------------ */
+
+/* One request of a stream, through its attempts: the port gets `s.attempt`. */
+struct stream_slot {
+    struct slot s;
+    const ot_http_request *request; /* the caller's (s.request may be its fallback) */
+    ot_http_response *response;
+    struct stream_slot *next;       /* in the retry list */
+};
+
+struct stream_run {
+    ot_http_client *c;
+    const ot_http_stream *user;
+    struct stream_slot *retries;    /* waiting for their next attempt */
+    size_t in_port;                 /* attempts the port holds */
+    int user_end;                   /* the caller's stream answered END */
+    int have_now;                   /* `now` is the time of the last completion: the next
+                                       call uses it, as the batches judge and wait at once */
+    int64_t now;
+};
+
+static void stream_finish(struct stream_run *sr, struct stream_slot *ss)
+{
+    sr->user->done(sr->user->ctx, ss->request, ss->response);
+    ot__free(ss);
+}
+
+/* Admit and prepare `ss` for the port: 1 when it goes now, 0 when it finished instead. */
+static int stream_arm(struct stream_run *sr, struct stream_slot *ss, int64_t now)
+{
+    size_t remaining = 1;
+    if (!slot_admit(sr->c, &ss->s, ss->response, now, &remaining))
+        return 0;
+    slot_prepare(sr->c, &ss->s, now);
+    ot_http_response_reset(ss->response);
+    return 1;
+}
+
+static int stream_next(void *ctx, const ot_http_request **request, ot_http_response **response,
+                       long long *wait_ms)
+{
+    struct stream_run *sr = ctx;
+    long long user_wait = -1, wait;
+
+    for (;;) {
+        int64_t now = sr->have_now ? sr->now : ot_clock_now_ms(&sr->c->clock), due = INT64_MAX;
+        struct stream_slot **at, *ss = NULL;
+        const ot_http_request *ureq = NULL;
+        ot_http_response *uresp = NULL;
+        ot_error e;
+        int got;
+
+        sr->have_now = 0;
+        for (at = &sr->retries; *at; at = &(*at)->next) {
+            if ((*at)->s.due <= now) {
+                ss = *at;
+                *at = ss->next;
+                break;
+            }
+            if ((*at)->s.due < due)
+                due = (*at)->s.due;
+        }
+        if (!ss && !sr->user_end) {
+            got = sr->user->next(sr->user->ctx, &ureq, &uresp, &user_wait);
+            if (got == OT_HTTP_NEXT_END)
+                sr->user_end = 1;
+            if (got == OT_HTTP_NEXT_SEND) {
+                ss = ot__calloc(1, sizeof *ss);
+                if (!ss || check_request(ureq, 0, "request", &e) != 0 ||
+                    (ureq->fallback && check_request(ureq->fallback, 0, "fallback", &e) != 0)) {
+                    if (!ss)
+                        ot__error_set(&e, OT_ENOMEM, "out of memory sending a request");
+                    ot_http_response_set_error(uresp, e.code, e.message, NULL);
+                    ot__free(ss);
+                    sr->user->done(sr->user->ctx, ureq, uresp);
+                    continue;
+                }
+                ss->request = ureq;
+                ss->response = uresp;
+                slot_start(&ss->s, ureq, now);
+            }
+        }
+        if (ss) {
+            if (!stream_arm(sr, ss, now)) {
+                stream_finish(sr, ss);
+                continue;
+            }
+            sr->in_port++;
+            *request = &ss->s.attempt;
+            *response = ss->response;
+            return OT_HTTP_NEXT_SEND;
+        }
+        if (sr->user_end && !sr->retries && sr->in_port == 0)
+            return OT_HTTP_NEXT_END;
+        /* nothing now: the earliest retry, the caller's wait, or the next completion */
+        wait = due != INT64_MAX ? (long long)(due - now) : -1;
+        if (!sr->user_end && user_wait >= 0 && (wait < 0 || user_wait < wait))
+            wait = user_wait;
+        if (sr->in_port == 0) {
+            /* nothing in flight would wake the port: wait here, on the client's clock (its
+             * sleep hook, as the batches' retries do) */
+            ot_clock_sleep_ms(&sr->c->clock, wait > 0 ? wait : 1);
+            continue;
+        }
+        *wait_ms = wait;
+        return OT_HTTP_NEXT_WAIT;
+    }
+}
+
+static void stream_done(void *ctx, const ot_http_request *request, ot_http_response *response)
+{
+    struct stream_run *sr = ctx;
+    struct stream_slot *ss =
+        (struct stream_slot *)(void *)((char *)(uintptr_t)request -
+                                       offsetof(struct stream_slot, s.attempt));
+    size_t remaining = 1;
+    int64_t now = ot_clock_now_ms(&sr->c->clock);
+
+    sr->in_port--;
+    sr->now = now;
+    sr->have_now = 1;
+    if (ot_http_response_status(response) == 0 && ot_http_response_error_code(response) == 0)
+        ot_http_response_set_error(response, OT_EHTTP,
+                                   "the HTTP port gave neither a status nor an error", NULL);
+    slot_evaluate(sr->c, &ss->s, response, now, &remaining);
+    if (ss->s.done) {
+        stream_finish(sr, ss);
+        return;
+    }
+    ss->next = sr->retries;
+    sr->retries = ss;
+}
+
+int ot__http_client_can_stream(const ot_http_client *client)
+{
+    return client && client->port.version >= 2 && client->port.send_stream != NULL;
+}
+
+int ot__http_client_send_stream(ot_http_client *client, const ot_http_stream *stream,
+                                ot_error *err)
+{
+    struct stream_run sr;
+    ot_http_stream wrapped = OT_HTTP_STREAM_INIT;
+    int rc;
+
+    if (!client || !stream || !stream->next || !stream->done)
+        return ot__error_field(err, OT_EINVAL, !client ? "client" : "stream",
+                               "client or stream is NULL");
+    if (!ot__http_client_can_stream(client))
+        return ot__error_field(err, OT_EINVAL, "send_stream",
+                               "the HTTP port does not send streams");
+    memset(&sr, 0, sizeof sr);
+    sr.c = client;
+    sr.user = stream;
+    wrapped.ctx = &sr;
+    wrapped.next = stream_next;
+    wrapped.done = stream_done;
+    rc = client->port.send_stream(client->port.userdata, &wrapped, err);
+    /* after a failed stream: the retries that were waiting fail with it */
+    while (sr.retries) {
+        struct stream_slot *ss = sr.retries;
+        sr.retries = ss->next;
+        stream_finish(&sr, ss);
+    }
     return rc;
 }

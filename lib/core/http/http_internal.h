@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "ordertrack/http.h"
+#include "ordertrack/sys/http.h"
 
 /* Longest breaker key ("host:port") kept; longer hosts are refused as invalid. */
 #define OT__HTTP_HOST_KEY_SIZE 272
@@ -30,5 +31,13 @@ int ot__http_casecmp_n(const char *a, const char *b, size_t n);
 
 /* Attempts and fallback use, recorded on a response by the client. */
 void ot__http_response_set_trace(ot_http_response *response, unsigned attempts, int fallback);
+
+/* Send the requests of `stream` through the client (retries, breakers and fallbacks per
+ * request, as ot_http_client_send), each reported to stream->done as soon as it is final,
+ * over the port's send_stream (OT_EINVAL for a port without: ot__http_client_can_stream). */
+int ot__http_client_send_stream(ot_http_client *client, const ot_http_stream *stream,
+                                ot_error *err);
+/* Does the client's port send streams itself (send_stream)? */
+int ot__http_client_can_stream(const ot_http_client *client);
 
 #endif

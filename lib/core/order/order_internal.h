@@ -16,7 +16,15 @@ struct ot_order {
      * record; for a record loaded by its chain head (storage load_head, the tracker's
      * writes) the entries not read, doc holding the last ones (at least the head). */
     size_t history_base;
+    /* The chain head is known to match (the last entry's hash is of this content):
+     * OT__HEAD_COMMITTED on the record the tracker commits, for the duration of the storage
+     * call; OT__HEAD_VOUCHED on a record the memory store loads from such a commit (a store
+     * that encodes an order never trusts VOUCHED: a caller could have changed it since). The
+     * tracker skips the chain-head check of a VOUCHED load and clears it. 0 otherwise. */
+    unsigned head_trusted;
 };
+#define OT__HEAD_COMMITTED 1u
+#define OT__HEAD_VOUCHED 2u
 
 /* Event types (docs/events.md). Values are internal; the wire form is the name. */
 enum ot__event {

@@ -15,7 +15,8 @@
 #define MAX_WORKERS 1024u
 #define STALE_MAX_MS (365LL * 86400000)
 #define MAX_APPLIERS 8u
-#define ROUNDS 2u
+#define ROUNDS 2u       /* rounds at a time when they go as batches */
+#define MAX_ROUNDS 4u   /* streamed: a finished round is applied while three are sent */
 
 /* One order to poll. The loaded order itself is not kept (a round holds thousands): only
  * what applying needs, and the order again when an unmapped status asks for its issues. */
@@ -51,6 +52,10 @@ struct job {
     size_t n;
     ot_http_response *resp;     /* owned until applied */
     ot_poll_summary tally;
+    /* Streamed runs (poll.c, over a port that reports each request as it completes): */
+    struct round *round;
+    struct ot__courier_request req; /* built while the request is in flight */
+    int resent;                 /* answered 401, sent again after a new login */
 };
 
 /* Up to `workers` requests sent in one ot_http_client_send call. The round owns its orders
@@ -61,6 +66,8 @@ struct round {
     size_t k;                   /* jobs to apply (0 when the round failed before sending) */
     size_t next, done;          /* jobs taken, jobs applied: under the pipe's lock */
     int queued;                 /* handed to the appliers and not merged yet */
+    size_t handed, received;    /* streamed: jobs given to the port, answers final */
+    int busy;                   /* streamed: taken and not yet handed to the appliers */
     ot_poll_summary pre;        /* failures met while sending (token, second 401) */
 };
 
@@ -86,7 +93,7 @@ struct pipe {
     pthread_mutex_t lock;
     pthread_cond_t work;        /* a round was queued, or stop */
     pthread_cond_t done;        /* a round's last job was applied */
-    struct round *queue[ROUNDS]; /* queued rounds, oldest first */
+    struct round *queue[MAX_ROUNDS]; /* queued rounds, oldest first */
     size_t queued;
     int stop, started;
     pthread_t threads[MAX_APPLIERS];

@@ -1,6 +1,7 @@
 /* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
- * mutex. Each record is kept as its JSON text without the history (compact: about the size
- * of the text), encoded here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker
+ * mutex. Each record is kept as its JSON text without the history, packed (pack.c: the
+ * hashes in binary, the timestamps as numbers, the members every record repeats as single
+ * bytes), encoded here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker
  * encodes nothing for it), and its history apart, one text per entry as the tracker encoded
  * it (OT_STORAGE_F_HISTORY_APART): a commit appends its entries and rewrites no older one; a
  * load by the head reads the record's text and the last entry, a whole load every entry.
@@ -19,6 +20,7 @@
 #include "order/order_internal.h"
 #include "storage/storage_internal.h"
 #include "storage/memory_outbox.h"
+#include "storage/pack_internal.h"
 
 /* A record's history entries, by seq; each text shared with loads in progress. */
 struct hist {
@@ -62,6 +64,7 @@ struct memory {
  * copied to parse). */
 struct text {
     atomic_size_t refs;
+    unsigned head_trusted;  /* encoded from a record the tracker committed (order_internal.h) */
     size_t len;
     char *bytes;            /* NUL-terminated: from the encoder, shrunk to fit, or `own` */
     char own[];             /* a copy's bytes, in the same allocation (text_copy) */
@@ -87,18 +90,26 @@ static void text_release(struct text *t)
 static int text_encode(struct text **out, const ot_order *order, ot_error *err)
 {
     struct text *t = ot__malloc(sizeof *t);
-    char *fit;
+    char *fit, *json;
+    size_t len;
     int rc;
     *out = NULL;
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
-    if ((rc = ot__order_stored_json(&t->bytes, &t->len, order, 0, err)) != 0) {
+    if ((rc = ot__order_stored_json(&json, &len, order, 0, err)) != 0) {
         ot__free(t);
         return rc;
+    }
+    rc = ot__json_pack(&t->bytes, &t->len, json, len);
+    ot__free(json);
+    if (rc != 0) {
+        ot__free(t);
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
     }
     if ((fit = ot__realloc(t->bytes, t->len + 1)) != NULL) /* kept long: no spare capacity */
         t->bytes = fit;
     atomic_init(&t->refs, 1);
+    t->head_trusted = order->head_trusted == OT__HEAD_COMMITTED;
     *out = t;
     return 0;
 }
@@ -110,6 +121,7 @@ static struct text *text_copy(const char *bytes, size_t len)
     if (!t)
         return NULL;
     t->bytes = t->own;
+    t->head_trusted = 0;
     memcpy(t->own, bytes, len);
     t->own[len] = '\0';
     t->len = len;
@@ -181,6 +193,18 @@ static int hist_fill(struct hist *h, size_t *first, const ot_storage_record *rec
                                : rc;
     }
     return 0;
+
+/* The order a record's text holds (unpacked, then decoded without re-validation). */
+static int text_decode(ot_order **out, const struct text *t, ot_error *err)
+{
+    char *json;
+    size_t len;
+    int rc;
+    if (ot__json_unpack(&json, &len, t->bytes, t->len) != 0)
+        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    rc = ot__order_from_own_json(out, json, len, err);
+    ot__free(json);
+    return rc;
 }
 
 static void row_clear(struct row *r)
@@ -429,7 +453,7 @@ static int row_ref_decode(ot_order **out, const struct row_ref *ref, ot_error *e
 {
     json_t *history, *e;
     size_t i;
-    int rc = ot__order_from_own_json(out, ref->json->bytes, ref->json->len, err);
+    int rc = text_decode(out, ref->json, err);
 
     if (rc)
         return rc;
@@ -467,6 +491,8 @@ static int load_as(struct memory *m, const char *order_id, int whole, ot_order *
     if (rc)
         return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
     rc = row_ref_decode(out, &ref, err);
+    if (rc == 0) /* this store's own text of a committed record: its head matched then */
+        (*out)->head_trusted = ref.json->head_trusted ? OT__HEAD_VOUCHED : 0;
     row_ref_release(&ref);
     return rc;
 }

@@ -551,11 +551,17 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
                                  err);
         ot__free(json);
     }
-    if (!rc)
+    if (!rc) {
+        /* the record was built and hashed here: a store that keeps it in the process may
+         * skip the chain-head check when loading it (order_internal.h) */
+        ot_order *stored = (ot_order *)sealed.rec.order;
+        stored->head_trusted = OT__HEAD_COMMITTED;
         rc = w->create ? t->storage.create(t->storage.userdata, &sealed.rec,
                                            response ? &idem : NULL, err)
                        : t->storage.commit(t->storage.userdata, before->version, &sealed.rec,
                                            response ? &idem : NULL, err);
+        stored->head_trusted = 0;
+    }
     ot__free(response);
     if (events) {
         ot__outbox_release(events);
