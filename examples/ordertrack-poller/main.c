@@ -280,7 +280,7 @@ static int poller_open(struct poller *p, const char *config_path)
     for (i = 0; i < p->cfg.n_trackers; i++)
         if (p->cfg.trackers[i].workers > co.max_in_flight)
             co.max_in_flight = p->cfg.trackers[i].workers;
-    if (ot_curl_http_new(&port, &co, &err) != 0) {
+    if (ot_curl_http_open(&port, OT_HTTP_VERSION, &co, &err) != 0) { /* streams */
         otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }

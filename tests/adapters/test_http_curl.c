@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -55,8 +56,8 @@ static int setup(void **state)
     options.max_response_bytes = LIMIT;
     options.connect_timeout_ms = 2000;
     options.default_timeout_ms = 5000;
-    if (ot_curl_http_new(&f->port, &options, &err) != 0)
-        fail_msg("ot_curl_http_new: %s", err.message);
+    if (ot_curl_http_open(&f->port, OT_HTTP_VERSION, &options, &err) != 0)
+        fail_msg("ot_curl_http_open: %s", err.message);
     *state = f;
     return 0;
 }
@@ -521,10 +522,27 @@ static void test_bad_input(void **state)
     options.max_response_bytes = 0;
     assert_ot_error(ot_curl_http_new(&port, &options, &err), OT_EINVAL, err);
     assert_string_equal(err.field, "max_response_bytes");
-    /* NULL options: the defaults. */
-    assert_int_equal(ot_curl_http_new(&port, NULL, &err), 0);
+    /* NULL options: the defaults. ot_curl_http_new fills the 1.0 struct (version 1: a
+     * caller built against a 1.0 header has no room for send_stream), ot_curl_http_open the
+     * version asked for */
+    {
+        ot_http guard[2];
+        memset(guard, 0x5a, sizeof guard);
+        assert_int_equal(ot_curl_http_new(&guard[0], NULL, &err), 0);
+        assert_int_equal(guard[0].version, 1);
+        /* nothing written past a version 1 struct */
+        assert_true(*(const unsigned char *)((const char *)&guard[0] +
+                                            offsetof(ot_http, send_stream)) == 0x5a);
+        guard[0].close(guard[0].userdata);
+    }
+    assert_int_equal(ot_curl_http_open(&port, OT_HTTP_VERSION, NULL, &err), 0);
     assert_int_equal(port.version, OT_HTTP_VERSION);
+    assert_non_null(port.send_stream);
     port.close(port.userdata);
+    assert_ot_error(ot_curl_http_open(&port, 0, NULL, &err), OT_EVERSION, err);
+    assert_ot_error(ot_curl_http_open(&port, OT_HTTP_VERSION + 1, NULL, &err), OT_EVERSION,
+                    err);
+    assert_string_equal(err.field, "port_version");
 
     assert_ot_error(f->port.send_batch(f->port.userdata, NULL, 1, resp, &err), OT_EINVAL, err);
     assert_ot_error(f->port.send_batch(f->port.userdata, reqs, 1, NULL, &err), OT_EINVAL, err);

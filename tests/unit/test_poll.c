@@ -72,7 +72,7 @@ static void http_new(struct fx *f, const ot_http_policy *policy)
     options.max_in_flight = 8;
     options.connect_timeout_ms = 2000;
     options.default_timeout_ms = 5000;
-    must(ot_curl_http_new(&port, &options, &err), &err, "curl port");
+    must(ot_curl_http_open(&port, OT_HTTP_VERSION, &options, &err), &err, "curl port");
     p.max_attempts = 4;
     p.max_total_ms = 0;
     hooks.now_ms = fake_now;
@@ -923,7 +923,7 @@ static void test_bad_input(void **state)
     o.storage = storage;
     assert_int_equal(ot_tracker_new(&tracker, &o, &err), 0);
     port.send_batch = NULL;
-    assert_int_equal(ot_curl_http_new(&port, NULL, &err), 0);
+    assert_int_equal(ot_curl_http_open(&port, OT_HTTP_VERSION, NULL, &err), 0);
     assert_int_equal(ot_http_client_new(&http, &port, NULL, NULL, &err), 0);
     pc.courier = client;
     assert_ot_error(ot_poll_run(NULL, tracker, http, &pc, &err), OT_EINVAL, err);

@@ -89,10 +89,8 @@ OT_BEGIN_DECLS
 OT_EXTERN int ot_curl_options_init(ot_curl_options *options, unsigned version, ot_error *err);
 
 /**
- * Fill `port` with a new curl port (`options` NULL: the defaults) of OT_HTTP_VERSION. Since
- * 1.14 that is version 2, with send_stream: up to `max_in_flight` requests of a stream in
- * flight on a libcurl multi handle of its own, each reported as it completes (sys/http.h);
- * the port struct is therefore 8 bytes longer than a 1.0 header declared it.
+ * Fill `port` with a new curl port (`options` NULL: the defaults) of version 1 (batches
+ * only), the struct a 1.0 header declared: ot_curl_http_open(port, 1, options, err).
  * Hand the port to ot_http_client_new(), which closes it, or call
  * `port->close(port->userdata)` yourself.
  * OT_EINVAL names a bad option, OT_EVERSION an unknown options version, OT_EHTTP a libcurl
@@ -103,6 +101,22 @@ OT_EXTERN int ot_curl_options_init(ot_curl_options *options, unsigned version, o
  * @return 0 on success, or a negative OT_E... code described in `err`
  */
 OT_EXTERN int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *err);
+
+/**
+ * Fill `port`, an ot_http of version `port_version`, with a new curl port (since 1.14).
+ * Version 2 (OT_HTTP_VERSION) adds send_stream: up to `max_in_flight` requests of a stream
+ * in flight on a libcurl multi handle of its own, each reported as it completes
+ * (sys/http.h); version 1 is ot_curl_http_new()'s port. Only the members of that version
+ * are written. Otherwise as ot_curl_http_new().
+ * @param port the port struct to fill (caller-owned), of version `port_version`
+ * @param port_version 1..OT_HTTP_VERSION: pass OT_HTTP_VERSION
+ * @param options the port's options (copied), or NULL for the defaults
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 on success, OT_EVERSION for a port version this library does not know, or
+ *         another negative OT_E... code described in `err`
+ */
+OT_EXTERN int ot_curl_http_open(ot_http *port, unsigned port_version,
+                                const ot_curl_options *options, ot_error *err);
 
 /**
  * Fill `options` with the defaults of `version` (the values of OT_CURL_SMTP_OPTIONS_INIT).

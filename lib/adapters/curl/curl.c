@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -526,14 +527,14 @@ static int adapter_send_stream(void *userdata, const ot_http_stream *stream, ot_
     CURLM *multi;
 
     if (!a)
-        return ot_curl__fail(err, OT_EINVAL, "userdata", "curl port userdata is NULL");
+        return ot_error_setf(err, OT_EINVAL, "userdata", "curl port userdata is NULL");
     if (!stream || !stream->next || !stream->done)
-        return ot_curl__fail(err, OT_EINVAL, "stream", "stream or its callbacks are NULL");
+        return ot_error_setf(err, OT_EINVAL, "stream", "stream or its callbacks are NULL");
     live = calloc(a->max_in_flight, sizeof *live);
     multi = live ? curl_multi_init() : NULL;
     if (!multi) {
         free(live);
-        return ot_curl__fail(err, OT_ENOMEM, NULL, "out of memory for a stream");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory for a stream");
     }
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS,
                       (long)(a->max_in_flight > 8 ? a->max_in_flight : 8));
@@ -556,7 +557,7 @@ static int adapter_send_stream(void *userdata, const ot_http_stream *stream, ot_
         }
         mc = curl_multi_perform(multi, &running);
         if (mc != CURLM_OK) {
-            rc = ot_curl__fail(err, OT_EHTTP, NULL, "curl_multi_perform: %s",
+            rc = ot_error_setf(err, OT_EHTTP, NULL, "curl_multi_perform: %s",
                                curl_multi_strerror(mc));
             break;
         }
@@ -577,7 +578,7 @@ static int adapter_send_stream(void *userdata, const ot_http_stream *stream, ot_
         if (!completed && active > 0) {
             mc = curl_multi_poll(multi, NULL, 0, timeout, NULL);
             if (mc != CURLM_OK) {
-                rc = ot_curl__fail(err, OT_EHTTP, NULL, "curl_multi_poll: %s",
+                rc = ot_error_setf(err, OT_EHTTP, NULL, "curl_multi_poll: %s",
                                    curl_multi_strerror(mc));
                 break;
             }
@@ -596,12 +597,22 @@ static int adapter_send_stream(void *userdata, const ot_http_stream *stream, ot_
 
 int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *err)
 {
+    /* the 1.0 call: a caller built against a 1.0 header has a version 1 struct */
+    return ot_curl_http_open(port, 1, options, err);
+}
+
+int ot_curl_http_open(ot_http *port, unsigned port_version, const ot_curl_options *options,
+                      ot_error *err)
+{
     static const ot_curl_options defaults = OT_CURL_OPTIONS_INIT;
     struct adapter *a;
     int rc;
 
     if (!port)
         return ot_error_setf(err, OT_EINVAL, "port", "port is NULL");
+    if (port_version < 1 || port_version > OT_HTTP_VERSION)
+        return ot_error_setf(err, OT_EVERSION, "port_version",
+                             "port version %u is not 1..%d", port_version, OT_HTTP_VERSION);
     if (!options)
         options = &defaults;
     if ((rc = check_options(options, err)) != 0)
@@ -635,13 +646,14 @@ int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *er
     curl_multi_setopt(a->multi, CURLMOPT_MAXCONNECTS,
                       (long)(a->max_in_flight > 8 ? a->max_in_flight : 8));
 
-    /* OT_HTTP_VERSION 2 (1.14): a caller built against an older header has a shorter
-     * struct (docs/http.md, "Streams") */
-    memset(port, 0, sizeof *port);
-    port->version = OT_HTTP_VERSION;
+    /* only the members of the caller's version: a version 1 struct ends before send_stream
+     * (docs/http.md, "Streams") */
+    memset(port, 0, port_version >= 2 ? sizeof *port : offsetof(ot_http, send_stream));
+    port->version = port_version;
     port->userdata = a;
     port->send_batch = adapter_send_batch;
     port->close = adapter_close;
-    port->send_stream = adapter_send_stream;
+    if (port_version >= 2)
+        port->send_stream = adapter_send_stream;
     return 0;
 }

@@ -193,6 +193,7 @@ static int hist_fill(struct hist *h, size_t *first, const ot_storage_record *rec
                                : rc;
     }
     return 0;
+}
 
 /* The order a record's text holds (unpacked, then decoded without re-validation). */
 static int text_decode(ot_order **out, const struct text *t, ot_error *err)
