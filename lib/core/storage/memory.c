@@ -65,9 +65,10 @@ struct memory {
 struct text {
     atomic_size_t refs;
     unsigned head_trusted;  /* encoded from a record the tracker committed (order_internal.h) */
+    unsigned char raw;      /* an entry kept as handed over, not packed (text_pack) */
     size_t len;
     char *bytes;            /* NUL-terminated: from the encoder, shrunk to fit, or `own` */
-    char own[];             /* a copy's bytes, in the same allocation (text_copy) */
+    char own[];             /* an entry's packed bytes, in the same allocation (text_pack) */
 };
 
 static struct text *text_ref(struct text *t)
@@ -110,22 +111,35 @@ static int text_encode(struct text **out, const ot_order *order, ot_error *err)
         t->bytes = fit;
     atomic_init(&t->refs, 1);
     t->head_trusted = order->head_trusted == OT__HEAD_COMMITTED;
+    t->raw = 0;
     *out = t;
     return 0;
 }
 
-/* A text holding a copy of `len` bytes, in one allocation (one per history entry). */
-static struct text *text_copy(const char *bytes, size_t len)
+/* A history entry's text in one allocation with its header: packed (pack.c) when it is the
+ * library encoder's compact text, as handed over when it holds a byte below 0x20 (a caller's
+ * own text with white space: packing needs those bytes free); NULL when out of memory. */
+static struct text *text_pack(const char *json, size_t len)
 {
-    struct text *t = ot__malloc(sizeof *t + len + 1);
-    if (!t)
+    struct text *t = NULL;
+    char *packed = NULL;
+    size_t i, n = len;
+    int raw = 0;
+
+    for (i = 0; i < len && !raw; i++)
+        raw = (unsigned char)json[i] < 0x20;
+    if (!raw && ot__json_pack(&packed, &n, json, len) != 0)
         return NULL;
-    t->bytes = t->own;
-    t->head_trusted = 0;
-    memcpy(t->own, bytes, len);
-    t->own[len] = '\0';
-    t->len = len;
-    atomic_init(&t->refs, 1);
+    if ((t = ot__malloc(sizeof *t + n + 1)) != NULL) {
+        t->bytes = t->own;
+        t->head_trusted = 0;
+        t->raw = (unsigned char)raw;
+        memcpy(t->own, raw ? json : packed, n);
+        t->own[n] = '\0';
+        t->len = n;
+        atomic_init(&t->refs, 1);
+    }
+    ot__free(packed);
     return t;
 }
 
@@ -180,7 +194,7 @@ static int hist_fill(struct hist *h, size_t *first, const ot_storage_record *rec
     if (hist_reserve(h, r->entry_count))
         rc = OT_ENOMEM;
     for (i = 0; !rc && i < r->entry_count; i++) {
-        if (!(h->items[i] = text_copy(r->entries[i].json, r->entries[i].json_len)))
+        if (!(h->items[i] = text_pack(r->entries[i].json, r->entries[i].json_len)))
             rc = OT_ENOMEM;
         else
             h->n++;
@@ -417,6 +431,21 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     return mem_write(userdata, 0, expected_version, rec, idem, err);
 }
 
+/* A history entry's JSON from its packed text. */
+static int entry_decode(json_t **out, const struct text *t, ot_error *err)
+{
+    char *json;
+    size_t len;
+    int rc;
+    if (t->raw)
+        return ot__json_load(out, t->bytes, t->len, "history", "history", err);
+    if (ot__json_unpack(&json, &len, t->bytes, t->len) != 0)
+        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    rc = ot__json_load(out, json, len, "history", "history", err);
+    ot__free(json);
+    return rc;
+}
+
 /* A row's texts, referenced under the lock for a decode outside it. */
 struct row_ref {
     struct text *json;
@@ -460,8 +489,7 @@ static int row_ref_decode(ot_order **out, const struct row_ref *ref, ot_error *e
         return rc;
     history = json_object_get((*out)->doc, "status_history");
     for (i = 0; !rc && i < ref->n; i++) {
-        rc = ot__json_load(&e, ref->items[i]->bytes, ref->items[i]->len, "history",
-                           "history", err);
+        rc = entry_decode(&e, ref->items[i], err);
         if (!rc && json_array_append_new(history, e))
             rc = ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
     }
