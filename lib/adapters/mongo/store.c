@@ -21,6 +21,35 @@ static void session_open(struct session *x, struct store *s)
     x->client = mongoc_client_pool_pop(s->pool);
     x->orders = mongoc_client_get_collection(x->client, s->database, s->collection);
     x->keys = mongoc_client_get_collection(x->client, s->database, s->idem_collection);
+    /* keys and locks are the write path's: from the primary whatever the URI reads from */
+    mongoc_collection_set_read_prefs(x->keys, s->primary);
+}
+
+/* The order document of `order_id` (projection and limit in `opts`) into *out (bson_copy,
+ * bson_destroy it): 1 found, 0 none, -1 an error in *error. By `_id` first where the server
+ * pushes only that down (`id_lookups`), then by `order_id` (ObjectId `_id`s of old
+ * documents). `prefs`: NULL for the URI's read preference (lag-tolerant reads), else those. */
+static int order_find(struct session *x, const char *order_id, const bson_t *opts,
+                      const mongoc_read_prefs_t *prefs, bson_t **out, bson_error_t *error)
+{
+    int pass, rc = 0;
+    *out = NULL;
+    for (pass = x->s->id_lookups ? 0 : 1; pass < 2 && rc == 0; pass++) {
+        bson_t *filter = BCON_NEW(pass ? "order_id" : "_id", BCON_UTF8(order_id));
+        mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, prefs);
+        const bson_t *doc;
+        if (mongoc_cursor_next(cur, &doc)) {
+            *out = bson_copy(doc);
+            rc = *out ? 1 : -1;
+            if (!*out)
+                bson_set_error(error, MONGOC_ERROR_BSON, 0, "out of memory");
+        } else if (mongoc_cursor_error(cur, error)) {
+            rc = -1;
+        }
+        mongoc_cursor_destroy(cur);
+        bson_destroy(filter);
+    }
+    return rc;
 }
 
 static void session_close(struct session *x)
@@ -74,11 +103,11 @@ static void append_lock_id(bson_t *doc, const char *order_id)
 /* Take the write lock of `order_id` when the store needs one (FerretDB: an update there is a
  * read, then a write of the whole document; two updates of one document at once both match
  * their filter and the second undoes the first). The lock is an insert only one writer can
- * make; a held lock is waited for (MG_LOCK_WAIT_MS), one older than MG_LOCK_LEASE_MS taken
- * over (its holder died). 0, OT_ECONFLICT (still held) or OT_ESTORAGE (nothing locked). */
+ * make; a held lock is waited for (MG_LOCK_WAIT_MS, polled after a pause doubling from 2 to
+ * 64 ms), one older than MG_LOCK_LEASE_MS taken over (its holder died). 0, OT_ECONFLICT (still held) or OT_ESTORAGE (nothing locked). */
 static int order_lock(struct session *x, const char *order_id, const char *nonce, ot_error *err)
 {
-    int64_t start = ot_clock_now_ms(NULL), now;
+    int64_t start = ot_clock_now_ms(NULL), now, pause = MG_LOCK_PAUSE_MIN_MS;
     if (!x->s->lock_writes)
         return 0;
     for (;;) {
@@ -111,7 +140,11 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (now - start >= MG_LOCK_WAIT_MS)
             return ot_mongo__fail(err, OT_ECONFLICT, "order_id",
                                   "order %.64s is being written by another writer", order_id);
-        ot_clock_sleep_ms(NULL, 2);
+        /* backing off: many writers of one order must not flood the server with inserts
+         * (three processes, 200 writers: tests/scale/three_instances.py) */
+        ot_clock_sleep_ms(NULL, pause);
+        if (pause < MG_LOCK_PAUSE_MAX_MS)
+            pause *= 2;
     }
 }
 
@@ -137,18 +170,16 @@ static void order_unlock(struct session *x, const char *order_id, const char *no
 static int order_state(struct session *x, const char *order_id, const char *nonce,
                        int64_t *version, int *has_nonce, ot_error *err)
 {
-    bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
                             "}", "limit", BCON_INT64(1));
-    mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, NULL);
-    const bson_t *doc;
+    bson_t *doc;
     bson_error_t error;
-    int rc = 0;
+    int rc;
     *version = 0;
     *has_nonce = 0;
-    if (mongoc_cursor_next(cur, &doc)) {
+    rc = order_find(x, order_id, opts, x->s->primary, &doc, &error);
+    if (rc == 1) {
         bson_iter_t it, k;
-        rc = 1;
         if (bson_iter_init_find(&it, doc, "version"))
             *version = bson_iter_as_int64(&it);
         if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.w", &k) &&
@@ -160,11 +191,10 @@ static int order_state(struct session *x, const char *order_id, const char *nonc
                 if (BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
                     *has_nonce = 1;
         }
-    } else if (mongoc_cursor_error(cur, &error)) {
+        bson_destroy(doc);
+    } else if (rc < 0) {
         rc = ot_mongo__error(err, &error, "reading the stored version");
     }
-    mongoc_cursor_destroy(cur);
-    bson_destroy(filter);
     bson_destroy(opts);
     return rc;
 }
@@ -242,6 +272,37 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
     bson_destroy(&entries);
 }
 
+/* Where the server pushes down only `{_id}` (FerretDB) and the order's write lock is held:
+ * when the order's `_id` is its id and it stands at `expected` (and, keyed, has not fenced
+ * `nonce` off), `filter` becomes `{_id: order_id}`; else it is left as it is (an ObjectId
+ * `_id`, a read error; a mismatch then matches nothing either way). The lock keeps the
+ * order as read until the update. */
+static void id_filter(struct session *x, bson_t *filter, const char *order_id,
+                      int64_t expected, const char *nonce, int keyed)
+{
+    bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
+                            "}", "limit", BCON_INT64(1));
+    bson_t *doc;
+    bson_error_t error;
+    bson_iter_t it;
+    int match;
+    if (order_find(x, order_id, opts, x->s->primary, &doc, &error) == 1) {
+        match = bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it) &&
+                strcmp(bson_iter_utf8(&it, NULL), order_id) == 0 &&
+                bson_iter_init_find(&it, doc, "version") && bson_iter_as_int64(&it) == expected;
+        if (match && keyed && bson_iter_init(&it, doc) &&
+            bson_iter_find_descendant(&it, "_ot.fence", &it) && BSON_ITER_HOLDS_UTF8(&it) &&
+            strcmp(bson_iter_utf8(&it, NULL), nonce) == 0)
+            match = 0;
+        if (match) {
+            bson_reinit(filter);
+            BSON_APPEND_UTF8(filter, "_id", order_id);
+        }
+        bson_destroy(doc);
+    }
+    bson_destroy(opts);
+}
+
 /* Create (expected == 0: an insert whose `_id` is the order id, so a second create of it is a
  * duplicate key) or commit (a compare-and-set). `*unknown` is set when the write failed in a
  * way that may still have applied it. Keyed commits also require that no idem_get fenced
@@ -289,6 +350,8 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             bson_destroy(&doc);
             return rc;
         }
+        if (x->s->id_lookups)   /* under the lock: the same test, by `_id` alone */
+            id_filter(x, &filter, rec->order_id, expected, nonce, keyed);
         ok = mongoc_collection_update_one(x->orders, &filter, &write, NULL, &reply, &error);
     }
     if (ok) {
@@ -575,9 +638,7 @@ int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_
 int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
 {
     struct session x;
-    bson_t *filter, *opts;
-    mongoc_cursor_t *cur;
-    const bson_t *doc;
+    bson_t *opts, *doc;
     bson_error_t error;
     int rc;
 
@@ -585,18 +646,19 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
         return ot_mongo__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
     session_open(&x, userdata);
-    filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "limit", BCON_INT64(1));
-    cur = mongoc_collection_find_with_opts(x.orders, filter, opts, NULL);
-    if (mongoc_cursor_next(cur, &doc))
+    /* the URI's read preference: a write that read a lagging secondary fails its
+     * compare-and-set and is retried by the tracker (docs/scaling.md) */
+    rc = order_find(&x, order_id, opts, NULL, &doc, &error);
+    if (rc == 1) {
         rc = ot_mongo__bson_to_order(out, doc, err);
-    else if (mongoc_cursor_error(cur, &error))
+        bson_destroy(doc);
+    } else if (rc < 0) {
         rc = ot_mongo__error(err, &error, "loading an order");
-    else
+    } else {
         rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    mongoc_cursor_destroy(cur);
-    bson_destroy(filter);
+    }
     bson_destroy(opts);
     session_close(&x);
     return rc;
@@ -788,11 +850,13 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
-    bson_append_document_begin(&filter, "expires_at", -1, &gt);
-    append_date(&gt, "$gt", now_ms);
-    bson_append_document_end(&filter, &gt);
+    if (!x.s->id_lookups) {   /* else by `_id` alone (pushed down), expires_at tested here */
+        bson_append_document_begin(&filter, "expires_at", -1, &gt);
+        append_date(&gt, "$gt", now_ms);
+        bson_append_document_end(&filter, &gt);
+    }
     cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
-    if (mongoc_cursor_next(cur, &doc)) {
+    if (mongoc_cursor_next(cur, &doc) && doc_int(doc, "expires_at") > now_ms) {
         const char *state = doc_utf8(doc, "state"), *nonce = doc_utf8(doc, "w");
         const char *order_id = doc_utf8(doc, "order_id");
         rc = 1;
