@@ -156,10 +156,12 @@ def writer(ports, w, hot, issues, acks):
     for i, path in enumerate(("/tracking/orders/%s" % hot[w % len(hot)],
                               "/tracking/orders/%s/history" % hot[(w + 1) % len(hot)],
                               "/tracking/orders?store_id=store-%d&limit=20" % (w % 3 + 1))):
-        try:
-            status, data = request(ports[(w + i) % 3], "GET", path)
-        except OSError as e:
-            status, data = 0, str(e).encode()
+        for attempt in range(3):    # a queue of 200 clients: a read may wait its turn
+            try:
+                status, data = request(ports[(w + i + attempt) % 3], "GET", path, timeout=60)
+                break
+            except OSError as e:
+                status, data = 0, str(e).encode()
         if status != 200:
             fail("GET %s: %d %s" % (path, status, data[:200]))
     return raised
