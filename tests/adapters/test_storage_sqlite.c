@@ -194,8 +194,12 @@ static void test_migration_from_version_1(void **state)
 
     assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
     assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
-    assert_int_equal(v, 2);
+    assert_int_equal(v, OT_SQLITE_SCHEMA_VERSION);
     assert_int_equal(version_of(st, "old-1"), 3);
+    /* migration 3: a list page by store and status reads its index in order, no sort */
+    assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index'"
+                                     " AND name IN ('orders_store_status', 'orders_status',"
+                                     " 'orders_store')"), 3);
     /* The history was backfilled into the events table, in order. */
     assert_int_equal(query_int(path, "SELECT count(*) FROM events WHERE order_id='old-1'"), 3);
     assert_int_equal(query_int(path, "SELECT max(seq) FROM events"), 2);
