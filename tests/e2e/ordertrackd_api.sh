@@ -14,7 +14,9 @@ tmp=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 storage="sqlite:$tmp/ot.db"
 if [ "${OT_E2E_STORAGE:-}" = mongo ]; then
-  [ -n "${OT_TEST_MONGODB_URI:-}" ] || { echo "OT_E2E_STORAGE=mongo needs OT_TEST_MONGODB_URI" >&2; exit 1; }
+  if [ -z "${OT_TEST_MONGODB_URI:-}" ]; then
+    echo "OT_E2E_STORAGE=mongo needs OT_TEST_MONGODB_URI" >&2; exit 1
+  fi
   hosts=$(printf '%s' "$OT_TEST_MONGODB_URI" | sed 's|^\(mongodb://[^/?]*\).*|\1|')
   query=$(printf '%s' "$OT_TEST_MONGODB_URI" | sed -n 's|^[^?]*?\(.*\)$|\1|p')
   storage="$hosts/ot_e2e_$$_api${query:+?$query}"

@@ -212,7 +212,8 @@ def main():
         acks = {}
         raised = []
         with concurrent.futures.ThreadPoolExecutor(max_workers=WRITERS) as pool:
-            for r in pool.map(lambda w: writer(ports, w, hot, plan["issues"], acks), range(WRITERS)):
+            for r in pool.map(lambda w: writer(ports, w, hot, plan["issues"], acks),
+                              range(WRITERS)):
                 raised.extend(r)
         print("load: %d writers, %d issues raised in %.1f s" %
               (WRITERS, len(raised), time.monotonic() - started))

@@ -104,7 +104,8 @@ static void append_lock_id(bson_t *doc, const char *order_id)
  * read, then a write of the whole document; two updates of one document at once both match
  * their filter and the second undoes the first). The lock is an insert only one writer can
  * make; a held lock is waited for (MG_LOCK_WAIT_MS, polled after a pause doubling from 2 to
- * 64 ms), one older than MG_LOCK_LEASE_MS taken over (its holder died). 0, OT_ECONFLICT (still held) or OT_ESTORAGE (nothing locked). */
+ * 64 ms), one older than MG_LOCK_LEASE_MS taken over (its holder died). 0, OT_ECONFLICT
+ * (still held) or OT_ESTORAGE (nothing locked). */
 static int order_lock(struct session *x, const char *order_id, const char *nonce, ot_error *err)
 {
     int64_t start = ot_clock_now_ms(NULL), now, pause = MG_LOCK_PAUSE_MIN_MS;
