@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,10 +197,22 @@ static void test_migration_from_version_1(void **state)
     assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
     assert_int_equal(v, OT_SQLITE_SCHEMA_VERSION);
     assert_int_equal(version_of(st, "old-1"), 3);
-    /* migration 3: a list page by store and status reads its index in order, no sort */
+    /* migration 3: list, sweep and poll pages read an index in order, no sort */
     assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index'"
                                      " AND name IN ('orders_store_status', 'orders_status',"
-                                     " 'orders_store')"), 3);
+                                     " 'orders_store', 'orders_poll_active')"), 4);
+    {   /* the partial index's IN list is the adapter's shipment_active term (SQLite uses it
+         * for that term only): the non-terminal shipment statuses */
+        char list[96] = "", check[256];
+        int s;
+        for (s = 1; s < OT_SHIPMENT_COUNT; s++)
+            if (ot_shipment_is_terminal(s, NULL) == 0)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d",
+                         list[0] ? "," : "", s);
+        snprintf(check, sizeof check, "SELECT instr(sql, 'shipment_status IN (%s)') > 0 FROM"
+                                  " sqlite_master WHERE name = 'orders_poll_active'", list);
+        assert_int_equal(query_int(path, check), 1);
+    }
     /* The history was backfilled into the events table, in order. */
     assert_int_equal(query_int(path, "SELECT count(*) FROM events WHERE order_id='old-1'"), 3);
     assert_int_equal(query_int(path, "SELECT max(seq) FROM events"), 2);

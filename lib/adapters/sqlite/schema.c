@@ -51,7 +51,12 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "CREATE INDEX orders_store ON orders(store_id, order_id);"
         "CREATE INDEX orders_store_status ON orders(store_id, current_status, order_id);"
         "DROP INDEX orders_status;"
-        "CREATE INDEX orders_status ON orders(current_status, order_id);",
+        "CREATE INDEX orders_status ON orders(current_status, order_id);"
+        /* the poller's pages: the active shipments of a provider in order_id order. The IN
+         * list is the one query_sql writes for shipment_active (the non-terminal statuses);
+         * SQLite uses a partial index only for a query with that same term */
+        "CREATE INDEX orders_poll_active ON orders(delivery_provider, order_id)"
+        "  WHERE shipment_status IN (1,2,3,5,6,7);",
 };
 
 int ot_sqlite__schema_version(int *version, sqlite3 *db, ot_error *err)
