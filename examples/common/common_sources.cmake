@@ -2,6 +2,7 @@
 # and HTTP fuzz targets (fuzz/CMakeLists.txt), which build without examples.
 set(OT_EXAMPLES_COMMON_SOURCES
   alertsconf.c
+  courierdefs.c
   cron.c
   jsonconf.c
   log.c

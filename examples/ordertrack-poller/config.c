@@ -7,6 +7,7 @@
 
 #include <ordertrack/status.h>
 
+#include "courierdefs.h"
 #include "jsonconf.h"
 
 #define MAX_TEXT 2048
@@ -24,8 +25,10 @@ static const struct courier_kind {
     {"velocity", OT_PROVIDER_VELOCITY, 45, 0, 1, 0, 1},
 };
 
-static const char *const top_fields[] = {"storage", "couriers", "trackers", "alerts", "pii",
-                                         NULL};
+static const char *const top_fields[] = {"storage", "courier_definitions", "couriers",
+                                         "trackers", "alerts", "pii", NULL};
+/* A courier of courier_definitions polled through the generic client: an API key. */
+static const struct courier_kind generic_kind = {"", 0, 100, 1, 0, 0, 0};
 static const char *const courier_fields[] = {"base_url", "token", "username", "email",
                                              "password", NULL};
 static const char *const tracker_fields[] = {"name", "courier", "schedule", "batch_size",
@@ -41,21 +44,28 @@ static const struct courier_kind *kind_named(const char *name)
     return NULL;
 }
 
-static int load_courier(const jsonconf *c, otp_courier *out, const char *name, json_t *obj)
+static int load_courier(const jsonconf *c, const otp_config *cfg, otp_courier *out,
+                        const char *name, json_t *obj)
 {
     const struct courier_kind *k = kind_named(name);
     char path[64];
+    int id = 0;
 
     snprintf(path, sizeof path, "couriers.%s", name);
+    if (!k && (id = ot_courier_registry_lookup(cfg->registry, name, NULL)) > 0 &&
+        ot_courier_registry_is_generic(cfg->registry, id, NULL) == 1)
+        k = &generic_kind;
     if (!k)
-        return jc_bad(c, path, "unknown courier (delhivery, delhivery_b2b, shiprocket, velocity)");
+        return jc_bad(c, path, "unknown courier (delhivery, delhivery_b2b, shiprocket, "
+                      "velocity, or a courier of courier_definitions with an \"api\")");
     if (!json_is_object(obj))
         return jc_bad(c, path, "must be an object");
     if (jc_check_fields(c, obj, path, courier_fields) != 0)
         return -1;
     if (!(out->name = strdup(name)))
         return jc_bad(c, path, "out of memory");
-    out->provider = k->provider;
+    out->provider = k == &generic_kind ? id : k->provider;
+    out->max_batch = k->max_batch;
     if (jc_string(c, obj, path, "base_url", 1, MAX_TEXT, &out->base_url) != 0 ||
         jc_string(c, obj, path, "token", k->token, MAX_TEXT, &out->token) != 0 ||
         jc_string(c, obj, path, "username", k->username, MAX_TEXT, &out->username) != 0 ||
@@ -71,7 +81,6 @@ static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json
                         size_t index)
 {
     char path[48], where[96], cron_err[160], *courier = NULL;
-    const struct courier_kind *k;
     long long v;
     size_t i;
 
@@ -97,20 +106,23 @@ static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json
                "\"%s\" has no entry under \"couriers\"", courier);
         goto fail;
     }
-    k = kind_named(courier);
     if (cron_parse(&t->schedule, t->schedule_text, cron_err, sizeof cron_err) != 0) {
         jc_bad(c, jc_path(where, sizeof where, path, "schedule"), "%s", cron_err);
         goto fail;
     }
     if (jc_bool(c, obj, path, "fallback", 0, &t->fallback) != 0)
         goto fail;
-    if (t->fallback && k->provider != OT_PROVIDER_DELHIVERY) {
+    if (t->fallback && t->courier->provider != OT_PROVIDER_DELHIVERY) {
         jc_bad(c, jc_path(where, sizeof where, path, "fallback"),
                "only a delhivery tracker can be the fallback tracker");
         goto fail;
     }
     /* the fallback tracker asks about one AWB per request unless told otherwise */
-    if (jc_int(c, obj, path, "batch_size", 1, k->max_batch, t->fallback ? 1 : k->max_batch,
+    /* a courier of courier_definitions: its definition's batch_size unless told (0 asks
+     * the courier client for it; a larger one is refused when the client is made) */
+    if (jc_int(c, obj, path, "batch_size", 1, t->courier->max_batch,
+               t->fallback ? 1 : t->courier->provider >= OT_COURIER_ID_MIN ? 0
+                                                                 : t->courier->max_batch,
                &v) != 0)
         goto fail;
     t->batch_size = (unsigned)v;
@@ -147,11 +159,16 @@ static int load(const jsonconf *c, otp_config *cfg, json_t *root)
     if (jc_check_fields(c, root, "", top_fields) != 0 ||
         jc_string(c, root, "", "storage", 1, MAX_TEXT, &cfg->storage) != 0)
         return -1;
+    if (courierdefs_load(json_object_get(root, "courier_definitions"), c->name, &cfg->registry,
+                         c->err, c->errlen) != 0)
+        return -1;
     couriers = json_object_get(root, "couriers");
     if (!json_is_object(couriers) || json_object_size(couriers) == 0)
         return jc_bad(c, "couriers", "must be an object with at least one courier");
+    if (json_object_size(couriers) > OTP_COURIERS_MAX)
+        return jc_bad(c, "couriers", "at most %d couriers", OTP_COURIERS_MAX);
     json_object_foreach(couriers, name, v) {
-        if (load_courier(c, &cfg->couriers[cfg->n_couriers], name, v) != 0) {
+        if (load_courier(c, cfg, &cfg->couriers[cfg->n_couriers], name, v) != 0) {
             cfg->n_couriers++; /* free what was loaded */
             return -1;
         }
@@ -217,6 +234,7 @@ void otp_config_free(otp_config *cfg)
     }
     free(cfg->trackers);
     otc_alerts_free(&cfg->alerts);
+    ot_courier_registry_free(cfg->registry);
     free(cfg->storage);
     piiconf_wipe(&cfg->pii);
     memset(cfg, 0, sizeof *cfg);

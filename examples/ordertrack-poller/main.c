@@ -22,6 +22,7 @@
 #include "alertsmail.h"
 #include "cmdline.h"
 #include "config.h"
+#include "courierdefs.h"
 #include "log.h"
 #include "log_mongoc.h"
 #include "scheduler.h"
@@ -34,7 +35,7 @@ struct poller {
     ot_storage *storage;
     ot_tracker *tracker;
     ot_http_client *http;
-    ot_courier_client *clients[4]; /* parallel to cfg.couriers */
+    ot_courier_client *clients[OTP_COURIERS_MAX]; /* parallel to cfg.couriers */
     ot_alerts *alerts;             /* NULL without an "alerts" block */
     ot_pii *pii;                   /* NULL without a "pii" block */
     int64_t next_digest_ms;        /* alerts.email.daily_digest_at: the next one (atomic) */
@@ -129,8 +130,8 @@ static void alert_lookup(void *userdata, const char *store_id, const char *order
     (void)store_id;
     if (ot_tracker_get(&o, p->tracker, order_id, NULL) != 0)
         return;
-    if (ot_provider_to_string(&name, ot_order_provider(o), NULL) == 0)
-        snprintf(courier, courier_size, "%s", name);
+    name = courierdefs_name(p->cfg.registry, ot_order_provider(o));
+    snprintf(courier, courier_size, "%s", name);
     if (ot_order_tracking_id(o))
         snprintf(awb, awb_size, "%s", ot_order_tracking_id(o));
     ot_order_free(o);
@@ -305,7 +306,8 @@ static int poller_open(struct poller *p, const char *config_path)
         }
         to.notices = &sink;
     }
-    if (ot_tracker_new(&p->tracker, &to, &err) != 0) {
+    if (ot_tracker_new(&p->tracker, &to, &err) != 0 ||
+        ot_tracker_set_couriers(p->tracker, p->cfg.registry, &err) != 0) {
         otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
@@ -318,6 +320,7 @@ static int poller_open(struct poller *p, const char *config_path)
         cc.username = c->username;
         cc.email = c->email;
         cc.password = c->password;
+        cc.couriers = p->cfg.registry;
         if (ot_courier_client_new(&p->clients[i], &cc, NULL, &err) != 0) {
             otc_logf(p->log, OTC_LOG_ERROR, "couriers.%s: %s", c->name, err.message);
             return OTP_EXIT_CONFIG;

@@ -43,34 +43,41 @@ static void print_mapping(int parcel, const ot_courier_mapping *m)
 
 int cli_map(int argc, char **argv)
 {
-    enum { OPT_TYPE, OPT_CODE, OPT_OVERRIDES };
+    enum { OPT_TYPE, OPT_CODE, OPT_OVERRIDES, OPT_COURIER_FILE };
     static const otc_option options[] = {
         [OPT_TYPE] = {"--type", "TYPE", "Delhivery's StatusType"},
         [OPT_CODE] = {"--code", "CODE", "Delhivery's NDR StatusCode"},
         [OPT_OVERRIDES] = {"--overrides", "FILE", "an override file"},
+        [OPT_COURIER_FILE] = {"--courier-file", "FILE", "a courier definition"},
     };
-    const char *values[3] = {NULL, NULL, NULL}, *args[2];
+    const char *values[4] = {NULL, NULL, NULL, NULL}, *args[2];
+    ot_courier_registry *reg = NULL;
     const char *type, *code, *overrides;
     ot_courier_tables *tables = NULL;
     ot_courier_mapping m;
-    ot_provider provider;
+    int provider;
     ot_error err;
     int n, rc, parcel;
 
-    if ((rc = cli_args("map", options, 3, argc, argv, values, args, 2, &n)) != 0)
+    if ((rc = cli_args("map", options, 4, argc, argv, values, args, 2, &n)) != 0)
         return rc;
     type = values[OPT_TYPE];
     code = values[OPT_CODE];
     overrides = values[OPT_OVERRIDES];
     if (n != 2)
         return cli_usage("map takes a provider and one raw status");
-    if (ot_provider_from_string(&provider, args[0], NULL) != 0
-        || provider == OT_PROVIDER_INTERNAL) {
+    if ((rc = cli_registry(&reg, values[OPT_COURIER_FILE])) != 0)
+        return rc;
+    provider = ot_courier_registry_lookup(reg, args[0], NULL);
+    if (provider <= 0) {
         fprintf(stderr, "ordertrack map: unknown provider '%s': delhivery, delhivery_b2b, "
-                        "shiprocket, velocity, uber or doordash\n", args[0]);
+                        "shiprocket, velocity, uber, doordash or the courier of "
+                        "--courier-file\n", args[0]);
+        ot_courier_registry_free(reg);
         return CLI_EXIT_USAGE;
     }
-    parcel = ot_provider_is_parcel(provider, NULL) == 1;
+    /* a run-time courier is a parcel courier (ot_provider_is_parcel: OT_EINVAL) */
+    parcel = ot_provider_is_parcel(provider, NULL) != 0;
 
     ot_error_clear(&err);
     if (overrides) {
@@ -78,11 +85,13 @@ int cli_map(int argc, char **argv)
             || ot_courier_tables_load_overrides(tables, overrides, &err) != 0) {
             fprintf(stderr, "ordertrack: %s\n", err.message);
             ot_courier_tables_free(tables);
+            ot_courier_registry_free(reg);
             return CLI_EXIT_DATAERR;
         }
     }
-    rc = ot_courier_map(&m, tables, provider, args[1], type, code, &err);
+    rc = ot_courier_registry_map(&m, reg, tables, provider, args[1], type, code, &err);
     ot_courier_tables_free(tables);
+    ot_courier_registry_free(reg);
     if (rc == OT_EUNKNOWN_STATUS) {
         puts("unknown");
         fprintf(stderr, "ordertrack: %s\n", err.message);

@@ -286,7 +286,8 @@ void otd_app_handle(otd_app *app, otd_request *req, otd_response *res)
     handler = otd_route_handler(req->match.route->id);
     if (!handler || (!app->tracker && req->match.route->id != OTD_ROUTE_HEALTHZ &&
                      req->match.route->id != OTD_ROUTE_METRICS &&
-                     req->match.route->id != OTD_ROUTE_OPENAPI)) {
+                     req->match.route->id != OTD_ROUTE_OPENAPI &&
+                     req->match.route->id != OTD_ROUTE_PAGE_STATIC)) {
         snprintf(message, sizeof message,
                  "%s %s needs the tracker, which this process does not have",
                  req->match.route->method, req->match.route->pattern);

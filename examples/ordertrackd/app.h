@@ -5,8 +5,10 @@
 #define OTD_APP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
+#include <ordertrack/courier_def.h>
 #include <ordertrack/error.h>
 
 #include "auth.h"
@@ -49,9 +51,15 @@ typedef struct otd_app {
     struct otd_live *live;       /* the server's: the current generation (live.h); NULL:
                                     every request runs on this app */
     int owns_metrics;            /* metrics is freed with the app */
+    const ot_courier_registry *couriers; /* the start-up config's couriers (courier_def.h):
+                                    built-in plus courier_definitions; NULL: built-in only */
     const char *openapi_json;    /* served at GET /openapi.json (openapi_json.h), static; or
                                     NULL: that route answers 501 */
     size_t openapi_json_len;
+    const struct otd_page_bundle *page; /* the tracking page's files (page_assets.h),
+                                           static; or NULL: the page answers 501 */
+    const ot_storage *storage;   /* the tracker's storage, for tombstones (GET of an archived
+                                    order answers 410 with where it went); or NULL */
 } otd_app;
 
 /* Header and query-argument lookup provided by the server (or a test). NULL when absent. */
@@ -83,12 +91,19 @@ typedef struct otd_response {
     unsigned retry_after;           /* seconds, sent as Retry-After when non-zero */
     const char *cache_control;      /* static string sent as Cache-Control, or NULL */
     char allow[64];                 /* sent as Allow when non-empty */
-    int stream;                     /* 1: serve req's order as Server-Sent Events (events.h)
-                                       from history index stream_from; body unused */
+    int stream;                     /* OTD_STREAM_API: serve req's order as Server-Sent Events
+                                       (events.h) from history index stream_from;
+                                       OTD_STREAM_CUSTOMER: stream_order_id's customer
+                                       view; body unused */
     unsigned long stream_from;
+    char stream_order_id[OTD_CAPTURE_MAX];
+    int64_t stream_until_s;         /* OTD_STREAM_CUSTOMER: the link's expiry (Unix s) */
+    const char *const *headers;     /* more headers: name, value, ..., NULL (static) */
     char alert[OT_ERROR_MESSAGE_SIZE + 96]; /* logged as an error by the pipeline when
                                                non-empty (an integrity_error) */
 } otd_response;
+
+enum otd_stream_kind { OTD_STREAM_NONE, OTD_STREAM_API, OTD_STREAM_CUSTOMER };
 
 /* A route's handler: fills res. The tracker is app->tracker. */
 typedef void (*otd_handler_fn)(otd_app *app, const otd_request *req, otd_response *res);

@@ -1,6 +1,7 @@
 /* ordertrackd configuration: JSON file, flags, defaults; every error names the field. */
 #include "config.h"
 #include "webhooks.h"
+#include "courierdefs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,7 +36,8 @@ static const struct {
 
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", "dispatch",
-                                         NULL};
+                                         "outbox", "subscriptions", "nats", "tracking_page",
+                                         "courier_definitions", NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -106,13 +108,17 @@ void otd_config_free(otd_config *cfg)
         free_key(&cfg->keys[i]);
     free(cfg->keys);
     json_decref(cfg->webhooks);
+    json_decref(cfg->courier_definitions);
+    ot_courier_registry_free(cfg->couriers);
     json_decref(cfg->sla);
     otd_dispatchconf_free(&cfg->dispatch);
+    otd_pageconf_free(&cfg->tracking_page);
     otc_alerts_free(&cfg->alerts);
     if (cfg->generated_admin_key) /* secrets do not outlive the config */
         memset(cfg->generated_admin_key, 0, strlen(cfg->generated_admin_key));
     free(cfg->generated_admin_key);
     piiconf_wipe(&cfg->pii);
+    otd_outboxconf_free(&cfg->outbox);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -150,6 +156,7 @@ int otd_config_defaults(otd_config *cfg)
     cfg->max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
     cfg->log_level = OTC_LOG_INFO;
     cfg->log_format = OTC_LOG_TEXT;
+    otd_outboxconf_defaults(&cfg->outbox);
     if (!cfg->host || !cfg->storage) {
         otd_config_free(cfg);
         return -1;
@@ -410,18 +417,26 @@ static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
     if (!json_is_object(hooks))
         return bad(c, "webhooks", "must be an object keyed by partner");
     json_object_foreach(hooks, partner, entry) {
+        int id = 0, run_time;
         snprintf(where, sizeof where, "webhooks.%s", partner);
-        if (!in_list(webhook_partners, partner))
-            return bad(c, where,
-                       "unknown partner (uber, doordash, shiprocket, velocity, delhivery)");
+        run_time = !in_list(webhook_partners, partner) &&
+                   (id = ot_courier_registry_lookup(cfg->couriers, partner, NULL)) >=
+                       OT_COURIER_ID_MIN;
+        if (!in_list(webhook_partners, partner) && !run_time)
+            return bad(c, where, "unknown partner (uber, doordash, shiprocket, velocity, "
+                                 "delhivery, or a courier of courier_definitions)");
         if (!json_is_object(entry))
             return bad(c, where, "must be an object of strings");
+        if (run_time && (!json_object_get(entry, "header") || !json_object_get(entry, "secret")))
+            return bad(c, where, "a courier of courier_definitions takes \"header\" (the "
+                                 "header carrying the secret) and \"secret\"");
         json_object_foreach(entry, field, v) {
-            const char *member = otd_webhook_secret_member(partner);
+            const char *member = run_time ? (strcmp(field, "header") == 0 ? "header" : "secret")
+                                          : otd_webhook_secret_member(partner);
             snprintf(where, sizeof where, "webhooks.%s.%s", partner, field);
             if (!member || strcmp(field, member) != 0)
                 return bad(c, where, "unknown field (%s takes \"%s\")", partner,
-                           member ? member : "?");
+                           run_time ? "header\" and \"secret" : member ? member : "?");
             if (!json_is_string(v) || json_string_length(v) == 0)
                 return bad(c, where, "must be a non-empty string");
         }
@@ -448,6 +463,7 @@ static const struct limit {
     L("threads", 1, 256, LIMIT_UNSIGNED, threads),
     L("store_ack_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, store_ack_sweep_ms),
     L("sla_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, sla_sweep_ms),
+    L("gps_gap_ms", 0, 86400000, LIMIT_UNSIGNED, gps_gap_ms),
     L("max_event_streams", 0, 10000, LIMIT_UNSIGNED, max_event_streams),
     L("event_heartbeat_ms", 100, 3600000, LIMIT_UNSIGNED, event_heartbeat_ms),
     L("store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, LIMIT_INT64,
@@ -520,6 +536,9 @@ static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
         return bad(c, "limits.max_connections_per_address",
                    "%u is over limits.max_connections (%u)", cfg->max_connections_per_address,
                    cfg->max_connections);
+    if (cfg->gps_gap_ms && cfg->gps_gap_ms < 1000)
+        return bad(c, "limits.gps_gap_ms", "must be 0 (off) or at least 1000, not %u",
+                   cfg->gps_gap_ms);
     return 0;
 }
 
@@ -553,6 +572,10 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     }
     if (load_keys(c, cfg, json_object_get(root, "api_keys")) != 0)
         return -1;
+    v = json_object_get(root, "courier_definitions");
+    if (courierdefs_load(v, c->name, &cfg->couriers, c->err, c->errlen) != 0)
+        return -1;
+    cfg->courier_definitions = v ? json_incref(v) : NULL;
     if ((v = json_object_get(root, "webhooks")) && load_webhooks(c, cfg, v) != 0)
         return -1;
     if ((v = json_object_get(root, "limits")) && load_limits(c, cfg, v) != 0)
@@ -560,6 +583,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     if ((v = json_object_get(root, "dispatch"))) {
         const jsonconf jc = {c->name, c->err, c->errlen};
         if (otd_dispatchconf_load(&cfg->dispatch, &jc, v) != 0)
+            return -1;
+    }
+    if ((v = json_object_get(root, "tracking_page"))) {
+        const jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_pageconf_load(&cfg->tracking_page, &jc, v) != 0)
             return -1;
     }
     if ((v = json_object_get(root, "sla"))) {
@@ -573,6 +601,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     if ((v = json_object_get(root, "pii"))) {
         jsonconf jc = {c->name, c->err, c->errlen};
         if (piiconf_load(&cfg->pii, &jc, v) != 0)
+            return -1;
+    }
+    {
+        jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_outboxconf_load(&cfg->outbox, root, &jc) != 0)
             return -1;
     }
     return 0;
@@ -779,9 +812,21 @@ size_t otd_config_restart_diff(const otd_config *running, const otd_config *next
         changed(ctx, "dispatch");
         n++;
     }
+    if (!json_equal(running->courier_definitions ? running->courier_definitions : json_null(),
+                    next->courier_definitions ? next->courier_definitions : json_null())) {
+        changed(ctx, "courier_definitions");
+        n++;
+    }
     if (pii_differs(&running->pii, &next->pii)) {
         changed(ctx, "pii");
         n++;
+    }
+    for (size_t i = 0; i < 3; i++) { /* outbox, subscriptions, nats: whole blocks */
+        if (!json_equal(running->outbox.raw[i], next->outbox.raw[i]) &&
+            (running->outbox.raw[i] || next->outbox.raw[i])) {
+            changed(ctx, otd_outboxconf_blocks[i]);
+            n++;
+        }
     }
     return n;
 }

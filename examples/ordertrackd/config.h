@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include <ordertrack/courier_def.h>
 #include <ordertrack/escalation.h>
 
 #include "alertsconf.h"
@@ -14,6 +15,8 @@
 #include "dispatchconf.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "outboxconf.h"
+#include "pageconf.h"
 #include "piiconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
@@ -43,7 +46,11 @@ typedef struct otd_config {
     char *storage;               /* storage URI: memory:, sqlite:PATH, mongodb://... */
     otd_api_key *keys;
     size_t n_keys;
-    json_t *webhooks;            /* partner -> {name: secret} object, owned; NULL if absent */
+    json_t *webhooks;            /* partner -> {name: secret} object, owned; NULL if absent;
+                                    a run-time courier's entry is {header, secret} */
+    json_t *courier_definitions; /* the member as written (owned), or NULL; restart-only */
+    ot_courier_registry *couriers; /* the built-in couriers plus courier_definitions (owned;
+                                    the start-up config's serves every generation) */
     json_t *sla;                 /* raw "sla" object for the library's SLA loader; or NULL */
     size_t max_body_bytes;       /* limits.max_body_bytes, default 65536 */
     size_t max_uri_bytes;        /* limits.max_uri_bytes: the raw request target, default 8192 */
@@ -56,6 +63,9 @@ typedef struct otd_config {
                                         limits.no_driver_escalation_attempts (the library's
                                         defaults: 600000, 3) */
     unsigned sla_sweep_ms;       /* limits.sla_sweep_ms: the library's SLA sweep, 30000 */
+    unsigned gps_gap_ms;         /* limits.gps_gap_ms: the GPS-gap sweep (ot_tracker_gps_sweep)
+                                    after each SLA sweep with this gap; 0: off (default).
+                                    Reloads */
     unsigned max_event_streams;  /* limits.max_event_streams: open SSE streams, default 64 */
     unsigned event_heartbeat_ms; /* limits.event_heartbeat_ms: SSE heartbeat, default 15000 */
     unsigned location_event_ms;  /* limits.location_event_ms: at most one location event per
@@ -87,8 +97,12 @@ typedef struct otd_config {
                                     wiped on free */
     otd_dispatchconf dispatch;   /* the `dispatch` block (dispatchconf.h): present 0 when
                                     absent; restart-only */
+    otd_pageconf tracking_page;  /* the `tracking_page` block (pageconf.h): present 0 when
+                                    absent; reloads */
     otc_log_level log_level;     /* --log-level, default info */
     otc_log_format log_format;   /* --log-format, default text */
+    otd_outboxconf outbox;       /* the `outbox`, `subscriptions` and `nats` blocks
+                                    (outboxconf.h); restart-only */
 } otd_config;
 
 /* Exit statuses of start-up failures (the shared table, exitcodes.h). */
@@ -130,7 +144,7 @@ int otd_config_from_args(otd_config *cfg, int argc, char **argv, char *err, size
 
 /* Call `changed(ctx, member)` for each member that differs between `running` and `next`
  * and takes effect only at a restart (listen, storage, pii, the limits read when the server
- * starts: threads, connections, timeouts and event streams). Returns how many differ. */
+ * starts: threads, connections, timeouts and event streams; outbox, subscriptions, nats). Returns how many differ. */
 size_t otd_config_restart_diff(const otd_config *running, const otd_config *next,
                                void (*changed)(void *ctx, const char *member), void *ctx);
 

@@ -4,14 +4,20 @@ set(OTD_CORE_SOURCES
   app.c
   auth.c
   config.c
+  custview.c
   dispatchconf.c
   handlers.c
   http_errors.c
   live.c
   metrics.c
+  outboxconf.c
+  pageconf.c
+  pagerender.c
+  pageroutes.c
   ratelimit.c
   router.c
   body.c
   storage_probe.c
+  tracklink.c
   webhooks.c
 )

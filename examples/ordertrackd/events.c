@@ -12,6 +12,7 @@
 
 #include <ordertrack/ordertrack.h>
 
+#include "custview.h"
 #include "router.h"
 
 struct stream {
@@ -31,6 +32,9 @@ struct stream {
     int loc_pending;            /* the location may have moved: read it when due */
     int64_t loc_sent_ms;        /* when the last location event was queued */
     char *loc_last;             /* its driver_location, not to send one position twice */
+    int customer;               /* a tracking page's stream: `view` events (custview.h) */
+    char *last_view;            /* customer: the view sent last, not to send it twice */
+    int64_t until_s;            /* customer: the link's expiry; the stream ends after it */
 };
 
 struct otd_events {
@@ -292,6 +296,52 @@ static int in_scope(const otd_api_key *key, const ot_order *order)
                                   driver, 0);
 }
 
+/* A customer stream: read the order and queue its customer view when it changed (called
+ * without the lock). A position counts as news at most once per location interval. */
+static void refresh_customer(struct stream *s)
+{
+    otd_events *hub = s->hub;
+    ot_order *order = NULL;
+    char *json = NULL, *text = NULL;
+    size_t len = 0;
+    json_t *doc = NULL, *view = NULL;
+    int end;
+
+    if ((int64_t)time(NULL) >= s->until_s) {
+        pthread_mutex_lock(&hub->lock);
+        s->done = 1; /* the link expired: nothing more */
+        pthread_mutex_unlock(&hub->lock);
+        return;
+    }
+    if (ot_tracker_get(&order, hub->app->tracker, s->order_id, NULL) == 0 &&
+        ot_order_to_json(&json, &len, order, NULL) == 0)
+        doc = json_loadb(json, len, 0, NULL);
+    view = doc ? otd_customer_view(doc) : NULL;
+    text = view ? json_dumps(view, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    end = !text || json_is_true(json_object_get(view, "terminal"));
+    pthread_mutex_lock(&hub->lock);
+    s->loc_pending = 0;
+    s->loc_sent_ms = otd_clock_monotonic_ms(NULL);
+    if (text && (!s->last_view || strcmp(s->last_view, text) != 0)) {
+        if (put(s, "event: view\ndata: ", 18) || put(s, text, strlen(text)) ||
+            put(s, "\n\n", 2)) {
+            end = 1; /* out of memory: end the stream; the page reconnects */
+        } else {
+            free(s->last_view);
+            s->last_view = text;
+            text = NULL;
+        }
+    }
+    if (end)
+        s->done = 1;
+    pthread_mutex_unlock(&hub->lock);
+    free(text);
+    json_decref(view);
+    json_decref(doc);
+    ot_free(json);
+    ot_order_free(order);
+}
+
 /* Read the order and queue the entries not sent yet, then a location event when one is due
  * (called without the lock). */
 static void refresh(struct stream *s)
@@ -381,7 +431,10 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
             break;
         s->dirty = 0;
         pthread_mutex_unlock(&hub->lock);
-        refresh(s);
+        if (s->customer)
+            refresh_customer(s);
+        else
+            refresh(s);
         pthread_mutex_lock(&hub->lock);
     }
     /* Nothing to say: park the connection until a notice, a heartbeat, a location event
@@ -411,19 +464,20 @@ static void release(void *cls)
     pthread_mutex_unlock(&hub->lock);
     free(s->buf);
     free(s->loc_last);
+    free(s->last_view);
     free(s);
 }
 
-/* May one more stream of `key` open (lock held)? */
-static int room_for(const otd_events *hub, const otd_api_key *key)
+/* May one more stream of `key` (a customer's: only the overall limit) open (lock held)? */
+static int room_for(const otd_events *hub, const otd_api_key *key, int customer)
 {
     unsigned mine = 0;
 
     if (hub->count >= hub->max)
         return 0;
-    for (const struct stream *s = hub->head; s; s = s->next)
-        mine += !s->gone && s->key == key;
-    return mine < hub->max_per_key;
+    for (const struct stream *s = hub->head; s && !customer; s = s->next)
+        mine += !s->gone && !s->customer && s->key == key;
+    return customer || mine < hub->max_per_key;
 }
 
 /* Has the client of a waiting stream closed its end? A suspended connection is not polled,
@@ -460,9 +514,9 @@ static struct MHD_Connection **reap_gone(otd_events *hub, size_t *n)
     return conns;
 }
 
-struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
+static struct MHD_Response *open_stream(otd_events *hub, struct MHD_Connection *c,
                                          const char *order_id, const otd_api_key *key,
-                                         unsigned long from)
+                                         unsigned long from, int customer, int64_t until_s)
 {
     struct stream *s = calloc(1, sizeof *s);
     struct MHD_Response *r;
@@ -475,13 +529,15 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
     s->conn = c;
     snprintf(s->order_id, sizeof s->order_id, "%s", order_id);
     s->key = key;
+    s->customer = customer;
+    s->until_s = until_s;
     s->next_index = from;
     s->dirty = 1;
     s->last_out_ms = otd_clock_monotonic_ms(NULL);
     s->loc_pending = 1; /* the current position first, if there is one */
     s->loc_sent_ms = s->last_out_ms - hub->location_ms;
     pthread_mutex_lock(&hub->lock);
-    if (!hub->stopping && !room_for(hub, key)) {
+    if (!hub->stopping && !room_for(hub, key, customer)) {
         conns = reap_gone(hub, &n);
         if (n) {
             pthread_mutex_unlock(&hub->lock);
@@ -491,7 +547,7 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
             free(conns);
         }
     }
-    if (hub->stopping || !room_for(hub, key)) {
+    if (hub->stopping || !room_for(hub, key, customer)) {
         pthread_mutex_unlock(&hub->lock);
         free(s);
         return NULL;
@@ -506,4 +562,17 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
     if (!r)
         release(s);
     return r;
+}
+
+struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection *c,
+                                         const char *order_id, const otd_api_key *key,
+                                         unsigned long from)
+{
+    return open_stream(hub, c, order_id, key, from, 0, 0);
+}
+
+struct MHD_Response *otd_events_customer_response(otd_events *hub, struct MHD_Connection *c,
+                                                  const char *order_id, int64_t until_s)
+{
+    return open_stream(hub, c, order_id, NULL, 0, 1, until_s);
 }

@@ -44,4 +44,12 @@ struct MHD_Response *otd_events_response(otd_events *hub, struct MHD_Connection 
                                          const char *order_id, const otd_api_key *key,
                                          unsigned long from);
 
+/* A tracking page's stream of `order_id` (GET /t/{token}/events, the token checked by the
+ * caller): `event: view` with the customer view (custview.h) at the start and whenever it
+ * changes, a position at most once per location interval; it ends once the order is
+ * terminal, and at the first read past `until_s` (the link's expiry, Unix seconds). Counted
+ * in max_streams only (no key). NULL as above. */
+struct MHD_Response *otd_events_customer_response(otd_events *hub, struct MHD_Connection *c,
+                                                  const char *order_id, int64_t until_s);
+
 #endif

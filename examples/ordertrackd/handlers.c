@@ -4,13 +4,17 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ordertrack/ordertrack.h>
+#include <ordertrack/sys/storage.h>
 
 #include "app.h"
 #include "body.h"
 #include "http_errors.h"
+#include "pageroutes.h"
 #include "storage_probe.h"
+#include "tracklink.h"
 #include "webhooks.h"
 
 /* Longest id, name or free-text member accepted in a body. */
@@ -265,20 +269,64 @@ static int parse_status(int *out, const char *s)
     return rc;
 }
 
-static int parse_provider(int *out, const char *s)
-{
-    ot_provider v;
-    int rc = ot_provider_from_string(&v, s, NULL);
-    *out = (int)v;
-    return rc;
-}
-
 static int parse_severity(int *out, const char *s)
 {
     ot_severity v;
     int rc = ot_severity_from_string(&v, s, NULL);
     *out = (int)v;
     return rc;
+}
+
+/* The courier of an init: `delivery_provider` named (built-in or a courier of
+ * courier_definitions), or else detected from `delivery_tracking_id` (ot_courier_detect: the
+ * one best candidate; none or a tie is refused, naming the candidates). 0 or -1 (answered). */
+static int init_provider(const otd_app *app, json_t *doc, const char *tracking_id, int *out,
+                         otd_response *res)
+{
+    ot_courier_candidate c[4];
+    char message[256];
+    const char *name = NULL;
+    size_t n = 0, i;
+    ot_provider builtin;
+    int rc = otd_body_string(doc, "delivery_provider", 0, 64, &name, res);
+
+    if (rc < 0)
+        return -1;
+    if (name) {
+        if (ot_provider_from_string(&builtin, name, NULL) == 0) {
+            *out = (int)builtin;
+            return 0;
+        }
+        if (app->couriers && (*out = ot_courier_registry_lookup(app->couriers, name, NULL)) > 0)
+            return 0;
+        snprintf(message, sizeof message, "delivery_provider: unknown value \"%.64s\"", name);
+        otd_respond_error(res, OTD_ERR_INVALID_REQUEST, message,
+                          json_pack("{ss}", "field", "delivery_provider"));
+        return -1;
+    }
+    if (!tracking_id) {
+        otd_respond_error(res, OTD_ERR_INVALID_REQUEST,
+                          "delivery_provider: required, unless delivery_tracking_id names "
+                          "a courier to detect", json_pack("{ss}", "field", "delivery_provider"));
+        return -1;
+    }
+    for (i = 0; i < 4; i++)
+        ot_courier_candidate_init(&c[i], OT_COURIER_CANDIDATE_VERSION, NULL);
+    if (ot_courier_detect(app->couriers, tracking_id, c, 4, &n, NULL) != 0)
+        n = 0;
+    if (n == 1 || (n > 1 && c[0].confidence > c[1].confidence)) {
+        *out = c[0].provider;
+        return 0;
+    }
+    if (n == 0)
+        snprintf(message, sizeof message, "delivery_provider: no courier's tracking numbers "
+                 "look like \"%.64s\": name the courier", tracking_id);
+    else
+        snprintf(message, sizeof message, "delivery_provider: \"%.64s\" may be %s or %s "
+                 "(as likely): name the courier", tracking_id, c[0].name, c[1].name);
+    otd_respond_error(res, OTD_ERR_INVALID_REQUEST, message,
+                      json_pack("{ss}", "field", "delivery_provider"));
+    return -1;
 }
 
 /* ---- order tracking management ------------------------------------------------------- */
@@ -293,8 +341,8 @@ static void order_init(otd_app *app, const otd_request *req, otd_response *res)
         goto out;
     if (otd_body_string(doc, "store_id", 1, ID_MAX, &r.store_id, res) != 0 ||
         otd_body_string(doc, "customer_id", 1, ID_MAX, &r.customer_id, res) != 0 ||
-        enum_member(doc, "delivery_provider", 1, parse_provider, &r.provider, res) != 0 ||
         otd_body_string(doc, "delivery_tracking_id", 0, ID_MAX, &r.tracking_id, res) < 0 ||
+        init_provider(app, doc, r.tracking_id, &r.provider, res) != 0 ||
         otd_body_string(doc, "delivery_tracking_url", 0, TEXT_MAX, &r.tracking_url, res) < 0 ||
         otd_body_time(doc, "estimated_delivery_time", 0, &r.estimated_delivery_ms, res) < 0 ||
         author_members(doc, &r, res) != 0 || metadata_member(doc, &meta, res) != 0)
@@ -328,12 +376,32 @@ out:
     json_decref(doc);
 }
 
+/* A 404 of an order `ordertrack archive` moved out: 410 with where it went (its tombstone),
+ * for keys not limited to stores, providers or a driver (a tombstone does not say whose the
+ * order was: a limited key keeps its 404). */
+static void respond_if_archived(otd_app *app, const otd_request *req, otd_response *res)
+{
+    const ot_storage *s = app->storage;
+    char where[OT_STORAGE_TOMBSTONE_MAX + 1], message[128];
+
+    if (res->status != 404 || !s || s->version < 4 || !s->tombstone_get ||
+        (req->key && otd_auth_order_scoped(req->key)) ||
+        s->tombstone_get(s->userdata, req->match.order_id, where, sizeof where, NULL) != 0)
+        return;
+    snprintf(message, sizeof message, "order %.64s was archived", req->match.order_id);
+    otd_response_clear(res);
+    otd_respond_error(res, OTD_ERR_GONE, message,
+                      json_pack("{ssss}", "field", "order_id", "archived_to", where));
+}
+
 static void order_get(otd_app *app, const otd_request *req, otd_response *res)
 {
     ot_order *order = load_scoped(app, req, req->match.order_id, 0, res);
 
     if (order)
         respond_order(res, 200, order);
+    else
+        respond_if_archived(app, req, res);
     ot_order_free(order);
 }
 
@@ -679,9 +747,68 @@ static void order_events(otd_app *app, const otd_request *req, otd_response *res
         }
         res->stream_from = id + 1;
     }
-    res->stream = 1;
+    res->stream = OTD_STREAM_API;
     res->status = 200;
     res->content_type = "text/event-stream";
+}
+
+/* ---- the customer tracking page ------------------------------------------------------- */
+
+/* POST .../tracking-link: a signed link to the order's page, body {} or {"ttl_s": n}. */
+static void tracking_link(otd_app *app, const otd_request *req, otd_response *res)
+{
+    const otd_pageconf *p = &app->cfg->tracking_page;
+    char token[OTD_LINK_TOKEN_MAX + 1], at[32], *url;
+    size_t url_size;
+    double ttl = (double)p->link_ttl_s;
+    json_t *doc = NULL, *v;
+    const char *name;
+    ot_order *order;
+    struct tm tm;
+    time_t expires;
+    int rc;
+
+    if (!p->present) {
+        otd_respond_error(res, OTD_ERR_NOT_IMPLEMENTED,
+                          "tracking links need the tracking_page block in the config", NULL);
+        return;
+    }
+    if (req->body_len && otd_body_object(req, &doc, res) != 0)
+        return;
+    json_object_foreach(doc, name, v) {
+        if (strcmp(name, "ttl_s") != 0) {
+            /* the name is doc's: answer before letting it go */
+            otd_respond_error(res, OTD_ERR_INVALID_REQUEST, "unknown member (ttl_s only)",
+                              json_pack("{ss}", "field", name));
+            json_decref(doc);
+            return;
+        }
+    }
+    rc = otd_body_number(doc, "ttl_s", 0, 60, (double)p->link_ttl_s, &ttl, res);
+    json_decref(doc);
+    if (rc < 0)
+        return;
+    if (ttl != (double)(long long)ttl) {
+        otd_respond_error(res, OTD_ERR_INVALID_REQUEST, "must be whole seconds",
+                          json_pack("{ss}", "field", "ttl_s"));
+        return;
+    }
+    order = load_scoped(app, req, req->match.order_id, 0, res);
+    if (!order)
+        return;
+    ot_order_free(order);
+    expires = time(NULL) + (time_t)ttl;
+    if (otd_link_sign(token, sizeof token, p, req->match.order_id, (int64_t)expires) != 0 ||
+        !gmtime_r(&expires, &tm) || !strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm) ||
+        !(url = malloc(url_size = strlen(p->public_base_url) + strlen(token) + 4))) {
+        otd_respond_error(res, OTD_ERR_INTERNAL, "cannot sign the link", NULL);
+        return;
+    }
+    snprintf(url, url_size, "%s/t/%s", p->public_base_url, token);
+    otd_respond_json(res, 201, json_pack("{ss ss ss ss}", "url", url, "token", token,
+                                         "expires_at", at, "key_id", p->keys[0].id));
+    free(url);
+    res->cache_control = "no-store";
 }
 
 /* ---- operations -------------------------------------------------------------------------- */
@@ -759,10 +886,15 @@ static const otd_handler_fn handlers[OTD_ROUTE_COUNT] = {
     [OTD_ROUTE_WEBHOOK_SHIPROCKET] = otd_webhook,
     [OTD_ROUTE_WEBHOOK_VELOCITY] = otd_webhook,
     [OTD_ROUTE_WEBHOOK_DELHIVERY] = otd_webhook,
+    [OTD_ROUTE_WEBHOOK_COURIER] = otd_webhook_courier,
     [OTD_ROUTE_ORDER_EVENTS] = order_events,
     [OTD_ROUTE_HEALTHZ] = healthz,
     [OTD_ROUTE_METRICS] = metrics,
     [OTD_ROUTE_OPENAPI] = openapi,
+    [OTD_ROUTE_TRACKING_LINK] = tracking_link,
+    [OTD_ROUTE_PAGE_STATIC] = otd_page_static,
+    [OTD_ROUTE_PAGE] = otd_page_view,
+    [OTD_ROUTE_PAGE_EVENTS] = otd_page_events,
 };
 
 otd_handler_fn otd_route_handler(otd_route_id id)

@@ -19,6 +19,7 @@ typedef enum otd_api_error {
     OTD_ERR_INVALID_STATE,        /* 409 */
     OTD_ERR_IDEMPOTENCY_CONFLICT, /* 409 */
     OTD_ERR_VERSION_CONFLICT,     /* 412 */
+    OTD_ERR_GONE,                 /* 410: the order was archived (ordertrack archive) */
     OTD_ERR_PAYLOAD_TOO_LARGE,    /* 413 */
     OTD_ERR_ORDER_LIMIT,          /* 422 */
     OTD_ERR_URI_TOO_LONG,         /* 414 */

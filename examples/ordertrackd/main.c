@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "courierdefs.h"
 #ifdef OTD_HAVE_CURL
 #include "dispatcher.h"
 #endif
@@ -31,6 +32,8 @@
 #include "live.h"
 #include "log_mongoc.h"
 #include "openapi_json.h"
+#include "outbound.h"
+#include "page_assets.h"
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
@@ -137,6 +140,8 @@ struct host {
     ot_tracker *tracker;       /* the start-up options: reads of event streams and alerts */
     ot_pii *pii;                 /* the "pii" config key: personal data sealed at rest */
     otd_events *events;
+    otd_outbound *outbound;    /* relay and streams' wake-ups (outbound.h); NULL: no outbox */
+    ot_notice_sink relay_notices; /* the relay's dead letters, into on_notice */
     ot_http_client *http;      /* alerts only */
     ot_alerts *alerts;         /* NULL without an `alerts` block; swapped by a reload under
                                   lock, used for delivery under delivery */
@@ -190,8 +195,9 @@ static void alert_lookup(void *userdata, const char *store_id, const char *order
     (void)store_id;
     if (ot_tracker_get(&order, h->tracker, order_id, NULL) != 0)
         return;
-    if (ot_provider_is_parcel(ot_order_provider(order), NULL) == 1 &&
-        ot_provider_to_string(&name, ot_order_provider(order), NULL) == 0)
+    name = courierdefs_name(h->app.couriers, ot_order_provider(order));
+    /* parcel couriers only: a run-time courier is one (ot_provider_is_parcel: OT_EINVAL) */
+    if (strcmp(name, "?") != 0 && ot_provider_is_parcel(ot_order_provider(order), NULL) != 0)
         snprintf(courier, courier_size, "%s", name);
     if ((tracking = ot_order_tracking_id(order)) != NULL)
         snprintf(awb, awb_size, "%s", tracking);
@@ -230,6 +236,20 @@ static void sla_sweep(struct host *h, ot_tracker *tracker)
             return;
         }
     } while (!r->complete && !host_stopping(h));
+}
+
+/* One GPS-gap round (limits.gps_gap_ms; 0: off): gps_gap issues raised and cleared. */
+static void gps_sweep(struct host *h, ot_tracker *tracker, unsigned gap_ms)
+{
+    ot_gps_sweep_result r = OT_GPS_SWEEP_RESULT_INIT;
+    ot_error e;
+
+    memset(&e, 0, sizeof e);
+    if (gap_ms && ot_tracker_gps_sweep(&r, tracker, 0, gap_ms, &e) != 0)
+        otc_logf(h->log, OTC_LOG_ERROR, "GPS-gap sweep: %s", e.message);
+    else if (r.raised || r.cleared)
+        otc_logf(h->log, OTC_LOG_INFO, "GPS-gap sweep: %zu gaps raised, %zu cleared", r.raised,
+                 r.cleared);
 }
 
 /* One store-acknowledgment round (the library's escalation ladder), in chunks likewise. */
@@ -379,6 +399,7 @@ static void *housekeeper_main(void *arg)
         swept = now >= next_sla;
         if (swept) {
             sla_sweep(h, g->tracker);
+            gps_sweep(h, g->tracker, cfg->gps_gap_ms);
             next_sla = monotonic_ms() + cfg->sla_sweep_ms;
         }
         alerts = delivery_begin(h);
@@ -480,8 +501,10 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.max_substitutions = cfg->max_substitutions;
     opt.max_metadata_bytes = cfg->max_metadata_bytes;
     opt.max_record_bytes = cfg->max_record_bytes;
-    if (ot_tracker_new(out, &opt, &e) != 0) {
-        otc_logf(h->log, OTC_LOG_ERROR, "%s", e.message);
+    opt.outbox = h->app.cfg->outbox.enabled; /* restart-only: the start-up config's */
+    if (ot_tracker_new(out, &opt, &e) != 0 ||
+        ot_tracker_set_couriers(*out, h->app.couriers, &e) != 0) {
+        otc_logf(h->log, OTC_LOG_ERROR, "%s%s%s", e.field, e.field[0] ? ": " : "", e.message);
         return 1;
     }
     return 0;
@@ -575,13 +598,16 @@ static int host_open(struct host *h, otd_config *cfg)
     }
     sink.userdata = h;
     sink.notify = on_notice;
+    h->app.couriers = cfg->couriers; /* the start-up config outlives the host */
     if ((rc = tracker_make(h, cfg, NULL, &sink, &h->tracker)) != 0)
         return rc;
     h->app.tracker = h->tracker;
     h->app.storage_probe = otd_storage_probe;
     h->app.probe_ctx = h->storage;
+    h->app.storage = h->storage;
     h->app.openapi_json = otd_openapi_json;
     h->app.openapi_json_len = otd_openapi_json_len;
+    h->app.page = &otd_page_bundle_embedded;
     h->events = otd_events_new(&h->app, cfg->max_event_streams,
                                cfg->max_event_streams_per_key, cfg->event_heartbeat_ms,
                                cfg->location_event_ms);
@@ -590,6 +616,10 @@ static int host_open(struct host *h, otd_config *cfg)
         otc_logf(h->log, OTC_LOG_ERROR, "cannot start the event streams");
         return 1;
     }
+    h->relay_notices = sink;
+    if ((rc = otd_outbound_start(&h->outbound, cfg, h->storage, h->events, h->log,
+                                 &h->relay_notices)) != 0)
+        return rc;
     if ((rc = generation_make(h, cfg, 0, &first)) != 0)
         return rc;
     if (otd_live_init(&h->live, first) != 0) {
@@ -628,6 +658,7 @@ static void host_close(struct host *h)
         pthread_mutex_unlock(&h->lock);
         pthread_join(h->housekeeper, NULL);
     }
+    otd_outbound_stop(h->outbound);
     otd_events_free(h->events);
     if (h->live_ready)
         otd_live_destroy(&h->live);

@@ -48,6 +48,12 @@ static const otd_route routes[OTD_ROUTE_COUNT] = {
     {OTD_ROUTE_METRICS, "GET", "/metrics", KEY, OTD_ROLE_ADMIN},
     {OTD_ROUTE_ORDER_EVENTS, "GET", "/tracking/orders/{order_id}/events", KEY, ALL_ROLES},
     {OTD_ROUTE_OPENAPI, "GET", "/openapi.json", OTD_ROUTE_AUTH_NONE, 0},
+    {OTD_ROUTE_TRACKING_LINK, "POST", "/tracking/orders/{order_id}/tracking-link", KEY,
+     STORE_ROLES},
+    {OTD_ROUTE_PAGE_STATIC, "GET", "/t/static/{asset}", OTD_ROUTE_AUTH_NONE, 0},
+    {OTD_ROUTE_PAGE, "GET", "/t/{token}", OTD_ROUTE_AUTH_NONE, 0},
+    {OTD_ROUTE_PAGE_EVENTS, "GET", "/t/{token}/events", OTD_ROUTE_AUTH_NONE, 0},
+    {OTD_ROUTE_WEBHOOK_COURIER, "POST", "/tracking/webhooks/couriers/{courier}", PARTNER, 0},
 };
 
 const otd_route *otd_routes(void)
@@ -55,16 +61,21 @@ const otd_route *otd_routes(void)
     return routes;
 }
 
-/* Copy the segment [s, e) into dst; 0 if it is empty or too long. */
-static int capture(char *dst, const char *s, const char *e)
+/* Copy the segment [s, e) into dst (size bytes); 0 if it is empty or too long. */
+static int capture_into(char *dst, size_t size, const char *s, const char *e)
 {
     size_t n = (size_t)(e - s);
 
-    if (n == 0 || n >= OTD_CAPTURE_MAX)
+    if (n == 0 || n >= size)
         return 0;
     memcpy(dst, s, n);
     dst[n] = '\0';
     return 1;
+}
+
+static int capture(char *dst, const char *s, const char *e)
+{
+    return capture_into(dst, OTD_CAPTURE_MAX, s, e);
 }
 
 /* Does `path` fit `pattern`? Fills the captures of m. */
@@ -88,6 +99,15 @@ static int path_matches(const char *pattern, const char *path, otd_match *m)
                     return 0;
             } else if (n == 10 && strncmp(p, "{store_id}", n) == 0) {
                 if (!capture(m->store_id, s, se))
+                    return 0;
+            } else if (n == 7 && strncmp(p, "{token}", n) == 0) {
+                if (!capture_into(m->token, sizeof m->token, s, se))
+                    return 0;
+            } else if (n == 7 && strncmp(p, "{asset}", n) == 0) {
+                if (!capture(m->asset, s, se))
+                    return 0;
+            } else if (n == 9 && strncmp(p, "{courier}", n) == 0) {
+                if (!capture(m->courier, s, se))
                     return 0;
             } else { /* {index} */
                 char digits[24], *end;

@@ -1,4 +1,5 @@
-/* Table-driven router: method + path pattern with {order_id}, {store_id}, {index} captures. */
+/* Table-driven router: method + path pattern with {order_id}, {store_id}, {courier},
+ * {index}, {token} and {asset} captures. */
 #ifndef OTD_ROUTER_H
 #define OTD_ROUTER_H
 
@@ -32,13 +33,19 @@ typedef enum otd_route_id {
     OTD_ROUTE_METRICS,
     OTD_ROUTE_ORDER_EVENTS,
     OTD_ROUTE_OPENAPI,
+    OTD_ROUTE_TRACKING_LINK,
+    OTD_ROUTE_PAGE_STATIC,   /* before OTD_ROUTE_PAGE: "static" is no token */
+    OTD_ROUTE_PAGE,
+    OTD_ROUTE_PAGE_EVENTS,
+    OTD_ROUTE_WEBHOOK_COURIER,
     OTD_ROUTE_COUNT
 } otd_route_id;
 
 /* How a route authenticates. */
 enum otd_route_auth {
     OTD_ROUTE_AUTH_KEY,     /* Authorization: Bearer <key>, role in `roles` */
-    OTD_ROUTE_AUTH_NONE,    /* public (/healthz, /openapi.json) */
+    OTD_ROUTE_AUTH_NONE,    /* public (/healthz, /openapi.json, the tracking page: its
+                               token is checked by the handler) */
     OTD_ROUTE_AUTH_PARTNER  /* webhook: the partner's signature or configured header */
 };
 
@@ -51,11 +58,15 @@ typedef struct otd_route {
 } otd_route;
 
 #define OTD_CAPTURE_MAX 256
+#define OTD_TOKEN_CAPTURE_MAX 512
 
 typedef struct otd_match {
     const otd_route *route;            /* NULL unless matched */
     char order_id[OTD_CAPTURE_MAX];    /* "" when the pattern has no such capture */
     char store_id[OTD_CAPTURE_MAX];
+    char token[OTD_TOKEN_CAPTURE_MAX]; /* {token}: a tracking link's (tracklink.h) */
+    char asset[OTD_CAPTURE_MAX];       /* {asset}: a page file's hashed name */
+    char courier[OTD_CAPTURE_MAX];     /* {courier}: a courier of courier_definitions */
     unsigned long index;               /* {index}, decimal */
     int has_index;
     char allow[64];                    /* on 405: the methods the path accepts, "GET, POST" */

@@ -101,6 +101,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *x, otd_r
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
     if (res->cache_control)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control);
+    for (const char *const *h = res->headers; h && h[0] && h[1]; h += 2)
+        MHD_add_response_header(r, h[0], h[1]);
     if (x->closing || x->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     rc = MHD_queue_response(c, res->status, r);
@@ -117,8 +119,12 @@ static enum MHD_Result queue_stream(otd_server *s, struct MHD_Connection *c,
                                     struct exchange *x, const otd_request *req,
                                     otd_response *res)
 {
-    struct MHD_Response *r = otd_events_response(s->app->events, c, req->match.order_id,
-                                                 req->key, res->stream_from);
+    struct MHD_Response *r =
+        res->stream == OTD_STREAM_CUSTOMER
+            ? otd_events_customer_response(s->app->events, c, res->stream_order_id,
+                                           res->stream_until_s)
+            : otd_events_response(s->app->events, c, req->match.order_id, req->key,
+                                  res->stream_from);
     enum MHD_Result rc;
 
     otd_response_clear(res);

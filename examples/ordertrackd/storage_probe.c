@@ -87,6 +87,35 @@ static void w_adopt(void *ud, ot_order *order)
     w->inner->adopt(w->inner->userdata, order);
 }
 
+static int w_outbox_query(void *ud, const ot_outbox_query *q, ot_event_emit emit, void *ctx,
+                          int64_t *next_after, ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return after_read(w, w->inner->outbox_query(w->inner->userdata, q, emit, ctx, next_after,
+                                                err));
+}
+
+static int w_outbox_mark(void *ud, const ot_outbox_mark *m, ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return after_write(w, w->inner->outbox_mark(w->inner->userdata, m, err));
+}
+
+static int w_outbox_prune(void *ud, const char *const *sinks, size_t n, int64_t before_ms,
+                          size_t *removed, ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return after_write(w, w->inner->outbox_prune(w->inner->userdata, sinks, n, before_ms,
+                                                 removed, err));
+}
+
+static int w_tombstone_get(void *ud, const char *order_id, char *out, size_t out_size,
+                           ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size, err);
+}
+
 static void w_close(void *ud)
 {
     struct otd_storage_watch *w = ud;
@@ -112,6 +141,16 @@ ot_storage *otd_storage_watch_new(ot_storage *inner)
     w->port.idem_put = inner->idem_put ? w_idem_put : NULL;
     w->port.adopt = inner->adopt ? w_adopt : NULL;
     w->port.close = w_close;
+    if (inner->version >= 3) { /* the outbox members, forwarded when the adapter has them */
+        w->port.outbox_query = inner->outbox_query ? w_outbox_query : NULL;
+        w->port.outbox_mark = inner->outbox_mark ? w_outbox_mark : NULL;
+        w->port.outbox_prune = inner->outbox_prune ? w_outbox_prune : NULL;
+    }
+    /* the daemon reads tombstones (410 for an archived order); it never archives */
+    w->port.archive_remove = NULL;
+    w->port.restore = NULL;
+    w->port.tombstone_get = inner->version >= 4 && inner->tombstone_get ? w_tombstone_get
+                                                                          : NULL;
     return &w->port;
 }
 

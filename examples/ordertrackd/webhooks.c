@@ -75,39 +75,15 @@ static int verify(otd_app *app, const struct partner *p, const otd_request *req)
 enum { APPLIED, UNCHANGED, UNMAPPED, REJECTED, UNKNOWN_ORDER, REFUSED, N_OUTCOMES };
 static const char *const outcome_names[N_OUTCOMES] = {"applied", "unchanged", "unmapped",
                                                       "rejected", "unknown_order", "refused"};
-void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
+
+/* Apply every update of `list` (freed here) and answer the summary. */
+static void apply_list(otd_app *app, ot_update_list *list, otd_response *res)
 {
-    const struct partner *p = NULL;
-    ot_update_list *list = NULL;
     size_t counts[N_OUTCOMES] = {0}, n;
     ot_error e;
     json_t *summary;
     int rc;
 
-    for (size_t i = 0; i < sizeof partners / sizeof partners[0]; i++)
-        if (partners[i].route == req->match.route->id)
-            p = &partners[i];
-    if (!p) {
-        otd_respond_error(res, OTD_ERR_NOT_FOUND, "no such partner", NULL);
-        return;
-    }
-    if (verify(app, p, req) != 0) {
-        const char *provider = partner_name(p);
-        /* the library's metric, by name: ot_metrics_count_* are its own instrumentation */
-        ot_metrics_add(app->metrics, "webhook_verifications_failed_total", &provider, 1, 1,
-                       NULL);
-        otd_respond_auth_failure(app, req, res, OTD_CREDENTIAL_WEBHOOK,
-                                 p->hmac ? "missing or bad webhook signature"
-                                         : "missing or bad webhook credential",
-                                 json_pack("{ss}", "partner", partner_name(p)));
-        return;
-    }
-    rc = ot_courier_parse(&list, NULL, p->payload, req->body ? req->body : "", req->body_len,
-                          &e);
-    if (rc != 0) {
-        otd_respond_ot_error(res, rc, &e);
-        return;
-    }
     n = ot_update_list_count(list);
     for (size_t i = 0; i < n; i++) {
         const ot_update *u = ot_update_list_get(list, i);
@@ -149,4 +125,71 @@ void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
     for (int i = 0; i < N_OUTCOMES && summary; i++)
         json_object_set_new(summary, outcome_names[i], json_integer((json_int_t)counts[i]));
     otd_respond_json(res, 200, summary);
+}
+
+void otd_webhook(otd_app *app, const otd_request *req, otd_response *res)
+{
+    const struct partner *p = NULL;
+    ot_update_list *list = NULL;
+    ot_error e;
+    int rc;
+
+    for (size_t i = 0; i < sizeof partners / sizeof partners[0]; i++)
+        if (partners[i].route == req->match.route->id)
+            p = &partners[i];
+    if (!p) {
+        otd_respond_error(res, OTD_ERR_NOT_FOUND, "no such partner", NULL);
+        return;
+    }
+    if (verify(app, p, req) != 0) {
+        const char *provider = partner_name(p);
+        /* the library's metric, by name: ot_metrics_count_* are its own instrumentation */
+        ot_metrics_add(app->metrics, "webhook_verifications_failed_total", &provider, 1, 1,
+                       NULL);
+        otd_respond_auth_failure(app, req, res, OTD_CREDENTIAL_WEBHOOK,
+                                 p->hmac ? "missing or bad webhook signature"
+                                         : "missing or bad webhook credential",
+                                 json_pack("{ss}", "partner", partner_name(p)));
+        return;
+    }
+    rc = ot_courier_parse(&list, NULL, p->payload, req->body ? req->body : "", req->body_len,
+                          &e);
+    if (rc != 0) {
+        otd_respond_ot_error(res, rc, &e);
+        return;
+    }
+    apply_list(app, list, res);
+}
+
+void otd_webhook_courier(otd_app *app, const otd_request *req, otd_response *res)
+{
+    const char *name = req->match.courier, *header, *secret, *got;
+    json_t *entry = json_object_get(app->cfg->webhooks, name);
+    ot_update_list *list = NULL;
+    ot_error e;
+    int id, rc;
+
+    id = app->couriers ? ot_courier_registry_lookup(app->couriers, name, NULL) : OT_ENOTFOUND;
+    if (id < OT_COURIER_ID_MIN) {
+        otd_respond_error(res, OTD_ERR_NOT_FOUND, "no such courier in courier_definitions",
+                          json_pack("{ss}", "field", "courier"));
+        return;
+    }
+    header = json_string_value(json_object_get(entry, "header"));
+    secret = json_string_value(json_object_get(entry, "secret"));
+    got = header && req->header ? req->header(req->lookup_ctx, header) : NULL;
+    if (!secret || !got || ot_webhook_verify_header(secret, got, NULL) != 0) {
+        ot_metrics_add(app->metrics, "webhook_verifications_failed_total", &name, 1, 1, NULL);
+        otd_respond_auth_failure(app, req, res, OTD_CREDENTIAL_WEBHOOK,
+                                 "missing or bad webhook credential",
+                                 json_pack("{ss}", "partner", name));
+        return;
+    }
+    rc = ot_courier_registry_parse(&list, app->couriers, id, OT_COURIER_DEF_WEBHOOK,
+                                   req->body ? req->body : "", req->body_len, &e);
+    if (rc != 0) {
+        otd_respond_ot_error(res, rc, &e);
+        return;
+    }
+    apply_list(app, list, res);
 }

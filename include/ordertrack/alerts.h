@@ -52,7 +52,7 @@ typedef enum ot_alert_kind {
  */
 typedef struct ot_alert {
     unsigned version;       /**< OT_ALERT_VERSION */
-    int kind;               /**< ot_notice_kind (1..7, 10, 11) or ot_alert_kind (8, 9) */
+    int kind;               /**< ot_notice_kind (1..7, 11, 12, 14) or ot_alert_kind (8, 9) */
     const char *order_id;   /**< required for notice kinds; NULL for integration kinds */
     const char *store_id;   /**< NULL: unknown */
     const char *courier;    /**< delivery_provider wire name ("delhivery"), NULL: unknown */
@@ -73,13 +73,15 @@ typedef struct ot_alert {
 
 /** Bit of notice kind `k` in ot_alerts_config.slack_kinds. */
 #define OT_ALERTS_KIND_BIT(k) (1u << (unsigned)(k))
-/** Kinds sent to Slack by default: ALERT, SLA_BREACH, the integration kinds and (since 1.2)
- *  the escalation ladder's TIMEOUT_ALERT and ESCALATION. */
+/** Kinds sent to Slack by default: ALERT, SLA_BREACH, the integration kinds, (since 1.2)
+ *  the escalation ladder's TIMEOUT_ALERT and ESCALATION and (since 1.6) the relay's
+ *  DEAD_LETTER. */
 #define OT_ALERTS_SLACK_KINDS_DEFAULT                                                    \
     (OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) |     \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                     \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED) |                                \
-     OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION))
+     OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION) | \
+     OT_ALERTS_KIND_BIT(OT_NOTICE_DEAD_LETTER))
 
 /**
  * A flush sends the Slack alerts of one kind and detail (e.g. every `sla_breach` `no_scan`

@@ -36,19 +36,26 @@ typedef enum ot_notice_kind {
                                          still stuck; detail "store_ack_timeout" (no
                                          acknowledgment after the further time) or
                                          "no_drivers" (the escalating attempt) */
-    OT_NOTICE_HISTORY_APPENDED = 13 /**< (since 3) the write added entries to status_history,
+    OT_NOTICE_HISTORY_APPENDED = 13, /**< (since 3) the write added entries to status_history,
                                          whatever they say (a driver reassigned, a note, an
                                          issue, a status); sent after the other notices of
                                          the write; no detail. Hosts stream it (it is not an
                                          alert). */
+    OT_NOTICE_DEAD_LETTER = 14      /**< (since 4) sent by a relay (outbox.h), not by the
+                                         tracker: an outbound event failed max_attempts
+                                         times and was parked as a dead letter; detail is
+                                         "<sink>:<event_id>", time_ms the relay's clock,
+                                         order_id / store_id the event's, the statuses 0.
+                                         Replay with ot_outbox_replay */
 } ot_notice_kind;
 
 /** Newest version of `ot_notice` this header describes (its `version` member). */
-#define OT_NOTICE_VERSION 3
+#define OT_NOTICE_VERSION 4
 
 /** One notice; strings are borrowed for the duration of the callback. Version 1: all members;
  *  version 2 adds the kinds OT_NOTICE_LOCATION_UPDATED, OT_NOTICE_TIMEOUT_ALERT and
- *  OT_NOTICE_ESCALATION; version 3 the kind OT_NOTICE_HISTORY_APPENDED. */
+ *  OT_NOTICE_ESCALATION; version 3 the kind OT_NOTICE_HISTORY_APPENDED; version 4 the kind
+ *  OT_NOTICE_DEAD_LETTER. */
 typedef struct ot_notice {
     unsigned version;       /**< OT_NOTICE_VERSION of the library that filled it */
     int kind;               /**< ot_notice_kind */

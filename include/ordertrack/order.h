@@ -187,6 +187,17 @@ OT_EXTERN int ot_order_clone(ot_order **out, const ot_order *order, ot_error *er
 OT_EXTERN int ot_order_verify_history(const ot_order *order, ot_error *err);
 
 /**
+ * Verify one record as `ordertrack verify` does (since 1.8): ot_order_verify_history() (hash
+ * chain, positions, projection), then every status step of its history against the
+ * lifecycle graph (a step not even a courier may make is a finding). Pure; thread-safe.
+ * @param order the record (read only)
+ * @param err receives the code, the offending field ("status_history[3]", "order") and a
+ *        message on failure; may be NULL
+ * @return 0 when the record is sound, OT_EINTEGRITY naming the first finding, OT_EINVAL
+ */
+OT_EXTERN int ot_order_verify(const ot_order *order, ot_error *err);
+
+/**
  * Record id (`id`). NULL for a NULL record.
  * @param order the record (read only)
  * @return the record id (borrowed), or NULL

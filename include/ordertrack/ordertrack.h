@@ -24,8 +24,11 @@
 #include "escalation.h"
 #include "metrics.h"
 #include "courier.h"
+#include "courier_def.h"
 #include "dispatch.h"
 #include "alerts.h"
 #include "poll.h"
+#include "outbox.h"
+#include "webhook_sink.h"
 
 #endif /* ORDERTRACK_H */

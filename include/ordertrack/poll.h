@@ -31,18 +31,21 @@
 #include "tracker.h"
 
 struct ot_clock;
+struct ot_courier_registry;
 
 /** A courier client: configuration and token state of one courier. Opaque; thread-safe. */
 typedef struct ot_courier_client ot_courier_client;
 
 /** Newest version of `ot_courier_config` this header describes (its `version` member). */
-#define OT_COURIER_CONFIG_VERSION 1
+#define OT_COURIER_CONFIG_VERSION 2
 
 /**
  * The configuration of a courier client, filled by the caller (start from
  * OT_COURIER_CONFIG_INIT). Strings are copied by ot_courier_client_new(). Which credentials
  * each courier needs: delhivery `token`; delhivery_b2b `username` + `password`; shiprocket
- * `email` + `password`; velocity `username` + `password`. Version 1: all members.
+ * `email` + `password`; velocity `username` + `password`; a run-time courier with an `api`
+ * in its definition (courier_def.h) `token`, sent in its definition's auth header.
+ * Version 1: the members up to `token_refresh_ms`; version 2 adds `couriers`.
  */
 typedef struct ot_courier_config {
     unsigned version;           /**< OT_COURIER_CONFIG_VERSION */
@@ -63,11 +66,14 @@ typedef struct ot_courier_config {
                                      delhivery_b2b 24 hours) */
     int64_t token_refresh_ms;   /**< log in again this long before expiry; 0: the
                                      courier's (shiprocket 1 day, others 1 hour) */
+    const struct ot_courier_registry *couriers; /**< (since 2) the registry defining a
+                                     run-time courier `provider` (borrowed; it must outlive
+                                     the client); NULL for the built-in couriers */
 } ot_courier_config;
 
 /** Initialiser of `ot_courier_config` with its defaults at OT_COURIER_CONFIG_VERSION. */
 #define OT_COURIER_CONFIG_INIT \
-    { OT_COURIER_CONFIG_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
+    { OT_COURIER_CONFIG_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL }
 
 /** Newest version of `ot_poll_config` this header describes (its `version` member). */
 #define OT_POLL_CONFIG_VERSION 3

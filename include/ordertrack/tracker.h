@@ -56,7 +56,7 @@ struct ot_pii;
 struct ot_escalation_policy;
 
 /** Newest version of `ot_tracker_options` this header describes (its `version` member). */
-#define OT_TRACKER_OPTIONS_VERSION 5
+#define OT_TRACKER_OPTIONS_VERSION 6
 
 /** Default of ot_tracker_options.location_trail: positions kept in `location_trail`. */
 #define OT_TRACKER_LOCATION_TRAIL_DEFAULT 20
@@ -87,7 +87,7 @@ struct ot_escalation_policy;
  * version 2 adds `sla` and `metrics`; version 3 adds `pii`; version 4 adds
  * `escalation` and `location_trail`; version 5 adds `clock_skew_ms` and the per-order limits
  * `max_issues`, `max_substitutions`, `max_metadata_bytes` and `max_record_bytes` (a tracker made from an
- * older struct keeps their defaults). */
+ * older struct keeps their defaults); version 6 adds `outbox`. */
 typedef struct ot_tracker_options {
     unsigned version;                       /**< OT_TRACKER_OPTIONS_VERSION */
     const struct ot_storage *storage;       /**< required; copied, its state must outlive
@@ -144,6 +144,12 @@ typedef struct ot_tracker_options {
                                                  OT_TRACKER_MAX_BYTES_LIMIT); the library's
                                                  own bookkeeping (SLA and escalation sweeps)
                                                  is not refused */
+    int outbox;                             /**< (since 6) 1: every committed write records
+                                                 its outbound events (outbox.h) in the
+                                                 storage's outbox in the same transaction;
+                                                 ot_tracker_new refuses a storage without the
+                                                 outbox members (OT_EUNSUPPORTED naming
+                                                 `outbox`). 0 (the default): no events */
 } ot_tracker_options;
 
 /** Initialiser of `ot_tracker_options` with its defaults at OT_TRACKER_OPTIONS_VERSION. */
@@ -151,7 +157,7 @@ typedef struct ot_tracker_options {
     { OT_TRACKER_OPTIONS_VERSION, NULL, NULL, NULL, 8, 30000, 600000, 86400000, NULL, NULL, \
       NULL, NULL, OT_TRACKER_LOCATION_TRAIL_DEFAULT, OT_TRACKER_CLOCK_SKEW_DEFAULT_MS, \
       OT_TRACKER_MAX_ISSUES_DEFAULT, OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT, \
-      OT_TRACKER_MAX_METADATA_BYTES_DEFAULT, OT_TRACKER_MAX_RECORD_BYTES_DEFAULT }
+      OT_TRACKER_MAX_METADATA_BYTES_DEFAULT, OT_TRACKER_MAX_RECORD_BYTES_DEFAULT, 0 }
 
 /** Newest version of `ot_request` this header describes (its `version` member). */
 #define OT_REQUEST_VERSION 2
@@ -603,6 +609,51 @@ OT_EXTERN int ot_tracker_sla_report(char **json, size_t *len, ot_tracker *tracke
  */
 OT_EXTERN int ot_tracker_sla_sweep(ot_sla_sweep_result *out, ot_tracker *tracker,
                                    int64_t now_ms, size_t max_orders, ot_error *err);
+
+/** Newest version of `ot_gps_sweep_result` this header describes (its `version` member). */
+#define OT_GPS_SWEEP_RESULT_VERSION 1
+
+/** What a GPS-gap sweep did (since 1.8). Version 1: all members. */
+typedef struct ot_gps_sweep_result {
+    unsigned version;       /**< OT_GPS_SWEEP_RESULT_VERSION, set by the caller */
+    size_t examined;        /**< orders with a driver examined */
+    size_t raised;          /**< gps_gap issues raised (one per gap) */
+    size_t cleared;         /**< gps_gap issues resolved: positions resumed */
+    size_t conflicts;       /**< commits lost to another writer (reloaded and re-checked) */
+} ot_gps_sweep_result;
+
+/** Initialiser of `ot_gps_sweep_result` with its defaults at OT_GPS_SWEEP_RESULT_VERSION. */
+#define OT_GPS_SWEEP_RESULT_INIT { OT_GPS_SWEEP_RESULT_VERSION, 0, 0, 0, 0 }
+
+/**
+ * Fill `result` with the defaults of `version`, for bindings that cannot use the macro.
+ * @param result the struct to fill (caller-owned)
+ * @param version the struct version to fill, 1 to OT_GPS_SWEEP_RESULT_VERSION
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL for a NULL struct, or OT_EVERSION for an unknown version
+ */
+OT_EXTERN int ot_gps_sweep_result_init(ot_gps_sweep_result *result, unsigned version,
+                                       ot_error *err);
+
+/**
+ * GPS gaps (since 1.8), beside the SLA sweep: every hyperlocal order with a driver
+ * (driver_assigned, driver_pickup_complete, in_transit) whose driver was last seen (its last
+ * position, or the assignment when it sent none) `gap_ms` or more before `now_ms` gets one
+ * open `gps_gap` issue (severity high; the OT_NOTICE_ISSUE_RAISED notice goes to the sink,
+ * so an alert); an open `gps_gap` issue whose order has since received a newer position is
+ * resolved ("driver locations resumed"). One issue per gap across sweeps, restarts and
+ * concurrent sweepers: the write re-checks after reloading the order. Parcel orders are
+ * skipped (their couriers report scans, not positions). Thread-safe as the tracker is.
+ * @param out counts what the sweep did (its version set by the caller)
+ * @param tracker the tracker
+ * @param now_ms evaluation time, ms since the epoch; 0: the tracker's clock
+ * @param gap_ms the longest silence allowed, at least 1000
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL naming the argument, or the first storage failure (the counts hold
+ *         what was done until then)
+ */
+OT_EXTERN int ot_tracker_gps_sweep(ot_gps_sweep_result *out, ot_tracker *tracker,
+                                   int64_t now_ms, int64_t gap_ms, ot_error *err);
 
 OT_END_DECLS
 

@@ -172,7 +172,12 @@ static ot_storage *mongo_factory(void *ctx)
 
 static void test_conformance(void **state)
 {
+    ot_storage *st = mongo_factory(NULL);
     (void)state;
+    /* the adapter keeps the outbox, so the suite's outbox checks run (docs/mongo.md) */
+    assert_non_null(st);
+    assert_true(st->version >= 3 && st->outbox_query && st->outbox_mark && st->outbox_prune);
+    ot_storage_close(st);
     assert_int_equal(ot_storage_conformance_run(mongo_factory, NULL, stderr), 0);
 }
 
@@ -433,7 +438,8 @@ static void test_commands_and_types(void **state)
     {
         static const char *const names[] = {
             "store_id_1_order_id_1", "order_id_1", "customer_id_1", "current_status_1",
-            "updated_at_1", "delivery_tracking_id_1", "delivery_provider_1_shipment_status_1"};
+            "updated_at_1", "delivery_tracking_id_1", "delivery_provider_1_shipment_status_1",
+            "_ot.pending_1"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             cmd = logged_command(log_path, "createIndexes", "order_tracking", db, (int)i);
             assert_non_null(cmd);
@@ -450,8 +456,13 @@ static void test_commands_and_types(void **state)
             }
             bson_destroy(cmd);
         }
-        assert_null(logged_command(log_path, "createIndexes", "order_tracking", db, 7));
+        assert_null(logged_command(log_path, "createIndexes", "order_tracking", db, 8));
     }
+    /* the outbox collection's: by position, by order */
+    assert_non_null(cmd = logged_command(log_path, "createIndexes", "order_tracking_outbox", db,
+                                         0));
+    assert_string_equal(str_at(cmd, "indexes.0.name"), "p_1");
+    bson_destroy(cmd);
     assert_non_null(cmd = last_command("createIndexes", "order_tracking_idempotency", db));
     assert_int_equal(int_at(cmd, "indexes.0.key.ttl_at"), 1);
     assert_int_equal(int_at(cmd, "indexes.0.expireAfterSeconds"), 0);

@@ -50,7 +50,12 @@ static ot_storage *sqlite_factory(void *ctx)
 
 static void test_conformance(void **state)
 {
+    ot_storage *st = sqlite_factory(NULL);
     (void)state;
+    /* the adapter keeps the outbox, so the suite's outbox checks run */
+    assert_non_null(st);
+    assert_true(st->version >= 3 && st->outbox_query && st->outbox_mark && st->outbox_prune);
+    ot_storage_close(st);
     assert_int_equal(ot_storage_conformance_run(sqlite_factory, NULL, stderr), 0);
 }
 
@@ -218,6 +223,48 @@ static void test_migration_from_version_1(void **state)
     assert_int_equal(query_int(path, "SELECT max(seq) FROM events"), 2);
     /* And new writes append after it. */
     assert_int_equal(put(st, "old-1", 4, 0, NULL), 0);
+    ot_storage_close(st);
+}
+
+/* A file of schema 2 (before the outbox) gains the outbox tables when opened, and a tracker
+ * with the outbox on records the events of its next write there. */
+static void test_migration_to_outbox(void **state)
+{
+    char path[256];
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_request req = OT_REQUEST_INIT;
+    ot_tracker *t = NULL;
+    ot_storage *st;
+    ot_error err;
+    (void)state;
+    path_for(path, sizeof path, "v2.db");
+    /* an order written by a tracker, in a file taken back to schema 2 */
+    assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
+    to.storage = st;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    req.order_id = "old-2";
+    req.store_id = "s-1";
+    req.customer_id = "c-1";
+    req.provider = OT_PROVIDER_INTERNAL;
+    assert_int_equal(ot_tracker_init_order(NULL, t, &req, &err), 0);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+    assert_int_equal(exec_sql(path, "DROP TABLE ot_outbox; DROP TABLE ot_outbox_delivery;"
+                                    "PRAGMA user_version = 2;"),
+                     SQLITE_OK);
+    assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name='ot_outbox'"),
+                     0);
+    assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
+    assert_int_equal(query_int(path, "SELECT count(*) FROM ot_outbox"), 0);
+    to.storage = st;
+    to.outbox = 1;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    req.status = OT_STATUS_CANCELLED;
+    assert_int_equal(ot_tracker_set_status(NULL, t, &req, &err), 0);
+    ot_tracker_free(t);
+    assert_int_equal(query_int(path, "SELECT count(*) FROM ot_outbox WHERE order_id='old-2' AND "
+                                     "sequence = 2000 AND event LIKE '%\"to\":\"cancelled\"%'"),
+                     1);
     ot_storage_close(st);
 }
 
@@ -420,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_durable_across_reopen),
         cmocka_unit_test(test_registry_scheme),
         cmocka_unit_test(test_migration_from_version_1),
+        cmocka_unit_test(test_migration_to_outbox),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_two_processes_one_file),
         cmocka_unit_test(test_event_rows),

@@ -1,5 +1,6 @@
 /* The storage conformance suite (see storage_conformance.h). Public API only. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,6 +323,333 @@ static void check_record_helper(struct suite *s, ot_storage *st)
     ot_order_free(o);
 }
 
+
+/* The outbox (storage version 3): events stored with their commit, by position, states per
+ * sink. A storage without the outbox members skips these checks (the adapter's own test
+ * says whether it must have them). */
+static int has_outbox(const ot_storage *st)
+{
+    return st->version >= 3 && st->outbox_query && st->outbox_mark;
+}
+
+/* `sp` written with `n` events named "<order_id>-<seq>" (sequence seq0, seq0+1...). */
+static int put_events(ot_storage *st, const struct spec *sp, int create, int64_t expected,
+                      size_t n, int64_t seq0)
+{
+    ot_order *o = make_order(sp);
+    ot_storage_record rec;
+    ot_event ev[4];
+    char ids[4][64], json[4][160];
+    size_t i;
+    int rc;
+    if (!o || n > 4)
+        return -1000;
+    for (i = 0; i < n; i++) {
+        ot_event init = OT_EVENT_INIT;
+        ev[i] = init;
+        snprintf(ids[i], sizeof ids[i], "evt_%s_%" PRId64, sp->order_id, seq0 + (int64_t)i);
+        snprintf(json[i], sizeof json[i], "{\"event_id\":\"%s\",\"n\":%zu}", ids[i], i);
+        ev[i].event_id = ids[i];
+        ev[i].order_id = sp->order_id;
+        ev[i].store_id = sp->store_id;
+        ev[i].sequence = seq0 + (int64_t)i;
+        ev[i].type = OT_EVENT_STATUS_CHANGED;
+        ev[i].time_ms = 1000 * (seq0 + (int64_t)i);
+        ev[i].json = json[i];
+        ev[i].json_len = strlen(json[i]);
+    }
+    rc = ot_storage_record_init(&rec, o, 0, NULL);
+    if (!rc) {
+        rec.events = n ? ev : NULL;
+        rec.event_count = n;
+        rc = create ? st->create(st->userdata, &rec, NULL, NULL)
+                    : st->commit(st->userdata, expected, &rec, NULL, NULL);
+    }
+    ot_storage_record_release(&rec);
+    ot_order_free(o);
+    return rc;
+}
+
+struct seen_events {
+    char ids[32][64];
+    int64_t positions[32], sequences[32];
+    int states[32];
+    unsigned attempts[32];
+    char last_error[32][64];
+    int n;
+};
+
+static int seen_emit(void *ctx, const ot_event *ev, ot_error *err)
+{
+    struct seen_events *c = ctx;
+    (void)err;
+    if (c->n == 32)
+        return OT_ELIMIT;
+    snprintf(c->ids[c->n], sizeof c->ids[c->n], "%s", ev->event_id);
+    c->positions[c->n] = ev->position;
+    c->sequences[c->n] = ev->sequence;
+    c->states[c->n] = ev->state;
+    c->attempts[c->n] = ev->attempts;
+    snprintf(c->last_error[c->n], sizeof c->last_error[c->n], "%s",
+             ev->last_error ? ev->last_error : "");
+    if (!ev->json || strlen(ev->json) != ev->json_len || strstr(ev->json, ev->event_id) == NULL)
+        return OT_EINTEGRITY;
+    c->n++;
+    return 0;
+}
+
+static int read_outbox(ot_storage *st, struct seen_events *c, int64_t after, const char *sink,
+                       int state, const char *order_id, size_t limit, int64_t *next)
+{
+    ot_outbox_query q = OT_OUTBOX_QUERY_INIT;
+    q.after = after;
+    q.sink = sink;
+    q.state = state;
+    q.order_id = order_id;
+    q.limit = limit;
+    memset(c, 0, sizeof *c);
+    return ot_outbox_query_run(next, st, &q, seen_emit, c, NULL);
+}
+
+static int mark(ot_storage *st, const char *sink, int64_t position, int state,
+                unsigned attempts, const char *last_error, int require)
+{
+    ot_outbox_mark m = OT_OUTBOX_MARK_INIT;
+    m.sink = sink;
+    m.position = position;
+    m.state = state;
+    m.attempts = attempts;
+    m.last_error = last_error;
+    m.require_state = require;
+    return st->outbox_mark(st->userdata, &m, NULL);
+}
+
+static void check_outbox_commit(struct suite *s, ot_storage *st)
+{
+    struct spec v2 = base, b1 = base;
+    struct seen_events c;
+    int64_t next = -1, last;
+    int i, o1 = 0;
+    if (!has_outbox(st))
+        return;
+    v2.version = 2;
+    v2.status = "store_notified";
+    b1.order_id = "o-2";
+    b1.store_id = "s-2";
+    EXPECT(s, put_events(st, &base, 1, 0, 2, 1000) == 0);
+    EXPECT(s, put_events(st, &b1, 1, 0, 1, 1000) == 0);
+    EXPECT(s, put_events(st, &v2, 0, 1, 1, 2000) == 0);
+    /* a lost compare-and-set and a duplicate create store no event */
+    EXPECT(s, put_events(st, &v2, 0, 1, 3, 9000) == OT_ECONFLICT);
+    EXPECT(s, put_events(st, &base, 1, 0, 1, 8000) == OT_EEXISTS);
+    /* a write without events stores none */
+    v2.version = 3;
+    EXPECT(s, put_events(st, &v2, 0, 2, 0, 0) == 0);
+    EXPECT(s, read_outbox(st, &c, 0, NULL, 0, NULL, 100, &next) == 0);
+    EXPECT(s, c.n == 4);
+    /* positions increase; an order's events come in its commit order (across orders the
+     * order may differ: MongoDB numbers events when it first reads them) */
+    for (i = 0; i < c.n; i++) {
+        EXPECT(s, c.positions[i] > 0 && (i == 0 || c.positions[i] > c.positions[i - 1]));
+        if (strncmp(c.ids[i], "evt_o-1_", 8) == 0) {
+            static const char *const want[] = {"evt_o-1_1000", "evt_o-1_1001", "evt_o-1_2000"};
+            EXPECT(s, o1 < 3 && strcmp(c.ids[i], want[o1]) == 0);
+            o1++;
+        } else {
+            EXPECT(s, strcmp(c.ids[i], "evt_o-2_1000") == 0);
+        }
+    }
+    EXPECT(s, o1 == 3);
+    EXPECT(s, next == c.positions[3]);
+    last = next;
+    /* paging: after a position, with a limit */
+    EXPECT(s, read_outbox(st, &c, 0, NULL, 0, NULL, 1, &next) == 0);
+    EXPECT(s, c.n == 1 && next == c.positions[0]);
+    EXPECT(s, read_outbox(st, &c, next, NULL, 0, NULL, 2, &next) == 0 && c.n == 2);
+    /* nothing after the last: the cursor stays */
+    EXPECT(s, read_outbox(st, &c, last, NULL, 0, NULL, 100, &next) == 0 && c.n == 0);
+    EXPECT(s, next == last);
+    /* a tail resuming after the last position sees what commits next, and only that */
+    v2.version = 4;
+    EXPECT(s, put_events(st, &v2, 0, 3, 1, 4000) == 0);
+    EXPECT(s, read_outbox(st, &c, last, NULL, 0, NULL, 100, &next) == 0);
+    EXPECT(s, c.n == 1 && strcmp(c.ids[0], "evt_o-1_4000") == 0 && c.positions[0] > last);
+    /* by order */
+    EXPECT(s, read_outbox(st, &c, 0, NULL, 0, "o-1", 100, NULL) == 0 && c.n == 4);
+    /* incomplete events are refused, and nothing is written */
+    {
+        ot_order *o;
+        ot_storage_record rec;
+        ot_error err;
+        v2.version = 5;
+        o = make_order(&v2);
+        EXPECT(s, o && ot_storage_record_init(&rec, o, 0, NULL) == 0);
+        rec.event_count = 1;
+        EXPECT(s, st->commit(st->userdata, 4, &rec, NULL, &err) == OT_EINVAL);
+        ot_storage_record_release(&rec);
+        ot_order_free(o);
+        EXPECT(s, read_outbox(st, &c, 0, NULL, 0, "o-1", 100, NULL) == 0 && c.n == 4);
+    }
+}
+
+static void check_outbox_states(struct suite *s, ot_storage *st)
+{
+    struct seen_events c, all;
+    size_t replayed = 0;
+    if (!has_outbox(st))
+        return;
+    EXPECT(s, put_events(st, &base, 1, 0, 3, 1000) == 0);
+    EXPECT(s, read_outbox(st, &all, 0, NULL, 0, NULL, 100, NULL) == 0 && all.n == 3);
+    /* no state yet: pending for every sink */
+    EXPECT(s, read_outbox(st, &c, 0, "hook", OT_OUTBOX_PENDING, NULL, 100, NULL) == 0);
+    EXPECT(s, c.n == 3 && c.states[0] == OT_OUTBOX_PENDING && c.attempts[0] == 0);
+    EXPECT(s, mark(st, "hook", all.positions[0], OT_OUTBOX_DELIVERED, 0, NULL, 0) == 0);
+    EXPECT(s, mark(st, "hook", all.positions[1], OT_OUTBOX_PENDING, 2, "HTTP 500", 0) == 0);
+    EXPECT(s, mark(st, "hook", all.positions[2], OT_OUTBOX_DEAD, 5, "HTTP 400", 0) == 0);
+    EXPECT(s, read_outbox(st, &c, 0, "hook", OT_OUTBOX_PENDING, NULL, 100, NULL) == 0);
+    EXPECT(s, c.n == 1 && c.positions[0] == all.positions[1] && c.attempts[0] == 2);
+    EXPECT(s, strcmp(c.last_error[0], "HTTP 500") == 0);
+    EXPECT(s, read_outbox(st, &c, 0, "hook", OT_OUTBOX_DEAD, NULL, 100, NULL) == 0);
+    EXPECT(s, c.n == 1 && c.positions[0] == all.positions[2] && c.attempts[0] == 5);
+    /* another sink has its own states */
+    EXPECT(s, read_outbox(st, &c, 0, "nats", OT_OUTBOX_PENDING, NULL, 100, NULL) == 0);
+    EXPECT(s, c.n == 3);
+    /* every state for a sink */
+    EXPECT(s, read_outbox(st, &c, 0, "hook", OT_OUTBOX_ANY, NULL, 100, NULL) == 0);
+    EXPECT(s, c.n == 3 && c.states[0] == OT_OUTBOX_DELIVERED && c.states[2] == OT_OUTBOX_DEAD);
+    /* a required state: only a dead letter replays */
+    EXPECT(s, mark(st, "hook", all.positions[0], OT_OUTBOX_PENDING, 0, NULL, OT_OUTBOX_DEAD) ==
+                  OT_ENOTFOUND);
+    EXPECT(s, mark(st, "hook", 999999, OT_OUTBOX_DELIVERED, 0, NULL, 0) == OT_ENOTFOUND);
+    EXPECT(s, ot_outbox_replay(&replayed, st, "hook", all.positions[0], NULL) == OT_ENOTFOUND);
+    EXPECT(s, ot_outbox_replay(&replayed, st, "hook", 0, NULL) == 0 && replayed == 1);
+    EXPECT(s, read_outbox(st, &c, 0, "hook", OT_OUTBOX_PENDING, NULL, 100, NULL) == 0);
+    EXPECT(s, c.n == 2 && c.positions[1] == all.positions[2] && c.attempts[1] == 0);
+    EXPECT(s, read_outbox(st, &c, 0, "hook", OT_OUTBOX_DEAD, NULL, 100, NULL) == 0 && c.n == 0);
+}
+
+static void check_outbox_prune(struct suite *s, ot_storage *st)
+{
+    struct seen_events all, c;
+    const char *sinks[2] = {"hook", "nats"};
+    size_t removed = 99;
+    if (!has_outbox(st) || !st->outbox_prune)
+        return;
+    EXPECT(s, put_events(st, &base, 1, 0, 3, 1000) == 0); /* times 1e6, 1.001e6, 1.002e6 */
+    EXPECT(s, read_outbox(st, &all, 0, NULL, 0, NULL, 100, NULL) == 0 && all.n == 3);
+    EXPECT(s, mark(st, "hook", all.positions[0], OT_OUTBOX_DELIVERED, 0, NULL, 0) == 0);
+    EXPECT(s, mark(st, "nats", all.positions[0], OT_OUTBOX_DELIVERED, 0, NULL, 0) == 0);
+    EXPECT(s, mark(st, "hook", all.positions[1], OT_OUTBOX_DELIVERED, 0, NULL, 0) == 0);
+    EXPECT(s, mark(st, "hook", all.positions[2], OT_OUTBOX_DELIVERED, 0, NULL, 0) == 0);
+    EXPECT(s, mark(st, "nats", all.positions[2], OT_OUTBOX_DELIVERED, 0, NULL, 0) == 0);
+    /* the last is too recent, the second not delivered to nats: only the first goes */
+    EXPECT(s, st->outbox_prune(st->userdata, sinks, 2, 1002000, &removed, NULL) == 0);
+    EXPECT(s, removed == 1);
+    EXPECT(s, read_outbox(st, &c, 0, NULL, 0, NULL, 100, NULL) == 0 && c.n == 2);
+    EXPECT(s, c.positions[0] == all.positions[1] && c.positions[1] == all.positions[2]);
+}
+
+/* The tracker over the storage: writes record their events, in order, and only those. */
+static void check_outbox_tracker(struct suite *s, ot_storage *st)
+{
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_request req = OT_REQUEST_INIT;
+    ot_tracker *t = NULL;
+    struct seen_events c;
+    ot_error err;
+    int i;
+    if (!has_outbox(st))
+        return;
+    to.storage = st;
+    to.outbox = 1;
+    EXPECT(s, ot_tracker_new(&t, &to, &err) == 0);
+    req.order_id = "o-t";
+    req.store_id = "s-1";
+    req.customer_id = "c-1";
+    req.provider = OT_PROVIDER_UBER;
+    req.updated_by = "test";
+    i = ot_tracker_init_order(NULL, t, &req, &err) == 0 &&
+        ot_tracker_store_acknowledge(NULL, t, &req, &err) == 0 &&
+        ot_tracker_start_picking(NULL, t, &req, &err) == 0 &&
+        /* refused: no event */
+        ot_tracker_delivered(NULL, t, &req, &err) == OT_ETRANSITION;
+    ot_tracker_free(t);
+    EXPECT(s, i);
+    EXPECT(s, read_outbox(st, &c, 0, NULL, 0, "o-t", 100, NULL) == 0);
+    EXPECT(s, c.n == 3);
+    for (i = 1; i < c.n; i++)
+        EXPECT(s, c.sequences[i] > c.sequences[i - 1] && c.positions[i] > c.positions[i - 1]);
+    EXPECT(s, strncmp(c.ids[0], "evt_", 4) == 0 && strlen(c.ids[0]) == 36);
+}
+
+/* Archival (storage version 4): list by age and status through query, archive_remove leaves
+ * a tombstone (compare-and-set on the version), restore puts the record back as it was. */
+static void check_archive(struct suite *s, ot_storage *st)
+{
+    struct spec old_done = base, new_done = base, old_live = base, v7 = base;
+    ot_storage_query q = OT_STORAGE_QUERY_INIT;
+    ot_order *o = NULL;
+    ot_storage_record rec;
+    static const char *const ids[2] = {"a-1", "a-9"};
+    static const int64_t stale[2] = {2, 1}, versions[2] = {1, 1};
+    int results[2] = {1, 1};
+    char where[64];
+    int rc;
+
+    EXPECT(s, st->version >= 4 && st->archive_remove && st->tombstone_get && st->restore);
+    old_done.order_id = "a-1";
+    old_done.status = "delivered";
+    old_done.updated_minute = 1;
+    new_done = old_done;
+    new_done.order_id = "a-2";
+    new_done.updated_minute = 30;
+    old_live = old_done;
+    old_live.order_id = "a-3";
+    old_live.status = "in_transit";
+    EXPECT(s, put(st, &old_done, 1, 0, NULL) == 0 && put(st, &new_done, 1, 0, NULL) == 0 &&
+                  put(st, &old_live, 1, 0, NULL) == 0);
+    /* delivered before 06:10: a-1 only */
+    q.current_status = OT_STATUS_DELIVERED;
+    q.updated_before_ms = 1795414200000LL; /* 2026-11-23T06:10:00Z */
+    EXPECT(s, count(st, &q) == 1);
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) ==
+                  OT_ENOTFOUND);
+    /* a batch: a stale version, an unknown order, a missing tombstone target */
+    EXPECT(s, st->archive_remove(st->userdata, ids, stale, 2, "f.jsonl.zst", results, NULL) == 0);
+    EXPECT(s, results[0] == OT_ECONFLICT && results[1] == OT_ENOTFOUND);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 1, "", results, NULL) == OT_EINVAL);
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 0, "f", results, NULL) == OT_EINVAL);
+    EXPECT(s, same_as(st, &old_done));
+    EXPECT(s, st->archive_remove(st->userdata, ids, versions, 2, "archive/f.jsonl.zst", results,
+                                 NULL) == 0);
+    EXPECT(s, results[0] == 0 && results[1] == OT_ENOTFOUND);
+    EXPECT(s, st->load(st->userdata, "a-1", &o, NULL) == OT_ENOTFOUND);
+    EXPECT(s, count(st, &q) == 0);
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) == 0);
+    EXPECT(s, strcmp(where, "archive/f.jsonl.zst") == 0);
+    /* truncated to the buffer */
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, 8, NULL) == 0 &&
+                  strcmp(where, "archive") == 0);
+    /* restore: the record at its own version, the tombstone gone; a second one refused */
+    v7 = old_done;
+    v7.version = 7;
+    o = make_order(&v7);
+    EXPECT(s, o != NULL);
+    EXPECT(s, ot_storage_record_init(&rec, o, 0, NULL) == 0);
+    rc = st->restore(st->userdata, &rec, NULL);
+    if (rc == 0)
+        rc = st->restore(st->userdata, &rec, NULL) == OT_EEXISTS ? 0 : -1;
+    ot_storage_record_release(&rec);
+    ot_order_free(o);
+    EXPECT(s, rc == 0);
+    EXPECT(s, same_as(st, &v7));
+    EXPECT(s, st->tombstone_get(st->userdata, "a-1", where, sizeof where, NULL) ==
+                  OT_ENOTFOUND);
+    /* and it is a live record again: a commit at version 7 applies */
+    v7.version = 8;
+    EXPECT(s, put(st, &v7, 0, 7, NULL) == 0);
+}
+
 int ot_storage_conformance_run(ot_conformance_factory factory, void *ctx, FILE *log)
 {
     static const struct {
@@ -334,6 +662,11 @@ int ot_storage_conformance_run(ot_conformance_factory factory, void *ctx, FILE *
         {"cursor", check_cursor},
         {"idempotency", check_idempotency},
         {"record_helper", check_record_helper},
+        {"outbox_commit", check_outbox_commit},
+        {"outbox_states", check_outbox_states},
+        {"outbox_prune", check_outbox_prune},
+        {"outbox_tracker", check_outbox_tracker},
+        {"archive", check_archive},
     };
     struct suite s = {log, 0, NULL};
     size_t i;

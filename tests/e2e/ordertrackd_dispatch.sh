@@ -292,8 +292,11 @@ PY
   is "$(simcount "$TOKEN")" 2 "a new token before the old one expired"
   is "$(simcount "$UBER_CREATE and .status == 401")" 1 "no request with an expired token (the
     one 401 is the check above)"
-  # a revoked token: 401, a new token, the request again, no failure recorded
+  # a revoked token: 401, a new token, the request again, no failure recorded. The 2 s token
+  # of a-2 must be past its refresh margin first, so that a-3 takes a 3600 s one (on a slow
+  # build a-3 could otherwise reuse it and a-4 refresh it before the revocation bites)
   simpost /_sim/dispatch/config '{"uber_token_ttl_s": 3600}' > /dev/null
+  sleep 2
   order a-3 store-u uber
   wait_events a-3 dispatch_requested,dispatch_recorded
   simlog

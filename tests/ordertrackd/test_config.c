@@ -119,7 +119,8 @@ static void test_alerts_and_sla_sweep(void **state)
     if (otd_config_load_string(
             &cfg,
             "{\"api_keys\": [{\"key\": \"k-0123456789abcd\", \"role\": \"admin\"}],\n"
-            " \"limits\": {\"sla_sweep_ms\": 250, \"store_ack_sweep_ms\": 100},\n"
+            " \"limits\": {\"sla_sweep_ms\": 250, \"store_ack_sweep_ms\": 100,\n"
+            "            \"gps_gap_ms\": 300000},\n"
             " \"alerts\": {\"slack_webhook_url\": \"https://hooks.slack.com/services/T/B/x\",\n"
             "            \"rto_webhook_url\": \"http://127.0.0.1:9/rto\",\n"
             "            \"email\": {\"smtp_url\": \"smtp://mail:587\", \"from\": \"a@b.c\",\n"
@@ -128,6 +129,7 @@ static void test_alerts_and_sla_sweep(void **state)
         fail_msg("%s", err);
     assert_int_equal(cfg.sla_sweep_ms, 250);
     assert_int_equal(cfg.store_ack_sweep_ms, 100);
+    assert_int_equal(cfg.gps_gap_ms, 300000);
     assert_true(cfg.alerts.present);
     assert_string_equal(cfg.alerts.slack_webhook_url, "https://hooks.slack.com/services/T/B/x");
     assert_string_equal(cfg.alerts.rto_webhook_url, "http://127.0.0.1:9/rto");
@@ -371,6 +373,9 @@ static const struct {
      "{\"sla_sweep_ms\": 5}}",
      "bad.json: limits.sla_sweep_ms: 5 is out of range"},
     {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
+     "{\"gps_gap_ms\": 500}}",
+     "bad.json: limits.gps_gap_ms: must be 0 (off) or at least 1000, not 500"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"limits\": "
      "{\"sla_sweep_ms\": \"1s\"}}",
      "bad.json: limits.sla_sweep_ms: must be an integer"},
     {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"alerts\": []}",
@@ -444,6 +449,30 @@ static const struct {
      "\"k1\", \"key_hex\": \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\","
      " \"retired\": [{\"key_id\": \"k0\", \"key_hex\": \"00\", \"x\": 1}]}}",
      "bad.json: pii.retired[0].x: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"outbox\": {\"max_attempts\": 0}}",
+     "bad.json: outbox.max_attempts: must be an integer in 1..1000"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"outbox\": {\"backoff_base_ms\": 5000, \"backoff_max_ms\": 10}}",
+     "bad.json: outbox.backoff_max_ms: must be an integer in 5000..86400000"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"outbox\": {\"retries\": 3}}",
+     "bad.json: outbox.retries: unknown field"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"subscriptions\": []}",
+     "bad.json: subscriptions: must be an array of 1..64 subscriptions"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"subscriptions\": [{\"url\": \"ftp://x\", \"secret\": \"0123456789abcdef\"}]}",
+     "bad.json: subscriptions[0].url: must be an absolute http:// or https:// URL"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"subscriptions\": [{\"url\": \"http://x/h\", \"secret\": \"short\"}]}",
+     "bad.json: subscriptions[0].secret: must be at least 16 bytes"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"subscriptions\": [{\"url\": \"http://x/h\", \"secret\": \"0123456789abcdef\", \"event_types\": [\"order.status_changed\", \"order.moved\"]}]}",
+     "bad.json: subscriptions[0].event_types[1]: unknown event type"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"subscriptions\": [{\"url\": \"http://x/h\", \"secret\": \"0123456789abcdef\", \"stores\": [1]}]}",
+     "bad.json: subscriptions[0].stores[0]: must be a string"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"nats\": {}}",
+     "bad.json: nats.url: required"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"nats\": {\"url\": \"nats://a\", \"servers\": [\"nats://b\"]}}",
+     "bad.json: nats.servers: give \"url\" or \"servers\", not both"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"nats\": {\"url\": \"nats://a\", \"replicas\": 7}}",
+     "bad.json: nats.replicas: must be an integer in 1..5"},
+    {"{\"api_keys\": [{\"key\": \"a-0123456789abcd\", \"role\": \"admin\"}], \"nats\": {\"url\": \"nats://a\", \"subject\": \"x\"}}",
+     "bad.json: nats.subject: unknown field"},
 };
 
 static void test_invalid_configs(void **state)

@@ -24,6 +24,7 @@ static void test_table(void **state)
         {OTD_ERR_INVALID_TRANSITION, "invalid_transition", 409},
         {OTD_ERR_IDEMPOTENCY_CONFLICT, "idempotency_conflict", 409},
         {OTD_ERR_VERSION_CONFLICT, "version_conflict", 412},
+        {OTD_ERR_GONE, "gone", 410},
         {OTD_ERR_PAYLOAD_TOO_LARGE, "payload_too_large", 413},
         {OTD_ERR_ORDER_LIMIT, "order_limit", 422},
         {OTD_ERR_URI_TOO_LONG, "uri_too_long", 414},

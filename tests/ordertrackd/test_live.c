@@ -112,6 +112,18 @@ static void test_restart_diff(void **state)
         "\"limits\": {\"threads\": 3}}", "b", err, sizeof err), 0);
     assert_int_equal(otd_config_restart_diff(&a, &b, changed, seen), 3);
     assert_string_equal(seen, "listen storage limits.threads ");
+    otd_config_free(&b);
+    /* the outbound blocks: restart-only, each named */
+    assert_int_equal(otd_config_load_string(&b,
+        "{\"listen\": \"127.0.0.1:8080\", \"storage\": \"memory:\", "
+        "\"api_keys\": [{\"key\": \"k-0123456789abcdef\", \"role\": \"admin\"}], "
+        "\"limits\": {\"threads\": 2}, \"outbox\": {\"tail_ms\": 50}, "
+        "\"nats\": {\"url\": \"nats://127.0.0.1:4222\"}}", "b", err, sizeof err), 0);
+    assert_true(b.outbox.enabled);
+    assert_int_equal(b.outbox.tail_ms, 50);
+    seen[0] = '\0';
+    assert_int_equal(otd_config_restart_diff(&a, &b, changed, seen), 2);
+    assert_string_equal(seen, "outbox nats ");
     otd_config_free(&a);
     otd_config_free(&b);
 }

@@ -42,6 +42,11 @@ static const struct {
     {"GET", "/metrics", OTD_ROUTE_METRICS, "", ""},
     {"GET", "/tracking/orders/o-1/events", OTD_ROUTE_ORDER_EVENTS, "o-1", ""},
     {"GET", "/openapi.json", OTD_ROUTE_OPENAPI, "", ""},
+    {"POST", "/tracking/orders/o-1/tracking-link", OTD_ROUTE_TRACKING_LINK, "o-1", ""},
+    {"GET", "/t/static/page.0123456789ab.css", OTD_ROUTE_PAGE_STATIC, "", ""},
+    {"GET", "/t/abc.def", OTD_ROUTE_PAGE, "", ""},
+    {"GET", "/t/abc.def/events", OTD_ROUTE_PAGE_EVENTS, "", ""},
+    {"POST", "/tracking/webhooks/couriers/acme_express", OTD_ROUTE_WEBHOOK_COURIER, "", ""},
 };
 
 static void test_every_route(void **state)
@@ -64,6 +69,39 @@ static void test_every_route(void **state)
         assert_int_equal(otd_routes()[id].id, id);
         assert_true(seen[id]);
     }
+}
+
+/* {token} takes a whole tracking-link token (longer than the other captures); {asset} a file
+ * name; "static" is the files' folder, not a token. */
+static void test_page_captures(void **state)
+{
+    char path[600], token[400];
+    otd_match m;
+    (void)state;
+
+    memset(token, 'A', sizeof token - 1);
+    token[sizeof token - 1] = '\0';
+    snprintf(path, sizeof path, "/t/%s/events", token);
+    assert_int_equal(otd_route_match("GET", path, &m), 200);
+    assert_int_equal(m.route->id, OTD_ROUTE_PAGE_EVENTS);
+    assert_string_equal(m.token, token);
+    assert_int_equal(otd_route_match("GET", "/t/static/page.1.js", &m), 200);
+    assert_int_equal(m.route->id, OTD_ROUTE_PAGE_STATIC);
+    assert_string_equal(m.asset, "page.1.js");
+    assert_int_equal(otd_route_match("GET", "/t/static", &m), 200);
+    assert_int_equal(m.route->id, OTD_ROUTE_PAGE);
+    assert_int_equal(otd_route_match("POST", "/t/abc", &m), 405);
+    assert_string_equal(m.allow, "GET");
+}
+
+static void test_courier_capture(void **state)
+{
+    otd_match m;
+    (void)state;
+    assert_int_equal(otd_route_match("POST", "/tracking/webhooks/couriers/acme_express", &m), 200);
+    assert_string_equal(m.courier, "acme_express");
+    assert_int_equal(otd_route_match("POST", "/tracking/webhooks/couriers/", &m), 404);
+    assert_int_equal(otd_route_match("GET", "/tracking/webhooks/couriers/x", &m), 405);
 }
 
 static void test_index_capture(void **state)
@@ -164,7 +202,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_route),
+        cmocka_unit_test(test_courier_capture),
         cmocka_unit_test(test_index_capture),
+        cmocka_unit_test(test_page_captures),
         cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_method_not_allowed),
         cmocka_unit_test(test_random_paths),

@@ -12,6 +12,12 @@ like the couriers' (and like tests/data/courier/*.json, which the parsers accept
   POST /v1/external/courier/track/awbs {"awbs"}  Authorization: Bearer <token> (<= 50)
   POST /custom/api/v1/auth-token {username, password} -> {"token": ...}
   POST /custom/api/v1/order-tracking {"awbs"}    Authorization: <token>        (<= 45)
+  GET  /generic/v1/track?awbs=A,B                X-Api-Key: <key>              (<= 20)
+
+The generic endpoint is a courier no C code knows: it is polled through a courier
+definition (docs/couriers-as-data.md, tests/data/couriers/acme_express.json) and answers
+{"ok": true, "data": {"shipments": [{"tracking": {"number"}, "reference", "latest":
+{"code", "label", "at" (ISO-8601 with +05:30), "where"}}]}}; its AWBs use courier "generic".
 
 Every AWB follows a scripted list of statuses: each answer that reports it shows the current
 step and then advances one step (the last one stays). A request hit by a fault never
@@ -39,7 +45,8 @@ Scenario file (--scenario FILE), every member optional:
    "base_time": "2026-01-01T08:00:00"}
 
 Steps: Delhivery "TYPE/Status[/StatusCode]" ("UD/Pending/EOD-74"); Delhivery B2B its status
-("OFD"); Shiprocket the shipment status id (18); Velocity its status ("in_transit").
+("OFD"); Shiprocket the shipment status id (18); Velocity its status ("in_transit");
+generic "CODE" or "CODE/Label" ("OFD/Out for delivery": the code is what the courier maps).
 Step i happened at base_time + i hours (IST, no offset, as the couriers write it).
 
 Uber Direct and DoorDash Drive (token, JWT check, quote, create, get, cancel, scripted
@@ -65,12 +72,13 @@ from urllib.parse import parse_qs, urlsplit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dispatch_sim  # noqa: E402  (next to this file)
 
-BATCH = {"delhivery": 50, "delhivery_b2b": 1, "shiprocket": 50, "velocity": 45}
+BATCH = {"delhivery": 50, "delhivery_b2b": 1, "shiprocket": 50, "velocity": 45, "generic": 20}
 DEFAULT_CREDENTIALS = {
     "delhivery": {"token": "dl-key"},
     "delhivery_b2b": {"username": "b2b", "password": "pw"},
     "shiprocket": {"email": "ops@example.com", "password": "pw"},
     "velocity": {"username": "+919999999999", "password": "pw"},
+    "generic": {"token": "gen-key"},
 }
 SR_LABELS = {
     1: "AWB Assigned", 6: "Shipped", 7: "Delivered", 8: "Cancelled", 9: "RTO Initiated",
@@ -264,6 +272,17 @@ def velocity_answer(sim, awbs, found):
     return {"status": "SUCCESS", "result": result}
 
 
+def generic_answer(sim, found):
+    ships = []
+    for awb, (steps, index) in found.items():
+        code, _, label = str(steps[-1]).partition("/")
+        ships.append({"tracking": {"number": awb}, "reference": "REF-" + awb,
+                      "latest": {"code": code, "label": label or code,
+                                 "at": sim.step_time(index).strftime("%Y-%m-%dT%H:%M:%S+05:30"),
+                                 "where": "Pune Hub"}})
+    return {"ok": True, "data": {"shipments": ships}}
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024   # 50 connections at once must not overflow the backlog
@@ -389,6 +408,11 @@ class Handler(BaseHTTPRequestHandler):
             if not self.bearer_ok("velocity", ""):
                 return self.reply(401, {"status": "FAILED", "message": "Unauthorized"})
             return self.track("velocity", self.awb_list(payload), advance)
+        if method == "GET" and path == "/generic/v1/track":
+            if (self.headers.get("X-Api-Key") or "") != self.sim.credentials["generic"]["token"]:
+                return self.reply(401, {"ok": False, "error": "bad api key"})
+            awbs = [a for a in ",".join(query.get("awbs", [])).split(",") if a]
+            return self.track("generic", awbs, advance)
         return self.reply(404, {"message": "no route %s %s" % (method, path)})
 
     @staticmethod
@@ -415,6 +439,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, b2b_answer(self.sim, awbs[0], steps, index))
         if courier == "shiprocket":
             return self.reply(200, shiprocket_answer(self.sim, awbs, found))
+        if courier == "generic":
+            return self.reply(200, generic_answer(self.sim, found))
         return self.reply(200, velocity_answer(self.sim, awbs, found))
 
     def control(self, method, url, body):

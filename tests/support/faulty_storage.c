@@ -85,6 +85,28 @@ static int f_idem_put(void *ud, const ot_idempotency_record *r, ot_error *err)
     FAULT(f, f->inner->idem_put(f->inner->userdata, r, err));
 }
 
+static int f_outbox_query(void *ud, const ot_outbox_query *q, ot_event_emit emit, void *ctx,
+                          int64_t *next, ot_error *err)
+{
+    faulty_storage *f = ud;
+    if (trip(f))
+        return refused(f, err);
+    return f->inner->outbox_query(f->inner->userdata, q, emit, ctx, next, err);
+}
+
+static int f_outbox_mark(void *ud, const ot_outbox_mark *m, ot_error *err)
+{
+    faulty_storage *f = ud;
+    FAULT(f, f->inner->outbox_mark(f->inner->userdata, m, err));
+}
+
+static int f_outbox_prune(void *ud, const char *const *sinks, size_t n, int64_t before,
+                          size_t *removed, ot_error *err)
+{
+    faulty_storage *f = ud;
+    FAULT(f, f->inner->outbox_prune(f->inner->userdata, sinks, n, before, removed, err));
+}
+
 void faulty_storage_init(faulty_storage *f, const ot_storage *inner)
 {
     ot_storage v = OT_STORAGE_INIT;
@@ -95,6 +117,11 @@ void faulty_storage_init(faulty_storage *f, const ot_storage *inner)
     v.query = f_query;
     v.idem_get = inner->idem_get ? f_idem_get : NULL;
     v.idem_put = inner->idem_put ? f_idem_put : NULL;
+    if (inner->version >= 3 && inner->outbox_query && inner->outbox_mark) {
+        v.outbox_query = f_outbox_query;
+        v.outbox_mark = f_outbox_mark;
+        v.outbox_prune = inner->outbox_prune ? f_outbox_prune : NULL;
+    }
     f->vtable = v;
     f->inner = inner;
     f->calls = 0;

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -199,6 +200,9 @@ static void *accept_loop(void *arg)
         fd = accept(s->listen_fd, NULL, NULL);
         if (fd < 0)
             continue;
+        /* as a real server: an answer written in pieces is not held back by Nagle's
+         * algorithm waiting for the client's delayed ACK (40 ms a request) */
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
         pthread_mutex_lock(&s->lock);
         if (s->connection_count == MAX_CONNECTIONS) {
             pthread_mutex_unlock(&s->lock);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
+#include "test_files.h"
 
 struct fixture {
     const char *file;
@@ -31,35 +32,12 @@ static const struct fixture fixtures[] = {
 };
 #define FIXTURE_COUNT (sizeof fixtures / sizeof fixtures[0])
 
-static char *read_fixture(const char *name, size_t *len)
-{
-    char path[512];
-    FILE *f;
-    char *buf;
-    long n;
-
-    snprintf(path, sizeof path, "%s/%s", OT_TEST_COURIER_DATA, name);
-    f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static ot_update_list *parse_file(const char *name, int payload)
 {
     ot_update_list *list = NULL;
     ot_error err;
     size_t len;
-    char *buf = read_fixture(name, &len);
+    char *buf = test_read_file(OT_TEST_COURIER_DATA, name, &len);
     int rc;
 
     ot_error_clear(&err);
@@ -651,7 +629,7 @@ static void test_parse_with_overrides(void **state)
     ot_courier_tables *t;
     ot_update_list *l;
     size_t len;
-    char *buf = read_fixture("delhivery_tracking.json", &len);
+    char *buf = test_read_file(OT_TEST_COURIER_DATA, "delhivery_tracking.json", &len);
     (void)state;
     assert_int_equal(ot_courier_tables_new(&t, NULL), 0);
     assert_int_equal(ot_courier_tables_load_overrides_json(t, json, strlen(json), NULL), 0);
@@ -704,7 +682,7 @@ static void test_every_prefix(void **state)
     int kind;
     (void)state;
     for (f = 0; f < FIXTURE_COUNT; f++) {
-        char *buf = read_fixture(fixtures[f].file, &len);
+        char *buf = test_read_file(OT_TEST_COURIER_DATA, fixtures[f].file, &len);
         for (n = 0; n < len; n++)
             for (kind = 1; kind < OT_PAYLOAD_COUNT; kind++) {
                 ot_update_list *l = NULL;
@@ -743,7 +721,7 @@ static void test_byte_flips_and_garbage(void **state)
     size_t f, len, iter;
     (void)state;
     for (f = 0; f < FIXTURE_COUNT; f++) {
-        char *buf = read_fixture(fixtures[f].file, &len);
+        char *buf = test_read_file(OT_TEST_COURIER_DATA, fixtures[f].file, &len);
         char *copy = malloc(len);
         assert_non_null(copy);
         for (iter = 0; iter < 1500; iter++) {
@@ -857,7 +835,7 @@ static void test_allocation_failures(void **state)
     assert_int_equal(ot_allocator_set(&a, NULL), 0);
     assert_int_equal(ot_allocator_route_jansson(NULL), 0); /* fail jansson's too */
     for (f = 0; f < FIXTURE_COUNT; f++) {
-        char *buf = read_fixture(fixtures[f].file, &len);
+        char *buf = test_read_file(OT_TEST_COURIER_DATA, fixtures[f].file, &len);
         long n;
         for (n = 0;; n++) {
             ot_update_list *l = NULL;
@@ -881,7 +859,7 @@ static void test_allocation_failures(void **state)
     }
     {   /* Overrides too. */
         size_t olen;
-        char *obuf = read_fixture("overrides_example.json", &olen);
+        char *obuf = test_read_file(OT_TEST_COURIER_DATA, "overrides_example.json", &olen);
         long n;
         for (n = 0;; n++) {
             ot_courier_tables *t = NULL;

@@ -21,6 +21,7 @@
 #include <ordertrack/sys/clock.h>
 
 #include "faulty_http.h"
+#include "test_files.h"
 #include "faulty_storage.h"
 
 static unsigned long faults_injected;
@@ -374,17 +375,10 @@ static void test_http_faults(void **state_)
     static const int modes[] = {FAULTY_HTTP_ERROR, FAULTY_HTTP_TIMEOUT, FAULTY_HTTP_TRUNCATED,
                                 FAULTY_HTTP_BATCH};
     static const int expect[] = {OT_EHTTP, OT_ETIMEOUT, OT_EPARSE, OT_EHTTP};
-    char path[512];
     struct origin origin = {NULL, 0, 0};
-    FILE *f;
     (void)state_;
 
-    snprintf(path, sizeof path, "%s/delhivery_push.json", OT_TEST_COURIER_DATA);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    origin.body = malloc(65536);
-    origin.len = fread(origin.body, 1, 65536, f);
-    fclose(f);
+    origin.body = test_read_file(OT_TEST_COURIER_DATA, "delhivery_push.json", &origin.len);
 
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         for (unsigned attempts = 1; attempts <= 2; attempts++) {

@@ -677,8 +677,9 @@ static void test_response_object(void **state)
     ot_http_response_reset(NULL);
 }
 
-/* Hooks of version 2 take the clock port: the retry waits go through its sleep_ms, the
- * random source may be left to the default; now_ms or sleep_ms beside a clock is refused. */
+/* Hooks of version 2 take the clock port: the retry waits go through its sleep_ms (the
+ * random source may be left to the default, test_init_functions; fixed here so that no wait
+ * draws 0 ms); now_ms or sleep_ms beside a clock is refused. */
 static void clock_sleep(void *userdata, int64_t ms)
 {
     fake_sleep(ms, userdata);
@@ -707,6 +708,10 @@ static void test_clock_port_hooks(void **state)
     clock.now_ms = fake_now;
     clock.sleep_ms = clock_sleep;
     hooks.clock = &clock;
+    /* a fixed jitter: the default generator may draw a wait of 0 ms, which sleeps nothing */
+    hooks.userdata = &f;
+    hooks.random = fake_random;
+    f.random = 0x80000000u;
     assert_int_equal(ot_http_client_new(&client, &port, &p, &hooks, &err), 0);
     clock.now_ms = NULL; /* copied: the client keeps its own */
     resp = send_one(client, &req);

@@ -25,6 +25,7 @@
 #include "ordertrack/ordertrack.h"
 #include "base/alloc_internal.h"
 #include "alloc_sweep.h"
+#include "test_files.h"
 #include "json/json_internal.h"
 
 static unsigned long compared;
@@ -211,24 +212,6 @@ static void test_depth(void **state)
     }
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* xorshift: a fixed sequence, so a failure reproduces */
 static uint64_t next(uint64_t *s)
 {
@@ -280,10 +263,8 @@ static size_t mutate(uint64_t *seed, const char *in, size_t len, char *out)
 static void check_fixture(const char *path, uint64_t *seed, int mutations)
 {
     size_t len, n, step;
-    char *text = read_file(path, &len), *buf;
+    char *text = test_read_file(NULL, path, &len), *buf;
     int i;
-    if (!text)
-        fail_msg("cannot read %s", path);
     check(text, len);
     /* prefixes: every one near the start and end, a sample in between */
     step = len / 100 + 1;
@@ -513,7 +494,7 @@ static void test_alloc_sweep(void **state)
         "1.000000000000000000000000000000000000000000000000000000000000000000000001,"
         "\"c\":[true,false,null,-7,\"plain\"]}";
     size_t len, deep_len;
-    char *uber = read_file(OT_TEST_DATA "/courier/uber_delivery_status.json", &len);
+    char *uber = test_read_file(NULL, OT_TEST_DATA "/courier/uber_delivery_status.json", &len);
     char *deep = nested("[{\"k\":", "\"v\\n\"", "}]", 70, &deep_len); /* the stack grows */
     (void)state;
     assert_non_null(uber);

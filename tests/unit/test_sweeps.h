@@ -1,4 +1,4 @@
-/* The sweeps of tests/unit/test_tracker_alloc.c, run by test_alloc_sweeps.c. */
+/* The sweeps of tests/unit/test_tracker_alloc.c, run by test_out_of_memory.c. */
 #ifndef OT_TEST_SWEEPS_H
 #define OT_TEST_SWEEPS_H
 

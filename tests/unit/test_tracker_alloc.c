@@ -6,7 +6,7 @@
  * (tests/support/alloc_sweep.c); set-up and checks are not counted. Every run answers
  * OT_ENOMEM or succeeds, never crashes or leaks, and the store is either byte-for-byte
  * unchanged (failed runs, replays, reads) or holds exactly what the clean run stored.
- * Built into test_alloc_sweeps (test_alloc_sweeps.c), which prints the total. */
+ * Built into test_out_of_memory (test_out_of_memory.c), which prints the total. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

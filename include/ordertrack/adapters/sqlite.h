@@ -64,7 +64,7 @@ typedef struct ot_sqlite_options {
     { OT_SQLITE_OPTIONS_VERSION, OT_SQLITE_SYNC_FULL, 5000, 1, OT_SQLITE_CACHE_DEFAULT }
 
 /** The schema version this library writes; older files are migrated forward at open. */
-#define OT_SQLITE_SCHEMA_VERSION 3
+#define OT_SQLITE_SCHEMA_VERSION 4
 
 OT_BEGIN_DECLS
 

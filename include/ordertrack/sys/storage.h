@@ -29,13 +29,15 @@
 #include "../export.h"
 #include "../error.h"
 #include "../order.h"
+#include "../outbox.h"
 
 /** Newest version of `ot_storage_record` this header describes (its `version` member). */
-#define OT_STORAGE_RECORD_VERSION 1
+#define OT_STORAGE_RECORD_VERSION 2
 
 /**
  * A record to create or commit, filled by the core (or by ot_storage_record_init()).
- * Borrowed for the duration of the call. Version 1: all members.
+ * Borrowed for the duration of the call. Version 1: every member up to `updated_at_ms`;
+ * version 2 adds `events` and `event_count` (read them only when `version` >= 2).
  */
 typedef struct ot_storage_record {
     unsigned version;               /**< OT_STORAGE_RECORD_VERSION */
@@ -57,6 +59,12 @@ typedef struct ot_storage_record {
     int delivery_provider;          /**< ot_provider */
     const char *delivery_tracking_id; /**< indexed column: the courier's tracking id, or NULL */
     int64_t updated_at_ms;            /**< indexed column: updated_at, ms since the epoch */
+    /* since 2: the transactional outbox */
+    const ot_event *events;         /**< the outbound events of this write (outbox.h), to
+                                         store in the same transaction as the record, each
+                                         pending for every sink; NULL when none. Only given
+                                         to a storage with the outbox members (version 3) */
+    size_t event_count;             /**< number of `events` */
 } ot_storage_record;
 
 /** Newest version of `ot_idempotency_record` this header describes (its `version` member). */
@@ -112,8 +120,35 @@ typedef int (*ot_storage_emit)(void *ctx, ot_order *order, ot_error *err);
 typedef int (*ot_idempotency_found)(void *ctx, const ot_idempotency_record *record,
                                     ot_error *err);
 
+/** Newest version of `ot_outbox_mark` this header describes (its `version` member). */
+#define OT_OUTBOX_MARK_VERSION 1
+
+/**
+ * A change of one event's delivery state for one sink (the relay's and ot_outbox_replay's).
+ * Strings are borrowed for the call. Version 1: all members.
+ */
+typedef struct ot_outbox_mark {
+    unsigned version;           /**< OT_OUTBOX_MARK_VERSION */
+    const char *sink;           /**< the sink's name */
+    int64_t position;           /**< the event's outbox position */
+    int state;                  /**< ot_outbox_state: PENDING (a failure to retry, or a
+                                     replay), DELIVERED or DEAD */
+    unsigned attempts;          /**< failed deliveries so far (0 for a replay) */
+    int64_t next_attempt_ms;    /**< PENDING: not before this time (0: at once) */
+    const char *last_error;     /**< the last failure's message, or NULL */
+    int require_state;          /**< ot_outbox_state the event must be in for `sink` for the
+                                     mark to apply (0: any): a replay requires DEAD */
+} ot_outbox_mark;
+
+/** Initialiser of `ot_outbox_mark` with its defaults at OT_OUTBOX_MARK_VERSION. */
+#define OT_OUTBOX_MARK_INIT { OT_OUTBOX_MARK_VERSION, NULL, 0, 0, 0, 0, NULL, 0 }
+
 /** Newest version of `ot_storage` this header describes (its `version` member). */
-#define OT_STORAGE_VERSION 2
+/* Version 3 adds the outbox (outbox_query, outbox_mark, outbox_prune); version 4 archival. */
+#define OT_STORAGE_VERSION 4
+
+/** Longest `archived_to` of a tombstone (archive_remove), in bytes, NUL excluded. */
+#define OT_STORAGE_TOMBSTONE_MAX 1023
 
 /**
  * Storage flag: the adapter builds what it stores from the record itself. Its create and
@@ -175,17 +210,73 @@ typedef struct ot_storage {
      * writer has already moved the row on, so a cached record still needs checking against
      * the row. Returns nothing: keeping is best effort. */
     void (*adopt)(void *userdata, ot_order *order);
+
+    /** (since 3, optional with the two below: all NULL means no outbox, and a tracker with
+     * ot_tracker_options.outbox or a relay refuses this storage with OT_EUNSUPPORTED naming
+     * `outbox`) Emit up to `q->limit` events with position > `q->after` matching its
+     * filters, by position; with `q->sink`, each with its delivery state for that sink (an
+     * event with no state yet is PENDING, attempts 0); write the last emitted position to
+     * `*next_after` (`q->after` when none). Positions only grow: an event becomes visible
+     * with a position above every position visible before it (so a tail resuming after a
+     * position misses nothing), and an order's events are numbered in their commit order
+     * (events of different orders may be numbered in another order than they committed:
+     * docs/storage-port.md). Called with a checked query. */
+    int (*outbox_query)(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
+                        void *ctx, int64_t *next_after, ot_error *err);
+
+    /** (since 3) Set the delivery state of one event for one sink, atomically, only when
+     * `m->require_state` is 0 or the event's current state for that sink; OT_ENOTFOUND when
+     * the event does not exist or is not in `require_state`. */
+    int (*outbox_mark)(void *userdata, const ot_outbox_mark *m, ot_error *err);
+
+    /** (since 3, optional) Remove the events older than `before_ms` that are DELIVERED for
+     * every one of `sinks[0..n-1]` (n >= 1), with their states; count them in `*removed`. */
+    int (*outbox_prune)(void *userdata, const char *const *sinks, size_t n, int64_t before_ms,
+                        size_t *removed, ot_error *err);
+
+    /* Archival (since 4). Listing what to archive is `query` with `updated_before_ms` (by
+     * age; `current_status` for one status). The three members are optional together: all
+     * NULL means the storage cannot archive (ordertrack archive refuses it naming
+     * `archive_remove`). */
+
+    /** (since 4, optional) For each of the `n` orders (1..OT_STORAGE_QUERY_MAX), only if
+     * its stored version equals `expected_versions[i]`: delete the record and its events and
+     * leave a tombstone for it saying where it went (`archived_to`, at most
+     * OT_STORAGE_TOMBSTONE_MAX bytes, not empty; it replaces an older tombstone), atomically
+     * per order;
+     * `results[i]` receives 0, OT_ENOTFOUND (no record) or OT_ECONFLICT (another version).
+     * A backend that can (SQLite) does the whole batch in one transaction. Returns 0 when
+     * every order has its result, OT_EINVAL naming the argument, or OT_ESTORAGE (the results
+     * of a failed call are not meaningful: orders may or may not have been removed, and a
+     * caller retries with the same versions). */
+    int (*archive_remove)(void *userdata, const char *const *order_ids,
+                          const int64_t *expected_versions, size_t n, const char *archived_to,
+                          int *results, ot_error *err);
+
+    /** (since 4, optional with archive_remove) Copy the tombstone of `order_id` (its
+     * `archived_to`, NUL-terminated, truncated to `out_size` - 1 bytes) into `out`.
+     * OT_ENOTFOUND when the order has no tombstone. */
+    int (*tombstone_get)(void *userdata, const char *order_id, char *out, size_t out_size,
+                         ot_error *err);
+
+    /** (since 4, optional with archive_remove) Put an archived record back as it was: its
+     * own version (`record->record_version` is the record's version, not 1) and its whole
+     * history (`first_event` 0), and drop its tombstone, atomically. OT_EEXISTS when the
+     * order id exists (nothing changes). */
+    int (*restore)(void *userdata, const ot_storage_record *record, ot_error *err);
 } ot_storage;
 
 /** Initialiser of `ot_storage` with its defaults at OT_STORAGE_VERSION. */
 #define OT_STORAGE_INIT \
-    { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+    { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, \
+      NULL, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
 /**
  * Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
- * a version 1 struct is written only up to `close`.
+ * a version 1 struct is written only up to `close`, a version 2 one up to `adopt`, a version
+ * 3 one up to `outbox_prune`.
  * @param storage the struct to fill (caller-owned)
  * @param version the struct version to fill, 1 to OT_STORAGE_VERSION
  * @param err receives the code, the offending field and a message on failure; may be NULL
@@ -253,6 +344,22 @@ OT_EXTERN int ot_idempotency_record_check(const ot_idempotency_record *record, o
 OT_EXTERN int ot_storage_query_check(const ot_storage_query *query, ot_storage_emit emit,
                                      const char *next_cursor, size_t cursor_size,
                                      ot_error *err);
+/**
+ * See ot_storage_record_check(): the arguments of archive_remove (since 1.8): the arrays
+ * not NULL, `n` 1..OT_STORAGE_QUERY_MAX, every order id non-empty, `archived_to`
+ * 1..OT_STORAGE_TOMBSTONE_MAX bytes.
+ * @param order_ids the order ids
+ * @param expected_versions their versions
+ * @param n how many
+ * @param archived_to where they went
+ * @param results the caller's result array
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0 or OT_EINVAL naming the argument
+ */
+OT_EXTERN int ot_storage_archive_check(const char *const *order_ids,
+                                       const int64_t *expected_versions, size_t n,
+                                       const char *archived_to, const int *results,
+                                       ot_error *err);
 
 /**
  * Close a storage: calls its `close` member (if any); the vtable is unusable afterwards.

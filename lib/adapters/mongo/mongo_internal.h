@@ -13,6 +13,7 @@ struct store {
     ot_storage vtable;          /* first: the handle the caller holds */
     mongoc_client_pool_t *pool;
     char *database, *collection, *idem_collection;
+    char *outbox_collection;    /* `<collection>_outbox` (outbox.c) */
     int create_indexes, legacy_orders;
     char *orders_collection, *orders_match_field, *history_collection;
     int lock_writes;            /* the server's updates are not atomic (FerretDB): each
@@ -84,5 +85,27 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
 int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
                        ot_idempotency_found found, void *ctx, ot_error *err);
 int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
+/* Archival, storage version 4 (store.c). */
+int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
+                             const int64_t *expected_versions, size_t n,
+                             const char *archived_to, int *results, ot_error *err);
+int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                            ot_error *err);
+int ot_mongo__restore(void *userdata, const ot_storage_record *rec, ot_error *err);
+
+/* An update of one order's document outside a commit (the outbox harvest's), under the
+ * order's write lock where the server's updates are not atomic (store.c). */
+int ot_mongo__order_update(struct store *s, const char *order_id, const bson_t *filter,
+                           const bson_t *update, ot_error *err);
+
+/* The outbox (outbox.c): whether a record carries events, their documents appended to an
+ * array being built (`_ot.outbox` of a create or a commit), and the members. */
+int ot_mongo__outbox_has(const ot_storage_record *rec);
+void ot_mongo__outbox_append(bson_t *array, const ot_storage_record *rec);
+int ot_mongo__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
+                           void *ctx, int64_t *next_after, ot_error *err);
+int ot_mongo__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err);
+int ot_mongo__outbox_prune(void *userdata, const char *const *sinks, size_t n,
+                           int64_t before_ms, size_t *removed, ot_error *err);
 
 #endif

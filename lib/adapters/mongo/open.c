@@ -30,6 +30,7 @@ static void store_close(void *userdata)
     ot_free(s->database);
     ot_free(s->collection);
     ot_free(s->idem_collection);
+    ot_free(s->outbox_collection);
     ot_free(s->orders_collection);
     ot_free(s->orders_match_field);
     ot_free(s->history_collection);
@@ -223,7 +224,14 @@ static int setup(struct store *s, ot_error *err)
                  "name", BCON_UTF8("delivery_tracking_id_1"), "}",
             "6", "{", "key", "{", "delivery_provider", BCON_INT32(1), "shipment_status",
                  BCON_INT32(1), "}", "name", BCON_UTF8("delivery_provider_1_shipment_status_1"),
-                 "}");
+                 "}",
+            "7", "{", "key", "{", "_ot.pending", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("_ot.pending_1"), "}");
+        /* the outbox: by position (the cursor), and by order */
+        bson_t *outbox = BCON_NEW(
+            "0", "{", "key", "{", "p", BCON_INT32(1), "}", "name", BCON_UTF8("p_1"), "}",
+            "1", "{", "key", "{", "o", BCON_INT32(1), "p", BCON_INT32(1), "}",
+                 "name", BCON_UTF8("o_1_p_1"), "}");
         bson_t *keys = BCON_NEW(
             "0", "{", "key", "{", "ttl_at", BCON_INT32(1), "}",
                  "name", BCON_UTF8("ttl_at_1"), "expireAfterSeconds", BCON_INT32(0), "}");
@@ -233,6 +241,10 @@ static int setup(struct store *s, ot_error *err)
                                 err);
         else
             bson_destroy(keys);
+        if (rc == 0)
+            rc = create_indexes(client, s->database, s->outbox_collection, outbox, NULL, err);
+        else
+            bson_destroy(outbox);
     }
     mongoc_client_pool_push(s->pool, client);
     return rc;
@@ -290,6 +302,13 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     s->collection = dup_or(options->collection, "order_tracking", &oom);
     s->idem_collection = dup_or(options->idempotency_collection, "order_tracking_idempotency",
                                 &oom);
+    if (s->collection) {
+        size_t n = strlen(s->collection) + sizeof "_outbox";
+        if ((s->outbox_collection = ot_malloc(n)) != NULL)
+            snprintf(s->outbox_collection, n, "%s_outbox", s->collection);
+        else
+            oom = 1;
+    }
     s->orders_collection = dup_or(options->orders_collection, "orders", &oom);
     s->orders_match_field = dup_or(options->orders_match_field, "awb", &oom);
     s->history_collection = dup_or(options->history_collection, "orderTracking", &oom);
@@ -336,6 +355,12 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     s->vtable.idem_get = ot_mongo__idem_get;
     s->vtable.idem_put = ot_mongo__idem_put;
     s->vtable.close = store_close;
+    s->vtable.outbox_query = ot_mongo__outbox_query;
+    s->vtable.outbox_mark = ot_mongo__outbox_mark;
+    s->vtable.outbox_prune = ot_mongo__outbox_prune;
+    s->vtable.archive_remove = ot_mongo__archive_remove;
+    s->vtable.tombstone_get = ot_mongo__tombstone_get;
+    s->vtable.restore = ot_mongo__restore;
     if ((rc = setup(s, err)) != 0) {
         store_close(s);
         return rc;

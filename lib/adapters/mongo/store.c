@@ -240,6 +240,8 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
         bson_append_iter(&set, bson_iter_key(&it), -1, &it);
     }
     BSON_APPEND_UTF8(&set, "_ot.w", nonce);
+    if (ot_mongo__outbox_has(rec))
+        BSON_APPEND_BOOL(&set, "_ot.pending", true);
     bson_append_document_end(update, &set);
 
     bson_init(&entries);
@@ -253,8 +255,16 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
             bson_append_iter(&entries, k, -1, &it);
         }
     }
-    if (n || keyed) {
+    if (n || keyed || ot_mongo__outbox_has(rec)) {
         bson_append_document_begin(update, "$push", -1, &push);
+        if (ot_mongo__outbox_has(rec)) {   /* the events, by the same compare-and-set */
+            bson_t events, ev_each;
+            bson_append_document_begin(&push, "_ot.outbox", -1, &ev_each);
+            bson_append_array_begin(&ev_each, "$each", -1, &events);
+            ot_mongo__outbox_append(&events, rec);
+            bson_append_array_end(&ev_each, &events);
+            bson_append_document_end(&push, &ev_each);
+        }
         if (n) {
             bson_append_document_begin(&push, "status_history", -1, &each);
             bson_append_array(&each, "$each", -1, &entries);
@@ -328,6 +338,13 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
         bson_concat(&write, &doc);
         bson_append_document_begin(&write, "_ot", -1, &ot);
         BSON_APPEND_UTF8(&ot, "w", nonce);
+        if (ot_mongo__outbox_has(rec)) {   /* the events, written with the record */
+            bson_t events;
+            bson_append_array_begin(&ot, "outbox", -1, &events);
+            ot_mongo__outbox_append(&events, rec);
+            bson_append_array_end(&ot, &events);
+            BSON_APPEND_BOOL(&ot, "pending", true);
+        }
         if (keyed) {
             bson_append_array_begin(&ot, "keys", -1, &keys);
             BSON_APPEND_UTF8(&keys, "0", nonce);
@@ -383,6 +400,27 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
     bson_destroy(&filter);
     bson_destroy(&write);
     bson_destroy(&doc);
+    return rc;
+}
+
+int ot_mongo__order_update(struct store *s, const char *order_id, const bson_t *filter,
+                           const bson_t *update, ot_error *err)
+{
+    struct session x;
+    bson_error_t error;
+    bson_oid_t oid;
+    char nonce[25];
+    int rc;
+
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
+    session_open(&x, s);
+    if ((rc = order_lock(&x, order_id, nonce, err)) == 0) {
+        if (!mongoc_collection_update_one(x.orders, filter, update, NULL, NULL, &error))
+            rc = ot_mongo__error(err, &error, "updating the order's outbox");
+        order_unlock(&x, order_id, nonce);
+    }
+    session_close(&x);
     return rc;
 }
 
@@ -914,4 +952,151 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
     rc = key_insert(&x, rec, "done", NULL, 0, NULL, OT_EEXISTS, err);
     session_close(&x);
     return rc;
+}
+
+/* ---- archival (storage version 4) ------------------------------------------------------- */
+
+/* {_id: {tomb: order_id}} in the keys collection: an order's tombstone (no ttl_at: never
+ * swept). MongoDB has no transaction here: the tombstone is written first, then the order
+ * deleted on {order_id, version}; a conflict takes the tombstone back. A crash between the
+ * two leaves a tombstone beside a live order, which nothing reads (a tombstone is consulted
+ * only when a load finds no order) and the next archive run replaces. */
+static void append_tomb_id(bson_t *doc, const char *order_id)
+{
+    bson_t id;
+    bson_append_document_begin(doc, "_id", -1, &id);
+    BSON_APPEND_UTF8(&id, "tomb", order_id);
+    bson_append_document_end(doc, &id);
+}
+
+static void tomb_drop(struct session *x, const char *order_id)
+{
+    bson_t filter;
+    bson_init(&filter);
+    append_tomb_id(&filter, order_id);
+    mongoc_collection_delete_one(x->keys, &filter, NULL, NULL, NULL);
+    bson_destroy(&filter);
+}
+
+/* One order: 0, OT_ENOTFOUND, OT_ECONFLICT, or OT_ESTORAGE (err filled). */
+static int archive_one(struct session *x, const char *order_id, int64_t expected,
+                       const char *archived_to, ot_error *err)
+{
+    bson_t filter, doc, set, opts, reply;
+    bson_error_t error;
+    bson_oid_t oid;
+    char nonce[25];
+    int64_t version = 0;
+    int rc = 0, mine;
+    bool ok;
+
+    bson_init(&filter);
+    append_tomb_id(&filter, order_id);
+    bson_init(&doc);
+    bson_append_document_begin(&doc, "$set", -1, &set);
+    BSON_APPEND_UTF8(&set, "archived_to", archived_to);
+    bson_append_document_end(&doc, &set);
+    bson_init(&opts);
+    BSON_APPEND_BOOL(&opts, "upsert", true);
+    if (!mongoc_collection_update_one(x->keys, &filter, &doc, &opts, NULL, &error))
+        rc = ot_mongo__error(err, &error, "storing a tombstone");
+    bson_destroy(&filter);
+    bson_destroy(&doc);
+    bson_destroy(&opts);
+    if (rc != 0)
+        return rc;
+    bson_init(&filter);
+    BSON_APPEND_UTF8(&filter, "order_id", order_id);
+    BSON_APPEND_INT64(&filter, "version", expected);
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
+    /* FerretDB: under the order's write lock, by `_id` alone (as a commit) */
+    if ((rc = order_lock(x, order_id, nonce, err)) != 0) {
+        bson_destroy(&filter);
+        tomb_drop(x, order_id);
+        return rc;
+    }
+    if (x->s->id_lookups)
+        id_filter(x, &filter, order_id, expected, nonce, 0);
+    ok = mongoc_collection_delete_one(x->orders, &filter, NULL, &reply, &error);
+    order_unlock(x, order_id, nonce);
+    if (!ok)
+        rc = ot_mongo__error(err, &error, "deleting an archived order");
+    else if (reply_count(&reply, "deletedCount") != 1) {
+        rc = order_state(x, order_id, "", &version, &mine, err);
+        rc = rc == 0 ? OT_ENOTFOUND : rc == 1 ? OT_ECONFLICT : rc;
+        if (rc == OT_ECONFLICT)
+            tomb_drop(x, order_id); /* the order stays live: no tombstone beside it */
+    }
+    bson_destroy(&reply);
+    bson_destroy(&filter);
+    return rc;
+}
+
+int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
+                             const int64_t *expected_versions, size_t n,
+                             const char *archived_to, int *results, ot_error *err)
+{
+    struct session x;
+    int rc;
+
+    if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
+                                       err)) != 0)
+        return rc;
+    session_open(&x, userdata);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        results[i] = archive_one(&x, order_ids[i], expected_versions[i], archived_to, err);
+        if (results[i] != 0 && results[i] != OT_ENOTFOUND && results[i] != OT_ECONFLICT)
+            rc = results[i];
+    }
+    session_close(&x);
+    return rc;
+}
+
+int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                            ot_error *err)
+{
+    struct session x;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t error;
+    bson_t filter;
+    bson_iter_t it;
+    int rc;
+
+    if (!order_id || !out || out_size == 0)
+        return ot_mongo__fail(err, OT_EINVAL, order_id ? "out" : "order_id",
+                              "argument is NULL or empty");
+    session_open(&x, userdata);
+    bson_init(&filter);
+    append_tomb_id(&filter, order_id);
+    cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
+    if (mongoc_cursor_next(cur, &doc) && bson_iter_init_find(&it, doc, "archived_to") &&
+        BSON_ITER_HOLDS_UTF8(&it)) {
+        snprintf(out, out_size, "%s", bson_iter_utf8(&it, NULL));
+        rc = 0;
+    } else if (mongoc_cursor_error(cur, &error)) {
+        rc = ot_mongo__error(err, &error, "reading a tombstone");
+    } else {
+        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
+                            order_id);
+    }
+    mongoc_cursor_destroy(cur);
+    bson_destroy(&filter);
+    session_close(&x);
+    return rc;
+}
+
+int ot_mongo__restore(void *userdata, const ot_storage_record *rec, ot_error *err)
+{
+    struct session x;
+    int rc;
+
+    /* an insert of the whole document (its own version and history), as a create */
+    if ((rc = write_record(userdata, 0, rec, NULL, err)) != 0)
+        return rc;
+    session_open(&x, userdata);
+    tomb_drop(&x, rec->order_id);
+    session_close(&x);
+    return 0;
 }

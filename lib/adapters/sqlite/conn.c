@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ordertrack/sys/clock.h"
 #include "sqlite_internal.h"
 
 int ot_sqlite__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
@@ -68,8 +69,15 @@ int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, s->options.busy_timeout_ms);
-    /* journal_mode answers a row; WAL is refused for in-memory databases, which is fine */
-    rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    /* journal_mode answers a row; WAL is refused for in-memory databases, which is fine.
+     * While another process recovers the WAL of a writer that died, SQLite answers BUSY
+     * here without calling the busy handler: wait for it as the busy timeout would. */
+    for (int waited = 0;; waited += 10) {
+        rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= s->options.busy_timeout_ms)
+            break;
+        ot_clock_sleep_ms(NULL, 10);
+    }
     if (rc == SQLITE_OK) {
         snprintf(pragmas, sizeof pragmas,
                  "PRAGMA synchronous=%s; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",

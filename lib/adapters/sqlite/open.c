@@ -93,6 +93,12 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
     s->vtable.idem_put = ot_sqlite__idem_put;
     s->vtable.close = store_close;
     s->vtable.adopt = ot_sqlite__adopt;
+    s->vtable.outbox_query = ot_sqlite__outbox_query;
+    s->vtable.outbox_mark = ot_sqlite__outbox_mark;
+    s->vtable.outbox_prune = ot_sqlite__outbox_prune;
+    s->vtable.archive_remove = ot_sqlite__archive_remove;
+    s->vtable.tombstone_get = ot_sqlite__tombstone_get;
+    s->vtable.restore = ot_sqlite__restore;
 
     if ((rc = ot_sqlite__conn_open(&c, s, err)) != 0 ||
         (rc = ot_sqlite__schema_migrate(c->db, err)) != 0) {

@@ -43,10 +43,31 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "  FROM orders AS o, json_each(o.record, '$.status_history') AS h;"
         "CREATE INDEX orders_poll ON orders(delivery_provider, shipment_status);"
         "CREATE INDEX orders_tracking ON orders(delivery_tracking_id);",
-    /* 3: the pages of a list by store (and status) and of a sweep by status come in
+    /* 3: the transactional outbox (docs/events.md): events written in the transaction of
+     * their commit, and their delivery state per sink. */
+    [3] =
+        "CREATE TABLE ot_outbox ("
+        "  position INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  event_id TEXT NOT NULL UNIQUE,"
+        "  order_id TEXT NOT NULL,"
+        "  store_id TEXT NOT NULL,"
+        "  sequence INTEGER NOT NULL,"
+        "  type INTEGER NOT NULL,"
+        "  time_ms INTEGER NOT NULL,"
+        "  event TEXT NOT NULL);"
+        "CREATE INDEX ot_outbox_order ON ot_outbox(order_id);"
+        "CREATE TABLE ot_outbox_delivery ("
+        "  sink TEXT NOT NULL,"
+        "  position INTEGER NOT NULL,"
+        "  state INTEGER NOT NULL,"
+        "  attempts INTEGER NOT NULL,"
+        "  next_attempt_ms INTEGER NOT NULL,"
+        "  last_error TEXT,"
+        "  PRIMARY KEY (sink, position)) WITHOUT ROWID;",
+    /* 4: the pages of a list by store (and status) and of a sweep by status come in
      * order_id order straight from an index, without sorting every order of the store or
      * the status (issue 23: flat as the store grows, BENCHMARKS.md "Scale"). */
-    [3] =
+    [4] =
         "DROP INDEX orders_store;"
         "CREATE INDEX orders_store ON orders(store_id, order_id);"
         "CREATE INDEX orders_store_status ON orders(store_id, current_status, order_id);"

@@ -55,6 +55,27 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
                         ot_idempotency_found found, void *ctx, ot_error *err);
 int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_error *err);
 void ot_sqlite__adopt(void *userdata, ot_order *order);
+/* Archival, storage version 4 (archive.c). */
+int ot_sqlite__archive_remove(void *userdata, const char *const *order_ids,
+                              const int64_t *expected_versions, size_t n,
+                              const char *archived_to, int *results, ot_error *err);
+int ot_sqlite__tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                             ot_error *err);
+int ot_sqlite__restore(void *userdata, const ot_storage_record *rec, ot_error *err);
+/* store.c, for archive.c: the order row's columns ?1..?10; one events row per entry of
+ * rec->events_json from rec->first_event on. */
+void ot_sqlite__bind_record(sqlite3_stmt *st, const ot_storage_record *rec);
+int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err);
+
+/* The outbox (outbox.c): the events of a write, inside its transaction; the members. */
+int ot_sqlite__outbox_insert(struct conn *c, const ot_storage_record *rec, ot_error *err);
+int ot_sqlite__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
+                            void *ctx, int64_t *next_after, ot_error *err);
+int ot_sqlite__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err);
+int ot_sqlite__outbox_prune(void *userdata, const char *const *sinks, size_t n,
+                            int64_t before_ms, size_t *removed, ot_error *err);
+/* Run a statement that returns no row; 0 or the OT_E code (store.c). */
+int ot_sqlite__run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err);
 
 /* Test hook: the SQL of migration `version` (to build an older database); not exported. */
 const char *ot_sqlite__migration_sql(int version);
@@ -74,6 +95,11 @@ enum stmt_id {
     ST_KEY_GET,
     ST_KEY_PURGE,
     ST_KEY_INSERT,
+    ST_OUTBOX_INSERT,
+    ST_OUTBOX_QUERY,
+    ST_OUTBOX_MARK,
+    ST_OUTBOX_PRUNE,
+    ST_OUTBOX_PRUNE_STATES,
     ST_COUNT
 };
 

@@ -33,6 +33,37 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_KEY_INSERT] =
         "INSERT INTO idempotency (key, request_hash, response, created_at, expires_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_OUTBOX_INSERT] =
+        "INSERT INTO ot_outbox (event_id, order_id, store_id, sequence, type, time_ms, event)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* ?1 sink (NULL: no state), ?2 after, ?3 order_id, ?4 store_id, ?5 state, ?6 limit */
+    [ST_OUTBOX_QUERY] =
+        "SELECT o.position, o.event_id, o.order_id, o.store_id, o.sequence, o.type,"
+        " o.time_ms, o.event, d.state, d.attempts, d.next_attempt_ms, d.last_error"
+        " FROM ot_outbox AS o LEFT JOIN ot_outbox_delivery AS d"
+        " ON d.sink = ?1 AND d.position = o.position"
+        " WHERE o.position > ?2 AND (?3 IS NULL OR o.order_id = ?3)"
+        " AND (?4 IS NULL OR o.store_id = ?4) AND (?5 = 0 OR coalesce(d.state, 1) = ?5)"
+        " ORDER BY o.position LIMIT ?6",
+    /* ?1 sink, ?2 position, ?3 state, ?4 attempts, ?5 next, ?6 last_error, ?7 required */
+    [ST_OUTBOX_MARK] =
+        "INSERT INTO ot_outbox_delivery"
+        " (sink, position, state, attempts, next_attempt_ms, last_error)"
+        " SELECT ?1, ?2, ?3, ?4, ?5, ?6"
+        " WHERE EXISTS (SELECT 1 FROM ot_outbox WHERE position = ?2)"
+        " AND (?7 = 0 OR coalesce((SELECT state FROM ot_outbox_delivery"
+        "  WHERE sink = ?1 AND position = ?2), 1) = ?7)"
+        " ON CONFLICT (sink, position) DO UPDATE SET state = excluded.state,"
+        " attempts = excluded.attempts, next_attempt_ms = excluded.next_attempt_ms,"
+        " last_error = excluded.last_error",
+    /* ?1 before_ms, ?2 JSON array of sink names, ?3 their count */
+    [ST_OUTBOX_PRUNE] =
+        "DELETE FROM ot_outbox WHERE time_ms < ?1 AND (SELECT count(*) FROM ot_outbox_delivery"
+        " AS d WHERE d.position = ot_outbox.position AND d.state = 2"
+        " AND d.sink IN (SELECT value FROM json_each(?2))) = ?3",
+    [ST_OUTBOX_PRUNE_STATES] =
+        "DELETE FROM ot_outbox_delivery WHERE NOT EXISTS"
+        " (SELECT 1 FROM ot_outbox AS o WHERE o.position = ot_outbox_delivery.position)",
 };
 
 sqlite3_stmt *ot_sqlite__conn_stmt(struct conn *c, enum stmt_id id, ot_error *err)
@@ -52,12 +83,16 @@ sqlite3_stmt *ot_sqlite__conn_stmt(struct conn *c, enum stmt_id id, ot_error *er
     return c->stmts[id] = st;
 }
 
-/* Run a statement that returns no row; 0 or the OT_E code. */
-static int run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err)
+int ot_sqlite__run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : ot_sqlite__error(err, c->db, rc, what);
+}
+
+static int run(struct conn *c, sqlite3_stmt *st, const char *what, ot_error *err)
+{
+    return ot_sqlite__run(c, st, what, err);
 }
 
 static int exec_id(struct conn *c, enum stmt_id id, const char *what, ot_error *err)
@@ -76,7 +111,7 @@ static void rollback(struct conn *c)
 }
 
 /* The order row columns ?1..?10 of INSERT and UPDATE. */
-static void bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
+void ot_sqlite__bind_record(sqlite3_stmt *st, const ot_storage_record *rec)
 {
     sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, rec->store_id, -1, SQLITE_STATIC);
@@ -140,7 +175,7 @@ static int array_next(const char **p, const char *end, const char **elem, size_t
 
 /* One row per new history entry, its text as the record's encoder wrote it (bound as is:
  * no JSON parsing or re-rendering in SQLite). */
-static int insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
+int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
 {
     const char *p, *end, *elem;
     size_t len, seq = rec->first_event;
@@ -223,7 +258,7 @@ static int write_tx(struct conn *c, int create, int64_t expected,
     }
     if (!(st = ot_sqlite__conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
         return OT_ESTORAGE;
-    bind_record(st, rec);
+    ot_sqlite__bind_record(st, rec);
     if (!create)
         sqlite3_bind_int64(st, 11, expected);
     if ((rc = run(c, st, create ? "inserting the order" : "updating the order", err)) != 0)
@@ -247,7 +282,8 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         sqlite3_reset(st);
         return rc;
     }
-    if ((rc = insert_events(c, rec, err)) != 0)
+    if ((rc = ot_sqlite__insert_events(c, rec, err)) != 0 ||
+        (rc = ot_sqlite__outbox_insert(c, rec, err)) != 0)
         return rc;
     return idem ? key_store(c, idem, err) : 0;
 }

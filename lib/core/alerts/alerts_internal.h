@@ -10,13 +10,16 @@
 /* Longest string member of an alert, in bytes. */
 #define OT__ALERT_STRING_MAX 256
 /* Kinds 1..OT__ALERT_KIND_MAX are known: the notice kinds 1..7, the integration kinds 8 and
- * 9, the notice kinds of the escalation ladder 11 and 12; notice kind 10
- * (OT_NOTICE_LOCATION_UPDATED) cues event streams and is never an alert. */
-#define OT__ALERT_KIND_MAX 12
-#define OT__ALERT_IS_KNOWN(k) \
-    ((k) >= 1 && (k) <= OT__ALERT_KIND_MAX && (k) != OT_NOTICE_LOCATION_UPDATED)
-#define OT__ALERT_KIND_MASK \
-    ((uint32_t)((1u << (OT__ALERT_KIND_MAX + 1)) - 2) & ~(1u << OT_NOTICE_LOCATION_UPDATED))
+ * 9, the notice kinds of the escalation ladder 11 and 12, the relay's dead letter 14; notice
+ * kinds 10 (OT_NOTICE_LOCATION_UPDATED) and 13 (OT_NOTICE_HISTORY_APPENDED) cue event
+ * streams and are never alerts. */
+#define OT__ALERT_KIND_MAX 14
+#define OT__ALERT_IS_KNOWN(k)                                                         \
+    ((k) >= 1 && (k) <= OT__ALERT_KIND_MAX && (k) != OT_NOTICE_LOCATION_UPDATED &&   \
+     (k) != OT_NOTICE_HISTORY_APPENDED)
+#define OT__ALERT_KIND_MASK                                                           \
+    ((uint32_t)((1u << (OT__ALERT_KIND_MAX + 1)) - 2) &                              \
+     ~((1u << OT_NOTICE_LOCATION_UPDATED) | (1u << OT_NOTICE_HISTORY_APPENDED)))
 #define OT__ALERT_IS_INTEGRATION(k) \
     ((k) == OT_ALERT_INTEGRATION_DOWN || (k) == OT_ALERT_INTEGRATION_RECOVERED)
 #define OT__ALERT_IS_NOTICE(k) (OT__ALERT_IS_KNOWN(k) && !OT__ALERT_IS_INTEGRATION(k))

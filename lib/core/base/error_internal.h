@@ -25,6 +25,11 @@ void ot__error_states(ot_error *err, const char *from, const char *to);
  * version V not supported (this library knows 1..K)". */
 int ot__check_version(unsigned version, unsigned known, const char *what, ot_error *err);
 
+/* A caller's versioned struct handed in: OT_EINVAL "<what> is NULL" (field `what`) when `p`
+ * is NULL, else ot__check_version(version, known, what). */
+int ot__check_struct(const void *p, unsigned version, unsigned known, const char *what,
+                     ot_error *err);
+
 /* The body of every public ot_x_init(p, version, err) (the shape of libgit2's
  * GIT_INIT_STRUCTURE_FROM_TEMPLATE): OT_EINVAL naming `field` ("<what> is NULL") when `p` is
  * NULL; ot__check_version against the version of `tpl`, the struct's static _INIT (every

@@ -26,6 +26,14 @@ int ot__check_version(unsigned version, unsigned known, const char *what, ot_err
     return 0;
 }
 
+int ot__check_struct(const void *p, unsigned version, unsigned known, const char *what,
+                     ot_error *err)
+{
+    if (!p)
+        return ot__error_field(err, OT_EINVAL, what, "%s is NULL", what);
+    return ot__check_version(version, known, what, err);
+}
+
 int ot__struct_init(void *p, unsigned version, const void *tpl, size_t size, const char *field,
                     const char *what, ot_error *err)
 {

@@ -72,6 +72,12 @@ struct ot_courier_tables {
     size_t cap;
 };
 
+/* The update flag called `name` ("partial", "damaged"...), 0 for NULL or an unknown name
+ * (overrides.c); the hint lists the names for messages. */
+unsigned ot__courier_flag(const char *name);
+#define OT__COURIER_FLAGS_HINT                                                              \
+    "unknown flag (partial, damaged, reverse_pickup, customer_return, left_at_door, returned)"
+
 /* Timestamps. Parse `s` into ms since the epoch UTC. Accepted: ISO-8601 / RFC 3339
  * "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+HH:MM|+HHMM|+HH]", a bare "YYYY-MM-DD", and
  * Shiprocket's "DD MM YYYY HH:MM:SS". Without an offset the time is taken at

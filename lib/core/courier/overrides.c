@@ -22,6 +22,15 @@ static const struct {
     {"returned", OT_UPDATE_RETURNED},
 };
 
+unsigned ot__courier_flag(const char *name)
+{
+    size_t j;
+    for (j = 0; name && j < sizeof flag_names / sizeof flag_names[0]; j++)
+        if (strcmp(name, flag_names[j].name) == 0)
+            return flag_names[j].flag;
+    return 0;
+}
+
 /* Line of each object directly inside the top-level object's arrays (the entries of
  * "mappings", the only array allowed there): jansson keeps no positions after decoding. */
 static void entry_lines(int *lines, size_t n, const char *s, size_t len)
@@ -104,7 +113,7 @@ static int parse_flags(struct loader *ld, unsigned *flags, const json_t *e, int 
                        size_t index)
 {
     json_t *arr = json_object_get(e, "flags"), *v;
-    size_t i, j;
+    size_t i;
 
     *flags = 0;
     if (!arr || json_is_null(arr))
@@ -112,15 +121,10 @@ static int parse_flags(struct loader *ld, unsigned *flags, const json_t *e, int 
     if (!json_is_array(arr))
         return entry_error(ld, line, index, "flags", "expected an array of flag names");
     json_array_foreach(arr, i, v) {
-        const char *name = json_string_value(v);
-        for (j = 0; name && j < sizeof flag_names / sizeof flag_names[0]; j++)
-            if (strcmp(name, flag_names[j].name) == 0)
-                break;
-        if (!name || j == sizeof flag_names / sizeof flag_names[0])
-            return entry_error(ld, line, index, "flags",
-                               "unknown flag (partial, damaged, reverse_pickup, "
-                               "customer_return, left_at_door, returned)");
-        *flags |= flag_names[j].flag;
+        unsigned flag = ot__courier_flag(json_string_value(v));
+        if (!flag)
+            return entry_error(ld, line, index, "flags", OT__COURIER_FLAGS_HINT);
+        *flags |= flag;
     }
     return 0;
 }

@@ -12,7 +12,7 @@
 #include "ordertrack/status.h"
 #include "ordertrack/tracker.h"
 
-enum kind { K_STR, K_SEALED, K_TIME, K_ENUM, K_NUM, K_INT, K_META, K_OBJ, K_LIST };
+enum kind { K_STR, K_SEALED, K_TIME, K_ENUM, K_PROVIDER, K_NUM, K_INT, K_META, K_OBJ, K_LIST };
 
 #define ID_MAX 128
 #define TEXT_MAX 4096
@@ -84,7 +84,7 @@ static const struct schema issue_schema = SCHEMA(issue_fields);
 
 static const struct field order_fields[] = {
     STR("id", 0, ID_MAX), STR("order_id", 0, ID_MAX), STR("store_id", 0, ID_MAX),
-    SEALED("customer_id", 0, ID_MAX), ENUM("delivery_provider", 0, &ot__provider_vocab),
+    SEALED("customer_id", 0, ID_MAX), { "delivery_provider", K_PROVIDER, 0, 0, NULL, 0, 0, NULL },
     ENUM("current_status", 0, &ot__status_vocab), LIST("status_history", &entry_schema),
     TIME("store_acknowledgment_time", 1), TIME("picking_start_time", 1),
     TIME("picking_complete_time", 1), TIME("delivery_pickup_time", 1),
@@ -182,6 +182,14 @@ static int validate_value(json_t **out, const json_t *v, const struct field *f,
                                    f->vocab->kind, json_string_value(v));
         *out = json_string(json_string_value(v));
         break;
+    case K_PROVIDER: /* a built-in provider or a run-time courier's name (courier_def.h) */
+        if (!json_is_string(v))
+            return wrong_type(err, path, "a string", v);
+        if (!ot__provider_id(json_string_value(v)))
+            return ot__error_field(err, OT_EINVAL, path, "%s: unknown provider \"%.40s\"", path,
+                                   json_string_value(v));
+        *out = json_string(json_string_value(v));
+        break;
     case K_NUM:
     case K_INT:
         if (f->kind == K_INT ? !json_is_integer(v) : !json_is_number(v))
@@ -271,8 +279,7 @@ static int validate_object(json_t **out, const json_t *in, const struct schema *
 /* Rules that span fields. */
 static int check_consistency(const json_t *doc, ot_error *err)
 {
-    int provider = ot__vocab_lookup(&ot__provider_vocab, ot__jstr(doc, "delivery_provider"));
-    int parcel = provider >= OT_PROVIDER_DELHIVERY;
+    int parcel = ot__provider_parcel(ot__provider_id(ot__jstr(doc, "delivery_provider")));
     const json_t *history = json_object_get(doc, "status_history");
 
     if (json_array_size(history) == 0)

@@ -138,7 +138,7 @@ int ot_order_shipment_status(const ot_order *o)
 }
 int ot_order_provider(const ot_order *o)
 {
-    return enum_field(o, "delivery_provider", &ot__provider_vocab);
+    return o ? ot__provider_id(ot__jstr(o->doc, "delivery_provider")) : 0;
 }
 int64_t ot_order_version(const ot_order *o)
 {

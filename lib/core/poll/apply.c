@@ -146,8 +146,7 @@ void ot__poll_handle_answer(const struct run *r, ot_poll_summary *t, struct entr
         return;
     }
     body = ot_http_response_body(resp, &len);
-    if (ot_courier_parse(&list, r->cfg->tables, ot__courier_payload(r->courier), body, len,
-                         &err)) {
+    if (ot__courier_parse(&list, r->courier, r->cfg->tables, body, len, &err)) {
         snprintf(what, sizeof what, "unreadable answer: %.100s%s%.40s", err.message,
                  err.field[0] ? " at " : "", err.field);
         ot__poll_request_failed(r, t, group, n, err.code, what);

@@ -1,5 +1,6 @@
 /* Courier clients: per-courier request facts, credentials and the token kept between runs. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "poll/poll_internal.h"
 #include "base/clock_internal.h"
 #include "ordertrack/status.h"
+#include "courier/def_internal.h"
 
 #define HOUR_MS (3600 * 1000LL)
 #define DAY_MS (24 * HOUR_MS)
@@ -46,8 +48,14 @@ static const struct courier_spec specs[] = {
 /* Members of a login answer that may hold the token, in order (also under "data"). */
 static const char *const token_keys[] = {"token", "jwt", "access_token", "auth_token"};
 
+/* payload of a run-time courier: parsed through its definition (ot_courier_registry_parse) */
+#define GENERIC_PAYLOAD (-1)
+
 struct ot_courier_client {
     const struct courier_spec *spec;
+    struct courier_spec generic;    /* a run-time courier's, built from its definition */
+    const char *auth_header;        /* the header carrying the credential */
+    const ot_courier_registry *couriers;
     ot_courier_config config;   /* strings point to the copies below */
     char *base_url, *fallback_base_url, *key, *user, *password;
     size_t batch;
@@ -62,7 +70,10 @@ struct ot_courier_client {
 int ot_courier_config_init(ot_courier_config *config, unsigned version, ot_error *err)
 {
     static const ot_courier_config tpl = OT_COURIER_CONFIG_INIT;
-    return ot__struct_init(config, version, &tpl, sizeof tpl, "config", "courier config", err);
+    /* a version 1 struct ends before `couriers` */
+    return ot__struct_init(config, version, &tpl,
+                           version == 1 ? offsetof(ot_courier_config, couriers) : sizeof tpl,
+                           "config", "courier config", err);
 }
 
 static int64_t now_ms(const ot_courier_client *c)
@@ -101,7 +112,7 @@ static int check_secret(const char *value, const char *field, const char *courie
 }
 
 static int check_config(const ot_courier_config *cfg, const struct courier_spec **spec,
-                        ot_error *err)
+                        struct courier_spec *generic, ot_error *err)
 {
     const struct courier_spec *s = NULL;
     size_t i;
@@ -110,6 +121,22 @@ static int check_config(const ot_courier_config *cfg, const struct courier_spec 
     for (i = 0; i < sizeof specs / sizeof specs[0]; i++)
         if (specs[i].provider == cfg->provider)
             s = &specs[i];
+    if (!s && generic && cfg->provider >= OT_COURIER_ID_MIN) {
+        const struct ot__cdef *d;
+        if (cfg->version < 2 || !cfg->couriers)
+            return ot__error_field(err, OT_EINVAL, "couriers", "provider %d is a run-time "
+                                   "courier: the config needs the registry defining it",
+                                   cfg->provider);
+        d = ot__cdef_find(cfg->couriers, cfg->provider);
+        if (!d || !d->has_api)
+            return ot__error_field(err, OT_EINVAL, "provider", "%s%s has no tracking api in "
+                                   "its definition", d ? "courier " : "provider ",
+                                   d ? d->name : "?");
+        *generic = (struct courier_spec){d->id, d->name, GENERIC_PAYLOAD, d->api.batch_size,
+                                         "GET", d->api.path, NULL, NULL, d->api.auth_prefix,
+                                         0, 0};
+        s = generic;
+    }
     if (!s)
         return ot__error_field(err, OT_EINVAL, "provider",
                                "provider %d is not a polled courier (delhivery, "
@@ -189,18 +216,25 @@ int ot_courier_client_new(ot_courier_client **out, const ot_courier_config *cfg,
         if (!clock->now_ms)
             return ot__error_field(err, OT_EINVAL, "clock.now_ms", "clock.now_ms is NULL");
     }
-    if ((rc = check_config(cfg, &spec, err)))
-        return rc;
     c = ot__calloc(1, sizeof *c);
     if (!c)
-        return ot__error_set(err, OT_ENOMEM, "out of memory creating the %s client",
-                             spec->name);
+        return ot__error_set(err, OT_ENOMEM, "out of memory creating a courier client");
+    if ((rc = check_config(cfg, &spec, &c->generic, err))) {
+        ot__free(c);
+        return rc;
+    }
+    c->auth_header = "Authorization";
+    if (spec == &c->generic) {
+        c->couriers = cfg->couriers;
+        c->auth_header = ot__cdef_find(cfg->couriers, cfg->provider)->api.auth_header;
+    }
     user = spec->login_user && strcmp(spec->login_user, "email") == 0 ? cfg->email
                                                                       : cfg->username;
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->login_lock, NULL);
     c->spec = spec;
-    c->config = *cfg;
+    memcpy(&c->config, cfg, cfg->version < 2 ? offsetof(ot_courier_config, couriers)
+                                              : sizeof c->config);
     c->base_url = copy_base(cfg->base_url);
     c->fallback_base_url = cfg->fallback_base_url ? copy_base(cfg->fallback_base_url) : NULL;
     c->key = spec->login_path ? NULL : ot__strdup(cfg->token);
@@ -239,6 +273,16 @@ const char *ot__courier_name(const ot_courier_client *c)
 int ot__courier_payload(const ot_courier_client *c)
 {
     return c->spec->payload;
+}
+
+int ot__courier_parse(ot_update_list **list, const ot_courier_client *c,
+                      const ot_courier_tables *tables, const void *body, size_t len,
+                      ot_error *err)
+{
+    if (c->spec->payload == GENERIC_PAYLOAD)
+        return ot_courier_registry_parse(list, c->couriers, c->spec->provider,
+                                         OT_COURIER_DEF_TRACKING, body, len, err);
+    return ot_courier_parse(list, tables, c->spec->payload, body, len, err);
 }
 
 size_t ot__courier_batch(const ot_courier_client *c)
@@ -448,11 +492,13 @@ static size_t encode(char *out, const char *s)
     return n;
 }
 
-/* base + track path (+ the encoded AWBs for a GET). */
+/* base + track path (+ the encoded AWBs for a GET: at {awbs} in a run-time courier's path,
+ * else at the end). */
 static char *track_url(const ot_courier_client *c, const char *base, const char *const *awbs,
                        size_t n)
 {
-    size_t len = strlen(base) + strlen(c->spec->track_path) + 1, i, at;
+    const char *path = c->spec->track_path, *at_awbs = strstr(path, "{awbs}");
+    size_t len = strlen(base) + strlen(path) + 1, i, at, head;
     char *url;
     int get = strcmp(c->spec->method, "GET") == 0;
     if (get)
@@ -461,14 +507,20 @@ static char *track_url(const ot_courier_client *c, const char *base, const char 
     url = ot__malloc(len);
     if (!url)
         return NULL;
+    head = c->spec->payload == GENERIC_PAYLOAD && at_awbs ? (size_t)(at_awbs - path)
+                                                          : strlen(path);
     at = strlen(base);
     memcpy(url, base, at);
-    strcpy(url + at, c->spec->track_path);
-    at += strlen(c->spec->track_path);
+    memcpy(url + at, path, head);
+    at += head;
     for (i = 0; get && i < n; i++) {
         if (i)
             url[at++] = ',';
         at += encode(url + at, awbs[i]);
+    }
+    if (head < strlen(path)) {
+        strcpy(url + at, path + head + 6);
+        at += strlen(path + head + 6);
     }
     url[at] = '\0';
     return url;
@@ -529,7 +581,7 @@ int ot__courier_build(struct ot__courier_request *r, ot_courier_client *c,
         return rc == OT_ENOMEM ? ot__error_set(err, OT_ENOMEM, "out of memory building a %s "
                                                "request", c->spec->name) : rc;
     }
-    r->headers[0].name = "Authorization";
+    r->headers[0].name = c->auth_header;
     r->headers[0].value = r->auth;
     r->req = (ot_http_request){init.version, c->spec->method, r->url, r->headers,
                                r->body ? 2 : 1, r->body, r->req.body_length,

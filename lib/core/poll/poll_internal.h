@@ -20,6 +20,10 @@ struct ot__courier_request {
 const char *ot__courier_name(const ot_courier_client *c);
 int ot__courier_payload(const ot_courier_client *c);
 size_t ot__courier_batch(const ot_courier_client *c);
+/* Parse a tracking answer: ot_courier_parse, or a run-time courier's definition. */
+int ot__courier_parse(ot_update_list **list, const ot_courier_client *c,
+                      const ot_courier_tables *tables, const void *body, size_t len,
+                      ot_error *err);
 size_t ot__courier_max_batch(const ot_courier_client *c);
 
 /* Log in unless a token is valid beyond the refresh margin; `*logins` counts logins. */

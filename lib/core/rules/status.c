@@ -1,6 +1,7 @@
 /* The status vocabularies, providers, substitution statuses and severities as data. */
 #include "ordertrack/status.h"
 #include "common.h"
+#include "ordertrack/courier_def.h"
 #include "rules/vocab_internal.h"
 
 static const char *const status_names[OT_STATUS_COUNT] = {
@@ -138,6 +139,36 @@ int ot_provider_from_string(ot_provider *provider, const char *name, ot_error *e
         return v;
     *provider = (ot_provider)v;
     return 0;
+}
+
+int ot__courier_name_valid(const char *s)
+{
+    size_t n = 0;
+    if (!s || !(*s >= 'a' && *s <= 'z'))
+        return 0;
+    for (; *s; s++, n++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return n <= 32;
+}
+
+int ot__provider_id(const char *name)
+{
+    uint32_t h = 2166136261u;
+    const char *c;
+    int v = ot__vocab_lookup(&ot__provider_vocab, name);
+    if (v || !ot__courier_name_valid(name))
+        return v;
+    for (c = name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    return OT_COURIER_ID_MIN + (int)(h % (uint32_t)(OT_COURIER_ID_MAX - OT_COURIER_ID_MIN + 1));
+}
+
+int ot__provider_parcel(int provider)
+{
+    if (provider >= OT_COURIER_ID_MIN && provider <= OT_COURIER_ID_MAX)
+        return 1;
+    return ot__vocab_valid(&ot__provider_vocab, provider) && provider_parcel[provider];
 }
 
 int ot_provider_is_parcel(int provider, ot_error *err)

@@ -21,6 +21,17 @@ int ot__vocab_parse(const struct ot__vocab *vocab, const void *out, const char *
 /* Value of `name` or 0 (unknown); never fails, never writes an error. */
 int ot__vocab_lookup(const struct ot__vocab *vocab, const char *name);
 
+/* Providers beyond the enum: a run-time courier (courier_def.h) is known by its name, and its
+ * provider id is derived from the name (FNV-1a into OT_COURIER_ID_MIN..OT_COURIER_ID_MAX), so
+ * every program and every stored order agree on it without configuration. */
+/* 1 if `name` is a valid courier name: 1..32 of a-z, 0-9, '_', starting with a letter. */
+int ot__courier_name_valid(const char *name);
+/* The provider id of `name`: the ot_provider of a built-in name, the derived id of another
+ * valid courier name, 0 for NULL or an invalid name. */
+int ot__provider_id(const char *name);
+/* 1 for a parcel provider: a built-in parcel courier or any run-time id. */
+int ot__provider_parcel(int provider);
+
 extern const struct ot__vocab ot__status_vocab;
 extern const struct ot__vocab ot__shipment_vocab;
 extern const struct ot__vocab ot__provider_vocab;

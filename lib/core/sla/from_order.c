@@ -5,6 +5,7 @@
 #include "sla/sla_internal.h"
 #include "order/order_internal.h"
 #include "ordertrack/status.h"
+#include "rules/vocab_internal.h"
 
 /* Shipment states that end the order's clocks (it will not be delivered). */
 static int shipment_closes(int shipment)
@@ -50,7 +51,7 @@ int ot_sla_times_from_order(ot_sla_times *times, const ot_order *order, ot_error
     doc = order->doc;
     times->store_id = ot__jstr(doc, "store_id");
     times->provider = ot_order_provider(order);
-    parcel = ot_provider_is_parcel(times->provider, NULL) == 1;
+    parcel = ot__provider_parcel(times->provider);
 
     history = json_object_get(doc, "status_history");
     json_array_foreach(history, i, entry) {

@@ -4,6 +4,7 @@
 #include "common.h"
 #include "sla/sla_internal.h"
 #include "ordertrack/status.h"
+#include "rules/vocab_internal.h"
 
 /* The kinds of order a stage is monitored for (docs/sla.md, "Stages by order kind"). */
 #define HYPERLOCAL 1u       /* uber, doordash, internal (store delivery), unknown */
@@ -72,7 +73,7 @@ static int check_times(const ot_sla_times *t, ot_error *err)
         return ot__error_field(err, OT_EINVAL, "times", "times is NULL");
     if ((rc = ot__check_version(t->version, OT_SLA_TIMES_VERSION, "SLA times", err)) < 0)
         return rc;
-    if (t->provider < 0 || t->provider >= OT_PROVIDER_COUNT)
+    if (t->provider < 0 || (t->provider >= OT_PROVIDER_COUNT && !ot__provider_parcel(t->provider)))
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a valid provider value",
                                t->provider);
     for (i = 0; i < sizeof time_fields / sizeof time_fields[0]; i++)
@@ -144,7 +145,7 @@ int ot_sla_evaluate_policy(ot_sla_report *report, const ot_sla_policy *policy,
         return ot__error_field(err, OT_EINVAL, "now_ms", "now_ms is negative (%lld)",
                                (long long)now_ms);
     kind = times->provider != OT_PROVIDER_UNKNOWN
-        && ot_provider_is_parcel(times->provider, NULL) == 1 ? PARCEL : HYPERLOCAL;
+        && ot__provider_parcel(times->provider) ? PARCEL : HYPERLOCAL;
 
     memset(report->stages, 0, sizeof report->stages);
     report->now_ms = now_ms;

@@ -15,6 +15,7 @@
 #include "base/sorted_internal.h"
 #include "order/order_internal.h"
 #include "storage/storage_internal.h"
+#include "storage/memory_outbox.h"
 
 struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
@@ -29,13 +30,21 @@ struct key {
     int64_t created_at, expires_at;
 };
 
+/* An archived order's tombstone: where it went (archive_remove). */
+struct tomb {
+    char *order_id, *archived_to;
+};
+
 struct memory {
     ot_storage vtable;      /* first: the handle the caller holds */
     pthread_mutex_t lock;
+    struct tomb *tombs;     /* sorted by order_id */
+    size_t ntombs, cap_tombs;
     struct row *rows;       /* sorted by order_id */
     size_t nrows, cap_rows;
     struct key *keys;
     size_t nkeys, cap_keys;
+    struct ot__mem_outbox *outbox; /* its own lock, taken inside this one */
 };
 
 /* A record's text, immutable once made: a load takes a reference under the lock and parses
@@ -180,9 +189,11 @@ static int key_store(struct memory *m, const ot_idempotency_record *rec)
     return 0;
 }
 
-/* Write `row` at `pos` (insert or replace) and `idem`, or nothing. Caller holds the lock. */
+/* Write `row` at `pos` (insert or replace), `idem` and the events `ev` (taken on success),
+ * or nothing. Caller holds the lock. */
 static int write_locked(struct memory *m, struct row *row, size_t pos, int replace,
-                        const ot_idempotency_record *idem, ot_error *err)
+                        const ot_idempotency_record *idem, struct ot__mem_pending *ev,
+                        ot_error *err)
 {
     if (idem && key_find(m, idem->key, idem->created_at_ms))
         return ot__error_field(err, OT_ECONFLICT, "idempotency_key",
@@ -197,6 +208,8 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
         m->rows = rows;
         m->cap_rows = cap;
     }
+    if (ot__mem_outbox_reserve(m->outbox, ev))
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing events");
     if (idem && key_store(m, idem))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
     if (replace) {
@@ -206,6 +219,7 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
         m->nrows++;
     }
     m->rows[pos] = *row;
+    ot__mem_outbox_append(m->outbox, ev);
     return 0;
 }
 
@@ -214,22 +228,29 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
 {
     struct memory *m = userdata;
     struct row row;
+    struct ot__mem_pending *ev = NULL;
     size_t pos;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
         (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0)
+    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
+    if ((rc = row_fill(&row, rec, err)) != 0) {
+        ot__mem_pending_free(ev);
+        return rc;
+    }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
                                  rec->order_id)
-               : write_locked(m, &row, pos, 0, idem, err);
+               : write_locked(m, &row, pos, 0, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
-    if (rc)
+    if (rc) {
         row_clear(&row);
+        ot__mem_pending_free(ev);
+    }
     return rc;
 }
 
@@ -238,14 +259,19 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
 {
     struct memory *m = userdata;
     struct row row;
+    struct ot__mem_pending *ev = NULL;
     size_t pos;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
         (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0)
+    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
+    if ((rc = row_fill(&row, rec, err)) != 0) {
+        ot__mem_pending_free(ev);
+        return rc;
+    }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     if (!found)
@@ -255,10 +281,12 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
                              "order %.64s is at version %lld, not %lld", rec->order_id,
                              (long long)m->rows[pos].version, (long long)expected_version);
     else
-        rc = write_locked(m, &row, pos, 1, idem, err);
+        rc = write_locked(m, &row, pos, 1, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
-    if (rc)
+    if (rc) {
         row_clear(&row);
+        ot__mem_pending_free(ev);
+    }
     return rc;
 }
 
@@ -394,16 +422,163 @@ static int mem_idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     return rc;
 }
 
+static int mem_outbox_query(void *userdata, const ot_outbox_query *q, ot_event_emit emit,
+                            void *ctx, int64_t *next_after, ot_error *err)
+{
+    return ot__mem_outbox_query(((struct memory *)userdata)->outbox, q, emit, ctx, next_after,
+                                err);
+}
+
+static int mem_outbox_mark(void *userdata, const ot_outbox_mark *mark, ot_error *err)
+{
+    return ot__mem_outbox_mark(((struct memory *)userdata)->outbox, mark, err);
+}
+
+static int mem_outbox_prune(void *userdata, const char *const *sinks, size_t n,
+                            int64_t before_ms, size_t *removed, ot_error *err)
+{
+    return ot__mem_outbox_prune(((struct memory *)userdata)->outbox, sinks, n, before_ms,
+                                removed, err);
+}
+
+/* ---- archival (storage version 4) ---- */
+
+static size_t tomb_find(const struct memory *m, const char *order_id, int *found)
+{
+    return ot__sorted_find(m->tombs, m->ntombs, sizeof *m->tombs,
+                           offsetof(struct tomb, order_id), order_id, found);
+}
+
+static void tomb_drop_locked(struct memory *m, const char *order_id)
+{
+    int found;
+    size_t pos = tomb_find(m, order_id, &found);
+    if (!found)
+        return;
+    ot__free(m->tombs[pos].order_id);
+    ot__free(m->tombs[pos].archived_to);
+    memmove(&m->tombs[pos], &m->tombs[pos + 1], (m->ntombs - pos - 1) * sizeof *m->tombs);
+    m->ntombs--;
+}
+
+/* Archive one order (caller holds the lock): 0, OT_ENOTFOUND, OT_ECONFLICT or OT_ENOMEM. */
+static int archive_one_locked(struct memory *m, const char *order_id, int64_t expected,
+                              const char *archived_to)
+{
+    struct tomb t;
+    size_t pos, tpos;
+    int found, tfound;
+
+    pos = row_find(m, order_id, &found);
+    if (!found)
+        return OT_ENOTFOUND;
+    if (m->rows[pos].version != expected)
+        return OT_ECONFLICT;
+    if (m->ntombs == m->cap_tombs) {
+        size_t cap = m->cap_tombs ? m->cap_tombs * 2 : 16;
+        struct tomb *tombs = ot__realloc(m->tombs, cap * sizeof *tombs);
+        if (!tombs)
+            return OT_ENOMEM;
+        m->tombs = tombs;
+        m->cap_tombs = cap;
+    }
+    t.order_id = ot__strdup(order_id);
+    t.archived_to = ot__strdup(archived_to);
+    if (!t.order_id || !t.archived_to) {
+        ot__free(t.order_id);
+        ot__free(t.archived_to);
+        return OT_ENOMEM;
+    }
+    tomb_drop_locked(m, order_id);
+    tpos = tomb_find(m, order_id, &tfound);
+    memmove(&m->tombs[tpos + 1], &m->tombs[tpos], (m->ntombs - tpos) * sizeof *m->tombs);
+    m->tombs[tpos] = t;
+    m->ntombs++;
+    row_clear(&m->rows[pos]);
+    memmove(&m->rows[pos], &m->rows[pos + 1], (m->nrows - pos - 1) * sizeof *m->rows);
+    m->nrows--;
+    return 0;
+}
+
+static int mem_archive_remove(void *userdata, const char *const *order_ids,
+                              const int64_t *expected_versions, size_t n,
+                              const char *archived_to, int *results, ot_error *err)
+{
+    struct memory *m = userdata;
+    int rc;
+
+    if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
+                                       err)) != 0)
+        return rc;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < n; i++)
+        results[i] = archive_one_locked(m, order_ids[i], expected_versions[i], archived_to);
+    pthread_mutex_unlock(&m->lock);
+    for (size_t i = 0; i < n; i++)
+        if (results[i] == OT_ENOMEM)
+            return ot__error_set(err, OT_ENOMEM, "out of memory storing a tombstone");
+    return 0;
+}
+
+static int mem_tombstone_get(void *userdata, const char *order_id, char *out, size_t out_size,
+                             ot_error *err)
+{
+    struct memory *m = userdata;
+    size_t pos;
+    int found;
+
+    if (!order_id || !out || out_size == 0)
+        return ot__error_field(err, OT_EINVAL, order_id ? "out" : "order_id",
+                               "argument is NULL or empty");
+    pthread_mutex_lock(&m->lock);
+    pos = tomb_find(m, order_id, &found);
+    if (found)
+        snprintf(out, out_size, "%s", m->tombs[pos].archived_to);
+    pthread_mutex_unlock(&m->lock);
+    return found ? 0 : ot__error_field(err, OT_ENOTFOUND, "order_id",
+                                       "order %.64s has no tombstone", order_id);
+}
+
+static int mem_restore(void *userdata, const ot_storage_record *rec, ot_error *err)
+{
+    struct memory *m = userdata;
+    struct row row;
+    size_t pos;
+    int found, rc;
+
+    if ((rc = ot__storage_record_check(rec, 0, err)) != 0)
+        return rc;
+    if ((rc = row_fill(&row, rec, err)) != 0)
+        return rc;
+    pthread_mutex_lock(&m->lock);
+    pos = row_find(m, rec->order_id, &found);
+    rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                 rec->order_id)
+               : write_locked(m, &row, pos, 0, NULL, NULL, err);
+    if (rc == 0)
+        tomb_drop_locked(m, rec->order_id);
+    pthread_mutex_unlock(&m->lock);
+    if (rc)
+        row_clear(&row);
+    return rc;
+}
+
 static void mem_close(void *userdata)
 {
     struct memory *m = userdata;
     size_t i;
+    for (i = 0; i < m->ntombs; i++) {
+        ot__free(m->tombs[i].order_id);
+        ot__free(m->tombs[i].archived_to);
+    }
+    ot__free(m->tombs);
     for (i = 0; i < m->nrows; i++)
         row_clear(&m->rows[i]);
     for (i = 0; i < m->nkeys; i++)
         key_clear(&m->keys[i]);
     ot__free(m->rows);
     ot__free(m->keys);
+    ot__mem_outbox_free(m->outbox);
     pthread_mutex_destroy(&m->lock);
     ot__free(m);
 }
@@ -411,13 +586,19 @@ static void mem_close(void *userdata)
 int ot_storage_memory_new(ot_storage **out, ot_error *err)
 {
     struct memory *m;
+    int rc;
     if (!out)
         return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
     m = ot__calloc(1, sizeof *m);
     if (!m)
         return ot__error_set(err, OT_ENOMEM, "out of memory creating a memory storage");
+    if ((rc = ot__mem_outbox_new(&m->outbox, err)) != 0) {
+        ot__free(m);
+        return rc;
+    }
     if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        ot__mem_outbox_free(m->outbox);
         ot__free(m);
         return ot__error_set(err, OT_ESTORAGE, "cannot create a mutex");
     }
@@ -430,7 +611,13 @@ int ot_storage_memory_new(ot_storage **out, ot_error *err)
     m->vtable.idem_get = mem_idem_get;
     m->vtable.idem_put = mem_idem_put;
     m->vtable.close = mem_close;
+    m->vtable.archive_remove = mem_archive_remove;
+    m->vtable.tombstone_get = mem_tombstone_get;
+    m->vtable.restore = mem_restore;
     m->vtable.flags = OT_STORAGE_F_NO_JSON;
+    m->vtable.outbox_query = mem_outbox_query;
+    m->vtable.outbox_mark = mem_outbox_mark;
+    m->vtable.outbox_prune = mem_outbox_prune;
     *out = &m->vtable;
     return 0;
 }

@@ -101,10 +101,24 @@ int ot_storage_record_check(const ot_storage_record *rec, ot_error *err)
 
 int ot__storage_record_check(const ot_storage_record *rec, int need_json, ot_error *err)
 {
+    size_t i;
+    int rc;
     if (!rec || (need_json ? !rec->json : !rec->order) || !rec->order_id || !rec->store_id ||
         !rec->customer_id)
         return ot__error_field(err, OT_EINVAL, "record", "record or one of its columns is NULL");
-    return ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err);
+    if ((rc = ot__check_version(rec->version, OT_STORAGE_RECORD_VERSION, "storage record", err)))
+        return rc;
+    /* version 2: the outbound events, each complete */
+    if (rec->version >= 2 && rec->event_count && !rec->events)
+        return ot__error_field(err, OT_EINVAL, "events", "event_count %zu without events",
+                               rec->event_count);
+    for (i = 0; rec->version >= 2 && i < rec->event_count; i++) {
+        const ot_event *e = &rec->events[i];
+        if (!e->event_id || !e->order_id || !e->store_id || !e->json ||
+            e->type < 1 || e->type > OT_EVENT_TYPE_MAX)
+            return ot__error_field(err, OT_EINVAL, "events", "events[%zu] is incomplete", i);
+    }
+    return 0;
 }
 
 int ot_idempotency_record_check(const ot_idempotency_record *idem, ot_error *err)
@@ -131,5 +145,28 @@ int ot_storage_query_check(const ot_storage_query *q, ot_storage_emit emit,
                                OT_STORAGE_QUERY_MAX);
     if (cursor_size < OT_STORAGE_CURSOR_SIZE)
         return ot__error_field(err, OT_EINVAL, "cursor_size", "cursor buffer is too small");
+    return 0;
+}
+
+int ot_storage_archive_check(const char *const *order_ids, const int64_t *expected_versions,
+                             size_t n, const char *archived_to, const int *results,
+                             ot_error *err)
+{
+    size_t len;
+    if (!order_ids || !expected_versions || !results)
+        return ot__error_field(err, OT_EINVAL, !order_ids ? "order_ids"
+                                               : !expected_versions ? "expected_versions"
+                                                                    : "results",
+                               "argument is NULL");
+    if (n < 1 || n > OT_STORAGE_QUERY_MAX)
+        return ot__error_field(err, OT_EINVAL, "n", "n must be 1..%d, got %zu",
+                               OT_STORAGE_QUERY_MAX, n);
+    len = archived_to ? strlen(archived_to) : 0;
+    if (len < 1 || len > OT_STORAGE_TOMBSTONE_MAX)
+        return ot__error_field(err, OT_EINVAL, "archived_to",
+                               "archived_to must be 1..%d bytes", OT_STORAGE_TOMBSTONE_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (!order_ids[i] || !order_ids[i][0])
+            return ot__error_field(err, OT_EINVAL, "order_ids", "order_ids[%zu] is empty", i);
     return 0;
 }

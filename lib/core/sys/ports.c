@@ -8,7 +8,10 @@
 
 size_t ot__storage_size(unsigned version)
 {
-    return version >= 2 ? sizeof(ot_storage) : offsetof(ot_storage, flags);
+    return version >= 4   ? sizeof(ot_storage)
+           : version == 3 ? offsetof(ot_storage, archive_remove)
+           : version == 2 ? offsetof(ot_storage, outbox_query)
+                          : offsetof(ot_storage, flags);
 }
 
 int ot_storage_init(ot_storage *storage, unsigned version, ot_error *err)

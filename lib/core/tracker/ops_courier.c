@@ -90,6 +90,18 @@ static json_t *base_data(const ot_update *u, int64_t clamped_from)
     return data;
 }
 
+/* A revised ETA (news on its own, docs/events.md "Courier updates"): a time the partner
+ * gives that differs from the record's, on an order not yet final. */
+static int eta_news(const ot_order *o, const ot_update *u)
+{
+    int64_t stored = 0;
+    if (u->eta_ms <= 0 || ot_status_is_terminal(ot_order_status(o), NULL) == 1)
+        return 0;
+    if (ot_order_time(&stored, o, OT_TIME_ESTIMATED_DELIVERY, NULL) != 0)
+        stored = 0;
+    return stored != u->eta_ms;
+}
+
 static int build_unmapped(struct ot__write *w, ot_order *o, const ot_update *u, ot_error *err)
 {
     json_t *data = json_pack("{s:s, s:s, s:s, s:s?}", "issue_type", "unmapped_status",
@@ -113,6 +125,13 @@ static int build_parcel(struct ot__write *w, ot_order *o, const ot_update *u,
                                "%d is not a shipment status", u->shipment_status);
     rc = ot_shipment_transition_check(ot_order_shipment_status(o), u->shipment_status,
                                       OT_SOURCE_COURIER, err);
+    if (rc == OT_ESTALE && eta_news(o, u)) {
+        /* no shipment news, a revised ETA: recorded, statuses unchanged */
+        data = base_data(u, clamped_from);
+        if (!data)
+            return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
+        return ot__append(w, o, OT__EV_COURIER_UPDATE, cur, data, err);
+    }
     if (rc == OT_ESTALE) {
         w->result = OT_ESTALE;
         return 0;
@@ -165,8 +184,8 @@ static int build_hyperlocal(struct ot__write *w, ot_order *o, const ot_update *u
         json_decref(driver);   /* nothing new about the driver */
         driver = NULL;
     }
-    if (rc == OT_ESTALE && !driver) {
-        /* no status or driver news: a position report at most; one that comes before a
+    if (rc == OT_ESTALE && !driver && !eta_news(o, u)) {
+        /* no status, driver or ETA news: a position report at most; one that comes before a
          * driver holds the order or after the delivery (Uber's courier_update events run
          * every 20 s, a late one is common) is late, not wrong */
         if (has_pos && ot__driver_active(ot_order_status(o)))
@@ -226,14 +245,13 @@ static int binding_refusal(const ot_order *o, const ot_update *u)
 
 /* 1 when the dispatch moved the order away from `provider` (a dispatch_switched event whose
  * `from` is it) and the order is no longer that provider's. */
-static int switched_away(const ot_order *o, int provider)
+static int switched_away(const ot_tracker *t, const ot_order *o, int provider)
 {
     const json_t *entry;
     const char *name = NULL;
     size_t i;
 
-    if (ot_order_provider(o) == provider ||
-        ot__vocab_name(&ot__provider_vocab, &name, provider, NULL))
+    if (ot_order_provider(o) == provider || ot__tracker_provider_name(t, &name, provider, NULL))
         return 0;
     json_array_foreach(json_object_get(o->doc, "status_history"), i, entry) {
         const json_t *ot = ot__entry_ot(entry);
@@ -254,7 +272,7 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     int rc;
     if ((rc = check_update_strings(u, err)))
         return rc;
-    if (switched_away(o, u->provider)) {
+    if (switched_away(w->tracker, o, u->provider)) {
         w->result = OT_ESTALE;   /* a late report of a provider the dispatch cancelled */
         return 0;
     }
@@ -282,7 +300,7 @@ static int build_courier(struct ot__write *w, ot_order *o, ot_error *err)
     }
     if (u->flags & OT_UPDATE_UNMAPPED)
         return build_unmapped(w, o, u, err);
-    if (ot_provider_is_parcel(ot_order_provider(o), NULL) == 1) {
+    if (ot__provider_parcel(ot_order_provider(o))) {
         if (u->flags & OT_UPDATE_LOCATION_ONLY) {
             w->result = OT_ESTALE;   /* a scan without status news: nothing to record */
             return 0;
@@ -375,9 +393,8 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
         return ot__error_field(err, OT_EINVAL, "update", "update is NULL");
     if ((rc = ot__check_version(u->version, OT_UPDATE_VERSION, "update", err)))
         return rc;
-    if (ot__vocab_name(&ot__provider_vocab, &provider, u->provider, NULL))
-        return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
-                               u->provider);
+    if ((rc = ot__tracker_provider_name(tracker, &provider, u->provider, err)))
+        return rc;
     if (u->order_id && *u->order_id) {
         req.order_id = dispatch_order_id(f.id, sizeof f.id, u->order_id) ? f.id : u->order_id;
     } else if (u->tracking_id && *u->tracking_id) {

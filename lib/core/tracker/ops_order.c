@@ -39,10 +39,9 @@ static int build_init(struct ot__write *w, ot_order *o, ot_error *err)
         (rc = ot__check_string(r->tracking_id, "tracking_id", 0, 128, err)) ||
         (rc = ot__check_string(r->tracking_url, "tracking_url", 0, 2048, err)))
         return rc;
-    if (ot__vocab_name(&ot__provider_vocab, &provider, r->provider, NULL))
-        return ot__error_field(err, OT_EINVAL, "provider", "%d is not a delivery provider",
-                               r->provider);
-    parcel = ot_provider_is_parcel(r->provider, NULL) == 1;
+    if ((rc = ot__tracker_provider_name(w->tracker, &provider, r->provider, err)))
+        return rc;
+    parcel = ot__provider_parcel(r->provider);
     if (parcel && !(r->tracking_id && *r->tracking_id))
         return ot__error_field(err, OT_EINVAL, "tracking_id",
                                "tracking_id (AWB or LR number) is required for %s", provider);

@@ -107,7 +107,8 @@ int ot_tracker_list(char **json, size_t *len, ot_tracker *tracker,
     if (r->shipment_status < 0 || r->shipment_status >= OT_SHIPMENT_COUNT)
         return ot__error_field(err, OT_EINVAL, "shipment_status", "%d is not a shipment status",
                                r->shipment_status);
-    if (r->provider < 0 || r->provider >= OT_PROVIDER_COUNT)
+    if (r->provider < 0 || (r->provider >= OT_PROVIDER_COUNT &&
+                            (r->provider < OT_COURIER_ID_MIN || r->provider > OT_COURIER_ID_MAX)))
         return ot__error_field(err, OT_EINVAL, "provider", "%d is not a provider", r->provider);
     if (r->limit == 0 || r->limit > OT_STORAGE_QUERY_MAX)
         return ot__error_field(err, OT_EINVAL, "limit", "limit %zu is outside 1..%d", r->limit,

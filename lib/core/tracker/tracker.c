@@ -10,11 +10,13 @@
 #include "rules/vocab_internal.h"
 #include "base/clock_internal.h"
 #include "storage/storage_internal.h"
+#include "outbox/outbox_internal.h"
 
 /* Bytes of an ot_tracker_options of `version` (a version 1 caller's struct is shorter). */
 static size_t options_size(unsigned version)
 {
-    return version >= 5   ? sizeof(ot_tracker_options)
+    return version >= 6   ? sizeof(ot_tracker_options)
+           : version == 5 ? offsetof(ot_tracker_options, outbox)
            : version == 4 ? offsetof(ot_tracker_options, clock_skew_ms)
            : version == 3 ? offsetof(ot_tracker_options, escalation)
            : version == 2 ? offsetof(ot_tracker_options, pii)
@@ -140,6 +142,10 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
                                "clock_skew_ms %lld is outside 0..%d", (long long)o->clock_skew_ms,
                                OT_TRACKER_CLOCK_SKEW_MAX_MS);
     if (o->version >= 5 && (rc = check_limits(o, err)))
+        return rc;
+    if (o->version >= 6 && o->outbox != 0 && o->outbox != 1)
+        return ot__error_field(err, OT_EINVAL, "outbox", "outbox %d is not 0 or 1", o->outbox);
+    if (o->version >= 6 && o->outbox && (rc = ot__outbox_require(s, err)))
         return rc;
     t = ot__calloc(1, sizeof *t);
     if (!t)
@@ -324,9 +330,11 @@ struct snapshot {
     size_t history, issues;
     int64_t version;
     ot_location_view location; /* timestamp_ms 0: no driver_location */
+    int64_t eta;               /* 0: no estimated_delivery_time */
 };
 
-static void snap(struct snapshot *s, const ot_order *o)
+/* `eta`: also the ETA (only the outbox needs it: parsing it costs every write). */
+static void snap(struct snapshot *s, const ot_order *o, int eta)
 {
     const ot_location_view none = OT_LOCATION_VIEW_INIT;
 
@@ -338,6 +346,25 @@ static void snap(struct snapshot *s, const ot_order *o)
     s->location = none;
     if (ot_order_driver_location(&s->location, o, NULL) != 0)
         s->location = none;
+    if (!eta || ot_order_time(&s->eta, o, OT_TIME_ESTIMATED_DELIVERY, NULL) != 0)
+        s->eta = 0;
+}
+
+/* The outbound events of the write (docs/events.md), with the tracker's outbox on. */
+static int outbox_build(struct ot__outbox_batch *b, const ot_tracker *t,
+                        const struct snapshot *before, const ot_order *o, ot_error *err)
+{
+    struct ot__outbox_before ob;
+    b->n = 0;
+    if (!t->options.outbox)
+        return 0;
+    ob.status = before->status;
+    ob.shipment = before->shipment;
+    ob.history = before->history;
+    ob.issues = before->issues;
+    ob.eta_ms = before->eta;
+    ob.location = before->location;
+    return ot__outbox_build(b, &ob, o, t->options.pii != NULL, err);
 }
 
 /* Did the write move driver_location (a newer report, or a first one)? */
@@ -491,6 +518,7 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
 {
     const ot_tracker *t = w->tracker;
     struct ot__sealed sealed;
+    struct ot__outbox_batch *events = NULL;
     ot_idempotency_record idem;
     char *response = NULL;
     int rc;
@@ -502,7 +530,16 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
     rc = ot__seal_record(&sealed, t, o, before->history, err);
     if (rc)
         return rc;
-    if (w->req->idempotency_key) {
+    if (t->options.outbox) {
+        events = ot__malloc(sizeof *events);
+        rc = events ? outbox_build(events, t, before, o, err)
+                    : ot__error_set(err, OT_ENOMEM, "out of memory building the events");
+        if (!rc) {
+            sealed.rec.events = events->n ? events->events : NULL;
+            sealed.rec.event_count = events->n;
+        }
+    }
+    if (!rc && w->req->idempotency_key) {
         /* the response is the record's JSON, which a decoded storage was not given */
         char *json = NULL;
         if (!sealed.rec.json)
@@ -518,6 +555,10 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
                        : t->storage.commit(t->storage.userdata, before->version, &sealed.rec,
                                            response ? &idem : NULL, err);
     ot__free(response);
+    if (events) {
+        ot__outbox_release(events);
+        ot__free(events);
+    }
     if (rc == 0) {
         *sealed_copy = sealed.copy;
         sealed.copy = NULL;
@@ -661,7 +702,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
         }
         if ((rc = load(w, &o, err)))
             return rc;
-        snap(&before, o);
+        snap(&before, o, t->options.outbox);
         w->result = 0;
         w->retry_after_ms = 0;
         w->projection_only = 0;
@@ -705,4 +746,25 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
     }
     return ot__error_set(err, OT_ECONFLICT, "gave up after %u retries on version conflicts",
                          t->options.max_retries);
+}
+
+int ot_tracker_set_couriers(ot_tracker *tracker, const ot_courier_registry *couriers,
+                            ot_error *err)
+{
+    if (!tracker)
+        return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
+    tracker->couriers = couriers;
+    return 0;
+}
+
+int ot__tracker_provider_name(const ot_tracker *t, const char **name, int provider,
+                              ot_error *err)
+{
+    if (ot__vocab_name(&ot__provider_vocab, name, provider, NULL) == 0)
+        return 0;
+    if (t->couriers && ot_courier_registry_name(name, t->couriers, provider, NULL) == 0)
+        return 0;
+    return ot__error_field(err, OT_EINVAL, "provider",
+                           "%d is not a delivery provider (built-in, or a courier of the "
+                           "tracker's registry)", provider);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "ordertrack/courier_def.h"
 #include "ordertrack/metrics.h"
 #include "ordertrack/escalation.h"
 #include "ordertrack/pii.h"
@@ -24,7 +25,13 @@ struct ot_tracker {
     ot_notice_sink notices;     /* notify NULL: none */
     ot_escalation_policy escalation; /* the caller's, or the defaults */
     ot_tracker_options options;
+    const ot_courier_registry *couriers; /* run-time couriers (courier_def.h), or NULL */
 };
+
+/* Wire name of `provider`: a built-in's, or a run-time courier's the tracker was given
+ * (ot_tracker_set_couriers). OT_EINVAL naming the provider otherwise. */
+int ot__tracker_provider_name(const ot_tracker *t, const char **name, int provider,
+                              ot_error *err);
 
 struct ot__write;
 /* Apply the operation's events to `order` (the loaded working copy; discarded on failure).
