@@ -362,12 +362,6 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             bson_append_document_end(&filter, &ne);
         }
         build_update(&write, &doc, rec, nonce, keyed);
-        if ((rc = order_lock(x, rec->order_id, nonce, err)) != 0) {
-            bson_destroy(&filter);
-            bson_destroy(&write);
-            bson_destroy(&doc);
-            return rc;
-        }
         if (x->s->id_lookups)   /* under the lock: the same test, by `_id` alone */
             id_filter(x, &filter, rec->order_id, expected, nonce, keyed);
         ok = mongoc_collection_update_one(x->orders, &filter, &write, NULL, &reply, &error);
@@ -394,8 +388,6 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
                                  expected ? "updating the order" : "inserting the order");
         }
     }
-    if (expected != 0)
-        order_unlock(x, rec->order_id, nonce);
     bson_destroy(&reply);
     bson_destroy(&filter);
     bson_destroy(&write);
@@ -630,7 +622,13 @@ static void key_settle(struct session *x, const char *key, const char *nonce, in
  * name: OT_ECONFLICT, nothing written); 2. the order, one atomic single-document write that
  * records the nonce; 3. the key "done" (or deleted when the order write changed nothing).
  * A crash between 2 and 3 leaves a pending key whose outcome idem_get reads from the
- * order's nonces: never applied twice, never lost. */
+ * order's nonces: never applied twice, never lost.
+ * Where the server needs the order's write lock (FerretDB), a commit holds it from 1 to 3:
+ * there a delete or update with a filter is a read, then a write by `_id` alone, so the
+ * conditional writes of a key (forgetting it, settling it) must not interleave with another
+ * writer's (idem_get settles a pending key under the same lock); otherwise the delete of a
+ * dead pending key could remove the key another write of the same request had just stored,
+ * and a retry would apply the request twice (docs/mongo.md, "FerretDB"). */
 static int write_record(struct store *s, int64_t expected, const ot_storage_record *rec,
                         const ot_idempotency_record *idem, ot_error *err)
 {
@@ -644,14 +642,18 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
     bson_oid_init(&oid, NULL);
     bson_oid_to_string(&oid, nonce);
     session_open(&x, s);
-    if (idem && (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
-                                 nonce, OT_ECONFLICT, err)) != 0) {
+    if (expected != 0 && (rc = order_lock(&x, rec->order_id, nonce, err)) != 0) {
         session_close(&x);
         return rc;
     }
-    rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
-    if (idem && !unknown)
-        key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
+    if (!idem || (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
+                                  nonce, OT_ECONFLICT, err)) == 0) {
+        rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
+        if (idem && !unknown)
+            key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
+    }
+    if (expected != 0)
+        order_unlock(&x, rec->order_id, nonce);
     if (rc == 0)
         legacy_write(&x, rec);
     session_close(&x);
@@ -837,23 +839,17 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
  * `_ot.fence != nonce` can no longer match, so the key may be forgotten without the write
- * applying later. Commits only: a create cannot be fenced (no document to mark yet). */
+ * applying later. Commits only: a create cannot be fenced (no document to mark yet). The
+ * caller holds the order's write lock. */
 static int pending_fence(struct session *x, const char *order_id, int64_t version,
                          const char *nonce, ot_error *err)
 {
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
     bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
     bson_error_t error;
-    bson_oid_t oid;
-    char mine[25];
-    int rc;
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, mine);
-    if ((rc = order_lock(x, order_id, mine, err)) == 0) {
-        if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
-            rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
-        order_unlock(x, order_id, mine);
-    }
+    int rc = 0;
+    if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
+        rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
     bson_destroy(filter);
     bson_destroy(update);
     return rc;
@@ -900,14 +896,22 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
         const char *order_id = doc_utf8(doc, "order_id");
         rc = 1;
         if (state && strcmp(state, "pending") == 0 && nonce && order_id) {
+            /* decided and settled under the order's write lock (FerretDB; see write_record) */
             int64_t version = doc_int(doc, "version");
-            rc = pending_outcome(&x, order_id, version, nonce, 0, err);
-            if (rc == OT_ECONFLICT && version > 1 &&
-                now_ms - doc_int(doc, "created_at") > MG_PENDING_LEASE_MS &&
-                (rc = pending_fence(&x, order_id, version, nonce, err)) == 0)
-                rc = pending_outcome(&x, order_id, version, nonce, 1, err);
-            if (rc >= 0)
-                key_settle(&x, key, nonce, rc == 1);
+            bson_oid_t oid;
+            char mine[25];
+            bson_oid_init(&oid, NULL);
+            bson_oid_to_string(&oid, mine);
+            if ((rc = order_lock(&x, order_id, mine, err)) == 0) {
+                rc = pending_outcome(&x, order_id, version, nonce, 0, err);
+                if (rc == OT_ECONFLICT && version > 1 &&
+                    now_ms - doc_int(doc, "created_at") > MG_PENDING_LEASE_MS &&
+                    (rc = pending_fence(&x, order_id, version, nonce, err)) == 0)
+                    rc = pending_outcome(&x, order_id, version, nonce, 1, err);
+                if (rc >= 0)
+                    key_settle(&x, key, nonce, rc == 1);
+                order_unlock(&x, order_id, mine);
+            }
             if (rc == 0)
                 rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
         }
