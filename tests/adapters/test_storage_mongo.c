@@ -1045,6 +1045,22 @@ static void test_ferretdb(void **state)
     assert_non_null(doc = stored_doc(db, "orderTracking", "status", "store_notified"));
     assert_int_equal(type_at(doc, "notes"), BSON_TYPE_NULL);
     bson_destroy(doc);
+    {   /* `_ot.keys` stays bounded although FerretDB ignores `$slice`: the adapter sets the
+         * last 63 nonces it read under the lock and the new one */
+        char key[16];
+        int64_t v;
+        assert_non_null(st = open_at(server, db, 0));
+        for (v = 3; v <= 70; v++) {
+            snprintf(key, sizeof key, "k-s%d", (int)v);
+            k.key = key;
+            assert_int_equal(put(st, "o-f", v, 2, "AWB-F", &k, NULL), 0);
+        }
+        ot_storage_close(st);
+        assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-f"));
+        assert_int_equal(count_keys(doc, "_ot.keys"), 64);
+        assert_string_equal(str_at(doc, "_ot.keys.63"), str_at(doc, "_ot.w"));
+        bson_destroy(doc);
+    }
 
     if (using_double()) {
         /* the commit: the lock taken (an insert), the update, the lock released */

@@ -221,9 +221,11 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
- * is written), $push of the new history entries, the write nonce in `_ot`. */
+ * is written), $push of the new history entries, the write nonce in `_ot`. `kept` (FerretDB,
+ * which ignores `$slice`): the last nonces of `_ot.keys` as read under the lock, set with the
+ * new one instead of a `$push`; NULL: `$push` with `$slice`. */
 static void build_update(bson_t *update, const bson_t *doc, const ot_storage_record *rec,
-                         const char *nonce, int keyed)
+                         const char *nonce, int keyed, const bson_t *kept)
 {
     bson_t set, push, each, entries, slice, keys;
     bson_iter_t it, h;
@@ -242,6 +244,21 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
     BSON_APPEND_UTF8(&set, "_ot.w", nonce);
     if (ot_mongo__outbox_has(rec))
         BSON_APPEND_BOOL(&set, "_ot.pending", true);
+    if (keyed && kept) {
+        bson_t arr;
+        bson_iter_t ki;
+        uint32_t i = 0;
+        bson_append_array_begin(&set, "_ot.keys", -1, &arr);
+        if (bson_iter_init(&ki, kept))
+            while (bson_iter_next(&ki)) {
+                bson_uint32_to_string(i++, &k, idx, sizeof idx);
+                bson_append_iter(&arr, k, -1, &ki);
+            }
+        bson_uint32_to_string(i, &k, idx, sizeof idx);
+        BSON_APPEND_UTF8(&arr, k, nonce);
+        bson_append_array_end(&set, &arr);
+        keyed = 0;   /* no $push below */
+    }
     bson_append_document_end(update, &set);
 
     bson_init(&entries);
@@ -287,9 +304,11 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
  * when the order's `_id` is its id and it stands at `expected` (and, keyed, has not fenced
  * `nonce` off), `filter` becomes `{_id: order_id}`; else it is left as it is (an ObjectId
  * `_id`, a read error; a mismatch then matches nothing either way). The lock keeps the
- * order as read until the update. */
+ * order as read until the update. `kept` (may be NULL) receives the last MG_KEYS_KEPT - 1
+ * nonces of `_ot.keys` when it holds MG_KEYS_KEPT or more (FerretDB ignores `$slice`), else
+ * stays empty. */
 static void id_filter(struct session *x, bson_t *filter, const char *order_id,
-                      int64_t expected, const char *nonce, int keyed)
+                      int64_t expected, const char *nonce, int keyed, bson_t *kept)
 {
     bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
                             "}", "limit", BCON_INT64(1));
@@ -308,6 +327,20 @@ static void id_filter(struct session *x, bson_t *filter, const char *order_id,
         if (match) {
             bson_reinit(filter);
             BSON_APPEND_UTF8(filter, "_id", order_id);
+        }
+        if (kept && bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.keys", &it) &&
+            BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &it)) {
+            bson_iter_t count = it;
+            uint32_t n = 0, i = 0, out = 0;
+            char idx[16];
+            const char *k;
+            while (bson_iter_next(&count))
+                n++;
+            while (n >= MG_KEYS_KEPT && bson_iter_next(&it))
+                if (i++ >= n - (MG_KEYS_KEPT - 1)) {
+                    bson_uint32_to_string(out++, &k, idx, sizeof idx);
+                    bson_append_iter(kept, k, -1, &it);
+                }
         }
         bson_destroy(doc);
     }
@@ -361,9 +394,11 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             BSON_APPEND_UTF8(&ne, "$ne", nonce);
             bson_append_document_end(&filter, &ne);
         }
-        build_update(&write, &doc, rec, nonce, keyed);
+        bson_t kept = BSON_INITIALIZER;
         if (x->s->id_lookups)   /* under the lock: the same test, by `_id` alone */
-            id_filter(x, &filter, rec->order_id, expected, nonce, keyed);
+            id_filter(x, &filter, rec->order_id, expected, nonce, keyed, &kept);
+        build_update(&write, &doc, rec, nonce, keyed, bson_empty(&kept) ? NULL : &kept);
+        bson_destroy(&kept);
         ok = mongoc_collection_update_one(x->orders, &filter, &write, NULL, &reply, &error);
     }
     if (ok) {
@@ -1021,7 +1056,7 @@ static int archive_one(struct session *x, const char *order_id, int64_t expected
         return rc;
     }
     if (x->s->id_lookups)
-        id_filter(x, &filter, order_id, expected, nonce, 0);
+        id_filter(x, &filter, order_id, expected, nonce, 0, NULL);
     ok = mongoc_collection_delete_one(x->orders, &filter, NULL, &reply, &error);
     order_unlock(x, order_id, nonce);
     if (!ok)
