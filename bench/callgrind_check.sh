@@ -6,9 +6,22 @@
 # check is stable on a shared machine; they do depend on the compiler and the libraries
 # (jansson, OpenSSL), so refresh the baseline (--update) when those change, with a line in
 # the commit saying why.
-# Usage: callgrind_check.sh BENCH_CORE BENCH_WEBHOOK BASELINE [--update]
+# Usage: callgrind_check.sh BENCH_CORE BENCH_WEBHOOK BASELINE [--history BENCH_HISTORY]
+#        [--update]
+#   --history: also one status commit on an order of 1,000 history entries (bench_history
+#   --callgrind), whose count must not grow with the history (issue 24)
 set -eu
-core=$1 webhook=$2 baseline=$3 update=${4:-}
+core=$1 webhook=$2 baseline=$3
+shift 3
+update= history=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --update) update=--update ;;
+    --history) history=${2:?--history needs the bench_history program}; shift ;;
+    *) echo "callgrind_check: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 tol=10   # percent
 
 command -v valgrind >/dev/null 2>&1 || { echo "callgrind_check: valgrind not installed" >&2; exit 1; }
@@ -36,6 +49,11 @@ webhook_ir=$(count webhook cg_webhook_ingest "$webhook" --iterations "$webhook_n
   || { echo "callgrind_check: no counts" >&2; exit 1; }
 core_per=$((core_ir / core_rounds))
 webhook_per=$((webhook_ir / webhook_n))
+history_ir=
+if [ -n "$history" ]; then
+  history_ir=$(count history cg_history_commit "$history" --callgrind)
+  [ -n "$history_ir" ] || { echo "callgrind_check: no history count" >&2; exit 1; }
+fi
 
 if [ "$update" = "--update" ]; then
   cat > "$baseline" <<TXT
@@ -46,6 +64,10 @@ if [ "$update" = "--update" ]; then
 core_ir_per_round $core_per
 webhook_ingest_ir_per_op $webhook_per
 TXT
+  [ -z "$history_ir" ] || printf '%s\n' \
+    "# One status commit (ot_tracker_set_status, memory store) on an order of 1,000 history" \
+    "# entries, after a first one (bench_history --callgrind)." \
+    "history_commit_1000_ir $history_ir" >> "$baseline"
   echo "callgrind_check: baseline written: core $core_per Ir/round ($core_ops ops in $core_rounds rounds), webhook ingest $webhook_per Ir/op"
   exit 0
 fi
@@ -66,4 +88,5 @@ check() {
 }
 check core_ir_per_round "$core_per"
 check webhook_ingest_ir_per_op "$webhook_per"
+[ -z "$history_ir" ] || check history_commit_1000_ir "$history_ir"
 exit $fail

@@ -2,6 +2,8 @@
 #include "jsonconf.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +137,37 @@ int jc_load_file(const jsonconf *c, const char *path, json_t **out)
         json_decref(*out);
         *out = NULL;
         return jc_bad(c, "", "must be a JSON object");
+    }
+    return 0;
+}
+
+const jc_number *jc_number_find(const jc_number *rows, size_t n, const char *name)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (strcmp(rows[i].name, name) == 0)
+            return &rows[i];
+    return NULL;
+}
+
+int jc_number_load(const jsonconf *c, const char *path, const jc_number *row, json_t *v,
+                   void *base)
+{
+    char where[160], *dst = (char *)base + row->offset;
+    int integer = row->type != JC_DOUBLE;
+    double d;
+
+    jc_path(where, sizeof where, path, row->name);
+    if (integer ? !json_is_integer(v) : !json_is_number(v))
+        return jc_bad(c, where, "must be %s", integer ? "an integer" : "a number");
+    d = json_number_value(v);
+    if (!isfinite(d) || d < row->lo || d > row->hi)
+        return jc_bad(c, where, "%g is out of range %g-%g", d, row->lo, row->hi);
+    switch (row->type) {
+    case JC_UNSIGNED: *(unsigned *)(void *)dst = (unsigned)d; break;
+    case JC_SIZE: *(size_t *)(void *)dst = (size_t)d; break;
+    case JC_INT64: *(int64_t *)(void *)dst = (int64_t)d; break;
+    case JC_DOUBLE: *(double *)(void *)dst = d; break;
     }
     return 0;
 }

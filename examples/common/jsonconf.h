@@ -38,6 +38,24 @@ int jc_int(const jsonconf *c, json_t *obj, const char *path, const char *key, lo
 int jc_bool(const jsonconf *c, json_t *obj, const char *path, const char *key, int dflt,
             int *out);
 
+/* A numeric member as data: its name, its range, its type and where it is stored (an offset
+ * into the caller's struct). All types but JC_DOUBLE take integers only. */
+typedef enum { JC_UNSIGNED, JC_SIZE, JC_INT64, JC_DOUBLE } jc_number_type;
+typedef struct jc_number {
+    const char *name;
+    double lo, hi;
+    jc_number_type type;
+    size_t offset;
+} jc_number;
+
+/* The row named `name` among the `n` rows, or NULL. */
+const jc_number *jc_number_find(const jc_number *rows, size_t n, const char *name);
+
+/* `v`, the member `row->name` of the object at `path`, checked against its row and stored at
+ * `base` + row->offset; -1 with "PATH.NAME: must be an integer" or "... is out of range". */
+int jc_number_load(const jsonconf *c, const char *path, const jc_number *row, json_t *v,
+                   void *base);
+
 /* Parse the JSON file at `path`: a new reference, or NULL with "NAME: cannot open: why"
  * (errno's reason), "NAME: cannot read: why" or "NAME: line L, column C: what" in the
  * buffer. */

@@ -63,9 +63,9 @@ int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen
     if (rc == OT_EUNSUPPORTED && strcmp(e.field, "scheme") == 0) {
         snprintf(err, errlen, "storage %s: %s", storage_uri_shown(shown, sizeof shown, uri),
                  e.message);
-        return STORAGE_OPEN_UNSUPPORTED;
+        return STORAGE_OPEN_REFUSED;
     }
     snprintf(err, errlen, "storage %s: %s%s%s", storage_uri_shown(shown, sizeof shown, uri),
              e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.message);
-    return 1;
+    return rc == OT_EINVAL ? STORAGE_OPEN_REFUSED : 1;
 }

@@ -8,13 +8,14 @@
 
 #include <ordertrack/sys/storage.h>
 
-/* Returned when the URI names a scheme this build registered no adapter for (a configuration
- * error: the hosts exit 2); the message lists the registered schemes. */
-#define STORAGE_OPEN_UNSUPPORTED 2
+/* Returned when the URI is refused as written (a configuration error: the hosts exit 2): a
+ * scheme this build registered no adapter for (the message lists the registered schemes),
+ * or a URI or option its adapter refused (OT_EINVAL: "uri: option ot.x ..."). */
+#define STORAGE_OPEN_REFUSED 2
 
 /* Open the storage `uri` names into *out (release with ot_storage_close). 0; or
- * STORAGE_OPEN_UNSUPPORTED (a scheme not registered), or 1 when the adapter refused or
- * failed to open it; the reason in err, naming the field when the adapter did. The
+ * STORAGE_OPEN_REFUSED (the URI refused as written), or 1 when the adapter failed to open
+ * it (unreachable server, unreadable file); the reason in err, naming the field when the adapter did. The
  * URI in messages has its user information (a password) replaced by "***". */
 int storage_open_uri(ot_storage **out, const char *uri, char *err, size_t errlen);
 

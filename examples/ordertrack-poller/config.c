@@ -9,73 +9,16 @@
 
 #include "courierdefs.h"
 #include "jsonconf.h"
+#include "trackerconf.h"
 
 #define MAX_TEXT 2048
 
-/* What each courier needs, as data: credentials and the largest batch its API takes. */
-static const struct courier_kind {
-    const char *name;
-    int provider;
-    unsigned max_batch;
-    unsigned char token, username, email, password;
-} kinds[] = {
-    {"delhivery", OT_PROVIDER_DELHIVERY, 50, 1, 0, 0, 0},
-    {"delhivery_b2b", OT_PROVIDER_DELHIVERY_B2B, 1, 0, 1, 0, 1},
-    {"shiprocket", OT_PROVIDER_SHIPROCKET, 50, 0, 0, 1, 1},
-    {"velocity", OT_PROVIDER_VELOCITY, 45, 0, 1, 0, 1},
-};
-
 static const char *const top_fields[] = {"storage", "courier_definitions", "couriers",
-                                         "trackers", "alerts", "pii", NULL};
-/* A courier of courier_definitions polled through the generic client: an API key. */
-static const struct courier_kind generic_kind = {"", 0, 100, 1, 0, 0, 0};
-static const char *const courier_fields[] = {"base_url", "token", "username", "email",
-                                             "password", NULL};
+                                         "trackers", "alerts", "pii", "outbox", "limits", NULL};
+static const char *const outbox_fields[] = {NULL};
 static const char *const tracker_fields[] = {"name", "courier", "schedule", "batch_size",
                                              "max_orders", "workers", "delay_ms", "fallback",
                                              "fallback_after_minutes", NULL};
-
-static const struct courier_kind *kind_named(const char *name)
-{
-    size_t i;
-    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kinds[i].name, name) == 0)
-            return &kinds[i];
-    return NULL;
-}
-
-static int load_courier(const jsonconf *c, const otp_config *cfg, otp_courier *out,
-                        const char *name, json_t *obj)
-{
-    const struct courier_kind *k = kind_named(name);
-    char path[64];
-    int id = 0;
-
-    snprintf(path, sizeof path, "couriers.%s", name);
-    if (!k && (id = ot_courier_registry_lookup(cfg->registry, name, NULL)) > 0 &&
-        ot_courier_registry_is_generic(cfg->registry, id, NULL) == 1)
-        k = &generic_kind;
-    if (!k)
-        return jc_bad(c, path, "unknown courier (delhivery, delhivery_b2b, shiprocket, "
-                      "velocity, or a courier of courier_definitions with an \"api\")");
-    if (!json_is_object(obj))
-        return jc_bad(c, path, "must be an object");
-    if (jc_check_fields(c, obj, path, courier_fields) != 0)
-        return -1;
-    if (!(out->name = strdup(name)))
-        return jc_bad(c, path, "out of memory");
-    out->provider = k == &generic_kind ? id : k->provider;
-    out->max_batch = k->max_batch;
-    if (jc_string(c, obj, path, "base_url", 1, MAX_TEXT, &out->base_url) != 0 ||
-        jc_string(c, obj, path, "token", k->token, MAX_TEXT, &out->token) != 0 ||
-        jc_string(c, obj, path, "username", k->username, MAX_TEXT, &out->username) != 0 ||
-        jc_string(c, obj, path, "email", k->email, MAX_TEXT, &out->email) != 0 ||
-        jc_string(c, obj, path, "password", k->password, MAX_TEXT, &out->password) != 0)
-        return -1;
-    if (strncmp(out->base_url, "http://", 7) != 0 && strncmp(out->base_url, "https://", 8) != 0)
-        return jc_bad(c, path, "base_url must start with http:// or https://");
-    return 0;
-}
 
 static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json_t *obj,
                         size_t index)
@@ -98,9 +41,9 @@ static int load_tracker(const jsonconf *c, otp_config *cfg, otp_tracker *t, json
                    t->name);
             goto fail;
         }
-    for (i = 0; i < cfg->n_couriers; i++)
-        if (strcmp(cfg->couriers[i].name, courier) == 0)
-            t->courier = &cfg->couriers[i];
+    for (i = 0; i < cfg->couriers.n; i++)
+        if (strcmp(cfg->couriers.list[i].name, courier) == 0)
+            t->courier = &cfg->couriers.list[i];
     if (!t->courier) {
         jc_bad(c, jc_path(where, sizeof where, path, "courier"),
                "\"%s\" has no entry under \"couriers\"", courier);
@@ -152,28 +95,46 @@ fail:
 
 static int load(const jsonconf *c, otp_config *cfg, json_t *root)
 {
-    json_t *couriers, *trackers, *v;
+    json_t *trackers, *v, *lv;
     const char *name;
     size_t i;
 
     if (jc_check_fields(c, root, "", top_fields) != 0 ||
         jc_string(c, root, "", "storage", 1, MAX_TEXT, &cfg->storage) != 0)
         return -1;
+    /* "outbox": {}, as in ordertrackd, turns the outbox on: over a store whose ordertrackd
+     * has it, the poller's writes record their outbound events too (its relay sends them);
+     * the relay's settings are ordertrackd's, none is taken here */
+    if ((v = json_object_get(root, "outbox"))) {
+        if (!json_is_object(v))
+            return jc_bad(c, "outbox", "must be an object");
+        if (jc_check_fields(c, v, "outbox", outbox_fields) != 0)
+            return -1;
+        cfg->rules.outbox = 1;
+    }
+    /* "limits": the store's rules only, as in ordertrackd's limits (the daemon's HTTP limits
+     * are not the poller's: refused by name) */
+    if ((v = json_object_get(root, "limits"))) {
+        if (!json_is_object(v))
+            return jc_bad(c, "limits", "must be an object");
+        json_object_foreach(v, name, lv) {
+            if (!otc_tracker_rule_is(name)) {
+                char where[96];
+                return jc_bad(c, jc_path(where, sizeof where, "limits", name),
+                              "not a poller setting (the poller takes the store's rules: "
+                              "location_trail, clock_skew_ms, max_issues, max_substitutions, "
+                              "max_metadata_bytes, max_record_bytes)");
+            }
+            if (otc_tracker_rule_load(c, "limits", name, lv, &cfg->rules) != 0)
+                return -1;
+        }
+    }
     if (courierdefs_load(json_object_get(root, "courier_definitions"), c->name, &cfg->registry,
                          c->err, c->errlen) != 0)
         return -1;
-    couriers = json_object_get(root, "couriers");
-    if (!json_is_object(couriers) || json_object_size(couriers) == 0)
-        return jc_bad(c, "couriers", "must be an object with at least one courier");
-    if (json_object_size(couriers) > OTP_COURIERS_MAX)
-        return jc_bad(c, "couriers", "at most %d couriers", OTP_COURIERS_MAX);
-    json_object_foreach(couriers, name, v) {
-        if (load_courier(c, cfg, &cfg->couriers[cfg->n_couriers], name, v) != 0) {
-            cfg->n_couriers++; /* free what was loaded */
-            return -1;
-        }
-        cfg->n_couriers++;
-    }
+    if (otc_couriers_load(c, &cfg->couriers, json_object_get(root, "couriers"), "couriers",
+                          cfg->registry) != 0)
+        return -1;
     trackers = json_object_get(root, "trackers");
     if (!json_is_array(trackers) || json_array_size(trackers) == 0)
         return jc_bad(c, "trackers", "must be an array with at least one tracker");
@@ -198,6 +159,7 @@ int otp_config_load_file(otp_config *cfg, const char *path, char *err, size_t er
     int rc;
 
     memset(cfg, 0, sizeof *cfg);
+    cfg->rules = (ot_tracker_options)OT_TRACKER_OPTIONS_INIT;
     if (jc_load_file(&c, path, &root) != 0)
         return -1;
     rc = load(&c, cfg, root);
@@ -219,15 +181,7 @@ const otp_tracker *otp_config_tracker(const otp_config *cfg, const char *name)
 void otp_config_free(otp_config *cfg)
 {
     size_t i;
-    for (i = 0; i < cfg->n_couriers; i++) {
-        otp_courier *k = &cfg->couriers[i];
-        free(k->name);
-        free(k->base_url);
-        free(k->token);
-        free(k->username);
-        free(k->email);
-        free(k->password);
-    }
+    otc_couriers_free(&cfg->couriers);
     for (i = 0; i < cfg->n_trackers; i++) {
         free(cfg->trackers[i].name);
         free(cfg->trackers[i].schedule_text);

@@ -6,23 +6,16 @@
 
 #include <ordertrack/courier_def.h>
 
+#include <ordertrack/tracker.h>
+
 #include "alertsconf.h"
+#include "courierconf.h"
 #include "exitcodes.h"
 #include "cron.h"
 #include "piiconf.h"
 
-/* One courier account: where its API is and how to log in. */
-typedef struct otp_courier {
-    char *name;          /* "delhivery", "delhivery_b2b", "shiprocket", "velocity", or a
-                            courier of courier_definitions with an "api" */
-    int provider;        /* ot_provider, or the run-time courier's id */
-    unsigned max_batch;  /* the most AWBs one request may carry */
-    char *base_url;
-    char *token;         /* delhivery: API token */
-    char *username;      /* delhivery_b2b, velocity */
-    char *email;         /* shiprocket */
-    char *password;      /* delhivery_b2b, shiprocket, velocity */
-} otp_courier;
+/* One courier account (examples/common/courierconf.h). */
+typedef otc_courier otp_courier;
 
 /* One tracker of seed 001: a courier polled on a schedule. */
 typedef struct otp_tracker {
@@ -39,18 +32,17 @@ typedef struct otp_tracker {
     unsigned fallback_after_minutes; /* with fallback: no courier event for this long */
 } otp_tracker;
 
-/* Courier accounts a config may hold (the built-in four plus run-time couriers). */
-#define OTP_COURIERS_MAX 16
-
 typedef struct otp_config {
     char *storage;             /* memory:, sqlite:PATH, mongodb://... */
-    otp_courier couriers[OTP_COURIERS_MAX];
-    size_t n_couriers;
+    otc_couriers couriers;     /* the `couriers` block */
     otp_tracker *trackers;
     size_t n_trackers;
     ot_courier_registry *registry; /* the built-in couriers plus courier_definitions */
     otc_alerts alerts;         /* the `alerts` block (examples/common/alertsconf.h) */
     piiconf pii;               /* the "pii" block, as ordertrackd's; n_keys 0 without */
+    ot_tracker_options rules;  /* the store's rules, as ordertrackd's: the `limits` block
+                                  (examples/common/trackerconf.h) and `outbox` ({} sets
+                                  rules.outbox); only those members are set */
 } otp_config;
 
 /* Exit status of a refused configuration. */

@@ -35,7 +35,7 @@ struct poller {
     ot_storage *storage;
     ot_tracker *tracker;
     ot_http_client *http;
-    ot_courier_client *clients[OTP_COURIERS_MAX]; /* parallel to cfg.couriers */
+    ot_courier_client *clients[OTC_COURIERS_MAX]; /* parallel to cfg.couriers.list */
     ot_alerts *alerts;             /* NULL without an "alerts" block */
     ot_pii *pii;                   /* NULL without a "pii" block */
     int64_t next_digest_ms;        /* alerts.email.daily_digest_at: the next one (atomic) */
@@ -114,8 +114,8 @@ static long number_arg(const char *name, const char *text, long min, long max)
 static ot_courier_client *client_for(const struct poller *p, const otp_tracker *t)
 {
     size_t i;
-    for (i = 0; i < p->cfg.n_couriers; i++)
-        if (&p->cfg.couriers[i] == t->courier)
+    for (i = 0; i < p->cfg.couriers.n; i++)
+        if (&p->cfg.couriers.list[i] == t->courier)
             return p->clients[i];
     return NULL;
 }
@@ -232,7 +232,7 @@ static int run_tracker(const otp_tracker *t, void *ctx)
 static void poller_close(struct poller *p)
 {
     size_t i;
-    for (i = 0; i < p->cfg.n_couriers; i++)
+    for (i = 0; i < p->cfg.couriers.n; i++)
         ot_courier_client_free(p->clients[i]);
     ot_tracker_free(p->tracker);
     ot_pii_free(p->pii);
@@ -261,8 +261,9 @@ static int poller_open(struct poller *p, const char *config_path)
     }
     if ((rc = storage_open_uri(&p->storage, p->cfg.storage, msg, sizeof msg)) != 0) {
         otc_logf(p->log, OTC_LOG_ERROR, "%s: storage: %s", config_path, msg);
-        return rc == STORAGE_OPEN_UNSUPPORTED ? OTP_EXIT_CONFIG : 1;
+        return rc == STORAGE_OPEN_REFUSED ? OTP_EXIT_CONFIG : 1;
     }
+    to = p->cfg.rules;            /* the store's rules: limits and outbox, as ordertrackd's */
     to.storage = p->storage;
     if (p->cfg.pii.n_keys) {      /* records sealed as ordertrackd seals them */
         ot_pii_key_provider keys;
@@ -311,17 +312,9 @@ static int poller_open(struct poller *p, const char *config_path)
         otc_logf(p->log, OTC_LOG_ERROR, "%s", err.message);
         return 1;
     }
-    for (i = 0; i < p->cfg.n_couriers; i++) {
-        const otp_courier *c = &p->cfg.couriers[i];
-        ot_courier_config cc = OT_COURIER_CONFIG_INIT;
-        cc.provider = c->provider;
-        cc.base_url = c->base_url;
-        cc.token = c->token;
-        cc.username = c->username;
-        cc.email = c->email;
-        cc.password = c->password;
-        cc.couriers = p->cfg.registry;
-        if (ot_courier_client_new(&p->clients[i], &cc, NULL, &err) != 0) {
+    for (i = 0; i < p->cfg.couriers.n; i++) {
+        const otp_courier *c = &p->cfg.couriers.list[i];
+        if (otc_courier_client_new(&p->clients[i], c, p->cfg.registry, &err) != 0) {
             otc_logf(p->log, OTC_LOG_ERROR, "couriers.%s: %s", c->name, err.message);
             return OTP_EXIT_CONFIG;
         }

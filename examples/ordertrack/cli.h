@@ -27,7 +27,8 @@ int cli_args(const char *command, const otc_option *options, size_t n, int argc,
 /* Open the storage `uri` names into *out: 0, or the exit status after a one-line error
  * naming `command` (2: a scheme this build lacks; 1: the adapter failed). */
 struct ot_storage;
-int cli_open_storage(struct ot_storage **out, const char *command, const char *uri);
+int cli_open_storage(struct ot_storage **out, const char *command, const char *uri,
+                     int must_exist);
 
 /* A count option's value (1..max) into *out when `text` is not NULL: 0, or CLI_EXIT_USAGE
  * after a one-line error naming `name`. */

@@ -506,7 +506,7 @@ int cli_archive(int argc, char **argv)
         fprintf(stderr, "ordertrack archive: %s/" MANIFEST " cannot be read\n", r.dir);
         return OTC_EXIT_FAILURE;
     }
-    if ((rc = cli_open_storage(&r.storage, "archive", uri)) != 0) {
+    if ((rc = cli_open_storage(&r.storage, "archive", uri, 1)) != 0) {
         free(m.chunks);
         return rc;
     }
@@ -619,7 +619,7 @@ int cli_restore(int argc, char **argv)
         fprintf(stderr, "ordertrack restore: %s\n", why);
         return CLI_EXIT_DATAERR;
     }
-    if ((rc = cli_open_storage(&r.storage, "restore", pos[0])) != 0) {
+    if ((rc = cli_open_storage(&r.storage, "restore", pos[0], 0)) != 0) {
         free(text);
         return rc;
     }

@@ -184,7 +184,6 @@ int cli_events(int argc, char **argv)
     static const int replay_opts[] = {OPT_SINK, OPT_POSITION, OPT_ALL, -1};
     const char *values[OPT_COUNT] = {NULL}, *pos[2] = {NULL, NULL};
     ot_storage *storage = NULL;
-    char err[512];
     int n, rc;
     if ((rc = cli_args("events", cli_events_options, OPT_COUNT, argc, argv, values, pos, 2, &n)))
         return rc;
@@ -198,10 +197,8 @@ int cli_events(int argc, char **argv)
                        pos[0][0] == 't' ? tail_opts : pos[0][0] == 'd' ? dead_opts : replay_opts);
     if (rc)
         return rc;
-    if ((rc = storage_open_uri(&storage, pos[1], err, sizeof err)) != 0) {
-        fprintf(stderr, "ordertrack events: %s\n", err);
-        return rc == STORAGE_OPEN_UNSUPPORTED ? CLI_EXIT_USAGE : 1;
-    }
+    if ((rc = cli_open_storage(&storage, "events", pos[1], 1)) != 0)
+        return rc;
     if (pos[0][0] == 'r')
         rc = run_replay(storage, values);
     else

@@ -1,223 +1,124 @@
-/* `ordertrack reconcile STORAGE_URI [--export FILE] [--now T] [--repair] [--metrics-file F]`:
- * data inconsistencies, each printed as a finding line and an "ALERT data_inconsistency"
+/* `ordertrack reconcile STORAGE_URI [--export FILE] [--couriers FILE] [--now T] [--repair]
+ * [--metrics-file F] [--page N]`: plumbing over the library's ot_reconcile_run()
+ * (ordertrack/reconcile.h, which holds the rules and classes; docs/operations.md,
+ * "Reconcile"). Each finding is printed as a finding line and an "ALERT data_inconsistency"
  * line on stderr (the programs' alert form, as ordertrackd's integrity_error), counted by
  * class in a Prometheus text file when asked (a node_exporter textfile collector reads it).
- * Classes (docs/operations.md, "Reconcile"):
- *   stuck            a non-terminal order with an SLA stage breached at --now (default
- *                    policy: a budget run over);
- *   status_mismatch  lifecycle and shipment status disagree: the shipment is terminal and
- *                    the order is not, or the order is terminal and its shipment still moves;
- *   missing_here     in the order-service export, not in this store;
- *   missing_there    in this store, not in the export (only with --export);
- *   status_differs   in both, with another lifecycle status in the export.
- * --repair fixes only status_mismatch with a terminal shipment: the lifecycle status the
- * shipment implies is applied through the tracker as a courier update (the tracker's own
- * rules decide: a refused step stays a finding). The other classes need a person. */
+ * --couriers FILE: {"couriers": {...}, "courier_definitions": [...]}, the poller's blocks
+ * (examples/common/courierconf.h), for the courier_differs class. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <ordertrack/ordertrack.h>
 #include <ordertrack/sys/storage.h>
+#ifdef OT_HAVE_CURL
+#include <ordertrack/adapters/curl.h>
+#endif
 
 #include "cli.h"
+#include "courierconf.h"
+#include "courierdefs.h"
+#include "trackerconf.h"
 
-enum finding_class { F_STUCK, F_MISMATCH, F_MISSING_HERE, F_MISSING_THERE, F_DIFFERS, F_COUNT };
-static const char *const class_names[F_COUNT] = {
-    [F_STUCK] = "stuck",
-    [F_MISMATCH] = "status_mismatch",
-    [F_MISSING_HERE] = "missing_here",
-    [F_MISSING_THERE] = "missing_there",
-    [F_DIFFERS] = "status_differs",
+/* The --couriers file: the accounts, their run-time definitions and the clients. */
+struct couriers {
+    otc_couriers conf;
+    ot_courier_registry *registry;
+    ot_courier_client *clients[OTC_COURIERS_MAX];
+    ot_http_client *http;
 };
 
-/* The export: order id -> status, as a sorted array (binary search), `seen` marked while the
- * store is walked. Memory: the export's ids (the store is streamed). */
-struct entry {
-    char *order_id, *store_id;
-    int status;
-    int seen;
-};
-
-struct rec {
-    struct entry *entries;
-    size_t n;
-    int have_export, repair;
-    int64_t now;
-    ot_tracker *tracker;
-    unsigned long long orders, counts[F_COUNT], repaired;
-};
-
-static void finding(struct rec *r, int cls, const char *order_id, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void finding(struct rec *r, int cls, const char *order_id, const char *fmt, ...)
+static void couriers_free(struct couriers *c)
 {
-    char detail[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    r->counts[cls]++;
-    printf("finding: %s: order %s: %s\n", class_names[cls], order_id, detail);
-    fprintf(stderr, "ALERT data_inconsistency: %s: order %s: %s\n", class_names[cls], order_id,
-            detail);
+    size_t i;
+    for (i = 0; i < c->conf.n; i++)
+        ot_courier_client_free(c->clients[i]);
+    ot_http_client_free(c->http);
+    otc_couriers_free(&c->conf);
+    ot_courier_registry_free(c->registry);
 }
 
-static int entry_cmp(const void *a, const void *b)
+/* Load FILE and make a client per courier: 0, or the exit status after a message. */
+static int couriers_load(struct couriers *c, const char *path)
 {
-    return strcmp(((const struct entry *)a)->order_id, ((const struct entry *)b)->order_id);
-}
+    static const char *const fields[] = {"couriers", "courier_definitions", NULL};
+    char msg[512];
+    jsonconf jc = {path, msg, sizeof msg};
+    json_t *root = NULL;
+    ot_error err;
+    size_t i;
+    int rc = CLI_EXIT_DATAERR;
 
-static struct entry *entry_find(struct rec *r, const char *order_id)
-{
-    struct entry key = {(char *)order_id, NULL, 0, 0};
-    return r->n ? bsearch(&key, r->entries, r->n, sizeof key, entry_cmp) : NULL;
-}
-
-/* Read the JSON Lines export: {"order_id", "store_id", "status"} per line. 0, or
- * CLI_EXIT_DATAERR after a message naming the line. */
-static int export_load(struct rec *r, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, lineno = 0, capn = 0;
-    ssize_t len;
-    if (!f) {
-        fprintf(stderr, "ordertrack reconcile: %s: %s\n", path, strerror(errno));
-        return CLI_EXIT_DATAERR;
-    }
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        json_error_t je;
-        json_t *doc;
-        const char *id = NULL, *store = NULL, *status = NULL;
-        ot_status st;
-        lineno++;
-        if (len <= 1 && (len == 0 || line[0] == '\n'))
-            continue;
-        doc = json_loadb(line, (size_t)len, 0, &je);
-        if (!doc || json_unpack(doc, "{s:s, s:s, s:s}", "order_id", &id, "store_id", &store,
-                                "status", &status) != 0 ||
-            ot_status_from_string(&st, status, NULL) != 0) {
-            fprintf(stderr, "ordertrack reconcile: %s line %zu: want {\"order_id\", "
-                            "\"store_id\", \"status\"} with a lifecycle status\n",
-                    path, lineno);
-            json_decref(doc);
-            free(line);
-            fclose(f);
-            return CLI_EXIT_DATAERR;
+    if (jc_load_file(&jc, path, &root) != 0 || jc_check_fields(&jc, root, "", fields) != 0 ||
+        courierdefs_load(json_object_get(root, "courier_definitions"), path, &c->registry,
+                         msg, sizeof msg) != 0 ||
+        otc_couriers_load(&jc, &c->conf, json_object_get(root, "couriers"), "couriers",
+                          c->registry) != 0)
+        goto out;
+    for (i = 0; i < c->conf.n; i++)
+        if (otc_courier_client_new(&c->clients[i], &c->conf.list[i], c->registry, &err) != 0) {
+            snprintf(msg, sizeof msg, "%s: couriers.%s: %s", path, c->conf.list[i].name,
+                     err.message);
+            goto out;
         }
-        if (r->n == capn) {
-            capn = capn ? capn * 2 : 1024;
-            r->entries = realloc(r->entries, capn * sizeof *r->entries);
+#ifdef OT_HAVE_CURL
+    {
+        ot_http_policy policy = OT_HTTP_POLICY_INIT;
+        ot_curl_options co = OT_CURL_OPTIONS_INIT;
+        ot_http port;
+        rc = OTC_EXIT_FAILURE;
+        if (ot_curl_http_new(&port, &co, &err) != 0) {
+            snprintf(msg, sizeof msg, "%s", err.message);
+            goto out;
         }
-        r->entries[r->n].order_id = strdup(id);
-        r->entries[r->n].store_id = strdup(store);
-        r->entries[r->n].status = st;
-        r->entries[r->n].seen = 0;
-        r->n++;
-        json_decref(doc);
+        if (ot_http_client_new(&c->http, &port, &policy, NULL, &err) != 0) {
+            port.close(port.userdata);
+            snprintf(msg, sizeof msg, "%s", err.message);
+            goto out;
+        }
+        rc = 0;
     }
-    free(line);
-    fclose(f);
-    qsort(r->entries, r->n, sizeof *r->entries, entry_cmp);
-    r->have_export = 1;
-    return 0;
+#else
+    snprintf(msg, sizeof msg, "--couriers: this build has no HTTP client (libcurl)");
+    rc = CLI_EXIT_USAGE;
+#endif
+out:
+    json_decref(root);
+    if (rc)
+        fprintf(stderr, "ordertrack reconcile: %s\n", msg);
+    return rc;
 }
 
-/* --repair of a terminal shipment: the lifecycle it implies, as a courier update. */
-static void repair_mismatch(struct rec *r, const ot_order *o, int implied)
+static void print_finding(void *userdata, const ot_reconcile_finding *f)
 {
-    ot_update u = OT_UPDATE_INIT;
-    char event[256];
-    ot_error e;
-    snprintf(event, sizeof event, "reconcile/%s/%lld", ot_order_order_id(o),
-             (long long)ot_order_version(o));
-    u.provider = ot_order_provider(o);
-    u.order_id = ot_order_order_id(o);
-    u.tracking_id = ot_order_tracking_id(o);
-    u.event_id = event;
-    u.raw_status = "reconcile";
-    u.status = implied;
-    u.shipment_status = ot_order_shipment_status(o);
-    u.event_time_ms = r->now;
-    u.notes = "ordertrack reconcile --repair: lifecycle brought in line with the shipment";
-    if (ot_tracker_apply_update(NULL, r->tracker, &u, NULL, &e) == 0) {
-        r->repaired++;
-        printf("repaired: order %s\n", ot_order_order_id(o));
-    } else {
-        printf("not repaired: order %s: %s\n", ot_order_order_id(o), e.message);
-    }
+    const char *cls = "?";
+    (void)userdata;
+    ot_reconcile_class_to_string(&cls, f->finding_class, NULL);
+    printf("finding: %s: order %s: %s\n", cls, f->order_id, f->detail);
+    if (f->repaired)
+        printf("repaired: order %s\n", f->order_id);
+    if (f->alert)
+        fprintf(stderr, "ALERT data_inconsistency: %s: order %s: %s\n", cls, f->order_id,
+                f->detail);
 }
 
-static int check_order(void *ctx, ot_order *o, ot_error *err)
-{
-    static const ot_sla_policy policy = OT_SLA_POLICY_INIT;
-    struct rec *r = ctx;
-    const char *id = ot_order_order_id(o), *a = "?", *b = "?";
-    int status = ot_order_status(o), shipment = ot_order_shipment_status(o);
-    int terminal = ot_status_is_terminal(status, NULL) == 1;
-    ot_sla_times times = OT_SLA_TIMES_INIT;
-    ot_sla_report report = OT_SLA_REPORT_INIT;
-    ot_status implied = OT_STATUS_UNKNOWN;
-    struct entry *x;
-    (void)err;
-
-    r->orders++;
-    if (!terminal && ot_sla_times_from_order(&times, o, NULL) == 0 &&
-        ot_sla_evaluate_policy(&report, &policy, &times, r->now, NULL) == 0 &&
-        report.state == OT_SLA_STATE_BREACHED) {
-        for (unsigned s = 1; s < OT_SLA_STAGE_COUNT; s++)
-            if (report.stages[s].applies && report.stages[s].state == OT_SLA_STATE_BREACHED) {
-                ot_sla_stage_to_string(&a, (int)s, NULL);
-                break;
-            }
-        ot_status_to_string(&b, status, NULL);
-        finding(r, F_STUCK, id, "%s for longer than its SLA budget (stage %s breached)", b, a);
-    }
-    if (shipment) {
-        int ship_terminal = ot_shipment_is_terminal(shipment, NULL) == 1;
-        ot_shipment_to_status(&implied, shipment, NULL);
-        ot_status_to_string(&a, status, NULL);
-        ot_shipment_to_string(&b, shipment, NULL);
-        if (ship_terminal != terminal) {
-            finding(r, F_MISMATCH, id, "lifecycle %s but shipment %s", a, b);
-            if (r->repair && ship_terminal && implied != OT_STATUS_UNKNOWN)
-                repair_mismatch(r, o, implied);
-        }
-    }
-    if (r->have_export) {
-        if (!(x = entry_find(r, id))) {
-            finding(r, F_MISSING_THERE, id, "not in the order-service export");
-        } else {
-            x->seen = 1;
-            if (x->status != status) {
-                ot_status_to_string(&a, status, NULL);
-                ot_status_to_string(&b, x->status, NULL);
-                finding(r, F_DIFFERS, id, "%s here, %s in the export", a, b);
-            }
-        }
-    }
-    ot_order_free(o);
-    return 0;
-}
-
-static int write_metrics(const struct rec *r, const char *path)
+static int write_metrics(const ot_reconcile_summary *s, const char *path)
 {
     char tmp[4096];
+    const char *name;
     FILE *f;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (!(f = fopen(tmp, "w")))
         return -1;
     fprintf(f, "# HELP ordertrack_reconcile_findings Data inconsistencies found by the last "
                "ordertrack reconcile, by class.\n# TYPE ordertrack_reconcile_findings gauge\n");
-    for (int c = 0; c < F_COUNT; c++)
-        fprintf(f, "ordertrack_reconcile_findings{class=\"%s\"} %llu\n", class_names[c],
-                r->counts[c]);
+    for (int c = 1; c < OT_RECONCILE_CLASS_COUNT; c++)
+        if (ot_reconcile_class_to_string(&name, c, NULL) == 0)
+            fprintf(f, "ordertrack_reconcile_findings{class=\"%s\"} %llu\n", name,
+                    (unsigned long long)s->findings[c]);
     fprintf(f, "# HELP ordertrack_reconcile_orders Orders examined by the last reconcile.\n"
                "# TYPE ordertrack_reconcile_orders gauge\nordertrack_reconcile_orders %llu\n"
                "# HELP ordertrack_reconcile_repaired Findings repaired by the last reconcile.\n"
@@ -225,7 +126,8 @@ static int write_metrics(const struct rec *r, const char *path)
                "# HELP ordertrack_reconcile_last_run_seconds When the last reconcile ended.\n"
                "# TYPE ordertrack_reconcile_last_run_seconds gauge\n"
                "ordertrack_reconcile_last_run_seconds %lld\n",
-            r->orders, r->repaired, (long long)time(NULL));
+            (unsigned long long)s->orders, (unsigned long long)s->repaired,
+            (long long)time(NULL));
     if (fclose(f) != 0)
         return -1;
     return rename(tmp, path);
@@ -237,79 +139,111 @@ int cli_reconcile(int argc, char **argv)
         {"--export", "FILE", "the order service's export (JSON Lines: order_id, store_id, "
                              "status)"},
         {"--now", "RFC3339", "the time SLA budgets are judged at (default: now)"},
-        {"--repair", NULL, "repair the safe cases (a terminal shipment's lifecycle)"},
+        {"--repair", NULL, "repair the safe cases (a terminal shipment's lifecycle, a "
+                           "courier's newer state)"},
         {"--metrics-file", "FILE", "write the counts by class as Prometheus text"},
         {"--page", "N", "orders read per storage query (1..1000, default 500)"},
+        {"--couriers", "FILE", "courier accounts to ask once about their orders: "
+                               "{\"couriers\": {...}} as ordertrack-poller's"},
+        {"--store-rules", "FILE", "the config file of ordertrackd or ordertrack-poller over "
+                                  "this store: repairs keep its outbox, limits and pii keys"},
     };
-    const char *values[5] = {NULL, NULL, NULL, NULL, NULL}, *uri = NULL;
-    ot_storage_query q = OT_STORAGE_QUERY_INIT;
-    char cursor[OT_STORAGE_CURSOR_SIZE] = "", next[OT_STORAGE_CURSOR_SIZE];
+    enum { N_OPTIONS = sizeof options / sizeof options[0] };
+    const char *values[N_OPTIONS] = {NULL}, *uri = NULL, *name;
+    ot_reconcile_options ro = OT_RECONCILE_OPTIONS_INIT;
+    ot_reconcile_summary sum = OT_RECONCILE_SUMMARY_INIT;
     ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_tracker *tracker = NULL;
     ot_storage *storage = NULL;
-    struct rec r;
-    unsigned long long total = 0;
-    size_t page = 500, i;
+    ot_pii *pii = NULL;
+    otc_store_rules store_rules;
+    struct couriers couriers;
+    size_t page = 0;
     ot_error err;
     int n, rc;
 
-    memset(&r, 0, sizeof r);
-    if ((rc = cli_args("reconcile", options, 5, argc, argv, values, &uri, 1, &n)) != 0)
+    memset(&couriers, 0, sizeof couriers);
+    memset(&store_rules, 0, sizeof store_rules);
+    if ((rc = cli_args("reconcile", options, N_OPTIONS, argc, argv, values, &uri, 1, &n)) != 0)
         return rc;
-    r.repair = values[2] != NULL;
     if (n != 1)
         return cli_usage("reconcile: STORAGE_URI is required");
     if ((rc = cli_count_arg(&page, "reconcile", "--page", values[4], OT_STORAGE_QUERY_MAX)))
         return rc;
-    if (values[1] && ot_time_parse(&r.now, values[1], NULL) != 0)
+    if (values[1] && ot_time_parse(&ro.now_ms, values[1], NULL) != 0)
         return cli_usage("reconcile: --now must be an RFC 3339 time (2026-11-23T06:40:00Z)");
     if (!values[1])
-        r.now = (int64_t)time(NULL) * 1000;
-    if (values[0] && (rc = export_load(&r, values[0])) != 0)
+        ro.now_ms = (int64_t)time(NULL) * 1000;
+    ro.export_path = values[0];
+    ro.repair = values[2] != NULL;
+    ro.page_size = page;
+    ro.on_finding = print_finding;
+    if (values[5] && (rc = couriers_load(&couriers, values[5])) != 0)
         goto out;
-    if ((rc = cli_open_storage(&storage, "reconcile", uri)) != 0)
+    ro.couriers = couriers.clients;
+    ro.courier_count = couriers.conf.n;
+    ro.http = couriers.http;
+    /* repairs are writes: with the rules every other writer to the store has */
+    if (values[6]) {
+        char why[512];
+        if (otc_store_rules_load_file(&store_rules, values[6], why, sizeof why) != 0) {
+            fprintf(stderr, "ordertrack reconcile: --store-rules %s\n", why);
+            rc = OTC_EXIT_CONFIG;
+            goto out;
+        }
+        to = store_rules.rules;
+    }
+    if (store_rules.pii.n_keys) {
+        ot_pii_key_provider keys;
+        piiconf_provider(&keys, &store_rules.pii);
+        if (ot_pii_new(&pii, &keys, &err) != 0) {
+            fprintf(stderr, "ordertrack reconcile: --store-rules %s: pii: %s\n", values[6],
+                    err.message);
+            rc = OTC_EXIT_CONFIG;
+            goto out;
+        }
+        to.pii = pii;
+    }
+    if ((rc = cli_open_storage(&storage, "reconcile", uri, 1)) != 0)
         goto out;
     to.storage = storage;
-    if (ot_tracker_new(&r.tracker, &to, &err) != 0) {
+    if (ot_tracker_new(&tracker, &to, &err) != 0 ||
+        (couriers.registry && ot_tracker_set_couriers(tracker, couriers.registry, &err) != 0)) {
         fprintf(stderr, "ordertrack reconcile: %s\n", err.message);
         rc = OTC_EXIT_FAILURE;
         goto out;
     }
-    q.limit = page;
-    do {
-        q.cursor = cursor;
-        if (storage->query(storage->userdata, &q, check_order, &r, next, sizeof next, &err)) {
-            fprintf(stderr, "ordertrack reconcile: reading the store after %llu orders: %s\n",
-                    r.orders, err.message);
-            rc = OTC_EXIT_FAILURE;
-            goto out;
-        }
-        memcpy(cursor, next, sizeof cursor);
-    } while (cursor[0]);
-    for (i = 0; i < r.n; i++)
-        if (!r.entries[i].seen)
-            finding(&r, F_MISSING_HERE, r.entries[i].order_id,
-                    "in the order-service export (store %s), not in this store",
-                    r.entries[i].store_id);
-    for (int c = 0; c < F_COUNT; c++)
-        total += r.counts[c];
-    printf("reconciled %llu orders: %llu findings (", r.orders, total);
-    for (int c = 0; c < F_COUNT; c++)
-        printf("%s%s %llu", c ? ", " : "", class_names[c], r.counts[c]);
-    printf("), %llu repaired\n", r.repaired);
-    if (values[3] && write_metrics(&r, values[3]) != 0) {
+    if ((rc = ot_reconcile_run(&sum, tracker, &ro, &err)) != 0) {
+        fprintf(stderr, "ordertrack reconcile: %s%s%s (after %llu orders)\n",
+                err.field[0] ? err.field : "", err.field[0] ? ": " : "", err.message,
+                (unsigned long long)sum.orders);
+        rc = err.field[0] && strcmp(err.field, "export_path") == 0 ? CLI_EXIT_DATAERR
+                                                                   : OTC_EXIT_FAILURE;
+        goto out;
+    }
+    printf("reconciled %llu orders: %llu findings (", (unsigned long long)sum.orders,
+           (unsigned long long)sum.total);
+    for (int c = 1; c < OT_RECONCILE_CLASS_COUNT; c++)
+        if (ot_reconcile_class_to_string(&name, c, NULL) == 0)
+            printf("%s%s %llu", c > 1 ? ", " : "", name, (unsigned long long)sum.findings[c]);
+    printf("), %llu repaired\n", (unsigned long long)sum.repaired);
+    if (sum.courier_asked)
+        printf("couriers: %llu orders asked, %llu without an answer\n",
+               (unsigned long long)sum.courier_asked, (unsigned long long)sum.courier_failed);
+    if (sum.first_failure.code)
+        fprintf(stderr, "ordertrack reconcile: first failure: %s\n", sum.first_failure.message);
+    if (values[3] && write_metrics(&sum, values[3]) != 0) {
         fprintf(stderr, "ordertrack reconcile: --metrics-file %s: %s\n", values[3],
                 strerror(errno));
         rc = OTC_EXIT_FAILURE;
         goto out;
     }
-    rc = total > r.repaired ? OTC_EXIT_FINDINGS : OTC_EXIT_OK;
+    rc = sum.total > sum.repaired ? OTC_EXIT_FINDINGS : OTC_EXIT_OK;
 out:
-    ot_tracker_free(r.tracker);
+    ot_tracker_free(tracker);
+    ot_pii_free(pii);
+    piiconf_wipe(&store_rules.pii);
     ot_storage_close(storage);
-    for (i = 0; i < r.n; i++) {
-        free(r.entries[i].order_id);
-        free(r.entries[i].store_id);
-    }
-    free(r.entries);
+    couriers_free(&couriers);
     return rc;
 }

@@ -1,6 +1,9 @@
 /* `ordertrack verify STORAGE_URI [--page N]`: every order of a store through ot_order_verify,
  * page by page (the storage's query with a cursor), one record in memory at a time beyond the
  * page being read. */
+#include <errno.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +33,25 @@ static int check_one(void *ctx, ot_order *order, ot_error *err)
     return 0;
 }
 
-int cli_open_storage(ot_storage **out, const char *command, const char *uri)
+int cli_open_storage(ot_storage **out, const char *command, const char *uri, int must_exist)
 {
     char why[512], shown[256];
-    int rc = storage_open_uri(out, uri, why, sizeof why);
+    struct stat st;
+    int rc;
+
+    /* a command reading a store: a mistyped SQLite path is an error, not a new empty store
+     * (the adapter would create the file) */
+    if (must_exist && strncasecmp(uri, "sqlite:", 7) == 0 && stat(uri + 7, &st) != 0) {
+        fprintf(stderr, "ordertrack %s: %s: no such store: %s\n", command, uri,
+                strerror(errno));
+        return OTC_EXIT_FAILURE;
+    }
+    rc = storage_open_uri(out, uri, why, sizeof why);
     if (rc == 0)
         return 0;
     fprintf(stderr, "ordertrack %s: %s: %s\n", command,
             storage_uri_shown(shown, sizeof shown, uri), why);
-    return rc == STORAGE_OPEN_UNSUPPORTED ? OTC_EXIT_CONFIG : OTC_EXIT_FAILURE;
+    return rc == STORAGE_OPEN_REFUSED ? OTC_EXIT_CONFIG : OTC_EXIT_FAILURE;
 }
 
 int cli_count_arg(size_t *out, const char *command, const char *name, const char *text,
@@ -77,7 +90,7 @@ int cli_verify(int argc, char **argv)
         return cli_usage("verify: STORAGE_URI is required");
     if ((rc = cli_count_arg(&page, "verify", "--page", page_text, OT_STORAGE_QUERY_MAX)) != 0)
         return rc;
-    if ((rc = cli_open_storage(&storage, "verify", uri)) != 0)
+    if ((rc = cli_open_storage(&storage, "verify", uri, 1)) != 0)
         return rc;
     q.limit = page;
     do {

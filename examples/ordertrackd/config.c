@@ -2,6 +2,7 @@
 #include "config.h"
 #include "webhooks.h"
 #include "courierdefs.h"
+#include "trackerconf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,7 +38,7 @@ static const struct {
 static const char *const top_fields[] = {"listen", "storage", "api_keys", "webhooks",
                                          "limits", "sla", "alerts", "pii", "dispatch",
                                          "outbox", "subscriptions", "nats", "tracking_page",
-                                         "courier_definitions", NULL};
+                                         "courier_definitions", "reconcile", NULL};
 static const char *const key_fields[] = {"key",       "role", "stores", "providers",
                                          "driver_id", "id",   NULL};
 static const char *const webhook_partners[] = {"uber", "doordash", "shiprocket", "velocity",
@@ -119,6 +120,7 @@ void otd_config_free(otd_config *cfg)
     free(cfg->generated_admin_key);
     piiconf_wipe(&cfg->pii);
     otd_outboxconf_free(&cfg->outbox);
+    otd_reconcileconf_free(&cfg->reconcile);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -143,17 +145,12 @@ int otd_config_defaults(otd_config *cfg)
     cfg->auth_failures_per_minute = 10;
     cfg->auth_failure_burst = 10;
     cfg->auth_failure_sources = 4096;
-    cfg->location_trail = OT_TRACKER_LOCATION_TRAIL_DEFAULT;
     cfg->max_connections = 512;
     cfg->max_connections_per_address = 32;
     cfg->connection_timeout_s = 15;
     cfg->request_timeout_s = 30;
     cfg->max_event_streams_per_key = 16;
-    cfg->clock_skew_ms = OT_TRACKER_CLOCK_SKEW_DEFAULT_MS;
-    cfg->max_issues = OT_TRACKER_MAX_ISSUES_DEFAULT;
-    cfg->max_substitutions = OT_TRACKER_MAX_SUBSTITUTIONS_DEFAULT;
-    cfg->max_metadata_bytes = OT_TRACKER_MAX_METADATA_BYTES_DEFAULT;
-    cfg->max_record_bytes = OT_TRACKER_MAX_RECORD_BYTES_DEFAULT;
+    cfg->rules = (ot_tracker_options)OT_TRACKER_OPTIONS_INIT;
     cfg->log_level = OTC_LOG_INFO;
     cfg->log_format = OTC_LOG_TEXT;
     otd_outboxconf_defaults(&cfg->outbox);
@@ -445,93 +442,54 @@ static int load_webhooks(const struct ctx *c, otd_config *cfg, json_t *hooks)
     return 0;
 }
 
-/* The members of `limits`, as data: where each goes, its type and its range. */
-enum limit_type { LIMIT_UNSIGNED, LIMIT_SIZE, LIMIT_INT64, LIMIT_DOUBLE };
-
-static const struct limit {
-    const char *name;
-    double lo, hi;
-    enum limit_type type;  /* all but LIMIT_DOUBLE take integers only */
-    size_t offset;         /* in otd_config */
-} limits_table[] = {
+/* The members of `limits`, as data: where each goes in otd_config, its type and its range;
+ * the store's rules (examples/common/trackerconf.h) go into cfg->rules. */
+static const jc_number limits_table[] = {
 #define L(name, lo, hi, type, member) {name, lo, hi, type, offsetof(otd_config, member)}
-    L("max_body_bytes", 1, 64.0 * 1024 * 1024, LIMIT_SIZE, max_body_bytes),
-    L("max_uri_bytes", 256, OTD_HEAD_BYTES_MAX, LIMIT_SIZE, max_uri_bytes),
-    L("max_header_bytes", 1024, OTD_HEAD_BYTES_MAX, LIMIT_SIZE, max_header_bytes),
-    L("requests_per_second", 0.001, 1e7, LIMIT_DOUBLE, requests_per_second),
-    L("burst", 1, 1e8, LIMIT_DOUBLE, burst),
-    L("threads", 1, 256, LIMIT_UNSIGNED, threads),
-    L("store_ack_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, store_ack_sweep_ms),
-    L("sla_sweep_ms", 10, 86400000, LIMIT_UNSIGNED, sla_sweep_ms),
-    L("gps_gap_ms", 0, 86400000, LIMIT_UNSIGNED, gps_gap_ms),
-    L("max_event_streams", 0, 10000, LIMIT_UNSIGNED, max_event_streams),
-    L("event_heartbeat_ms", 100, 3600000, LIMIT_UNSIGNED, event_heartbeat_ms),
-    L("store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, LIMIT_INT64,
+    L("max_body_bytes", 1, 64.0 * 1024 * 1024, JC_SIZE, max_body_bytes),
+    L("max_uri_bytes", 256, OTD_HEAD_BYTES_MAX, JC_SIZE, max_uri_bytes),
+    L("max_header_bytes", 1024, OTD_HEAD_BYTES_MAX, JC_SIZE, max_header_bytes),
+    L("requests_per_second", 0.001, 1e7, JC_DOUBLE, requests_per_second),
+    L("burst", 1, 1e8, JC_DOUBLE, burst),
+    L("threads", 1, 256, JC_UNSIGNED, threads),
+    L("store_ack_sweep_ms", 10, 86400000, JC_UNSIGNED, store_ack_sweep_ms),
+    L("sla_sweep_ms", 10, 86400000, JC_UNSIGNED, sla_sweep_ms),
+    L("gps_gap_ms", 0, 86400000, JC_UNSIGNED, gps_gap_ms),
+    L("max_event_streams", 0, 10000, JC_UNSIGNED, max_event_streams),
+    L("event_heartbeat_ms", 100, 3600000, JC_UNSIGNED, event_heartbeat_ms),
+    L("store_ack_escalation_ms", 0, (double)OT_ESCALATION_MAX_MS, JC_INT64,
       escalation.store_ack_escalation_ms),
-    L("no_driver_escalation_attempts", 0, OT_ESCALATION_MAX_ATTEMPTS, LIMIT_UNSIGNED,
+    L("no_driver_escalation_attempts", 0, OT_ESCALATION_MAX_ATTEMPTS, JC_UNSIGNED,
       escalation.no_driver_escalation_attempts),
-    L("location_trail", 0, OT_TRACKER_LOCATION_TRAIL_MAX, LIMIT_UNSIGNED, location_trail),
-    L("max_connections", 4, 100000, LIMIT_UNSIGNED, max_connections),
-    L("max_connections_per_address", 1, 100000, LIMIT_UNSIGNED, max_connections_per_address),
-    L("connection_timeout_s", 1, 3600, LIMIT_UNSIGNED, connection_timeout_s),
-    L("request_timeout_s", 1, 3600, LIMIT_UNSIGNED, request_timeout_s),
-    L("max_event_streams_per_key", 0, 10000, LIMIT_UNSIGNED, max_event_streams_per_key),
-    L("max_issues", 1, OT_TRACKER_MAX_COUNT_LIMIT, LIMIT_UNSIGNED, max_issues),
-    L("max_substitutions", 1, OT_TRACKER_MAX_COUNT_LIMIT, LIMIT_UNSIGNED, max_substitutions),
-    L("max_metadata_bytes", 2, OT_TRACKER_MAX_BYTES_LIMIT, LIMIT_SIZE, max_metadata_bytes),
-    L("max_record_bytes", 4096, OT_TRACKER_MAX_BYTES_LIMIT, LIMIT_SIZE, max_record_bytes),
-    L("location_event_ms", 10, 3600000, LIMIT_UNSIGNED, location_event_ms),
-    L("auth_failures_per_minute", 0.001, 1e6, LIMIT_DOUBLE, auth_failures_per_minute),
-    L("auth_failure_burst", 1, 1e6, LIMIT_DOUBLE, auth_failure_burst),
-    L("auth_failure_sources", 8, 1048576, LIMIT_SIZE, auth_failure_sources),
-    L("clock_skew_ms", 0, OT_TRACKER_CLOCK_SKEW_MAX_MS, LIMIT_INT64, clock_skew_ms),
+    L("max_connections", 4, 100000, JC_UNSIGNED, max_connections),
+    L("max_connections_per_address", 1, 100000, JC_UNSIGNED, max_connections_per_address),
+    L("connection_timeout_s", 1, 3600, JC_UNSIGNED, connection_timeout_s),
+    L("request_timeout_s", 1, 3600, JC_UNSIGNED, request_timeout_s),
+    L("max_event_streams_per_key", 0, 10000, JC_UNSIGNED, max_event_streams_per_key),
+    L("location_event_ms", 10, 3600000, JC_UNSIGNED, location_event_ms),
+    L("auth_failures_per_minute", 0.001, 1e6, JC_DOUBLE, auth_failures_per_minute),
+    L("auth_failure_burst", 1, 1e6, JC_DOUBLE, auth_failure_burst),
+    L("auth_failure_sources", 8, 1048576, JC_SIZE, auth_failure_sources),
 #undef L
 };
 
-/* One member of `limits` checked against its row and stored; absent: the default stays. */
-static int load_limit(const struct ctx *c, otd_config *cfg, json_t *v, const struct limit *l)
-{
-    char where[64], *dst = (char *)cfg + l->offset;
-    int integer = l->type != LIMIT_DOUBLE;
-    double d;
-
-    snprintf(where, sizeof where, "limits.%s", l->name);
-    if (integer ? !json_is_integer(v) : !json_is_number(v))
-        return bad(c, where, "must be %s", integer ? "an integer" : "a number");
-    d = json_number_value(v);
-    if (!isfinite(d) || d < l->lo || d > l->hi)
-        return bad(c, where, "%g is out of range %g-%g", d, l->lo, l->hi);
-    switch (l->type) {
-    case LIMIT_UNSIGNED: *(unsigned *)(void *)dst = (unsigned)d; break;
-    case LIMIT_SIZE: *(size_t *)(void *)dst = (size_t)d; break;
-    case LIMIT_INT64: *(int64_t *)(void *)dst = (int64_t)d; break;
-    case LIMIT_DOUBLE: *(double *)(void *)dst = d; break;
-    }
-    return 0;
-}
-
 static int load_limits(const struct ctx *c, otd_config *cfg, json_t *limits)
 {
+    const jsonconf jc = {c->name, c->err, c->errlen};
+    const size_t n = sizeof limits_table / sizeof limits_table[0];
+    const jc_number *row;
     const char *name;
     json_t *v;
-    size_t i;
 
     if (!json_is_object(limits))
         return bad(c, "limits", "must be an object");
     json_object_foreach(limits, name, v) {
-        for (i = 0; i < sizeof limits_table / sizeof limits_table[0]; i++)
-            if (strcmp(limits_table[i].name, name) == 0)
-                break;
-        if (i == sizeof limits_table / sizeof limits_table[0]) {
-            char where[128];
-            snprintf(where, sizeof where, "limits.%s", name);
-            return bad(c, where, "unknown field");
-        }
-    }
-    for (i = 0; i < sizeof limits_table / sizeof limits_table[0]; i++)
-        if ((v = json_object_get(limits, limits_table[i].name)) &&
-            load_limit(c, cfg, v, &limits_table[i]) != 0)
+        if ((row = jc_number_find(limits_table, n, name))) {
+            if (jc_number_load(&jc, "limits", row, v, cfg) != 0)
+                return -1;
+        } else if (otc_tracker_rule_load(&jc, "limits", name, v, &cfg->rules) != 0)
             return -1;
+    }
     if (cfg->max_connections_per_address > cfg->max_connections)
         return bad(c, "limits.max_connections_per_address",
                    "%u is over limits.max_connections (%u)", cfg->max_connections_per_address,
@@ -583,6 +541,11 @@ static int load_json(otd_config *cfg, json_t *root, const struct ctx *c)
     if ((v = json_object_get(root, "dispatch"))) {
         const jsonconf jc = {c->name, c->err, c->errlen};
         if (otd_dispatchconf_load(&cfg->dispatch, &jc, v) != 0)
+            return -1;
+    }
+    if ((v = json_object_get(root, "reconcile"))) {
+        const jsonconf jc = {c->name, c->err, c->errlen};
+        if (otd_reconcileconf_load(&cfg->reconcile, &jc, v, cfg->couriers) != 0)
             return -1;
     }
     if ((v = json_object_get(root, "tracking_page"))) {
@@ -810,6 +773,10 @@ size_t otd_config_restart_diff(const otd_config *running, const otd_config *next
     }
     if (otd_dispatchconf_differs(&running->dispatch, &next->dispatch)) {
         changed(ctx, "dispatch");
+        n++;
+    }
+    if (otd_reconcileconf_differs(&running->reconcile, &next->reconcile)) {
+        changed(ctx, "reconcile");
         n++;
     }
     if (!json_equal(running->courier_definitions ? running->courier_definitions : json_null(),

@@ -9,6 +9,7 @@
 
 #include <ordertrack/courier_def.h>
 #include <ordertrack/escalation.h>
+#include <ordertrack/tracker.h>
 
 #include "alertsconf.h"
 #include "cmdline.h"
@@ -18,6 +19,7 @@
 #include "outboxconf.h"
 #include "pageconf.h"
 #include "piiconf.h"
+#include "reconcileconf.h"
 
 /* The most limits.max_uri_bytes and limits.max_header_bytes may be: libmicrohttpd's buffer
  * for a request's head is sized from them (server.c), so that the service, not the HTTP
@@ -75,7 +77,6 @@ typedef struct otd_config {
     double auth_failure_burst;   /* limits.auth_failure_burst: failures an address may make at
                                     once, default 10 */
     size_t auth_failure_sources; /* limits.auth_failure_sources: addresses remembered, 4096 */
-    unsigned location_trail;     /* limits.location_trail: positions kept per order, 20 */
     unsigned max_connections;    /* limits.max_connections: open HTTP connections, 512 */
     unsigned max_connections_per_address; /* limits.max_connections_per_address: open
                                              connections of one client address, 32 */
@@ -85,12 +86,10 @@ typedef struct otd_config {
                                     within it of the headers, 30 */
     unsigned max_event_streams_per_key; /* limits.max_event_streams_per_key: open SSE streams
                                            of one API key, default 16 */
-    int64_t clock_skew_ms;       /* limits.clock_skew_ms: how far past now a time may lie,
-                                    300000 (tracker option clock_skew_ms) */
-    unsigned max_issues;         /* limits.max_issues: issues per order, 100 */
-    unsigned max_substitutions;  /* limits.max_substitutions: substitutions per order, 100 */
-    size_t max_metadata_bytes;   /* limits.max_metadata_bytes: a request's metadata, 16384 */
-    size_t max_record_bytes;     /* limits.max_record_bytes: an order's record, 1048576 */
+    ot_tracker_options rules;    /* the store's rules in `limits` (examples/common/trackerconf.h:
+                                    location_trail, clock_skew_ms, max_issues,
+                                    max_substitutions, max_metadata_bytes, max_record_bytes;
+                                    the library's defaults); only those members are set */
     otc_alerts alerts;           /* the `alerts` block; alerts.present 0 when absent */
     char *generated_admin_key;   /* without --config: the fresh admin key to print once */
     piiconf pii;                 /* the `pii` block (piiconf.h): n_keys 0 when absent;
@@ -103,6 +102,8 @@ typedef struct otd_config {
     otc_log_format log_format;   /* --log-format, default text */
     otd_outboxconf outbox;       /* the `outbox`, `subscriptions` and `nats` blocks
                                     (outboxconf.h); restart-only */
+    otd_reconcileconf reconcile; /* the `reconcile` block (reconcileconf.h): present 0 when
+                                    absent; restart-only */
 } otd_config;
 
 /* Exit statuses of start-up failures (the shared table, exitcodes.h). */

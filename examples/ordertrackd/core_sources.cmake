@@ -15,6 +15,7 @@ set(OTD_CORE_SOURCES
   pagerender.c
   pageroutes.c
   ratelimit.c
+  reconcileconf.c
   router.c
   body.c
   storage_probe.c

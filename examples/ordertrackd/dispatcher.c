@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "dispatcher.h"
+#include "worker.h"
 
 /* Orders looked at per page of the ready_for_pickup list. */
 #define PAGE 200
@@ -101,11 +102,7 @@ static void *dispatcher_main(void *arg)
         pthread_mutex_unlock(&d->lock);
         sweep(d);
         pthread_mutex_lock(&d->lock);
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += (time_t)(d->conf->sweep_ms / 1000);
-        ts.tv_nsec += (long)(d->conf->sweep_ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L)
-            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        otc_deadline(&ts, (int64_t)d->conf->sweep_ms);
         if (!d->stopping)
             pthread_cond_timedwait(&d->cond, &d->lock, &ts);
     }
@@ -159,8 +156,16 @@ int otd_dispatcher_start(otd_dispatcher **out, const otd_dispatchconf *conf, otd
         return e.code == OT_EINVAL ? OTD_EXIT_CONFIG : 1;
     }
     pthread_mutex_init(&d->lock, NULL);
-    pthread_cond_init(&d->cond, NULL);
+    if (otc_cond_init_monotonic(&d->cond) != 0) {
+        pthread_mutex_destroy(&d->lock);
+        ot_dispatch_free(d->dispatch);
+        ot_http_client_free(d->http);
+        free(d);
+        return 1;
+    }
     if (pthread_create(&d->thread, NULL, dispatcher_main, d) != 0) {
+        pthread_cond_destroy(&d->cond);
+        pthread_mutex_destroy(&d->lock);
         ot_dispatch_free(d->dispatch);
         ot_http_client_free(d->http);
         free(d);
@@ -174,10 +179,7 @@ void otd_dispatcher_stop(otd_dispatcher *d)
 {
     if (!d)
         return;
-    pthread_mutex_lock(&d->lock);
-    d->stopping = 1;
-    pthread_cond_signal(&d->cond);
-    pthread_mutex_unlock(&d->lock);
+    otc_signal_stop(&d->lock, &d->cond, &d->stopping);
     pthread_join(d->thread, NULL);
     ot_dispatch_free(d->dispatch);
     ot_http_client_free(d->http);

@@ -14,6 +14,7 @@
 
 #include "custview.h"
 #include "router.h"
+#include "worker.h"
 
 struct stream {
     struct stream *prev, *next;
@@ -175,11 +176,7 @@ static void *heartbeat_main(void *arg)
     pthread_mutex_lock(&hub->lock);
     while (!hub->stopping) {
         int64_t wait = sleep_ms(hub, tick);
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += (time_t)(wait / 1000);
-        until.tv_nsec += (long)(wait % 1000) * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
+        otc_deadline(&until, wait);
         pthread_cond_timedwait(&hub->wake, &hub->lock, &until);
         if (hub->stopping)
             break;
@@ -205,7 +202,11 @@ otd_events *otd_events_new(otd_app *app, unsigned max_streams, unsigned max_per_
     hub->heartbeat_ms = heartbeat_ms ? heartbeat_ms : 15000;
     hub->location_ms = location_ms ? location_ms : 1000;
     pthread_mutex_init(&hub->lock, NULL);
-    pthread_cond_init(&hub->wake, NULL);
+    if (otc_cond_init_monotonic(&hub->wake) != 0) {
+        pthread_mutex_destroy(&hub->lock);
+        free(hub);
+        return NULL;
+    }
     if (pthread_create(&hub->heartbeat, NULL, heartbeat_main, hub) != 0) {
         otd_events_free(hub);
         return NULL;
@@ -233,10 +234,7 @@ void otd_events_free(otd_events *hub)
 {
     if (!hub)
         return;
-    pthread_mutex_lock(&hub->lock);
-    hub->stopping = 1;
-    pthread_cond_broadcast(&hub->wake);
-    pthread_mutex_unlock(&hub->lock);
+    otc_signal_stop(&hub->lock, &hub->wake, &hub->stopping);
     if (hub->thread_started)
         pthread_join(hub->heartbeat, NULL);
     pthread_cond_destroy(&hub->wake);

@@ -1,5 +1,7 @@
-/* Route handlers: each decodes its body into an ot_request and makes one tracker call
- * (tracker.h); the answer is the order document with its ETag, or the error of the call. */
+/* Route handlers: each decodes its body into the tracker's request (an ot_request, or the
+ * operation's own struct of tracker_requests.h where a route has many members of its own)
+ * and makes one tracker call; the answer is the order document with its ETag, or the error
+ * of the call. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -143,21 +145,36 @@ static int check_order_scope(otd_app *app, const otd_request *req, otd_response 
     return check_scope(app, req, 0, res);
 }
 
-/* The common request members: idempotency key (scoped to the API key's id: one caller's
- * key never replays or conflicts with another's), If-Match, order id, store id. 0, or -1 with
- * res holding 412 for If-Match "0" (no order has version 0; the tracker reads 0 as "any"). */
-static int request_base(const otd_request *req, ot_request *r, otd_response *res)
+/* The members every write shares, from the request's headers and path: idempotency key
+ * (scoped to the API key's id: one caller's key never replays or conflicts with another's),
+ * If-Match, order id. 0, or -1 with res holding 412 for If-Match "0" (no order has version
+ * 0; the tracker reads 0 as "any"). */
+static int write_base(const otd_request *req, ot_write_common *w, otd_response *res)
 {
     if (req->has_if_match && req->if_match == 0) {
         otd_respond_error(res, OTD_ERR_VERSION_CONFLICT,
                           "If-Match \"0\" matches no stored version", NULL);
         return -1;
     }
-    r->idempotency_key = req->idempotency_key;
-    r->idempotency_scope = req->key ? req->key->id : NULL;
-    r->expected_version = req->has_if_match ? (int64_t)req->if_match : 0;
+    w->idempotency_key = req->idempotency_key;
+    w->idempotency_scope = req->key ? req->key->id : NULL;
+    w->expected_version = req->has_if_match ? (int64_t)req->if_match : 0;
     if (req->match.order_id[0])
-        r->order_id = req->match.order_id;
+        w->order_id = req->match.order_id;
+    return 0;
+}
+
+/* write_base for the routes still on ot_request, and the path's store id. */
+static int request_base(const otd_request *req, ot_request *r, otd_response *res)
+{
+    ot_write_common w = OT_WRITE_COMMON_INIT;
+
+    if (write_base(req, &w, res) != 0)
+        return -1;
+    r->idempotency_key = w.idempotency_key;
+    r->idempotency_scope = w.idempotency_scope;
+    r->expected_version = w.expected_version;
+    r->order_id = w.order_id;
     if (req->match.store_id[0])
         r->store_id = req->match.store_id;
     return 0;
@@ -166,9 +183,9 @@ static int request_base(const otd_request *req, ot_request *r, otd_response *res
 /* A refused write. OT_ECONFLICT is If-Match's 412 only when the request set one; without,
  * it means the tracker's retries ran out under contention: 503, retry later. */
 static void respond_write_error(otd_response *res, int rc, const ot_error *e,
-                                const ot_request *r)
+                                int64_t expected_version)
 {
-    if (rc == OT_ECONFLICT && r->expected_version == 0) {
+    if (rc == OT_ECONFLICT && expected_version == 0) {
         otd_respond_error(res, OTD_ERR_STORAGE_UNAVAILABLE,
                           "too many concurrent writers on this order; retry", NULL);
         res->retry_after = 1;
@@ -179,11 +196,11 @@ static void respond_write_error(otd_response *res, int rc, const ot_error *e,
 
 /* A stale answer without the record (a repeated status): read the unchanged order. Returns
  * rc, or the read's failure. */
-static int stale_order(otd_app *app, const ot_request *r, int rc, ot_order **order,
+static int stale_order(otd_app *app, const char *order_id, int rc, ot_order **order,
                        ot_error *e)
 {
     if (rc == OT_ESTALE && !*order) {
-        int got = ot_tracker_get(order, app->tracker, r->order_id, e);
+        int got = ot_tracker_get(order, app->tracker, order_id, e);
         if (got != 0)
             return got;
     }
@@ -196,12 +213,12 @@ static void run_write(otd_app *app, const ot_request *r, write_fn fn, unsigned o
 {
     ot_order *order = NULL;
     ot_error e;
-    int rc = stale_order(app, r, fn(&order, app->tracker, r, &e), &order, &e);
+    int rc = stale_order(app, r->order_id, fn(&order, app->tracker, r, &e), &order, &e);
 
     if (rc == 0 || rc == OT_ESTALE)
         respond_order(res, rc == 0 ? ok : 200, order);
     else
-        respond_write_error(res, rc, &e, r);
+        respond_write_error(res, rc, &e, r->expected_version);
     ot_order_free(order);
 }
 
@@ -235,10 +252,11 @@ static int metadata_member(json_t *doc, char **out, otd_response *res)
 }
 
 /* updated_by and notes, both optional. */
-static int author_members(json_t *doc, ot_request *r, otd_response *res)
+static int author_members(json_t *doc, const char **updated_by, const char **notes,
+                          otd_response *res)
 {
-    return otd_body_string(doc, "updated_by", 0, ID_MAX, &r->updated_by, res) < 0 ||
-                   otd_body_string(doc, "notes", 0, TEXT_MAX, &r->notes, res) < 0
+    return otd_body_string(doc, "updated_by", 0, ID_MAX, updated_by, res) < 0 ||
+                   otd_body_string(doc, "notes", 0, TEXT_MAX, notes, res) < 0
                ? -1
                : 0;
 }
@@ -345,7 +363,8 @@ static void order_init(otd_app *app, const otd_request *req, otd_response *res)
         init_provider(app, doc, r.tracking_id, &r.provider, res) != 0 ||
         otd_body_string(doc, "delivery_tracking_url", 0, TEXT_MAX, &r.tracking_url, res) < 0 ||
         otd_body_time(doc, "estimated_delivery_time", 0, &r.estimated_delivery_ms, res) < 0 ||
-        author_members(doc, &r, res) != 0 || metadata_member(doc, &meta, res) != 0)
+        author_members(doc, &r.updated_by, &r.notes, res) != 0 ||
+        metadata_member(doc, &meta, res) != 0)
         goto out;
     if (!store_allowed(req, r.store_id, res))
         goto out;
@@ -405,28 +424,44 @@ static void order_get(otd_app *app, const otd_request *req, otd_response *res)
     ot_order_free(order);
 }
 
-static void order_history(otd_app *app, const otd_request *req, otd_response *res)
+/* A read of one order that answers a JSON document (tracker.h). */
+typedef int (*read_fn)(char **json, size_t *len, ot_tracker *tracker, const char *order_id,
+                       ot_error *err);
+
+/* An {order_id} read: the caller's access to the order, then the library's document. */
+static void order_read(otd_app *app, const otd_request *req, otd_response *res, read_fn fn)
 {
     char *json = NULL;
     size_t len = 0;
     ot_error e;
+    int rc;
 
     if (check_order_scope(app, req, res) != 0)
         return;
-    int rc = ot_tracker_history(&json, &len, app->tracker, req->match.order_id, &e);
+    rc = fn(&json, &len, app->tracker, req->match.order_id, &e);
     respond_library_json(res, rc, &e, json, len);
+}
+
+static void order_history(otd_app *app, const otd_request *req, otd_response *res)
+{
+    order_read(app, req, res, ot_tracker_history);
 }
 
 static void order_live_location(otd_app *app, const otd_request *req, otd_response *res)
 {
-    char *json = NULL;
-    size_t len = 0;
-    ot_error e;
+    order_read(app, req, res, ot_tracker_live_location);
+}
 
-    if (check_order_scope(app, req, res) != 0)
-        return;
-    int rc = ot_tracker_live_location(&json, &len, app->tracker, req->match.order_id, &e);
-    respond_library_json(res, rc, &e, json, len);
+/* The tracker's SLA report under its policies (the config's `sla` block), at its clock. */
+static int sla_report_now(char **json, size_t *len, ot_tracker *tracker, const char *order_id,
+                          ot_error *err)
+{
+    return ot_tracker_sla_report(json, len, tracker, order_id, 0, err);
+}
+
+static void order_sla(otd_app *app, const otd_request *req, otd_response *res)
+{
+    order_read(app, req, res, sla_report_now);
 }
 
 static void order_list(otd_app *app, const otd_request *req, otd_response *res)
@@ -448,20 +483,6 @@ static void order_list(otd_app *app, const otd_request *req, otd_response *res)
     respond_library_json(res, rc, &e, json, len);
 }
 
-/* The tracker's report under its policies (the config's `sla` block), at the tracker's
- * clock. */
-static void order_sla(otd_app *app, const otd_request *req, otd_response *res)
-{
-    char *json = NULL;
-    size_t len = 0;
-    ot_error e;
-
-    if (check_order_scope(app, req, res) != 0)
-        return;
-    int rc = ot_tracker_sla_report(&json, &len, app->tracker, req->match.order_id, 0, &e);
-    respond_library_json(res, rc, &e, json, len);
-}
-
 /* A route's own body members, read into `r` (the strings stay owned by `doc`). */
 typedef int (*body_members)(const otd_request *req, json_t *doc, ot_request *r,
                             otd_response *res);
@@ -475,7 +496,8 @@ static void order_body_write(otd_app *app, const otd_request *req, otd_response 
     json_t *doc = NULL;
 
     if (request_base(req, &r, res) == 0 && otd_body_object(req, &doc, res) == 0 &&
-        members(req, doc, &r, res) == 0 && author_members(doc, &r, res) == 0 &&
+        members(req, doc, &r, res) == 0 &&
+        author_members(doc, &r.updated_by, &r.notes, res) == 0 &&
         check_order_scope(app, req, res) == 0)
         run_write(app, &r, fn, 200, res);
     json_decref(doc);
@@ -536,7 +558,7 @@ static void store_acknowledge(otd_app *app, const otd_request *req, otd_response
     if (request_base(req, &r, res) != 0 || otd_body_object(req, &doc, res) != 0)
         goto out;
     if (otd_body_string(doc, "order_id", 1, ID_MAX, &r.order_id, res) != 0 ||
-        author_members(doc, &r, res) != 0 ||
+        author_members(doc, &r.updated_by, &r.notes, res) != 0 ||
         otd_body_bool(doc, "accepted", 0, &accepted, res) < 0 ||
         otd_body_string(doc, "reason", !accepted, TEXT_MAX, &r.reason, res) < 0 ||
         otd_body_string(doc, "reassign_to", 0, ID_MAX, &r.reassign_to, res) < 0)
@@ -562,7 +584,7 @@ static void store_step(otd_app *app, const otd_request *req, otd_response *res, 
     if (request_base(req, &r, res) != 0 || otd_body_object(req, &doc, res) != 0)
         goto out;
     if (otd_body_string(doc, "order_id", 1, ID_MAX, &r.order_id, res) != 0 ||
-        author_members(doc, &r, res) != 0)
+        author_members(doc, &r.updated_by, &r.notes, res) != 0)
         goto out;
     run_write(app, &r, fn, 200, res);
 out:
@@ -593,7 +615,7 @@ static void store_substitution(otd_app *app, const otd_request *req, otd_respons
         otd_body_string(doc, "reason", 1, TEXT_MAX, &r.reason, res) != 0 ||
         otd_body_number(doc, "price_difference", 1, -1e9, 1e9, &r.price_difference, res) !=
             0 ||
-        author_members(doc, &r, res) != 0)
+        author_members(doc, &r.updated_by, &r.notes, res) != 0)
         goto out;
     run_write(app, &r, ot_tracker_add_substitution, 200, res);
 out:
@@ -604,14 +626,14 @@ out:
 
 static void delivery_assign(otd_app *app, const otd_request *req, otd_response *res)
 {
-    ot_request r = OT_REQUEST_INIT;
+    ot_assign_driver_request r = OT_ASSIGN_DRIVER_REQUEST_INIT;
     json_t *doc = NULL, *driver = NULL;
     ot_order *order = NULL;
     int64_t retry = 0;
     ot_error e;
     int rc;
 
-    if (request_base(req, &r, res) != 0 || otd_body_object(req, &doc, res) != 0)
+    if (write_base(req, &r.write, res) != 0 || otd_body_object(req, &doc, res) != 0)
         goto out;
     if (!json_object_get(doc, "driver")) {
         otd_respond_error(res, OTD_ERR_INVALID_REQUEST,
@@ -623,7 +645,7 @@ static void delivery_assign(otd_app *app, const otd_request *req, otd_response *
         otd_body_string(doc, "delivery_tracking_id", 0, ID_MAX, &r.tracking_id, res) < 0 ||
         otd_body_string(doc, "delivery_tracking_url", 0, TEXT_MAX, &r.tracking_url, res) < 0 ||
         otd_body_time(doc, "estimated_delivery_time", 0, &r.estimated_delivery_ms, res) < 0 ||
-        author_members(doc, &r, res) != 0)
+        author_members(doc, &r.write.updated_by, &r.write.notes, res) != 0)
         goto out;
     if (driver &&
         (otd_body_string(driver, "driver_id", 1, ID_MAX, &r.driver_id, res) != 0 ||
@@ -642,10 +664,10 @@ static void delivery_assign(otd_app *app, const otd_request *req, otd_response *
     }
     if (check_scope(app, req, 1, res) != 0)
         goto out;
-    rc = ot_tracker_assign_driver(&order, &retry, app->tracker, &r, &e);
-    rc = stale_order(app, &r, rc, &order, &e);
+    rc = ot_tracker_assign_driver_v2(&order, &retry, app->tracker, &r, &e);
+    rc = stale_order(app, r.write.order_id, rc, &order, &e);
     if (rc != 0 && rc != OT_ESTALE) {
-        respond_write_error(res, rc, &e, &r);
+        respond_write_error(res, rc, &e, r.write.expected_version);
     } else if (driver || retry <= 0) {
         respond_order(res, 200, order);
     } else {
@@ -699,7 +721,8 @@ static void delivery_step(otd_app *app, const otd_request *req, otd_response *re
     if (request_base(req, &r, res) != 0 || optional_body(req, &doc, res) != 0)
         goto out;
     if (otd_body_time(doc, time_member, 0, &r.time_ms, res) < 0 ||
-        author_members(doc, &r, res) != 0 || check_order_scope(app, req, res) != 0)
+        author_members(doc, &r.updated_by, &r.notes, res) != 0 ||
+        check_order_scope(app, req, res) != 0)
         goto out;
     run_write(app, &r, fn, 200, res);
 out:

@@ -27,6 +27,7 @@
 #include "courierdefs.h"
 #ifdef OTD_HAVE_CURL
 #include "dispatcher.h"
+#include "reconciler.h"
 #endif
 #include "events.h"
 #include "live.h"
@@ -37,6 +38,7 @@
 #include "server.h"
 #include "storage_open.h"
 #include "storage_probe.h"
+#include "worker.h"
 
 /* How long a stop waits for requests in flight. */
 #define DRAIN_MS 10000u
@@ -152,6 +154,7 @@ struct host {
     pthread_t housekeeper;
 #ifdef OTD_HAVE_CURL
     otd_dispatcher *dispatcher; /* the `dispatch` block's thread, or NULL */
+    otd_reconciler *reconciler; /* the `reconcile` block's thread, or NULL */
 #endif
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -184,6 +187,20 @@ static void on_notice(void *userdata, const ot_notice *n)
 }
 
 #ifdef OTD_HAVE_CURL
+/* A reconcile finding's alert into the current dispatcher, as on_notice queues a notice
+ * (without an `alerts` block the finding is logged and counted only). */
+static void reconcile_alert(void *ctx, const ot_alert *alert)
+{
+    struct host *h = ctx;
+
+    pthread_mutex_lock(&h->lock);
+    if (h->alerts && ot_alerts_push(h->alerts, alert, NULL) == 0) {
+        h->alerts_due = 1;
+        pthread_cond_signal(&h->cond);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
 /* The alert dispatcher's lookup: the courier and AWB of the order, which notices lack. */
 static void alert_lookup(void *userdata, const char *store_id, const char *order_id,
                          char *courier, size_t courier_size, char *awb, size_t awb_size)
@@ -375,12 +392,7 @@ static void *housekeeper_main(void *arg)
         while (!h->stopping && !h->alerts_due && !h->reloaded &&
                (now = monotonic_ms()) < until) {
             struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            int64_t wait = until - now;
-            ts.tv_sec += (time_t)(wait / 1000);
-            ts.tv_nsec += (long)(wait % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L)
-                ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+            otc_deadline(&ts, until - now);
             pthread_cond_timedwait(&h->cond, &h->lock, &ts);
         }
         if (h->stopping)
@@ -495,12 +507,13 @@ static int tracker_make(struct host *h, const otd_config *cfg, const ot_sla_poli
     opt.metrics = h->app.metrics; /* one registry: the daemon's and the tracker's metrics */
     opt.pii = h->pii;
     opt.escalation = &cfg->escalation;
-    opt.location_trail = cfg->location_trail;
-    opt.clock_skew_ms = cfg->clock_skew_ms;
-    opt.max_issues = cfg->max_issues;
-    opt.max_substitutions = cfg->max_substitutions;
-    opt.max_metadata_bytes = cfg->max_metadata_bytes;
-    opt.max_record_bytes = cfg->max_record_bytes;
+    /* the store's rules (limits.location_trail, clock_skew_ms, max_*) */
+    opt.location_trail = cfg->rules.location_trail;
+    opt.clock_skew_ms = cfg->rules.clock_skew_ms;
+    opt.max_issues = cfg->rules.max_issues;
+    opt.max_substitutions = cfg->rules.max_substitutions;
+    opt.max_metadata_bytes = cfg->rules.max_metadata_bytes;
+    opt.max_record_bytes = cfg->rules.max_record_bytes;
     opt.outbox = h->app.cfg->outbox.enabled; /* restart-only: the start-up config's */
     if (ot_tracker_new(out, &opt, &e) != 0 ||
         ot_tracker_set_couriers(*out, h->app.couriers, &e) != 0) {
@@ -553,7 +566,6 @@ static int host_open(struct host *h, otd_config *cfg)
     ot_notice_sink sink = OT_NOTICE_SINK_INIT;
     ot_sla_sweep_result round = OT_SLA_SWEEP_RESULT_INIT;
     ot_escalation_sweep_result ack_round = OT_ESCALATION_SWEEP_RESULT_INIT;
-    pthread_condattr_t attr;
     otd_generation *first;
     char err[512];
     ot_error e;
@@ -563,14 +575,11 @@ static int host_open(struct host *h, otd_config *cfg)
     memset(&e, 0, sizeof e);
     h->sla_round = round;
     h->ack_round = ack_round;
-    if (pthread_condattr_init(&attr) != 0 ||
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
-        pthread_cond_init(&h->cond, &attr) != 0 || pthread_mutex_init(&h->lock, NULL) != 0 ||
+    if (otc_cond_init_monotonic(&h->cond) != 0 || pthread_mutex_init(&h->lock, NULL) != 0 ||
         pthread_mutex_init(&h->delivery, NULL) != 0) {
         otc_logf(h->log, OTC_LOG_ERROR, "cannot set up the housekeeping thread");
         return 1;
     }
-    pthread_condattr_destroy(&attr);
     h->sync_ready = 1;
 
     otc_log_route_mongoc(h->log); /* before libmongoc says anything */
@@ -643,19 +652,28 @@ static int host_open(struct host *h, otd_config *cfg)
         return OTD_EXIT_CONFIG;
 #endif
     }
+    if (cfg->reconcile.present) {
+#ifdef OTD_HAVE_CURL
+        if ((rc = otd_reconciler_start(&h->reconciler, &cfg->reconcile, h->app.couriers,
+                                       h->app.metrics, &h->live, h->log, reconcile_alert, h)))
+            return rc;
+#else
+        otc_logf(h->log, OTC_LOG_ERROR, "reconcile: this build has no HTTP client "
+                                        "(OT_WITH_CURL=OFF)");
+        return OTD_EXIT_CONFIG;
+#endif
+    }
     return 0;
 }
 
 static void host_close(struct host *h)
 {
 #ifdef OTD_HAVE_CURL
+    otd_reconciler_stop(h->reconciler);
     otd_dispatcher_stop(h->dispatcher);
 #endif
     if (h->housekeeper_started) {
-        pthread_mutex_lock(&h->lock);
-        h->stopping = 1;
-        pthread_cond_signal(&h->cond);
-        pthread_mutex_unlock(&h->lock);
+        otc_signal_stop(&h->lock, &h->cond, &h->stopping);
         pthread_join(h->housekeeper, NULL);
     }
     otd_outbound_stop(h->outbound);

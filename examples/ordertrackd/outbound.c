@@ -1,5 +1,6 @@
 /* The relay and tail threads of ordertrackd (outbound.h). */
 #include "outbound.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -83,13 +84,7 @@ static int wait_or_stop(otd_outbound *ob, unsigned ms)
 {
     struct timespec ts;
     int stopping;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    otc_deadline(&ts, ms);
     pthread_mutex_lock(&ob->lock);
     while (!ob->stopping && pthread_cond_timedwait(&ob->cond, &ob->lock, &ts) != ETIMEDOUT)
         ;
@@ -275,7 +270,6 @@ int otd_outbound_start(otd_outbound **out, const otd_config *cfg, const ot_stora
 {
     const otd_outboxconf *oc = &cfg->outbox;
     otd_outbound *ob;
-    pthread_condattr_t attr;
     ot_error e;
     int rc;
     *out = NULL;
@@ -289,10 +283,11 @@ int otd_outbound_start(otd_outbound **out, const otd_config *cfg, const ot_stora
     ob->log = log;
     ob->tail_ms = oc->tail_ms;
     pthread_mutex_init(&ob->lock, NULL);
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&ob->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    if (otc_cond_init_monotonic(&ob->cond) != 0) {
+        pthread_mutex_destroy(&ob->lock);
+        free(ob);
+        return 1;
+    }
     *out = ob;
     if ((rc = sinks_make(ob, oc)) != 0)
         return rc;
@@ -341,10 +336,7 @@ void otd_outbound_stop(otd_outbound *ob)
 {
     if (!ob)
         return;
-    pthread_mutex_lock(&ob->lock);
-    ob->stopping = 1;
-    pthread_cond_broadcast(&ob->cond);
-    pthread_mutex_unlock(&ob->lock);
+    otc_signal_stop(&ob->lock, &ob->cond, &ob->stopping);
     if (ob->tail_started)
         pthread_join(ob->tail_thread, NULL);
 #ifdef OTD_HAVE_NATS

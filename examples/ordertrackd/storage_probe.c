@@ -52,6 +52,12 @@ static int w_load(void *ud, const char *order_id, ot_order **out, ot_error *err)
     return after_read(w, w->inner->load(w->inner->userdata, order_id, out, err));
 }
 
+static int w_load_head(void *ud, const char *order_id, ot_order **out, ot_error *err)
+{
+    struct otd_storage_watch *w = ud;
+    return after_read(w, w->inner->load_head(w->inner->userdata, order_id, out, err));
+}
+
 static int w_commit(void *ud, int64_t expected_version, const ot_storage_record *record,
                     const ot_idempotency_record *idem, ot_error *err)
 {
@@ -113,7 +119,8 @@ static int w_tombstone_get(void *ud, const char *order_id, char *out, size_t out
                            ot_error *err)
 {
     struct otd_storage_watch *w = ud;
-    return w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size, err);
+    return after_read(w, w->inner->tombstone_get(w->inner->userdata, order_id, out, out_size,
+                                                 err));
 }
 
 static void w_close(void *ud)
@@ -151,6 +158,10 @@ ot_storage *otd_storage_watch_new(ot_storage *inner)
     w->port.restore = NULL;
     w->port.tombstone_get = inner->version >= 4 && inner->tombstone_get ? w_tombstone_get
                                                                           : NULL;
+    /* the history out of the record: the flag (copied) holds with load_head forwarded */
+    w->port.load_head = inner->version >= 5 && inner->load_head ? w_load_head : NULL;
+    if (inner->version < 5)
+        w->port.flags &= ~OT_STORAGE_F_HISTORY_APART;
     return &w->port;
 }
 

@@ -37,8 +37,10 @@
  */
 typedef enum ot_alert_kind {
     OT_ALERT_INTEGRATION_DOWN = 8,      /**< an integration started failing; detail: the reason */
-    OT_ALERT_INTEGRATION_RECOVERED = 9  /**< it works again; detail: "down since <time>, N
+    OT_ALERT_INTEGRATION_RECOVERED = 9, /**< it works again; detail: "down since <time>, N
                                              failed runs" */
+    OT_ALERT_DATA_INCONSISTENCY = 15    /**< (since 1.13) a reconcile finding (reconcile.h);
+                                             order_id required, detail "<class>: <what>" */
 } ot_alert_kind;
 
 /** Newest version of `ot_alert` this header describes (its `version` member). */
@@ -52,7 +54,8 @@ typedef enum ot_alert_kind {
  */
 typedef struct ot_alert {
     unsigned version;       /**< OT_ALERT_VERSION */
-    int kind;               /**< ot_notice_kind (1..7, 11, 12, 14) or ot_alert_kind (8, 9) */
+    int kind;               /**< ot_notice_kind (1..7, 11, 12, 14) or ot_alert_kind (8, 9,
+                                 15) */
     const char *order_id;   /**< required for notice kinds; NULL for integration kinds */
     const char *store_id;   /**< NULL: unknown */
     const char *courier;    /**< delivery_provider wire name ("delhivery"), NULL: unknown */
@@ -74,14 +77,15 @@ typedef struct ot_alert {
 /** Bit of notice kind `k` in ot_alerts_config.slack_kinds. */
 #define OT_ALERTS_KIND_BIT(k) (1u << (unsigned)(k))
 /** Kinds sent to Slack by default: ALERT, SLA_BREACH, the integration kinds, (since 1.2)
- *  the escalation ladder's TIMEOUT_ALERT and ESCALATION and (since 1.6) the relay's
- *  DEAD_LETTER. */
+ *  the escalation ladder's TIMEOUT_ALERT and ESCALATION, (since 1.6) the relay's
+ *  DEAD_LETTER and (since 1.13) reconcile's DATA_INCONSISTENCY. */
 #define OT_ALERTS_SLACK_KINDS_DEFAULT                                                    \
     (OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) |     \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                     \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED) |                                \
      OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION) | \
-     OT_ALERTS_KIND_BIT(OT_NOTICE_DEAD_LETTER))
+     OT_ALERTS_KIND_BIT(OT_NOTICE_DEAD_LETTER) |                                         \
+     OT_ALERTS_KIND_BIT(OT_ALERT_DATA_INCONSISTENCY))
 
 /**
  * A flush sends the Slack alerts of one kind and detail (e.g. every `sla_breach` `no_scan`
@@ -124,14 +128,16 @@ typedef struct ot_alerts_config {
                    size_t courier_size, char *awb, size_t awb_size);
 } ot_alerts_config;
 
-/** Kinds kept for the e-mail report by default: all but status and shipment changes. */
+/** Kinds kept for the e-mail report by default: all but status and shipment changes (and the
+ *  relay's dead letters). */
 #define OT_ALERTS_REPORT_KINDS_DEFAULT                                                   \
     (OT_ALERTS_KIND_BIT(OT_NOTICE_ISSUE_RAISED) | OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_WARNING) | \
      OT_ALERTS_KIND_BIT(OT_NOTICE_SLA_BREACH) | OT_ALERTS_KIND_BIT(OT_NOTICE_ALERT) |        \
      OT_ALERTS_KIND_BIT(OT_NOTICE_RTO_STARTED) |                                            \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_DOWN) |                                        \
      OT_ALERTS_KIND_BIT(OT_ALERT_INTEGRATION_RECOVERED) |                                   \
-     OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION))
+     OT_ALERTS_KIND_BIT(OT_NOTICE_TIMEOUT_ALERT) | OT_ALERTS_KIND_BIT(OT_NOTICE_ESCALATION) | \
+     OT_ALERTS_KIND_BIT(OT_ALERT_DATA_INCONSISTENCY))
 
 /** Initialiser of `ot_alerts_config` with its defaults at OT_ALERTS_CONFIG_VERSION. */
 #define OT_ALERTS_CONFIG_INIT                                                           \

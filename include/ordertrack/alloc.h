@@ -26,6 +26,8 @@
  *
  * Version 1 members: version, userdata, malloc, realloc, free. All three functions are
  * required. `malloc(0)` and `realloc(p, 0)` are never requested. `free(NULL)` may be.
+ * The hooks take `userdata` last, as released in 1.0.0; every newer callback of the library
+ * takes it first (docs/conventions.md, "Callbacks").
  */
 typedef struct ot_allocator {
     unsigned version;                                       /**< OT_ALLOCATOR_VERSION */

@@ -97,6 +97,26 @@ OT_EXTERN void ot_error_clear(ot_error *err);
  */
 OT_EXTERN int ot_error_set(ot_error *err, int code, const char *field, const char *message);
 
+/** OT_PRINTF(f, a): the function's argument `f` is a printf format whose arguments start at
+ *  argument `a` (the compiler checks the calls). */
+#if defined(__GNUC__)
+#  define OT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define OT_PRINTF(f, a)
+#endif
+
+/**
+ * ot_error_set() with the message formatted as printf does (since 1.12); the message is
+ * truncated to fit. Thread-safe on distinct objects.
+ * @param err the report to fill, or NULL
+ * @param code the OT_E... code
+ * @param field the offending input field, or NULL
+ * @param fmt a printf format for the message, followed by its arguments
+ * @return `code`
+ */
+OT_EXTERN int ot_error_setf(ot_error *err, int code, const char *field, const char *fmt, ...)
+    OT_PRINTF(4, 5);
+
 /**
  * Size of ot_error in bytes, for bindings that allocate it without the header.
  * @return sizeof(ot_error)

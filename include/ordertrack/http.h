@@ -110,7 +110,9 @@ struct ot_clock;
  * now_ms and sleep_ms) and leave now_ms and sleep_ms NULL (both given: OT_EINVAL naming
  * them); `random` is then optional. Without a clock (version 1): set now_ms, sleep_ms and
  * random, all three. Called from the thread that calls ot_http_client_send(); must be
- * thread-safe if the client is shared.
+ * thread-safe if the client is shared. `sleep_ms` takes `userdata` last, as released in
+ * 1.0.0; the clock port's sleep_ms, like every newer callback, takes it first
+ * (docs/conventions.md, "Callbacks").
  */
 typedef struct ot_http_hooks {
     unsigned version;                            /**< OT_HTTP_HOOKS_VERSION */

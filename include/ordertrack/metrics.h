@@ -15,6 +15,8 @@
  *     order or delivery id, refused unapplied (reason provider_mismatch, tracking_id_mismatch)
  *   - ordertrack_sla_stage_duration_seconds{stage}    histogram of finished stage durations
  *   - ordertrack_eta_error_seconds                    histogram of delivered minus estimated
+ *   - ordertrack_reconcile_findings_total{class}      (since 1.13) data inconsistencies found
+ *     by ot_reconcile_run (reconcile.h) given this registry, by finding class
  * Every series of these with a known label value is present (at 0) from the start.
  * A host registers its own counters and histograms (requests by route and code, request
  * latency...) with ot_metrics_register (their names get the `ordertrack_` prefix too) or, in

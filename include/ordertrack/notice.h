@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 /** What happened. Values are never renumbered; 8 and 9 are taken by the integration kinds
- *  of ordertrack/alerts.h (ot_alert_kind), so the notice kinds go on at 10. */
+ *  of ordertrack/alerts.h (ot_alert_kind), so the notice kinds go on at 10, and 15 by its
+ *  OT_ALERT_DATA_INCONSISTENCY (a new notice kind takes 16). */
 typedef enum ot_notice_kind {
     OT_NOTICE_UNKNOWN = 0,
     OT_NOTICE_STATUS_CHANGED = 1,   /**< current_status changed: from_status → to_status */

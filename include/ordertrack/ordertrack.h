@@ -15,6 +15,7 @@
 #include "timestamp.h"
 #include "order.h"
 #include "tracker.h"
+#include "tracker_requests.h"
 #include "notice.h"
 #include "transition.h"
 #include "update.h"
@@ -30,5 +31,6 @@
 #include "poll.h"
 #include "outbox.h"
 #include "webhook_sink.h"
+#include "reconcile.h"
 
 #endif /* ORDERTRACK_H */

@@ -34,7 +34,8 @@
  * get_key: with `key_id` NULL, fill `key` with the current encryption key and write its id
  * into `id_out` (at most OT_PII_KEY_ID_SIZE bytes with the NUL); with a `key_id`, fill `key`
  * with that key (id_out may be ignored). Return 0, or a negative OT_E... code
- * (OT_ENOTFOUND for an unknown id).
+ * (OT_ENOTFOUND for an unknown id). get_key takes `userdata` last, as released in 1.0.0;
+ * every newer callback takes it first (docs/conventions.md, "Callbacks").
  */
 typedef struct ot_pii_key_provider {
     unsigned version; /**< OT_PII_KEY_PROVIDER_VERSION */

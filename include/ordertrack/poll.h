@@ -97,7 +97,9 @@ typedef struct ot_poll_config {
                                              requests (the Delhivery fallback); 0: none */
     /** Sleep for `delay_ms`. NULL (preferred): the sleep_ms of the tracker's clock
      *  (sys/clock.h), or the system's sleep for a clock without one. Kept for callers of
-     *  before clock version 2: refused (OT_EINVAL) when the tracker's clock has sleep_ms. */
+     *  before clock version 2: refused (OT_EINVAL) when the tracker's clock has sleep_ms.
+     *  Takes `userdata` last, as released in 1.0.0 (newer callbacks take it first:
+     *  docs/conventions.md, "Callbacks"). */
     void (*sleep_ms)(int64_t ms, void *userdata);
     void *userdata;                     /**< passed to sleep_ms */
     int apply_on_caller;                /**< (since 2) 1: apply every answer on the calling

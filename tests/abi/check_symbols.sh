@@ -3,7 +3,7 @@
 # archives (and its own code) statically never meets a clash:
 #   - an archive (.a) defines only ot_* / OT_* globals, and each one the matching shared
 #     library does not export is an internal, named ot__name or ot_<module>__name
-#     (ot_sqlite__conn_open, ot_mongo__fail, ot_curl__fail);
+#     (ot_sqlite__conn_open, ot_mongo__error);
 #   - a shared library (.so) exports only ot_* / OT_* (the OT_ version nodes included).
 # Allowed exceptions (none of them ours to name): the symbols the toolchain adds to a shared
 # object, _init, _fini, __bss_start, _edata, _end. Not checked: the archives of examples/,

@@ -202,7 +202,7 @@ static void test_migration_from_version_1(void **state)
     assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
     assert_int_equal(v, OT_SQLITE_SCHEMA_VERSION);
     assert_int_equal(version_of(st, "old-1"), 3);
-    /* migration 4: list, sweep and poll pages read an index in order, no sort */
+    /* migration 5: list, sweep and poll pages read an index in order, no sort */
     assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index'"
                                      " AND name IN ('orders_store_status', 'orders_status',"
                                      " 'orders_store', 'orders_poll_active')"), 4);
@@ -268,7 +268,7 @@ static void test_migration_to_outbox(void **state)
     ot_storage_close(st);
 }
 
-/* A file of schema 3 (the outbox, single-column store and status indexes) gains the ordered
+/* A file of schema 4 (single-column store and status indexes) gains the ordered
  * and partial indexes when opened, and a list page by store and status reads one in order. */
 static void test_migration_to_ordered_indexes(void **state)
 {
@@ -276,7 +276,7 @@ static void test_migration_to_ordered_indexes(void **state)
     ot_storage *st;
     int v;
     (void)state;
-    path_for(path, sizeof path, "v3.db");
+    path_for(path, sizeof path, "v4.db");
     assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
     assert_int_equal(put(st, "o-3", 1, 1, NULL), 0);
     ot_storage_close(st);
@@ -284,11 +284,11 @@ static void test_migration_to_ordered_indexes(void **state)
                                     "DROP INDEX orders_store; DROP INDEX orders_status;"
                                     "CREATE INDEX orders_store ON orders(store_id);"
                                     "CREATE INDEX orders_status ON orders(current_status);"
-                                    "PRAGMA user_version = 3;"),
+                                    "PRAGMA user_version = 4;"),
                      SQLITE_OK);
     assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
     assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
-    assert_int_equal(v, 4);
+    assert_int_equal(v, 5);
     assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index'"
                                      " AND name IN ('orders_store_status', 'orders_poll_active')"
                                      " OR sql LIKE '%orders(store_id, order_id)%'"

@@ -18,13 +18,7 @@ cat > "$tmp/scenario.json" <<JSON
  "awbs": {"AWB-1": {"courier": "delhivery", "steps": ["UD/In Transit", "DL/Delivered"]},
           "AWB-2": {"courier": "delhivery", "steps": ["UD/In Transit", "DL/Delivered"]}}}
 JSON
-mkfifo "$tmp/sim.in"
-/usr/bin/python3 "$sim" --scenario "$tmp/scenario.json" < "$tmp/sim.in" > "$tmp/sim.out" \
-  2> "$tmp/sim.log" &
-sim_pid=$!
-exec 3> "$tmp/sim.in"
-for _ in $(seq 1 100); do [ -s "$tmp/sim.out" ] && break; sleep 0.05; done
-sim_port=$(head -n 1 "$tmp/sim.out")
+start_sim "$sim" "$tmp/scenario.json"
 sim_url=http://127.0.0.1:$sim_port
 
 cat > "$tmp/d.json" <<JSON

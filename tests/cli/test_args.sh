@@ -70,6 +70,11 @@ expect_error 64 "'carrier' is not api or courier" "$cli" check a b --source carr
 expect_error 64 "unknown provider 'fedex'" "$cli" map fedex Delivered
 run "$cli" check --help
 check "ordertrack check --help: the usage, exit 0" [ "$rc" -eq 0 ]
+# a command reading a store never creates one at a mistyped SQLite path
+for c in "events tail" "events dead-letters" verify reconcile "archive --before 2026-01-01 --to $tmp/ar"; do
+  expect_error 1 "no such store" "$cli" $c "sqlite:$tmp/missing.db"
+done
+check "no store created at the mistyped path" [ ! -e "$tmp/missing.db" ]
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -24,13 +24,7 @@ cat > "$tmp/scenario.json" <<JSON
                           "steps": ["20/Picked up", "40/Out for delivery", "50/Delivered"]},
           "AX100000003": {"courier": "generic", "steps": ["10/Booked"]}}}
 JSON
-mkfifo "$tmp/sim.in"
-/usr/bin/python3 "$sim" --scenario "$tmp/scenario.json" < "$tmp/sim.in" > "$tmp/sim.out" \
-  2> "$tmp/sim.log" &
-sim_pid=$!
-exec 3> "$tmp/sim.in"
-for _ in $(seq 1 100); do [ -s "$tmp/sim.out" ] && break; sleep 0.05; done
-sim_port=$(head -n 1 "$tmp/sim.out")
+start_sim "$sim" "$tmp/scenario.json"
 
 # ordertrackd: the definition relative to its config file, and the webhook's credential.
 cat > "$tmp/d.json" <<JSON

@@ -71,3 +71,15 @@ jq_is() {
   got=$(jq -r "$1" "$tmp/b" 2>/dev/null)
   if [ "$got" = "$2" ]; then ok; else bad "$3: $1 is '$got', want '$2': $(head -c 400 "$tmp/b")"; fi
 }
+
+# start_sim SIMULATOR SCENARIO: the courier simulator (tests/sim/courier_sim.py) on a free
+# port with SCENARIO, its stdin a FIFO on fd 3 (closing fd 3 stops it); sets sim_pid and
+# sim_port.
+start_sim() {
+  mkfifo "$tmp/sim.in"
+  /usr/bin/python3 "$1" --scenario "$2" < "$tmp/sim.in" > "$tmp/sim.out" 2> "$tmp/sim.log" &
+  sim_pid=$!
+  exec 3> "$tmp/sim.in"
+  for _ in $(seq 1 100); do [ -s "$tmp/sim.out" ] && break; sleep 0.05; done
+  sim_port=$(head -n 1 "$tmp/sim.out")
+}

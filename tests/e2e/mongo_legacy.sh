@@ -127,15 +127,16 @@ print(text.count('SECRET'), text.count('otpii:v1:e2e-1:'), p.orderTracking.count
 if [ "$got" = "0 3 6 pending" ]; then ok
 else bad "pii in the legacy collections: got '$got', want '0 3 6 pending' (secrets, tokens, entries, status)"; fi
 
-# An unknown ot. option stops start-up (exit 1) naming it; libmongoc never sees it.
+# An unknown ot. option stops start-up as a refused configuration (exit 2) naming it;
+# libmongoc never sees it.
 "$bin" --config "$tmp/d.json" --listen 127.0.0.1:0 --storage "$hosts/$db?ot.legacyOrder=true" \
   > /dev/null 2> "$tmp/bad.log"; rc=$?
-if [ "$rc" -eq 1 ] && grep -q "unknown option ot.legacyOrder " "$tmp/bad.log"; then ok
+if [ "$rc" -eq 2 ] && grep -q "unknown option ot.legacyOrder " "$tmp/bad.log"; then ok
 else bad "unknown ot. option: exit $rc: $(cat "$tmp/bad.log")"; fi
 sed "s|\"storage\": \"[^\"]*\"|\"storage\": \"$hosts/$db?ot.ordersCollection=x\"|" "$tmp/p.json" \
   > "$tmp/bad.json"
 "$poller" --config "$tmp/bad.json" --once > /dev/null 2> "$tmp/bad.log"; rc=$?
-if [ "$rc" -eq 1 ] && grep -q "ot.ordersCollection has no effect without ot.legacyOrders=true" \
+if [ "$rc" -eq 2 ] && grep -q "ot.ordersCollection has no effect without ot.legacyOrders=true" \
      "$tmp/bad.log"; then ok
 else bad "poller, legacy option alone: exit $rc: $(cat "$tmp/bad.log")"; fi
 # A refused URI is named without its password.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ordertrackd end to end over the whole REST contract (docs/API.md), on sqlite storage:
 # the hyperlocal lifecycle with a substitution rejected then approved, store rejection with
-# reassignment, the no-driver 202, stale locations, idempotent replay and conflict, If-Match
+# reassignment, a driver reassigned before the pickup, the no-driver 202, stale locations, idempotent replay and conflict, If-Match
 # 412, invalid_transition with from/to, 404/403/401, concurrent writers, webhooks (forged and
 # valid Uber signature, redelivery, unknown order, unmapped status, header credentials),
 # Server-Sent Events (live, resumed, bounded, heartbeats, a client going away), the
@@ -139,6 +139,12 @@ expect 200 assign -X POST -H "$C" -d '{"driver":{"driver_id":"d-1","name":"Sam",
 jq_is .current_status driver_assigned assign
 jq_is .driver_details.driver_id d-1 assign
 jq_is .estimated_delivery_time 2030-01-01T10:00:00.000Z assign
+# the partner reassigns before the pickup: the new driver replaces the first
+expect 200 reassign -X POST -H "$C" -d '{"driver":{"driver_id":"d-2","name":"Kim","phone":"+15550102","vehicle_type":"car"}}' \
+  "$base/tracking/delivery/o-1/assign"
+jq_is .current_status driver_assigned reassign
+jq_is .driver_details.driver_id d-2 reassign
+jq_is '.status_history[-1].metadata.ot.data.reassigned_from' d-1 reassign
 
 expect 200 location -X PUT -H "$C" -d '{"latitude":12.9,"longitude":77.6,"accuracy":5,"timestamp":"2026-11-23T10:00:05Z"}' \
   "$base/tracking/delivery/o-1/location"
@@ -156,6 +162,9 @@ jq_is .driver_location.longitude 77.6 live-location
 jq_is .current_status driver_assigned live-location
 expect 200 pickup -X POST -H "$C" "$base/tracking/delivery/o-1/pickup"
 jq_is .current_status driver_pickup_complete pickup
+expect 409 "another driver after the pickup" -X POST -H "$C" -d '{"driver":{"driver_id":"d-3","name":"Lee","phone":"+15550103","vehicle_type":"bike"}}' \
+  "$base/tracking/delivery/o-1/assign"
+jq_is .error.field driver.driver_id "another driver after the pickup"
 status o-1 in_transit
 expect 200 delivered -X POST -H "$C" -d '{"actual_delivery_time":"2026-11-23T10:30:00.000Z"}' \
   "$base/tracking/delivery/o-1/delivered"

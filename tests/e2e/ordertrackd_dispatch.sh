@@ -43,7 +43,9 @@ cat > "$tmp/config.json" <<JSON
 {
   "listen": "127.0.0.1:0",
   "storage": "sqlite:$tmp/ot.db",
-  "api_keys": [{"key": "admin-key-012345", "role": "admin"}],
+  "api_keys": [{"key": "admin-key-012345", "role": "admin"},
+               {"key": "uber-courier-key-01", "role": "courier", "providers": ["uber"]},
+               {"key": "dd-courier-key-0001", "role": "courier", "providers": ["doordash"]}],
   "webhooks": {"uber": {"signing_key": "uber-hook-key"},
                "doordash": {"authorization": "dd-hook-secret"}},
   "dispatch": {
@@ -195,6 +197,14 @@ failover)
   get_order f-1
   jq_is .delivery_provider doordash "the order moved to DoorDash"
   jq_is .delivery_tracking_id "f-1~2" "DoorDash's id"
+  # the keys' scopes follow the provider: Uber's courier key no longer sees the order (404,
+  # its stream is refused as the order is), DoorDash's does
+  expect 404 "Uber's key after the switch" -H "Authorization: Bearer uber-courier-key-01" \
+    "$base/tracking/orders/f-1"
+  expect 404 "Uber's key's stream after the switch" \
+    -H "Authorization: Bearer uber-courier-key-01" "$base/tracking/orders/f-1/events"
+  expect 200 "DoorDash's key after the switch" -H "Authorization: Bearer dd-courier-key-0001" \
+    "$base/tracking/orders/f-1"
   simlog
   is "$(simcount "$UBER_CREATE")" 2 "Uber tried http_max_attempts times"
   is "$(simcount "$DD_CREATE")" 1 "one DoorDash create"

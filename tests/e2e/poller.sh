@@ -20,13 +20,7 @@ cat > "$tmp/scenario.json" <<JSON
           "AWB-2": {"courier": "delhivery", "steps": ["UD/In Transit", "RT/In Transit"]},
           "SR-1": {"courier": "shiprocket", "steps": [18, 17, 7]}}}
 JSON
-mkfifo "$tmp/sim.in"
-/usr/bin/python3 "$sim" --scenario "$tmp/scenario.json" < "$tmp/sim.in" > "$tmp/sim.out" \
-  2> "$tmp/sim.log" &
-sim_pid=$!
-exec 3> "$tmp/sim.in"
-for _ in $(seq 1 100); do [ -s "$tmp/sim.out" ] && break; sleep 0.05; done
-sim_port=$(head -n 1 "$tmp/sim.out")
+start_sim "$sim" "$tmp/scenario.json"
 
 cat > "$tmp/d.json" <<JSON
 {"storage": "sqlite:$tmp/ot.db", "api_keys": [{"key": "admin-key-012345", "role": "admin"}]}

@@ -9,7 +9,8 @@
  * picking_in_progress; MIX "short": every order is submitted then cancelled (two writes, for
  * large stores); MIX "parcel": Delhivery orders (AWB-i) the courier reports in transit, then
  * even ones cancelled by an operator (their shipment still moving: a status mismatch) and odd
- * ones reported lost without a lifecycle status. Prints the count made; exit 1 on any
+ * ones reported lost without a lifecycle status; MIX "courier": Delhivery orders (CAWB-i) the
+ * courier reports in transit, for reconcile's courier class. Prints the count made; exit 1 on any
  * failure. A sqlite: store is opened with synchronous=OFF (a bulk load: nothing is synced
  * until the end). */
 #include <stdint.h>
@@ -66,12 +67,13 @@ int main(int argc, char **argv)
     int64_t now = argc > 4 ? strtoll(argv[4], NULL, 10) : 1767225600000LL;
     int shortmix = argc > 5 && strcmp(argv[5], "short") == 0;
     int parcel = argc > 5 && strcmp(argv[5], "parcel") == 0;
+    int couriermix = argc > 5 && strcmp(argv[5], "courier") == 0;
     long count, i;
     ot_error err;
     int rc = 0;
 
     if (argc < 3 || (count = strtol(argv[2], NULL, 10)) < 0) {
-        fprintf(stderr, "usage: ops_seed URI COUNT [PREFIX] [START_MS] [full|short]\n");
+        fprintf(stderr, "usage: ops_seed URI COUNT [PREFIX] [START_MS] [full|short|parcel|courier]\n");
         return 64;
     }
     if (strncmp(argv[1], "sqlite:", 7) == 0) {
@@ -94,12 +96,12 @@ int main(int argc, char **argv)
         ot_request r = OT_REQUEST_INIT;
         char id[128], awb[64], ev[160];
         snprintf(id, sizeof id, "%s-%07ld", prefix, i);
-        snprintf(awb, sizeof awb, "AWB-%ld", i);
+        snprintf(awb, sizeof awb, "%sAWB-%ld", couriermix ? "C" : "", i);
         r.order_id = id;
         r.store_id = "store-1";
         r.customer_id = "cust-1";
-        r.provider = parcel ? OT_PROVIDER_DELHIVERY : OT_PROVIDER_INTERNAL;
-        r.tracking_id = parcel ? awb : NULL;
+        r.provider = parcel || couriermix ? OT_PROVIDER_DELHIVERY : OT_PROVIDER_INTERNAL;
+        r.tracking_id = parcel || couriermix ? awb : NULL;
         if ((rc = ot_tracker_init_order(NULL, t, &r, &err)) != 0)
             break;
         if (parcel) {
@@ -110,6 +112,9 @@ int main(int argc, char **argv)
                 rc = step(t, id, OT_STATUS_CANCELLED, &err);
             else if (rc == 0)
                 rc = courier(t, id, awb, OT_SHIPMENT_LOST, 0, ev, &err);
+        } else if (couriermix) {
+            snprintf(ev, sizeof ev, "%s/1", id);
+            rc = courier(t, id, awb, OT_SHIPMENT_IN_TRANSIT, OT_STATUS_IN_TRANSIT, ev, &err);
         } else if (shortmix || i % 3 == 1) {
             rc = step(t, id, OT_STATUS_CANCELLED, &err);
         } else {

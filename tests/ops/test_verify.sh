@@ -23,7 +23,8 @@ out=$("$cli" verify "sqlite:$db" --page 7); rc=$?
 check "clean store exits 0" [ "$rc" -eq 0 ]
 check "every order read across pages" contains "$out" "verified 30 orders: 0 findings"
 
-# tamper: a note changed in an entry of v-0000000 (the hash no longer matches)
+# tamper: a note changed in an entry of v-0000003 (the hash no longer matches). The history
+# lives in the events table (schema 4); each record holds its chain head only.
 /usr/bin/python3 - "$db" <<'PY'
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -33,17 +34,23 @@ def edit(order_id, fn):
     fn(rec)
     db.execute("UPDATE orders SET record = ? WHERE order_id = ?",
                (json.dumps(rec, separators=(",", ":")), order_id))
-def tamper(rec):
-    rec["status_history"][2]["notes"] = "edited by hand"
-def cut(rec):
+def tamper(order_id, seq):
+    (text,) = db.execute("SELECT entry FROM events WHERE order_id = ? AND seq = ?",
+                         (order_id, seq)).fetchone()
+    entry = json.loads(text)
+    entry["notes"] = "edited by hand"
+    db.execute("UPDATE events SET entry = ? WHERE order_id = ? AND seq = ?",
+               (json.dumps(entry, separators=(",", ":")), order_id, seq))
+def cut(order_id):
     # the last two entries dropped; the record still says delivered
-    del rec["status_history"][-2:]
+    db.execute("DELETE FROM events WHERE order_id = ? AND seq >= "
+               "(SELECT max(seq) - 1 FROM events WHERE order_id = ?)", (order_id, order_id))
 def illegal(rec):
     # a live order made "delivered" by hand, its entries rehashed is beyond reach: instead
     # rewrite current_status only (the chain's last status disagrees)
     rec["current_status"] = "delivered"
-edit("v-0000003", tamper)
-edit("v-0000006", cut)
+tamper("v-0000003", 2)
+cut("v-0000006")
 edit("v-0000002", illegal)
 db.commit()
 PY

@@ -78,8 +78,8 @@ static void test_courier_scope(void **state)
     assert_int_equal(cfg.keys[1].providers, 1u << OT_PROVIDER_UBER);
     assert_string_equal(cfg.keys[1].driver_id, "drv-7");
     assert_int_equal(cfg.keys[2].providers, 0);
-    assert_int_equal(cfg.location_trail, 0);
-    assert_true(cfg.clock_skew_ms == 60000);
+    assert_int_equal(cfg.rules.location_trail, 0);
+    assert_true(cfg.rules.clock_skew_ms == 60000);
     otd_config_free(&cfg);
 }
 

@@ -63,7 +63,7 @@ static void test_example_loads(void **state)
     if (load_text(&cfg, example, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_string_equal(cfg.storage, "sqlite:./ordertrack.db");
-    assert_int_equal(cfg.n_couriers, 4);
+    assert_int_equal(cfg.couriers.n, 4);
     assert_int_equal(cfg.n_trackers, 5);
     t = otp_config_tracker(&cfg, "delhivery_fallback");
     assert_non_null(t);
@@ -114,6 +114,34 @@ static void test_fallback_defaults(void **state)
     assert_int_equal(t->fallback_after_minutes, 240);
     assert_int_equal(otp_config_tracker(&cfg, "b2c")->batch_size, 50);
     assert_int_equal(cfg.pii.n_keys, 0);
+    assert_int_equal(cfg.rules.outbox, 0);
+    assert_int_equal(cfg.rules.location_trail, OT_TRACKER_LOCATION_TRAIL_DEFAULT);
+    otp_config_free(&cfg);
+    /* an "outbox" block (as ordertrackd's): the poller's writes record outbound events */
+    if (load_text(&cfg,
+                  "{\"storage\": \"memory:\", \"outbox\": {}, \"couriers\":"
+                  " {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}}, \"trackers\":"
+                  " [{\"name\": \"b2c\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}]}",
+                  err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.rules.outbox, 1);
+    otp_config_free(&cfg);
+    /* "limits": the store's rules as ordertrackd takes them, into the tracker's options */
+    if (load_text(&cfg,
+                  "{\"storage\": \"memory:\", \"limits\": {\"location_trail\": 3,"
+                  " \"clock_skew_ms\": 60000, \"max_issues\": 5, \"max_substitutions\": 6,"
+                  " \"max_metadata_bytes\": 100, \"max_record_bytes\": 8192}, \"couriers\":"
+                  " {\"delhivery\": {\"base_url\": \"http://x\", \"token\": \"t\"}}, \"trackers\":"
+                  " [{\"name\": \"b2c\", \"courier\": \"delhivery\", \"schedule\": \"* * * * *\"}]}",
+                  err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(cfg.rules.location_trail, 3);
+    assert_true(cfg.rules.clock_skew_ms == 60000);
+    assert_int_equal(cfg.rules.max_issues, 5);
+    assert_int_equal(cfg.rules.max_substitutions, 6);
+    assert_int_equal(cfg.rules.max_metadata_bytes, 100);
+    assert_int_equal(cfg.rules.max_record_bytes, 8192);
+    assert_int_equal(cfg.rules.outbox, 0);
     otp_config_free(&cfg);
 }
 
@@ -127,6 +155,16 @@ static void test_refused_files_name_the_field(void **state)
         {"{\"couriers\": {}, \"trackers\": []}", "storage: is required"},
         {"{\"storage\": \"memory:\", \"couriers\": {}}", "couriers: must be an object with"},
         {"{\"storage\": \"memory:\", \"extra\": 1}", "extra: unknown field"},
+        {"{\"storage\": \"memory:\", \"outbox\": true}", "outbox: must be an object"},
+        {"{\"storage\": \"memory:\", \"outbox\": {\"max_attempts\": 3}}",
+         "outbox.max_attempts: unknown field"},
+        {"{\"storage\": \"memory:\", \"limits\": []}", "limits: must be an object"},
+        {"{\"storage\": \"memory:\", \"limits\": {\"max_body_bytes\": 10}}",
+         "limits.max_body_bytes: not a poller setting"},
+        {"{\"storage\": \"memory:\", \"limits\": {\"location_trail\": 1001}}",
+         "limits.location_trail: 1001 is out of range 0-1000"},
+        {"{\"storage\": \"memory:\", \"limits\": {\"clock_skew_ms\": \"5\"}}",
+         "limits.clock_skew_ms: must be an integer"},
         {"{\"storage\": \"memory:\", \"couriers\": {\"fedex\": {}}}", "couriers.fedex: unknown courier"},
         {"{\"storage\": \"memory:\", \"couriers\": {\"delhivery\": {\"base_url\": \"http://x\"}}}",
          "couriers.delhivery.token: is required"},

@@ -48,6 +48,27 @@ static void test_error_report(void **state)
     assert_string_equal(err.field, "");
 }
 
+/* ot_error_setf: the message formatted, truncated to fit, the states cleared. */
+static void test_error_setf(void **state)
+{
+    char long_text[600];
+    ot_error err;
+    (void)state;
+    strcpy(err.from, "stale");
+    assert_int_equal(ot_error_setf(&err, OT_EINVAL, "limit", "limit %d is above %s", 9, "5"),
+                     OT_EINVAL);
+    assert_int_equal(err.code, OT_EINVAL);
+    assert_string_equal(err.message, "limit 9 is above 5");
+    assert_string_equal(err.field, "limit");
+    assert_string_equal(err.from, "");
+    assert_int_equal(ot_error_setf(NULL, OT_EIO, NULL, "%s", "x"), OT_EIO);
+    memset(long_text, 'a', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    assert_int_equal(ot_error_setf(&err, OT_EIO, NULL, "%s", long_text), OT_EIO);
+    assert_int_equal(strlen(err.message), sizeof err.message - 1);
+    assert_string_equal(err.field, "");
+}
+
 static void test_version(void **state)
 {
     char expect[32];
@@ -155,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_code_has_text_and_name),
         cmocka_unit_test(test_error_report),
+        cmocka_unit_test(test_error_setf),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_allocator_hooks),
         cmocka_unit_test(test_update_init),

@@ -234,11 +234,12 @@ static void test_builtins_start_at_zero(void **state)
     (void)state;
     assert_int_equal(ot_metrics_new(&m, &err), 0);
     e = scrape(m);
-    assert_int_equal(e->family_count, 11);
+    assert_int_equal(e->family_count, 12);
     assert_true(value_of(e, "ordertrack_updates_refused_total",
                          "provider=uber,reason=provider_mismatch") == 0);
     assert_true(value_of(e, "ordertrack_updates_refused_total",
                          "provider=velocity,reason=tracking_id_mismatch") == 0);
+    assert_true(value_of(e, "ordertrack_reconcile_findings_total", "class=courier_differs") == 0);
     assert_true(value_of(e, "ordertrack_transitions_total", "status=submitted") == 0);
     assert_true(value_of(e, "ordertrack_transitions_total", "status=failed") == 0);
     assert_true(value_of(e, "ordertrack_shipment_transitions_total", "status=rto in transit")
@@ -354,10 +355,10 @@ static void test_host_metrics_and_escaping(void **state)
     assert_int_equal(ot_metrics_observe(m, "queue_depth", NULL, 0, -7, &err), 0);
 
     e = scrape(m);
-    assert_int_equal(e->family_count, 14);
-    assert_string_equal(e->families[11].name, "ordertrack_http_requests_total");
-    assert_string_equal(e->families[11].type, "counter");
-    assert_string_equal(e->families[12].type, "histogram");
+    assert_int_equal(e->family_count, 15);
+    assert_string_equal(e->families[12].name, "ordertrack_http_requests_total");
+    assert_string_equal(e->families[12].type, "counter");
+    assert_string_equal(e->families[13].type, "histogram");
     assert_true(value_of(e, "ordertrack_http_requests_total",
                          "route=/tracking/orders/{order_id},code=200") == 3.5);
     assert_true(value_of(e, "ordertrack_http_requests_total", "route=a\"b\\c\nd,code=500") == 1);

@@ -299,6 +299,43 @@ static void test_version1_struct(void **state)
     free(old);
 }
 
+/* A version 4 caller's ot_storage ends before `load_head`: the tracker reads no further and
+ * hands it whole records (the history kept apart is a version 5 promise), and
+ * ot_storage_init writes no further either (an exact-size heap block). */
+static void test_version4_struct(void **state)
+{
+    size_t v4 = offsetof(ot_storage, load_head);
+    ot_storage *mem = NULL, *old = malloc(v4);
+    ot_tracker_options o = OT_TRACKER_OPTIONS_INIT;
+    ot_tracker *t = NULL;
+    ot_request r = OT_REQUEST_INIT;
+    ot_order *got = NULL;
+    ot_error err;
+    (void)state;
+    assert_non_null(old);
+    assert_int_equal(ot_storage_init(old, 4, &err), 0);
+    assert_int_equal(*(unsigned *)(void *)old, 4);
+    assert_int_equal(ot_storage_memory_new(&mem, &err), 0);
+    memcpy(old, mem, v4);
+    memcpy(old, &(unsigned){4}, sizeof(unsigned));
+    o.storage = old;
+    assert_int_equal(ot_tracker_new(&t, &o, &err), 0);
+    r.order_id = "v4-1";
+    r.store_id = "s";
+    r.customer_id = "c";
+    r.provider = OT_PROVIDER_UBER;
+    assert_int_equal(ot_tracker_init_order(NULL, t, &r, &err), 0);
+    r.status = OT_STATUS_STORE_NOTIFIED;
+    assert_int_equal(ot_tracker_set_status(NULL, t, &r, &err), 0);
+    assert_int_equal(ot_tracker_get(&got, t, "v4-1", &err), 0);
+    assert_int_equal(ot_order_history_count(got), 2);
+    assert_int_equal(ot_order_verify_history(got, &err), 0);
+    ot_order_free(got);
+    ot_tracker_free(t);
+    ot_storage_close(mem);
+    free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_shared_checks),
         cmocka_unit_test(test_no_json_records),
         cmocka_unit_test(test_version1_struct),
+        cmocka_unit_test(test_version4_struct),
         cmocka_unit_test(test_adopt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -261,6 +261,33 @@ static void test_seed_lifecycle(void **state)
     r.tracking_url = "https://track.example/1";
     must(ot_tracker_assign_driver(NULL, &retry, t, &r, &err), &err, "assign");
     assert_int_equal(retry, 0);
+    /* the same driver again: a repeat, nothing changes */
+    assert_ot_error(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), OT_ESTALE, err);
+    /* the partner reassigns before the pickup: another driver_assigned entry, the status
+     * kept, the driver replaced, `reassigned_from` naming the first */
+    {
+        ot_driver_view d = OT_DRIVER_VIEW_INIT;
+        size_t n_before;
+        must(ot_tracker_get(&o, t, "ord-1", &err), &err, "get");
+        n_before = ot_order_history_count(o);
+        ot_order_free(o);
+        r.driver_id = "drv-2";
+        r.driver_name = "Ben";
+        must(ot_tracker_assign_driver(&o, NULL, t, &r, &err), &err, "reassign");
+        assert_int_equal(ot_order_status(o), OT_STATUS_DRIVER_ASSIGNED);
+        assert_int_equal(ot_order_driver_details(&d, o, &err), 0);
+        assert_string_equal(d.driver_id, "drv-2");
+        assert_string_equal(d.name, "Ben");
+        assert_int_equal(ot_order_history_count(o), n_before + 1);
+        {
+            char *json = NULL;
+            size_t len;
+            assert_int_equal(ot_order_to_json(&json, &len, o, &err), 0);
+            assert_non_null(strstr(json, "\"reassigned_from\":\"drv-1\""));
+            ot_free(json);
+        }
+        ot_order_free(o);
+    }
 
     r = req("ord-1");
     r.latitude = 12.9;
@@ -289,6 +316,17 @@ static void test_seed_lifecycle(void **state)
 
     r = req("ord-1");
     must(ot_tracker_pickup(NULL, t, &r, &err), &err, "pickup");
+    /* after the pickup the goods are with drv-2: another driver is refused naming the
+     * driver; drv-2 again is a step back, as before */
+    r.driver_id = "drv-3";
+    r.driver_name = "Cy";
+    r.driver_phone = "+15550101";
+    r.vehicle_type = "bike";
+    assert_ot_error(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), OT_ESTATE, err);
+    assert_string_equal(err.field, "driver.driver_id");
+    r.driver_id = "drv-2";
+    assert_ot_error(ot_tracker_assign_driver(NULL, NULL, t, &r, &err), OT_ETRANSITION, err);
+    r = req("ord-1");
     step(t, "ord-1", OT_STATUS_IN_TRANSIT);
     r.time_ms = T0 + 900000;
     must(ot_tracker_delivered(&o, t, &r, &err), &err, "delivered");

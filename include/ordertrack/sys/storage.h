@@ -10,7 +10,12 @@
  * What a backend persists: the record's canonical JSON (ot_order_to_json), which it hands
  * back on load through ot_order_from_json(); the new history entries of each write (a JSON
  * array, for adapters that keep an event table); and the indexed columns, copied out of the
- * record in ot_storage_record so that no adapter needs to parse JSON to index it. A backend
+ * record in ot_storage_record so that no adapter needs to parse JSON to index it. A
+ * backend of storage version 5 that declares OT_STORAGE_F_HISTORY_APART keeps the record as
+ * the projection with its chain head only (status_history cut to its last entry) and the
+ * history in the entries it is handed write by write (ot_storage_entry): a write costs the
+ * same at the 1,000th entry as at the first, and `load` puts the record back together
+ * (ot_order_from_stored()). A backend
  * that stores native documents (BSON) may convert the JSON, or read the record through the
  * accessors of order.h. A backend that builds what it stores from the record itself (the
  * memory store) declares OT_STORAGE_F_NO_JSON and is handed no JSON at all.
@@ -32,12 +37,24 @@
 #include "../outbox.h"
 
 /** Newest version of `ot_storage_record` this header describes (its `version` member). */
-#define OT_STORAGE_RECORD_VERSION 2
+#define OT_STORAGE_RECORD_VERSION 3
+
+/**
+ * One history entry a write adds (storage version 5): its canonical JSON, as the record's
+ * encoder wrote it, and its place in the history. Borrowed for the duration of the call.
+ */
+typedef struct ot_storage_entry {
+    const char *json;   /**< the entry (an object of status_history), not NUL-terminated */
+    size_t json_len;    /**< length of `json` in bytes */
+    int64_t seq;        /**< its index in the history (0: the creation entry) */
+} ot_storage_entry;
 
 /**
  * A record to create or commit, filled by the core (or by ot_storage_record_init()).
  * Borrowed for the duration of the call. Version 1: every member up to `updated_at_ms`;
- * version 2 adds `events` and `event_count` (read them only when `version` >= 2).
+ * version 2 adds `events` and `event_count` (read them only when `version` >= 2); version 3
+ * adds `entries` and `entry_count` (read them only when `version` >= 3; the tracker hands
+ * version 3 records to storages of version 5 only).
  */
 typedef struct ot_storage_record {
     unsigned version;               /**< OT_STORAGE_RECORD_VERSION */
@@ -65,6 +82,13 @@ typedef struct ot_storage_record {
                                          pending for every sink; NULL when none. Only given
                                          to a storage with the outbox members (version 3) */
     size_t event_count;             /**< number of `events` */
+    /* since 3: the history entries as an array */
+    const ot_storage_entry *entries; /**< the history entries this write adds, in order
+                                         (entries[i].seq == first_event + i), each encoded
+                                         alone: what `events_json` holds, without a scan.
+                                         Given with or without OT_STORAGE_F_NO_JSON; NULL
+                                         when the write adds none */
+    size_t entry_count;             /**< number of `entries` */
 } ot_storage_record;
 
 /** Newest version of `ot_idempotency_record` this header describes (its `version` member). */
@@ -144,8 +168,9 @@ typedef struct ot_outbox_mark {
 #define OT_OUTBOX_MARK_INIT { OT_OUTBOX_MARK_VERSION, NULL, 0, 0, 0, 0, NULL, 0 }
 
 /** Newest version of `ot_storage` this header describes (its `version` member). */
-/* Version 3 adds the outbox (outbox_query, outbox_mark, outbox_prune); version 4 archival. */
-#define OT_STORAGE_VERSION 4
+/* Version 3 adds the outbox (outbox_query, outbox_mark, outbox_prune); version 4 archival;
+ * version 5 the history out of the record (load_head, ot_storage_record version 3). */
+#define OT_STORAGE_VERSION 5
 
 /** Longest `archived_to` of a tombstone (archive_remove), in bytes, NUL excluded. */
 #define OT_STORAGE_TOMBSTONE_MAX 1023
@@ -158,6 +183,17 @@ typedef struct ot_outbox_mark {
  * such a vtable and reads `json` must clear the flag.
  */
 #define OT_STORAGE_F_NO_JSON 0x1u
+
+/**
+ * Storage flag (since storage version 5): the adapter keeps the history apart from the
+ * record (an event table, a list per order). The tracker then hands its create and commit
+ * the record with its chain head only (ot_storage_record.json, and .order with
+ * OT_STORAGE_F_NO_JSON: status_history holding the last entry) and the new entries in
+ * `entries`, and its writes use `load_head`. Without it a storage is handed whole records.
+ * A wrapper that forwards to an adapter copies this flag only when it forwards `load_head`
+ * and `load` to that adapter.
+ */
+#define OT_STORAGE_F_HISTORY_APART 0x2u
 
 /**
  * The storage vtable. Members in this order, "since N" giving the version that added each;
@@ -264,19 +300,35 @@ typedef struct ot_storage {
      * history (`first_event` 0), and drop its tombstone, atomically. OT_EEXISTS when the
      * order id exists (nothing changes). */
     int (*restore)(void *userdata, const ot_storage_record *record, ot_error *err);
+
+    /* The history out of the record (since 5). A storage of version 5 with
+     * OT_STORAGE_F_HISTORY_APART is handed, by the tracker, records whose `json` (and
+     * `order`, with OT_STORAGE_F_NO_JSON) is the projection with its chain head:
+     * status_history holding only the last entry (a record from ot_storage_record_init()
+     * still holds the whole history: keep either). The history is the `entries` of the
+     * writes, kept apart (an event table, a list); a commit appends them and rewrites
+     * nothing else of the history. `load` and `query` still hand back whole records: the
+     * stored one with its history read back (ot_order_from_stored()). */
+
+    /** (since 5, optional) Load the record as stored, without reading its history: decoded
+     * with ot_order_from_json(), status_history holding its last entries (at least the chain
+     * head). With OT_STORAGE_F_HISTORY_APART, the tracker's writes that need no more than
+     * the head use it, so that their cost does not grow with the history; NULL: every write
+     * loads the whole record. OT_ENOTFOUND as `load`. */
+    int (*load_head)(void *userdata, const char *order_id, ot_order **out, ot_error *err);
 } ot_storage;
 
 /** Initialiser of `ot_storage` with its defaults at OT_STORAGE_VERSION. */
 #define OT_STORAGE_INIT \
     { OT_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, \
-      NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL }
 
 OT_BEGIN_DECLS
 
 /**
  * Fill `storage` with the defaults of `version` (all members NULL, no flags), for bindings;
  * a version 1 struct is written only up to `close`, a version 2 one up to `adopt`, a version
- * 3 one up to `outbox_prune`.
+ * 3 one up to `outbox_prune`, a version 4 one up to `restore`.
  * @param storage the struct to fill (caller-owned)
  * @param version the struct version to fill, 1 to OT_STORAGE_VERSION
  * @param err receives the code, the offending field and a message on failure; may be NULL
@@ -307,6 +359,26 @@ OT_EXTERN int ot_storage_query_init(ot_storage_query *query, unsigned version, o
  */
 OT_EXTERN int ot_storage_record_init(ot_storage_record *record, const ot_order *order,
                                      size_t first_event, ot_error *err);
+
+/**
+ * Put a record kept by a storage of version 5 back together (since 1.13): `json` is the
+ * record as stored (its status_history ends in the chain head: the last entry, or the whole
+ * history), `history` the JSON array of every history entry in order, as the writes handed
+ * them over (ot_storage_record.entries). The head stays the record's own copy; a history
+ * that does not end in it (rows lost) is read with the head after it, so that
+ * ot_order_verify_history() and the head check of every load name the gap. Checked like
+ * ot_order_from_json(). Thread-safe.
+ * @param out receives the whole record (NULL on failure); free with ot_order_free()
+ * @param json the stored record's JSON
+ * @param len its length in bytes
+ * @param history the JSON array of the history entries
+ * @param history_len its length in bytes
+ * @param err receives the code, the offending field and a message on failure; may be NULL
+ * @return 0, OT_EINVAL (a NULL argument, a record or history that does not decode) or
+ *         OT_ENOMEM
+ */
+OT_EXTERN int ot_order_from_stored(ot_order **out, const char *json, size_t len,
+                                   const char *history, size_t history_len, ot_error *err);
 
 /**
  * Free what ot_storage_record_init() allocated. Accepts NULL.

@@ -2,7 +2,6 @@
  * API of libordertrack; response data goes into responses the core allocated. */
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,6 @@
 
 #include "ordertrack/adapters/curl.h"
 #include "ordertrack/version.h"
-#include "curl_internal.h"
 
 #define MAX_IN_FLIGHT 1024u
 /* Response headers of one transfer beyond this abort it with OT_ELIMIT. */
@@ -50,21 +48,6 @@ struct transfer {
     char errbuf[CURL_ERROR_SIZE];
 };
 
-int ot_curl__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err)
-        return code;
-    ot_error_clear(err);
-    err->code = code;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    if (field)
-        snprintf(err->field, sizeof err->field, "%s", field);
-    return code;
-}
-
 static char *copy_string(const char *s)
 {
     char *p;
@@ -82,9 +65,9 @@ int ot_curl_options_init(ot_curl_options *options, unsigned version, ot_error *e
 {
     static const ot_curl_options defaults = OT_CURL_OPTIONS_INIT;
     if (!options)
-        return ot_curl__fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_error_setf(err, OT_EINVAL, "options", "options is NULL");
     if (version == 0 || version > OT_CURL_OPTIONS_VERSION)
-        return ot_curl__fail(err, OT_EVERSION, "version",
+        return ot_error_setf(err, OT_EVERSION, "version",
                              "curl options version %u not supported (this library knows 1..%d)",
                              version, OT_CURL_OPTIONS_VERSION);
     *options = defaults;
@@ -95,22 +78,22 @@ int ot_curl_options_init(ot_curl_options *options, unsigned version, ot_error *e
 static int check_options(const ot_curl_options *o, ot_error *err)
 {
     if (o->version == 0 || o->version > OT_CURL_OPTIONS_VERSION)
-        return ot_curl__fail(err, OT_EVERSION, "version",
+        return ot_error_setf(err, OT_EVERSION, "version",
                              "curl options version %u not supported (this library knows 1..%d)",
                              o->version, OT_CURL_OPTIONS_VERSION);
     if (o->max_in_flight < 1 || o->max_in_flight > MAX_IN_FLIGHT)
-        return ot_curl__fail(err, OT_EINVAL, "max_in_flight", "max_in_flight %u is outside 1..%u",
+        return ot_error_setf(err, OT_EINVAL, "max_in_flight", "max_in_flight %u is outside 1..%u",
                              o->max_in_flight, MAX_IN_FLIGHT);
     if (o->connect_timeout_ms <= 0 || o->connect_timeout_ms > LONG_MAX)
-        return ot_curl__fail(err, OT_EINVAL, "connect_timeout_ms",
+        return ot_error_setf(err, OT_EINVAL, "connect_timeout_ms",
                              "connect_timeout_ms %lld must be positive",
                              (long long)o->connect_timeout_ms);
     if (o->default_timeout_ms <= 0 || o->default_timeout_ms > LONG_MAX)
-        return ot_curl__fail(err, OT_EINVAL, "default_timeout_ms",
+        return ot_error_setf(err, OT_EINVAL, "default_timeout_ms",
                              "default_timeout_ms %lld must be positive",
                              (long long)o->default_timeout_ms);
     if (o->max_response_bytes == 0)
-        return ot_curl__fail(err, OT_EINVAL, "max_response_bytes",
+        return ot_error_setf(err, OT_EINVAL, "max_response_bytes",
                              "max_response_bytes must be positive");
     return 0;
 }
@@ -396,18 +379,18 @@ static int adapter_send_batch(void *userdata, const ot_http_request *const *requ
     int rc = 0;
 
     if (!a)
-        return ot_curl__fail(err, OT_EINVAL, "userdata", "curl port userdata is NULL");
+        return ot_error_setf(err, OT_EINVAL, "userdata", "curl port userdata is NULL");
     if (n == 0)
         return 0;
     if (!requests || !responses)
-        return ot_curl__fail(err, OT_EINVAL, !requests ? "requests" : "responses", "%s is NULL",
+        return ot_error_setf(err, OT_EINVAL, !requests ? "requests" : "responses", "%s is NULL",
                              !requests ? "requests" : "responses");
     for (i = 0; i < n; i++)
         if (!responses[i])
-            return ot_curl__fail(err, OT_EINVAL, "responses", "responses[%zu] is NULL", i);
+            return ot_error_setf(err, OT_EINVAL, "responses", "responses[%zu] is NULL", i);
     transfers = calloc(n, sizeof *transfers);
     if (!transfers)
-        return ot_curl__fail(err, OT_ENOMEM, NULL, "out of memory for %zu transfers", n);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory for %zu transfers", n);
 
     pthread_mutex_lock(&a->lock);
     while (done < n) {
@@ -440,7 +423,7 @@ static int adapter_send_batch(void *userdata, const ot_http_request *const *requ
 
         mc = curl_multi_perform(a->multi, &running);
         if (mc != CURLM_OK) {
-            rc = ot_curl__fail(err, OT_EHTTP, NULL, "curl_multi_perform: %s",
+            rc = ot_error_setf(err, OT_EHTTP, NULL, "curl_multi_perform: %s",
                                curl_multi_strerror(mc));
             break;
         }
@@ -461,7 +444,7 @@ static int adapter_send_batch(void *userdata, const ot_http_request *const *requ
         if (!completed && active > 0) {
             mc = curl_multi_poll(a->multi, NULL, 0, 100, NULL);
             if (mc != CURLM_OK) {
-                rc = ot_curl__fail(err, OT_EHTTP, NULL, "curl_multi_poll: %s",
+                rc = ot_error_setf(err, OT_EHTTP, NULL, "curl_multi_poll: %s",
                                    curl_multi_strerror(mc));
                 break;
             }
@@ -487,22 +470,22 @@ int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *er
     int rc;
 
     if (!port)
-        return ot_curl__fail(err, OT_EINVAL, "port", "port is NULL");
+        return ot_error_setf(err, OT_EINVAL, "port", "port is NULL");
     if (!options)
         options = &defaults;
     if ((rc = check_options(options, err)) != 0)
         return rc;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return ot_curl__fail(err, OT_EHTTP, NULL, "curl_global_init failed");
+        return ot_error_setf(err, OT_EHTTP, NULL, "curl_global_init failed");
     a = calloc(1, sizeof *a);
     if (!a) {
         curl_global_cleanup();
-        return ot_curl__fail(err, OT_ENOMEM, NULL, "out of memory allocating the curl port");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory allocating the curl port");
     }
     if (pthread_mutex_init(&a->lock, NULL) != 0) {
         free(a);
         curl_global_cleanup();
-        return ot_curl__fail(err, OT_ENOMEM, NULL, "could not create the curl port's mutex");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "could not create the curl port's mutex");
     }
     a->max_in_flight = options->max_in_flight;
     a->connect_timeout_ms = (long)options->connect_timeout_ms;
@@ -514,7 +497,7 @@ int ot_curl_http_new(ot_http *port, const ot_curl_options *options, ot_error *er
     a->user_agent = copy_string(options->user_agent ? options->user_agent : DEFAULT_USER_AGENT);
     if (!a->multi || !a->share || !a->user_agent || (options->ca_file && !a->ca_file)) {
         adapter_close(a);
-        return ot_curl__fail(err, OT_ENOMEM, NULL, "out of memory initialising the curl port");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory initialising the curl port");
     }
     curl_share_setopt(a->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(a->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);

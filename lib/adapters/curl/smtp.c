@@ -7,7 +7,6 @@
 #include <curl/curl.h>
 
 #include "ordertrack/adapters/curl.h"
-#include "curl_internal.h"
 
 #define MAX_RECIPIENTS 100
 #define MAX_ADDRESS 256
@@ -35,9 +34,9 @@ int ot_curl_smtp_options_init(ot_curl_smtp_options *options, unsigned version, o
 {
     static const ot_curl_smtp_options defaults = OT_CURL_SMTP_OPTIONS_INIT;
     if (!options)
-        return ot_curl__fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_error_setf(err, OT_EINVAL, "options", "options is NULL");
     if (version == 0 || version > OT_CURL_SMTP_OPTIONS_VERSION)
-        return ot_curl__fail(err, OT_EVERSION, "version",
+        return ot_error_setf(err, OT_EVERSION, "version",
                              "SMTP options version %u not supported (this library knows 1..%d)",
                              version, OT_CURL_SMTP_OPTIONS_VERSION);
     *options = defaults;
@@ -102,42 +101,42 @@ static int check(const ot_curl_smtp_options *o, const char *message, size_t len,
     int smtps;
 
     if (!o)
-        return ot_curl__fail(err, OT_EINVAL, "opts", "opts is NULL");
+        return ot_error_setf(err, OT_EINVAL, "opts", "opts is NULL");
     if (o->version == 0 || o->version > OT_CURL_SMTP_OPTIONS_VERSION)
-        return ot_curl__fail(err, OT_EVERSION, "version",
+        return ot_error_setf(err, OT_EVERSION, "version",
                              "SMTP options version %u not supported (this library knows 1..%d)",
                              o->version, OT_CURL_SMTP_OPTIONS_VERSION);
     if (!o->url)
-        return ot_curl__fail(err, OT_EINVAL, "url", "url is NULL");
+        return ot_error_setf(err, OT_EINVAL, "url", "url is NULL");
     smtps = strncasecmp(o->url, "smtps://", 8) == 0;
     if ((!smtps && strncasecmp(o->url, "smtp://", 7) != 0) || !printable(o->url, 1) ||
         o->url[smtps ? 8 : 7] == '\0')
-        return ot_curl__fail(err, OT_EINVAL, "url",
+        return ot_error_setf(err, OT_EINVAL, "url",
                              "url is not an smtp:// or smtps:// URL with a host");
     if (envelope(addr, sizeof addr, o->from) != 0)
-        return ot_curl__fail(err, OT_EINVAL, "from", "from is not an e-mail address");
+        return ot_error_setf(err, OT_EINVAL, "from", "from is not an e-mail address");
     if (!o->to || o->to_count < 1 || o->to_count > MAX_RECIPIENTS)
-        return ot_curl__fail(err, OT_EINVAL, "to", "to must hold 1..%d recipients",
+        return ot_error_setf(err, OT_EINVAL, "to", "to must hold 1..%d recipients",
                              MAX_RECIPIENTS);
     for (i = 0; i < o->to_count; i++) {
         snprintf(field, sizeof field, "to[%zu]", i);
         if (envelope(addr, sizeof addr, o->to[i]) != 0)
-            return ot_curl__fail(err, OT_EINVAL, field, "%s is not an e-mail address", field);
+            return ot_error_setf(err, OT_EINVAL, field, "%s is not an e-mail address", field);
     }
     if (!o->user != !o->password)
-        return ot_curl__fail(err, OT_EINVAL, "user", "user and password go together");
+        return ot_error_setf(err, OT_EINVAL, "user", "user and password go together");
     if (o->user && (!printable(o->user, 0) || !printable(o->password, 0)))
-        return ot_curl__fail(err, OT_EINVAL, "user",
+        return ot_error_setf(err, OT_EINVAL, "user",
                              "user or password is empty or holds a control character");
     if (o->timeout_ms <= 0 || o->timeout_ms > MAX_TIMEOUT_MS)
-        return ot_curl__fail(err, OT_EINVAL, "timeout_ms", "timeout_ms %lld is outside 1..%d",
+        return ot_error_setf(err, OT_EINVAL, "timeout_ms", "timeout_ms %lld is outside 1..%d",
                              (long long)o->timeout_ms, MAX_TIMEOUT_MS);
     if (o->tls != OT_CURL_SMTP_TLS_REQUIRED && o->tls != OT_CURL_SMTP_TLS_NONE)
-        return ot_curl__fail(err, OT_EINVAL, "tls", "tls %d is not an ot_curl_smtp_tls", o->tls);
+        return ot_error_setf(err, OT_EINVAL, "tls", "tls %d is not an ot_curl_smtp_tls", o->tls);
     if (o->tls == OT_CURL_SMTP_TLS_NONE && smtps)
-        return ot_curl__fail(err, OT_EINVAL, "tls", "tls NONE contradicts an smtps:// url");
+        return ot_error_setf(err, OT_EINVAL, "tls", "tls NONE contradicts an smtps:// url");
     if (!message || len == 0)
-        return ot_curl__fail(err, OT_EINVAL, "message", "message is NULL or empty");
+        return ot_error_setf(err, OT_EINVAL, "message", "message is NULL or empty");
     return 0;
 }
 
@@ -175,7 +174,7 @@ int ot_curl_smtp_send(const ot_curl_smtp_options *o, const char *message, size_t
     redact(where, sizeof where, o->url);
     envelope(from, sizeof from, o->from);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return ot_curl__fail(err, OT_EHTTP, NULL, "curl_global_init failed");
+        return ot_error_setf(err, OT_EHTTP, NULL, "curl_global_init failed");
     e = curl_easy_init();
     for (i = 0; e && i < o->to_count; i++) {
         envelope(addr, sizeof addr, o->to[i]);
@@ -188,7 +187,7 @@ int ot_curl_smtp_send(const ot_curl_smtp_options *o, const char *message, size_t
         curl_slist_free_all(rcpt);
         curl_easy_cleanup(e);
         curl_global_cleanup();
-        return ot_curl__fail(err, OT_ENOMEM, NULL, "out of memory preparing the SMTP transfer");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory preparing the SMTP transfer");
     }
     curl_easy_setopt(e, CURLOPT_URL, o->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -228,6 +227,6 @@ int ot_curl_smtp_send(const ot_curl_smtp_options *o, const char *message, size_t
     /* libcurl's detail names the server's answer; never let a credential through. */
     if (o->user && (strstr(errbuf, o->password) || strstr(errbuf, o->user)))
         errbuf[0] = '\0';
-    return ot_curl__fail(err, result_code(res), NULL, "SMTP to %s failed: %s%s%s", where,
+    return ot_error_setf(err, result_code(res), NULL, "SMTP to %s failed: %s%s%s", where,
                          curl_easy_strerror(res), errbuf[0] ? ": " : "", errbuf);
 }

@@ -1,5 +1,4 @@
 /* Order JSON <-> BSON: native types in the database, exact values back on load. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -7,22 +6,11 @@
 #include "mongo_internal.h"
 #include "ordertrack/timestamp.h"
 
-int ot_mongo__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ot_error_set(err, code, field, msg);
-    return code;
-}
-
 int ot_mongo__error(ot_error *err, const bson_error_t *error, const char *what)
 {
-    return ot_mongo__fail(err, OT_ESTORAGE, NULL, "mongodb: %s: %s (domain %u, code %u)", what,
-                          error->message[0] ? error->message : "unknown error", error->domain,
-                          error->code);
+    return ot_error_setf(err, OT_ESTORAGE, NULL, "mongodb: %s: %s (domain %u, code %u)", what,
+                         error->message[0] ? error->message : "unknown error", error->domain,
+                         error->code);
 }
 
 static void format_ms(char out[64], int64_t ms)
@@ -114,14 +102,14 @@ int ot_mongo__json_to_bson(bson_t *out, const char *json, size_t len, ot_error *
     bool ok;
     bson_init(out);
     if (!bson_init_from_json(&raw, json, (ssize_t)len, &error))
-        return ot_mongo__fail(err, OT_EINVAL, "record", "record JSON does not convert to BSON: %s",
-                              error.message);
+        return ot_error_setf(err, OT_EINVAL, "record", "record JSON does not convert to BSON: %s",
+                             error.message);
     ok = bson_iter_init(&it, &raw) && convert(out, &it);
     bson_destroy(&raw);
     if (!ok) {
         bson_destroy(out);
         bson_init(out);
-        return ot_mongo__fail(err, OT_ELIMIT, "record", "record too large for a BSON document");
+        return ot_error_setf(err, OT_ELIMIT, "record", "record too large for a BSON document");
     }
     return 0;
 }
@@ -262,15 +250,15 @@ int ot_mongo__bson_to_json(char **json, size_t *len, const bson_t *doc, ot_error
     bson_iter_t it;
     *json = NULL;
     if (!bson_iter_init(&it, doc))
-        return ot_mongo__fail(err, OT_ESTORAGE, NULL, "mongodb: a stored document is corrupt");
+        return ot_error_setf(err, OT_ESTORAGE, NULL, "mongodb: a stored document is corrupt");
     write_container(&b, &it, 0, 1);
     if (b.bad) {
         ot_free(b.p);
         return b.bad == OT_ENOMEM
-                   ? ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory converting a document")
-                   : ot_mongo__fail(err, OT_ESTORAGE, NULL,
-                                    "mongodb: a stored document holds a BSON type the order "
-                                    "codec does not know");
+                   ? ot_error_setf(err, OT_ENOMEM, NULL, "out of memory converting a document")
+                   : ot_error_setf(err, OT_ESTORAGE, NULL,
+                                   "mongodb: a stored document holds a BSON type the order "
+                                   "codec does not know");
     }
     *json = b.p;
     if (len)

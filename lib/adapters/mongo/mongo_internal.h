@@ -43,11 +43,21 @@ struct store {
 /* How long (tracker clock) a pending key's write may take before idem_get fences it off. */
 #define MG_PENDING_LEASE_MS 30000
 
-/* Fill `err` with a formatted message; returns `code`. */
-int ot_mongo__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 /* Report a libmongoc/server error as OT_ESTORAGE with its message. */
 int ot_mongo__error(ot_error *err, const bson_error_t *error, const char *what);
+/* A server-side duplicate key (E11000), as opposed to a failure. */
+int ot_mongo__is_duplicate(const bson_error_t *e);
+/* A fresh write nonce (an ObjectId's 24 hex digits) naming a lock's holder or a write. */
+void ot_mongo__nonce(char nonce[25]);
+
+/* One operation's client from the pool and the store's collections (store.c). */
+struct session {
+    struct store *s;
+    mongoc_client_t *client;
+    mongoc_collection_t *orders, *outbox, *keys;
+};
+void ot_mongo__session_open(struct session *x, struct store *s);
+void ot_mongo__session_close(struct session *x);
 
 /* The record's canonical JSON as a BSON document: strings holding an RFC 3339 UTC time with
  * milliseconds ("2026-11-23T06:00:00.000Z") become BSON datetimes. */

@@ -9,11 +9,11 @@ int ot_mongo_options_init(ot_mongo_options *options, unsigned version, ot_error 
 {
     static const ot_mongo_options defaults = OT_MONGO_OPTIONS_INIT;
     if (!options)
-        return ot_mongo__fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_error_setf(err, OT_EINVAL, "options", "options is NULL");
     if (version == 0 || version > OT_MONGO_OPTIONS_VERSION)
-        return ot_mongo__fail(err, OT_EVERSION, "version",
-                              "mongo options version %u not supported (this library knows 1..%d)",
-                              version, OT_MONGO_OPTIONS_VERSION);
+        return ot_error_setf(err, OT_EVERSION, "version",
+                             "mongo options version %u not supported (this library knows 1..%d)",
+                             version, OT_MONGO_OPTIONS_VERSION);
     *options = defaults;
     options->version = version;
     return 0;
@@ -135,12 +135,12 @@ static int check_unique_present(mongoc_collection_t *c, const char *coll, const 
     if (found)
         return 0;
     bson_iter_init_find(&it, spec, "name");
-    return ot_mongo__fail(err, OT_ESTORAGE, "indexes",
-                          "mongodb: collection %s has an index %s on the keys of %s that is not "
-                          "unique, and MongoDB does not change an existing index: drop it "
-                          "(db.%s.dropIndex(\"%s\")) and open again, which creates it unique (see "
-                          "docs/mongo.md, Indexes)", coll, name[0] ? name : "(unnamed)",
-                          bson_iter_utf8(&it, NULL), coll, name[0] ? name : "...");
+    return ot_error_setf(err, OT_ESTORAGE, "indexes",
+                         "mongodb: collection %s has an index %s on the keys of %s that is not "
+                         "unique, and MongoDB does not change an existing index: drop it "
+                         "(db.%s.dropIndex(\"%s\")) and open again, which creates it unique (see "
+                         "docs/mongo.md, Indexes)", coll, name[0] ? name : "(unnamed)",
+                         bson_iter_utf8(&it, NULL), coll, name[0] ? name : "...");
 }
 
 /* Each index in its own createIndexes command (idempotent: an existing identical index is not
@@ -269,15 +269,15 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     int rc, oom = 0;
 
     if (!out)
-        return ot_mongo__fail(err, OT_EINVAL, "out", "output pointer is NULL");
+        return ot_error_setf(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
     if (!uri_string || !uri_string[0])
-        return ot_mongo__fail(err, OT_EINVAL, "uri", "connection string is empty");
+        return ot_error_setf(err, OT_EINVAL, "uri", "connection string is empty");
     if (!options)
         options = &defaults;
     if (options->version == 0 || options->version > OT_MONGO_OPTIONS_VERSION)
-        return ot_mongo__fail(err, OT_EVERSION, "options.version",
-                              "mongo options version %u not supported", options->version);
+        return ot_error_setf(err, OT_EVERSION, "options.version",
+                             "mongo options version %u not supported", options->version);
     if ((rc = ot_mongo__uri_parse(&parsed, uri_string, options, err)) != 0)
         return rc;
     options = &parsed.options;
@@ -285,13 +285,13 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     uri = mongoc_uri_new_with_error(parsed.uri, &error);
     if (!uri) {
         ot_mongo__uri_release(&parsed);
-        return ot_mongo__fail(err, OT_EINVAL, "uri", "invalid connection string: %s",
-                              error.message);
+        return ot_error_setf(err, OT_EINVAL, "uri", "invalid connection string: %s",
+                             error.message);
     }
     if (!(s = ot_malloc(sizeof *s))) {
         mongoc_uri_destroy(uri);
         ot_mongo__uri_release(&parsed);
-        return ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->sweep_lock, NULL);
@@ -318,7 +318,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     if (oom) {
         mongoc_uri_destroy(uri);
         store_close(s);
-        return ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory opening a mongo storage");
     }
     {
         const struct { const char *value, *name; } names[] = {
@@ -330,8 +330,8 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
         };
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             if (!valid_name(names[i].value)) {
-                rc = ot_mongo__fail(err, OT_EINVAL, "options", "invalid %s name \"%.64s\"",
-                                    names[i].name, names[i].value);
+                rc = ot_error_setf(err, OT_EINVAL, "options", "invalid %s name \"%.64s\"",
+                                   names[i].name, names[i].value);
                 mongoc_uri_destroy(uri);
                 store_close(s);
                 return rc;
@@ -342,7 +342,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     mongoc_uri_destroy(uri);
     if (!s->pool) {
         store_close(s);
-        return ot_mongo__fail(err, OT_EINVAL, "uri", "libmongoc refused the connection string");
+        return ot_error_setf(err, OT_EINVAL, "uri", "libmongoc refused the connection string");
     }
     mongoc_client_pool_set_error_api(s->pool, MONGOC_ERROR_API_VERSION_2);
     mongoc_client_pool_set_appname(s->pool, "libordertrack-mongo");

@@ -66,43 +66,9 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int is_duplicate(const bson_error_t *e)
-{
-    return e->code == 11000 || e->code == 11001 || strstr(e->message, "E11000") != NULL ||
-           strstr(e->message, "uplicate key") != NULL;
-}
-
-struct conn {
-    struct store *s;
-    mongoc_client_t *client;
-    mongoc_collection_t *orders, *outbox, *keys;
-};
-
-static void conn_open(struct conn *c, struct store *s)
-{
-    c->s = s;
-    c->client = mongoc_client_pool_pop(s->pool);
-    c->orders = mongoc_client_get_collection(c->client, s->database, s->collection);
-    c->outbox = mongoc_client_get_collection(c->client, s->database, s->outbox_collection);
-    c->keys = mongoc_client_get_collection(c->client, s->database, s->idem_collection);
-    /* the harvest and the relay read what they then write: from the primary whatever the
-     * URI's read preference (docs/scaling.md) */
-    mongoc_collection_set_read_prefs(c->orders, s->primary);
-    mongoc_collection_set_read_prefs(c->outbox, s->primary);
-    mongoc_collection_set_read_prefs(c->keys, s->primary);
-}
-
-static void conn_close(struct conn *c)
-{
-    mongoc_collection_destroy(c->orders);
-    mongoc_collection_destroy(c->outbox);
-    mongoc_collection_destroy(c->keys);
-    mongoc_client_pool_push(c->s->pool, c->client);
-}
-
 /* The harvest lock: 1 taken, 0 held by another reader (a lease older than MG_LOCK_LEASE_MS
  * is taken over), or OT_ESTORAGE. */
-static int harvest_lock(struct conn *c, const char *nonce, ot_error *err)
+static int harvest_lock(struct session *c, const char *nonce, ot_error *err)
 {
     int attempt;
     for (attempt = 0; attempt < 2; attempt++) {
@@ -117,7 +83,7 @@ static int harvest_lock(struct conn *c, const char *nonce, ot_error *err)
         bson_destroy(doc);
         if (ok)
             return 1;
-        if (!is_duplicate(&error))
+        if (!ot_mongo__is_duplicate(&error))
             return ot_mongo__error(err, &error, "locking the outbox harvest");
         stale = BCON_NEW("_id", "{", "lock", BCON_UTF8(HARVEST_LOCK), "}", "at", "{", "$lt",
                          BCON_DATE_TIME(now - MG_LOCK_LEASE_MS), "}");
@@ -139,7 +105,7 @@ static int harvest_lock(struct conn *c, const char *nonce, ot_error *err)
     return 0;
 }
 
-static void harvest_unlock(struct conn *c, const char *nonce)
+static void harvest_unlock(struct session *c, const char *nonce)
 {
     bson_t *filter = BCON_NEW("_id", "{", "lock", BCON_UTF8(HARVEST_LOCK), "}", "w",
                               BCON_UTF8(nonce));
@@ -148,7 +114,7 @@ static void harvest_unlock(struct conn *c, const char *nonce)
 }
 
 /* Reserve `n` positions: the last of them into *last. */
-static int reserve(struct conn *c, int64_t n, int64_t *last, ot_error *err)
+static int reserve(struct session *c, int64_t n, int64_t *last, ot_error *err)
 {
     bson_t *query = BCON_NEW("_id", BCON_UTF8(COUNTER_ID));
     bson_t *update = BCON_NEW("$inc", "{", "n", BCON_INT64(n), "}");
@@ -163,7 +129,7 @@ static int reserve(struct conn *c, int64_t n, int64_t *last, ot_error *err)
              bson_iter_recurse(&it, &it) && bson_iter_find(&it, "n"))
         *last = bson_iter_as_int64(&it);
     else
-        rc = ot_mongo__fail(err, OT_ESTORAGE, "outbox", "the position counter answered no value");
+        rc = ot_error_setf(err, OT_ESTORAGE, "outbox", "the position counter answered no value");
     bson_destroy(&reply);
     bson_destroy(query);
     bson_destroy(update);
@@ -186,7 +152,7 @@ static int64_t int_of(const bson_t *doc, const char *key)
 }
 
 /* Move one document's pending events (the array `events`) into the outbox collection. */
-static int harvest_doc(struct conn *c, const char *order_id, const bson_value_t *id,
+static int harvest_doc(struct session *c, const char *order_id, const bson_value_t *id,
                        const bson_t *events, ot_error *err)
 {
     bson_iter_t it;
@@ -245,24 +211,23 @@ static int harvest_doc(struct conn *c, const char *order_id, const bson_value_t 
     return rc;
 }
 
-static int harvest(struct conn *c, ot_error *err)
+static int harvest(struct session *c, ot_error *err)
 {
     bson_t *filter, *opts;
     const bson_t *doc;
     mongoc_cursor_t *cur;
     bson_error_t error;
-    bson_oid_t oid;
     char nonce[25];
     int rc;
 
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
+    ot_mongo__nonce(nonce);
     if ((rc = harvest_lock(c, nonce, err)) <= 0)
         return rc;
     filter = BCON_NEW("_ot.pending", BCON_BOOL(true));
     opts = BCON_NEW("projection", "{", "order_id", BCON_INT32(1), "_ot.outbox", BCON_INT32(1),
                     "}", "limit", BCON_INT64(HARVEST_DOCS));
-    cur = mongoc_collection_find_with_opts(c->orders, filter, opts, NULL);
+    /* from the primary: the harvest's $set is filtered on the array read here */
+    cur = mongoc_collection_find_with_opts(c->orders, filter, opts, c->s->primary);
     rc = 0;
     while (!rc && mongoc_cursor_next(cur, &doc)) {
         bson_iter_t it, ot;
@@ -322,7 +287,7 @@ int ot_mongo__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_em
                            void *ctx, int64_t *next_after, ot_error *err)
 {
     struct store *s = userdata;
-    struct conn c;
+    struct session c;
     bson_t filter, gt, *opts;
     const bson_t *doc;
     mongoc_cursor_t *cur;
@@ -330,9 +295,9 @@ int ot_mongo__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_em
     char field[OT_SINK_NAME_MAX * 3 + 8];
     int rc;
 
-    conn_open(&c, s);
+    ot_mongo__session_open(&c, s);
     if ((rc = harvest(&c, err)) != 0) {
-        conn_close(&c);
+        ot_mongo__session_close(&c);
         return rc;
     }
     bson_init(&filter);
@@ -363,8 +328,8 @@ int ot_mongo__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_em
         ev.json = str_of(doc, "j", &len);
         ev.json_len = len;
         if (!ev.event_id || !ev.order_id || !ev.store_id || !ev.json) {
-            rc = ot_mongo__fail(err, OT_ESTORAGE, "outbox", "outbox entry %lld lacks a member",
-                         (long long)ev.position);
+            rc = ot_error_setf(err, OT_ESTORAGE, "outbox", "outbox entry %lld lacks a member",
+                        (long long)ev.position);
             break;
         }
         if (q->sink) {
@@ -391,14 +356,14 @@ int ot_mongo__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_em
     mongoc_cursor_destroy(cur);
     bson_destroy(opts);
     bson_destroy(&filter);
-    conn_close(&c);
+    ot_mongo__session_close(&c);
     return rc;
 }
 
 int ot_mongo__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err)
 {
     struct store *s = userdata;
-    struct conn c;
+    struct session c;
     bson_t filter, update, set, d, reply;
     bson_error_t error;
     bson_iter_t it;
@@ -406,8 +371,8 @@ int ot_mongo__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err
     int rc = 0;
 
     if (!m || !m->sink)
-        return ot_mongo__fail(err, OT_EINVAL, m ? "sink" : "mark", "argument is NULL");
-    conn_open(&c, s);
+        return ot_error_setf(err, OT_EINVAL, m ? "sink" : "mark", "argument is NULL");
+    ot_mongo__session_open(&c, s);
     bson_init(&filter);
     BSON_APPEND_INT64(&filter, "p", m->position);
     if (m->require_state)
@@ -426,12 +391,12 @@ int ot_mongo__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *err
     if (!mongoc_collection_update_one(c.outbox, &filter, &update, NULL, &reply, &error))
         rc = ot_mongo__error(err, &error, "marking an outbound event");
     else if (!bson_iter_init_find(&it, &reply, "matchedCount") || bson_iter_as_int64(&it) != 1)
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "position", "no event %lld in state %d for sink %s",
-                     (long long)m->position, m->require_state, m->sink);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "position", "no event %lld in state %d for sink %s",
+                    (long long)m->position, m->require_state, m->sink);
     bson_destroy(&reply); /* always initialised by libmongoc */
     bson_destroy(&filter);
     bson_destroy(&update);
-    conn_close(&c);
+    ot_mongo__session_close(&c);
     return rc;
 }
 
@@ -439,7 +404,7 @@ int ot_mongo__outbox_prune(void *userdata, const char *const *sinks, size_t n,
                            int64_t before_ms, size_t *removed, ot_error *err)
 {
     struct store *s = userdata;
-    struct conn c;
+    struct session c;
     bson_t filter, lt, reply;
     bson_error_t error;
     bson_iter_t it;
@@ -447,8 +412,8 @@ int ot_mongo__outbox_prune(void *userdata, const char *const *sinks, size_t n,
     int rc = 0;
 
     if (!sinks || n < 1)
-        return ot_mongo__fail(err, OT_EINVAL, "sinks", "prune needs at least one sink name");
-    conn_open(&c, s);
+        return ot_error_setf(err, OT_EINVAL, "sinks", "prune needs at least one sink name");
+    ot_mongo__session_open(&c, s);
     bson_init(&filter);
     bson_append_document_begin(&filter, "t", -1, &lt);
     BSON_APPEND_INT64(&lt, "$lt", before_ms);
@@ -465,6 +430,6 @@ int ot_mongo__outbox_prune(void *userdata, const char *const *sinks, size_t n,
                        ? (size_t)bson_iter_as_int64(&it) : 0;
     bson_destroy(&reply);
     bson_destroy(&filter);
-    conn_close(&c);
+    ot_mongo__session_close(&c);
     return rc;
 }

@@ -9,20 +9,17 @@
 
 /* ---- plumbing ----------------------------------------------------------------------- */
 
-struct session {
-    struct store *s;
-    mongoc_client_t *client;
-    mongoc_collection_t *orders, *keys;
-};
-
-static void session_open(struct session *x, struct store *s)
+void ot_mongo__session_open(struct session *x, struct store *s)
 {
     x->s = s;
     x->client = mongoc_client_pool_pop(s->pool);
     x->orders = mongoc_client_get_collection(x->client, s->database, s->collection);
+    x->outbox = mongoc_client_get_collection(x->client, s->database, s->outbox_collection);
     x->keys = mongoc_client_get_collection(x->client, s->database, s->idem_collection);
-    /* keys and locks are the write path's: from the primary whatever the URI reads from */
+    /* keys, locks and the outbox are the write path's: from the primary whatever the URI
+     * reads from (orders: each read names its preference, order_find) */
     mongoc_collection_set_read_prefs(x->keys, s->primary);
+    mongoc_collection_set_read_prefs(x->outbox, s->primary);
 }
 
 /* The order document of `order_id` (projection and limit in `opts`) into *out (bson_copy,
@@ -52,11 +49,19 @@ static int order_find(struct session *x, const char *order_id, const bson_t *opt
     return rc;
 }
 
-static void session_close(struct session *x)
+void ot_mongo__session_close(struct session *x)
 {
     mongoc_collection_destroy(x->orders);
+    mongoc_collection_destroy(x->outbox);
     mongoc_collection_destroy(x->keys);
     mongoc_client_pool_push(x->s->pool, x->client);
+}
+
+void ot_mongo__nonce(char nonce[25])
+{
+    bson_oid_t oid;
+    bson_oid_init(&oid, NULL);
+    bson_oid_to_string(&oid, nonce);
 }
 
 static int64_t reply_count(const bson_t *reply, const char *name)
@@ -67,8 +72,7 @@ static int64_t reply_count(const bson_t *reply, const char *name)
     return 0;
 }
 
-/* A server-side duplicate key (E11000), as opposed to a failure. */
-static int is_duplicate(const bson_error_t *e)
+int ot_mongo__is_duplicate(const bson_error_t *e)
 {
     return e->code == 11000 || e->code == 11001 || strstr(e->message, "E11000") != NULL ||
            strstr(e->message, "uplicate key") != NULL;
@@ -125,7 +129,7 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         bson_destroy(&doc);
         if (ok)
             return 0;
-        if (!is_duplicate(&error))
+        if (!ot_mongo__is_duplicate(&error))
             return ot_mongo__error(err, &error, "locking the order");
         bson_init(&filter);
         append_lock_id(&filter, order_id);
@@ -139,7 +143,7 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
         if (ok)
             continue;   /* taken over from a dead holder */
         if (now - start >= MG_LOCK_WAIT_MS)
-            return ot_mongo__fail(err, OT_ECONFLICT, "order_id",
+            return ot_error_setf(err, OT_ECONFLICT, "order_id",
                                   "order %.64s is being written by another writer", order_id);
         /* backing off: many writers of one order must not flood the server with inserts
          * (three processes, 200 writers: tests/scale/three_instances.py) */
@@ -211,13 +215,13 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        return ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     if (mine)
         return 0;
     if (expected == 0)
-        return ot_mongo__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
-    return ot_mongo__fail(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
-                          order_id, (long long)version, (long long)expected);
+        return ot_error_setf(err, OT_EEXISTS, "order_id", "order %.64s already exists", order_id);
+    return ot_error_setf(err, OT_ECONFLICT, "version", "order %.64s is at version %lld, not %lld",
+                         order_id, (long long)version, (long long)expected);
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
@@ -406,9 +410,9 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             rc = 0;
         else
             rc = order_outcome(x, rec->order_id, nonce, expected, err);
-    } else if (is_duplicate(&error)) {
-        rc = expected == 0 ? ot_mongo__fail(err, OT_EEXISTS, "order_id",
-                                            "order %.64s already exists", rec->order_id)
+    } else if (ot_mongo__is_duplicate(&error)) {
+        rc = expected == 0 ? ot_error_setf(err, OT_EEXISTS, "order_id",
+                                           "order %.64s already exists", rec->order_id)
                            : ot_mongo__error(err, &error, "updating the order");
     } else if (refused_by_server(&error)) {
         rc = ot_mongo__error(err, &error, expected ? "updating the order" : "inserting the order");
@@ -435,19 +439,17 @@ int ot_mongo__order_update(struct store *s, const char *order_id, const bson_t *
 {
     struct session x;
     bson_error_t error;
-    bson_oid_t oid;
     char nonce[25];
     int rc;
 
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
-    session_open(&x, s);
+    ot_mongo__nonce(nonce);
+    ot_mongo__session_open(&x, s);
     if ((rc = order_lock(&x, order_id, nonce, err)) == 0) {
         if (!mongoc_collection_update_one(x.orders, filter, update, NULL, NULL, &error))
             rc = ot_mongo__error(err, &error, "updating the order's outbox");
         order_unlock(&x, order_id, nonce);
     }
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -628,8 +630,8 @@ static int key_insert(struct session *x, const ot_idempotency_record *idem, cons
     keys_sweep(x, wall);
     if (mongoc_collection_insert_one(x->keys, &doc, NULL, NULL, &error))
         rc = 0;
-    else if (is_duplicate(&error))
-        rc = ot_mongo__fail(err, dup_code, "idempotency_key", "idempotency key is already in use");
+    else if (ot_mongo__is_duplicate(&error))
+        rc = ot_error_setf(err, dup_code, "idempotency_key", "idempotency key is already in use");
     else
         rc = ot_mongo__error(err, &error, "storing an idempotency key");
     bson_destroy(&doc);
@@ -668,17 +670,15 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
                         const ot_idempotency_record *idem, ot_error *err)
 {
     struct session x;
-    bson_oid_t oid;
     char nonce[25];
     int rc, unknown;
 
     if ((rc = ot_storage_record_check(rec, err)) || (rc = ot_idempotency_record_check(idem, err)))
         return rc;
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
-    session_open(&x, s);
+    ot_mongo__nonce(nonce);
+    ot_mongo__session_open(&x, s);
     if (expected != 0 && (rc = order_lock(&x, rec->order_id, nonce, err)) != 0) {
-        session_close(&x);
+        ot_mongo__session_close(&x);
         return rc;
     }
     if (!idem || (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
@@ -691,7 +691,7 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
         order_unlock(&x, rec->order_id, nonce);
     if (rc == 0)
         legacy_write(&x, rec);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -705,7 +705,7 @@ int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_
                      const ot_idempotency_record *idem, ot_error *err)
 {
     if (expected_version < 1)
-        return ot_mongo__fail(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
+        return ot_error_setf(err, OT_EINVAL, "expected_version", "expected version must be >= 1");
     return write_record(userdata, expected_version, rec, idem, err);
 }
 
@@ -719,9 +719,9 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     int rc;
 
     if (!out || !order_id)
-        return ot_mongo__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "limit", BCON_INT64(1));
     /* the URI's read preference: a write that read a lagging secondary fails its
@@ -733,10 +733,10 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
     } else if (rc < 0) {
         rc = ot_mongo__error(err, &error, "loading an order");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     }
     bson_destroy(opts);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -819,7 +819,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "sort", "{", "order_id", BCON_INT32(1), "}",
                     "limit", BCON_INT64((int64_t)q->limit + 1));
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     cur = mongoc_collection_find_with_opts(x.orders, &filter, opts, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         ot_order *o = NULL;
@@ -833,7 +833,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
         id = ot_order_order_id(o);
         if (strlen(id) >= cursor_size) {
             ot_order_free(o);
-            rc = ot_mongo__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_error_setf(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         strcpy(next_cursor, id);
@@ -846,7 +846,7 @@ int ot_mongo__query(void *userdata, const ot_storage_query *q, ot_storage_emit e
     if (rc != 0 || !more)
         next_cursor[0] = '\0';
     mongoc_cursor_destroy(cur);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     bson_destroy(&filter);
     bson_destroy(opts);
     return rc;
@@ -868,8 +868,8 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
         return 1;
     if (rc == 1 && (stored >= version || fenced))
         return 0;
-    return ot_mongo__fail(err, OT_ECONFLICT, "idempotency_key",
-                          "a request with this key is in progress");
+    return ot_error_setf(err, OT_ECONFLICT, "idempotency_key",
+                         "a request with this key is in progress");
 }
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
@@ -916,8 +916,8 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return ot_mongo__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
-    session_open(&x, userdata);
+        return ot_error_setf(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+    ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
     if (!x.s->id_lookups) {   /* else by `_id` alone (pushed down), expires_at tested here */
@@ -933,10 +933,8 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
         if (state && strcmp(state, "pending") == 0 && nonce && order_id) {
             /* decided and settled under the order's write lock (FerretDB; see write_record) */
             int64_t version = doc_int(doc, "version");
-            bson_oid_t oid;
             char mine[25];
-            bson_oid_init(&oid, NULL);
-            bson_oid_to_string(&oid, mine);
+            ot_mongo__nonce(mine);
             if ((rc = order_lock(&x, order_id, mine, err)) == 0) {
                 rc = pending_outcome(&x, order_id, version, nonce, 0, err);
                 if (rc == OT_ECONFLICT && version > 1 &&
@@ -948,7 +946,7 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
                 order_unlock(&x, order_id, mine);
             }
             if (rc == 0)
-                rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+                rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
         }
         if (rc == 1) {
             ot_idempotency_record rec = OT_IDEMPOTENCY_RECORD_INIT;
@@ -965,17 +963,17 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.created_at_ms = doc_int(doc, "created_at");
             rec.expires_at_ms = doc_int(doc, "expires_at");
             rc = rec.request_hash ? found(ctx, &rec, err)
-                                  : ot_mongo__fail(err, OT_ESTORAGE, NULL,
-                                                   "mongodb: a stored key has no request hash");
+                                  : ot_error_setf(err, OT_ESTORAGE, NULL,
+                                                  "mongodb: a stored key has no request hash");
         }
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = ot_mongo__error(err, &error, "looking up a key");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -984,12 +982,12 @@ int ot_mongo__idem_put(void *userdata, const ot_idempotency_record *rec, ot_erro
     struct session x;
     int rc;
     if (!rec)
-        return ot_mongo__fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_error_setf(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     rc = key_insert(&x, rec, "done", NULL, 0, NULL, OT_EEXISTS, err);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -1023,7 +1021,6 @@ static int archive_one(struct session *x, const char *order_id, int64_t expected
 {
     bson_t filter, doc, set, opts, reply;
     bson_error_t error;
-    bson_oid_t oid;
     char nonce[25];
     int64_t version = 0;
     int rc = 0, mine;
@@ -1047,8 +1044,7 @@ static int archive_one(struct session *x, const char *order_id, int64_t expected
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "order_id", order_id);
     BSON_APPEND_INT64(&filter, "version", expected);
-    bson_oid_init(&oid, NULL);
-    bson_oid_to_string(&oid, nonce);
+    ot_mongo__nonce(nonce);
     /* FerretDB: under the order's write lock, by `_id` alone (as a commit) */
     if ((rc = order_lock(x, order_id, nonce, err)) != 0) {
         bson_destroy(&filter);
@@ -1082,13 +1078,13 @@ int ot_mongo__archive_remove(void *userdata, const char *const *order_ids,
     if ((rc = ot_storage_archive_check(order_ids, expected_versions, n, archived_to, results,
                                        err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     for (size_t i = 0; i < n && rc == 0; i++) {
         results[i] = archive_one(&x, order_ids[i], expected_versions[i], archived_to, err);
         if (results[i] != 0 && results[i] != OT_ENOTFOUND && results[i] != OT_ECONFLICT)
             rc = results[i];
     }
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -1104,9 +1100,9 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     int rc;
 
     if (!order_id || !out || out_size == 0)
-        return ot_mongo__fail(err, OT_EINVAL, order_id ? "out" : "order_id",
-                              "argument is NULL or empty");
-    session_open(&x, userdata);
+        return ot_error_setf(err, OT_EINVAL, order_id ? "out" : "order_id",
+                             "argument is NULL or empty");
+    ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     append_tomb_id(&filter, order_id);
     cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
@@ -1117,12 +1113,12 @@ int ot_mongo__tombstone_get(void *userdata, const char *order_id, char *out, siz
     } else if (mongoc_cursor_error(cur, &error)) {
         rc = ot_mongo__error(err, &error, "reading a tombstone");
     } else {
-        rc = ot_mongo__fail(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
-                            order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "order %.64s has no tombstone",
+                           order_id);
     }
     mongoc_cursor_destroy(cur);
     bson_destroy(&filter);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return rc;
 }
 
@@ -1134,8 +1130,8 @@ int ot_mongo__restore(void *userdata, const ot_storage_record *rec, ot_error *er
     /* an insert of the whole document (its own version and history), as a create */
     if ((rc = write_record(userdata, 0, rec, NULL, err)) != 0)
         return rc;
-    session_open(&x, userdata);
+    ot_mongo__session_open(&x, userdata);
     tomb_drop(&x, rec->order_id);
-    session_close(&x);
+    ot_mongo__session_close(&x);
     return 0;
 }

@@ -85,15 +85,15 @@ static int apply(ot_mongo_options *o, unsigned *seen,
         if (strcasecmp(uri_options[i].name, name) == 0)
             break;
     if (i == URI_OPTION_COUNT)
-        return ot_mongo__fail(err, OT_EINVAL, "uri",
-                              "unknown option ot.%.64s in the connection string (known: "
-                              "ot.collection, ot.idempotencyCollection, ot.createIndexes, "
-                              "ot.legacyOrders, ot.ordersCollection, ot.ordersMatchField, "
-                              "ot.historyCollection)", name);
+        return ot_error_setf(err, OT_EINVAL, "uri",
+                             "unknown option ot.%.64s in the connection string (known: "
+                             "ot.collection, ot.idempotencyCollection, ot.createIndexes, "
+                             "ot.legacyOrders, ot.ordersCollection, ot.ordersMatchField, "
+                             "ot.historyCollection)", name);
     if (*seen & (1u << i))
-        return ot_mongo__fail(err, OT_EINVAL, "uri",
-                              "option ot.%s given twice in the connection string",
-                              uri_options[i].name);
+        return ot_error_setf(err, OT_EINVAL, "uri",
+                             "option ot.%s given twice in the connection string",
+                             uri_options[i].name);
     *seen |= 1u << i;
     if (uri_options[i].kind == URI_BOOL) {
         int *member = (int *)((char *)o + uri_options[i].offset);
@@ -104,22 +104,22 @@ static int apply(ot_mongo_options *o, unsigned *seen,
         else if (strcasecmp(value, "false") == 0)
             v = 0;
         else
-            return ot_mongo__fail(err, OT_EINVAL, "uri", "option ot.%s must be true or false, not "
-                                  "\"%.64s\"", uri_options[i].name, value);
+            return ot_error_setf(err, OT_EINVAL, "uri", "option ot.%s must be true or false, not "
+                                 "\"%.64s\"", uri_options[i].name, value);
         if (*member != dflt && *member != v)
-            return ot_mongo__fail(err, OT_EINVAL, "uri",
-                                  "option ot.%s=%s contradicts options.%s = %d",
-                                  uri_options[i].name, value, uri_options[i].member, *member);
+            return ot_error_setf(err, OT_EINVAL, "uri",
+                                 "option ot.%s=%s contradicts options.%s = %d",
+                                 uri_options[i].name, value, uri_options[i].member, *member);
         *member = v;
     } else {
         const char **member = (const char **)((char *)o + uri_options[i].offset);
         if (!value[0])
-            return ot_mongo__fail(err, OT_EINVAL, "uri", "option ot.%s needs a value",
-                                  uri_options[i].name);
+            return ot_error_setf(err, OT_EINVAL, "uri", "option ot.%s needs a value",
+                                 uri_options[i].name);
         if (*member && strcmp(*member, value) != 0)
-            return ot_mongo__fail(err, OT_EINVAL, "uri",
-                                  "option ot.%s=%.64s contradicts options.%s = \"%.64s\"",
-                                  uri_options[i].name, value, uri_options[i].member, *member);
+            return ot_error_setf(err, OT_EINVAL, "uri",
+                                 "option ot.%s=%.64s contradicts options.%s = \"%.64s\"",
+                                 uri_options[i].name, value, uri_options[i].member, *member);
         *member = value;
     }
     return 0;
@@ -138,7 +138,7 @@ int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_opti
     out->options = *given;
     /* one block: the URI for libmongoc, then the decoded option values */
     if (!(out->block = ot_malloc(2 * len + 2)))
-        return ot_mongo__fail(err, OT_ENOMEM, NULL, "out of memory reading the connection string");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory reading the connection string");
     out->uri = out->block;
     values = out->block + len + 1;
     if (!q)
@@ -156,10 +156,10 @@ int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_opti
             name[nlen] = '\0';
             values += nlen + 1;
             if (!eq)
-                rc = ot_mongo__fail(err, OT_EINVAL, "uri", "option ot.%.64s needs a value", name);
+                rc = ot_error_setf(err, OT_EINVAL, "uri", "option ot.%.64s needs a value", name);
             else if (unescape(values, eq + 1, n - (size_t)(eq + 1 - p)) != 0)
-                rc = ot_mongo__fail(err, OT_EINVAL, "uri", "option ot.%.64s has a bad %%-escape",
-                                    name);
+                rc = ot_error_setf(err, OT_EINVAL, "uri", "option ot.%.64s has a bad %%-escape",
+                                   name);
             else if ((rc = apply(&out->options, &seen, name, values, err)) == 0)
                 values += strlen(values) + 1;
         } else if (n) {   /* libmongoc's own: passed on as written */
@@ -176,11 +176,11 @@ int ot_mongo__uri_parse(struct mg_uri *out, const char *uri, const ot_mongo_opti
         int from_uri = (seen >> i) & 1u;
         if (uri_options[i].legacy &&
             *(const char *const *)((const char *)&out->options + uri_options[i].offset))
-            rc = ot_mongo__fail(err, OT_EINVAL, from_uri ? "uri" : uri_options[i].member,
-                                "%s%s has no effect without %s",
-                                from_uri ? "option ot." : "options.",
-                                from_uri ? uri_options[i].name : uri_options[i].member,
-                                from_uri ? "ot.legacyOrders=true" : "legacy_orders = 1");
+            rc = ot_error_setf(err, OT_EINVAL, from_uri ? "uri" : uri_options[i].member,
+                               "%s%s has no effect without %s",
+                               from_uri ? "option ot." : "options.",
+                               from_uri ? uri_options[i].name : uri_options[i].member,
+                               from_uri ? "ot.legacyOrders=true" : "legacy_orders = 1");
     }
     if (rc != 0)
         ot_mongo__uri_release(out);

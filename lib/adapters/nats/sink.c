@@ -5,7 +5,6 @@
  * the events still unacknowledged after timeout_ms. */
 #include <nats/nats.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,27 +38,6 @@ struct nats_sink {
     size_t slot_count;
 };
 
-static int fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static int fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err)
-        return code;
-    ot_error_clear(err);
-    err->code = code;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    if (field)
-        snprintf(err->field, sizeof err->field, "%s", field);
-    return code;
-}
-
 /* libnats' text for a status, with its last error detail when there is one. */
 static const char *nats_text(natsStatus s)
 {
@@ -87,15 +65,16 @@ static int prefix_check(const char *prefix, ot_error *err)
 {
     size_t i, n = strlen(prefix);
     if (n == 0 || n > PREFIX_MAX)
-        return fail(err, OT_EINVAL, "subject_prefix", "subject_prefix is %zu bytes long "
-                    "(1..%d)", n, PREFIX_MAX);
+        return ot_error_setf(err, OT_EINVAL, "subject_prefix", "subject_prefix is %zu bytes long "
+                             "(1..%d)", n, PREFIX_MAX);
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)prefix[i];
         if (c == '.' && i > 0 && i + 1 < n && prefix[i + 1] != '.')
             continue;
         if (!token_byte(c))
-            return fail(err, OT_EINVAL, "subject_prefix", "subject_prefix has '%c' at %zu: "
-                        "tokens of A-Z a-z 0-9 _ - separated by single dots", c, i);
+            return ot_error_setf(err, OT_EINVAL, "subject_prefix",
+                                 "subject_prefix has '%c' at %zu: "
+                                 "tokens of A-Z a-z 0-9 _ - separated by single dots", c, i);
     }
     return 0;
 }
@@ -109,16 +88,16 @@ int ot_nats_subject(char *out, size_t out_size, const char *prefix, const char *
     size_t used;
     int rc;
     if (!out || out_size == 0)
-        return fail(err, OT_EINVAL, "out", "out is NULL or empty");
+        return ot_error_setf(err, OT_EINVAL, "out", "out is NULL or empty");
     out[0] = '\0';
     if (!prefix)
         prefix = "ordertrack";
     if ((rc = prefix_check(prefix, err)) != 0)
         return rc;
     if (!store_id)
-        return fail(err, OT_EINVAL, "store_id", "store_id is NULL");
+        return ot_error_setf(err, OT_EINVAL, "store_id", "store_id is NULL");
     if (ot_event_type_to_string(&type_name, type, NULL) != 0)
-        return fail(err, OT_EINVAL, "type", "event type %d is unknown", type);
+        return ot_error_setf(err, OT_EINVAL, "type", "event type %d is unknown", type);
     used = strlen(prefix);
     if (used + 1 >= out_size)
         goto too_small;
@@ -150,17 +129,18 @@ int ot_nats_subject(char *out, size_t out_size, const char *prefix, const char *
     return 0;
 too_small:
     out[0] = '\0';
-    return fail(err, OT_ELIMIT, "out", "the subject does not fit in %zu bytes", out_size);
+    return ot_error_setf(err, OT_ELIMIT, "out", "the subject does not fit in %zu bytes", out_size);
 }
 
 int ot_nats_sink_options_init(ot_nats_sink_options *options, unsigned version, ot_error *err)
 {
     static const ot_nats_sink_options defaults = OT_NATS_SINK_OPTIONS_INIT;
     if (!options)
-        return fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_error_setf(err, OT_EINVAL, "options", "options is NULL");
     if (version == 0 || version > OT_NATS_SINK_OPTIONS_VERSION)
-        return fail(err, OT_EVERSION, "version", "nats sink options version %u not supported "
-                    "(this library knows 1..%d)", version, OT_NATS_SINK_OPTIONS_VERSION);
+        return ot_error_setf(err, OT_EVERSION, "version",
+                             "nats sink options version %u not supported "
+                             "(this library knows 1..%d)", version, OT_NATS_SINK_OPTIONS_VERSION);
     *options = defaults;
     options->version = version;
     return 0;
@@ -171,45 +151,49 @@ static int options_check(const ot_nats_sink_options *o, ot_error *err)
     size_t i;
     int rc;
     if (o->version == 0 || o->version > OT_NATS_SINK_OPTIONS_VERSION)
-        return fail(err, OT_EVERSION, "version", "nats sink options version %u not supported "
-                    "(this library knows 1..%d)", o->version, OT_NATS_SINK_OPTIONS_VERSION);
+        return ot_error_setf(err, OT_EVERSION, "version",
+                             "nats sink options version %u not supported "
+                             "(this library knows 1..%d)", o->version,
+                             OT_NATS_SINK_OPTIONS_VERSION);
     if (!o->servers || o->server_count == 0 || o->server_count > OT_NATS_SERVERS_MAX)
-        return fail(err, OT_EINVAL, "servers", "servers needs 1..%d URLs (got %zu)",
-                    OT_NATS_SERVERS_MAX, o->servers ? o->server_count : 0);
+        return ot_error_setf(err, OT_EINVAL, "servers", "servers needs 1..%d URLs (got %zu)",
+                             OT_NATS_SERVERS_MAX, o->servers ? o->server_count : 0);
     for (i = 0; i < o->server_count; i++) {
         if (!o->servers[i] || !*o->servers[i]) {
             char field[32];
             snprintf(field, sizeof field, "servers[%zu]", i);
-            return fail(err, OT_EINVAL, field, "%s is empty", field);
+            return ot_error_setf(err, OT_EINVAL, field, "%s is empty", field);
         }
     }
     if (o->stream) {
         size_t n = strlen(o->stream);
         if (n == 0 || n > STREAM_NAME_MAX)
-            return fail(err, OT_EINVAL, "stream", "stream is %zu bytes long (1..%d)", n,
-                        STREAM_NAME_MAX);
+            return ot_error_setf(err, OT_EINVAL, "stream", "stream is %zu bytes long (1..%d)", n,
+                                 STREAM_NAME_MAX);
         for (i = 0; i < n; i++)
             if (!token_byte((unsigned char)o->stream[i]))
-                return fail(err, OT_EINVAL, "stream", "stream has '%c' at %zu: only A-Z a-z "
-                            "0-9 _ -", o->stream[i], i);
+                return ot_error_setf(err, OT_EINVAL, "stream",
+                                     "stream has '%c' at %zu: only A-Z a-z "
+                                     "0-9 _ -", o->stream[i], i);
     }
     if (o->subject_prefix && (rc = prefix_check(o->subject_prefix, err)) != 0)
         return rc;
     if (o->name) {
         size_t n = strspn(o->name, "abcdefghijklmnopqrstuvwxyz0123456789._:-");
         if (n == 0 || o->name[n] || n > OT_SINK_NAME_MAX)
-            return fail(err, OT_EINVAL, "name", "name \"%s\" is not a sink name: 1..%d "
-                        "bytes of a-z 0-9 . _ : -", o->name, OT_SINK_NAME_MAX);
+            return ot_error_setf(err, OT_EINVAL, "name", "name \"%s\" is not a sink name: 1..%d "
+                                 "bytes of a-z 0-9 . _ : -", o->name, OT_SINK_NAME_MAX);
     }
     if (o->replicas < 1 || o->replicas > REPLICAS_MAX)
-        return fail(err, OT_EINVAL, "replicas", "replicas %d is outside 1..%d", o->replicas,
-                    REPLICAS_MAX);
+        return ot_error_setf(err, OT_EINVAL, "replicas", "replicas %d is outside 1..%d",
+                             o->replicas,
+                             REPLICAS_MAX);
     if (o->duplicate_window_ms < 1000 || o->duplicate_window_ms > 604800000)
-        return fail(err, OT_EINVAL, "duplicate_window_ms", "duplicate_window_ms %lld is "
-                    "outside 1000..604800000", (long long)o->duplicate_window_ms);
+        return ot_error_setf(err, OT_EINVAL, "duplicate_window_ms", "duplicate_window_ms %lld is "
+                             "outside 1000..604800000", (long long)o->duplicate_window_ms);
     if (o->timeout_ms < 100 || o->timeout_ms > 120000)
-        return fail(err, OT_EINVAL, "timeout_ms", "timeout_ms %lld is outside 100..120000",
-                    (long long)o->timeout_ms);
+        return ot_error_setf(err, OT_EINVAL, "timeout_ms", "timeout_ms %lld is outside 100..120000",
+                             (long long)o->timeout_ms);
     return 0;
 }
 
@@ -230,8 +214,9 @@ static void ack_received(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae
         if (!pa) {
             const char *why = pae && pae->ErrText ? pae->ErrText
                               : natsStatus_GetText(pae ? pae->Err : NATS_ERR);
-            fail(slot->outcome, OT_EIO, "nats", "JetStream refused the event (error %d): %s",
-                 pae ? (int)pae->ErrCode : 0, why);
+            ot_error_setf(slot->outcome, OT_EIO, "nats",
+                          "JetStream refused the event (error %d): %s",
+                          pae ? (int)pae->ErrCode : 0, why);
         }
         break;
     }
@@ -249,7 +234,7 @@ static int sink_deliver(void *userdata, const ot_event *const *events, size_t n,
     size_t i;
     struct slot *slots = calloc(n ? n : 1, sizeof *slots);
     if (!slots)
-        return fail(err, OT_ENOMEM, NULL, "out of memory for a batch of %zu events", n);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory for a batch of %zu events", n);
     pthread_mutex_lock(&s->lock);
     s->slots = slots;
     s->slot_count = n;
@@ -265,8 +250,8 @@ static int sink_deliver(void *userdata, const ot_event *const *events, size_t n,
             pthread_mutex_lock(&s->lock);
             slots[i].done = 1;
             pthread_mutex_unlock(&s->lock);
-            fail(&outcomes[i], sub.code, sub.field, "no subject for the event: %s",
-                 sub.message);
+            ot_error_setf(&outcomes[i], sub.code, sub.field, "no subject for the event: %s",
+                          sub.message);
             continue;
         }
         st = natsMsg_Create(&msg, subject, NULL, e->json, (int)e->json_len);
@@ -282,7 +267,7 @@ static int sink_deliver(void *userdata, const ot_event *const *events, size_t n,
             pthread_mutex_lock(&s->lock);
             if (!slots[i].done) {
                 slots[i].done = 1;
-                fail(&outcomes[i], OT_EIO, "nats", "publish failed: %s", nats_text(st));
+                ot_error_setf(&outcomes[i], OT_EIO, "nats", "publish failed: %s", nats_text(st));
             }
             pthread_mutex_unlock(&s->lock);
             natsMsg_Destroy(msg);
@@ -301,9 +286,9 @@ static int sink_deliver(void *userdata, const ot_event *const *events, size_t n,
     pthread_mutex_lock(&s->lock);
     for (i = 0; i < n; i++)
         if (!slots[i].done)
-            fail(&outcomes[i], st == NATS_TIMEOUT ? OT_ETIMEOUT : OT_EIO, "nats",
-                 "no acknowledgment from JetStream within %lld ms (%s)",
-                 (long long)s->timeout_ms, natsStatus_GetText(st));
+            ot_error_setf(&outcomes[i], st == NATS_TIMEOUT ? OT_ETIMEOUT : OT_EIO, "nats",
+                          "no acknowledgment from JetStream within %lld ms (%s)",
+                          (long long)s->timeout_ms, natsStatus_GetText(st));
     s->slots = NULL;
     s->slot_count = 0;
     pthread_mutex_unlock(&s->lock);
@@ -341,8 +326,8 @@ static int connect_all(struct nats_sink *s, const ot_nats_sink_options *o, ot_er
         st = natsOptions_SetServers(no, (const char **)o->servers, (int)o->server_count);
     if (st != NATS_OK) {
         natsOptions_Destroy(no);
-        return fail(err, OT_EINVAL, "servers", "servers refused by libnats: %s",
-                    nats_text(st));
+        return ot_error_setf(err, OT_EINVAL, "servers", "servers refused by libnats: %s",
+                             nats_text(st));
     }
     if (st == NATS_OK)
         st = natsOptions_SetTimeout(no, o->timeout_ms);
@@ -356,8 +341,8 @@ static int connect_all(struct nats_sink *s, const ot_nats_sink_options *o, ot_er
         st = natsConnection_Connect(&s->conn, no);
     natsOptions_Destroy(no);
     if (st != NATS_OK)
-        return fail(err, OT_EUNAVAILABLE, "servers", "cannot connect to NATS (%s): %s",
-                    o->servers[0], nats_text(st));
+        return ot_error_setf(err, OT_EUNAVAILABLE, "servers", "cannot connect to NATS (%s): %s",
+                             o->servers[0], nats_text(st));
     jsOptions_Init(&jo);
     jo.Wait = o->timeout_ms;
     jo.PublishAsync.MaxPending = OT_OUTBOX_QUERY_MAX;
@@ -365,7 +350,7 @@ static int connect_all(struct nats_sink *s, const ot_nats_sink_options *o, ot_er
     jo.PublishAsync.AckHandlerClosure = s;
     st = natsConnection_JetStream(&s->js, s->conn, &jo);
     if (st != NATS_OK)
-        return fail(err, OT_EIO, "servers", "no JetStream context: %s", nats_text(st));
+        return ot_error_setf(err, OT_EIO, "servers", "no JetStream context: %s", nats_text(st));
     return 0;
 }
 
@@ -394,27 +379,29 @@ static int stream_ensure(struct nats_sink *s, const ot_nats_sink_options *o, ot_
         st = js_AddStream(&si, s->js, &cfg, NULL, &jerr);
         jsStreamInfo_Destroy(si);
         if (st != NATS_OK)
-            return fail(err, OT_EIO, "stream", "cannot create stream %s (subjects %s, %d "
-                        "replicas): %s (JetStream error %d)", s->stream, subject, o->replicas,
-                        nats_text(st), (int)jerr);
+            return ot_error_setf(err, OT_EIO, "stream",
+                                 "cannot create stream %s (subjects %s, %d replicas): %s "
+                                 "(JetStream error %d)", s->stream, subject, o->replicas,
+                                 nats_text(st), (int)jerr);
         return 0;
     }
     if (st != NATS_OK)
-        return fail(err, OT_EIO, "stream", "cannot look up stream %s: %s (JetStream error "
-                    "%d)", s->stream, nats_text(st), (int)jerr);
+        return ot_error_setf(err, OT_EIO, "stream", "cannot look up stream %s: %s (JetStream error "
+                             "%d)", s->stream, nats_text(st), (int)jerr);
     for (i = 0; si->Config && i < si->Config->SubjectsLen; i++)
         if (strcmp(si->Config->Subjects[i], subject) == 0)
             found = 1;
     if (!found) {
         jsStreamInfo_Destroy(si);
-        return fail(err, OT_EINVAL, "stream", "stream %s exists without the subjects %s: "
-                    "use another stream or subject_prefix", s->stream, subject);
+        return ot_error_setf(err, OT_EINVAL, "stream", "stream %s exists without the subjects %s: "
+                             "use another stream or subject_prefix", s->stream, subject);
     }
     if (si->Config->Replicas != o->replicas) {
         int have = (int)si->Config->Replicas;
         jsStreamInfo_Destroy(si);
-        return fail(err, OT_EINVAL, "replicas", "stream %s has %d replicas, the options ask "
-                    "for %d", s->stream, have, o->replicas);
+        return ot_error_setf(err, OT_EINVAL, "replicas",
+                             "stream %s has %d replicas, the options ask "
+                             "for %d", s->stream, have, o->replicas);
     }
     jsStreamInfo_Destroy(si);
     return 0;
@@ -425,15 +412,15 @@ int ot_nats_sink_new(ot_sink **sink, const ot_nats_sink_options *options, ot_err
     struct nats_sink *s;
     int rc;
     if (!sink)
-        return fail(err, OT_EINVAL, "sink", "sink is NULL");
+        return ot_error_setf(err, OT_EINVAL, "sink", "sink is NULL");
     *sink = NULL;
     if (!options)
-        return fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_error_setf(err, OT_EINVAL, "options", "options is NULL");
     if ((rc = options_check(options, err)) != 0)
         return rc;
     s = calloc(1, sizeof *s);
     if (!s)
-        return fail(err, OT_ENOMEM, NULL, "out of memory");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory");
     pthread_mutex_init(&s->lock, NULL);
     s->name = copy_string(options->name ? options->name : "nats");
     s->stream = copy_string(options->stream ? options->stream : "ORDERTRACK");
@@ -441,7 +428,7 @@ int ot_nats_sink_new(ot_sink **sink, const ot_nats_sink_options *options, ot_err
     s->timeout_ms = options->timeout_ms;
     if (!s->name || !s->stream || !s->prefix) {
         sink_free(s);
-        return fail(err, OT_ENOMEM, NULL, "out of memory");
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory");
     }
     if ((rc = connect_all(s, options, err)) != 0 || (rc = stream_ensure(s, options, err)) != 0) {
         sink_free(s);

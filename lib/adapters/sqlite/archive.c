@@ -154,8 +154,8 @@ int ot_sqlite__tombstone_get(void *userdata, const char *order_id, char *out, si
     int rc;
 
     if (!order_id || !out || out_size == 0)
-        return ot_sqlite__fail(err, OT_EINVAL, order_id ? "out" : "order_id",
-                               "argument is NULL or empty");
+        return ot_error_setf(err, OT_EINVAL, order_id ? "out" : "order_id",
+                             "argument is NULL or empty");
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     if ((rc = has_table(c->db, err)) == 1) {
@@ -176,8 +176,8 @@ int ot_sqlite__tombstone_get(void *userdata, const char *order_id, char *out, si
         rc = 1;
     }
     ot_sqlite__conn_release(s, c);
-    return rc == 1 ? ot_sqlite__fail(err, OT_ENOTFOUND, "order_id",
-                                     "order %.64s has no tombstone", order_id)
+    return rc == 1 ? ot_error_setf(err, OT_ENOTFOUND, "order_id",
+                                   "order %.64s has no tombstone", order_id)
                    : rc;
 }
 
@@ -202,8 +202,8 @@ static int restore_body(struct conn *c, const void *arg, ot_error *err)
     if (rc != SQLITE_DONE)
         return ot_sqlite__error(err, c->db, rc, "restoring an order");
     if (sqlite3_changes(c->db) == 0)
-        return ot_sqlite__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                               rec->order_id);
+        return ot_error_setf(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                             rec->order_id);
     if ((rc = ot_sqlite__insert_events(c, rec, err)) != 0 || (rc = has_table(c->db, err)) != 1)
         return rc < 0 ? rc : 0;
     return exec_texts(c->db, "DELETE FROM archived WHERE order_id = ?1", id, 1, 0, NULL,

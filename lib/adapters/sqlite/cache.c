@@ -55,8 +55,8 @@ int ot_sqlite__cache_init(struct cache *c, size_t capacity, ot_error *err)
         c->nbuckets *= 2;
     if (!(c->buckets = ot_malloc(c->nbuckets * sizeof *c->buckets))) {
         pthread_mutex_destroy(&c->lock);
-        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory for a cache of %zu records",
-                               capacity);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory for a cache of %zu records",
+                             capacity);
     }
     memset(c->buckets, 0, c->nbuckets * sizeof *c->buckets);
     c->capacity = capacity;

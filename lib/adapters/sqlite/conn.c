@@ -1,20 +1,9 @@
 /* Connections: opening with the store's pragmas, a pool shared by threads, error reports. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ordertrack/sys/clock.h"
 #include "sqlite_internal.h"
-
-int ot_sqlite__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-{
-    char msg[OT_ERROR_MESSAGE_SIZE];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return ot_error_set(err, code, field, msg);
-}
 
 int ot_sqlite__error(ot_error *err, sqlite3 *db, int rc, const char *what)
 {
@@ -26,20 +15,20 @@ int ot_sqlite__error(ot_error *err, sqlite3 *db, int rc, const char *what)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         code = OT_ESTORAGE;
-        return ot_sqlite__fail(err, code, "sqlite",
-                               "sqlite: %s: the database stayed locked by another writer (%s)",
-                               what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        return ot_error_setf(err, code, "sqlite",
+                             "sqlite: %s: the database stayed locked by another writer (%s)",
+                             what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         /* Not a passing failure a retry mends: the file needs restoring (docs/sqlite.md). */
-        return ot_sqlite__fail(err, OT_EINTEGRITY, "sqlite",
-                               "sqlite: %s: the database file is corrupt (%s)", what,
-                               db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        return ot_error_setf(err, OT_EINTEGRITY, "sqlite",
+                             "sqlite: %s: the database file is corrupt (%s)", what,
+                             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     default:
         code = OT_ESTORAGE; /* SQLITE_FULL, SQLITE_IOERR, ...: 503 in ordertrackd */
     }
-    return ot_sqlite__fail(err, code, "sqlite", "sqlite: %s: %s", what,
-                           db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    return ot_error_setf(err, code, "sqlite", "sqlite: %s: %s", what,
+                         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err)
@@ -52,18 +41,18 @@ int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err
 
     *out = NULL;
     if (!(c = ot_malloc(sizeof *c)))
-        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
     memset(c, 0, sizeof *c);
     if (!(c->stmts = ot_malloc(ST_COUNT * sizeof *c->stmts))) {
         ot_free(c);
-        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory opening %s", s->path);
     }
     memset(c->stmts, 0, ST_COUNT * sizeof *c->stmts);
     rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
-        rc = ot_sqlite__fail(err, rc == SQLITE_NOMEM ? OT_ENOMEM : OT_ESTORAGE, "path",
-                             "sqlite: cannot open %s: %s", s->path,
-                             c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        rc = ot_error_setf(err, rc == SQLITE_NOMEM ? OT_ENOMEM : OT_ESTORAGE, "path",
+                           "sqlite: cannot open %s: %s", s->path,
+                           c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
         ot_sqlite__conn_close(c);
         return rc;
     }

@@ -15,11 +15,11 @@ int ot_sqlite_options_init(ot_sqlite_options *options, unsigned version, ot_erro
 {
     static const ot_sqlite_options defaults = OT_SQLITE_OPTIONS_INIT;
     if (!options)
-        return ot_sqlite__fail(err, OT_EINVAL, "options", "options is NULL");
+        return ot_error_setf(err, OT_EINVAL, "options", "options is NULL");
     if (version == 0 || version > OT_SQLITE_OPTIONS_VERSION)
-        return ot_sqlite__fail(err, OT_EVERSION, "version",
-                               "sqlite options version %u not supported (this library knows 1..%d)",
-                               version, OT_SQLITE_OPTIONS_VERSION);
+        return ot_error_setf(err, OT_EVERSION, "version",
+                             "sqlite options version %u not supported (this library knows 1..%d)",
+                             version, OT_SQLITE_OPTIONS_VERSION);
     memcpy(options, &defaults, options_size(version));
     options->version = version;
     return 0;
@@ -48,31 +48,31 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
     int rc;
 
     if (!out)
-        return ot_sqlite__fail(err, OT_EINVAL, "out", "output pointer is NULL");
+        return ot_error_setf(err, OT_EINVAL, "out", "output pointer is NULL");
     *out = NULL;
     if (!path || !path[0])
-        return ot_sqlite__fail(err, OT_EINVAL, "path", "database path is empty");
+        return ot_error_setf(err, OT_EINVAL, "path", "database path is empty");
     if (!options)
         options = &defaults;
     if (options->version == 0 || options->version > OT_SQLITE_OPTIONS_VERSION)
-        return ot_sqlite__fail(err, OT_EVERSION, "options.version",
-                               "sqlite options version %u not supported", options->version);
+        return ot_error_setf(err, OT_EVERSION, "options.version",
+                             "sqlite options version %u not supported", options->version);
     if (options->synchronous < OT_SQLITE_SYNC_OFF || options->synchronous > OT_SQLITE_SYNC_EXTRA)
-        return ot_sqlite__fail(err, OT_EINVAL, "synchronous", "synchronous must be 0..3, got %d",
-                               options->synchronous);
+        return ot_error_setf(err, OT_EINVAL, "synchronous", "synchronous must be 0..3, got %d",
+                             options->synchronous);
     if (options->busy_timeout_ms < 0)
-        return ot_sqlite__fail(err, OT_EINVAL, "busy_timeout_ms", "busy timeout must be >= 0");
+        return ot_error_setf(err, OT_EINVAL, "busy_timeout_ms", "busy timeout must be >= 0");
     if (options->version >= 2 &&
         (options->cache_records < 0 || options->cache_records > OT_SQLITE_CACHE_MAX))
-        return ot_sqlite__fail(err, OT_EINVAL, "cache_records",
-                               "cache_records must be 0..%d, got %d", OT_SQLITE_CACHE_MAX,
-                               options->cache_records);
+        return ot_error_setf(err, OT_EINVAL, "cache_records",
+                             "cache_records must be 0..%d, got %d", OT_SQLITE_CACHE_MAX,
+                             options->cache_records);
     if (!(s = ot_malloc(sizeof *s)))
-        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
     memset(s, 0, sizeof *s);
     if (!(s->path = ot_strdup(path))) {
         ot_free(s);
-        return ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
+        return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory opening %s", path);
     }
     /* members a version 1 struct lacks keep their defaults */
     s->options = defaults;
@@ -99,6 +99,8 @@ int ot_storage_sqlite_open(ot_storage **out, const char *path,
     s->vtable.archive_remove = ot_sqlite__archive_remove;
     s->vtable.tombstone_get = ot_sqlite__tombstone_get;
     s->vtable.restore = ot_sqlite__restore;
+    s->vtable.flags = OT_STORAGE_F_HISTORY_APART;
+    s->vtable.load_head = ot_sqlite__load_head;
 
     if ((rc = ot_sqlite__conn_open(&c, s, err)) != 0 ||
         (rc = ot_sqlite__schema_migrate(c->db, err)) != 0) {
@@ -117,9 +119,9 @@ int ot_storage_sqlite_schema_version(int *version, ot_storage *storage, ot_error
     struct conn *c;
     int rc;
     if (!version || !storage)
-        return ot_sqlite__fail(err, OT_EINVAL, version ? "storage" : "version", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, version ? "storage" : "version", "argument is NULL");
     if (storage->close != store_close)
-        return ot_sqlite__fail(err, OT_EINVAL, "storage", "not an SQLite storage");
+        return ot_error_setf(err, OT_EINVAL, "storage", "not an SQLite storage");
     s = storage->userdata;
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
@@ -133,7 +135,7 @@ static int scheme_open(ot_storage **out, const char *uri, ot_error *err)
 {
     const char *colon = uri ? strchr(uri, ':') : NULL;
     if (!colon)
-        return ot_sqlite__fail(err, OT_EINVAL, "uri", "not a sqlite:PATH URI");
+        return ot_error_setf(err, OT_EINVAL, "uri", "not a sqlite:PATH URI");
     return ot_storage_sqlite_open(out, colon + 1, NULL, err);
 }
 

@@ -81,7 +81,7 @@ int ot_sqlite__outbox_query(void *userdata, const ot_outbox_query *q, ot_event_e
             ev.last_error = text(st, 11);
         }
         if (!ev.event_id || !ev.order_id || !ev.store_id || !ev.json) {
-            rc = ot_sqlite__fail(err, OT_ENOMEM, NULL, "out of memory reading the outbox");
+            rc = ot_error_setf(err, OT_ENOMEM, NULL, "out of memory reading the outbox");
             break;
         }
         if ((rc = emit(ctx, &ev, err)) != 0)
@@ -103,7 +103,7 @@ int ot_sqlite__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *er
     int rc;
 
     if (!m || !m->sink)
-        return ot_sqlite__fail(err, OT_EINVAL, m ? "sink" : "mark", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, m ? "sink" : "mark", "argument is NULL");
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     if (!(st = ot_sqlite__conn_stmt(c, ST_OUTBOX_MARK, err))) {
@@ -120,8 +120,8 @@ int ot_sqlite__outbox_mark(void *userdata, const ot_outbox_mark *m, ot_error *er
     sqlite3_bind_int(st, 7, m->require_state);
     rc = ot_sqlite__run(c, st, "marking an outbound event", err);
     if (!rc && sqlite3_changes(c->db) == 0)
-        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "position", "no event %lld in state %d for sink %s",
-                     (long long)m->position, m->require_state, m->sink);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "position", "no event %lld in state %d for sink %s",
+                   (long long)m->position, m->require_state, m->sink);
     ot_sqlite__conn_release(s, c);
     return rc;
 }
@@ -137,14 +137,14 @@ int ot_sqlite__outbox_prune(void *userdata, const char *const *sinks, size_t n,
     int rc, changed = 0;
 
     if (!sinks || n < 1 || n > OT_RELAY_SINKS_MAX)
-        return ot_sqlite__fail(err, OT_EINVAL, "sinks", "prune needs 1..%d sink names",
-                       OT_RELAY_SINKS_MAX);
+        return ot_error_setf(err, OT_EINVAL, "sinks", "prune needs 1..%d sink names",
+                     OT_RELAY_SINKS_MAX);
     /* sink names are [a-z0-9._:-]: a JSON array of them needs no escaping */
     names[len++] = '[';
     for (i = 0; i < n; i++) {
         if (!sinks[i] || strlen(sinks[i]) > OT_SINK_NAME_MAX ||
             strspn(sinks[i], "abcdefghijklmnopqrstuvwxyz0123456789._:-") != strlen(sinks[i]))
-            return ot_sqlite__fail(err, OT_EINVAL, "sinks", "sinks[%zu] is not a sink name", i);
+            return ot_error_setf(err, OT_EINVAL, "sinks", "sinks[%zu] is not a sink name", i);
         len += (size_t)snprintf(names + len, sizeof names - len, "%s\"%s\"", i ? "," : "",
                                 sinks[i]);
     }

@@ -64,11 +64,22 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "  next_attempt_ms INTEGER NOT NULL,"
         "  last_error TEXT,"
         "  PRIMARY KEY (sink, position)) WITHOUT ROWID;",
-    /* 4: the pages of a list by store (and status) and of a sweep by status come in
+    /* 4, from the previous schema: the history out of the record (storage port version 5).
+     * Every entry a record holds is in the events table (kept since 2; the backfill only
+     * adds what a file lacks), and each record keeps its chain head alone: a commit writes
+     * the projection and its new entries, whatever the history's length. */
+    [4] =
+        "INSERT OR IGNORE INTO events (order_id, seq, entry)"
+        "  SELECT o.order_id, h.key, h.value"
+        "  FROM orders AS o, json_each(o.record, '$.status_history') AS h;"
+        "UPDATE orders SET record = json_set(record, '$.status_history',"
+        "  json('[' || json_extract(record, '$.status_history[#-1]') || ']'))"
+        "  WHERE json_array_length(record, '$.status_history') > 1;",
+    /* 5: the pages of a list by store (and status) and of a sweep by status come in
      * order_id order straight from an index, without sorting every order of the store or
      * the status (issue 23: flat as the store grows, BENCHMARKS.md "Scale"). Safe on a file
      * that has them already (one whose user_version was set back by hand). */
-    [4] =
+    [5] =
         "DROP INDEX IF EXISTS orders_store;"
         "CREATE INDEX orders_store ON orders(store_id, order_id);"
         "CREATE INDEX IF NOT EXISTS orders_store_status"
@@ -109,9 +120,9 @@ int ot_sqlite__schema_migrate(sqlite3 *db, ot_error *err)
     if ((rc = ot_sqlite__schema_version(&version, db, err)) != 0)
         goto fail;
     if (version > OT_SQLITE_SCHEMA_VERSION) {
-        rc = ot_sqlite__fail(err, OT_EVERSION, "schema",
-                             "database schema version %d is newer than this library's (%d)",
-                             version, OT_SQLITE_SCHEMA_VERSION);
+        rc = ot_error_setf(err, OT_EVERSION, "schema",
+                           "database schema version %d is newer than this library's (%d)",
+                           version, OT_SQLITE_SCHEMA_VERSION);
         goto fail;
     }
     for (v = version + 1; v <= OT_SQLITE_SCHEMA_VERSION; v++) {

@@ -27,9 +27,6 @@ struct store {
 
 /* Report `rc` from SQLite (with its message) as an ot_error; returns the OT_E code. */
 int ot_sqlite__error(ot_error *err, sqlite3 *db, int rc, const char *what);
-/* Fill `err` with a formatted message; returns `code`. */
-int ot_sqlite__fail(ot_error *err, int code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Open a connection with the store's pragmas. */
 int ot_sqlite__conn_open(struct conn **out, const struct store *s, ot_error *err);
@@ -49,6 +46,7 @@ int ot_sqlite__create(void *userdata, const ot_storage_record *rec,
 int ot_sqlite__commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
                       const ot_idempotency_record *idem, ot_error *err);
 int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err);
+int ot_sqlite__load_head(void *userdata, const char *order_id, ot_order **out, ot_error *err);
 int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit emit,
                      void *ctx, char *next_cursor, size_t cursor_size, ot_error *err);
 int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
@@ -63,7 +61,7 @@ int ot_sqlite__tombstone_get(void *userdata, const char *order_id, char *out, si
                              ot_error *err);
 int ot_sqlite__restore(void *userdata, const ot_storage_record *rec, ot_error *err);
 /* store.c, for archive.c: the order row's columns ?1..?10; one events row per entry of
- * rec->events_json from rec->first_event on. */
+ * rec->entries (rec->events_json for a version 2 record) from rec->first_event on. */
 void ot_sqlite__bind_record(sqlite3_stmt *st, const ot_storage_record *rec);
 int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err);
 
@@ -90,6 +88,7 @@ enum stmt_id {
     ST_ORDER_VERSION,
     ST_LOAD_HEAD,
     ST_LOAD,
+    ST_HISTORY,
     ST_INSERT_EVENT,
     ST_KEY_LIVE,
     ST_KEY_GET,

@@ -22,6 +22,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ORDER_VERSION] = "SELECT version FROM orders WHERE order_id = ?1",
     [ST_LOAD_HEAD] = "SELECT version, updated_at FROM orders WHERE order_id = ?1",
     [ST_LOAD] = "SELECT version, updated_at, record FROM orders WHERE order_id = ?1",
+    [ST_HISTORY] = "SELECT entry FROM events WHERE order_id = ?1 ORDER BY seq",
     [ST_INSERT_EVENT] =
         "INSERT INTO events (order_id, seq, entry) VALUES (?1, ?2, ?3)"
         " ON CONFLICT (order_id, seq) DO UPDATE SET entry = excluded.entry",
@@ -173,15 +174,36 @@ static int array_next(const char **p, const char *end, const char **elem, size_t
     return 1;
 }
 
+/* One events row. */
+static int insert_event(struct conn *c, const char *order_id, int64_t seq, const char *entry,
+                        size_t len, ot_error *err)
+{
+    sqlite3_stmt *st = ot_sqlite__conn_stmt(c, ST_INSERT_EVENT, err);
+    if (!st)
+        return OT_ESTORAGE;
+    sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    sqlite3_bind_text(st, 3, entry, (int)len, SQLITE_STATIC);
+    return run(c, st, "appending history events", err);
+}
+
 /* One row per new history entry, its text as the record's encoder wrote it (bound as is:
- * no JSON parsing or re-rendering in SQLite). */
+ * no JSON parsing or re-rendering in SQLite): the elements of events_json when a caller
+ * encoded it (ot_storage_record_init), else the entries array of a version 3 record (the
+ * tracker's, without a scan). */
 int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_error *err)
 {
     const char *p, *end, *elem;
-    size_t len, seq = rec->first_event;
-    sqlite3_stmt *st;
+    size_t len, seq = rec->first_event, i;
     int more, rc;
 
+    if (rec->version >= 3 && !rec->events_json) { /* events_json, when given, is the same */
+        for (i = 0; i < rec->entry_count; i++)
+            if ((rc = insert_event(c, rec->order_id, rec->entries[i].seq, rec->entries[i].json,
+                                   rec->entries[i].json_len, err)) != 0)
+                return rc;
+        return 0;
+    }
     if (!rec->events_json || rec->events_json_len == 0)
         return 0;
     p = rec->events_json;
@@ -189,17 +211,11 @@ int ot_sqlite__insert_events(struct conn *c, const ot_storage_record *rec, ot_er
     while (p < end && is_space(*p))
         p++;
     if (p == end || *p++ != '[')
-        return ot_sqlite__fail(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
-    while ((more = array_next(&p, end, &elem, &len)) == 1) {
-        if (!(st = ot_sqlite__conn_stmt(c, ST_INSERT_EVENT, err)))
-            return OT_ESTORAGE;
-        sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)seq++);
-        sqlite3_bind_text(st, 3, elem, (int)len, SQLITE_STATIC);
-        if ((rc = run(c, st, "appending history events", err)) != 0)
+        return ot_error_setf(err, OT_EINVAL, "events_json", "events_json is not a JSON array");
+    while ((more = array_next(&p, end, &elem, &len)) == 1)
+        if ((rc = insert_event(c, rec->order_id, (int64_t)seq++, elem, len, err)) != 0)
             return rc;
-    }
-    return more < 0 ? ot_sqlite__fail(err, OT_EINVAL, "events_json",
+    return more < 0 ? ot_error_setf(err, OT_EINVAL, "events_json",
                                       "events_json is not a JSON array")
                     : 0;
 }
@@ -253,8 +269,8 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         if ((rc = key_live(c, idem->key, idem->created_at_ms, err)) < 0)
             return rc;
         if (rc == 1)
-            return ot_sqlite__fail(err, OT_ECONFLICT, "idempotency_key",
-                                   "idempotency key is already in use");
+            return ot_error_setf(err, OT_ECONFLICT, "idempotency_key",
+                                 "idempotency key is already in use");
     }
     if (!(st = ot_sqlite__conn_stmt(c, create ? ST_INSERT_ORDER : ST_UPDATE_ORDER, err)))
         return OT_ESTORAGE;
@@ -265,18 +281,18 @@ static int write_tx(struct conn *c, int create, int64_t expected,
         return rc;
     if (sqlite3_changes(c->db) == 0) {
         if (create)
-            return ot_sqlite__fail(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                                   rec->order_id);
+            return ot_error_setf(err, OT_EEXISTS, "order_id", "order %.64s already exists",
+                                 rec->order_id);
         if (!(st = ot_sqlite__conn_stmt(c, ST_ORDER_VERSION, err)))
             return OT_ESTORAGE;
         sqlite3_bind_text(st, 1, rec->order_id, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW)
-            rc = ot_sqlite__fail(err, OT_ECONFLICT, "version",
-                                 "order %.64s is at version %lld, not %lld", rec->order_id,
-                                 (long long)sqlite3_column_int64(st, 0), (long long)expected);
+            rc = ot_error_setf(err, OT_ECONFLICT, "version",
+                               "order %.64s is at version %lld, not %lld", rec->order_id,
+                               (long long)sqlite3_column_int64(st, 0), (long long)expected);
         else if (rc == SQLITE_DONE)
-            rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
+            rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
         else
             rc = ot_sqlite__error(err, c->db, rc, "reading the stored version");
         sqlite3_reset(st);
@@ -352,8 +368,8 @@ static int load_cached(struct store *s, struct conn *c, const char *order_id, ot
     sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE ? ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s",
-                                                 order_id)
+        rc = rc == SQLITE_DONE ? ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s",
+                                               order_id)
                                : ot_sqlite__error(err, c->db, rc, "loading an order");
         sqlite3_reset(st);
         return rc;
@@ -362,6 +378,78 @@ static int load_cached(struct store *s, struct conn *c, const char *order_id, ot
     updated_at = sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
     return ot_sqlite__cache_get(&s->cache, order_id, version, updated_at, 1, out, err);
+}
+
+/* Decode the record text `json` of `order_id` whole: its history read back from the events
+ * table (ot_order_from_stored). */
+static int decode_whole(struct conn *c, const char *order_id, const char *json, size_t len,
+                        ot_order **out, ot_error *err)
+{
+    sqlite3_stmt *st = ot_sqlite__conn_stmt(c, ST_HISTORY, err);
+    char *buf = NULL, *grown;
+    size_t n = 1, cap = 0;
+    int rc, step;
+
+    if (!st)
+        return OT_ESTORAGE;
+    sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *e = (const char *)sqlite3_column_text(st, 0);
+        size_t elen = (size_t)sqlite3_column_bytes(st, 0);
+        if (n + elen + 2 > cap) {
+            cap = (n + elen + 2) * 2;
+            if (!(grown = ot_realloc(buf, cap))) {
+                ot_free(buf);
+                sqlite3_reset(st);
+                return ot_error_setf(err, OT_ENOMEM, NULL, "out of memory reading history");
+            }
+            buf = grown;
+        }
+        buf[n - 1] = n == 1 ? '[' : ',';
+        memcpy(buf + n, e ? e : "", elen);
+        n += elen + 1;
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) {
+        ot_free(buf);
+        return ot_sqlite__error(err, c->db, step, "reading history");
+    }
+    if (!buf) /* a record without events rows: the record's own history */
+        return ot_order_from_json(out, json, len, err);
+    buf[n - 1] = ']';
+    rc = ot_order_from_stored(out, json, len, buf, n, err);
+    ot_free(buf);
+    return rc;
+}
+
+int ot_sqlite__load_head(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+{
+    struct store *s = userdata;
+    struct conn *c;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!out || !order_id)
+        return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+    *out = NULL;
+    if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
+        return rc;
+    if (!(st = ot_sqlite__conn_stmt(c, ST_LOAD, err))) {
+        ot_sqlite__conn_release(s, c);
+        return OT_ESTORAGE;
+    }
+    sqlite3_bind_text(st, 1, order_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 2),
+                                (size_t)sqlite3_column_bytes(st, 2), err);
+    else if (rc == SQLITE_DONE)
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+    else
+        rc = ot_sqlite__error(err, c->db, rc, "loading an order");
+    sqlite3_reset(st);
+    ot_sqlite__conn_release(s, c);
+    return rc;
 }
 
 int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
@@ -373,7 +461,7 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
     int rc;
 
     if (!out || !order_id)
-        return ot_sqlite__fail(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
@@ -398,10 +486,10 @@ int ot_sqlite__load(void *userdata, const char *order_id, ot_order **out, ot_err
     if (rc == SQLITE_ROW) {
         version = sqlite3_column_int64(st, 0);
         updated_at = sqlite3_column_int64(st, 1);
-        rc = ot_order_from_json(out, (const char *)sqlite3_column_text(st, 2),
-                                (size_t)sqlite3_column_bytes(st, 2), err);
+        rc = decode_whole(c, order_id, (const char *)sqlite3_column_text(st, 2),
+                          (size_t)sqlite3_column_bytes(st, 2), out, err);
     } else if (rc == SQLITE_DONE) {
-        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
+        rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
     } else {
         rc = ot_sqlite__error(err, c->db, rc, "loading an order");
     }
@@ -490,7 +578,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         return rc;
     next_cursor[0] = '\0';
     if (query_sql(sql, sizeof sql, q) != 0)
-        return ot_sqlite__fail(err, OT_ELIMIT, "query", "query too complex");
+        return ot_error_setf(err, OT_ELIMIT, "query", "query too complex");
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
@@ -528,7 +616,7 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         }
         id = (const char *)sqlite3_column_text(st, 0);
         if (!id || strlen(id) >= cursor_size) {
-            rc = ot_sqlite__fail(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
+            rc = ot_error_setf(err, OT_ELIMIT, "order_id", "order id too long for a cursor");
             break;
         }
         /* A record cached at this row's version is used as is; the others are decoded (and
@@ -536,8 +624,8 @@ int ot_sqlite__query(void *userdata, const ot_storage_query *q, ot_storage_emit 
         rc = ot_sqlite__cache_get(&s->cache, id, sqlite3_column_int64(st, 1),
                                   sqlite3_column_int64(st, 2), 0, &o, err);
         if (rc == 0)
-            rc = ot_order_from_json(&o, (const char *)sqlite3_column_text(st, 3),
-                                    (size_t)sqlite3_column_bytes(st, 3), err);
+            rc = decode_whole(c, id, (const char *)sqlite3_column_text(st, 3),
+                              (size_t)sqlite3_column_bytes(st, 3), &o, err);
         else if (rc > 0)
             rc = 0;
         if (rc != 0)
@@ -564,7 +652,7 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
     int rc;
 
     if (!key || !found)
-        return ot_sqlite__fail(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
+        return ot_error_setf(err, OT_EINVAL, key ? "found" : "key", "argument is NULL");
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
         return rc;
     if (!(st = ot_sqlite__conn_stmt(c, ST_KEY_GET, err))) {
@@ -585,7 +673,7 @@ int ot_sqlite__idem_get(void *userdata, const char *key, int64_t now_ms,
             rec.response = "";
         rc = found(ctx, &rec, err);
     } else if (rc == SQLITE_DONE) {
-        rc = ot_sqlite__fail(err, OT_ENOTFOUND, "idempotency_key", "no live key");
+        rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
     } else {
         rc = ot_sqlite__error(err, c->db, rc, "looking up a key");
     }
@@ -601,7 +689,7 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     int rc;
 
     if (!rec)
-        return ot_sqlite__fail(err, OT_EINVAL, "record", "record is NULL");
+        return ot_error_setf(err, OT_EINVAL, "record", "record is NULL");
     if ((rc = ot_idempotency_record_check(rec, err)) != 0)
         return rc;
     if ((rc = ot_sqlite__conn_acquire(&c, s, err)) != 0)
@@ -609,7 +697,7 @@ int ot_sqlite__idem_put(void *userdata, const ot_idempotency_record *rec, ot_err
     if ((rc = exec_id(c, ST_BEGIN, "starting a transaction", err)) == 0) {
         rc = key_live(c, rec->key, rec->created_at_ms, err);
         if (rc == 1)
-            rc = ot_sqlite__fail(err, OT_EEXISTS, "idempotency_key", "key is already in use");
+            rc = ot_error_setf(err, OT_EEXISTS, "idempotency_key", "key is already in use");
         else if (rc == 0)
             rc = key_store(c, rec, err);
         if (rc == 0)

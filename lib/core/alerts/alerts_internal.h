@@ -10,10 +10,11 @@
 /* Longest string member of an alert, in bytes. */
 #define OT__ALERT_STRING_MAX 256
 /* Kinds 1..OT__ALERT_KIND_MAX are known: the notice kinds 1..7, the integration kinds 8 and
- * 9, the notice kinds of the escalation ladder 11 and 12, the relay's dead letter 14; notice
+ * 9, the notice kinds of the escalation ladder 11 and 12, the relay's dead letter 14,
+ * reconcile's data inconsistency 15 (an order alert, as the notice kinds); notice
  * kinds 10 (OT_NOTICE_LOCATION_UPDATED) and 13 (OT_NOTICE_HISTORY_APPENDED) cue event
  * streams and are never alerts. */
-#define OT__ALERT_KIND_MAX 14
+#define OT__ALERT_KIND_MAX 15
 #define OT__ALERT_IS_KNOWN(k)                                                         \
     ((k) >= 1 && (k) <= OT__ALERT_KIND_MAX && (k) != OT_NOTICE_LOCATION_UPDATED &&   \
      (k) != OT_NOTICE_HISTORY_APPENDED)

@@ -28,6 +28,7 @@ static const struct kind_info kinds[OT__ALERT_KIND_MAX + 1] = {
     [OT_NOTICE_TIMEOUT_ALERT] = {"timeout_alert", "Timeout alert, severity high"},
     [OT_NOTICE_ESCALATION] = {"escalation", "Escalation, severity critical"},
     [OT_NOTICE_DEAD_LETTER] = {"dead_letter", "Outbound event parked (dead letter)"},
+    [OT_ALERT_DATA_INCONSISTENCY] = {"data_inconsistency", "Data inconsistency"},
 };
 
 /* Slack refuses a section text longer than 3000 characters. */

@@ -86,6 +86,21 @@ void *ot__realloc(void *ptr, size_t size)
     return current.realloc(ptr, size, current.userdata);
 }
 
+void *ot__grow(void *items, size_t *cap, size_t count, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    void *grown;
+
+    if (count < *cap)
+        return items;
+    if (n < *cap || n > (size_t)-1 / size)
+        return NULL;
+    grown = ot__realloc(items, n * size);
+    if (grown)
+        *cap = n;
+    return grown;
+}
+
 void ot__free(void *ptr)
 {
     if (ptr)

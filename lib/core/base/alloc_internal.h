@@ -15,5 +15,9 @@ void ot__free(void *ptr);
 char *ot__strdup(const char *s);
 /* Copy of the first n bytes plus a NUL, or NULL on failure. */
 char *ot__strndup(const char *s, size_t n);
+/* Room for one more element in an array of `count` elements of `size` bytes with room for
+ * *cap: `items` itself while count < *cap, else the array reallocated to twice *cap (`first`
+ * when *cap is 0), *cap updated. NULL on failure or overflow (`items` and *cap kept). */
+void *ot__grow(void *items, size_t *cap, size_t count, size_t size, size_t first);
 
 #endif

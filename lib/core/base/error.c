@@ -109,7 +109,7 @@ int ot__error_set(ot_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int ot__error_field(ot_error *err, int code, const char *field, const char *fmt, ...)
+int ot_error_setf(ot_error *err, int code, const char *field, const char *fmt, ...)
 {
     va_list ap;
     if (!err)

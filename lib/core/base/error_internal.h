@@ -4,18 +4,13 @@
 
 #include "ordertrack/error.h"
 
-#if defined(__GNUC__)
-#  define OT__PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#  define OT__PRINTF(f, a)
-#endif
+#define OT__PRINTF(f, a) OT_PRINTF(f, a)
 
 /* Fill `err` (may be NULL) with `code` and a formatted message; returns `code`. */
 int ot__error_set(ot_error *err, int code, const char *fmt, ...) OT__PRINTF(3, 4);
 
-/* Same, and record the offending field name. */
-int ot__error_field(ot_error *err, int code, const char *field, const char *fmt, ...)
-    OT__PRINTF(4, 5);
+/* Same, and record the offending field name: the public ot_error_setf (error.h). */
+#define ot__error_field ot_error_setf
 
 /* Record the two states of a refused transition (after ot__error_set). */
 void ot__error_states(ot_error *err, const char *from, const char *to);

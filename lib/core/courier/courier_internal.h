@@ -56,6 +56,10 @@ const struct ot__courier_table *ot__courier_builtin(int provider);
  * "") when the result would be longer than OT_COURIER_KEY_MAX. */
 int ot__courier_normalise(char *dst, const char *src);
 
+/* A mapping of `value` with `flags`: for a parcel courier `value` is the shipment status and
+ * the lifecycle status is the one it implies; else `value` is the lifecycle status. */
+void ot__courier_fill(ot_courier_mapping *out, int parcel, int value, unsigned flags);
+
 /* An override row (strings normalised and owned by the tables). */
 struct ot__override_row {
     int provider;
@@ -78,11 +82,8 @@ unsigned ot__courier_flag(const char *name);
 #define OT__COURIER_FLAGS_HINT                                                              \
     "unknown flag (partial, damaged, reverse_pickup, customer_return, left_at_door, returned)"
 
-/* Timestamps. Parse `s` into ms since the epoch UTC. Accepted: ISO-8601 / RFC 3339
- * "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|+HH:MM|+HHMM|+HH]", a bare "YYYY-MM-DD", and
- * Shiprocket's "DD MM YYYY HH:MM:SS". Without an offset the time is taken at
- * `default_offset_min` minutes east of UTC. Returns 0 or -1 if malformed. */
-/* India Standard Time, the default of the Indian couriers' offset-less times. */
+/* India Standard Time: the offset of the Indian couriers' times that carry none
+ * (ot__time_parse_partner, base/time_internal.h). */
 #define OT__IST_OFFSET_MIN 330
 
 /* Update lists (update_list.c). */

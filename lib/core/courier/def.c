@@ -566,6 +566,7 @@ static int parse_def(struct loader *ld, struct ot__cdef *d, const ot_courier_reg
 
 static int registry_put(ot_courier_registry *r, struct ot__cdef *d, ot_error *err)
 {
+    struct ot__cdef **grown;
     size_t i;
     for (i = 0; i < r->count; i++)
         if (r->defs[i]->id == d->id) { /* a built-in described by a file */
@@ -573,14 +574,9 @@ static int registry_put(ot_courier_registry *r, struct ot__cdef *d, ot_error *er
             r->defs[i] = d;
             return 0;
         }
-    if (r->count == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        struct ot__cdef **grown = ot__realloc(r->defs, cap * sizeof *grown);
-        if (!grown)
-            return ot__error_set(err, OT_ENOMEM, "out of memory growing the courier registry");
-        r->defs = grown;
-        r->cap = cap;
-    }
+    if (!(grown = ot__grow(r->defs, &r->cap, r->count, sizeof *grown, 16)))
+        return ot__error_set(err, OT_ENOMEM, "out of memory growing the courier registry");
+    r->defs = grown;
     r->defs[r->count++] = d;
     return 0;
 }

@@ -11,21 +11,6 @@
 #include "courier/def_internal.h"
 #include "json/json_internal.h"
 
-static void fill(ot_courier_mapping *out, const struct ot__cdef *d, int value, unsigned flags)
-{
-    out->flags = flags;
-    if (d->parcel) {
-        ot_status implied = 0;
-        out->shipment_status = value;
-        if (value)
-            (void)ot_shipment_to_status(&implied, value, NULL);
-        out->status = (int)implied;
-    } else {
-        out->shipment_status = 0;
-        out->status = value;
-    }
-}
-
 int ot_courier_registry_map(ot_courier_mapping *out, const ot_courier_registry *reg,
                             const ot_courier_tables *tables, int provider,
                             const char *raw_status, const char *raw_type,
@@ -69,7 +54,7 @@ int ot_courier_registry_map(ot_courier_mapping *out, const ot_courier_registry *
     if (!best)
         return ot__error_field(err, OT_EUNKNOWN_STATUS, "raw_status",
                                "%s: no table maps status \"%.64s\"", d->name, raw_status);
-    fill(out, d, best->value, best->flags);
+    ot__courier_fill(out, d->parcel, best->value, best->flags);
     return 0;
 }
 

@@ -139,12 +139,12 @@ static const struct ot__courier_row *builtin_find(const struct ot__courier_table
     return NULL;
 }
 
-static void fill(ot_courier_mapping *out, int provider, int value, unsigned flags)
+void ot__courier_fill(ot_courier_mapping *out, int parcel, int value, unsigned flags)
 {
     ot_status implied = OT_STATUS_UNKNOWN;
 
     out->flags = flags;
-    if (ot_provider_is_parcel(provider, NULL) == 1) {
+    if (parcel) {
         out->shipment_status = value;
         if (value)
             (void)ot_shipment_to_status(&implied, value, NULL);
@@ -169,14 +169,15 @@ static int lookup(ot_courier_mapping *out, const ot_courier_tables *t,
             if (o->provider == provider
                 && row_matches(o->type, o->raw, strlen(o->raw), o->code, table->uses_type, k,
                                exact_code)) {
-                fill(out, provider, o->value, o->flags);
+                ot__courier_fill(out, ot_provider_is_parcel(provider, NULL) == 1, o->value,
+                                 o->flags);
                 return 1;
             }
         }
     r = builtin_find(table, k, exact_code);
     if (!r)
         return 0;
-    fill(out, provider, r->value, r->flags);
+    ot__courier_fill(out, ot_provider_is_parcel(provider, NULL) == 1, r->value, r->flags);
     return 1;
 }
 

@@ -29,19 +29,11 @@ int ot__update_list_new(ot_update_list **list)
 ot_update *ot__update_list_push(ot_update_list *list, int provider)
 {
     static const ot_update defaults = OT_UPDATE_INIT;
-    ot_update *u;
+    ot_update *items = ot__grow(list->items, &list->cap, list->count, sizeof *items, 8), *u;
 
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 8;
-        ot_update *items;
-        if (cap > (size_t)-1 / sizeof *items)
-            return NULL;
-        items = ot__realloc(list->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        list->items = items;
-        list->cap = cap;
-    }
+    if (!items)
+        return NULL;
+    list->items = items;
     u = &list->items[list->count++];
     *u = defaults;
     u->provider = provider;

@@ -83,21 +83,18 @@ int ot_http_response_add_header(ot_http_response *response, const char *name,
                                 size_t name_length, const char *value, size_t value_length,
                                 ot_error *err)
 {
-    struct header h;
+    struct header h, *grown;
     if (!response)
         return ot__error_field(err, OT_EINVAL, "response", "response is NULL");
     if (!name || name_length == 0)
         return ot__error_field(err, OT_EINVAL, "name", "header name is NULL or empty");
     if (!value && value_length > 0)
         return ot__error_field(err, OT_EINVAL, "value", "header value is NULL");
-    if (response->header_count == response->header_cap) {
-        size_t cap = response->header_cap ? response->header_cap * 2 : 8;
-        struct header *grown = ot__realloc(response->headers, cap * sizeof *grown);
-        if (!grown)
-            return ot__error_set(err, OT_ENOMEM, "out of memory storing an HTTP header");
-        response->headers = grown;
-        response->header_cap = cap;
-    }
+    grown = ot__grow(response->headers, &response->header_cap, response->header_count,
+                     sizeof *grown, 8);
+    if (!grown)
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing an HTTP header");
+    response->headers = grown;
     h.name = ot__strndup(name, name_length);
     h.value = ot__strndup(value ? value : "", value_length);
     if (!h.name || !h.value) {

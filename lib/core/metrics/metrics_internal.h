@@ -47,4 +47,11 @@ enum ot__refusal {
 /* Count one refused update of `provider` (ot_provider) for `reason` (enum ot__refusal). */
 int ot__metrics_count_refused(ot_metrics *metrics, int provider, int reason, ot_error *err);
 
+/* The reconcile finding classes (label `class` of ordertrack_reconcile_findings_total),
+ * defined with reconcile (ops/reconcile.c). */
+struct ot__vocab;
+extern const struct ot__vocab ot__reconcile_class_vocab;
+/* Count one reconcile finding of `finding_class` (ot_reconcile_class). */
+int ot__metrics_count_reconcile(ot_metrics *metrics, int finding_class, ot_error *err);
+
 #endif

@@ -23,6 +23,7 @@ enum builtin {
     B_STAGE_DURATION,
     B_ETA_ERROR,
     B_UPDATES_REFUSED,
+    B_RECONCILE_FINDINGS,
     B_COUNT
 };
 
@@ -55,6 +56,7 @@ static const char *const label_stage[] = {"stage"};
 static const char *const label_provider[] = {"provider"};
 static const char *const label_provider_result[] = {"provider", "result"};
 static const char *const label_provider_reason[] = {"provider", "reason"};
+static const char *const label_class[] = {"class"};
 
 static const struct {
     int kind;
@@ -104,6 +106,9 @@ static const struct {
                            "partner's order or delivery id), by provider and reason.",
                            label_provider_reason, 2, {&ot__provider_vocab, &refusal_vocab},
                            NULL, 0},
+    [B_RECONCILE_FINDINGS] = {OT_METRIC_COUNTER, "reconcile_findings_total",
+                              "Data inconsistencies found by reconcile runs, by class.",
+                              label_class, 1, {&ot__reconcile_class_vocab, NULL}, NULL, 0},
 };
 
 static int is_name_char(char c, int first, int colon)
@@ -255,7 +260,7 @@ static int family_add(ot_metrics *m, int kind, const char *name, int verbatim,
                       const char *help, const char *const *labels, size_t label_count,
                       const double *buckets, size_t bucket_count, ot_error *err)
 {
-    struct ot__family f;
+    struct ot__family f, *grown;
     size_t i;
     int rc;
 
@@ -281,14 +286,10 @@ static int family_add(ot_metrics *m, int kind, const char *name, int verbatim,
             goto nomem;
     if (bucket_count)
         memcpy(f.bounds, buckets, bucket_count * sizeof *f.bounds);
-    if (m->family_count == m->family_capacity) {
-        size_t cap = m->family_capacity ? m->family_capacity * 2 : 16;
-        struct ot__family *grown = ot__realloc(m->families, cap * sizeof *grown);
-        if (!grown)
-            goto nomem;
-        m->families = grown;
-        m->family_capacity = cap;
-    }
+    if (!(grown = ot__grow(m->families, &m->family_capacity, m->family_count, sizeof *grown,
+                           16)))
+        goto nomem;
+    m->families = grown;
     m->families[m->family_count++] = f;
     return 0;
 nomem:
@@ -300,7 +301,7 @@ nomem:
 static int series_get(struct ot__series **out, struct ot__family *f, const char *const *values,
                       size_t count, ot_error *err)
 {
-    struct ot__series s;
+    struct ot__series s, *grown;
     size_t i, j;
 
     if (count != f->label_count || (count && !values))
@@ -333,14 +334,9 @@ static int series_get(struct ot__series **out, struct ot__family *f, const char 
     for (i = 0; i < count; i++)
         if (!(s.label_values[i] = ot__strdup(values[i])))
             goto nomem;
-    if (f->series_count == f->series_capacity) {
-        size_t cap = f->series_capacity ? f->series_capacity * 2 : 8;
-        struct ot__series *grown = ot__realloc(f->series, cap * sizeof *grown);
-        if (!grown)
-            goto nomem;
-        f->series = grown;
-        f->series_capacity = cap;
-    }
+    if (!(grown = ot__grow(f->series, &f->series_capacity, f->series_count, sizeof *grown, 8)))
+        goto nomem;
+    f->series = grown;
     f->series[f->series_count] = s;
     *out = &f->series[f->series_count++];
     return 0;
@@ -573,4 +569,9 @@ int ot_metrics_observe_eta_error(ot_metrics *metrics, int64_t error_ms, ot_error
 int ot__metrics_count_refused(ot_metrics *metrics, int provider, int reason, ot_error *err)
 {
     return builtin(metrics, B_UPDATES_REFUSED, provider, reason, 1, err);
+}
+
+int ot__metrics_count_reconcile(ot_metrics *metrics, int finding_class, ot_error *err)
+{
+    return builtin(metrics, B_RECONCILE_FINDINGS, finding_class, 0, 1, err);
 }

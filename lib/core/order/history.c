@@ -66,13 +66,19 @@ int ot__order_append_event(ot_order *order, int event, int status, int64_t now_m
 {
     json_t *history = json_object_get(order->doc, "status_history");
     size_t n = json_array_size(history);
+    /* a record read by its head holds at least the head entry */
     const char *prev = n ? ot__jstr(ot__entry_ot(json_array_get(history, n - 1)), "hash")
-                         : zero_hash;
+                         : order->history_base ? NULL : zero_hash;
     const char *status_name;
     char hex[65];
     json_t *entry = NULL, *meta = NULL, *ot = NULL;
     int rc = OT_ENOMEM;
 
+    if (!prev) {
+        json_decref(data);
+        return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                               "the record holds no chain head to append to");
+    }
     if (!data)
         data = json_object();
     if (!data)
@@ -93,7 +99,8 @@ int ot__order_append_event(ot_order *order, int event, int status, int64_t now_m
     ot = json_object();
     if (ot && (json_object_set_new_nocheck(ot, "event",
                                            json_string_nocheck(ot__event_name(event))) ||
-               json_object_set_new_nocheck(ot, "seq", json_integer((json_int_t)n)))) {
+               json_object_set_new_nocheck(ot, "seq",
+                                           json_integer((json_int_t)(order->history_base + n))))) {
         json_decref(ot);
         ot = NULL;
     }
@@ -185,12 +192,16 @@ int ot__order_check_head(const ot_order *order, ot_error *err)
     if (n > 1) {
         before = ot__entry_ot(json_array_get(history, n - 2));
         want = ot__jstr(before, "hash") ? ot__jstr(before, "hash") : "";
+    } else if (order->history_base) {
+        want = link; /* the entry before the head was not read: ot_order_verify_history */
     }
     if (!hash || !link || !json_is_integer(json_object_get(ot, "seq")) ||
-        (size_t)json_integer_value(json_object_get(ot, "seq")) != n - 1 || strcmp(link, want))
+        (size_t)json_integer_value(json_object_get(ot, "seq")) != order->history_base + n - 1 ||
+        strcmp(link, want))
         return ot__error_field(err, OT_EINTEGRITY, "status_history",
                                "the record's history does not end in a chained entry "
-                               "(status_history[%zu]): the record was edited", n - 1);
+                               "(status_history[%zu]): the record was edited",
+                               order->history_base + n - 1);
     if ((rc = ot__entry_hash(hex, entry, err)))
         return rc;
     if (strcmp(hex, hash) != 0)
@@ -216,6 +227,10 @@ int ot_order_verify_history(const ot_order *order, ot_error *err)
 
     if (!order)
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
+    if (order->history_base)
+        return ot__error_field(err, OT_EINVAL, "order",
+                               "the record was read by its chain head: its history was not "
+                               "read");
     history = json_object_get(order->doc, "status_history");
     n = json_array_size(history);
     for (i = 0; i < n; i++) {

@@ -4,6 +4,7 @@
 #include "common.h"
 #include "json/json_internal.h"
 #include "order/order_internal.h"
+#include "ordertrack/sys/storage.h"
 #include "base/time_internal.h"
 #include "rules/vocab_internal.h"
 
@@ -22,10 +23,13 @@ int ot__order_wrap(ot_order **out, json_t *doc, ot_error *err)
 int ot__order_clone(ot_order **out, const ot_order *order, ot_error *err)
 {
     json_t *copy;
+    int rc;
     copy = ot__json_copy(order->doc);
     if (!copy)
         return ot__error_set(err, OT_ENOMEM, "out of memory copying an order");
-    return ot__order_wrap(out, copy, err);
+    if ((rc = ot__order_wrap(out, copy, err)) == 0)
+        (*out)->history_base = order->history_base;
+    return rc;
 }
 
 json_t *ot__order_skeleton(void)
@@ -105,6 +109,109 @@ int ot_order_to_json(char **json, size_t *len, const ot_order *order, ot_error *
     if (!order)
         return ot__error_field(err, OT_EINVAL, "order", "order is NULL");
     return ot__json_write(json, len, order->doc, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+}
+
+int ot__order_stored_json(char **json, size_t *len, const ot_order *order, int with_head,
+                          ot_error *err)
+{
+    const json_t *history = json_object_get(order->doc, "status_history");
+    size_t n = json_array_size(history);
+    json_t *top = json_copy(order->doc), *head = json_array();
+    int rc;
+
+    /* a shallow copy of the top object: the history array is replaced, the rest shared */
+    if (!top || !head || json_object_size(top) != json_object_size(order->doc) ||
+        (with_head && n && json_array_append(head, json_array_get(history, n - 1))) ||
+        json_object_set(top, "status_history", head))
+        rc = ot__error_set(err, OT_ENOMEM, "out of memory encoding a record");
+    else
+        rc = ot__json_write(json, len, top, JSON_COMPACT | JSON_REAL_PRECISION(17), err);
+    json_decref(head);
+    json_decref(top);
+    return rc;
+}
+
+int ot__order_set_head(ot_order *order, ot_error *err)
+{
+    const json_t *history = json_object_get(order->doc, "status_history");
+    size_t n = json_array_size(history), i;
+    json_int_t seq = 0;
+
+    for (i = 0; i < n; i++) {
+        const json_t *s = json_object_get(ot__entry_ot(json_array_get(history, i)), "seq");
+        if (!json_is_integer(s) || (i && json_integer_value(s) != seq + 1) ||
+            json_integer_value(s) < (json_int_t)i)
+            return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                                   "the record's last history entries are not numbered in a "
+                                   "row: the record was edited");
+        seq = json_integer_value(s);
+    }
+    if (n == 0)
+        return ot__error_field(err, OT_EINTEGRITY, "status_history",
+                               "the record has no history: it was edited");
+    order->history_base = (size_t)seq + 1 - n;
+    return 0;
+}
+
+const json_t *ot__order_entries(const ot_order *order, size_t *base)
+{
+    *base = order->history_base;
+    return json_object_get(order->doc, "status_history");
+}
+
+int ot__order_splice_history(json_t *doc, json_t *entries, ot_error *err)
+{
+    const json_t *stored = json_object_get(doc, "status_history");
+    json_t *head = json_array_get(stored, json_array_size(stored) - 1);
+    size_t n = json_array_size(entries);
+    const json_t *a, *b;
+    int rc;
+
+    if (!json_is_array(entries) || !json_is_object(head))
+        return ot__error_field(err, OT_EINVAL, "status_history",
+                               "the record holds no chain head");
+    /* The head stays the record's own copy: it takes the place of the entry of its seq read
+     * back (or of the last, for entries without a seq), so that an edit of either shows at
+     * the head check. A history read back that does not end there (rows lost, or the record
+     * rolled back) gets the head after it: the chain check names the gap, and a listing
+     * that meets such a record still reads the others. */
+    a = json_object_get(ot__entry_ot(head), "seq");
+    b = json_object_get(ot__entry_ot(json_array_get(entries, n ? n - 1 : 0)), "seq");
+    if (n && (!json_is_integer(a) || !json_is_integer(b) || json_equal(a, b)))
+        rc = json_array_set(entries, n - 1, head);
+    else
+        rc = json_array_append(entries, head);
+    if (rc || json_object_set(doc, "status_history", entries))
+        return ot__error_set(err, OT_ENOMEM, "out of memory decoding a record");
+    return 0;
+}
+
+int ot_order_from_stored(ot_order **out, const char *json, size_t len, const char *history,
+                         size_t history_len, ot_error *err)
+{
+    json_t *in = NULL, *entries = NULL, *canon = NULL;
+    int rc;
+
+    if (!out)
+        return ot__error_field(err, OT_EINVAL, "out", "output pointer is NULL");
+    *out = NULL;
+    if (!json || !history)
+        return ot__error_field(err, OT_EINVAL, json ? "history" : "json", "argument is NULL");
+    if ((rc = ot__json_load(&in, json, len, "order", "order", err)))
+        return rc;
+    if ((rc = ot__json_load(&entries, history, history_len, "history", "history", err)))
+        goto out;
+    if (!json_is_object(in))
+        rc = ot__error_field(err, OT_EINVAL, "order", "order is not a JSON object");
+    else if (!json_is_array(entries))
+        rc = ot__error_field(err, OT_EINVAL, "history", "history is not a JSON array");
+    else if ((rc = ot__order_splice_history(in, entries, err)) == 0 &&
+             (rc = ot__order_validate(&canon, in, err)) == 0)
+        rc = ot__order_wrap(out, canon, err);
+out:
+    json_decref(entries);
+    json_decref(in);
+    return rc;
 }
 
 static int enum_field(const ot_order *order, const char *key, const struct ot__vocab *vocab)
@@ -199,7 +306,10 @@ static size_t list_count(const ot_order *o, const char *key)
     return o ? json_array_size(json_object_get(o->doc, key)) : 0;
 }
 
-size_t ot_order_history_count(const ot_order *o) { return list_count(o, "status_history"); }
+size_t ot_order_history_count(const ot_order *o)
+{
+    return o ? o->history_base + list_count(o, "status_history") : 0;
+}
 size_t ot_order_substitution_count(const ot_order *o) { return list_count(o, "substitutions"); }
 size_t ot_order_issue_count(const ot_order *o) { return list_count(o, "issues"); }
 
@@ -235,9 +345,14 @@ int ot_order_history_at(ot_history_entry *out, const ot_order *order, size_t ind
                         ot_error *err)
 {
     int rc;
-    const json_t *e = element(out, out ? out->version : 0, OT_HISTORY_ENTRY_VERSION, order,
-                              "status_history", index, &rc, err);
-    const json_t *ot;
+    const json_t *e, *ot;
+    if (order && index < order->history_base && out)
+        return ot__error_field(err, OT_ENOTFOUND, "index",
+                               "status_history entry %zu was not read (a record read by its "
+                               "chain head holds entries from %zu on)", index,
+                               order->history_base);
+    e = element(out, out ? out->version : 0, OT_HISTORY_ENTRY_VERSION, order, "status_history",
+                order ? index - order->history_base : index, &rc, err);
     if (!e)
         return rc;
     ot = ot__entry_ot(e);

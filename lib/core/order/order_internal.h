@@ -12,6 +12,10 @@
 
 struct ot_order {
     json_t *doc;    /* owned; always a complete, canonical document */
+    /* History entries before the first one doc's status_history holds: 0 for a whole
+     * record; for a record loaded by its chain head (storage load_head, the tracker's
+     * writes) the entries not read, doc holding the last ones (at least the head). */
+    size_t history_base;
 };
 
 /* Event types (docs/events.md). Values are internal; the wire form is the name. */
@@ -87,6 +91,22 @@ int ot__entry_hash(char hex[65], const json_t *entry, ot_error *err);
  * `hash`, and its status is `current_status`. 0, or OT_EINTEGRITY naming the field (a
  * record edited behind the library's back); ot_order_verify_history checks every entry. */
 int ot__order_check_head(const ot_order *order, ot_error *err);
+
+/* A record as a storage of version 5 keeps it (docs/storage-port.md): `order` with its
+ * status_history cut to the last entry, the chain head (`with_head`), or emptied (the memory
+ * store, which keeps that entry in its list). */
+int ot__order_stored_json(char **json, size_t *len, const ot_order *order, int with_head,
+                          ot_error *err);
+/* Put the history `entries` (a JSON array, every entry in order) into `doc`, a record as
+ * stored (its status_history ending in the chain head); the head stays the record's own copy
+ * (in place of the entry of its seq, or after the entries when they end before it: the chain
+ * checks then find the gap). */
+int ot__order_splice_history(json_t *doc, json_t *entries, ot_error *err);
+/* Mark a record read by its head (load_head): history_base from its last entry's seq.
+ * OT_EINTEGRITY when the entries it holds are not numbered in a row. */
+int ot__order_set_head(ot_order *order, ot_error *err);
+/* The history entries `order` holds (status_history) and the index of the first of them. */
+const json_t *ot__order_entries(const ot_order *order, size_t *base);
 
 /* Apply one history entry to the projection (projection.c). */
 int ot__order_apply(ot_order *order, const json_t *entry, ot_error *err);

@@ -51,18 +51,6 @@ int ot__outbox_require(const ot_storage *storage, ot_error *err)
     return 0;
 }
 
-int ot__outbox_clock_check(const ot_clock *clock, ot_error *err)
-{
-    int rc;
-    if (!clock)
-        return 0;
-    if ((rc = ot__check_version(clock->version, OT_CLOCK_VERSION, "clock", err)))
-        return rc;
-    if (!clock->now_ms)
-        return ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms");
-    return 0;
-}
-
 int ot__sink_name_check(const char *name, const char *field, ot_error *err)
 {
     size_t n;

@@ -16,10 +16,6 @@ extern const struct ot__vocab ot__event_type_vocab;
 int ot__outbox_supported(const ot_storage *storage);
 /* OT_EUNSUPPORTED naming `outbox` unless ot__outbox_supported. */
 int ot__outbox_require(const ot_storage *storage, ot_error *err);
-struct ot_clock;
-/* NULL, or a clock of a known version with now_ms: else OT_EVERSION / OT_EINVAL naming
- * `clock`. */
-int ot__outbox_clock_check(const struct ot_clock *clock, ot_error *err);
 /* OT_EINVAL naming `field` unless `name` is 1..OT_SINK_NAME_MAX bytes of [a-z0-9._:-]. */
 int ot__sink_name_check(const char *name, const char *field, ot_error *err);
 

@@ -146,10 +146,10 @@ static int issues(struct builder *x, size_t first, ot_error *err)
 
 static int sla_breaches(struct builder *x, size_t first, ot_error *err)
 {
-    const json_t *history = json_object_get(x->o->doc, "status_history");
-    size_t i;
+    size_t i, base;
+    const json_t *history = ot__order_entries(x->o, &base);
     int rc = 0;
-    for (i = first; !rc && i < json_array_size(history); i++) {
+    for (i = first - base; !rc && i < json_array_size(history); i++) {
         const json_t *ot = ot__entry_ot(json_array_get(history, i));
         const json_t *data = json_object_get(ot, "data");
         if (ot__event_from_name(ot__jstr(ot, "event")) != OT__EV_SLA_NOTIFIED ||

@@ -8,6 +8,7 @@
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "common.h"
+#include "sys/sys_internal.h"
 #include "outbox/outbox_internal.h"
 
 /* Pages one scan reads at most while filling a batch, and batches per sink per round. */
@@ -76,13 +77,7 @@ static int check_options(const ot_relay_options *o, ot_error *err)
                 return ot__error_field(err, OT_EINVAL, "sinks", "two sinks are named %s",
                                        o->sinks[i]->name);
     }
-    if ((rc = ot__outbox_clock_check(o->clock, err)))
-        return rc;
-    if (o->notices &&
-        ((rc = ot__check_version(o->notices->version, OT_NOTICE_SINK_VERSION, "notice sink",
-                                 err)) ||
-         (!o->notices->notify &&
-          (rc = ot__error_field(err, OT_EINVAL, "notices", "notice sink has no notify")))))
+    if ((rc = ot__clock_check(o->clock, err)) || (rc = ot__notice_sink_check(o->notices, err)))
         return rc;
     if (o->max_attempts < 1 || o->max_attempts > 1000)
         return ot__error_field(err, OT_EINVAL, "max_attempts", "max_attempts %u is not in 1..1000",

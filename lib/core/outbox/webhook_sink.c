@@ -9,6 +9,7 @@
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/http.h"
 #include "common.h"
+#include "sys/sys_internal.h"
 #include "base/hash_internal.h"
 #include "outbox/outbox_internal.h"
 
@@ -293,7 +294,7 @@ int ot_webhook_sink_new(ot_sink **out, const ot_webhook_sink_options *o, ot_erro
     for (i = 0; i < o->subscription_count; i++)
         if ((rc = check_subscription(&o->subscriptions[i], i, err)))
             return rc;
-    if ((rc = ot__outbox_clock_check(o->clock, err)))
+    if ((rc = ot__clock_check(o->clock, err)))
         return rc;
     w = ot__calloc(1, sizeof *w);
     if (!w)

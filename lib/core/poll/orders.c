@@ -23,6 +23,7 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
     struct entry *e;
     const char *awb = ot_order_tracking_id(order), *id = ot_order_order_id(order);
     size_t awb_len, id_len;
+    struct entry *grown;
     int64_t last;
     if (!awb || !*awb || !id) {        /* nothing to ask the courier about */
         ot_order_free(order);
@@ -38,16 +39,12 @@ static int collect(void *ctx, ot_order *order, ot_error *err)
             return 0;
         }
     }
-    if (p->count == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        struct entry *grown = ot__realloc(p->entries, cap * sizeof *grown);
-        if (!grown) {
-            ot_order_free(order);
-            return ot__error_set(err, OT_ENOMEM, "out of memory collecting orders to poll");
-        }
-        p->entries = grown;
-        p->cap = cap;
+    grown = ot__grow(p->entries, &p->cap, p->count, sizeof *grown, 64);
+    if (!grown) {
+        ot_order_free(order);
+        return ot__error_set(err, OT_ENOMEM, "out of memory collecting orders to poll");
     }
+    p->entries = grown;
     e = &p->entries[p->count];
     memset(e, 0, sizeof *e);
     awb_len = strlen(awb);

@@ -1,8 +1,11 @@
 /* The in-memory storage adapter: records sorted by order id and idempotency keys, behind one
- * mutex. Each record is kept as its JSON text (compact: about the size of the text), encoded
- * here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker encodes nothing for
- * it). Text this store encoded itself, in this process, from a record is decoded on load
- * without the schema validation that untrusted text gets. */
+ * mutex. Each record is kept as its JSON text without the history (compact: about the size
+ * of the text), encoded here from the committed ot_order (OT_STORAGE_F_NO_JSON: the tracker
+ * encodes nothing for it), and its history apart, one text per entry as the tracker encoded
+ * it (OT_STORAGE_F_HISTORY_APART): a commit appends its entries and rewrites no older one; a
+ * load by the head reads the record's text and the last entry, a whole load every entry.
+ * Text this store encoded itself, in this process, is decoded on load without the schema
+ * validation that untrusted text gets. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -17,11 +20,18 @@
 #include "storage/storage_internal.h"
 #include "storage/memory_outbox.h"
 
+/* A record's history entries, by seq; each text shared with loads in progress. */
+struct hist {
+    struct text **items;
+    size_t n, cap;
+};
+
 struct row {
     char *order_id, *store_id, *customer_id, *tracking_id;
     int status, shipment, provider;
     int64_t updated_at, version;
-    struct text *json;      /* the record's JSON, shared with loads in progress */
+    struct text *json;      /* the record's JSON without its history, shared with loads */
+    struct hist hist;       /* every entry; a row being written: the write's new ones */
 };
 
 struct key {
@@ -53,7 +63,8 @@ struct memory {
 struct text {
     atomic_size_t refs;
     size_t len;
-    char *bytes;            /* NUL-terminated, from the encoder, shrunk to fit */
+    char *bytes;            /* NUL-terminated: from the encoder, shrunk to fit, or `own` */
+    char own[];             /* a copy's bytes, in the same allocation (text_copy) */
 };
 
 static struct text *text_ref(struct text *t)
@@ -65,7 +76,8 @@ static struct text *text_ref(struct text *t)
 static void text_release(struct text *t)
 {
     if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
-        ot__free(t->bytes);
+        if (t->bytes != t->own)
+            ot__free(t->bytes);
         ot__free(t);
     }
 }
@@ -80,7 +92,7 @@ static int text_encode(struct text **out, const ot_order *order, ot_error *err)
     *out = NULL;
     if (!t)
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
-    if ((rc = ot_order_to_json(&t->bytes, &t->len, order, err)) != 0) {
+    if ((rc = ot__order_stored_json(&t->bytes, &t->len, order, 0, err)) != 0) {
         ot__free(t);
         return rc;
     }
@@ -91,6 +103,86 @@ static int text_encode(struct text **out, const ot_order *order, ot_error *err)
     return 0;
 }
 
+/* A text holding a copy of `len` bytes, in one allocation (one per history entry). */
+static struct text *text_copy(const char *bytes, size_t len)
+{
+    struct text *t = ot__malloc(sizeof *t + len + 1);
+    if (!t)
+        return NULL;
+    t->bytes = t->own;
+    memcpy(t->own, bytes, len);
+    t->own[len] = '\0';
+    t->len = len;
+    atomic_init(&t->refs, 1);
+    return t;
+}
+
+static void hist_clear(struct hist *h)
+{
+    size_t i;
+    for (i = 0; i < h->n; i++)
+        text_release(h->items[i]);
+    ot__free(h->items);
+    memset(h, 0, sizeof *h);
+}
+
+/* Room for `n` entries in `h`: 0 or OT_ENOMEM. */
+static int hist_reserve(struct hist *h, size_t n)
+{
+    struct text **items;
+    size_t cap = h->cap ? h->cap : 4;
+    if (n <= h->cap)
+        return 0;
+    while (cap < n)
+        cap *= 2;
+    if (!(items = ot__realloc(h->items, cap * sizeof *items)))
+        return OT_ENOMEM;
+    h->items = items;
+    h->cap = cap;
+    return 0;
+}
+
+/* The entries a write adds, numbered from `*first`: rec->entries (a version 3 record), else
+ * encoded from the record's order; and when the write adds none, the record's own copy of
+ * its head (what was handed over is what is kept, an edit of it included). */
+static int hist_fill(struct hist *h, size_t *first, const ot_storage_record *rec,
+                     ot_error *err)
+{
+    ot_storage_record own;
+    const ot_storage_record *r = rec;
+    size_t i, base, count = 0;
+    int rc = 0;
+
+    memset(h, 0, sizeof *h);
+    count = json_array_size(ot__order_entries(rec->order, &base));
+    count += base;
+    *first = rec->first_event;
+    if (count && rec->first_event >= count &&
+        (rec->version < 3 || rec->entry_count == 0))
+        *first = count - 1; /* no new entry: the head as the record holds it */
+    if (rec->version < 3 || *first != rec->first_event) {
+        if ((rc = ot__storage_record_fill(&own, rec->order, *first, OT__FILL_ENTRIES, err)))
+            return rc;
+        r = &own;
+    }
+    if (hist_reserve(h, r->entry_count))
+        rc = OT_ENOMEM;
+    for (i = 0; !rc && i < r->entry_count; i++) {
+        if (!(h->items[i] = text_copy(r->entries[i].json, r->entries[i].json_len)))
+            rc = OT_ENOMEM;
+        else
+            h->n++;
+    }
+    if (r == &own)
+        ot_storage_record_release(&own);
+    if (rc) {
+        hist_clear(h);
+        return rc == OT_ENOMEM ? ot__error_set(err, OT_ENOMEM, "out of memory storing entries")
+                               : rc;
+    }
+    return 0;
+}
+
 static void row_clear(struct row *r)
 {
     ot__free(r->order_id);
@@ -98,6 +190,7 @@ static void row_clear(struct row *r)
     ot__free(r->customer_id);
     ot__free(r->tracking_id);
     text_release(r->json);
+    hist_clear(&r->hist);
 }
 
 static void key_clear(struct key *k)
@@ -114,13 +207,19 @@ static size_t row_find(const struct memory *m, const char *order_id, int *found)
                            order_id, found);
 }
 
-/* A row holding copies of everything in `rec`: 0, or the error (with its message). */
-static int row_fill(struct row *r, const ot_storage_record *rec, ot_error *err)
+/* A row holding copies of everything in `rec`, its entries numbered from `*first`: 0, or
+ * the error (with its message). */
+static int row_fill(struct row *r, size_t *first, const ot_storage_record *rec, ot_error *err)
 {
     int rc;
     memset(r, 0, sizeof *r);
     if ((rc = text_encode(&r->json, rec->order, err)) != 0)
         return rc;
+    if ((rc = hist_fill(&r->hist, first, rec, err)) != 0) {
+        text_release(r->json);
+        r->json = NULL;
+        return rc;
+    }
     r->order_id = ot__strdup(rec->order_id);
     r->store_id = ot__strdup(rec->store_id);
     r->customer_id = ot__strdup(rec->customer_id);
@@ -151,6 +250,7 @@ static struct key *key_find(struct memory *m, const char *key, int64_t now_ms)
 /* Reserve room for one more key, dropping expired ones first. Caller holds the lock. */
 static int key_reserve(struct memory *m, int64_t now_ms)
 {
+    struct key *k;
     size_t i, j = 0;
     for (i = 0; i < m->nkeys; i++) {
         if (m->keys[i].expires_at > now_ms)
@@ -159,14 +259,9 @@ static int key_reserve(struct memory *m, int64_t now_ms)
             key_clear(&m->keys[i]);
     }
     m->nkeys = j;
-    if (m->nkeys == m->cap_keys) {
-        size_t cap = m->cap_keys ? m->cap_keys * 2 : 16;
-        struct key *k = ot__realloc(m->keys, cap * sizeof *k);
-        if (!k)
-            return OT_ENOMEM;
-        m->keys = k;
-        m->cap_keys = cap;
-    }
+    if (!(k = ot__grow(m->keys, &m->cap_keys, m->nkeys, sizeof *k, 16)))
+        return OT_ENOMEM;
+    m->keys = k;
     return 0;
 }
 
@@ -189,30 +284,50 @@ static int key_store(struct memory *m, const ot_idempotency_record *rec)
     return 0;
 }
 
-/* Write `row` at `pos` (insert or replace), `idem` and the events `ev` (taken on success),
- * or nothing. Caller holds the lock. */
+/* Write `row` at `pos` (insert or replace: its history entries, from `first`, then join
+ * the old row's), `idem` and the events `ev` (taken on success), or nothing. Caller holds
+ * the lock. */
 static int write_locked(struct memory *m, struct row *row, size_t pos, int replace,
-                        const ot_idempotency_record *idem, struct ot__mem_pending *ev,
-                        ot_error *err)
+                        size_t first, const ot_idempotency_record *idem,
+                        struct ot__mem_pending *ev, ot_error *err)
 {
+    struct hist *old = replace ? &m->rows[pos].hist : NULL;
+    size_t i;
+
+    if (first > (old ? old->n : 0))
+        return ot__error_field(err, OT_EINVAL, "first_event",
+                               "first_event %zu is past the %zu stored history entries",
+                               first, old ? old->n : 0);
+    if (old && hist_reserve(old, first + row->hist.n))
+        return ot__error_set(err, OT_ENOMEM, "out of memory storing entries");
     if (idem && key_find(m, idem->key, idem->created_at_ms))
         return ot__error_field(err, OT_ECONFLICT, "idempotency_key",
                                "idempotency key is already in use");
     if (idem && key_reserve(m, idem->created_at_ms))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
-    if (!replace && m->nrows == m->cap_rows) {
-        size_t cap = m->cap_rows ? m->cap_rows * 2 : 16;
-        struct row *rows = ot__realloc(m->rows, cap * sizeof *rows);
+    if (!replace) {
+        struct row *rows = ot__grow(m->rows, &m->cap_rows, m->nrows, sizeof *rows, 16);
         if (!rows)
             return ot__error_set(err, OT_ENOMEM, "out of memory storing a record");
         m->rows = rows;
-        m->cap_rows = cap;
     }
     if (ot__mem_outbox_reserve(m->outbox, ev))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing events");
     if (idem && key_store(m, idem))
         return ot__error_set(err, OT_ENOMEM, "out of memory storing a key");
     if (replace) {
+        /* the new entries join the history (one sent again replaces its seq) */
+        for (i = 0; i < row->hist.n; i++) {
+            if (first + i < old->n)
+                text_release(old->items[first + i]);
+            else
+                old->n++;
+            old->items[first + i] = row->hist.items[i];
+        }
+        row->hist.n = 0;
+        hist_clear(&row->hist);
+        row->hist = *old;
+        memset(old, 0, sizeof *old);
         row_clear(&m->rows[pos]);
     } else {
         memmove(&m->rows[pos + 1], &m->rows[pos], (m->nrows - pos) * sizeof *m->rows);
@@ -223,13 +338,15 @@ static int write_locked(struct memory *m, struct row *row, size_t pos, int repla
     return 0;
 }
 
-static int mem_create(void *userdata, const ot_storage_record *rec,
-                      const ot_idempotency_record *idem, ot_error *err)
+/* create (`create`: the order must not exist) and commit (its stored version must be
+ * expected_version): the record, its key and its events, all or nothing. */
+static int mem_write(struct memory *m, int create, int64_t expected_version,
+                     const ot_storage_record *rec, const ot_idempotency_record *idem,
+                     ot_error *err)
 {
-    struct memory *m = userdata;
     struct row row;
     struct ot__mem_pending *ev = NULL;
-    size_t pos;
+    size_t pos, first;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) ||
@@ -237,51 +354,24 @@ static int mem_create(void *userdata, const ot_storage_record *rec,
         return rc;
     if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0) {
+    if ((rc = row_fill(&row, &first, rec, err)) != 0) {
         ot__mem_pending_free(ev);
         return rc;
     }
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
-    rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
-                                 rec->order_id)
-               : write_locked(m, &row, pos, 0, idem, ev, err);
-    pthread_mutex_unlock(&m->lock);
-    if (rc) {
-        row_clear(&row);
-        ot__mem_pending_free(ev);
-    }
-    return rc;
-}
-
-static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
-                      const ot_idempotency_record *idem, ot_error *err)
-{
-    struct memory *m = userdata;
-    struct row row;
-    struct ot__mem_pending *ev = NULL;
-    size_t pos;
-    int found, rc;
-
-    if ((rc = ot__storage_record_check(rec, 0, err)) ||
-        (rc = ot_idempotency_record_check(idem, err)))
-        return rc;
-    if ((rc = ot__mem_pending_new(&ev, rec, err)) != 0)
-        return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0) {
-        ot__mem_pending_free(ev);
-        return rc;
-    }
-    pthread_mutex_lock(&m->lock);
-    pos = row_find(m, rec->order_id, &found);
-    if (!found)
+    if (create)
+        rc = found ? ot__error_field(err, OT_EEXISTS, "order_id",
+                                     "order %.64s already exists", rec->order_id)
+                   : write_locked(m, &row, pos, 0, first, idem, ev, err);
+    else if (!found)
         rc = ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", rec->order_id);
     else if (m->rows[pos].version != expected_version)
         rc = ot__error_field(err, OT_ECONFLICT, "version",
                              "order %.64s is at version %lld, not %lld", rec->order_id,
                              (long long)m->rows[pos].version, (long long)expected_version);
     else
-        rc = write_locked(m, &row, pos, 1, idem, ev, err);
+        rc = write_locked(m, &row, pos, 1, first, idem, ev, err);
     pthread_mutex_unlock(&m->lock);
     if (rc) {
         row_clear(&row);
@@ -290,25 +380,105 @@ static int mem_commit(void *userdata, int64_t expected_version, const ot_storage
     return rc;
 }
 
-static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+static int mem_create(void *userdata, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
 {
-    struct memory *m = userdata;
-    struct text *json = NULL;
+    return mem_write(userdata, 1, 0, rec, idem, err);
+}
+
+static int mem_commit(void *userdata, int64_t expected_version, const ot_storage_record *rec,
+                      const ot_idempotency_record *idem, ot_error *err)
+{
+    return mem_write(userdata, 0, expected_version, rec, idem, err);
+}
+
+/* A row's texts, referenced under the lock for a decode outside it. */
+struct row_ref {
+    struct text *json;
+    struct text **items;    /* the entries referenced: all, or the last (the head) */
+    size_t n;
+};
+
+/* Reference `r` with its entries (the last only, its head, unless `whole`); 0 or
+ * OT_ENOMEM. Caller holds the lock. */
+static int row_ref_take(struct row_ref *ref, const struct row *r, int whole)
+{
+    size_t i, from = whole || !r->hist.n ? 0 : r->hist.n - 1;
+    memset(ref, 0, sizeof *ref);
+    if (r->hist.n) {
+        if (!(ref->items = ot__malloc((r->hist.n - from) * sizeof *ref->items)))
+            return OT_ENOMEM;
+        for (i = from; i < r->hist.n; i++)
+            ref->items[ref->n++] = text_ref(r->hist.items[i]);
+    }
+    ref->json = text_ref(r->json);
+    return 0;
+}
+
+static void row_ref_release(struct row_ref *ref)
+{
+    size_t i;
+    for (i = 0; i < ref->n; i++)
+        text_release(ref->items[i]);
+    ot__free(ref->items);
+    text_release(ref->json);
+}
+
+/* Decode a referenced row: the record with the entries referenced as its history. */
+static int row_ref_decode(ot_order **out, const struct row_ref *ref, ot_error *err)
+{
+    json_t *history, *e;
+    size_t i;
+    int rc = ot__order_from_own_json(out, ref->json->bytes, ref->json->len, err);
+
+    if (rc)
+        return rc;
+    history = json_object_get((*out)->doc, "status_history");
+    for (i = 0; !rc && i < ref->n; i++) {
+        rc = ot__json_load(&e, ref->items[i]->bytes, ref->items[i]->len, "history",
+                           "history", err);
+        if (!rc && json_array_append_new(history, e))
+            rc = ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    }
+    if (rc) {
+        ot_order_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static int load_as(struct memory *m, const char *order_id, int whole, ot_order **out,
+                   ot_error *err)
+{
+    struct row_ref ref;
     size_t pos;
-    int found, rc;
+    int found, rc = 0;
 
     if (!out || !order_id)
         return ot__error_field(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
+    *out = NULL;
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, order_id, &found);
     if (found)
-        json = text_ref(m->rows[pos].json);
+        rc = row_ref_take(&ref, &m->rows[pos], whole);
     pthread_mutex_unlock(&m->lock);
     if (!found)
         return ot__error_field(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    rc = ot__order_from_own_json(out, json->bytes, json->len, err);
-    text_release(json);
+    if (rc)
+        return ot__error_set(err, OT_ENOMEM, "out of memory loading a record");
+    rc = row_ref_decode(out, &ref, err);
+    row_ref_release(&ref);
     return rc;
+}
+
+static int mem_load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+{
+    return load_as(userdata, order_id, 1, out, err);
+}
+
+static int mem_load_head(void *userdata, const char *order_id, ot_order **out, ot_error *err)
+{
+    return load_as(userdata, order_id, 0, out, err);
 }
 
 static int row_matches(const struct row *r, const ot_storage_query *q)
@@ -337,7 +507,7 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
                      void *ctx, char *next_cursor, size_t cursor_size, ot_error *err)
 {
     struct memory *m = userdata;
-    struct text **page;
+    struct row_ref *page;
     size_t n = 0, i, pos;
     int found, more = 0, rc = 0;
 
@@ -358,17 +528,21 @@ static int mem_query(void *userdata, const ot_storage_query *q, ot_storage_emit 
             more = 1;
             break;
         }
-        page[n++] = text_ref(m->rows[pos].json);
+        if ((rc = row_ref_take(&page[n], &m->rows[pos], 1)) != 0)
+            break;
+        n++;
     }
     if (more)
         ot__strlcpy(next_cursor, m->rows[pos - 1].order_id, cursor_size);
     pthread_mutex_unlock(&m->lock);
     /* emit outside the lock: the sink may take its time */
+    if (rc)
+        rc = ot__error_set(err, OT_ENOMEM, "out of memory querying");
     for (i = 0; i < n; i++) {
         ot_order *o = NULL;
-        if (!rc && !(rc = ot__order_from_own_json(&o, page[i]->bytes, page[i]->len, err)))
+        if (!rc && !(rc = row_ref_decode(&o, &page[i], err)))
             rc = emit(ctx, o, err);
-        text_release(page[i]);
+        row_ref_release(&page[i]);
     }
     if (rc)
         next_cursor[0] = '\0';
@@ -465,7 +639,7 @@ static void tomb_drop_locked(struct memory *m, const char *order_id)
 static int archive_one_locked(struct memory *m, const char *order_id, int64_t expected,
                               const char *archived_to)
 {
-    struct tomb t;
+    struct tomb t, *tombs;
     size_t pos, tpos;
     int found, tfound;
 
@@ -474,14 +648,9 @@ static int archive_one_locked(struct memory *m, const char *order_id, int64_t ex
         return OT_ENOTFOUND;
     if (m->rows[pos].version != expected)
         return OT_ECONFLICT;
-    if (m->ntombs == m->cap_tombs) {
-        size_t cap = m->cap_tombs ? m->cap_tombs * 2 : 16;
-        struct tomb *tombs = ot__realloc(m->tombs, cap * sizeof *tombs);
-        if (!tombs)
-            return OT_ENOMEM;
-        m->tombs = tombs;
-        m->cap_tombs = cap;
-    }
+    if (!(tombs = ot__grow(m->tombs, &m->cap_tombs, m->ntombs, sizeof *tombs, 16)))
+        return OT_ENOMEM;
+    m->tombs = tombs;
     t.order_id = ot__strdup(order_id);
     t.archived_to = ot__strdup(archived_to);
     if (!t.order_id || !t.archived_to) {
@@ -543,18 +712,18 @@ static int mem_restore(void *userdata, const ot_storage_record *rec, ot_error *e
 {
     struct memory *m = userdata;
     struct row row;
-    size_t pos;
+    size_t pos, first;
     int found, rc;
 
     if ((rc = ot__storage_record_check(rec, 0, err)) != 0)
         return rc;
-    if ((rc = row_fill(&row, rec, err)) != 0)
+    if ((rc = row_fill(&row, &first, rec, err)) != 0)
         return rc;
     pthread_mutex_lock(&m->lock);
     pos = row_find(m, rec->order_id, &found);
     rc = found ? ot__error_field(err, OT_EEXISTS, "order_id", "order %.64s already exists",
                                  rec->order_id)
-               : write_locked(m, &row, pos, 0, NULL, NULL, err);
+               : write_locked(m, &row, pos, 0, first, NULL, NULL, err);
     if (rc == 0)
         tomb_drop_locked(m, rec->order_id);
     pthread_mutex_unlock(&m->lock);
@@ -614,7 +783,8 @@ int ot_storage_memory_new(ot_storage **out, ot_error *err)
     m->vtable.archive_remove = mem_archive_remove;
     m->vtable.tombstone_get = mem_tombstone_get;
     m->vtable.restore = mem_restore;
-    m->vtable.flags = OT_STORAGE_F_NO_JSON;
+    m->vtable.flags = OT_STORAGE_F_NO_JSON | OT_STORAGE_F_HISTORY_APART;
+    m->vtable.load_head = mem_load_head;
     m->vtable.outbox_query = mem_outbox_query;
     m->vtable.outbox_mark = mem_outbox_mark;
     m->vtable.outbox_prune = mem_outbox_prune;

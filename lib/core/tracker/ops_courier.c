@@ -380,7 +380,7 @@ static int apply_update(ot_order **out, int *replayed, int *refusal, ot_tracker 
 {
     ot_request req = OT_REQUEST_INIT;
     struct ot__write w = {"apply_update", &req, u, 0, 0, build_courier, tracker,
-                          0, 0, 0, 0, refusal, 0, 0};
+                          0, 0, 0, 0, refusal, 0, 0, 0};
     struct first_id f = {"", 0, u ? u->provider : 0};
     const char *provider;
     int rc;

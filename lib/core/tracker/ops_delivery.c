@@ -41,9 +41,32 @@ static int build_no_driver(struct ot__write *w, ot_order *o, ot_error *err)
     return ot__escalation_append(w, o, "no_drivers", 2, description, data, err);
 }
 
+/* Another driver for an order that has one: before the pickup the partner reassigned it (a
+ * driver_assigned entry again, the status kept, `reassigned_from` naming the driver it
+ * replaces; *from points into the order); after the pickup the goods are with the first
+ * driver: OT_ESTATE. The same driver again, or no driver yet: nothing to say here. */
+static int driver_change_check(const ot_order *o, const char *driver_id, const char **from,
+                               ot_error *err)
+{
+    ot_driver_view d = OT_DRIVER_VIEW_INIT;
+    int status = ot_order_status(o);
+
+    *from = NULL;
+    if (ot_status_is_terminal(status, NULL) == 1 || ot_order_driver_details(&d, o, NULL) != 0 ||
+        !d.driver_id || strcmp(d.driver_id, driver_id) == 0)
+        return 0;
+    if (status != OT_STATUS_DRIVER_ASSIGNED)
+        return ot__error_field(err, OT_ESTATE, "driver.driver_id",
+                               "the order's driver has picked it up: its driver can no longer "
+                               "change");
+    *from = d.driver_id;
+    return 0;
+}
+
 static int build_assign(struct ot__write *w, ot_order *o, ot_error *err)
 {
     const ot_request *r = w->req;
+    const char *reassigned_from = NULL;
     json_t *data;
     int rc;
 
@@ -61,7 +84,10 @@ static int build_assign(struct ot__write *w, ot_order *o, ot_error *err)
     if (r->estimated_delivery_ms < 0)
         return ot__error_field(err, OT_EINVAL, "estimated_delivery_ms",
                                "estimated_delivery_ms must be 0 or a time");
-    if ((rc = ot__check_step(o, OT_STATUS_DRIVER_ASSIGNED, OT_SOURCE_API, err)))
+    if ((rc = driver_change_check(o, r->driver_id, &reassigned_from, err)))
+        return rc;
+    if (!reassigned_from && (rc = ot__check_step(o, OT_STATUS_DRIVER_ASSIGNED, OT_SOURCE_API,
+                                                 err)))
         return rc;
     data = json_pack("{s:{s:s, s:s, s:s, s:s, s:s?, s:s?}}", "driver_details",
                      "driver_id", r->driver_id, "name", r->driver_name, "phone",
@@ -73,7 +99,8 @@ static int build_assign(struct ot__write *w, ot_order *o, ot_error *err)
         (r->tracking_url && *r->tracking_url &&
          ot__jset_str(data, "delivery_tracking_url", r->tracking_url)) ||
         (r->estimated_delivery_ms > 0 &&
-         ot__jset_time(data, "estimated_delivery_time", r->estimated_delivery_ms))) {
+         ot__jset_time(data, "estimated_delivery_time", r->estimated_delivery_ms)) ||
+        (reassigned_from && ot__jset_str(data, "reassigned_from", reassigned_from))) {
         json_decref(data);
         return ot__error_set(err, OT_ENOMEM, "out of memory building an event");
     }

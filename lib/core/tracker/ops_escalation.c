@@ -175,29 +175,21 @@ static int sweep_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
                        ot_error *err)
 {
     ot_escalation_sweep_result *out = ctx;
-    ot_request req = OT_REQUEST_INIT;
-    const ot_request *request = &req;
-    ot_tracker *tracker = t;
-    struct ot__write w = OT__WRITE("store_ack_escalation", build_store_ack);
     struct ack_write c = {now, 0};
     struct ack_due d;
     int rc;
 
-    w.bookkeeping = 1;
     out->examined++;
     if ((rc = ack_due(&d, t, o, now, err)) || !d.level || d.level <= ack_recorded(o, d.started))
         return rc;
-    req.order_id = ot_order_order_id(o);
-    req.updated_by = "escalation_monitor";
-    w.ctx = &c;
-    rc = ot__tracker_write(&w, NULL, err);
-    out->conflicts += w.conflicts;
-    if (rc == 0) {
+    /* skipped when acknowledged meanwhile (stale), as when recorded by another sweeper */
+    rc = ot__sweep_write(t, o, "store_ack_escalation", build_store_ack, "escalation_monitor",
+                         &c, &out->conflicts, err);
+    if (rc == 1) {
         out->alerts += c.level == 1;
         out->escalations += c.level == 2;
     }
-    /* stale: acknowledged, or recorded by another sweeper; gone or contended: next time */
-    return rc == OT_ESTALE || rc == OT_ENOTFOUND || rc == OT_ECONFLICT ? 0 : rc;
+    return rc < 0 ? rc : 0;
 }
 
 int ot_tracker_store_ack_sweep(ot_escalation_sweep_result *out, ot_tracker *tracker,

@@ -97,29 +97,21 @@ static int build_gap(struct ot__write *w, ot_order *o, ot_error *err)
 static int gps_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now, ot_error *err)
 {
     struct gps_ctx *c = ctx;
-    ot_request req = OT_REQUEST_INIT;
-    const ot_request *request = &req;
-    ot_tracker *tracker = t;
-    struct ot__write w = OT__WRITE("gps_gap", build_gap);
     long index;
     int action, rc;
 
     c->out->examined++;
     if ((action = gap_action(o, now, c->gap_ms, &index)) == 0)
         return 0;
-    req.order_id = ot_order_order_id(o);
-    req.updated_by = "gps_monitor";
-    w.ctx = c;
-    w.bookkeeping = 1;
-    rc = ot__tracker_write(&w, NULL, err);
-    c->out->conflicts += w.conflicts;
-    if (rc == 0 && w.result == 0) {
+    rc = ot__sweep_write(t, o, "gps_gap", build_gap, "gps_monitor", c, &c->out->conflicts,
+                         err);
+    if (rc == 1) {
         if (action == 1)
             c->out->raised++;
         else
             c->out->cleared++;
     }
-    return rc == OT_ESTALE || rc == OT_ENOTFOUND || rc == OT_ECONFLICT ? 0 : rc;
+    return rc < 0 ? rc : 0;
 }
 
 int ot_gps_sweep_result_init(ot_gps_sweep_result *result, unsigned version, ot_error *err)

@@ -113,5 +113,6 @@ int ot_tracker_set_status(ot_order **out, ot_tracker *tracker, const ot_request 
                           ot_error *err)
 {
     struct ot__write w = OT__WRITE("set_status", build_status);
+    w.head_only = 1; /* the step reads the status and the substitutions, no history */
     return ot__tracker_write(&w, out, err);
 }

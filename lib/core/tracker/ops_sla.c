@@ -163,31 +163,22 @@ static int sweep_order(void *ctx, ot_tracker *t, const ot_order *o, int64_t now,
                        ot_error *err)
 {
     ot_sla_sweep_result *out = ctx;
-    ot_request req = OT_REQUEST_INIT;
-    const ot_request *request = &req;
-    ot_tracker *tracker = t;
-    struct ot__write w = OT__WRITE("sla_notify", build_notified);
     struct sweep_write c = {now, 0, 0};
     int worse[OT_SLA_STAGE_COUNT];
     ot_sla_report report;
     int rc;
 
-    w.bookkeeping = 1;
     out->examined++;
     if ((rc = worse_stages(&report, worse, t, o, now, err)) <= 0)
         return rc;
-    req.order_id = ot_order_order_id(o);
-    req.updated_by = "sla_monitor";
-    w.ctx = &c;
-    rc = ot__tracker_write(&w, NULL, err);
-    out->conflicts += w.conflicts;
-    if (rc == 0) {
+    rc = ot__sweep_write(t, o, "sla_notify", build_notified, "sla_monitor", &c,
+                         &out->conflicts, err);
+    if (rc == 1) {
         out->warnings += c.warnings;
         out->breaches += c.breaches;
         out->notices += c.warnings + c.breaches;
     }
-    /* stale: another sweeper recorded it first; gone or still contended: next time */
-    return rc == OT_ESTALE || rc == OT_ENOTFOUND || rc == OT_ECONFLICT ? 0 : rc;
+    return rc < 0 ? rc : 0;
 }
 
 #define SWEEP_PAGE 100
@@ -238,6 +229,22 @@ int ot__sweep_status(ot_tracker *t, int status, int64_t now, const size_t *exami
         memcpy(cursor, next, OT_STORAGE_CURSOR_SIZE);
     } while (cursor[0]);
     return 0;
+}
+
+int ot__sweep_write(ot_tracker *t, const ot_order *o, const char *op, ot__build_fn build,
+                    const char *monitor, void *ctx, size_t *conflicts, ot_error *err)
+{
+    ot_request req = OT_REQUEST_INIT;
+    struct ot__write w = {op, &req, NULL, 0, 0, build, t, 0, 0, 0, 0, ctx, 0, 1, 0};
+    int rc;
+
+    req.order_id = ot_order_order_id(o);
+    req.updated_by = monitor;
+    rc = ot__tracker_write(&w, NULL, err);
+    *conflicts += w.conflicts;
+    if (rc == 0)
+        return 1;
+    return rc == OT_ESTALE || rc == OT_ENOTFOUND || rc == OT_ECONFLICT ? 0 : rc;
 }
 
 /* Where a sweep starts: "" (the first status, no cursor) or "<status>:<storage cursor>". */

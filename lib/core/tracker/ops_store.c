@@ -45,6 +45,7 @@ int ot_tracker_store_acknowledge(ot_order **out, ot_tracker *tracker,
                                  const ot_request *request, ot_error *err)
 {
     struct ot__write w = OT__WRITE("store_acknowledge", build_acknowledge);
+    w.head_only = 1; /* the store, the status and its implied step: no history */
     return ot__tracker_write(&w, out, err);
 }
 
@@ -61,6 +62,7 @@ int ot_tracker_start_picking(ot_order **out, ot_tracker *tracker, const ot_reque
                              ot_error *err)
 {
     struct ot__write w = OT__WRITE("start_picking", build_start_picking);
+    w.head_only = 1;
     return ot__tracker_write(&w, out, err);
 }
 

@@ -217,7 +217,7 @@ int ot__seal_record(struct ot__sealed *s, const ot_tracker *t, const ot_order *o
     if ((rc = seal_copy(&s->copy, t, order, err)))
         return rc;
     rc = ot__storage_record_fill(&s->rec, s->copy ? s->copy : order, first_event,
-                                 !(t->storage.flags & OT_STORAGE_F_NO_JSON), err);
+                                 ot__storage_fill_mode(&t->storage), err);
     if (!rc && t->options.pii) {
         rc = ot_pii_blind_index(s->index, t->options.pii, "customer_id",
                                 ot_order_customer_id(order), err);
@@ -250,12 +250,38 @@ int ot__seal_json(char **json, const ot_tracker *t, const ot_order *order, ot_er
     return rc;
 }
 
+unsigned ot__storage_fill_mode(const ot_storage *s)
+{
+    unsigned mode = s->flags & OT_STORAGE_F_NO_JSON ? 0 : OT__FILL_JSON;
+    if (s->version >= 5)
+        mode |= OT__FILL_ENTRIES | (s->flags & OT_STORAGE_F_HISTORY_APART ? OT__FILL_HEAD : 0);
+    return mode;
+}
+
+int ot__tracker_can_load_head(const ot_tracker *t)
+{
+    return t->storage.version >= 5 && t->storage.load_head &&
+           (t->storage.flags & OT_STORAGE_F_HISTORY_APART);
+}
+
 int ot__tracker_storage_load(const ot_tracker *t, const char *order_id, ot_order **out,
                              ot_error *err)
 {
-    int rc = t->storage.load(t->storage.userdata, order_id, out, err);
+    return ot__tracker_storage_load_as(t, order_id, 0, out, err);
+}
+
+int ot__tracker_storage_load_as(const ot_tracker *t, const char *order_id, int head,
+                                ot_order **out, ot_error *err)
+{
+    int rc = head ? t->storage.load_head(t->storage.userdata, order_id, out, err)
+                  : t->storage.load(t->storage.userdata, order_id, out, err);
     if (rc)
         return rc;
+    if (head && (rc = ot__order_set_head(*out, err))) {
+        ot_order_free(*out);
+        *out = NULL;
+        return rc;
+    }
     /* opened first (the hashes cover the plaintext), then the chain's head: a record edited
      * behind the library's back is neither served nor extended */
     if ((rc = ot__open_order(t, *out, err)) || (rc = ot__order_check_head(*out, err))) {

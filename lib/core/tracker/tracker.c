@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "sys/sys_internal.h"
 #include "sla/sla_internal.h"
 #include "tracker/tracker_internal.h"
 #include "base/utf8_internal.h"
@@ -112,16 +113,7 @@ int ot_tracker_new(ot_tracker **out, const ot_tracker_options *o, ot_error *err)
     if (!s->idem_get != !s->idem_put)
         return ot__error_field(err, OT_EINVAL, "storage",
                                "storage must have both idem_get and idem_put, or neither");
-    if (o->clock && ((rc = ot__check_version(o->clock->version, OT_CLOCK_VERSION, "clock",
-                                             err)) ||
-                     (!o->clock->now_ms &&
-                      (rc = ot__error_field(err, OT_EINVAL, "clock", "clock has no now_ms")))))
-        return rc;
-    if (o->notices &&
-        ((rc = ot__check_version(o->notices->version, OT_NOTICE_SINK_VERSION, "notice sink",
-                                 err)) ||
-         (!o->notices->notify &&
-          (rc = ot__error_field(err, OT_EINVAL, "notices", "notice sink has no notify")))))
+    if ((rc = ot__clock_check(o->clock, err)) || (rc = ot__notice_sink_check(o->notices, err)))
         return rc;
     if (o->max_retries > 100)
         return ot__error_field(err, OT_EINVAL, "max_retries", "max_retries %u is over 100",
@@ -415,7 +407,8 @@ static void emit(const ot_tracker *t, ot_notice *n, int kind, const char *detail
 static void after_commit(const ot_tracker *t, const struct snapshot *before, const ot_order *o,
                          int64_t now)
 {
-    const json_t *history = json_object_get(o->doc, "status_history");
+    size_t base;
+    const json_t *history = ot__order_entries(o, &base);
     ot_metrics *m = t->options.metrics;
     ot_notice n;
     ot_issue_view issue = OT_ISSUE_VIEW_INIT;
@@ -444,7 +437,7 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
     if (rto_family(n.to_shipment) && !rto_family(n.from_shipment))
         emit(t, &n, OT_NOTICE_RTO_STARTED, NULL);
     /* per entry: lifecycle transitions, and the SLA states the write recorded */
-    for (i = before->history; i < json_array_size(history); i++) {
+    for (i = before->history - base; i < json_array_size(history); i++) {
         const json_t *entry = json_array_get(history, i);
         const json_t *ot = ot__entry_ot(entry), *data = json_object_get(ot, "data");
         int status = ot__vocab_lookup(&ot__status_vocab, ot__jstr(entry, "status"));
@@ -471,14 +464,14 @@ static void after_commit(const ot_tracker *t, const struct snapshot *before, con
         emit(t, &n, OT_NOTICE_ISSUE_RAISED, issue.issue_type);
     if (location_moved(before, o))
         emit(t, &n, OT_NOTICE_LOCATION_UPDATED, NULL);
-    if (json_array_size(history) > before->history)
+    if (ot_order_history_count(o) > before->history)
         emit(t, &n, OT_NOTICE_HISTORY_APPENDED, NULL);
     if (m && n.to_status == OT_STATUS_DELIVERED && before->status != OT_STATUS_DELIVERED)
         ot__tracker_sla_delivered(t, o, now);
 }
 
-/* Load the working copy (or start an empty one for init). */
-static int load(struct ot__write *w, ot_order **order, ot_error *err)
+/* Load the working copy (or start an empty one for init); by its chain head when `head`. */
+static int load(struct ot__write *w, int head, ot_order **order, ot_error *err)
 {
     const ot_tracker *t = w->tracker;
     json_t *doc;
@@ -489,7 +482,7 @@ static int load(struct ot__write *w, ot_order **order, ot_error *err)
             return ot__error_set(err, OT_ENOMEM, "out of memory creating an order");
         return ot__order_wrap(order, doc, err);
     }
-    rc = ot__tracker_storage_load(t, w->req->order_id, order, err);
+    rc = ot__tracker_storage_load_as(t, w->req->order_id, head, order, err);
     if (rc == OT_ENOTFOUND)
         return ot__error_field(err, rc, "order_id", "no order %.64s", w->req->order_id);
     if (rc)
@@ -526,8 +519,16 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
     if (json_object_set_new(o->doc, "version", json_integer(before->version + 1)) ||
         ot__jset_time(o->doc, "updated_at", w->now))
         return ot__error_set(err, OT_ENOMEM, "out of memory building the record");
-    /* storage sees the sealed record (and the idempotency response built from it) */
-    rc = ot__seal_record(&sealed, t, o, before->history, err);
+    /* storage sees the sealed record (and the idempotency response built from it); a storage
+     * that keeps the history apart is handed the whole history again, re-sealed under the
+     * current key, when the tracker seals and read it whole (a key rotation, or records
+     * written before the key, leave no older seal behind), else the new entries only */
+    rc = ot__seal_record(&sealed, t, o,
+                         t->options.pii && !o->history_base &&
+                                 (t->storage.flags & OT_STORAGE_F_HISTORY_APART)
+                             ? 0
+                             : before->history,
+                         err);
     if (rc)
         return rc;
     if (t->options.outbox) {
@@ -540,9 +541,10 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
         }
     }
     if (!rc && w->req->idempotency_key) {
-        /* the response is the record's JSON, which a decoded storage was not given */
+        /* the response is the whole record's JSON, which a decoded storage was not given
+         * and a storage keeping the history apart was given cut to its head */
         char *json = NULL;
-        if (!sealed.rec.json)
+        if (!sealed.rec.json || (ot__storage_fill_mode(&t->storage) & OT__FILL_HEAD))
             rc = ot_order_to_json(&json, NULL, sealed.rec.order, err);
         if (!rc)
             rc = ot__idem_record(&idem, &response, w, hash, json ? json : sealed.rec.json,
@@ -573,7 +575,7 @@ static int commit(struct ot__write *w, ot_order *o, const struct snapshot *befor
 static void hand_over(const ot_tracker *t, ot_order *o, ot_order *sealed_copy, ot_order **out)
 {
     ot_order *give = sealed_copy;
-    if (!t->storage.adopt) {
+    if (!t->storage.adopt || o->history_base) { /* a record read by its head: not whole */
         ot_order_free(sealed_copy);
         give = NULL;
     } else if (!give && !out) {
@@ -656,12 +658,17 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
     ot_tracker *t = w->tracker;
     char hash[65] = "";
     unsigned attempt;
-    int rc;
+    int rc, head;
 
     if (out)
         *out = NULL;
     if (!t)
         return ot__error_field(err, OT_EINVAL, "tracker", "tracker is NULL");
+    /* By the chain head only when nothing needs more: the operation reads no history, the
+     * caller wants no record back, no idempotent response (the whole record) is stored and
+     * no expected version is judged (the revision walks bookkeeping entries). */
+    head = w->head_only && !w->create && !out && ot__tracker_can_load_head(t) &&
+           w->req && !w->req->idempotency_key && !w->req->expected_version;
     if ((rc = ot__check_request(w->req, err)))
         return rc;
     if (w->req->metadata_json && strlen(w->req->metadata_json) > t->options.max_metadata_bytes)
@@ -700,7 +707,7 @@ int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err)
                 return rc;
             }
         }
-        if ((rc = load(w, &o, err)))
+        if ((rc = load(w, head, &o, err)))
             return rc;
         snap(&before, o, t->options.outbox);
         w->result = 0;

@@ -54,10 +54,14 @@ struct ot__write {
     int replayed;               /* 1: the answer is a stored idempotent result (pipeline) */
     int bookkeeping;            /* 1: the library's own sweep write, not refused by
                                    max_record_bytes */
+    int head_only;              /* 1: build reads no more of the history than its chain
+                                   head, so the pipeline may load the record by its head
+                                   (storage load_head): the write's cost does not grow with
+                                   the history */
 };
 
 /* The write of an operation `op` built by `fn`, for `request` on `tracker` (in scope). */
-#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0, 0 }
+#define OT__WRITE(op, fn) { op, request, NULL, 0, 0, fn, tracker, 0, 0, 0, 0, NULL, 0, 0, 0 }
 
 /* Run a write: idempotency, load, build, commit with retry, notices. */
 int ot__tracker_write(struct ot__write *w, ot_order **out, ot_error *err);
@@ -93,6 +97,14 @@ int ot__open_order(const ot_tracker *t, ot_order *order, ot_error *err);
 /* storage.load, then ot__open_order. */
 int ot__tracker_storage_load(const ot_tracker *t, const char *order_id, ot_order **out,
                              ot_error *err);
+/* The same with storage.load_head when `head` (the record by its chain head: history_base
+ * set, ot__tracker_can_load_head true). */
+int ot__tracker_storage_load_as(const ot_tracker *t, const char *order_id, int head,
+                                ot_order **out, ot_error *err);
+/* 1 when the storage keeps the history apart and loads records by their head. */
+int ot__tracker_can_load_head(const ot_tracker *t);
+/* The OT__FILL_* mode of the records handed to storage `s`. */
+unsigned ot__storage_fill_mode(const ot_storage *s);
 /* storage.query with the customer_id filter turned into its blind index and every emitted
  * record opened before `emit` sees it. */
 int ot__tracker_query(const ot_tracker *t, const ot_storage_query *q, ot_storage_emit emit,
@@ -119,6 +131,12 @@ typedef int (*ot__sweep_fn)(void *ctx, ot_tracker *t, const ot_order *o, int64_t
 int ot__sweep_status(ot_tracker *t, int status, int64_t now, const size_t *examined,
                      size_t max_orders, char cursor[OT_STORAGE_CURSOR_SIZE], ot__sweep_fn each,
                      void *ctx, ot_error *err);
+/* A sweep's bookkeeping write `op` on order `o` (built by `build` with `ctx`), authored by
+ * `monitor`; the commits it lost are added to *conflicts. 1 when applied; 0 when there was
+ * nothing to do (recorded meanwhile by another sweeper, the order gone, or still contended:
+ * the next sweep looks again); else the failure that stops the sweep. */
+int ot__sweep_write(ot_tracker *t, const ot_order *o, const char *op, ot__build_fn build,
+                    const char *monitor, void *ctx, size_t *conflicts, ot_error *err);
 
 /* The escalation ladder (ops_escalation.c). Check the caller's policy (NULL: the defaults)
  * and copy it to `dst`; OT_EINVAL / OT_EVERSION name the member. */
@@ -136,7 +154,8 @@ int ot__check_string(const char *value, const char *field, int required, size_t 
                      ot_error *err);
 /* Parse an optional JSON object (NULL gives NULL). */
 int ot__parse_object(json_t **out, const char *json, const char *field, ot_error *err);
-/* The common checks of a request; `store_check` also requires store_id. */
+/* The checks every write makes of its request (version, order_id, author, notes,
+ * idempotency key and scope, expected_version); each names the field. */
 int ot__check_request(const ot_request *req, ot_error *err);
 /* store_id must be the order's store (else OT_ENOTFOUND, as the REST contract says). */
 int ot__check_store(const ot_request *req, const ot_order *order, ot_error *err);
@@ -162,8 +181,6 @@ int ot__idem_lookup(const struct ot__write *w, const char *hash, ot_order **out,
  * *response owns the record's response text and its stored key (ot_free). */
 int ot__idem_record(ot_idempotency_record *idem, char **response, const struct ot__write *w,
                     const char *hash, const char *order_json, ot_error *err);
-
-
 
 /* OT_ESTATE while a substitution is pending (ready_for_pickup is refused then). */
 int ot__refuse_ready_if_pending(const ot_order *order, ot_error *err);
