@@ -19,6 +19,7 @@
 #include "alloc_sweep.h"
 #include "storage_conformance.h"
 #include <ordertrack/adapters/mongo.h>
+#include <ordertrack/sys/clock.h>
 
 /* A running tests/mongo/fake_mongod.py. */
 struct double_proc {
@@ -671,6 +672,102 @@ static void test_threads(void **state)
     ot_storage_close(st);
 }
 
+/* One request, retried: writers on two trackers raise the same issues under the same keys on
+ * one order at once. The "late" tracker's clock runs 40 s behind, so to the other its pending
+ * keys are older than the lease (MG_PENDING_LEASE_MS): a client that gave up on a slow
+ * instance after 30 s and sent the request again to another one. The other fences those
+ * writes off and forgets their keys while the late writers retry them. Each key applies once.
+ * On FerretDB a delete with a filter is a read, then a delete by `_id`: forgetting a dead
+ * pending key outside the order's write lock could remove the key the retried write had just
+ * stored, and the request applied twice (tests/scale/three_instances.py found it). */
+#define SAME_KEY_WRITERS 12
+#define SAME_KEY_KEYS 16
+
+static int64_t late_now(void *userdata)
+{
+    (void)userdata;
+    return ot_clock_now_ms(NULL) - 40000;
+}
+
+static void *raise_same_keys(void *arg)
+{
+    ot_tracker *t = arg;
+    int i, failed = 0;
+    for (i = 0; i < SAME_KEY_KEYS; i++) {
+        char key[32], desc[32];
+        int rc, attempt;
+        snprintf(key, sizeof key, "same-%d", i);
+        snprintf(desc, sizeof desc, "issue %d", i);
+        for (attempt = 0; attempt < 50; attempt++) {
+            ot_request r = OT_REQUEST_INIT;
+            ot_error err;
+            r.order_id = "o-same";
+            r.issue_type = "damaged";
+            r.description = desc;
+            r.severity = OT_SEVERITY_LOW;
+            r.idempotency_key = key;
+            /* in progress elsewhere, or the lock busy: the client sends it again */
+            if ((rc = ot_tracker_raise_issue(NULL, t, &r, &err)) != OT_ECONFLICT)
+                break;
+        }
+        if (rc != 0) {
+            fprintf(stderr, "raise_issue %s: %s\n", key, ot_strerror(rc));
+            failed++;
+        }
+    }
+    return failed ? arg : NULL;
+}
+
+static void test_same_key_retried_elsewhere(void **state)
+{
+    char db[64];
+    ot_tracker_options to = OT_TRACKER_OPTIONS_INIT;
+    ot_clock late = OT_CLOCK_INIT;
+    ot_request r = OT_REQUEST_INIT;
+    pthread_t th[SAME_KEY_WRITERS];
+    ot_storage *st;
+    ot_tracker *t = NULL, *t_late = NULL;
+    ot_order *o = NULL;
+    ot_error err;
+    int i, j, seen[SAME_KEY_KEYS] = {0};
+    (void)state;
+    db_name(db, sizeof db, "samekey");
+    assert_non_null(st = open_db(db, 0));
+    to.storage = st;
+    to.max_retries = 100;
+    assert_int_equal(ot_tracker_new(&t, &to, &err), 0);
+    late.now_ms = late_now;
+    to.clock = &late;
+    assert_int_equal(ot_tracker_new(&t_late, &to, &err), 0);
+    r.order_id = "o-same";
+    r.store_id = "s-1";
+    r.customer_id = "c-1";
+    r.provider = OT_PROVIDER_INTERNAL;
+    assert_int_equal(ot_tracker_init_order(NULL, t_late, &r, &err), 0);
+    for (i = 0; i < SAME_KEY_WRITERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, raise_same_keys, i % 2 ? t : t_late), 0);
+    for (i = 0; i < SAME_KEY_WRITERS; i++) {
+        void *failed = NULL;
+        pthread_join(th[i], &failed);
+        assert_null(failed);
+    }
+    assert_int_equal(ot_tracker_get(&o, t, "o-same", &err), 0);
+    for (i = 0; i < (int)ot_order_issue_count(o); i++) {
+        ot_issue_view issue = OT_ISSUE_VIEW_INIT;
+        assert_int_equal(ot_order_issue_at(&issue, o, (size_t)i, &err), 0);
+        assert_int_equal(sscanf(issue.description, "issue %d", &j), 1);
+        seen[j]++;
+    }
+    for (j = 0; j < SAME_KEY_KEYS; j++)
+        if (seen[j] != 1)
+            fail_msg("issue %d stored %d times", j, seen[j]);
+    assert_int_equal(ot_order_verify_history(o, &err), 0);
+    ot_order_free(o);
+    ot_tracker_free(t_late);
+    ot_tracker_free(t);
+    ot_storage_close(st);
+}
+
 static mongoc_collection_t *coll(const char *db, const char *name)
 {
     return mongoc_client_get_collection(client, db, name);
@@ -948,6 +1045,22 @@ static void test_ferretdb(void **state)
     assert_non_null(doc = stored_doc(db, "orderTracking", "status", "store_notified"));
     assert_int_equal(type_at(doc, "notes"), BSON_TYPE_NULL);
     bson_destroy(doc);
+    {   /* `_ot.keys` stays bounded although FerretDB ignores `$slice`: the adapter sets the
+         * last 63 nonces it read under the lock and the new one */
+        char key[16];
+        int64_t v;
+        assert_non_null(st = open_at(server, db, 0));
+        for (v = 3; v <= 70; v++) {
+            snprintf(key, sizeof key, "k-s%d", (int)v);
+            k.key = key;
+            assert_int_equal(put(st, "o-f", v, 2, "AWB-F", &k, NULL), 0);
+        }
+        ot_storage_close(st);
+        assert_non_null(doc = stored_doc(db, "order_tracking", "order_id", "o-f"));
+        assert_int_equal(count_keys(doc, "_ot.keys"), 64);
+        assert_string_equal(str_at(doc, "_ot.keys.63"), str_at(doc, "_ot.w"));
+        bson_destroy(doc);
+    }
 
     if (using_double()) {
         /* the commit: the lock taken (an insert), the update, the lock released */
@@ -1339,6 +1452,7 @@ int main(void)
         cmocka_unit_test(test_non_unique_order_id_index),
         cmocka_unit_test(test_tracker_idempotent),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_same_key_retried_elsewhere),
         cmocka_unit_test(test_concurrent_creates),
         cmocka_unit_test(test_ferretdb),
         cmocka_unit_test(test_pending_keys),

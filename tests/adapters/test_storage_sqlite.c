@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,6 +202,22 @@ static void test_migration_from_version_1(void **state)
     assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
     assert_int_equal(v, OT_SQLITE_SCHEMA_VERSION);
     assert_int_equal(version_of(st, "old-1"), 3);
+    /* migration 5: list, sweep and poll pages read an index in order, no sort */
+    assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index'"
+                                     " AND name IN ('orders_store_status', 'orders_status',"
+                                     " 'orders_store', 'orders_poll_active')"), 4);
+    {   /* the partial index's IN list is the adapter's shipment_active term (SQLite uses it
+         * for that term only): the non-terminal shipment statuses */
+        char list[96] = "", check[256];
+        int s;
+        for (s = 1; s < OT_SHIPMENT_COUNT; s++)
+            if (ot_shipment_is_terminal(s, NULL) == 0)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d",
+                         list[0] ? "," : "", s);
+        snprintf(check, sizeof check, "SELECT instr(sql, 'shipment_status IN (%s)') > 0 FROM"
+                                  " sqlite_master WHERE name = 'orders_poll_active'", list);
+        assert_int_equal(query_int(path, check), 1);
+    }
     /* The history was backfilled into the events table, in order. */
     assert_int_equal(query_int(path, "SELECT count(*) FROM events WHERE order_id='old-1'"), 3);
     assert_int_equal(query_int(path, "SELECT max(seq) FROM events"), 2);
@@ -248,6 +265,36 @@ static void test_migration_to_outbox(void **state)
     assert_int_equal(query_int(path, "SELECT count(*) FROM ot_outbox WHERE order_id='old-2' AND "
                                      "sequence = 2000 AND event LIKE '%\"to\":\"cancelled\"%'"),
                      1);
+    ot_storage_close(st);
+}
+
+/* A file of schema 4 (single-column store and status indexes) gains the ordered
+ * and partial indexes when opened, and a list page by store and status reads one in order. */
+static void test_migration_to_ordered_indexes(void **state)
+{
+    char path[256];
+    ot_storage *st;
+    int v;
+    (void)state;
+    path_for(path, sizeof path, "v4.db");
+    assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
+    assert_int_equal(put(st, "o-3", 1, 1, NULL), 0);
+    ot_storage_close(st);
+    assert_int_equal(exec_sql(path, "DROP INDEX orders_store_status; DROP INDEX orders_poll_active;"
+                                    "DROP INDEX orders_store; DROP INDEX orders_status;"
+                                    "CREATE INDEX orders_store ON orders(store_id);"
+                                    "CREATE INDEX orders_status ON orders(current_status);"
+                                    "PRAGMA user_version = 4;"),
+                     SQLITE_OK);
+    assert_non_null(st = open_path(path, OT_SQLITE_SYNC_FULL));
+    assert_int_equal(ot_storage_sqlite_schema_version(&v, st, NULL), 0);
+    assert_int_equal(v, 5);
+    assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type='index'"
+                                     " AND name IN ('orders_store_status', 'orders_poll_active')"
+                                     " OR sql LIKE '%orders(store_id, order_id)%'"
+                                     " OR sql LIKE '%orders(current_status, order_id)%'"), 4);
+    assert_int_equal(query_int(path, "SELECT count(*) FROM ot_outbox"), 0);
+    assert_int_equal(version_of(st, "o-3"), 1);
     ot_storage_close(st);
 }
 
@@ -451,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_registry_scheme),
         cmocka_unit_test(test_migration_from_version_1),
         cmocka_unit_test(test_migration_to_outbox),
+        cmocka_unit_test(test_migration_to_ordered_indexes),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_two_processes_one_file),
         cmocka_unit_test(test_event_rows),

@@ -7,15 +7,25 @@
 # Server-Sent Events (live, resumed, bounded, heartbeats, a client going away), the
 # store-acknowledgment and SLA sweeps, /metrics (the tracker's counters), a restart
 # with data intact and SIGKILL during writes losing no acknowledged write.
+# With OT_E2E_STORAGE=mongo, on OT_TEST_MONGODB_URI's server instead (a database of its own).
 set -u
 bin=$1
 tmp=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
+storage="sqlite:$tmp/ot.db"
+if [ "${OT_E2E_STORAGE:-}" = mongo ]; then
+  if [ -z "${OT_TEST_MONGODB_URI:-}" ]; then
+    echo "OT_E2E_STORAGE=mongo needs OT_TEST_MONGODB_URI" >&2; exit 1
+  fi
+  hosts=$(printf '%s' "$OT_TEST_MONGODB_URI" | sed 's|^\(mongodb://[^/?]*\).*|\1|')
+  query=$(printf '%s' "$OT_TEST_MONGODB_URI" | sed -n 's|^[^?]*?\(.*\)$|\1|p')
+  storage="$hosts/ot_e2e_$$_api${query:+?$query}"
+fi
 
 cat > "$tmp/config.json" <<JSON
 {
   "listen": "127.0.0.1:0",
-  "storage": "sqlite:$tmp/ot.db",
+  "storage": "$storage",
   "api_keys": [
     {"key": "admin-key-012345", "role": "admin", "id": "ops"},
     {"key": "store-1-key-0123", "role": "store", "stores": ["store-1"]},

@@ -64,8 +64,9 @@ typedef struct ot_sqlite_options {
     { OT_SQLITE_OPTIONS_VERSION, OT_SQLITE_SYNC_FULL, 5000, 1, OT_SQLITE_CACHE_DEFAULT }
 
 /** The schema version this library writes; older files are migrated forward at open
- *  (4: the history lives in the events table only, each record holding its chain head). */
-#define OT_SQLITE_SCHEMA_VERSION 4
+ *  (4: the history lives in the events table only, each record holding its chain head;
+ *  5: ordered indexes for list, sweep and poll pages). */
+#define OT_SQLITE_SCHEMA_VERSION 5
 
 OT_BEGIN_DECLS
 

@@ -18,6 +18,11 @@ struct store {
     char *orders_collection, *orders_match_field, *history_collection;
     int lock_writes;            /* the server's updates are not atomic (FerretDB): each
                                    update of an order holds the order's write lock */
+    int id_lookups;             /* the server pushes down only a filter of `_id` alone
+                                   (FerretDB's SQLite backend): an order is read by `_id`
+                                   first, by `order_id` when not found (ObjectId `_id`s) */
+    mongoc_read_prefs_t *primary; /* the write path's reads (idempotency keys, locks, a
+                                   write's outcome); lag-tolerant reads take the URI's */
     int sweep_keys;             /* the server refused the TTL index (FerretDB): keyed writes
                                    delete expired keys, at most every MG_SWEEP_INTERVAL_MS */
     pthread_mutex_t sweep_lock; /* next_sweep_ms */
@@ -31,6 +36,8 @@ struct store {
  * died between taking and releasing it), and how long a writer waits for a held lock. */
 #define MG_LOCK_LEASE_MS 30000
 #define MG_LOCK_WAIT_MS 5000
+#define MG_LOCK_PAUSE_MIN_MS 2    /* a held lock is polled after this pause, doubling */
+#define MG_LOCK_PAUSE_MAX_MS 64   /* up to this */
 /* How often a store without a TTL index deletes expired keys (the TTL monitor's period). */
 #define MG_SWEEP_INTERVAL_MS 60000
 /* How long (tracker clock) a pending key's write may take before idem_get fences it off. */

@@ -24,6 +24,8 @@ static void store_close(void *userdata)
     struct store *s = userdata;
     if (s->pool)
         mongoc_client_pool_destroy(s->pool);
+    if (s->primary)
+        mongoc_read_prefs_destroy(s->primary);
     pthread_mutex_destroy(&s->sweep_lock);
     ot_free(s->database);
     ot_free(s->collection);
@@ -200,7 +202,7 @@ static int setup(struct store *s, ot_error *err)
         if (!mongoc_client_command_simple(client, "admin", info, NULL, &reply, &error))
             rc = ot_mongo__error(err, &error, "connecting");
         else if (bson_iter_init_find(&it, &reply, "ferretdbVersion"))
-            s->lock_writes = 1;
+            s->lock_writes = s->id_lookups = 1;
         bson_destroy(&reply);
         bson_destroy(info);
     }
@@ -293,6 +295,7 @@ int ot_storage_mongo_open(ot_storage **out, const char *uri_string,
     }
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->sweep_lock, NULL);
+    s->primary = mongoc_read_prefs_new(MONGOC_READ_PRIMARY);
     s->database = dup_or(options->database,
                          mongoc_uri_get_database(uri) ? mongoc_uri_get_database(uri)
                                                       : "ordertrack", &oom);

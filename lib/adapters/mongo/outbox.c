@@ -226,7 +226,8 @@ static int harvest(struct session *c, ot_error *err)
     filter = BCON_NEW("_ot.pending", BCON_BOOL(true));
     opts = BCON_NEW("projection", "{", "order_id", BCON_INT32(1), "_ot.outbox", BCON_INT32(1),
                     "}", "limit", BCON_INT64(HARVEST_DOCS));
-    cur = mongoc_collection_find_with_opts(c->orders, filter, opts, NULL);
+    /* from the primary: the harvest's $set is filtered on the array read here */
+    cur = mongoc_collection_find_with_opts(c->orders, filter, opts, c->s->primary);
     rc = 0;
     while (!rc && mongoc_cursor_next(cur, &doc)) {
         bson_iter_t it, ot;

@@ -16,6 +16,37 @@ void ot_mongo__session_open(struct session *x, struct store *s)
     x->orders = mongoc_client_get_collection(x->client, s->database, s->collection);
     x->outbox = mongoc_client_get_collection(x->client, s->database, s->outbox_collection);
     x->keys = mongoc_client_get_collection(x->client, s->database, s->idem_collection);
+    /* keys, locks and the outbox are the write path's: from the primary whatever the URI
+     * reads from (orders: each read names its preference, order_find) */
+    mongoc_collection_set_read_prefs(x->keys, s->primary);
+    mongoc_collection_set_read_prefs(x->outbox, s->primary);
+}
+
+/* The order document of `order_id` (projection and limit in `opts`) into *out (bson_copy,
+ * bson_destroy it): 1 found, 0 none, -1 an error in *error. By `_id` first where the server
+ * pushes only that down (`id_lookups`), then by `order_id` (ObjectId `_id`s of old
+ * documents). `prefs`: NULL for the URI's read preference (lag-tolerant reads), else those. */
+static int order_find(struct session *x, const char *order_id, const bson_t *opts,
+                      const mongoc_read_prefs_t *prefs, bson_t **out, bson_error_t *error)
+{
+    int pass, rc = 0;
+    *out = NULL;
+    for (pass = x->s->id_lookups ? 0 : 1; pass < 2 && rc == 0; pass++) {
+        bson_t *filter = BCON_NEW(pass ? "order_id" : "_id", BCON_UTF8(order_id));
+        mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, prefs);
+        const bson_t *doc;
+        if (mongoc_cursor_next(cur, &doc)) {
+            *out = bson_copy(doc);
+            rc = *out ? 1 : -1;
+            if (!*out)
+                bson_set_error(error, MONGOC_ERROR_BSON, 0, "out of memory");
+        } else if (mongoc_cursor_error(cur, error)) {
+            rc = -1;
+        }
+        mongoc_cursor_destroy(cur);
+        bson_destroy(filter);
+    }
+    return rc;
 }
 
 void ot_mongo__session_close(struct session *x)
@@ -76,11 +107,12 @@ static void append_lock_id(bson_t *doc, const char *order_id)
 /* Take the write lock of `order_id` when the store needs one (FerretDB: an update there is a
  * read, then a write of the whole document; two updates of one document at once both match
  * their filter and the second undoes the first). The lock is an insert only one writer can
- * make; a held lock is waited for (MG_LOCK_WAIT_MS), one older than MG_LOCK_LEASE_MS taken
- * over (its holder died). 0, OT_ECONFLICT (still held) or OT_ESTORAGE (nothing locked). */
+ * make; a held lock is waited for (MG_LOCK_WAIT_MS, polled after a pause doubling from 2 to
+ * 64 ms), one older than MG_LOCK_LEASE_MS taken over (its holder died). 0, OT_ECONFLICT
+ * (still held) or OT_ESTORAGE (nothing locked). */
 static int order_lock(struct session *x, const char *order_id, const char *nonce, ot_error *err)
 {
-    int64_t start = ot_clock_now_ms(NULL), now;
+    int64_t start = ot_clock_now_ms(NULL), now, pause = MG_LOCK_PAUSE_MIN_MS;
     if (!x->s->lock_writes)
         return 0;
     for (;;) {
@@ -112,8 +144,12 @@ static int order_lock(struct session *x, const char *order_id, const char *nonce
             continue;   /* taken over from a dead holder */
         if (now - start >= MG_LOCK_WAIT_MS)
             return ot_error_setf(err, OT_ECONFLICT, "order_id",
-                                 "order %.64s is being written by another writer", order_id);
-        ot_clock_sleep_ms(NULL, 2);
+                                  "order %.64s is being written by another writer", order_id);
+        /* backing off: many writers of one order must not flood the server with inserts
+         * (three processes, 200 writers: tests/scale/three_instances.py) */
+        ot_clock_sleep_ms(NULL, pause);
+        if (pause < MG_LOCK_PAUSE_MAX_MS)
+            pause *= 2;
     }
 }
 
@@ -139,18 +175,16 @@ static void order_unlock(struct session *x, const char *order_id, const char *no
 static int order_state(struct session *x, const char *order_id, const char *nonce,
                        int64_t *version, int *has_nonce, ot_error *err)
 {
-    bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
                             "}", "limit", BCON_INT64(1));
-    mongoc_cursor_t *cur = mongoc_collection_find_with_opts(x->orders, filter, opts, NULL);
-    const bson_t *doc;
+    bson_t *doc;
     bson_error_t error;
-    int rc = 0;
+    int rc;
     *version = 0;
     *has_nonce = 0;
-    if (mongoc_cursor_next(cur, &doc)) {
+    rc = order_find(x, order_id, opts, x->s->primary, &doc, &error);
+    if (rc == 1) {
         bson_iter_t it, k;
-        rc = 1;
         if (bson_iter_init_find(&it, doc, "version"))
             *version = bson_iter_as_int64(&it);
         if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.w", &k) &&
@@ -162,11 +196,10 @@ static int order_state(struct session *x, const char *order_id, const char *nonc
                 if (BSON_ITER_HOLDS_UTF8(&k) && strcmp(bson_iter_utf8(&k, NULL), nonce) == 0)
                     *has_nonce = 1;
         }
-    } else if (mongoc_cursor_error(cur, &error)) {
+        bson_destroy(doc);
+    } else if (rc < 0) {
         rc = ot_mongo__error(err, &error, "reading the stored version");
     }
-    mongoc_cursor_destroy(cur);
-    bson_destroy(filter);
     bson_destroy(opts);
     return rc;
 }
@@ -192,9 +225,11 @@ static int order_outcome(struct session *x, const char *order_id, const char *no
 }
 
 /* The update of a commit: $set of every field (status_history too when the whole history
- * is written), $push of the new history entries, the write nonce in `_ot`. */
+ * is written), $push of the new history entries, the write nonce in `_ot`. `kept` (FerretDB,
+ * which ignores `$slice`): the last nonces of `_ot.keys` as read under the lock, set with the
+ * new one instead of a `$push`; NULL: `$push` with `$slice`. */
 static void build_update(bson_t *update, const bson_t *doc, const ot_storage_record *rec,
-                         const char *nonce, int keyed)
+                         const char *nonce, int keyed, const bson_t *kept)
 {
     bson_t set, push, each, entries, slice, keys;
     bson_iter_t it, h;
@@ -213,6 +248,21 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
     BSON_APPEND_UTF8(&set, "_ot.w", nonce);
     if (ot_mongo__outbox_has(rec))
         BSON_APPEND_BOOL(&set, "_ot.pending", true);
+    if (keyed && kept) {
+        bson_t arr;
+        bson_iter_t ki;
+        uint32_t i = 0;
+        bson_append_array_begin(&set, "_ot.keys", -1, &arr);
+        if (bson_iter_init(&ki, kept))
+            while (bson_iter_next(&ki)) {
+                bson_uint32_to_string(i++, &k, idx, sizeof idx);
+                bson_append_iter(&arr, k, -1, &ki);
+            }
+        bson_uint32_to_string(i, &k, idx, sizeof idx);
+        BSON_APPEND_UTF8(&arr, k, nonce);
+        bson_append_array_end(&set, &arr);
+        keyed = 0;   /* no $push below */
+    }
     bson_append_document_end(update, &set);
 
     bson_init(&entries);
@@ -252,6 +302,53 @@ static void build_update(bson_t *update, const bson_t *doc, const ot_storage_rec
         bson_append_document_end(update, &push);
     }
     bson_destroy(&entries);
+}
+
+/* Where the server pushes down only `{_id}` (FerretDB) and the order's write lock is held:
+ * when the order's `_id` is its id and it stands at `expected` (and, keyed, has not fenced
+ * `nonce` off), `filter` becomes `{_id: order_id}`; else it is left as it is (an ObjectId
+ * `_id`, a read error; a mismatch then matches nothing either way). The lock keeps the
+ * order as read until the update. `kept` (may be NULL) receives the last MG_KEYS_KEPT - 1
+ * nonces of `_ot.keys` when it holds MG_KEYS_KEPT or more (FerretDB ignores `$slice`), else
+ * stays empty. */
+static void id_filter(struct session *x, bson_t *filter, const char *order_id,
+                      int64_t expected, const char *nonce, int keyed, bson_t *kept)
+{
+    bson_t *opts = BCON_NEW("projection", "{", "version", BCON_INT32(1), "_ot", BCON_INT32(1),
+                            "}", "limit", BCON_INT64(1));
+    bson_t *doc;
+    bson_error_t error;
+    bson_iter_t it;
+    int match;
+    if (order_find(x, order_id, opts, x->s->primary, &doc, &error) == 1) {
+        match = bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it) &&
+                strcmp(bson_iter_utf8(&it, NULL), order_id) == 0 &&
+                bson_iter_init_find(&it, doc, "version") && bson_iter_as_int64(&it) == expected;
+        if (match && keyed && bson_iter_init(&it, doc) &&
+            bson_iter_find_descendant(&it, "_ot.fence", &it) && BSON_ITER_HOLDS_UTF8(&it) &&
+            strcmp(bson_iter_utf8(&it, NULL), nonce) == 0)
+            match = 0;
+        if (match) {
+            bson_reinit(filter);
+            BSON_APPEND_UTF8(filter, "_id", order_id);
+        }
+        if (kept && bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "_ot.keys", &it) &&
+            BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &it)) {
+            bson_iter_t count = it;
+            uint32_t n = 0, i = 0, out = 0;
+            char idx[16];
+            const char *k;
+            while (bson_iter_next(&count))
+                n++;
+            while (n >= MG_KEYS_KEPT && bson_iter_next(&it))
+                if (i++ >= n - (MG_KEYS_KEPT - 1)) {
+                    bson_uint32_to_string(out++, &k, idx, sizeof idx);
+                    bson_append_iter(kept, k, -1, &it);
+                }
+        }
+        bson_destroy(doc);
+    }
+    bson_destroy(opts);
 }
 
 /* Create (expected == 0: an insert whose `_id` is the order id, so a second create of it is a
@@ -301,13 +398,11 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
             BSON_APPEND_UTF8(&ne, "$ne", nonce);
             bson_append_document_end(&filter, &ne);
         }
-        build_update(&write, &doc, rec, nonce, keyed);
-        if ((rc = order_lock(x, rec->order_id, nonce, err)) != 0) {
-            bson_destroy(&filter);
-            bson_destroy(&write);
-            bson_destroy(&doc);
-            return rc;
-        }
+        bson_t kept = BSON_INITIALIZER;
+        if (x->s->id_lookups)   /* under the lock: the same test, by `_id` alone */
+            id_filter(x, &filter, rec->order_id, expected, nonce, keyed, &kept);
+        build_update(&write, &doc, rec, nonce, keyed, bson_empty(&kept) ? NULL : &kept);
+        bson_destroy(&kept);
         ok = mongoc_collection_update_one(x->orders, &filter, &write, NULL, &reply, &error);
     }
     if (ok) {
@@ -332,8 +427,6 @@ static int write_order(struct session *x, int64_t expected, const ot_storage_rec
                                  expected ? "updating the order" : "inserting the order");
         }
     }
-    if (expected != 0)
-        order_unlock(x, rec->order_id, nonce);
     bson_destroy(&reply);
     bson_destroy(&filter);
     bson_destroy(&write);
@@ -566,7 +659,13 @@ static void key_settle(struct session *x, const char *key, const char *nonce, in
  * name: OT_ECONFLICT, nothing written); 2. the order, one atomic single-document write that
  * records the nonce; 3. the key "done" (or deleted when the order write changed nothing).
  * A crash between 2 and 3 leaves a pending key whose outcome idem_get reads from the
- * order's nonces: never applied twice, never lost. */
+ * order's nonces: never applied twice, never lost.
+ * Where the server needs the order's write lock (FerretDB), a commit holds it from 1 to 3:
+ * there a delete or update with a filter is a read, then a write by `_id` alone, so the
+ * conditional writes of a key (forgetting it, settling it) must not interleave with another
+ * writer's (idem_get settles a pending key under the same lock); otherwise the delete of a
+ * dead pending key could remove the key another write of the same request had just stored,
+ * and a retry would apply the request twice (docs/mongo.md, "FerretDB"). */
 static int write_record(struct store *s, int64_t expected, const ot_storage_record *rec,
                         const ot_idempotency_record *idem, ot_error *err)
 {
@@ -578,14 +677,18 @@ static int write_record(struct store *s, int64_t expected, const ot_storage_reco
         return rc;
     ot_mongo__nonce(nonce);
     ot_mongo__session_open(&x, s);
-    if (idem && (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
-                                 nonce, OT_ECONFLICT, err)) != 0) {
+    if (expected != 0 && (rc = order_lock(&x, rec->order_id, nonce, err)) != 0) {
         ot_mongo__session_close(&x);
         return rc;
     }
-    rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
-    if (idem && !unknown)
-        key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
+    if (!idem || (rc = key_insert(&x, idem, "pending", rec->order_id, rec->record_version,
+                                  nonce, OT_ECONFLICT, err)) == 0) {
+        rc = write_order(&x, expected, rec, nonce, idem != NULL, &unknown, err);
+        if (idem && !unknown)
+            key_settle(&x, idem->key, nonce, rc == 0);   /* unknown outcome: stays pending */
+    }
+    if (expected != 0)
+        order_unlock(&x, rec->order_id, nonce);
     if (rc == 0)
         legacy_write(&x, rec);
     ot_mongo__session_close(&x);
@@ -611,9 +714,7 @@ int ot_mongo__commit(void *userdata, int64_t expected_version, const ot_storage_
 int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_error *err)
 {
     struct session x;
-    bson_t *filter, *opts;
-    mongoc_cursor_t *cur;
-    const bson_t *doc;
+    bson_t *opts, *doc;
     bson_error_t error;
     int rc;
 
@@ -621,18 +722,19 @@ int ot_mongo__load(void *userdata, const char *order_id, ot_order **out, ot_erro
         return ot_error_setf(err, OT_EINVAL, out ? "order_id" : "out", "argument is NULL");
     *out = NULL;
     ot_mongo__session_open(&x, userdata);
-    filter = BCON_NEW("order_id", BCON_UTF8(order_id));
     opts = BCON_NEW("projection", "{", "_id", BCON_INT32(0), "_ot", BCON_INT32(0), "}",
                     "limit", BCON_INT64(1));
-    cur = mongoc_collection_find_with_opts(x.orders, filter, opts, NULL);
-    if (mongoc_cursor_next(cur, &doc))
+    /* the URI's read preference: a write that read a lagging secondary fails its
+     * compare-and-set and is retried by the tracker (docs/scaling.md) */
+    rc = order_find(&x, order_id, opts, NULL, &doc, &error);
+    if (rc == 1) {
         rc = ot_mongo__bson_to_order(out, doc, err);
-    else if (mongoc_cursor_error(cur, &error))
+        bson_destroy(doc);
+    } else if (rc < 0) {
         rc = ot_mongo__error(err, &error, "loading an order");
-    else
+    } else {
         rc = ot_error_setf(err, OT_ENOTFOUND, "order_id", "no order %.64s", order_id);
-    mongoc_cursor_destroy(cur);
-    bson_destroy(filter);
+    }
     bson_destroy(opts);
     ot_mongo__session_close(&x);
     return rc;
@@ -772,21 +874,17 @@ static int pending_outcome(struct session *x, const char *order_id, int64_t vers
 
 /* Fence off the write of a pending key whose lease ran out: a commit filtered on
  * `_ot.fence != nonce` can no longer match, so the key may be forgotten without the write
- * applying later. Commits only: a create cannot be fenced (no document to mark yet). */
+ * applying later. Commits only: a create cannot be fenced (no document to mark yet). The
+ * caller holds the order's write lock. */
 static int pending_fence(struct session *x, const char *order_id, int64_t version,
                          const char *nonce, ot_error *err)
 {
     bson_t *filter = BCON_NEW("order_id", BCON_UTF8(order_id), "version", BCON_INT64(version - 1));
     bson_t *update = BCON_NEW("$set", "{", "_ot.fence", BCON_UTF8(nonce), "}");
     bson_error_t error;
-    char mine[25];
-    int rc;
-    ot_mongo__nonce(mine);
-    if ((rc = order_lock(x, order_id, mine, err)) == 0) {
-        if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
-            rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
-        order_unlock(x, order_id, mine);
-    }
+    int rc = 0;
+    if (!mongoc_collection_update_one(x->orders, filter, update, NULL, NULL, &error))
+        rc = ot_mongo__error(err, &error, "fencing off a stale pending write");
     bson_destroy(filter);
     bson_destroy(update);
     return rc;
@@ -822,23 +920,31 @@ int ot_mongo__idem_get(void *userdata, const char *key, int64_t now_ms,
     ot_mongo__session_open(&x, userdata);
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "_id", key);
-    bson_append_document_begin(&filter, "expires_at", -1, &gt);
-    append_date(&gt, "$gt", now_ms);
-    bson_append_document_end(&filter, &gt);
+    if (!x.s->id_lookups) {   /* else by `_id` alone (pushed down), expires_at tested here */
+        bson_append_document_begin(&filter, "expires_at", -1, &gt);
+        append_date(&gt, "$gt", now_ms);
+        bson_append_document_end(&filter, &gt);
+    }
     cur = mongoc_collection_find_with_opts(x.keys, &filter, NULL, NULL);
-    if (mongoc_cursor_next(cur, &doc)) {
+    if (mongoc_cursor_next(cur, &doc) && doc_int(doc, "expires_at") > now_ms) {
         const char *state = doc_utf8(doc, "state"), *nonce = doc_utf8(doc, "w");
         const char *order_id = doc_utf8(doc, "order_id");
         rc = 1;
         if (state && strcmp(state, "pending") == 0 && nonce && order_id) {
+            /* decided and settled under the order's write lock (FerretDB; see write_record) */
             int64_t version = doc_int(doc, "version");
-            rc = pending_outcome(&x, order_id, version, nonce, 0, err);
-            if (rc == OT_ECONFLICT && version > 1 &&
-                now_ms - doc_int(doc, "created_at") > MG_PENDING_LEASE_MS &&
-                (rc = pending_fence(&x, order_id, version, nonce, err)) == 0)
-                rc = pending_outcome(&x, order_id, version, nonce, 1, err);
-            if (rc >= 0)
-                key_settle(&x, key, nonce, rc == 1);
+            char mine[25];
+            ot_mongo__nonce(mine);
+            if ((rc = order_lock(&x, order_id, mine, err)) == 0) {
+                rc = pending_outcome(&x, order_id, version, nonce, 0, err);
+                if (rc == OT_ECONFLICT && version > 1 &&
+                    now_ms - doc_int(doc, "created_at") > MG_PENDING_LEASE_MS &&
+                    (rc = pending_fence(&x, order_id, version, nonce, err)) == 0)
+                    rc = pending_outcome(&x, order_id, version, nonce, 1, err);
+                if (rc >= 0)
+                    key_settle(&x, key, nonce, rc == 1);
+                order_unlock(&x, order_id, mine);
+            }
             if (rc == 0)
                 rc = ot_error_setf(err, OT_ENOTFOUND, "idempotency_key", "no live key");
         }
@@ -915,8 +1021,10 @@ static int archive_one(struct session *x, const char *order_id, int64_t expected
 {
     bson_t filter, doc, set, opts, reply;
     bson_error_t error;
+    char nonce[25];
     int64_t version = 0;
     int rc = 0, mine;
+    bool ok;
 
     bson_init(&filter);
     append_tomb_id(&filter, order_id);
@@ -936,7 +1044,18 @@ static int archive_one(struct session *x, const char *order_id, int64_t expected
     bson_init(&filter);
     BSON_APPEND_UTF8(&filter, "order_id", order_id);
     BSON_APPEND_INT64(&filter, "version", expected);
-    if (!mongoc_collection_delete_one(x->orders, &filter, NULL, &reply, &error))
+    ot_mongo__nonce(nonce);
+    /* FerretDB: under the order's write lock, by `_id` alone (as a commit) */
+    if ((rc = order_lock(x, order_id, nonce, err)) != 0) {
+        bson_destroy(&filter);
+        tomb_drop(x, order_id);
+        return rc;
+    }
+    if (x->s->id_lookups)
+        id_filter(x, &filter, order_id, expected, nonce, 0, NULL);
+    ok = mongoc_collection_delete_one(x->orders, &filter, NULL, &reply, &error);
+    order_unlock(x, order_id, nonce);
+    if (!ok)
         rc = ot_mongo__error(err, &error, "deleting an archived order");
     else if (reply_count(&reply, "deletedCount") != 1) {
         rc = order_state(x, order_id, "", &version, &mine, err);

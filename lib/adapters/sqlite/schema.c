@@ -75,6 +75,22 @@ static const char *const migrations[OT_SQLITE_SCHEMA_VERSION + 1] = {
         "UPDATE orders SET record = json_set(record, '$.status_history',"
         "  json('[' || json_extract(record, '$.status_history[#-1]') || ']'))"
         "  WHERE json_array_length(record, '$.status_history') > 1;",
+    /* 5: the pages of a list by store (and status) and of a sweep by status come in
+     * order_id order straight from an index, without sorting every order of the store or
+     * the status (issue 23: flat as the store grows, BENCHMARKS.md "Scale"). Safe on a file
+     * that has them already (one whose user_version was set back by hand). */
+    [5] =
+        "DROP INDEX IF EXISTS orders_store;"
+        "CREATE INDEX orders_store ON orders(store_id, order_id);"
+        "CREATE INDEX IF NOT EXISTS orders_store_status"
+        "  ON orders(store_id, current_status, order_id);"
+        "DROP INDEX IF EXISTS orders_status;"
+        "CREATE INDEX orders_status ON orders(current_status, order_id);"
+        /* the poller's pages: the active shipments of a provider in order_id order. The IN
+         * list is the one query_sql writes for shipment_active (the non-terminal statuses);
+         * SQLite uses a partial index only for a query with that same term */
+        "CREATE INDEX IF NOT EXISTS orders_poll_active ON orders(delivery_provider, order_id)"
+        "  WHERE shipment_status IN (1,2,3,5,6,7);",
 };
 
 int ot_sqlite__schema_version(int *version, sqlite3 *db, ot_error *err)
