@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "ordertrack/sys/sink.h"
+#include "ordertrack/sys/clock.h"
 #include "mongo_internal.h"
 
 /* Documents a harvest takes at most, and the counter's `_id`. */
@@ -61,9 +62,7 @@ static void state_field(char *out, size_t size, const char *sink, const char *me
 
 static int64_t wall_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ot_clock_now_ms(NULL);
 }
 
 /* The harvest lock: 1 taken, 0 held by another reader (a lease older than MG_LOCK_LEASE_MS

@@ -34,6 +34,17 @@ int64_t ot_clock_now_ms(const ot_clock *clock)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void ot__clock_deadline_ms(struct timespec *deadline, int64_t ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, deadline);
+    deadline->tv_sec += (time_t)(ms / 1000);
+    deadline->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (deadline->tv_nsec >= 1000000000L) {
+        deadline->tv_sec++;
+        deadline->tv_nsec -= 1000000000L;
+    }
+}
+
 void ot_clock_sleep_ms(const ot_clock *clock, int64_t ms)
 {
     struct timespec ts;

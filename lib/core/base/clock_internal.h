@@ -16,4 +16,9 @@ void ot__clock_copy(ot_clock *dst, const ot_clock *src);
 /* 1 if `clock` (may be NULL) has its own sleep_ms. */
 int ot__clock_sleeps(const ot_clock *clock);
 
+/* *deadline = the monotonic clock now plus `ms`, for a pthread_cond_timedwait on a
+ * condition variable set to CLOCK_MONOTONIC. */
+struct timespec;
+void ot__clock_deadline_ms(struct timespec *deadline, int64_t ms);
+
 #endif

@@ -8,6 +8,7 @@
 #include "ordertrack/sys/clock.h"
 #include "ordertrack/sys/notice.h"
 #include "common.h"
+#include "base/clock_internal.h"
 #include "sys/sys_internal.h"
 #include "outbox/outbox_internal.h"
 
@@ -53,11 +54,7 @@ struct ot_relay {
 
 static int64_t now_ms(const ot_relay *r)
 {
-    struct timespec ts;
-    if (r->clock.now_ms)
-        return r->clock.now_ms(r->clock.userdata);
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return ot_clock_now_ms(&r->clock);
 }
 
 static int check_options(const ot_relay_options *o, ot_error *err)
@@ -425,13 +422,7 @@ int ot_relay_run(ot_relay *r, ot_relay_stats *stats, ot_error *err)
         busy = rc == 0 && round.delivered + round.failed > 0;
         pthread_mutex_lock(&r->lock);
         if (!r->stop && !busy) {
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_sec += r->o.poll_interval_ms / 1000;
-            until.tv_nsec += (long)(r->o.poll_interval_ms % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            ot__clock_deadline_ms(&until, (int64_t)r->o.poll_interval_ms);
             while (!r->stop && pthread_cond_timedwait(&r->wake, &r->lock, &until) == 0)
                 ;
         }

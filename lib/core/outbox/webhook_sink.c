@@ -99,9 +99,7 @@ static int wants(const struct subscription *s, const ot_event *ev)
 
 static int64_t now_s(const struct webhook *w)
 {
-    if (w->clock.now_ms)
-        return w->clock.now_ms(w->clock.userdata) / 1000;
-    return (int64_t)time(NULL);
+    return ot_clock_now_ms(&w->clock) / 1000;
 }
 
 /* One request of a delivery: which event, which subscription, its headers. */
