@@ -115,7 +115,7 @@ int main(int argc, char **argv)
         goto out;
     }
     co.max_in_flight = (unsigned)workers;
-    if (ot_curl_http_new(&port, &co, &err) ||
+    if (ot_curl_http_open(&port, OT_HTTP_VERSION, &co, &err) || /* streams */
         ot_http_client_new(&http, &port, NULL, NULL, &err)) {
         rc = fail("http", &err);
         goto out;
