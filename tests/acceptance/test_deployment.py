@@ -85,6 +85,7 @@ class Deployment(unittest.TestCase):
         self.slack = deploy.http_receiver(self.dir, "slack")
         self.crm = deploy.http_receiver(self.dir, "crm")
         self.smtp = deploy.smtp_receiver(self.dir)
+        self.events = deploy.http_receiver(self.dir, "events")
         self.sim = deploy.Simulator(self.dir, SCENARIO)
         self.mongo = deploy.mongo_storage("deployment", "ot.legacyOrders=true")
         if self.mongo:      # the seed's order service already holds its orders
@@ -105,7 +106,12 @@ class Deployment(unittest.TestCase):
             "webhooks": {"shiprocket": {"api_key": "sr-push"},
                          "velocity": {"api_key": "vel-push"},
                          "delhivery": {"authorization": "Token dl-push"}},
-            "limits": {"sla_sweep_ms": 1000},
+            "limits": {"sla_sweep_ms": 1000, "clock_skew_ms": 600000},
+            # outbound events to a subscriber, relayed by the daemon for both programs
+            "outbox": {"tail_ms": 100, "poll_interval_ms": 50},
+            "subscriptions": [{"url": self.events.url + "/events",
+                               "secret": "0123456789abcdef-secret",
+                               "event_types": ["order.shipment_status_changed"]}],
             "alerts": alerts, "pii": pii})
         url = self.sim.url
         self.poller = deploy.Poller(self.dir, {
@@ -127,12 +133,14 @@ class Deployment(unittest.TestCase):
                 {"name": "delhivery_fallback", "courier": "delhivery",
                  "schedule": "0 */2 * * *", "batch_size": 1, "workers": 3, "delay_ms": 100,
                  "fallback": True, "fallback_after_minutes": 1}],
+            # the store's rules as the daemon has them: its writes record their events too
+            "outbox": {}, "limits": {"clock_skew_ms": 600000},
             "alerts": alerts, "pii": pii})
 
     def tearDown(self):
         self.daemon.stop()
         self.sim.close()
-        for r in (self.slack, self.crm, self.smtp):
+        for r in (self.slack, self.crm, self.smtp, self.events):
             r.close()
         if self.mongo:
             deploy.drop_database(self.mongo)
@@ -213,6 +221,18 @@ class Deployment(unittest.TestCase):
                         if o[0] == "delhivery" and orders[oid]["shipment_status"] not in TERMINAL)
         self.assertEqual(sorted(a[0] for a in asked), active)
         self.assertTrue(all(len(a) == 1 for a in asked), asked)
+
+        # Outbound events: the daemon's relay sends the poller's writes too (the poller's
+        # "outbox": {}), signed, with no personal data although the records are sealed.
+        for order_id in ("o-dl-1", "o-b2b-1", "o-sr-2"):
+            got = self.events.wait(
+                lambda m, o=order_id: (m["json"] or {}).get("order_id") == o
+                and m["json"].get("type") == "order.shipment_status_changed"
+                and m["json"]["data"]["to"] == want[o], timeout=15)
+            self.assertTrue(got, (order_id, [m["body"][:200] for m in self.events.all()]))
+            headers = {k.lower() for k in got[0]["headers"]}
+            self.assertIn("x-ordertrack-signature", headers)
+            self.assertNotIn(CUSTOMERS[order_id][2], got[0]["body"])
 
         # Alerts: the lost parcel on Slack, the RTO to the CRM once, a report by e-mail.
         lost = self.slack.wait(lambda m: "o-sr-2" in m["body"] and "lost" in m["body"])
