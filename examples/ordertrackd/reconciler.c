@@ -8,8 +8,10 @@
 
 #include <ordertrack/adapters/curl.h>
 #include <ordertrack/ordertrack.h>
+#include <ordertrack/sys/clock.h>
 
 #include "config.h"
+#include "worker.h"
 #include "reconciler.h"
 
 struct otd_reconciler {
@@ -33,7 +35,6 @@ static void on_finding(void *userdata, const ot_reconcile_finding *f)
     otd_reconciler *r = userdata;
     const char *cls = "?";
     char detail[256];
-    struct timespec now;
 
     ot_reconcile_class_to_string(&cls, f->finding_class, NULL);
     /* a standing finding, recorded before, is news only at debug level */
@@ -45,14 +46,13 @@ static void on_finding(void *userdata, const ot_reconcile_finding *f)
     if (!f->alert)
         return;
     ot_alert a = OT_ALERT_INIT;
-    clock_gettime(CLOCK_REALTIME, &now);
     snprintf(detail, sizeof detail, "%s: %s", cls, f->detail);
     a.kind = OT_ALERT_DATA_INCONSISTENCY;
     a.order_id = f->order_id;
     a.store_id = f->store_id;
     a.courier = f->courier;
     a.awb = f->awb;
-    a.time_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    a.time_ms = ot_clock_now_ms(NULL);
     a.detail = detail;
     r->alert(r->ctx, &a);
 }
@@ -98,8 +98,7 @@ static void *reconciler_main(void *arg)
     pthread_mutex_lock(&r->lock);
     while (!r->stopping) {
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += (time_t)r->conf->interval_s;
+        otc_deadline(&ts, (int64_t)r->conf->interval_s * 1000);
         while (!r->stopping && pthread_cond_timedwait(&r->cond, &r->lock, &ts) == 0)
             ;
         if (r->stopping)
@@ -166,8 +165,17 @@ int otd_reconciler_start(otd_reconciler **out, const otd_reconcileconf *conf,
         }
     }
     pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->cond, NULL);
+    if (otc_cond_init_monotonic(&r->cond) != 0) {
+        otc_logf(log, OTC_LOG_ERROR, "reconcile: cannot create the thread's condition variable");
+        pthread_mutex_destroy(&r->lock);
+        clients_free(r);
+        free(r);
+        return 1;
+    }
     if (pthread_create(&r->thread, NULL, reconciler_main, r) != 0) {
+        otc_logf(log, OTC_LOG_ERROR, "reconcile: cannot start its thread");
+        pthread_cond_destroy(&r->cond);
+        pthread_mutex_destroy(&r->lock);
         clients_free(r);
         free(r);
         return 1;
@@ -180,10 +188,7 @@ void otd_reconciler_stop(otd_reconciler *r)
 {
     if (!r)
         return;
-    pthread_mutex_lock(&r->lock);
-    r->stopping = 1;
-    pthread_cond_signal(&r->cond);
-    pthread_mutex_unlock(&r->lock);
+    otc_signal_stop(&r->lock, &r->cond, &r->stopping);
     pthread_join(r->thread, NULL);
     clients_free(r);
     pthread_cond_destroy(&r->cond);
